@@ -1,0 +1,31 @@
+package backstop
+
+import "errors"
+
+// Sentinel errors. Every error the package returns wraps one of these with
+// detail, so a host tests with errors.Is.
+var (
+	// ErrInvalidInput: a negative or malformed amount, price or size, an
+	// empty ID, a decimal with an absurd exponent, an amount finer than the
+	// money unit.
+	ErrInvalidInput = errors.New("backstop: invalid input")
+	// ErrInvalidSettings: a Settings value that New rejects.
+	ErrInvalidSettings = errors.New("backstop: invalid settings")
+	// ErrUnknownID: a fund, member, provider or account that does not exist.
+	ErrUnknownID = errors.New("backstop: unknown id")
+	// ErrDuplicateID: the same ID given twice where IDs must be unique
+	// (layers of a waterfall, funds, members, providers, positions).
+	ErrDuplicateID = errors.New("backstop: duplicate id")
+	// ErrBelowFloor: a draw that would take an insurance fund below its floor.
+	ErrBelowFloor = errors.New("backstop: draw below the fund's floor")
+	// ErrOverCapacity: a layer asked to absorb more than it said it could.
+	ErrOverCapacity = errors.New("backstop: amount above the layer's capacity")
+	// ErrLayerFailed: a host layer broke its contract (negative capacity,
+	// an error or movements that do not sum to the amount it was asked to
+	// absorb). Draws made before the failing layer have been applied.
+	ErrLayerFailed = errors.New("backstop: layer failed")
+	// ErrInvariant: a CheckInvariants or Check found a broken promise.
+	ErrInvariant = errors.New("backstop: invariant violated")
+	// ErrBadSnapshot: a snapshot that cannot be restored.
+	ErrBadSnapshot = errors.New("backstop: bad snapshot")
+)

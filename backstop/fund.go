@@ -1,0 +1,369 @@
+package backstop
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// FundSpec declares one insurance fund.
+type FundSpec struct {
+	// ID names the fund (non-empty, unique); its journal account is
+	// "insurance:ID".
+	ID string `json:"id"`
+	// Floor is the balance the fund may never be drawn below (≥ 0; zero
+	// means it may be drawn to empty). Venues keep a floor so one event
+	// cannot wipe the fund out (dYdX v4 and Binance publish per-market
+	// fund minimums).
+	Floor decimal.Decimal `json:"floor"`
+}
+
+// FundSettings configure an InsuranceFund.
+type FundSettings struct {
+	// Funds to keep. Empty means one shared fund with ID "shared" and no
+	// floor. IDs must be non-empty and unique.
+	Funds []FundSpec
+	// Markets maps a market to the fund that covers it (isolated, per-market
+	// funds as on dYdX v4 and Binance). A market not listed uses Shared.
+	// Every fund named must exist.
+	Markets map[string]string
+	// Shared is the fund for markets not in Markets (a cross-market fund as
+	// on BitMEX). Empty means the first fund in Funds.
+	Shared string
+	// Unit is the smallest money amount (a power of ten). Zero means
+	// DefaultUnit (0.00000001). Deposits and draws finer than it are rejected.
+	Unit decimal.Decimal
+}
+
+// BalancePoint is one point of a fund's balance history, for charting: the
+// balance after a deposit or draw of Change (negative for draws).
+type BalancePoint struct {
+	Time    time.Time       `json:"time"`
+	Balance decimal.Decimal `json:"balance"`
+	Change  decimal.Decimal `json:"change"`
+	Reason  string          `json:"reason"`
+}
+
+type fundState struct {
+	spec    FundSpec
+	balance decimal.Decimal
+	history []BalancePoint
+}
+
+// InsuranceFund is a set of insurance funds kept as a journaled ledger:
+// deposits (from fees, liquidation penalties, a treasury) and draws (for
+// losses), each recorded in the fund's Journal and balance history. A draw
+// never takes a fund below its floor.
+//
+// An InsuranceFund is not safe for concurrent use.
+type InsuranceFund struct {
+	settings FundSettings
+	scale    int32
+	order    []string // fund IDs in settings order
+	funds    map[string]*fundState
+	journal  *Journal
+	events
+}
+
+// NewInsuranceFund validates the settings and returns empty funds.
+func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
+	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	if err != nil {
+		return nil, err
+	}
+	specs := s.Funds
+	if len(specs) == 0 {
+		specs = []FundSpec{{ID: "shared", Floor: decimal.Zero}}
+	}
+	f := &InsuranceFund{scale: scale, funds: map[string]*fundState{}, journal: NewJournal()}
+	for i, sp := range specs {
+		if sp.ID == "" {
+			return nil, fmt.Errorf("%w: fund %d has an empty ID", ErrInvalidSettings, i)
+		}
+		if _, dup := f.funds[sp.ID]; dup {
+			return nil, fmt.Errorf("%w: fund %q twice", ErrDuplicateID, sp.ID)
+		}
+		if err := checkAmount(sp.Floor, scale, "floor"); err != nil {
+			return nil, fmt.Errorf("%w: fund %q: %w", ErrInvalidSettings, sp.ID, err)
+		}
+		f.funds[sp.ID] = &fundState{spec: sp, balance: decimal.Zero}
+		f.order = append(f.order, sp.ID)
+	}
+	shared := s.Shared
+	if shared == "" {
+		shared = specs[0].ID
+	}
+	if _, ok := f.funds[shared]; !ok {
+		return nil, fmt.Errorf("%w: shared fund %q is not declared", ErrInvalidSettings, shared)
+	}
+	markets := make(map[string]string, len(s.Markets))
+	for m, id := range s.Markets {
+		if m == "" {
+			return nil, fmt.Errorf("%w: empty market name", ErrInvalidSettings)
+		}
+		if _, ok := f.funds[id]; !ok {
+			return nil, fmt.Errorf("%w: market %q maps to undeclared fund %q", ErrInvalidSettings, m, id)
+		}
+		markets[m] = id
+	}
+	f.settings = FundSettings{Funds: append([]FundSpec(nil), specs...), Markets: markets, Shared: shared, Unit: s.Unit}
+	return f, nil
+}
+
+// Account returns the journal account of fund id: "insurance:ID".
+func fundAccount(id string) string { return "insurance:" + id }
+
+// FundFor returns the fund that covers market.
+func (f *InsuranceFund) FundFor(market string) string {
+	if id, ok := f.settings.Markets[market]; ok {
+		return id
+	}
+	return f.settings.Shared
+}
+
+// Funds returns the fund IDs in settings order.
+func (f *InsuranceFund) Funds() []string { return append([]string(nil), f.order...) }
+
+func (f *InsuranceFund) get(id string) (*fundState, error) {
+	st, ok := f.funds[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: fund %q", ErrUnknownID, id)
+	}
+	return st, nil
+}
+
+// Balance returns fund id's balance.
+func (f *InsuranceFund) Balance(id string) (decimal.Decimal, error) {
+	st, err := f.get(id)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return st.balance, nil
+}
+
+// Available returns what fund id can pay out now: balance − floor, or zero
+// if the balance is at or below the floor.
+func (f *InsuranceFund) Available(id string) (decimal.Decimal, error) {
+	st, err := f.get(id)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return available(st), nil
+}
+
+func available(st *fundState) decimal.Decimal {
+	return num.MaxOf(decimal.Zero, st.balance.Sub(st.spec.Floor))
+}
+
+// History returns a copy of fund id's balance history, oldest first.
+func (f *InsuranceFund) History(id string) ([]BalancePoint, error) {
+	st, err := f.get(id)
+	if err != nil {
+		return nil, err
+	}
+	return append([]BalancePoint(nil), st.history...), nil
+}
+
+// Journal returns a copy of the ledger's entries (deposits and draws of
+// every fund).
+func (f *InsuranceFund) Journal() []Entry { return f.journal.Entries() }
+
+// Deposit pays amount (> 0) into fund id from the journal account from
+// (e.g. "fees", "penalty:ACCOUNT"; empty means "external"), for reason.
+// Errors (state unchanged): unknown fund, bad amount.
+func (f *InsuranceFund) Deposit(id string, amount decimal.Decimal, from, reason string, now time.Time) error {
+	st, err := f.get(id)
+	if err != nil {
+		return err
+	}
+	if err := checkPositive(amount, f.scale, "deposit"); err != nil {
+		return err
+	}
+	if from == "" {
+		from = "external"
+	}
+	if from == fundAccount(id) {
+		return fmt.Errorf("%w: deposit from the fund itself", ErrInvalidInput)
+	}
+	if err := f.journal.Record(now, Movement{From: from, To: fundAccount(id), Amount: amount, Reason: reason}); err != nil {
+		return err
+	}
+	st.balance = st.balance.Add(amount)
+	st.history = append(st.history, BalancePoint{Time: now, Balance: st.balance, Change: amount, Reason: reason})
+	f.emit(Event{Time: now, Kind: EventDeposit, Source: fundAccount(id), Account: from, Amount: amount, Detail: reason})
+	return nil
+}
+
+// Draw pays amount (> 0) out of fund id to the journal account to, for
+// reason. A draw that would leave the balance below the floor fails with
+// ErrBelowFloor and changes nothing; draw at most Available.
+func (f *InsuranceFund) Draw(id string, amount decimal.Decimal, to, reason string, now time.Time) error {
+	_, err := f.draw(id, amount, to, reason, now)
+	return err
+}
+
+func (f *InsuranceFund) draw(id string, amount decimal.Decimal, to, reason string, now time.Time) (Movement, error) {
+	st, err := f.get(id)
+	if err != nil {
+		return Movement{}, err
+	}
+	if err := checkPositive(amount, f.scale, "draw"); err != nil {
+		return Movement{}, err
+	}
+	if to == "" || to == fundAccount(id) {
+		return Movement{}, fmt.Errorf("%w: draw to %q", ErrInvalidInput, to)
+	}
+	if amount.Cmp(available(st)) > 0 {
+		return Movement{}, fmt.Errorf("%w: fund %q draw %s, balance %s, floor %s", ErrBelowFloor, id, amount, st.balance, st.spec.Floor)
+	}
+	m := Movement{From: fundAccount(id), To: to, Amount: amount, Reason: reason}
+	if err := f.journal.Record(now, m); err != nil {
+		return Movement{}, err
+	}
+	st.balance = st.balance.Sub(amount)
+	st.history = append(st.history, BalancePoint{Time: now, Balance: st.balance, Change: amount.Neg(), Reason: reason})
+	f.emit(Event{Time: now, Kind: EventFundDraw, Source: fundAccount(id), Account: to, Amount: amount, Detail: reason})
+	return m, nil
+}
+
+// Layer returns the waterfall layer of the fund that covers market: its
+// capacity is the fund's Available, its ID "insurance:FUND".
+func (f *InsuranceFund) Layer(market string) Layer {
+	return fundLayer{f: f, id: f.FundFor(market)}
+}
+
+// FundLayer returns the waterfall layer of fund id.
+func (f *InsuranceFund) FundLayer(id string) (Layer, error) {
+	if _, err := f.get(id); err != nil {
+		return nil, err
+	}
+	return fundLayer{f: f, id: id}, nil
+}
+
+type fundLayer struct {
+	f  *InsuranceFund
+	id string
+}
+
+func (l fundLayer) ID() string { return fundAccount(l.id) }
+
+func (l fundLayer) Capacity() decimal.Decimal {
+	st := l.f.funds[l.id]
+	return available(st)
+}
+
+func (l fundLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+	m, err := l.f.draw(l.id, amount, to, "cover "+to, now)
+	if err != nil {
+		return nil, err
+	}
+	return []Movement{m}, nil
+}
+
+// CheckInvariants proves the fund's promises: no balance is negative; no
+// draw ever left a fund below its floor (a fund may sit below its floor
+// only because deposits have not yet reached it); each fund's balance equals its journal account's balance and the
+// last point of its history; the history replays (each point = previous +
+// change); and the journal balances.
+func (f *InsuranceFund) CheckInvariants() error {
+	if err := f.journal.Check(); err != nil {
+		return err
+	}
+	for _, id := range f.order {
+		st := f.funds[id]
+		if st.balance.Sign() < 0 {
+			return fmt.Errorf("%w: fund %q balance %s is negative", ErrInvariant, id, st.balance)
+		}
+		if !f.journal.Balance(fundAccount(id)).Equal(st.balance) {
+			return fmt.Errorf("%w: fund %q balance %s, journal %s", ErrInvariant, id, st.balance, f.journal.Balance(fundAccount(id)))
+		}
+		prev := decimal.Zero
+		for i, p := range st.history {
+			if !prev.Add(p.Change).Equal(p.Balance) {
+				return fmt.Errorf("%w: fund %q history point %d does not replay", ErrInvariant, id, i)
+			}
+			if p.Balance.Sign() < 0 {
+				return fmt.Errorf("%w: fund %q history point %d negative", ErrInvariant, id, i)
+			}
+			if p.Change.Sign() < 0 && p.Balance.Cmp(st.spec.Floor) < 0 {
+				return fmt.Errorf("%w: fund %q history point %d drawn below floor", ErrInvariant, id, i)
+			}
+			prev = p.Balance
+		}
+		if !prev.Equal(st.balance) {
+			return fmt.Errorf("%w: fund %q history ends at %s, balance %s", ErrInvariant, id, prev, st.balance)
+		}
+	}
+	return nil
+}
+
+// FundSnapshot is the JSON-serialisable state of an InsuranceFund.
+type FundSnapshot struct {
+	Funds   []FundStateSnapshot `json:"funds"`
+	Journal JournalSnapshot     `json:"journal"`
+}
+
+// FundStateSnapshot is one fund's balance and history.
+type FundStateSnapshot struct {
+	ID      string          `json:"id"`
+	Balance decimal.Decimal `json:"balance"`
+	History []BalancePoint  `json:"history"`
+}
+
+// Snapshot returns the funds' state. Settings are not included: restore
+// with the same settings.
+func (f *InsuranceFund) Snapshot() FundSnapshot {
+	s := FundSnapshot{Journal: f.journal.Snapshot()}
+	for _, id := range f.order {
+		st := f.funds[id]
+		s.Funds = append(s.Funds, FundStateSnapshot{ID: id, Balance: st.balance, History: append([]BalancePoint(nil), st.history...)})
+	}
+	return s
+}
+
+// RestoreInsuranceFund rebuilds an InsuranceFund from settings and a
+// snapshot, validating every field: each fund declared exactly once,
+// decimals in range, history replaying to the balance, the journal
+// balancing and agreeing with the balances (ErrBadSnapshot).
+func RestoreInsuranceFund(s FundSettings, snap FundSnapshot) (*InsuranceFund, error) {
+	f, err := NewInsuranceFund(s)
+	if err != nil {
+		return nil, err
+	}
+	j, err := RestoreJournal(snap.Journal)
+	if err != nil {
+		return nil, err
+	}
+	f.journal = j
+	if len(snap.Funds) != len(f.order) {
+		return nil, fmt.Errorf("%w: %d funds, settings declare %d", ErrBadSnapshot, len(snap.Funds), len(f.order))
+	}
+	seen := map[string]bool{}
+	for _, fs := range snap.Funds {
+		st, ok := f.funds[fs.ID]
+		if !ok || seen[fs.ID] {
+			return nil, fmt.Errorf("%w: fund %q unknown or repeated", ErrBadSnapshot, fs.ID)
+		}
+		seen[fs.ID] = true
+		if err := checkAmount(fs.Balance, f.scale, "balance"); err != nil {
+			return nil, fmt.Errorf("%w: fund %q: %w", ErrBadSnapshot, fs.ID, err)
+		}
+		for i, p := range fs.History {
+			if err := num.Check(p.Balance); err != nil {
+				return nil, fmt.Errorf("%w: fund %q history %d: %w", ErrBadSnapshot, fs.ID, i, err)
+			}
+			if err := num.Check(p.Change); err != nil {
+				return nil, fmt.Errorf("%w: fund %q history %d: %w", ErrBadSnapshot, fs.ID, i, err)
+			}
+		}
+		st.balance = fs.Balance
+		st.history = append([]BalancePoint(nil), fs.History...)
+	}
+	if err := f.CheckInvariants(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+	}
+	return f, nil
+}

@@ -1,0 +1,59 @@
+package backstop
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// DefaultUnit is the money unit used when a Settings leaves Unit zero:
+// 0.00000001 (one satoshi, eight decimal places).
+var DefaultUnit = decimal.New(1, -8)
+
+// unitScale validates a money or size unit (a positive power of ten such as
+// 0.01 or 1) and returns its number of decimal places. Zero means def.
+func unitScale(unit, def decimal.Decimal, what string) (int32, error) {
+	if unit.IsZero() {
+		unit = def
+	}
+	if err := num.CheckPositive(unit); err != nil {
+		return 0, fmt.Errorf("%w: %s: %w", ErrInvalidSettings, what, err)
+	}
+	// A power of ten has a coefficient that is itself a power of ten.
+	c := unit.Coefficient()
+	s := c.String()
+	if s[0] != '1' {
+		return 0, fmt.Errorf("%w: %s %s is not a power of ten", ErrInvalidSettings, what, unit)
+	}
+	for _, ch := range s[1:] {
+		if ch != '0' {
+			return 0, fmt.Errorf("%w: %s %s is not a power of ten", ErrInvalidSettings, what, unit)
+		}
+	}
+	return -unit.Exponent() - int32(len(s)-1), nil
+}
+
+// checkAmount rejects an amount that is negative, absurd, or has more
+// decimal places than the unit allows.
+func checkAmount(d decimal.Decimal, scale int32, what string) error {
+	if err := num.CheckNonNegative(d); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInvalidInput, what, err)
+	}
+	if !d.Equal(d.Truncate(scale)) {
+		return fmt.Errorf("%w: %s %s has more than %d decimal places", ErrInvalidInput, what, d, scale)
+	}
+	return nil
+}
+
+// checkPositive is checkAmount that also rejects zero.
+func checkPositive(d decimal.Decimal, scale int32, what string) error {
+	if err := checkAmount(d, scale, what); err != nil {
+		return err
+	}
+	if d.Sign() == 0 {
+		return fmt.Errorf("%w: %s must be positive", ErrInvalidInput, what)
+	}
+	return nil
+}

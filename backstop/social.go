@@ -1,0 +1,153 @@
+package backstop
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// Balance is an account's amount that a socialised loss may haircut: its
+// unrealised or realised profit (winners' profits) or its whole balance.
+type Balance struct {
+	Account string          `json:"account"`
+	Amount  decimal.Decimal `json:"amount"`
+}
+
+// Haircut is what a socialised loss took from one account.
+type Haircut struct {
+	Account string          `json:"account"`
+	Amount  decimal.Decimal `json:"amount"`
+}
+
+// Socialisation is the result of Socialise.
+type Socialisation struct {
+	Haircuts []Haircut       `json:"haircuts"` // one per account with a positive amount, input order
+	Total    decimal.Decimal `json:"total"`    // Σ haircuts = min(loss, Σ positive amounts)
+	Residual decimal.Decimal `json:"residual"` // loss − Total
+}
+
+// Socialise spreads loss over accounts pro rata to their positive amounts
+// (accounts at zero or below pay nothing), by the largest-remainder rule in
+// units of 10^-scale, so the haircuts sum to exactly min(loss, Σ amounts) and
+// each is within one unit of loss × amountᵢ / Σ amounts and never above the
+// account's amount (its amount floored to the unit). This is the socialised
+// loss of BitMEX before ADL ("Socialised Loss" system, BitMEX ADL further
+// information), Deribit and OKX ("clawback"), and of dYdX v4's final
+// fallback: pass profits to haircut winners, balances to haircut everyone.
+//
+// Errors (ErrInvalidInput): a negative, absurd or too-fine loss, an empty
+// or duplicated account, an absurd amount.
+func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisation, error) {
+	if err := checkAmount(loss, scale, "loss"); err != nil {
+		return Socialisation{}, err
+	}
+	weights := make([]decimal.Decimal, 0, len(accounts))
+	caps := make([]decimal.Decimal, 0, len(accounts))
+	idx := make([]int, 0, len(accounts))
+	seen := make(map[string]struct{}, len(accounts))
+	room := decimal.Zero
+	for i, a := range accounts {
+		if a.Account == "" {
+			return Socialisation{}, fmt.Errorf("%w: account %d has an empty ID", ErrInvalidInput, i)
+		}
+		if _, dup := seen[a.Account]; dup {
+			return Socialisation{}, fmt.Errorf("%w: account %q twice", ErrDuplicateID, a.Account)
+		}
+		seen[a.Account] = struct{}{}
+		if err := num.Check(a.Amount); err != nil {
+			return Socialisation{}, fmt.Errorf("%w: account %q amount: %w", ErrInvalidInput, a.Account, err)
+		}
+		if a.Amount.Sign() <= 0 {
+			continue
+		}
+		c := a.Amount.RoundFloor(scale)
+		weights = append(weights, a.Amount)
+		caps = append(caps, c)
+		idx = append(idx, i)
+		room = room.Add(c)
+	}
+	total := num.MinOf(loss, room)
+	shares, err := ProRataCapped(total, weights, caps, scale)
+	if err != nil {
+		return Socialisation{}, err
+	}
+	out := Socialisation{Haircuts: make([]Haircut, len(idx)), Total: total, Residual: loss.Sub(total)}
+	for n, i := range idx {
+		out.Haircuts[n] = Haircut{Account: accounts[i].Account, Amount: shares[n]}
+	}
+	return out, nil
+}
+
+// SocialLayer is the last layer of an exchange waterfall: a socialised
+// loss over the given accounts (see Socialise). Capacity is Σ positive
+// amounts (floored to the unit). Each Absorb haircuts the accounts'
+// remaining amounts; movements come from "haircut:ACCOUNT".
+// Not safe for concurrent use.
+type SocialLayer struct {
+	id       string
+	scale    int32
+	accounts []Balance
+	cuts     []Haircut
+}
+
+// NewSocialLayer returns a socialised-loss layer named id over accounts
+// (copied), in money units of unit (zero means DefaultUnit).
+func NewSocialLayer(id string, accounts []Balance, unit decimal.Decimal) (*SocialLayer, error) {
+	if id == "" {
+		return nil, fmt.Errorf("%w: empty layer ID", ErrInvalidSettings)
+	}
+	scale, err := unitScale(unit, DefaultUnit, "unit")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := Socialise(decimal.Zero, accounts, scale); err != nil {
+		return nil, err
+	}
+	return &SocialLayer{id: id, scale: scale, accounts: append([]Balance(nil), accounts...)}, nil
+}
+
+// ID returns the layer's name.
+func (s *SocialLayer) ID() string { return s.id }
+
+// Capacity is Σ positive remaining amounts, each floored to the unit.
+func (s *SocialLayer) Capacity() decimal.Decimal {
+	c := decimal.Zero
+	for _, a := range s.accounts {
+		if a.Amount.Sign() > 0 {
+			c = c.Add(a.Amount.RoundFloor(s.scale))
+		}
+	}
+	return c
+}
+
+// Haircuts returns every haircut made so far, in order.
+func (s *SocialLayer) Haircuts() []Haircut { return append([]Haircut(nil), s.cuts...) }
+
+// Absorb haircuts the accounts pro rata by amount.
+func (s *SocialLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+	if amount.Cmp(s.Capacity()) > 0 {
+		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.Capacity())
+	}
+	res, err := Socialise(amount, s.accounts, s.scale)
+	if err != nil {
+		return nil, err
+	}
+	ms := make([]Movement, 0, len(res.Haircuts))
+	pos := make(map[string]int, len(s.accounts))
+	for i, a := range s.accounts {
+		pos[a.Account] = i
+	}
+	for _, h := range res.Haircuts {
+		if h.Amount.Sign() == 0 {
+			continue
+		}
+		i := pos[h.Account]
+		s.accounts[i].Amount = s.accounts[i].Amount.Sub(h.Amount)
+		s.cuts = append(s.cuts, h)
+		ms = append(ms, Movement{From: "haircut:" + h.Account, To: to, Amount: h.Amount, Reason: "socialised loss"})
+	}
+	return ms, nil
+}

@@ -1,0 +1,258 @@
+package backstop
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// Layer is one tranche of a loss waterfall: a source of value that can
+// absorb part of a loss. The built-in layers are DefaulterLayer,
+// InsuranceFund.Layer, BackstopPool.Layer, ADLLayer, SocialLayer and the
+// steps of a DefaultFund; a host adds its own by implementing these three
+// methods.
+type Layer interface {
+	// ID names the layer. It is unique within a waterfall and is the
+	// journal account the layer's draws come from unless its movements say
+	// otherwise.
+	ID() string
+	// Capacity is how much of a loss the layer can absorb now, ≥ 0. It must
+	// not change state.
+	Capacity() decimal.Decimal
+	// Absorb takes amount (0 < amount ≤ Capacity()) of the loss sitting in
+	// journal account to, and returns the movements it made: each into to,
+	// summing exactly to amount. A layer must not fail for an amount within
+	// the capacity it reported.
+	Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error)
+}
+
+// Settings configure a Waterfall.
+type Settings struct {
+	// Layers in the order they are drawn. Required: at least one, no nil,
+	// IDs non-empty and unique.
+	Layers []Layer
+	// Unit is the smallest money amount (a power of ten). Zero means
+	// DefaultUnit (0.00000001). Losses with finer amounts are rejected.
+	Unit decimal.Decimal
+	// Journal, if not nil, receives every movement of every Cover, so a
+	// host can prove conservation across many losses. Nil: movements are
+	// still returned in each Allocation.
+	Journal *Journal
+}
+
+// Claim is a loss to cover: Amount (≥ 0) sitting in journal account
+// Account ("shortfall:" + ID when empty). ID names the loss in movements and
+// events.
+type Claim struct {
+	ID      string          `json:"id"`
+	Amount  decimal.Decimal `json:"amount"`
+	Account string          `json:"account,omitempty"`
+}
+
+// Draw is what one layer absorbed of one claim.
+type Draw struct {
+	Layer     string          `json:"layer"`
+	Capacity  decimal.Decimal `json:"capacity"` // what the layer said it could absorb before the draw
+	Drawn     decimal.Decimal `json:"drawn"`
+	Movements []Movement      `json:"movements,omitempty"`
+}
+
+// Allocation is the outcome of covering a claim: one Draw per layer, in
+// order (zero for layers not reached), and the Residual no layer could
+// absorb. Σ Drawn + Residual = Loss exactly (CheckAllocation).
+type Allocation struct {
+	Claim    string          `json:"claim"`
+	Loss     decimal.Decimal `json:"loss"`
+	Draws    []Draw          `json:"draws"`
+	Residual decimal.Decimal `json:"residual"`
+	Time     time.Time       `json:"time"`
+}
+
+// Covered is Σ Drawn.
+func (a Allocation) Covered() decimal.Decimal {
+	s := decimal.Zero
+	for _, d := range a.Draws {
+		s = s.Add(d.Drawn)
+	}
+	return s
+}
+
+// DrawOf returns what the layer with the given ID absorbed (zero if absent).
+func (a Allocation) DrawOf(layer string) decimal.Decimal {
+	for _, d := range a.Draws {
+		if d.Layer == layer {
+			return d.Drawn
+		}
+	}
+	return decimal.Zero
+}
+
+// Waterfall draws a loss through its layers in order: each layer absorbs
+// min(what is left, its capacity), so layer k is drawn only once every
+// layer before it is exhausted, and whatever the last layer cannot absorb is
+// the residual.
+//
+// A Waterfall holds no money itself; its layers do. It is not safe for
+// concurrent use.
+type Waterfall struct {
+	layers  []Layer
+	scale   int32
+	journal *Journal
+	events
+}
+
+// New validates the settings and returns a waterfall.
+func New(s Settings) (*Waterfall, error) {
+	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Layers) == 0 {
+		return nil, fmt.Errorf("%w: no layers", ErrInvalidSettings)
+	}
+	seen := make(map[string]bool, len(s.Layers))
+	for i, l := range s.Layers {
+		if l == nil {
+			return nil, fmt.Errorf("%w: layer %d is nil", ErrInvalidSettings, i)
+		}
+		id := l.ID()
+		if id == "" {
+			return nil, fmt.Errorf("%w: layer %d has an empty ID", ErrInvalidSettings, i)
+		}
+		if seen[id] {
+			return nil, fmt.Errorf("%w: layer %q appears twice", ErrDuplicateID, id)
+		}
+		seen[id] = true
+	}
+	return &Waterfall{layers: append([]Layer(nil), s.Layers...), scale: scale, journal: s.Journal}, nil
+}
+
+// Layers returns the layer IDs in draw order.
+func (w *Waterfall) Layers() []string {
+	out := make([]string, len(w.layers))
+	for i, l := range w.layers {
+		out[i] = l.ID()
+	}
+	return out
+}
+
+// Journal returns the journal given in Settings (nil if none).
+func (w *Waterfall) Journal() *Journal { return w.journal }
+
+// Cover draws the claim through the layers and returns the allocation.
+//
+// Errors: a negative, absurd or too-fine amount (ErrInvalidInput, nothing
+// changes); a layer reporting an invalid capacity (ErrLayerFailed, nothing
+// changes: all capacities are read before any layer is drawn); a layer whose
+// Absorb fails or whose movements do not sum to its draw (ErrLayerFailed:
+// the layers before it have been drawn and the returned allocation shows
+// exactly what was done, so the host can reconcile).
+func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
+	if err := checkAmount(c.Amount, w.scale, "loss"); err != nil {
+		return Allocation{}, err
+	}
+	to := c.Account
+	if to == "" {
+		to = "shortfall:" + c.ID
+	}
+	caps := make([]decimal.Decimal, len(w.layers))
+	for i, l := range w.layers {
+		cp := l.Capacity()
+		if err := num.CheckNonNegative(cp); err != nil {
+			return Allocation{}, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
+		}
+		caps[i] = cp.Truncate(w.scale) // only whole units can be drawn
+	}
+	a := Allocation{Claim: c.ID, Loss: c.Amount, Draws: make([]Draw, len(w.layers)), Residual: decimal.Zero, Time: now}
+	left := c.Amount
+	for i, l := range w.layers {
+		a.Draws[i] = Draw{Layer: l.ID(), Capacity: caps[i], Drawn: decimal.Zero}
+		if left.Sign() == 0 {
+			continue
+		}
+		take := num.MinOf(left, caps[i]).Truncate(w.scale)
+		if take.Sign() == 0 {
+			continue
+		}
+		ms, err := l.Absorb(take, to, now)
+		if err == nil {
+			err = checkMovements(ms, take, to)
+		}
+		if err == nil {
+			err = w.journal.Record(now, ms...)
+		}
+		if err != nil {
+			a.Residual = left
+			return a, fmt.Errorf("%w: layer %q absorbing %s: %w", ErrLayerFailed, l.ID(), take, err)
+		}
+		a.Draws[i].Drawn = take
+		a.Draws[i].Movements = ms
+		left = left.Sub(take)
+		w.emit(Event{Time: now, Kind: EventDraw, Source: l.ID(), Amount: take, Ref: c.ID})
+	}
+	a.Residual = left
+	if left.Sign() > 0 {
+		w.emit(Event{Time: now, Kind: EventResidual, Source: "waterfall", Amount: left, Ref: c.ID})
+	}
+	return a, nil
+}
+
+// checkMovements verifies a layer's movements all go into to and sum to amount.
+func checkMovements(ms []Movement, amount decimal.Decimal, to string) error {
+	if err := validateMovements(ms); err != nil {
+		return err
+	}
+	s := decimal.Zero
+	for _, m := range ms {
+		if m.To != to {
+			return fmt.Errorf("movement to %q, want %q", m.To, to)
+		}
+		s = s.Add(m.Amount)
+	}
+	if !s.Equal(amount) {
+		return fmt.Errorf("movements sum to %s, want %s", s, amount)
+	}
+	return nil
+}
+
+// CheckAllocation proves an allocation's promises: Σ Drawn + Residual =
+// Loss exactly; no draw is negative or above the capacity its layer
+// reported; layer k drew only if every layer before it was drawn to its
+// capacity; a residual is left only if every layer is exhausted; each
+// draw's movements sum to the draw.
+func CheckAllocation(a Allocation) error {
+	if a.Residual.Sign() < 0 {
+		return fmt.Errorf("%w: negative residual %s", ErrInvariant, a.Residual)
+	}
+	total := a.Residual
+	exhausted := true
+	for i, d := range a.Draws {
+		if d.Drawn.Sign() < 0 || d.Drawn.Cmp(d.Capacity) > 0 {
+			return fmt.Errorf("%w: layer %q drew %s of capacity %s", ErrInvariant, d.Layer, d.Drawn, d.Capacity)
+		}
+		if d.Drawn.Sign() > 0 && !exhausted {
+			return fmt.Errorf("%w: layer %q (position %d) drawn before earlier layers were exhausted", ErrInvariant, d.Layer, i)
+		}
+		if !d.Drawn.Equal(d.Capacity) {
+			exhausted = false
+		}
+		ms := decimal.Zero
+		for _, m := range d.Movements {
+			ms = ms.Add(m.Amount)
+		}
+		if !ms.Equal(d.Drawn) {
+			return fmt.Errorf("%w: layer %q movements sum to %s, drew %s", ErrInvariant, d.Layer, ms, d.Drawn)
+		}
+		total = total.Add(d.Drawn)
+	}
+	if a.Residual.Sign() > 0 && !exhausted {
+		return fmt.Errorf("%w: residual %s left while a layer had capacity", ErrInvariant, a.Residual)
+	}
+	if !total.Equal(a.Loss) {
+		return fmt.Errorf("%w: drawn + residual = %s, loss %s", ErrInvariant, total, a.Loss)
+	}
+	return nil
+}
