@@ -1,0 +1,338 @@
+package oracle
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// Method selects how accepted quotes are combined.
+type Method int
+
+// Aggregation methods.
+const (
+	// MethodMedian: the median (MakerDAO Median, Chainlink OCR). Default.
+	MethodMedian Method = iota
+	// MethodWeightedMedian: the lower weighted median by Quote.Weight
+	// (Terra/Ojo x/oracle).
+	MethodWeightedMedian
+	// MethodTrimmedMean: the mean after dropping TrimFraction of the quotes
+	// at each end.
+	MethodTrimmedMean
+)
+
+// String returns "median", "weighted-median" or "trimmed-mean".
+func (m Method) String() string {
+	switch m {
+	case MethodMedian:
+		return "median"
+	case MethodWeightedMedian:
+		return "weighted-median"
+	case MethodTrimmedMean:
+		return "trimmed-mean"
+	}
+	return "unknown"
+}
+
+// DefaultScale is the number of decimal places an aggregate, TWAP or EMA is
+// rounded to when Settings leave Scale at zero.
+const DefaultScale = 18
+
+// AggregatorSettings configures an Aggregator. Every guard whose limit is
+// zero is off, except staleness (MaxAge is required) and quorum (at least 1).
+type AggregatorSettings struct {
+	// Method combines the accepted quotes. Default MethodMedian.
+	Method Method `json:"method"`
+	// MaxAge rejects quotes observed before now − MaxAge (ReasonStale).
+	// Required: must be positive.
+	MaxAge time.Duration `json:"max_age"`
+	// MaxFutureSkew tolerates quotes timestamped up to this far after now
+	// (clock skew between hosts); later ones are ReasonFuture. Default 0:
+	// no quote from the future is accepted. Must not be negative.
+	MaxFutureSkew time.Duration `json:"max_future_skew"`
+	// MinSources is the quorum: fewer accepted quotes is ErrNoQuorum, never
+	// a price (MakerDAO Median's bar). Default 1.
+	MinSources int `json:"min_sources"`
+	// MaxDeviation drops quotes whose relative distance from the median of
+	// all remaining quotes exceeds it: |p − m| > MaxDeviation × m
+	// (ReasonOutlier). E.g. 0.05 for 5%. Default 0: off.
+	MaxDeviation decimal.Decimal `json:"max_deviation"`
+	// MaxSpread fails the aggregation with ErrSpread when the accepted
+	// quotes still spread wider than it relative to the aggregate:
+	// max − min > MaxSpread × price. Default 0: off.
+	MaxSpread decimal.Decimal `json:"max_spread"`
+	// MaxConfidenceRatio rejects quotes with Confidence > ratio × Price
+	// (ReasonConfidence; Pyth recommends rejecting wide intervals).
+	// Default 0: off.
+	MaxConfidenceRatio decimal.Decimal `json:"max_confidence_ratio"`
+	// MinAnswer rejects prices at or below it (ReasonBounds): a feed
+	// clamped at its floor is a failure, not a price (Chainlink minAnswer,
+	// LUNA May 2022). Default 0: off.
+	MinAnswer decimal.Decimal `json:"min_answer"`
+	// MaxAnswer rejects prices at or above it (ReasonBounds; Chainlink
+	// maxAnswer). Default 0: off. Must exceed MinAnswer when both are set.
+	MaxAnswer decimal.Decimal `json:"max_answer"`
+	// TrimFraction is the share dropped at each end by MethodTrimmedMean,
+	// k = floor(n × TrimFraction). Must lie in [0, 0.5). Default 0: plain
+	// mean.
+	TrimFraction decimal.Decimal `json:"trim_fraction"`
+	// Scale is the number of places a mean (even-count median, trimmed
+	// mean) is rounded to, half-even. Default DefaultScale (18); at most 36.
+	Scale int32 `json:"scale"`
+}
+
+// withDefaults validates s and fills defaults.
+func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
+	bad := func(format string, a ...any) (AggregatorSettings, error) {
+		return s, fmt.Errorf("%w: "+format, append([]any{ErrInvalidSettings}, a...)...)
+	}
+	if s.Method < MethodMedian || s.Method > MethodTrimmedMean {
+		return bad("unknown method %d", int(s.Method))
+	}
+	if s.MaxAge <= 0 {
+		return bad("MaxAge must be positive, got %s", s.MaxAge)
+	}
+	if s.MaxFutureSkew < 0 {
+		return bad("MaxFutureSkew must not be negative, got %s", s.MaxFutureSkew)
+	}
+	if s.MinSources < 0 {
+		return bad("MinSources must not be negative, got %d", s.MinSources)
+	}
+	if s.MinSources == 0 {
+		s.MinSources = 1
+	}
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{
+		{"MaxDeviation", s.MaxDeviation}, {"MaxSpread", s.MaxSpread},
+		{"MaxConfidenceRatio", s.MaxConfidenceRatio}, {"MinAnswer", s.MinAnswer},
+		{"MaxAnswer", s.MaxAnswer}, {"TrimFraction", s.TrimFraction},
+	} {
+		if err := num.CheckNonNegative(f.v); err != nil {
+			return bad("%s: %w", f.name, err)
+		}
+	}
+	if s.MaxAnswer.Sign() > 0 && s.MaxAnswer.Cmp(s.MinAnswer) <= 0 {
+		return bad("MaxAnswer %s must exceed MinAnswer %s", s.MaxAnswer, s.MinAnswer)
+	}
+	if s.TrimFraction.Cmp(half) >= 0 {
+		return bad("TrimFraction must be below 0.5, got %s", s.TrimFraction)
+	}
+	if s.Scale < 0 || s.Scale > num.MaxScale {
+		return bad("Scale must lie in [0, %d], got %d", num.MaxScale, s.Scale)
+	}
+	if s.Scale == 0 {
+		s.Scale = DefaultScale
+	}
+	return s, nil
+}
+
+// Aggregator combines a set of quotes into one price under its guards. It
+// holds only validated settings: immutable, safe for concurrent use.
+type Aggregator struct {
+	s AggregatorSettings
+}
+
+// NewAggregator validates s and returns an Aggregator.
+func NewAggregator(s AggregatorSettings) (*Aggregator, error) {
+	s, err := s.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Aggregator{s: s}, nil
+}
+
+// Settings returns the aggregator's settings with defaults filled in.
+func (a *Aggregator) Settings() AggregatorSettings { return a.s }
+
+// Result is what an aggregation decided. It is filled even when Aggregate
+// returns an error, so the host can log which quotes were dropped and why.
+type Result struct {
+	// Price is the aggregate; zero when Aggregate returned an error.
+	Price decimal.Decimal `json:"price"`
+	// Method is the method used.
+	Method Method `json:"method"`
+	// Reference is the median of the quotes that passed the per-quote
+	// guards, against which outliers were measured (zero if none passed).
+	Reference decimal.Decimal `json:"reference"`
+	// Used are the accepted quotes, sorted by price then source.
+	Used []Quote `json:"used"`
+	// Rejected are the other quotes, in input order, each with its reason.
+	Rejected []Rejection `json:"rejected"`
+}
+
+// RejectedFor returns the reason the quote at source was rejected, or 0 if
+// no quote of that source was rejected.
+func (r Result) RejectedFor(source string) Reason {
+	for _, rj := range r.Rejected {
+		if rj.Quote.Source == source {
+			return rj.Reason
+		}
+	}
+	return 0
+}
+
+type candidate struct {
+	q   Quote
+	idx int
+}
+
+// Aggregate applies the guards to quotes at time now and combines the rest.
+//
+// Order: per-quote guards (invalid, stale, future, bounds, confidence),
+// then one source one vote (the newest quote of each source counts; older
+// ones, or all of a source's quotes if its newest ones conflict, are
+// ReasonDuplicate), then the quorum, then outliers against the median of
+// all remaining quotes, then the quorum again, then the method, then
+// dispersion. Below quorum is ErrNoQuorum and too wide a spread is
+// ErrSpread: never a price. The input slice is not modified.
+func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
+	s := &a.s
+	res := Result{Method: s.Method}
+	reject := func(i int, r Reason, detail string) {
+		res.Rejected = append(res.Rejected, Rejection{Quote: quotes[i], Index: i, Reason: r, Detail: detail})
+	}
+	oldest, newest := now.Add(-s.MaxAge), now.Add(s.MaxFutureSkew)
+	cands := make([]candidate, 0, len(quotes))
+	for i, q := range quotes {
+		if err := q.Validate(); err != nil {
+			reject(i, ReasonInvalid, err.Error())
+			continue
+		}
+		switch {
+		case q.Time.Before(oldest):
+			reject(i, ReasonStale, fmt.Sprintf("observed %s, older than max age %s", q.Time.Format(time.RFC3339Nano), s.MaxAge))
+		case q.Time.After(newest):
+			reject(i, ReasonFuture, fmt.Sprintf("observed %s, after now + skew %s", q.Time.Format(time.RFC3339Nano), s.MaxFutureSkew))
+		case s.MinAnswer.Sign() > 0 && q.Price.Cmp(s.MinAnswer) <= 0:
+			reject(i, ReasonBounds, fmt.Sprintf("price %s at or below min answer %s", q.Price, s.MinAnswer))
+		case s.MaxAnswer.Sign() > 0 && q.Price.Cmp(s.MaxAnswer) >= 0:
+			reject(i, ReasonBounds, fmt.Sprintf("price %s at or above max answer %s", q.Price, s.MaxAnswer))
+		case s.MaxConfidenceRatio.Sign() > 0 && q.Confidence.Cmp(s.MaxConfidenceRatio.Mul(q.Price)) > 0:
+			reject(i, ReasonConfidence, fmt.Sprintf("confidence %s exceeds %s × price", q.Confidence, s.MaxConfidenceRatio))
+		default:
+			cands = append(cands, candidate{q: q, idx: i})
+		}
+	}
+	cands = a.dedupe(cands, reject)
+	slices.SortFunc(cands, func(x, y candidate) int {
+		if c := x.q.Price.Cmp(y.q.Price); c != 0 {
+			return c
+		}
+		return strings.Compare(x.q.Source, y.q.Source)
+	})
+	if len(cands) < s.MinSources {
+		a.finishRejected(&res)
+		return res, fmt.Errorf("%w: %d usable quotes, need %d", ErrNoQuorum, len(cands), s.MinSources)
+	}
+	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].q.Price }, s.Scale)
+	if s.MaxDeviation.Sign() > 0 {
+		band := s.MaxDeviation.Mul(res.Reference)
+		lo, hi := res.Reference.Sub(band), res.Reference.Add(band)
+		kept := cands[:0]
+		for _, c := range cands {
+			if c.q.Price.Cmp(lo) < 0 || c.q.Price.Cmp(hi) > 0 {
+				reject(c.idx, ReasonOutlier, fmt.Sprintf("price %s further than %s from median %s", c.q.Price, s.MaxDeviation, res.Reference))
+				continue
+			}
+			kept = append(kept, c)
+		}
+		cands = kept
+		if len(cands) < s.MinSources {
+			a.finishRejected(&res)
+			return res, fmt.Errorf("%w: %d quotes left after outliers, need %d", ErrNoQuorum, len(cands), s.MinSources)
+		}
+	}
+	var price decimal.Decimal
+	switch s.Method {
+	case MethodWeightedMedian:
+		total := decimal.Zero
+		for _, c := range cands {
+			total = total.Add(c.q.EffectiveWeight())
+		}
+		price = weightedMedianSorted(len(cands), func(i int) (decimal.Decimal, decimal.Decimal) {
+			return cands[i].q.Price, cands[i].q.EffectiveWeight()
+		}, total)
+	case MethodTrimmedMean:
+		price = trimmedMeanSorted(len(cands), func(i int) decimal.Decimal { return cands[i].q.Price }, s.TrimFraction, s.Scale)
+	default:
+		price = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].q.Price }, s.Scale)
+	}
+	res.Used = make([]Quote, len(cands))
+	for i, c := range cands {
+		res.Used[i] = c.q
+	}
+	a.finishRejected(&res)
+	if s.MaxSpread.Sign() > 0 {
+		lo, hi := cands[0].q.Price, cands[len(cands)-1].q.Price
+		if hi.Sub(lo).Cmp(s.MaxSpread.Mul(price)) > 0 {
+			return res, fmt.Errorf("%w: %s to %s is wider than %s × %s", ErrSpread, lo, hi, s.MaxSpread, price)
+		}
+	}
+	res.Price = price
+	return res, nil
+}
+
+// finishRejected puts rejections back in input order (the duplicate and
+// outlier passes append out of order).
+func (a *Aggregator) finishRejected(res *Result) {
+	slices.SortFunc(res.Rejected, func(x, y Rejection) int { return x.Index - y.Index })
+}
+
+// dedupe keeps one quote per source: the newest. If several share the
+// newest time and are not identical, the source's quotes are all rejected.
+func (a *Aggregator) dedupe(cands []candidate, reject func(int, Reason, string)) []candidate {
+	if len(cands) < 2 {
+		return cands
+	}
+	slices.SortFunc(cands, func(x, y candidate) int {
+		if c := strings.Compare(x.q.Source, y.q.Source); c != 0 {
+			return c
+		}
+		if c := y.q.Time.Compare(x.q.Time); c != 0 { // newest first
+			return c
+		}
+		return x.idx - y.idx
+	})
+	out := cands[:0]
+	for i := 0; i < len(cands); {
+		j := i + 1
+		for j < len(cands) && cands[j].q.Source == cands[i].q.Source {
+			j++
+		}
+		if j == i+1 {
+			out = append(out, cands[i])
+			i = j
+			continue
+		}
+		conflict := false
+		for k := i + 1; k < j && cands[k].q.Time.Equal(cands[i].q.Time); k++ {
+			if !sameQuote(cands[k].q, cands[i].q) {
+				conflict = true
+			}
+		}
+		for k := i; k < j; k++ {
+			if k == i && !conflict {
+				out = append(out, cands[k])
+				continue
+			}
+			if conflict {
+				reject(cands[k].idx, ReasonDuplicate, fmt.Sprintf("source %s sent conflicting quotes at %s", cands[k].q.Source, cands[i].q.Time.Format(time.RFC3339Nano)))
+			} else {
+				reject(cands[k].idx, ReasonDuplicate, fmt.Sprintf("source %s already counted (one source, one vote)", cands[k].q.Source))
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+func sameQuote(x, y Quote) bool {
+	return x.Price.Equal(y.Price) && x.Confidence.Equal(y.Confidence) && x.EffectiveWeight().Equal(y.EffectiveWeight())
+}

@@ -1,0 +1,43 @@
+package oracle
+
+import "errors"
+
+// Sentinel errors. Every error the package returns wraps one of these, so a
+// host matches with errors.Is and reads the detail from the message.
+var (
+	// ErrInvalidSettings reports a Settings struct that New rejects.
+	ErrInvalidSettings = errors.New("oracle: invalid settings")
+	// ErrInvalidQuote reports a malformed quote: empty source, price ≤ 0,
+	// negative confidence or weight, zero time, or an absurd decimal.
+	ErrInvalidQuote = errors.New("oracle: invalid quote")
+	// ErrInvalidInput reports a bad argument to a stateful type (price ≤ 0,
+	// zero time, absurd decimal).
+	ErrInvalidInput = errors.New("oracle: invalid input")
+	// ErrNoQuorum: fewer than MinSources usable quotes. Never a price
+	// (MakerDAO Median's bar).
+	ErrNoQuorum = errors.New("oracle: below quorum")
+	// ErrSpread: the accepted quotes spread wider than MaxSpread allows.
+	ErrSpread = errors.New("oracle: quotes too dispersed")
+	// ErrJump: an aggregate moved further from the feed's last good price
+	// than MaxJump allows; the last good price is kept.
+	ErrJump = errors.New("oracle: price jump beyond limit")
+	// ErrStale: the price is older than the freshness bound. Feed.Price
+	// returns it (unwrapped, so the read does not allocate).
+	ErrStale = errors.New("oracle: stale price")
+	// ErrNoPrice: no price has been accepted yet (or it was voided).
+	ErrNoPrice = errors.New("oracle: no price")
+	// ErrHalted: the feed is halted by the host; no price is served.
+	ErrHalted = errors.New("oracle: feed halted")
+	// ErrOutOfOrder: a time earlier than the type's last update.
+	ErrOutOfOrder = errors.New("oracle: time out of order")
+	// ErrStopped: the delayed price is stopped (OSM stop/void); poke refused.
+	ErrStopped = errors.New("oracle: delayed price stopped")
+	// ErrTooEarly: a delayed-price poke before a full hop has passed
+	// (OSM "not-passed").
+	ErrTooEarly = errors.New("oracle: hop not passed")
+	// ErrInvalidSnapshot: a snapshot that fails validation on restore.
+	ErrInvalidSnapshot = errors.New("oracle: invalid snapshot")
+	// ErrSourceMismatch: a Source returned a quote carrying another
+	// source's name.
+	ErrSourceMismatch = errors.New("oracle: quote source does not match the source")
+)

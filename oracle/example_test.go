@@ -1,0 +1,75 @@
+package oracle_test
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/oracle"
+)
+
+var t0 = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func q(src, price string, age time.Duration) oracle.Quote {
+	return oracle.Quote{Source: src, Price: decimal.RequireFromString(price), Time: t0.Add(-age)}
+}
+
+// Aggregate five quotes: one stale, one spiking; the median of the rest.
+func ExampleAggregator_Aggregate() {
+	agg, err := oracle.NewAggregator(oracle.AggregatorSettings{
+		MaxAge:       time.Minute,
+		MinSources:   3,
+		MaxDeviation: decimal.RequireFromString("0.05"), // 5% from the median
+	})
+	if err != nil {
+		panic(err)
+	}
+	res, err := agg.Aggregate(t0, []oracle.Quote{
+		q("binance", "100.10", 5*time.Second),
+		q("coinbase", "99.90", 3*time.Second),
+		q("kraken", "100.00", 2*time.Second),
+		q("bitstamp", "100.20", 5*time.Minute), // stale
+		q("thin-dex", "130.00", time.Second),   // spike
+	})
+	fmt.Println(res.Price, err)
+	for _, r := range res.Rejected {
+		fmt.Println(r.Quote.Source, r.Reason)
+	}
+	// Output:
+	// 100 <nil>
+	// bitstamp stale
+	// thin-dex outlier
+}
+
+// A feed falls back to its secondary tier when the primary loses quorum,
+// and its price read fails with ErrStale once the last good price ages.
+func ExampleFeed() {
+	feed, err := oracle.NewFeed(oracle.FeedSettings{
+		Tiers: []oracle.Tier{
+			{Name: "exchanges", Sources: []string{"a", "b", "c"},
+				Aggregation: oracle.AggregatorSettings{MaxAge: time.Minute, MinSources: 2}},
+			{Name: "chainlink", Sources: []string{"link"},
+				Aggregation: oracle.AggregatorSettings{MaxAge: time.Hour}},
+		},
+		MaxAge:  2 * time.Minute,
+		MaxJump: decimal.RequireFromString("0.10"),
+	})
+	if err != nil {
+		panic(err)
+	}
+	up, _ := feed.Update(t0, []oracle.Quote{q("a", "100", 0), q("b", "101", 0), q("link", "100.5", 0)})
+	fmt.Println(up.Price, up.Status, up.Active)
+	up, _ = feed.Update(t0.Add(time.Minute), []oracle.Quote{q("a", "102", -time.Minute), q("link", "100.7", 0)})
+	fmt.Println(up.Price, up.Status, up.Active)
+	price, err := feed.Price(t0.Add(2 * time.Minute))
+	fmt.Println(price, err)
+	_, err = feed.Price(t0.Add(4 * time.Minute))
+	fmt.Println(errors.Is(err, oracle.ErrStale))
+	// Output:
+	// 100.5 live exchanges
+	// 100.7 fallback chainlink
+	// 100.7 <nil>
+	// true
+}

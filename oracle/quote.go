@@ -1,0 +1,62 @@
+package oracle
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// Quote is one source's observation of a price.
+//
+// Confidence and Weight are optional: zero means "not reported" (no
+// confidence interval; weight 1). Negative values are invalid.
+type Quote struct {
+	// Source identifies the reporter (an exchange, a Chainlink feed, a Pyth
+	// price account, a validator). One source has one vote per aggregation.
+	Source string `json:"source"`
+	// Price is the observed price; it must be positive.
+	Price decimal.Decimal `json:"price"`
+	// Confidence is the ± half-width of the source's confidence interval,
+	// in price units (Pyth's conf). Zero: not reported.
+	Confidence decimal.Decimal `json:"confidence"`
+	// Time is when the source observed the price (not when it was fetched).
+	Time time.Time `json:"time"`
+	// Weight is the source's voting power for the weighted median (the
+	// Terra/Ojo x/oracle validator power). Zero means 1.
+	Weight decimal.Decimal `json:"weight"`
+}
+
+var one = decimal.NewFromInt(1)
+
+// EffectiveWeight returns the quote's weight, 1 when none was given.
+func (q Quote) EffectiveWeight() decimal.Decimal {
+	if q.Weight.IsZero() {
+		return one
+	}
+	return q.Weight
+}
+
+// Validate reports whether the quote is well formed: non-empty source,
+// positive price, non-negative confidence and weight, a non-zero time and no
+// decimal with an absurd exponent. The error wraps ErrInvalidQuote.
+func (q Quote) Validate() error {
+	if q.Source == "" {
+		return fmt.Errorf("%w: empty source", ErrInvalidQuote)
+	}
+	if err := num.CheckPositive(q.Price); err != nil {
+		return fmt.Errorf("%w: %s: price: %w", ErrInvalidQuote, q.Source, err)
+	}
+	if err := num.CheckNonNegative(q.Confidence); err != nil {
+		return fmt.Errorf("%w: %s: confidence: %w", ErrInvalidQuote, q.Source, err)
+	}
+	if err := num.CheckNonNegative(q.Weight); err != nil {
+		return fmt.Errorf("%w: %s: weight: %w", ErrInvalidQuote, q.Source, err)
+	}
+	if q.Time.IsZero() {
+		return fmt.Errorf("%w: %s: zero time", ErrInvalidQuote, q.Source)
+	}
+	return nil
+}
