@@ -1,0 +1,431 @@
+package backstop
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// The steps of a clearing house's default waterfall, in the order of EMIR
+// (Regulation (EU) No 648/2012) Art. 45: the defaulter's margins (45(1)),
+// its default fund contribution (45(2)), the CCP's dedicated own resources
+// — skin in the game — (45(4); at least 25 % of its minimum capital,
+// Delegated Regulation 153/2013 Art. 35), the non-defaulting members'
+// contributions (45(2)-(3)), then the tools ESMA's EMIR Q&A accepts beyond
+// the prefunded fund: assessments capped per member (Art. 43(3), Q&A 886)
+// and variation-margin gains haircutting (Q&A 887). Each is a Layer in the
+// Allocation that DefaultFund.Cover returns, with its own draw.
+const (
+	StepDefaulterMargin       = "defaulter-margin"
+	StepDefaulterContribution = "defaulter-contribution"
+	StepSkinInTheGame         = "skin-in-the-game"
+	StepSurvivorContributions = "survivor-contributions"
+	StepAssessments           = "assessments"
+	StepVMHaircut             = "vm-gains-haircut"
+)
+
+// MemberSpec declares a clearing member and its prefunded default fund
+// contribution.
+type MemberSpec struct {
+	ID           string          `json:"id"`
+	Contribution decimal.Decimal `json:"contribution"` // ≥ 0, in whole units
+	// AssessmentCap, if positive, overrides the fund's Assessment rule for
+	// this member.
+	AssessmentCap decimal.Decimal `json:"assessment_cap"`
+}
+
+// AssessmentRule caps what each surviving member can be called for beyond
+// its contribution, per ESMA EMIR Q&A 886: a pre-defined monetary amount
+// (Fixed) or an amount relative to the member's contribution (Multiple ×
+// contribution). The zero value allows no assessments.
+type AssessmentRule struct {
+	// Fixed is a per-member cap in money; when > 0 it is used instead of
+	// Multiple.
+	Fixed decimal.Decimal
+	// Multiple of the member's declared contribution, e.g. 1 for "up to
+	// one more contribution" (LCH, Eurex and Nasdaq Clearing use 1×–3×);
+	// the cap is Multiple × contribution floored to the unit.
+	Multiple decimal.Decimal
+}
+
+// DefaultFundSettings configure a DefaultFund.
+type DefaultFundSettings struct {
+	// Members of the fund. Required: at least one; IDs non-empty, unique.
+	Members []MemberSpec
+	// SkinInTheGame is the CCP's dedicated own resources used after the
+	// defaulter's resources and before any survivor's (≥ 0).
+	SkinInTheGame decimal.Decimal
+	// Assessment caps assessments per member. Zero value: no assessments.
+	Assessment AssessmentRule
+	// Unit is the smallest money amount (a power of ten). Zero means
+	// DefaultUnit (0.00000001).
+	Unit decimal.Decimal
+}
+
+type member struct {
+	spec      MemberSpec
+	balance   decimal.Decimal // contribution left in the fund
+	assessed  decimal.Decimal // called so far in this assessment period
+	defaulted bool
+}
+
+// DefaultFund is a clearing house's mutualised default fund with the EMIR
+// Art. 45 waterfall. It keeps each member's contribution balance, what each
+// was assessed, the CCP's skin in the game and a Journal of every movement.
+// Not safe for concurrent use.
+type DefaultFund struct {
+	scale   int32
+	rule    AssessmentRule
+	order   []string
+	members map[string]*member
+	skin    decimal.Decimal
+	journal *Journal
+	events
+}
+
+// NewDefaultFund validates the settings and returns a fund holding the
+// declared contributions and skin in the game.
+func NewDefaultFund(s DefaultFundSettings) (*DefaultFund, error) {
+	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Members) == 0 {
+		return nil, fmt.Errorf("%w: no members", ErrInvalidSettings)
+	}
+	if err := checkAmount(s.SkinInTheGame, scale, "skin in the game"); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+	}
+	if err := checkAmount(s.Assessment.Fixed, scale, "assessment fixed cap"); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+	}
+	if err := num.CheckNonNegative(s.Assessment.Multiple); err != nil {
+		return nil, fmt.Errorf("%w: assessment multiple: %w", ErrInvalidSettings, err)
+	}
+	f := &DefaultFund{scale: scale, rule: s.Assessment, members: map[string]*member{}, skin: s.SkinInTheGame, journal: NewJournal()}
+	for i, m := range s.Members {
+		if m.ID == "" {
+			return nil, fmt.Errorf("%w: member %d has an empty ID", ErrInvalidSettings, i)
+		}
+		if _, dup := f.members[m.ID]; dup {
+			return nil, fmt.Errorf("%w: member %q twice", ErrDuplicateID, m.ID)
+		}
+		if err := checkAmount(m.Contribution, scale, "contribution"); err != nil {
+			return nil, fmt.Errorf("%w: member %q: %w", ErrInvalidSettings, m.ID, err)
+		}
+		if err := checkAmount(m.AssessmentCap, scale, "assessment cap"); err != nil {
+			return nil, fmt.Errorf("%w: member %q: %w", ErrInvalidSettings, m.ID, err)
+		}
+		f.members[m.ID] = &member{spec: m, balance: m.Contribution, assessed: decimal.Zero}
+		f.order = append(f.order, m.ID)
+	}
+	f.openingEntries()
+	return f, nil
+}
+
+// openingEntries journals the declared contributions and the skin in the
+// game as opening balances (at the zero time), so every later balance is
+// the replay of the journal.
+func (f *DefaultFund) openingEntries() {
+	var ms []Movement
+	for _, id := range f.order {
+		if c := f.members[id].spec.Contribution; c.Sign() > 0 {
+			ms = append(ms, Movement{From: "member:" + id, To: contributionAccount(id), Amount: c, Reason: "opening contribution"})
+		}
+	}
+	if f.skin.Sign() > 0 {
+		ms = append(ms, Movement{From: "ccp:capital", To: skinAccount, Amount: f.skin, Reason: "opening skin in the game"})
+	}
+	_ = f.journal.Record(time.Time{}, ms...) // validated above: positive amounts, distinct accounts
+}
+
+const skinAccount = "ccp:skin-in-the-game"
+
+
+func contributionAccount(id string) string { return "contribution:" + id }
+
+// assessmentCap is the most member m may be assessed in one period:
+// its own cap, else Fixed, else Multiple × contribution (floored).
+func (f *DefaultFund) assessmentCap(m *member) decimal.Decimal {
+	switch {
+	case m.spec.AssessmentCap.Sign() > 0:
+		return m.spec.AssessmentCap
+	case f.rule.Fixed.Sign() > 0:
+		return f.rule.Fixed
+	default:
+		return num.MulRound(f.rule.Multiple, m.spec.Contribution, f.scale, num.Floor)
+	}
+}
+
+// Default is a member's default to cover.
+type Default struct {
+	// ID names the default in movements and events.
+	ID string `json:"id"`
+	// Member is the defaulting clearing member.
+	Member string `json:"member"`
+	// Loss is what closing out the member's positions lost (≥ 0).
+	Loss decimal.Decimal `json:"loss"`
+	// Margin is the defaulter's margin available to the CCP (≥ 0).
+	Margin decimal.Decimal `json:"margin"`
+	// VariationGains are the variation margin gains the CCP owes surviving
+	// members this cycle, which the last step may haircut pro rata (ESMA
+	// EMIR Q&A 887). Optional; must not include the defaulter.
+	VariationGains []Balance `json:"variation_gains,omitempty"`
+}
+
+// Member is a member's current standing in the fund.
+type Member struct {
+	ID            string          `json:"id"`
+	Contribution  decimal.Decimal `json:"contribution"`   // balance left in the fund
+	Declared      decimal.Decimal `json:"declared"`       // the prefunded contribution the member committed
+	Assessed      decimal.Decimal `json:"assessed"`       // called in the current period
+	AssessmentCap decimal.Decimal `json:"assessment_cap"` // the period's cap
+	Defaulted     bool            `json:"defaulted"`
+}
+
+// Members returns every member's standing, in settings order.
+func (f *DefaultFund) Members() []Member {
+	out := make([]Member, 0, len(f.order))
+	for _, id := range f.order {
+		m := f.members[id]
+		out = append(out, Member{ID: id, Contribution: m.balance, Declared: m.spec.Contribution,
+			Assessed: m.assessed, AssessmentCap: f.assessmentCap(m), Defaulted: m.defaulted})
+	}
+	return out
+}
+
+// SkinInTheGame returns the CCP's dedicated own resources left.
+func (f *DefaultFund) SkinInTheGame() decimal.Decimal { return f.skin }
+
+// Total returns the contributions left in the fund (all members).
+func (f *DefaultFund) Total() decimal.Decimal {
+	t := decimal.Zero
+	for _, id := range f.order {
+		t = t.Add(f.members[id].balance)
+	}
+	return t
+}
+
+// Journal returns a copy of the fund's journal entries.
+func (f *DefaultFund) Journal() []Entry { return f.journal.Entries() }
+
+// Cover runs the EMIR Art. 45 waterfall for def and returns the allocation:
+// one Draw per step (StepDefaulterMargin … StepVMHaircut), each with its
+// per-member movements, and the residual no step could cover. The
+// defaulter is marked defaulted and takes no part in later survivors'
+// steps.
+//
+// Survivors' contributions are drawn pro rata to their balances; assessments
+// pro rata to declared contributions, water-filled under each member's cap
+// (ProRataCapped); VM gains haircut pro rata to gains. All shares sum
+// exactly (largest remainder).
+//
+// Errors (nothing changes): unknown or already-defaulted member, a bad
+// amount, gains naming the defaulter, an unknown or repeated member in
+// gains.
+func (f *DefaultFund) Cover(def Default, now time.Time) (Allocation, error) {
+	d, ok := f.members[def.Member]
+	if !ok {
+		return Allocation{}, fmt.Errorf("%w: member %q", ErrUnknownID, def.Member)
+	}
+	if d.defaulted {
+		return Allocation{}, fmt.Errorf("%w: member %q already defaulted", ErrInvalidInput, def.Member)
+	}
+	if err := checkAmount(def.Loss, f.scale, "loss"); err != nil {
+		return Allocation{}, err
+	}
+	if err := checkAmount(def.Margin, f.scale, "margin"); err != nil {
+		return Allocation{}, err
+	}
+	seen := map[string]bool{}
+	for _, g := range def.VariationGains {
+		m, ok := f.members[g.Account]
+		if !ok {
+			return Allocation{}, fmt.Errorf("%w: variation gains of %q", ErrUnknownID, g.Account)
+		}
+		if m == d || seen[g.Account] {
+			return Allocation{}, fmt.Errorf("%w: variation gains of %q (defaulter or repeated)", ErrInvalidInput, g.Account)
+		}
+		seen[g.Account] = true
+		if err := checkAmount(g.Amount, f.scale, "variation gain"); err != nil {
+			return Allocation{}, err
+		}
+	}
+	w, err := New(Settings{Layers: f.layers(def, d), Unit: decimal.New(1, -f.scale), Journal: f.journal})
+	if err != nil {
+		return Allocation{}, err
+	}
+	d.defaulted = true
+	a, err := w.Cover(Claim{ID: def.ID, Amount: def.Loss, Account: "default:" + def.ID}, now)
+	for _, ev := range w.DrainEvents() {
+		f.emit(ev)
+	}
+	return a, err
+}
+
+// stepLayer adapts a step of the default waterfall to Layer.
+type stepLayer struct {
+	id     string
+	cap    func() decimal.Decimal
+	absorb func(amount decimal.Decimal, to string, now time.Time) []Movement
+}
+
+func (s stepLayer) ID() string                { return s.id }
+func (s stepLayer) Capacity() decimal.Decimal { return s.cap() }
+func (s stepLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+	if amount.Cmp(s.cap()) > 0 {
+		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.cap())
+	}
+	return s.absorb(amount, to, now), nil
+}
+
+func (f *DefaultFund) layers(def Default, d *member) []Layer {
+	margin := def.Margin
+	survivors := func() []*member {
+		var out []*member
+		for _, id := range f.order {
+			if m := f.members[id]; !m.defaulted {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	gains := append([]Balance(nil), def.VariationGains...)
+	return []Layer{
+		stepLayer{id: StepDefaulterMargin, cap: func() decimal.Decimal { return margin },
+			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+				margin = margin.Sub(a)
+				f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepDefaulterMargin, Account: d.spec.ID, Amount: a, Ref: def.ID})
+				return []Movement{{From: "margin:" + d.spec.ID, To: to, Amount: a, Reason: StepDefaulterMargin}}
+			}},
+		stepLayer{id: StepDefaulterContribution, cap: func() decimal.Decimal { return d.balance },
+			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+				d.balance = d.balance.Sub(a)
+				f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepDefaulterContribution, Account: d.spec.ID, Amount: a, Ref: def.ID})
+				return []Movement{{From: contributionAccount(d.spec.ID), To: to, Amount: a, Reason: StepDefaulterContribution}}
+			}},
+		stepLayer{id: StepSkinInTheGame, cap: func() decimal.Decimal { return f.skin },
+			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+				f.skin = f.skin.Sub(a)
+				f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepSkinInTheGame, Account: "ccp", Amount: a, Ref: def.ID})
+				return []Movement{{From: skinAccount, To: to, Amount: a, Reason: StepSkinInTheGame}}
+			}},
+		stepLayer{id: StepSurvivorContributions,
+			cap: func() decimal.Decimal {
+				t := decimal.Zero
+				for _, m := range survivors() {
+					t = t.Add(m.balance)
+				}
+				return t
+			},
+			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+				ms := survivors()
+				ws := make([]decimal.Decimal, len(ms))
+				for i, m := range ms {
+					ws[i] = m.balance
+				}
+				shares, _ := ProRataCapped(a, ws, ws, f.scale) // a ≤ Σ balances, checked by Absorb
+				var out []Movement
+				for i, m := range ms {
+					if shares[i].Sign() == 0 {
+						continue
+					}
+					m.balance = m.balance.Sub(shares[i])
+					f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepSurvivorContributions, Account: m.spec.ID, Amount: shares[i], Ref: def.ID})
+					out = append(out, Movement{From: contributionAccount(m.spec.ID), To: to, Amount: shares[i], Reason: StepSurvivorContributions})
+				}
+				return out
+			}},
+		stepLayer{id: StepAssessments,
+			cap: func() decimal.Decimal {
+				t := decimal.Zero
+				for _, m := range survivors() {
+					t = t.Add(num.MaxOf(decimal.Zero, f.assessmentCap(m).Sub(m.assessed)))
+				}
+				return t
+			},
+			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+				ms := survivors()
+				ws := make([]decimal.Decimal, len(ms))
+				caps := make([]decimal.Decimal, len(ms))
+				for i, m := range ms {
+					ws[i] = m.spec.Contribution
+					caps[i] = num.MaxOf(decimal.Zero, f.assessmentCap(m).Sub(m.assessed))
+					if ws[i].IsZero() && caps[i].Sign() > 0 {
+						ws[i] = caps[i] // a member with a fixed cap but no contribution is assessed by its cap
+					}
+				}
+				shares, _ := ProRataCapped(a, ws, caps, f.scale)
+				var out []Movement
+				for i, m := range ms {
+					if shares[i].Sign() == 0 {
+						continue
+					}
+					m.assessed = m.assessed.Add(shares[i])
+					f.emit(Event{Time: now, Kind: EventAssessment, Source: StepAssessments, Account: m.spec.ID, Amount: shares[i], Ref: def.ID})
+					out = append(out, Movement{From: "assessment:" + m.spec.ID, To: to, Amount: shares[i], Reason: StepAssessments})
+				}
+				return out
+			}},
+		stepLayer{id: StepVMHaircut,
+			cap: func() decimal.Decimal {
+				t := decimal.Zero
+				for _, g := range gains {
+					t = t.Add(g.Amount)
+				}
+				return t
+			},
+			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+				res, _ := Socialise(a, gains, f.scale)
+				var out []Movement
+				for _, h := range res.Haircuts {
+					if h.Amount.Sign() == 0 {
+						continue
+					}
+					for i := range gains {
+						if gains[i].Account == h.Account {
+							gains[i].Amount = gains[i].Amount.Sub(h.Amount)
+						}
+					}
+					f.emit(Event{Time: now, Kind: EventHaircut, Source: StepVMHaircut, Account: h.Account, Amount: h.Amount, Ref: def.ID})
+					out = append(out, Movement{From: "vm-gains:" + h.Account, To: to, Amount: h.Amount, Reason: StepVMHaircut})
+				}
+				return out
+			}},
+	}
+}
+
+// Contribute pays amount (> 0) into member's contribution balance, e.g. to
+// replenish after a default, and records it from "member:ID". A defaulted
+// member cannot contribute (ErrInvalidInput).
+func (f *DefaultFund) Contribute(memberID string, amount decimal.Decimal, now time.Time) error {
+	m, ok := f.members[memberID]
+	if !ok {
+		return fmt.Errorf("%w: member %q", ErrUnknownID, memberID)
+	}
+	if m.defaulted {
+		return fmt.Errorf("%w: member %q has defaulted", ErrInvalidInput, memberID)
+	}
+	if err := checkPositive(amount, f.scale, "contribution"); err != nil {
+		return err
+	}
+	if err := f.journal.Record(now, Movement{From: "member:" + memberID, To: contributionAccount(memberID), Amount: amount, Reason: "contribution"}); err != nil {
+		return err
+	}
+	m.balance = m.balance.Add(amount)
+	f.emit(Event{Time: now, Kind: EventDeposit, Source: contributionAccount(memberID), Account: memberID, Amount: amount})
+	return nil
+}
+
+// ResetAssessments starts a new assessment period: every member's
+// assessed amount returns to zero (EMIR-regulated CCPs cap assessments per
+// default-management period, after which members' liability resets).
+func (f *DefaultFund) ResetAssessments(now time.Time) {
+	for _, id := range f.order {
+		f.members[id].assessed = decimal.Zero
+	}
+	f.emit(Event{Time: now, Kind: EventReplenish, Source: StepAssessments})
+}

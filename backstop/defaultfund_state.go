@@ -1,0 +1,106 @@
+package backstop
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// CheckInvariants proves the default fund's promises: no contribution
+// balance, assessed amount or skin in the game is negative; no member is
+// assessed above its cap; each contribution balance and the skin in the game
+// equal their journal accounts; and the journal balances.
+func (f *DefaultFund) CheckInvariants() error {
+	if err := f.journal.Check(); err != nil {
+		return err
+	}
+	if f.skin.Sign() < 0 {
+		return fmt.Errorf("%w: skin in the game %s is negative", ErrInvariant, f.skin)
+	}
+	if !f.journal.Balance(skinAccount).Equal(f.skin) {
+		return fmt.Errorf("%w: skin in the game %s, journal %s", ErrInvariant, f.skin, f.journal.Balance(skinAccount))
+	}
+	for _, id := range f.order {
+		m := f.members[id]
+		if m.balance.Sign() < 0 || m.assessed.Sign() < 0 {
+			return fmt.Errorf("%w: member %q balance %s assessed %s", ErrInvariant, id, m.balance, m.assessed)
+		}
+		if m.assessed.Cmp(f.assessmentCap(m)) > 0 {
+			return fmt.Errorf("%w: member %q assessed %s above cap %s", ErrInvariant, id, m.assessed, f.assessmentCap(m))
+		}
+		if !f.journal.Balance(contributionAccount(id)).Equal(m.balance) {
+			return fmt.Errorf("%w: member %q balance %s, journal %s", ErrInvariant, id, m.balance, f.journal.Balance(contributionAccount(id)))
+		}
+	}
+	return nil
+}
+
+// DefaultFundSnapshot is the JSON-serialisable state of a DefaultFund.
+type DefaultFundSnapshot struct {
+	Members       []MemberSnapshot `json:"members"`
+	SkinInTheGame decimal.Decimal  `json:"skin_in_the_game"`
+	Journal       JournalSnapshot  `json:"journal"`
+}
+
+// MemberSnapshot is one member's state.
+type MemberSnapshot struct {
+	ID        string          `json:"id"`
+	Balance   decimal.Decimal `json:"balance"`
+	Assessed  decimal.Decimal `json:"assessed"`
+	Defaulted bool            `json:"defaulted"`
+}
+
+// Snapshot returns the fund's state. Settings are not included: restore
+// with the same settings.
+func (f *DefaultFund) Snapshot() DefaultFundSnapshot {
+	s := DefaultFundSnapshot{SkinInTheGame: f.skin, Journal: f.journal.Snapshot()}
+	for _, id := range f.order {
+		m := f.members[id]
+		s.Members = append(s.Members, MemberSnapshot{ID: id, Balance: m.balance, Assessed: m.assessed, Defaulted: m.defaulted})
+	}
+	return s
+}
+
+// RestoreDefaultFund rebuilds a DefaultFund from its settings and a
+// snapshot, validating every field (each member exactly once, amounts in
+// range and at the unit, the journal balancing and agreeing with the
+// balances); a malformed snapshot is ErrBadSnapshot.
+func RestoreDefaultFund(s DefaultFundSettings, snap DefaultFundSnapshot) (*DefaultFund, error) {
+	f, err := NewDefaultFund(s)
+	if err != nil {
+		return nil, err
+	}
+	j, err := RestoreJournal(snap.Journal)
+	if err != nil {
+		return nil, err
+	}
+	if len(snap.Members) != len(f.order) {
+		return nil, fmt.Errorf("%w: %d members, settings declare %d", ErrBadSnapshot, len(snap.Members), len(f.order))
+	}
+	if err := checkAmount(snap.SkinInTheGame, f.scale, "skin in the game"); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+	}
+	seen := map[string]bool{}
+	for _, ms := range snap.Members {
+		m, ok := f.members[ms.ID]
+		if !ok || seen[ms.ID] {
+			return nil, fmt.Errorf("%w: member %q unknown or repeated", ErrBadSnapshot, ms.ID)
+		}
+		seen[ms.ID] = true
+		if err := checkAmount(ms.Balance, f.scale, "balance"); err != nil {
+			return nil, fmt.Errorf("%w: member %q: %w", ErrBadSnapshot, ms.ID, err)
+		}
+		if err := num.CheckNonNegative(ms.Assessed); err != nil {
+			return nil, fmt.Errorf("%w: member %q assessed: %w", ErrBadSnapshot, ms.ID, err)
+		}
+		m.balance, m.assessed, m.defaulted = ms.Balance, ms.Assessed, ms.Defaulted
+	}
+	f.skin = snap.SkinInTheGame
+	f.journal = j
+	if err := f.CheckInvariants(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+	}
+	return f, nil
+}
