@@ -144,7 +144,6 @@ func (f *DefaultFund) openingEntries() {
 
 const skinAccount = "ccp:skin-in-the-game"
 
-
 func contributionAccount(id string) string { return "contribution:" + id }
 
 // assessmentCap is the most member m may be assessed in one period:
