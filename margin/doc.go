@@ -1,0 +1,52 @@
+// Package margin computes margin requirements, account health, liquidation
+// and bankruptcy prices and pre-trade checks for derivatives venues, and
+// health factors for lending protocols.
+//
+// Every function is pure: the host passes accounts as plain values and a
+// PriceSource for marks; nothing is stored, so a Calculator is safe for
+// concurrent use and has nothing to snapshot. Money is decimal.Decimal and
+// every rounding favours the venue: requirements and debts round up,
+// PnL, collateral and health round down, a long's liquidation price rounds
+// up to the tick and a short's down.
+//
+// # Tier schedules
+//
+// A Schedule is a tier table given as data. Marginal tables (Binance,
+// Bybit) charge notional × rate − cum with cumₙ = floorₙ × (rateₙ −
+// rateₙ₋₁) + cumₙ₋₁, continuous at every boundary; Step tables (BitMEX
+// risk limits) charge the whole position at its tier's rate. A notional
+// above the last cap is refused (ErrAboveLastCap): the schedule fails
+// closed.
+//
+// # Accounts and summaries
+//
+// An Account holds a cross wallet, positions (signed size, entry price,
+// cross or isolated with its own margin) and haircut collateral.
+// Calculator.Summary values it at the marks: equity, initial and
+// maintenance requirement, free collateral and the predicates
+// InitialCollateralised and Liquidatable (maintenance > 0 and equity <
+// maintenance). CompareRisk orders accounts by maintenance / equity using
+// cross-multiplication.
+//
+// # Liquidation and bankruptcy prices
+//
+// Calculator.LiquidationPrices solves, per tier, the closed-form equation
+// equity = maintenance (and equity = 0) for one position, linear or
+// inverse, isolated or cross, and keeps the root whose notional falls in
+// the tier assumed. When no price triggers, the answer says so
+// (PriceNever / PriceAlways) instead of a negative number.
+//
+// # Pre-trade checks
+//
+// Calculator.CheckOrder applies an order to the position it would produce
+// (flips included) and accepts it when the account stays initially
+// collateralised, or, for an account already below initial margin, when
+// the change does not increase its risk (the dYdX v4 rule).
+// Calculator.MaxOrderSize finds the largest order that passes.
+//
+// # Lending health
+//
+// Lending computes the Aave v3 / Compound III health factor Σ collateral ×
+// liquidation threshold / debt, with "infinite" health when there is no
+// debt.
+package margin

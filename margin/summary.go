@@ -1,0 +1,230 @@
+package margin
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// PositionSummary is one position valued at its mark price.
+type PositionSummary struct {
+	// Market is the market ID.
+	Market string `json:"market"`
+	// Size is the signed size.
+	Size decimal.Decimal `json:"size"`
+	// Mark is the mark price used.
+	Mark decimal.Decimal `json:"mark"`
+	// Isolated tells whether the position is isolated.
+	Isolated bool `json:"isolated,omitempty"`
+	// Tier is the 0-based tier of the notional the maintenance is valued at.
+	Tier int `json:"tier"`
+	// Notional is |size| × contract size × mark (Linear) or / mark
+	// (Inverse), rounded up.
+	Notional decimal.Decimal `json:"notional"`
+	// UnrealisedPnL is size × contract size × (mark − entry) (Linear) or
+	// size × contract size × (1/entry − 1/mark) (Inverse), rounded down.
+	UnrealisedPnL decimal.Decimal `json:"unrealised_pnl"`
+	// Initial is the initial requirement, rounded up.
+	Initial decimal.Decimal `json:"initial"`
+	// Maintenance is the maintenance requirement, rounded up.
+	Maintenance decimal.Decimal `json:"maintenance"`
+	// Equity is Margin + UnrealisedPnL for an isolated position; zero for a
+	// cross position (whose equity is the account's).
+	Equity decimal.Decimal `json:"equity"`
+	// Liquidatable is true for an isolated position with Maintenance > 0
+	// and Equity < Maintenance; always false for a cross position.
+	Liquidatable bool `json:"liquidatable,omitempty"`
+}
+
+// Summary is an account valued at the current prices. The account-level
+// fields describe the cross part (wallet, collateral and cross positions);
+// each isolated position is judged on its own in Positions.
+type Summary struct {
+	// Equity = Wallet + Σ cross UnrealisedPnL + CollateralValue, each term
+	// rounded down.
+	Equity decimal.Decimal `json:"equity"`
+	// CollateralValue = Σ amount × price × ratio, each rounded down.
+	CollateralValue decimal.Decimal `json:"collateral_value"`
+	// UnrealisedPnL = Σ cross UnrealisedPnL.
+	UnrealisedPnL decimal.Decimal `json:"unrealised_pnl"`
+	// Initial = Σ cross Initial (each rounded up).
+	Initial decimal.Decimal `json:"initial"`
+	// Maintenance = Σ cross Maintenance (each rounded up).
+	Maintenance decimal.Decimal `json:"maintenance"`
+	// FreeCollateral = Equity − Initial; negative when the account is below
+	// initial margin (dYdX "free collateral").
+	FreeCollateral decimal.Decimal `json:"free_collateral"`
+	// InitialCollateralised is Equity ≥ Initial (cross part).
+	InitialCollateralised bool `json:"initial_collateralised"`
+	// Liquidatable is Maintenance > 0 and Equity < Maintenance (cross part).
+	// An account with no cross positions is never liquidatable, whatever
+	// its equity.
+	Liquidatable bool `json:"liquidatable"`
+	// IsolatedLiquidatable is true when any isolated position is
+	// liquidatable (see Positions).
+	IsolatedLiquidatable bool `json:"isolated_liquidatable,omitempty"`
+	// Positions are the positions in account order.
+	Positions []PositionSummary `json:"positions"`
+}
+
+// MarginRatio returns Maintenance / Equity rounded up at scale places (the
+// Binance "margin ratio": 100% means liquidation). ok is false when the
+// ratio is unbounded (Maintenance > 0 and Equity ≤ 0). With no maintenance
+// the ratio is 0.
+func (s Summary) MarginRatio(scale int32) (ratio decimal.Decimal, ok bool) {
+	if s.Maintenance.Sign() == 0 {
+		return decimal.Zero, true
+	}
+	if s.Equity.Sign() <= 0 {
+		return decimal.Zero, false
+	}
+	return num.Div(s.Maintenance, s.Equity, scale, num.Ceil), true
+}
+
+// CompareRisk compares the risk of two summaries by Maintenance / Equity,
+// using cross-multiplication (never a rounded ratio). It returns +1 when a
+// is riskier than b, −1 when b is riskier, 0 when equal. An account with
+// no maintenance has zero risk; one with maintenance and Equity ≤ 0 has
+// unbounded risk, and two such are ordered by their deficit
+// Maintenance − Equity.
+func CompareRisk(a, b Summary) int {
+	ra, rb := riskClass(a), riskClass(b)
+	if ra != rb {
+		if ra > rb {
+			return 1
+		}
+		return -1
+	}
+	switch ra {
+	case 0:
+		return 0
+	case 2:
+		return a.Maintenance.Sub(a.Equity).Cmp(b.Maintenance.Sub(b.Equity))
+	}
+	// Ma/Ea vs Mb/Eb with Ea, Eb > 0  ⇔  Ma·Eb vs Mb·Ea
+	return a.Maintenance.Mul(b.Equity).Cmp(b.Maintenance.Mul(a.Equity))
+}
+
+func riskClass(s Summary) int {
+	switch {
+	case s.Maintenance.Sign() == 0:
+		return 0
+	case s.Equity.Sign() <= 0:
+		return 2
+	}
+	return 1
+}
+
+// Summary values an account at the prices of the Calculator's PriceSource
+// at now. The account is validated first; on any error nothing is
+// returned. Rounding favours the venue: requirements up, PnL and collateral
+// down.
+func (c *Calculator) Summary(a Account, now time.Time) (Summary, error) {
+	if err := c.ValidateAccount(a); err != nil {
+		return Summary{}, err
+	}
+	return c.summary(a, now, "", decimal.Zero)
+}
+
+// summary values a validated account. When override is non-empty, that
+// market is marked at overridePrice instead of the PriceSource.
+func (c *Calculator) summary(a Account, now time.Time, override string, overridePrice decimal.Decimal) (Summary, error) {
+	s := Summary{
+		Equity:          a.Wallet,
+		CollateralValue: decimal.Zero,
+		UnrealisedPnL:   decimal.Zero,
+		Initial:         decimal.Zero,
+		Maintenance:     decimal.Zero,
+		Positions:       make([]PositionSummary, len(a.Positions)),
+	}
+	for _, col := range a.Collateral {
+		if col.Amount.IsZero() {
+			continue
+		}
+		p, err := c.price(col.Asset, now)
+		if err != nil {
+			return Summary{}, err
+		}
+		s.CollateralValue = s.CollateralValue.Add(roundFloor(col.Amount.Mul(p).Mul(col.Ratio), c.scale))
+	}
+	for i := range a.Positions {
+		pos := &a.Positions[i]
+		m := c.markets[pos.Market]
+		var p decimal.Decimal
+		if override != "" && pos.Market == override {
+			p = overridePrice
+		} else {
+			var err error
+			if p, err = c.price(pos.Market, now); err != nil {
+				return Summary{}, err
+			}
+		}
+		v, err := m.value(pos, p, c.scale)
+		if err != nil {
+			return Summary{}, fmt.Errorf("%q: %w", pos.Market, err)
+		}
+		ps := PositionSummary{
+			Market: pos.Market, Size: pos.Size, Mark: p, Isolated: pos.Isolated, Tier: v.tier,
+			Notional: v.notional, UnrealisedPnL: v.pnl, Initial: v.initial, Maintenance: v.maintenance,
+			Equity: decimal.Zero,
+		}
+		if pos.Isolated {
+			ps.Equity = pos.Margin.Add(v.pnl)
+			ps.Liquidatable = v.maintenance.Sign() > 0 && ps.Equity.Cmp(v.maintenance) < 0
+			s.IsolatedLiquidatable = s.IsolatedLiquidatable || ps.Liquidatable
+		} else {
+			s.UnrealisedPnL = s.UnrealisedPnL.Add(v.pnl)
+			s.Initial = s.Initial.Add(v.initial)
+			s.Maintenance = s.Maintenance.Add(v.maintenance)
+		}
+		s.Positions[i] = ps
+	}
+	s.Equity = s.Equity.Add(s.UnrealisedPnL).Add(s.CollateralValue)
+	s.FreeCollateral = s.Equity.Sub(s.Initial)
+	s.InitialCollateralised = s.Equity.Cmp(s.Initial) >= 0
+	s.Liquidatable = s.Maintenance.Sign() > 0 && s.Equity.Cmp(s.Maintenance) < 0
+	return s, nil
+}
+
+// Requirement is the margin of one position valued at one price.
+type Requirement struct {
+	// Tier is the 0-based tier.
+	Tier int `json:"tier"`
+	// Notional rounded up at the Calculator's scale.
+	Notional decimal.Decimal `json:"notional"`
+	// Initial requirement, rounded up.
+	Initial decimal.Decimal `json:"initial"`
+	// Maintenance requirement, rounded up.
+	Maintenance decimal.Decimal `json:"maintenance"`
+}
+
+// Requirement returns the requirements of a position of size contracts in
+// a market valued at price (ignoring the market's Basis: price is the
+// valuation price), at the tier's maximum leverage. size may be either
+// sign; zero gives zero requirements. Errors: ErrUnknownMarket,
+// ErrInvalidInput (price ≤ 0, absurd decimals), ErrAboveLastCap.
+func (c *Calculator) Requirement(marketID string, size, price decimal.Decimal) (Requirement, error) {
+	m, err := c.market(marketID)
+	if err != nil {
+		return Requirement{}, err
+	}
+	if err := num.Check(size); err != nil {
+		return Requirement{}, fmt.Errorf("%w: size: %w", ErrInvalidInput, err)
+	}
+	if err := num.CheckPositive(price); err != nil {
+		return Requirement{}, fmt.Errorf("%w: price: %w", ErrInvalidInput, err)
+	}
+	if size.IsZero() {
+		return Requirement{Notional: decimal.Zero, Initial: decimal.Zero, Maintenance: decimal.Zero}, nil
+	}
+	abs := size.Abs()
+	t, mm, im, err := m.requirement(abs, price, decimal.Zero, c.scale)
+	if err != nil {
+		return Requirement{}, err
+	}
+	n, d := m.notionalFrac(abs, price)
+	return Requirement{Tier: t, Notional: divCeil(n, d, c.scale), Initial: im, Maintenance: mm}, nil
+}
