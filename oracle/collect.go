@@ -1,0 +1,206 @@
+package oracle
+
+// This file is the package's I/O edge, and the only code in oracle that
+// starts goroutines or reads the wall clock (through context deadlines and
+// gobreaker's timers). Everything else is a pure function of its inputs.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+)
+
+// Source is a live price source: an exchange API, a Chainlink or Pyth
+// reader, a validator's vote. Fetch must honour ctx (return promptly once it
+// is done); Name must be stable and unique within a Collector.
+type Source interface {
+	Name() string
+	Fetch(ctx context.Context) (Quote, error)
+}
+
+// CollectorSettings configures a Collector's per-source protection.
+type CollectorSettings struct {
+	// Timeout bounds each Fetch call. Default 2s.
+	Timeout time.Duration `json:"timeout"`
+	// FailureThreshold is the number of consecutive failures (errors,
+	// timeouts, invalid quotes) that opens a source's breaker. Default 5.
+	FailureThreshold uint32 `json:"failure_threshold"`
+	// OpenTimeout is how long an open breaker refuses calls before letting
+	// a trial call through (half-open). Default 30s.
+	OpenTimeout time.Duration `json:"open_timeout"`
+	// HalfOpenRequests is how many trial calls a half-open breaker allows.
+	// Default 1.
+	HalfOpenRequests uint32 `json:"half_open_requests"`
+}
+
+// Collector fetches quotes from its sources concurrently, each through its
+// own gobreaker v2 circuit breaker and a per-call timeout. Safe for
+// concurrent use.
+type Collector struct {
+	s       CollectorSettings
+	sources []Source
+	cbs     []*gobreaker.CircuitBreaker[Quote]
+}
+
+// NewCollector validates s and the sources (non-nil, non-empty unique names)
+// and wraps each source in a breaker.
+func NewCollector(s CollectorSettings, sources ...Source) (*Collector, error) {
+	if s.Timeout < 0 || s.OpenTimeout < 0 {
+		return nil, fmt.Errorf("%w: collector timeouts must not be negative", ErrInvalidSettings)
+	}
+	if s.Timeout == 0 {
+		s.Timeout = 2 * time.Second
+	}
+	if s.FailureThreshold == 0 {
+		s.FailureThreshold = 5
+	}
+	if s.OpenTimeout == 0 {
+		s.OpenTimeout = 30 * time.Second
+	}
+	if s.HalfOpenRequests == 0 {
+		s.HalfOpenRequests = 1
+	}
+	if len(sources) == 0 {
+		return nil, fmt.Errorf("%w: a collector needs at least one source", ErrInvalidSettings)
+	}
+	c := &Collector{s: s}
+	seen := map[string]bool{}
+	for i, src := range sources {
+		if src == nil {
+			return nil, fmt.Errorf("%w: source %d is nil", ErrInvalidSettings, i)
+		}
+		name := src.Name()
+		if name == "" || seen[name] {
+			return nil, fmt.Errorf("%w: source %d: empty or duplicate name %q", ErrInvalidSettings, i, name)
+		}
+		seen[name] = true
+		threshold := s.FailureThreshold
+		c.sources = append(c.sources, src)
+		c.cbs = append(c.cbs, gobreaker.NewCircuitBreaker[Quote](gobreaker.Settings{
+			Name:        name,
+			MaxRequests: s.HalfOpenRequests,
+			Timeout:     s.OpenTimeout,
+			ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= threshold },
+		}))
+	}
+	return c, nil
+}
+
+// SourceError is one source's failure in a Collect.
+type SourceError struct {
+	Source string `json:"source"`
+	// Err wraps the source's error, context.DeadlineExceeded on timeout,
+	// gobreaker.ErrOpenState / ErrTooManyRequests when the breaker refused
+	// the call, ErrSourceMismatch or ErrInvalidQuote.
+	Err error `json:"-"`
+}
+
+// Collection is the outcome of one Collect: the quotes obtained and the
+// sources that failed, both in the order the sources were given.
+type Collection struct {
+	Quotes []Quote       `json:"quotes"`
+	Errors []SourceError `json:"errors"`
+}
+
+// Collect calls every source concurrently, each with its own timeout and
+// breaker, waits for all of them, and returns quotes plus per-source errors
+// (in source order, so the result does not depend on goroutine timing).
+// A quote without a Source gets the source's name; one naming another
+// source, or failing Quote.Validate, counts as a failure. A source that
+// ignores ctx is abandoned at its timeout: its late answer is discarded.
+func (c *Collector) Collect(ctx context.Context) Collection {
+	quotes := make([]Quote, len(c.sources))
+	errs := make([]error, len(c.sources))
+	var wg sync.WaitGroup
+	for i := range c.sources {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			quotes[i], errs[i] = c.fetch(ctx, i)
+		}(i)
+	}
+	wg.Wait()
+	var out Collection
+	for i, src := range c.sources {
+		if errs[i] != nil {
+			out.Errors = append(out.Errors, SourceError{Source: src.Name(), Err: errs[i]})
+			continue
+		}
+		out.Quotes = append(out.Quotes, quotes[i])
+	}
+	return out
+}
+
+type fetched struct {
+	q   Quote
+	err error
+}
+
+func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
+	src, name := c.sources[i], c.sources[i].Name()
+	if err := ctx.Err(); err != nil {
+		return Quote{}, fmt.Errorf("%s: %w", name, err)
+	}
+	q, err := c.cbs[i].Execute(func() (Quote, error) {
+		cctx, cancel := context.WithTimeout(ctx, c.s.Timeout)
+		defer cancel()
+		ch := make(chan fetched, 1) // buffered: a late answer never blocks
+		go func() {
+			q, err := src.Fetch(cctx)
+			ch <- fetched{q, err}
+		}()
+		var r fetched
+		select {
+		case r = <-ch:
+		case <-cctx.Done():
+			return Quote{}, cctx.Err()
+		}
+		if r.err != nil {
+			return Quote{}, r.err
+		}
+		if r.q.Source == "" {
+			r.q.Source = name
+		}
+		if r.q.Source != name {
+			return Quote{}, fmt.Errorf("%w: got %q", ErrSourceMismatch, r.q.Source)
+		}
+		if err := r.q.Validate(); err != nil {
+			return Quote{}, err
+		}
+		return r.q, nil
+	})
+	if err != nil {
+		return Quote{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return q, nil
+}
+
+// BreakerState is a source breaker's state: "closed", "half-open", "open".
+type BreakerState string
+
+// SourceHealth is one source's breaker state and failure streak.
+type SourceHealth struct {
+	Source              string       `json:"source"`
+	State               BreakerState `json:"state"`
+	ConsecutiveFailures uint32       `json:"consecutive_failures"`
+}
+
+// Health returns every source's breaker state, in source order.
+func (c *Collector) Health() []SourceHealth {
+	out := make([]SourceHealth, len(c.sources))
+	for i, cb := range c.cbs {
+		out[i] = SourceHealth{Source: cb.Name(), State: BreakerState(cb.State().String()),
+			ConsecutiveFailures: cb.Counts().ConsecutiveFailures}
+	}
+	return out
+}
+
+// IsBreakerOpen reports whether err says a source's breaker refused the
+// call (open, or half-open with its trial calls used up).
+func IsBreakerOpen(err error) bool {
+	return errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests)
+}

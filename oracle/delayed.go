@@ -1,0 +1,245 @@
+package oracle
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// DelayedSettings configures a Delayed price.
+type DelayedSettings struct {
+	// Hop is the delay: a poked price becomes current one poke later, and
+	// pokes are at least one hop apart (MakerDAO OSM's hop, 3600 s in
+	// production). Required: must be positive.
+	Hop time.Duration `json:"hop"`
+}
+
+// Delayed is a delayed price, MakerDAO's Oracle Security Module (OSM): the
+// effective price lags the observed one by a hop, so governance or a breaker
+// can see the next price before it takes effect and stop or void it.
+//
+// As in OSM.sol: Poke(now, p) requires the module not stopped and a full hop
+// since the last poke (now ≥ zzz + hop, "OSM/not-passed"); it moves next to
+// current, stores p as next, and sets zzz = prev(now), now rounded down to a
+// multiple of hop (time.Truncate: counted from the zero time, which is Unix
+// aligned like OSM's ts − ts % hop for any hop dividing a day). Peek
+// returns current, Next (OSM's peep) the queued value. Stop refuses pokes,
+// Start allows them again, and Void clears both values and stops.
+//
+// Delayed is safe for concurrent use (one mutex).
+type Delayed struct {
+	mu sync.Mutex
+	s  DelayedSettings
+	st delayedState
+}
+
+type delayedState struct {
+	cur, nxt       decimal.Decimal
+	hasCur, hasNxt bool
+	zzz            time.Time
+	stopped        bool
+	last           time.Time
+}
+
+// NewDelayed validates s and returns an empty, running Delayed whose first
+// poke may happen at any time.
+func NewDelayed(s DelayedSettings) (*Delayed, error) {
+	if s.Hop <= 0 {
+		return nil, fmt.Errorf("%w: Delayed Hop must be positive, got %s", ErrInvalidSettings, s.Hop)
+	}
+	return &Delayed{s: s}, nil
+}
+
+// Peek returns the current (effective) price, or ErrNoPrice when there is
+// none yet or it was voided.
+func (d *Delayed) Peek() (decimal.Decimal, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.st.hasCur {
+		return decimal.Zero, ErrNoPrice
+	}
+	return d.st.cur, nil
+}
+
+// Next returns the queued price that the next poke makes current (OSM
+// peep), or ErrNoPrice.
+func (d *Delayed) Next() (decimal.Decimal, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.st.hasNxt {
+		return decimal.Zero, ErrNoPrice
+	}
+	return d.st.nxt, nil
+}
+
+// Pass reports whether a poke is allowed at now by time (OSM pass()):
+// now ≥ zzz + hop. It does not look at Stopped.
+func (d *Delayed) Pass(now time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.pass(now)
+}
+
+func (d *Delayed) pass(now time.Time) bool {
+	return d.st.zzz.IsZero() || !now.Before(d.st.zzz.Add(d.s.Hop))
+}
+
+// Stopped reports whether pokes are refused.
+func (d *Delayed) Stopped() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.st.stopped
+}
+
+// Poke queues price and makes the previously queued one current. It fails
+// with ErrStopped, ErrTooEarly (less than a hop since the last poke's
+// aligned time), ErrOutOfOrder or ErrInvalidInput, changing nothing.
+func (d *Delayed) Poke(now time.Time, price decimal.Decimal) (Event, error) {
+	if err := checkPoint(now, price); err != nil {
+		return Event{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.checkTime(now); err != nil {
+		return Event{}, err
+	}
+	if d.st.stopped {
+		return Event{}, ErrStopped
+	}
+	if !d.pass(now) {
+		return Event{}, fmt.Errorf("%w: next poke at %s", ErrTooEarly, d.st.zzz.Add(d.s.Hop).Format(time.RFC3339Nano))
+	}
+	d.st.cur, d.st.hasCur = d.st.nxt, d.st.hasNxt
+	d.st.nxt, d.st.hasNxt = price, true
+	d.st.zzz = now.Truncate(d.s.Hop)
+	d.st.last = now
+	detail := fmt.Sprintf("current %s, next %s", describeValue(d.st.cur, d.st.hasCur), price)
+	return Event{Time: now, Kind: EventPoke, Detail: detail}, nil
+}
+
+func describeValue(v decimal.Decimal, has bool) string {
+	if !has {
+		return "none"
+	}
+	return v.String()
+}
+
+// Stop refuses further pokes (OSM stop); the current price stays readable.
+func (d *Delayed) Stop(now time.Time) (Event, error) {
+	return d.set(now, EventStop, func(st *delayedState) { st.stopped = true })
+}
+
+// Start allows pokes again (OSM start).
+func (d *Delayed) Start(now time.Time) (Event, error) {
+	return d.set(now, EventStart, func(st *delayedState) { st.stopped = false })
+}
+
+// Void clears the current and next prices and stops (OSM void): use it
+// when the queued price is known bad.
+func (d *Delayed) Void(now time.Time) (Event, error) {
+	return d.set(now, EventVoid, func(st *delayedState) {
+		st.cur, st.nxt = decimal.Zero, decimal.Zero
+		st.hasCur, st.hasNxt = false, false
+		st.stopped = true
+	})
+}
+
+func (d *Delayed) set(now time.Time, k EventKind, f func(*delayedState)) (Event, error) {
+	if now.IsZero() {
+		return Event{}, fmt.Errorf("%w: zero time", ErrInvalidInput)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.checkTime(now); err != nil {
+		return Event{}, err
+	}
+	f(&d.st)
+	d.st.last = now
+	return Event{Time: now, Kind: k}, nil
+}
+
+func (d *Delayed) checkTime(now time.Time) error {
+	if now.Before(d.st.last) {
+		return fmt.Errorf("%w: %s before last change %s", ErrOutOfOrder, now.Format(time.RFC3339Nano), d.st.last.Format(time.RFC3339Nano))
+	}
+	return nil
+}
+
+// DelayedSnapshot is a Delayed price's state as plain JSON-serialisable data.
+type DelayedSnapshot struct {
+	Current    decimal.Decimal `json:"current"`
+	HasCurrent bool            `json:"has_current"`
+	Next       decimal.Decimal `json:"next"`
+	HasNext    bool            `json:"has_next"`
+	// LastPoke is OSM's zzz: the last poke's time rounded down to a hop.
+	LastPoke time.Time `json:"last_poke"`
+	Stopped  bool      `json:"stopped"`
+	// LastChange is the time of the last poke, stop, start or void.
+	LastChange time.Time `json:"last_change"`
+}
+
+// Snapshot returns the state for RestoreDelayed.
+func (d *Delayed) Snapshot() DelayedSnapshot {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	st := d.st
+	return DelayedSnapshot{Current: st.cur, HasCurrent: st.hasCur, Next: st.nxt, HasNext: st.hasNxt,
+		LastPoke: st.zzz, Stopped: st.stopped, LastChange: st.last}
+}
+
+// RestoreDelayed rebuilds a Delayed from settings and a snapshot, validating
+// it (ErrInvalidSnapshot).
+func RestoreDelayed(s DelayedSettings, snap DelayedSnapshot) (*Delayed, error) {
+	d, err := NewDelayed(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDelayed(s, snap); err != nil {
+		return nil, err
+	}
+	d.st = delayedState{cur: snap.Current, hasCur: snap.HasCurrent, nxt: snap.Next, hasNxt: snap.HasNext,
+		zzz: snap.LastPoke, stopped: snap.Stopped, last: snap.LastChange}
+	return d, nil
+}
+
+// CheckInvariants verifies the state: a value is positive exactly when
+// present, a current value implies a next one (values move next → current),
+// and LastPoke is hop-aligned and not after LastChange.
+func (d *Delayed) CheckInvariants() error {
+	if err := checkDelayed(d.s, d.Snapshot()); err != nil {
+		return fmt.Errorf("invariant: %w", err)
+	}
+	return nil
+}
+
+func checkDelayed(s DelayedSettings, snap DelayedSnapshot) error {
+	for _, v := range []struct {
+		name string
+		val  decimal.Decimal
+		has  bool
+	}{{"current", snap.Current, snap.HasCurrent}, {"next", snap.Next, snap.HasNext}} {
+		if err := num.Check(v.val); err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrInvalidSnapshot, v.name, err)
+		}
+		if v.has != (v.val.Sign() > 0) || (!v.has && !v.val.IsZero()) {
+			return fmt.Errorf("%w: %s %s inconsistent with has=%t", ErrInvalidSnapshot, v.name, v.val, v.has)
+		}
+	}
+	if snap.HasCurrent && !snap.HasNext {
+		return fmt.Errorf("%w: a current value without a next one", ErrInvalidSnapshot)
+	}
+	if !snap.LastPoke.Equal(snap.LastPoke.Truncate(s.Hop)) {
+		return fmt.Errorf("%w: last poke %s not aligned to hop %s", ErrInvalidSnapshot, snap.LastPoke, s.Hop)
+	}
+	if snap.LastPoke.After(snap.LastChange) {
+		return fmt.Errorf("%w: last poke after last change", ErrInvalidSnapshot)
+	}
+	if snap.HasNext && snap.LastPoke.IsZero() {
+		return fmt.Errorf("%w: a value without a poke time", ErrInvalidSnapshot)
+	}
+	return nil
+}
