@@ -1,0 +1,252 @@
+package backstop
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// DeleverageRequest asks to close a bankrupt position against the
+// opposite side's positions.
+type DeleverageRequest struct {
+	// Bankrupt is the liquidated position; every fill is at its
+	// BankruptcyPrice.
+	Bankrupt Position `json:"bankrupt"`
+	// Mark is the mark price used for ranking (> 0).
+	Mark decimal.Decimal `json:"mark"`
+	// Candidates are positions to deleverage. Only those on the opposite
+	// side of Bankrupt are ranked and closed; same-side ones are ignored.
+	// Accounts must be unique and differ from Bankrupt's.
+	Candidates []Position `json:"candidates"`
+	// Ranking orders the candidates; nil means BitMEXRank.
+	Ranking Ranking `json:"-"`
+	// Size is how much of the bankrupt position to close (> 0, ≤ |size|);
+	// zero means all of it.
+	Size decimal.Decimal `json:"size"`
+}
+
+// Fill is one counterparty closed by auto-deleveraging.
+type Fill struct {
+	Account string          `json:"account"`
+	Closed  decimal.Decimal `json:"closed"` // size closed, > 0
+	After   decimal.Decimal `json:"after"`  // the counterparty's signed size afterwards
+	Price   decimal.Decimal `json:"price"`  // the bankrupt position's bankruptcy price
+	Score   decimal.Decimal `json:"score"`  // its rank score
+	Rank    int             `json:"rank"`   // its place in the queue, 0 first
+}
+
+// Deleveraging is the result of Deleverage.
+type Deleveraging struct {
+	Queue    []Ranked        `json:"queue"`    // the opposite side, highest rank first
+	Fills    []Fill          `json:"fills"`    // in queue order
+	Closed   decimal.Decimal `json:"closed"`   // Σ fills = the size asked, unless the queue ran out
+	Unfilled decimal.Decimal `json:"unfilled"` // size asked − Closed (> 0 only if the opposite side is too small)
+}
+
+// Deleverage closes the bankrupt position against the opposite side by
+// auto-deleveraging (BitMEX, "Auto Deleveraging"): the opposite side is
+// ranked (Rank), and positions are closed highest rank first, each in
+// full except the last, which is closed partially, until exactly the
+// requested size is closed; every fill is at the bankrupt position's
+// bankruptcy price. If the opposite side holds less than the size, all of
+// it is closed and Unfilled says what is left.
+//
+// It is pure: the host applies the fills to its positions. Errors
+// (ErrInvalidInput): a bad bankrupt position or candidate, a size ≤ 0 or
+// above |bankrupt size|, a candidate of the bankrupt account, duplicates, a
+// ranking error.
+func Deleverage(req DeleverageRequest) (Deleveraging, error) {
+	b := req.Bankrupt
+	if err := checkPosition(b); err != nil {
+		return Deleveraging{}, err
+	}
+	if err := num.CheckPositive(req.Mark); err != nil {
+		return Deleveraging{}, fmt.Errorf("%w: mark: %w", ErrInvalidInput, err)
+	}
+	size := req.Size
+	if size.IsZero() {
+		size = b.Size.Abs()
+	}
+	if err := num.CheckPositive(size); err != nil {
+		return Deleveraging{}, fmt.Errorf("%w: size: %w", ErrInvalidInput, err)
+	}
+	if size.Cmp(b.Size.Abs()) > 0 {
+		return Deleveraging{}, fmt.Errorf("%w: size %s above the bankrupt position %s", ErrInvalidInput, size, b.Size.Abs())
+	}
+	opposite := make([]Position, 0, len(req.Candidates))
+	for _, c := range req.Candidates {
+		if c.Account == b.Account {
+			return Deleveraging{}, fmt.Errorf("%w: candidate %q is the bankrupt account", ErrInvalidInput, c.Account)
+		}
+		if c.Size.Sign() != b.Size.Sign() {
+			opposite = append(opposite, c)
+		}
+	}
+	queue, err := Rank(opposite, req.Mark, req.Ranking)
+	if err != nil {
+		return Deleveraging{}, err
+	}
+	for _, c := range req.Candidates { // same-side candidates are validated too
+		if c.Size.Sign() == b.Size.Sign() {
+			if err := checkPosition(c); err != nil {
+				return Deleveraging{}, err
+			}
+		}
+	}
+	return fillQueue(queue, size, b.BankruptcyPrice), nil
+}
+
+// fillQueue closes size against the queue, highest rank first.
+func fillQueue(queue []Ranked, size, price decimal.Decimal) Deleveraging {
+	out := Deleveraging{Queue: queue, Closed: decimal.Zero}
+	left := size
+	for i, r := range queue {
+		if left.Sign() == 0 {
+			break
+		}
+		have := r.Position.Size.Abs()
+		take := num.MinOf(have, left)
+		after := have.Sub(take)
+		if r.Position.Size.Sign() < 0 {
+			after = after.Neg()
+		}
+		out.Fills = append(out.Fills, Fill{Account: r.Position.Account, Closed: take, After: after, Price: price, Score: r.Score, Rank: i})
+		left = left.Sub(take)
+		out.Closed = out.Closed.Add(take)
+	}
+	out.Unfilled = left
+	return out
+}
+
+// ADLSettings configure an ADLLayer.
+type ADLSettings struct {
+	// ID of the layer; empty means "adl".
+	ID string
+	// Request holds the bankrupt position, the candidates and the ranking;
+	// Request.Size is ignored (the layer decides it). Request.Mark is both
+	// the ranking price and the price the venue would otherwise close at.
+	Request DeleverageRequest
+	// Unit is the smallest money amount; zero means DefaultUnit.
+	Unit decimal.Decimal
+	// SizeUnit is the smallest position size (lot), a power of ten; zero
+	// means 0.00000001.
+	SizeUnit decimal.Decimal
+}
+
+// ADLLayer puts auto-deleveraging in a waterfall. Closing size q of the
+// bankrupt position at its bankruptcy price Pb instead of at the mark Pm
+// moves a loss of q × gap onto the deleveraged counterparties, where
+//
+//	gap = (Pb − Pm) × sign(bankrupt size)   (> 0 once the mark is through bankruptcy)
+//
+// so its capacity is gap × min(|bankrupt size|, Σ opposite sizes), floored
+// to the unit. Absorbing X closes q = ⌈X / gap⌉ (to the lot, at most the
+// position) by Deleverage and charges X to the fills pro rata to their
+// closed size (largest remainder, exact). Movements come from
+// "adl:ACCOUNT". Not safe for concurrent use.
+type ADLLayer struct {
+	id               string
+	scale, sizeScale int32
+	gap              decimal.Decimal
+	bankrupt         Position
+	queue            []Ranked
+	left             decimal.Decimal // bankrupt size not yet closed
+	fills            []Fill
+}
+
+// NewADLLayer ranks the candidates and returns the layer.
+func NewADLLayer(s ADLSettings) (*ADLLayer, error) {
+	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	if err != nil {
+		return nil, err
+	}
+	sizeScale, err := unitScale(s.SizeUnit, decimal.New(1, -8), "size unit")
+	if err != nil {
+		return nil, err
+	}
+	req := s.Request
+	req.Size = decimal.Zero
+	res, err := Deleverage(req) // validates everything and ranks
+	if err != nil {
+		return nil, err
+	}
+	id := s.ID
+	if id == "" {
+		id = "adl"
+	}
+	b := req.Bankrupt
+	gap := b.BankruptcyPrice.Sub(req.Mark)
+	if b.Size.Sign() < 0 {
+		gap = gap.Neg()
+	}
+	return &ADLLayer{id: id, scale: scale, sizeScale: sizeScale, gap: gap, bankrupt: b, queue: res.Queue, left: b.Size.Abs()}, nil
+}
+
+// ID returns the layer's name.
+func (l *ADLLayer) ID() string { return l.id }
+
+// Queue returns the ranked opposite side as it stands now.
+func (l *ADLLayer) Queue() []Ranked { return append([]Ranked(nil), l.queue...) }
+
+// Fills returns every fill made so far.
+func (l *ADLLayer) Fills() []Fill { return append([]Fill(nil), l.fills...) }
+
+// closable is the size that can still be closed: min(left, Σ queue).
+func (l *ADLLayer) closable() decimal.Decimal {
+	q := decimal.Zero
+	for _, r := range l.queue {
+		q = q.Add(r.Position.Size.Abs())
+	}
+	return num.MinOf(q, l.left).RoundFloor(l.sizeScale)
+}
+
+// Capacity is gap × closable size, floored to the unit; zero while the mark
+// has not crossed the bankruptcy price.
+func (l *ADLLayer) Capacity() decimal.Decimal {
+	if l.gap.Sign() <= 0 {
+		return decimal.Zero
+	}
+	return num.MulRound(l.gap, l.closable(), l.scale, num.Floor)
+}
+
+// Absorb deleverages enough of the bankrupt position to absorb amount.
+func (l *ADLLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+	if err := checkPositive(amount, l.scale, "amount"); err != nil {
+		return nil, err
+	}
+	if amount.Cmp(l.Capacity()) > 0 {
+		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
+	}
+	q := num.MinOf(num.DivCeil(amount, l.gap, l.sizeScale), l.closable())
+	res := fillQueue(l.queue, q, l.bankrupt.BankruptcyPrice)
+	ws := make([]decimal.Decimal, len(res.Fills))
+	for i, f := range res.Fills {
+		ws[i] = f.Closed
+	}
+	charges, err := ProRata(amount, ws, l.scale)
+	if err != nil {
+		return nil, err
+	}
+	ms := make([]Movement, 0, len(res.Fills))
+	for i, f := range res.Fills {
+		l.queue[f.Rank].Position.Size = f.After
+		l.fills = append(l.fills, f)
+		if charges[i].Sign() > 0 {
+			ms = append(ms, Movement{From: "adl:" + f.Account, To: to, Amount: charges[i],
+				Reason: "auto-deleveraging at " + f.Price.String()})
+		}
+	}
+	l.left = l.left.Sub(res.Closed)
+	// Drop fully closed positions from the queue, keeping rank order.
+	kept := l.queue[:0]
+	for _, r := range l.queue {
+		if r.Position.Size.Sign() != 0 {
+			kept = append(kept, r)
+		}
+	}
+	l.queue = kept
+	return ms, nil
+}
