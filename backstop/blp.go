@@ -1,0 +1,231 @@
+package backstop
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// Provider is a backstop liquidity provider (FTX's BLPs, Hyperliquid's
+// HLP liquidator vault) with the notional it has committed to take over.
+type Provider struct {
+	ID string `json:"id"`
+	// Capacity is the committed notional (size × price, in money), ≥ 0.
+	Capacity decimal.Decimal `json:"capacity"`
+}
+
+// PoolSettings configure a BackstopPool.
+type PoolSettings struct {
+	// Providers, IDs non-empty and unique, capacities ≥ 0. At least one.
+	Providers []Provider
+	// Unit is the smallest money amount; zero means DefaultUnit.
+	Unit decimal.Decimal
+	// SizeUnit is the smallest position size (lot), a power of ten; zero
+	// means 0.00000001.
+	SizeUnit decimal.Decimal
+}
+
+type provider struct {
+	spec      Provider
+	remaining decimal.Decimal
+}
+
+// BackstopPool is a set of backstop liquidity providers that take over a
+// bankrupt position at a stated price, in proportion to their remaining
+// capacity ("Position is closed against BLPs in proportion to remaining
+// capacity", FTX, "Liquidations"), none beyond its capacity (water-filled,
+// ProRataCapped). Not safe for concurrent use.
+type BackstopPool struct {
+	scale, sizeScale int32
+	order            []string
+	providers        map[string]*provider
+	events
+}
+
+// NewBackstopPool validates the settings and returns a pool at full capacity.
+func NewBackstopPool(s PoolSettings) (*BackstopPool, error) {
+	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	if err != nil {
+		return nil, err
+	}
+	sizeScale, err := unitScale(s.SizeUnit, decimal.New(1, -8), "size unit")
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Providers) == 0 {
+		return nil, fmt.Errorf("%w: no providers", ErrInvalidSettings)
+	}
+	p := &BackstopPool{scale: scale, sizeScale: sizeScale, providers: map[string]*provider{}}
+	for i, pr := range s.Providers {
+		if pr.ID == "" {
+			return nil, fmt.Errorf("%w: provider %d has an empty ID", ErrInvalidSettings, i)
+		}
+		if _, dup := p.providers[pr.ID]; dup {
+			return nil, fmt.Errorf("%w: provider %q twice", ErrDuplicateID, pr.ID)
+		}
+		if err := checkAmount(pr.Capacity, scale, "capacity"); err != nil {
+			return nil, fmt.Errorf("%w: provider %q: %w", ErrInvalidSettings, pr.ID, err)
+		}
+		p.providers[pr.ID] = &provider{spec: pr, remaining: pr.Capacity}
+		p.order = append(p.order, pr.ID)
+	}
+	return p, nil
+}
+
+// Remaining returns each provider's remaining capacity, in settings order.
+func (p *BackstopPool) Remaining() []Provider {
+	out := make([]Provider, len(p.order))
+	for i, id := range p.order {
+		out[i] = Provider{ID: id, Capacity: p.providers[id].remaining}
+	}
+	return out
+}
+
+// Replenish restores every provider's remaining capacity to its committed
+// capacity (FTX reset BLP capacity per minute and per hour).
+func (p *BackstopPool) Replenish(now time.Time) {
+	for _, id := range p.order {
+		p.providers[id].remaining = p.providers[id].spec.Capacity
+	}
+	p.emit(Event{Time: now, Kind: EventReplenish, Source: "backstop-pool"})
+}
+
+// Takeover is a bankrupt position to hand to the providers.
+type Takeover struct {
+	ID      string          `json:"id"`
+	Account string          `json:"account"`
+	Size    decimal.Decimal `json:"size"`  // signed, ≠ 0: the providers take on this side
+	Price   decimal.Decimal `json:"price"` // > 0: the stated takeover price
+}
+
+// Assignment is the size one provider took over.
+type Assignment struct {
+	Provider string          `json:"provider"`
+	Size     decimal.Decimal `json:"size"`     // signed, same side as the takeover
+	Notional decimal.Decimal `json:"notional"` // |size| × price, rounded up: capacity used
+}
+
+// TakeoverResult is the outcome of TakeOver.
+type TakeoverResult struct {
+	Assignments []Assignment    `json:"assignments"` // providers with a non-zero share, settings order
+	Taken       decimal.Decimal `json:"taken"`       // Σ |size| taken
+	Unfilled    decimal.Decimal `json:"unfilled"`    // |size| − Taken: left for the next layer
+}
+
+func (p *BackstopPool) checkTakeover(t Takeover) error {
+	if t.Account == "" {
+		return fmt.Errorf("%w: takeover with an empty account", ErrInvalidInput)
+	}
+	if err := num.Check(t.Size); err != nil || t.Size.Sign() == 0 {
+		return fmt.Errorf("%w: takeover size %s", ErrInvalidInput, t.Size)
+	}
+	if !t.Size.Equal(t.Size.Truncate(p.sizeScale)) {
+		return fmt.Errorf("%w: takeover size %s finer than the lot", ErrInvalidInput, t.Size)
+	}
+	if err := num.CheckPositive(t.Price); err != nil {
+		return fmt.Errorf("%w: takeover price: %w", ErrInvalidInput, err)
+	}
+	return nil
+}
+
+// sizeCaps returns each provider's size cap floor(remaining / price).
+func (p *BackstopPool) sizeCaps(price decimal.Decimal) (weights, caps []decimal.Decimal, total decimal.Decimal) {
+	weights = make([]decimal.Decimal, len(p.order))
+	caps = make([]decimal.Decimal, len(p.order))
+	total = decimal.Zero
+	for i, id := range p.order {
+		weights[i] = p.providers[id].remaining
+		caps[i] = num.DivFloor(weights[i], price, p.sizeScale)
+		total = total.Add(caps[i])
+	}
+	return weights, caps, total
+}
+
+// TakeOver assigns as much of the position as the providers can hold, pro
+// rata to remaining capacity, each within its capacity; the rest is
+// Unfilled. Errors (ErrInvalidInput, nothing changes): empty account, zero
+// or too-fine size, price ≤ 0.
+func (p *BackstopPool) TakeOver(t Takeover, now time.Time) (TakeoverResult, error) {
+	if err := p.checkTakeover(t); err != nil {
+		return TakeoverResult{}, err
+	}
+	_, _, room := p.sizeCaps(t.Price)
+	return p.assign(t, num.MinOf(t.Size.Abs(), room), now)
+}
+
+// assign takes over size q (≤ room) of t.
+func (p *BackstopPool) assign(t Takeover, q decimal.Decimal, now time.Time) (TakeoverResult, error) {
+	weights, caps, _ := p.sizeCaps(t.Price)
+	shares, err := ProRataCapped(q, weights, caps, p.sizeScale)
+	if err != nil {
+		return TakeoverResult{}, err
+	}
+	res := TakeoverResult{Taken: q, Unfilled: t.Size.Abs().Sub(q)}
+	for i, id := range p.order {
+		if shares[i].Sign() == 0 {
+			continue
+		}
+		notional := num.MulRound(shares[i], t.Price, p.scale, num.Ceil)
+		pr := p.providers[id]
+		pr.remaining = num.MaxOf(decimal.Zero, pr.remaining.Sub(notional))
+		size := shares[i]
+		if t.Size.Sign() < 0 {
+			size = size.Neg()
+		}
+		res.Assignments = append(res.Assignments, Assignment{Provider: id, Size: size, Notional: notional})
+		p.emit(Event{Time: now, Kind: EventTakeover, Source: "backstop-pool", Account: id, Amount: shares[i], Ref: t.ID,
+			Detail: fmt.Sprintf("%s of %s at %s", size, t.Account, t.Price)})
+	}
+	return res, nil
+}
+
+// CheckInvariants proves no provider's remaining capacity is negative or
+// above its committed capacity.
+func (p *BackstopPool) CheckInvariants() error {
+	for _, id := range p.order {
+		pr := p.providers[id]
+		if pr.remaining.Sign() < 0 || pr.remaining.Cmp(pr.spec.Capacity) > 0 {
+			return fmt.Errorf("%w: provider %q remaining %s of capacity %s", ErrInvariant, id, pr.remaining, pr.spec.Capacity)
+		}
+	}
+	return nil
+}
+
+// PoolSnapshot is the JSON-serialisable state of a BackstopPool.
+type PoolSnapshot struct {
+	Remaining []Provider `json:"remaining"`
+}
+
+// Snapshot returns each provider's remaining capacity.
+func (p *BackstopPool) Snapshot() PoolSnapshot { return PoolSnapshot{Remaining: p.Remaining()} }
+
+// RestoreBackstopPool rebuilds a pool from its settings and a snapshot;
+// each provider must appear once with 0 ≤ remaining ≤ capacity.
+func RestoreBackstopPool(s PoolSettings, snap PoolSnapshot) (*BackstopPool, error) {
+	p, err := NewBackstopPool(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(snap.Remaining) != len(p.order) {
+		return nil, fmt.Errorf("%w: %d providers, settings declare %d", ErrBadSnapshot, len(snap.Remaining), len(p.order))
+	}
+	seen := map[string]bool{}
+	for _, r := range snap.Remaining {
+		pr, ok := p.providers[r.ID]
+		if !ok || seen[r.ID] {
+			return nil, fmt.Errorf("%w: provider %q unknown or repeated", ErrBadSnapshot, r.ID)
+		}
+		seen[r.ID] = true
+		if err := checkAmount(r.Capacity, p.scale, "remaining"); err != nil {
+			return nil, fmt.Errorf("%w: provider %q: %w", ErrBadSnapshot, r.ID, err)
+		}
+		pr.remaining = r.Capacity
+	}
+	if err := p.CheckInvariants(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+	}
+	return p, nil
+}

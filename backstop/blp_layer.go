@@ -1,0 +1,96 @@
+package backstop
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// Layer returns a waterfall layer that hands the bankrupt position t to the
+// pool. The providers take each unit at t.Price while it is worth mark, so
+// each unit moves
+//
+//	gap = (t.Price − mark) × sign(t.Size)
+//
+// of loss onto them; the layer's capacity is gap × the size they can still
+// hold (floored to the unit), zero when gap ≤ 0. Absorbing X takes over
+// q = ⌈X / gap⌉ (to the lot) and charges X to the providers pro rata to the
+// size each took (exact). Movements come from "blp:PROVIDER"; the
+// assignments are in BLPLayer.Assignments. The layer's ID is "blp".
+func (p *BackstopPool) Layer(t Takeover, mark decimal.Decimal) (*BLPLayer, error) {
+	if err := p.checkTakeover(t); err != nil {
+		return nil, err
+	}
+	if err := num.CheckPositive(mark); err != nil {
+		return nil, fmt.Errorf("%w: mark: %w", ErrInvalidInput, err)
+	}
+	gap := t.Price.Sub(mark)
+	if t.Size.Sign() < 0 {
+		gap = gap.Neg()
+	}
+	return &BLPLayer{pool: p, t: t, gap: gap, left: t.Size.Abs()}, nil
+}
+
+// BLPLayer is the waterfall layer of a BackstopPool for one takeover.
+type BLPLayer struct {
+	pool        *BackstopPool
+	t           Takeover
+	gap         decimal.Decimal
+	left        decimal.Decimal
+	assignments []Assignment
+}
+
+// ID is "blp".
+func (l *BLPLayer) ID() string { return "blp" }
+
+// Assignments returns every assignment made so far.
+func (l *BLPLayer) Assignments() []Assignment { return append([]Assignment(nil), l.assignments...) }
+
+func (l *BLPLayer) holdable() decimal.Decimal {
+	_, _, room := l.pool.sizeCaps(l.t.Price)
+	return num.MinOf(room, l.left)
+}
+
+// Capacity is gap × holdable size, floored to the money unit.
+func (l *BLPLayer) Capacity() decimal.Decimal {
+	if l.gap.Sign() <= 0 {
+		return decimal.Zero
+	}
+	return num.MulRound(l.gap, l.holdable(), l.pool.scale, num.Floor)
+}
+
+// Absorb takes over enough of the position to absorb amount.
+func (l *BLPLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+	if err := checkPositive(amount, l.pool.scale, "amount"); err != nil {
+		return nil, err
+	}
+	if amount.Cmp(l.Capacity()) > 0 {
+		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
+	}
+	q := num.MinOf(num.DivCeil(amount, l.gap, l.pool.sizeScale), l.holdable())
+	res, err := l.pool.assign(l.t, q, now)
+	if err != nil {
+		return nil, err
+	}
+	ws := make([]decimal.Decimal, len(res.Assignments))
+	for i, a := range res.Assignments {
+		ws[i] = a.Size.Abs()
+	}
+	charges, err := ProRata(amount, ws, l.pool.scale)
+	if err != nil {
+		return nil, err
+	}
+	ms := make([]Movement, 0, len(charges))
+	for i, a := range res.Assignments {
+		if charges[i].Sign() > 0 {
+			ms = append(ms, Movement{From: "blp:" + a.Provider, To: to, Amount: charges[i],
+				Reason: "backstop takeover at " + l.t.Price.String()})
+		}
+	}
+	l.assignments = append(l.assignments, res.Assignments...)
+	l.left = l.left.Sub(q)
+	return ms, nil
+}
