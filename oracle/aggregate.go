@@ -161,7 +161,9 @@ type Result struct {
 	// Reference is the median of the quotes that passed the per-quote
 	// guards, against which outliers were measured (zero if none passed).
 	Reference decimal.Decimal `json:"reference"`
-	// Used are the accepted quotes, sorted by price then source.
+	// Used are the accepted quotes, sorted by price then source. When
+	// Aggregate fails, the quotes that passed the guards before it failed
+	// (too few for the quorum, or too dispersed).
 	Used []Quote `json:"used"`
 	// Rejected are the other quotes, in input order, each with its reason.
 	Rejected []Rejection `json:"rejected"`
@@ -228,7 +230,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		return strings.Compare(x.q.Source, y.q.Source)
 	})
 	if len(cands) < s.MinSources {
-		a.finishRejected(&res)
+		a.finish(&res, cands)
 		return res, fmt.Errorf("%w: %d usable quotes, need %d", ErrNoQuorum, len(cands), s.MinSources)
 	}
 	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].q.Price }, s.Scale)
@@ -245,7 +247,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		}
 		cands = kept
 		if len(cands) < s.MinSources {
-			a.finishRejected(&res)
+			a.finish(&res, cands)
 			return res, fmt.Errorf("%w: %d quotes left after outliers, need %d", ErrNoQuorum, len(cands), s.MinSources)
 		}
 	}
@@ -264,11 +266,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	default:
 		price = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].q.Price }, s.Scale)
 	}
-	res.Used = make([]Quote, len(cands))
-	for i, c := range cands {
-		res.Used[i] = c.q
-	}
-	a.finishRejected(&res)
+	a.finish(&res, cands)
 	if s.MaxSpread.Sign() > 0 {
 		lo, hi := cands[0].q.Price, cands[len(cands)-1].q.Price
 		if hi.Sub(lo).Cmp(s.MaxSpread.Mul(price)) > 0 {
@@ -279,9 +277,13 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	return res, nil
 }
 
-// finishRejected puts rejections back in input order (the duplicate and
-// outlier passes append out of order).
-func (a *Aggregator) finishRejected(res *Result) {
+// finish fills Used from the candidates and puts rejections back in input
+// order (the duplicate and outlier passes append out of order).
+func (a *Aggregator) finish(res *Result, cands []candidate) {
+	res.Used = make([]Quote, len(cands))
+	for i, c := range cands {
+		res.Used[i] = c.q
+	}
 	slices.SortFunc(res.Rejected, func(x, y Rejection) int { return x.Index - y.Index })
 }
 

@@ -1,0 +1,213 @@
+package oracle
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
+)
+
+func testFeedSettings() FeedSettings {
+	return FeedSettings{
+		Tiers: []Tier{
+			{Name: "primary", Sources: []string{"a", "b", "c"},
+				Aggregation: AggregatorSettings{MaxAge: time.Minute, MinSources: 2, MaxDeviation: d("0.1")}},
+			{Name: "backup", Sources: []string{"z"},
+				Aggregation: AggregatorSettings{MaxAge: 5 * time.Minute}},
+		},
+		MaxAge:  2 * time.Minute,
+		MaxJump: d("0.2"),
+	}
+}
+
+func at(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+
+func qa(src, price string, when time.Time) Quote {
+	return Quote{Source: src, Price: d(price), Time: when}
+}
+
+func mustFeed(t *testing.T, s FeedSettings) *Feed {
+	t.Helper()
+	f, err := NewFeed(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestFeedScenario(t *testing.T) {
+	f := mustFeed(t, testFeedSettings())
+	if _, err := f.Price(at(0)); !errors.Is(err, ErrNoPrice) {
+		t.Fatalf("empty feed: %v", err)
+	}
+	type step struct {
+		name       string
+		now        time.Time
+		quotes     []Quote
+		accepted   bool
+		price      string
+		status     Status
+		active     string
+		tierErrors []error
+	}
+	steps := []step{
+		{"primary live", at(0), []Quote{qa("a", "100", at(0)), qa("b", "102", at(0)), qa("z", "90", at(0))},
+			true, "101", StatusLive, "primary", []error{nil}},
+		{"primary loses quorum: fallback", at(1), []Quote{qa("a", "103", at(1)), qa("b", "102", at(-1)), qa("z", "104", at(1))},
+			true, "104", StatusFallback, "backup", []error{ErrNoQuorum, nil}},
+		{"primary back", at(2), []Quote{qa("a", "105", at(2)), qa("b", "105", at(2))},
+			true, "105", StatusLive, "primary", []error{nil}},
+		{"a 30% jump on every tier: rejected, last good kept", at(3), []Quote{qa("a", "137", at(3)), qa("b", "136", at(3)), qa("z", "136", at(3))},
+			false, "105", StatusStale, "primary", []error{ErrJump, ErrJump}},
+		{"no quotes at all: still stale", at(4), nil,
+			false, "105", StatusStale, "primary", []error{ErrNoQuorum, ErrNoQuorum}},
+		{"after MaxAge the last good is stale: re-anchor at the new level", at(6), []Quote{qa("a", "137", at(6)), qa("b", "136", at(6))},
+			true, "136.5", StatusLive, "primary", []error{nil}},
+	}
+	for _, st := range steps {
+		up, err := f.Update(st.now, st.quotes)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if up.Accepted != st.accepted || !up.Price.Equal(d(st.price)) || up.Status != st.status || up.Active != st.active {
+			t.Fatalf("%s: got accepted=%t %s %s %q", st.name, up.Accepted, up.Price, up.Status, up.Active)
+		}
+		if len(up.Tiers) != len(st.tierErrors) {
+			t.Fatalf("%s: %d tiers tried, want %d", st.name, len(up.Tiers), len(st.tierErrors))
+		}
+		for i, want := range st.tierErrors {
+			if got := up.Tiers[i].Err; (want == nil) != (got == nil) || (want != nil && !errors.Is(got, want)) {
+				t.Fatalf("%s: tier %d error %v, want %v", st.name, i, got, want)
+			}
+		}
+		if err := f.CheckInvariants(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+	}
+	if p, err := f.Price(at(8)); err != nil || !p.Equal(d("136.5")) {
+		t.Fatalf("fresh read: %s %v", p, err)
+	}
+	if _, err := f.Price(at(8).Add(time.Nanosecond)); err != ErrStale {
+		t.Fatalf("read past MaxAge: %v, want the bare ErrStale", err)
+	}
+}
+
+func TestFeedEvents(t *testing.T) {
+	f := mustFeed(t, testFeedSettings())
+	up, _ := f.Update(at(0), []Quote{qa("a", "100", at(0)), qa("b", "100", at(0)), qa("q", "1", at(0))})
+	var kinds []EventKind
+	for _, e := range up.Events {
+		kinds = append(kinds, e.Kind)
+	}
+	if diff := cmp.Diff([]EventKind{EventAccepted, EventActive, EventStatus}, kinds); diff != "" {
+		t.Fatal(diff)
+	}
+	if len(up.Unrouted) != 1 || up.Unrouted[0].Source != "q" {
+		t.Fatalf("unrouted %v", up.Unrouted)
+	}
+}
+
+func TestFeedHaltResume(t *testing.T) {
+	f := mustFeed(t, testFeedSettings())
+	if _, err := f.Update(at(0), []Quote{qa("a", "100", at(0)), qa("b", "100", at(0))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Halt(at(1), "governance"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Price(at(1)); err != ErrHalted {
+		t.Fatalf("halted read: %v", err)
+	}
+	before := f.Snapshot()
+	if _, err := f.Update(at(1), []Quote{qa("a", "100", at(1)), qa("b", "100", at(1))}); !errors.Is(err, ErrHalted) {
+		t.Fatalf("update while halted: %v", err)
+	}
+	if _, err := f.Halt(at(1), "again"); !errors.Is(err, ErrHalted) {
+		t.Fatalf("double halt: %v", err)
+	}
+	if diff := cmp.Diff(before, f.Snapshot(), testkit.EquateDecimals); diff != "" {
+		t.Fatalf("refused calls changed state: %s", diff)
+	}
+	if _, err := f.Resume(at(2)); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := f.Price(at(2)); err != nil || !p.Equal(d("100")) || f.State().Status != StatusStale {
+		t.Fatalf("after resume: %s %v %s", p, err, f.State().Status)
+	}
+	if _, err := f.Resume(at(2)); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("resume when not halted: %v", err)
+	}
+}
+
+func TestFeedBadInputChangesNothing(t *testing.T) {
+	f := mustFeed(t, testFeedSettings())
+	if _, err := f.Update(at(5), []Quote{qa("a", "100", at(5)), qa("b", "100", at(5))}); err != nil {
+		t.Fatal(err)
+	}
+	before := f.Snapshot()
+	if _, err := f.Update(at(4), []Quote{qa("a", "100", at(4)), qa("b", "100", at(4))}); !errors.Is(err, ErrOutOfOrder) {
+		t.Fatalf("out of order: %v", err)
+	}
+	if _, err := f.Update(time.Time{}, nil); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("zero time: %v", err)
+	}
+	if _, err := f.Halt(at(4), "late"); !errors.Is(err, ErrOutOfOrder) {
+		t.Fatalf("halt out of order: %v", err)
+	}
+	if diff := cmp.Diff(before, f.Snapshot(), testkit.EquateDecimals); diff != "" {
+		t.Fatalf("bad calls changed state: %s", diff)
+	}
+}
+
+func TestFeedSettingsRejected(t *testing.T) {
+	ok := testFeedSettings()
+	mod := func(f func(*FeedSettings)) FeedSettings {
+		s := testFeedSettings()
+		f(&s)
+		return s
+	}
+	for name, s := range map[string]FeedSettings{
+		"zero value":       {},
+		"no MaxAge":        mod(func(s *FeedSettings) { s.MaxAge = 0 }),
+		"negative jump":    mod(func(s *FeedSettings) { s.MaxJump = d("-0.1") }),
+		"unnamed tier":     mod(func(s *FeedSettings) { s.Tiers[0].Name = "" }),
+		"duplicate tier":   mod(func(s *FeedSettings) { s.Tiers[1].Name = "primary" }),
+		"tier without src": mod(func(s *FeedSettings) { s.Tiers[1].Sources = nil }),
+		"empty source":     mod(func(s *FeedSettings) { s.Tiers[1].Sources = []string{""} }),
+		"source twice":     mod(func(s *FeedSettings) { s.Tiers[0].Sources = []string{"a", "a"} }),
+		"bad tier guards":  mod(func(s *FeedSettings) { s.Tiers[0].Aggregation.MaxAge = 0 }),
+	} {
+		if _, err := NewFeed(s); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := NewFeed(ok); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRestoreFeedRejectsMalformed(t *testing.T) {
+	s := testFeedSettings()
+	good := FeedSnapshot{Price: d("100"), Time: at(0), ObservedAt: at(0), HasPrice: true, Status: StatusLive, Active: "primary", LastUpdate: at(0)}
+	if _, err := RestoreFeed(s, good); err != nil {
+		t.Fatal(err)
+	}
+	mod := func(f func(*FeedSnapshot)) FeedSnapshot { x := good; f(&x); return x }
+	for name, snap := range map[string]FeedSnapshot{
+		"negative price":         mod(func(x *FeedSnapshot) { x.Price = d("-1") }),
+		"unknown tier":           mod(func(x *FeedSnapshot) { x.Active = "nope" }),
+		"live on the backup":     mod(func(x *FeedSnapshot) { x.Active = "backup" }),
+		"fallback on primary":    mod(func(x *FeedSnapshot) { x.Status = StatusFallback }),
+		"price without has":      mod(func(x *FeedSnapshot) { x.HasPrice = false }),
+		"status empty w/ price":  mod(func(x *FeedSnapshot) { x.Status = StatusEmpty }),
+		"time after last update": mod(func(x *FeedSnapshot) { x.LastUpdate = at(-1) }),
+		"unknown status":         mod(func(x *FeedSnapshot) { x.Status = 9 }),
+	} {
+		if _, err := RestoreFeed(s, snap); !errors.Is(err, ErrInvalidSnapshot) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
