@@ -116,7 +116,7 @@ func TestAggregateGuards(t *testing.T) {
 		{
 			name:     "stale and future quotes rejected",
 			s:        base,
-			quotes:   []Quote{qt("a", "100", 0), qt("b", "50", 61 * time.Second), qt("c", "150", -3 * time.Second), qt("d", "102", -2 * time.Second)},
+			quotes:   []Quote{qt("a", "100", 0), qt("b", "50", 61*time.Second), qt("c", "150", -3*time.Second), qt("d", "102", -2*time.Second)},
 			want:     "101",
 			rejected: map[string]Reason{"b": ReasonStale, "c": ReasonFuture},
 		},
@@ -191,7 +191,7 @@ func TestAggregateGuards(t *testing.T) {
 		{
 			name:     "one source, one vote: the newest quote counts",
 			s:        base,
-			quotes:   []Quote{qt("a", "200", 10 * time.Second), qt("a", "100", 0), qt("b", "102", 0), qt("a", "200", 20 * time.Second)},
+			quotes:   []Quote{qt("a", "200", 10*time.Second), qt("a", "100", 0), qt("b", "102", 0), qt("a", "200", 20*time.Second)},
 			want:     "101",
 			rejected: map[string]Reason{"a": ReasonDuplicate},
 		},
