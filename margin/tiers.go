@@ -285,9 +285,10 @@ func (t tier) initial(n, d decimal.Decimal, scale int32) decimal.Decimal {
 	return divCeil(n, d.Mul(t.lev), scale)
 }
 
-// MaxNotional returns the largest notional that may be held at the given
-// leverage: the cap of the last tier whose initial rate is at most
-// 1 / leverage (Binance "maximum position at leverage"). ok is false when no
+// MaxNotional returns the notional limit at the given leverage: the cap of
+// the last tier whose initial rate is at most 1 / leverage (Binance
+// "maximum position at leverage"). Tiers are half-open, so notionals below
+// it are allowed, and the cap itself only when it is the last tier's. ok is false when no
 // tier allows that leverage. leverage must be ≥ 1.
 func (s *Schedule) MaxNotional(leverage decimal.Decimal) (max decimal.Decimal, ok bool, err error) {
 	if err := num.CheckPositive(leverage); err != nil || leverage.Cmp(decimal.NewFromInt(1)) < 0 {

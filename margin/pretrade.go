@@ -1,0 +1,274 @@
+package margin
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// Reason says why CheckOrder accepted or rejected an order.
+type Reason int
+
+const (
+	// ReasonCollateralised: after the order the account (and the isolated
+	// position it touches) meets initial margin. Accepted.
+	ReasonCollateralised Reason = iota
+	// ReasonNotRiskier: below initial margin after the order, but the change
+	// does not increase risk (maintenance not up, NC / MMR not down: the
+	// dYdX v4 rule). Accepted.
+	ReasonNotRiskier
+	// ReasonNewlyUndercollateralised: the account met initial margin and
+	// would not. Rejected.
+	ReasonNewlyUndercollateralised
+	// ReasonStillUndercollateralised: the account was below initial margin
+	// and the order would increase its risk. Rejected.
+	ReasonStillUndercollateralised
+	// ReasonAboveLastCap: the resulting notional exceeds the last tier's
+	// cap. Rejected (fail closed).
+	ReasonAboveLastCap
+	// ReasonLeverageTooHigh: the position grows into a tier whose maximum
+	// leverage is below the position's selected leverage. Rejected.
+	ReasonLeverageTooHigh
+)
+
+func (r Reason) String() string {
+	switch r {
+	case ReasonCollateralised:
+		return "collateralised"
+	case ReasonNotRiskier:
+		return "not riskier"
+	case ReasonNewlyUndercollateralised:
+		return "newly undercollateralised"
+	case ReasonStillUndercollateralised:
+		return "still undercollateralised"
+	case ReasonAboveLastCap:
+		return "above last cap"
+	case ReasonLeverageTooHigh:
+		return "leverage too high for tier"
+	}
+	return fmt.Sprintf("Reason(%d)", int(r))
+}
+
+// Accepted reports whether the reason accepts the order.
+func (r Reason) Accepted() bool { return r == ReasonCollateralised || r == ReasonNotRiskier }
+
+// Decision is the answer of a pre-trade check: a value, not an error.
+type Decision struct {
+	// Accepted is Reason.Accepted().
+	Accepted bool `json:"accepted"`
+	// Reason explains the decision.
+	Reason Reason `json:"reason"`
+	// Before is the account valued at the marks before the order.
+	Before Summary `json:"before"`
+	// After is the resulting account valued at the marks (zero when Reason
+	// is ReasonAboveLastCap).
+	After Summary `json:"after"`
+	// Fill is the resulting account and position.
+	Fill FillResult `json:"fill"`
+}
+
+// Transition applies the dYdX v4 rule for a change of an account (or an
+// isolated position) from (curNC, curIM, curMM) to (newNC, newIM, newMM),
+// where NC is the net collateral (equity): accepted when newNC ≥ newIM;
+// otherwise only when the maintenance requirement does not rise and
+// newNC / newMM ≥ curNC / curMM, compared by cross-multiplication (with
+// either maintenance zero: only when both are and NC improves). Source:
+// dydxprotocol/v4-chain x/subaccounts
+// IsValidStateTransitionForUndercollateralizedSubaccount.
+func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason {
+	if newNC.Cmp(newIM) >= 0 {
+		return ReasonCollateralised
+	}
+	under := ReasonStillUndercollateralised
+	if curIM.Cmp(curNC) <= 0 {
+		under = ReasonNewlyUndercollateralised
+	}
+	if newMM.Cmp(curMM) > 0 {
+		return under
+	}
+	if newMM.Sign() == 0 || curMM.Sign() == 0 {
+		if newMM.Sign() == 0 && curMM.Sign() == 0 && newNC.Cmp(curNC) > 0 {
+			return ReasonNotRiskier
+		}
+		return under
+	}
+	if newNC.Mul(curMM).Cmp(curNC.Mul(newMM)) >= 0 {
+		return ReasonNotRiskier
+	}
+	return under
+}
+
+// CheckOrder decides whether an order may be placed: the order is applied
+// (ApplyFill at o.Price, or at the mark when zero) to the position it would
+// produce, flips included, and the resulting account is valued at the
+// marks, so an unfavourable fill price counts as an immediate loss. The
+// cross part and, if the order touches one, the isolated position must
+// each pass Transition. Errors are for bad input only; a rejection is a
+// Decision.
+func (c *Calculator) CheckOrder(a Account, o Order, now time.Time) (Decision, error) {
+	if _, err := c.market(o.Market); err != nil {
+		return Decision{}, err
+	}
+	if err := c.ValidateAccount(a); err != nil {
+		return Decision{}, err
+	}
+	if err := checkOrder(o); err != nil {
+		return Decision{}, err
+	}
+	before, err := c.summary(a, now, "", decimal.Zero)
+	if err != nil {
+		return Decision{}, err
+	}
+	price := o.Price
+	if price.IsZero() {
+		if price, err = c.price(o.Market, now); err != nil {
+			return Decision{}, err
+		}
+	}
+	return c.decide(a, before, o, price, now)
+}
+
+func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.Decimal, now time.Time) (Decision, error) {
+	dec := Decision{Before: before}
+	fill, err := c.ApplyFill(a, o, price)
+	if errors.Is(err, ErrAboveLastCap) {
+		dec.Reason = ReasonAboveLastCap
+		return dec, nil
+	}
+	if err != nil {
+		return Decision{}, err
+	}
+	dec.Fill = fill
+	after, err := c.summary(fill.Account, now, "", decimal.Zero)
+	if errors.Is(err, ErrAboveLastCap) {
+		dec.Reason = ReasonAboveLastCap
+		return dec, nil
+	}
+	if err != nil {
+		return Decision{}, err
+	}
+	dec.After = after
+	m := c.markets[o.Market]
+	old, had := a.Position(o.Market)
+	grew := !had || fill.Position.Size.Abs().Cmp(old.Size.Abs()) > 0 || (!fill.Position.Size.IsZero() && fill.Position.Size.Sign() != old.Size.Sign())
+	if grew && !fill.Position.Leverage.IsZero() {
+		for _, ps := range after.Positions {
+			if ps.Market == o.Market && !m.sched.tiers[ps.Tier].allows(fill.Position.Leverage) {
+				dec.Reason = ReasonLeverageTooHigh
+				return dec, nil
+			}
+		}
+	}
+	dec.Reason = Transition(before.Equity, before.Initial, before.Maintenance, after.Equity, after.Initial, after.Maintenance)
+	if dec.Reason.Accepted() && (fill.Position.Isolated || (had && old.Isolated)) {
+		var cur, nxt PositionSummary
+		for _, ps := range before.Positions {
+			if ps.Market == o.Market && ps.Isolated {
+				cur = ps
+			}
+		}
+		for _, ps := range after.Positions {
+			if ps.Market == o.Market && ps.Isolated {
+				nxt = ps
+			}
+		}
+		// A missing side (new or closed isolated position) is all zeros.
+		if r := Transition(cur.Equity, cur.Initial, cur.Maintenance, nxt.Equity, nxt.Initial, nxt.Maintenance); !r.Accepted() {
+			dec.Reason = r
+		}
+	}
+	dec.Accepted = dec.Reason.Accepted()
+	return dec, nil
+}
+
+// MaxOrderSize returns the largest order size, in multiples of the
+// market's LotSize, that CheckOrder would accept on the side of o.Size
+// (its magnitude is ignored; Price, Isolated and Leverage apply). The
+// search is bounded by the size whose notional reaches the last tier cap
+// (tiers) and by initial margin at the position's leverage; it closes an
+// opposite position first, then grows the new side. Zero means no order
+// on that side passes.
+func (c *Calculator) MaxOrderSize(a Account, o Order, now time.Time) (decimal.Decimal, error) {
+	m, err := c.market(o.Market)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	if err := c.ValidateAccount(a); err != nil {
+		return decimal.Zero, err
+	}
+	if err := checkOrder(o); err != nil {
+		return decimal.Zero, err
+	}
+	before, err := c.summary(a, now, "", decimal.Zero)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	price := o.Price
+	if price.IsZero() {
+		if price, err = c.price(o.Market, now); err != nil {
+			return decimal.Zero, err
+		}
+	}
+	sign := o.Size.Sign()
+	accept := func(lots int64) (bool, error) {
+		if lots == 0 {
+			return true, nil
+		}
+		q := m.lot.Mul(decimal.NewFromInt(lots))
+		if sign < 0 {
+			q = q.Neg()
+		}
+		oo := o
+		oo.Size = q
+		dec, err := c.decide(a, before, oo, price, now)
+		return dec.Accepted, err
+	}
+	// Lots needed to close an opposite position.
+	var closeLots int64
+	if old, ok := a.Position(o.Market); ok && old.Size.Sign() != sign {
+		closeLots = num.Div(old.Size.Abs(), m.lot, 0, num.Floor).IntPart()
+	}
+	// Largest new-side size whose notional stays within the last cap.
+	var capSize decimal.Decimal
+	if m.kind == Linear {
+		capSize = num.Div(m.lastCap, m.cs.Mul(price), 0, num.Floor)
+	} else {
+		capSize = num.Div(m.lastCap.Mul(price), m.cs, 0, num.Floor)
+	}
+	capLots := num.Div(capSize, m.lot, 0, num.Floor)
+	limit := decimal.NewFromInt(1 << 52)
+	if capLots.Cmp(limit) > 0 {
+		capLots = limit
+	}
+	hi := closeLots + capLots.IntPart() + 1
+	lo := int64(0)
+	if closeLots > 0 {
+		ok, err := accept(closeLots)
+		if err != nil {
+			return decimal.Zero, err
+		}
+		if !ok {
+			hi = closeLots
+		} else {
+			lo = closeLots
+		}
+	}
+	// Invariant: accept(lo) is true; find the largest accepted in [lo, hi).
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		ok, err := accept(mid)
+		if err != nil {
+			return decimal.Zero, err
+		}
+		if ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return m.lot.Mul(decimal.NewFromInt(lo)), nil
+}

@@ -1,0 +1,287 @@
+package margin
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+func linearMarket(id string) Market {
+	return Market{ID: id, Tiers: bybitTiers(), TickSize: d("0.01"), LotSize: d("0.001")}
+}
+
+func TestApplyFillFlipAndAverages(t *testing.T) {
+	c := newCalc(t, StaticPrices{"X": d("100")}, linearMarket("X"))
+	a := Account{Wallet: d("1000"), Positions: []Position{{Market: "X", Size: d("2"), EntryPrice: d("100")}}}
+	tests := []struct {
+		name              string
+		size, price       string
+		wantSize, wantEnt string
+		wantWallet        string
+	}{
+		{"add long averages entry", "1", "103", "3", "101", "1000"},
+		{"reduce realises pnl", "-1", "110", "1", "100", "1010"},
+		{"close realises all", "-2", "90", "0", "0", "980"},
+		{"flip long to short opens the rest at the fill", "-5", "110", "-3", "110", "1020"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := c.ApplyFill(a, Order{Market: "X", Size: d(tc.size)}, d(tc.price))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Position.Size.Equal(d(tc.wantSize)) || !r.Position.EntryPrice.Equal(d(tc.wantEnt)) || !r.Account.Wallet.Equal(d(tc.wantWallet)) {
+				t.Fatalf("got size %s entry %s wallet %s", r.Position.Size, r.Position.EntryPrice, r.Account.Wallet)
+			}
+			if !a.Positions[0].Size.Equal(d("2")) {
+				t.Fatal("input account modified")
+			}
+		})
+	}
+}
+
+func TestCheckOrderFlipUsesResultingPosition(t *testing.T) {
+	// A long of 2 at 100 with wallet 20: selling 4 flips to a short of 2;
+	// the requirement is that of the resulting short, not of the order (4).
+	c := newCalc(t, StaticPrices{"X": d("100")}, linearMarket("X"))
+	a := Account{Wallet: d("20"), Positions: []Position{{Market: "X", Size: d("2"), EntryPrice: d("100")}}}
+	dec, err := c.CheckOrder(a, Order{Market: "X", Size: d("-4")}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !dec.Accepted || !dec.Fill.Position.Size.Equal(d("-2")) || !dec.After.Initial.Equal(d("8")) {
+		t.Fatalf("decision %+v, position %s, initial %s", dec.Reason, dec.Fill.Position.Size, dec.After.Initial)
+	}
+}
+
+func TestCheckOrderDYDXRule(t *testing.T) {
+	// Below initial (wallet 5 < 8 initial for 2 at 100 at 4%): only changes
+	// that do not increase risk are allowed.
+	c := newCalc(t, StaticPrices{"X": d("100")}, linearMarket("X"))
+	a := Account{Wallet: d("5"), Positions: []Position{{Market: "X", Size: d("2"), EntryPrice: d("100")}}}
+	tests := []struct {
+		name string
+		size string
+		want Reason
+	}{
+		{"reduce at mark is allowed", "-1", ReasonCollateralised},
+		{"small reduce is not riskier", "-0.1", ReasonNotRiskier},
+		{"increase is refused", "0.1", ReasonStillUndercollateralised},
+		{"flip to a larger short is refused", "-5", ReasonStillUndercollateralised},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dec, err := c.CheckOrder(a, Order{Market: "X", Size: d(tc.size)}, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dec.Reason != tc.want {
+				t.Fatalf("reason %v, want %v", dec.Reason, tc.want)
+			}
+		})
+	}
+	// Collateralised account going under is "newly" undercollateralised.
+	b := Account{Wallet: d("10")}
+	dec, _ := c.CheckOrder(b, Order{Market: "X", Size: d("3")}, t0)
+	if dec.Reason != ReasonNewlyUndercollateralised {
+		t.Fatalf("reason %v", dec.Reason)
+	}
+	// Beyond the last cap: rejected, fail closed.
+	b.Wallet = d("100000")
+	dec, _ = c.CheckOrder(b, Order{Market: "X", Size: d("41")}, t0)
+	if dec.Reason != ReasonAboveLastCap || dec.Accepted {
+		t.Fatalf("reason %v", dec.Reason)
+	}
+}
+
+func TestMaxOrderSize(t *testing.T) {
+	c := newCalc(t, StaticPrices{"X": d("100")}, linearMarket("X"))
+	tests := []struct {
+		name string
+		acct Account
+		side string
+		want string
+	}{
+		// 10 of equity at 4% initial: 250 notional → 2.5 contracts.
+		{"flat account", Account{Wallet: d("10")}, "1", "2.5"},
+		// Tiers end at 4,000 notional = 40 contracts.
+		{"capped by the last tier", Account{Wallet: d("100000")}, "1", "40"},
+		// Short 1 held: buying closes it (1) and opens a long up to 2.5.
+		{"closes then flips", Account{Wallet: d("10"), Positions: []Position{{Market: "X", Size: d("-1"), EntryPrice: d("100")}}}, "1", "3.5"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := c.MaxOrderSize(tc.acct, Order{Market: "X", Size: d(tc.side)}, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(d(tc.want)) {
+				t.Fatalf("max = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLeverageAboveTierMaximumRefused(t *testing.T) {
+	// Binance: at 125x only the first bracket (below 50,000) may be held.
+	m := Market{ID: "BTCUSDT", Tiers: binanceBTC(), LotSize: d("0.001")}
+	c := newCalc(t, StaticPrices{"BTCUSDT": d("10000")}, m)
+	a := Account{Wallet: d("1000000")}
+	ok, _ := c.CheckOrder(a, Order{Market: "BTCUSDT", Size: d("4.999"), Leverage: d("125")}, t0)
+	no, _ := c.CheckOrder(a, Order{Market: "BTCUSDT", Size: d("5"), Leverage: d("125")}, t0)
+	if !ok.Accepted || no.Reason != ReasonLeverageTooHigh {
+		t.Fatalf("4.999 BTC: %v, 5 BTC: %v", ok.Reason, no.Reason)
+	}
+	s, _ := NewSchedule(Marginal, binanceBTC())
+	if mx, found, _ := s.MaxNotional(d("125")); !found || !mx.Equal(d("50000")) {
+		t.Fatalf("max notional at 125x = %s", mx)
+	}
+	if mx, _, _ := s.MaxNotional(d("20")); !mx.Equal(d("10000000")) {
+		t.Fatalf("max notional at 20x = %s", mx)
+	}
+}
+
+func TestIsolatedFillMovesMargin(t *testing.T) {
+	c := newCalc(t, StaticPrices{"X": d("100")}, linearMarket("X"))
+	a := Account{Wallet: d("100")}
+	r, err := c.ApplyFill(a, Order{Market: "X", Size: d("2"), Isolated: true, Leverage: d("10")}, d("100"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 200 notional at 10x: 20 moves from the wallet into the position.
+	if !r.Position.Margin.Equal(d("20")) || !r.Account.Wallet.Equal(d("80")) {
+		t.Fatalf("margin %s wallet %s", r.Position.Margin, r.Account.Wallet)
+	}
+	// Closing half at 110 realises 10 into the isolated margin, then
+	// releases half of it: margin 15, wallet 95.
+	r, err = c.ApplyFill(r.Account, Order{Market: "X", Size: d("-1")}, d("110"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Position.Margin.Equal(d("15")) || !r.Account.Wallet.Equal(d("95")) {
+		t.Fatalf("margin %s wallet %s", r.Position.Margin, r.Account.Wallet)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	c := newCalc(t, StaticPrices{"X": d("100"), "ZERO": d("0")}, linearMarket("X"))
+	good := Position{Market: "X", Size: d("1"), EntryPrice: d("100")}
+	huge := decimal.New(1, 40)
+	tests := []struct {
+		name string
+		acct Account
+		want error
+	}{
+		{"unknown market", Account{Positions: []Position{{Market: "Y", Size: d("1"), EntryPrice: d("1")}}}, ErrUnknownMarket},
+		{"zero size", Account{Positions: []Position{{Market: "X", Size: d("0"), EntryPrice: d("1")}}}, ErrInvalidInput},
+		{"zero entry", Account{Positions: []Position{{Market: "X", Size: d("1"), EntryPrice: d("0")}}}, ErrInvalidInput},
+		{"negative entry", Account{Positions: []Position{{Market: "X", Size: d("1"), EntryPrice: d("-1")}}}, ErrInvalidInput},
+		{"absurd wallet", Account{Wallet: huge}, ErrInvalidInput},
+		{"absurd size", Account{Positions: []Position{{Market: "X", Size: huge, EntryPrice: d("1")}}}, ErrInvalidInput},
+		{"duplicate market", Account{Positions: []Position{good, good}}, ErrInvalidInput},
+		{"cross with margin", Account{Positions: []Position{{Market: "X", Size: d("1"), EntryPrice: d("100"), Margin: d("1")}}}, ErrInvalidInput},
+		{"collateral ratio zero", Account{Collateral: []Collateral{{Asset: "X", Amount: d("1"), Ratio: d("0")}}}, ErrInvalidInput},
+		{"collateral ratio above one", Account{Collateral: []Collateral{{Asset: "X", Amount: d("1"), Ratio: d("1.01")}}}, ErrInvalidInput},
+		{"negative collateral", Account{Collateral: []Collateral{{Asset: "X", Amount: d("-1"), Ratio: d("1")}}}, ErrInvalidInput},
+		{"zero price from the source", Account{Collateral: []Collateral{{Asset: "ZERO", Amount: d("1"), Ratio: d("1")}}}, ErrPrice},
+		{"missing price", Account{Collateral: []Collateral{{Asset: "NOPE", Amount: d("1"), Ratio: d("1")}}}, ErrPrice},
+		{"above last cap", Account{Positions: []Position{{Market: "X", Size: d("41"), EntryPrice: d("100")}}}, ErrAboveLastCap},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := c.Summary(tc.acct, t0); !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	if _, err := c.Requirement("X", d("1"), d("0")); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("zero price: %v", err)
+	}
+	if _, err := c.LiquidationPrices(Account{}, "X", t0); !errors.Is(err, ErrNoPosition) {
+		t.Errorf("no position: %v", err)
+	}
+	if _, err := c.CheckOrder(Account{}, Order{Market: "X", Size: d("0")}, t0); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("zero order: %v", err)
+	}
+}
+
+func TestBrokenTierTables(t *testing.T) {
+	ok := bybitTiers
+	mut := func(f func([]Tier) []Tier) []Tier { return f(ok()) }
+	tests := []struct {
+		name  string
+		rule  Rule
+		tiers []Tier
+	}{
+		{"empty", Marginal, nil},
+		{"first floor not zero", Marginal, mut(func(t []Tier) []Tier { t[0].Floor = d("1"); return t })},
+		{"gap between tiers", Marginal, mut(func(t []Tier) []Tier { t[1].Floor = d("1001"); return t })},
+		{"caps not increasing", Marginal, mut(func(t []Tier) []Tier { t[2].Cap = d("2000"); return t })},
+		{"rate decreasing", Marginal, mut(func(t []Tier) []Tier { t[2].MaintenanceRate = d("0.01"); return t })},
+		{"maintenance rate one", Marginal, mut(func(t []Tier) []Tier { t[3].MaintenanceRate = d("1"); t[3].InitialRate = d("1"); return t })},
+		{"initial below maintenance", Marginal, mut(func(t []Tier) []Tier { t[0].InitialRate = d("0.01"); return t })},
+		{"no initial and no leverage", Marginal, mut(func(t []Tier) []Tier { t[0].InitialRate = decimal.Zero; return t })},
+		{"negative rate", Marginal, mut(func(t []Tier) []Tier { t[0].MaintenanceRate = d("-0.01"); return t })},
+		{"given cum contradicts", Marginal, mut(func(t []Tier) []Tier { t[3].Cum = dp("29"); return t })},
+		{"step with cum", Step, mut(func(t []Tier) []Tier { t[3].Cum = dp("30"); return t })},
+		{"unknown rule", Rule(7), ok()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := NewSchedule(tc.rule, tc.tiers); !errors.Is(err, ErrInvalidTiers) {
+				t.Fatalf("err = %v, want ErrInvalidTiers", err)
+			}
+		})
+	}
+}
+
+func TestLending(t *testing.T) {
+	prices := StaticPrices{"ETH": d("2500"), "USDC": d("1"), "WBTC": d("50000")}
+	reserves := []Reserve{
+		{Asset: "ETH", LTV: d("0.75"), LiquidationThreshold: d("0.8"), LiquidationBonus: d("1.05")},
+		{Asset: "USDC", LTV: d("0.8"), LiquidationThreshold: d("0.85"), LiquidationBonus: d("1.04")},
+	}
+	l, err := NewLending(LendingSettings{Reserves: reserves, Prices: prices})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Aave docs: $10,000 collateral at 80% threshold, $6,000 debt → 1.333….
+	h, err := l.Health(LendingAccount{Supplied: []Balance{{"ETH", d("4")}}, Borrowed: []Balance{{"USDC", d("6000")}}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.Factor.Equal(d("1.333333333333333333")) || h.Liquidatable || h.Infinite {
+		t.Fatalf("health %+v", h)
+	}
+	if err := CheckHealth(h); err != nil {
+		t.Fatal(err)
+	}
+	// Debt exactly at the threshold value: health 1, not liquidatable.
+	h, _ = l.Health(LendingAccount{Supplied: []Balance{{"ETH", d("4")}}, Borrowed: []Balance{{"USDC", d("8000")}}}, t0)
+	if !h.Factor.Equal(d("1")) || h.Liquidatable {
+		t.Fatalf("at threshold: %+v", h)
+	}
+	h, _ = l.Health(LendingAccount{Supplied: []Balance{{"ETH", d("4")}}, Borrowed: []Balance{{"USDC", d("8000.01")}}}, t0)
+	if !h.Liquidatable {
+		t.Fatalf("past threshold not liquidatable: %+v", h)
+	}
+	if _, err := l.Health(LendingAccount{Supplied: []Balance{{"WBTC", d("1")}}}, t0); !errors.Is(err, ErrUnknownAsset) {
+		t.Fatalf("unknown asset: %v", err)
+	}
+	if _, err := l.Health(LendingAccount{Supplied: []Balance{{"ETH", d("-1")}}}, t0); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("negative: %v", err)
+	}
+	bad := []Reserve{
+		{Asset: "A", LTV: d("0.9"), LiquidationThreshold: d("0.8"), LiquidationBonus: d("1.05")},  // ltv > threshold
+		{Asset: "A", LTV: d("0.5"), LiquidationThreshold: d("0.8"), LiquidationBonus: d("1")},     // bonus not > 1
+		{Asset: "A", LTV: d("0.5"), LiquidationThreshold: d("0.97"), LiquidationBonus: d("1.05")}, // threshold × bonus > 1
+		{Asset: "A", LTV: d("0.5"), LiquidationThreshold: d("1"), LiquidationBonus: d("1.05")},    // threshold 1
+		{Asset: "", LTV: d("0.5"), LiquidationThreshold: d("0.8"), LiquidationBonus: d("1.05")},   // no name
+	}
+	for i, r := range bad {
+		if _, err := NewLending(LendingSettings{Reserves: []Reserve{r}, Prices: prices}); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("bad reserve %d accepted: %v", i, err)
+		}
+	}
+}
