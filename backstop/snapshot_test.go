@@ -1,0 +1,273 @@
+package backstop
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
+)
+
+// roundTrip sends v through JSON, as a standby node would receive it.
+func roundTrip[T any](t interface{ Fatal(...any) }, v T) T {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out T
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+type fundOp struct {
+	kind   int
+	fund   string
+	amount decimal.Decimal
+}
+
+func genFundOps(t *rapid.T, label string) []fundOp {
+	n := rapid.IntRange(0, 12).Draw(t, label)
+	ops := make([]fundOp, n)
+	for i := range ops {
+		ops[i] = fundOp{
+			kind:   rapid.IntRange(0, 2).Draw(t, "kind"),
+			fund:   rapid.SampledFrom([]string{"shared", "doge", "nope"}).Draw(t, "fund"),
+			amount: testkit.Decimal(-100, 50_000, 2).Draw(t, "amount"),
+		}
+	}
+	return ops
+}
+
+func applyFundOps(f *InsuranceFund, ops []fundOp, start time.Time) []string {
+	var log []string
+	for i, op := range ops {
+		now := start.Add(time.Duration(i) * time.Second)
+		var err error
+		switch op.kind {
+		case 0:
+			err = f.Deposit(op.fund, op.amount, "fees", "fees", now)
+		case 1:
+			err = f.Draw(op.fund, op.amount, "loss", "draw", now)
+		case 2:
+			w, _ := New(Settings{Layers: []Layer{f.Layer(op.fund)}, Unit: d("0.01")})
+			var a Allocation
+			a, err = w.Cover(Claim{ID: fmt.Sprint(i), Amount: op.amount}, now)
+			log = append(log, fmt.Sprint(a.Residual))
+		}
+		log = append(log, fmt.Sprint(err))
+	}
+	return log
+}
+
+// Property: snapshot → JSON → restore → continue equals continuing, for
+// the insurance fund (balances, history, journal, events of later ops).
+func TestPropertyFundSnapshotRestore(t *testing.T) {
+	settings := FundSettings{Funds: []FundSpec{{ID: "shared", Floor: d("10")}, {ID: "doge"}},
+		Markets: map[string]string{"doge": "doge"}, Unit: d("0.01")}
+	rapid.Check(t, func(t *rapid.T) {
+		f, _ := NewInsuranceFund(settings)
+		applyFundOps(f, genFundOps(t, "before"), t0)
+		after := genFundOps(t, "after")
+		g, err := RestoreInsuranceFund(settings, roundTrip(t, f.Snapshot()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := t0.Add(time.Hour)
+		la := applyFundOps(f, after, later)
+		lb := applyFundOps(g, after, later)
+		if diff := cmp.Diff(la, lb); diff != "" {
+			t.Fatalf("results differ:\n%s", diff)
+		}
+		if diff := cmp.Diff(f.Snapshot(), g.Snapshot(), testkit.EquateDecimals); diff != "" {
+			t.Fatalf("state differs:\n%s", diff)
+		}
+		if err := g.CheckInvariants(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// Property: snapshot → JSON → restore → continue equals continuing, for
+// the default fund (contributions, assessments, defaulted members, skin in
+// the game, journal).
+func TestPropertyDefaultFundSnapshotRestore(t *testing.T) {
+	settings := issueFundSettings()
+	members := []string{"D", "A", "B", "C", "Z"}
+	type op struct {
+		kind   int
+		member string
+		amount decimal.Decimal
+	}
+	gen := func(t *rapid.T, label string) []op {
+		n := rapid.IntRange(0, 6).Draw(t, label)
+		ops := make([]op, n)
+		for i := range ops {
+			ops[i] = op{rapid.IntRange(0, 2).Draw(t, "kind"), rapid.SampledFrom(members).Draw(t, "member"),
+				testkit.Decimal(-5, 600, 0).Draw(t, "amount")}
+		}
+		return ops
+	}
+	apply := func(f *DefaultFund, ops []op, start time.Time) []string {
+		var log []string
+		for i, o := range ops {
+			now := start.Add(time.Duration(i) * time.Second)
+			switch o.kind {
+			case 0:
+				a, err := f.Cover(Default{ID: fmt.Sprint(i), Member: o.member, Loss: o.amount, Margin: d("20")}, now)
+				log = append(log, fmt.Sprint(a.Residual, err))
+			case 1:
+				log = append(log, fmt.Sprint(f.Contribute(o.member, o.amount, now)))
+			case 2:
+				f.ResetAssessments(now)
+			}
+		}
+		return log
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		f, _ := NewDefaultFund(settings)
+		apply(f, gen(t, "before"), t0)
+		after := gen(t, "after")
+		g, err := RestoreDefaultFund(settings, roundTrip(t, f.Snapshot()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := t0.Add(time.Hour)
+		if diff := cmp.Diff(apply(f, after, later), apply(g, after, later)); diff != "" {
+			t.Fatalf("results differ:\n%s", diff)
+		}
+		if diff := cmp.Diff(f.Snapshot(), g.Snapshot(), testkit.EquateDecimals); diff != "" {
+			t.Fatalf("state differs:\n%s", diff)
+		}
+		if err := g.CheckInvariants(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// Property: snapshot → JSON → restore → continue equals continuing, for a
+// backstop pool.
+func TestPropertyPoolSnapshotRestore(t *testing.T) {
+	settings := PoolSettings{Providers: []Provider{{"P1", d("6000")}, {"P2", d("4000")}, {"P3", d("0")}}, Unit: d("1"), SizeUnit: d("0.1")}
+	rapid.Check(t, func(t *rapid.T) {
+		p, _ := NewBackstopPool(settings)
+		take := func(p *BackstopPool, sizes []decimal.Decimal) []string {
+			var log []string
+			for _, s := range sizes {
+				r, err := p.TakeOver(Takeover{ID: "t", Account: "x", Size: s, Price: d("500")}, t0)
+				log = append(log, fmt.Sprint(r.Assignments, r.Unfilled, err))
+			}
+			return log
+		}
+		gen := func(label string) []decimal.Decimal {
+			return rapid.SliceOfN(testkit.Decimal(-50, 50, 1), 0, 5).Draw(t, label)
+		}
+		take(p, gen("before"))
+		after := gen("after")
+		q, err := RestoreBackstopPool(settings, roundTrip(t, p.Snapshot()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(take(p, after), take(q, after)); diff != "" {
+			t.Fatalf("results differ:\n%s", diff)
+		}
+	})
+}
+
+func TestRestoreRejectsMalformedSnapshots(t *testing.T) {
+	fs := FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("0")}}, Unit: d("0.01")}
+	f, _ := NewInsuranceFund(fs)
+	_ = f.Deposit("f", d("10"), "fees", "", t0)
+	good := f.Snapshot()
+	bad := []func(s *FundSnapshot){
+		func(s *FundSnapshot) { s.Funds[0].Balance = d("11") },
+		func(s *FundSnapshot) { s.Funds[0].ID = "g" },
+		func(s *FundSnapshot) { s.Funds = append(s.Funds, s.Funds[0]) },
+		func(s *FundSnapshot) { s.Journal.Entries[0].Amount = d("-10") },
+		func(s *FundSnapshot) { s.Journal.Entries[0].Seq = 7 },
+		func(s *FundSnapshot) { s.Funds[0].History[0].Change = d("9") },
+		func(s *FundSnapshot) { s.Funds[0].Balance = decimal.New(1, 100000) },
+	}
+	for i, mut := range bad {
+		s := roundTrip(t, good)
+		mut(&s)
+		if _, err := RestoreInsuranceFund(fs, s); err == nil {
+			t.Errorf("malformed fund snapshot %d accepted", i)
+		}
+	}
+	df, _ := NewDefaultFund(issueFundSettings())
+	dgood := df.Snapshot()
+	dbad := []func(s *DefaultFundSnapshot){
+		func(s *DefaultFundSnapshot) { s.Members[0].Balance = d("49") },
+		func(s *DefaultFundSnapshot) { s.Members[1].Assessed = d("101") },
+		func(s *DefaultFundSnapshot) { s.SkinInTheGame = d("-1") },
+		func(s *DefaultFundSnapshot) { s.Members = s.Members[:2] },
+	}
+	for i, mut := range dbad {
+		s := roundTrip(t, dgood)
+		mut(&s)
+		if _, err := RestoreDefaultFund(issueFundSettings(), s); err == nil {
+			t.Errorf("malformed default fund snapshot %d accepted", i)
+		}
+	}
+}
+
+// FuzzRestoreInsuranceFund feeds arbitrary JSON to the restore path: it
+// must never panic, and whatever it accepts must satisfy the invariants.
+func FuzzRestoreInsuranceFund(f *testing.F) {
+	fs := FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("1")}}, Unit: d("0.01")}
+	fund, _ := NewInsuranceFund(fs)
+	_ = fund.Deposit("f", d("10"), "fees", "x", t0)
+	_ = fund.Draw("f", d("3"), "loss", "y", t0)
+	raw, _ := json.Marshal(fund.Snapshot())
+	f.Add(raw)
+	f.Add([]byte(`{"funds":[{"id":"f","balance":"1e999999"}]}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s FundSnapshot
+		if json.Unmarshal(data, &s) != nil {
+			return
+		}
+		g, err := RestoreInsuranceFund(fs, s)
+		if err != nil {
+			return
+		}
+		if err := g.CheckInvariants(); err != nil {
+			t.Fatal(err)
+		}
+		_ = g.Draw("f", d("1"), "loss", "z", t0.Add(time.Hour))
+		if err := g.CheckInvariants(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzRestoreDefaultFund feeds arbitrary JSON to the default fund's
+// restore path.
+func FuzzRestoreDefaultFund(f *testing.F) {
+	df, _ := NewDefaultFund(issueFundSettings())
+	_, _ = df.Cover(Default{ID: "x", Member: "D", Loss: d("400"), Margin: d("200")}, t0)
+	raw, _ := json.Marshal(df.Snapshot())
+	f.Add(raw)
+	f.Add([]byte(`{"members":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s DefaultFundSnapshot
+		if json.Unmarshal(data, &s) != nil {
+			return
+		}
+		g, err := RestoreDefaultFund(issueFundSettings(), s)
+		if err != nil {
+			return
+		}
+		_, _ = g.Cover(Default{ID: "y", Member: "A", Loss: d("100")}, t0.Add(time.Hour))
+		if err := g.CheckInvariants(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
