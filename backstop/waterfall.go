@@ -65,6 +65,7 @@ type Draw struct {
 // absorb. Σ Drawn + Residual = Loss exactly (CheckAllocation).
 type Allocation struct {
 	Claim    string          `json:"claim"`
+	Account  string          `json:"account"` // the journal account the loss sat in
 	Loss     decimal.Decimal `json:"loss"`
 	Draws    []Draw          `json:"draws"`
 	Residual decimal.Decimal `json:"residual"`
@@ -166,7 +167,7 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 		}
 		caps[i] = cp.Truncate(w.scale) // only whole units can be drawn
 	}
-	a := Allocation{Claim: c.ID, Loss: c.Amount, Draws: make([]Draw, len(w.layers)), Residual: decimal.Zero, Time: now}
+	a := Allocation{Claim: c.ID, Account: to, Loss: c.Amount, Draws: make([]Draw, len(w.layers)), Residual: decimal.Zero, Time: now}
 	left := c.Amount
 	for i, l := range w.layers {
 		a.Draws[i] = Draw{Layer: l.ID(), Capacity: caps[i], Drawn: decimal.Zero}
@@ -253,6 +254,32 @@ func CheckAllocation(a Allocation) error {
 	}
 	if !total.Equal(a.Loss) {
 		return fmt.Errorf("%w: drawn + residual = %s, loss %s", ErrInvariant, total, a.Loss)
+	}
+	return nil
+}
+
+// CheckInvariants proves a run of covers end to end: every allocation
+// passes CheckAllocation, the journal balances (Journal.Check), and, when
+// j is not nil, each loss account's journal balance equals exactly what the
+// given allocations covered into it. Pass every allocation recorded in j.
+func CheckInvariants(j *Journal, allocs ...Allocation) error {
+	covered := map[string]decimal.Decimal{}
+	for _, a := range allocs {
+		if err := CheckAllocation(a); err != nil {
+			return fmt.Errorf("claim %q: %w", a.Claim, err)
+		}
+		covered[a.Account] = covered[a.Account].Add(a.Covered())
+	}
+	if j == nil {
+		return nil
+	}
+	if err := j.Check(); err != nil {
+		return err
+	}
+	for acct, c := range covered {
+		if got := j.Balance(acct); !got.Equal(c) {
+			return fmt.Errorf("%w: journal account %q holds %s, allocations covered %s", ErrInvariant, acct, got, c)
+		}
 	}
 	return nil
 }
