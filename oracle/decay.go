@@ -15,17 +15,18 @@ import (
 //	2^(−Δt/h) = 0.5^n × Π_{k : bit k of r/h is 1} 2^(−1/2^k)
 //
 // The binary digits of r/h are produced exactly by integer doubling
-// (r ← 2r; bit = r ≥ h; r ← r − h), for 64 bits. The constants 2^(−1/2^k)
-// are tabulated to 40 places (truncated; generated with Python's decimal
-// module at 80 significant digits, and checked in the tests by squaring:
-// c_k² ≈ c_{k−1}).
+// (r ← 2r; bit = r ≥ h; r ← r − h), for 100 bits. The constants
+// 2^(−1/2^k), k = 1..100, are tabulated to 40 places (truncated; generated
+// with Python's decimal module at 80 significant digits, and checked in the
+// tests by squaring: c_k² ≈ c_{k−1}).
 //
-// Precision. Every product is truncated to workPlaces (40) places. Dropping
-// the bits of r/h after the 64th changes the exponent by less than 2^−64,
-// a relative error below ln2 × 2^−64 < 4e−20; the ≤ 65 truncations add
-// less than 65e−40. So the factor is within 1e−19 of the exact value and
-// never above it (every step rounds toward zero); it always lies in [0, 1].
-// For n ≥ 130 the factor is below 1e−39 and is taken as 0.
+// Precision. Every product is truncated to workPlaces (40) places, at most
+// 230 truncations of < 1e−40 each. Dropping the bits of r/h after the 100th
+// shortens the exponent by less than 2^−100, raising the factor by a
+// relative ln2 × 2^−100 < 6e−31. So the factor is within 1e−30 of the exact
+// 2^(−Δt/h) and always in [0, 1]. For n ≥ 130 the factor is below 1e−39
+// and is taken as 0. The EMA then rounds its result half-even to its Scale
+// (18 places by default), far coarser than this error.
 
 const workPlaces = 40
 
@@ -94,9 +95,45 @@ var halfPow = [...]string{
 	"0.9999999999999999998496976641969410179606", // 2^(-1/2^62)
 	"0.9999999999999999999248488320984705089775", // 2^(-1/2^63)
 	"0.9999999999999999999624244160492352544880", // 2^(-1/2^64)
+	"0.9999999999999999999812122080246176272438", // 2^(-1/2^65)
+	"0.9999999999999999999906061040123088136218", // 2^(-1/2^66)
+	"0.9999999999999999999953030520061544068109", // 2^(-1/2^67)
+	"0.9999999999999999999976515260030772034054", // 2^(-1/2^68)
+	"0.9999999999999999999988257630015386017027", // 2^(-1/2^69)
+	"0.9999999999999999999994128815007693008513", // 2^(-1/2^70)
+	"0.9999999999999999999997064407503846504256", // 2^(-1/2^71)
+	"0.9999999999999999999998532203751923252128", // 2^(-1/2^72)
+	"0.9999999999999999999999266101875961626064", // 2^(-1/2^73)
+	"0.9999999999999999999999633050937980813032", // 2^(-1/2^74)
+	"0.9999999999999999999999816525468990406516", // 2^(-1/2^75)
+	"0.9999999999999999999999908262734495203258", // 2^(-1/2^76)
+	"0.9999999999999999999999954131367247601629", // 2^(-1/2^77)
+	"0.9999999999999999999999977065683623800814", // 2^(-1/2^78)
+	"0.9999999999999999999999988532841811900407", // 2^(-1/2^79)
+	"0.9999999999999999999999994266420905950203", // 2^(-1/2^80)
+	"0.9999999999999999999999997133210452975101", // 2^(-1/2^81)
+	"0.9999999999999999999999998566605226487550", // 2^(-1/2^82)
+	"0.9999999999999999999999999283302613243775", // 2^(-1/2^83)
+	"0.9999999999999999999999999641651306621887", // 2^(-1/2^84)
+	"0.9999999999999999999999999820825653310943", // 2^(-1/2^85)
+	"0.9999999999999999999999999910412826655471", // 2^(-1/2^86)
+	"0.9999999999999999999999999955206413327735", // 2^(-1/2^87)
+	"0.9999999999999999999999999977603206663867", // 2^(-1/2^88)
+	"0.9999999999999999999999999988801603331933", // 2^(-1/2^89)
+	"0.9999999999999999999999999994400801665966", // 2^(-1/2^90)
+	"0.9999999999999999999999999997200400832983", // 2^(-1/2^91)
+	"0.9999999999999999999999999998600200416491", // 2^(-1/2^92)
+	"0.9999999999999999999999999999300100208245", // 2^(-1/2^93)
+	"0.9999999999999999999999999999650050104122", // 2^(-1/2^94)
+	"0.9999999999999999999999999999825025052061", // 2^(-1/2^95)
+	"0.9999999999999999999999999999912512526030", // 2^(-1/2^96)
+	"0.9999999999999999999999999999956256263015", // 2^(-1/2^97)
+	"0.9999999999999999999999999999978128131507", // 2^(-1/2^98)
+	"0.9999999999999999999999999999989064065753", // 2^(-1/2^99)
+	"0.9999999999999999999999999999994532032876", // 2^(-1/2^100)
 }
 
-var fracPow [64]decimal.Decimal
+var fracPow [len(halfPow)]decimal.Decimal
 
 func init() {
 	for i, s := range halfPow {
@@ -120,7 +157,7 @@ func decay(dt, h time.Duration) decimal.Decimal {
 	}
 	f = f.Truncate(workPlaces)
 	r, hh := uint64(dt%h), uint64(h)
-	for k := 0; k < 64 && r != 0; k++ {
+	for k := 0; k < len(fracPow) && r != 0; k++ {
 		r <<= 1 // r < h ≤ 2^63−1, so 2r fits in uint64
 		if r >= hh {
 			r -= hh

@@ -27,8 +27,8 @@ type EMASettings struct {
 //
 //	ema(t) = p + 2^(−(t−t₀)/h) × (ema(t₀) − p)
 //
-// The decay factor d = 2^(−Δt/h) is computed in decimal (see decay.go:
-// within 1e−19 of exact, truncated toward zero, in [0, 1]); the result is
+// The decay factor d = 2^(−Δt/h) is computed in decimal only (see decay.go:
+// within 1e−30 of exact, always in [0, 1]); the result is
 // rounded half-even to Scale places and clamped to [min(p, ema(t₀)),
 // max(p, ema(t₀))].
 //

@@ -19,7 +19,7 @@ func genQuote(sources int, maxAge time.Duration) *rapid.Generator[Quote] {
 	return rapid.Custom(func(t *rapid.T) Quote {
 		return Quote{
 			Source:     fmt.Sprintf("s%d", rapid.IntRange(0, sources-1).Draw(t, "src")),
-			Price:      testkit.Decimal(1, 2_000_000, 4).Draw(t, "price"),
+			Price:      rapid.OneOf(testkit.Decimal(1, 2_000_000, 4), testkit.Decimal(10_000, 10_020, 4)).Draw(t, "price"),
 			Confidence: testkit.Decimal(0, 50_000, 4).Draw(t, "conf"),
 			Weight:     testkit.Decimal(0, 100, 0).Draw(t, "weight"),
 			Time:       t0.Add(-time.Duration(rapid.Int64Range(-int64(maxAge/4), int64(2*maxAge)).Draw(t, "age"))),
@@ -227,6 +227,35 @@ func TestPropSmoothingWithinSeen(t *testing.T) {
 			}
 			if err := tw.CheckInvariants(); err != nil {
 				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// The pure aggregates lie within [min, max] of their inputs at any scale,
+// including prices with more places than the scale. Guard: the clamps after
+// rounding the mean of the middle two and the trimmed mean.
+func TestPropPureAggregatesWithin(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		base := testkit.Decimal(1, 1_000_000_000, 6).Draw(t, "base")
+		prices := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) decimal.Decimal {
+			return base.Add(testkit.Decimal(0, 9, 6).Draw(t, "off"))
+		}), 1, 12).Draw(t, "prices")
+		scale := rapid.Int32Range(0, 7).Draw(t, "scale")
+		lo, hi := prices[0], prices[0]
+		for _, p := range prices {
+			lo, hi = decimal.Min(lo, p), decimal.Max(hi, p)
+		}
+		m, _ := Median(prices, scale)
+		tm, _ := TrimmedMean(prices, testkit.Decimal(0, 49, 2).Draw(t, "trim"), scale)
+		ws := make([]decimal.Decimal, len(prices))
+		for i := range ws {
+			ws[i] = testkit.Decimal(1, 100, 0).Draw(t, "w")
+		}
+		wm, _ := WeightedMedian(prices, ws)
+		for name, v := range map[string]decimal.Decimal{"median": m, "trimmed mean": tm, "weighted median": wm} {
+			if v.Cmp(lo) < 0 || v.Cmp(hi) > 0 {
+				t.Fatalf("%s %s outside [%s, %s] at scale %d", name, v, lo, hi, scale)
 			}
 		}
 	})
