@@ -1,0 +1,37 @@
+package liquidation
+
+import "errors"
+
+// Sentinel errors. Every error the package returns wraps one of these with
+// %w and a detail, so hosts branch with errors.Is.
+var (
+	// ErrInvalidSettings reports a Settings value that New or Restore rejects.
+	ErrInvalidSettings = errors.New("liquidation: invalid settings")
+	// ErrInvalidInput reports a bad argument: a non-positive tab, lot or
+	// price, a decimal with an absurd exponent, an empty owner.
+	ErrInvalidInput = errors.New("liquidation: invalid input")
+	// ErrUnknownAuction reports an auction ID that is not running (never
+	// kicked, already settled or yanked).
+	ErrUnknownAuction = errors.New("liquidation: unknown auction")
+	// ErrTimeBackwards reports a now earlier than the latest time the object
+	// has already seen.
+	ErrTimeBackwards = errors.New("liquidation: time went backwards")
+	// ErrStopped reports an operation disabled by the stop switch
+	// (Maker Clipper `stopped`).
+	ErrStopped = errors.New("liquidation: stopped")
+	// ErrBidTooLow reports an English or batch bid that does not beat the
+	// current bid by the minimum increment, or is below the reserve.
+	ErrBidTooLow = errors.New("liquidation: bid too low")
+	// ErrAuctionEnded reports a bid on an English or batch auction after its
+	// end or close.
+	ErrAuctionEnded = errors.New("liquidation: auction ended")
+	// ErrAuctionNotEnded reports a settle or restart before the end.
+	ErrAuctionNotEnded = errors.New("liquidation: auction not ended")
+	// ErrInvalidSnapshot reports a malformed or inconsistent snapshot.
+	ErrInvalidSnapshot = errors.New("liquidation: invalid snapshot")
+	// ErrCapExceeded reports a Commit whose plan no longer fits the caps or
+	// throttles (state changed since Plan).
+	ErrCapExceeded = errors.New("liquidation: cap exceeded")
+	// ErrInvariant reports a broken invariant found by a Check function.
+	ErrInvariant = errors.New("liquidation: invariant violated")
+)
