@@ -2,6 +2,8 @@ package backstop
 
 import (
 	"fmt"
+	"math/big"
+	"math/bits"
 
 	"github.com/shopspring/decimal"
 
@@ -39,8 +41,9 @@ const RankScale = 18
 //	Ranking          = PnL% × Eff. Leverage   if PnL% > 0
 //	                 = PnL% / Eff. Leverage   if PnL% < 0 (and 0 at 0)
 //
-// computed as one exact fraction and divided once at RankScale places,
-// rounded half-even (only the order matters). Linear contracts: values are
+// computed as one exact fraction (size cancels out) and divided once at
+// RankScale places, rounded down (floor keeps the order of distinct
+// fractions except within 10⁻¹⁸, where ties go by account). Linear contracts: values are
 // size × price. Errors (ErrInvalidInput): zero size, entry price ≤ 0, mark
 // ≤ 0, a negative bankruptcy price, and Mark Value − Bankrupt Value ≤ 0 (the
 // position is itself at or beyond its bankruptcy price, so its effective
@@ -52,22 +55,137 @@ func BitMEXRank(p Position, mark decimal.Decimal) (decimal.Decimal, error) {
 	if err := checkPosition(p); err != nil {
 		return decimal.Zero, err
 	}
-	mv := p.Size.Mul(mark)
-	bv := p.Size.Mul(p.BankruptcyPrice)
-	ev := p.Size.Mul(p.EntryPrice)
-	cushion := mv.Sub(bv) // Mark Value − Bankrupt Value
-	if cushion.Sign() <= 0 {
-		return decimal.Zero, fmt.Errorf("%w: %s is at or beyond its bankruptcy price %s (mark %s)", ErrInvalidInput, p.Account, p.BankruptcyPrice, mark)
+	// Per unit of size the values are σ·price (σ = sign of size), and size
+	// cancels out of both fractions:
+	//   PnL% × lev = σ(m−e)/e × m/(σ(m−b))     = pnlU·m / (e·cushionU)
+	//   PnL% ÷ lev = σ(m−e)/e × σ(m−b)/m       = pnlU·cushionU / (e·m)
+	// with pnlU = σ(m−e) and cushionU = σ(m−b) = (Mark − Bankrupt Value)/|size|.
+	// The prices are brought to one exponent as integers (which cancels out
+	// too), so the score is one integer division.
+	exp := min(mark.Exponent(), p.EntryPrice.Exponent(), p.BankruptcyPrice.Exponent())
+	short := p.Size.Sign() < 0
+	if m, e, b, ok := smallInts(exp, mark, p.EntryPrice, p.BankruptcyPrice); ok {
+		return rankSmall(p, mark, m, e, b, short)
 	}
-	pnl := mv.Sub(ev) // numerator of PnL%
-	switch pnl.Sign() {
+	m, e, b := scaledInt(mark, exp), scaledInt(p.EntryPrice, exp), scaledInt(p.BankruptcyPrice, exp)
+	pnlU := new(big.Int).Sub(m, e)
+	cushionU := new(big.Int).Sub(m, b)
+	if short {
+		pnlU.Neg(pnlU)
+		cushionU.Neg(cushionU)
+	}
+	if cushionU.Sign() <= 0 {
+		return decimal.Zero, beyondBankruptcy(p, mark)
+	}
+	var n, den big.Int
+	switch pnlU.Sign() {
 	case 0:
 		return decimal.Zero, nil
-	case 1: // pnl/|ev| × |mv|/cushion
-		return num.Div(pnl.Mul(mv.Abs()), ev.Abs().Mul(cushion), RankScale, num.HalfEven), nil
-	default: // pnl/|ev| ÷ (|mv|/cushion)
-		return num.Div(pnl.Mul(cushion), ev.Abs().Mul(mv.Abs()), RankScale, num.HalfEven), nil
+	case 1:
+		n.Mul(pnlU, m)
+		den.Mul(e, cushionU)
+	default:
+		n.Mul(pnlU, cushionU)
+		den.Mul(e, m)
 	}
+	return floorScore(&n, &den), nil
+}
+
+func beyondBankruptcy(p Position, mark decimal.Decimal) error {
+	return fmt.Errorf("%w: %s is at or beyond its bankruptcy price %s (mark %s)", ErrInvalidInput, p.Account, p.BankruptcyPrice, mark)
+}
+
+// floorScore returns ⌊n / den⌋ at RankScale places (den > 0).
+func floorScore(n, den *big.Int) decimal.Decimal {
+	n.Mul(n, pow10Int(RankScale))
+	q, r := n.QuoRem(n, den, new(big.Int)) // truncated toward zero
+	if r.Sign() < 0 {
+		q.Sub(q, big.NewInt(1)) // floor
+	}
+	return decimal.NewFromBigInt(q, -RankScale)
+}
+
+// smallInts scales the prices to exponent exp as int64s below 2⁶², if they fit.
+func smallInts(exp int32, ds ...decimal.Decimal) (m, e, b int64, ok bool) {
+	var out [3]int64
+	for i, d := range ds {
+		k := d.Exponent() - exp
+		if d.NumDigits() > 18 || k > 18 {
+			return 0, 0, 0, false
+		}
+		hi, lo := bits.Mul64(uint64(d.CoefficientInt64()), pow10u64[k]) // prices are ≥ 0
+		if hi != 0 || lo >= 1<<62 {
+			return 0, 0, 0, false
+		}
+		out[i] = int64(lo)
+	}
+	return out[0], out[1], out[2], true
+}
+
+// rankSmall is BitMEXRank on int64 prices: the products are 128-bit and
+// only the final division uses big integers.
+func rankSmall(p Position, mark decimal.Decimal, m, e, b int64, short bool) (decimal.Decimal, error) {
+	pnl, cushion := m-e, m-b
+	if short {
+		pnl, cushion = -pnl, -cushion
+	}
+	if cushion <= 0 {
+		return decimal.Zero, beyondBankruptcy(p, mark)
+	}
+	var nhi, nlo, dhi, dlo uint64
+	neg := pnl < 0
+	switch {
+	case pnl == 0:
+		return decimal.Zero, nil
+	case !neg:
+		nhi, nlo = bits.Mul64(uint64(pnl), uint64(m))
+		dhi, dlo = bits.Mul64(uint64(e), uint64(cushion))
+	default:
+		nhi, nlo = bits.Mul64(uint64(-pnl), uint64(cushion))
+		dhi, dlo = bits.Mul64(uint64(e), uint64(m))
+	}
+	var n, den big.Int
+	n.SetBits(words128(nhi, nlo))
+	den.SetBits(words128(dhi, dlo))
+	if neg {
+		n.Neg(&n)
+	}
+	return floorScore(&n, &den), nil
+}
+
+// words128 returns hi·2⁶⁴ + lo as big.Int words.
+func words128(hi, lo uint64) []big.Word {
+	if bits.UintSize == 64 {
+		return []big.Word{big.Word(lo), big.Word(hi)}
+	}
+	return []big.Word{big.Word(lo), big.Word(lo >> 32), big.Word(hi), big.Word(hi >> 32)}
+}
+
+// pow10s holds 10⁰…10⁹⁹, read-only after package initialisation.
+var pow10s = func() [100]*big.Int {
+	var t [100]*big.Int
+	t[0] = big.NewInt(1)
+	for i := 1; i < len(t); i++ {
+		t[i] = new(big.Int).Mul(t[i-1], big.NewInt(10))
+	}
+	return t
+}()
+
+// pow10Int returns 10^k (k ≥ 0); the result must not be modified.
+func pow10Int(k int32) *big.Int {
+	if int(k) < len(pow10s) {
+		return pow10s[k]
+	}
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil)
+}
+
+// scaledInt returns d's coefficient × 10^(d.Exponent() − exp), exp ≤ d.Exponent().
+func scaledInt(d decimal.Decimal, exp int32) *big.Int {
+	c := d.Coefficient()
+	if k := d.Exponent() - exp; k > 0 {
+		c.Mul(c, pow10Int(k))
+	}
+	return c
 }
 
 // checkPosition validates a position's fields.

@@ -119,7 +119,7 @@ func TestBitMEXRankFormula(t *testing.T) {
 		{"long in profit", Position{"a", d("10"), d("100"), d("90")}, "120", "0.8"},
 		// long 10 @100, mark 95, bankrupt 90: PnL% = −50/1000 = −0.05;
 		// lev = 950/50 = 19; rank = −0.05/19 = −0.00263157894736842105…
-		{"long at a loss", Position{"b", d("10"), d("100"), d("90")}, "95", "-0.002631578947368421"},
+		{"long at a loss", Position{"b", d("10"), d("100"), d("90")}, "95", "-0.002631578947368422"}, // floored
 		// short −10 @100, mark 80, bankrupt 110: MV −800, EV −1000, BV −1100;
 		// PnL% = 200/1000 = 0.2; lev = 800/300 = 8/3; rank = 0.5333…
 		{"short in profit", Position{"c", d("-10"), d("100"), d("110")}, "80", "0.533333333333333333"},

@@ -39,7 +39,12 @@ type Event struct {
 // events is an embeddable event queue.
 type events struct{ q []Event }
 
-func (e *events) emit(ev Event) { e.q = append(e.q, ev) }
+func (e *events) emit(ev Event) {
+	if e.q == nil {
+		e.q = make([]Event, 0, 8)
+	}
+	e.q = append(e.q, ev)
+}
 
 // DrainEvents returns the queued events, oldest first, and empties the queue.
 func (e *events) DrainEvents() []Event {

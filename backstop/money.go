@@ -41,7 +41,7 @@ func checkAmount(d decimal.Decimal, scale int32, what string) error {
 	if err := num.CheckNonNegative(d); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrInvalidInput, what, err)
 	}
-	if !d.Equal(d.Truncate(scale)) {
+	if d.Exponent() < -scale && !d.Equal(d.Truncate(scale)) {
 		return fmt.Errorf("%w: %s %s has more than %d decimal places", ErrInvalidInput, what, d, scale)
 	}
 	return nil
@@ -56,4 +56,13 @@ func checkPositive(d decimal.Decimal, scale int32, what string) error {
 		return fmt.Errorf("%w: %s must be positive", ErrInvalidInput, what)
 	}
 	return nil
+}
+
+// floorUnit rounds d ≥ 0 down to a whole number of units of 10^-scale,
+// without allocating when it already is one.
+func floorUnit(d decimal.Decimal, scale int32) decimal.Decimal {
+	if d.Exponent() >= -scale {
+		return d
+	}
+	return d.RoundFloor(scale)
 }

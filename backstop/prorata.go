@@ -96,7 +96,7 @@ func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 	for n, i := range rest {
 		ws[n] = weights[i]
 	}
-	split, err := num.ProRata(remaining, ws, scale)
+	split, err := proRata(remaining, ws, scale)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
@@ -118,7 +118,7 @@ func ProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]d
 			return nil, fmt.Errorf("%w: weight %d: %w", ErrInvalidInput, i, err)
 		}
 	}
-	out, err := num.ProRata(total, weights, scale)
+	out, err := proRata(total, weights, scale)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}

@@ -49,6 +49,7 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 	idx := make([]int, 0, len(accounts))
 	seen := make(map[string]struct{}, len(accounts))
 	room := decimal.Zero
+	exact := true
 	for i, a := range accounts {
 		if a.Account == "" {
 			return Socialisation{}, fmt.Errorf("%w: account %d has an empty ID", ErrInvalidInput, i)
@@ -64,13 +65,23 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 			continue
 		}
 		c := a.Amount.RoundFloor(scale)
+		exact = exact && c.Equal(a.Amount)
 		weights = append(weights, a.Amount)
 		caps = append(caps, c)
 		idx = append(idx, i)
 		room = room.Add(c)
 	}
 	total := num.MinOf(loss, room)
-	shares, err := ProRataCapped(total, weights, caps, scale)
+	var shares []decimal.Decimal
+	var err error
+	if exact {
+		// Every amount is a whole number of units, so each proportional
+		// share total × aᵢ / Σa ≤ aᵢ and largest remainder never passes aᵢ:
+		// no cap can bind.
+		shares, err = ProRata(total, weights, scale)
+	} else {
+		shares, err = ProRataCapped(total, weights, caps, scale)
+	}
 	if err != nil {
 		return Socialisation{}, err
 	}

@@ -165,7 +165,7 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 		if err := num.CheckNonNegative(cp); err != nil {
 			return Allocation{}, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
 		}
-		caps[i] = cp.Truncate(w.scale) // only whole units can be drawn
+		caps[i] = floorUnit(cp, w.scale) // only whole units can be drawn
 	}
 	a := Allocation{Claim: c.ID, Account: to, Loss: c.Amount, Draws: make([]Draw, len(w.layers)), Residual: decimal.Zero, Time: now}
 	left := c.Amount
@@ -174,7 +174,7 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 		if left.Sign() == 0 {
 			continue
 		}
-		take := num.MinOf(left, caps[i]).Truncate(w.scale)
+		take := num.MinOf(left, caps[i]) // both whole units
 		if take.Sign() == 0 {
 			continue
 		}

@@ -1,0 +1,90 @@
+package backstop
+
+import (
+	"math/bits"
+	"sort"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// proRata is num.ProRata with a machine-word fast path: when the total (in
+// units of 10^-scale), every weight (at the weights' common exponent) and
+// their sum fit in 63 bits, the largest-remainder split is done in uint64
+// with 128-bit products. Same rule, same result (ties to the lower index);
+// otherwise it defers to num.ProRata. Inputs are validated by the caller.
+func proRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
+	if out, ok := fastProRata(total, weights, scale); ok {
+		return out, nil
+	}
+	return num.ProRata(total, weights, scale)
+}
+
+// toUint63 returns d × 10^-exp as a uint64 below 2⁶³, if d ≥ 0 is a whole
+// number of 10^exp units that fits.
+func toUint63(d decimal.Decimal, exp int32) (uint64, bool) {
+	k := d.Exponent() - exp
+	if d.Sign() < 0 || k < 0 || k > 18 || d.NumDigits() > 18 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(uint64(d.CoefficientInt64()), pow10u64[k])
+	return lo, hi == 0 && lo < 1<<63
+}
+
+func fastProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, bool) {
+	if len(weights) == 0 || total.Sign() <= 0 {
+		return nil, false
+	}
+	t, ok := toUint63(total, -scale)
+	if !ok {
+		return nil, false
+	}
+	exp := weights[0].Exponent()
+	for _, w := range weights[1:] {
+		exp = min(exp, w.Exponent())
+	}
+	ws := make([]uint64, len(weights))
+	var sum uint64
+	for i, w := range weights {
+		if ws[i], ok = toUint63(w, exp); !ok {
+			return nil, false
+		}
+		if sum += ws[i]; sum >= 1<<63 {
+			return nil, false
+		}
+	}
+	if sum == 0 {
+		return nil, false
+	}
+	q := make([]uint64, len(ws))
+	r := make([]uint64, len(ws))
+	var given uint64
+	for i, w := range ws {
+		hi, lo := bits.Mul64(t, w)
+		q[i], r[i] = bits.Div64(hi, lo, sum) // hi < sum because t·w/sum ≤ t < 2⁶⁴
+		given += q[i]
+	}
+	if left := t - given; left > 0 {
+		idx := make([]int, 0, len(ws))
+		for i := range ws {
+			if r[i] > 0 {
+				idx = append(idx, i)
+			}
+		}
+		sort.Slice(idx, func(a, b int) bool {
+			if r[idx[a]] != r[idx[b]] {
+				return r[idx[a]] > r[idx[b]]
+			}
+			return idx[a] < idx[b]
+		})
+		for _, i := range idx[:left] {
+			q[i]++
+		}
+	}
+	out := make([]decimal.Decimal, len(ws))
+	for i := range q {
+		out[i] = decimal.New(int64(q[i]), -scale)
+	}
+	return out, true
+}
