@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -134,9 +135,27 @@ func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 }
 
 // Aggregator combines a set of quotes into one price under its guards. It
-// holds only validated settings: immutable, safe for concurrent use.
+// holds validated settings and a cache of derived bounds (atomic): safe for
+// concurrent use.
 type Aggregator struct {
-	s AggregatorSettings
+	s    AggregatorSettings
+	grid atomic.Pointer[gridBounds] // bounds on the last price grid seen
+}
+
+// gridBounds caches MinAnswer and MaxAnswer moved onto the grid of one
+// price exponent: floor for the floor, ceil for the cap (see Aggregate).
+type gridBounds struct {
+	exp            int32
+	minAns, maxAns decimal.Decimal
+}
+
+func (a *Aggregator) bounds(exp int32) *gridBounds {
+	if g := a.grid.Load(); g != nil && g.exp == exp {
+		return g
+	}
+	g := &gridBounds{exp: exp, minAns: a.s.MinAnswer.RoundFloor(-exp), maxAns: a.s.MaxAnswer.RoundCeil(-exp)}
+	a.grid.Store(g)
+	return g
 }
 
 // NewAggregator validates s and returns an Aggregator.
@@ -180,9 +199,24 @@ func (r Result) RejectedFor(source string) Reason {
 	return 0
 }
 
+// candidate is a quote that passed the per-quote guards: its price on the
+// grid and its index in the input (small, so sorting moves little).
 type candidate struct {
-	q   Quote
+	p   decimal.Decimal // the quote's price at the grid exponent
 	idx int
+}
+
+// gridExponent returns the finest (smallest) price exponent among quotes
+// whose exponent is in the supported range (others fail validation).
+func gridExponent(quotes []Quote) int32 {
+	exp, found := int32(0), false
+	for _, q := range quotes {
+		e := q.Price.Exponent()
+		if e >= -num.MaxScale && e <= num.MaxIntDigits && (!found || e < exp) {
+			exp, found = e, true
+		}
+	}
+	return exp
 }
 
 // Aggregate applies the guards to quotes at time now and combines the rest.
@@ -201,53 +235,68 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		res.Rejected = append(res.Rejected, Rejection{Quote: quotes[i], Index: i, Reason: r, Detail: detail})
 	}
 	oldest, newest := now.Add(-s.MaxAge), now.Add(s.MaxFutureSkew)
+	// Compare every price at one exponent E, the finest among the quotes,
+	// so no comparison rescales (allocates). A threshold x is moved onto
+	// that grid in the direction that keeps each test exact for prices
+	// that are multiples of 10^E: p ≤ x ⇔ p ≤ floor_E(x), p ≥ x ⇔
+	// p ≥ ceil_E(x), p < x ⇔ p < ceil_E(x), p > x ⇔ p > floor_E(x).
+	exp := gridExponent(quotes)
+	g := a.bounds(exp)
+	minAns, maxAns := g.minAns, g.maxAns
 	cands := make([]candidate, 0, len(quotes))
 	for i, q := range quotes {
 		if err := q.Validate(); err != nil {
 			reject(i, ReasonInvalid, err.Error())
 			continue
 		}
+		p := q.Price
+		if p.Exponent() != exp {
+			p = p.RoundFloor(-exp) // exact: exp is the finest exponent
+		}
 		switch {
 		case q.Time.Before(oldest):
 			reject(i, ReasonStale, fmt.Sprintf("observed %s, older than max age %s", q.Time.Format(time.RFC3339Nano), s.MaxAge))
 		case q.Time.After(newest):
 			reject(i, ReasonFuture, fmt.Sprintf("observed %s, after now + skew %s", q.Time.Format(time.RFC3339Nano), s.MaxFutureSkew))
-		case s.MinAnswer.Sign() > 0 && q.Price.Cmp(s.MinAnswer) <= 0:
+		case s.MinAnswer.Sign() > 0 && p.Cmp(minAns) <= 0:
 			reject(i, ReasonBounds, fmt.Sprintf("price %s at or below min answer %s", q.Price, s.MinAnswer))
-		case s.MaxAnswer.Sign() > 0 && q.Price.Cmp(s.MaxAnswer) >= 0:
+		case s.MaxAnswer.Sign() > 0 && p.Cmp(maxAns) >= 0:
 			reject(i, ReasonBounds, fmt.Sprintf("price %s at or above max answer %s", q.Price, s.MaxAnswer))
-		case s.MaxConfidenceRatio.Sign() > 0 && q.Confidence.Cmp(s.MaxConfidenceRatio.Mul(q.Price)) > 0:
+		case s.MaxConfidenceRatio.Sign() > 0 && q.Confidence.Sign() > 0 && cmpProduct(q.Confidence, s.MaxConfidenceRatio, p) > 0:
 			reject(i, ReasonConfidence, fmt.Sprintf("confidence %s exceeds %s × price", q.Confidence, s.MaxConfidenceRatio))
 		default:
-			cands = append(cands, candidate{q: q, idx: i})
+			cands = append(cands, candidate{p: p, idx: i})
 		}
 	}
-	cands = a.dedupe(cands, reject)
+	cands = a.dedupe(quotes, cands, reject)
 	slices.SortFunc(cands, func(x, y candidate) int {
-		if c := x.q.Price.Cmp(y.q.Price); c != 0 {
+		if c := x.p.Cmp(y.p); c != 0 {
 			return c
 		}
-		return strings.Compare(x.q.Source, y.q.Source)
+		return strings.Compare(quotes[x.idx].Source, quotes[y.idx].Source)
 	})
 	if len(cands) < s.MinSources {
-		a.finish(&res, cands)
+		a.finish(&res, quotes, cands)
 		return res, fmt.Errorf("%w: %d usable quotes, need %d", ErrNoQuorum, len(cands), s.MinSources)
 	}
-	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].q.Price }, s.Scale)
+	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].p }, s.Scale)
 	if s.MaxDeviation.Sign() > 0 {
+		// |p − m| > r × m  ⇔  p < m − r×m  or  p > m + r×m: one product,
+		// no division, bounds moved onto the price grid (see above).
 		band := s.MaxDeviation.Mul(res.Reference)
-		lo, hi := res.Reference.Sub(band), res.Reference.Add(band)
+		lo, hi := res.Reference.Sub(band).RoundCeil(-exp), res.Reference.Add(band).RoundFloor(-exp)
 		kept := cands[:0]
+		why := " further than " + s.MaxDeviation.String() + " from median " + res.Reference.String()
 		for _, c := range cands {
-			if c.q.Price.Cmp(lo) < 0 || c.q.Price.Cmp(hi) > 0 {
-				reject(c.idx, ReasonOutlier, fmt.Sprintf("price %s further than %s from median %s", c.q.Price, s.MaxDeviation, res.Reference))
+			if c.p.Cmp(lo) < 0 || c.p.Cmp(hi) > 0 {
+				reject(c.idx, ReasonOutlier, "price "+quotes[c.idx].Price.String()+why)
 				continue
 			}
 			kept = append(kept, c)
 		}
 		cands = kept
 		if len(cands) < s.MinSources {
-			a.finish(&res, cands)
+			a.finish(&res, quotes, cands)
 			return res, fmt.Errorf("%w: %d quotes left after outliers, need %d", ErrNoQuorum, len(cands), s.MinSources)
 		}
 	}
@@ -256,20 +305,20 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	case MethodWeightedMedian:
 		total := decimal.Zero
 		for _, c := range cands {
-			total = total.Add(c.q.EffectiveWeight())
+			total = total.Add(quotes[c.idx].EffectiveWeight())
 		}
 		price = weightedMedianSorted(len(cands), func(i int) (decimal.Decimal, decimal.Decimal) {
-			return cands[i].q.Price, cands[i].q.EffectiveWeight()
+			return cands[i].p, quotes[cands[i].idx].EffectiveWeight()
 		}, total)
 	case MethodTrimmedMean:
-		price = trimmedMeanSorted(len(cands), func(i int) decimal.Decimal { return cands[i].q.Price }, s.TrimFraction, s.Scale)
+		price = trimmedMeanSorted(len(cands), func(i int) decimal.Decimal { return cands[i].p }, s.TrimFraction, s.Scale)
 	default:
-		price = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].q.Price }, s.Scale)
+		price = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].p }, s.Scale)
 	}
-	a.finish(&res, cands)
+	a.finish(&res, quotes, cands)
 	if s.MaxSpread.Sign() > 0 {
-		lo, hi := cands[0].q.Price, cands[len(cands)-1].q.Price
-		if hi.Sub(lo).Cmp(s.MaxSpread.Mul(price)) > 0 {
+		lo, hi := cands[0].p, cands[len(cands)-1].p
+		if cmpProduct(hi.Sub(lo), s.MaxSpread, price) > 0 {
 			return res, fmt.Errorf("%w: %s to %s is wider than %s × %s", ErrSpread, lo, hi, s.MaxSpread, price)
 		}
 	}
@@ -279,25 +328,25 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 
 // finish fills Used from the candidates and puts rejections back in input
 // order (the duplicate and outlier passes append out of order).
-func (a *Aggregator) finish(res *Result, cands []candidate) {
+func (a *Aggregator) finish(res *Result, quotes []Quote, cands []candidate) {
 	res.Used = make([]Quote, len(cands))
 	for i, c := range cands {
-		res.Used[i] = c.q
+		res.Used[i] = quotes[c.idx]
 	}
 	slices.SortFunc(res.Rejected, func(x, y Rejection) int { return x.Index - y.Index })
 }
 
 // dedupe keeps one quote per source: the newest. If several share the
 // newest time and are not identical, the source's quotes are all rejected.
-func (a *Aggregator) dedupe(cands []candidate, reject func(int, Reason, string)) []candidate {
-	if len(cands) < 2 {
+func (a *Aggregator) dedupe(quotes []Quote, cands []candidate, reject func(int, Reason, string)) []candidate {
+	if len(cands) < 2 || (len(cands) <= 64 && !hasDuplicateSource(quotes, cands)) {
 		return cands
 	}
 	slices.SortFunc(cands, func(x, y candidate) int {
-		if c := strings.Compare(x.q.Source, y.q.Source); c != 0 {
+		if c := strings.Compare(quotes[x.idx].Source, quotes[y.idx].Source); c != 0 {
 			return c
 		}
-		if c := y.q.Time.Compare(x.q.Time); c != 0 { // newest first
+		if c := quotes[y.idx].Time.Compare(quotes[x.idx].Time); c != 0 { // newest first
 			return c
 		}
 		return x.idx - y.idx
@@ -305,7 +354,7 @@ func (a *Aggregator) dedupe(cands []candidate, reject func(int, Reason, string))
 	out := cands[:0]
 	for i := 0; i < len(cands); {
 		j := i + 1
-		for j < len(cands) && cands[j].q.Source == cands[i].q.Source {
+		for j < len(cands) && quotes[cands[j].idx].Source == quotes[cands[i].idx].Source {
 			j++
 		}
 		if j == i+1 {
@@ -314,8 +363,8 @@ func (a *Aggregator) dedupe(cands []candidate, reject func(int, Reason, string))
 			continue
 		}
 		conflict := false
-		for k := i + 1; k < j && cands[k].q.Time.Equal(cands[i].q.Time); k++ {
-			if !sameQuote(cands[k].q, cands[i].q) {
+		for k := i + 1; k < j && quotes[cands[k].idx].Time.Equal(quotes[cands[i].idx].Time); k++ {
+			if !sameQuote(quotes[cands[k].idx], quotes[cands[i].idx]) {
 				conflict = true
 			}
 		}
@@ -325,9 +374,9 @@ func (a *Aggregator) dedupe(cands []candidate, reject func(int, Reason, string))
 				continue
 			}
 			if conflict {
-				reject(cands[k].idx, ReasonDuplicate, fmt.Sprintf("source %s sent conflicting quotes at %s", cands[k].q.Source, cands[i].q.Time.Format(time.RFC3339Nano)))
+				reject(cands[k].idx, ReasonDuplicate, fmt.Sprintf("source %s sent conflicting quotes at %s", quotes[cands[k].idx].Source, quotes[cands[i].idx].Time.Format(time.RFC3339Nano)))
 			} else {
-				reject(cands[k].idx, ReasonDuplicate, fmt.Sprintf("source %s already counted (one source, one vote)", cands[k].q.Source))
+				reject(cands[k].idx, ReasonDuplicate, fmt.Sprintf("source %s already counted (one source, one vote)", quotes[cands[k].idx].Source))
 			}
 		}
 		i = j
@@ -337,4 +386,21 @@ func (a *Aggregator) dedupe(cands []candidate, reject func(int, Reason, string))
 
 func sameQuote(x, y Quote) bool {
 	return x.Price.Equal(y.Price) && x.Confidence.Equal(y.Confidence) && x.EffectiveWeight().Equal(y.EffectiveWeight())
+}
+
+// hasDuplicateSource reports whether two candidates share a source: a
+// quadratic scan, cheaper than sorting for the small sets oracles see.
+func hasDuplicateSource(quotes []Quote, cands []candidate) bool {
+	for i := 1; i < len(cands); i++ {
+		a := quotes[cands[i].idx].Source
+		for j := 0; j < i; j++ {
+			b := quotes[cands[j].idx].Source
+			// Cheap rejections first: names usually differ in length or
+			// in their last byte ("exchange-07" vs "exchange-08").
+			if len(a) == len(b) && a[len(a)-1] == b[len(b)-1] && a == b {
+				return true
+			}
+		}
+	}
+	return false
 }
