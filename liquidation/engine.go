@@ -1,0 +1,222 @@
+package liquidation
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// Account is the view of one account the engine reads. A margin
+// calculator plugs in through a small adapter; StaticAccount is a ready
+// value type.
+//
+//   - Equity: collateral value − debt (or margin balance + unrealised PnL).
+//   - Maintenance: the maintenance requirement; the account is
+//     liquidatable when Equity < Maintenance (strict) and Maintenance > 0.
+//   - Debt: total debt value, the basis of the close factor.
+//   - Collateral: total collateral value (Aave's small-position rule).
+//   - Positions: the legs that can be auctioned.
+type Account interface {
+	AccountID() string
+	Equity() decimal.Decimal
+	Maintenance() decimal.Decimal
+	Debt() decimal.Decimal
+	Collateral() decimal.Decimal
+	Positions() []Position
+}
+
+// Position is one liquidatable leg of an account: collateral of one market
+// securing part of the debt. A host with a single pooled debt attributes it
+// to legs (for example pro rata to collateral value).
+type Position struct {
+	Market string          `json:"market"`
+	Size   decimal.Decimal `json:"size"`  // collateral quantity (lot units), ≥ 0
+	Value  decimal.Decimal `json:"value"` // collateral value in quote, ≥ 0 (informational)
+	Debt   decimal.Decimal `json:"debt"`  // debt secured by this leg, ≥ 0
+}
+
+// StaticAccount is a plain Account value.
+type StaticAccount struct {
+	ID               string
+	EquityValue      decimal.Decimal
+	MaintenanceValue decimal.Decimal
+	DebtValue        decimal.Decimal
+	CollateralValue  decimal.Decimal
+	Legs             []Position
+}
+
+// AccountID implements Account.
+func (a StaticAccount) AccountID() string { return a.ID }
+
+// Equity implements Account.
+func (a StaticAccount) Equity() decimal.Decimal { return a.EquityValue }
+
+// Maintenance implements Account.
+func (a StaticAccount) Maintenance() decimal.Decimal { return a.MaintenanceValue }
+
+// Debt implements Account.
+func (a StaticAccount) Debt() decimal.Decimal { return a.DebtValue }
+
+// Collateral implements Account.
+func (a StaticAccount) Collateral() decimal.Decimal { return a.CollateralValue }
+
+// Positions implements Account.
+func (a StaticAccount) Positions() []Position { return a.Legs }
+
+// EngineSettings configures an Engine. Every field is optional; the zero
+// value plans full Maker-style liquidations with no caps.
+type EngineSettings struct {
+	// TargetHealth is the equity/maintenance ratio a partial liquidation
+	// restores (Aave v4 "target health factor"). Default (zero) 1: back to
+	// maintenance. Must be ≥ 1.
+	TargetHealth decimal.Decimal
+	// CloseFactor is the most of an account's debt one plan closes while
+	// the account is healthy enough (Aave v3 DEFAULT_LIQUIDATION_CLOSE_FACTOR
+	// 0.5). Default (zero) 0.5. Must be in (0, 1].
+	CloseFactor decimal.Decimal
+	// FullCloseHealth: below this health (equity/maintenance) the close
+	// factor is 100% (Aave v3 CLOSE_FACTOR_HF_THRESHOLD 0.95). Default
+	// (zero) 0.95. Must be in (0, 1].
+	FullCloseHealth decimal.Decimal
+	// SmallPosition: when the account's debt or collateral value is below
+	// it the close factor is 100% (Aave v3.3
+	// MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD, $2,000). Default 0: off.
+	SmallPosition decimal.Decimal
+	// Dust is the smallest debt a liquidation may close and the smallest
+	// it may leave: a plan closes nothing below Dust and leaves either
+	// nothing or at least Dust (Maker Vat dust; Aave v3.3 MIN_LEFTOVER_BASE).
+	// Default 0.
+	Dust decimal.Decimal
+	// Penalty is the liquidation penalty as a fraction of the debt closed,
+	// added to the auction tab: tab = ceil(debt × (1 + Penalty)) (Maker
+	// chop − 1, e.g. 0.13). Default 0.
+	Penalty decimal.Decimal
+	// LiquidatorBonus is the liquidator's bonus as a fraction of the debt
+	// closed (Aave liquidationBonus − 1, e.g. 0.05), reported per order and
+	// charged to the account when sizing. Default 0.
+	LiquidatorBonus decimal.Decimal
+	// GlobalCap is the most debt (tabs) under auction at once across all
+	// markets (Maker Dog Hole). Default 0: no cap.
+	GlobalCap decimal.Decimal
+	// MarketCaps is the most debt under auction per market (Maker Dog
+	// ilk.hole). A market absent from the map has no market cap.
+	MarketCaps map[string]decimal.Decimal
+	// Window is the throttle window; MaxCount and MaxNotional limit the
+	// orders committed (and their tabs) within any window ending at now.
+	// Window zero disables both throttles; MaxCount zero or MaxNotional
+	// zero disables that one.
+	Window      time.Duration
+	MaxCount    int
+	MaxNotional decimal.Decimal
+	// DebtScale is the number of places of planned debt and tabs (rounded
+	// up) and bonuses (rounded down). Default (zero) 18.
+	DebtScale int32
+	// LotScale is the number of places of planned lots (rounded down).
+	// Default (zero) 18.
+	LotScale int32
+}
+
+type engineConfig struct {
+	EngineSettings
+	markets []string // sorted keys of MarketCaps
+	chop    decimal.Decimal
+	cost    decimal.Decimal
+}
+
+func (s EngineSettings) validate() (engineConfig, error) {
+	one := decimal.NewFromInt(1)
+	c := engineConfig{EngineSettings: s}
+	if c.TargetHealth.IsZero() {
+		c.TargetHealth = one
+	}
+	if c.CloseFactor.IsZero() {
+		c.CloseFactor = decimal.RequireFromString("0.5")
+	}
+	if c.FullCloseHealth.IsZero() {
+		c.FullCloseHealth = decimal.RequireFromString("0.95")
+	}
+	if err := num.Check(c.TargetHealth); err != nil || c.TargetHealth.LessThan(one) {
+		return c, fmt.Errorf("%w: target health %s must be ≥ 1", ErrInvalidSettings, s.TargetHealth)
+	}
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"close factor", c.CloseFactor}, {"full close health", c.FullCloseHealth}} {
+		if err := num.Check(f.v); err != nil || f.v.Sign() <= 0 || f.v.GreaterThan(one) {
+			return c, fmt.Errorf("%w: %s %s must be in (0, 1]", ErrInvalidSettings, f.name, f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"small position", s.SmallPosition}, {"dust", s.Dust}, {"penalty", s.Penalty},
+		{"liquidator bonus", s.LiquidatorBonus}, {"global cap", s.GlobalCap}, {"max notional", s.MaxNotional}} {
+		if err := nonNegative(ErrInvalidSettings, f.name, f.v); err != nil {
+			return c, err
+		}
+	}
+	for m, v := range s.MarketCaps {
+		c.markets = append(c.markets, m)
+		if err := positive(ErrInvalidSettings, "market cap "+m, v); err != nil {
+			return c, err
+		}
+	}
+	sort.Strings(c.markets)
+	if s.Window < 0 || s.MaxCount < 0 {
+		return c, fmt.Errorf("%w: window %s and max count %d must not be negative", ErrInvalidSettings, s.Window, s.MaxCount)
+	}
+	var err error
+	if c.DebtScale, err = scaleOr(s.DebtScale, "debt scale"); err != nil {
+		return c, err
+	}
+	if c.LotScale, err = scaleOr(s.LotScale, "lot scale"); err != nil {
+		return c, err
+	}
+	c.chop = one.Add(s.Penalty)
+	c.cost = s.Penalty.Add(s.LiquidatorBonus)
+	return c, nil
+}
+
+// Engine selects and sizes liquidations and keeps the debt-under-auction
+// caps and throttles (Maker Dog's Hole/Dirt and ilk hole/dirt). Plan never
+// mutates anything; the host executes a plan, calls Commit to reserve its
+// cap room, and Release as auctions recover or drop debt (Dog digs).
+//
+// An Engine is not safe for concurrent use: the host serialises calls.
+type Engine struct {
+	cfg    engineConfig
+	dirt   decimal.Decimal
+	market map[string]decimal.Decimal
+	recent []ThrottleEntry // committed orders within the window, oldest first
+	clock  clock
+}
+
+// ThrottleEntry is one committed order remembered by the throttles.
+type ThrottleEntry struct {
+	Time     time.Time       `json:"time"`
+	Notional decimal.Decimal `json:"notional"`
+}
+
+// NewEngine validates s and returns an engine with nothing under auction.
+func NewEngine(s EngineSettings) (*Engine, error) {
+	cfg, err := s.validate()
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{cfg: cfg, dirt: decimal.Zero, market: map[string]decimal.Decimal{}}, nil
+}
+
+// DebtUnderAuction returns the global debt under auction (Dog Dirt).
+func (e *Engine) DebtUnderAuction() decimal.Decimal { return e.dirt }
+
+// MarketDebtUnderAuction returns a market's debt under auction (ilk dirt).
+func (e *Engine) MarketDebtUnderAuction(market string) decimal.Decimal {
+	if v, ok := e.market[market]; ok {
+		return v
+	}
+	return decimal.Zero
+}
