@@ -127,16 +127,17 @@ type Settings struct {
 }
 
 type market struct {
-	id       string
-	kind     Kind
-	cs       decimal.Decimal
-	csIsOne  bool
-	basis    Basis
-	sched    *Schedule
-	tick     decimal.Decimal
-	lot      decimal.Decimal
-	lastCap  decimal.Decimal
-	hasSteps bool
+	id      string
+	kind    Kind
+	cs      decimal.Decimal
+	csIsOne bool
+	basis   Basis
+	sched   *Schedule
+	tick    decimal.Decimal
+	lot     decimal.Decimal
+	lastCap decimal.Decimal
+	fast    []fastTier // nil: decimal path only
+	csFx    fx
 }
 
 // Calculator computes requirements, account summaries, liquidation and
@@ -209,7 +210,13 @@ func New(s Settings) (*Calculator, error) {
 		}
 		mk.sched = sched
 		mk.lastCap = sched.LastCap()
-		mk.hasSteps = sched.rule == Step
+		if m.Kind == Linear {
+			if csFx, ok := toFx(mk.cs); ok {
+				if ft, ok := buildFast(mk); ok {
+					mk.fast, mk.csFx = ft, csFx
+				}
+			}
+		}
 		c.markets[m.ID] = mk
 	}
 	return c, nil

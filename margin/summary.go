@@ -129,16 +129,55 @@ func (c *Calculator) Summary(a Account, now time.Time) (Summary, error) {
 	return c.summary(a, now, "", decimal.Zero)
 }
 
+// AccountRisk is the lean form of a Summary for hot loops (deciding who is
+// liquidated at each price step): the same account-level figures and
+// predicates, without per-position detail.
+type AccountRisk struct {
+	// Equity, Initial, Maintenance, FreeCollateral, InitialCollateralised
+	// and Liquidatable are as in Summary (cross part).
+	Equity                decimal.Decimal `json:"equity"`
+	Initial               decimal.Decimal `json:"initial"`
+	Maintenance           decimal.Decimal `json:"maintenance"`
+	FreeCollateral        decimal.Decimal `json:"free_collateral"`
+	InitialCollateralised bool            `json:"initial_collateralised"`
+	Liquidatable          bool            `json:"liquidatable"`
+	// IsolatedLiquidatable is true when any isolated position is
+	// liquidatable.
+	IsolatedLiquidatable bool `json:"isolated_liquidatable,omitempty"`
+}
+
+// Risk values an account like Summary but returns only the account-level
+// figures, allocating far less (see the package README for figures). The
+// numbers are identical to Summary's.
+func (c *Calculator) Risk(a Account, now time.Time) (AccountRisk, error) {
+	if err := c.ValidateAccount(a); err != nil {
+		return AccountRisk{}, err
+	}
+	s, err := c.summaryMode(a, now, "", decimal.Zero, false)
+	if err != nil {
+		return AccountRisk{}, err
+	}
+	return AccountRisk{
+		Equity: s.Equity, Initial: s.Initial, Maintenance: s.Maintenance, FreeCollateral: s.FreeCollateral,
+		InitialCollateralised: s.InitialCollateralised, Liquidatable: s.Liquidatable, IsolatedLiquidatable: s.IsolatedLiquidatable,
+	}, nil
+}
+
 // summary values a validated account. When override is non-empty, that
 // market is marked at overridePrice instead of the PriceSource.
 func (c *Calculator) summary(a Account, now time.Time, override string, overridePrice decimal.Decimal) (Summary, error) {
+	return c.summaryMode(a, now, override, overridePrice, true)
+}
+
+// summaryMode is summary; without detail, Positions is left nil and the
+// fast path builds no per-position decimals.
+func (c *Calculator) summaryMode(a Account, now time.Time, override string, overridePrice decimal.Decimal, detail bool) (Summary, error) {
 	s := Summary{
 		Equity:          a.Wallet,
 		CollateralValue: decimal.Zero,
-		UnrealisedPnL:   decimal.Zero,
-		Initial:         decimal.Zero,
-		Maintenance:     decimal.Zero,
-		Positions:       make([]PositionSummary, len(a.Positions)),
+	}
+	if detail {
+		s.Positions = make([]PositionSummary, len(a.Positions))
 	}
 	for _, col := range a.Collateral {
 		if col.Amount.IsZero() {
@@ -150,6 +189,7 @@ func (c *Calculator) summary(a Account, now time.Time, override string, override
 		}
 		s.CollateralValue = s.CollateralValue.Add(roundFloor(col.Amount.Mul(p).Mul(col.Ratio), c.scale))
 	}
+	var pnlSum, imSum, mmSum sumAcc
 	for i := range a.Positions {
 		pos := &a.Positions[i]
 		m := c.markets[pos.Market]
@@ -162,26 +202,49 @@ func (c *Calculator) summary(a Account, now time.Time, override string, override
 				return Summary{}, err
 			}
 		}
-		v, err := m.value(pos, p, c.scale)
-		if err != nil {
-			return Summary{}, fmt.Errorf("%q: %w", pos.Market, err)
-		}
-		ps := PositionSummary{
-			Market: pos.Market, Size: pos.Size, Mark: p, Isolated: pos.Isolated, Tier: v.tier,
-			Notional: v.notional, UnrealisedPnL: v.pnl, Initial: v.initial, Maintenance: v.maintenance,
-			Equity: decimal.Zero,
+		ps := PositionSummary{Market: pos.Market, Size: pos.Size, Mark: p, Isolated: pos.Isolated, Equity: decimal.Zero}
+		var pnlFx, imFx, mmFx fx
+		fast := false
+		if fv, ok := m.valueFast(pos, p, c.scale); ok {
+			fast = true
+			pnlFx, imFx, mmFx = fv.pnl, fv.initial, fv.mmnt
+			if !detail {
+				if pos.Isolated && fv.mmnt.m > 0 && isoBelow(pos.Margin, fv.pnl, fv.mmnt) {
+					s.IsolatedLiquidatable = true
+				}
+				if !pos.Isolated {
+					pnlSum.addFx(pnlFx)
+					imSum.addFx(imFx)
+					mmSum.addFx(mmFx)
+				}
+				continue
+			}
+			ps.Tier, ps.Notional, ps.UnrealisedPnL, ps.Initial, ps.Maintenance = fv.tier, fv.notional.dec(), fv.pnl.dec(), fv.initial.dec(), fv.mmnt.dec()
+		} else {
+			v, err := m.value(pos, p, c.scale)
+			if err != nil {
+				return Summary{}, fmt.Errorf("%q: %w", pos.Market, err)
+			}
+			ps.Tier, ps.Notional, ps.UnrealisedPnL, ps.Initial, ps.Maintenance = v.tier, v.notional, v.pnl, v.initial, v.maintenance
 		}
 		if pos.Isolated {
-			ps.Equity = pos.Margin.Add(v.pnl)
-			ps.Liquidatable = v.maintenance.Sign() > 0 && ps.Equity.Cmp(v.maintenance) < 0
+			ps.Equity = pos.Margin.Add(ps.UnrealisedPnL)
+			ps.Liquidatable = ps.Maintenance.Sign() > 0 && ps.Equity.Cmp(ps.Maintenance) < 0
 			s.IsolatedLiquidatable = s.IsolatedLiquidatable || ps.Liquidatable
+		} else if fast {
+			pnlSum.addFx(pnlFx)
+			imSum.addFx(imFx)
+			mmSum.addFx(mmFx)
 		} else {
-			s.UnrealisedPnL = s.UnrealisedPnL.Add(v.pnl)
-			s.Initial = s.Initial.Add(v.initial)
-			s.Maintenance = s.Maintenance.Add(v.maintenance)
+			pnlSum.addDec(ps.UnrealisedPnL)
+			imSum.addDec(ps.Initial)
+			mmSum.addDec(ps.Maintenance)
 		}
-		s.Positions[i] = ps
+		if detail {
+			s.Positions[i] = ps
+		}
 	}
+	s.UnrealisedPnL, s.Initial, s.Maintenance = pnlSum.value(), imSum.value(), mmSum.value()
 	s.Equity = s.Equity.Add(s.UnrealisedPnL).Add(s.CollateralValue)
 	s.FreeCollateral = s.Equity.Sub(s.Initial)
 	s.InitialCollateralised = s.Equity.Cmp(s.Initial) >= 0
@@ -227,4 +290,52 @@ func (c *Calculator) Requirement(marketID string, size, price decimal.Decimal) (
 	}
 	n, d := m.notionalFrac(abs, price)
 	return Requirement{Tier: t, Notional: divCeil(n, d, c.scale), Initial: im, Maintenance: mm}, nil
+}
+
+// sumAcc sums exactly: in fx while it fits, in decimals after.
+type sumAcc struct {
+	f   fx
+	d   decimal.Decimal
+	big bool
+}
+
+func (s *sumAcc) addFx(x fx) {
+	if !s.big {
+		if r, ok := s.f.add(x); ok {
+			s.f = r
+			return
+		}
+		s.big, s.d = true, s.f.dec()
+	}
+	s.d = s.d.Add(x.dec())
+}
+
+func (s *sumAcc) addDec(x decimal.Decimal) {
+	if !s.big {
+		if xf, ok := toFx(x); ok {
+			s.addFx(xf)
+			return
+		}
+		s.big, s.d = true, s.f.dec()
+	}
+	s.d = s.d.Add(x)
+}
+
+func (s *sumAcc) value() decimal.Decimal {
+	if s.big {
+		return s.d
+	}
+	return s.f.dec()
+}
+
+// isoBelow reports margin + pnl < maintenance, in fx when it fits.
+func isoBelow(margin decimal.Decimal, pnl, mm fx) bool {
+	if mf, ok := toFx(margin); ok {
+		if eq, ok := mf.add(pnl); ok {
+			if c, ok := eq.cmp(mm); ok {
+				return c < 0
+			}
+		}
+	}
+	return margin.Add(pnl.dec()).Cmp(mm.dec()) < 0
 }
