@@ -73,3 +73,49 @@ func ExampleFeed() {
 	// 100.7 <nil>
 	// true
 }
+
+// A delayed price (MakerDAO OSM) lets governance void a bad price before it
+// takes effect.
+func ExampleDelayed() {
+	osm, _ := oracle.NewDelayed(oracle.DelayedSettings{Hop: time.Hour})
+	start := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	_, _ = osm.Poke(start, decimal.RequireFromString("2000"))
+	_, _ = osm.Poke(start.Add(time.Hour), decimal.RequireFromString("2010"))
+	cur, _ := osm.Peek()
+	fmt.Println("effective", cur)
+
+	_, err := osm.Poke(start.Add(90*time.Minute), decimal.RequireFromString("1"))
+	fmt.Println(errors.Is(err, oracle.ErrTooEarly))
+
+	_, _ = osm.Poke(start.Add(2*time.Hour), decimal.RequireFromString("1")) // a bad price is queued
+	next, _ := osm.Next()
+	cur, _ = osm.Peek()
+	fmt.Println("effective", cur, "queued", next)
+	_, _ = osm.Void(start.Add(2*time.Hour + time.Minute)) // governance reacts within the hop
+	_, err = osm.Peek()
+	fmt.Println(err)
+	// Output:
+	// effective 2000
+	// true
+	// effective 2010 queued 1
+	// oracle: no price
+}
+
+// TWAP and EMA over irregular updates: 100 for 30 minutes, then 110. The
+// EMA at one hour is 110 + 2^(−0.5) × (100 − 110).
+func ExampleTWAP() {
+	twap, _ := oracle.NewTWAP(oracle.TWAPSettings{Window: time.Hour})
+	ema, _ := oracle.NewEMA(oracle.EMASettings{HalfLife: time.Hour, Scale: 4})
+	for _, u := range []struct {
+		after time.Duration
+		price string
+	}{{0, "100"}, {30 * time.Minute, "110"}} {
+		_ = twap.Update(t0.Add(u.after), decimal.RequireFromString(u.price))
+		_, _ = ema.Update(t0.Add(u.after), decimal.RequireFromString(u.price))
+	}
+	tw, _ := twap.Value(t0.Add(time.Hour))
+	em, _ := ema.Value(t0.Add(time.Hour))
+	fmt.Println(tw, em)
+	// Output:
+	// 105 102.9289
+}

@@ -1,0 +1,85 @@
+// Package oracle turns quotes from many sources into one price a venue can
+// safely act on, and refuses to produce a price when it cannot.
+//
+// A venue that acts on a bad price hurts its users: in November 2020 DAI
+// printed $1.30 on one exchange and Compound liquidated about $89M on it; in
+// October 2022 Mango Markets lost about $114M to a manipulated thin-market
+// price; in May 2022 a feed clamped at its minimum answer kept valuing LUNA
+// far above its market. Each guard below answers one of these.
+//
+// Everything here is a pure function of its inputs or a state machine that
+// takes the time as a parameter (now time.Time), except the clearly named
+// I/O edge in collect.go. Prices are shopspring decimals; no float64 touches
+// a price; every division has an explicit scale and rounding.
+//
+// # Quotes and aggregation
+//
+// A Quote is one source's price with its observation time and, optionally,
+// a confidence interval (Pyth) and a weight (validator power). An
+// Aggregator applies its guards at a given now and combines what survives:
+//
+//	agg, err := oracle.NewAggregator(oracle.AggregatorSettings{
+//		MaxAge:       30 * time.Second,             // staleness
+//		MinSources:   3,                            // quorum (Maker's bar)
+//		MaxDeviation: decimal.RequireFromString("0.05"), // outliers vs the median
+//	})
+//	res, err := agg.Aggregate(now, quotes)
+//
+// The guards, each a matchable Reason on the rejected quote: ReasonInvalid,
+// ReasonStale (older than now − MaxAge), ReasonFuture (beyond
+// MaxFutureSkew), ReasonBounds (at or beyond Chainlink-style MinAnswer /
+// MaxAnswer: a clamped answer is a failure), ReasonConfidence (Pyth conf /
+// price above MaxConfidenceRatio), ReasonDuplicate (one source, one vote)
+// and ReasonOutlier (further than MaxDeviation from the median of all
+// remaining quotes). Too few quotes left is ErrNoQuorum and too wide a
+// spread is ErrSpread: errors, never a price. The Result lists the quotes
+// used and every rejection with its reason, even on error.
+//
+// Methods: MethodMedian (odd count: the middle; even: the exact mean of the
+// middle two, rounded half-even to Scale), MethodWeightedMedian (the Terra
+// x/oracle lower weighted median: a source with more than half the weight
+// decides it) and MethodTrimmedMean. The pure functions Median,
+// WeightedMedian and TrimmedMean are exported too.
+//
+// # Feed: last good price, jump limit, fallback
+//
+// A Feed keeps the last good price with its time, status (StatusLive,
+// StatusFallback, StatusStale, StatusHalted) and the tier that supplied it.
+// Tiers are tried in order; a tier fails on quorum, spread, or a jump larger
+// than MaxJump from a fresh last good price, and the next tier is tried.
+// When every tier fails the last good price is kept and the feed is stale.
+//
+// Consumers read it with Price(now), which returns ErrStale once the last
+// good price is older than MaxAge, so nobody uses a stale price by
+// accident. Its method value fits any func(time.Time) (decimal.Decimal,
+// error) lookup (the margin package's, for example); it takes about 15 ns
+// and never allocates.
+//
+// # Smoothing and delay
+//
+// TWAP averages a step function of irregular updates over a sliding window
+// (as Uniswap v3 weights each tick by the seconds it was current). EMA is a
+// continuous-time exponential average with a half-life; its decay factor
+// 2^(−Δt/h) is computed in decimal to within 1e−30. Both provably stay
+// within [min, max] of the prices they saw. Delayed is MakerDAO's Oracle
+// Security Module: a poked price takes effect one hop later, so governance
+// or a breaker can Stop or Void it first.
+//
+// # The I/O edge
+//
+// A Source fetches a quote under a context. A Collector wraps each source
+// in its own sony/gobreaker v2 circuit breaker (opened after
+// FailureThreshold consecutive failures) and a per-call timeout, calls all
+// sources concurrently and returns quotes plus per-source errors in source
+// order. It is the only code in the package with goroutines or wall-clock
+// time; feed its quotes to Feed.Update with the host's now.
+//
+// # State, events and invariants
+//
+// Feed, TWAP, EMA and Delayed are safe for concurrent use (one mutex each,
+// no callbacks). Each has Snapshot and a Restore function that validates
+// every field, so a standby resumes exactly where the primary stopped.
+// Mutating calls return the Events they caused. CheckResult and each type's
+// CheckInvariants verify the package's promises; the tests call them after
+// every step and hosts may call them in production.
+package oracle
