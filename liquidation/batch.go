@@ -1,0 +1,294 @@
+package liquidation
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// BatchSettings configures a BatchHouse.
+type BatchSettings struct {
+	// Market labels auctions and events; optional.
+	Market string
+	// ReserveRatio sets the reserve price ceil(oracle × ratio, PriceScale);
+	// bids with a lower limit are refused. Default 0: no reserve.
+	ReserveRatio decimal.Decimal
+	// PriceScale is the number of places of limit prices (and the reserve,
+	// rounded up). Default (zero) 18.
+	PriceScale int32
+	// LotScale is the number of places of quantities and fills. Default
+	// (zero) 18.
+	LotScale int32
+}
+
+// BatchHouse runs sealed-bid batch auctions: bids (quantity, limit price)
+// are collected until the close, then the whole lot clears at one uniform
+// price — the limit of the marginal bid, where cumulative demand taken
+// best limit first reaches the lot. Bids above the clearing price fill in
+// full; bids at it share what is left pro rata to their quantities by the
+// largest-remainder rule (num.ProRata, ties to the earlier bid), so fills
+// sum exactly to the lot. With less demand than the lot every bid fills
+// and the rest returns to the owner.
+//
+// The whole lot is offered: proceeds beyond the tab are Surplus owed to
+// the owner. Auction and bid IDs are uint64 from 1. Not safe for
+// concurrent use.
+type BatchHouse struct {
+	cfg      BatchSettings
+	kicks    uint64
+	clock    clock
+	auctions map[uint64]*batchAuction
+}
+
+type batchAuction struct {
+	id      uint64
+	owner   string
+	tab     decimal.Decimal
+	lot     decimal.Decimal
+	penalty decimal.Decimal
+	reserve decimal.Decimal
+	close   time.Time
+	bids    []BatchBid
+}
+
+// BatchBid is a sealed bid.
+type BatchBid struct {
+	Seq      uint64          `json:"seq"` // 1, 2, … in submission order: the tie-break
+	Bidder   string          `json:"bidder"`
+	Quantity decimal.Decimal `json:"quantity"`
+	Limit    decimal.Decimal `json:"limit"`
+}
+
+// Fill is one bid's result at the clearing.
+type Fill struct {
+	BatchBid
+	Filled decimal.Decimal `json:"filled"` // collateral received
+	Paid   decimal.Decimal `json:"paid"`   // Filled × clearing price, exact
+}
+
+// NewBatchHouse validates s and returns an empty house.
+func NewBatchHouse(s BatchSettings) (*BatchHouse, error) {
+	if err := nonNegative(ErrInvalidSettings, "reserve ratio", s.ReserveRatio); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.PriceScale, err = scaleOr(s.PriceScale, "price scale"); err != nil {
+		return nil, err
+	}
+	if s.LotScale, err = scaleOr(s.LotScale, "lot scale"); err != nil {
+		return nil, err
+	}
+	return &BatchHouse{cfg: s, auctions: map[uint64]*batchAuction{}}, nil
+}
+
+// Open starts a batch auction collecting bids until close (after now).
+func (h *BatchHouse) Open(now time.Time, p AuctionParams, closeAt time.Time) (uint64, []Event, error) {
+	if err := h.clock.check(now); err != nil {
+		return 0, nil, err
+	}
+	if err := checkAuctionInput(p.Tab, p.Lot, p.Price, p.Penalty, p.Owner, h.cfg.LotScale); err != nil {
+		return 0, nil, err
+	}
+	if !closeAt.After(now) {
+		return 0, nil, fmt.Errorf("%w: close %s not after now", ErrInvalidInput, closeAt)
+	}
+	h.kicks++
+	a := &batchAuction{id: h.kicks, owner: p.Owner, tab: p.Tab, lot: p.Lot, penalty: p.Penalty,
+		reserve: p.Price.Mul(h.cfg.ReserveRatio).RoundCeil(h.cfg.PriceScale), close: closeAt}
+	h.auctions[a.id] = a
+	h.clock.advance(now)
+	return a.id, []Event{{Time: now, Kind: EventAuctionOpen, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
+		Price: a.reserve, Lot: p.Lot, Tab: p.Tab}}, nil
+}
+
+func (h *BatchHouse) get(now time.Time, id uint64) (*batchAuction, error) {
+	if err := h.clock.check(now); err != nil {
+		return nil, err
+	}
+	a, ok := h.auctions[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownAuction, id)
+	}
+	return a, nil
+}
+
+// Bid submits a sealed bid before the close: quantity > 0 (LotScale
+// places), limit > 0 (PriceScale places) and ≥ the reserve (ErrBidTooLow).
+// It returns the bid's sequence number.
+func (h *BatchHouse) Bid(now time.Time, id uint64, bidder string, quantity, limit decimal.Decimal) (uint64, []Event, error) {
+	a, err := h.get(now, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !now.Before(a.close) {
+		return 0, nil, fmt.Errorf("%w: auction %d closed at %s", ErrAuctionEnded, id, a.close)
+	}
+	if bidder == "" {
+		return 0, nil, fmt.Errorf("%w: bidder is required", ErrInvalidInput)
+	}
+	if err := positive(ErrInvalidInput, "quantity", quantity); err != nil {
+		return 0, nil, err
+	}
+	if err := onGrid(ErrInvalidInput, "quantity", quantity, h.cfg.LotScale); err != nil {
+		return 0, nil, err
+	}
+	if err := positive(ErrInvalidInput, "limit", limit); err != nil {
+		return 0, nil, err
+	}
+	if err := onGrid(ErrInvalidInput, "limit", limit, h.cfg.PriceScale); err != nil {
+		return 0, nil, err
+	}
+	if limit.LessThan(a.reserve) {
+		return 0, nil, fmt.Errorf("%w: limit %s below reserve %s", ErrBidTooLow, limit, a.reserve)
+	}
+	b := BatchBid{Seq: uint64(len(a.bids)) + 1, Bidder: bidder, Quantity: quantity, Limit: limit}
+	a.bids = append(a.bids, b)
+	h.clock.advance(now)
+	return b.Seq, []Event{{Time: now, Kind: EventBid, Auction: id, Market: h.cfg.Market, Account: a.owner,
+		Keeper: bidder, Price: limit, Lot: quantity}}, nil
+}
+
+// BatchResult reports a clearing. Refusal is RefusalNoBid (nothing
+// changed) when no bid was placed: call Reopen.
+type BatchResult struct {
+	Refusal       Refusal
+	ClearingPrice decimal.Decimal
+	Fills         []Fill // every bid, in submission order
+	Settlement    *Settlement
+	Events        []Event
+}
+
+// ClearBids computes the uniform-price clearing of bids for lot (pure; see
+// BatchHouse). It returns the clearing price and the fills in the order of
+// bids. With no bids the price is zero.
+func ClearBids(lot decimal.Decimal, bids []BatchBid, lotScale int32) (decimal.Decimal, []Fill, error) {
+	fills := make([]Fill, len(bids))
+	order := make([]int, len(bids))
+	for i := range bids {
+		fills[i] = Fill{BatchBid: bids[i], Filled: decimal.Zero, Paid: decimal.Zero}
+		order[i] = i
+	}
+	if len(bids) == 0 {
+		return decimal.Zero, fills, nil
+	}
+	sort.SliceStable(order, func(x, y int) bool { return bids[order[x]].Limit.GreaterThan(bids[order[y]].Limit) })
+	cum := decimal.Zero
+	price := bids[order[len(order)-1]].Limit // demand short of the lot: everyone fills
+	for _, i := range order {
+		cum = cum.Add(bids[i].Quantity)
+		if cum.GreaterThanOrEqual(lot) {
+			price = bids[i].Limit
+			break
+		}
+	}
+	above := decimal.Zero
+	var margin []int
+	for _, i := range order {
+		switch bids[i].Limit.Cmp(price) {
+		case 1:
+			fills[i].Filled = bids[i].Quantity
+			above = above.Add(bids[i].Quantity)
+		case 0:
+			margin = append(margin, i)
+		}
+	}
+	sort.Ints(margin) // submission order: largest-remainder ties go to the earlier bid
+	rest := lot.Sub(above)
+	weights := make([]decimal.Decimal, len(margin))
+	atPrice := decimal.Zero
+	for k, i := range margin {
+		weights[k] = bids[i].Quantity
+		atPrice = atPrice.Add(bids[i].Quantity)
+	}
+	if atPrice.LessThanOrEqual(rest) {
+		for _, i := range margin {
+			fills[i].Filled = bids[i].Quantity
+		}
+	} else {
+		shares, err := num.ProRata(rest, weights, lotScale)
+		if err != nil {
+			return decimal.Zero, nil, fmt.Errorf("%w: pro rata: %w", ErrInvalidInput, err)
+		}
+		for k, i := range margin {
+			fills[i].Filled = shares[k]
+		}
+	}
+	for i := range fills {
+		fills[i].Paid = fills[i].Filled.Mul(price)
+	}
+	return price, fills, nil
+}
+
+// Clear settles an auction at or after its close.
+func (h *BatchHouse) Clear(now time.Time, id uint64) (BatchResult, error) {
+	a, err := h.get(now, id)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	if now.Before(a.close) {
+		return BatchResult{}, fmt.Errorf("%w: auction %d closes at %s", ErrAuctionNotEnded, id, a.close)
+	}
+	if len(a.bids) == 0 {
+		return BatchResult{Refusal: RefusalNoBid}, nil
+	}
+	price, fills, err := ClearBids(a.lot, a.bids, h.cfg.LotScale)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	sold, proceeds := decimal.Zero, decimal.Zero
+	for _, f := range fills {
+		sold = sold.Add(f.Filled)
+		proceeds = proceeds.Add(f.Paid)
+	}
+	recovered := decimalMin(proceeds, a.tab)
+	s := Settlement{Type: AuctionBatch, Auction: id, Market: h.cfg.Market, Owner: a.owner, Lot: a.lot, Tab: a.tab,
+		CollateralSold: sold, CollateralReturned: a.lot.Sub(sold), CollateralYanked: decimal.Zero,
+		DebtRecovered: recovered, Penalty: penaltyRecovered(recovered, a.tab, a.penalty), KeeperRewards: decimal.Zero,
+		Shortfall: a.tab.Sub(recovered), DebtYanked: decimal.Zero, Surplus: proceeds.Sub(recovered)}
+	delete(h.auctions, id)
+	h.clock.advance(now)
+	return BatchResult{ClearingPrice: price, Fills: fills, Settlement: &s, Events: []Event{
+		{Time: now, Kind: EventClear, Auction: id, Market: h.cfg.Market, Account: a.owner, Price: price, Lot: sold, Tab: recovered},
+		{Time: now, Kind: EventSettle, Auction: id, Market: h.cfg.Market, Account: a.owner, Settlement: &s},
+	}}, nil
+}
+
+// Reopen restarts a closed auction that drew no bid, with the reserve
+// re-priced from price and a new close.
+func (h *BatchHouse) Reopen(now time.Time, id uint64, price decimal.Decimal, closeAt time.Time) ([]Event, error) {
+	a, err := h.get(now, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := positive(ErrInvalidInput, "price", price); err != nil {
+		return nil, err
+	}
+	if now.Before(a.close) {
+		return nil, fmt.Errorf("%w: auction %d closes at %s", ErrAuctionNotEnded, id, a.close)
+	}
+	if len(a.bids) > 0 {
+		return nil, fmt.Errorf("%w: auction %d has bids: clear it", ErrInvalidInput, id)
+	}
+	if !closeAt.After(now) {
+		return nil, fmt.Errorf("%w: close %s not after now", ErrInvalidInput, closeAt)
+	}
+	a.reserve = price.Mul(h.cfg.ReserveRatio).RoundCeil(h.cfg.PriceScale)
+	a.close = closeAt
+	h.clock.advance(now)
+	return []Event{{Time: now, Kind: EventRestart, Auction: id, Market: h.cfg.Market, Account: a.owner,
+		Price: a.reserve, Lot: a.lot, Tab: a.tab}}, nil
+}
+
+// Active returns the IDs of open auctions in ascending order.
+func (h *BatchHouse) Active() []uint64 {
+	ids := make([]uint64, 0, len(h.auctions))
+	for id := range h.auctions {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}

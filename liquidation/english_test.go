@@ -1,0 +1,128 @@
+package liquidation
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
+)
+
+func mustEnglish(t testing.TB) *EnglishHouse {
+	h, err := NewEnglishHouse(EnglishSettings{Market: "ETH-A", ReserveRatio: d("0.8")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// Flipper tend/dent/deal walk-through with Maker defaults (beg 5%, ttl 3 h,
+// tau 2 days) plus a reserve at 80% of the oracle: tab 1000, lot 10, oracle 100.
+func TestEnglishTwoPhase(t *testing.T) {
+	h := mustEnglish(t)
+	id, _, err := h.Kick(t0, AuctionParams{Tab: d("1000"), Lot: d("10"), Owner: "vault", Price: d("100"), Penalty: d("100")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name    string
+		at      time.Duration
+		reverse bool
+		v       string
+		wantErr error
+	}{
+		{"first bid below reserve value 800", 0, false, "700", ErrBidTooLow},
+		{"first bid at reserve value", 0, false, "800", nil},
+		{"raise below 5%", time.Hour, false, "830", ErrBidTooLow},
+		{"raise by 5%", time.Hour, false, "840", nil},
+		{"equal bid", time.Hour, false, "840", ErrBidTooLow},
+		{"above tab", time.Hour, false, "1001", ErrInvalidInput},
+		{"lot bid in forward phase", time.Hour, true, "9", ErrInvalidInput},
+		{"bid the tab (less than 5% allowed)", 2 * time.Hour, false, "1000", nil},
+		{"forward bid in reverse phase", 2 * time.Hour, false, "1000", ErrInvalidInput},
+		{"lot cut below 5%", 3 * time.Hour, true, "9.6", ErrBidTooLow},
+		{"lot cut by 5%", 3 * time.Hour, true, "9.5", nil},
+		{"after end (3 h after last bid)", 6 * time.Hour, true, "9", ErrAuctionEnded},
+	}
+	for _, s := range steps {
+		var err error
+		if s.reverse {
+			_, err = h.BidLot(t0.Add(s.at), id, "keeper", d(s.v))
+		} else {
+			_, err = h.Bid(t0.Add(s.at), id, "keeper", d(s.v))
+		}
+		if !errors.Is(err, s.wantErr) {
+			t.Fatalf("%s: err %v want %v", s.name, err, s.wantErr)
+		}
+		if err := h.CheckInvariants(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.Settle(t0.Add(6*time.Hour-time.Nanosecond), id); !errors.Is(err, ErrAuctionNotEnded) {
+		t.Fatalf("early settle: %v", err)
+	}
+	r, err := h.Settle(t0.Add(6*time.Hour), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Settlement{Type: AuctionEnglish, Auction: 1, Market: "ETH-A", Owner: "vault", Lot: d("10"), Tab: d("1000"),
+		CollateralSold: d("9.5"), CollateralReturned: d("0.5"), CollateralYanked: d("0"), DebtRecovered: d("1000"),
+		Penalty: d("100"), KeeperRewards: d("0"), Shortfall: d("0"), DebtYanked: d("0"), Surplus: d("0")}
+	if diff := cmp.Diff(want, *r.Settlement, testkit.EquateDecimals); diff != "" {
+		t.Fatalf("(-want +got)\n%s", diff)
+	}
+	if _, err := h.Bid(t0.Add(7*time.Hour), id, "k", d("1")); !errors.Is(err, ErrUnknownAuction) {
+		t.Fatalf("bid after settlement: %v", err)
+	}
+}
+
+// Black Thursday: with no bid the auction restarts at a fresh reserve
+// instead of selling for zero.
+func TestEnglishZeroBidRestarts(t *testing.T) {
+	h := mustEnglish(t)
+	id, _, _ := h.Kick(t0, AuctionParams{Tab: d("1000"), Lot: d("10"), Owner: "vault", Price: d("100")})
+	if _, err := h.Bid(t0, id, "zero-bidder", d("0")); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("zero bid: %v", err)
+	}
+	if _, err := h.Restart(t0.Add(time.Hour), id, d("50")); !errors.Is(err, ErrAuctionNotEnded) {
+		t.Fatalf("early restart: %v", err)
+	}
+	end := t0.Add(48 * time.Hour)
+	r, err := h.Settle(end, id)
+	if err != nil || r.Refusal != RefusalNoBid {
+		t.Fatalf("settle with no bid: %+v %v", r, err)
+	}
+	if _, err := h.Restart(end, id, d("50")); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := h.Status(end, id)
+	if !st.Reserve.Equal(d("40")) || !st.MinBid.Equal(d("400")) || !st.End.Equal(end.Add(48*time.Hour)) {
+		t.Fatalf("after restart %+v", st)
+	}
+	// one lone bid at the reserve value settles with a reported shortfall
+	if _, err := h.Bid(end, id, "lone", d("400")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := h.Settle(end.Add(3*time.Hour), id)
+	if err != nil || !s.Settlement.Shortfall.Equal(d("600")) || s.Winner != "lone" {
+		t.Fatalf("%+v %v", s, err)
+	}
+	if err := CheckSettlement(*s.Settlement); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEnglishBadSettings(t *testing.T) {
+	for name, s := range map[string]EnglishSettings{
+		"no reserve":          {},
+		"negative increment":  {ReserveRatio: d("0.8"), MinIncrement: d("-0.1")},
+		"decrement one":       {ReserveRatio: d("0.8"), MinDecrement: d("1")},
+		"bid longer than max": {ReserveRatio: d("0.8"), BidDuration: 3 * time.Hour, MaxDuration: time.Hour},
+	} {
+		if _, err := NewEnglishHouse(s); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
