@@ -134,6 +134,10 @@ type ADLSettings struct {
 	// SizeUnit is the smallest position size (lot), a power of ten; zero
 	// means 0.00000001.
 	SizeUnit decimal.Decimal
+	// Shared, if not nil, tracks the bankrupt position's size together with
+	// other transfer layers (a BackstopPool.SharedLayer before this one).
+	// Nil: the layer tracks |Request.Bankrupt.Size| alone.
+	Shared *SharedPosition
 }
 
 // ADLLayer puts auto-deleveraging in a waterfall. Closing size q of the
@@ -153,7 +157,7 @@ type ADLLayer struct {
 	gap              decimal.Decimal
 	bankrupt         Position
 	queue            []Ranked
-	left             decimal.Decimal // bankrupt size not yet closed
+	left             *SharedPosition // bankrupt size not yet handed over
 	fills            []Fill
 }
 
@@ -182,7 +186,13 @@ func NewADLLayer(s ADLSettings) (*ADLLayer, error) {
 	if b.Size.Sign() < 0 {
 		gap = gap.Neg()
 	}
-	return &ADLLayer{id: id, scale: scale, sizeScale: sizeScale, gap: gap, bankrupt: b, queue: res.Queue, left: b.Size.Abs()}, nil
+	left := s.Shared
+	if left == nil {
+		left = &SharedPosition{left: b.Size.Abs()}
+	} else if left.left.Cmp(b.Size.Abs()) > 0 {
+		return nil, fmt.Errorf("%w: shared position %s larger than the bankrupt position %s", ErrInvalidInput, left.left, b.Size.Abs())
+	}
+	return &ADLLayer{id: id, scale: scale, sizeScale: sizeScale, gap: gap, bankrupt: b, queue: res.Queue, left: left}, nil
 }
 
 // ID returns the layer's name.
@@ -200,7 +210,7 @@ func (l *ADLLayer) closable() decimal.Decimal {
 	for _, r := range l.queue {
 		q = q.Add(r.Position.Size.Abs())
 	}
-	return num.MinOf(q, l.left).RoundFloor(l.sizeScale)
+	return num.MinOf(q, l.left.left).RoundFloor(l.sizeScale)
 }
 
 // Capacity is gap × closable size, floored to the unit; zero while the mark
@@ -239,7 +249,7 @@ func (l *ADLLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 				Reason: "auto-deleveraging at " + f.Price.String()})
 		}
 	}
-	l.left = l.left.Sub(res.Closed)
+	l.left.left = l.left.left.Sub(res.Closed)
 	// Drop fully closed positions from the queue, keeping rank order.
 	kept := l.queue[:0]
 	for _, r := range l.queue {

@@ -21,6 +21,14 @@ import (
 // size each took (exact). Movements come from "blp:PROVIDER"; the
 // assignments are in BLPLayer.Assignments. The layer's ID is "blp".
 func (p *BackstopPool) Layer(t Takeover, mark decimal.Decimal) (*BLPLayer, error) {
+	return p.SharedLayer(t, mark, nil)
+}
+
+// SharedLayer is Layer with the position's size tracked in shared, which
+// a later ADLLayer (ADLSettings.Shared) uses too, so the two never hand
+// over the same size twice. Nil shared means the layer tracks |t.Size|
+// alone.
+func (p *BackstopPool) SharedLayer(t Takeover, mark decimal.Decimal, shared *SharedPosition) (*BLPLayer, error) {
 	if err := p.checkTakeover(t); err != nil {
 		return nil, err
 	}
@@ -31,7 +39,12 @@ func (p *BackstopPool) Layer(t Takeover, mark decimal.Decimal) (*BLPLayer, error
 	if t.Size.Sign() < 0 {
 		gap = gap.Neg()
 	}
-	return &BLPLayer{pool: p, t: t, gap: gap, left: t.Size.Abs()}, nil
+	if shared == nil {
+		shared = &SharedPosition{left: t.Size.Abs()}
+	} else if shared.left.Cmp(t.Size.Abs()) > 0 {
+		return nil, fmt.Errorf("%w: shared position %s larger than the takeover %s", ErrInvalidInput, shared.left, t.Size.Abs())
+	}
+	return &BLPLayer{pool: p, t: t, gap: gap, left: shared}, nil
 }
 
 // BLPLayer is the waterfall layer of a BackstopPool for one takeover.
@@ -39,7 +52,7 @@ type BLPLayer struct {
 	pool        *BackstopPool
 	t           Takeover
 	gap         decimal.Decimal
-	left        decimal.Decimal
+	left        *SharedPosition
 	assignments []Assignment
 }
 
@@ -51,7 +64,7 @@ func (l *BLPLayer) Assignments() []Assignment { return append([]Assignment(nil),
 
 func (l *BLPLayer) holdable() decimal.Decimal {
 	_, _, room := l.pool.sizeCaps(l.t.Price)
-	return num.MinOf(room, l.left)
+	return num.MinOf(room, l.left.left)
 }
 
 // Capacity is gap × holdable size, floored to the money unit.
@@ -91,6 +104,6 @@ func (l *BLPLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 		}
 	}
 	l.assignments = append(l.assignments, res.Assignments...)
-	l.left = l.left.Sub(q)
+	l.left.left = l.left.left.Sub(q)
 	return ms, nil
 }

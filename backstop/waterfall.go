@@ -55,7 +55,7 @@ type Claim struct {
 // Draw is what one layer absorbed of one claim.
 type Draw struct {
 	Layer     string          `json:"layer"`
-	Capacity  decimal.Decimal `json:"capacity"` // what the layer said it could absorb before the draw
+	Capacity  decimal.Decimal `json:"capacity"` // what the layer said it could absorb just before its draw, floored to the unit
 	Drawn     decimal.Decimal `json:"drawn"`
 	Movements []Movement      `json:"movements,omitempty"`
 }
@@ -147,7 +147,7 @@ func (w *Waterfall) Journal() *Journal { return w.journal }
 //
 // Errors: a negative, absurd or too-fine amount (ErrInvalidInput, nothing
 // changes); a layer reporting an invalid capacity (ErrLayerFailed, nothing
-// changes: all capacities are read before any layer is drawn); a layer whose
+// changes: all capacities are checked before any layer is drawn); a layer whose
 // Absorb fails or whose movements do not sum to its draw (ErrLayerFailed:
 // the layers before it have been drawn and the returned allocation shows
 // exactly what was done, so the host can reconcile).
@@ -159,25 +159,29 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 	if to == "" {
 		to = "shortfall:" + c.ID
 	}
-	caps := make([]decimal.Decimal, len(w.layers))
-	for i, l := range w.layers {
-		cp := l.Capacity()
-		if err := num.CheckNonNegative(cp); err != nil {
+	// Validate every capacity before drawing anything, so a broken layer
+	// changes nothing.
+	for _, l := range w.layers {
+		if err := num.CheckNonNegative(l.Capacity()); err != nil {
 			return Allocation{}, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
 		}
-		caps[i] = floorUnit(cp, w.scale) // only whole units can be drawn
 	}
 	a := Allocation{Claim: c.ID, Account: to, Loss: c.Amount, Draws: make([]Draw, len(w.layers)), Residual: decimal.Zero, Time: now}
 	left := c.Amount
 	for i, l := range w.layers {
-		a.Draws[i] = Draw{Layer: l.ID(), Capacity: caps[i], Drawn: decimal.Zero}
-		if left.Sign() == 0 {
+		// Read again just before drawing: layers may share a resource (a
+		// SharedPosition), so an earlier draw can shrink a later capacity.
+		cp := l.Capacity()
+		if err := num.CheckNonNegative(cp); err != nil {
+			a.Residual = left
+			return a, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
+		}
+		cp = floorUnit(cp, w.scale) // only whole units can be drawn
+		a.Draws[i] = Draw{Layer: l.ID(), Capacity: cp, Drawn: decimal.Zero}
+		if left.Sign() == 0 || cp.Sign() == 0 {
 			continue
 		}
-		take := num.MinOf(left, caps[i]) // both whole units
-		if take.Sign() == 0 {
-			continue
-		}
+		take := num.MinOf(left, cp) // both whole units
 		ms, err := l.Absorb(take, to, now)
 		if err == nil {
 			err = checkMovements(ms, take, to)
