@@ -1,0 +1,136 @@
+package liquidation_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/liquidation"
+)
+
+var (
+	dec   = decimal.RequireFromString
+	start = time.Date(2020, 3, 12, 12, 0, 0, 0, time.UTC)
+)
+
+// The three curves of dss abaci.sol at the issue's numbers.
+func ExampleCurve() {
+	linear, _ := liquidation.NewLinearDecrease(time.Hour)
+	stairs, _ := liquidation.NewStairstepExponentialDecrease(dec("0.99"), 90*time.Second)
+	expo, _ := liquidation.NewExponentialDecrease(dec("0.999230132966"))
+	top := dec("1000")
+	for _, s := range []int{0, 360, 900, 3600} {
+		at := time.Duration(s) * time.Second
+		fmt.Printf("t=%4ds linear %s  stairs %s  exp %s\n", s,
+			linear.Price(top, at).StringFixed(2), stairs.Price(top, at).StringFixed(2), expo.Price(top, at).StringFixed(2))
+	}
+	// Output:
+	// t=   0s linear 1000.00  stairs 1000.00  exp 1000.00
+	// t= 360s linear 900.00  stairs 960.60  exp 757.86
+	// t= 900s linear 750.00  stairs 904.38  exp 500.00
+	// t=3600s linear 0.00  stairs 668.97  exp 62.50
+}
+
+// A Dutch auction (Maker Clipper): kick, a partial take, the rest taken
+// once the price has fallen; the settlement reports the shortfall.
+func ExampleDutchHouse() {
+	curve, _ := liquidation.NewLinearDecrease(time.Hour)
+	h, _ := liquidation.NewDutchHouse(liquidation.DutchSettings{
+		Market: "ETH-A", Curve: curve, Buf: dec("1.2"), Tail: 2 * time.Hour, Cusp: dec("0.5"),
+		Chop: dec("1.1"), Dust: dec("100"), Tip: dec("5"), Chip: dec("0.01"),
+	})
+	k, _ := h.Kick(start, liquidation.KickParams{Tab: dec("1100"), Lot: dec("10"), Owner: "vault-7",
+		Keeper: "kicker", Price: dec("100"), Penalty: dec("100")})
+	fmt.Println("auction", k.ID, "top", k.Top, "kick reward", k.Reward)
+
+	r, _ := h.Take(start.Add(6*time.Minute), liquidation.TakeParams{ID: k.ID, Keeper: "alice", MaxLot: dec("5"), MaxPrice: dec("110")})
+	fmt.Println("alice buys", r.Lot, "at", r.Price, "paying", r.Paid, "tab left", r.TabLeft)
+
+	r, _ = h.Take(start.Add(12*time.Minute), liquidation.TakeParams{ID: k.ID, Keeper: "bob", MaxLot: dec("10"), MaxPrice: dec("100")})
+	s := r.Settlement
+	fmt.Println("bob buys", r.Lot, "at", r.Price, "paying", r.Paid)
+	fmt.Println("sold", s.CollateralSold, "returned", s.CollateralReturned, "recovered", s.DebtRecovered,
+		"penalty", s.Penalty, "rewards", s.KeeperRewards, "shortfall", s.Shortfall)
+	// Output:
+	// auction 1 top 120 kick reward 16
+	// alice buys 5 at 108 paying 540 tab left 560
+	// bob buys 5 at 96 paying 480
+	// sold 10 returned 0 recovered 1020 penalty 20 rewards 16 shortfall 80
+}
+
+// An English auction (Maker Flipper / Kava) with a reserve: forward bids
+// up to the tab, one reverse bid on the lot, settlement after the end.
+func ExampleEnglishHouse() {
+	h, _ := liquidation.NewEnglishHouse(liquidation.EnglishSettings{Market: "ETH-A", ReserveRatio: dec("0.8")})
+	id, _, _ := h.Kick(start, liquidation.AuctionParams{Tab: dec("1000"), Lot: dec("10"), Owner: "vault-7", Price: dec("100")})
+	if _, err := h.Bid(start, id, "zero", dec("1")); err != nil {
+		fmt.Println(err)
+	}
+	h.Bid(start, id, "alice", dec("800"))
+	h.Bid(start.Add(time.Hour), id, "bob", dec("1000"))
+	h.BidLot(start.Add(2*time.Hour), id, "alice", dec("9.5"))
+	st, _ := h.Status(start.Add(2*time.Hour), id)
+	fmt.Println("ends", st.End.Sub(start), "next lot at most", st.MaxLot)
+	r, _ := h.Settle(st.End, id)
+	fmt.Println("winner", r.Winner, "sold", r.Settlement.CollateralSold, "returned", r.Settlement.CollateralReturned,
+		"recovered", r.Settlement.DebtRecovered)
+	// Output:
+	// liquidation: bid too low: bid 1, minimum 800
+	// ends 5h0m0s next lot at most 9.025
+	// winner alice sold 9.5 returned 0.5 recovered 1000
+}
+
+// A sealed-bid batch auction: one uniform price, pro rata at the margin.
+func ExampleBatchHouse() {
+	h, _ := liquidation.NewBatchHouse(liquidation.BatchSettings{Market: "ETH-A", ReserveRatio: dec("0.8")})
+	id, _, _ := h.Open(start, liquidation.AuctionParams{Tab: dec("900"), Lot: dec("10"), Owner: "vault-7", Price: dec("100")},
+		start.Add(10*time.Minute))
+	h.Bid(start, id, "A", dec("4"), dec("105"))
+	h.Bid(start, id, "B", dec("6"), dec("100"))
+	h.Bid(start, id, "C", dec("3"), dec("100"))
+	h.Bid(start, id, "D", dec("5"), dec("90"))
+	r, _ := h.Clear(start.Add(10*time.Minute), id)
+	fmt.Println("clearing price", r.ClearingPrice)
+	for _, f := range r.Fills {
+		fmt.Println(f.Bidder, "filled", f.Filled, "pays", f.Paid)
+	}
+	fmt.Println("recovered", r.Settlement.DebtRecovered, "surplus to owner", r.Settlement.Surplus)
+	// Output:
+	// clearing price 100
+	// A filled 4 pays 400
+	// B filled 4 pays 400
+	// C filled 2 pays 200
+	// D filled 0 pays 0
+	// recovered 900 surplus to owner 100
+}
+
+// The engine plans worst-first under a per-market cap (Maker hole); the
+// host commits what it executes and releases debt as auctions pay it.
+func ExampleEngine() {
+	e, _ := liquidation.NewEngine(liquidation.EngineSettings{
+		Penalty: dec("0.1"), Dust: dec("50"),
+		MarketCaps: map[string]decimal.Decimal{"ETH": dec("500")},
+	})
+	accounts := []liquidation.Account{
+		liquidation.StaticAccount{ID: "healthy", EquityValue: dec("300"), MaintenanceValue: dec("200"), DebtValue: dec("1000"),
+			Legs: []liquidation.Position{{Market: "ETH", Size: dec("10"), Debt: dec("1000")}}},
+		liquidation.StaticAccount{ID: "mild", EquityValue: dec("192"), MaintenanceValue: dec("200"), DebtValue: dec("1000"),
+			Legs: []liquidation.Position{{Market: "ETH", Size: dec("10"), Debt: dec("1000")}}},
+		liquidation.StaticAccount{ID: "deep", EquityValue: dec("150"), MaintenanceValue: dec("200"), DebtValue: dec("1000"),
+			Legs: []liquidation.Position{{Market: "ETH", Size: dec("10"), Debt: dec("1000")}}},
+	}
+	plan, _ := e.Plan(start, accounts)
+	for _, o := range plan.Orders {
+		fmt.Println(o.Account, "health", o.Health, "close", o.Debt, "auction lot", o.Lot, "tab", o.Tab)
+	}
+	for _, s := range plan.Skipped {
+		fmt.Println("skipped", s.Account, s.Reason)
+	}
+	e.Commit(start, plan.Orders)
+	fmt.Println("ETH under auction", e.MarketDebtUnderAuction("ETH"))
+	// Output:
+	// deep health 0.75 close 454.545454545454545454 auction lot 4.545454545454545454 tab 500
+	// skipped mild cap
+	// ETH under auction 500
+}
