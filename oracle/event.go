@@ -11,7 +11,7 @@ const (
 	EventRejected EventKind = "rejected" // Feed: no tier produced an acceptable price
 	EventStatus   EventKind = "status"   // Feed: status changed
 	EventActive   EventKind = "active"   // Feed: the active tier changed (fallback or recovery)
-	EventReanchor EventKind = "reanchor" // Feed: accepted without a jump check, last good was stale
+	EventReanchor EventKind = "reanchor" // Feed: the primary tier re-anchored a stale feed (no jump check)
 	EventHalt     EventKind = "halt"     // Feed: halted by the host
 	EventResume   EventKind = "resume"   // Feed: resumed by the host
 	EventPoke     EventKind = "poke"     // Delayed: next moved to current

@@ -35,9 +35,12 @@ type FeedSettings struct {
 	// MaxJump is the per-update jump limit relative to the last good price:
 	// a tier whose aggregate p has |p − last| > MaxJump × last fails with
 	// ErrJump and the next tier is tried (Liquity's PriceFeed falls back
-	// when Chainlink moves more than 50% in one round). The limit applies
-	// only while the last good price is fresh (within MaxAge); once it is
-	// stale the next valid aggregate re-anchors the feed. Default 0: off.
+	// when Chainlink moves more than 50% in one round). Once the last good
+	// price is stale (older than MaxAge) the primary tier may re-anchor
+	// the feed at a new level without the check (a real move confirmed by
+	// the primary quorum); fallback tiers never do: they stay held to the
+	// limit against the last good price, so a lone fallback source cannot
+	// move a stale feed by more than MaxJump. Default 0: off.
 	MaxJump decimal.Decimal `json:"max_jump"`
 }
 
@@ -251,7 +254,9 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 	accepted := -1
 	for i, a := range f.aggs {
 		res, err := a.Aggregate(now, routed[i])
-		if err == nil && fresh && f.s.MaxJump.Sign() > 0 {
+		// Only the primary tier may re-anchor a stale feed; a fallback is
+		// always held to the jump limit against the last good price.
+		if err == nil && old.has && (fresh || i > 0) && f.s.MaxJump.Sign() > 0 {
 			if res.Price.Sub(old.price).Abs().Cmp(f.s.MaxJump.Mul(old.price)) > 0 {
 				err = fmt.Errorf("%w: %s from last good %s is more than %s", ErrJump, res.Price, old.price, f.s.MaxJump)
 			}
@@ -279,7 +284,7 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 	}
 	if accepted >= 0 {
 		up.Accepted = true
-		if old.has && !fresh {
+		if old.has && !fresh && accepted == 0 && f.s.MaxJump.Sign() > 0 {
 			ev(EventReanchor, "last good price %s from %s was stale; accepted %s without a jump check", old.price, old.at.Format(time.RFC3339Nano), next.price)
 		}
 		ev(EventAccepted, "%s from tier %s", next.price, next.active)

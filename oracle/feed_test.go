@@ -93,6 +93,15 @@ func TestFeedScenario(t *testing.T) {
 	if _, err := f.Price(at(8).Add(time.Nanosecond)); err != ErrStale {
 		t.Fatalf("read past MaxAge: %v, want the bare ErrStale", err)
 	}
+	// A stale feed is not re-anchored by a fallback: the lone backup
+	// source jumping 30% is still refused, and the read fails as stale.
+	up, err := f.Update(at(12), []Quote{qa("z", "180", at(12))})
+	if err != nil || up.Accepted || !errors.Is(up.Tiers[1].Err, ErrJump) {
+		t.Fatalf("fallback re-anchored a stale feed: %+v %v", up, err)
+	}
+	if _, err := f.Price(at(12)); err != ErrStale {
+		t.Fatalf("read after refused fallback: %v", err)
+	}
 }
 
 func TestFeedEvents(t *testing.T) {
