@@ -224,7 +224,7 @@ func (f *DefaultFund) Journal() []Entry { return f.journal.Entries() }
 //
 // Errors (nothing changes): unknown or already-defaulted member, a bad
 // amount, gains naming the defaulter, an unknown or repeated member in
-// gains.
+// gains, a time before the fund journal's last entry.
 func (f *DefaultFund) Cover(def Default, now time.Time) (Allocation, error) {
 	d, ok := f.members[def.Member]
 	if !ok {
@@ -252,6 +252,9 @@ func (f *DefaultFund) Cover(def Default, now time.Time) (Allocation, error) {
 		if err := checkAmount(g.Amount, f.scale, "variation gain"); err != nil {
 			return Allocation{}, err
 		}
+	}
+	if err := f.journal.checkTime(now); err != nil {
+		return Allocation{}, err
 	}
 	w, err := New(Settings{Layers: f.layers(def, d), Unit: decimal.New(1, -f.scale), Journal: f.journal})
 	if err != nil {

@@ -68,7 +68,8 @@ func validateMovements(ms []Movement) error {
 }
 
 // Record appends the movements, all stamped now. Either all are recorded or,
-// on an error (an empty or identical From/To, an amount not > 0), none.
+// on an error (an empty or identical From/To, an amount not > 0, now
+// before the last entry's time), none.
 // A nil Journal records nothing and returns nil, so an optional journal can
 // be left out.
 func (j *Journal) Record(now time.Time, ms ...Movement) error {
@@ -76,6 +77,9 @@ func (j *Journal) Record(now time.Time, ms ...Movement) error {
 		return nil
 	}
 	if err := validateMovements(ms); err != nil {
+		return err
+	}
+	if err := j.checkTime(now); err != nil {
 		return err
 	}
 	if j.balances == nil {
@@ -88,6 +92,18 @@ func (j *Journal) Record(now time.Time, ms ...Movement) error {
 		})
 		j.balances[m.From] = j.balances[m.From].Sub(m.Amount)
 		j.balances[m.To] = j.balances[m.To].Add(m.Amount)
+	}
+	return nil
+}
+
+// checkTime rejects a time before the last entry's: a journal never goes
+// back in time, so replicas replaying it agree on its order.
+func (j *Journal) checkTime(now time.Time) error {
+	if j == nil || len(j.entries) == 0 {
+		return nil
+	}
+	if last := j.entries[len(j.entries)-1].Time; now.Before(last) {
+		return fmt.Errorf("%w: time %s before the journal's last entry %s", ErrInvalidInput, now.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano))
 	}
 	return nil
 }

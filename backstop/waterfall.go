@@ -145,14 +145,18 @@ func (w *Waterfall) Journal() *Journal { return w.journal }
 
 // Cover draws the claim through the layers and returns the allocation.
 //
-// Errors: a negative, absurd or too-fine amount (ErrInvalidInput, nothing
-// changes); a layer reporting an invalid capacity (ErrLayerFailed, nothing
-// changes: all capacities are checked before any layer is drawn); a layer whose
-// Absorb fails or whose movements do not sum to its draw (ErrLayerFailed:
+// Errors: a negative, absurd or too-fine amount, or a time before the
+// journal's last entry (ErrInvalidInput, nothing changes); a layer
+// reporting an invalid capacity (ErrLayerFailed, nothing changes: all
+// capacities are checked before any layer is drawn); a layer whose Absorb
+// fails or whose movements do not sum to its draw (ErrLayerFailed:
 // the layers before it have been drawn and the returned allocation shows
 // exactly what was done, so the host can reconcile).
 func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 	if err := checkAmount(c.Amount, w.scale, "loss"); err != nil {
+		return Allocation{}, err
+	}
+	if err := w.journal.checkTime(now); err != nil {
 		return Allocation{}, err
 	}
 	to := c.Account

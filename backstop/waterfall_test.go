@@ -116,3 +116,28 @@ func TestWaterfallBadInput(t *testing.T) {
 		t.Errorf("bad input changed state: %s", a.left)
 	}
 }
+
+func TestJournalRejectsTimeTravel(t *testing.T) {
+	j := NewJournal()
+	a := &fixedLayer{id: "A", left: d("10")}
+	w, _ := New(Settings{Layers: []Layer{a}, Unit: d("1"), Journal: j})
+	if _, err := w.Cover(Claim{ID: "1", Amount: d("1")}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Cover(Claim{ID: "2", Amount: d("1")}, t0.Add(-time.Second)); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("earlier time: %v", err)
+	}
+	if !a.left.Equal(d("9")) || j.Len() != 1 {
+		t.Errorf("rejected cover changed state: left %s, %d entries", a.left, j.Len())
+	}
+	f, _ := NewDefaultFund(issueFundSettings())
+	if _, err := f.Cover(Default{ID: "x", Member: "D", Loss: d("1")}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Cover(Default{ID: "y", Member: "A", Loss: d("1")}, t0.Add(-time.Second)); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("default fund earlier time: %v", err)
+	}
+	if f.Members()[1].Defaulted {
+		t.Error("rejected default marked the member defaulted")
+	}
+}
