@@ -22,6 +22,7 @@ const (
 	PriceAlways
 )
 
+// String names the status.
 func (s PriceStatus) String() string {
 	switch s {
 	case PriceFound:
@@ -44,6 +45,7 @@ type TriggerPrice struct {
 // Found reports Status == PriceFound.
 func (t TriggerPrice) Found() bool { return t.Status == PriceFound }
 
+// String prints the price, or "never" / "always".
 func (t TriggerPrice) String() string {
 	if t.Found() {
 		return t.Price.String()

@@ -23,6 +23,7 @@ const (
 	Inverse
 )
 
+// String names the kind.
 func (k Kind) String() string {
 	switch k {
 	case Linear:
@@ -47,6 +48,7 @@ const (
 	EntryValue
 )
 
+// String names the basis.
 func (b Basis) String() string {
 	switch b {
 	case MarkValue:

@@ -35,6 +35,7 @@ const (
 	ReasonLeverageTooHigh
 )
 
+// String describes the reason.
 func (r Reason) String() string {
 	switch r {
 	case ReasonCollateralised:

@@ -53,7 +53,8 @@ func TestPropIsolatedLiquidationPriceExact(t *testing.T) {
 		basis := rapid.SampledFrom([]Basis{MarkValue, EntryValue}).Draw(t, "basis")
 		cs := rapid.SampledFrom([]decimal.Decimal{d("1"), d("0.01"), d("100")}).Draw(t, "cs")
 		tick := rapid.SampledFrom([]decimal.Decimal{d("0.01"), d("0.5"), d("1")}).Draw(t, "tick")
-		mk := Market{ID: "X", Kind: kind, Basis: basis, ContractSize: cs, Tiers: genTiers(t, true, d("1000000000000")), TickSize: tick}
+		rule := rapid.SampledFrom([]Rule{Marginal, Step}).Draw(t, "rule")
+		mk := Market{ID: "X", Kind: kind, Basis: basis, Rule: rule, ContractSize: cs, Tiers: genTiers(t, true, d("1000000000000")), TickSize: tick}
 		entry := testkit.Decimal(1000, 10_000_000, 2).Draw(t, "entry")
 		c, err := New(Settings{Markets: []Market{mk}, Prices: StaticPrices{"X": entry}})
 		if err != nil {
@@ -98,6 +99,26 @@ func TestPropIsolatedLiquidationPriceExact(t *testing.T) {
 			p := tp.Price
 			if !p.Mod(tick).IsZero() {
 				t.Fatalf("%s %s not on the %s tick", what, p, tick)
+			}
+			// Every price on the safe side of the answer is safe: one tick
+			// and a random distance away.
+			frac := testkit.Decimal(1, 99, 2).Draw(t, "safeFrac")
+			safe := []decimal.Decimal{p.Add(tick), p.Add(p.Mul(frac))}
+			if !long {
+				safe = []decimal.Decimal{p.Sub(tick), p.Mul(frac)}
+			}
+			for _, sp := range safe {
+				if sp.Sign() <= 0 {
+					continue
+				}
+				if g, ok := gExact(m, pos, sp, withMaint); ok && g.Sign() < 0 {
+					t.Fatalf("%s %s: the safe side %s is triggered (%s)", what, p, sp, g.FloatString(8))
+				}
+			}
+			if rule == Step && withMaint && basis == MarkValue {
+				// A Step table may trigger by a jump exactly at the price,
+				// and a triggered region may be narrower than a tick.
+				return
 			}
 			g, ok := gExact(m, pos, p, withMaint)
 			if ok && g.Sign() < 0 {

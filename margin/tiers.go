@@ -27,6 +27,7 @@ const (
 	Step
 )
 
+// String names the rule.
 func (r Rule) String() string {
 	switch r {
 	case Marginal:

@@ -1,0 +1,86 @@
+package margin
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
+)
+
+func TestCompareRiskByCrossMultiplication(t *testing.T) {
+	s := func(mm, eq string) Summary { return Summary{Maintenance: d(mm), Equity: d(eq)} }
+	tests := []struct {
+		name string
+		a, b Summary
+		want int
+	}{
+		// 1/3 vs 333333/1000000: a rounded ratio (0.333333) would call these equal.
+		{"one third is riskier than 0.333333", s("1", "3"), s("333333", "1000000"), 1},
+		{"equal ratios", s("2", "6"), s("1", "3"), 0},
+		{"no maintenance is no risk", s("0", "-5"), s("1", "100"), -1},
+		{"no equity is unbounded risk", s("1", "0"), s("99", "100"), 1},
+		{"two unbounded: larger deficit is riskier", s("10", "-5"), s("10", "-1"), 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CompareRisk(tc.a, tc.b); got != tc.want {
+				t.Fatalf("CompareRisk = %d, want %d", got, tc.want)
+			}
+			if got := CompareRisk(tc.b, tc.a); got != -tc.want {
+				t.Fatalf("CompareRisk reversed = %d, want %d", got, -tc.want)
+			}
+		})
+	}
+	r, ok := s("1", "3").MarginRatio(4)
+	if !ok || !r.Equal(d("0.3334")) {
+		t.Fatalf("margin ratio %s %v", r, ok)
+	}
+	if _, ok := s("1", "0").MarginRatio(4); ok {
+		t.Fatal("ratio with zero equity reported as bounded")
+	}
+}
+
+func TestSummaryCrossIsolatedAndCollateral(t *testing.T) {
+	// Cross: wallet 1,000, long 2 X at 100 marked 90 (PnL −20), 0.5 BTC of
+	// collateral at 20,000 with a 0.95 ratio (9,500). Isolated: short 1 Y
+	// at 50 marked 60 with 12 of margin (PnL −10, equity 2 < 2.4 maintenance).
+	flat := func(mmr, imr string) []Tier {
+		return []Tier{{Floor: d("0"), Cap: d("1000000"), MaintenanceRate: d(mmr), InitialRate: d(imr)}}
+	}
+	c := newCalc(t, StaticPrices{"X": d("90"), "Y": d("60"), "BTC": d("20000")},
+		Market{ID: "X", Tiers: flat("0.01", "0.02")}, Market{ID: "Y", Tiers: flat("0.04", "0.1")})
+	a := Account{
+		Wallet: d("1000"),
+		Positions: []Position{
+			{Market: "X", Size: d("2"), EntryPrice: d("100")},
+			{Market: "Y", Size: d("-1"), EntryPrice: d("50"), Isolated: true, Margin: d("12")},
+		},
+		Collateral: []Collateral{{Asset: "BTC", Amount: d("0.5"), Ratio: d("0.95")}},
+	}
+	s, err := c.Summary(a, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckSummary(a, s); err != nil {
+		t.Fatal(err)
+	}
+	want := Summary{
+		Equity: d("10480"), CollateralValue: d("9500"), UnrealisedPnL: d("-20"),
+		Initial: d("3.6"), Maintenance: d("1.8"), FreeCollateral: d("10476.4"),
+		InitialCollateralised: true, Liquidatable: false, IsolatedLiquidatable: true,
+		Positions: []PositionSummary{
+			{Market: "X", Size: d("2"), Mark: d("90"), Notional: d("180"), UnrealisedPnL: d("-20"), Initial: d("3.6"), Maintenance: d("1.8"), Equity: decimal.Zero},
+			{Market: "Y", Size: d("-1"), Mark: d("60"), Isolated: true, Notional: d("60"), UnrealisedPnL: d("-10"), Initial: d("6"), Maintenance: d("2.4"), Equity: d("2"), Liquidatable: true},
+		},
+	}
+	if diff := cmp.Diff(want, s, testkit.EquateDecimals); diff != "" {
+		t.Fatalf("(-want +got)\n%s", diff)
+	}
+	// No positions: never liquidatable, whatever the equity.
+	s, _ = c.Summary(Account{Wallet: d("-500")}, t0)
+	if s.Liquidatable || s.InitialCollateralised {
+		t.Fatalf("empty account with negative wallet: %+v", s)
+	}
+}
