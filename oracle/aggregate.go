@@ -40,6 +40,25 @@ func (m Method) String() string {
 	return "unknown"
 }
 
+// MarshalText writes the method's name, so settings read as JSON.
+func (m Method) MarshalText() ([]byte, error) {
+	if m < MethodMedian || m > MethodTrimmedMean {
+		return nil, fmt.Errorf("%w: unknown method %d", ErrInvalidSettings, int(m))
+	}
+	return []byte(m.String()), nil
+}
+
+// UnmarshalText parses "median", "weighted-median" or "trimmed-mean".
+func (m *Method) UnmarshalText(b []byte) error {
+	for c := MethodMedian; c <= MethodTrimmedMean; c++ {
+		if c.String() == string(b) {
+			*m = c
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: unknown method %q", ErrInvalidSettings, b)
+}
+
 // DefaultScale is the number of decimal places an aggregate, TWAP or EMA is
 // rounded to when Settings leave Scale at zero.
 const DefaultScale = 18

@@ -1,7 +1,9 @@
 package oracle
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -309,5 +311,26 @@ func TestRejectionsInInputOrder(t *testing.T) {
 	}
 	if res.RejectedFor("z") != ReasonOutlier || res.RejectedFor("y") != ReasonStale || res.RejectedFor("x") != 0 {
 		t.Fatalf("RejectedFor: %v", res.Rejected)
+	}
+}
+
+func TestSettingsJSONRoundTrip(t *testing.T) {
+	s := AggregatorSettings{Method: MethodWeightedMedian, MaxAge: time.Minute, MaxDeviation: d("0.05")}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"method":"weighted-median"`) {
+		t.Fatalf("method not written by name: %s", b)
+	}
+	var back AggregatorSettings
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(s, back, testkit.EquateDecimals); diff != "" {
+		t.Fatal(diff)
+	}
+	if err := json.Unmarshal([]byte(`{"method":"mean"}`), &back); err == nil {
+		t.Fatal("unknown method accepted")
 	}
 }

@@ -92,7 +92,7 @@ func NewCollector(s CollectorSettings, sources ...Source) (*Collector, error) {
 
 // SourceError is one source's failure in a Collect.
 type SourceError struct {
-	Source string `json:"source"`
+	Source string `json:"source"` // the failing source's name
 	// Err wraps the source's error, context.DeadlineExceeded on timeout,
 	// gobreaker.ErrOpenState / ErrTooManyRequests when the breaker refused
 	// the call, ErrSourceMismatch or ErrInvalidQuote.
@@ -102,8 +102,8 @@ type SourceError struct {
 // Collection is the outcome of one Collect: the quotes obtained and the
 // sources that failed, both in the order the sources were given.
 type Collection struct {
-	Quotes []Quote       `json:"quotes"`
-	Errors []SourceError `json:"errors"`
+	Quotes []Quote       `json:"quotes"` // one per source that answered validly
+	Errors []SourceError `json:"errors"` // one per source that failed
 }
 
 // Collect calls every source concurrently, each with its own timeout and
@@ -184,9 +184,9 @@ type BreakerState string
 
 // SourceHealth is one source's breaker state and failure streak.
 type SourceHealth struct {
-	Source              string       `json:"source"`
-	State               BreakerState `json:"state"`
-	ConsecutiveFailures uint32       `json:"consecutive_failures"`
+	Source              string       `json:"source"`               // the source's name
+	State               BreakerState `json:"state"`                // its breaker's state
+	ConsecutiveFailures uint32       `json:"consecutive_failures"` // since the last success or state change
 }
 
 // Health returns every source's breaker state, in source order.

@@ -171,13 +171,13 @@ func (d *Delayed) checkTime(now time.Time) error {
 
 // DelayedSnapshot is a Delayed price's state as plain JSON-serialisable data.
 type DelayedSnapshot struct {
-	Current    decimal.Decimal `json:"current"`
-	HasCurrent bool            `json:"has_current"`
-	Next       decimal.Decimal `json:"next"`
-	HasNext    bool            `json:"has_next"`
+	Current    decimal.Decimal `json:"current"`     // OSM cur.val: the effective price
+	HasCurrent bool            `json:"has_current"` // OSM cur.has
+	Next       decimal.Decimal `json:"next"`        // OSM nxt.val: the queued price
+	HasNext    bool            `json:"has_next"`    // OSM nxt.has
 	// LastPoke is OSM's zzz: the last poke's time rounded down to a hop.
 	LastPoke time.Time `json:"last_poke"`
-	Stopped  bool      `json:"stopped"`
+	Stopped  bool      `json:"stopped"` // OSM stopped: pokes refused
 	// LastChange is the time of the last poke, stop, start or void.
 	LastChange time.Time `json:"last_change"`
 }

@@ -123,12 +123,12 @@ func checkPoint(now time.Time, price decimal.Decimal) error {
 
 // EMASnapshot is an EMA's state as plain JSON-serialisable data.
 type EMASnapshot struct {
-	HasValue bool            `json:"has_value"`
-	Value    decimal.Decimal `json:"value"` // the average at Time
-	Price    decimal.Decimal `json:"price"` // the last price, held from Time
-	Time     time.Time       `json:"time"`
-	Min      decimal.Decimal `json:"min"` // smallest price seen
-	Max      decimal.Decimal `json:"max"` // largest price seen
+	HasValue bool            `json:"has_value"` // false before the first update
+	Value    decimal.Decimal `json:"value"`     // the average at Time
+	Price    decimal.Decimal `json:"price"`     // the last price, held from Time
+	Time     time.Time       `json:"time"`      // the last update
+	Min      decimal.Decimal `json:"min"`       // smallest price seen
+	Max      decimal.Decimal `json:"max"`       // largest price seen
 }
 
 // Snapshot returns the EMA's state for RestoreEMA.

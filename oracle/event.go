@@ -23,7 +23,7 @@ const (
 // Event records one state change. Every mutating call returns the events it
 // caused (the package's one convention): the host logs or forwards them.
 type Event struct {
-	Time   time.Time `json:"time"`
-	Kind   EventKind `json:"kind"`
-	Detail string    `json:"detail"`
+	Time   time.Time `json:"time"`   // the now of the call that caused it
+	Kind   EventKind `json:"kind"`   // what changed
+	Detail string    `json:"detail"` // human-readable: from -> to, and why
 }

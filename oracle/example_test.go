@@ -1,6 +1,7 @@
 package oracle_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -118,4 +119,38 @@ func ExampleTWAP() {
 	fmt.Println(tw, em)
 	// Output:
 	// 105 102.9289
+}
+
+type exchange struct {
+	name  string
+	price string
+	err   error
+}
+
+func (e exchange) Name() string { return e.name }
+func (e exchange) Fetch(ctx context.Context) (oracle.Quote, error) {
+	if e.err != nil {
+		return oracle.Quote{}, e.err
+	}
+	return oracle.Quote{Price: decimal.RequireFromString(e.price), Time: t0}, nil
+}
+
+// Collect fetches all sources concurrently, each behind its own circuit
+// breaker and timeout; results come back in source order. After two
+// consecutive failures the failing source's breaker opens and it is no
+// longer called.
+func ExampleCollector() {
+	c, err := oracle.NewCollector(oracle.CollectorSettings{Timeout: time.Second, FailureThreshold: 2},
+		exchange{name: "a", price: "100"}, exchange{name: "b", err: errors.New("HTTP 503")}, exchange{name: "c", price: "101"})
+	if err != nil {
+		panic(err)
+	}
+	for i := 0; i < 3; i++ {
+		got := c.Collect(context.Background())
+		fmt.Println(len(got.Quotes), "quotes;", got.Errors[0].Err, "| breaker open:", oracle.IsBreakerOpen(got.Errors[0].Err))
+	}
+	// Output:
+	// 2 quotes; b: HTTP 503 | breaker open: false
+	// 2 quotes; b: HTTP 503 | breaker open: false
+	// 2 quotes; b: circuit breaker is open | breaker open: true
 }

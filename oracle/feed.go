@@ -188,16 +188,18 @@ func (st feedState) export() FeedState {
 
 // TierOutcome is what one tier produced during an update.
 type TierOutcome struct {
-	Tier   string `json:"tier"`
-	Result Result `json:"result"`
+	Tier   string `json:"tier"`   // the tier's name
+	Result Result `json:"result"` // its aggregation (quotes used and rejected)
 	// Err is nil for the accepted tier; otherwise why the tier failed
 	// (wrapping ErrNoQuorum, ErrSpread or ErrJump).
 	Err error `json:"-"`
+	// Error is Err's text for logs and JSON ("" when Err is nil).
+	Error string `json:"error,omitempty"`
 }
 
 // FeedUpdate reports what Feed.Update did and why.
 type FeedUpdate struct {
-	Time time.Time `json:"time"`
+	Time time.Time `json:"time"` // the update's now
 	// Accepted says whether a new last good price was taken.
 	Accepted bool `json:"accepted"`
 	// Price is the feed's last good price after the update (unchanged
@@ -205,7 +207,7 @@ type FeedUpdate struct {
 	Price decimal.Decimal `json:"price"`
 	// Status and Active after the update.
 	Status Status `json:"status"`
-	Active string `json:"active"`
+	Active string `json:"active"` // tier that supplied Price
 	// Tiers are the outcomes of the tiers tried, in order; tiers after the
 	// accepted one are not evaluated.
 	Tiers []TierOutcome `json:"tiers"`
@@ -261,7 +263,11 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 				err = fmt.Errorf("%w: %s from last good %s is more than %s", ErrJump, res.Price, old.price, f.s.MaxJump)
 			}
 		}
-		up.Tiers = append(up.Tiers, TierOutcome{Tier: f.s.Tiers[i].Name, Result: res, Err: err})
+		out := TierOutcome{Tier: f.s.Tiers[i].Name, Result: res, Err: err}
+		if err != nil {
+			out.Error = err.Error()
+		}
+		up.Tiers = append(up.Tiers, out)
 		if err == nil {
 			accepted = i
 			next.price, next.at, next.has = res.Price, now, true

@@ -49,10 +49,10 @@ func (r Reason) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) 
 
 // Rejection is one quote an aggregation did not use, and why.
 type Rejection struct {
-	Quote Quote `json:"quote"`
+	Quote Quote `json:"quote"` // the rejected quote, as given
 	// Index is the quote's position in the input slice.
 	Index  int    `json:"index"`
-	Reason Reason `json:"reason"`
+	Reason Reason `json:"reason"` // the guard that rejected it
 	// Detail is a human-readable explanation (the limit that was crossed).
 	Detail string `json:"detail"`
 }

@@ -25,8 +25,8 @@ type TWAPSettings struct {
 
 // Observation is one (time, price) input of a TWAP.
 type Observation struct {
-	Time  time.Time       `json:"time"`
-	Price decimal.Decimal `json:"price"`
+	Time  time.Time       `json:"time"`  // when the price was observed
+	Price decimal.Decimal `json:"price"` // positive
 }
 
 // TWAP is a time-weighted average price over a sliding window, for
@@ -149,7 +149,7 @@ func (w *TWAP) Value(now time.Time) (decimal.Decimal, error) {
 
 // TWAPSnapshot is a TWAP's state as plain JSON-serialisable data.
 type TWAPSnapshot struct {
-	Observations []Observation `json:"observations"`
+	Observations []Observation `json:"observations"` // oldest first, strictly increasing times
 }
 
 // Snapshot returns the TWAP's state for RestoreTWAP.

@@ -61,8 +61,10 @@ type simSource struct {
 	w    *world
 }
 
+// Name returns the source's name.
 func (s simSource) Name() string { return s.name }
 
+// Fetch answers from the world's plan for the current step.
 func (s simSource) Fetch(ctx context.Context) (oracle.Quote, error) {
 	s.w.calls[s.name].Add(1)
 	if err := ctx.Err(); err != nil {
