@@ -144,6 +144,9 @@ func rankSmall(p Position, mark decimal.Decimal, m, e, b int64, short bool) (dec
 		nhi, nlo = bits.Mul64(uint64(-pnl), uint64(cushion))
 		dhi, dlo = bits.Mul64(uint64(e), uint64(m))
 	}
+	if dhi == 0 && bits.UintSize == 64 {
+		return floorScore64(nhi, nlo, dlo, neg), nil
+	}
 	var n, den big.Int
 	n.SetBits(words128(nhi, nlo))
 	den.SetBits(words128(dhi, dlo))
@@ -151,6 +154,40 @@ func rankSmall(p Position, mark decimal.Decimal, m, e, b int64, short bool) (dec
 		n.Neg(&n)
 	}
 	return floorScore(&n, &den), nil
+}
+
+// floorScore64 is floorScore for a 128-bit numerator (nhi, nlo) ≥ 0 with
+// sign neg and a 64-bit denominator den > 0: the numerator × 10¹⁸ is a
+// 192-bit number divided word by word.
+func floorScore64(nhi, nlo, den uint64, neg bool) decimal.Decimal {
+	const p18 = 1_000_000_000_000_000_000
+	// (nhi·2⁶⁴ + nlo) × 10¹⁸ = n2·2¹²⁸ + n1·2⁶⁴ + n0
+	h0, n0 := bits.Mul64(nlo, p18)
+	h1, l1 := bits.Mul64(nhi, p18)
+	n1, carry := bits.Add64(l1, h0, 0)
+	n2 := h1 + carry
+	q2, r := bits.Div64(0, n2, den)
+	q1, r := bits.Div64(r, n1, den)
+	q0, r := bits.Div64(r, n0, den)
+	if neg && r != 0 { // floor of a negative quotient: one more in magnitude
+		var c uint64
+		q0, c = bits.Add64(q0, 1, 0)
+		q1, c = bits.Add64(q1, 0, c)
+		q2 += c
+	}
+	if q2 == 0 && q1 == 0 && q0 < 1<<63 {
+		v := int64(q0)
+		if neg {
+			v = -v
+		}
+		return decimal.New(v, -RankScale)
+	}
+	var q big.Int
+	q.SetBits([]big.Word{big.Word(q0), big.Word(q1), big.Word(q2)})
+	if neg {
+		q.Neg(&q)
+	}
+	return decimal.NewFromBigInt(&q, -RankScale)
 }
 
 // words128 returns hi·2⁶⁴ + lo as big.Int words.

@@ -4,14 +4,72 @@
 //
 // # Waterfall
 //
-// A [Waterfall] is an ordered list of [Layer] values. Covering a [Claim]
-// draws each layer for min(what is left, its capacity) and returns an
-// [Allocation]: one [Draw] per layer, in order, and the Residual no layer
-// could absorb. Σ drawn + residual = loss exactly; layer k is drawn only when
-// every layer before it is exhausted ([CheckAllocation] proves both).
+// A [Waterfall] is an ordered list of [Layer] values, each answering three
+// questions: its ID, how much it can absorb now (Capacity), and absorbing an
+// amount (Absorb, which returns the [Movement] values it made). Covering a
+// [Claim] draws each layer for min(what is left, its capacity) and returns
+// an [Allocation]: one [Draw] per layer, in order, and the Residual no layer
+// could absorb.
 //
-// # Journal
+//	w, _ := backstop.New(backstop.Settings{
+//		Layers:  []backstop.Layer{defaulter, fund.Layer("BTC-PERP"), adl, social},
+//		Unit:    decimal.New(1, -2),
+//		Journal: journal,
+//	})
+//	a, _ := w.Cover(backstop.Claim{ID: "liq-42", Amount: shortfall}, now)
 //
-// Every movement (from, to, amount, reason, time) can be recorded in a
-// double-entry [Journal]; [Journal.Check] proves it balances.
+// Σ drawn + residual = loss exactly; a layer is drawn only when every layer
+// before it is exhausted; no layer gives more than it holds.
+// [CheckAllocation] and [CheckInvariants] prove it, for tests and for
+// production.
+//
+// # Built-in layers
+//
+//   - [DefaulterLayer]: the defaulter's remaining margin, then the
+//     liquidation penalty collected from it.
+//   - [InsuranceFund]: a journaled ledger of per-market or shared funds
+//     with deposits, draws, a floor it is never drawn below, and a balance
+//     history to chart; [InsuranceFund.Layer] puts a market's fund in a
+//     waterfall.
+//   - [BackstopPool]: backstop liquidity providers (FTX BLPs, Hyperliquid's
+//     HLP) that take over the bankrupt position at a stated price, pro
+//     rata to remaining capacity and never beyond it.
+//   - [ADLLayer] and [Deleverage]: auto-deleveraging of the opposite side,
+//     ranked by [BitMEXRank] or a host [Ranking], closed at the bankruptcy
+//     price, highest rank first. A [SharedPosition] links it to a
+//     BackstopPool layer so the two never hand over the same size.
+//   - [SocialLayer] and [Socialise]: a pro-rata haircut of winners' profits
+//     or of all balances.
+//   - [DefaultFund]: a clearing house's waterfall in EMIR Art. 45 order —
+//     defaulter margin, defaulter contribution, skin in the game,
+//     survivors' contributions, capped assessments, variation margin gains
+//     haircutting — each step a Draw with per-member movements.
+//
+// A host adds its own layer (a treasury, a protocol token backstop, a
+// reinsurance line) by implementing Layer.
+//
+// # Exact shares
+//
+// Every split is by the largest-remainder rule in whole money units, so
+// the shares sum exactly to the amount shared and each is within one unit
+// of its exact proportion. Where shares are capped (assessments per
+// member, providers by capacity) [ProRataCapped] water-fills: whoever would
+// pass their cap gets the cap and the excess is shared again.
+//
+// # Journal and events
+//
+// A [Journal] records every movement (from, to, amount, reason, time) as a
+// double entry and [Journal.Check] proves it balances. The insurance fund
+// and the default fund keep their own journals; a Waterfall records into
+// the one given in its Settings. Stateful types queue an [Event] for every
+// deposit and draw; the host collects them with DrainEvents.
+//
+// # State
+//
+// InsuranceFund, DefaultFund, BackstopPool and Journal offer Snapshot and a
+// Restore function that validates every field, so a standby resumes
+// exactly where the primary stopped. The per-loss layers (DefaulterLayer,
+// ADLLayer, BLPLayer, SocialLayer) are built for one event and need no
+// snapshot. No type is safe for concurrent use: the host serialises calls.
+// Nothing reads the clock: every operation takes now.
 package backstop

@@ -64,7 +64,7 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 		if a.Amount.Sign() <= 0 {
 			continue
 		}
-		c := a.Amount.RoundFloor(scale)
+		c := floorUnit(a.Amount, scale)
 		exact = exact && c.Equal(a.Amount)
 		weights = append(weights, a.Amount)
 		caps = append(caps, c)
