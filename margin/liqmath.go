@@ -194,10 +194,53 @@ func solveTiers(in *solveInput, s *Schedule, tick decimal.Decimal) TriggerPrice 
 	return a.answer(tick)
 }
 
+// solveMarginal solves a mark-valued Marginal schedule. Its maintenance
+// is the maximum of the tier pieces v·rₖ − cumₖ at every notional (the
+// rates do not decrease and cum follows the recursion), so the margin
+// balance minus maintenance is the minimum of the per-tier g's, and the
+// triggered set is the union of theirs: for a long the answer is the
+// largest per-tier root, for a short the smallest, with no domain checks.
+// Same answer as solveTiers (TestSolveMarginalMatchesScan), fewer
+// operations.
+func solveMarginal(in *solveInput, s *Schedule, tick decimal.Decimal) TriggerPrice {
+	a := acc{long: in.long}
+	for i := range s.tiers {
+		t := &s.tiers[i]
+		r := in.root(t.mmr, t.cum)
+		if in.long {
+			a.addLongCandidate(r)
+		} else {
+			a.addShortCandidate(r)
+		}
+	}
+	last := s.LastCap()
+	switch {
+	case in.kind == Linear && !in.long:
+		a.addShortCandidate(mkFrac(last, in.absQc))
+	case in.kind == Inverse && in.long:
+		a.addLongCandidate(mkFrac(in.absQc, last))
+	case in.kind == Linear && in.long:
+		// The schedule ends at the last cap: no answer above its price.
+		if capPrice := mkFrac(last, in.absQc); a.have && capPrice.less(a.best) {
+			a.best = capPrice
+		}
+	default: // inverse short: no answer below the last cap's price
+		if capPrice := mkFrac(in.absQc, last); a.have && a.best.less(capPrice) {
+			a.best = capPrice
+		}
+	}
+	return a.answer(tick)
+}
+
 // solveFlat solves on a single domain (0, ∞) with rate r = 0 and amount k:
 // the entry-valued maintenance (k = −maintenance) or bankruptcy (k = 0).
 func solveFlat(in *solveInput, k decimal.Decimal, tick decimal.Decimal) TriggerPrice {
 	a := acc{long: in.long}
-	a.add(in.root(decimal.Zero, k), frac{n: decimal.Zero, d: decOne}, infinity)
+	r := in.root(decimal.Zero, k)
+	if in.long {
+		a.addLongCandidate(r)
+	} else {
+		a.addShortCandidate(r)
+	}
 	return a.answer(tick)
 }

@@ -136,6 +136,8 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 	in.base = equityBase.Sub(otherMaint)
 	if m.basis == EntryValue {
 		out.Liquidation = solveFlat(&in, ownEntryMaint.Neg(), m.tick)
+	} else if m.sched.rule == Marginal {
+		out.Liquidation = solveMarginal(&in, m.sched, m.tick)
 	} else {
 		out.Liquidation = solveTiers(&in, m.sched, m.tick)
 	}

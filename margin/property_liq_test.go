@@ -279,3 +279,28 @@ func TestPropLendingHealth(t *testing.T) {
 		}
 	})
 }
+
+// The shortcut for Marginal schedules (extreme per-tier root) equals the
+// tier scan with domain checks.
+func TestSolveMarginalMatchesScan(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s, err := NewSchedule(Marginal, genTiers(t, true, d("1000000000")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind := rapid.SampledFrom([]Kind{Linear, Inverse}).Draw(t, "kind")
+		qc := testkit.Decimal(1, 10_000_000, 3).Draw(t, "qc")
+		long := rapid.Bool().Draw(t, "long")
+		if !long {
+			qc = qc.Neg()
+		}
+		in := solveInput{kind: kind, long: long, qc: qc, absQc: qc.Abs(),
+			entry: testkit.Decimal(1, 10_000_000, 2).Draw(t, "entry"),
+			base:  testkit.Decimal(-1_000_000_000, 1_000_000_000, 2).Draw(t, "base")}
+		tick := d("0.01")
+		a, b := solveMarginal(&in, s, tick), solveTiers(&in, s, tick)
+		if a.Status != b.Status || !a.Price.Equal(b.Price) {
+			t.Fatalf("shortcut %v, scan %v", a, b)
+		}
+	})
+}
