@@ -181,6 +181,28 @@ func TestAggregateGuards(t *testing.T) {
 			rejected: map[string]Reason{"chainlink": ReasonBounds, "exchange": ReasonBounds, "cap": ReasonBounds},
 		},
 		{
+			name: "bounds finer than the price grid: exact at the edges",
+			s:    AggregatorSettings{MaxAge: time.Minute, MinAnswer: d("0.105"), MaxAnswer: d("0.125")},
+			quotes: []Quote{
+				{Source: "below", Price: d("0.10"), Time: t0},
+				{Source: "in-low", Price: d("0.11"), Time: t0},
+				{Source: "in-high", Price: d("0.12"), Time: t0},
+				{Source: "above", Price: d("0.13"), Time: t0},
+				{Source: "at-cap", Price: d("0.125"), Time: t0},
+			},
+			want:     "0.115",
+			rejected: map[string]Reason{"below": ReasonBounds, "above": ReasonBounds, "at-cap": ReasonBounds},
+		},
+		{
+			// median 10.005, band 0.0015 × 10.005 = 0.0150075: [9.9899925,
+			// 10.0200075]. 9.98 is outside; 10.02 is inside by 0.0000075.
+			name:     "outlier band finer than the price grid",
+			s:        withDev(base, "0.0015", 1),
+			quotes:   []Quote{qt("a", "9.98", 0), qt("b", "10.00", 0), qt("c", "10.01", 0), qt("d", "10.02", 0)},
+			want:     "10.01",
+			rejected: map[string]Reason{"a": ReasonOutlier},
+		},
+		{
 			name: "Pyth: a wide confidence interval is rejected",
 			s:    AggregatorSettings{MaxAge: time.Minute, MaxConfidenceRatio: d("0.01")},
 			quotes: []Quote{
