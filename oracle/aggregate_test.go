@@ -71,6 +71,8 @@ func TestWeightedMedianTable(t *testing.T) {
 		{"a majority holder decides", []string{"1", "2", "3"}, []string{"1", "5", "1"}, "2"},
 		{"heavy tail decides", []string{"1", "2", "3"}, []string{"1", "1", "3"}, "3"},
 		{"exactly half reaches the pivot", []string{"10", "20"}, []string{"2", "2"}, "10"},
+		// Terra's integer totalPower/2 = 1 would return 1 here.
+		{"odd total: exact half, not Terra's floor", []string{"1", "2", "3"}, []string{"1", "1", "1"}, "2"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,8 +45,11 @@ func medianSorted(n int, at func(int) decimal.Decimal, scale int32) decimal.Deci
 
 // WeightedMedian returns the lower weighted median: sort by price and
 // return the first price at which the cumulative weight reaches half of the
-// total, 2×cum ≥ total (Terra/Ojo x/oracle WeightedMedian: "pivot += power;
-// if pivot >= total/2"). Exact: it always returns one of the prices, so a
+// total, 2×cum ≥ total. This is Terra/Ojo x/oracle's WeightedMedian
+// ("pivot += power; if pivot >= totalPower/2"), except that the comparison
+// is exact: Terra halves the total in integer division, so with powers
+// 1, 1, 1 its pivot 1 ≥ 3/2 = 1 lets the lowest third decide; here 2×1 < 3
+// and the middle vote decides. It always returns one of the prices, so a
 // source holding more than half of the weight decides it. Weights must be
 // positive and as many as prices; otherwise it returns false. The inputs are
 // not modified; equal prices keep their input order.
