@@ -58,6 +58,20 @@ type solveInput struct {
 	absQc decimal.Decimal
 	entry decimal.Decimal
 	base  decimal.Decimal // A − Mo
+	// cached by prepare
+	c0, c1, c2 decimal.Decimal
+}
+
+// prepare caches the tier-independent parts of the equation; call it after
+// setting base and before root.
+func (in *solveInput) prepare() {
+	if in.kind == Linear {
+		in.c0 = in.base.Sub(in.qc.Mul(in.entry)) // A − Mo − qcE
+		return
+	}
+	in.c1 = in.qc.Mul(in.entry)              // qcE
+	in.c0 = in.base.Mul(in.entry).Add(in.qc) // (A − Mo)·E + qc
+	in.c2 = in.absQc.Mul(in.entry)           // |q|c·E
 }
 
 // root returns the price where g = 0 on a tier with rate r and amount k,
@@ -66,7 +80,10 @@ type solveInput struct {
 func (in *solveInput) root(r, k decimal.Decimal) frac {
 	if in.kind == Linear {
 		// α + βP = 0,  α = A − Mo + K − qcE,  β = qc − |q|c·r
-		alpha := in.base.Add(k).Sub(in.qc.Mul(in.entry))
+		alpha := in.c0
+		if !k.IsZero() {
+			alpha = alpha.Add(k)
+		}
 		beta := in.qc
 		if !r.IsZero() {
 			beta = beta.Sub(in.absQc.Mul(r))
@@ -74,16 +91,18 @@ func (in *solveInput) root(r, k decimal.Decimal) frac {
 		return mkFrac(alpha.Neg(), beta)
 	}
 	// g·E = α' + β'/P,  α' = (A − Mo + K)·E + qc,  β' = −(qc + |q|c·r)·E
-	alpha := in.base.Add(k).Mul(in.entry).Add(in.qc)
-	beta := in.qc
-	if !r.IsZero() {
-		beta = beta.Add(in.absQc.Mul(r))
+	alpha := in.c0
+	if !k.IsZero() {
+		alpha = alpha.Add(k.Mul(in.entry))
 	}
-	beta = beta.Mul(in.entry).Neg()
 	if in.long && alpha.Sign() <= 0 || !in.long && alpha.Sign() >= 0 {
 		return infinity
 	}
-	return mkFrac(beta.Neg(), alpha)
+	negBeta := in.c1 // −β' = qcE + |q|cE·r
+	if !r.IsZero() {
+		negBeta = negBeta.Add(in.c2.Mul(r))
+	}
+	return mkFrac(negBeta, alpha)
 }
 
 // acc accumulates the answer over tiers: for a long the supremum of the

@@ -115,25 +115,35 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 			}
 		}
 	} else {
-		s, err := c.summary(a, now, "", decimal.Zero)
+		s, err := c.summaryMode(a, now, "", decimal.Zero, false)
 		if err != nil {
 			return PositionPrices{}, err
 		}
-		var own PositionSummary
-		for _, ps := range s.Positions {
-			if ps.Market == marketID {
-				own = ps
-			}
+		mark, err := c.price(marketID, now)
+		if err != nil {
+			return PositionPrices{}, err
 		}
-		equityBase = s.Equity.Sub(own.UnrealisedPnL)
-		otherMaint = s.Maintenance.Sub(own.Maintenance)
-		ownEntryMaint = own.Maintenance
+		var ownPnL, ownMaint decimal.Decimal
+		if fv, ok := m.valueFast(pos, mark, c.scale); ok {
+			ownPnL, ownMaint = fv.pnl.dec(), fv.mmnt.dec()
+		} else {
+			v, err := m.value(pos, mark, c.scale)
+			if err != nil {
+				return PositionPrices{}, err
+			}
+			ownPnL, ownMaint = v.pnl, v.maintenance
+		}
+		equityBase = s.Equity.Sub(ownPnL)
+		otherMaint = s.Maintenance.Sub(ownMaint)
+		ownEntryMaint = ownMaint
 	}
 
 	var out PositionPrices
 	in.base = equityBase
+	in.prepare()
 	out.Bankruptcy = solveFlat(&in, decimal.Zero, m.tick)
 	in.base = equityBase.Sub(otherMaint)
+	in.prepare()
 	if m.basis == EntryValue {
 		out.Liquidation = solveFlat(&in, ownEntryMaint.Neg(), m.tick)
 	} else if m.sched.rule == Marginal {

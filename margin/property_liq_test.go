@@ -298,6 +298,7 @@ func TestSolveMarginalMatchesScan(t *testing.T) {
 			entry: testkit.Decimal(1, 10_000_000, 2).Draw(t, "entry"),
 			base:  testkit.Decimal(-1_000_000_000, 1_000_000_000, 2).Draw(t, "base")}
 		tick := d("0.01")
+		in.prepare()
 		a, b := solveMarginal(&in, s, tick), solveTiers(&in, s, tick)
 		if a.Status != b.Status || !a.Price.Equal(b.Price) {
 			t.Fatalf("shortcut %v, scan %v", a, b)
