@@ -284,7 +284,8 @@ func TestPropLendingHealth(t *testing.T) {
 // tier scan with domain checks.
 func TestSolveMarginalMatchesScan(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		s, err := NewSchedule(Marginal, genTiers(t, true, d("1000000000")))
+		lastCap := rapid.SampledFrom([]decimal.Decimal{d("1000000000"), d("100000"), d("1000")}).Draw(t, "lastCap")
+		s, err := NewSchedule(Marginal, genTiers(t, true, lastCap))
 		if err != nil {
 			t.Fatal(err)
 		}
