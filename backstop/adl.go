@@ -30,12 +30,12 @@ type DeleverageRequest struct {
 
 // Fill is one counterparty closed by auto-deleveraging.
 type Fill struct {
-	Account string          `json:"account"`
-	Closed  decimal.Decimal `json:"closed"` // size closed, > 0
-	After   decimal.Decimal `json:"after"`  // the counterparty's signed size afterwards
-	Price   decimal.Decimal `json:"price"`  // the bankrupt position's bankruptcy price
-	Score   decimal.Decimal `json:"score"`  // its rank score
-	Rank    int             `json:"rank"`   // its place in the queue, 0 first
+	Account string          `json:"account"` // the counterparty closed
+	Closed  decimal.Decimal `json:"closed"`  // size closed, > 0
+	After   decimal.Decimal `json:"after"`   // the counterparty's signed size afterwards
+	Price   decimal.Decimal `json:"price"`   // the bankrupt position's bankruptcy price
+	Score   decimal.Decimal `json:"score"`   // its rank score
+	Rank    int             `json:"rank"`    // its place in the queue, 0 first
 }
 
 // Deleveraging is the result of Deleverage.

@@ -12,6 +12,7 @@ import (
 
 // Position is an open position as auto-deleveraging sees it.
 type Position struct {
+	// Account owns the position (unique among candidates).
 	Account string `json:"account"`
 	// Size is signed: > 0 long, < 0 short. Never zero.
 	Size decimal.Decimal `json:"size"`
@@ -247,8 +248,8 @@ func checkPosition(p Position) error {
 
 // Ranked is a position with its deleveraging score.
 type Ranked struct {
-	Position Position        `json:"position"`
-	Score    decimal.Decimal `json:"score"`
+	Position Position        `json:"position"` // the position ranked
+	Score    decimal.Decimal `json:"score"`    // its Ranking score; higher goes first
 }
 
 // Rank scores the positions with ranking (nil means BitMEXRank) and sorts

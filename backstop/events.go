@@ -27,13 +27,13 @@ const (
 // Event records one state change, for the host to log or publish. Stateful
 // types queue events; the host collects them with DrainEvents.
 type Event struct {
-	Time    time.Time       `json:"time"`
-	Kind    EventKind       `json:"kind"`
+	Time    time.Time       `json:"time"`              // the now of the operation
+	Kind    EventKind       `json:"kind"`              // what happened
 	Source  string          `json:"source"`            // layer, fund or step that acted
 	Account string          `json:"account,omitempty"` // member, provider or account concerned
 	Amount  decimal.Decimal `json:"amount"`            // money moved (or size, for takeovers and deleveraging)
 	Ref     string          `json:"ref,omitempty"`     // the loss or default this belongs to
-	Detail  string          `json:"detail,omitempty"`
+	Detail  string          `json:"detail,omitempty"`  // free text for people
 }
 
 // events is an embeddable event queue.

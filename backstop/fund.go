@@ -41,10 +41,10 @@ type FundSettings struct {
 // BalancePoint is one point of a fund's balance history, for charting: the
 // balance after a deposit or draw of Change (negative for draws).
 type BalancePoint struct {
-	Time    time.Time       `json:"time"`
-	Balance decimal.Decimal `json:"balance"`
-	Change  decimal.Decimal `json:"change"`
-	Reason  string          `json:"reason"`
+	Time    time.Time       `json:"time"`    // when
+	Balance decimal.Decimal `json:"balance"` // balance after the change
+	Change  decimal.Decimal `json:"change"`  // + deposit, − draw
+	Reason  string          `json:"reason"`  // as given by the host
 }
 
 type fundState struct {

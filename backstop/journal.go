@@ -14,20 +14,20 @@ import (
 // arrives in account To, for Reason. Layers return the movements they made;
 // a Journal stamps them with a sequence number and a time.
 type Movement struct {
-	From   string          `json:"from"`
-	To     string          `json:"to"`
-	Amount decimal.Decimal `json:"amount"`
-	Reason string          `json:"reason"`
+	From   string          `json:"from"`   // account debited
+	To     string          `json:"to"`     // account credited
+	Amount decimal.Decimal `json:"amount"` // > 0
+	Reason string          `json:"reason"` // free text for people
 }
 
 // Entry is a Movement as recorded in a Journal.
 type Entry struct {
-	Seq    uint64          `json:"seq"`
-	Time   time.Time       `json:"time"`
-	From   string          `json:"from"`
-	To     string          `json:"to"`
-	Amount decimal.Decimal `json:"amount"`
-	Reason string          `json:"reason"`
+	Seq    uint64          `json:"seq"`    // 1, 2, 3… in order of recording
+	Time   time.Time       `json:"time"`   // when it was recorded (never decreasing)
+	From   string          `json:"from"`   // account debited
+	To     string          `json:"to"`     // account credited
+	Amount decimal.Decimal `json:"amount"` // > 0
+	Reason string          `json:"reason"` // free text for people
 }
 
 // Journal is a double-entry record of every movement: each entry debits one
@@ -185,7 +185,7 @@ func (j *Journal) Check() error {
 
 // JournalSnapshot is the JSON-serialisable state of a Journal.
 type JournalSnapshot struct {
-	Entries []Entry `json:"entries"`
+	Entries []Entry `json:"entries"` // every entry, oldest first
 }
 
 // Snapshot returns the journal's entries.

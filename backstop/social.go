@@ -12,14 +12,14 @@ import (
 // Balance is an account's amount that a socialised loss may haircut: its
 // unrealised or realised profit (winners' profits) or its whole balance.
 type Balance struct {
-	Account string          `json:"account"`
-	Amount  decimal.Decimal `json:"amount"`
+	Account string          `json:"account"` // unique account ID
+	Amount  decimal.Decimal `json:"amount"`  // profit or balance; ≤ 0 pays nothing
 }
 
 // Haircut is what a socialised loss took from one account.
 type Haircut struct {
-	Account string          `json:"account"`
-	Amount  decimal.Decimal `json:"amount"`
+	Account string          `json:"account"` // the account haircut
+	Amount  decimal.Decimal `json:"amount"`  // taken from it, ≥ 0
 }
 
 // Socialisation is the result of Socialise.

@@ -47,29 +47,29 @@ type Settings struct {
 // Account ("shortfall:" + ID when empty). ID names the loss in movements and
 // events.
 type Claim struct {
-	ID      string          `json:"id"`
-	Amount  decimal.Decimal `json:"amount"`
-	Account string          `json:"account,omitempty"`
+	ID      string          `json:"id"`                // names the loss in movements and events
+	Amount  decimal.Decimal `json:"amount"`            // the loss, ≥ 0, whole units
+	Account string          `json:"account,omitempty"` // journal account the loss sits in; "" → "shortfall:ID"
 }
 
 // Draw is what one layer absorbed of one claim.
 type Draw struct {
-	Layer     string          `json:"layer"`
-	Capacity  decimal.Decimal `json:"capacity"` // what the layer said it could absorb just before its draw, floored to the unit
-	Drawn     decimal.Decimal `json:"drawn"`
-	Movements []Movement      `json:"movements,omitempty"`
+	Layer     string          `json:"layer"`               // the layer's ID
+	Capacity  decimal.Decimal `json:"capacity"`            // what the layer said it could absorb just before its draw, floored to the unit
+	Drawn     decimal.Decimal `json:"drawn"`               // what it absorbed, 0 if not reached
+	Movements []Movement      `json:"movements,omitempty"` // who paid: sum to Drawn
 }
 
 // Allocation is the outcome of covering a claim: one Draw per layer, in
 // order (zero for layers not reached), and the Residual no layer could
 // absorb. Σ Drawn + Residual = Loss exactly (CheckAllocation).
 type Allocation struct {
-	Claim    string          `json:"claim"`
-	Account  string          `json:"account"` // the journal account the loss sat in
-	Loss     decimal.Decimal `json:"loss"`
-	Draws    []Draw          `json:"draws"`
-	Residual decimal.Decimal `json:"residual"`
-	Time     time.Time       `json:"time"`
+	Claim    string          `json:"claim"`    // the claim's ID
+	Account  string          `json:"account"`  // the journal account the loss sat in
+	Loss     decimal.Decimal `json:"loss"`     // the claim's amount
+	Draws    []Draw          `json:"draws"`    // one per layer, in order
+	Residual decimal.Decimal `json:"residual"` // what no layer could absorb
+	Time     time.Time       `json:"time"`     // when it was covered
 }
 
 // Covered is Σ Drawn.
