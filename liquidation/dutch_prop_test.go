@@ -23,10 +23,15 @@ func drawDutchSettings(t *rapid.T) DutchSettings {
 	default:
 		c, _ = NewExponentialDecrease(testkit.Decimal(99000, 99999, 5).Draw(t, "cut"))
 	}
-	return DutchSettings{Market: "M", Curve: c, Buf: testkit.Decimal(100, 150, 2).Draw(t, "buf"),
+	dust := d(rapid.SampledFrom([]string{"0", "1", "10", "100", "1000"}).Draw(t, "dust"))
+	tip, chip := decimal.Zero, decimal.Zero
+	if dust.Sign() > 0 && rapid.Bool().Draw(t, "rewards") { // 0.05·dust + 0.01·dust < dust × (chop − 1)
+		tip, chip = dust.Mul(d("0.05")), d("0.01")
+	}
+	return DutchSettings{Market: "M", Curve: c, Tip: tip, Chip: chip, Buf: testkit.Decimal(100, 150, 2).Draw(t, "buf"),
 		Tail: time.Duration(rapid.IntRange(600, 7200).Draw(t, "tail")) * time.Second,
 		Cusp: testkit.Decimal(1, 60, 2).Draw(t, "cusp"), Chop: d("1.1"),
-		Dust: d(rapid.SampledFrom([]string{"0", "1", "10", "100", "1000"}).Draw(t, "dust")), LotScale: 6, PriceScale: 6}
+		Dust: dust, LotScale: 6, PriceScale: 6}
 }
 
 type dutchOp struct {
