@@ -73,3 +73,33 @@ func TestProRataCappedTable(t *testing.T) {
 		t.Error("length mismatch accepted")
 	}
 }
+
+// FuzzProRataCapped feeds arbitrary host amounts to the capped split: it
+// must never panic, and whatever it returns must sum exactly and respect
+// every cap.
+func FuzzProRataCapped(f *testing.F) {
+	f.Add("40", "100", "60", "15", "60", int32(0))
+	f.Add("0.05", "1", "1", "0.01", "1", int32(2))
+	f.Add("1e30", "1e-30", "1", "1e30", "1", int32(0))
+	f.Fuzz(func(t *testing.T, total, w1, w2, c1, c2 string, scale int32) {
+		parse := func(s string) (decimal.Decimal, bool) {
+			d, err := decimal.NewFromString(s)
+			return d, err == nil && num.Check(d) == nil
+		}
+		tt, ok1 := parse(total)
+		a, ok2 := parse(w1)
+		b, ok3 := parse(w2)
+		x, ok4 := parse(c1)
+		y, ok5 := parse(c2)
+		if !(ok1 && ok2 && ok3 && ok4 && ok5) || scale < 0 || scale > 36 {
+			return
+		}
+		shares, err := ProRataCapped(tt, []decimal.Decimal{a, b}, []decimal.Decimal{x, y}, scale)
+		if err != nil {
+			return
+		}
+		if !shares[0].Add(shares[1]).Equal(tt) || shares[0].Cmp(x) > 0 || shares[1].Cmp(y) > 0 || shares[0].Sign() < 0 || shares[1].Sign() < 0 {
+			t.Fatalf("shares %v of %s, caps %s %s", shares, tt, x, y)
+		}
+	})
+}
