@@ -157,8 +157,9 @@ func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 // holds validated settings and a cache of derived bounds (atomic): safe for
 // concurrent use.
 type Aggregator struct {
-	s    AggregatorSettings
-	grid atomic.Pointer[gridBounds] // bounds on the last price grid seen
+	s     AggregatorSettings
+	ratio smallFactor                // MaxConfidenceRatio's coefficient
+	grid  atomic.Pointer[gridBounds] // bounds on the last price grid seen
 }
 
 // gridBounds caches MinAnswer and MaxAnswer moved onto the grid of one
@@ -183,7 +184,9 @@ func NewAggregator(s AggregatorSettings) (*Aggregator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Aggregator{s: s}, nil
+	a := &Aggregator{s: s}
+	a.ratio.c, a.ratio.ok = smallCoef(s.MaxConfidenceRatio)
+	return a, nil
 }
 
 // Settings returns the aggregator's settings with defaults filled in.
@@ -218,11 +221,11 @@ func (r Result) RejectedFor(source string) Reason {
 	return 0
 }
 
-// candidate is a quote that passed the per-quote guards: its price on the
-// grid and its index in the input (small, so sorting moves little).
+// candidate is a quote that passed the per-quote guards. It holds no
+// pointers, so sorting moves 16 bytes and needs no GC write barriers.
 type candidate struct {
-	p   decimal.Decimal // the quote's price at the grid exponent
-	idx int
+	key uint64 // the grid price's coefficient, when it fits (see allSmall)
+	idx int    // the quote's index in the input; its grid price is ps[idx]
 }
 
 // gridExponent returns the finest (smallest) price exponent among quotes
@@ -263,6 +266,8 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	g := a.bounds(exp)
 	minAns, maxAns := g.minAns, g.maxAns
 	cands := make([]candidate, 0, len(quotes))
+	ps := make([]decimal.Decimal, len(quotes)) // prices on the grid, by input index
+	allSmall := true                           // every candidate's grid coefficient fits a uint64 key
 	for i, q := range quotes {
 		if err := q.Validate(); err != nil {
 			reject(i, ReasonInvalid, err.Error())
@@ -272,6 +277,8 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		if p.Exponent() != exp {
 			p = p.RoundFloor(-exp) // exact: exp is the finest exponent
 		}
+		pc, pok := smallCoef(p)
+		ps[i] = p
 		switch {
 		case q.Time.Before(oldest):
 			reject(i, ReasonStale, fmt.Sprintf("observed %s, older than max age %s", q.Time.Format(time.RFC3339Nano), s.MaxAge))
@@ -281,15 +288,24 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 			reject(i, ReasonBounds, fmt.Sprintf("price %s at or below min answer %s", q.Price, s.MinAnswer))
 		case s.MaxAnswer.Sign() > 0 && p.Cmp(maxAns) >= 0:
 			reject(i, ReasonBounds, fmt.Sprintf("price %s at or above max answer %s", q.Price, s.MaxAnswer))
-		case s.MaxConfidenceRatio.Sign() > 0 && q.Confidence.Sign() > 0 && cmpProduct(q.Confidence, s.MaxConfidenceRatio, p) > 0:
+		case s.MaxConfidenceRatio.Sign() > 0 && q.Confidence.Sign() > 0 && a.ratio.cmpProduct(q.Confidence, s.MaxConfidenceRatio, p, pc, pok) > 0:
 			reject(i, ReasonConfidence, fmt.Sprintf("confidence %s exceeds %s × price", q.Confidence, s.MaxConfidenceRatio))
 		default:
-			cands = append(cands, candidate{p: p, idx: i})
+			cands = append(cands, candidate{key: pc, idx: i})
+			allSmall = allSmall && pok
 		}
 	}
 	cands = a.dedupe(quotes, cands, reject)
 	slices.SortFunc(cands, func(x, y candidate) int {
-		if c := x.p.Cmp(y.p); c != 0 {
+		// On one grid, comparing coefficients compares prices.
+		if allSmall {
+			if x.key != y.key {
+				if x.key < y.key {
+					return -1
+				}
+				return 1
+			}
+		} else if c := ps[x.idx].Cmp(ps[y.idx]); c != 0 {
 			return c
 		}
 		return strings.Compare(quotes[x.idx].Source, quotes[y.idx].Source)
@@ -298,17 +314,17 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		a.finish(&res, quotes, cands)
 		return res, fmt.Errorf("%w: %d usable quotes, need %d", ErrNoQuorum, len(cands), s.MinSources)
 	}
-	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].p }, s.Scale)
+	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return ps[cands[i].idx] }, s.Scale)
 	if s.MaxDeviation.Sign() > 0 {
 		// |p − m| > r × m  ⇔  p < m − r×m  or  p > m + r×m: one product,
 		// no division, bounds moved onto the price grid (see above).
 		band := s.MaxDeviation.Mul(res.Reference)
 		lo, hi := res.Reference.Sub(band).RoundCeil(-exp), res.Reference.Add(band).RoundFloor(-exp)
 		kept := cands[:0]
-		why := " further than " + s.MaxDeviation.String() + " from median " + res.Reference.String()
+		why := "further than " + s.MaxDeviation.String() + " from median " + res.Reference.String()
 		for _, c := range cands {
-			if c.p.Cmp(lo) < 0 || c.p.Cmp(hi) > 0 {
-				reject(c.idx, ReasonOutlier, "price "+quotes[c.idx].Price.String()+why)
+			if ps[c.idx].Cmp(lo) < 0 || ps[c.idx].Cmp(hi) > 0 {
+				reject(c.idx, ReasonOutlier, why)
 				continue
 			}
 			kept = append(kept, c)
@@ -327,16 +343,16 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 			total = total.Add(quotes[c.idx].EffectiveWeight())
 		}
 		price = weightedMedianSorted(len(cands), func(i int) (decimal.Decimal, decimal.Decimal) {
-			return cands[i].p, quotes[cands[i].idx].EffectiveWeight()
+			return ps[cands[i].idx], quotes[cands[i].idx].EffectiveWeight()
 		}, total)
 	case MethodTrimmedMean:
-		price = trimmedMeanSorted(len(cands), func(i int) decimal.Decimal { return cands[i].p }, s.TrimFraction, s.Scale)
+		price = trimmedMeanSorted(len(cands), func(i int) decimal.Decimal { return ps[cands[i].idx] }, s.TrimFraction, s.Scale)
 	default:
-		price = medianSorted(len(cands), func(i int) decimal.Decimal { return cands[i].p }, s.Scale)
+		price = medianSorted(len(cands), func(i int) decimal.Decimal { return ps[cands[i].idx] }, s.Scale)
 	}
 	a.finish(&res, quotes, cands)
 	if s.MaxSpread.Sign() > 0 {
-		lo, hi := cands[0].p, cands[len(cands)-1].p
+		lo, hi := ps[cands[0].idx], ps[cands[len(cands)-1].idx]
 		if cmpProduct(hi.Sub(lo), s.MaxSpread, price) > 0 {
 			return res, fmt.Errorf("%w: %s to %s is wider than %s × %s", ErrSpread, lo, hi, s.MaxSpread, price)
 		}

@@ -31,10 +31,23 @@ func smallCoef(d decimal.Decimal) (uint64, bool) {
 
 // cmpProduct compares x with r × p (all positive) and returns -1, 0 or +1.
 func cmpProduct(x, r, p decimal.Decimal) int {
-	xc, ok1 := smallCoef(x)
-	rc, ok2 := smallCoef(r)
-	pc, ok3 := smallCoef(p)
-	if ok1 && ok2 && ok3 {
+	rc, rok := smallCoef(r)
+	pc, pok := smallCoef(p)
+	return smallFactor{rc, rok}.cmpProduct(x, r, p, pc, pok)
+}
+
+// smallFactor is a decimal's coefficient computed once (smallCoef).
+type smallFactor struct {
+	c  uint64
+	ok bool
+}
+
+// cmpProduct compares x with r × p, where f is r's smallCoef and (pc, pok)
+// is p's, computed by the caller once.
+func (f smallFactor) cmpProduct(x, r, p decimal.Decimal, pc uint64, pok bool) int {
+	xc, xok := smallCoef(x)
+	rc := f.c
+	if xok && f.ok && pok {
 		hi, lo := bits.Mul64(rc, pc) // r×p coefficient, < 10^36 < 2^128
 		k := int64(x.Exponent()) - int64(r.Exponent()) - int64(p.Exponent())
 		switch {
