@@ -71,7 +71,8 @@ type candidate struct {
 //	                                  collateral < SmallPosition (then 100%)
 //	x ≥ Dust, and D − x is 0 or ≥ Dust            (dust rule)
 //
-// x is then spread over the legs, largest leg debt first (ties by market):
+// x is then spread over the legs, largest leg debt first (ties by market,
+// then larger size, then larger value):
 // each leg closes min(left, leg debt), or the whole leg when less than Dust
 // would remain. When a leg's tab does not fit the room left under the caps
 // (min of global and market), the leg shrinks to the room; if that leaves a
@@ -148,7 +149,13 @@ func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) error {
 		if c := legs[i].Debt.Cmp(legs[j].Debt); c != 0 {
 			return c > 0
 		}
-		return legs[i].Market < legs[j].Market
+		if legs[i].Market != legs[j].Market {
+			return legs[i].Market < legs[j].Market
+		}
+		if c := legs[i].Size.Cmp(legs[j].Size); c != 0 {
+			return c > 0
+		}
+		return legs[i].Value.GreaterThan(legs[j].Value)
 	})
 	left := x
 	planned, skipped := false, false
