@@ -22,7 +22,8 @@
 //
 // An Account holds a cross wallet, positions (signed size, entry price,
 // cross or isolated with its own margin) and haircut collateral.
-// Calculator.Summary values it at the marks: equity, initial and
+// Calculator.Summary values it at the marks (Calculator.Risk gives the same
+// account-level figures without per-position detail, for hot loops): equity, initial and
 // maintenance requirement, free collateral and the predicates
 // InitialCollateralised and Liquidatable (maintenance > 0 and equity <
 // maintenance). CompareRisk orders accounts by maintenance / equity using

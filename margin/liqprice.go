@@ -64,8 +64,9 @@ type PositionPrices struct {
 }
 
 // LiquidationPrices returns the liquidation and bankruptcy prices of the
-// account's position in a market, one-way mode, with every other mark held
-// at the PriceSource's price (an isolated position needs no price at all).
+// account's position in a market, one-way mode, with every other mark and
+// every collateral value held at the PriceSource's current price (an
+// isolated position needs no price at all).
 //
 // Formulas (one equation per tier, see solveInput): Binance "How to
 // Calculate Liquidation Price of USDⓈ-M Futures Contracts" and the COIN-M

@@ -122,6 +122,11 @@ func riskClass(s Summary) int {
 // at now. The account is validated first; on any error nothing is
 // returned. Rounding favours the venue: requirements up, PnL and collateral
 // down.
+//
+// A position whose notional has moved above its market's last tier cap
+// cannot be margined: Summary returns an error wrapping ErrAboveLastCap
+// rather than a number. A liquidation engine should treat that error as
+// "must be reduced now", not skip the account.
 func (c *Calculator) Summary(a Account, now time.Time) (Summary, error) {
 	if err := c.ValidateAccount(a); err != nil {
 		return Summary{}, err
