@@ -69,7 +69,8 @@
 // InsuranceFund, DefaultFund, BackstopPool and Journal offer Snapshot and a
 // Restore function that validates every field, so a standby resumes
 // exactly where the primary stopped. The per-loss layers (DefaulterLayer,
-// ADLLayer, BLPLayer, SocialLayer) are built for one event and need no
-// snapshot. No type is safe for concurrent use: the host serialises calls.
+// ADLLayer, BLPLayer, SocialLayer) and SharedPosition are built for one
+// event, but have Snapshot and Restore too, so a default can be resumed
+// half-way. No type is safe for concurrent use: the host serialises calls.
 // Nothing reads the clock: every operation takes now.
 package backstop
