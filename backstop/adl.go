@@ -19,7 +19,9 @@ type DeleverageRequest struct {
 	Mark decimal.Decimal `json:"mark"`
 	// Candidates are positions to deleverage. Only those on the opposite
 	// side of Bankrupt are ranked and closed; same-side ones are ignored.
-	// Accounts must be unique and differ from Bankrupt's.
+	// Accounts must be unique and differ from Bankrupt's. Leave out
+	// positions that are themselves at or beyond bankruptcy (being
+	// liquidated): BitMEXRank rejects them, their leverage being undefined.
 	Candidates []Position `json:"candidates"`
 	// Ranking orders the candidates; nil means BitMEXRank.
 	Ranking Ranking `json:"-"`
