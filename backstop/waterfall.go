@@ -15,12 +15,13 @@ import (
 // steps of a DefaultFund; a host adds its own by implementing these three
 // methods.
 type Layer interface {
-	// ID names the layer. It is unique within a waterfall and is the
-	// journal account the layer's draws come from unless its movements say
-	// otherwise.
+	// ID names the layer in draws and events; unique within a waterfall.
+	// Which accounts paid is said by the movements Absorb returns.
 	ID() string
 	// Capacity is how much of a loss the layer can absorb now, ≥ 0. It must
-	// not change state.
+	// not change state. The waterfall reads it once to validate and again
+	// just before drawing the layer, so layers that share a resource (a
+	// SharedPosition) stay exact.
 	Capacity() decimal.Decimal
 	// Absorb takes amount (0 < amount ≤ Capacity()) of the loss sitting in
 	// journal account to, and returns the movements it made: each into to,
