@@ -112,6 +112,8 @@ type Collection struct {
 // A quote without a Source gets the source's name; one naming another
 // source, or failing Quote.Validate, counts as a failure. A source that
 // ignores ctx is abandoned at its timeout: its late answer is discarded.
+// If ctx is already done, no source is called; if it ends during a call,
+// that call fails with ctx's error and counts as a failure of the source.
 func (c *Collector) Collect(ctx context.Context) Collection {
 	quotes := make([]Quote, len(c.sources))
 	errs := make([]error, len(c.sources))

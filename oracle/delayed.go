@@ -16,6 +16,10 @@ type DelayedSettings struct {
 	// pokes are at least one hop apart (MakerDAO OSM's hop, 3600 s in
 	// production). Required: must be positive.
 	Hop time.Duration `json:"hop"`
+	// MaxAge bounds Price(now): the current value is refused with ErrStale
+	// once the last poke (its hop-aligned time) is more than MaxAge before
+	// now, i.e. when the keepers stopped poking. Default 2 × Hop.
+	MaxAge time.Duration `json:"max_age"`
 }
 
 // Delayed is a delayed price, MakerDAO's Oracle Security Module (OSM): the
@@ -51,6 +55,12 @@ func NewDelayed(s DelayedSettings) (*Delayed, error) {
 	if s.Hop <= 0 {
 		return nil, fmt.Errorf("%w: Delayed Hop must be positive, got %s", ErrInvalidSettings, s.Hop)
 	}
+	if s.MaxAge < 0 {
+		return nil, fmt.Errorf("%w: Delayed MaxAge must not be negative, got %s", ErrInvalidSettings, s.MaxAge)
+	}
+	if s.MaxAge == 0 {
+		s.MaxAge = 2 * s.Hop
+	}
 	return &Delayed{s: s}, nil
 }
 
@@ -61,6 +71,23 @@ func (d *Delayed) Peek() (decimal.Decimal, error) {
 	defer d.mu.Unlock()
 	if !d.st.hasCur {
 		return decimal.Zero, ErrNoPrice
+	}
+	return d.st.cur, nil
+}
+
+// Price returns the current (effective) price for a consumer at now, the
+// same shape as Feed.Price so either can be passed as a price lookup. It
+// fails with ErrNoPrice when there is none, and with ErrStale when the last
+// poke is more than MaxAge before now (OSM itself has no such check; a host
+// needs one so a module nobody pokes cannot serve an old price forever).
+func (d *Delayed) Price(now time.Time) (decimal.Decimal, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.st.hasCur {
+		return decimal.Decimal{}, ErrNoPrice
+	}
+	if now.Sub(d.st.zzz) > d.s.MaxAge {
+		return decimal.Decimal{}, ErrStale
 	}
 	return d.st.cur, nil
 }

@@ -220,3 +220,30 @@ func TestRestoreFeedRejectsMalformed(t *testing.T) {
 		}
 	}
 }
+
+// Concurrent readers and one writer: run with -race.
+func TestFeedConcurrentReads(t *testing.T) {
+	f := mustFeed(t, testFeedSettings())
+	done := make(chan struct{})
+	for r := 0; r < 4; r++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := 0; i < 500; i++ {
+				_, _ = f.Price(at(i % 20))
+				_ = f.State()
+			}
+		}()
+	}
+	for i := 0; i < 200; i++ {
+		now := t0.Add(time.Duration(i) * time.Second)
+		if _, err := f.Update(now, []Quote{qa("a", "100", now), qa("b", "100.5", now)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for r := 0; r < 4; r++ {
+		<-done
+	}
+	if err := f.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -199,6 +199,21 @@ func TestDelayedOSM(t *testing.T) {
 	if err := o.CheckInvariants(); err != nil {
 		t.Fatal(err)
 	}
+	// Void cleared both values, so the poke at 14:10 only queued 100:
+	// there is no current price yet.
+	if _, err := o.Price(base.Add(2 * time.Hour)); !errors.Is(err, ErrNoPrice) {
+		t.Fatalf("price after void and one poke: %v", err)
+	}
+	if _, err := o.Poke(base.Add(3*time.Hour), d("101")); err != nil {
+		t.Fatal(err)
+	}
+	// zzz = 15:00; MaxAge defaults to 2 hops: fresh until 17:00.
+	if p, err := o.Price(base.Add(4*time.Hour + 50*time.Minute)); err != nil || !p.Equal(d("100")) {
+		t.Fatalf("price within 2 hops: %s %v", p, err)
+	}
+	if _, err := o.Price(base.Add(4*time.Hour + 51*time.Minute)); err != ErrStale {
+		t.Fatalf("price after 2 hops without a poke: %v", err)
+	}
 	before := o.Snapshot()
 	if _, err := o.Stop(base); !errors.Is(err, ErrOutOfOrder) {
 		t.Fatal(err)
@@ -211,5 +226,8 @@ func TestDelayedOSM(t *testing.T) {
 	}
 	if _, err := NewDelayed(DelayedSettings{}); !errors.Is(err, ErrInvalidSettings) {
 		t.Fatal("zero hop accepted")
+	}
+	if _, err := NewDelayed(DelayedSettings{Hop: time.Hour, MaxAge: -1}); !errors.Is(err, ErrInvalidSettings) {
+		t.Fatal("negative max age accepted")
 	}
 }

@@ -261,7 +261,8 @@ func (x *delayedS) apply(now time.Time, op pointOp) string {
 	case op.kind == 5:
 		c, err1 := x.d.Peek()
 		n, err2 := x.d.Next()
-		return fmt.Sprint(c, err1, n, err2, x.d.Pass(now), x.d.Stopped())
+		p, err3 := x.d.Price(now)
+		return fmt.Sprint(c, err1, n, err2, p, err3, x.d.Pass(now), x.d.Stopped())
 	case op.kind == 6:
 		ev, err = x.d.Stop(now)
 	case op.kind == 7:
