@@ -209,7 +209,8 @@ type FeedUpdate struct {
 	Status Status `json:"status"`
 	Active string `json:"active"` // tier that supplied Price
 	// Tiers are the outcomes of the tiers tried, in order; tiers after the
-	// accepted one are not evaluated.
+	// accepted one are not evaluated. Rejection.Index in each Result counts
+	// within the quotes routed to that tier (input order preserved).
 	Tiers []TierOutcome `json:"tiers"`
 	// Unrouted are quotes whose source belongs to no tier (ignored).
 	Unrouted []Quote `json:"unrouted"`
