@@ -271,6 +271,19 @@ func TestPropLendingHealth(t *testing.T) {
 		if err := CheckHealth(h); err != nil {
 			t.Fatal(err)
 		}
+		// Values against exact rationals: collateral down, debt up.
+		unit := decimal.New(1, -2).Rat()
+		px := func(asset string) decimal.Decimal { v, _ := l.prices.Price(asset, t0); return v }
+		for _, b := range acct.Supplied {
+			x := new(big.Rat).Mul(b.Amount.Rat(), px(b.Asset).Rat())
+			assertDown(t, "collateral", h.Collateral, x, unit)
+			assertDown(t, "liquidation collateral", h.LiquidationCollateral, new(big.Rat).Mul(x, lt.Rat()), unit)
+		}
+		debtX := new(big.Rat)
+		for _, b := range acct.Borrowed {
+			debtX.Add(debtX, new(big.Rat).Mul(b.Amount.Rat(), px(b.Asset).Rat()))
+		}
+		assertUp(t, "debt", h.Debt, debtX, unit)
 		if h.Debt.IsZero() && !h.Infinite {
 			t.Fatal("no debt but finite health")
 		}
