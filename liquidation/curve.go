@@ -102,7 +102,7 @@ func (c *LinearDecrease) Price(top decimal.Decimal, elapsed time.Duration) decim
 // step.
 type StairstepExponentialDecrease struct {
 	cut  decimal.Decimal
-	cutR *big.Int
+	pows *rayPowers
 	step time.Duration
 }
 
@@ -116,7 +116,7 @@ func NewStairstepExponentialDecrease(cut decimal.Decimal, step time.Duration) (*
 	if err := checkWholeSeconds("step", step); err != nil {
 		return nil, err
 	}
-	return &StairstepExponentialDecrease{cut: cut, cutR: r, step: step}, nil
+	return &StairstepExponentialDecrease{cut: cut, pows: newRayPowers(r), step: step}, nil
 }
 
 // Cut returns the per-step factor.
@@ -131,7 +131,7 @@ func (c *StairstepExponentialDecrease) Price(top decimal.Decimal, elapsed time.D
 	if n == 0 {
 		return top
 	}
-	return rmulFloor(top, Rpow(c.cutR, n))
+	return rmulFloor(top, c.pows.pow(n))
 }
 
 // ExponentialDecrease is dss abaci.sol ExponentialDecrease: the price falls
@@ -145,7 +145,7 @@ func (c *StairstepExponentialDecrease) Price(top decimal.Decimal, elapsed time.D
 // every 900 s.
 type ExponentialDecrease struct {
 	cut  decimal.Decimal
-	cutR *big.Int
+	pows *rayPowers
 }
 
 // NewExponentialDecrease validates 0 < cut ≤ 1 with at most 27 places.
@@ -154,7 +154,7 @@ func NewExponentialDecrease(cut decimal.Decimal) (*ExponentialDecrease, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ExponentialDecrease{cut: cut, cutR: r}, nil
+	return &ExponentialDecrease{cut: cut, pows: newRayPowers(r)}, nil
 }
 
 // Cut returns the per-second factor.
@@ -166,5 +166,5 @@ func (c *ExponentialDecrease) Price(top decimal.Decimal, elapsed time.Duration) 
 	if n == 0 {
 		return top
 	}
-	return rmulFloor(top, Rpow(c.cutR, n))
+	return rmulFloor(top, c.pows.pow(n))
 }

@@ -187,3 +187,14 @@ func TestCurveProperties(t *testing.T) {
 		}
 	})
 }
+
+// The precomputed squares give exactly Maker's rpow for every exponent.
+func TestRayPowersMatchRpow(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		x := rayFromDecimal(testkit.Decimal(0, 1_000_000_000, 9).Draw(t, "x"))
+		n := rapid.Uint64Range(0, 1<<40).Draw(t, "n")
+		if got, want := newRayPowers(x).pow(n), Rpow(x, n); got.Cmp(want) != 0 {
+			t.Fatalf("pow(%s, %d) = %s, rpow %s", x, n, got, want)
+		}
+	})
+}

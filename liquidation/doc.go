@@ -1,7 +1,71 @@
-// Package liquidation plans liquidations and runs the auctions that sell
-// seized collateral: Dutch (falling price, MakerDAO Liquidations 2.0),
-// English (two-phase, Maker Flipper / Kava) and sealed-bid batch.
+// Package liquidation decides who gets liquidated and by how much, and runs
+// the auctions that sell the seized collateral: Dutch (falling price,
+// MakerDAO Liquidations 2.0), English (two-phase, Maker Flipper / Kava) and
+// sealed-bid batch. Like every failsafe package it is a pure state machine:
+// the host passes the time, owns I/O and moves the money; every decision
+// comes back as a value.
 //
-// Like every failsafe package it is a pure state machine: the host passes
-// the time, owns I/O and money movements, and acts on the values returned.
+// # Planning
+//
+// An Engine reads accounts through the small Account interface (equity,
+// maintenance, debt, collateral, positions — StaticAccount is a ready
+// value) and returns a Plan: liquidatable accounts (equity < maintenance)
+// worst health first, each sized to restore a target health within the
+// Aave v3 close factor (50%, or 100% below health 0.95 or for small
+// positions), never leaving or auctioning less than the dust, with the
+// penalty added to the tab. Orders are fitted under the debt-under-auction
+// caps (Maker Dog Hole globally, hole per market) and count/notional
+// throttles per window. Plan changes nothing; the host starts the auctions,
+// calls Commit with the orders it executed and Release as debt leaves
+// auction:
+//
+//	plan, err := engine.Plan(now, accounts)
+//	for _, o := range plan.Orders {
+//		house.Kick(now, liquidation.KickParams{Tab: o.Tab, Lot: o.Lot, Owner: o.Account, Price: px, Penalty: o.Penalty})
+//	}
+//	engine.Commit(now, plan.Orders)
+//
+// # Dutch auctions
+//
+// DutchHouse follows dss clip.sol: Kick prices top = oracle × Buf; the
+// price falls along a Curve (LinearDecrease, StairstepExponentialDecrease,
+// ExponentialDecrease — dss abaci.sol, computed at RAY = 27 places); Take
+// buys up to a quantity at up to a price, never collecting more than the
+// tab and never leaving a tab below chost = dust × chop; an auction older
+// than Tail or cheaper than Cusp × top must be reset by Redo at a fresh
+// oracle price before anyone can take. Keepers earn Tip + Chip × tab on
+// kick and redo. A four-level stop switch and Yank cover emergencies.
+// TakeResult.Released is what to pass to Engine.Release.
+//
+// # English and batch auctions
+//
+// EnglishHouse raises the bid for the whole lot until it covers the tab,
+// then lowers the lot accepted for the tab; a reserve relative to the
+// oracle refuses the zero bids of 12 March 2020, and an auction nobody bid
+// on restarts instead of selling for nothing. BatchHouse collects sealed
+// bids and clears the whole lot at one uniform price, pro rata at the
+// margin by the largest-remainder rule (ClearBids is the pure function).
+//
+// # Settlement
+//
+// Every auction ends with a Settlement: collateral sold, returned and
+// yanked, debt recovered, penalty, keeper rewards, shortfall (for the
+// backstop) and surplus; CheckSettlement proves sold + returned + yanked =
+// lot and recovered + shortfall + yanked = tab.
+//
+// # Rounding
+//
+// Money never goes through Decimal.Div. Curve factors are rounded as
+// Maker's rpow (half up at 27 places) and prices down at 27 places; the
+// house rounds the curve price and top up to PriceScale (the venue's
+// favour), partial slices down to LotScale, keeper rewards down; the engine
+// rounds debt to close and tabs up, lots and bonuses down.
+//
+// # State, events, concurrency
+//
+// Each house and the engine has Snapshot and a Restore function that
+// validates every field, and CheckInvariants. Every mutating method returns
+// its Events. None of the types is safe for concurrent use: the host
+// serialises calls (a single goroutine or its own mutex). Auction IDs are
+// uint64 counting from 1 per house.
 package liquidation

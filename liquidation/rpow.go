@@ -62,3 +62,45 @@ func rayFromDecimal(d decimal.Decimal) *big.Int {
 func rmulFloor(top decimal.Decimal, factor *big.Int) decimal.Decimal {
 	return top.Mul(decimal.NewFromBigInt(factor, -RayPlaces)).RoundFloor(RayPlaces)
 }
+
+// rayPowers holds x^(2^k) in RAY units for k = 0..63, each the half-up
+// rounded square of the previous — exactly the sequence Rpow computes, so
+// pow(n) equals Rpow(x, n) bit for bit while skipping the squarings.
+type rayPowers [64]*big.Int
+
+func newRayPowers(x *big.Int) *rayPowers {
+	var p rayPowers
+	p[0] = new(big.Int).Set(x)
+	rem := new(big.Int)
+	for k := 1; k < len(p); k++ {
+		sq := new(big.Int).Mul(p[k-1], p[k-1])
+		sq.Add(sq, halfRay)
+		p[k], _ = sq.QuoRem(sq, ray, rem)
+	}
+	return &p
+}
+
+// pow returns x^n in RAY units, identical to Rpow(x, n).
+func (p *rayPowers) pow(n uint64) *big.Int {
+	z := new(big.Int)
+	if n == 0 {
+		return z.Set(ray)
+	}
+	if p[0].Sign() == 0 {
+		return z
+	}
+	if n%2 == 1 {
+		z.Set(p[0])
+	} else {
+		z.Set(ray)
+	}
+	tmp, rem := new(big.Int), new(big.Int)
+	for k := 1; n>>uint(k) > 0; k++ {
+		if (n>>uint(k))&1 == 1 {
+			tmp.Mul(z, p[k])
+			tmp.Add(tmp, halfRay)
+			z.QuoRem(tmp, ray, rem)
+		}
+	}
+	return z
+}
