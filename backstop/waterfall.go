@@ -171,6 +171,9 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 			return Allocation{}, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
 		}
 	}
+	if w.q == nil {
+		w.q = make([]Event, 0, len(w.layers)+1) // one per draw and the residual
+	}
 	a := Allocation{Claim: c.ID, Account: to, Loss: c.Amount, Draws: make([]Draw, len(w.layers)), Residual: decimal.Zero, Time: now}
 	left := c.Amount
 	for i, l := range w.layers {
@@ -214,6 +217,15 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 func checkMovements(ms []Movement, amount decimal.Decimal, to string) error {
 	if err := validateMovements(ms); err != nil {
 		return err
+	}
+	if len(ms) == 1 { // the common case: one payer, no sum to build
+		if ms[0].To != to {
+			return fmt.Errorf("movement to %q, want %q", ms[0].To, to)
+		}
+		if !ms[0].Amount.Equal(amount) {
+			return fmt.Errorf("movements sum to %s, want %s", ms[0].Amount, amount)
+		}
+		return nil
 	}
 	s := decimal.Zero
 	for _, m := range ms {
