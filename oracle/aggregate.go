@@ -157,9 +157,10 @@ func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 // holds validated settings and a cache of derived bounds (atomic): safe for
 // concurrent use.
 type Aggregator struct {
-	s     AggregatorSettings
-	ratio smallFactor                // MaxConfidenceRatio's coefficient
-	grid  atomic.Pointer[gridBounds] // bounds on the last price grid seen
+	s          AggregatorSettings
+	outlierWhy string                     // the detail of every ReasonOutlier rejection
+	ratio      smallFactor                // MaxConfidenceRatio's coefficient
+	grid       atomic.Pointer[gridBounds] // bounds on the last price grid seen
 }
 
 // gridBounds caches MinAnswer and MaxAnswer moved onto the grid of one
@@ -184,7 +185,8 @@ func NewAggregator(s AggregatorSettings) (*Aggregator, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Aggregator{s: s}
+	a := &Aggregator{s: s, outlierWhy: "further than " + s.MaxDeviation.String() +
+		" × the median of the remaining quotes (Result.Reference)"}
 	a.ratio.c, a.ratio.ok = smallCoef(s.MaxConfidenceRatio)
 	return a, nil
 }
@@ -254,6 +256,9 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	s := &a.s
 	res := Result{Method: s.Method}
 	reject := func(i int, r Reason, detail string) {
+		if res.Rejected == nil {
+			res.Rejected = make([]Rejection, 0, 4)
+		}
 		res.Rejected = append(res.Rejected, Rejection{Quote: quotes[i], Index: i, Reason: r, Detail: detail})
 	}
 	oldest, newest := now.Add(-s.MaxAge), now.Add(s.MaxFutureSkew)
@@ -269,9 +274,11 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	ps := make([]decimal.Decimal, len(quotes)) // prices on the grid, by input index
 	allSmall := true                           // every candidate's grid coefficient fits a uint64 key
 	for i, q := range quotes {
-		if err := q.Validate(); err != nil {
-			reject(i, ReasonInvalid, err.Error())
-			continue
+		if !q.plainlyValid() {
+			if err := q.Validate(); err != nil {
+				reject(i, ReasonInvalid, err.Error())
+				continue
+			}
 		}
 		p := q.Price
 		if p.Exponent() != exp {
@@ -321,10 +328,9 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		band := s.MaxDeviation.Mul(res.Reference)
 		lo, hi := res.Reference.Sub(band).RoundCeil(-exp), res.Reference.Add(band).RoundFloor(-exp)
 		kept := cands[:0]
-		why := "further than " + s.MaxDeviation.String() + " from median " + res.Reference.String()
 		for _, c := range cands {
 			if ps[c.idx].Cmp(lo) < 0 || ps[c.idx].Cmp(hi) > 0 {
-				reject(c.idx, ReasonOutlier, why)
+				reject(c.idx, ReasonOutlier, a.outlierWhy)
 				continue
 			}
 			kept = append(kept, c)

@@ -60,3 +60,20 @@ func (q Quote) Validate() error {
 	}
 	return nil
 }
+
+// plainlyValid is a fast, allocation-free test that implies Validate
+// passes: a named source, a positive price and non-negative confidence and
+// weight, each with at most 18 digits and an exponent in range, and a time.
+// When it is false the caller runs Validate for the verdict and message.
+func (q Quote) plainlyValid() bool {
+	return q.Source != "" && !q.Time.IsZero() && plainDecimal(q.Price, true) &&
+		plainDecimal(q.Confidence, false) && plainDecimal(q.Weight, false)
+}
+
+func plainDecimal(d decimal.Decimal, positive bool) bool {
+	if d.Sign() == 0 {
+		return !positive
+	}
+	e := d.Exponent()
+	return d.Sign() > 0 && e >= -num.MaxScale && e <= 0 && d.NumDigits() <= 18
+}
