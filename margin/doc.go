@@ -22,19 +22,30 @@
 //
 // An Account holds a cross wallet, positions (signed size, entry price,
 // cross or isolated with its own margin) and haircut collateral.
-// Calculator.Summary values it at the marks (Calculator.Risk gives the same
-// account-level figures without per-position detail, for hot loops): equity, initial and
+// Calculator.Summary values it at the marks: equity, initial and
 // maintenance requirement, free collateral and the predicates
 // InitialCollateralised and Liquidatable (maintenance > 0 and equity <
-// maintenance). CompareRisk orders accounts by maintenance / equity using
-// cross-multiplication.
+// maintenance). Calculator.Risk gives the same account-level figures
+// without per-position detail, for hot loops. CompareRisk orders accounts
+// by maintenance / equity using cross-multiplication.
+//
+// Prices come from a PriceSource the host supplies; an oracle feed plugs in
+// with a method value:
+//
+//	calc, err := margin.New(margin.Settings{
+//		Markets: markets,
+//		Prices:  margin.PriceFunc(feed.Price),
+//	})
+//	risk, err := calc.Risk(account, now)
+//	if risk.Liquidatable { ... }
 //
 // # Liquidation and bankruptcy prices
 //
 // Calculator.LiquidationPrices solves, per tier, the closed-form equation
 // equity = maintenance (and equity = 0) for one position, linear or
 // inverse, isolated or cross, and keeps the root whose notional falls in
-// the tier assumed. When no price triggers, the answer says so
+// the tier assumed (for Marginal tables the extreme per-tier root, since
+// their maintenance is the maximum of the tier pieces). When no price triggers, the answer says so
 // (PriceNever / PriceAlways) instead of a negative number.
 //
 // # Pre-trade checks

@@ -91,7 +91,17 @@ func (s Summary) MarginRatio(scale int32) (ratio decimal.Decimal, ok bool) {
 // unbounded risk, and two such are ordered by their deficit
 // Maintenance − Equity.
 func CompareRisk(a, b Summary) int {
-	ra, rb := riskClass(a), riskClass(b)
+	return compareRisk(a.Maintenance, a.Equity, b.Maintenance, b.Equity)
+}
+
+// CompareAccountRisk is CompareRisk for the lean AccountRisk values (for
+// ordering accounts in a liquidation queue, riskiest first).
+func CompareAccountRisk(a, b AccountRisk) int {
+	return compareRisk(a.Maintenance, a.Equity, b.Maintenance, b.Equity)
+}
+
+func compareRisk(ma, ea, mb, eb decimal.Decimal) int {
+	ra, rb := riskClass(ma, ea), riskClass(mb, eb)
 	if ra != rb {
 		if ra > rb {
 			return 1
@@ -102,17 +112,17 @@ func CompareRisk(a, b Summary) int {
 	case 0:
 		return 0
 	case 2:
-		return a.Maintenance.Sub(a.Equity).Cmp(b.Maintenance.Sub(b.Equity))
+		return ma.Sub(ea).Cmp(mb.Sub(eb))
 	}
 	// Ma/Ea vs Mb/Eb with Ea, Eb > 0  ⇔  Ma·Eb vs Mb·Ea
-	return a.Maintenance.Mul(b.Equity).Cmp(b.Maintenance.Mul(a.Equity))
+	return ma.Mul(eb).Cmp(mb.Mul(ea))
 }
 
-func riskClass(s Summary) int {
+func riskClass(m, e decimal.Decimal) int {
 	switch {
-	case s.Maintenance.Sign() == 0:
+	case m.Sign() == 0:
 		return 0
-	case s.Equity.Sign() <= 0:
+	case e.Sign() <= 0:
 		return 2
 	}
 	return 1

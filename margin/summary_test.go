@@ -28,6 +28,11 @@ func TestCompareRiskByCrossMultiplication(t *testing.T) {
 			if got := CompareRisk(tc.a, tc.b); got != tc.want {
 				t.Fatalf("CompareRisk = %d, want %d", got, tc.want)
 			}
+			ra := AccountRisk{Maintenance: tc.a.Maintenance, Equity: tc.a.Equity}
+			rb := AccountRisk{Maintenance: tc.b.Maintenance, Equity: tc.b.Equity}
+			if got := CompareAccountRisk(ra, rb); got != tc.want {
+				t.Fatalf("CompareAccountRisk = %d, want %d", got, tc.want)
+			}
 			if got := CompareRisk(tc.b, tc.a); got != -tc.want {
 				t.Fatalf("CompareRisk reversed = %d, want %d", got, -tc.want)
 			}
