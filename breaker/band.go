@@ -1,0 +1,240 @@
+package breaker
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/shopspring/decimal"
+)
+
+// Tier is a Limit Up-Limit Down security tier.
+type Tier uint8
+
+const (
+	// Tier1: S&P 500, Russell 1000 and selected ETPs (5% band above $3.00).
+	Tier1 Tier = 1
+	// Tier2: all other NMS stocks (10% band above $3.00).
+	Tier2 Tier = 2
+)
+
+// Window is a daily time-of-day interval [Start, End) measured from local
+// midnight in BandSettings.Location, e.g. 9h30m–9h45m. Offsets from midnight
+// ignore daylight-saving jumps inside the day (exchange sessions do not
+// straddle them).
+type Window struct {
+	Start time.Duration `json:"start"`
+	End   time.Duration `json:"end"`
+}
+
+// BandSettings configures a price band. Every field is a parameter of the US
+// Limit Up-Limit Down plan (LULD Plan §V and Appendix A); the zero value of
+// each field is the plan's value, so BandSettings{} is the plan's Tier 1
+// band without widening windows (see LULDBands for the full preset).
+type BandSettings struct {
+	// Tier selects Tier1Percent or Tier2Percent above HighPrice.
+	// Default (0) Tier1.
+	Tier Tier
+	// HighPrice: references strictly above it use the tier percentage.
+	// Default $3.00.
+	HighPrice decimal.Decimal
+	// LowPrice: references from LowPrice to HighPrice use MidPercent; below
+	// LowPrice the band is the lesser of LowAmount and LowPercent. Default
+	// $0.75. Must be < HighPrice.
+	LowPrice decimal.Decimal
+	// Tier1Percent is the Tier 1 band above HighPrice. Default 0.05 (5%).
+	Tier1Percent decimal.Decimal
+	// Tier2Percent is the Tier 2 band above HighPrice. Default 0.10 (10%).
+	Tier2Percent decimal.Decimal
+	// MidPercent is the band from LowPrice to HighPrice. Default 0.20 (20%).
+	MidPercent decimal.Decimal
+	// LowPercent is the percentage part below LowPrice. Default 0.75 (75%).
+	LowPercent decimal.Decimal
+	// LowAmount is the absolute part below LowPrice. Default $0.15.
+	LowAmount decimal.Decimal
+	// PriceScale is the number of decimal places of the price increment:
+	// references are rounded half-even to it and band edges are rounded to the
+	// nearest increment (LULD Plan: bands "rounded to the nearest penny").
+	// Default (0) 2 (pennies); use a negative value for whole units, e.g. -1
+	// for tens. Range -8..18.
+	PriceScale int32
+	// Widened lists daily windows in which the band percentages are
+	// multiplied by WidenFactor (the plan doubles them 9:30–9:45 and
+	// 15:35–16:00 ET). Default none.
+	Widened []Window
+	// WidenFactor multiplies the band amount inside Widened windows.
+	// Default 2. Must be ≥ 1.
+	WidenFactor decimal.Decimal
+	// Location is the time zone of Widened. Default UTC.
+	Location *time.Location
+}
+
+// LULDBands returns the LULD plan's bands for tier with the widened windows
+// at the open (9:30–9:45) and the close (15:35–16:00) in loc, which should be
+// America/New_York (loaded by the host; nil means UTC).
+func LULDBands(tier Tier, loc *time.Location) BandSettings {
+	return BandSettings{
+		Tier: tier,
+		Widened: []Window{
+			{Start: 9*time.Hour + 30*time.Minute, End: 9*time.Hour + 45*time.Minute},
+			{Start: 15*time.Hour + 35*time.Minute, End: 16 * time.Hour},
+		},
+		Location: loc,
+	}
+}
+
+func defaultDec(d *decimal.Decimal, def string) {
+	if d.IsZero() {
+		*d = decimal.RequireFromString(def)
+	}
+}
+
+func (s *BandSettings) normalise() error {
+	if s.Tier == 0 {
+		s.Tier = Tier1
+	}
+	if s.Tier != Tier1 && s.Tier != Tier2 {
+		return fmt.Errorf("%w: band: unknown tier %d", ErrInvalidSettings, s.Tier)
+	}
+	defaultDec(&s.HighPrice, "3.00")
+	defaultDec(&s.LowPrice, "0.75")
+	defaultDec(&s.Tier1Percent, "0.05")
+	defaultDec(&s.Tier2Percent, "0.10")
+	defaultDec(&s.MidPercent, "0.20")
+	defaultDec(&s.LowPercent, "0.75")
+	defaultDec(&s.LowAmount, "0.15")
+	defaultDec(&s.WidenFactor, "2")
+	for _, f := range []struct {
+		name string
+		d    decimal.Decimal
+	}{{"high price", s.HighPrice}, {"low price", s.LowPrice}, {"tier 1 percent", s.Tier1Percent},
+		{"tier 2 percent", s.Tier2Percent}, {"mid percent", s.MidPercent}, {"low percent", s.LowPercent},
+		{"low amount", s.LowAmount}, {"widen factor", s.WidenFactor}} {
+		if err := num.CheckPositive(f.d); err != nil {
+			return fmt.Errorf("%w: band: %s: %w", ErrInvalidSettings, f.name, err)
+		}
+	}
+	if s.LowPrice.Cmp(s.HighPrice) >= 0 {
+		return fmt.Errorf("%w: band: tier price levels not increasing: low %s ≥ high %s", ErrInvalidSettings, s.LowPrice, s.HighPrice)
+	}
+	if s.WidenFactor.LessThan(decimal.NewFromInt(1)) {
+		return fmt.Errorf("%w: band: widen factor %s < 1", ErrInvalidSettings, s.WidenFactor)
+	}
+	if s.PriceScale == 0 {
+		s.PriceScale = 2
+	}
+	if s.PriceScale < -8 || s.PriceScale > 18 {
+		return fmt.Errorf("%w: band: price scale %d outside -8..18", ErrInvalidSettings, s.PriceScale)
+	}
+	for i, w := range s.Widened {
+		if w.Start < 0 || w.End <= w.Start || w.End > 24*time.Hour {
+			return fmt.Errorf("%w: band: widened window %d [%s, %s) not within a day", ErrInvalidSettings, i, w.Start, w.End)
+		}
+		if i > 0 && w.Start < s.Widened[i-1].End {
+			return fmt.Errorf("%w: band: widened windows not increasing and disjoint at %d", ErrInvalidSettings, i)
+		}
+	}
+	s.Widened = append([]Window(nil), s.Widened...)
+	if s.Location == nil {
+		s.Location = time.UTC
+	}
+	return nil
+}
+
+// Band is a reference price and the prices a trade may print at.
+type Band struct {
+	Reference decimal.Decimal `json:"reference"`
+	Lower     decimal.Decimal `json:"lower"`
+	Upper     decimal.Decimal `json:"upper"`
+	Widened   bool            `json:"widened"`
+}
+
+// Contains reports whether Lower ≤ p ≤ Upper.
+func (b Band) Contains(p decimal.Decimal) bool {
+	return b.Lower.Cmp(p) <= 0 && p.Cmp(b.Upper) <= 0
+}
+
+// String renders "lower–upper (ref r)".
+func (b Band) String() string {
+	return fmt.Sprintf("%s–%s (ref %s)", b.Lower, b.Upper, b.Reference)
+}
+
+// tick returns one price increment, 10^-PriceScale.
+func (s *BandSettings) tick() decimal.Decimal { return decimal.New(1, -s.PriceScale) }
+
+// roundRef rounds a reference price half-even to the increment, never
+// below one increment.
+func (s *BandSettings) roundRef(p decimal.Decimal) decimal.Decimal {
+	return num.MaxOf(p.RoundBank(s.PriceScale), s.tick())
+}
+
+// BandAmount returns the distance from the reference to each band edge
+// (LULD Plan Appendix A):
+//
+//	ref > HighPrice:             TierPercent × ref
+//	LowPrice ≤ ref ≤ HighPrice:  MidPercent × ref
+//	ref < LowPrice:              min(LowAmount, LowPercent × ref)
+//
+// times WidenFactor when widened. Exact (no rounding).
+func (s *BandSettings) BandAmount(ref decimal.Decimal, widened bool) decimal.Decimal {
+	var amt decimal.Decimal
+	switch {
+	case ref.Cmp(s.HighPrice) > 0:
+		pct := s.Tier1Percent
+		if s.Tier == Tier2 {
+			pct = s.Tier2Percent
+		}
+		amt = pct.Mul(ref)
+	case ref.Cmp(s.LowPrice) >= 0:
+		amt = s.MidPercent.Mul(ref)
+	default:
+		amt = num.MinOf(s.LowAmount, s.LowPercent.Mul(ref))
+	}
+	if widened {
+		amt = amt.Mul(s.WidenFactor)
+	}
+	return amt
+}
+
+// ComputeBand returns the band around ref: edges ref ∓ BandAmount rounded
+// half-up to the price increment, the lower edge never below one increment.
+// Because ref is itself on the increment, the band always contains ref.
+// It validates s (normalising a copy) and ref (> 0).
+func ComputeBand(s BandSettings, ref decimal.Decimal, widened bool) (Band, error) {
+	if err := s.normalise(); err != nil {
+		return Band{}, err
+	}
+	if err := num.CheckPositive(ref); err != nil {
+		return Band{}, fmt.Errorf("%w: band: reference: %w", ErrInvalidInput, err)
+	}
+	return s.band(s.roundRef(ref), widened), nil
+}
+
+func (s *BandSettings) band(ref decimal.Decimal, widened bool) Band {
+	amt := s.BandAmount(ref, widened)
+	lo := num.MaxOf(ref.Sub(amt).Round(s.PriceScale), s.tick())
+	hi := ref.Add(amt).Round(s.PriceScale)
+	return Band{Reference: ref, Lower: num.MinOf(lo, ref), Upper: num.MaxOf(hi, ref), Widened: widened}
+}
+
+// widenedAt reports whether now is inside a widened window, and the next
+// time at which that answer can change.
+func (s *BandSettings) widenedAt(now time.Time) (bool, time.Time) {
+	if len(s.Widened) == 0 {
+		return false, time.Time{}
+	}
+	l := now.In(s.Location)
+	y, m, d := l.Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, s.Location)
+	for _, w := range s.Widened {
+		st, en := day.Add(w.Start), day.Add(w.End)
+		if now.Before(st) {
+			return false, st
+		}
+		if now.Before(en) {
+			return true, en
+		}
+	}
+	next := time.Date(y, m, d+1, 0, 0, 0, 0, s.Location).Add(s.Widened[0].Start)
+	return false, next
+}

@@ -1,0 +1,152 @@
+package breaker
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Condition is anything that is either active or not: a LevelTrigger, a
+// ChangeTrigger, another Composite, or a host adapter.
+type Condition interface {
+	Name() string
+	Active() bool
+}
+
+// Mode says how a Composite combines its members.
+type Mode uint8
+
+const (
+	// AnyOf is active when at least one member is active.
+	AnyOf Mode = iota
+	// AllOf is active when every member is active.
+	AllOf
+)
+
+// String returns "any-of" or "all-of".
+func (m Mode) String() string {
+	if m == AllOf {
+		return "all-of"
+	}
+	return "any-of"
+}
+
+// Composite combines conditions with any-of or all-of. It has no metric of
+// its own: observe the members, then Evaluate the composite at now to get
+// its signal (tripped when the combination becomes active, reset when it
+// stops being active). Safe for concurrent use; members are read through
+// their own Active methods, never while the composite's lock is held.
+type Composite struct {
+	name    string
+	mode    Mode
+	members []Condition
+	mu      sync.Mutex
+	active  bool
+	since   time.Time
+	last    time.Time
+	ev      eventQueue
+}
+
+// NewComposite returns a composite named name over members (at least one,
+// none nil).
+func NewComposite(name string, mode Mode, members ...Condition) (*Composite, error) {
+	if mode != AnyOf && mode != AllOf {
+		return nil, fmt.Errorf("%w: composite: unknown mode %d", ErrInvalidSettings, mode)
+	}
+	if len(members) == 0 {
+		return nil, fmt.Errorf("%w: composite: no members", ErrInvalidSettings)
+	}
+	for i, m := range members {
+		if m == nil {
+			return nil, fmt.Errorf("%w: composite: member %d is nil", ErrInvalidSettings, i)
+		}
+	}
+	if name == "" {
+		name = mode.String()
+	}
+	return &Composite{name: name, mode: mode, members: append([]Condition(nil), members...)}, nil
+}
+
+// Name returns the composite's name.
+func (c *Composite) Name() string { return c.name }
+
+// Active reports whether the composite was active at its last Evaluate.
+func (c *Composite) Active() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.active
+}
+
+// Evaluate reads the members and returns the composite's signal at now.
+// Result.Detail lists the active members in declaration order.
+func (c *Composite) Evaluate(now time.Time) (Result, error) {
+	var names []string
+	for _, m := range c.members {
+		if m.Active() {
+			names = append(names, m.Name())
+		}
+	}
+	on := len(names) > 0
+	if c.mode == AllOf {
+		on = len(names) == len(c.members)
+	}
+	detail := fmt.Sprintf("%s %d/%d active [%s]", c.mode, len(names), len(c.members), strings.Join(names, ", "))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.last.IsZero() && now.Before(c.last) {
+		return Result{}, fmt.Errorf("%w: %s: %s < %s", ErrTimeWentBack, c.name, now, c.last)
+	}
+	c.last = now
+	r := Result{Reason: ReasonComposite, Detail: detail}
+	switch {
+	case on && !c.active:
+		c.active, c.since = true, now
+		c.ev.add(Event{Time: now, Kind: EventTripped, Source: c.name, Reason: detail})
+		r.Signal, r.Changed, r.Since = Tripped, true, now
+	case on:
+		r.Signal, r.Since = Tripped, c.since
+	case c.active:
+		c.active, c.since = false, time.Time{}
+		c.ev.add(Event{Time: now, Kind: EventReset, Source: c.name, Reason: detail})
+		r.Signal, r.Changed = Reset, true
+	default:
+		r.Signal = Normal
+	}
+	return r, nil
+}
+
+// DrainEvents returns and clears the events recorded since the last drain.
+func (c *Composite) DrainEvents() []Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ev.drain()
+}
+
+// CompositeSnapshot is the serialisable state of a Composite (members
+// snapshot themselves).
+type CompositeSnapshot struct {
+	Active bool      `json:"active"`
+	Since  time.Time `json:"since"`
+	Last   time.Time `json:"last"`
+}
+
+// Snapshot returns the composite's own state.
+func (c *Composite) Snapshot() CompositeSnapshot {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return CompositeSnapshot{Active: c.active, Since: c.since, Last: c.last}
+}
+
+// RestoreComposite rebuilds a Composite over (restored) members.
+func RestoreComposite(name string, mode Mode, snap CompositeSnapshot, members ...Condition) (*Composite, error) {
+	c, err := NewComposite(name, mode, members...)
+	if err != nil {
+		return nil, err
+	}
+	if snap.Active == snap.Since.IsZero() && snap.Active || (!snap.Active && !snap.Since.IsZero()) || snap.Since.After(snap.Last) {
+		return nil, fmt.Errorf("%w: composite %s: inconsistent active/since/last", ErrInvalidSnapshot, c.name)
+	}
+	c.active, c.since, c.last = snap.Active, snap.Since, snap.Last
+	return c, nil
+}

@@ -1,0 +1,62 @@
+// Package breaker stops a venue from doing harm automatically: threshold
+// triggers for any metric, market circuit breakers (a Limit Up-Limit Down
+// price band with limit state and trading pause, NYSE-style market-wide
+// tiered halts, a kill switch) composed in one market state machine, a
+// service circuit breaker over sony/gobreaker, and throttles over
+// golang.org/x/time/rate.
+//
+// Everything is a deterministic state machine: time is a parameter (now
+// time.Time), money is shopspring decimal, nothing starts a goroutine, and
+// every stateful type can be snapshotted and restored. The one exception is
+// Service, whose gobreaker core reads the wall clock.
+//
+// # Triggers
+//
+// A LevelTrigger trips when a metric crosses a trip level and resets when it
+// comes back past a separate reset level (hysteresis), after N consecutive
+// breaches and a minimum time tripped. A ChangeTrigger trips on a relative
+// move over a rolling window ("down 10% in 5 minutes"). A Composite combines
+// conditions with AnyOf or AllOf. Each observation returns a Result with a
+// Signal (Normal, Tripped, Reset) and a Reason.
+//
+// # Market breaker
+//
+// A Market holds a price band around a reference price (BandSettings: the
+// LULD plan's parameters by default) and answers Check(price, now) with a
+// Decision: Allow, Reject (outside the band) or HaltedAction until a time.
+// Quoting at the band enters a Limit state; a limit state lasting 15 seconds
+// becomes a 5-minute trading pause; the market then reopens and
+// re-references at the reopening price. Observe(price, now) also records the
+// price as a trade, so the reference follows the 5-minute mean (moving only
+// when the mean moved 1% or more).
+//
+//	m, _ := breaker.NewMarket(breaker.MarketSettings{ID: "BTC-USD", Reference: ref})
+//	d, err := m.Observe(price, now)
+//	if err == nil && d.Allowed() { /* trade or liquidate */ }
+//
+// Halts from several causes compose: the market's own pause, manual halts
+// (Market.Halt / Market.Clear) and shared HaltSources such as a MarketWide
+// breaker or a KillSwitch. The market stays halted until every cause has
+// cleared, then waits in Reopening for its next price.
+//
+// # Market-wide halts and kill switch
+//
+// MarketWide implements the NYSE market-wide circuit breaker (7%, 13%, 20%
+// declines from the prior close; 15-minute halts for levels 1 and 2, once
+// each per session and not after 3:25 pm; level 3 for the rest of the
+// session) and a 24/7 crypto preset with a rolling reference. KillSwitch
+// halts one market or the whole venue by hand, recording reason and actor.
+//
+// # Service breaker and throttles
+//
+// Service wraps gobreaker with this package's states and counts, operator
+// force-open/force-closed, and state-change events delivered outside any
+// lock. CountLimiter and NotionalLimiter cap how fast automated actions fire
+// using rate.Limiter's explicit-time methods, so a replay is deterministic.
+//
+// # Events, snapshots, invariants
+//
+// Every stateful type records its state changes as Events collected with
+// DrainEvents, offers Snapshot and a Restore function, and exports
+// CheckInvariants.
+package breaker

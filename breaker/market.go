@@ -1,0 +1,440 @@
+package breaker
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/shopspring/decimal"
+)
+
+// CauseLimitPause is the halt cause a Market adds itself when a limit state
+// lasts LimitDuration (the LULD trading pause).
+const CauseLimitPause = "luld-pause"
+
+// MarketSettings configures a Market.
+type MarketSettings struct {
+	// ID names the market in events and is passed to HaltSources.
+	// Default "market".
+	ID string
+	// Band configures the price band (zero value: LULD Tier 1, see
+	// BandSettings and LULDBands).
+	Band BandSettings
+	// ReferenceWindow is the period whose trades are averaged into the
+	// reference price (LULD: the arithmetic mean of the previous 5 minutes).
+	// Default 5 minutes.
+	ReferenceWindow time.Duration
+	// ReReference is the relative change of the mean needed to move the
+	// reference (LULD: 1%). Default 0.01. Must be ≥ 0 (0: every trade
+	// re-references).
+	ReReference decimal.Decimal
+	// LimitDuration is how long a limit state may last before it becomes a
+	// trading pause (LULD: 15 seconds). Default 15s.
+	LimitDuration time.Duration
+	// PauseDuration is the length of the trading pause (LULD: 5 minutes).
+	// Default 5 minutes.
+	PauseDuration time.Duration
+	// Reference is an optional initial reference (e.g. the prior close). If
+	// zero the market starts Reopening and the first checked price becomes
+	// the reference (LULD: the opening price).
+	Reference decimal.Decimal
+	// Sources are shared halt sources (a MarketWide breaker, a KillSwitch)
+	// polled on every check. Default none.
+	Sources []HaltSource
+}
+
+func (s *MarketSettings) normalise() error {
+	if s.ID == "" {
+		s.ID = "market"
+	}
+	if err := s.Band.normalise(); err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{{"reference window", &s.ReferenceWindow, 5 * time.Minute}, {"limit duration", &s.LimitDuration, 15 * time.Second},
+		{"pause duration", &s.PauseDuration, 5 * time.Minute}} {
+		if *d.v < 0 {
+			return fmt.Errorf("%w: market %s: %s %s < 0", ErrInvalidSettings, s.ID, d.name, *d.v)
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	if err := num.CheckNonNegative(s.ReReference); err != nil {
+		return fmt.Errorf("%w: market %s: re-reference: %w", ErrInvalidSettings, s.ID, err)
+	}
+	if s.ReReference.IsZero() {
+		s.ReReference = decimal.RequireFromString("0.01")
+	}
+	if !s.Reference.IsZero() {
+		if err := num.CheckPositive(s.Reference); err != nil {
+			return fmt.Errorf("%w: market %s: reference: %w", ErrInvalidSettings, s.ID, err)
+		}
+	}
+	for i, src := range s.Sources {
+		if src == nil {
+			return fmt.Errorf("%w: market %s: source %d is nil", ErrInvalidSettings, s.ID, i)
+		}
+	}
+	s.Sources = append([]HaltSource(nil), s.Sources...)
+	return nil
+}
+
+// Market is the market breaker state machine: a LULD-style price band with
+// limit state and trading pause, composed with any number of halt causes
+// (its own pause, manual halts, shared HaltSources). A market is halted
+// until every cause has cleared; it then waits in Reopening for the next
+// price, which becomes the new reference.
+//
+// The one call a host needs per price is Check (or Observe, which also
+// records the price as a trade for the reference). Market is safe for
+// concurrent use (one mutex); HaltSources are polled before the lock is
+// taken.
+type Market struct {
+	s MarketSettings
+
+	mu         sync.Mutex
+	state      MarketState
+	band       Band
+	lo, hi     *cutoff
+	limitSince time.Time
+	trades     []Point
+	sum        decimal.Decimal
+	own        []Halt // sorted by cause
+	ext        []Halt // external halts seen at the last poll, sorted by cause
+	widened    bool
+	widenNext  time.Time
+	deadline   time.Time // next time advance must run; zero: none
+	last       time.Time
+	seen       bool
+	ev         eventQueue
+}
+
+// NewMarket validates s and returns a market: Open around s.Reference if it
+// is set, else Reopening.
+func NewMarket(s MarketSettings) (*Market, error) {
+	if err := s.normalise(); err != nil {
+		return nil, err
+	}
+	m := &Market{s: s}
+	if !s.Reference.IsZero() {
+		m.state = Open
+		m.setReference(s.Band.roundRef(s.Reference))
+	}
+	return m, nil
+}
+
+// ID returns the market's ID.
+func (m *Market) ID() string { return m.s.ID }
+
+// Settings returns the normalised settings.
+func (m *Market) Settings() MarketSettings { return m.s }
+
+func (m *Market) setReference(ref decimal.Decimal) {
+	m.band = m.s.Band.band(ref, m.widened)
+	m.lo, m.hi = newCutoff(m.band.Lower), newCutoff(m.band.Upper)
+}
+
+// poll asks every source for its halt at now. Called without the lock.
+func (m *Market) poll(now time.Time, buf []Halt) []Halt {
+	for _, src := range m.s.Sources {
+		if h, ok := src.HaltFor(m.s.ID, now); ok {
+			buf = append(buf, h)
+		}
+	}
+	if len(buf) > 1 {
+		slices.SortFunc(buf, func(a, b Halt) int { return cmpString(a.Cause, b.Cause) })
+	}
+	return buf
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (m *Market) setState(to MarketState, now time.Time, reason string) {
+	if to == m.state {
+		return
+	}
+	from := m.state
+	m.state = to
+	if to != Limit {
+		m.limitSince = time.Time{}
+	}
+	m.ev.add(Event{Time: now, Kind: EventState, Source: m.s.ID, From: from.String(), To: to.String(), Reason: reason})
+}
+
+// derive moves the state to what the active causes imply.
+func (m *Market) derive(now time.Time) {
+	switch {
+	case len(m.own)+len(m.ext) > 0:
+		to := Halted
+		if len(m.ext) == 0 && len(m.own) == 1 && m.own[0].Cause == CauseLimitPause {
+			to = Paused
+		}
+		reason := "halt causes active"
+		if to == Paused {
+			reason = "limit state became a trading pause"
+		}
+		m.setState(to, now, reason)
+	case m.state == Paused || m.state == Halted:
+		m.setState(Reopening, now, "every halt cause cleared")
+	}
+}
+
+// advance applies everything that time and the sources imply at now.
+func (m *Market) advance(now time.Time, ext []Halt) {
+	if !m.widenNext.IsZero() && !now.Before(m.widenNext) || (len(m.s.Band.Widened) > 0 && m.widenNext.IsZero()) {
+		w, next := m.s.Band.widenedAt(now)
+		m.widenNext = next
+		if w != m.widened {
+			m.widened = w
+			if !m.band.Reference.IsZero() {
+				m.setReference(m.band.Reference)
+				m.ev.add(Event{Time: now, Kind: EventReference, Source: m.s.ID, Reason: "band widening changed: " + m.band.String()})
+			}
+		}
+	}
+	if m.state == Limit {
+		if start := m.limitSince.Add(m.s.LimitDuration); !now.Before(start) {
+			h := Halt{Cause: CauseLimitPause, Since: start, Until: start.Add(m.s.PauseDuration),
+				Reason: fmt.Sprintf("limit state from %s lasted %s", m.limitSince.UTC().Format(time.RFC3339Nano), m.s.LimitDuration)}
+			m.putOwn(h, now)
+			m.derive(now)
+		}
+	}
+	kept := m.own[:0]
+	for _, h := range m.own {
+		if !h.Until.IsZero() && !now.Before(h.Until) {
+			m.ev.add(Event{Time: now, Kind: EventHaltCleared, Source: m.s.ID, Reason: h.Cause + ": scheduled end reached"})
+			continue
+		}
+		kept = append(kept, h)
+	}
+	m.own = kept
+	if !slices.EqualFunc(ext, m.ext, func(a, b Halt) bool { return a.Cause == b.Cause }) {
+		for _, h := range ext {
+			if !slices.ContainsFunc(m.ext, func(o Halt) bool { return o.Cause == h.Cause }) {
+				m.ev.add(Event{Time: now, Kind: EventHaltStarted, Source: m.s.ID, Reason: h.Cause + ": " + h.Reason, Actor: h.Actor})
+			}
+		}
+		for _, h := range m.ext {
+			if !slices.ContainsFunc(ext, func(o Halt) bool { return o.Cause == h.Cause }) {
+				m.ev.add(Event{Time: now, Kind: EventHaltCleared, Source: m.s.ID, Reason: h.Cause + ": source cleared"})
+			}
+		}
+	}
+	m.ext = append(m.ext[:0], ext...)
+	m.derive(now)
+	m.setDeadline()
+}
+
+func (m *Market) setDeadline() {
+	d := m.widenNext
+	earlier := func(t time.Time) {
+		if !t.IsZero() && (d.IsZero() || t.Before(d)) {
+			d = t
+		}
+	}
+	if m.state == Limit {
+		earlier(m.limitSince.Add(m.s.LimitDuration))
+	}
+	for _, h := range m.own {
+		earlier(h.Until)
+	}
+	m.deadline = d
+}
+
+func (m *Market) putOwn(h Halt, now time.Time) {
+	i, found := slices.BinarySearchFunc(m.own, h.Cause, func(a Halt, c string) int { return cmpString(a.Cause, c) })
+	if found {
+		m.own[i] = h
+	} else {
+		m.own = slices.Insert(m.own, i, h)
+	}
+	m.ev.add(Event{Time: now, Kind: EventHaltStarted, Source: m.s.ID, Reason: h.Cause + ": " + h.Reason, Actor: h.Actor})
+}
+
+// begin validates the time and brings the state up to now. Caller holds mu.
+func (m *Market) begin(now time.Time, ext []Halt) error {
+	if m.seen && now.Before(m.last) {
+		return fmt.Errorf("%w: market %s: %s < %s", ErrTimeWentBack, m.s.ID, now, m.last)
+	}
+	m.last, m.seen = now, true
+	if len(m.s.Sources) > 0 || len(m.ext) > 0 || (!m.deadline.IsZero() && !now.Before(m.deadline)) ||
+		(len(m.s.Band.Widened) > 0 && m.widenNext.IsZero()) {
+		m.advance(now, ext)
+	}
+	return nil
+}
+
+// haltDecision describes the active causes.
+func (m *Market) haltDecision() Decision {
+	d := Decision{Action: HaltedAction, Reason: HaltActive, State: m.state, Band: m.band}
+	first := ""
+	open := false
+	for _, hs := range [2][]Halt{m.own, m.ext} {
+		for _, h := range hs {
+			if first == "" || h.Cause < first {
+				first = h.Cause
+			}
+			if h.Until.IsZero() {
+				open = true
+			} else if h.Until.After(d.Until) {
+				d.Until = h.Until
+			}
+		}
+	}
+	d.Cause = first
+	if open {
+		d.Until = time.Time{}
+	}
+	return d
+}
+
+// Check decides whether a trade (or liquidation) may print at price at now,
+// and moves the state machine:
+//
+//   - Paused/Halted: HaltedAction with the first cause and the expected end.
+//   - Reopening: Allow; price (rounded half-even to the increment) becomes the
+//     reference, the band is recomputed and the market is Open (LULD:
+//     re-reference at the reopening price).
+//   - Open/Limit: strictly inside the band → Allow (a Limit market returns
+//     to Open); exactly at an edge → Allow and the market is in Limit;
+//     beyond an edge → Reject and the market is in Limit (the price is held
+//     at the band). A Limit lasting LimitDuration becomes a trading pause of
+//     PauseDuration.
+//
+// Inside the band with no sources this is allocation-free (the band edges
+// are prepared when the reference changes). Bad input (price ≤ 0, absurd
+// exponent, now before the previous call) is an error and changes nothing.
+func (m *Market) Check(price decimal.Decimal, now time.Time) (Decision, error) {
+	return m.check(price, now, false)
+}
+
+// Observe is Check followed, when the price is allowed, by Trade: the call
+// for a host that feeds every traded (or oracle) price into the breaker.
+func (m *Market) Observe(price decimal.Decimal, now time.Time) (Decision, error) {
+	return m.check(price, now, true)
+}
+
+func (m *Market) check(price decimal.Decimal, now time.Time, record bool) (Decision, error) {
+	if err := num.CheckPositive(price); err != nil {
+		return Decision{}, fmt.Errorf("%w: market %s: price: %w", ErrInvalidInput, m.s.ID, err)
+	}
+	var ext []Halt
+	if len(m.s.Sources) > 0 {
+		var buf [4]Halt
+		ext = m.poll(now, buf[:0])
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.begin(now, ext); err != nil {
+		return Decision{}, err
+	}
+	var d Decision
+	switch m.state {
+	case Paused, Halted:
+		return m.haltDecision(), nil
+	case Reopening:
+		ref := m.s.Band.roundRef(price)
+		m.trades, m.sum = m.trades[:0], decimal.Decimal{}
+		m.setReference(ref)
+		m.ev.add(Event{Time: now, Kind: EventReference, Source: m.s.ID, Reason: "reopening price: " + m.band.String()})
+		m.setState(Open, now, "reopened at "+price.String())
+		d = Decision{Action: Allow, Reason: Reopened}
+	default:
+		lo, hi := m.lo.cmp(price), m.hi.cmp(price)
+		switch {
+		case lo < 0:
+			d = Decision{Action: Reject, Reason: BelowBand}
+		case hi > 0:
+			d = Decision{Action: Reject, Reason: AboveBand}
+		case lo == 0 || hi == 0:
+			d = Decision{Action: Allow, Reason: AtBand}
+		default:
+			d = Decision{Action: Allow, Reason: InsideBand}
+		}
+		if d.Reason == InsideBand {
+			if m.state == Limit {
+				m.setState(Open, now, "price back inside the band")
+				m.setDeadline()
+			}
+		} else if m.state == Open {
+			m.setState(Limit, now, d.Reason.String())
+			m.limitSince = now
+			m.setDeadline()
+		}
+	}
+	if record && d.Action == Allow {
+		m.trade(price, now)
+	}
+	d.State, d.Band = m.state, m.band
+	return d, nil
+}
+
+// Trade records an executed trade at price for the reference price: the
+// reference becomes the mean of the trades in the last ReferenceWindow
+// (rounded half-even to the increment) when that mean differs from the
+// current reference by ReReference (1%) or more: |mean − ref| ≥ 1% × ref.
+// It returns ErrNotTrading when the market is not Open or Limit and
+// ErrInvalidInput when price is outside the band.
+func (m *Market) Trade(price decimal.Decimal, now time.Time) error {
+	if err := num.CheckPositive(price); err != nil {
+		return fmt.Errorf("%w: market %s: price: %w", ErrInvalidInput, m.s.ID, err)
+	}
+	var ext []Halt
+	if len(m.s.Sources) > 0 {
+		ext = m.poll(now, nil)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Bring the state up to now first (what any call at now would do), then
+	// judge the trade against it.
+	if err := m.begin(now, ext); err != nil {
+		return err
+	}
+	if m.state != Open && m.state != Limit {
+		return fmt.Errorf("%w: market %s is %s", ErrNotTrading, m.s.ID, m.state)
+	}
+	if !m.band.Contains(price) {
+		return fmt.Errorf("%w: market %s: trade price %s outside band %s", ErrInvalidInput, m.s.ID, price, m.band)
+	}
+	m.trade(price, now)
+	return nil
+}
+
+func (m *Market) trade(price decimal.Decimal, now time.Time) {
+	m.trades = append(m.trades, Point{Time: now, Value: price})
+	m.sum = m.sum.Add(price)
+	start := now.Add(-m.s.ReferenceWindow)
+	drop := 0
+	for drop < len(m.trades) && !m.trades[drop].Time.After(start) {
+		m.sum = m.sum.Sub(m.trades[drop].Value)
+		drop++
+	}
+	if drop > 0 {
+		m.trades = append(m.trades[:0], m.trades[drop:]...)
+	}
+	if len(m.trades) == 0 {
+		return
+	}
+	mean := num.MaxOf(num.Div(m.sum, decimal.NewFromInt(int64(len(m.trades))), m.s.Band.PriceScale, num.HalfEven), m.s.Band.tick())
+	ref := m.band.Reference
+	if mean.Sub(ref).Abs().Cmp(m.s.ReReference.Mul(ref)) >= 0 && !mean.Equal(ref) {
+		m.setReference(mean)
+		m.ev.add(Event{Time: now, Kind: EventReference, Source: m.s.ID,
+			Reason: fmt.Sprintf("%s-mean moved ≥ %s from %s: %s", m.s.ReferenceWindow, m.s.ReReference, ref, m.band)})
+	}
+}

@@ -1,0 +1,155 @@
+package breaker
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/shopspring/decimal"
+)
+
+// MarketSnapshot is the serialisable state of a Market. The band is not
+// stored: it is recomputed from Reference and Widened.
+type MarketSnapshot struct {
+	State      MarketState     `json:"state"`
+	Reference  decimal.Decimal `json:"reference"` // zero before the first reference
+	Widened    bool            `json:"widened"`
+	WidenNext  time.Time       `json:"widen_next"`
+	LimitSince time.Time       `json:"limit_since"`
+	Trades     []Point         `json:"trades"`
+	Halts      []Halt          `json:"halts"`    // the market's own causes
+	External   []Halt          `json:"external"` // causes last reported by sources
+	Last       time.Time       `json:"last"`
+	Seen       bool            `json:"seen"`
+}
+
+// Snapshot returns the market's state (copies).
+func (m *Market) Snapshot() MarketSnapshot {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return MarketSnapshot{
+		State: m.state, Reference: m.band.Reference, Widened: m.widened, WidenNext: m.widenNext,
+		LimitSince: m.limitSince, Trades: slices.Clone(m.trades), Halts: slices.Clone(m.own),
+		External: slices.Clone(m.ext), Last: m.last, Seen: m.seen,
+	}
+}
+
+// RestoreMarket rebuilds a Market from settings (with the same Sources
+// re-attached) and a snapshot, validating every field.
+func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
+	m, err := NewMarket(s)
+	if err != nil {
+		return nil, err
+	}
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: market %s: %s", ErrInvalidSnapshot, m.s.ID, fmt.Sprintf(format, a...))
+	}
+	if snap.State > Halted {
+		return nil, bad("unknown state %d", snap.State)
+	}
+	m.state, m.widened, m.widenNext, m.limitSince = snap.State, snap.Widened, snap.WidenNext, snap.LimitSince
+	m.band, m.lo, m.hi = Band{}, nil, nil
+	if !snap.Reference.IsZero() {
+		if err := num.CheckPositive(snap.Reference); err != nil {
+			return nil, bad("reference: %v", err)
+		}
+		if !m.s.Band.roundRef(snap.Reference).Equal(snap.Reference) {
+			return nil, bad("reference %s not on the price increment", snap.Reference)
+		}
+		m.setReference(snap.Reference)
+	}
+	m.trades = slices.Clone(snap.Trades)
+	m.sum = decimal.Decimal{}
+	for i, p := range m.trades {
+		if err := num.CheckPositive(p.Value); err != nil {
+			return nil, bad("trade %d: %v", i, err)
+		}
+		m.sum = m.sum.Add(p.Value)
+	}
+	for _, hs := range [][]Halt{snap.Halts, snap.External} {
+		for i, h := range hs {
+			if h.Cause == "" || (i > 0 && hs[i-1].Cause >= h.Cause) {
+				return nil, bad("halt causes empty, unsorted or repeated at %d", i)
+			}
+		}
+	}
+	m.own, m.ext = slices.Clone(snap.Halts), slices.Clone(snap.External)
+	m.last, m.seen = snap.Last, snap.Seen
+	if err := m.consistency(); err != nil {
+		return nil, bad("%v", err)
+	}
+	m.setDeadline()
+	return m, nil
+}
+
+// CheckInvariants verifies the market's promises: a legal state consistent
+// with its active causes (Paused only with the price-band pause alone,
+// Halted only with some other cause, no causes while trading), a band that
+// contains its reference, a limit timer exactly in Limit, and a reference
+// window in time order within ReferenceWindow whose running sum is exact.
+func (m *Market) CheckInvariants() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.consistency(); err != nil {
+		return fmt.Errorf("%w: market %s: %w", ErrInvariant, m.s.ID, err)
+	}
+	return nil
+}
+
+func (m *Market) consistency() error {
+	n := len(m.own) + len(m.ext)
+	onlyPause := len(m.ext) == 0 && len(m.own) == 1 && m.own[0].Cause == CauseLimitPause
+	switch m.state {
+	case Open, Limit:
+		if n > 0 {
+			return fmt.Errorf("%s with %d active halt causes", m.state, n)
+		}
+		if m.band.Reference.IsZero() {
+			return fmt.Errorf("%s without a reference", m.state)
+		}
+	case Reopening:
+		if n > 0 {
+			return fmt.Errorf("reopening with %d active halt causes", n)
+		}
+	case Paused:
+		if !onlyPause {
+			return fmt.Errorf("paused without the price-band pause as the only cause")
+		}
+	case Halted:
+		if n == 0 || onlyPause {
+			return fmt.Errorf("halted without a cause other than the price-band pause")
+		}
+	default:
+		return fmt.Errorf("unknown state %d", m.state)
+	}
+	if (m.state == Limit) == m.limitSince.IsZero() {
+		return fmt.Errorf("limit timer %s in state %s", m.limitSince, m.state)
+	}
+	if b := m.band; !b.Reference.IsZero() {
+		if !b.Contains(b.Reference) || b.Lower.Sign() <= 0 {
+			return fmt.Errorf("band %s does not contain its reference", b)
+		}
+		if want := m.s.Band.band(b.Reference, m.widened); !want.Lower.Equal(b.Lower) || !want.Upper.Equal(b.Upper) {
+			return fmt.Errorf("band %s stale: want %s", b, want)
+		}
+	}
+	sum := decimal.Decimal{}
+	for i, p := range m.trades {
+		if i > 0 && p.Time.Before(m.trades[i-1].Time) {
+			return fmt.Errorf("trades out of order at %d", i)
+		}
+		newest := m.trades[len(m.trades)-1].Time
+		if p.Time.After(m.last) || !p.Time.After(newest.Add(-m.s.ReferenceWindow)) {
+			return fmt.Errorf("trade %d at %s outside the reference window", i, p.Time)
+		}
+		sum = sum.Add(p.Value)
+	}
+	if !sum.Equal(m.sum) {
+		return fmt.Errorf("reference sum %s ≠ Σ trades %s", m.sum, sum)
+	}
+	if !m.seen && (len(m.trades) > 0 || !m.last.IsZero()) {
+		return fmt.Errorf("trades without observations")
+	}
+	return nil
+}
