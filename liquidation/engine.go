@@ -82,8 +82,8 @@ type EngineSettings struct {
 	// factor is 100% (Aave v3 CLOSE_FACTOR_HF_THRESHOLD 0.95). Default
 	// (zero) 0.95. Must be in (0, 1].
 	FullCloseHealth decimal.Decimal
-	// SmallPosition: when the account's debt or collateral value is below
-	// it the close factor is 100% (Aave v3.3
+	// SmallPosition: when the account's debt or collateral value, or a
+	// leg's debt or value, is below it the close factor is 100% (Aave v3.3
 	// MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD, $2,000). Default 0: off.
 	SmallPosition decimal.Decimal
 	// Dust is the smallest debt a liquidation may close and the smallest

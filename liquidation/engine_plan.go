@@ -67,8 +67,9 @@ type candidate struct {
 //	x = D·(T·M − E) / (T·M − p·D), rounded up    (restores E'/M' ≥ T when M
 //	                                              falls in proportion to D)
 //	x = D                            when T·M ≤ p·D (cannot be restored)
-//	x ≤ D × CloseFactor              unless E < FullCloseHealth·M or D or
-//	                                  collateral < SmallPosition (then 100%)
+//	x ≤ D × CloseFactor              unless E < FullCloseHealth·M, or D,
+//	                                  the collateral, or a leg's debt or
+//	                                  value < SmallPosition (then 100%)
 //	x ≥ Dust, and D − x is 0 or ≥ Dust            (dust rule)
 //
 // x is then spread over the legs, largest leg debt first (ties by market,
@@ -139,7 +140,15 @@ func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) error {
 			}
 		}
 	}
-	x := e.size(c.eq, c.mm, debt, coll)
+	smallLeg := false
+	if e.cfg.SmallPosition.Sign() > 0 {
+		for _, l := range legs {
+			if l.Debt.Sign() > 0 && (l.Debt.LessThan(e.cfg.SmallPosition) || l.Value.LessThan(e.cfg.SmallPosition)) {
+				smallLeg = true
+			}
+		}
+	}
+	x := e.size(c.eq, c.mm, debt, coll, smallLeg)
 	if x.Sign() <= 0 {
 		pl.Skipped = append(pl.Skipped, Skip{Account: id, Reason: SkipNoDebt})
 		return nil
@@ -188,7 +197,7 @@ func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) error {
 }
 
 // size returns the debt to close for one account (see Plan).
-func (e *Engine) size(eq, mm, debt, coll decimal.Decimal) decimal.Decimal {
+func (e *Engine) size(eq, mm, debt, coll decimal.Decimal, smallLeg bool) decimal.Decimal {
 	if debt.Sign() <= 0 {
 		return decimal.Zero
 	}
@@ -199,7 +208,7 @@ func (e *Engine) size(eq, mm, debt, coll decimal.Decimal) decimal.Decimal {
 	if den.Sign() > 0 {
 		x = num.MinOf(debt, num.DivCeil(debt.Mul(tm.Sub(eq)), den, cfg.DebtScale))
 	}
-	full := eq.LessThan(cfg.FullCloseHealth.Mul(mm)) ||
+	full := smallLeg || eq.LessThan(cfg.FullCloseHealth.Mul(mm)) ||
 		(cfg.SmallPosition.Sign() > 0 && (debt.LessThan(cfg.SmallPosition) || coll.LessThan(cfg.SmallPosition)))
 	if !full {
 		x = num.MinOf(x, debt.Mul(cfg.CloseFactor).RoundFloor(cfg.DebtScale))

@@ -17,7 +17,7 @@ func acct(id, eq, mm, debt string, legs ...Position) StaticAccount {
 }
 
 func leg(m, size, debt string) Position {
-	return Position{Market: m, Size: d(size), Value: d(size), Debt: d(debt)}
+	return Position{Market: m, Size: d(size), Value: d(debt).Mul(d("1.5")), Debt: d(debt)}
 }
 
 func mustEngine(t testing.TB, s EngineSettings) *Engine {
@@ -50,6 +50,9 @@ func TestEngineSizing(t *testing.T) {
 		{"small position lifts the close factor (Aave v3.3)", func(s *EngineSettings) { s.TargetHealth = d("1.5"); s.SmallPosition = d("2000") },
 			acct("a", "192", "200", "1000", leg("ETH", "10", "1000")),
 			[]Order{{Account: "a", Market: "ETH", Health: d("0.96"), Debt: d("540"), Lot: d("5.4"), Tab: d("594"), Penalty: d("54"), Bonus: d("0")}}},
+		{"small leg lifts the close factor (Aave v3.3, per reserve)", func(s *EngineSettings) { s.TargetHealth = d("1.5"); s.SmallPosition = d("200") },
+			acct("a", "192", "200", "1000", leg("ETH", "10", "900"), Position{Market: "BTC", Size: d("1"), Value: d("150"), Debt: d("100")}),
+			[]Order{{Account: "a", Market: "ETH", Health: d("0.96"), Debt: d("540"), Lot: d("6"), Tab: d("594"), Penalty: d("54"), Bonus: d("0")}}},
 		{"dust: too small a liquidation grows to dust", nil, acct("a", "199", "200", "1000", leg("ETH", "10", "1000")),
 			[]Order{{Account: "a", Market: "ETH", Health: d("0.995"), Debt: d("50"), Lot: d("0.5"), Tab: d("55"), Penalty: d("5"), Bonus: d("0")}}},
 		{"dust: dusty remainder closes everything", nil, acct("a", "10", "20", "100", leg("ETH", "1", "100")),

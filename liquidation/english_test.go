@@ -126,3 +126,49 @@ func TestEnglishBadSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestEnglishBatchBadInputLeavesStateUnchanged(t *testing.T) {
+	h := mustEnglish(t)
+	id, _, _ := h.Kick(sec(100), AuctionParams{Tab: d("1000"), Lot: d("10"), Owner: "vault", Price: d("100")})
+	before := h.Snapshot()
+	checks := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"time backwards", func() error { _, e := h.Bid(sec(99), id, "b", d("900")); return e }(), ErrTimeBackwards},
+		{"unknown auction", func() error { _, e := h.Bid(sec(100), 42, "b", d("900")); return e }(), ErrUnknownAuction},
+		{"no bidder", func() error { _, e := h.Bid(sec(100), id, "", d("900")); return e }(), ErrInvalidInput},
+		{"negative bid", func() error { _, e := h.Bid(sec(100), id, "b", d("-1")); return e }(), ErrInvalidInput},
+		{"zero tab kick", func() error { _, _, e := h.Kick(sec(100), AuctionParams{Tab: d("0"), Lot: d("1"), Owner: "o", Price: d("1")}); return e }(), ErrInvalidInput},
+		{"restart with a zero price", func() error { _, e := h.Restart(sec(100), id, d("0")); return e }(), ErrInvalidInput},
+	}
+	for _, c := range checks {
+		if !errors.Is(c.err, c.want) {
+			t.Errorf("%s: %v want %v", c.name, c.err, c.want)
+		}
+	}
+	if diff := cmp.Diff(before, h.Snapshot(), testkit.EquateDecimals); diff != "" {
+		t.Fatalf("state changed:\n%s", diff)
+	}
+	y, err := h.Yank(sec(100), id)
+	if err != nil || !y.Settlement.Yanked || CheckSettlement(y.Settlement) != nil {
+		t.Fatalf("yank %+v %v", y, err)
+	}
+
+	b, _ := NewBatchHouse(BatchSettings{})
+	bid, _, _ := b.Open(sec(100), AuctionParams{Tab: d("10"), Lot: d("1"), Owner: "o", Price: d("10")}, sec(200))
+	bs := b.Snapshot()
+	if _, _, err := b.Bid(sec(50), bid, "x", d("1"), d("1")); !errors.Is(err, ErrTimeBackwards) {
+		t.Errorf("batch time backwards: %v", err)
+	}
+	if _, _, err := b.Open(sec(100), AuctionParams{Tab: d("10"), Lot: d("1"), Owner: "o", Price: d("10")}, sec(100)); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("close not after now: %v", err)
+	}
+	if _, err := b.Clear(sec(150), 9); !errors.Is(err, ErrUnknownAuction) {
+		t.Errorf("unknown: %v", err)
+	}
+	if diff := cmp.Diff(bs, b.Snapshot(), testkit.EquateDecimals); diff != "" {
+		t.Fatalf("batch state changed:\n%s", diff)
+	}
+}
