@@ -26,6 +26,11 @@ type PoolSettings struct {
 	// SizeUnit is the smallest position size (lot), a power of ten; zero
 	// means 0.00000001.
 	SizeUnit decimal.Decimal
+	// ByCommitment shares takeovers pro rata to each provider's committed
+	// capacity instead of its remaining capacity; either way no provider
+	// takes more than it has left. False (default): remaining capacity, as
+	// FTX did.
+	ByCommitment bool
 }
 
 type provider struct {
@@ -36,10 +41,11 @@ type provider struct {
 // BackstopPool is a set of backstop liquidity providers that take over a
 // bankrupt position at a stated price, in proportion to their remaining
 // capacity ("Position is closed against BLPs in proportion to remaining
-// capacity", FTX, "Liquidations"), none beyond its capacity (water-filled,
-// ProRataCapped). Not safe for concurrent use.
+// capacity", FTX, "Liquidations") or, with ByCommitment, to their committed
+// capacity, none beyond what it has left (water-filled, ProRataCapped). Not safe for concurrent use.
 type BackstopPool struct {
 	scale, sizeScale int32
+	byCommitment     bool
 	order            []string
 	providers        map[string]*provider
 	events
@@ -58,7 +64,7 @@ func NewBackstopPool(s PoolSettings) (*BackstopPool, error) {
 	if len(s.Providers) == 0 {
 		return nil, fmt.Errorf("%w: no providers", ErrInvalidSettings)
 	}
-	p := &BackstopPool{scale: scale, sizeScale: sizeScale, providers: map[string]*provider{}}
+	p := &BackstopPool{scale: scale, sizeScale: sizeScale, byCommitment: s.ByCommitment, providers: map[string]*provider{}}
 	for i, pr := range s.Providers {
 		if pr.ID == "" {
 			return nil, fmt.Errorf("%w: provider %d has an empty ID", ErrInvalidSettings, i)
@@ -137,8 +143,12 @@ func (p *BackstopPool) sizeCaps(price decimal.Decimal) (weights, caps []decimal.
 	caps = make([]decimal.Decimal, len(p.order))
 	total = decimal.Zero
 	for i, id := range p.order {
-		weights[i] = p.providers[id].remaining
-		caps[i] = num.DivFloor(weights[i], price, p.sizeScale)
+		pr := p.providers[id]
+		weights[i] = pr.remaining
+		if p.byCommitment {
+			weights[i] = pr.spec.Capacity
+		}
+		caps[i] = num.DivFloor(pr.remaining, price, p.sizeScale)
 		total = total.Add(caps[i])
 	}
 	return weights, caps, total

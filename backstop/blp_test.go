@@ -118,3 +118,27 @@ func TestBLPLayerInWaterfall(t *testing.T) {
 		t.Error(diff)
 	}
 }
+
+func TestBackstopPoolByCommitment(t *testing.T) {
+	// With 2000 and 4000 left of commitments of 6000 and 4000, a takeover
+	// of 6 at 500: by remaining capacity P2 takes twice P1's share (2, 4);
+	// by commitment P1 takes 60 % (3.6 → 4 by largest remainder), which
+	// still fits in what P1 has left.
+	for _, tc := range []struct {
+		byCommitment bool
+		want         []Assignment
+	}{
+		{false, []Assignment{{"P1", d("2"), d("1000")}, {"P2", d("4"), d("2000")}}},
+		{true, []Assignment{{"P1", d("4"), d("2000")}, {"P2", d("2"), d("1000")}}},
+	} {
+		p, _ := NewBackstopPool(PoolSettings{Providers: []Provider{{"P1", d("6000")}, {"P2", d("4000")}}, Unit: d("1"), SizeUnit: d("1"), ByCommitment: tc.byCommitment})
+		p.providers["P1"].remaining, p.providers["P2"].remaining = d("2000"), d("4000")
+		res, err := p.TakeOver(Takeover{ID: "b", Account: "y", Size: d("6"), Price: d("500")}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, res.Assignments, testkit.EquateDecimals); diff != "" {
+			t.Errorf("byCommitment=%v (-want +got):\n%s", tc.byCommitment, diff)
+		}
+	}
+}
