@@ -140,7 +140,10 @@ func TestEnglishBatchBadInputLeavesStateUnchanged(t *testing.T) {
 		{"unknown auction", func() error { _, e := h.Bid(sec(100), 42, "b", d("900")); return e }(), ErrUnknownAuction},
 		{"no bidder", func() error { _, e := h.Bid(sec(100), id, "", d("900")); return e }(), ErrInvalidInput},
 		{"negative bid", func() error { _, e := h.Bid(sec(100), id, "b", d("-1")); return e }(), ErrInvalidInput},
-		{"zero tab kick", func() error { _, _, e := h.Kick(sec(100), AuctionParams{Tab: d("0"), Lot: d("1"), Owner: "o", Price: d("1")}); return e }(), ErrInvalidInput},
+		{"zero tab kick", func() error {
+			_, _, e := h.Kick(sec(100), AuctionParams{Tab: d("0"), Lot: d("1"), Owner: "o", Price: d("1")})
+			return e
+		}(), ErrInvalidInput},
 		{"restart with a zero price", func() error { _, e := h.Restart(sec(100), id, d("0")); return e }(), ErrInvalidInput},
 	}
 	for _, c := range checks {
