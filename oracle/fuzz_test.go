@@ -13,6 +13,7 @@ func FuzzAggregate(f *testing.F) {
 	f.Add(`[{"source":"a","price":"100","time":"2024-03-01T12:00:00Z"},{"source":"b","price":"101.5","confidence":"0.1","time":"2024-03-01T11:59:30Z"}]`)
 	f.Add(`[{"source":"a","price":"1e30","time":"2024-03-01T12:00:00Z"},{"source":"a","price":"-1","weight":"3","time":"2024-03-01T12:00:00Z"}]`)
 	f.Add(`[{"source":"","price":"0.0000000000000000000000000000000000000001","time":"0001-01-01T00:00:00Z"}]`)
+	f.Add(`[{"source":"neg","price":"-5","time":"2024-03-01T12:00:00Z"},{"source":"ok","price":"5","time":"2024-03-01T12:00:00Z"}]`)
 	f.Add(`[{"source":"x","price":"5","time":"2024-03-01T12:00:00Z"},{"source":"y","price":"5.00","time":"2024-03-01T12:00:01Z"},{"source":"z","price":"7","time":"2024-03-01T12:00:00Z"}]`)
 	for _, s := range []AggregatorSettings{
 		{MaxAge: time.Minute, MaxFutureSkew: time.Second, MinSources: 2, MaxDeviation: d("0.1"), MaxSpread: d("0.2"), MaxConfidenceRatio: d("0.01"), MinAnswer: d("0.01"), MaxAnswer: d("1000000")},

@@ -18,10 +18,12 @@ import (
 func genQuote(sources int, maxAge time.Duration) *rapid.Generator[Quote] {
 	return rapid.Custom(func(t *rapid.T) Quote {
 		return Quote{
-			Source:     fmt.Sprintf("s%d", rapid.IntRange(0, sources-1).Draw(t, "src")),
-			Price:      rapid.OneOf(testkit.Decimal(1, 2_000_000, 4), testkit.Decimal(10_000, 10_020, 4)).Draw(t, "price"),
-			Confidence: testkit.Decimal(0, 50_000, 4).Draw(t, "conf"),
-			Weight:     testkit.Decimal(0, 100, 0).Draw(t, "weight"),
+			// Mostly valid; sometimes an empty source or a price, confidence
+			// or weight that Validate must refuse.
+			Source:     rapid.SampledFrom([]string{fmt.Sprintf("s%d", rapid.IntRange(0, sources-1).Draw(t, "src")), ""}).Draw(t, "name"),
+			Price:      rapid.OneOf(testkit.Decimal(1, 2_000_000, 4), testkit.Decimal(10_000, 10_020, 4), testkit.Decimal(-1000, 0, 4)).Draw(t, "price"),
+			Confidence: rapid.OneOf(testkit.Decimal(0, 50_000, 4), testkit.Decimal(-10, 0, 4)).Draw(t, "conf"),
+			Weight:     rapid.OneOf(testkit.Decimal(0, 100, 0), testkit.Decimal(-10, 0, 0)).Draw(t, "weight"),
 			Time:       t0.Add(-time.Duration(rapid.Int64Range(-int64(maxAge/4), int64(2*maxAge)).Draw(t, "age"))),
 		}
 	})
@@ -166,12 +168,12 @@ func TestPropMedianResistsFByzantine(t *testing.T) {
 // median. Guard: the 2×cum ≥ total pivot.
 func TestPropWeightedMajorityDecides(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		others := rapid.SliceOfN(genQuote(1, time.Minute), 0, 10).Draw(t, "others")
+		others := make([]Quote, rapid.IntRange(0, 10).Draw(t, "n"))
 		total := decimal.Zero
 		for i := range others {
-			others[i].Source = fmt.Sprintf("o%d", i)
-			others[i].Time = t0
-			others[i].Confidence = decimal.Zero
+			others[i] = Quote{Source: fmt.Sprintf("o%d", i), Time: t0,
+				Price:  testkit.Price().Draw(t, "p"),
+				Weight: testkit.Decimal(0, 10_000, 2).Draw(t, "w")}
 			total = total.Add(others[i].EffectiveWeight())
 		}
 		big := Quote{Source: "whale", Price: testkit.Price().Draw(t, "price"), Time: t0,
