@@ -223,8 +223,8 @@ func (f *DefaultFund) Journal() []Entry { return f.journal.Entries() }
 // exactly (largest remainder).
 //
 // Errors (nothing changes): unknown or already-defaulted member, a bad
-// amount, gains naming the defaulter, an unknown or repeated member in
-// gains, a time before the fund journal's last entry.
+// amount, gains naming this or an earlier defaulter, an unknown or
+// repeated member in gains, a time before the fund journal's last entry.
 func (f *DefaultFund) Cover(def Default, now time.Time) (Allocation, error) {
 	d, ok := f.members[def.Member]
 	if !ok {
@@ -245,8 +245,8 @@ func (f *DefaultFund) Cover(def Default, now time.Time) (Allocation, error) {
 		if !ok {
 			return Allocation{}, fmt.Errorf("%w: variation gains of %q", ErrUnknownID, g.Account)
 		}
-		if m == d || seen[g.Account] {
-			return Allocation{}, fmt.Errorf("%w: variation gains of %q (defaulter or repeated)", ErrInvalidInput, g.Account)
+		if m == d || m.defaulted || seen[g.Account] {
+			return Allocation{}, fmt.Errorf("%w: variation gains of %q (a defaulter, or repeated)", ErrInvalidInput, g.Account)
 		}
 		seen[g.Account] = true
 		if err := checkAmount(g.Amount, f.scale, "variation gain"); err != nil {
