@@ -185,8 +185,8 @@ func NewAggregator(s AggregatorSettings) (*Aggregator, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Aggregator{s: s, outlierWhy: "further than " + s.MaxDeviation.String() +
-		" × the median of the remaining quotes (Result.Reference)"}
+	a := &Aggregator{s: s, outlierWhy: "more than " + s.MaxDeviation.String() +
+		" × median away from the median of the remaining quotes (Result.Reference)"}
 	a.ratio.c, a.ratio.ok = smallCoef(s.MaxConfidenceRatio)
 	return a, nil
 }

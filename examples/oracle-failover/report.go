@@ -29,7 +29,11 @@ func report(w io.Writer, steps []stepReport) error {
 		}
 		for _, t := range s.Update.Tiers {
 			for _, r := range t.Result.Rejected {
-				fmt.Fprintf(&b, "  tier    %-12s drops %s: %s (%s)\n", t.Tier, r.Quote.Source, r.Reason, r.Detail)
+				detail := r.Detail
+				if r.Reason == oracle.ReasonOutlier {
+					detail = fmt.Sprintf("%s is more than 5%% away from the median %s", r.Quote.Price.StringFixed(2), t.Result.Reference.StringFixed(2))
+				}
+				fmt.Fprintf(&b, "  tier    %-12s drops %s: %s (%s)\n", t.Tier, r.Quote.Source, r.Reason, detail)
 			}
 			if t.Err != nil {
 				fmt.Fprintf(&b, "  tier    %-12s fails: %v\n", t.Tier, t.Err)
