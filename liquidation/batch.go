@@ -155,11 +155,11 @@ func (h *BatchHouse) Bid(now time.Time, id uint64, bidder string, quantity, limi
 // BatchResult reports a clearing. Refusal is RefusalNoBid (nothing
 // changed) when no bid was placed: call Reopen.
 type BatchResult struct {
-	Refusal       Refusal
+	Refusal       Refusal // set (and nothing changed) when the call could not happen now
 	ClearingPrice decimal.Decimal
-	Fills         []Fill // every bid, in submission order
-	Settlement    *Settlement
-	Events        []Event
+	Fills         []Fill      // every bid, in submission order
+	Settlement    *Settlement // set when the auction finished
+	Events        []Event     // state changes, in order
 }
 
 // ClearBids computes the uniform-price clearing of bids for lot (pure; see

@@ -180,10 +180,10 @@ type KickParams struct {
 
 // KickResult reports a started auction.
 type KickResult struct {
-	ID     uint64
+	ID     uint64          // auction ID
 	Top    decimal.Decimal // starting price
 	Reward decimal.Decimal // tip + chip × tab, paid by the venue to Keeper
-	Events []Event
+	Events []Event         // state changes, in order
 }
 
 func (h *DutchHouse) top(price decimal.Decimal) decimal.Decimal {
@@ -300,7 +300,7 @@ func (h *DutchHouse) Active() []uint64 {
 
 // RedoParams resets an auction.
 type RedoParams struct {
-	ID     uint64
+	ID     uint64          // auction ID
 	Keeper string          // receives the redo incentive
 	Price  decimal.Decimal // current oracle price (> 0)
 }
@@ -308,10 +308,10 @@ type RedoParams struct {
 // RedoResult reports a reset; Refusal is set (and nothing changed) when the
 // auction does not need one.
 type RedoResult struct {
-	Refusal Refusal
+	Refusal Refusal // set (and nothing changed) when the call could not happen now
 	Top     decimal.Decimal
 	Reward  decimal.Decimal
-	Events  []Event
+	Events  []Event // state changes, in order
 }
 
 // Redo resets an auction that needs it (Clipper redo): the clock restarts
@@ -356,7 +356,7 @@ type YankResult struct {
 	// Released is the tab to remove from the engine's debt under auction
 	// (Dog digs).
 	Released decimal.Decimal
-	Events   []Event
+	Events   []Event // state changes, in order
 }
 
 // Yank cancels a running auction (Clipper yank, for emergency shutdown):

@@ -33,7 +33,7 @@ const (
 
 // TakeParams buys collateral from a Dutch auction.
 type TakeParams struct {
-	ID       uint64
+	ID       uint64          // auction ID
 	Keeper   string          // buyer (optional, for events)
 	MaxLot   decimal.Decimal // most collateral to buy (> 0) — Clipper `amt`
 	MaxPrice decimal.Decimal // highest acceptable price (> 0) — Clipper `max`
@@ -42,7 +42,7 @@ type TakeParams struct {
 // TakeResult reports a take. When Refusal is set nothing changed and only
 // Price is meaningful.
 type TakeResult struct {
-	Refusal Refusal
+	Refusal Refusal         // set (and nothing changed) when the call could not happen now
 	Price   decimal.Decimal // price paid per unit of collateral
 	Lot     decimal.Decimal // collateral bought (Clipper `slice`)
 	Paid    decimal.Decimal // debt paid by the keeper (Clipper `owe`)
@@ -52,8 +52,8 @@ type TakeResult struct {
 	// (Dog digs): Paid, or Paid + the tab left when the lot ran out.
 	Released decimal.Decimal
 	// Settlement is set when the auction finished with this take.
-	Settlement *Settlement
-	Events     []Event
+	Settlement *Settlement // set when the auction finished
+	Events     []Event     // state changes, in order
 }
 
 // Take buys up to MaxLot collateral at the current price if it is at most

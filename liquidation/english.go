@@ -297,10 +297,10 @@ func (h *EnglishHouse) BidLot(now time.Time, id uint64, bidder string, lot decim
 // EnglishSettleResult reports a settle. Refusal is RefusalNoBid when the
 // auction ended with no bid: call Restart.
 type EnglishSettleResult struct {
-	Refusal    Refusal
+	Refusal    Refusal // set (and nothing changed) when the call could not happen now
 	Winner     string
-	Settlement *Settlement
-	Events     []Event
+	Settlement *Settlement // set when the auction finished
+	Events     []Event     // state changes, in order
 }
 
 // RefusalNoBid: the English auction ended with no acceptable bid and must
@@ -362,7 +362,7 @@ type EnglishYankResult struct {
 	Settlement Settlement
 	Bidder     string
 	Refund     decimal.Decimal
-	Events     []Event
+	Events     []Event // state changes, in order
 }
 
 // Yank cancels a running auction (Flipper yank, for emergency shutdown).

@@ -27,7 +27,21 @@ const (
 )
 
 // Event records one state change for the host to log or replay. Fields that
-// do not apply to a kind are zero.
+// do not apply to a kind are zero. By kind:
+//
+//	kick          Price top, Lot, Tab, Amount keeper reward
+//	take          Price paid per unit, Lot bought, Tab paid, Amount tab left
+//	redo          Price new top, Lot, Tab, Amount keeper reward
+//	yank          Lot and Tab yanked, Amount debt released; Settlement
+//	settle        Settlement (and, for Dutch, Lot returned, Tab shortfall)
+//	stop          Level
+//	bid           English: Lot, Tab, Amount bid; batch: Price limit, Lot quantity
+//	bid-lot       Lot offered, Tab, Amount bid
+//	restart       Price new reserve, Lot, Tab
+//	clear         Price clearing price, Lot sold, Tab recovered
+//	auction-open  Price reserve, Lot, Tab
+//	commit        Lot, Tab, Amount debt closed (Account, Market of the order)
+//	release       Amount released, Tab market debt still under auction
 type Event struct {
 	Time    time.Time       `json:"time"`
 	Kind    EventKind       `json:"kind"`
