@@ -17,11 +17,13 @@ type Order struct {
 	Size decimal.Decimal `json:"size"`
 	// Price is the fill price; zero means the current mark.
 	Price decimal.Decimal `json:"price"`
-	// Isolated opens a new position (or the new side of a flip) in
-	// isolated mode. An existing position keeps its mode.
+	// Isolated opens a new position in isolated mode. An existing position
+	// keeps its mode, through a flip too (the mode belongs to the market,
+	// as on Binance and Bybit).
 	Isolated bool `json:"isolated,omitempty"`
-	// Leverage for a new position (zero: tier maximum). An existing
-	// position keeps its leverage.
+	// Leverage for a new position (zero: tier maximum), or a new leverage
+	// for the side a flip opens. Otherwise an existing position keeps its
+	// leverage.
 	Leverage decimal.Decimal `json:"leverage"`
 }
 
@@ -110,8 +112,12 @@ func (c *Calculator) ApplyFill(a Account, o Order, price decimal.Decimal) (FillR
 				out.Wallet = out.Wallet.Add(res.Realised)
 			}
 			pos.Size = rest
-			if rest.Sign() != 0 && rest.Sign() != old.Size.Sign() { // flip
-				pos = Position{Market: o.Market, Size: rest, EntryPrice: price, Isolated: o.Isolated, Margin: decimal.Zero, Leverage: o.Leverage}
+			if rest.Sign() != 0 && rest.Sign() != old.Size.Sign() { // flip: the market keeps its mode
+				lev := old.Leverage
+				if !o.Leverage.IsZero() {
+					lev = o.Leverage
+				}
+				pos = Position{Market: o.Market, Size: rest, EntryPrice: price, Isolated: old.Isolated, Margin: decimal.Zero, Leverage: lev}
 			}
 		}
 	}

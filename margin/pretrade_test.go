@@ -285,3 +285,17 @@ func TestLending(t *testing.T) {
 		}
 	}
 }
+
+func TestIsolatedFlipKeepsMode(t *testing.T) {
+	c := newCalc(t, StaticPrices{"X": d("100")}, linearMarket("X"))
+	a := Account{Wallet: d("100"), Positions: []Position{{Market: "X", Size: d("1"), EntryPrice: d("100"), Isolated: true, Margin: d("10"), Leverage: d("10")}}}
+	r, err := c.ApplyFill(a, Order{Market: "X", Size: d("-3")}, d("100"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The long's 10 returns to the wallet, then the short of 2 (200 at 10x)
+	// takes 20 from it.
+	if !r.Position.Isolated || !r.Position.Leverage.Equal(d("10")) || !r.Position.Margin.Equal(d("20")) || !r.Account.Wallet.Equal(d("90")) {
+		t.Fatalf("position %+v wallet %s", r.Position, r.Account.Wallet)
+	}
+}
