@@ -36,7 +36,7 @@ func TestCollectQuotesAndErrorsInSourceOrder(t *testing.T) {
 		return Quote{}, ctx.Err()
 	}}
 	deaf := &fakeSource{name: "deaf", fetch: func(context.Context) (Quote, error) {
-		time.Sleep(200 * time.Millisecond) // ignores ctx
+		time.Sleep(time.Second) // ignores ctx
 		return Quote{Price: d("1"), Time: t0}, nil
 	}}
 	liar := &fakeSource{name: "liar", fetch: func(context.Context) (Quote, error) {
@@ -46,7 +46,7 @@ func TestCollectQuotesAndErrorsInSourceOrder(t *testing.T) {
 		return Quote{Price: d("-1"), Time: t0}, nil
 	}}
 	down := &fakeSource{name: "down", fetch: func(context.Context) (Quote, error) { return Quote{}, errDown }}
-	c, err := NewCollector(CollectorSettings{Timeout: 20 * time.Millisecond},
+	c, err := NewCollector(CollectorSettings{Timeout: 150 * time.Millisecond},
 		okSource("a", "100"), slow, deaf, liar, bad, down, okSource("b", "101"))
 	if err != nil {
 		t.Fatal(err)
