@@ -58,7 +58,9 @@ type DutchSettings struct {
 	// Liquidations 2.0 parameter guidance, MIP45).
 	Chip decimal.Decimal
 	// PriceScale is the number of places of auction prices (curve prices
-	// are rounded up to it, in the venue's favour). Default (zero) 18.
+	// are rounded up to it, in the venue's favour). Default (zero) 18, at
+	// most 27 (RAY); PriceScale + LotScale must not exceed 36 because a
+	// payment is lot × price, exact.
 	PriceScale int32
 	// LotScale is the number of places of collateral amounts; a partial
 	// slice is rounded down to it. Default (zero) 18.
@@ -102,11 +104,15 @@ func (s DutchSettings) validate() (dutchConfig, error) {
 		}
 	}
 	var err error
-	if c.PriceScale, err = scaleOr(s.PriceScale, "price scale"); err != nil {
+	if c.PriceScale, err = scaleUpTo(s.PriceScale, "price scale", RayPlaces); err != nil {
 		return c, err
 	}
 	if c.LotScale, err = scaleOr(s.LotScale, "lot scale"); err != nil {
 		return c, err
+	}
+	if c.PriceScale+c.LotScale > num.MaxScale {
+		return c, fmt.Errorf("%w: price scale %d + lot scale %d exceeds %d places (a payment is lot × price)",
+			ErrInvalidSettings, c.PriceScale, c.LotScale, num.MaxScale)
 	}
 	if c.RewardScale, err = scaleOr(s.RewardScale, "reward scale"); err != nil {
 		return c, err

@@ -254,3 +254,132 @@ func TestDutchBadInput(t *testing.T) {
 		t.Fatalf("bad input changed state:\n%s", diff)
 	}
 }
+
+// dss src/test/clip.t.sol takeSetup: oracle 4, buf 1.25 → top 5; tab 110,
+// lot 40; dust 20 × chop 1.1 → chost 22; StairstepExponentialDecrease cut
+// 0.99 per second. Prices at RAY precision (PriceScale 27, LotScale 9).
+func makerTakeSetup(t *testing.T) *DutchHouse {
+	c, _ := NewStairstepExponentialDecrease(d("0.99"), time.Second)
+	h := mustHouse(t, DutchSettings{Market: "gold", Curve: c, Buf: d("1.25"), Tail: time.Hour, Cusp: d("0.3"),
+		Chop: d("1.1"), Dust: d("20"), PriceScale: 27, LotScale: 9})
+	k, err := h.Kick(t0, KickParams{Tab: d("110"), Lot: d("40"), Owner: "me", Price: d("4"), Penalty: d("10")})
+	if err != nil || !k.Top.Equal(d("5")) {
+		t.Fatalf("kick: %+v %v", k, err)
+	}
+	return h
+}
+
+func TestDutchMakerClipTakeTable(t *testing.T) {
+	type take struct {
+		at       int
+		amt, max string
+		refusal  Refusal
+		lot, pay string // bought, paid
+		tab, rem string // tab and lot left
+		returned string // to the owner at settlement ("" when running)
+	}
+	tests := []struct {
+		name  string
+		takes []take
+	}{
+		{"test_take_over_tab", []take{{0, "25", "5", "", "22", "110", "0", "18", "18"}}},
+		{"test_take_at_tab", []take{{0, "22", "5", "", "22", "110", "0", "18", "18"}}},
+		{"test_take_under_tab", []take{{0, "11", "5", "", "11", "55", "55", "29", ""}}},
+		{"testFail_take_bid_too_low", []take{{0, "22", "4", RefusalTooExpensive, "", "", "", "", ""}}},
+		{"test_take_bid_recalculates_due_to_chost_check", []take{{0, "18", "5", "", "17.6", "88", "22", "22.4", ""}}},
+		{"test_take_bid_fails_no_partial_allowed", []take{
+			{0, "17.6", "5", "", "17.6", "88", "22", "22.4", ""},
+			{0, "1", "5", RefusalNoPartial, "", "", "", "", ""},
+			{0, "4.4", "5", "", "4.4", "22", "0", "18", "18"},
+		}},
+		// 5 × 0.99^60 = 2.735783211953807380973706855 exactly as Maker's
+		// getStatus; the whole lot costs 109.43… < 110: the auction ends
+		// with the rest as shortfall.
+		{"test_take_bid_avoids_recalculate_due_no_more_lot", []take{
+			{60, "40", "2.8", "", "40", "109.4313284781522952389482742", "0.5686715218477047610517258", "0", "0"},
+		}},
+		{"test_take_multiple_bids_different_prices", []take{
+			{0, "10", "5", "", "10", "50", "60", "30", ""},
+			// 5 × 0.99^30 = 3.69850186694140211365007546; 60 / price = 16.222784835… (floor, 9 places)
+			{30, "30", "3.69850186694140211365007546", "", "16.222784835", "60", "0", "13.777215165", "13.777215165"},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := makerTakeSetup(t)
+			for i, tk := range tc.takes {
+				r, err := h.Take(sec(tk.at), TakeParams{ID: 1, Keeper: "ali", MaxLot: d(tk.amt), MaxPrice: d(tk.max)})
+				if err != nil {
+					t.Fatalf("take %d: %v", i, err)
+				}
+				if r.Refusal != tk.refusal {
+					t.Fatalf("take %d: refusal %q want %q", i, r.Refusal, tk.refusal)
+				}
+				if tk.refusal != "" {
+					continue
+				}
+				got := []string{r.Lot.String(), r.Paid.String(), r.TabLeft.String(), r.LotLeft.String()}
+				want := []string{tk.lot, tk.pay, tk.tab, tk.rem}
+				if tk.returned != "" {
+					if r.Settlement == nil {
+						t.Fatalf("take %d: no settlement", i)
+					}
+					if err := CheckSettlement(*r.Settlement); err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, r.Settlement.CollateralReturned.String())
+					want = append(want, tk.returned)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Fatalf("take %d (-want +got): lot, paid, tab left, lot left[, returned]\n%s", i, diff)
+				}
+			}
+		})
+	}
+}
+
+func TestMakerStairstepRayPrecision(t *testing.T) {
+	// dss clip.t.sol test_take_bid_avoids_recalculate_due_no_more_lot:
+	// getStatus price 60 s after a kick at top 5 with cut 0.99/s.
+	c, _ := NewStairstepExponentialDecrease(d("0.99"), time.Second)
+	if got := c.Price(d("5"), time.Minute); !got.Equal(d("2.735783211953807380973706855")) {
+		t.Fatalf("got %s", got)
+	}
+}
+
+// dss src/test/clip.t.sol auctionResetSetup: LinearDecrease, buf 1.25,
+// cusp 0.5, tail 3600 s, oracle 4 → top 5; after the oracle moves to 3 a
+// redo re-prices top to 3.75. test_auction_reset_tail (tau 10 h) and
+// test_auction_reset_cusp (tau 1 h).
+func TestDutchMakerAuctionReset(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		tau        time.Duration
+		still, due int
+	}{
+		{"test_auction_reset_tail", 10 * time.Hour, 3600, 3601},
+		{"test_auction_reset_cusp", time.Hour, 1800, 1801},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := NewLinearDecrease(tc.tau)
+			h := mustHouse(t, DutchSettings{Curve: c, Buf: d("1.25"), Cusp: d("0.5"), Tail: time.Hour, Dust: d("20"), Chop: d("1.1")})
+			h.Kick(t0, KickParams{Tab: d("110"), Lot: d("40"), Owner: "me", Price: d("4")})
+			if st, _ := h.Status(sec(tc.still), 1); st.NeedsRedo {
+				t.Fatalf("needs redo at %d s", tc.still)
+			}
+			if r, _ := h.Redo(sec(tc.still), RedoParams{ID: 1, Price: d("3")}); r.Refusal != RefusalNoRedoNeeded {
+				t.Fatalf("redo allowed at %d s", tc.still)
+			}
+			if st, _ := h.Status(sec(tc.due), 1); !st.NeedsRedo {
+				t.Fatalf("no redo needed at %d s", tc.due)
+			}
+			r, err := h.Redo(sec(tc.due), RedoParams{ID: 1, Price: d("3")})
+			if err != nil || r.Refusal != "" || !r.Top.Equal(d("3.75")) {
+				t.Fatalf("redo: %+v %v", r, err)
+			}
+			if r, _ := h.Redo(sec(tc.due), RedoParams{ID: 1, Price: d("3")}); r.Refusal != RefusalNoRedoNeeded {
+				t.Fatalf("%s_twice: second redo allowed", tc.name)
+			}
+		})
+	}
+}

@@ -14,11 +14,16 @@ import (
 const defaultScale = 18
 
 func scaleOr(s int32, name string) (int32, error) {
+	return scaleUpTo(s, name, defaultScale)
+}
+
+// scaleUpTo returns s, or defaultScale for zero, checking 1 ≤ s ≤ most.
+func scaleUpTo(s int32, name string, most int32) (int32, error) {
 	if s == 0 {
 		return defaultScale, nil
 	}
-	if s < 0 || s > defaultScale {
-		return 0, fmt.Errorf("%w: %s %d outside 1..%d", ErrInvalidSettings, name, s, defaultScale)
+	if s < 0 || s > most {
+		return 0, fmt.Errorf("%w: %s %d outside 1..%d", ErrInvalidSettings, name, s, most)
 	}
 	return s, nil
 }
