@@ -1,0 +1,136 @@
+package breaker
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+// CauseKillSwitch is the halt cause reported by a KillSwitch.
+const CauseKillSwitch = "kill-switch"
+
+// AllMarkets is the KillSwitch target that halts the whole venue.
+const AllMarkets = "*"
+
+// KillSwitch is the manual halt of one market or the whole venue, with the
+// reason and actor recorded. It is a HaltSource: attach it to every Market.
+// A market is halted by the kill switch while either its own entry or the
+// venue entry (AllMarkets) is engaged. Safe for concurrent use.
+type KillSwitch struct {
+	mu      sync.Mutex
+	engaged []Halt // sorted by target, which Halt.Cause holds
+	last    time.Time
+	ev      eventQueue
+}
+
+// NewKillSwitch returns a kill switch with nothing engaged.
+func NewKillSwitch() *KillSwitch { return &KillSwitch{} }
+
+func (k *KillSwitch) find(target string) (int, bool) {
+	return slices.BinarySearchFunc(k.engaged, target, func(h Halt, t string) int { return cmpString(h.Cause, t) })
+}
+
+func (k *KillSwitch) validate(target, reason, actor string, now time.Time) error {
+	if target == "" || reason == "" || actor == "" {
+		return fmt.Errorf("%w: kill switch: target, reason and actor are required", ErrInvalidInput)
+	}
+	if now.Before(k.last) {
+		return fmt.Errorf("%w: kill switch: %s < %s", ErrTimeWentBack, now, k.last)
+	}
+	return nil
+}
+
+// Engage halts target (a market ID, or AllMarkets) at now. Engaging an
+// engaged target replaces its reason and actor but keeps its start time.
+func (k *KillSwitch) Engage(target, reason, actor string, now time.Time) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err := k.validate(target, reason, actor, now); err != nil {
+		return err
+	}
+	k.last = now
+	h := Halt{Cause: target, Reason: reason, Actor: actor, Since: now}
+	if i, ok := k.find(target); ok {
+		h.Since = k.engaged[i].Since
+		k.engaged[i] = h
+	} else {
+		k.engaged = slices.Insert(k.engaged, i, h)
+	}
+	k.ev.add(Event{Time: now, Kind: EventKill, Source: target, Reason: reason, Actor: actor})
+	return nil
+}
+
+// Release lifts the kill switch on target at now. It returns
+// ErrUnknownCause when target is not engaged. Releasing a market does not
+// lift a venue-wide halt, and vice versa.
+func (k *KillSwitch) Release(target, reason, actor string, now time.Time) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err := k.validate(target, reason, actor, now); err != nil {
+		return err
+	}
+	i, ok := k.find(target)
+	if !ok {
+		return fmt.Errorf("%w: kill switch: %q not engaged", ErrUnknownCause, target)
+	}
+	k.last = now
+	k.engaged = slices.Delete(k.engaged, i, i+1)
+	k.ev.add(Event{Time: now, Kind: EventResume, Source: target, Reason: reason, Actor: actor})
+	return nil
+}
+
+// HaltFor implements HaltSource: the venue-wide entry if engaged, else the
+// market's own entry. The returned Halt's Cause is CauseKillSwitch.
+func (k *KillSwitch) HaltFor(market string, _ time.Time) (Halt, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, target := range [2]string{AllMarkets, market} {
+		if i, ok := k.find(target); ok {
+			h := k.engaged[i]
+			h.Reason = h.Cause + ": " + h.Reason
+			h.Cause = CauseKillSwitch
+			return h, true
+		}
+	}
+	return Halt{}, false
+}
+
+// Engaged returns a copy of the engaged entries sorted by target (in each
+// Halt, Cause holds the target).
+func (k *KillSwitch) Engaged() []Halt {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return slices.Clone(k.engaged)
+}
+
+// DrainEvents returns and clears the events recorded since the last drain.
+func (k *KillSwitch) DrainEvents() []Event {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.ev.drain()
+}
+
+// KillSwitchSnapshot is the serialisable state of a KillSwitch.
+type KillSwitchSnapshot struct {
+	Engaged []Halt    `json:"engaged"`
+	Last    time.Time `json:"last"`
+}
+
+// Snapshot returns the kill switch's state (a copy).
+func (k *KillSwitch) Snapshot() KillSwitchSnapshot {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return KillSwitchSnapshot{Engaged: slices.Clone(k.engaged), Last: k.last}
+}
+
+// RestoreKillSwitch rebuilds a KillSwitch, validating the entries (sorted,
+// unique, non-empty target, reason and actor).
+func RestoreKillSwitch(snap KillSwitchSnapshot) (*KillSwitch, error) {
+	for i, h := range snap.Engaged {
+		if h.Cause == "" || h.Reason == "" || h.Actor == "" || (i > 0 && snap.Engaged[i-1].Cause >= h.Cause) || h.Since.After(snap.Last) {
+			return nil, fmt.Errorf("%w: kill switch: entry %d invalid, unsorted or repeated", ErrInvalidSnapshot, i)
+		}
+	}
+	return &KillSwitch{engaged: slices.Clone(snap.Engaged), last: snap.Last}, nil
+}

@@ -1,0 +1,220 @@
+package breaker
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// bucket wraps a rate.Limiter used only through its explicit-time methods,
+// remembering when its internal state last changed so the state can be
+// snapshotted exactly and rebuilt bit-for-bit.
+type bucket struct {
+	name    string
+	limit   rate.Limit
+	burst   int
+	lim     *rate.Limiter
+	changed time.Time // time of the last successful AllowN (rate.Limiter's "last")
+	used    bool      // at least one admission
+	last    time.Time // last call
+	seen    bool
+	denying bool
+	ev      eventQueue
+}
+
+func newBucket(name string, limit rate.Limit, burst int) *bucket {
+	return &bucket{name: name, limit: limit, burst: burst, lim: rate.NewLimiter(limit, burst)}
+}
+
+// allow admits n at now if n tokens are available (rate.Limiter.AllowN).
+func (b *bucket) allow(now time.Time, n int) (bool, error) {
+	if b.seen && now.Before(b.last) {
+		return false, fmt.Errorf("%w: %s: %s < %s", ErrTimeWentBack, b.name, now, b.last)
+	}
+	b.last, b.seen = now, true
+	ok := b.lim.AllowN(now, n)
+	if ok {
+		b.changed, b.used = now, true
+	}
+	if ok == b.denying {
+		b.denying = !ok
+		kind, reason := EventReset, "admitting again"
+		if !ok {
+			kind, reason = EventTripped, fmt.Sprintf("refused %d: %.6g tokens left", n, b.lim.TokensAt(now))
+		}
+		b.ev.add(Event{Time: now, Kind: kind, Source: b.name, Reason: reason})
+	}
+	return ok, nil
+}
+
+// checkFillable rejects a rate so slow that a fresh rate.Limiter (whose
+// tokens refill from the zero time, at most ~292 years) would not start
+// full, which would make an exact snapshot rebuild impossible.
+func checkFillable(name string, r rate.Limit, burst int) error {
+	if math.IsInf(float64(r), 0) || math.IsNaN(float64(r)) || float64(r)*time.Duration(math.MaxInt64).Seconds() < float64(burst) {
+		return fmt.Errorf("%w: %s: rate %v per second cannot be represented for burst %d", ErrInvalidSettings, name, float64(r), burst)
+	}
+	return nil
+}
+
+// ThrottleSnapshot is the serialisable state of a throttle: the token count
+// at the time the limiter last changed (rate.Limiter's internal pair), so a
+// rebuild is exact.
+type ThrottleSnapshot struct {
+	At      time.Time `json:"at"`     // last admission; zero when none (bucket full)
+	Tokens  float64   `json:"tokens"` // tokens right after that admission
+	Last    time.Time `json:"last"`   // last call
+	Seen    bool      `json:"seen"`
+	Denying bool      `json:"denying"` // the last call was refused
+}
+
+func (b *bucket) snapshot() ThrottleSnapshot {
+	s := ThrottleSnapshot{Last: b.last, Seen: b.seen, Denying: b.denying}
+	if b.used {
+		// With no time elapsed since the last change, TokensAt returns the
+		// limiter's stored token count exactly.
+		s.At, s.Tokens = b.changed, b.lim.TokensAt(b.changed)
+	}
+	return s
+}
+
+// restore rebuilds the limiter so that its internal (last, tokens) pair is
+// exactly (snap.At, snap.Tokens), using only rate.Limiter's public
+// explicit-time methods:
+//
+//  1. AllowN(At−1s, burst) on a fresh (full) limiter drains it to exactly
+//     0 tokens;
+//  2. SetLimitAt(At−1s, Tokens) keeps 0 tokens and sets the refill rate to
+//     Tokens per second;
+//  3. SetLimitAt(At, limit) refills for exactly one second — 1.0 × Tokens,
+//     exact in float64 — and restores the real rate.
+func (b *bucket) restore(snap ThrottleSnapshot) error {
+	if !snap.Seen && (!snap.Last.IsZero() || !snap.At.IsZero() || snap.Denying) {
+		return fmt.Errorf("%w: %s: state without calls", ErrInvalidSnapshot, b.name)
+	}
+	if snap.At.After(snap.Last) {
+		return fmt.Errorf("%w: %s: admission after the last call", ErrInvalidSnapshot, b.name)
+	}
+	b.lim = rate.NewLimiter(b.limit, b.burst)
+	b.last, b.seen, b.denying = snap.Last, snap.Seen, snap.Denying
+	if snap.At.IsZero() {
+		if snap.Tokens != 0 {
+			return fmt.Errorf("%w: %s: tokens without an admission time", ErrInvalidSnapshot, b.name)
+		}
+		return nil
+	}
+	if math.IsNaN(snap.Tokens) || snap.Tokens < 0 || snap.Tokens > float64(b.burst) {
+		return fmt.Errorf("%w: %s: tokens %v outside [0, %d]", ErrInvalidSnapshot, b.name, snap.Tokens, b.burst)
+	}
+	pre := snap.At.Add(-time.Second)
+	if !b.lim.AllowN(pre, b.burst) {
+		return fmt.Errorf("%w: %s: cannot drain the limiter", ErrInvalidSnapshot, b.name)
+	}
+	b.lim.SetLimitAt(pre, rate.Limit(snap.Tokens))
+	b.lim.SetLimitAt(snap.At, b.limit)
+	if got := b.lim.TokensAt(snap.At); got != snap.Tokens {
+		return fmt.Errorf("%w: %s: rebuilt %v tokens, want %v", ErrInvalidSnapshot, b.name, got, snap.Tokens)
+	}
+	b.changed, b.used = snap.At, true
+	return nil
+}
+
+// CountSettings configures a CountLimiter.
+type CountSettings struct {
+	// Name identifies the throttle in events. Default "count-limiter".
+	Name string
+	// Events per Per is the sustained rate, e.g. 50 per second. Both > 0.
+	Events int
+	Per    time.Duration
+	// Burst is the bucket size: how many may pass at once. Default Events.
+	Burst int
+}
+
+func (s *CountSettings) normalise() error {
+	if s.Name == "" {
+		s.Name = "count-limiter"
+	}
+	if s.Events <= 0 || s.Per <= 0 {
+		return fmt.Errorf("%w: %s: rate %d per %s must be positive", ErrInvalidSettings, s.Name, s.Events, s.Per)
+	}
+	if s.Burst < 0 {
+		return fmt.Errorf("%w: %s: burst %d < 0", ErrInvalidSettings, s.Name, s.Burst)
+	}
+	if s.Burst == 0 {
+		s.Burst = s.Events
+	}
+	return checkFillable(s.Name, s.Rate(), s.Burst)
+}
+
+// Rate returns the refill rate in events per second (Events / Per).
+func (s CountSettings) Rate() rate.Limit { return rate.Limit(float64(s.Events) / s.Per.Seconds()) }
+
+// CountLimiter admits at most Burst + rate × elapsed events over any
+// period (e.g. at most 50 liquidations per second), over a token bucket
+// (golang.org/x/time/rate) driven only by explicit times, so a replay is
+// deterministic. Safe for concurrent use (one mutex).
+type CountLimiter struct {
+	s  CountSettings
+	mu sync.Mutex
+	b  *bucket
+}
+
+// NewCountLimiter validates s and returns a full limiter.
+func NewCountLimiter(s CountSettings) (*CountLimiter, error) {
+	if err := s.normalise(); err != nil {
+		return nil, err
+	}
+	return &CountLimiter{s: s, b: newBucket(s.Name, s.Rate(), s.Burst)}, nil
+}
+
+// AllowN reports whether n events may happen at now, consuming n tokens if
+// so (rate.Limiter.AllowN). n must be > 0; now must not go back in time.
+// n > Burst is never admitted.
+func (l *CountLimiter) AllowN(now time.Time, n int) (bool, error) {
+	if n <= 0 {
+		return false, fmt.Errorf("%w: %s: n = %d", ErrInvalidInput, l.s.Name, n)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.allow(now, n)
+}
+
+// Allow is AllowN(now, 1).
+func (l *CountLimiter) Allow(now time.Time) (bool, error) { return l.AllowN(now, 1) }
+
+// TokensAt returns the tokens available at now (without consuming).
+func (l *CountLimiter) TokensAt(now time.Time) float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.lim.TokensAt(now)
+}
+
+// DrainEvents returns and clears the events (refusing started / admitting
+// again) recorded since the last drain.
+func (l *CountLimiter) DrainEvents() []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.ev.drain()
+}
+
+// Snapshot returns the limiter's state.
+func (l *CountLimiter) Snapshot() ThrottleSnapshot {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.snapshot()
+}
+
+// RestoreCountLimiter rebuilds a CountLimiter exactly from a snapshot.
+func RestoreCountLimiter(s CountSettings, snap ThrottleSnapshot) (*CountLimiter, error) {
+	l, err := NewCountLimiter(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.b.restore(snap); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
