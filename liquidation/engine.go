@@ -35,7 +35,7 @@ type Account interface {
 type Position struct {
 	Market string          `json:"market"`
 	Size   decimal.Decimal `json:"size"`  // collateral quantity (lot units), ≥ 0
-	Value  decimal.Decimal `json:"value"` // collateral value in quote, ≥ 0 (informational)
+	Value  decimal.Decimal `json:"value"` // collateral value in quote, ≥ 0 (for the SmallPosition rule)
 	Debt   decimal.Decimal `json:"debt"`  // debt secured by this leg, ≥ 0
 }
 
@@ -122,7 +122,6 @@ type EngineSettings struct {
 
 type engineConfig struct {
 	EngineSettings
-	markets []string // sorted keys of MarketCaps
 	chop    decimal.Decimal
 	cost    decimal.Decimal
 }
@@ -159,13 +158,15 @@ func (s EngineSettings) validate() (engineConfig, error) {
 			return c, err
 		}
 	}
+	c.MarketCaps = make(map[string]decimal.Decimal, len(s.MarketCaps)) // a copy: the host's map may change
 	for m, v := range s.MarketCaps {
-		c.markets = append(c.markets, m)
-		if err := positive(ErrInvalidSettings, "market cap "+m, v); err != nil {
+		c.MarketCaps[m] = v
+	}
+	for _, m := range sortedKeys(s.MarketCaps) { // sorted: the first bad cap reported is deterministic
+		if err := positive(ErrInvalidSettings, "market cap "+m, s.MarketCaps[m]); err != nil {
 			return c, err
 		}
 	}
-	sort.Strings(c.markets)
 	if s.Window < 0 || s.MaxCount < 0 {
 		return c, fmt.Errorf("%w: window %s and max count %d must not be negative", ErrInvalidSettings, s.Window, s.MaxCount)
 	}
@@ -219,4 +220,13 @@ func (e *Engine) MarketDebtUnderAuction(market string) decimal.Decimal {
 		return v
 	}
 	return decimal.Zero
+}
+
+func sortedKeys(m map[string]decimal.Decimal) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
