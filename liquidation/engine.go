@@ -122,8 +122,8 @@ type EngineSettings struct {
 
 type engineConfig struct {
 	EngineSettings
-	chop    decimal.Decimal
-	cost    decimal.Decimal
+	chop decimal.Decimal
+	cost decimal.Decimal
 }
 
 func (s EngineSettings) validate() (engineConfig, error) {
