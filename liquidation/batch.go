@@ -164,8 +164,30 @@ type BatchResult struct {
 
 // ClearBids computes the uniform-price clearing of bids for lot (pure; see
 // BatchHouse). It returns the clearing price and the fills in the order of
-// bids. With no bids the price is zero.
+// bids. With no bids the price is zero. The lot and quantities must be
+// positive with at most lotScale places and limits positive; otherwise the
+// error wraps ErrInvalidInput.
 func ClearBids(lot decimal.Decimal, bids []BatchBid, lotScale int32) (decimal.Decimal, []Fill, error) {
+	if lotScale < 0 || lotScale > defaultScale {
+		return decimal.Zero, nil, fmt.Errorf("%w: lot scale %d outside 0..%d", ErrInvalidInput, lotScale, defaultScale)
+	}
+	if err := positive(ErrInvalidInput, "lot", lot); err != nil {
+		return decimal.Zero, nil, err
+	}
+	if err := onGrid(ErrInvalidInput, "lot", lot, lotScale); err != nil {
+		return decimal.Zero, nil, err
+	}
+	for _, b := range bids {
+		if err := positive(ErrInvalidInput, fmt.Sprintf("bid %d quantity", b.Seq), b.Quantity); err != nil {
+			return decimal.Zero, nil, err
+		}
+		if err := onGrid(ErrInvalidInput, fmt.Sprintf("bid %d quantity", b.Seq), b.Quantity, lotScale); err != nil {
+			return decimal.Zero, nil, err
+		}
+		if err := positive(ErrInvalidInput, fmt.Sprintf("bid %d limit", b.Seq), b.Limit); err != nil {
+			return decimal.Zero, nil, err
+		}
+	}
 	fills := make([]Fill, len(bids))
 	order := make([]int, len(bids))
 	for i := range bids {
