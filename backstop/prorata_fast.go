@@ -1,8 +1,9 @@
 package backstop
 
 import (
+	"cmp"
 	"math/bits"
-	"sort"
+	"slices"
 
 	"github.com/shopspring/decimal"
 
@@ -66,20 +67,24 @@ func fastProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) 
 		given += q[i]
 	}
 	if left := t - given; left > 0 {
-		idx := make([]int, 0, len(ws))
+		type rem struct {
+			r uint64
+			i int
+		}
+		rs := make([]rem, 0, len(ws))
 		for i := range ws {
 			if r[i] > 0 {
-				idx = append(idx, i)
+				rs = append(rs, rem{r[i], i})
 			}
 		}
-		sort.Slice(idx, func(a, b int) bool {
-			if r[idx[a]] != r[idx[b]] {
-				return r[idx[a]] > r[idx[b]]
+		slices.SortFunc(rs, func(a, b rem) int {
+			if a.r != b.r {
+				return cmp.Compare(b.r, a.r) // larger remainder first
 			}
-			return idx[a] < idx[b]
+			return cmp.Compare(a.i, b.i) // ties to the lower index
 		})
-		for _, i := range idx[:left] {
-			q[i]++
+		for _, x := range rs[:left] {
+			q[x.i]++
 		}
 	}
 	out := make([]decimal.Decimal, len(ws))
@@ -87,4 +92,29 @@ func fastProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) 
 		out[i] = decimal.New(int64(q[i]), -scale)
 	}
 	return out, true
+}
+
+// sumAmounts returns Σ ds, in machine words when every amount fits at the
+// common exponent (it does for money at any sane unit), else in decimals.
+func sumAmounts(ds []decimal.Decimal) decimal.Decimal {
+	if len(ds) == 0 {
+		return decimal.Zero
+	}
+	exp := ds[0].Exponent()
+	for _, d := range ds[1:] {
+		exp = min(exp, d.Exponent())
+	}
+	var total uint64
+	for _, d := range ds {
+		u, ok := toUint63(d, exp)
+		if !ok || total+u >= 1<<63 {
+			s := decimal.Zero
+			for _, d := range ds {
+				s = s.Add(d)
+			}
+			return s
+		}
+		total += u
+	}
+	return decimal.New(int64(total), exp)
 }

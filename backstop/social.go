@@ -48,7 +48,6 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 	caps := make([]decimal.Decimal, 0, len(accounts))
 	idx := make([]int, 0, len(accounts))
 	seen := make(map[string]struct{}, len(accounts))
-	room := decimal.Zero
 	exact := true
 	for i, a := range accounts {
 		if a.Account == "" {
@@ -69,8 +68,8 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 		weights = append(weights, a.Amount)
 		caps = append(caps, c)
 		idx = append(idx, i)
-		room = room.Add(c)
 	}
+	room := sumAmounts(caps)
 	total := num.MinOf(loss, room)
 	var shares []decimal.Decimal
 	var err error
