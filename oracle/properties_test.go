@@ -17,15 +17,25 @@ import (
 
 func genQuote(sources int, maxAge time.Duration) *rapid.Generator[Quote] {
 	return rapid.Custom(func(t *rapid.T) Quote {
-		return Quote{
-			// Mostly valid; sometimes an empty source or a price, confidence
-			// or weight that Validate must refuse.
-			Source:     rapid.SampledFrom([]string{fmt.Sprintf("s%d", rapid.IntRange(0, sources-1).Draw(t, "src")), ""}).Draw(t, "name"),
-			Price:      rapid.OneOf(testkit.Decimal(1, 2_000_000, 4), testkit.Decimal(10_000, 10_020, 4), testkit.Decimal(-1000, 0, 4)).Draw(t, "price"),
-			Confidence: rapid.OneOf(testkit.Decimal(0, 50_000, 4), testkit.Decimal(-10, 0, 4)).Draw(t, "conf"),
-			Weight:     rapid.OneOf(testkit.Decimal(0, 100, 0), testkit.Decimal(-10, 0, 0)).Draw(t, "weight"),
+		q := Quote{
+			Source:     fmt.Sprintf("s%d", rapid.IntRange(0, sources-1).Draw(t, "src")),
+			Price:      rapid.OneOf(testkit.Decimal(1, 2_000_000, 4), testkit.Decimal(10_000, 10_020, 4)).Draw(t, "price"),
+			Confidence: testkit.Decimal(0, 50_000, 4).Draw(t, "conf"),
+			Weight:     testkit.Decimal(0, 100, 0).Draw(t, "weight"),
 			Time:       t0.Add(-time.Duration(rapid.Int64Range(-int64(maxAge/4), int64(2*maxAge)).Draw(t, "age"))),
 		}
+		// One quote in ten is malformed in one way Validate must refuse.
+		switch rapid.IntRange(0, 39).Draw(t, "malformed") {
+		case 0:
+			q.Source = ""
+		case 1:
+			q.Price = testkit.Decimal(-1000, 0, 4).Draw(t, "badprice")
+		case 2:
+			q.Confidence = testkit.Decimal(-1000, -1, 4).Draw(t, "badconf")
+		case 3:
+			q.Weight = testkit.Decimal(-10, -1, 0).Draw(t, "badweight")
+		}
+		return q
 	})
 }
 
@@ -48,7 +58,7 @@ func genSettings(t *rapid.T) AggregatorSettings {
 		s.MaxConfidenceRatio = testkit.Decimal(1, 100, 3).Draw(t, "maxconf")
 	}
 	if rapid.Bool().Draw(t, "bounds") {
-		s.MinAnswer = testkit.Decimal(0, 10_000, 4).Draw(t, "minans")
+		s.MinAnswer = rapid.OneOf(testkit.Decimal(0, 2_000_000, 4), testkit.Decimal(10_000, 10_020, 4)).Draw(t, "minans")
 		s.MaxAnswer = s.MinAnswer.Add(testkit.Decimal(1, 2_000_000, 4).Draw(t, "width"))
 	}
 	return s
