@@ -22,6 +22,19 @@ type Source interface {
 	Fetch(ctx context.Context) (Quote, error)
 }
 
+// SourceFunc adapts a function to a Source, for hosts that fetch with a
+// closure: SourceFunc{ID: "binance", Fn: fetchBinance}.
+type SourceFunc struct {
+	ID string                                   // the source's name
+	Fn func(ctx context.Context) (Quote, error) // the fetch
+}
+
+// Name returns f.ID.
+func (f SourceFunc) Name() string { return f.ID }
+
+// Fetch calls f.Fn.
+func (f SourceFunc) Fetch(ctx context.Context) (Quote, error) { return f.Fn(ctx) }
+
 // CollectorSettings configures a Collector's per-source protection.
 type CollectorSettings struct {
 	// Timeout bounds each Fetch call. Default 2s.
@@ -72,6 +85,9 @@ func NewCollector(s CollectorSettings, sources ...Source) (*Collector, error) {
 	for i, src := range sources {
 		if src == nil {
 			return nil, fmt.Errorf("%w: source %d is nil", ErrInvalidSettings, i)
+		}
+		if fs, ok := src.(SourceFunc); ok && fs.Fn == nil {
+			return nil, fmt.Errorf("%w: source %d (%q) has no fetch function", ErrInvalidSettings, i, fs.ID)
 		}
 		name := src.Name()
 		if name == "" || seen[name] {
@@ -183,6 +199,13 @@ func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
 
 // BreakerState is a source breaker's state: "closed", "half-open", "open".
 type BreakerState string
+
+// Breaker states, as gobreaker names them.
+const (
+	BreakerClosed   BreakerState = "closed"    // calls pass; failures are counted
+	BreakerHalfOpen BreakerState = "half-open" // trial calls decide whether to close
+	BreakerOpen     BreakerState = "open"      // calls are refused without reaching the source
+)
 
 // SourceHealth is one source's breaker state and failure streak.
 type SourceHealth struct {

@@ -89,7 +89,7 @@ func TestCollectBreakerOpensAfterThreshold(t *testing.T) {
 		t.Fatalf("source called %d times; an open breaker must not call it", n)
 	}
 	h := c.Health()
-	if h[0].State != "open" || h[1].State != "closed" {
+	if h[0].State != BreakerOpen || h[1].State != BreakerClosed {
 		t.Fatalf("health %v", h)
 	}
 }
@@ -111,6 +111,7 @@ func TestNewCollectorRejects(t *testing.T) {
 		"nil":       {nil},
 		"unnamed":   {okSource("", "1")},
 		"duplicate": {okSource("a", "1"), okSource("a", "2")},
+		"no func":   {SourceFunc{ID: "f"}},
 	} {
 		if _, err := NewCollector(CollectorSettings{}, srcs...); !errors.Is(err, ErrInvalidSettings) {
 			t.Errorf("%s: %v", name, err)
@@ -118,5 +119,17 @@ func TestNewCollectorRejects(t *testing.T) {
 	}
 	if _, err := NewCollector(CollectorSettings{Timeout: -1}, okSource("a", "1")); !errors.Is(err, ErrInvalidSettings) {
 		t.Error("negative timeout accepted")
+	}
+}
+
+func TestSourceFunc(t *testing.T) {
+	src := SourceFunc{ID: "f", Fn: func(context.Context) (Quote, error) { return Quote{Price: d("7"), Time: t0}, nil }}
+	c, err := NewCollector(CollectorSettings{}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Collect(context.Background())
+	if len(got.Quotes) != 1 || got.Quotes[0].Source != "f" || !got.Quotes[0].Price.Equal(d("7")) {
+		t.Fatalf("%+v", got)
 	}
 }

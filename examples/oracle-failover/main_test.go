@@ -46,8 +46,8 @@ func TestScenarioOutcomes(t *testing.T) {
 		check(5, at(5).Update.Status == oracle.StatusFallback && at(5).Update.Active == "any-single", "not on fallback")
 		// Step 7: gamma's third consecutive failure opens its breaker; from
 		// step 8 the collector refuses the call without reaching it.
-		check(7, at(7).Health[2].State == "open", "gamma breaker not open")
-		check(6, at(6).Health[2].State == "closed", "gamma breaker opened early")
+		check(7, at(7).Health[2].State == oracle.BreakerOpen, "gamma breaker not open")
+		check(6, at(6).Health[2].State == oracle.BreakerClosed, "gamma breaker opened early")
 		for n := 8; n <= 12; n++ {
 			check(n, len(at(n).Fetched.Errors) == 1 && oracle.IsBreakerOpen(at(n).Fetched.Errors[0].Err), "gamma call not refused")
 		}

@@ -50,7 +50,7 @@ func report(w io.Writer, steps []stepReport) error {
 			fmt.Fprintf(&b, "  read    Price(now) = %s  [%s, tier %s]\n", s.Read.StringFixed(2), s.Update.Status, s.Update.Active)
 		}
 		for _, h := range s.Health {
-			if h.State != "closed" {
+			if h.State != oracle.BreakerClosed {
 				fmt.Fprintf(&b, "  health  %s breaker %s: calls are refused without reaching the source\n", h.Source, h.State)
 			} else if h.ConsecutiveFailures > 0 {
 				fmt.Fprintf(&b, "  health  %s breaker closed, %d of %d consecutive failures\n", h.Source, h.ConsecutiveFailures, failureThreshold)
