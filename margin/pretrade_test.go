@@ -223,6 +223,9 @@ func TestBrokenTierTables(t *testing.T) {
 		{"initial below maintenance", Marginal, mut(func(t []Tier) []Tier { t[0].InitialRate = d("0.01"); return t })},
 		{"no initial and no leverage", Marginal, mut(func(t []Tier) []Tier { t[0].InitialRate = decimal.Zero; return t })},
 		{"negative rate", Marginal, mut(func(t []Tier) []Tier { t[0].MaintenanceRate = d("-0.01"); return t })},
+		// A zero rate would leave a position with negative equity never
+		// liquidatable (maintenance 0).
+		{"zero maintenance rate", Marginal, mut(func(t []Tier) []Tier { t[0].MaintenanceRate = d("0"); return t })},
 		{"given cum contradicts", Marginal, mut(func(t []Tier) []Tier { t[3].Cum = dp("29"); return t })},
 		{"step with cum", Step, mut(func(t []Tier) []Tier { t[3].Cum = dp("30"); return t })},
 		{"unknown rule", Rule(7), ok()},

@@ -16,8 +16,12 @@ import (
 func genTiers(t *rapid.T, sorted bool, lastCap decimal.Decimal) []Tier {
 	n := rapid.IntRange(1, 5).Draw(t, "tiers")
 	rates := make([]decimal.Decimal, n)
+	lo := int64(0) // unsorted tables may draw 0, which NewSchedule refuses
+	if sorted {
+		lo = 1
+	}
 	for i := range rates {
-		rates[i] = testkit.Decimal(0, 500, 4).Draw(t, "mmr") // 0–5%
+		rates[i] = testkit.Decimal(lo, 500, 4).Draw(t, "mmr") // 0–5%
 	}
 	if sorted {
 		for i := 1; i < n; i++ {
@@ -193,6 +197,9 @@ func TestPropLiquidatablePredicateAndCrossSum(t *testing.T) {
 		}
 		if s.Equity.Cmp(s.Maintenance) >= 0 && s.Liquidatable {
 			t.Fatalf("equity %s ≥ maintenance %s but liquidatable", s.Equity, s.Maintenance)
+		}
+		if cross > 0 && s.Equity.Sign() < 0 && !s.Liquidatable {
+			t.Fatalf("cross positions with negative equity %s but not liquidatable", s.Equity)
 		}
 		if cross == 0 && s.Liquidatable {
 			t.Fatalf("no cross positions but liquidatable (equity %s)", s.Equity)

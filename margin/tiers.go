@@ -48,8 +48,10 @@ type Tier struct {
 	Floor decimal.Decimal `json:"floor"`
 	// Cap is the notional where the tier ends; caps strictly increase.
 	Cap decimal.Decimal `json:"cap"`
-	// MaintenanceRate is the maintenance margin rate, in [0, 1); rates are
-	// non-decreasing from tier to tier.
+	// MaintenanceRate is the maintenance margin rate, in (0, 1); rates are
+	// non-decreasing from tier to tier. Zero is refused: a position with no
+	// maintenance requirement could never be liquidated, even with negative
+	// equity (Liquidatable needs maintenance > 0).
 	MaintenanceRate decimal.Decimal `json:"maintenance_rate"`
 	// InitialRate is the initial margin rate, with MaintenanceRate ≤
 	// InitialRate ≤ 1, non-decreasing from tier to tier. Zero means "use
@@ -83,7 +85,7 @@ type Schedule struct {
 // NewSchedule validates a tier table and derives the maintenance amounts.
 // It refuses (ErrInvalidTiers): an empty table, a first floor other than 0,
 // a floor that is not the previous cap, caps that do not strictly increase,
-// a maintenance rate outside [0, 1) or below the previous tier's, an
+// a maintenance rate outside (0, 1) or below the previous tier's, an
 // initial rate outside [maintenance rate, 1] (or a max leverage below 1
 // when the initial rate is not given), an initial rate that decreases, and
 // a given Cum that contradicts cumₙ = floorₙ × (rateₙ − rateₙ₋₁) + cumₙ₋₁.
@@ -111,8 +113,8 @@ func NewSchedule(rule Rule, tiers []Tier) (*Schedule, error) {
 		if t.Cap.Cmp(t.Floor) <= 0 {
 			return nil, fmt.Errorf("%w: tier %d cap %s not above floor %s", ErrInvalidTiers, i+1, t.Cap, t.Floor)
 		}
-		if t.MaintenanceRate.Cmp(one) >= 0 {
-			return nil, fmt.Errorf("%w: tier %d maintenance rate %s not below 1", ErrInvalidTiers, i+1, t.MaintenanceRate)
+		if t.MaintenanceRate.Sign() <= 0 || t.MaintenanceRate.Cmp(one) >= 0 {
+			return nil, fmt.Errorf("%w: tier %d maintenance rate %s outside (0, 1)", ErrInvalidTiers, i+1, t.MaintenanceRate)
 		}
 		x := tier{floor: t.Floor, cap: t.Cap, mmr: t.MaintenanceRate}
 		if t.InitialRate.IsZero() {
