@@ -1,0 +1,92 @@
+package breaker
+
+import (
+	"testing"
+	"time"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
+	"github.com/sony/gobreaker/v2"
+)
+
+// Target (issue 3): ≤ 100 ns and 0 allocations for a price inside the band.
+func BenchmarkMarketCheckInsideBand(b *testing.B) {
+	m, _ := NewMarket(MarketSettings{Reference: testkit.D("10.00")})
+	price := testkit.D("10.0325") // exponent differs from the band edges: exercises the cutoff fast path
+	now := t0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d, err := m.Check(price, now)
+		if err != nil || d.Action != Allow {
+			b.Fatal(d, err)
+		}
+	}
+}
+
+// The same check with a kill switch and a market-wide breaker attached.
+func BenchmarkMarketCheckWithSources(b *testing.B) {
+	mw, _ := NewMarketWide(NYSEMarketWide())
+	m, _ := NewMarket(MarketSettings{Reference: testkit.D("10.00"), Sources: []HaltSource{mw, NewKillSwitch()}})
+	price := testkit.D("10.03")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if d, err := m.Check(price, t0); err != nil || d.Action != Allow {
+			b.Fatal(d, err)
+		}
+	}
+}
+
+// Target (issue 3): ≤ 100 ns per level-trigger observation.
+func BenchmarkLevelObserve(b *testing.B) {
+	tr, _ := NewLevel(LevelSettings{Trip: testkit.D("100"), Reset: testkit.D("90"), Consecutive: 3})
+	d0, d1 := testkit.D("95.5"), testkit.D("99.99")
+	now := t0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v := d0
+		if i&1 == 1 {
+			v = d1
+		}
+		if _, err := tr.Observe(v, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Target (issue 3): Service overhead vs calling gobreaker directly, side by
+// side in one run: ratio ≤ 1.2.
+func BenchmarkServiceVsGobreaker(b *testing.B) {
+	req := func() (int, error) { return 1, nil }
+	b.Run("gobreaker", func(b *testing.B) {
+		cb := gobreaker.NewCircuitBreaker[int](gobreaker.Settings{Name: "direct"})
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := cb.Execute(req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("service", func(b *testing.B) {
+		svc, _ := NewService[int](ServiceSettings{Name: "wrapped"})
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := svc.Execute(req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkCountLimiterAllow(b *testing.B) {
+	l, _ := NewCountLimiter(CountSettings{Events: 1_000_000, Per: time.Second})
+	now := t0
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		now = now.Add(time.Microsecond)
+		if _, err := l.Allow(now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
