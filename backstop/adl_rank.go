@@ -1,6 +1,7 @@
 package backstop
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"math/bits"
@@ -254,8 +255,10 @@ type Ranked struct {
 
 // Rank scores the positions with ranking (nil means BitMEXRank) and sorts
 // them highest score first; equal scores go by account ID ascending, so the
-// order never depends on the input order. Errors: a bad position, a
-// duplicated account, a ranking error, an absurd score.
+// order never depends on the input order. Errors: a bad position or a
+// ranking error (ErrInvalidInput; a host ranking's error is wrapped, so
+// errors.Is finds both), a duplicated account (ErrDuplicateID), an absurd
+// score (ErrInvalidInput).
 func Rank(positions []Position, mark decimal.Decimal, ranking Ranking) ([]Ranked, error) {
 	if ranking == nil {
 		ranking = BitMEXRank
@@ -272,6 +275,9 @@ func Rank(positions []Position, mark decimal.Decimal, ranking Ranking) ([]Ranked
 		seen[p.Account] = struct{}{}
 		s, err := ranking(p, mark)
 		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) { // a host ranking's own error
+				err = fmt.Errorf("%w: ranking %q: %w", ErrInvalidInput, p.Account, err)
+			}
 			return nil, err
 		}
 		if err := num.Check(s); err != nil {

@@ -2,6 +2,7 @@ package backstop
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -113,8 +114,19 @@ func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
 	return f, nil
 }
 
-// Account returns the journal account of fund id: "insurance:ID".
+// fundAccount returns the journal account of fund id: "insurance:ID".
 func fundAccount(id string) string { return "insurance:" + id }
+
+// isFundAccount reports whether account is the journal account of one of
+// the declared funds.
+func (f *InsuranceFund) isFundAccount(account string) bool {
+	id, ok := strings.CutPrefix(account, "insurance:")
+	if !ok {
+		return false
+	}
+	_, declared := f.funds[id]
+	return declared
+}
 
 // FundFor returns the fund that covers market.
 func (f *InsuranceFund) FundFor(market string) string {
@@ -173,7 +185,9 @@ func (f *InsuranceFund) Journal() []Entry { return f.journal.Entries() }
 
 // Deposit pays amount (> 0) into fund id from the journal account from
 // (e.g. "fees", "penalty:ACCOUNT"; empty means "external"), for reason.
-// Errors (state unchanged): unknown fund, bad amount.
+// Errors (state unchanged): unknown fund (ErrUnknownID); a bad amount, from
+// naming any declared fund's account "insurance:ID", or now before the
+// ledger's last entry (ErrInvalidInput).
 func (f *InsuranceFund) Deposit(id string, amount decimal.Decimal, from, reason string, now time.Time) error {
 	st, err := f.get(id)
 	if err != nil {
@@ -185,8 +199,12 @@ func (f *InsuranceFund) Deposit(id string, amount decimal.Decimal, from, reason 
 	if from == "" {
 		from = "external"
 	}
-	if from == fundAccount(id) {
-		return fmt.Errorf("%w: deposit from the fund itself", ErrInvalidInput)
+	if f.isFundAccount(from) {
+		// A fund's balance is its journal account's balance: money from
+		// another fund would leave that fund's balance unchanged while its
+		// journal account went down. Draw to an intermediate account and
+		// deposit from it instead.
+		return fmt.Errorf("%w: deposit from fund account %q", ErrInvalidInput, from)
 	}
 	if err := f.journal.Record(now, Movement{From: from, To: fundAccount(id), Amount: amount, Reason: reason}); err != nil {
 		return err
@@ -199,7 +217,9 @@ func (f *InsuranceFund) Deposit(id string, amount decimal.Decimal, from, reason 
 
 // Draw pays amount (> 0) out of fund id to the journal account to, for
 // reason. A draw that would leave the balance below the floor fails with
-// ErrBelowFloor and changes nothing; draw at most Available.
+// ErrBelowFloor and changes nothing; draw at most Available. An empty to,
+// a to naming any declared fund's account, a bad amount or now before the
+// ledger's last entry is ErrInvalidInput (state unchanged).
 func (f *InsuranceFund) Draw(id string, amount decimal.Decimal, to, reason string, now time.Time) error {
 	_, err := f.draw(id, amount, to, reason, now)
 	return err
@@ -213,8 +233,8 @@ func (f *InsuranceFund) draw(id string, amount decimal.Decimal, to, reason strin
 	if err := checkPositive(amount, f.scale, "draw"); err != nil {
 		return Movement{}, err
 	}
-	if to == "" || to == fundAccount(id) {
-		return Movement{}, fmt.Errorf("%w: draw to %q", ErrInvalidInput, to)
+	if to == "" || f.isFundAccount(to) {
+		return Movement{}, fmt.Errorf("%w: draw to %q (empty, or a fund's own account)", ErrInvalidInput, to)
 	}
 	if amount.Cmp(available(st)) > 0 {
 		return Movement{}, fmt.Errorf("%w: fund %q draw %s, balance %s, floor %s", ErrBelowFloor, id, amount, st.balance, st.spec.Floor)
@@ -253,6 +273,16 @@ func (l fundLayer) ID() string { return fundAccount(l.id) }
 func (l fundLayer) Capacity() decimal.Decimal {
 	st := l.f.funds[l.id]
 	return available(st)
+}
+
+// preflight lets Cover reject, before any layer is drawn, what would make
+// this fund's draw fail: a loss account that is a fund's own account, or a
+// time before the fund ledger's last entry.
+func (l fundLayer) preflight(to string, now time.Time) error {
+	if l.f.isFundAccount(to) {
+		return fmt.Errorf("%w: loss account %q is an insurance fund's account", ErrInvalidInput, to)
+	}
+	return l.f.journal.checkTime(now)
 }
 
 func (l fundLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {

@@ -164,11 +164,17 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 	if to == "" {
 		to = "shortfall:" + c.ID
 	}
-	// Validate every capacity before drawing anything, so a broken layer
+	// Validate every capacity, and everything that could make a built-in
+	// layer fail, before drawing anything, so a broken layer or a bad time
 	// changes nothing.
 	for _, l := range w.layers {
 		if err := num.CheckNonNegative(l.Capacity()); err != nil {
 			return Allocation{}, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
+		}
+		if p, ok := l.(preflighter); ok {
+			if err := p.preflight(to, now); err != nil {
+				return Allocation{}, fmt.Errorf("layer %q: %w", l.ID(), err)
+			}
 		}
 	}
 	if w.q == nil {
@@ -211,6 +217,13 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 		w.emit(Event{Time: now, Kind: EventResidual, Source: "waterfall", Amount: left, Ref: c.ID})
 	}
 	return a, nil
+}
+
+// preflighter is implemented by built-in layers that keep their own
+// ledger: preflight reports, without changing anything, an error their
+// Absorb would otherwise hit part-way through a cover.
+type preflighter interface {
+	preflight(to string, now time.Time) error
 }
 
 // checkMovements verifies a layer's movements all go into to and sum to amount.

@@ -1,0 +1,337 @@
+package backstop
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Adversarial input: every rejected call must return a clear error (one of
+// the package's sentinels), never panic, emit no event, and leave the
+// object's Snapshot byte-for-byte as it was.
+
+// snapJSON marshals a snapshot so two states compare exactly.
+func snapJSON(t *testing.T, v any) string {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// absurd is a decimal with an exponent num.Check rejects.
+var absurd = decimal.New(1, 100000)
+
+func TestAdversarialInsuranceFund(t *testing.T) {
+	f, err := NewInsuranceFund(FundSettings{
+		Funds:   []FundSpec{{ID: "a", Floor: d("10")}, {ID: "b"}},
+		Markets: map[string]string{"BTC": "a"},
+		Unit:    d("0.01"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := t0.Add(time.Hour)
+	if err := f.Deposit("a", d("50"), "fees", "seed", later); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Deposit("b", d("5"), "fees", "seed", later); err != nil {
+		t.Fatal(err)
+	}
+	f.DrainEvents()
+	now := later.Add(time.Minute)
+	tests := []struct {
+		name string
+		call func() error
+		want error
+	}{
+		{"negative deposit", func() error { return f.Deposit("a", d("-1"), "fees", "", now) }, ErrInvalidInput},
+		{"zero deposit", func() error { return f.Deposit("a", d("0"), "fees", "", now) }, ErrInvalidInput},
+		{"deposit finer than the unit", func() error { return f.Deposit("a", d("0.001"), "fees", "", now) }, ErrInvalidInput},
+		{"absurd deposit", func() error { return f.Deposit("a", absurd, "fees", "", now) }, ErrInvalidInput},
+		{"deposit to an unknown fund", func() error { return f.Deposit("zz", d("1"), "fees", "", now) }, ErrUnknownID},
+		{"deposit from the fund itself", func() error { return f.Deposit("a", d("1"), "insurance:a", "", now) }, ErrInvalidInput},
+		{"deposit from another fund's account", func() error { return f.Deposit("a", d("1"), "insurance:b", "", now) }, ErrInvalidInput},
+		{"deposit before the last entry", func() error { return f.Deposit("a", d("1"), "fees", "", t0) }, ErrInvalidInput},
+		{"draw below the floor", func() error { return f.Draw("a", d("40.01"), "loss", "", now) }, ErrBelowFloor},
+		{"negative draw", func() error { return f.Draw("a", d("-1"), "loss", "", now) }, ErrInvalidInput},
+		{"absurd draw", func() error { return f.Draw("a", absurd, "loss", "", now) }, ErrInvalidInput},
+		{"draw from an unknown fund", func() error { return f.Draw("zz", d("1"), "loss", "", now) }, ErrUnknownID},
+		{"draw to nobody", func() error { return f.Draw("a", d("1"), "", "", now) }, ErrInvalidInput},
+		{"draw into another fund's account", func() error { return f.Draw("a", d("1"), "insurance:b", "", now) }, ErrInvalidInput},
+		{"draw before the last entry", func() error { return f.Draw("a", d("1"), "loss", "", t0) }, ErrInvalidInput},
+		{"unknown fund layer", func() error { _, err := f.FundLayer("zz"); return err }, ErrUnknownID},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := snapJSON(t, f.Snapshot())
+			err := tc.call()
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("error %v, want %v", err, tc.want)
+			}
+			if after := snapJSON(t, f.Snapshot()); after != before {
+				t.Fatalf("rejected call changed state:\nbefore %s\nafter  %s", before, after)
+			}
+			if ev := f.DrainEvents(); len(ev) != 0 {
+				t.Fatalf("rejected call emitted %v", ev)
+			}
+			if err := f.CheckInvariants(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestAdversarialDefaultFund(t *testing.T) {
+	f, err := NewDefaultFund(issueFundSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Contribute("A", d("1"), t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	f.DrainEvents()
+	now := t0.Add(2 * time.Hour)
+	cover := func(def Default) func() error {
+		return func() error { _, err := f.Cover(def, now); return err }
+	}
+	tests := []struct {
+		name string
+		call func() error
+		want error
+	}{
+		{"unknown defaulter", cover(Default{ID: "x", Member: "Z", Loss: d("1")}), ErrUnknownID},
+		{"negative loss", cover(Default{ID: "x", Member: "D", Loss: d("-1")}), ErrInvalidInput},
+		{"absurd loss", cover(Default{ID: "x", Member: "D", Loss: absurd}), ErrInvalidInput},
+		{"loss finer than the unit", cover(Default{ID: "x", Member: "D", Loss: d("0.5")}), ErrInvalidInput},
+		{"negative margin", cover(Default{ID: "x", Member: "D", Loss: d("1"), Margin: d("-1")}), ErrInvalidInput},
+		{"gains of the defaulter", cover(Default{ID: "x", Member: "D", Loss: d("1"), VariationGains: []Balance{{"D", d("1")}}}), ErrInvalidInput},
+		{"gains of an unknown member", cover(Default{ID: "x", Member: "D", Loss: d("1"), VariationGains: []Balance{{"Z", d("1")}}}), ErrUnknownID},
+		{"gains twice", cover(Default{ID: "x", Member: "D", Loss: d("1"), VariationGains: []Balance{{"A", d("1")}, {"A", d("1")}}}), ErrInvalidInput},
+		{"negative gain", cover(Default{ID: "x", Member: "D", Loss: d("1"), VariationGains: []Balance{{"A", d("-1")}}}), ErrInvalidInput},
+		{"cover before the last entry", func() error { _, err := f.Cover(Default{ID: "x", Member: "D", Loss: d("1")}, t0); return err }, ErrInvalidInput},
+		{"contribution from an unknown member", func() error { return f.Contribute("Z", d("1"), now) }, ErrUnknownID},
+		{"negative contribution", func() error { return f.Contribute("A", d("-1"), now) }, ErrInvalidInput},
+		{"absurd contribution", func() error { return f.Contribute("A", absurd, now) }, ErrInvalidInput},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := snapJSON(t, f.Snapshot())
+			err := tc.call()
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("error %v, want %v", err, tc.want)
+			}
+			if after := snapJSON(t, f.Snapshot()); after != before {
+				t.Fatalf("rejected call changed state:\nbefore %s\nafter  %s", before, after)
+			}
+			if ev := f.DrainEvents(); len(ev) != 0 {
+				t.Fatalf("rejected call emitted %v", ev)
+			}
+		})
+	}
+	bad := []DefaultFundSettings{
+		{}, // no members
+		{Members: []MemberSpec{{ID: "A"}, {ID: "A"}}}, // duplicated
+		{Members: []MemberSpec{{ID: "A", Contribution: d("-1")}}},
+		{Members: []MemberSpec{{ID: "A"}}, SkinInTheGame: d("-1")},
+		{Members: []MemberSpec{{ID: "A"}}, Assessment: AssessmentRule{Multiple: d("-1")}},
+		{Members: []MemberSpec{{ID: "A"}}, Assessment: AssessmentRule{Multiple: absurd}},
+	}
+	for i, s := range bad {
+		if _, err := NewDefaultFund(s); !errors.Is(err, ErrInvalidSettings) && !errors.Is(err, ErrDuplicateID) {
+			t.Errorf("bad settings %d: %v", i, err)
+		}
+	}
+}
+
+func TestAdversarialBackstopPool(t *testing.T) {
+	for i, s := range []PoolSettings{
+		{},
+		{Providers: []Provider{{"P", d("-1")}}},
+		{Providers: []Provider{{"P", absurd}}},
+		{Providers: []Provider{{"", d("1")}}},
+		{Providers: []Provider{{"P", d("1")}, {"P", d("2")}}},
+		{Providers: []Provider{{"P", d("1")}}, SizeUnit: d("0.3")},
+	} {
+		if _, err := NewBackstopPool(s); !errors.Is(err, ErrInvalidSettings) && !errors.Is(err, ErrDuplicateID) {
+			t.Errorf("bad pool settings %d: %v", i, err)
+		}
+	}
+	p, err := NewBackstopPool(PoolSettings{Providers: []Provider{{"P1", d("1000")}, {"P2", d("500")}}, Unit: d("0.01"), SizeUnit: d("1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tk := range []Takeover{
+		{ID: "t", Account: "x", Size: d("0"), Price: d("10")},
+		{ID: "t", Account: "x", Size: d("1.5"), Price: d("10")},
+		{ID: "t", Account: "x", Size: absurd, Price: d("10")},
+		{ID: "t", Account: "x", Size: d("1"), Price: d("0")},
+		{ID: "t", Account: "x", Size: d("1"), Price: d("-1")},
+		{ID: "t", Account: "", Size: d("1"), Price: d("10")},
+	} {
+		before := snapJSON(t, p.Snapshot())
+		if _, err := p.TakeOver(tk, t0); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("takeover %+v: %v", tk, err)
+		}
+		if _, err := p.Layer(tk, d("10")); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("layer %+v: %v", tk, err)
+		}
+		if after := snapJSON(t, p.Snapshot()); after != before {
+			t.Errorf("rejected takeover changed state")
+		}
+	}
+	if _, err := p.Layer(Takeover{ID: "t", Account: "x", Size: d("1"), Price: d("10")}, d("0")); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("zero mark: %v", err)
+	}
+	if ev := p.DrainEvents(); len(ev) != 0 {
+		t.Errorf("rejected calls emitted %v", ev)
+	}
+}
+
+func TestAdversarialRanking(t *testing.T) {
+	good := Position{Account: "a", Size: d("1"), EntryPrice: d("100"), BankruptcyPrice: d("50")}
+	mark := d("110")
+	with := func(f func(p *Position)) Position { p := good; f(&p); return p }
+	for name, p := range map[string]Position{
+		"zero size":                   with(func(p *Position) { p.Size = d("0") }),
+		"zero entry price":            with(func(p *Position) { p.EntryPrice = d("0") }),
+		"negative entry price":        with(func(p *Position) { p.EntryPrice = d("-1") }),
+		"negative bankruptcy price":   with(func(p *Position) { p.BankruptcyPrice = d("-1") }),
+		"mark value = bankrupt value": with(func(p *Position) { p.BankruptcyPrice = mark }),
+		"long beyond bankruptcy":      with(func(p *Position) { p.BankruptcyPrice = d("120") }),
+		"short beyond bankruptcy":     with(func(p *Position) { p.Size = d("-1"); p.BankruptcyPrice = d("100") }),
+		"empty account":               with(func(p *Position) { p.Account = "" }),
+		"absurd size":                 with(func(p *Position) { p.Size = absurd }),
+		"absurd price":                with(func(p *Position) { p.EntryPrice = absurd }),
+	} {
+		if _, err := BitMEXRank(p, mark); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if _, err := Rank([]Position{p}, mark, nil); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("Rank, %s: %v", name, err)
+		}
+	}
+	for _, m := range []decimal.Decimal{d("0"), d("-1"), absurd} {
+		if _, err := BitMEXRank(good, m); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("mark %s: %v", m, err)
+		}
+	}
+	if _, err := Rank([]Position{good, good}, mark, nil); !errors.Is(err, ErrDuplicateID) {
+		t.Errorf("duplicated position: %v", err)
+	}
+	hostErr := errors.New("host ranking broke")
+	_, err := Rank([]Position{good}, mark, func(Position, decimal.Decimal) (decimal.Decimal, error) { return decimal.Zero, hostErr })
+	if !errors.Is(err, hostErr) || !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("host ranking error: %v", err)
+	}
+	_, err = Rank([]Position{good}, mark, func(Position, decimal.Decimal) (decimal.Decimal, error) { return absurd, nil })
+	if !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("absurd host score: %v", err)
+	}
+	bankrupt := Position{Account: "b", Size: d("-1"), EntryPrice: d("100"), BankruptcyPrice: d("105")}
+	for name, req := range map[string]DeleverageRequest{
+		"candidate is the bankrupt account": {Bankrupt: bankrupt, Mark: mark, Candidates: []Position{with(func(p *Position) { p.Account = "b" })}},
+		"size above the position":           {Bankrupt: bankrupt, Mark: mark, Candidates: []Position{good}, Size: d("2")},
+		"negative size":                     {Bankrupt: bankrupt, Mark: mark, Candidates: []Position{good}, Size: d("-1")},
+		"zero mark":                         {Bankrupt: bankrupt, Mark: d("0"), Candidates: []Position{good}},
+		"bad same-side candidate":           {Bankrupt: bankrupt, Mark: mark, Candidates: []Position{{Account: "s", Size: d("-1"), EntryPrice: d("0")}}},
+	} {
+		if _, err := Deleverage(req); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if req.Size.Sign() != 0 {
+			continue // ADLSettings ignores Request.Size
+		}
+		if _, err := NewADLLayer(ADLSettings{Request: req}); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("ADL layer, %s: %v", name, err)
+		}
+	}
+}
+
+func TestAdversarialWaterfall(t *testing.T) {
+	fund, _ := NewInsuranceFund(FundSettings{Unit: d("0.01")})
+	_ = fund.Deposit("shared", d("100"), "fees", "", t0.Add(time.Hour))
+	def, _ := NewDefaulterLayer("bob", d("10"), d("1"))
+	social, _ := NewSocialLayer("social", []Balance{{"w1", d("5")}, {"w2", d("7")}}, d("0.01"))
+	j := NewJournal()
+	w, err := New(Settings{Layers: []Layer{def, fund.Layer("BTC"), social}, Unit: d("0.01"), Journal: j})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := func() string {
+		return snapJSON(t, []any{def.Snapshot(), fund.Snapshot(), social.Snapshot(), j.Snapshot()})
+	}
+	now := t0.Add(2 * time.Hour)
+	for name, call := range map[string]func() error{
+		"negative loss":          func() error { _, err := w.Cover(Claim{ID: "x", Amount: d("-1")}, now); return err },
+		"absurd loss":            func() error { _, err := w.Cover(Claim{ID: "x", Amount: absurd}, now); return err },
+		"loss finer than a unit": func() error { _, err := w.Cover(Claim{ID: "x", Amount: d("0.001")}, now); return err },
+		"time travel":            func() error { _, err := w.Cover(Claim{ID: "x", Amount: d("1")}, t0.Add(-time.Hour)); return err },
+	} {
+		before := state()
+		if err := call(); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if state() != before {
+			t.Errorf("%s changed state", name)
+		}
+	}
+	if ev := w.DrainEvents(); len(ev) != 0 {
+		t.Errorf("rejected covers emitted %v", ev)
+	}
+	// Bad layer lists.
+	for name, layers := range map[string][]Layer{
+		"empty":           nil,
+		"duplicated":      {def, def},
+		"same fund twice": {fund.Layer("BTC"), fund.Layer("ETH")},
+		"nil":             {def, nil},
+	} {
+		if _, err := New(Settings{Layers: layers}); !errors.Is(err, ErrInvalidSettings) && !errors.Is(err, ErrDuplicateID) {
+			t.Errorf("%s layer list: %v", name, err)
+		}
+	}
+	// Per-loss layers reject bad construction.
+	if _, err := NewDefaulterLayer("bob", d("-1"), d("0")); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("negative margin: %v", err)
+	}
+	if _, err := NewDefaulterLayer("bob", d("0"), absurd); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("absurd penalty: %v", err)
+	}
+	if _, err := NewSocialLayer("s", []Balance{{"a", d("1")}, {"a", d("2")}}, d("0.01")); !errors.Is(err, ErrDuplicateID) {
+		t.Errorf("duplicated social account: %v", err)
+	}
+	if _, err := NewSharedPosition(d("0")); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("zero shared position: %v", err)
+	}
+}
+
+func TestAdversarialProRata(t *testing.T) {
+	for name, call := range map[string]func() error{
+		"negative total":  func() error { _, err := ProRata(d("-1"), []decimal.Decimal{d("1")}, 2); return err },
+		"negative weight": func() error { _, err := ProRata(d("1"), []decimal.Decimal{d("-1"), d("2")}, 2); return err },
+		"zero weights":    func() error { _, err := ProRata(d("1"), []decimal.Decimal{d("0"), d("0")}, 2); return err },
+		"no weights":      func() error { _, err := ProRata(d("1"), nil, 2); return err },
+		"absurd weight":   func() error { _, err := ProRata(d("1"), []decimal.Decimal{absurd}, 2); return err },
+		"too-fine total":  func() error { _, err := ProRata(d("0.001"), []decimal.Decimal{d("1")}, 2); return err },
+		"caps too small": func() error {
+			_, err := ProRataCapped(d("3"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("2")}, 2)
+			return err
+		},
+		"negative cap": func() error {
+			_, err := ProRataCapped(d("1"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("-2")}, 2)
+			return err
+		},
+		"lengths differ": func() error { _, err := ProRataCapped(d("1"), []decimal.Decimal{d("1")}, nil, 2); return err },
+		"negative loss":  func() error { _, err := Socialise(d("-1"), nil, 2); return err },
+		"empty account":  func() error { _, err := Socialise(d("1"), []Balance{{"", d("1")}}, 2); return err },
+		"absurd balance": func() error { _, err := Socialise(d("1"), []Balance{{"a", absurd}}, 2); return err },
+	} {
+		if err := call(); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
