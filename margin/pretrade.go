@@ -68,7 +68,9 @@ type Decision struct {
 	// After is the resulting account valued at the marks (zero when Reason
 	// is ReasonAboveLastCap).
 	After Summary `json:"after"`
-	// Fill is the resulting account and position.
+	// Fill is the resulting account and position: ApplyFill's, except that
+	// an isolated position the order grows is funded from the wallet to
+	// cover its initial requirement at the mark, open loss included.
 	Fill FillResult `json:"fill"`
 }
 
@@ -106,9 +108,10 @@ func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason
 // CheckOrder decides whether an order may be placed: the order is applied
 // (ApplyFill at o.Price, or at the mark when zero) to the position it would
 // produce, flips included, and the resulting account is valued at the
-// marks, so an unfavourable fill price counts as an immediate loss. The
-// cross part and, if the order touches one, the isolated position must
-// each pass Transition. Errors are for bad input only; a rejection is a
+// marks, so an unfavourable fill price counts as an immediate loss (for an
+// isolated position the open loss is moved from the wallet with its
+// initial margin, as Binance charges it). The cross part and, if the order
+// touches one, the isolated position must each pass Transition. Errors are for bad input only; a rejection is a
 // Decision.
 func (c *Calculator) CheckOrder(a Account, o Order, now time.Time) (Decision, error) {
 	if _, err := c.market(o.Market); err != nil {
@@ -143,19 +146,29 @@ func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.De
 	if err != nil {
 		return Decision{}, err
 	}
-	dec.Fill = fill
 	after, err := c.summary(fill.Account, now, "", decimal.Zero)
 	if errors.Is(err, ErrAboveLastCap) {
+		dec.Fill = fill
 		dec.Reason = ReasonAboveLastCap
 		return dec, nil
 	}
 	if err != nil {
 		return Decision{}, err
 	}
-	dec.After = after
 	m := c.markets[o.Market]
 	old, had := a.Position(o.Market)
 	grew := !had || fill.Position.Size.Abs().Cmp(old.Size.Abs()) > 0 || (!fill.Position.Size.IsZero() && fill.Position.Size.Sign() != old.Size.Sign())
+	if grew && fill.Position.Isolated {
+		// Open loss: a fill at a worse price than the mark is an immediate
+		// loss the isolated margin must also cover (Binance charges it with
+		// the order's initial margin), so the venue moves Initial − Equity
+		// at the mark from the wallet; the cross check below then decides
+		// whether the wallet can afford it.
+		if fill, after, err = c.coverOpenLoss(fill, after, now); err != nil {
+			return Decision{}, err
+		}
+	}
+	dec.Fill, dec.After = fill, after
 	if grew && !fill.Position.Leverage.IsZero() {
 		for _, ps := range after.Positions {
 			if ps.Market == o.Market && !m.sched.tiers[ps.Tier].allows(fill.Position.Leverage) {
@@ -184,6 +197,28 @@ func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.De
 	}
 	dec.Accepted = dec.Reason.Accepted()
 	return dec, nil
+}
+
+// coverOpenLoss moves from the wallet into the filled isolated position
+// what its margin lacks to meet its initial requirement at the mark, and
+// revalues the account.
+func (c *Calculator) coverOpenLoss(fill FillResult, after Summary, now time.Time) (FillResult, Summary, error) {
+	for i, ps := range after.Positions {
+		if ps.Market != fill.Position.Market {
+			continue
+		}
+		short := ps.Initial.Sub(ps.Equity)
+		if short.Sign() <= 0 {
+			return fill, after, nil
+		}
+		acct := fill.Account.Clone()
+		acct.Wallet = acct.Wallet.Sub(short)
+		acct.Positions[i].Margin = acct.Positions[i].Margin.Add(short)
+		fill.Account, fill.Position = acct, acct.Positions[i]
+		s, err := c.summary(acct, now, "", decimal.Zero)
+		return fill, s, err
+	}
+	return fill, after, nil
 }
 
 // MaxOrderSize returns the largest order size, in multiples of the

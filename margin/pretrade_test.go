@@ -302,3 +302,42 @@ func TestIsolatedFlipKeepsMode(t *testing.T) {
 		t.Fatalf("position %+v wallet %s", r.Position, r.Account.Wallet)
 	}
 }
+
+func TestIsolatedOrderCoversOpenLoss(t *testing.T) {
+	// Buying 2 isolated at 10x at 100.01 with the mark at 100: the fill
+	// funds 20.002 (initial at the fill price) but the position starts 0.02
+	// in loss, so its equity at the mark (19.982) is below its initial
+	// requirement at the mark (20); the venue moves the 0.018 difference
+	// too: 20.02 in all = initial 20 + open loss 0.02 (Binance: order cost
+	// = initial margin + open loss). Before this a buy one tick above the
+	// mark could never be placed in isolated mode.
+	c := newCalc(t, StaticPrices{"X": d("100")}, linearMarket("X"))
+	tests := []struct {
+		name       string
+		wallet     string
+		want       Reason
+		wantMargin string
+	}{
+		{"wallet covers it", "1000", ReasonCollateralised, "20.02"},
+		{"wallet covers exactly", "20.02", ReasonCollateralised, "20.02"},
+		{"wallet one unit short", "20.01999999", ReasonNewlyUndercollateralised, "20.02"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Account{Wallet: d(tc.wallet)}
+			dec, err := c.CheckOrder(a, Order{Market: "X", Size: d("2"), Price: d("100.01"), Isolated: true, Leverage: d("10")}, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dec.Reason != tc.want || !dec.Fill.Position.Margin.Equal(d(tc.wantMargin)) {
+				t.Fatalf("reason %v margin %s, want %v %s", dec.Reason, dec.Fill.Position.Margin, tc.want, tc.wantMargin)
+			}
+			if got := dec.Fill.Account.Wallet.Add(dec.Fill.Position.Margin); !got.Equal(a.Wallet) {
+				t.Fatalf("wallet + margin %s, want %s", got, a.Wallet)
+			}
+			if err := CheckSummary(dec.Fill.Account, dec.After); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

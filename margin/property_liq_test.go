@@ -224,7 +224,7 @@ func TestPropPreTradeNeverRiskier(t *testing.T) {
 		if rapid.Bool().Draw(t, "limit") {
 			price = prices[id].Mul(testkit.Decimal(90, 110, 2).Draw(t, "priceFactor"))
 		}
-		dec, err := c.CheckOrder(a, Order{Market: id, Size: size, Price: price}, t0)
+		dec, err := c.CheckOrder(a, Order{Market: id, Size: size, Price: price, Isolated: rapid.Bool().Draw(t, "iso")}, t0)
 		if errors.Is(err, ErrAboveLastCap) {
 			return
 		}
