@@ -74,8 +74,9 @@ type candidate struct {
 //
 // x is then spread over the legs, largest leg debt first (ties by market,
 // then larger size, then larger value):
-// each leg closes min(left, leg debt), or the whole leg when less than Dust
-// would remain. When a leg's tab does not fit the room left under the caps
+// each leg closes min(left, leg debt), raised to Dust when smaller (so no
+// order but a whole leg is below Dust), or the whole leg when less than
+// Dust would remain. When a leg's tab does not fit the room left under the caps
 // (min of global and market), the leg shrinks to the room; if that leaves a
 // dusty auction or a dusty remainder the leg is skipped — unlike Maker's
 // Dog, caps are never exceeded.
@@ -176,6 +177,9 @@ func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) error {
 			continue
 		}
 		xi := num.MinOf(left, l.Debt)
+		if xi.LessThan(e.cfg.Dust) { // no dusty auction: raise to the dust (or the whole leg)
+			xi = num.MinOf(e.cfg.Dust, l.Debt)
+		}
 		if l.Debt.Sub(xi).LessThan(e.cfg.Dust) {
 			xi = l.Debt
 		}
