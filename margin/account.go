@@ -80,15 +80,19 @@ func (a Account) Position(market string) (Position, bool) {
 // ValidateAccount checks an account against the Calculator's markets
 // without pricing it: known markets, one position per market, non-zero
 // sizes, positive entry prices, isolated margins ≥ 0 and cross margins
-// zero, leverage zero or ≥ 1, collateral amounts ≥ 0 and ratios in (0, 1],
-// and every decimal in range. Errors wrap ErrInvalidInput or
-// ErrUnknownMarket.
+// zero, leverage zero or ≥ 1, every position settling in the same asset
+// (Market.Settlement), collateral amounts ≥ 0 and ratios in (0, 1], and
+// every decimal in range. Errors wrap ErrInvalidInput or ErrUnknownMarket.
 func (c *Calculator) ValidateAccount(a Account) error {
 	if err := num.Check(a.Wallet); err != nil {
 		return fmt.Errorf("%w: wallet: %w", ErrInvalidInput, err)
 	}
 	for i, p := range a.Positions {
-		if _, err := c.market(p.Market); err != nil {
+		m, err := c.market(p.Market)
+		if err != nil {
+			return err
+		}
+		if err := sameSettlement(c.markets[a.Positions[0].Market], m); err != nil {
 			return err
 		}
 		for j := 0; j < i; j++ {
@@ -104,6 +108,14 @@ func (c *Calculator) ValidateAccount(a Account) error {
 		if err := validateCollateral(col); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// sameSettlement refuses two markets settling in different assets.
+func sameSettlement(a, b *market) error {
+	if a.settle != b.settle {
+		return fmt.Errorf("%w: %q settles in %s, %q in %s: one account, one settlement asset", ErrInvalidInput, a.id, a.settle, b.id, b.settle)
 	}
 	return nil
 }

@@ -110,6 +110,14 @@ type Market struct {
 	// LotSize is the size increment MaxOrderSize answers in. Zero means
 	// 0.00000001.
 	LotSize decimal.Decimal `json:"lot_size"`
+	// Settlement names the asset the market's margin and PnL settle in.
+	// Every position of one Account must settle in the same asset (the
+	// wallet's): adding USDT PnL to BTC PnL is refused (ErrInvalidInput),
+	// as Binance keeps USDⓈ-M and COIN-M wallets apart. Empty means: for
+	// Linear, the quote asset shared by every Linear market with an empty
+	// Settlement; for Inverse, the market's own coin, shared with no other
+	// market unless both name it here.
+	Settlement string `json:"settlement,omitempty"`
 }
 
 // Settings configures a Calculator.
@@ -138,6 +146,7 @@ type market struct {
 	tick    decimal.Decimal
 	lot     decimal.Decimal
 	lastCap decimal.Decimal
+	settle  string     // settlement key, never empty (see Market.Settlement)
 	fast    []fastTier // nil: decimal path only
 	csFx    fx
 }
@@ -206,6 +215,14 @@ func New(s Settings) (*Calculator, error) {
 			}
 		}
 		mk.csIsOne = isOne(mk.cs)
+		switch {
+		case m.Settlement != "":
+			mk.settle = m.Settlement
+		case m.Kind == Linear:
+			mk.settle = "linear quote"
+		default:
+			mk.settle = "inverse " + m.ID
+		}
 		sched, err := NewSchedule(m.Rule, m.Tiers)
 		if err != nil {
 			return nil, fmt.Errorf("%w: market %q: %w", ErrInvalidSettings, m.ID, err)

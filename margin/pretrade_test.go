@@ -341,3 +341,45 @@ func TestIsolatedOrderCoversOpenLoss(t *testing.T) {
 		})
 	}
 }
+
+func TestOneSettlementAssetPerAccount(t *testing.T) {
+	// A USDT-margined and a coin-margined position cannot share a wallet:
+	// their PnL is in different assets (Binance keeps USDⓈ-M and COIN-M
+	// accounts apart). Before, Summary added 100 USDT to 0.005 BTC.
+	inv := Market{ID: "BTCUSD", Kind: Inverse, ContractSize: d("100"), Tiers: []Tier{{Floor: d("0"), Cap: d("100"), MaintenanceRate: d("0.005"), InitialRate: d("0.01")}}}
+	c := newCalc(t, StaticPrices{"X": d("100"), "BTCUSD": d("50000"), "ETHUSD": d("2000")}, linearMarket("X"), inv,
+		Market{ID: "ETHUSD", Kind: Inverse, ContractSize: d("10"), Tiers: inv.Tiers})
+	lin := Position{Market: "X", Size: d("1"), EntryPrice: d("100")}
+	btc := Position{Market: "BTCUSD", Size: d("10"), EntryPrice: d("40000")}
+	eth := Position{Market: "ETHUSD", Size: d("10"), EntryPrice: d("2000")}
+	for _, tc := range []struct {
+		name string
+		pos  []Position
+	}{{"linear and inverse", []Position{lin, btc}}, {"two inverse coins", []Position{btc, eth}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Account{Wallet: d("1"), Positions: tc.pos}
+			if _, err := c.Summary(a, t0); !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("Summary err = %v, want ErrInvalidInput", err)
+			}
+			a.Positions = tc.pos[:1]
+			if _, err := c.ApplyFill(a, Order{Market: tc.pos[1].Market, Size: d("1")}, d("100")); !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("ApplyFill err = %v, want ErrInvalidInput", err)
+			}
+			if _, err := c.CheckOrder(a, Order{Market: tc.pos[1].Market, Size: d("1")}, t0); !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("CheckOrder err = %v, want ErrInvalidInput", err)
+			}
+		})
+	}
+	// Markets naming one Settlement may share an account.
+	c = newCalc(t, StaticPrices{"BTCUSD": d("50000"), "BTCUSD_Q": d("50100")}, inv,
+		Market{ID: "BTCUSD_Q", Kind: Inverse, Settlement: "BTC", ContractSize: d("100"), Tiers: inv.Tiers})
+	if _, err := c.Summary(Account{Positions: []Position{btc, {Market: "BTCUSD_Q", Size: d("1"), EntryPrice: d("50000")}}}, t0); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("default inverse settlement shared with a named one: %v", err)
+	}
+	inv.Settlement = "BTC"
+	c = newCalc(t, StaticPrices{"BTCUSD": d("50000"), "BTCUSD_Q": d("50100")}, inv,
+		Market{ID: "BTCUSD_Q", Kind: Inverse, Settlement: "BTC", ContractSize: d("100"), Tiers: inv.Tiers})
+	if _, err := c.Summary(Account{Positions: []Position{btc, {Market: "BTCUSD_Q", Size: d("1"), EntryPrice: d("50000")}}}, t0); err != nil {
+		t.Fatalf("two BTC-settled markets refused: %v", err)
+	}
+}

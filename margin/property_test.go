@@ -108,11 +108,13 @@ func TestPropRequirementsMonotoneAndContinuous(t *testing.T) {
 }
 
 // genAccountCalc draws a calculator with two markets and a random account.
+// Both markets declare one settlement asset, so a linear and an inverse
+// position may share the account and their arithmetic meets in one sum.
 func genAccountCalc(t *rapid.T) (*Calculator, Account, StaticPrices) {
 	markets := []Market{
-		{ID: "A", Kind: Linear, ContractSize: rapid.SampledFrom([]decimal.Decimal{d("1"), d("0.0001")}).Draw(t, "csA"),
+		{ID: "A", Kind: Linear, Settlement: "S", ContractSize: rapid.SampledFrom([]decimal.Decimal{d("1"), d("0.0001")}).Draw(t, "csA"),
 			Tiers: genTiers(t, true, d("1000000000000")), TickSize: d("0.01")},
-		{ID: "B", Kind: rapid.SampledFrom([]Kind{Linear, Inverse}).Draw(t, "kindB"),
+		{ID: "B", Kind: rapid.SampledFrom([]Kind{Linear, Inverse}).Draw(t, "kindB"), Settlement: "S",
 			Basis:        rapid.SampledFrom([]Basis{MarkValue, EntryValue}).Draw(t, "basisB"),
 			ContractSize: rapid.SampledFrom([]decimal.Decimal{d("1"), d("0.001"), d("100")}).Draw(t, "csB"),
 			Tiers:        genTiers(t, true, d("1000000000000")), TickSize: d("0.01")},
