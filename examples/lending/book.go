@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"math/rand"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/failsafe-fi/failsafe/liquidation"
+	"github.com/failsafe-fi/failsafe/margin"
+)
+
+// borrower is one account of the pool: ETH supplied, DAI borrowed.
+type borrower struct {
+	id  string
+	eth decimal.Decimal
+	dai decimal.Decimal
+}
+
+// account is the borrower as margin.Lending reads it.
+func (b *borrower) account() margin.LendingAccount {
+	return margin.LendingAccount{
+		Supplied: []margin.Balance{{Asset: "ETH", Amount: b.eth}},
+		Borrowed: []margin.Balance{{Asset: "DAI", Amount: b.dai}},
+	}
+}
+
+// lendingView adapts a lending health to the liquidation engine's Account.
+// Equity is the threshold-weighted collateral and Maintenance the debt, so
+// the engine's health Equity/Maintenance is exactly the Aave health factor
+// Σ collateral × threshold / debt, and "Equity < Maintenance" is exactly
+// margin's Health.Liquidatable. The one leg is the ETH collateral securing
+// the whole DAI debt.
+type lendingView struct {
+	id  string
+	eth decimal.Decimal
+	h   margin.Health
+}
+
+// AccountID implements liquidation.Account.
+func (v lendingView) AccountID() string { return v.id }
+
+// Equity implements liquidation.Account: Σ collateral × threshold.
+func (v lendingView) Equity() decimal.Decimal { return v.h.LiquidationCollateral }
+
+// Maintenance implements liquidation.Account: the debt.
+func (v lendingView) Maintenance() decimal.Decimal { return v.h.Debt }
+
+// Debt implements liquidation.Account.
+func (v lendingView) Debt() decimal.Decimal { return v.h.Debt }
+
+// Collateral implements liquidation.Account.
+func (v lendingView) Collateral() decimal.Decimal { return v.h.Collateral }
+
+// Positions implements liquidation.Account: one ETH leg for the whole debt.
+func (v lendingView) Positions() []liquidation.Position {
+	return []liquidation.Position{{Market: "ETH", Size: v.eth, Value: v.h.Collateral, Debt: v.h.Debt}}
+}
+
+// views values every indebted borrower at the protocol's price and returns
+// the engine's view of each, in book order, and how many are liquidatable.
+func views(l *margin.Lending, book []*borrower, now time.Time) ([]liquidation.Account, int, error) {
+	out := make([]liquidation.Account, 0, len(book))
+	liq := 0
+	for _, b := range book {
+		if b.dai.Sign() == 0 {
+			continue
+		}
+		h, err := l.Health(b.account(), now)
+		if err != nil {
+			return nil, 0, fmt.Errorf("health of %s: %w", b.id, err)
+		}
+		if err := margin.CheckHealth(h); err != nil {
+			return nil, 0, err
+		}
+		if h.Liquidatable {
+			liq++
+		}
+		out = append(out, lendingView{id: b.id, eth: b.eth, h: h})
+	}
+	return out, liq, nil
+}
+
+// sizes are the rough collateral sizes, in ETH, a borrower draws from
+// (a few whales, many small vaults); each is then scaled by 1.00–1.99.
+var sizes = []int64{80, 100, 120, 150, 200, 250, 300, 400, 500, 700, 1000, 1500, 2500}
+
+// newBook draws n borrowers from rng: collateral from sizes, and a debt
+// giving an opening health factor between 1.04 and 2.54 — skewed toward
+// the low end, as borrowers lever up in a bull market — never above the
+// LTV borrow limit and never below dust. Integer arithmetic only, so the
+// book is the same on every platform.
+func newBook(rng *rand.Rand, n int, price decimal.Decimal) []*borrower {
+	book := make([]*borrower, n)
+	for i := range book {
+		eth := decimal.NewFromInt(sizes[rng.Intn(len(sizes))] * int64(100+rng.Intn(100))).Shift(-2)
+		u := int64(rng.Intn(1000))
+		hf := decimal.NewFromInt(1040 + u*u*1500/1000/1000).Shift(-3) // 1.040 … 2.538
+		limit := eth.Mul(price).Mul(ethReserve.LTV).RoundFloor(scale)
+		debt := num.DivFloor(eth.Mul(price).Mul(ethReserve.LiquidationThreshold), hf, 0)
+		debt = num.MaxOf(num.MinOf(debt, limit.RoundFloor(0)), dust.Add(dust))
+		book[i] = &borrower{id: fmt.Sprintf("vault-%03d", i+1), eth: eth, dai: debt}
+	}
+	return book
+}
+
+// keeper is a liquidation bot with DAI capital. Ordinary keepers bid or
+// take at the spot price less their required discount, when their
+// transactions land; the zero-bid bot pays any gas, so its transactions
+// always land, and it bids the least the auction accepts.
+type keeper struct {
+	id       string
+	discount decimal.Decimal // required discount to spot, e.g. 0.05
+	cash     decimal.Decimal // DAI
+	congest  int64           // landing chance per minute under full congestion, basis points
+	zeroBot  bool
+	locked   decimal.Decimal // DAI locked in leading English bids
+}
+
+// Landing chances per minute, in basis points: half the time in a normal
+// network, a few percent when congested (the zero-bid bot: always).
+const (
+	landNormal = 5000
+)
+
+// newKeepers draws n ordinary keepers and adds the zero-bid bot last.
+func newKeepers(rng *rand.Rand, n int) []*keeper {
+	ks := make([]*keeper, 0, n+1)
+	for i := 0; i < n; i++ {
+		ks = append(ks, &keeper{
+			id:       fmt.Sprintf("keeper-%d", i+1),
+			discount: decimal.NewFromInt(int64(3 + rng.Intn(6))).Shift(-2),  // 3%–8%
+			cash:     decimal.NewFromInt(int64(1500+rng.Intn(2500)) * 1000), // 1.5M–4M DAI
+			congest:  int64(50 + rng.Intn(250)),                             // 0.5%–3% a minute
+		})
+	}
+	return append(ks, &keeper{id: "zero-bot", discount: dec("0.2"), cash: dec("3000000"), congest: 10000, zeroBot: true})
+}
+
+// landings precomputes, for every keeper and minute, whether its
+// transactions land, so that every run of one seed sees the same network.
+func landings(rng *rand.Rand, m Market, ks []*keeper, minutes int) [][]bool {
+	out := make([][]bool, len(ks))
+	for i := range out {
+		out[i] = make([]bool, minutes)
+	}
+	for t := 0; t < minutes; t++ {
+		c := m.Congestion(start.Add(time.Duration(t) * time.Minute))
+		for i, k := range ks {
+			p := (landNormal*(10000-c) + k.congest*c) / 10000
+			if k.zeroBot {
+				p = 10000
+			}
+			out[i][t] = int64(rng.Intn(10000)) < p
+		}
+	}
+	return out
+}

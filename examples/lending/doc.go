@@ -1,0 +1,90 @@
+// Command lending replays a crash shaped like 12 March 2020 — "Black
+// Thursday" — on an over-collateralised lending pool, three times: with
+// English auctions as MakerDAO ran them that day, with English auctions
+// protected by a reserve price, and with Dutch auctions on a falling price
+// curve. It prints what every run recovered and the bad debt it left.
+//
+//	go run ./examples/lending                 # the default replay, seed 1
+//	go run ./examples/lending -seed 7 -v      # another book and network; every auction
+//	go run ./examples/lending -crash 0.25     # a milder day
+//
+// # The story
+//
+// On 12 March 2020 ETH fell about 43% in a day, from about $194 to about
+// $111, while the Ethereum network was so congested that gas prices rose
+// about six-fold. MakerDAO sold the collateral of unsafe vaults in
+// two-phase English auctions (the Flipper, dss flip.sol): keepers raised
+// DAI bids for the whole lot, each bid leaving the others ten minutes to
+// answer, then offered to take less collateral for the full debt. Most
+// keepers' transactions did not land in those ten minutes; a few bots
+// whose transactions did won auctions with bids of zero DAI. About 36% of
+// the day's liquidations — some 62,000 ETH, worth about $8.3M — went for
+// nothing (White Rabbit's analysis, reported by Cointelegraph, March 2020),
+// the vault owners lost everything, and Maker was left with about 5.67M
+// DAI of bad debt, covered by minting and auctioning new MKR (MakerDAO,
+// "The Market Collapse of March 12-13, 2020: How It Impacted MakerDAO";
+// R. Greenfield, "How Maker DAO Could've Minimized the Harm of Black
+// Thursday"). Maker's fix, Liquidations 2.0 (MIP45, 2021), replaced the
+// Flipper with Dutch auctions (the Clipper, dss clip.sol).
+//
+// # What the program models
+//
+// The pool is Aave-style: borrowers supply ETH and borrow DAI under Aave
+// v3's WETH parameters (LTV 80.5%, liquidation threshold 83%, liquidation
+// bonus 5%). The protocol prices ETH with Maker's Oracle Security Module —
+// hourly, one hour late — so in a crash it acts on a stale, too-high
+// price. Every five simulated minutes it looks for liquidatable borrowers
+// and auctions up to half of each one's debt (all of it below health
+// 0.95), the tab being the debt plus the 5% bonus.
+//
+// Keepers bid or take at the spot price less a discount they require,
+// with finite DAI (English bids lock it until the auction settles; ETH
+// won is sold on a DEX at once). Whether a keeper's transactions land in a
+// given minute is drawn once per seed: about half the time in a calm
+// network, a few percent when it is congested, always for the zero-bid bot
+// that pays any gas. All three runs see the same book, keepers and
+// network, so the differences are the auction mechanisms' alone.
+//
+// In the English runs the bot bids the least the auction accepts; without
+// a reserve that is 10⁻⁸ DAI for the lot, and unless an ordinary keeper's
+// bid lands within ten minutes, that is what the auction fetches. With a
+// reserve (first bid ≥ lot × OSM price × 0.8) the zero bid is refused, and
+// an auction nobody bids on restarts at a fresh price instead of selling
+// for nothing. In the Dutch run the price starts at 120% of the OSM price
+// and falls 1% every 90 seconds; a late keeper pays less, but nobody gets
+// collateral for nothing while it is worth something. The Dutch auction's
+// cost is time: in a falling market the curve needs tens of minutes to
+// come down from 120% of a stale price, and the collateral is worth less
+// by then — which the program shows too.
+//
+// # How the packages are wired
+//
+//   - margin.NewLending with the ETH and DAI reserves and a
+//     margin.PriceFunc over the OSM price computes every borrower's health
+//     factor (Health.Factor, Health.Liquidatable).
+//   - A three-line adapter, lendingView, presents each Health to the
+//     liquidation engine as liquidation.Account: Equity = Σ collateral ×
+//     threshold and Maintenance = debt, so the engine's health is exactly
+//     the Aave health factor.
+//   - liquidation.NewEngine (close factor 0.5, full close below 0.95, dust,
+//     penalty = bonus − 1) plans the liquidations; the host commits the
+//     plan and releases debt as auctions recover it.
+//   - liquidation.NewEnglishHouse (Flipper: beg 3%, ttl 10 minutes, tau 6
+//     hours) or liquidation.NewDutchHouse (a Clipper with a
+//     StairstepExponentialDecrease curve) sells each lot; every auction ends
+//     in a liquidation.Settlement, checked with liquidation.CheckSettlement.
+//
+// The host — this program — owns the clock, the keepers, the DEX and the
+// books: it moves collateral out of a borrower at kick and back when an
+// auction returns it, pays the pool what auctions recover and keepers what
+// the Dutch house rewards, and proves at the end of every run that
+//
+//	per auction:  collateral sold + returned = lot;  debt recovered + bad debt = tab
+//	ETH:          borrowers' ETH at start = at end + ETH sold
+//	DAI:          debt at start + bonuses = debt left + recovered + bad debt
+//	value:        Σ holders at start = Σ holders at end (ETH at the final spot)
+//
+// to the last 10⁻⁸. The run is deterministic: a simulated clock, one
+// seeded math/rand drawn in a fixed order, integer arithmetic for the
+// random inputs, and no output that depends on map order.
+package main

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
+	"github.com/failsafe-fi/failsafe/liquidation"
+	"github.com/failsafe-fi/failsafe/margin"
+)
+
+var d = testkit.D
+
+// checkRun asserts every conservation line of one replay.
+func checkRun(t *testing.T, r RunResult) {
+	t.Helper()
+	if r.Open != 0 {
+		t.Fatalf("%s: %d auctions still open", r.Mechanism, r.Open)
+	}
+	sold, returned, recovered, bad := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+	for _, a := range r.Records {
+		if !a.Sold.Add(a.Returned).Equal(a.Lot) {
+			t.Errorf("%s auction %d: sold %s + returned %s != lot %s", r.Mechanism, a.ID, a.Sold, a.Returned, a.Lot)
+		}
+		if !a.Recovered.Add(a.Shortfall).Equal(a.Tab) {
+			t.Errorf("%s auction %d: recovered %s + bad debt %s != tab %s", r.Mechanism, a.ID, a.Recovered, a.Shortfall, a.Tab)
+		}
+		sold, returned = sold.Add(a.Sold), returned.Add(a.Returned)
+		recovered, bad = recovered.Add(a.Recovered), bad.Add(a.Shortfall)
+	}
+	if !sold.Equal(r.Sold) || !returned.Equal(r.Returned) || !recovered.Equal(r.Recovered) || !bad.Equal(r.BadDebt) {
+		t.Errorf("%s: totals do not match the records", r.Mechanism)
+	}
+	if !r.EthStart.Equal(r.EthEnd.Add(r.Sold)) || !r.DEXEth.Equal(r.Sold) {
+		t.Errorf("%s: ETH start %s != end %s + sold %s (DEX %s)", r.Mechanism, r.EthStart, r.EthEnd, r.Sold, r.DEXEth)
+	}
+	if !r.DebtStart.Add(r.Tab.Sub(r.DebtClosed)).Equal(r.DebtEnd.Add(r.Recovered).Add(r.BadDebt)) {
+		t.Errorf("%s: DAI line does not balance", r.Mechanism)
+	}
+	if !r.ValueStart.Equal(r.ValueEnd) {
+		t.Errorf("%s: value start %s != end %s", r.Mechanism, r.ValueStart, r.ValueEnd)
+	}
+}
+
+// The key outcome of the Black Thursday replay, over several seeds: English
+// auctions without a reserve settle some auctions at (almost) zero and
+// leave more bad debt than Dutch auctions; a reserve refuses every zero
+// bid; every run conserves collateral, debt and value to the unit.
+func TestCongestedReplay(t *testing.T) {
+	for _, cfg := range []Config{{Seed: 1}, {Seed: 2, Borrowers: 100}, {Seed: 3, Borrowers: 100}} {
+		res, err := Run(cfg, io.Discard)
+		if err != nil {
+			t.Fatalf("seed %d: %v", cfg.Seed, err)
+		}
+		if len(res.Runs) != 3 {
+			t.Fatalf("seed %d: %d runs", cfg.Seed, len(res.Runs))
+		}
+		for _, r := range res.Runs {
+			checkRun(t, r)
+			if r.Auctions == 0 {
+				t.Errorf("seed %d %s: no auctions in a 43%% crash", cfg.Seed, r.Mechanism)
+			}
+		}
+		noReserve, reserve, dutch := res.Runs[0], res.Runs[1], res.Runs[2]
+		if !noReserve.BadDebt.GreaterThan(dutch.BadDebt) {
+			t.Errorf("seed %d: English bad debt %s not above Dutch %s", cfg.Seed, noReserve.BadDebt, dutch.BadDebt)
+		}
+		if !noReserve.BadDebt.GreaterThan(reserve.BadDebt) {
+			t.Errorf("seed %d: the reserve did not reduce bad debt: %s vs %s", cfg.Seed, reserve.BadDebt, noReserve.BadDebt)
+		}
+		if noReserve.ZeroBids == 0 || reserve.ZeroBids != 0 || dutch.ZeroBids != 0 {
+			t.Errorf("seed %d: zero bids %d / %d / %d, want >0 / 0 / 0", cfg.Seed, noReserve.ZeroBids, reserve.ZeroBids, dutch.ZeroBids)
+		}
+		if dutch.Rewards.Sign() <= 0 || noReserve.Rewards.Sign() != 0 {
+			t.Errorf("seed %d: rewards %s (Dutch) %s (English)", cfg.Seed, dutch.Rewards, noReserve.Rewards)
+		}
+	}
+}
+
+// A calm day liquidates nobody: no auctions, no bad debt, nothing moves.
+func TestMildDayNoLiquidations(t *testing.T) {
+	res, err := Run(Config{Seed: 1, Borrowers: 50, Depth: d("0.02")}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Runs {
+		checkRun(t, r)
+		if r.Auctions != 0 || !r.BadDebt.IsZero() || !r.EthEnd.Equal(r.EthStart) {
+			t.Errorf("%s: %d auctions, bad debt %s", r.Mechanism, r.Auctions, r.BadDebt)
+		}
+	}
+}
+
+// Same seed, same bytes; another seed, another story.
+func TestDeterministic(t *testing.T) {
+	cfg := Config{Seed: 4, Borrowers: 60}
+	var a, b, c bytes.Buffer
+	if _, err := Run(cfg, &a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(cfg, &b); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Fatal("two runs of one seed printed different output")
+	}
+	cfg.Seed = 5
+	if _, err := Run(cfg, &c); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() == c.String() {
+		t.Fatal("two seeds printed the same output")
+	}
+}
+
+// Bad configurations are errors, not panics.
+func TestConfigErrors(t *testing.T) {
+	for name, cfg := range map[string]Config{
+		"negative borrowers": {Borrowers: -1},
+		"crash too deep":     {Depth: d("0.99")},
+		"negative crash":     {Depth: d("-0.1")},
+		"reserve above 1":    {Reserve: d("1.5")},
+		"too many keepers":   {Keepers: 51},
+	} {
+		if _, err := Run(cfg, io.Discard); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// The market: 194 at midnight, −43% a day later; the OSM lags by up to two
+// hours; congestion peaks during the crash.
+func TestMarket(t *testing.T) {
+	m := NewMarket(start, openPrice, d("0.43"))
+	tests := []struct {
+		at         time.Duration
+		spot, osm  string
+		congestion int64
+	}{
+		{0, "194", "194", 0},
+		{90 * time.Minute, "192.12305", "194", 0},     // 194 × (1 − 0.43 × 0.09 × 90/360)
+		{24 * time.Hour, "110.58", "113.91679999", 0}, // OSM = spot at 23:00, the 2/3 step rounded down
+		{48 * time.Hour, "110.58", "110.58", 0},
+		{12 * time.Hour, "144.3651", "153.1242", 10000}, // OSM = spot at 11:00 = 194 × (1 − 0.43 × 0.49)
+	}
+	for _, tc := range tests {
+		now := start.Add(tc.at)
+		if got := m.Spot(now); !got.Equal(d(tc.spot)) {
+			t.Errorf("spot at %s = %s, want %s", tc.at, got, tc.spot)
+		}
+		if got := m.OSM(now); !got.Equal(d(tc.osm)) {
+			t.Errorf("OSM at %s = %s, want %s", tc.at, got, tc.osm)
+		}
+		if got := m.Congestion(now); got != tc.congestion {
+			t.Errorf("congestion at %s = %d, want %d", tc.at, got, tc.congestion)
+		}
+	}
+}
+
+// The adapter makes the engine's health the Aave health factor, so the
+// engine applies Aave v3's close factor: 50% of the debt at health ≥ 0.95,
+// all of it below (Aave v3 LiquidationLogic, CLOSE_FACTOR_HF_THRESHOLD).
+// 1,000 ETH at 100 DAI with an 83% threshold: 83,000 of threshold collateral.
+func TestAdapterAppliesAaveCloseFactor(t *testing.T) {
+	l, err := margin.NewLending(margin.LendingSettings{
+		Reserves: []margin.Reserve{ethReserve, daiReserve},
+		Prices: margin.PriceFunc(func(a string, _ time.Time) (decimal.Decimal, error) {
+			if a == "ETH" {
+				return d("100"), nil
+			}
+			return d("1"), nil
+		}),
+		Scale: scale,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, eth, debt, closed, tab string
+		above095                     bool
+	}{
+		// 83,000 / 0.96 = 86,458.33…: close ⌈debt / 2⌉, tab ⌈closed × 1.05⌉.
+		{"health 0.96: half the debt", "1000", "86458.33333334", "43229.16666667", "45390.62500001", true},
+		// 83,000 / 0.94 = 88,297.87…: close everything.
+		{"health 0.94: all of it", "1000", "88297.87234043", "88297.87234043", "92712.76595746", false},
+		// 8,300 / 0.96: half would leave 4,322.92 < dust 5,000, so all of it (Aave v3.3 MIN_LEFTOVER_BASE).
+		{"health 0.96, dusty remainder: all of it", "100", "8645.83333334", "8645.83333334", "9078.12500001", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := &borrower{id: "v", eth: d(tc.eth), dai: d(tc.debt)}
+			accts, liq, err := views(l, []*borrower{b}, start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := accts[0].(lendingView)
+			if liq != 1 || v.h.Factor.GreaterThanOrEqual(d("1")) || v.h.Factor.GreaterThanOrEqual(d("0.95")) != tc.above095 {
+				t.Fatalf("factor %s, liquidatable %d", v.h.Factor, liq)
+			}
+			e, err := liquidation.NewEngine(engineSettings())
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := e.Plan(start, accts)
+			if err != nil || len(p.Orders) != 1 {
+				t.Fatalf("plan %+v, %v", p, err)
+			}
+			o := p.Orders[0]
+			if !o.Debt.Equal(d(tc.closed)) || !o.Tab.Equal(d(tc.tab)) {
+				t.Errorf("closed %s tab %s, want %s and %s", o.Debt, o.Tab, tc.closed, tc.tab)
+			}
+		})
+	}
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// out remembers the first write error so report checks once.
+type out struct {
+	w   io.Writer
+	err error
+}
+
+func (o *out) printf(format string, args ...any) {
+	if o.err == nil {
+		_, o.err = fmt.Fprintf(o.w, format, args...)
+	}
+}
+
+// money formats d with places decimals and thousands separators.
+func money(d decimal.Decimal, places int32) string {
+	s := d.StringFixed(places)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac := s, ""
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		intPart, frac = s[:i], s[i:]
+	}
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String() + frac
+	}
+	return b.String() + frac
+}
+
+func clock(t time.Time) string {
+	d := t.Sub(start)
+	return fmt.Sprintf("%s %02d:%02d", []string{"Thu", "Fri", "Sat", "Sun"}[int(d/(24*time.Hour))%4], t.Hour(), t.Minute())
+}
+
+var story = []string{
+	"On 12 March 2020 ETH fell about 43% in a day (from about $194 to $111) while the Ethereum network was so congested " +
+		"that gas prices rose about six-fold and ordinary transactions waited for hours. MakerDAO sold the collateral of " +
+		"unsafe vaults in English auctions (the Flipper): keepers raised DAI bids, each bid giving the others ten minutes " +
+		"to answer. Most keepers' transactions did not land in time, and a few bots whose did won auctions with bids of " +
+		"zero DAI: about 36% of the day's liquidations, some 62,000 ETH worth $8.3M, went for nothing (White Rabbit " +
+		"analysis, reported by Cointelegraph, March 2020). Vault owners lost all their collateral, and Maker was left with " +
+		"bad debt of about 5.67M DAI, covered by minting and auctioning new MKR on 19 March (MakerDAO, \"The Market " +
+		"Collapse of March 12-13, 2020: How It Impacted MakerDAO\"; R. Greenfield, \"How Maker DAO Could've Minimized the " +
+		"Harm of Black Thursday\").",
+	"Maker's answer, Liquidations 2.0 (MIP45, 2021), replaced them with Dutch auctions (the Clipper): the price starts " +
+		"above the oracle and falls on a curve, and whoever's transaction lands first buys, at once, at the current " +
+		"price. A late keeper pays less; nobody can win the lot for nothing while it is still worth something.",
+	"This program replays such a crash on an Aave-style pool three times, on the same borrowers, keepers and network: " +
+		"English auctions without a reserve, English auctions with a reserve price, and Dutch auctions.",
+}
+
+// report writes the narrative of a Result.
+func report(w io.Writer, r Result) error {
+	o := &out{w: w}
+	title := fmt.Sprintf("Black Thursday, replayed: a lending pool in a %s%% ETH crash (seed %d)", r.Config.Depth.Shift(2).String(), r.Config.Seed)
+	o.printf("%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
+	for _, p := range story {
+		o.printf("%s\n\n", wrap(p, 100))
+	}
+	o.printf("The pool: %d borrowers, %s ETH supplied (%s DAI at $%s), %s DAI borrowed.\n", r.Borrowers,
+		money(r.Collateral, 2), money(r.Collateral.Mul(r.OpenSpot), 0), r.OpenSpot.StringFixed(2), money(r.Debt, 0))
+	o.printf("ETH reserve (Aave v3 WETH): LTV %s%%, liquidation threshold %s%%, bonus %s%%; close factor 50%% (100%% below\n"+
+		"health 0.95); dust %s DAI. The protocol sees Maker's OSM price: hourly, one hour late.\n\n",
+		ethReserve.LTV.Shift(2), ethReserve.LiquidationThreshold.Shift(2), ethReserve.LiquidationBonus.Sub(decimal.NewFromInt(1)).Shift(2), money(dust, 0))
+
+	m := NewMarket(start, openPrice, r.Config.Depth)
+	o.printf("%-10s %9s %9s %11s\n", "time (UTC)", "spot", "OSM", "congestion")
+	for h := 0; h <= 24; h += 2 {
+		t := start.Add(time.Duration(h) * time.Hour)
+		o.printf("%-10s %9s %9s %10d%%\n", clock(t), m.Spot(t).StringFixed(2), m.OSM(t).StringFixed(2), m.Congestion(t)/100)
+	}
+	o.printf("\n")
+
+	for _, run := range r.Runs {
+		reportRun(o, run, r.Config.Verbose)
+	}
+
+	o.printf("Comparison (DAI)\n----------------\n")
+	o.printf("%-42s %8s %6s %8s %13s %13s %13s %11s\n", "mechanism", "auctions", "zero", "minutes", "tab", "recovered", "bad debt", "ETH sold")
+	for _, run := range r.Runs {
+		o.printf("%-42s %8d %6d %8d %13s %13s %13s %11s\n", run.Mechanism, run.Auctions, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
+			money(run.Recovered, 0), money(run.BadDebt, 0), money(run.Sold, 2))
+	}
+	if len(r.Runs) == 3 {
+		o.printf("\nBad debt: English without a reserve %s DAI; with a reserve %s DAI; Dutch %s DAI.\n",
+			money(r.Runs[0].BadDebt, 2), money(r.Runs[1].BadDebt, 2), money(r.Runs[2].BadDebt, 2))
+	}
+	return o.err
+}
+
+// reportRun writes one replay: its totals, the worst auctions, who ended
+// up with the value, and the conservation lines.
+func reportRun(o *out, run RunResult, verbose bool) {
+	o.printf("%s\n%s\n", run.Mechanism, strings.Repeat("-", len([]rune(run.Mechanism))))
+	o.printf("%d auctions (%d resets), peak %d borrowers liquidatable at once; %d settled below 1%% of their tab;\n"+
+		"%d minutes from kick to settlement on average; the run ended %s.\n",
+		run.Auctions, run.Resets, run.PeakLiquidatable, run.ZeroBids, run.MeanMinutes, clock(run.Ended))
+	if run.Open > 0 {
+		o.printf("%d auctions were still open when the run stopped (%s ETH, tab %s DAI).\n", run.Open, money(run.OpenLot, 2), money(run.OpenTab, 0))
+	}
+	worst := append([]AuctionRecord(nil), run.Records...)
+	sort.SliceStable(worst, func(i, j int) bool { return worst[i].Shortfall.GreaterThan(worst[j].Shortfall) })
+	n := 5
+	if verbose {
+		n = len(worst)
+		sort.SliceStable(worst, func(i, j int) bool { return worst[i].ID < worst[j].ID })
+	}
+	if n > len(worst) {
+		n = len(worst)
+	}
+	if n > 0 {
+		if verbose {
+			o.printf("Every auction:\n")
+		} else {
+			o.printf("Worst auctions by bad debt:\n")
+		}
+		o.printf("  %4s %-9s %-9s %-9s %10s %10s %11s %11s %11s %-9s\n", "id", "owner", "kicked", "settled", "lot ETH", "sold ETH", "tab", "recovered", "bad debt", "winner")
+		for _, a := range worst[:n] {
+			ended := "open"
+			if !a.Open {
+				ended = clock(a.Ended)[4:]
+			}
+			o.printf("  %4d %-9s %-9s %-9s %10s %10s %11s %11s %11s %-9s\n", a.ID, a.Owner, clock(a.Kicked)[4:], ended,
+				money(a.Lot, 2), money(a.Sold, 2), money(a.Tab, 2), money(a.Recovered, 2), money(a.Shortfall, 2), a.Winner)
+		}
+	}
+	o.printf("Conservation, to 10⁻⁸:\n")
+	o.printf("  every auction: collateral sold + returned = lot; debt recovered + bad debt = tab (%d of %d settled)\n", run.Auctions-run.Open, run.Auctions)
+	o.printf("  collateral: sold %s + returned %s = lot %s ETH\n", run.Sold.StringFixed(scale), run.Returned.StringFixed(scale), run.Sold.Add(run.Returned).StringFixed(scale))
+	o.printf("  debt:       recovered %s + bad debt %s = tab %s DAI\n", run.Recovered.StringFixed(scale), run.BadDebt.StringFixed(scale), run.Recovered.Add(run.BadDebt).StringFixed(scale))
+	o.printf("  ETH:        borrowers' %s at start = %s at end + %s sold\n", run.EthStart.StringFixed(scale), run.EthEnd.StringFixed(scale), run.Sold.StringFixed(scale))
+	o.printf("  DAI:        debt %s + bonuses %s = debt left %s + recovered %s + bad debt %s\n", run.DebtStart.StringFixed(scale),
+		run.Tab.Sub(run.DebtClosed).StringFixed(scale), run.DebtEnd.StringFixed(scale), run.Recovered.StringFixed(scale), run.BadDebt.StringFixed(scale))
+	o.printf("  total value, start → end (all ETH valued at the final spot, so nothing moves but ownership):\n")
+	for _, h := range run.Holders {
+		if h.Start.IsZero() && h.End.IsZero() {
+			continue
+		}
+		o.printf("    %-28s %18s → %18s  %17s\n", h.Name, money(h.Start, scale), money(h.End, scale), money(h.End.Sub(h.Start), scale))
+	}
+	o.printf("    %-28s %18s → %18s  %17s\n", "total", money(run.ValueStart, scale), money(run.ValueEnd, scale), money(run.ValueEnd.Sub(run.ValueStart), scale))
+	o.printf("  keeper rewards paid by the pool: %s DAI\n\n", money(run.Rewards, 2))
+}
+
+// wrap breaks text into lines of at most width runes at spaces.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Fields(text) {
+		l := len([]rune(word))
+		if i > 0 && n+1+l > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += l
+	}
+	return b.String()
+}
