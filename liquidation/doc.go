@@ -41,8 +41,10 @@
 //
 // EnglishHouse raises the bid for the whole lot until it covers the tab,
 // then lowers the lot accepted for the tab; a reserve relative to the
-// oracle refuses the zero bids of 12 March 2020, and an auction nobody bid
-// on restarts instead of selling for nothing. BatchHouse collects sealed
+// oracle refuses the zero bids of 12 March 2020 (and, once the bid covers
+// the tab, cuts the lot to tab / reserve so a lone bidder never wins the
+// whole lot below the reserve price), and an auction nobody bid on
+// restarts instead of selling for nothing. BatchHouse collects sealed
 // bids and clears the whole lot at one uniform price, pro rata at the
 // margin by the largest-remainder rule (ClearBids is the pure function).
 //

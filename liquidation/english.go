@@ -222,7 +222,10 @@ func (h *EnglishHouse) Active() []uint64 {
 // whole lot (Flipper tend). It must be at least the current bid × (1 +
 // MinIncrement) or exactly the tab, and the first bid at least min(tab,
 // lot × reserve); otherwise ErrBidTooLow. Bids are accepted while now <
-// end.
+// end. A bid of the whole tab opens the reverse phase with the lot cut to
+// floor(tab / reserve, LotScale) when that is smaller (the rest returns to
+// the owner at settlement): unlike Flipper, the reserve also holds in the
+// reverse phase, so debt recovered ≥ collateral sold × reserve always.
 func (h *EnglishHouse) Bid(now time.Time, id uint64, bidder string, amount decimal.Decimal) ([]Event, error) {
 	a, err := h.get(now, id)
 	if err != nil {
@@ -247,10 +250,26 @@ func (h *EnglishHouse) Bid(now time.Time, id uint64, bidder string, amount decim
 		return nil, fmt.Errorf("%w: bid %s, minimum %s", ErrBidTooLow, amount, least)
 	}
 	a.bid, a.bidder = amount, bidder
+	if amount.Equal(a.tab) {
+		a.lot = h.lotAtReserve(a)
+	}
 	a.end = earliest(now.Add(h.cfg.BidDuration), a.maxEnd)
 	h.clock.advance(now)
 	return []Event{{Time: now, Kind: EventBid, Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: bidder,
 		Lot: a.lot, Tab: a.tab, Amount: amount}}, nil
+}
+
+// lotAtReserve is the lot a bid of the whole tab buys at most:
+// min(lot, floor(tab / reserve, LotScale)), and at least one LotScale unit.
+// The rest of the lot goes back to the owner, so the reverse phase starts
+// at the reserve price and the winner never pays less than the reserve per
+// unit: a lone bidder bidding the tab does not win the whole lot cheaply.
+func (h *EnglishHouse) lotAtReserve(a *englishAuction) decimal.Decimal {
+	most := divFloor(a.tab, a.reserve, h.cfg.LotScale)
+	if most.Sign() <= 0 {
+		most = decimal.New(1, -h.cfg.LotScale)
+	}
+	return decimalMin(a.lot, most)
 }
 
 func earliest(a, b time.Time) time.Time {
@@ -383,7 +402,8 @@ func (h *EnglishHouse) Yank(now time.Time, id uint64) (EnglishYankResult, error)
 
 // CheckInvariants verifies every running auction: 0 ≤ bid ≤ tab, 0 < lot
 // ≤ initial lot, the lot shrinks only in the reverse phase, a bid is at
-// least min(tab, initial lot × reserve), end ≤ max end.
+// least min(tab, initial lot × reserve), in the reverse phase the lot is at
+// most tab / reserve, end ≤ max end.
 func (h *EnglishHouse) CheckInvariants() error {
 	for _, id := range h.Active() {
 		a := h.auctions[id]
@@ -398,6 +418,8 @@ func (h *EnglishHouse) CheckInvariants() error {
 			return fmt.Errorf("%w: auction %d bid %s below reserve", ErrInvariant, id, a.bid)
 		case a.end.After(a.maxEnd):
 			return fmt.Errorf("%w: auction %d end after max end", ErrInvariant, id)
+		case a.bid.Equal(a.tab) && a.lot.GreaterThan(h.lotAtReserve(a)):
+			return fmt.Errorf("%w: auction %d lot %s above the tab at the reserve price", ErrInvariant, id, a.lot)
 		case a.bid.Sign() > 0 && a.bidder == "":
 			return fmt.Errorf("%w: auction %d bid without bidder", ErrInvariant, id)
 		}

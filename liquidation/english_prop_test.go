@@ -102,6 +102,10 @@ func applyEnglish(t *rapid.T, h *EnglishHouse, cfg EnglishSettings, now time.Tim
 		if r.Settlement.DebtRecovered.LessThan(decimalMin(st.Tab, r.Settlement.Lot.Mul(st.Reserve))) {
 			t.Fatalf("settled %s below reserve value %s × %s", r.Settlement.DebtRecovered, r.Settlement.Lot, st.Reserve)
 		}
+		if sold := r.Settlement.CollateralSold; r.Settlement.DebtRecovered.LessThan(sold.Mul(st.Reserve)) &&
+			sold.GreaterThan(decimal.New(1, -6)) { // one lot unit is the floor when tab/reserve rounds to 0
+			t.Fatalf("sold %s for %s, below the reserve price %s", sold, r.Settlement.DebtRecovered, st.Reserve)
+		}
 		return "settle " + r.Settlement.DebtRecovered.String() + " " + r.Settlement.CollateralSold.String()
 	}
 }

@@ -175,3 +175,31 @@ func TestEnglishBatchBadInputLeavesStateUnchanged(t *testing.T) {
 		t.Fatalf("batch state changed:\n%s", diff)
 	}
 }
+
+// The reserve holds in the reverse phase too (review of issue 5): tab 500,
+// lot 10, oracle 100, reserve ratio 0.8 → reserve 80 and the first bid must
+// be min(500, 10 × 80) = 500, the whole tab. Flipper would then let a lone
+// bidder take all 10 units (worth 1,000) for 500; here the lot is cut to
+// floor(500 / 80) = 6.25 and 3.75 returns to the owner.
+func TestEnglishReverseStartsAtReserve(t *testing.T) {
+	h := mustEnglish(t)
+	id, _, _ := h.Kick(t0, AuctionParams{Tab: d("500"), Lot: d("10"), Owner: "vault", Price: d("100")})
+	ev, err := h.Bid(t0, id, "lone", d("500"))
+	if err != nil || !ev[0].Lot.Equal(d("6.25")) {
+		t.Fatalf("bid the tab: %+v %v", ev, err)
+	}
+	st, _ := h.Status(t0, id)
+	if !st.Reverse || !st.Lot.Equal(d("6.25")) || !st.MaxLot.Equal(d("5.9375")) {
+		t.Fatalf("status %+v", st)
+	}
+	r, err := h.Settle(st.End, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Settlement{Type: AuctionEnglish, Auction: 1, Market: "ETH-A", Owner: "vault", Lot: d("10"), Tab: d("500"),
+		CollateralSold: d("6.25"), CollateralReturned: d("3.75"), CollateralYanked: d("0"), DebtRecovered: d("500"),
+		Penalty: d("0"), KeeperRewards: d("0"), Shortfall: d("0"), DebtYanked: d("0"), Surplus: d("0")}
+	if diff := cmp.Diff(want, *r.Settlement, testkit.EquateDecimals); diff != "" {
+		t.Fatalf("(-want +got)\n%s", diff)
+	}
+}
