@@ -227,7 +227,9 @@ func (c *Calculator) coverOpenLoss(fill FillResult, after Summary, now time.Time
 // search is bounded by the size whose notional reaches the last tier cap
 // (tiers) and by initial margin at the position's leverage; it closes an
 // opposite position first, then grows the new side. Zero means no order
-// on that side passes.
+// on that side passes. The search is in whole lots up to 2⁵²: a position
+// of more lots is ErrInvalidInput, and a cap beyond that many lots is
+// searched only up to it (understating the maximum, never overstating).
 func (c *Calculator) MaxOrderSize(a Account, o Order, now time.Time) (decimal.Decimal, error) {
 	m, err := c.market(o.Market)
 	if err != nil {
@@ -263,10 +265,17 @@ func (c *Calculator) MaxOrderSize(a Account, o Order, now time.Time) (decimal.De
 		dec, err := c.decide(a, before, oo, price, now)
 		return dec.Accepted, err
 	}
-	// Lots needed to close an opposite position.
+	// Lots needed to close an opposite position. The search runs in int64
+	// lots: a position of more than 2⁵² lots is refused rather than
+	// silently overflowing (an answer of zero for a closable position).
+	limit := decimal.NewFromInt(1 << 52)
 	var closeLots int64
 	if old, ok := a.Position(o.Market); ok && old.Size.Sign() != sign {
-		closeLots = num.Div(old.Size.Abs(), m.lot, 0, num.Floor).IntPart()
+		cl := num.Div(old.Size.Abs(), m.lot, 0, num.Floor)
+		if cl.Cmp(limit) > 0 {
+			return decimal.Zero, fmt.Errorf("%w: position %s is more than 2^52 lots of %s", ErrInvalidInput, old.Size, m.lot)
+		}
+		closeLots = cl.IntPart()
 	}
 	// Largest new-side size whose notional stays within the last cap.
 	var capSize decimal.Decimal
@@ -276,8 +285,7 @@ func (c *Calculator) MaxOrderSize(a Account, o Order, now time.Time) (decimal.De
 		capSize = num.Div(m.lastCap.Mul(price), m.cs, 0, num.Floor)
 	}
 	capLots := num.Div(capSize, m.lot, 0, num.Floor)
-	limit := decimal.NewFromInt(1 << 52)
-	if capLots.Cmp(limit) > 0 {
+	if capLots.Cmp(limit) > 0 { // searching fewer lots can only understate the maximum
 		capLots = limit
 	}
 	hi := closeLots + capLots.IntPart() + 1

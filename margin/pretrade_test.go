@@ -383,3 +383,14 @@ func TestOneSettlementAssetPerAccount(t *testing.T) {
 		t.Fatalf("two BTC-settled markets refused: %v", err)
 	}
 }
+
+func TestMaxOrderSizeRefusesLotOverflow(t *testing.T) {
+	// 10²⁰ contracts in lots of 10⁻³⁰ is 10⁵⁰ lots: the int64 search
+	// overflowed and answered 0 for a short that can plainly be closed.
+	m := Market{ID: "X", Tiers: []Tier{{Floor: d("0"), Cap: d("1e35"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}, LotSize: d("1e-30")}
+	c := newCalc(t, StaticPrices{"X": d("1")}, m)
+	a := Account{Wallet: d("1e30"), Positions: []Position{{Market: "X", Size: d("-1e20"), EntryPrice: d("1")}}}
+	if _, err := c.MaxOrderSize(a, Order{Market: "X", Size: d("1")}, t0); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("err = %v, want ErrInvalidInput", err)
+	}
+}
