@@ -247,3 +247,21 @@ func TestFeedConcurrentReads(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestFeedsByMarket(t *testing.T) {
+	f := mustFeed(t, testFeedSettings())
+	if _, err := f.Update(at(0), []Quote{qa("a", "100", at(0)), qa("b", "102", at(0))}); err != nil {
+		t.Fatal(err)
+	}
+	fs := Feeds{"ETH-USD": f}
+	lookup := fs.Price // the method value a market-keyed consumer takes
+	if p, err := lookup("ETH-USD", at(1)); err != nil || !p.Equal(d("101")) {
+		t.Fatalf("%s %v", p, err)
+	}
+	if _, err := lookup("BTC-USD", at(1)); !errors.Is(err, ErrNoPrice) {
+		t.Fatalf("unknown market: %v", err)
+	}
+	if _, err := lookup("ETH-USD", at(10)); err != ErrStale {
+		t.Fatalf("stale market: %v", err)
+	}
+}
