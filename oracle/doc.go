@@ -52,8 +52,9 @@
 // Consumers read it with Price(now), which returns ErrStale once the last
 // good price is older than MaxAge, so nobody uses a stale price by
 // accident. Its method value fits any func(time.Time) (decimal.Decimal,
-// error) lookup (the margin package's, for example); it takes about 15 ns
-// and never allocates.
+// error) lookup; it takes about 15 ns and never allocates. Feeds maps
+// market IDs to feeds, and its Price(market, now) method value fits a
+// market-keyed lookup such as margin.PriceFunc.
 //
 // # Smoothing and delay
 //
