@@ -146,6 +146,25 @@ const skinAccount = "ccp:skin-in-the-game"
 
 func contributionAccount(id string) string { return "contribution:" + id }
 
+func assessmentAccount(id string) string { return "assessment:" + id }
+
+// charge applies one pro-rata step's per-member shares: each non-zero
+// share is applied to its member, reported as an event of kind from step,
+// and moved from account(member) into to.
+func (f *DefaultFund) charge(ms []*member, shares []decimal.Decimal, step string, kind EventKind, account func(string) string,
+	to, ref string, now time.Time, apply func(*member, decimal.Decimal)) []Movement {
+	var out []Movement
+	for i, m := range ms {
+		if shares[i].Sign() == 0 {
+			continue
+		}
+		apply(m, shares[i])
+		f.emit(Event{Time: now, Kind: kind, Source: step, Account: m.spec.ID, Amount: shares[i], Ref: ref})
+		out = append(out, Movement{From: account(m.spec.ID), To: to, Amount: shares[i], Reason: step})
+	}
+	return out
+}
+
 // assessmentCap is the most member m may be assessed in one period:
 // its own cap, else Fixed, else Multiple × contribution (floored).
 func (f *DefaultFund) assessmentCap(m *member) decimal.Decimal {
@@ -272,7 +291,7 @@ func (f *DefaultFund) Cover(def Default, now time.Time) (Allocation, error) {
 type stepLayer struct {
 	id     string
 	cap    func() decimal.Decimal
-	absorb func(amount decimal.Decimal, to string, now time.Time) []Movement
+	absorb func(amount decimal.Decimal, to string, now time.Time) ([]Movement, error)
 }
 
 func (s stepLayer) ID() string                { return s.id }
@@ -281,7 +300,7 @@ func (s stepLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 	if amount.Cmp(s.cap()) > 0 {
 		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.cap())
 	}
-	return s.absorb(amount, to, now), nil
+	return s.absorb(amount, to, now)
 }
 
 func (f *DefaultFund) layers(def Default, d *member) []Layer {
@@ -298,22 +317,22 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 	gains := append([]Balance(nil), def.VariationGains...)
 	return []Layer{
 		stepLayer{id: StepDefaulterMargin, cap: func() decimal.Decimal { return margin },
-			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
 				margin = margin.Sub(a)
 				f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepDefaulterMargin, Account: d.spec.ID, Amount: a, Ref: def.ID})
-				return []Movement{{From: "margin:" + d.spec.ID, To: to, Amount: a, Reason: StepDefaulterMargin}}
+				return []Movement{{From: "margin:" + d.spec.ID, To: to, Amount: a, Reason: StepDefaulterMargin}}, nil
 			}},
 		stepLayer{id: StepDefaulterContribution, cap: func() decimal.Decimal { return d.balance },
-			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
 				d.balance = d.balance.Sub(a)
 				f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepDefaulterContribution, Account: d.spec.ID, Amount: a, Ref: def.ID})
-				return []Movement{{From: contributionAccount(d.spec.ID), To: to, Amount: a, Reason: StepDefaulterContribution}}
+				return []Movement{{From: contributionAccount(d.spec.ID), To: to, Amount: a, Reason: StepDefaulterContribution}}, nil
 			}},
 		stepLayer{id: StepSkinInTheGame, cap: func() decimal.Decimal { return f.skin },
-			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
 				f.skin = f.skin.Sub(a)
 				f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepSkinInTheGame, Account: "ccp", Amount: a, Ref: def.ID})
-				return []Movement{{From: skinAccount, To: to, Amount: a, Reason: StepSkinInTheGame}}
+				return []Movement{{From: skinAccount, To: to, Amount: a, Reason: StepSkinInTheGame}}, nil
 			}},
 		stepLayer{id: StepSurvivorContributions,
 			cap: func() decimal.Decimal {
@@ -323,23 +342,20 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 				}
 				return t
 			},
-			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
 				ms := survivors()
 				ws := make([]decimal.Decimal, len(ms))
 				for i, m := range ms {
 					ws[i] = m.balance
 				}
-				shares, _ := ProRataCapped(a, ws, ws, f.scale) // a ≤ Σ balances, checked by Absorb
-				var out []Movement
-				for i, m := range ms {
-					if shares[i].Sign() == 0 {
-						continue
-					}
-					m.balance = m.balance.Sub(shares[i])
-					f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepSurvivorContributions, Account: m.spec.ID, Amount: shares[i], Ref: def.ID})
-					out = append(out, Movement{From: contributionAccount(m.spec.ID), To: to, Amount: shares[i], Reason: StepSurvivorContributions})
+				// Pro rata to balances, capped by them (balances are whole
+				// units, so no cap binds; a ≤ Σ balances, checked by Absorb).
+				shares, err := ProRataCapped(a, ws, ws, f.scale)
+				if err != nil {
+					return nil, err
 				}
-				return out
+				return f.charge(ms, shares, StepSurvivorContributions, EventStepDraw, contributionAccount, to, def.ID, now,
+					func(m *member, x decimal.Decimal) { m.balance = m.balance.Sub(x) }), nil
 			}},
 		stepLayer{id: StepAssessments,
 			cap: func() decimal.Decimal {
@@ -349,7 +365,7 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 				}
 				return t
 			},
-			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
+			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
 				ms := survivors()
 				ws := make([]decimal.Decimal, len(ms))
 				caps := make([]decimal.Decimal, len(ms))
@@ -360,17 +376,12 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 						ws[i] = caps[i] // a member with a fixed cap but no contribution is assessed by its cap
 					}
 				}
-				shares, _ := ProRataCapped(a, ws, caps, f.scale)
-				var out []Movement
-				for i, m := range ms {
-					if shares[i].Sign() == 0 {
-						continue
-					}
-					m.assessed = m.assessed.Add(shares[i])
-					f.emit(Event{Time: now, Kind: EventAssessment, Source: StepAssessments, Account: m.spec.ID, Amount: shares[i], Ref: def.ID})
-					out = append(out, Movement{From: "assessment:" + m.spec.ID, To: to, Amount: shares[i], Reason: StepAssessments})
+				shares, err := ProRataCapped(a, ws, caps, f.scale)
+				if err != nil {
+					return nil, err
 				}
-				return out
+				return f.charge(ms, shares, StepAssessments, EventAssessment, assessmentAccount, to, def.ID, now,
+					func(m *member, x decimal.Decimal) { m.assessed = m.assessed.Add(x) }), nil
 			}},
 		stepLayer{id: StepVMHaircut,
 			cap: func() decimal.Decimal {
@@ -380,8 +391,11 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 				}
 				return t
 			},
-			absorb: func(a decimal.Decimal, to string, now time.Time) []Movement {
-				res, _ := Socialise(a, gains, f.scale)
+			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+				res, err := Socialise(a, gains, f.scale)
+				if err != nil {
+					return nil, err
+				}
 				var out []Movement
 				for _, h := range res.Haircuts {
 					if h.Amount.Sign() == 0 {
@@ -395,7 +409,7 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 					f.emit(Event{Time: now, Kind: EventHaircut, Source: StepVMHaircut, Account: h.Account, Amount: h.Amount, Ref: def.ID})
 					out = append(out, Movement{From: "vm-gains:" + h.Account, To: to, Amount: h.Amount, Reason: StepVMHaircut})
 				}
-				return out
+				return out, nil
 			}},
 	}
 }

@@ -121,7 +121,11 @@ func TestPropertyDefaultFundSnapshotRestore(t *testing.T) {
 			switch o.kind {
 			case 0:
 				a, err := f.Cover(Default{ID: fmt.Sprint(i), Member: o.member, Loss: o.amount, Margin: d("20")}, now)
-				log = append(log, fmt.Sprint(a.Residual, err))
+				var drawn []string
+				for _, dr := range a.Draws {
+					drawn = append(drawn, dr.Layer+"="+dr.Drawn.String())
+				}
+				log = append(log, fmt.Sprint(drawn, a.Residual, err))
 			case 1:
 				log = append(log, fmt.Sprint(f.Contribute(o.member, o.amount, now)))
 			case 2:
@@ -144,6 +148,11 @@ func TestPropertyDefaultFundSnapshotRestore(t *testing.T) {
 		}
 		if diff := cmp.Diff(f.Snapshot(), g.Snapshot(), testkit.EquateDecimals); diff != "" {
 			t.Fatalf("state differs:\n%s", diff)
+		}
+		// Compare through the getters too, so a field the snapshot dropped
+		// on both sides cannot hide.
+		if diff := cmp.Diff(f.Members(), g.Members(), testkit.EquateDecimals); diff != "" {
+			t.Fatalf("members differ:\n%s", diff)
 		}
 		if err := g.CheckInvariants(); err != nil {
 			t.Fatal(err)
