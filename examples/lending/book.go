@@ -14,9 +14,10 @@ import (
 
 // borrower is one account of the pool: ETH supplied, DAI borrowed.
 type borrower struct {
-	id  string
-	eth decimal.Decimal
-	dai decimal.Decimal
+	id       string
+	eth      decimal.Decimal
+	dai      decimal.Decimal
+	auctions int // auctions of this borrower's collateral still running
 }
 
 // account is the borrower as margin.Lending reads it.
@@ -61,6 +62,12 @@ func (v lendingView) Positions() []liquidation.Position {
 
 // views values every indebted borrower at the protocol's price and returns
 // the engine's view of each, in book order, and how many are liquidatable.
+//
+// A borrower with an auction still running is counted but not offered to
+// the engine: like an Aave liquidation, one liquidation completes — and
+// returns the collateral the tab did not need — before the next is sized.
+// (A proportional lot leaves the health factor unchanged, so without this
+// rule the close factor would be re-applied every few minutes.)
 func views(l *margin.Lending, book []*borrower, now time.Time) ([]liquidation.Account, int, error) {
 	out := make([]liquidation.Account, 0, len(book))
 	liq := 0
@@ -77,6 +84,9 @@ func views(l *margin.Lending, book []*borrower, now time.Time) ([]liquidation.Ac
 		}
 		if h.Liquidatable {
 			liq++
+		}
+		if b.auctions > 0 {
+			continue
 		}
 		out = append(out, lendingView{id: b.id, eth: b.eth, h: h})
 	}

@@ -99,8 +99,17 @@ func report(w io.Writer, r Result) error {
 			money(run.Recovered, 0), money(run.BadDebt, 0), money(run.Sold, 2))
 	}
 	if len(r.Runs) == 3 {
-		o.printf("\nBad debt: English without a reserve %s DAI; with a reserve %s DAI; Dutch %s DAI.\n",
-			money(r.Runs[0].BadDebt, 2), money(r.Runs[1].BadDebt, 2), money(r.Runs[2].BadDebt, 2))
+		nr, rs, du := r.Runs[0], r.Runs[1], r.Runs[2]
+		o.printf("\nBad debt: English without a reserve %s DAI; with a reserve %s DAI; Dutch %s DAI.\n\n",
+			money(nr.BadDebt, 2), money(rs.BadDebt, 2), money(du.BadDebt, 2))
+		o.printf("%s\n", wrap(fmt.Sprintf("Without a reserve, %d of %d English auctions settled below 1%% of their tab: "+
+			"the zero-bid bot's transactions landed and nobody else's did within the ten minutes a bid gives. "+
+			"A reserve refused every such bid — %d auctions had to restart for want of an acceptable one — and bad debt fell to %s DAI. "+
+			"Dutch auctions cannot be won for nothing either, but they took %d minutes on average against %d for "+
+			"English ones: the price must come down from 120%% of an hour-old oracle price, and in a falling market "+
+			"the collateral is worth less by the time a keeper's limit is reached. A lower start (buf) or a steeper "+
+			"curve trades that time for a deeper discount.",
+			nr.ZeroBids, nr.Auctions, rs.Resets, money(rs.BadDebt, 0), du.MeanMinutes, rs.MeanMinutes), 100))
 	}
 	return o.err
 }

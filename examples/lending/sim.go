@@ -185,6 +185,7 @@ func (s *sim) liquidate(now time.Time, osm decimal.Decimal) (int, error) {
 		}
 		b.eth = b.eth.Sub(o.Lot)
 		b.dai = b.dai.Sub(o.Debt)
+		b.auctions++
 		s.records[id] = &AuctionRecord{ID: id, Owner: o.Account, Kicked: now, KickSpot: s.market.Spot(now), KickOSM: osm,
 			Debt: o.Debt, Lot: o.Lot, Tab: o.Tab, Sold: decimal.Zero, Returned: decimal.Zero, Recovered: decimal.Zero,
 			Shortfall: decimal.Zero, Rewards: decimal.Zero}
@@ -216,6 +217,7 @@ func (s *sim) settled(now time.Time, st *liquidation.Settlement, winner string) 
 	}
 	b := s.byID[st.Owner]
 	b.eth = b.eth.Add(st.CollateralReturned)
+	b.auctions--
 	rec.Ended, rec.Winner = now, winner
 	rec.Sold, rec.Returned, rec.Recovered, rec.Shortfall = st.CollateralSold, st.CollateralReturned, st.DebtRecovered, st.Shortfall
 	rec.Rewards = st.KeeperRewards
