@@ -23,8 +23,8 @@ const (
 // ignore daylight-saving jumps inside the day (exchange sessions do not
 // straddle them).
 type Window struct {
-	Start time.Duration `json:"start"`
-	End   time.Duration `json:"end"`
+	Start time.Duration `json:"start"` // from local midnight, inclusive
+	End   time.Duration `json:"end"`   // from local midnight, exclusive
 }
 
 // BandSettings configures a price band. Every field is a parameter of the US
@@ -143,10 +143,10 @@ func (s *BandSettings) normalise() error {
 
 // Band is a reference price and the prices a trade may print at.
 type Band struct {
-	Reference decimal.Decimal `json:"reference"`
-	Lower     decimal.Decimal `json:"lower"`
-	Upper     decimal.Decimal `json:"upper"`
-	Widened   bool            `json:"widened"`
+	Reference decimal.Decimal `json:"reference"` // on the price increment
+	Lower     decimal.Decimal `json:"lower"`     // lowest allowed price (inclusive)
+	Upper     decimal.Decimal `json:"upper"`     // highest allowed price (inclusive)
+	Widened   bool            `json:"widened"`   // inside a widened window
 }
 
 // Contains reports whether Lower ≤ p ≤ Upper.

@@ -90,3 +90,34 @@ func BenchmarkCountLimiterAllow(b *testing.B) {
 		}
 	}
 }
+
+// The same comparison interleaved: blocks of 256 direct gobreaker calls and
+// 256 Service calls alternate inside one benchmark loop, so load from other
+// processes hits both alike. Reports ns per call of each and their ratio
+// (target ≤ 1.2).
+func BenchmarkServiceOverheadRatio(b *testing.B) {
+	req := func() (int, error) { return 1, nil }
+	cb := gobreaker.NewCircuitBreaker[int](gobreaker.Settings{Name: "direct"})
+	svc, _ := NewService[int](ServiceSettings{Name: "wrapped"})
+	const block = 256
+	var direct, wrapped time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := time.Now()
+		for j := 0; j < block; j++ {
+			_, _ = cb.Execute(req)
+		}
+		m := time.Now()
+		for j := 0; j < block; j++ {
+			_, _ = svc.Execute(req)
+		}
+		e := time.Now()
+		direct += m.Sub(s)
+		wrapped += e.Sub(m)
+	}
+	n := float64(b.N * block)
+	b.ReportMetric(float64(direct.Nanoseconds())/n, "ns/gobreaker")
+	b.ReportMetric(float64(wrapped.Nanoseconds())/n, "ns/service")
+	b.ReportMetric(float64(wrapped)/float64(direct), "ratio")
+}

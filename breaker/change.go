@@ -64,8 +64,8 @@ func (s *ChangeSettings) normalise() error {
 
 // Point is one timed observation.
 type Point struct {
-	Time  time.Time       `json:"time"`
-	Value decimal.Decimal `json:"value"`
+	Time  time.Time       `json:"time"`  // when observed
+	Value decimal.Decimal `json:"value"` // what was observed
 }
 
 // ChangeTrigger trips on a relative move over a rolling time window, e.g.
@@ -192,11 +192,11 @@ func (t *ChangeTrigger) DrainEvents() []Event {
 // ChangeSnapshot is the serialisable state of a ChangeTrigger. Window holds
 // the candidate references (a monotonic deque), oldest first.
 type ChangeSnapshot struct {
-	Window  []Point   `json:"window"`
-	Tripped bool      `json:"tripped"`
-	Since   time.Time `json:"since"`
-	Last    time.Time `json:"last"`
-	Seen    bool      `json:"seen"`
+	Window  []Point   `json:"window"`  // candidate references, oldest first
+	Tripped bool      `json:"tripped"` // tripped state
+	Since   time.Time `json:"since"`   // start of the tripped period
+	Last    time.Time `json:"last"`    // last observation
+	Seen    bool      `json:"seen"`    // at least one observation
 }
 
 // Snapshot returns the trigger's state (a copy).

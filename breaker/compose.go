@@ -126,9 +126,9 @@ func (c *Composite) DrainEvents() []Event {
 // CompositeSnapshot is the serialisable state of a Composite (members
 // snapshot themselves).
 type CompositeSnapshot struct {
-	Active bool      `json:"active"`
-	Since  time.Time `json:"since"`
-	Last   time.Time `json:"last"`
+	Active bool      `json:"active"` // active at the last Evaluate
+	Since  time.Time `json:"since"`  // when it became active
+	Last   time.Time `json:"last"`   // last Evaluate
 }
 
 // Snapshot returns the composite's own state.
@@ -144,7 +144,7 @@ func RestoreComposite(name string, mode Mode, snap CompositeSnapshot, members ..
 	if err != nil {
 		return nil, err
 	}
-	if snap.Active == snap.Since.IsZero() && snap.Active || (!snap.Active && !snap.Since.IsZero()) || snap.Since.After(snap.Last) {
+	if snap.Active == snap.Since.IsZero() || snap.Since.After(snap.Last) {
 		return nil, fmt.Errorf("%w: composite %s: inconsistent active/since/last", ErrInvalidSnapshot, c.name)
 	}
 	c.active, c.since, c.last = snap.Active, snap.Since, snap.Last

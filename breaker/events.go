@@ -29,8 +29,8 @@ const (
 // DrainEvents (the one event mechanism of the package). Events are plain
 // values and JSON-serialisable.
 type Event struct {
-	Time   time.Time `json:"time"`
-	Kind   EventKind `json:"kind"`
+	Time   time.Time `json:"time"`             // when it happened
+	Kind   EventKind `json:"kind"`             // what happened
 	Source string    `json:"source,omitempty"` // trigger name, market ID, target...
 	From   string    `json:"from,omitempty"`   // previous state, when a state changed
 	To     string    `json:"to,omitempty"`     // new state, when a state changed

@@ -113,8 +113,8 @@ func (k *KillSwitch) DrainEvents() []Event {
 
 // KillSwitchSnapshot is the serialisable state of a KillSwitch.
 type KillSwitchSnapshot struct {
-	Engaged []Halt    `json:"engaged"`
-	Last    time.Time `json:"last"`
+	Engaged []Halt    `json:"engaged"` // engaged targets (in Cause), sorted
+	Last    time.Time `json:"last"`    // last Engage/Release
 }
 
 // Snapshot returns the kill switch's state (a copy).

@@ -174,11 +174,11 @@ func (t *LevelTrigger) DrainEvents() []Event {
 
 // LevelSnapshot is the serialisable state of a LevelTrigger.
 type LevelSnapshot struct {
-	Tripped bool      `json:"tripped"`
-	Since   time.Time `json:"since"`
-	Count   int       `json:"count"`
-	Last    time.Time `json:"last"`
-	Seen    bool      `json:"seen"`
+	Tripped bool      `json:"tripped"` // tripped state
+	Since   time.Time `json:"since"`   // start of the tripped period
+	Count   int       `json:"count"`   // consecutive breaches
+	Last    time.Time `json:"last"`    // last observation
+	Seen    bool      `json:"seen"`    // at least one observation
 }
 
 // Snapshot returns the trigger's state.

@@ -12,16 +12,16 @@ import (
 // MarketSnapshot is the serialisable state of a Market. The band is not
 // stored: it is recomputed from Reference and Widened.
 type MarketSnapshot struct {
-	State      MarketState     `json:"state"`
-	Reference  decimal.Decimal `json:"reference"` // zero before the first reference
-	Widened    bool            `json:"widened"`
-	WidenNext  time.Time       `json:"widen_next"`
-	LimitSince time.Time       `json:"limit_since"`
-	Trades     []Point         `json:"trades"`
-	Halts      []Halt          `json:"halts"`    // the market's own causes
-	External   []Halt          `json:"external"` // causes last reported by sources
-	Last       time.Time       `json:"last"`
-	Seen       bool            `json:"seen"`
+	State      MarketState     `json:"state"`       // state after the last call
+	Reference  decimal.Decimal `json:"reference"`   // zero before the first reference
+	Widened    bool            `json:"widened"`     // band widening in force
+	WidenNext  time.Time       `json:"widen_next"`  // next widening boundary
+	LimitSince time.Time       `json:"limit_since"` // start of the limit state (Limit only)
+	Trades     []Point         `json:"trades"`      // trades in the reference window
+	Halts      []Halt          `json:"halts"`       // the market's own causes
+	External   []Halt          `json:"external"`    // causes last reported by sources
+	Last       time.Time       `json:"last"`        // last call
+	Seen       bool            `json:"seen"`        // at least one call
 }
 
 // Snapshot returns the market's state (copies).

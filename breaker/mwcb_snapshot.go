@@ -11,16 +11,16 @@ import (
 
 // WideSnapshot is the serialisable state of a MarketWide breaker.
 type WideSnapshot struct {
-	Reference decimal.Decimal `json:"reference"` // zero before a session / sample
-	Open      time.Time       `json:"open"`
-	Close     time.Time       `json:"close"`
-	Triggered []time.Time     `json:"triggered"` // per level; zero = armed
-	HaltLevel int             `json:"halt_level"`
-	HaltSince time.Time       `json:"halt_since"`
-	HaltUntil time.Time       `json:"halt_until"`
-	Samples   []Point         `json:"samples"`
-	Last      time.Time       `json:"last"`
-	Seen      bool            `json:"seen"`
+	Reference decimal.Decimal `json:"reference"`  // zero before a session / sample
+	Open      time.Time       `json:"open"`       // session open (session mode)
+	Close     time.Time       `json:"close"`      // session close (session mode)
+	Triggered []time.Time     `json:"triggered"`  // per level; zero = armed
+	HaltLevel int             `json:"halt_level"` // level of the halt in force (0: none)
+	HaltSince time.Time       `json:"halt_since"` // start of the halt in force
+	HaltUntil time.Time       `json:"halt_until"` // end of the halt in force
+	Samples   []Point         `json:"samples"`    // rolling-reference samples (rolling mode)
+	Last      time.Time       `json:"last"`       // last observation
+	Seen      bool            `json:"seen"`       // at least one observation
 }
 
 // Snapshot returns the breaker's state (copies).

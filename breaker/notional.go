@@ -18,7 +18,7 @@ type NotionalSettings struct {
 	// Max notional per Per is the sustained rate, e.g. 5,000,000 USD of
 	// collateral put up for auction per minute. Both > 0.
 	Max decimal.Decimal
-	Per time.Duration
+	Per time.Duration // the period of Max
 	// Burst is the most notional that may pass at once. Default Max.
 	Burst decimal.Decimal
 	// Unit is the notional of one token, e.g. 1 (one dollar) or 0.01 (one

@@ -57,11 +57,11 @@ func fromGobreaker(s gobreaker.State) ServiceState {
 // ServiceCounts are the request counts of the current generation (reset on
 // every state change and every Interval while closed).
 type ServiceCounts struct {
-	Requests             uint32 `json:"requests"`
-	Successes            uint32 `json:"successes"`
-	Failures             uint32 `json:"failures"`
-	ConsecutiveSuccesses uint32 `json:"consecutive_successes"`
-	ConsecutiveFailures  uint32 `json:"consecutive_failures"`
+	Requests             uint32 `json:"requests"`              // requests admitted
+	Successes            uint32 `json:"successes"`             // successful outcomes
+	Failures             uint32 `json:"failures"`              // failed outcomes
+	ConsecutiveSuccesses uint32 `json:"consecutive_successes"` // successes since the last failure
+	ConsecutiveFailures  uint32 `json:"consecutive_failures"`  // failures since the last success
 }
 
 func fromCounts(c gobreaker.Counts) ServiceCounts {
@@ -356,9 +356,9 @@ func (svc *Service[T]) DrainEvents() []Event {
 // forced state. gobreaker's own closed/half-open/open state runs on the
 // wall clock and is not restorable; a restored breaker starts closed.
 type ServiceSnapshot struct {
-	Forced ServiceState `json:"forced"` // ServiceClosed (0) when not forced
-	Reason string       `json:"reason,omitempty"`
-	Actor  string       `json:"actor,omitempty"`
+	Forced ServiceState `json:"forced"`           // ServiceClosed (0) when not forced
+	Reason string       `json:"reason,omitempty"` // why it was forced
+	Actor  string       `json:"actor,omitempty"`  // who forced it
 }
 
 // Snapshot returns the forced state.

@@ -72,8 +72,8 @@ type Halt struct {
 	Cause  string    `json:"cause"`           // e.g. "luld-pause", "mwcb-level-1", "kill-switch", or a host's name
 	Reason string    `json:"reason"`          // why, in words
 	Actor  string    `json:"actor,omitempty"` // who, for manual halts
-	Since  time.Time `json:"since"`
-	Until  time.Time `json:"until"` // scheduled end; zero = until cleared
+	Since  time.Time `json:"since"`           // when the cause became active
+	Until  time.Time `json:"until"`           // scheduled end; zero = until cleared
 }
 
 // HaltSource is an external cause of halts shared by several markets, such
@@ -145,8 +145,8 @@ func (r DecisionReason) String() string {
 
 // Decision is the answer to Market.Check.
 type Decision struct {
-	Action Action
-	Reason DecisionReason
+	Action Action         // allow, reject or halted
+	Reason DecisionReason // why
 	// Cause is the first active halt cause (sorted by name) when Action is
 	// HaltedAction.
 	Cause string

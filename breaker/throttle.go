@@ -64,10 +64,10 @@ func checkFillable(name string, r rate.Limit, burst int) error {
 // at the time the limiter last changed (rate.Limiter's internal pair), so a
 // rebuild is exact.
 type ThrottleSnapshot struct {
-	At      time.Time `json:"at"`     // last admission; zero when none (bucket full)
-	Tokens  float64   `json:"tokens"` // tokens right after that admission
-	Last    time.Time `json:"last"`   // last call
-	Seen    bool      `json:"seen"`
+	At      time.Time `json:"at"`      // last admission; zero when none (bucket full)
+	Tokens  float64   `json:"tokens"`  // tokens right after that admission
+	Last    time.Time `json:"last"`    // last call
+	Seen    bool      `json:"seen"`    // at least one call
 	Denying bool      `json:"denying"` // the last call was refused
 }
 
@@ -128,7 +128,7 @@ type CountSettings struct {
 	Name string
 	// Events per Per is the sustained rate, e.g. 50 per second. Both > 0.
 	Events int
-	Per    time.Duration
+	Per    time.Duration // the period of Events
 	// Burst is the bucket size: how many may pass at once. Default Events.
 	Burst int
 }
