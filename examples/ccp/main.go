@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// main parses the flags and runs the default.
 func main() {
 	scenario := flag.String("scenario", "worked", fmt.Sprintf("scenario to run, one of %v", ScenarioNames()))
 	loss := flag.String("loss", "", "override the close-out loss (e.g. 1000)")
@@ -38,6 +39,7 @@ func optionalDecimal(s string) (decimal.NullDecimal, error) {
 	return decimal.NullDecimal{Decimal: d, Valid: true}, nil
 }
 
+// fail reports err and exits 1.
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "ccp:", err)
 	os.Exit(1)

@@ -26,6 +26,7 @@ type errWriter struct {
 	err error
 }
 
+// printf writes unless an earlier write failed.
 func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)

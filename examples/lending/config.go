@@ -33,6 +33,8 @@ type Config struct {
 	Verbose bool
 }
 
+// withDefaults fills the zero fields with their defaults and validates
+// the result.
 func (c Config) withDefaults() (Config, error) {
 	if c.Borrowers == 0 {
 		c.Borrowers = 200

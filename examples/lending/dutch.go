@@ -20,6 +20,7 @@ type dutch struct {
 	kicker *keeper
 }
 
+// newDutch builds the Dutch house of a run.
 func newDutch(s *sim) (*dutch, error) {
 	ds, err := dutchSettings()
 	if err != nil {
@@ -32,6 +33,7 @@ func newDutch(s *sim) (*dutch, error) {
 	return &dutch{s: s, h: h, kicker: s.keepers[0]}, nil
 }
 
+// active and check implement mechanism.
 func (d *dutch) active() []uint64 { return d.h.Active() }
 func (d *dutch) check() error     { return d.h.CheckInvariants() }
 

@@ -21,6 +21,7 @@ type english struct {
 	h *liquidation.EnglishHouse
 }
 
+// newEnglish builds the English house of a run with a reserve ratio.
 func newEnglish(s *sim, reserve decimal.Decimal) (*english, error) {
 	h, err := liquidation.NewEnglishHouse(englishSettings(reserve))
 	if err != nil {
@@ -29,9 +30,11 @@ func newEnglish(s *sim, reserve decimal.Decimal) (*english, error) {
 	return &english{s: s, h: h}, nil
 }
 
+// active and check implement mechanism.
 func (e *english) active() []uint64 { return e.h.Active() }
 func (e *english) check() error     { return e.h.CheckInvariants() }
 
+// kick starts an English auction whose reserve is priced from the OSM.
 func (e *english) kick(now time.Time, o liquidation.Order, osm decimal.Decimal) (uint64, error) {
 	id, _, err := e.h.Kick(now, liquidation.AuctionParams{Tab: o.Tab, Lot: o.Lot, Owner: o.Account, Price: osm, Penalty: o.Penalty})
 	return id, err

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// main parses the flags and runs the replay.
 func main() {
 	seed := flag.Int64("seed", 1, "seed for the borrowers, the keepers and the network")
 	borrowers := flag.Int("borrowers", 200, "number of borrowers in the pool")
@@ -30,6 +31,7 @@ func main() {
 	}
 }
 
+// fail reports err and exits 1.
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "lending:", err)
 	os.Exit(1)

@@ -16,6 +16,7 @@ type out struct {
 	err error
 }
 
+// printf writes unless an earlier write failed.
 func (o *out) printf(format string, args ...any) {
 	if o.err == nil {
 		_, o.err = fmt.Fprintf(o.w, format, args...)
@@ -44,6 +45,7 @@ func money(d decimal.Decimal, places int32) string {
 	return b.String() + frac
 }
 
+// clock formats a simulated time as day and UTC time of day.
 func clock(t time.Time) string {
 	d := t.Sub(start)
 	return fmt.Sprintf("%s %02d:%02d", []string{"Thu", "Fri", "Sat", "Sun"}[int(d/(24*time.Hour))%4], t.Hour(), t.Minute())
