@@ -78,7 +78,8 @@ func NewLinearDecrease(tau time.Duration) (*LinearDecrease, error) {
 // Tau returns the time at which the price reaches zero.
 func (c *LinearDecrease) Tau() time.Duration { return c.tau }
 
-// Price implements Curve.
+// Price implements Curve. The zero value (tau 0, not built by
+// NewLinearDecrease) is zero from the first second.
 func (c *LinearDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
 	dur := wholeSeconds(elapsed)
 	if dur == 0 {
@@ -126,8 +127,14 @@ func (c *StairstepExponentialDecrease) Cut() decimal.Decimal { return c.cut }
 func (c *StairstepExponentialDecrease) Step() time.Duration { return c.step }
 
 // Price implements Curve.
+// The zero value (not built by NewStairstepExponentialDecrease) never
+// falls: it returns top.
 func (c *StairstepExponentialDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
-	n := wholeSeconds(elapsed) / uint64(c.step/time.Second)
+	steps := uint64(c.step / time.Second)
+	if c.pows == nil || steps == 0 {
+		return top
+	}
+	n := wholeSeconds(elapsed) / steps
 	if n == 0 {
 		return top
 	}
@@ -160,10 +167,11 @@ func NewExponentialDecrease(cut decimal.Decimal) (*ExponentialDecrease, error) {
 // Cut returns the per-second factor.
 func (c *ExponentialDecrease) Cut() decimal.Decimal { return c.cut }
 
-// Price implements Curve.
+// Price implements Curve. The zero value (not built by
+// NewExponentialDecrease) never falls: it returns top.
 func (c *ExponentialDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
 	n := wholeSeconds(elapsed)
-	if n == 0 {
+	if n == 0 || c.pows == nil {
 		return top
 	}
 	return rmulFloor(top, c.pows.pow(n))

@@ -1,6 +1,7 @@
 package liquidation
 
 import (
+	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -197,4 +198,48 @@ func TestRayPowersMatchRpow(t *testing.T) {
 			t.Fatalf("pow(%s, %d) = %s, rpow %s", x, n, got, want)
 		}
 	})
+}
+
+// Zero-value curves (built without their constructors) must not panic:
+// exponential curves never fall, the linear one is zero from 1 s.
+func TestCurveZeroValuesDoNotPanic(t *testing.T) {
+	top := d("100")
+	for name, c := range map[string]Curve{
+		"stairstep": &StairstepExponentialDecrease{}, "exponential": &ExponentialDecrease{},
+	} {
+		if got := c.Price(top, time.Hour); !got.Equal(top) {
+			t.Errorf("%s zero value: %s", name, got)
+		}
+	}
+	if got := (&LinearDecrease{}).Price(top, time.Hour); !got.IsZero() {
+		t.Errorf("linear zero value: %s", got)
+	}
+}
+
+// Extremes a host may pass: the largest elapsed time, cut 1 (never falls),
+// the smallest cut (falls to zero at once), whole-second validation of 1 ns.
+func TestCurveExtremes(t *testing.T) {
+	top := d("1234.5")
+	huge := time.Duration(1<<63 - 1)
+	one, _ := NewExponentialDecrease(d("1"))
+	tiny, _ := NewExponentialDecrease(d("0.000000000000000000000000001"))
+	step, _ := NewStairstepExponentialDecrease(d("0.5"), time.Second)
+	lin, _ := NewLinearDecrease(time.Second)
+	for name, c := range map[string]struct {
+		c    Curve
+		want string
+	}{"cut 1": {one, "1234.5"}, "cut 1e-27": {tiny, "0"}, "stairstep 0.5": {step, "0"}, "linear 1 s": {lin, "0"}} {
+		if got := c.c.Price(top, huge); !got.Equal(d(c.want)) {
+			t.Errorf("%s at %s: %s want %s", name, huge, got, c.want)
+		}
+	}
+	if _, err := NewLinearDecrease(time.Nanosecond); !errors.Is(err, ErrInvalidSettings) {
+		t.Errorf("tau 1 ns: %v", err)
+	}
+	if _, err := NewStairstepExponentialDecrease(d("0.99"), time.Nanosecond); !errors.Is(err, ErrInvalidSettings) {
+		t.Errorf("step 1 ns: %v", err)
+	}
+	if _, err := NewExponentialDecrease(decimal.New(1, -1000)); !errors.Is(err, ErrInvalidSettings) {
+		t.Errorf("absurd cut: %v", err)
+	}
 }

@@ -274,9 +274,28 @@ type DutchStatus struct {
 // done = age > tail || price < top × cusp, both strict.
 func (h *DutchHouse) status(a *dutchAuction, now time.Time) (price decimal.Decimal, done bool) {
 	age := now.Sub(a.tic)
-	price = h.cfg.Curve.Price(a.top, age).RoundCeil(h.cfg.PriceScale)
+	price = clampPrice(h.cfg.Curve.Price(a.top, age), a.top).RoundCeil(h.cfg.PriceScale)
 	done = age > h.cfg.Tail || price.LessThan(a.top.Mul(h.cfg.Cusp))
 	return price, done
+}
+
+// clampPrice holds a curve's answer to [0, top], so a host Curve that
+// breaks its promises (a negative, absurd or rising price) can neither make
+// a keeper pay a negative amount nor charge above the starting price.
+func clampPrice(p, top decimal.Decimal) decimal.Decimal {
+	if p.Sign() <= 0 {
+		return decimal.Zero
+	}
+	if num.Check(p) != nil { // absurd exponent: compare by magnitude only
+		if int64(p.NumDigits())+int64(p.Exponent()) <= 0 {
+			return decimal.Zero // below 1 with more than 36 places
+		}
+		return top
+	}
+	if p.GreaterThan(top) {
+		return top
+	}
+	return p
 }
 
 // Status returns the auction's current price and whether it needs a redo.
