@@ -28,8 +28,19 @@ type PoolSettings struct {
 	SizeUnit decimal.Decimal
 	// ByCommitment shares takeovers pro rata to each provider's committed
 	// capacity instead of its remaining capacity; either way no provider
-	// takes more than it has left. False (default): remaining capacity, as
-	// FTX did.
+	// takes more than it has left (water-filled, ProRataCapped).
+	//
+	// False (the default) weights by remaining capacity because that is the
+	// published rule of the venue that ran BLPs: "Position is closed against
+	// BLPs in proportion to remaining capacity" (FTX, "Liquidations",
+	// help.ftx.com/hc/en-us/articles/360027937831). It also keeps every
+	// provider's utilisation equal — each takes the same fraction of what it
+	// has left — so all providers run out together and no one is capped
+	// while others still have room. True weights by the pledge itself
+	// (capacity as committed, the issue's "pro rata to capacity" read
+	// literally, as some BLP/HLP agreements are written): a provider
+	// already drawn by an earlier takeover then gets a share it may no
+	// longer hold, and the excess is re-shared among the others.
 	ByCommitment bool
 }
 
@@ -155,8 +166,9 @@ func (p *BackstopPool) sizeCaps(price decimal.Decimal) (weights, caps []decimal.
 }
 
 // TakeOver assigns as much of the position as the providers can hold, pro
-// rata to remaining capacity, each within its capacity; the rest is
-// Unfilled. Errors (ErrInvalidInput, nothing changes): empty account, zero
+// rata to remaining capacity (committed capacity with ByCommitment), each
+// within the size its remaining capacity holds at t.Price (⌊remaining /
+// price⌋ to the lot; notional used rounds up); the rest is Unfilled. Errors (ErrInvalidInput, nothing changes): empty account, zero
 // or too-fine size, price ≤ 0.
 func (p *BackstopPool) TakeOver(t Takeover, now time.Time) (TakeoverResult, error) {
 	if err := p.checkTakeover(t); err != nil {

@@ -15,6 +15,13 @@ import (
 // their sum fit in 63 bits, the largest-remainder split is done in uint64
 // with 128-bit products. Same rule, same result (ties to the lower index);
 // otherwise it defers to num.ProRata. Inputs are validated by the caller.
+//
+// num.ProRata is the one definition of the rule; this is only its fast
+// path, kept because the target (socialise over 10,000 accounts in
+// ≤ 5 ms) is out of reach in decimals: num.ProRata alone took 15–29 ms per
+// 10,000 weights on the build machine, the word path 1.7–3 ms.
+// TestPropertyFastProRataMatchesNum proves the two give identical shares,
+// ties included.
 func proRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
 	if out, ok := fastProRata(total, weights, scale); ok {
 		return out, nil

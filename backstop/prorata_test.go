@@ -17,10 +17,20 @@ func TestPropertyFastProRataMatchesNum(t *testing.T) {
 		scale := rapid.Int32Range(0, 10).Draw(t, "scale")
 		n := rapid.IntRange(1, 20).Draw(t, "n")
 		ws := make([]decimal.Decimal, n)
+		// Small equal weights make equal remainders, so the tie-break (to the
+		// lower index) is exercised, not just the arithmetic.
+		ties := rapid.Bool().Draw(t, "ties")
 		for i := range ws {
+			if ties {
+				ws[i] = decimal.New(rapid.Int64Range(0, 3).Draw(t, "w"), 0)
+				continue
+			}
 			ws[i] = decimal.New(rapid.Int64Range(0, 1<<40).Draw(t, "w"), rapid.Int32Range(-8, 3).Draw(t, "exp"))
 		}
 		total := decimal.New(rapid.Int64Range(0, 1<<50).Draw(t, "total"), -scale)
+		if ties {
+			total = decimal.New(rapid.Int64Range(0, 50).Draw(t, "total"), -scale)
+		}
 		want, werr := num.ProRata(total, ws, scale)
 		got, gerr := proRata(total, ws, scale)
 		if (werr == nil) != (gerr == nil) {
