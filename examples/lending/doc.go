@@ -12,20 +12,23 @@
 //
 // On 12 March 2020 ETH fell about 43% in a day, from about $194 to about
 // $111, while the Ethereum network was so congested that gas prices rose
-// about six-fold. MakerDAO sold the collateral of unsafe vaults in
-// two-phase English auctions (the Flipper, dss flip.sol): keepers raised
-// DAI bids for the whole lot, each bid leaving the others ten minutes to
-// answer, then offered to take less collateral for the full debt. Most
-// keepers' transactions did not land in those ten minutes; a few bots
-// whose transactions did won auctions with bids of zero DAI. About 36% of
-// the day's liquidations — some 62,000 ETH, worth about $8.3M — went for
-// nothing (White Rabbit's analysis, reported by Cointelegraph, March 2020),
-// the vault owners lost everything, and Maker was left with about 5.67M
-// DAI of bad debt, covered by minting and auctioning new MKR (MakerDAO,
-// "The Market Collapse of March 12-13, 2020: How It Impacted MakerDAO";
-// R. Greenfield, "How Maker DAO Could've Minimized the Harm of Black
-// Thursday"). Maker's fix, Liquidations 2.0 (MIP45, 2021), replaced the
-// Flipper with Dutch auctions (the Clipper, dss clip.sol).
+// about six-fold (Glassnode's mean gas price, to about 80 gwei). MakerDAO
+// sold the collateral of unsafe vaults in two-phase English auctions (the
+// Flipper, dss flip.sol): keepers raised DAI bids for the whole lot, each
+// bid leaving the others ten minutes to answer, then offered to take less
+// collateral for the full debt. Most keepers' transactions did not land in
+// those ten minutes; a few bots whose transactions did won auctions with
+// bids of zero DAI. About 62,900 ETH (some $7.1M) went that way by White
+// Rabbit's analysis (reported by Cointelegraph, March 2020) — 36% of the
+// day's liquidations and $8.32M by R. Greenfield's count ("How Maker DAO
+// Could've Minimized the Harm of Black Thursday"). The vault owners lost
+// everything, and Maker was left with about 5.67M DAI of bad debt
+// (Greenfield), covered by minting and auctioning new MKR from 19 March.
+// Maker's oracle, the OSM, delayed prices by an hour, so the protocol also
+// acted on stale prices (MakerDAO, "The Market Collapse of March 12-13,
+// 2020: How It Impacted MakerDAO"). Maker's fix, Liquidations 2.0 (MIP45,
+// 2021), replaced the Flipper with Dutch auctions (the Clipper, dss
+// clip.sol).
 //
 // # What the program models
 //

@@ -53,14 +53,14 @@ func clock(t time.Time) string {
 
 var story = []string{
 	"On 12 March 2020 ETH fell about 43% in a day (from about $194 to $111) while the Ethereum network was so congested " +
-		"that gas prices rose about six-fold and ordinary transactions waited for hours. MakerDAO sold the collateral of " +
-		"unsafe vaults in English auctions (the Flipper): keepers raised DAI bids, each bid giving the others ten minutes " +
-		"to answer. Most keepers' transactions did not land in time, and a few bots whose did won auctions with bids of " +
-		"zero DAI: about 36% of the day's liquidations, some 62,000 ETH worth $8.3M, went for nothing (White Rabbit " +
-		"analysis, reported by Cointelegraph, March 2020). Vault owners lost all their collateral, and Maker was left with " +
-		"bad debt of about 5.67M DAI, covered by minting and auctioning new MKR on 19 March (MakerDAO, \"The Market " +
-		"Collapse of March 12-13, 2020: How It Impacted MakerDAO\"; R. Greenfield, \"How Maker DAO Could've Minimized the " +
-		"Harm of Black Thursday\").",
+		"that gas prices rose about six-fold (Glassnode's mean gas price, to about 80 gwei) and ordinary transactions " +
+		"waited for hours. MakerDAO sold the collateral of unsafe vaults in English auctions (the Flipper): keepers raised " +
+		"DAI bids, each bid giving the others ten minutes to answer. Most keepers' transactions did not land in time, and a " +
+		"few bots whose did won auctions with bids of zero DAI: about 62,900 ETH (some $7.1M) went that way by White " +
+		"Rabbit's analysis (reported by Cointelegraph, March 2020), 36% of the day's liquidations and $8.32M by R. " +
+		"Greenfield's count (\"How Maker DAO Could've Minimized the Harm of Black Thursday\"). Vault owners lost all their " +
+		"collateral, and Maker was left with about 5.67M DAI of bad debt (Greenfield), covered by minting and auctioning " +
+		"new MKR from 19 March.",
 	"Maker's answer, Liquidations 2.0 (MIP45, 2021), replaced them with Dutch auctions (the Clipper): the price starts " +
 		"above the oracle and falls on a curve, and whoever's transaction lands first buys, at once, at the current " +
 		"price. A late keeper pays less; nobody can win the lot for nothing while it is still worth something.",
