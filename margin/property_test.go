@@ -67,6 +67,19 @@ func TestPropRequirementsMonotoneAndContinuous(t *testing.T) {
 				}
 			}
 		}
+		// Just below and at every boundary (widths are at least 0.01): a
+		// Step table jumps there, and must jump up.
+		for i := 1; i < len(tiers); i++ {
+			f := tiers[i].Floor
+			below := f.Sub(d("0.01"))
+			mb, err1 := s.Maintenance(below)
+			ma, err2 := s.Maintenance(f)
+			ib, _ := s.Initial(below, 8)
+			ia, _ := s.Initial(f, 8)
+			if err1 != nil || err2 != nil || mb.Cmp(ma) > 0 || ib.Cmp(ia) > 0 {
+				t.Fatalf("falls at boundary %s: mm %s → %s, im %s → %s (%v %v)", f, mb, ma, ib, ia, err1, err2)
+			}
+		}
 		last := s.LastCap()
 		a := testkit.Decimal(0, last.Shift(2).IntPart(), 2).Draw(t, "a")
 		b := testkit.Decimal(0, last.Shift(2).IntPart(), 2).Draw(t, "b")
@@ -169,6 +182,12 @@ func TestPropLiquidatablePredicateAndCrossSum(t *testing.T) {
 			// unit either side.
 			nudge := decimal.New(rapid.Int64Range(-1, 1).Draw(t, "nudge"), -c.scale)
 			a.Wallet = a.Wallet.Add(s.Maintenance.Sub(s.Equity)).Add(nudge)
+			// Likewise each isolated position's margin, where it stays ≥ 0.
+			for i, ps := range s.Positions {
+				if m := ps.Maintenance.Sub(ps.UnrealisedPnL).Add(nudge); a.Positions[i].Isolated && m.Sign() >= 0 {
+					a.Positions[i].Margin = m
+				}
+			}
 			if s, err = c.Summary(a, t0); err != nil {
 				t.Fatal(err)
 			}
