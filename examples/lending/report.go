@@ -167,6 +167,8 @@ func reportRun(o *out, run RunResult, verbose bool) {
 		o.printf("    %-28s %18s → %18s  %17s\n", h.Name, money(h.Start, scale), money(h.End, scale), money(h.End.Sub(h.Start), scale))
 	}
 	o.printf("    %-28s %18s → %18s  %17s\n", "total", money(run.ValueStart, scale), money(run.ValueEnd, scale), money(run.ValueEnd.Sub(run.ValueStart), scale))
+	o.printf("    (a change compares with holding the same ETH to the end: borrowers whose ETH was sold early\n" +
+		"    escaped part of the fall, which the DEX buyers took; the pool's change is bonuses collected − bad debt − rewards)\n")
 	o.printf("  keeper rewards paid by the pool: %s DAI\n\n", money(run.Rewards, 2))
 }
 
