@@ -27,8 +27,7 @@ type MarketSettings struct {
 	// Default 5 minutes.
 	ReferenceWindow time.Duration
 	// ReReference is the relative change of the mean needed to move the
-	// reference (LULD: 1%). Default 0.01. Must be ≥ 0 (0: every trade
-	// re-references).
+	// reference (LULD: 1%). Default (zero) 0.01. Must not be negative.
 	ReReference decimal.Decimal
 	// LimitDuration is how long a limit state may last before it becomes a
 	// trading pause (LULD: 15 seconds). Default 15s.
@@ -132,8 +131,13 @@ func NewMarket(s MarketSettings) (*Market, error) {
 // ID returns the market's ID.
 func (m *Market) ID() string { return m.s.ID }
 
-// Settings returns the normalised settings.
-func (m *Market) Settings() MarketSettings { return m.s }
+// Settings returns a copy of the normalised settings.
+func (m *Market) Settings() MarketSettings {
+	s := m.s
+	s.Band.Widened = slices.Clone(s.Band.Widened)
+	s.Sources = slices.Clone(s.Sources)
+	return s
+}
 
 func (m *Market) setReference(ref decimal.Decimal) {
 	m.band = m.s.Band.band(ref, m.widened)
