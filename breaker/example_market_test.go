@@ -39,3 +39,20 @@ func Example_flashCrash() {
 	// t+5m20s 9.10   allow (reopened at price) state=open band=8.65–9.56 (ref 9.1)
 	// t+5m30s 9.00   allow (inside band) state=open band=8.65–9.56 (ref 9.1)
 }
+
+// Feeding oracle prices: the first price opens the market and becomes the
+// reference; each allowed price is recorded, so the reference follows the
+// 5-minute mean once it has moved 1% or more.
+func ExampleMarket_Observe() {
+	m, _ := breaker.NewMarket(breaker.MarketSettings{ID: "BTC-USD", Band: breaker.BandSettings{Tier: breaker.Tier2}})
+	t0 := time.Date(2026, 5, 6, 0, 0, 0, 0, time.UTC)
+	for i, p := range []string{"60000", "60300", "61800", "68000"} {
+		d, _ := m.Observe(decimal.RequireFromString(p), t0.Add(time.Duration(i)*time.Minute))
+		fmt.Printf("%s: liquidate? %v (%s) ref %s\n", p, d.Allowed(), d.Reason, d.Band.Reference)
+	}
+	// Output:
+	// 60000: liquidate? true (reopened at price) ref 60000
+	// 60300: liquidate? true (inside band) ref 60000
+	// 61800: liquidate? true (inside band) ref 60700
+	// 68000: liquidate? false (above upper band) ref 60700
+}
