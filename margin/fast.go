@@ -35,7 +35,12 @@ func toFx(d decimal.Decimal) (fx, bool) {
 	return fx{m: d.CoefficientInt64(), e: d.Exponent()}, true
 }
 
-func (a fx) dec() decimal.Decimal { return decimal.New(a.m, a.e) }
+func (a fx) dec() decimal.Decimal {
+	if a.m == 0 {
+		return decimal.Zero // no allocation
+	}
+	return decimal.New(a.m, a.e)
+}
 
 func abs64(x int64) uint64 {
 	if x < 0 {
@@ -215,6 +220,11 @@ func buildFast(m *market) ([]fastTier, bool) {
 type fastValue struct {
 	tier                         int
 	notional, pnl, initial, mmnt fx
+}
+
+// value materialises the decimals.
+func (v fastValue) value() posValue {
+	return posValue{tier: v.tier, notional: v.notional.dec(), pnl: v.pnl.dec(), initial: v.initial.dec(), maintenance: v.mmnt.dec()}
 }
 
 // valueFast values a linear position exactly as market.value does, or

@@ -2,6 +2,7 @@ package margin
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -184,86 +185,86 @@ func (c *Calculator) summary(a Account, now time.Time, override string, override
 	return c.summaryMode(a, now, override, overridePrice, true)
 }
 
-// summaryMode is summary; without detail, Positions is left nil and the
-// fast path builds no per-position decimals.
+// summaryMode is summary; without detail, Positions is left nil and
+// linear positions on the fast path build no per-position decimals. The
+// account totals are summed and compared in fx while they fit, so the
+// lean path allocates only for the figures it returns.
 func (c *Calculator) summaryMode(a Account, now time.Time, override string, overridePrice decimal.Decimal, detail bool) (Summary, error) {
-	s := Summary{
-		Equity:          a.Wallet,
-		CollateralValue: decimal.Zero,
-	}
+	var s Summary
 	if detail {
 		s.Positions = make([]PositionSummary, len(a.Positions))
 	}
-	for _, col := range a.Collateral {
-		if col.Amount.IsZero() {
+	var col, pnl, im, mm sumAcc
+	for _, cl := range a.Collateral {
+		if cl.Amount.IsZero() {
 			continue
 		}
-		p, err := c.price(col.Asset, now)
+		p, err := c.price(cl.Asset, now)
 		if err != nil {
 			return Summary{}, err
 		}
-		s.CollateralValue = s.CollateralValue.Add(roundFloor(col.Amount.Mul(p).Mul(col.Ratio), c.scale))
+		col.addDec(roundFloor(cl.Amount.Mul(p).Mul(cl.Ratio), c.scale))
 	}
-	var pnlSum, imSum, mmSum sumAcc
 	for i := range a.Positions {
 		pos := &a.Positions[i]
 		m := c.markets[pos.Market]
-		var p decimal.Decimal
-		if override != "" && pos.Market == override {
-			p = overridePrice
-		} else {
+		p := overridePrice
+		if override == "" || pos.Market != override {
 			var err error
 			if p, err = c.price(pos.Market, now); err != nil {
 				return Summary{}, err
 			}
 		}
-		ps := PositionSummary{Market: pos.Market, Size: pos.Size, Mark: p, Isolated: pos.Isolated, Equity: decimal.Zero}
-		var pnlFx, imFx, mmFx fx
-		fast := false
-		if fv, ok := m.valueFast(pos, p, c.scale); ok {
-			fast = true
-			pnlFx, imFx, mmFx = fv.pnl, fv.initial, fv.mmnt
-			if !detail {
-				if pos.Isolated && fv.mmnt.m > 0 && isoBelow(pos.Margin, fv.pnl, fv.mmnt) {
-					s.IsolatedLiquidatable = true
-				}
-				if !pos.Isolated {
-					pnlSum.addFx(pnlFx)
-					imSum.addFx(imFx)
-					mmSum.addFx(mmFx)
-				}
-				continue
+		fv, fast := m.valueFast(pos, p, c.scale)
+		if fast && !detail {
+			if pos.Isolated {
+				s.IsolatedLiquidatable = s.IsolatedLiquidatable || (fv.mmnt.m > 0 && isoBelow(pos.Margin, fv.pnl, fv.mmnt))
+			} else {
+				pnl.addFx(fv.pnl)
+				im.addFx(fv.initial)
+				mm.addFx(fv.mmnt)
 			}
-			ps.Tier, ps.Notional, ps.UnrealisedPnL, ps.Initial, ps.Maintenance = fv.tier, fv.notional.dec(), fv.pnl.dec(), fv.initial.dec(), fv.mmnt.dec()
+			continue
+		}
+		var v posValue
+		if fast {
+			v = fv.value()
 		} else {
-			v, err := m.value(pos, p, c.scale)
-			if err != nil {
+			var err error
+			if v, err = m.value(pos, p, c.scale); err != nil {
 				return Summary{}, fmt.Errorf("%q: %w", pos.Market, err)
 			}
-			ps.Tier, ps.Notional, ps.UnrealisedPnL, ps.Initial, ps.Maintenance = v.tier, v.notional, v.pnl, v.initial, v.maintenance
 		}
-		if pos.Isolated {
+		ps := PositionSummary{Market: pos.Market, Size: pos.Size, Mark: p, Isolated: pos.Isolated, Tier: v.tier,
+			Notional: v.notional, UnrealisedPnL: v.pnl, Initial: v.initial, Maintenance: v.maintenance, Equity: decimal.Zero}
+		switch {
+		case pos.Isolated:
 			ps.Equity = pos.Margin.Add(ps.UnrealisedPnL)
 			ps.Liquidatable = ps.Maintenance.Sign() > 0 && ps.Equity.Cmp(ps.Maintenance) < 0
 			s.IsolatedLiquidatable = s.IsolatedLiquidatable || ps.Liquidatable
-		} else if fast {
-			pnlSum.addFx(pnlFx)
-			imSum.addFx(imFx)
-			mmSum.addFx(mmFx)
-		} else {
-			pnlSum.addDec(ps.UnrealisedPnL)
-			imSum.addDec(ps.Initial)
-			mmSum.addDec(ps.Maintenance)
+		case fast:
+			pnl.addFx(fv.pnl)
+			im.addFx(fv.initial)
+			mm.addFx(fv.mmnt)
+		default:
+			pnl.addDec(v.pnl)
+			im.addDec(v.initial)
+			mm.addDec(v.maintenance)
 		}
 		if detail {
 			s.Positions[i] = ps
 		}
 	}
-	s.UnrealisedPnL, s.Initial, s.Maintenance = pnlSum.value(), imSum.value(), mmSum.value()
-	s.Equity = s.Equity.Add(s.UnrealisedPnL).Add(s.CollateralValue)
-	s.FreeCollateral = s.Equity.Sub(s.Initial)
-	s.InitialCollateralised = s.Equity.Cmp(s.Initial) >= 0
-	s.Liquidatable = s.Maintenance.Sign() > 0 && s.Equity.Cmp(s.Maintenance) < 0
+	// Equity = wallet + PnL + collateral; free = equity − initial.
+	eq := col
+	eq.addDec(a.Wallet)
+	eq.addAcc(pnl)
+	free := eq
+	free.subAcc(im)
+	s.CollateralValue, s.UnrealisedPnL, s.Initial, s.Maintenance = col.value(), pnl.value(), im.value(), mm.value()
+	s.Equity, s.FreeCollateral = eq.value(), free.value()
+	s.InitialCollateralised = free.sign() >= 0
+	s.Liquidatable = mm.sign() > 0 && eq.cmp(mm) < 0
 	return s, nil
 }
 
@@ -341,6 +342,47 @@ func (s *sumAcc) value() decimal.Decimal {
 		return s.d
 	}
 	return s.f.dec()
+}
+
+// addAcc adds another sum.
+func (s *sumAcc) addAcc(o sumAcc) {
+	if o.big {
+		s.addDec(o.d)
+		return
+	}
+	s.addFx(o.f)
+}
+
+// subAcc subtracts another sum.
+func (s *sumAcc) subAcc(o sumAcc) {
+	if !o.big && o.f.m != math.MinInt64 {
+		s.addFx(fx{m: -o.f.m, e: o.f.e})
+		return
+	}
+	s.addDec(o.value().Neg())
+}
+
+func (s *sumAcc) sign() int {
+	if s.big {
+		return s.d.Sign()
+	}
+	switch {
+	case s.f.m > 0:
+		return 1
+	case s.f.m < 0:
+		return -1
+	}
+	return 0
+}
+
+// cmp compares two sums exactly.
+func (s *sumAcc) cmp(o sumAcc) int {
+	if !s.big && !o.big {
+		if c, ok := s.f.cmp(o.f); ok {
+			return c
+		}
+	}
+	return s.value().Cmp(o.value())
 }
 
 // isoBelow reports margin + pnl < maintenance, in fx when it fits.
