@@ -22,7 +22,9 @@ var (
 	ErrOverCapacity = errors.New("backstop: amount above the layer's capacity")
 	// ErrLayerFailed: a host layer broke its contract (negative capacity,
 	// an error or movements that do not sum to the amount it was asked to
-	// absorb). Draws made before the failing layer have been applied.
+	// absorb). Built-in layers drawn before it are put back; if a host
+	// layer had been drawn before it, every earlier draw stays and the
+	// error names them (see Waterfall.Cover).
 	ErrLayerFailed = errors.New("backstop: layer failed")
 	// ErrInvariant: a CheckInvariants or Check found a broken promise.
 	ErrInvariant = errors.New("backstop: invariant violated")

@@ -38,6 +38,7 @@ func TestPropertyConservation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var allocs []Allocation
 		for k := 0; k < 3; k++ {
 			loss := testkit.Decimal(0, 400_000, 2).Draw(t, "loss")
 			a, err := w.Cover(Claim{ID: fmt.Sprint(k), Amount: loss}, t0)
@@ -59,6 +60,12 @@ func TestPropertyConservation(t *testing.T) {
 			}
 			if !j.Balance("shortfall:" + fmt.Sprint(k)).Equal(loss.Sub(a.Residual)) {
 				t.Fatalf("sink %s, covered %s", j.Balance("shortfall:"+fmt.Sprint(k)), loss.Sub(a.Residual))
+			}
+			// A failed cover's allocation is still a true account of what
+			// was drawn: the journal balances with it included.
+			allocs = append(allocs, a)
+			if err := CheckInvariants(j, allocs...); err != nil {
+				t.Fatal(err)
 			}
 		}
 	})

@@ -103,6 +103,10 @@ type Waterfall struct {
 	layers  []Layer
 	scale   int32
 	journal *Journal
+	// lastHost is the index of the last layer not of this package (-1 if
+	// none): only it and those before it can fail mid-cover, so only the
+	// layers before it are marked for rollback.
+	lastHost int
 	events
 }
 
@@ -129,7 +133,13 @@ func New(s Settings) (*Waterfall, error) {
 		}
 		seen[id] = true
 	}
-	return &Waterfall{layers: append([]Layer(nil), s.Layers...), scale: scale, journal: s.Journal}, nil
+	lastHost := -1
+	for i, l := range s.Layers {
+		if _, ok := l.(builtin); !ok {
+			lastHost = i
+		}
+	}
+	return &Waterfall{layers: append([]Layer(nil), s.Layers...), scale: scale, journal: s.Journal, lastHost: lastHost}, nil
 }
 
 // Layers returns the layer IDs in draw order.
@@ -146,13 +156,26 @@ func (w *Waterfall) Journal() *Journal { return w.journal }
 
 // Cover draws the claim through the layers and returns the allocation.
 //
-// Errors: a negative, absurd or too-fine amount, or a time before the
-// journal's last entry (ErrInvalidInput, nothing changes); a layer
-// reporting an invalid capacity (ErrLayerFailed, nothing changes: all
-// capacities are checked before any layer is drawn); a layer whose Absorb
-// fails or whose movements do not sum to its draw (ErrLayerFailed:
-// the layers before it have been drawn and the returned allocation shows
-// exactly what was done, so the host can reconcile).
+// Errors: a negative, absurd or too-fine amount, a time before the
+// journal's (or an insurance fund ledger's) last entry, or a loss account
+// that is an insurance fund's own (ErrInvalidInput, nothing changes); a
+// layer reporting an invalid capacity (ErrLayerFailed, nothing changes:
+// all capacities are checked before any layer is drawn).
+//
+// A host layer whose Absorb fails, whose movements do not sum to its draw,
+// or whose capacity turns invalid mid-cover is ErrLayerFailed. If every
+// layer drawn before it is a built-in one, they are put back exactly as
+// they were (balances, fund histories and ledgers, provider capacity,
+// ADL queue, haircuts, the journal and the events) and nothing changes:
+// the allocation shows no draw and Residual = Loss. If a host layer was
+// drawn before the failure it cannot be undone, so every earlier draw
+// stays, journaled; the returned allocation shows exactly what was drawn
+// (Σ Drawn + Residual = Loss still holds) and the error names each draw,
+// so the host can reconcile. Either way the failed allocation reports
+// capacity zero for the failing layer and every layer after it (for every
+// layer when rolled back), so it still passes CheckAllocation, and
+// CheckInvariants over the journal with it included. The failing layer's
+// own state is the host's to repair.
 func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 	if err := checkAmount(c.Amount, w.scale, "loss"); err != nil {
 		return Allocation{}, err
@@ -181,21 +204,54 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 		w.q = make([]Event, 0, len(w.layers)+1) // one per draw and the residual
 	}
 	a := Allocation{Claim: c.ID, Account: to, Loss: c.Amount, Draws: make([]Draw, len(w.layers)), Residual: decimal.Zero, Time: now}
+	for i, l := range w.layers {
+		a.Draws[i] = Draw{Layer: l.ID(), Capacity: decimal.Zero, Drawn: decimal.Zero}
+	}
+	// Only a host layer can fail after preflight: mark the undoable layers
+	// drawn before the last host layer, so a failure can be rolled back.
+	var undo []func()
+	atomic := true // every layer drawn so far can be undone
+	jlen, qlen := w.journal.Len(), len(w.q)
+	fail := func(i int, take decimal.Decimal, err error) (Allocation, error) {
+		if atomic {
+			for k := len(undo) - 1; k >= 0; k-- {
+				undo[k]()
+			}
+			w.journal.truncate(jlen)
+			w.q = w.q[:qlen]
+			for k := range a.Draws {
+				a.Draws[k] = Draw{Layer: a.Draws[k].Layer, Capacity: decimal.Zero, Drawn: decimal.Zero}
+			}
+			a.Residual = c.Amount
+			return a, fmt.Errorf("%w: layer %q absorbing %s: %w (nothing drawn: every earlier layer was put back)", ErrLayerFailed, w.layers[i].ID(), take, err)
+		}
+		for k := i; k < len(a.Draws); k++ {
+			a.Draws[k].Capacity = decimal.Zero // delivered nothing
+		}
+		a.Residual = c.Amount.Sub(a.Covered())
+		return a, fmt.Errorf("%w: layer %q absorbing %s: %w (a host layer cannot be undone, so earlier draws stay, journaled: %s)", ErrLayerFailed, w.layers[i].ID(), take, err, drawnSoFar(a))
+	}
 	left := c.Amount
 	for i, l := range w.layers {
 		// Read again just before drawing: layers may share a resource (a
 		// SharedPosition), so an earlier draw can shrink a later capacity.
 		cp := l.Capacity()
 		if err := num.CheckNonNegative(cp); err != nil {
-			a.Residual = left
-			return a, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
+			return fail(i, decimal.Zero, fmt.Errorf("capacity: %w", err))
 		}
 		cp = floorUnit(cp, w.scale) // only whole units can be drawn
-		a.Draws[i] = Draw{Layer: l.ID(), Capacity: cp, Drawn: decimal.Zero}
+		a.Draws[i].Capacity = cp
 		if left.Sign() == 0 || cp.Sign() == 0 {
 			continue
 		}
 		take := num.MinOf(left, cp) // both whole units
+		if i < w.lastHost {
+			if u, ok := l.(undoer); ok {
+				undo = append(undo, u.mark())
+			} else {
+				atomic = false
+			}
+		}
 		ms, err := l.Absorb(take, to, now)
 		if err == nil {
 			err = checkMovements(ms, take, to)
@@ -204,8 +260,7 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 			err = w.journal.Record(now, ms...)
 		}
 		if err != nil {
-			a.Residual = left
-			return a, fmt.Errorf("%w: layer %q absorbing %s: %w", ErrLayerFailed, l.ID(), take, err)
+			return fail(i, take, err)
 		}
 		a.Draws[i].Drawn = take
 		a.Draws[i].Movements = ms

@@ -1,0 +1,131 @@
+package backstop
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// brokenLayer is a host layer that reports capacity and then fails to
+// absorb it.
+type brokenLayer struct{ id string }
+
+var errHostDown = errors.New("host treasury unreachable")
+
+func (b brokenLayer) ID() string                { return b.id }
+func (b brokenLayer) Capacity() decimal.Decimal { return d("1000") }
+func (b brokenLayer) Absorb(decimal.Decimal, string, time.Time) ([]Movement, error) {
+	return nil, errHostDown
+}
+
+// exchangeLayers builds every built-in exchange layer with room to draw:
+// defaulter 10 + 1, fund 100 − floor 10, providers (gap 20 × 5 lots), ADL
+// (gap 20 × up to 5 more lots), social 12.
+func exchangeLayers(t *testing.T) (def *DefaulterLayer, fund *InsuranceFund, pool *BackstopPool, blp *BLPLayer, adl *ADLLayer, social *SocialLayer, state func() string) {
+	t.Helper()
+	fund, _ = NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("10")}}, Unit: d("0.01")})
+	if err := fund.Deposit("f", d("100"), "fees", "", t0); err != nil {
+		t.Fatal(err)
+	}
+	def, _ = NewDefaulterLayer("bad", d("10"), d("1"))
+	pool, _ = NewBackstopPool(PoolSettings{Providers: []Provider{{"P1", d("1500")}, {"P2", d("1000")}}, Unit: d("0.01"), SizeUnit: d("1")})
+	shared, _ := NewSharedPosition(d("10"))
+	var err error
+	// A long of 10 bankrupt at 500 with the mark at 480: 20 a unit.
+	blp, err = pool.SharedLayer(Takeover{ID: "t", Account: "bad", Size: d("10"), Price: d("500")}, d("480"), shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adl, err = NewADLLayer(ADLSettings{Request: DeleverageRequest{
+		Bankrupt:   Position{Account: "bad", Size: d("10"), EntryPrice: d("550"), BankruptcyPrice: d("500")},
+		Mark:       d("480"),
+		Candidates: []Position{{Account: "s1", Size: d("-4"), EntryPrice: d("520"), BankruptcyPrice: d("600")}, {Account: "s2", Size: d("-8"), EntryPrice: d("510"), BankruptcyPrice: d("700")}},
+	}, Unit: d("0.01"), SizeUnit: d("1"), Shared: shared})
+	if err != nil {
+		t.Fatal(err)
+	}
+	social, _ = NewSocialLayer("social", []Balance{{"w1", d("5")}, {"w2", d("7")}}, d("0.01"))
+	state = func() string {
+		return snapJSON(t, []any{def.Snapshot(), fund.Snapshot(), pool.Snapshot(), blp.Snapshot(), adl.Snapshot(), social.Snapshot(), shared.Snapshot()})
+	}
+	return def, fund, pool, blp, adl, social, state
+}
+
+// A host layer failing after every built-in layer has been drawn leaves
+// nothing changed: the built-in layers, their ledgers, the journal and the
+// events are put back.
+func TestCoverRollsBackBuiltInLayersWhenAHostLayerFails(t *testing.T) {
+	def, fund, pool, blp, adl, social, state := exchangeLayers(t)
+	fund.DrainEvents()
+	j := NewJournal()
+	w, err := New(Settings{Layers: []Layer{def, fund.Layer("x"), blp, adl, social, brokenLayer{"treasury"}}, Unit: d("0.01"), Journal: j})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := state()
+	a, err := w.Cover(Claim{ID: "c", Amount: d("500")}, t0.Add(time.Minute))
+	if !errors.Is(err, ErrLayerFailed) || !errors.Is(err, errHostDown) || !strings.Contains(err.Error(), "nothing drawn") {
+		t.Fatalf("error %v", err)
+	}
+	if after := state(); after != before {
+		t.Fatalf("failed cover changed state:\nbefore %s\nafter  %s", before, after)
+	}
+	if j.Len() != 0 || !a.Covered().IsZero() || !a.Residual.Equal(d("500")) {
+		t.Fatalf("journal %d entries, covered %s, residual %s", j.Len(), a.Covered(), a.Residual)
+	}
+	if err := CheckAllocation(a); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range [][]Event{w.DrainEvents(), fund.DrainEvents(), pool.DrainEvents()} {
+		if len(ev) != 0 {
+			t.Fatalf("failed cover left events %v", ev)
+		}
+	}
+	if err := fund.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+	// The same waterfall still works once the host layer is gone.
+	w2, _ := New(Settings{Layers: []Layer{def, fund.Layer("x"), blp, adl, social}, Unit: d("0.01"), Journal: j})
+	a2, err := w2.Cover(Claim{ID: "c", Amount: d("500")}, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 11 + 90 + 100 (5 lots to providers) + 100 (5 lots deleveraged) + 12.
+	if !a2.Covered().Equal(d("313")) || !a2.Residual.Equal(d("187")) {
+		t.Fatalf("covered %s residual %s", a2.Covered(), a2.Residual)
+	}
+	if err := CheckInvariants(j, a2); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// When a host layer was drawn before the failing one, nothing can be put
+// back: every earlier draw stays, the journal holds exactly them and still
+// balances, and the error names each draw.
+func TestCoverPartialWhenAHostLayerWasDrawn(t *testing.T) {
+	def, fund, _, _, _, _, _ := exchangeLayers(t)
+	host := &fixedLayer{id: "treasury", left: d("30")}
+	j := NewJournal()
+	w, _ := New(Settings{Layers: []Layer{def, host, fund.Layer("x"), brokenLayer{"reinsurance"}}, Unit: d("0.01"), Journal: j})
+	a, err := w.Cover(Claim{ID: "c", Amount: d("500")}, t0.Add(time.Minute))
+	if !errors.Is(err, ErrLayerFailed) || !errors.Is(err, errHostDown) {
+		t.Fatalf("error %v", err)
+	}
+	for _, want := range []string{`"reinsurance"`, "defaulter:bad 11", "treasury 30", "insurance:f 90"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if !a.Covered().Equal(d("131")) || !a.Residual.Equal(d("369")) {
+		t.Fatalf("covered %s, residual %s", a.Covered(), a.Residual)
+	}
+	if err := CheckInvariants(j, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := fund.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
