@@ -124,9 +124,7 @@ func (a *acc) add(root, lo, hi frac) {
 		if hi.less(root) {
 			cand = hi
 		}
-		if !a.have || a.best.less(cand) {
-			a.best, a.have = cand, true
-		}
+		a.addLongCandidate(cand)
 		return
 	}
 	if !root.less(hi) {
@@ -137,6 +135,15 @@ func (a *acc) add(root, lo, hi frac) {
 		cand = lo
 	}
 	a.addShortCandidate(cand)
+}
+
+// addCandidate keeps the larger price for a long, the smaller for a short.
+func (a *acc) addCandidate(cand frac) {
+	if a.long {
+		a.addLongCandidate(cand)
+	} else {
+		a.addShortCandidate(cand)
+	}
 }
 
 func (a *acc) addShortCandidate(cand frac) {
@@ -203,14 +210,21 @@ func solveTiers(in *solveInput, s *Schedule, tick decimal.Decimal) TriggerPrice 
 		}
 		a.add(in.root(t.mmr, t.cum), lo, hi)
 	}
-	last := s.LastCap()
+	a.lastCapBound(in, s.LastCap())
+	return a.answer(tick)
+}
+
+// lastCapBound folds in the last tier cap, beyond which nothing can be
+// margined (fail closed): where an adverse move raises the notional
+// (linear short: price up; inverse long: price down) the position is
+// liquidatable at the latest where the notional reaches the cap.
+func (a *acc) lastCapBound(in *solveInput, last decimal.Decimal) {
 	switch {
 	case in.kind == Linear && !in.long:
 		a.addShortCandidate(mkFrac(last, in.absQc))
 	case in.kind == Inverse && in.long:
 		a.addLongCandidate(mkFrac(in.absQc, last))
 	}
-	return a.answer(tick)
 }
 
 // solveMarginal solves a mark-valued Marginal schedule. Its maintenance
@@ -225,25 +239,17 @@ func solveMarginal(in *solveInput, s *Schedule, tick decimal.Decimal) TriggerPri
 	a := acc{long: in.long}
 	for i := range s.tiers {
 		t := &s.tiers[i]
-		r := in.root(t.mmr, t.cum)
-		if in.long {
-			a.addLongCandidate(r)
-		} else {
-			a.addShortCandidate(r)
-		}
+		a.addCandidate(in.root(t.mmr, t.cum))
 	}
 	last := s.LastCap()
+	a.lastCapBound(in, last)
 	switch {
-	case in.kind == Linear && !in.long:
-		a.addShortCandidate(mkFrac(last, in.absQc))
-	case in.kind == Inverse && in.long:
-		a.addLongCandidate(mkFrac(in.absQc, last))
 	case in.kind == Linear && in.long:
 		// The schedule ends at the last cap: no answer above its price.
 		if capPrice := mkFrac(last, in.absQc); a.have && capPrice.less(a.best) {
 			a.best = capPrice
 		}
-	default: // inverse short: no answer below the last cap's price
+	case in.kind == Inverse && !in.long: // no answer below the last cap's price
 		if capPrice := mkFrac(in.absQc, last); a.have && a.best.less(capPrice) {
 			a.best = capPrice
 		}
@@ -255,11 +261,6 @@ func solveMarginal(in *solveInput, s *Schedule, tick decimal.Decimal) TriggerPri
 // the entry-valued maintenance (k = −maintenance) or bankruptcy (k = 0).
 func solveFlat(in *solveInput, k decimal.Decimal, tick decimal.Decimal) TriggerPrice {
 	a := acc{long: in.long}
-	r := in.root(decimal.Zero, k)
-	if in.long {
-		a.addLongCandidate(r)
-	} else {
-		a.addShortCandidate(r)
-	}
+	a.addCandidate(in.root(decimal.Zero, k))
 	return a.answer(tick)
 }

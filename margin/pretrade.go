@@ -114,26 +114,38 @@ func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason
 // touches one, the isolated position must each pass Transition. Errors are for bad input only; a rejection is a
 // Decision.
 func (c *Calculator) CheckOrder(a Account, o Order, now time.Time) (Decision, error) {
-	if _, err := c.market(o.Market); err != nil {
+	_, before, price, err := c.orderInputs(a, o, now)
+	if err != nil {
 		return Decision{}, err
+	}
+	return c.decide(a, before, o, price, now)
+}
+
+// orderInputs validates an order and its account and returns the market,
+// the account before the order and the fill price (the mark when o.Price
+// is zero).
+func (c *Calculator) orderInputs(a Account, o Order, now time.Time) (*market, Summary, decimal.Decimal, error) {
+	m, err := c.market(o.Market)
+	if err != nil {
+		return nil, Summary{}, decimal.Zero, err
 	}
 	if err := c.ValidateAccount(a); err != nil {
-		return Decision{}, err
+		return nil, Summary{}, decimal.Zero, err
 	}
 	if err := checkOrder(o); err != nil {
-		return Decision{}, err
+		return nil, Summary{}, decimal.Zero, err
 	}
 	before, err := c.summary(a, now, "", decimal.Zero)
 	if err != nil {
-		return Decision{}, err
+		return nil, Summary{}, decimal.Zero, err
 	}
 	price := o.Price
 	if price.IsZero() {
 		if price, err = c.price(o.Market, now); err != nil {
-			return Decision{}, err
+			return nil, Summary{}, decimal.Zero, err
 		}
 	}
-	return c.decide(a, before, o, price, now)
+	return m, before, price, nil
 }
 
 func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.Decimal, now time.Time) (Decision, error) {
@@ -231,25 +243,9 @@ func (c *Calculator) coverOpenLoss(fill FillResult, after Summary, now time.Time
 // of more lots is ErrInvalidInput, and a cap beyond that many lots is
 // searched only up to it (understating the maximum, never overstating).
 func (c *Calculator) MaxOrderSize(a Account, o Order, now time.Time) (decimal.Decimal, error) {
-	m, err := c.market(o.Market)
+	m, before, price, err := c.orderInputs(a, o, now)
 	if err != nil {
 		return decimal.Zero, err
-	}
-	if err := c.ValidateAccount(a); err != nil {
-		return decimal.Zero, err
-	}
-	if err := checkOrder(o); err != nil {
-		return decimal.Zero, err
-	}
-	before, err := c.summary(a, now, "", decimal.Zero)
-	if err != nil {
-		return decimal.Zero, err
-	}
-	price := o.Price
-	if price.IsZero() {
-		if price, err = c.price(o.Market, now); err != nil {
-			return decimal.Zero, err
-		}
 	}
 	sign := o.Size.Sign()
 	accept := func(lots int64) (bool, error) {
