@@ -1,0 +1,44 @@
+package main
+
+import (
+	"io"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/oracle"
+)
+
+// BenchmarkCascadeStep10k times one full cascade step on a book of 10,000
+// accounts: three quotes 6% below the open go through the oracle, the
+// breaker, margin for every account, the liquidation plan (a few thousand
+// accounts below maintenance, sized and fitted under the caps and the
+// throttle), the Dutch auctions started and the keepers' first bids. Each
+// iteration starts from a freshly seeded venue (setup not timed).
+func BenchmarkCascadeStep10k(b *testing.B) {
+	price := startPrice.Mul(decimal.New(94, -2))
+	below := 0
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		v, _, start, err := setUp(Config{Accounts: 10_000}, io.Discard)
+		if err != nil {
+			b.Fatal(err)
+		}
+		now := start.Add(Tick)
+		quotes := []oracle.Quote{
+			{Source: "cex-a", Price: price, Time: now},
+			{Source: "cex-b", Price: price.Add(decimal.New(1, 0)), Time: now},
+			{Source: "dex-c", Price: price.Sub(decimal.New(1, 0)), Time: now.Add(-time.Second)},
+		}
+		runtime.GC() // the setup's garbage is not the step's
+		b.StartTimer()
+		if err := v.Step(now, quotes); err != nil {
+			b.Fatal(err)
+		}
+		below = v.stats.below
+	}
+	b.ReportMetric(float64(below), "below-maint")
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+// mustRun runs cfg with strict per-tick checks and fails the test on error.
+func mustRun(t *testing.T, cfg Config, w io.Writer) Result {
+	t.Helper()
+	cfg.Strict = true
+	res, err := Run(cfg, w)
+	if err != nil {
+		t.Fatalf("Run(%+v): %v", cfg, err)
+	}
+	return res
+}
+
+// The README's run: the oracle refuses the spike and the stale source, the
+// breaker pauses, accounts are liquidated in Dutch auctions, the losses
+// reach the insurance fund, and value is conserved to the unit.
+func TestDefaultRun(t *testing.T) {
+	var out bytes.Buffer
+	r := mustRun(t, Config{}, &out)
+	if !r.Conserved() {
+		t.Errorf("value %s at the end, %s at the start", r.ValueEnd, r.ValueStart)
+	}
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"accounts seeded", r.Accounts == 1000},
+		{"some liquidations", r.Liquidations > 0 && r.Auctions > 0 && r.Takes > 0},
+		{"collateral sold for proceeds", r.CollateralSold.IsPositive() && r.AuctionProceeds.IsPositive()},
+		{"spike refused as an outlier", r.QuotesRefused["outlier"] > 0},
+		{"stale source refused", r.QuotesRefused["stale"] > 0},
+		{"a tick without a fresh mark", r.NoPriceTicks > 0},
+		{"breaker entered limit and paused", r.Limits > 0 && r.Pauses > 0 && r.HeldTicks > 0},
+		{"bad debt reached the waterfall", r.BadDebt.IsPositive() && r.Shortfalls > 0},
+		{"insurance fund drawn", r.FundDrawn.IsPositive() && r.FundAfter.LessThan(r.FundBefore)},
+		{"nobody left below maintenance", r.LiquidatableAtEnd == 0},
+		{"bad debt fully accounted", r.BadDebt.Equal(r.FundDrawn.Add(r.DeleveragedLoss).Add(r.SocialisedLoss).Add(r.Uncovered))},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s: not so in %+v", c.name, r)
+		}
+	}
+	for _, want := range []string{"oracle refuses cex-b", "breaker open → limit", "limit → paused", "waterfall reaches insurance:btc", "conserved to the smallest unit"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("narrative lacks %q", want)
+		}
+	}
+}
+
+// A harsh crash with a small fund: the fund runs dry and the loss walks on
+// to auto-deleveraging and a socialised loss; value is still conserved.
+func TestHarshCrashWalksTheWaterfall(t *testing.T) {
+	r := mustRun(t, Config{Seed: 7, Accounts: 400, Crash: decimal.RequireFromString("0.6"), InsuranceFund: decimal.New(20_000, 0)}, io.Discard)
+	if !r.Conserved() {
+		t.Fatalf("value %s at the end, %s at the start", r.ValueEnd, r.ValueStart)
+	}
+	if !r.BadDebt.GreaterThan(r.FundBefore) || !r.FundAfter.IsZero() {
+		t.Errorf("bad debt %s should exhaust the fund %s (after %s)", r.BadDebt, r.FundBefore, r.FundAfter)
+	}
+	if r.DeleveragedAccounts == 0 || !r.DeleveragedLoss.IsPositive() {
+		t.Errorf("no auto-deleveraging: %d accounts, %s", r.DeleveragedAccounts, r.DeleveragedLoss)
+	}
+	if r.LiquidatableAtEnd != 0 {
+		t.Errorf("%d accounts below maintenance at the end", r.LiquidatableAtEnd)
+	}
+}
+
+// The same seed prints the same story; another seed another one.
+func TestDeterministic(t *testing.T) {
+	var a, b, c bytes.Buffer
+	cfg := Config{Seed: 3, Accounts: 300}
+	ra := mustRun(t, cfg, &a)
+	mustRun(t, cfg, &b)
+	if a.String() != b.String() {
+		t.Fatal("two runs with the same seed printed different output")
+	}
+	cfg.Seed = 4
+	rc := mustRun(t, cfg, &c)
+	if a.String() == c.String() || ra.ValueStart.Equal(rc.ValueStart) {
+		t.Error("a different seed printed the same output")
+	}
+}
+
+func TestConfigRejected(t *testing.T) {
+	for name, cfg := range map[string]Config{
+		"too many accounts": {Accounts: 100_001},
+		"negative accounts": {Accounts: -1},
+		"crash above 0.9":   {Crash: decimal.RequireFromString("0.95")},
+		"negative crash":    {Crash: decimal.RequireFromString("-0.1")},
+		"crash too fine":    {Crash: decimal.RequireFromString("0.123456")},
+		"recovery above 1":  {Recovery: decimal.RequireFromString("1.5")},
+		"keepers":           {Keepers: 101},
+		"keeper online":     {KeeperOnline: 101},
+		"keeper capital":    {KeeperCapital: decimal.RequireFromString("-5")},
+		"fund finer than ¢": {InsuranceFund: decimal.RequireFromString("10.001")},
+		"noise":             {NoiseBP: 501},
+		"crash minutes":     {CrashMinutes: 121},
+	} {
+		if _, err := Run(cfg, io.Discard); !errors.Is(err, ErrConfig) {
+			t.Errorf("%s: got %v, want ErrConfig", name, err)
+		}
+	}
+}
+
+// The chart is well-formed SVG with the three series.
+func TestWriteSVG(t *testing.T) {
+	r := mustRun(t, Config{Accounts: 100}, io.Discard)
+	var buf bytes.Buffer
+	if err := WriteSVG(&buf, r.History); err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(&buf)
+	lines := 0
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("invalid SVG: %v", err)
+		}
+		if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "polyline" {
+			lines++
+		}
+	}
+	if lines != 3 {
+		t.Errorf("%d polylines, want 3", lines)
+	}
+	if err := WriteSVG(io.Discard, nil); err != nil {
+		t.Errorf("empty history: %v", err)
+	}
+}
+
+func TestMoney(t *testing.T) {
+	for in, want := range map[string]string{"0": "0.00", "1234567.891": "1,234,567.89", "-1000": "-1,000.00", "999.999": "1,000.00", "12": "12.00"} {
+		if got := money(decimal.RequireFromString(in)); got != want {
+			t.Errorf("money(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,277 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/failsafe-fi/failsafe/liquidation"
+	"github.com/failsafe-fi/failsafe/margin"
+)
+
+// belowMaintenance values every account with a position and no running
+// auction (margin.Calculator.Risk; Summary only for an isolated position
+// found liquidatable) and returns those below maintenance as the
+// liquidation engine's Account view.
+func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquidation.Account, error) {
+	var below []liquidation.Account
+	for i := range v.traders {
+		t := &v.traders[i]
+		if t.auction != 0 || len(t.acct.Positions) == 0 {
+			continue
+		}
+		acct := marginView(t)
+		r, err := v.calc.Risk(acct, now)
+		if err != nil {
+			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
+		}
+		equity, maintenance := r.Equity, r.Maintenance
+		switch {
+		case r.Liquidatable:
+		case r.IsolatedLiquidatable:
+			s, err := v.calc.Summary(acct, now)
+			if err != nil {
+				return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
+			}
+			equity, maintenance = s.Positions[0].Equity, s.Positions[0].Maintenance
+		default:
+			continue
+		}
+		below = append(below, view(t, equity, maintenance, mark))
+	}
+	v.stats.below = len(below)
+	return below, nil
+}
+
+// marginView is the account as margin values it. An isolated position
+// whose margin went negative (partly sold below its bankruptcy price) is
+// bankrupt; margin refuses a negative isolated margin, so it is shown as a
+// cross account of its own, whose equity Wallet + PnL is the isolated
+// Margin + PnL.
+func marginView(t *trader) margin.Account {
+	if p, ok := t.position(); ok && p.Isolated && p.Margin.IsNegative() {
+		cross := *p
+		cross.Isolated, cross.Margin = false, decimal.Zero
+		return margin.Account{ID: t.acct.ID, Wallet: p.Margin, Positions: []margin.Position{cross}}
+	}
+	return t.acct
+}
+
+// view is the adapter from the venue's account to liquidation.Account.
+// A long of size s at entry e backed by cash b is s contracts of
+// collateral against a debt of s × e − b (what it borrowed to hold them):
+// the engine sizes the debt to close and the lot of contracts to sell. A
+// short is mirrored: its debt is the contracts it owes, valued at the mark.
+func view(t *trader, equity, maintenance, mark decimal.Decimal) liquidation.StaticAccount {
+	pos, _ := t.position()
+	size := pos.Size.Abs()
+	value := size.Mul(mark)
+	debt := value
+	if pos.Size.IsPositive() {
+		debt = size.Mul(pos.EntryPrice).Sub(t.base())
+	}
+	return liquidation.StaticAccount{
+		ID: t.acct.ID, EquityValue: equity, MaintenanceValue: maintenance,
+		DebtValue: debt, CollateralValue: value,
+		Legs: []liquidation.Position{{Market: Market, Size: size, Value: value, Debt: debt}},
+	}
+}
+
+// execute carries out a plan: the engine reserves cap room for every order
+// (Commit); a long's order starts a Dutch auction of its contracts for its
+// tab, with the kicking keeper paid from the fee pool; a short's order is
+// closed at once at the mark against the market maker (shorts rarely fail
+// in a crash; see the package doc) and its tab released. Accounts skipped
+// as dust or without debt are closed in full at the mark the same way.
+func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Plan) error {
+	if _, err := v.engine.Commit(now, plan.Orders); err != nil {
+		return err
+	}
+	for _, o := range plan.Orders {
+		t := &v.traders[v.index[o.Account]]
+		t.liquidated = true
+		if t.size().IsNegative() {
+			if err := v.closeShort(now, t, o, mark); err != nil {
+				return err
+			}
+			continue
+		}
+		k := &v.keepers[v.stats.auctions%len(v.keepers)]
+		kick, err := v.house.Kick(now, liquidation.KickParams{Tab: o.Tab, Lot: o.Lot, Owner: o.Account,
+			Keeper: k.id, Price: mark, Penalty: o.Penalty})
+		if err != nil {
+			return fmt.Errorf("kick %s: %w", o.Account, err)
+		}
+		v.reward(k, kick.Reward)
+		t.auction = kick.ID
+		v.stats.auctions++
+		v.minute.kicks++
+	}
+	for _, s := range plan.Skipped {
+		if s.Reason != liquidation.SkipDust && s.Reason != liquidation.SkipNoDebt {
+			continue // cap or throttle: it waits for room
+		}
+		t := &v.traders[v.index[s.Account]]
+		t.liquidated = true
+		t.lost = t.lost.Add(t.size().Abs())
+		if err := closeAt(t, &v.mm, t.size().Abs(), mark); err != nil {
+			return err
+		}
+		v.stats.direct++
+		v.afterChange(t)
+	}
+	return nil
+}
+
+// closeShort closes a short's order at the mark and charges its penalty
+// (at most what the account still has) into the insurance fund.
+func (v *Venue) closeShort(now time.Time, t *trader, o liquidation.Order, mark decimal.Decimal) error {
+	if err := closeAt(t, &v.mm, o.Lot, mark); err != nil {
+		return err
+	}
+	t.lost = t.lost.Add(o.Lot)
+	if _, err := v.engine.Release(now, Market, o.Tab); err != nil {
+		return err
+	}
+	v.stats.direct++
+	if err := v.chargePenalty(now, t, o.Penalty); err != nil {
+		return err
+	}
+	v.afterChange(t)
+	return nil
+}
+
+// keepersBid lets the keepers work the running auctions, oldest first.
+// Each online keeper resets an auction that needs it (Redo, rewarded), and
+// takes as much as its cash buys once the price is its discount below the
+// mark. Proceeds go to the owner's backing cash, the contracts to the
+// keeper; the engine releases the debt that left auction.
+func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
+	one := decimal.New(1, 0)
+	for _, id := range v.house.Active() {
+		first := v.rng.Intn(len(v.keepers))
+		for n := range v.keepers {
+			k := &v.keepers[(first+n)%len(v.keepers)]
+			if v.rng.Intn(100) >= v.cfg.KeeperOnline {
+				continue
+			}
+			st, err := v.house.Status(now, id)
+			if err != nil {
+				return err
+			}
+			if st.NeedsRedo {
+				r, err := v.house.Redo(now, liquidation.RedoParams{ID: id, Keeper: k.id, Price: mark})
+				if err != nil {
+					return err
+				}
+				v.reward(k, r.Reward)
+				v.stats.redos++
+				if st, err = v.house.Status(now, id); err != nil {
+					return err
+				}
+			}
+			if st.Price.GreaterThan(mark.Mul(one.Sub(k.discount))) {
+				continue
+			}
+			lot := num.MinOf(st.Lot, num.DivFloor(k.cash, st.Price, 3))
+			if !lot.IsPositive() {
+				continue
+			}
+			res, err := v.house.Take(now, liquidation.TakeParams{ID: id, Keeper: k.id, MaxLot: lot, MaxPrice: st.Price})
+			if err != nil {
+				return err
+			}
+			if res.Refusal != "" {
+				continue
+			}
+			if err := v.bought(now, k, st.Owner, res); err != nil {
+				return err
+			}
+			if res.Settlement != nil {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// bought books a take: the keeper pays Paid and gets Lot contracts; the
+// owner sells them for Paid; the engine releases the debt; a finished
+// auction settles (penalty to the insurance fund, any hole queued).
+func (v *Venue) bought(now time.Time, k *keeper, owner string, res liquidation.TakeResult) error {
+	t := &v.traders[v.index[owner]]
+	if _, err := t.reduce(res.Lot, res.Paid); err != nil {
+		return err
+	}
+	t.lost = t.lost.Add(res.Lot)
+	k.cash = k.cash.Sub(res.Paid)
+	k.size = k.size.Add(res.Lot)
+	if _, err := v.engine.Release(now, Market, res.Released); err != nil {
+		return err
+	}
+	v.stats.takes++
+	v.stats.sold = v.stats.sold.Add(res.Lot)
+	v.stats.proceeds = v.stats.proceeds.Add(res.Paid)
+	v.minute.takes++
+	v.minute.sold = v.minute.sold.Add(res.Lot)
+	v.minute.proceeds = v.minute.proceeds.Add(res.Paid)
+	if s := res.Settlement; s != nil {
+		if err := liquidation.CheckSettlement(*s); err != nil {
+			return err
+		}
+		t.auction = 0
+		if err := v.chargePenalty(now, t, s.Penalty); err != nil {
+			return err
+		}
+	}
+	v.afterChange(t)
+	return nil
+}
+
+// chargePenalty moves a liquidation penalty (at most the account's
+// remaining backing cash) into the insurance fund.
+func (v *Venue) chargePenalty(now time.Time, t *trader, amount decimal.Decimal) error {
+	amount = num.MinOf(amount, num.MaxOf(t.base(), decimal.Zero))
+	if !amount.IsPositive() {
+		return nil
+	}
+	if err := v.fund.Deposit(Fund, amount, "penalty:"+t.acct.ID, "liquidation penalty", now); err != nil {
+		return err
+	}
+	t.credit(amount.Neg())
+	v.stats.penalties = v.stats.penalties.Add(amount)
+	return nil
+}
+
+// reward pays a keeper's kick or redo incentive from the fee pool.
+func (v *Venue) reward(k *keeper, amount decimal.Decimal) {
+	v.fees = v.fees.Sub(amount)
+	k.cash = k.cash.Add(amount)
+	v.stats.rewards = v.stats.rewards.Add(amount)
+}
+
+// afterChange queues a flat account's negative balance for the waterfall.
+func (v *Venue) afterChange(t *trader) {
+	t.settleFlat()
+	if t.hole.IsPositive() && !t.queued {
+		t.queued = true
+		v.holes = append(v.holes, v.index[t.acct.ID])
+	}
+}
+
+// hedge has every keeper sell its inventory to the market maker at the
+// mark, freeing its cash for the next auctions (value-neutral).
+func (v *Venue) hedge(mark decimal.Decimal) {
+	for i := range v.keepers {
+		k := &v.keepers[i]
+		if k.size.IsZero() {
+			continue
+		}
+		k.cash = k.cash.Add(k.size.Mul(mark))
+		v.mm.cash = v.mm.cash.Sub(k.size.Mul(mark))
+		v.mm.size = v.mm.size.Add(k.size)
+		k.size = decimal.Zero
+	}
+}

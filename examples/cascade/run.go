@@ -1,0 +1,266 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/rand"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/backstop"
+	"github.com/failsafe-fi/failsafe/breaker"
+	"github.com/failsafe-fi/failsafe/oracle"
+)
+
+// Point is one tick of the run, for the chart.
+type Point struct {
+	At      time.Duration   // since the crash started
+	Mark    decimal.Decimal // the oracle's last good price
+	Fund    decimal.Decimal // insurance fund balance
+	BadDebt decimal.Decimal // cumulative bad debt sent to the waterfall
+	HasMark bool            // false while the feed had never priced
+}
+
+// Result carries the numbers of the final table.
+type Result struct {
+	Ticks               int             // ticks simulated, settling included
+	Accounts            int             // traders seeded
+	Liquidations        int             // liquidation orders executed (auctions + direct closes)
+	Auctions            int             // Dutch auctions started
+	DirectCloses        int             // shorts and dust closed at the mark
+	AccountsLiquidated  int             // distinct accounts liquidated
+	Takes, Redos        int             // keeper takes and auction resets
+	CollateralSold      decimal.Decimal // contracts (BTC) sold in auctions
+	AuctionProceeds     decimal.Decimal // Σ paid by keepers
+	Penalties           decimal.Decimal // liquidation penalties paid into the fund
+	KeeperRewards       decimal.Decimal // kick and redo incentives paid from the fee pool
+	KeeperProfit        decimal.Decimal // keepers' value at the end − their capital
+	Shortfalls          int             // losses sent to the waterfall
+	BadDebt             decimal.Decimal // Σ those losses
+	FundBefore          decimal.Decimal // insurance fund at the start
+	FundAfter           decimal.Decimal // and at the end
+	FundDrawn           decimal.Decimal // drawn by the waterfall
+	DeleveragedAccounts int             // distinct accounts auto-deleveraged
+	DeleveragedSize     decimal.Decimal // contracts they closed
+	DeleveragedLoss     decimal.Decimal // loss absorbed by deleveraging
+	SocialisedLoss      decimal.Decimal // haircut of winners' profits
+	Uncovered           decimal.Decimal // loss no layer could absorb (still owed by the defaulters)
+	QuotesRefused       map[string]int  // by reason ("stale", "outlier", …)
+	NoPriceTicks        int             // ticks without a fresh mark
+	HeldTicks           int             // ticks the breaker held (limit beyond band or pause)
+	Limits, Pauses      int             // times the breaker entered limit state / paused
+	ValueStart          decimal.Decimal // Σ of every ledger entry at the start
+	ValueEnd            decimal.Decimal // and at the end: equal to the unit
+	LiquidatableAtEnd   int             // accounts still below maintenance once settled
+	FinalMark           decimal.Decimal
+	History             []Point
+
+	venue *Venue // the final state, for tests
+}
+
+// Conserved reports whether value at the end equals value at the start.
+func (r Result) Conserved() bool { return r.ValueStart.Equal(r.ValueEnd) }
+
+// Run simulates the crash described by cfg, printing the narrative to w,
+// and returns the final figures. The run is deterministic: a simulated
+// clock and one seeded generator, no map iteration in anything printed.
+func Run(cfg Config, w io.Writer) (Result, error) {
+	v, p, start, err := setUp(cfg, w)
+	if err != nil {
+		return Result{}, err
+	}
+	cfg = v.cfg
+	res := Result{Accounts: len(v.traders), FundBefore: v.fundBalance(), ValueStart: v.total()}
+	fmt.Fprintf(w, "%s: %d accounts, open interest %s BTC (%s), insurance fund %s, %d keepers with %s\n",
+		Market, len(v.traders), v.openInterest().StringFixed(3), money(v.openInterest().Mul(startPrice)),
+		money(res.FundBefore), len(v.keepers), money(cfg.KeeperCapital))
+	fmt.Fprintf(w, "crash: −%s%% over %d minutes, then %s%% of the drop won back; cex-b spikes, dex-c goes stale\n\n",
+		cfg.Crash.Shift(2).String(), cfg.CrashMinutes, cfg.Recovery.Shift(2).String())
+	k := 1
+	for ; k < p.scripted()+settleTicks; k++ {
+		now := start.Add(time.Duration(k) * Tick)
+		v.log.now = now
+		if err := v.Step(now, p.quotes(k, now)); err != nil {
+			return Result{}, fmt.Errorf("tick %d: %w", k, err)
+		}
+		mark, markErr := v.feed.Price(now)
+		if k%6 == 0 && markErr == nil {
+			v.hedge(mark)
+		}
+		if cfg.Strict {
+			if err := v.check(res.ValueStart); err != nil {
+				return Result{}, fmt.Errorf("tick %d: %w", k, err)
+			}
+		}
+		last := v.feed.State().Price
+		fund := v.fundBalance()
+		res.History = append(res.History, Point{At: now.Sub(v.log.start), Mark: last, Fund: fund, BadDebt: v.stats.badDebt, HasMark: !last.IsZero()})
+		settling := k >= p.scripted()
+		if k%6 == 0 && (!settling || v.minute.kicks+v.minute.takes+v.minute.claims > 0) {
+			v.minuteLine(last)
+		}
+		if settling && markErr == nil && v.settled() {
+			break
+		}
+	}
+	if err := v.check(res.ValueStart); err != nil {
+		return Result{}, err
+	}
+	if res, err = v.result(res, k, start.Add(time.Duration(k)*Tick)); err != nil {
+		return res, err
+	}
+	printTable(w, res)
+	return res, nil
+}
+
+// setUp builds the venue for cfg, prices the opening tick and seeds the
+// book; start is the opening time (two minutes before the crash).
+func setUp(cfg Config, w io.Writer) (*Venue, *path, time.Time, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	v, err := newVenue(cfg)
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	v.rng = rand.New(rand.NewSource(cfg.Seed))
+	p := newPath(cfg, v.rng)
+	start := time.Date(2026, 3, 12, 12, 0, 0, 0, time.UTC)
+	v.log = &narrator{w: w, v: v, start: start.Add(warmTicks * Tick), now: start, state: breaker.Open, layersUsed: map[string]bool{}}
+	v.stats.refused = map[oracle.Reason]int{}
+	if err := v.Step(start, p.quotes(0, start)); err != nil { // the opening price
+		return nil, nil, time.Time{}, err
+	}
+	if err := v.seed(start); err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	return v, p, start, nil
+}
+
+// settled reports whether the venue is done: no auction running, no loss
+// waiting for the waterfall, nobody below maintenance.
+func (v *Venue) settled() bool {
+	return len(v.house.Active()) == 0 && len(v.holes) == 0 && v.stats.below == 0
+}
+
+// fundBalance returns the insurance fund's balance.
+func (v *Venue) fundBalance() decimal.Decimal {
+	b, _ := v.fund.Balance(Fund)
+	return b
+}
+
+// openInterest returns Σ |size| of the traders' longs.
+func (v *Venue) openInterest() decimal.Decimal {
+	oi := decimal.Zero
+	for i := range v.traders {
+		if s := v.traders[i].size(); s.IsPositive() {
+			oi = oi.Add(s)
+		}
+	}
+	return oi
+}
+
+// total is the value of every ledger entry: traders, keepers, the market
+// maker, the fee pool and the insurance fund. Because Σ sizes = 0 it does
+// not depend on the price it is valued at; the start price is used.
+func (v *Venue) total() decimal.Decimal {
+	sum := v.fees.Add(v.fundBalance()).Add(v.mm.value(startPrice))
+	for i := range v.traders {
+		sum = sum.Add(v.traders[i].value(startPrice))
+	}
+	for i := range v.keepers {
+		sum = sum.Add(v.keepers[i].value(startPrice))
+	}
+	return sum
+}
+
+// check proves the venue's promises: Σ sizes = 0, value equals the start to
+// the unit, and every package's own invariants.
+func (v *Venue) check(start decimal.Decimal) error {
+	size := v.mm.size
+	for i := range v.traders {
+		size = size.Add(v.traders[i].size())
+	}
+	for i := range v.keepers {
+		size = size.Add(v.keepers[i].size)
+	}
+	if !size.IsZero() {
+		return fmt.Errorf("cascade: Σ sizes = %s, not 0", size)
+	}
+	if end := v.total(); !end.Equal(start) {
+		return fmt.Errorf("cascade: value %s at the end, %s at the start (diff %s)", end, start, end.Sub(start))
+	}
+	if err := v.engine.CheckInvariants(); err != nil {
+		return err
+	}
+	if err := v.house.CheckInvariants(); err != nil {
+		return err
+	}
+	if err := v.fund.CheckInvariants(); err != nil {
+		return err
+	}
+	if err := v.feed.CheckInvariants(); err != nil {
+		return err
+	}
+	if err := v.band.CheckInvariants(); err != nil {
+		return err
+	}
+	return backstop.CheckInvariants(v.journal, v.allocs...)
+}
+
+// result fills the final figures.
+func (v *Venue) result(res Result, ticks int, now time.Time) (Result, error) {
+	s := v.stats
+	res.Ticks = ticks
+	res.Liquidations = s.auctions + s.direct
+	res.Auctions, res.DirectCloses, res.Takes, res.Redos = s.auctions, s.direct, s.takes, s.redos
+	res.CollateralSold, res.AuctionProceeds, res.Penalties, res.KeeperRewards = s.sold, s.proceeds, s.penalties, s.rewards
+	res.Shortfalls, res.BadDebt, res.FundDrawn = s.claims, s.badDebt, s.fundDrawn
+	res.DeleveragedAccounts, res.DeleveragedSize, res.DeleveragedLoss = s.deleveraged, s.adlSize, s.adlDrawn
+	res.SocialisedLoss, res.Uncovered = s.socialised, s.residual
+	res.NoPriceTicks, res.HeldTicks, res.Limits, res.Pauses = s.noPrice, s.held, s.limits, s.pauses
+	res.FundAfter, res.ValueEnd = v.fundBalance(), v.total()
+	res.QuotesRefused = map[string]int{}
+	for reason, n := range s.refused {
+		res.QuotesRefused[reason.String()] = n
+	}
+	res.FinalMark = v.feed.State().Price
+	res.KeeperProfit = decimal.Zero
+	for i := range v.keepers {
+		res.KeeperProfit = res.KeeperProfit.Add(v.keepers[i].value(res.FinalMark).Sub(v.keepers[i].capital))
+	}
+	for i := range v.traders {
+		if v.traders[i].liquidated {
+			res.AccountsLiquidated++
+		}
+	}
+	n, err := v.liquidatable(now)
+	if err != nil {
+		return res, err
+	}
+	res.LiquidatableAtEnd = n
+	res.venue = v
+	return res, nil
+}
+
+// liquidatable counts the accounts below maintenance at now, with or
+// without a running auction.
+func (v *Venue) liquidatable(now time.Time) (int, error) {
+	n := 0
+	for i := range v.traders {
+		t := &v.traders[i]
+		if len(t.acct.Positions) == 0 {
+			continue
+		}
+		r, err := v.calc.Risk(marginView(t), now)
+		if err != nil {
+			return 0, err
+		}
+		if r.Liquidatable || r.IsolatedLiquidatable {
+			n++
+		}
+	}
+	return n, nil
+}

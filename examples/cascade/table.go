@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+// printTable writes the final table: what the cascade liquidated, who paid
+// for the losses, and the conservation line.
+func printTable(w io.Writer, r Result) {
+	reasons := make([]string, 0, len(r.QuotesRefused))
+	for reason := range r.QuotesRefused {
+		reasons = append(reasons, reason)
+	}
+	sort.Strings(reasons)
+	refused := make([]string, 0, len(reasons))
+	for _, reason := range reasons {
+		refused = append(refused, fmt.Sprintf("%d %s", r.QuotesRefused[reason], reason))
+	}
+	row := func(label, value string) { fmt.Fprintf(w, "  %-28s %24s\n", label, value) }
+	fmt.Fprintf(w, "\nsettled after %d ticks (%s simulated), final mark %s\n\n", r.Ticks, (Tick * time.Duration(r.Ticks)).String(), money(r.FinalMark))
+	row("quotes refused by oracle", strings.Join(refused, ", "))
+	row("ticks without a fresh mark", fmt.Sprint(r.NoPriceTicks))
+	row("breaker limit / pause", fmt.Sprintf("%d / %d (%d ticks held)", r.Limits, r.Pauses, r.HeldTicks))
+	row("liquidations", fmt.Sprintf("%d (%d accounts)", r.Liquidations, r.AccountsLiquidated))
+	row("  Dutch auctions", fmt.Sprintf("%d (%d takes, %d resets)", r.Auctions, r.Takes, r.Redos))
+	row("  closed at the mark", fmt.Sprint(r.DirectCloses))
+	row("collateral sold", r.CollateralSold.StringFixed(3)+" BTC")
+	row("auction proceeds", money(r.AuctionProceeds))
+	row("penalties to the fund", money(r.Penalties))
+	row("keeper rewards / profit", money(r.KeeperRewards)+" / "+money(r.KeeperProfit))
+	row("bad debt (shortfalls)", fmt.Sprintf("%s (%d)", money(r.BadDebt), r.Shortfalls))
+	row("insurance fund before", money(r.FundBefore))
+	row("insurance fund drawn", money(r.FundDrawn))
+	row("insurance fund after", money(r.FundAfter))
+	row("deleveraged accounts", fmt.Sprintf("%d (%s BTC, %s)", r.DeleveragedAccounts, r.DeleveragedSize.StringFixed(3), money(r.DeleveragedLoss)))
+	row("socialised loss", money(r.SocialisedLoss))
+	row("uncovered", money(r.Uncovered))
+	row("below maintenance at end", fmt.Sprint(r.LiquidatableAtEnd))
+	verdict := "conserved"
+	if !r.Conserved() {
+		verdict = "NOT CONSERVED: " + r.ValueEnd.Sub(r.ValueStart).String()
+	}
+	fmt.Fprintf(w, "\nvalue at start %s = value at end %s: %s to the smallest unit\n", r.ValueStart.String(), r.ValueEnd.String(), verdict)
+}

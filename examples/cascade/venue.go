@@ -1,0 +1,155 @@
+package main
+
+import (
+	"fmt"
+	"math/rand"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/backstop"
+	"github.com/failsafe-fi/failsafe/breaker"
+	"github.com/failsafe-fi/failsafe/liquidation"
+	"github.com/failsafe-fi/failsafe/margin"
+	"github.com/failsafe-fi/failsafe/oracle"
+)
+
+// Market is the one perpetual the venue lists.
+const Market = "BTC-PERP"
+
+// Fund is the insurance fund's ID in the backstop ledger.
+const Fund = "btc"
+
+var (
+	// startPrice is the mark before the crash.
+	startPrice = decimal.New(30_000, 0)
+	// penalty is the liquidation penalty, a fraction of the debt closed
+	// (Binance's liquidation clearance fee is of this order), paid into the
+	// insurance fund.
+	penalty = decimal.New(1, -2)
+	// dust is the smallest debt a liquidation closes or leaves (Maker dust).
+	dust = decimal.New(50, 0)
+	// sizeUnit is the contract lot: 0.001 BTC.
+	sizeUnit = decimal.New(1, -3)
+)
+
+// tiers is a marginal tier table in the shape of Binance's "Leverage and
+// Margin of USDⓈ-M Futures" brackets (bigger positions need more margin;
+// maintenance = notional × rate − cum, continuous at each boundary), with
+// maintenance rates of the order of dYdX v4's and BitMEX's (1% in the first
+// tier) rather than Binance's 0.4%.
+func tiers() []margin.Tier {
+	row := func(floor, capital int64, mmr string, lev int64) margin.Tier {
+		return margin.Tier{Floor: decimal.New(floor, 0), Cap: decimal.New(capital, 0),
+			MaintenanceRate: decimal.RequireFromString(mmr), MaxLeverage: decimal.New(lev, 0)}
+	}
+	return []margin.Tier{
+		row(0, 50_000, "0.01", 50),
+		row(50_000, 250_000, "0.0125", 40),
+		row(250_000, 1_000_000, "0.02", 25),
+		row(1_000_000, 10_000_000, "0.04", 12),
+		row(10_000_000, 20_000_000, "0.06", 8),
+		row(20_000_000, 50_000_000, "0.1", 5),
+		row(50_000_000, 100_000_000, "0.125", 4),
+		row(100_000_000, 200_000_000, "0.15", 3),
+		row(200_000_000, 300_000_000, "0.25", 2),
+		row(300_000_000, 500_000_000, "0.5", 1),
+	}
+}
+
+// Venue is the simulated exchange: the five failsafe packages wired around
+// one ledger. Every field a package owns is that package's own type; the
+// venue only moves value between ledger entries and never mints any.
+type Venue struct {
+	feed    *oracle.Feed            // three sources → one guarded mark
+	band    *breaker.Market         // LULD-style price band with limit state and pause
+	calc    *margin.Calculator      // equity vs maintenance
+	engine  *liquidation.Engine     // who, how much, under caps and throttles
+	house   *liquidation.DutchHouse // Clipper-style Dutch auctions
+	fund    *backstop.InsuranceFund // the first layer of the waterfall
+	journal *backstop.Journal       // every backstop movement, double entry
+	allocs  []backstop.Allocation   // every waterfall outcome, for CheckInvariants
+
+	traders []trader
+	index   map[string]int // trader ID → position in traders (lookups only)
+	keepers []keeper
+	mm      book            // the house market maker: the other side of every trade
+	fees    decimal.Decimal // the venue's fee pool: pays keeper rewards
+	holes   []int           // traders whose bad debt waits for the waterfall
+	rng     *rand.Rand
+	cfg     Config
+	stats   stats     // totals for the final table
+	minute  interval  // totals of the current minute, for the narrative
+	log     *narrator // the story, one line per minute and per change
+}
+
+// newVenue builds the packages with the venue's settings and an empty book.
+func newVenue(cfg Config) (*Venue, error) {
+	v := &Venue{cfg: cfg, index: map[string]int{}, fees: decimal.New(20_000, 0)}
+	var err error
+	quorum := oracle.AggregatorSettings{
+		MaxAge:       30 * time.Second,   // a quote older than three ticks is stale
+		MinSources:   2,                  // two of the three sources must agree
+		MaxDeviation: decimal.New(5, -2), // a quote 5% from the median is an outlier
+		MaxSpread:    decimal.New(3, -2),
+	}
+	if v.feed, err = oracle.NewFeed(oracle.FeedSettings{
+		Tiers:   []oracle.Tier{{Name: "primary", Sources: sources, Aggregation: quorum}},
+		MaxAge:  30 * time.Second,   // nobody acts on a price older than this
+		MaxJump: decimal.New(8, -2), // one update may not move the mark more than 8%
+	}); err != nil {
+		return nil, err
+	}
+	if v.band, err = breaker.NewMarket(breaker.MarketSettings{
+		ID:            Market,
+		Reference:     startPrice,
+		Band:          breaker.BandSettings{Tier1Percent: decimal.New(8, -2)}, // ±8% around the 5-minute mean
+		PauseDuration: 2 * time.Minute,                                        // a limit state lasting 15 s pauses liquidations for 2 minutes
+	}); err != nil {
+		return nil, err
+	}
+	if v.calc, err = margin.New(margin.Settings{
+		Markets: []margin.Market{{ID: Market, Tiers: tiers(), TickSize: decimal.New(1, -2), LotSize: sizeUnit}},
+		Prices:  margin.PriceFunc(func(_ string, now time.Time) (decimal.Decimal, error) { return v.feed.Price(now) }),
+	}); err != nil {
+		return nil, err
+	}
+	if v.engine, err = liquidation.NewEngine(liquidation.EngineSettings{
+		TargetHealth:  decimal.New(12, -1),   // a partial liquidation restores 1.2 × maintenance
+		SmallPosition: decimal.New(2_000, 0), // below $2,000 close in full (Aave v3.3)
+		Dust:          dust,
+		Penalty:       penalty,
+		GlobalCap:     decimal.New(20_000_000, 0), // Maker Dog Hole: debt under auction at once
+		MarketCaps:    map[string]decimal.Decimal{Market: decimal.New(15_000_000, 0)},
+		Window:        time.Minute, // throttle: at most 200 auctions a minute
+		MaxCount:      200,
+		DebtScale:     2,
+		LotScale:      3,
+	}); err != nil {
+		return nil, err
+	}
+	curve, err := liquidation.NewStairstepExponentialDecrease(decimal.New(99, -2), Tick) // −1% every tick
+	if err != nil {
+		return nil, err
+	}
+	if v.house, err = liquidation.NewDutchHouse(liquidation.DutchSettings{
+		Market: Market, Curve: curve,
+		Buf:  decimal.New(1, 0), // start at the oracle price
+		Tail: 5 * time.Minute, Cusp: decimal.New(8, -1),
+		Chop: decimal.New(1, 0).Add(penalty), Dust: dust,
+		Tip: decimal.New(1, -1), Chip: decimal.New(5, -4), // keeper rewards, paid from the fee pool
+		PriceScale: 2, LotScale: 3, RewardScale: 2,
+	}); err != nil {
+		return nil, err
+	}
+	v.journal = backstop.NewJournal()
+	if v.fund, err = backstop.NewInsuranceFund(backstop.FundSettings{
+		Funds: []backstop.FundSpec{{ID: Fund}},
+	}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// String names the venue for errors.
+func (v *Venue) String() string { return fmt.Sprintf("venue(%s, %d accounts)", Market, len(v.traders)) }

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/backstop"
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// coverHoles walks every queued bad debt through the waterfall, oldest
+// first. Deleveraging can leave a counterparty with a hole of its own; it
+// joins the queue and is covered in the same tick.
+func (v *Venue) coverHoles(now time.Time, mark decimal.Decimal) error {
+	for len(v.holes) > 0 {
+		i := v.holes[0]
+		v.holes = v.holes[1:]
+		v.traders[i].queued = false
+		if err := v.cover(now, mark, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cover walks trader i's bad debt down a waterfall built for this loss:
+// the market's insurance fund, auto-deleveraging of the most profitable
+// opposite positions, then a haircut of the winners' profits. Each
+// movement credits the hole and debits the layer that paid; whatever no
+// layer absorbs stays on the account as uncovered bad debt.
+func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
+	t := &v.traders[i]
+	v.stats.claims++
+	claim := backstop.Claim{ID: fmt.Sprintf("%s/%d", t.acct.ID, v.stats.claims), Amount: t.hole, Account: "account:" + t.acct.ID}
+	layers := []backstop.Layer{v.fund.Layer(Market)}
+	adl, err := v.adlLayer(i, mark)
+	if err != nil {
+		return err
+	}
+	if adl != nil {
+		layers = append(layers, adl)
+	}
+	social, err := v.socialLayer(i, mark)
+	if err != nil {
+		return err
+	}
+	if social != nil {
+		layers = append(layers, social)
+	}
+	w, err := backstop.New(backstop.Settings{Layers: layers, Journal: v.journal})
+	if err != nil {
+		return err
+	}
+	a, err := w.Cover(claim, now)
+	if err != nil {
+		return fmt.Errorf("cover %s: %w", claim.ID, err)
+	}
+	v.allocs = append(v.allocs, a)
+	var touched []int
+	for _, d := range a.Draws {
+		for _, m := range d.Movements {
+			j, err := v.payer(m)
+			if err != nil {
+				return err
+			}
+			if j >= 0 {
+				v.traders[j].credit(m.Amount.Neg())
+				touched = append(touched, j)
+			}
+			t.hole = t.hole.Sub(m.Amount)
+		}
+	}
+	if adl != nil {
+		for _, f := range adl.Fills() { // the deleveraged close at the mark; the charge above made it the bankruptcy price
+			c := &v.traders[v.index[f.Account]]
+			if err := closeAt(c, &v.mm, f.Closed, mark); err != nil {
+				return err
+			}
+			if !c.deleveraged {
+				c.deleveraged = true
+				v.stats.deleveraged++
+			}
+			v.stats.adlSize = v.stats.adlSize.Add(f.Closed)
+		}
+	}
+	v.note(a)
+	t.uncovered = t.uncovered.Add(t.hole)
+	t.hole = decimal.Zero
+	for _, j := range touched {
+		v.afterChange(&v.traders[j])
+	}
+	return nil
+}
+
+// payer maps a movement's payer to a trader index: "adl:ID" and
+// "haircut:ID" are accounts; "insurance:…" is the fund, whose own ledger
+// already paid (−1).
+func (v *Venue) payer(m backstop.Movement) (int, error) {
+	if strings.HasPrefix(m.From, "insurance:") {
+		return -1, nil
+	}
+	for _, p := range []string{"adl:", "haircut:"} {
+		if id, ok := strings.CutPrefix(m.From, p); ok {
+			if j, ok := v.index[id]; ok {
+				return j, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("cascade: unknown payer %q", m.From)
+}
+
+// adlLayer builds the auto-deleveraging layer for trader i's loss, or nil
+// when there is nobody to deleverage. The defaulter's position is gone (sold
+// in its auction), so it is represented by the size it lost, L, at the
+// bankruptcy price that would have covered its hole: mark + hole / L for a
+// long (rounded up to the cent). The candidates are the profitable
+// opposite positions not themselves at or beyond bankruptcy.
+func (v *Venue) adlLayer(i int, mark decimal.Decimal) (*backstop.ADLLayer, error) {
+	t := &v.traders[i]
+	lost := t.lost
+	if !lost.IsPositive() {
+		return nil, nil
+	}
+	gap := num.DivCeil(t.hole, lost, 2)
+	bankrupt := backstop.Position{Account: t.acct.ID, Size: lost, EntryPrice: t.entry, BankruptcyPrice: mark.Add(gap)}
+	if t.short {
+		if !mark.GreaterThan(gap) {
+			return nil, nil
+		}
+		bankrupt.Size, bankrupt.BankruptcyPrice = lost.Neg(), mark.Sub(gap)
+	}
+	var candidates []backstop.Position
+	for j := range v.traders {
+		c := &v.traders[j]
+		pos, ok := c.position()
+		if !ok || j == i || c.auction != 0 || pos.Size.IsNegative() == t.short || !c.pnl(mark).IsPositive() {
+			continue
+		}
+		// bankruptcy price of the candidate: entry ∓ backing cash / size
+		pb := pos.EntryPrice.Add(num.DivFloor(c.base(), pos.Size.Abs(), 2))
+		if pos.Size.IsPositive() {
+			pb = pos.EntryPrice.Sub(num.DivCeil(c.base(), pos.Size, 2))
+		}
+		if pb.IsNegative() || (pos.Size.IsNegative() && !pb.GreaterThan(mark)) || (pos.Size.IsPositive() && !pb.LessThan(mark)) {
+			continue
+		}
+		candidates = append(candidates, backstop.Position{Account: c.acct.ID, Size: pos.Size, EntryPrice: pos.EntryPrice, BankruptcyPrice: pb})
+	}
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	return backstop.NewADLLayer(backstop.ADLSettings{
+		Request:  backstop.DeleverageRequest{Bankrupt: bankrupt, Mark: mark, Candidates: candidates},
+		SizeUnit: sizeUnit,
+	})
+}
+
+// socialLayer builds the last layer for trader i's loss: a pro-rata
+// haircut of every other account's unrealised profit at the mark (BitMEX's
+// socialised loss of winners' profits), or nil when nobody is in profit.
+func (v *Venue) socialLayer(i int, mark decimal.Decimal) (*backstop.SocialLayer, error) {
+	var winners []backstop.Balance
+	for j := range v.traders {
+		if p := v.traders[j].pnl(mark); j != i && p.IsPositive() {
+			winners = append(winners, backstop.Balance{Account: v.traders[j].acct.ID, Amount: p})
+		}
+	}
+	if len(winners) == 0 {
+		return nil, nil
+	}
+	return backstop.NewSocialLayer("socialised", winners, decimal.Zero)
+}
