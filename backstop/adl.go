@@ -152,7 +152,8 @@ type ADLSettings struct {
 // to the unit. Absorbing X closes q = ⌈X / gap⌉ (to the lot, at most the
 // position) by Deleverage and charges X to the fills pro rata to their
 // closed size (largest remainder, exact). Movements come from
-// "adl:ACCOUNT". Not safe for concurrent use.
+// "adl:ACCOUNT". Each fill queues an EventDeleverage (Amount = size
+// closed); collect them with DrainEvents. Not safe for concurrent use.
 type ADLLayer struct {
 	id               string
 	scale, sizeScale int32
@@ -161,6 +162,7 @@ type ADLLayer struct {
 	queue            []Ranked
 	left             *SharedPosition // bankrupt size not yet handed over
 	fills            []Fill
+	events                           // an EventDeleverage per fill
 }
 
 // NewADLLayer ranks the candidates and returns the layer.
@@ -246,6 +248,8 @@ func (l *ADLLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 	for i, f := range res.Fills {
 		l.queue[f.Rank].Position.Size = f.After
 		l.fills = append(l.fills, f)
+		l.emit(Event{Time: now, Kind: EventDeleverage, Source: l.id, Account: f.Account, Amount: f.Closed, Ref: to,
+			Detail: fmt.Sprintf("closed %s at %s, charged %s", f.Closed, f.Price, charges[i])})
 		if charges[i].Sign() > 0 {
 			ms = append(ms, Movement{From: "adl:" + f.Account, To: to, Amount: charges[i],
 				Reason: "auto-deleveraging at " + f.Price.String()})

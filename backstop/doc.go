@@ -23,6 +23,12 @@
 // [CheckAllocation] and [CheckInvariants] prove it, for tests and for
 // production.
 //
+// A cover is all or nothing for the built-in layers: bad input is rejected
+// before any layer is drawn, and if a host layer fails part-way the
+// built-in layers drawn before it are put back exactly. Only a host layer
+// that was itself drawn before the failure cannot be undone; then the
+// draws stay, journaled, and the error names each one.
+//
 // # Built-in layers
 //
 //   - [DefaulterLayer]: the defaulter's remaining margin, then the
@@ -62,7 +68,10 @@
 // double entry and [Journal.Check] proves it balances. The insurance fund
 // and the default fund keep their own journals; a Waterfall records into
 // the one given in its Settings. Stateful types queue an [Event] for every
-// deposit and draw; the host collects them with DrainEvents.
+// deposit and draw; the host collects them with DrainEvents: a Waterfall
+// one per layer drawn and one for a residual, and the layers one per
+// account they charge (fund draws, provider takeovers, deleveraged
+// counterparties, haircuts, default-fund steps and assessments).
 //
 // # State
 //

@@ -54,8 +54,8 @@ func (l fundLayer) mark() func() {
 }
 
 func (s *SocialLayer) mark() func() {
-	accts, cuts := append([]Balance(nil), s.accounts...), len(s.cuts)
-	return func() { s.accounts, s.cuts = accts, s.cuts[:cuts:cuts] }
+	accts, cuts, q := append([]Balance(nil), s.accounts...), len(s.cuts), len(s.q)
+	return func() { s.accounts, s.cuts, s.q = accts, s.cuts[:cuts:cuts], s.q[:min(q, len(s.q))] }
 }
 
 func (l *BLPLayer) mark() func() {
@@ -76,8 +76,8 @@ func (l *BLPLayer) mark() func() {
 }
 
 func (l *ADLLayer) mark() func() {
-	queue, fills, left := append([]Ranked(nil), l.queue...), len(l.fills), l.left.left
-	return func() { l.queue, l.fills, l.left.left = queue, l.fills[:fills:fills], left }
+	queue, fills, left, q := append([]Ranked(nil), l.queue...), len(l.fills), l.left.left, len(l.q)
+	return func() { l.queue, l.fills, l.left.left, l.q = queue, l.fills[:fills:fills], left, l.q[:min(q, len(l.q))] }
 }
 
 // truncate drops every entry after the first n and rebuilds the balances

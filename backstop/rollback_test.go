@@ -79,7 +79,7 @@ func TestCoverRollsBackBuiltInLayersWhenAHostLayerFails(t *testing.T) {
 	if err := CheckAllocation(a); err != nil {
 		t.Fatal(err)
 	}
-	for _, ev := range [][]Event{w.DrainEvents(), fund.DrainEvents(), pool.DrainEvents()} {
+	for _, ev := range [][]Event{w.DrainEvents(), fund.DrainEvents(), pool.DrainEvents(), adl.DrainEvents(), social.DrainEvents()} {
 		if len(ev) != 0 {
 			t.Fatalf("failed cover left events %v", ev)
 		}
@@ -99,6 +99,20 @@ func TestCoverRollsBackBuiltInLayersWhenAHostLayerFails(t *testing.T) {
 	}
 	if err := CheckInvariants(j, a2); err != nil {
 		t.Fatal(err)
+	}
+	// Every draw is an event: one per layer, per provider takeover, per
+	// deleveraged counterparty and per haircut account.
+	kinds := map[EventKind]int{}
+	for _, ev := range [][]Event{w2.DrainEvents(), fund.DrainEvents(), pool.DrainEvents(), adl.DrainEvents(), social.DrainEvents()} {
+		for _, e := range ev {
+			kinds[e.Kind]++
+		}
+	}
+	want := map[EventKind]int{EventDraw: 5, EventResidual: 1, EventFundDraw: 1, EventTakeover: 2, EventDeleverage: 2, EventHaircut: 2}
+	for k, n := range want {
+		if kinds[k] != n {
+			t.Errorf("%d %s events, want %d (all: %v)", kinds[k], k, n, kinds)
+		}
 	}
 }
 

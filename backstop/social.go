@@ -94,13 +94,15 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 // SocialLayer is the last layer of an exchange waterfall: a socialised
 // loss over the given accounts (see Socialise). Capacity is Σ positive
 // amounts (floored to the unit). Each Absorb haircuts the accounts'
-// remaining amounts; movements come from "haircut:ACCOUNT".
+// remaining amounts; movements come from "haircut:ACCOUNT", and each
+// haircut queues an EventHaircut (collect them with DrainEvents).
 // Not safe for concurrent use.
 type SocialLayer struct {
 	id       string
 	scale    int32
 	accounts []Balance
 	cuts     []Haircut
+	events   // an EventHaircut per account haircut
 }
 
 // NewSocialLayer returns a socialised-loss layer named id over accounts
@@ -157,6 +159,7 @@ func (s *SocialLayer) Absorb(amount decimal.Decimal, to string, now time.Time) (
 		i := pos[h.Account]
 		s.accounts[i].Amount = s.accounts[i].Amount.Sub(h.Amount)
 		s.cuts = append(s.cuts, h)
+		s.emit(Event{Time: now, Kind: EventHaircut, Source: s.id, Account: h.Account, Amount: h.Amount, Ref: to})
 		ms = append(ms, Movement{From: "haircut:" + h.Account, To: to, Amount: h.Amount, Reason: "socialised loss"})
 	}
 	return ms, nil
