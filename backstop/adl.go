@@ -162,7 +162,7 @@ type ADLLayer struct {
 	queue            []Ranked
 	left             *SharedPosition // bankrupt size not yet handed over
 	fills            []Fill
-	events                           // an EventDeleverage per fill
+	events           // an EventDeleverage per fill
 }
 
 // NewADLLayer ranks the candidates and returns the layer.

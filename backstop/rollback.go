@@ -77,7 +77,9 @@ func (l *BLPLayer) mark() func() {
 
 func (l *ADLLayer) mark() func() {
 	queue, fills, left, q := append([]Ranked(nil), l.queue...), len(l.fills), l.left.left, len(l.q)
-	return func() { l.queue, l.fills, l.left.left, l.q = queue, l.fills[:fills:fills], left, l.q[:min(q, len(l.q))] }
+	return func() {
+		l.queue, l.fills, l.left.left, l.q = queue, l.fills[:fills:fills], left, l.q[:min(q, len(l.q))]
+	}
 }
 
 // truncate drops every entry after the first n and rebuilds the balances
