@@ -169,14 +169,11 @@ func genAccountCalc(t *rapid.T) (*Calculator, Account, StaticPrices) {
 // requirements.
 func TestPropLiquidatablePredicateAndCrossSum(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		c, a, prices := genAccountCalc(t)
-		s, err := c.Summary(a, t0)
-		if errors.Is(err, ErrAboveLastCap) {
+		c, a, prices, s, ok := genSummary(t)
+		if !ok {
 			return
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		var err error
 		if rapid.Bool().Draw(t, "atBoundary") {
 			// Move the wallet so equity sits exactly at maintenance, or one
 			// unit either side.
@@ -241,13 +238,9 @@ func TestPropLiquidatablePredicateAndCrossSum(t *testing.T) {
 // PnL and collateral down (by less than a unit).
 func TestPropRoundingFavoursVenue(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		c, a, prices := genAccountCalc(t)
-		s, err := c.Summary(a, t0)
-		if errors.Is(err, ErrAboveLastCap) {
+		c, a, prices, s, ok := genSummary(t)
+		if !ok {
 			return
-		}
-		if err != nil {
-			t.Fatal(err)
 		}
 		unit := decimal.New(1, -c.scale).Rat()
 		for i, p := range a.Positions {
@@ -261,6 +254,7 @@ func TestPropRoundingFavoursVenue(t *testing.T) {
 			pnlX := exactPnL(m, p.Size, p.EntryPrice, mark)
 			ps := s.Positions[i]
 			assertUp(t, "maintenance", ps.Maintenance, mmX, unit)
+			assertUp(t, "initial", ps.Initial, exactInitial(m, p.Size, val), unit)
 			assertDown(t, "pnl", ps.UnrealisedPnL, pnlX, unit)
 		}
 		if len(a.Collateral) == 1 {
@@ -308,6 +302,35 @@ func exactMaint(m *market, size, p decimal.Decimal) (*big.Rat, bool) {
 		}
 	}
 	return nil, false
+}
+
+// exactInitial is the exact initial requirement at valuation price p:
+// notional × initial rate of its tier (or notional / max leverage).
+func exactInitial(m *market, size, p decimal.Decimal) *big.Rat {
+	v := exactNotional(m, size, p)
+	for i, tr := range m.sched.tiers {
+		if c := v.Cmp(tr.cap.Rat()); c < 0 || (c == 0 && i == len(m.sched.tiers)-1) {
+			if tr.lev.IsZero() {
+				return v.Mul(v, tr.imr.Rat())
+			}
+			return v.Quo(v, tr.lev.Rat())
+		}
+	}
+	return nil
+}
+
+// genSummary draws an account and values it; ok is false when a position
+// lies beyond its last tier cap (refused, fail closed).
+func genSummary(t *rapid.T) (*Calculator, Account, StaticPrices, Summary, bool) {
+	c, a, prices := genAccountCalc(t)
+	s, err := c.Summary(a, t0)
+	if errors.Is(err, ErrAboveLastCap) {
+		return nil, Account{}, nil, Summary{}, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, a, prices, s, true
 }
 
 func exactPnL(m *market, size, e, p decimal.Decimal) *big.Rat {
