@@ -115,13 +115,17 @@ func ValidateReserve(r Reserve) error {
 
 // Balance is an amount of one asset.
 type Balance struct {
-	Asset  string          `json:"asset"`
+	// Asset names a reserve (and its PriceSource key).
+	Asset string `json:"asset"`
+	// Amount held or owed, in units of the asset; ≥ 0.
 	Amount decimal.Decimal `json:"amount"`
 }
 
 // LendingAccount is a borrower's supplied collateral and debts.
 type LendingAccount struct {
+	// Supplied is the collateral, valued amount × price rounded down.
 	Supplied []Balance `json:"supplied"`
+	// Borrowed is the debt, valued amount × price rounded up.
 	Borrowed []Balance `json:"borrowed"`
 }
 

@@ -38,8 +38,11 @@ func (s PriceStatus) String() string {
 // TriggerPrice is a liquidation or bankruptcy price, or the explicit
 // answer that there is none. Price is zero unless Status is PriceFound.
 type TriggerPrice struct {
-	Status PriceStatus     `json:"status"`
-	Price  decimal.Decimal `json:"price"`
+	// Status says whether a price exists (PriceFound) or why not.
+	Status PriceStatus `json:"status"`
+	// Price is the price on the market's tick, rounded in the venue's
+	// favour (a long's up, a short's down); zero unless PriceFound.
+	Price decimal.Decimal `json:"price"`
 }
 
 // Found reports Status == PriceFound.

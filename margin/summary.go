@@ -149,14 +149,20 @@ func (c *Calculator) Summary(a Account, now time.Time) (Summary, error) {
 // liquidated at each price step): the same account-level figures and
 // predicates, without per-position detail.
 type AccountRisk struct {
-	// Equity, Initial, Maintenance, FreeCollateral, InitialCollateralised
-	// and Liquidatable are as in Summary (cross part).
-	Equity                decimal.Decimal `json:"equity"`
-	Initial               decimal.Decimal `json:"initial"`
-	Maintenance           decimal.Decimal `json:"maintenance"`
-	FreeCollateral        decimal.Decimal `json:"free_collateral"`
-	InitialCollateralised bool            `json:"initial_collateralised"`
-	Liquidatable          bool            `json:"liquidatable"`
+	// Equity = Wallet + Σ cross PnL (each rounded down) + collateral
+	// value (each rounded down), as Summary.Equity.
+	Equity decimal.Decimal `json:"equity"`
+	// Initial = Σ cross initial requirements, each rounded up.
+	Initial decimal.Decimal `json:"initial"`
+	// Maintenance = Σ cross maintenance requirements, each rounded up.
+	Maintenance decimal.Decimal `json:"maintenance"`
+	// FreeCollateral = Equity − Initial (negative below initial margin).
+	FreeCollateral decimal.Decimal `json:"free_collateral"`
+	// InitialCollateralised is Equity ≥ Initial.
+	InitialCollateralised bool `json:"initial_collateralised"`
+	// Liquidatable is Maintenance > 0 and Equity < Maintenance; never
+	// true without cross positions.
+	Liquidatable bool `json:"liquidatable"`
 	// IsolatedLiquidatable is true when any isolated position is
 	// liquidatable.
 	IsolatedLiquidatable bool `json:"isolated_liquidatable,omitempty"`
