@@ -53,7 +53,7 @@ func TestExponentialDecrease_MakerHalfLife(t *testing.T) {
 		if got.Sub(want).Abs().GreaterThan(d("0.001")) {
 			t.Errorf("half-life %d: got %s want ≈ %s", i, got, want)
 		}
-		want = want.Div(decimal.NewFromInt(2))
+		want = want.Mul(d("0.5"))
 	}
 }
 

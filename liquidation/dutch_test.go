@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
@@ -35,7 +36,7 @@ func mustHouse(t testing.TB, s DutchSettings) *DutchHouse {
 }
 
 func kick(t testing.TB, h *DutchHouse, now time.Time, tab, lot, price string) KickResult {
-	r, err := h.Kick(now, KickParams{Tab: d(tab), Lot: d(lot), Owner: "vault-1", Keeper: "k", Price: d(price), Penalty: d(tab).Sub(d(tab).Div(d("1.1"))).Round(10)})
+	r, err := h.Kick(now, KickParams{Tab: d(tab), Lot: d(lot), Owner: "vault-1", Keeper: "k", Price: d(price), Penalty: d(tab).Sub(num.Div(d(tab), d("1.1"), 10, num.HalfEven))})
 	if err != nil {
 		t.Fatal(err)
 	}

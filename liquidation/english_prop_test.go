@@ -2,6 +2,7 @@ package liquidation
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ type englishOp struct {
 	lot   decimal.Decimal
 	price decimal.Decimal
 	f     decimal.Decimal // factor on the minimum bid / maximum lot
+	free  decimal.Decimal // when > 0, a bid of free × tab, not derived from the minimum
 }
 
 func drawEnglishOp(t *rapid.T) englishOp {
@@ -37,6 +39,8 @@ func drawEnglishOp(t *rapid.T) englishOp {
 		lot:   testkit.Decimal(1_000000, 100_000000, 6).Draw(t, "lot"),
 		price: testkit.Decimal(100, 10000, 2).Draw(t, "price"),
 		f:     testkit.Decimal(90, 130, 2).Draw(t, "factor"),
+		free: rapid.OneOf(rapid.Just(decimal.Zero), testkit.Decimal(1, 100, 2),
+			testkit.Decimal(9000, 9999, 4)).Draw(t, "free fraction"), // near 1: just inside the increment/decrement
 	}
 }
 
@@ -62,7 +66,16 @@ func applyEnglish(t *rapid.T, h *EnglishHouse, cfg EnglishSettings, now time.Tim
 	one := decimal.NewFromInt(1)
 	switch op.kind {
 	case 1:
+		if st.Bid.Sign() > 0 && !st.Reverse { // a raise of half the increment must be refused
+			probe := st.Bid.Mul(one.Add(cfg.MinIncrement.Mul(d("0.5")))).Round(6)
+			if _, err := h.Bid(now, id, "p", probe); now.Before(st.End) && probe.LessThan(st.Tab) && !errors.Is(err, ErrBidTooLow) {
+				t.Fatalf("bid %s over %s within the increment %s: %v", probe, st.Bid, cfg.MinIncrement, err)
+			}
+		}
 		amount := decimalMin(st.Tab, st.MinBid.Mul(op.f).Round(6))
+		if op.free.Sign() > 0 { // bids not derived from the minimum probe the reserve guard
+			amount = st.Tab.Mul(op.free).Round(6)
+		}
 		if _, err := h.Bid(now, id, "b", amount); err != nil {
 			return "bid-err"
 		}
@@ -77,7 +90,16 @@ func applyEnglish(t *rapid.T, h *EnglishHouse, cfg EnglishSettings, now time.Tim
 		}
 		return "bid " + amount.String()
 	case 2:
+		if st.Reverse { // a cut of half the decrement must be refused
+			probe := st.Lot.Mul(one.Sub(cfg.MinDecrement.Mul(d("0.5")))).Truncate(6)
+			if _, err := h.BidLot(now, id, "p", probe); now.Before(st.End) && probe.LessThan(st.Lot) && !errors.Is(err, ErrBidTooLow) {
+				t.Fatalf("lot bid %s from %s within the decrement %s: %v", probe, st.Lot, cfg.MinDecrement, err)
+			}
+		}
 		lot := st.MaxLot.Mul(op.f).Truncate(6)
+		if op.free.Sign() > 0 { // lot bids not derived from the maximum probe the decrement guard
+			lot = st.Lot.Mul(op.free).Truncate(6)
+		}
 		if _, err := h.BidLot(now, id, "b", lot); err != nil {
 			return "lot-err"
 		}

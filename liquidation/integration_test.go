@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 
+	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
@@ -36,7 +37,7 @@ func TestEngineDutchLifecycle(t *testing.T) {
 			for i, n := 0, rapid.IntRange(0, 6).Draw(t, "accounts"); i < n; i++ {
 				m := rapid.SampledFrom([]string{"ETH", "BTC"}).Draw(t, "market")
 				debt := testkit.Decimal(20, 3000, 0).Draw(t, "debt")
-				size := debt.Mul(testkit.Decimal(100, 150, 2).Draw(t, "collat ratio")).Div(price[m]).Truncate(6)
+				size := num.DivFloor(debt.Mul(testkit.Decimal(100, 150, 2).Draw(t, "collat ratio")), price[m], 6)
 				eq := size.Mul(price[m]).Sub(debt)
 				accts = append(accts, StaticAccount{ID: string(rune('a'+round)) + string(rune('a'+i)), EquityValue: eq,
 					MaintenanceValue: debt.Mul(d("0.3")), DebtValue: debt, CollateralValue: size.Mul(price[m]),
