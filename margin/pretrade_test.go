@@ -394,3 +394,15 @@ func TestMaxOrderSizeRefusesLotOverflow(t *testing.T) {
 		t.Fatalf("err = %v, want ErrInvalidInput", err)
 	}
 }
+
+func TestHostScalesBounded(t *testing.T) {
+	// A host-supplied scale of a billion places would build a 10^(10^9)
+	// quotient: refused (Initial) or clamped (MarginRatio).
+	s, _ := NewSchedule(Marginal, bybitTiers())
+	if _, err := s.Initial(d("10"), 1_000_000_000); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("Initial err = %v", err)
+	}
+	if r, ok := (Summary{Maintenance: d("1"), Equity: d("3")}).MarginRatio(1_000_000_000); !ok || r.Exponent() != -36 {
+		t.Fatalf("MarginRatio = %s %v", r, ok)
+	}
+}

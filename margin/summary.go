@@ -74,8 +74,9 @@ type Summary struct {
 // MarginRatio returns Maintenance / Equity rounded up at scale places (the
 // Binance "margin ratio": 100% means liquidation). ok is false when the
 // ratio is unbounded (Maintenance > 0 and Equity ≤ 0). With no maintenance
-// the ratio is 0.
+// the ratio is 0. scale is clamped to [0, num.MaxScale].
 func (s Summary) MarginRatio(scale int32) (ratio decimal.Decimal, ok bool) {
+	scale = min(max(scale, 0), num.MaxScale)
 	if s.Maintenance.Sign() == 0 {
 		return decimal.Zero, true
 	}

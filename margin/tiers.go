@@ -219,7 +219,8 @@ func (s *Schedule) Tiers() []Tier {
 	return out
 }
 
-// Cum returns the maintenance amount of tier i (0-based).
+// Cum returns the maintenance amount of tier i, 0 ≤ i < Len(); like a
+// slice index, an i out of range panics (Tiers returns the whole table).
 func (s *Schedule) Cum(i int) decimal.Decimal { return s.tiers[i].cum }
 
 // TierIndex returns the 0-based tier a notional falls in (Floor ≤ v < Cap,
@@ -271,8 +272,12 @@ func (s *Schedule) Maintenance(notional decimal.Decimal) (decimal.Decimal, error
 // Initial returns the initial requirement of a notional, rounded up to
 // scale places: notional × initial rate of its tier (the whole notional, on
 // both rules, as Binance, Bybit and BitMEX charge it), or notional /
-// max leverage when the tier was given by leverage. Errors as TierIndex.
+// max leverage when the tier was given by leverage. Errors as TierIndex,
+// and ErrInvalidInput for a scale outside [0, num.MaxScale].
 func (s *Schedule) Initial(notional decimal.Decimal, scale int32) (decimal.Decimal, error) {
+	if scale < 0 || scale > num.MaxScale {
+		return decimal.Zero, fmt.Errorf("%w: scale %d outside [0, %d]", ErrInvalidInput, scale, num.MaxScale)
+	}
 	i, err := s.TierIndex(notional)
 	if err != nil {
 		return decimal.Zero, err
