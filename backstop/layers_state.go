@@ -100,15 +100,35 @@ func (l *ADLLayer) Snapshot() ADLSnapshot {
 
 // RestoreADLLayer rebuilds an ADLLayer from the settings it was built with
 // (the ranking is code, so it is not in the snapshot) and a snapshot. The
-// queue must be the settings' ranked queue with some positions reduced or
-// closed, in the same order; Remaining at most the bankrupt size; every
-// fill at the bankruptcy price. When s.Shared is set it must already be
-// restored, and it is used instead of Remaining.
+// snapshot must be exactly what deleveraging could have produced: every
+// fill at the bankruptcy price, of a ranked counterparty, a whole number
+// of lots; the queue the settings' ranked queue, in the same order, with
+// each position reduced by exactly what its fills closed (and closed
+// positions gone), its entry price, bankruptcy price and score unchanged;
+// Remaining + Σ closed = the bankrupt size when s.Shared is nil. When
+// s.Shared is set it must already be restored, and it is used instead of
+// Remaining. Anything else is ErrBadSnapshot.
 func RestoreADLLayer(s ADLSettings, snap ADLSnapshot) (*ADLLayer, error) {
 	l, err := NewADLLayer(s)
 	if err != nil {
 		return nil, err
 	}
+	orig := make(map[string]Ranked, len(l.queue))
+	for _, r := range l.queue {
+		orig[r.Position.Account] = r
+	}
+	closed := make(map[string]decimal.Decimal, len(snap.Fills))
+	total := decimal.Zero
+	for i, f := range snap.Fills {
+		o, ok := orig[f.Account]
+		if !ok || !f.Price.Equal(l.bankrupt.BankruptcyPrice) || checkPositive(f.Closed, l.sizeScale, "closed") != nil ||
+			num.Check(f.After) != nil || num.Check(f.Score) != nil || f.After.Sign()*o.Position.Size.Sign() < 0 {
+			return nil, fmt.Errorf("%w: fill %d (%q)", ErrBadSnapshot, i, f.Account)
+		}
+		closed[f.Account] = closed[f.Account].Add(f.Closed)
+		total = total.Add(f.Closed)
+	}
+	queue := make([]Ranked, 0, len(snap.Queue))
 	k := 0
 	for i, r := range snap.Queue {
 		for k < len(l.queue) && l.queue[k].Position.Account != r.Position.Account {
@@ -117,24 +137,42 @@ func RestoreADLLayer(s ADLSettings, snap ADLSnapshot) (*ADLLayer, error) {
 		if k == len(l.queue) {
 			return nil, fmt.Errorf("%w: queue entry %d (%q) not in the ranked queue or out of order", ErrBadSnapshot, i, r.Position.Account)
 		}
-		orig := l.queue[k].Position.Size
-		if err := num.Check(r.Position.Size); err != nil || r.Position.Size.Sign() != orig.Sign() || r.Position.Size.Abs().Cmp(orig.Abs()) > 0 {
-			return nil, fmt.Errorf("%w: queue entry %q size %s (was %s)", ErrBadSnapshot, r.Position.Account, r.Position.Size, orig)
+		o := l.queue[k]
+		p := r.Position
+		if !p.EntryPrice.Equal(o.Position.EntryPrice) || !p.BankruptcyPrice.Equal(o.Position.BankruptcyPrice) || !r.Score.Equal(o.Score) {
+			return nil, fmt.Errorf("%w: queue entry %q differs from its ranked position", ErrBadSnapshot, p.Account)
 		}
+		queue = append(queue, Ranked{Position: Position{Account: o.Position.Account, Size: p.Size,
+			EntryPrice: o.Position.EntryPrice, BankruptcyPrice: o.Position.BankruptcyPrice}, Score: o.Score})
 		k++
 	}
-	for i, f := range snap.Fills {
-		if !f.Price.Equal(l.bankrupt.BankruptcyPrice) || num.CheckPositive(f.Closed) != nil || num.Check(f.After) != nil {
-			return nil, fmt.Errorf("%w: fill %d", ErrBadSnapshot, i)
+	// Each position is its ranked size less what its fills closed; a
+	// position closed in full has left the queue.
+	inQueue := make(map[string]decimal.Decimal, len(queue))
+	for _, r := range queue {
+		inQueue[r.Position.Account] = r.Position.Size
+	}
+	for _, o := range l.queue {
+		want := o.Position.Size.Abs().Sub(closed[o.Position.Account])
+		got, ok := inQueue[o.Position.Account]
+		switch {
+		case want.Sign() < 0:
+			return nil, fmt.Errorf("%w: fills close %s of %q's %s", ErrBadSnapshot, closed[o.Position.Account], o.Position.Account, o.Position.Size)
+		case want.Sign() == 0 && ok:
+			return nil, fmt.Errorf("%w: %q closed in full but still queued", ErrBadSnapshot, o.Position.Account)
+		case want.Sign() > 0 && (!ok || got.Sign() != o.Position.Size.Sign() || !got.Abs().Equal(want)):
+			return nil, fmt.Errorf("%w: %q queued with %s, fills leave %s", ErrBadSnapshot, o.Position.Account, got, want)
 		}
 	}
 	if s.Shared == nil {
-		if err := num.CheckNonNegative(snap.Remaining); err != nil || snap.Remaining.Cmp(s.Request.Bankrupt.Size.Abs()) > 0 {
-			return nil, fmt.Errorf("%w: remaining size %s", ErrBadSnapshot, snap.Remaining)
+		if err := checkAmount(snap.Remaining, l.sizeScale, "remaining"); err != nil || !snap.Remaining.Add(total).Equal(l.left.left) {
+			return nil, fmt.Errorf("%w: remaining size %s with %s closed, bankrupt size %s", ErrBadSnapshot, snap.Remaining, total, l.left.left)
 		}
 		l.left.left = snap.Remaining
+	} else if total.Cmp(s.Request.Bankrupt.Size.Abs()) > 0 {
+		return nil, fmt.Errorf("%w: fills close %s of a bankrupt size %s", ErrBadSnapshot, total, s.Request.Bankrupt.Size.Abs())
 	}
-	l.queue = append([]Ranked(nil), snap.Queue...)
+	l.queue = queue
 	l.fills = append([]Fill(nil), snap.Fills...)
 	return l, nil
 }
@@ -152,20 +190,29 @@ func (l *BLPLayer) Snapshot() BLPLayerSnapshot {
 
 // RestoreBLPLayer rebuilds the pool's layer for t at mark (as
 // SharedLayer) from a snapshot. Restore the pool and the shared position
-// first; when shared is nil the snapshot's Remaining is used.
+// first; when shared is nil the snapshot's Remaining is used, and it plus
+// the sizes assigned must equal |t.Size|. Every assignment must name a
+// provider, be on t's side, in whole lots, with a notional in whole money
+// units; anything else is ErrBadSnapshot.
 func (p *BackstopPool) RestoreBLPLayer(t Takeover, mark decimal.Decimal, shared *SharedPosition, snap BLPLayerSnapshot) (*BLPLayer, error) {
 	l, err := p.SharedLayer(t, mark, shared)
 	if err != nil {
 		return nil, err
 	}
+	taken := decimal.Zero
 	for i, a := range snap.Assignments {
-		if _, ok := p.providers[a.Provider]; !ok || num.Check(a.Size) != nil || a.Size.Sign() != t.Size.Sign() || num.CheckNonNegative(a.Notional) != nil {
+		if _, ok := p.providers[a.Provider]; !ok || num.Check(a.Size) != nil || a.Size.Sign() != t.Size.Sign() ||
+			checkAmount(a.Size.Abs(), p.sizeScale, "size") != nil || checkAmount(a.Notional, p.scale, "notional") != nil {
 			return nil, fmt.Errorf("%w: assignment %d", ErrBadSnapshot, i)
 		}
+		taken = taken.Add(a.Size.Abs())
+	}
+	if taken.Cmp(t.Size.Abs()) > 0 {
+		return nil, fmt.Errorf("%w: assignments take %s of %s", ErrBadSnapshot, taken, t.Size.Abs())
 	}
 	if shared == nil {
-		if err := num.CheckNonNegative(snap.Remaining); err != nil || snap.Remaining.Cmp(t.Size.Abs()) > 0 {
-			return nil, fmt.Errorf("%w: remaining size %s", ErrBadSnapshot, snap.Remaining)
+		if err := checkAmount(snap.Remaining, p.sizeScale, "remaining"); err != nil || !snap.Remaining.Add(taken).Equal(t.Size.Abs()) {
+			return nil, fmt.Errorf("%w: remaining size %s with %s taken of %s", ErrBadSnapshot, snap.Remaining, taken, t.Size.Abs())
 		}
 		l.left.left = snap.Remaining
 	}

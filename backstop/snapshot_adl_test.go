@@ -1,0 +1,91 @@
+package backstop
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+// bitmexADLSettings is the ADL layer of BitMEX's worked example: the short
+// of 20 bankrupt at 650, the mark at 660 (10 of loss a unit).
+func bitmexADLSettings() ADLSettings {
+	longs := []Position{long("1", "10"), long("2", "10"), long("3", "20"), long("4", "30"), long("5", "20"), long("6", "10")}
+	scores := map[string]string{"1": "3", "2": "6", "3": "1", "4": "4", "5": "5", "6": "2"}
+	return ADLSettings{Request: DeleverageRequest{
+		Bankrupt: Position{Account: "liq", Size: d("-20"), EntryPrice: d("600"), BankruptcyPrice: d("650")},
+		Mark:     d("660"), Candidates: longs, Ranking: scoreTable(scores)}, Unit: d("1"), SizeUnit: d("1")}
+}
+
+func TestRestoreADLLayerRejectsMalformedSnapshots(t *testing.T) {
+	l, err := NewADLLayer(bitmexADLSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Absorb(d("150"), "shortfall:s", t0); err != nil { // closes 2 for 10, 5 for 5
+		t.Fatal(err)
+	}
+	good := roundTrip(t, l.Snapshot())
+	if _, err := RestoreADLLayer(bitmexADLSettings(), good); err != nil {
+		t.Fatalf("good snapshot: %v", err)
+	}
+	bad := map[string]func(s *ADLSnapshot){
+		"entry price changed":            func(s *ADLSnapshot) { s.Queue[0].Position.EntryPrice = d("1") },
+		"score changed":                  func(s *ADLSnapshot) { s.Queue[0].Score = d("99") },
+		"queue size not what fills left": func(s *ADLSnapshot) { s.Queue[0].Position.Size = d("20") },
+		"queue out of order":             func(s *ADLSnapshot) { s.Queue[0], s.Queue[1] = s.Queue[1], s.Queue[0] },
+		"closed position still queued": func(s *ADLSnapshot) {
+			s.Queue = append([]Ranked{{Position: long("2", "1"), Score: d("6")}}, s.Queue...)
+		},
+		"position dropped":            func(s *ADLSnapshot) { s.Queue = s.Queue[1:] },
+		"fill of a stranger":          func(s *ADLSnapshot) { s.Fills[0].Account = "x" },
+		"fill at another price":       func(s *ADLSnapshot) { s.Fills[0].Price = d("660") },
+		"fill finer than the lot":     func(s *ADLSnapshot) { s.Fills[1].Closed = d("4.5") },
+		"remaining not size − closed": func(s *ADLSnapshot) { s.Remaining = d("6") },
+		"absurd remaining":            func(s *ADLSnapshot) { s.Remaining = absurd },
+		"negative size":               func(s *ADLSnapshot) { s.Queue[0].Position.Size = d("-15") },
+	}
+	for name, mut := range bad {
+		s := roundTrip(t, good)
+		mut(&s)
+		if _, err := RestoreADLLayer(bitmexADLSettings(), s); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// FuzzRestoreADLLayer feeds arbitrary JSON to the ADL layer's restore
+// path: it must never panic, and what it accepts must keep deleveraging
+// within the bankrupt size at the bankruptcy price.
+func FuzzRestoreADLLayer(f *testing.F) {
+	l, _ := NewADLLayer(bitmexADLSettings())
+	_, _ = l.Absorb(d("150"), "shortfall:s", t0)
+	raw, _ := json.Marshal(l.Snapshot())
+	f.Add(raw)
+	f.Add([]byte(`{"queue":[],"remaining":"20","fills":[]}`))
+	f.Add([]byte(`{"remaining":"1e99999"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s ADLSnapshot
+		if json.Unmarshal(data, &s) != nil {
+			return
+		}
+		g, err := RestoreADLLayer(bitmexADLSettings(), s)
+		if err != nil {
+			return
+		}
+		if c := g.Capacity(); c.Sign() > 0 {
+			if _, err := g.Absorb(c, "shortfall:z", t0.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		closed := d("0")
+		for _, fl := range g.Fills() {
+			closed = closed.Add(fl.Closed)
+			if !fl.Price.Equal(d("650")) {
+				t.Fatalf("fill at %s", fl.Price)
+			}
+		}
+		if closed.Cmp(d("20")) > 0 {
+			t.Fatalf("closed %s of 20", closed)
+		}
+	})
+}
