@@ -12,7 +12,7 @@ import (
 // Provider is a backstop liquidity provider (FTX's BLPs, Hyperliquid's
 // HLP liquidator vault) with the notional it has committed to take over.
 type Provider struct {
-	ID string `json:"id"`
+	ID string `json:"id"` // unique provider ID; its journal account is "blp:ID"
 	// Capacity is the committed notional (size × price, in money), ≥ 0.
 	Capacity decimal.Decimal `json:"capacity"`
 }
@@ -112,15 +112,15 @@ func (p *BackstopPool) Replenish(now time.Time) {
 
 // Takeover is a bankrupt position to hand to the providers.
 type Takeover struct {
-	ID      string          `json:"id"`
-	Account string          `json:"account"`
-	Size    decimal.Decimal `json:"size"`  // signed, ≠ 0: the providers take on this side
-	Price   decimal.Decimal `json:"price"` // > 0: the stated takeover price
+	ID      string          `json:"id"`      // names the takeover in events
+	Account string          `json:"account"` // the bankrupt account, non-empty
+	Size    decimal.Decimal `json:"size"`    // signed, ≠ 0: the providers take on this side
+	Price   decimal.Decimal `json:"price"`   // > 0: the stated takeover price
 }
 
 // Assignment is the size one provider took over.
 type Assignment struct {
-	Provider string          `json:"provider"`
+	Provider string          `json:"provider"` // the provider's ID
 	Size     decimal.Decimal `json:"size"`     // signed, same side as the takeover
 	Notional decimal.Decimal `json:"notional"` // |size| × price, rounded up: capacity used
 }
@@ -218,7 +218,7 @@ func (p *BackstopPool) CheckInvariants() error {
 
 // PoolSnapshot is the JSON-serialisable state of a BackstopPool.
 type PoolSnapshot struct {
-	Remaining []Provider `json:"remaining"`
+	Remaining []Provider `json:"remaining"` // each provider's remaining capacity, settings order
 }
 
 // Snapshot returns each provider's remaining capacity.

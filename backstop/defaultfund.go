@@ -30,7 +30,7 @@ const (
 // MemberSpec declares a clearing member and its prefunded default fund
 // contribution.
 type MemberSpec struct {
-	ID           string          `json:"id"`
+	ID           string          `json:"id"`           // unique member ID
 	Contribution decimal.Decimal `json:"contribution"` // ≥ 0, in whole units
 	// AssessmentCap, if positive, overrides the fund's Assessment rule for
 	// this member.
@@ -196,12 +196,12 @@ type Default struct {
 
 // Member is a member's current standing in the fund.
 type Member struct {
-	ID            string          `json:"id"`
+	ID            string          `json:"id"`             // the member
 	Contribution  decimal.Decimal `json:"contribution"`   // balance left in the fund
 	Declared      decimal.Decimal `json:"declared"`       // the prefunded contribution the member committed
 	Assessed      decimal.Decimal `json:"assessed"`       // called in the current period
 	AssessmentCap decimal.Decimal `json:"assessment_cap"` // the period's cap
-	Defaulted     bool            `json:"defaulted"`
+	Defaulted     bool            `json:"defaulted"`      // has defaulted: no longer a survivor
 }
 
 // Members returns every member's standing, in settings order.

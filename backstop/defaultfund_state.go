@@ -39,17 +39,17 @@ func (f *DefaultFund) CheckInvariants() error {
 
 // DefaultFundSnapshot is the JSON-serialisable state of a DefaultFund.
 type DefaultFundSnapshot struct {
-	Members       []MemberSnapshot `json:"members"`
-	SkinInTheGame decimal.Decimal  `json:"skin_in_the_game"`
-	Journal       JournalSnapshot  `json:"journal"`
+	Members       []MemberSnapshot `json:"members"`          // every member once, settings order
+	SkinInTheGame decimal.Decimal  `json:"skin_in_the_game"` // the CCP's own resources left
+	Journal       JournalSnapshot  `json:"journal"`          // the fund's journal, opening entries included
 }
 
 // MemberSnapshot is one member's state.
 type MemberSnapshot struct {
-	ID        string          `json:"id"`
-	Balance   decimal.Decimal `json:"balance"`
-	Assessed  decimal.Decimal `json:"assessed"`
-	Defaulted bool            `json:"defaulted"`
+	ID        string          `json:"id"`        // the member
+	Balance   decimal.Decimal `json:"balance"`   // contribution left in the fund
+	Assessed  decimal.Decimal `json:"assessed"`  // assessed in the current period
+	Defaulted bool            `json:"defaulted"` // has defaulted
 }
 
 // Snapshot returns the fund's state. Settings are not included: restore

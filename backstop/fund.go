@@ -332,15 +332,15 @@ func (f *InsuranceFund) CheckInvariants() error {
 
 // FundSnapshot is the JSON-serialisable state of an InsuranceFund.
 type FundSnapshot struct {
-	Funds   []FundStateSnapshot `json:"funds"`
-	Journal JournalSnapshot     `json:"journal"`
+	Funds   []FundStateSnapshot `json:"funds"`   // every fund once, settings order
+	Journal JournalSnapshot     `json:"journal"` // the ledger of every fund
 }
 
 // FundStateSnapshot is one fund's balance and history.
 type FundStateSnapshot struct {
-	ID      string          `json:"id"`
-	Balance decimal.Decimal `json:"balance"`
-	History []BalancePoint  `json:"history"`
+	ID      string          `json:"id"`      // the fund
+	Balance decimal.Decimal `json:"balance"` // its balance, whole units
+	History []BalancePoint  `json:"history"` // every deposit and draw, oldest first
 }
 
 // Snapshot returns the funds' state. Settings are not included: restore
