@@ -98,7 +98,7 @@ func (h *BatchHouse) Open(now time.Time, p AuctionParams, closeAt time.Time) (ui
 	}
 	h.kicks++
 	a := &batchAuction{id: h.kicks, owner: p.Owner, tab: p.Tab, lot: p.Lot, penalty: p.Penalty,
-		reserve: p.Price.Mul(h.cfg.ReserveRatio).RoundCeil(h.cfg.PriceScale), close: closeAt}
+		reserve: priceUp(p.Price, h.cfg.ReserveRatio, h.cfg.PriceScale), close: closeAt}
 	h.auctions[a.id] = a
 	h.clock.advance(now)
 	return a.id, []Event{{Time: now, Kind: EventAuctionOpen, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
@@ -106,14 +106,7 @@ func (h *BatchHouse) Open(now time.Time, p AuctionParams, closeAt time.Time) (ui
 }
 
 func (h *BatchHouse) get(now time.Time, id uint64) (*batchAuction, error) {
-	if err := h.clock.check(now); err != nil {
-		return nil, err
-	}
-	a, ok := h.auctions[id]
-	if !ok {
-		return nil, fmt.Errorf("%w: %d", ErrUnknownAuction, id)
-	}
-	return a, nil
+	return lookup(&h.clock, h.auctions, now, id)
 }
 
 // Bid submits a sealed bid before the close: quantity > 0 (LotScale
@@ -298,7 +291,7 @@ func (h *BatchHouse) Reopen(now time.Time, id uint64, price decimal.Decimal, clo
 	if !closeAt.After(now) {
 		return nil, fmt.Errorf("%w: close %s not after now", ErrInvalidInput, closeAt)
 	}
-	a.reserve = price.Mul(h.cfg.ReserveRatio).RoundCeil(h.cfg.PriceScale)
+	a.reserve = priceUp(price, h.cfg.ReserveRatio, h.cfg.PriceScale)
 	a.close = closeAt
 	h.clock.advance(now)
 	return []Event{{Time: now, Kind: EventRestart, Auction: id, Market: h.cfg.Market, Account: a.owner,
@@ -306,11 +299,4 @@ func (h *BatchHouse) Reopen(now time.Time, id uint64, price decimal.Decimal, clo
 }
 
 // Active returns the IDs of open auctions in ascending order.
-func (h *BatchHouse) Active() []uint64 {
-	ids := make([]uint64, 0, len(h.auctions))
-	for id := range h.auctions {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	return ids
-}
+func (h *BatchHouse) Active() []uint64 { return sortedIDs(h.auctions) }

@@ -2,7 +2,6 @@ package liquidation
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -193,7 +192,7 @@ type KickResult struct {
 }
 
 func (h *DutchHouse) top(price decimal.Decimal) decimal.Decimal {
-	return price.Mul(h.cfg.Buf).RoundCeil(h.cfg.PriceScale)
+	return priceUp(price, h.cfg.Buf, h.cfg.PriceScale)
 }
 
 func (h *DutchHouse) reward(tab decimal.Decimal) decimal.Decimal {
@@ -301,12 +300,9 @@ func clampPrice(p, top decimal.Decimal) decimal.Decimal {
 // Status returns the auction's current price and whether it needs a redo.
 // It changes nothing.
 func (h *DutchHouse) Status(now time.Time, id uint64) (DutchStatus, error) {
-	if err := h.clock.check(now); err != nil {
+	a, err := lookup(&h.clock, h.auctions, now, id)
+	if err != nil {
 		return DutchStatus{}, err
-	}
-	a, ok := h.auctions[id]
-	if !ok {
-		return DutchStatus{}, fmt.Errorf("%w: %d", ErrUnknownAuction, id)
 	}
 	price, done := h.status(a, now)
 	return DutchStatus{ID: id, Owner: a.owner, NeedsRedo: done, Price: price, Top: a.top,
@@ -314,14 +310,7 @@ func (h *DutchHouse) Status(now time.Time, id uint64) (DutchStatus, error) {
 }
 
 // Active returns the IDs of running auctions in ascending order.
-func (h *DutchHouse) Active() []uint64 {
-	ids := make([]uint64, 0, len(h.auctions))
-	for id := range h.auctions {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	return ids
-}
+func (h *DutchHouse) Active() []uint64 { return sortedIDs(h.auctions) }
 
 // RedoParams resets an auction.
 type RedoParams struct {
@@ -349,9 +338,9 @@ func (h *DutchHouse) Redo(now time.Time, p RedoParams) (RedoResult, error) {
 	if h.stop >= StopNoRedo {
 		return RedoResult{}, fmt.Errorf("%w: redo disabled at level %d", ErrStopped, h.stop)
 	}
-	a, ok := h.auctions[p.ID]
-	if !ok {
-		return RedoResult{}, fmt.Errorf("%w: %d", ErrUnknownAuction, p.ID)
+	a, err := lookup(&h.clock, h.auctions, now, p.ID)
+	if err != nil {
+		return RedoResult{}, err
 	}
 	if err := positive(ErrInvalidInput, "price", p.Price); err != nil {
 		return RedoResult{}, err
@@ -388,12 +377,9 @@ type YankResult struct {
 // the remaining lot goes to the caller and the remaining tab is released.
 // Allowed at every stop level.
 func (h *DutchHouse) Yank(now time.Time, id uint64) (YankResult, error) {
-	if err := h.clock.check(now); err != nil {
+	a, err := lookup(&h.clock, h.auctions, now, id)
+	if err != nil {
 		return YankResult{}, err
-	}
-	a, ok := h.auctions[id]
-	if !ok {
-		return YankResult{}, fmt.Errorf("%w: %d", ErrUnknownAuction, id)
 	}
 	s := h.settlement(a)
 	s.CollateralYanked, s.DebtYanked, s.Yanked = a.lot, a.tab, true

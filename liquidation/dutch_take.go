@@ -76,9 +76,9 @@ func (h *DutchHouse) Take(now time.Time, p TakeParams) (TakeResult, error) {
 	if h.stop >= StopNoTakes {
 		return TakeResult{}, fmt.Errorf("%w: take disabled at level %d", ErrStopped, h.stop)
 	}
-	a, ok := h.auctions[p.ID]
-	if !ok {
-		return TakeResult{}, fmt.Errorf("%w: %d", ErrUnknownAuction, p.ID)
+	a, err := lookup(&h.clock, h.auctions, now, p.ID)
+	if err != nil {
+		return TakeResult{}, err
 	}
 	if err := positive(ErrInvalidInput, "max lot", p.MaxLot); err != nil {
 		return TakeResult{}, err

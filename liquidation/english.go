@@ -2,7 +2,6 @@ package liquidation
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -155,7 +154,7 @@ func (h *EnglishHouse) Kick(now time.Time, p AuctionParams) (uint64, []Event, er
 	if err := checkAuctionInput(p.Tab, p.Lot, p.Price, p.Penalty, p.Owner, h.cfg.LotScale); err != nil {
 		return 0, nil, err
 	}
-	reserve := p.Price.Mul(h.cfg.ReserveRatio).RoundCeil(h.cfg.PriceScale)
+	reserve := priceUp(p.Price, h.cfg.ReserveRatio, h.cfg.PriceScale)
 	h.kicks++
 	a := &englishAuction{id: h.kicks, owner: p.Owner, tab: p.Tab, lot0: p.Lot, lot: p.Lot, penalty: p.Penalty,
 		bid: decimal.Zero, reserve: reserve, end: now.Add(h.cfg.MaxDuration), maxEnd: now.Add(h.cfg.MaxDuration)}
@@ -166,12 +165,21 @@ func (h *EnglishHouse) Kick(now time.Time, p AuctionParams) (uint64, []Event, er
 }
 
 func (h *EnglishHouse) get(now time.Time, id uint64) (*englishAuction, error) {
-	if err := h.clock.check(now); err != nil {
+	return lookup(&h.clock, h.auctions, now, id)
+}
+
+// biddable returns a running auction that still takes bids at now (now
+// before its end) from a named bidder.
+func (h *EnglishHouse) biddable(now time.Time, id uint64, bidder string) (*englishAuction, error) {
+	a, err := h.get(now, id)
+	if err != nil {
 		return nil, err
 	}
-	a, ok := h.auctions[id]
-	if !ok {
-		return nil, fmt.Errorf("%w: %d", ErrUnknownAuction, id)
+	if !now.Before(a.end) {
+		return nil, fmt.Errorf("%w: auction %d ended at %s", ErrAuctionEnded, id, a.end)
+	}
+	if bidder == "" {
+		return nil, fmt.Errorf("%w: bidder is required", ErrInvalidInput)
 	}
 	return a, nil
 }
@@ -209,14 +217,7 @@ func (h *EnglishHouse) Status(now time.Time, id uint64) (EnglishStatus, error) {
 }
 
 // Active returns the IDs of running auctions in ascending order.
-func (h *EnglishHouse) Active() []uint64 {
-	ids := make([]uint64, 0, len(h.auctions))
-	for id := range h.auctions {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	return ids
-}
+func (h *EnglishHouse) Active() []uint64 { return sortedIDs(h.auctions) }
 
 // Bid places a forward bid: the bidder will pay amount (≤ tab) for the
 // whole lot (Flipper tend). It must be at least the current bid × (1 +
@@ -227,18 +228,12 @@ func (h *EnglishHouse) Active() []uint64 {
 // the owner at settlement): unlike Flipper, the reserve also holds in the
 // reverse phase, so debt recovered ≥ collateral sold × reserve always.
 func (h *EnglishHouse) Bid(now time.Time, id uint64, bidder string, amount decimal.Decimal) ([]Event, error) {
-	a, err := h.get(now, id)
+	a, err := h.biddable(now, id, bidder)
 	if err != nil {
 		return nil, err
 	}
-	if !now.Before(a.end) {
-		return nil, fmt.Errorf("%w: auction %d ended at %s", ErrAuctionEnded, id, a.end)
-	}
 	if err := positive(ErrInvalidInput, "bid", amount); err != nil {
 		return nil, err
-	}
-	if bidder == "" {
-		return nil, fmt.Errorf("%w: bidder is required", ErrInvalidInput)
 	}
 	if a.bid.Equal(a.tab) {
 		return nil, fmt.Errorf("%w: auction %d is in the reverse phase: bid on the lot", ErrInvalidInput, id)
@@ -284,21 +279,15 @@ func earliest(a, b time.Time) time.Time {
 // most the current lot × (1 − MinDecrement), rounded down to LotScale, and
 // positive; otherwise ErrBidTooLow.
 func (h *EnglishHouse) BidLot(now time.Time, id uint64, bidder string, lot decimal.Decimal) ([]Event, error) {
-	a, err := h.get(now, id)
+	a, err := h.biddable(now, id, bidder)
 	if err != nil {
 		return nil, err
-	}
-	if !now.Before(a.end) {
-		return nil, fmt.Errorf("%w: auction %d ended at %s", ErrAuctionEnded, id, a.end)
 	}
 	if err := positive(ErrInvalidInput, "lot", lot); err != nil {
 		return nil, err
 	}
 	if err := onGrid(ErrInvalidInput, "lot", lot, h.cfg.LotScale); err != nil {
 		return nil, err
-	}
-	if bidder == "" {
-		return nil, fmt.Errorf("%w: bidder is required", ErrInvalidInput)
 	}
 	if !a.bid.Equal(a.tab) {
 		return nil, fmt.Errorf("%w: auction %d is in the forward phase: bid the debt first", ErrInvalidInput, id)
@@ -367,7 +356,7 @@ func (h *EnglishHouse) Restart(now time.Time, id uint64, price decimal.Decimal) 
 	if !a.bid.IsZero() {
 		return nil, fmt.Errorf("%w: auction %d has a bid: settle it", ErrInvalidInput, id)
 	}
-	a.reserve = price.Mul(h.cfg.ReserveRatio).RoundCeil(h.cfg.PriceScale)
+	a.reserve = priceUp(price, h.cfg.ReserveRatio, h.cfg.PriceScale)
 	a.end = now.Add(h.cfg.MaxDuration)
 	a.maxEnd = a.end
 	h.clock.advance(now)

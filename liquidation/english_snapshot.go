@@ -49,11 +49,8 @@ func RestoreEnglishHouse(s EnglishSettings, snap EnglishSnapshot) (*EnglishHouse
 	}
 	h.kicks, h.clock.last = snap.Kicks, snap.Last
 	for _, as := range snap.Auctions {
-		if as.ID == 0 || as.ID > snap.Kicks {
-			return nil, fmt.Errorf("%w: auction id %d outside 1..%d", ErrInvalidSnapshot, as.ID, snap.Kicks)
-		}
-		if _, dup := h.auctions[as.ID]; dup {
-			return nil, fmt.Errorf("%w: duplicate auction %d", ErrInvalidSnapshot, as.ID)
+		if err := checkSnapshotID(h.auctions, as.ID, snap.Kicks); err != nil {
+			return nil, err
 		}
 		if err := checkAuctionInput(as.Tab, as.InitLot, as.Reserve, as.Penalty, as.Owner, h.cfg.LotScale); err != nil {
 			return nil, fmt.Errorf("%w: auction %d: %w", ErrInvalidSnapshot, as.ID, err)
