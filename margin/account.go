@@ -87,12 +87,15 @@ func (c *Calculator) ValidateAccount(a Account) error {
 	if err := num.Check(a.Wallet); err != nil {
 		return fmt.Errorf("%w: wallet: %w", ErrInvalidInput, err)
 	}
+	var first *market
 	for i, p := range a.Positions {
 		m, err := c.market(p.Market)
 		if err != nil {
 			return err
 		}
-		if err := sameSettlement(c.markets[a.Positions[0].Market], m); err != nil {
+		if first == nil {
+			first = m
+		} else if err := sameSettlement(first, m); err != nil {
 			return err
 		}
 		for j := 0; j < i; j++ {
