@@ -271,6 +271,14 @@ func TestAdversarialWaterfall(t *testing.T) {
 		"absurd loss":            func() error { _, err := w.Cover(Claim{ID: "x", Amount: absurd}, now); return err },
 		"loss finer than a unit": func() error { _, err := w.Cover(Claim{ID: "x", Amount: d("0.001")}, now); return err },
 		"time travel":            func() error { _, err := w.Cover(Claim{ID: "x", Amount: d("1")}, t0.Add(-time.Hour)); return err },
+		"loss in the defaulter's margin account": func() error {
+			_, err := w.Cover(Claim{ID: "x", Amount: d("1"), Account: "margin:bob"}, now)
+			return err
+		},
+		"loss in a fund's account": func() error {
+			_, err := w.Cover(Claim{ID: "x", Amount: d("1"), Account: "insurance:shared"}, now)
+			return err
+		},
 	} {
 		before := state()
 		if err := call(); !errors.Is(err, ErrInvalidInput) {

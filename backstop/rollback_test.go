@@ -143,3 +143,22 @@ func TestCoverPartialWhenAHostLayerWasDrawn(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A host layer failing before the last host layer: the built-in layers
+// drawn before it are still put back.
+func TestCoverRollsBackBeforeAnEarlyHostFailure(t *testing.T) {
+	def, fund, _, _, _, _, _ := exchangeLayers(t)
+	before := snapJSON(t, []any{def.Snapshot(), fund.Snapshot()})
+	later := &fixedLayer{id: "treasury", left: d("1000")}
+	w, _ := New(Settings{Layers: []Layer{def, fund.Layer("x"), brokenLayer{"reinsurance"}, later}, Unit: d("0.01")})
+	a, err := w.Cover(Claim{ID: "c", Amount: d("500")}, t0.Add(time.Minute))
+	if !errors.Is(err, errHostDown) || !strings.Contains(err.Error(), "nothing drawn") {
+		t.Fatalf("error %v", err)
+	}
+	if after := snapJSON(t, []any{def.Snapshot(), fund.Snapshot()}); after != before || !later.left.Equal(d("1000")) {
+		t.Fatalf("failed cover changed state")
+	}
+	if err := CheckAllocation(a); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -2,6 +2,7 @@ package backstop
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -158,7 +159,9 @@ func (w *Waterfall) Journal() *Journal { return w.journal }
 //
 // Errors: a negative, absurd or too-fine amount, a time before the
 // journal's (or an insurance fund ledger's) last entry, or a loss account
-// that is an insurance fund's own (ErrInvalidInput, nothing changes); a
+// in a payer's namespace ("margin:", "penalty:", "insurance:", "blp:",
+// "adl:", "haircut:", "contribution:", "assessment:", "vm-gains:",
+// "ccp:") (ErrInvalidInput, nothing changes); a
 // layer reporting an invalid capacity (ErrLayerFailed, nothing changes:
 // all capacities are checked before any layer is drawn).
 //
@@ -187,6 +190,11 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 	if to == "" {
 		to = "shortfall:" + c.ID
 	}
+	for _, p := range payerPrefixes {
+		if strings.HasPrefix(to, p) {
+			return Allocation{}, fmt.Errorf("%w: loss account %q is in the %q namespace of the accounts that pay losses", ErrInvalidInput, to, p)
+		}
+	}
 	// Validate every capacity, and everything that could make a built-in
 	// layer fail, before drawing anything, so a broken layer or a bad time
 	// changes nothing.
@@ -210,7 +218,7 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 	// Only a host layer can fail after preflight: mark the undoable layers
 	// drawn before the last host layer, so a failure can be rolled back.
 	var undo []func()
-	atomic := true // every layer drawn so far can be undone
+	atomic := true // every layer drawn so far can be put back
 	jlen, qlen := w.journal.Len(), len(w.q)
 	fail := func(i int, take decimal.Decimal, err error) (Allocation, error) {
 		if atomic {
@@ -245,11 +253,11 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 			continue
 		}
 		take := num.MinOf(left, cp) // both whole units
-		if i < w.lastHost {
+		marked := false
+		if i < w.lastHost { // a host layer further down could still fail
 			if u, ok := l.(undoer); ok {
 				undo = append(undo, u.mark())
-			} else {
-				atomic = false
+				marked = true
 			}
 		}
 		ms, err := l.Absorb(take, to, now)
@@ -262,6 +270,9 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 		if err != nil {
 			return fail(i, take, err)
 		}
+		if !marked {
+			atomic = false // drawn, and cannot be put back
+		}
 		a.Draws[i].Drawn = take
 		a.Draws[i].Movements = ms
 		left = left.Sub(take)
@@ -273,6 +284,12 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 	}
 	return a, nil
 }
+
+// payerPrefixes are the journal namespaces of the accounts built-in
+// layers draw from; a loss account in one of them could make a layer pay
+// itself, so Cover rejects it before drawing anything.
+var payerPrefixes = [...]string{"margin:", "penalty:", "insurance:", "blp:", "adl:", "haircut:",
+	"contribution:", "assessment:", "vm-gains:", "ccp:"}
 
 // preflighter is implemented by built-in layers that keep their own
 // ledger: preflight reports, without changing anything, an error their
