@@ -8,11 +8,17 @@ import (
 
 // Halt adds (or replaces) the manual halt cause on the market at now, with
 // reason and actor recorded; until is its scheduled end (zero: until
-// Clear). cause must be non-empty; until, when set, must be after now. The
-// market stays halted until this and every other cause has cleared.
+// Clear). cause must be non-empty and must not be CauseLimitPause, which
+// only the market's own limit timer may set (a manual "pause" of an Open
+// market would be the illegal transition open → paused); until, when set,
+// must be after now. The market stays halted until this and every other
+// cause has cleared.
 func (m *Market) Halt(cause, reason, actor string, until, now time.Time) error {
 	if cause == "" {
 		return fmt.Errorf("%w: market %s: empty halt cause", ErrInvalidInput, m.s.ID)
+	}
+	if cause == CauseLimitPause {
+		return fmt.Errorf("%w: market %s: halt cause %q is reserved for the limit-state pause", ErrInvalidInput, m.s.ID, cause)
 	}
 	if !until.IsZero() && !until.After(now) {
 		return fmt.Errorf("%w: market %s: halt until %s not after now %s", ErrInvalidInput, m.s.ID, until, now)
