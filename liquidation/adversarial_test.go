@@ -1,11 +1,13 @@
 package liquidation
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
@@ -114,5 +116,26 @@ func mustNil(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// jsonRoundTrip sends a snapshot through JSON, as a standby node would
+// receive it.
+func jsonRoundTrip[S any](t *rapid.T, snap S) S {
+	raw, err := json.Marshal(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out S
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// sameState fails when two snapshots differ.
+func sameState[S any](t *rapid.T, a, b S) {
+	if diff := cmp.Diff(a, b, testkit.EquateDecimals); diff != "" {
+		t.Fatalf("diverged:\n%s", diff)
 	}
 }

@@ -1,12 +1,10 @@
 package liquidation
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 
@@ -118,12 +116,7 @@ func TestBatchSnapshotContinue(t *testing.T) {
 			now = now.Add(op.dt)
 			applyBatch(t, a, now, op)
 		}
-		raw, _ := json.Marshal(a.Snapshot())
-		var snap BatchSnapshot
-		if err := json.Unmarshal(raw, &snap); err != nil {
-			t.Fatal(err)
-		}
-		b, err := RestoreBatchHouse(s, snap)
+		b, err := RestoreBatchHouse(s, jsonRoundTrip(t, a.Snapshot()))
 		if err != nil {
 			t.Fatalf("restore: %v", err)
 		}
@@ -134,9 +127,7 @@ func TestBatchSnapshotContinue(t *testing.T) {
 				t.Fatalf("step %d: %q vs restored %q", i, ra, rb)
 			}
 		}
-		if diff := cmp.Diff(a.Snapshot(), b.Snapshot(), testkit.EquateDecimals); diff != "" {
-			t.Fatalf("diverged:\n%s", diff)
-		}
+		sameState(t, a.Snapshot(), b.Snapshot())
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 
@@ -165,15 +164,7 @@ func TestDutchSnapshotContinue(t *testing.T) {
 			now = now.Add(op.dt)
 			applyDutch(t, a, now, op)
 		}
-		raw, err := json.Marshal(a.Snapshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var snap DutchSnapshot
-		if err := json.Unmarshal(raw, &snap); err != nil {
-			t.Fatal(err)
-		}
-		b, err := RestoreDutchHouse(s, snap)
+		b, err := RestoreDutchHouse(s, jsonRoundTrip(t, a.Snapshot()))
 		if err != nil {
 			t.Fatalf("restore: %v", err)
 		}
@@ -186,9 +177,7 @@ func TestDutchSnapshotContinue(t *testing.T) {
 				t.Fatalf("step %d: %q vs restored %q", i, ra, rb)
 			}
 		}
-		if diff := cmp.Diff(a.Snapshot(), b.Snapshot(), testkit.EquateDecimals); diff != "" {
-			t.Fatalf("diverged:\n%s", diff)
-		}
+		sameState(t, a.Snapshot(), b.Snapshot())
 	})
 }
 
