@@ -45,6 +45,8 @@ func FuzzAccountJSON(f *testing.F) {
 		var o Order
 		if json.Unmarshal([]byte(`{"market":"`+market+`","size":"`+size+`"}`), &o) == nil {
 			_, _ = c.CheckOrder(a, o, t0)
+			_, _ = c.ApplyFill(a, o, d("30000"))
+			_, _ = c.MaxOrderSize(a, o, t0)
 		}
 	})
 }
