@@ -167,11 +167,7 @@ type ADLLayer struct {
 
 // NewADLLayer ranks the candidates and returns the layer.
 func NewADLLayer(s ADLSettings) (*ADLLayer, error) {
-	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
-	if err != nil {
-		return nil, err
-	}
-	sizeScale, err := unitScale(s.SizeUnit, decimal.New(1, -8), "size unit")
+	scale, sizeScale, err := unitScales(s.Unit, s.SizeUnit)
 	if err != nil {
 		return nil, err
 	}

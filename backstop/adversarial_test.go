@@ -23,6 +23,25 @@ func snapJSON(t *testing.T, v any) string {
 	return string(raw)
 }
 
+// checkRejected runs a call that must be rejected with want, and checks it
+// changed no state (snapshot), emitted no event and broke no invariant.
+func checkRejected(t *testing.T, call func() error, want error, snap func() any, drain func() []Event, check func() error) {
+	t.Helper()
+	before := snapJSON(t, snap())
+	if err := call(); !errors.Is(err, want) {
+		t.Fatalf("error %v, want %v", err, want)
+	}
+	if after := snapJSON(t, snap()); after != before {
+		t.Fatalf("rejected call changed state:\nbefore %s\nafter  %s", before, after)
+	}
+	if ev := drain(); len(ev) != 0 {
+		t.Fatalf("rejected call emitted %v", ev)
+	}
+	if err := check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // absurd is a decimal with an exponent num.Check rejects.
 var absurd = decimal.New(1, 100000)
 
@@ -68,20 +87,7 @@ func TestAdversarialInsuranceFund(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := snapJSON(t, f.Snapshot())
-			err := tc.call()
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("error %v, want %v", err, tc.want)
-			}
-			if after := snapJSON(t, f.Snapshot()); after != before {
-				t.Fatalf("rejected call changed state:\nbefore %s\nafter  %s", before, after)
-			}
-			if ev := f.DrainEvents(); len(ev) != 0 {
-				t.Fatalf("rejected call emitted %v", ev)
-			}
-			if err := f.CheckInvariants(); err != nil {
-				t.Fatal(err)
-			}
+			checkRejected(t, tc.call, tc.want, func() any { return f.Snapshot() }, f.DrainEvents, f.CheckInvariants)
 		})
 	}
 }
@@ -120,17 +126,7 @@ func TestAdversarialDefaultFund(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := snapJSON(t, f.Snapshot())
-			err := tc.call()
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("error %v, want %v", err, tc.want)
-			}
-			if after := snapJSON(t, f.Snapshot()); after != before {
-				t.Fatalf("rejected call changed state:\nbefore %s\nafter  %s", before, after)
-			}
-			if ev := f.DrainEvents(); len(ev) != 0 {
-				t.Fatalf("rejected call emitted %v", ev)
-			}
+			checkRejected(t, tc.call, tc.want, func() any { return f.Snapshot() }, f.DrainEvents, f.CheckInvariants)
 		})
 	}
 	bad := []DefaultFundSettings{

@@ -64,11 +64,7 @@ type BackstopPool struct {
 
 // NewBackstopPool validates the settings and returns a pool at full capacity.
 func NewBackstopPool(s PoolSettings) (*BackstopPool, error) {
-	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
-	if err != nil {
-		return nil, err
-	}
-	sizeScale, err := unitScale(s.SizeUnit, decimal.New(1, -8), "size unit")
+	scale, sizeScale, err := unitScales(s.Unit, s.SizeUnit)
 	if err != nil {
 		return nil, err
 	}

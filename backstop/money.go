@@ -35,6 +35,21 @@ func unitScale(unit, def decimal.Decimal, what string) (int32, error) {
 	return -unit.Exponent() - int32(len(s)-1), nil
 }
 
+// defaultSizeUnit is the lot used when a SizeUnit is left zero: 0.00000001.
+var defaultSizeUnit = decimal.New(1, -8)
+
+// unitScales validates a money unit and a size unit (lot), zero meaning
+// DefaultUnit and 0.00000001, and returns their decimal places.
+func unitScales(unit, sizeUnit decimal.Decimal) (scale, sizeScale int32, err error) {
+	if scale, err = unitScale(unit, DefaultUnit, "unit"); err != nil {
+		return 0, 0, err
+	}
+	if sizeScale, err = unitScale(sizeUnit, defaultSizeUnit, "size unit"); err != nil {
+		return 0, 0, err
+	}
+	return scale, sizeScale, nil
+}
+
 // checkAmount rejects an amount that is negative, absurd, or has more
 // decimal places than the unit allows.
 func checkAmount(d decimal.Decimal, scale int32, what string) error {
