@@ -3,6 +3,7 @@ package breaker
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -145,17 +146,49 @@ func (m *Market) setReference(ref decimal.Decimal) {
 }
 
 // poll asks every source for its halt at now. Called without the lock.
+// Halts are sorted by cause and halts sharing a cause (two kill switches,
+// two market-wide breakers) are merged into one — earliest Since, latest
+// Until, open-ended if any is — so the set of causes stays a set (and a
+// snapshot of it restorable). An empty cause is named "halt-source".
 func (m *Market) poll(now time.Time, buf []Halt) []Halt {
 	for _, src := range m.s.Sources {
 		if h, ok := src.HaltFor(m.s.ID, now); ok {
+			if h.Cause == "" {
+				h.Cause = causeUnnamedSource
+			}
 			buf = append(buf, h)
 		}
 	}
-	if len(buf) > 1 {
-		slices.SortFunc(buf, func(a, b Halt) int { return cmpString(a.Cause, b.Cause) })
+	if len(buf) < 2 {
+		return buf
 	}
-	return buf
+	slices.SortStableFunc(buf, func(a, b Halt) int { return cmpString(a.Cause, b.Cause) })
+	w := 0
+	for _, h := range buf {
+		if w > 0 && buf[w-1].Cause == h.Cause {
+			p := &buf[w-1]
+			if h.Since.Before(p.Since) {
+				p.Since = h.Since
+			}
+			if p.Until.IsZero() || h.Until.IsZero() {
+				p.Until = time.Time{}
+			} else if h.Until.After(p.Until) {
+				p.Until = h.Until
+			}
+			p.Reason += "; " + h.Reason
+			if h.Actor != "" && h.Actor != p.Actor {
+				p.Actor = strings.TrimPrefix(p.Actor+", "+h.Actor, ", ")
+			}
+			continue
+		}
+		buf[w] = h
+		w++
+	}
+	return buf[:w]
 }
+
+// causeUnnamedSource names a source halt reported with an empty cause.
+const causeUnnamedSource = "halt-source"
 
 func cmpString(a, b string) int {
 	switch {

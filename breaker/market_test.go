@@ -447,3 +447,42 @@ func TestCutoffMatchesCmp(t *testing.T) {
 		}
 	})
 }
+
+// Two sources reporting the same cause (two kill switches, two market-wide
+// breakers: both report CauseKillSwitch / CauseMarketWide) are one cause
+// for the market: merged (open-ended wins), and the snapshot restores.
+// Before the fix the duplicate made RestoreMarket fail ("repeated").
+func TestMarketMergesSourcesWithTheSameCause(t *testing.T) {
+	k1, k2 := NewKillSwitch(), NewKillSwitch()
+	s := MarketSettings{ID: "XYZ", Reference: testkit.D("10"), Sources: []HaltSource{k1, k2}}
+	m := mustMarket(t, s)
+	if err := k1.Engage(AllMarkets, "venue drill", "ops:alice", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := k2.Engage("XYZ", "bad prints", "ops:bob", t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	d, err := m.Check(testkit.D("10"), t0.Add(2*time.Second))
+	if err != nil || d.Action != HaltedAction || d.Cause != CauseKillSwitch {
+		t.Fatalf("%s %v", d, err)
+	}
+	hs := m.Halts()
+	if len(hs) != 1 || !hs[0].Since.Equal(t0) || hs[0].Actor != "ops:alice, ops:bob" {
+		t.Fatalf("halts %+v, want one merged kill-switch cause", hs)
+	}
+	r, err := RestoreMarket(s, m.Snapshot())
+	if err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if err := r.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+	_ = k1.Release(AllMarkets, "done", "ops:alice", t0.Add(time.Minute))
+	if d, _ := r.Check(testkit.D("10"), t0.Add(time.Minute)); d.Action != HaltedAction {
+		t.Fatalf("market kill switch still engaged, got %s", d)
+	}
+	_ = k2.Release("XYZ", "done", "ops:bob", t0.Add(2*time.Minute))
+	if d, _ := r.Check(testkit.D("10"), t0.Add(2*time.Minute)); d.State != Open || d.Reason != Reopened {
+		t.Fatalf("every cause cleared, got %s", d)
+	}
+}
