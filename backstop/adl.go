@@ -151,7 +151,10 @@ type ADLSettings struct {
 // so its capacity is gap × min(|bankrupt size|, Σ opposite sizes), floored
 // to the unit. Absorbing X closes q = ⌈X / gap⌉ (to the lot, at most the
 // position) by Deleverage and charges X to the fills pro rata to their
-// closed size (largest remainder, exact). Movements come from
+// closed size (largest remainder, exact). Because q is rounded up to the
+// lot, the counterparties are closed for q × gap ≥ X: the layer books the
+// X it was asked for and the rest (less than one lot × gap) stays with the
+// venue — rounding in the venue's favour. Movements come from
 // "adl:ACCOUNT". Each fill queues an EventDeleverage (Amount = size
 // closed); collect them with DrainEvents. Not safe for concurrent use.
 type ADLLayer struct {

@@ -18,8 +18,11 @@ import (
 // of loss onto them; the layer's capacity is gap × the size they can still
 // hold (floored to the unit), zero when gap ≤ 0. Absorbing X takes over
 // q = ⌈X / gap⌉ (to the lot) and charges X to the providers pro rata to the
-// size each took (exact). Movements come from "blp:PROVIDER"; the
-// assignments are in BLPLayer.Assignments. The layer's ID is "blp".
+// size each took (exact). As q rounds up to the lot, the providers take
+// over q × gap ≥ X of loss; the layer books X and the rest (under one
+// lot × gap) stays with the venue, in its favour. Movements come from
+// "blp:PROVIDER"; the assignments are in BLPLayer.Assignments. The layer's
+// ID is "blp".
 func (p *BackstopPool) Layer(t Takeover, mark decimal.Decimal) (*BLPLayer, error) {
 	return p.SharedLayer(t, mark, nil)
 }
