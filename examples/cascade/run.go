@@ -101,7 +101,9 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 			v.minuteLine(last)
 		}
 		if settling && markErr == nil && v.settled() {
-			break
+			if n, err := v.liquidatable(now); err != nil || n == 0 {
+				break // done: a last scan confirms nobody is below maintenance
+			}
 		}
 	}
 	if err := v.check(res.ValueStart); err != nil {

@@ -33,22 +33,29 @@ func (v *Venue) coverHoles(now time.Time, mark decimal.Decimal) error {
 // layer absorbs stays on the account as uncovered bad debt.
 func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	t := &v.traders[i]
+	var adl *backstop.ADLLayer
+	var err error
 	v.stats.claims++
 	claim := backstop.Claim{ID: fmt.Sprintf("%s/%d", t.acct.ID, v.stats.claims), Amount: t.hole, Account: "account:" + t.acct.ID}
-	layers := []backstop.Layer{v.fund.Layer(Market)}
-	adl, err := v.adlLayer(i, mark)
-	if err != nil {
-		return err
+	fund := v.fund.Layer(Market)
+	layers, reach := []backstop.Layer{fund}, fund.Capacity()
+	if reach.LessThan(t.hole) { // later layers are built only when the loss can reach them
+		adl, err = v.adlLayer(i, mark)
+		if err != nil {
+			return err
+		}
+		if adl != nil {
+			layers, reach = append(layers, adl), reach.Add(adl.Capacity())
+		}
 	}
-	if adl != nil {
-		layers = append(layers, adl)
-	}
-	social, err := v.socialLayer(i, mark)
-	if err != nil {
-		return err
-	}
-	if social != nil {
-		layers = append(layers, social)
+	if reach.LessThan(t.hole) {
+		social, err := v.socialLayer(i, mark)
+		if err != nil {
+			return err
+		}
+		if social != nil {
+			layers = append(layers, social)
+		}
 	}
 	w, err := backstop.New(backstop.Settings{Layers: layers, Journal: v.journal})
 	if err != nil {
