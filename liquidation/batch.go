@@ -57,10 +57,10 @@ type batchAuction struct {
 
 // BatchBid is a sealed bid.
 type BatchBid struct {
-	Seq      uint64          `json:"seq"` // 1, 2, … in submission order: the tie-break
-	Bidder   string          `json:"bidder"`
-	Quantity decimal.Decimal `json:"quantity"`
-	Limit    decimal.Decimal `json:"limit"`
+	Seq      uint64          `json:"seq"`      // 1, 2, … in submission order: the tie-break
+	Bidder   string          `json:"bidder"`   // who bid
+	Quantity decimal.Decimal `json:"quantity"` // most collateral wanted (LotScale places)
+	Limit    decimal.Decimal `json:"limit"`    // highest price per unit (PriceScale places)
 }
 
 // Fill is one bid's result at the clearing.
@@ -148,11 +148,11 @@ func (h *BatchHouse) Bid(now time.Time, id uint64, bidder string, quantity, limi
 // BatchResult reports a clearing. Refusal is RefusalNoBid (nothing
 // changed) when no bid was placed: call Reopen.
 type BatchResult struct {
-	Refusal       Refusal // set (and nothing changed) when the call could not happen now
-	ClearingPrice decimal.Decimal
-	Fills         []Fill      // every bid, in submission order
-	Settlement    *Settlement // set when the auction finished
-	Events        []Event     // state changes, in order
+	Refusal       Refusal         // set (and nothing changed) when the call could not happen now
+	ClearingPrice decimal.Decimal // the uniform price every fill pays
+	Fills         []Fill          // every bid, in submission order
+	Settlement    *Settlement     // set when the auction finished
+	Events        []Event         // state changes, in order
 }
 
 // ClearBids computes the uniform-price clearing of bids for lot (pure; see

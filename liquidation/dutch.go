@@ -258,15 +258,15 @@ func checkAuctionInput(tab, lot, price, penalty decimal.Decimal, owner string, l
 
 // DutchStatus is a running auction seen at a time (Clipper getStatus).
 type DutchStatus struct {
-	ID        uint64          `json:"id"`
-	Owner     string          `json:"owner"`
-	NeedsRedo bool            `json:"needs_redo"`
-	Price     decimal.Decimal `json:"price"` // current price, rounded up to PriceScale
-	Top       decimal.Decimal `json:"top"`
-	Tab       decimal.Decimal `json:"tab"`
-	Lot       decimal.Decimal `json:"lot"`
-	Started   time.Time       `json:"started"` // kick or last redo
-	Age       time.Duration   `json:"age"`
+	ID        uint64          `json:"id"`         // auction ID
+	Owner     string          `json:"owner"`      // receives collateral left over
+	NeedsRedo bool            `json:"needs_redo"` // age > Tail or price < top × Cusp: Take refuses, Redo allowed
+	Price     decimal.Decimal `json:"price"`      // current price, rounded up to PriceScale
+	Top       decimal.Decimal `json:"top"`        // starting price of the current round
+	Tab       decimal.Decimal `json:"tab"`        // debt still to raise
+	Lot       decimal.Decimal `json:"lot"`        // collateral still for sale
+	Started   time.Time       `json:"started"`    // kick or last redo
+	Age       time.Duration   `json:"age"`        // now − Started
 }
 
 // status computes the price and redo flag (Clipper status):
@@ -322,10 +322,10 @@ type RedoParams struct {
 // RedoResult reports a reset; Refusal is set (and nothing changed) when the
 // auction does not need one.
 type RedoResult struct {
-	Refusal Refusal // set (and nothing changed) when the call could not happen now
-	Top     decimal.Decimal
-	Reward  decimal.Decimal
-	Events  []Event // state changes, in order
+	Refusal Refusal         // set (and nothing changed) when the call could not happen now
+	Top     decimal.Decimal // new starting price, ceil(Price × Buf)
+	Reward  decimal.Decimal // keeper reward (zero for a dusty auction)
+	Events  []Event         // state changes, in order
 }
 
 // Redo resets an auction that needs it (Clipper redo): the clock restarts
@@ -366,7 +366,7 @@ func (h *DutchHouse) Redo(now time.Time, p RedoParams) (RedoResult, error) {
 
 // YankResult reports a cancelled auction.
 type YankResult struct {
-	Settlement Settlement
+	Settlement Settlement // closing record, Yanked set
 	// Released is the tab to remove from the engine's debt under auction
 	// (Dog digs).
 	Released decimal.Decimal

@@ -33,20 +33,20 @@ type Account interface {
 // securing part of the debt. A host with a single pooled debt attributes it
 // to legs (for example pro rata to collateral value).
 type Position struct {
-	Market string          `json:"market"`
-	Size   decimal.Decimal `json:"size"`  // collateral quantity (lot units), ≥ 0
-	Value  decimal.Decimal `json:"value"` // collateral value in quote, ≥ 0 (for the SmallPosition rule)
-	Debt   decimal.Decimal `json:"debt"`  // debt secured by this leg, ≥ 0
+	Market string          `json:"market"` // collateral market (the Order and cap key)
+	Size   decimal.Decimal `json:"size"`   // collateral quantity (lot units), ≥ 0
+	Value  decimal.Decimal `json:"value"`  // collateral value in quote, ≥ 0 (for the SmallPosition rule)
+	Debt   decimal.Decimal `json:"debt"`   // debt secured by this leg, ≥ 0
 }
 
 // StaticAccount is a plain Account value.
 type StaticAccount struct {
-	ID               string
-	EquityValue      decimal.Decimal
-	MaintenanceValue decimal.Decimal
-	DebtValue        decimal.Decimal
-	CollateralValue  decimal.Decimal
-	Legs             []Position
+	ID               string          // AccountID
+	EquityValue      decimal.Decimal // Equity
+	MaintenanceValue decimal.Decimal // Maintenance
+	DebtValue        decimal.Decimal // Debt
+	CollateralValue  decimal.Decimal // Collateral
+	Legs             []Position      // Positions
 }
 
 // AccountID implements Account.
@@ -198,8 +198,8 @@ type Engine struct {
 
 // ThrottleEntry is one committed order remembered by the throttles.
 type ThrottleEntry struct {
-	Time     time.Time       `json:"time"`
-	Notional decimal.Decimal `json:"notional"`
+	Time     time.Time       `json:"time"`     // when committed
+	Notional decimal.Decimal `json:"notional"` // the order's tab
 }
 
 // NewEngine validates s and returns an engine with nothing under auction.

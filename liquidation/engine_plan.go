@@ -13,15 +13,15 @@ import (
 // Order is one planned liquidation of one leg: start an auction selling Lot
 // of Market's collateral to raise Tab.
 type Order struct {
-	Account string          `json:"account"`
-	Market  string          `json:"market"`
-	Health  decimal.Decimal `json:"health"` // equity/maintenance before, rounded down to 18 places
-	Debt    decimal.Decimal `json:"debt"`   // debt closed, rounded up to DebtScale
-	Lot     decimal.Decimal `json:"lot"`    // collateral seized: size × debt / leg debt, rounded down to LotScale (Maker dink)
-	Tab     decimal.Decimal `json:"tab"`    // debt + penalty, rounded up to DebtScale (Maker tab = due × chop)
-	Penalty decimal.Decimal `json:"penalty"`
-	Bonus   decimal.Decimal `json:"bonus"` // liquidator bonus = debt × LiquidatorBonus, rounded down
-	Full    bool            `json:"full"`  // the whole leg
+	Account string          `json:"account"` // account liquidated
+	Market  string          `json:"market"`  // collateral market of the leg
+	Health  decimal.Decimal `json:"health"`  // equity/maintenance before, rounded down to 18 places
+	Debt    decimal.Decimal `json:"debt"`    // debt closed, rounded up to DebtScale
+	Lot     decimal.Decimal `json:"lot"`     // collateral seized: size × debt / leg debt, rounded down to LotScale (Maker dink)
+	Tab     decimal.Decimal `json:"tab"`     // debt + penalty, rounded up to DebtScale (Maker tab = due × chop)
+	Penalty decimal.Decimal `json:"penalty"` // Tab − Debt: the penalty part of the tab
+	Bonus   decimal.Decimal `json:"bonus"`   // liquidator bonus = debt × LiquidatorBonus, rounded down
+	Full    bool            `json:"full"`    // the whole leg
 }
 
 // SkipReason says why a liquidatable account or leg got no order.
@@ -37,16 +37,16 @@ const (
 
 // Skip records a liquidatable account (and leg, when known) left out.
 type Skip struct {
-	Account string     `json:"account"`
-	Market  string     `json:"market,omitempty"`
-	Reason  SkipReason `json:"reason"`
+	Account string     `json:"account"`          // account left out
+	Market  string     `json:"market,omitempty"` // leg left out, when known
+	Reason  SkipReason `json:"reason"`           // why
 }
 
 // Plan is what the host executes: Orders in order (worst account first).
 type Plan struct {
-	Time    time.Time `json:"time"`
-	Orders  []Order   `json:"orders"`
-	Skipped []Skip    `json:"skipped"`
+	Time    time.Time `json:"time"`    // the now it was planned at
+	Orders  []Order   `json:"orders"`  // auctions to start, worst account first
+	Skipped []Skip    `json:"skipped"` // liquidatable accounts or legs left out
 }
 
 type candidate struct {

@@ -129,16 +129,16 @@ type AuctionParams struct {
 
 // EnglishStatus is a running English auction.
 type EnglishStatus struct {
-	ID      uint64          `json:"id"`
-	Owner   string          `json:"owner"`
-	Tab     decimal.Decimal `json:"tab"`
-	Lot     decimal.Decimal `json:"lot"`
-	Bid     decimal.Decimal `json:"bid"`
-	Bidder  string          `json:"bidder"`
+	ID      uint64          `json:"id"`      // auction ID
+	Owner   string          `json:"owner"`   // receives collateral not sold
+	Tab     decimal.Decimal `json:"tab"`     // debt to raise
+	Lot     decimal.Decimal `json:"lot"`     // collateral the current bid buys
+	Bid     decimal.Decimal `json:"bid"`     // current forward bid (0: none yet)
+	Bidder  string          `json:"bidder"`  // current high bidder
 	Reserve decimal.Decimal `json:"reserve"` // reserve price per unit
 	Reverse bool            `json:"reverse"` // bid covers the tab: reverse phase
-	End     time.Time       `json:"end"`
-	MaxEnd  time.Time       `json:"max_end"`
+	End     time.Time       `json:"end"`     // bids accepted while now < End
+	MaxEnd  time.Time       `json:"max_end"` // End never moves past it
 	// MinBid is the smallest acceptable forward bid (forward phase).
 	MinBid decimal.Decimal `json:"min_bid"`
 	// MaxLot is the largest acceptable reverse-bid lot (reverse phase).
@@ -305,8 +305,8 @@ func (h *EnglishHouse) BidLot(now time.Time, id uint64, bidder string, lot decim
 // EnglishSettleResult reports a settle. Refusal is RefusalNoBid when the
 // auction ended with no bid: call Restart.
 type EnglishSettleResult struct {
-	Refusal    Refusal // set (and nothing changed) when the call could not happen now
-	Winner     string
+	Refusal    Refusal     // set (and nothing changed) when the call could not happen now
+	Winner     string      // last bidder, who pays the bid and receives the lot
 	Settlement *Settlement // set when the auction finished
 	Events     []Event     // state changes, in order
 }
@@ -367,10 +367,10 @@ func (h *EnglishHouse) Restart(now time.Time, id uint64, price decimal.Decimal) 
 // EnglishYankResult reports a cancelled English auction: the current
 // bidder's bid is refunded and the collateral goes to the caller.
 type EnglishYankResult struct {
-	Settlement Settlement
-	Bidder     string
-	Refund     decimal.Decimal
-	Events     []Event // state changes, in order
+	Settlement Settlement      // closing record, Yanked set
+	Bidder     string          // current high bidder, if any
+	Refund     decimal.Decimal // the bid to return to Bidder
+	Events     []Event         // state changes, in order
 }
 
 // Yank cancels a running auction (Flipper yank, for emergency shutdown).

@@ -43,10 +43,10 @@ const (
 //	commit        Lot, Tab, Amount debt closed (Account, Market of the order)
 //	release       Amount released, Tab market debt still under auction
 type Event struct {
-	Time    time.Time       `json:"time"`
-	Kind    EventKind       `json:"kind"`
-	Auction uint64          `json:"auction,omitempty"`
-	Market  string          `json:"market,omitempty"`
+	Time    time.Time       `json:"time"`              // the now of the call
+	Kind    EventKind       `json:"kind"`              // what changed
+	Auction uint64          `json:"auction,omitempty"` // auction ID (0 for engine events)
+	Market  string          `json:"market,omitempty"`  // house or order market
 	Account string          `json:"account,omitempty"` // owner of the collateral
 	Keeper  string          `json:"keeper,omitempty"`  // keeper, bidder or taker
 	Price   decimal.Decimal `json:"price"`             // price used (top, take price, clearing price)
