@@ -45,6 +45,7 @@ type BandSettings struct {
 	// Tier1Percent is the Tier 1 band above HighPrice. Default 0.05 (5%).
 	Tier1Percent decimal.Decimal
 	// Tier2Percent is the Tier 2 band above HighPrice. Default 0.10 (10%).
+	// Must be ≥ Tier1Percent (Tier 2 bands are never narrower).
 	Tier2Percent decimal.Decimal
 	// MidPercent is the band from LowPrice to HighPrice. Default 0.20 (20%).
 	MidPercent decimal.Decimal
@@ -116,6 +117,9 @@ func (s *BandSettings) normalise() error {
 	}
 	if s.LowPrice.Cmp(s.HighPrice) >= 0 {
 		return fmt.Errorf("%w: band: tier price levels not increasing: low %s ≥ high %s", ErrInvalidSettings, s.LowPrice, s.HighPrice)
+	}
+	if s.Tier2Percent.LessThan(s.Tier1Percent) {
+		return fmt.Errorf("%w: band: tier 2 percent %s below tier 1 percent %s (tier 2 bands are the wider ones)", ErrInvalidSettings, s.Tier2Percent, s.Tier1Percent)
 	}
 	if s.WidenFactor.LessThan(decimal.NewFromInt(1)) {
 		return fmt.Errorf("%w: band: widen factor %s < 1", ErrInvalidSettings, s.WidenFactor)

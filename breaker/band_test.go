@@ -67,6 +67,8 @@ func TestBandSettingsRejected(t *testing.T) {
 		{"tier levels not increasing", BandSettings{LowPrice: testkit.D("3"), HighPrice: testkit.D("3")}},
 		{"negative percent", BandSettings{MidPercent: testkit.D("-0.2")}},
 		{"unknown tier", BandSettings{Tier: 3}},
+		{"tier 2 narrower than tier 1", BandSettings{Tier1Percent: testkit.D("0.2"), Tier2Percent: testkit.D("0.1")}},
+		{"default tier 2 (10%) narrower than tier 1 of 15%", BandSettings{Tier1Percent: testkit.D("0.15")}},
 		{"widen factor below 1", BandSettings{WidenFactor: testkit.D("0.5")}},
 		{"window ends before it starts", BandSettings{Widened: []Window{{Start: time.Hour, End: time.Minute}}}},
 		{"windows overlap", BandSettings{Widened: []Window{{Start: time.Hour, End: 3 * time.Hour}, {Start: 2 * time.Hour, End: 4 * time.Hour}}}},

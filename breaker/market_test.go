@@ -411,9 +411,19 @@ func TestBandProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ref := testkit.Decimal(1, 100000000, 4).Draw(t, "ref")
 		s := BandSettings{PriceScale: int32(rapid.IntRange(1, 4).Draw(t, "scale"))}
+		if rapid.Bool().Draw(t, "customTiers") {
+			// Arbitrary tier percentages: whatever ComputeBand accepts must
+			// keep tier 2 at least as wide (guard: the Tier2Percent ≥
+			// Tier1Percent check in normalise; removing it failed).
+			s.Tier1Percent = testkit.Decimal(1, 5000, 4).Draw(t, "tier1")
+			s.Tier2Percent = testkit.Decimal(1, 5000, 4).Draw(t, "tier2")
+		}
 		widened := rapid.Bool().Draw(t, "widened")
 		s.Tier = Tier1
 		b1, err := ComputeBand(s, ref, widened)
+		if errors.Is(err, ErrInvalidSettings) && s.Tier2Percent.LessThan(s.Tier1Percent) {
+			return
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -428,7 +438,7 @@ func TestBandProperties(t *testing.T) {
 		if b2.Lower.GreaterThan(b1.Lower) || b2.Upper.LessThan(b1.Upper) {
 			t.Fatalf("tier 2 %s narrower than tier 1 %s", b2, b1)
 		}
-		if b1.Reference.GreaterThan(testkit.D("3")) && b2.Upper.Equal(b1.Upper) {
+		if s.Tier2Percent.IsZero() && b1.Reference.GreaterThan(testkit.D("3")) && b2.Upper.Equal(b1.Upper) {
 			t.Fatalf("tier 2 %s not wider than tier 1 %s above $3", b2, b1)
 		}
 		if bw.Lower.GreaterThan(b2.Lower) || bw.Upper.LessThan(b2.Upper) {
