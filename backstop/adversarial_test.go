@@ -339,3 +339,49 @@ func TestAdversarialProRata(t *testing.T) {
 		}
 	}
 }
+
+func TestAdversarialLayerSnapshots(t *testing.T) {
+	ps := PoolSettings{Providers: []Provider{{"P1", d("1000")}, {"P2", d("500")}}, Unit: d("0.01"), SizeUnit: d("1")}
+	for name, snap := range map[string]PoolSnapshot{
+		"missing provider":    {Remaining: []Provider{{"P1", d("1")}}},
+		"unknown provider":    {Remaining: []Provider{{"P1", d("1")}, {"P3", d("1")}}},
+		"repeated provider":   {Remaining: []Provider{{"P1", d("1")}, {"P1", d("1")}}},
+		"above commitment":    {Remaining: []Provider{{"P1", d("1000.01")}, {"P2", d("1")}}},
+		"negative remaining":  {Remaining: []Provider{{"P1", d("-1")}, {"P2", d("1")}}},
+		"finer than the unit": {Remaining: []Provider{{"P1", d("0.001")}, {"P2", d("1")}}},
+		"absurd remaining":    {Remaining: []Provider{{"P1", absurd}, {"P2", d("1")}}},
+	} {
+		if _, err := RestoreBackstopPool(ps, snap); !errors.Is(err, ErrBadSnapshot) {
+			t.Errorf("pool, %s: %v", name, err)
+		}
+	}
+	if _, err := RestoreDefaulterLayer(DefaulterSnapshot{Account: "bob", Margin: d("-1")}); !errors.Is(err, ErrBadSnapshot) {
+		t.Errorf("defaulter negative margin: %v", err)
+	}
+	if _, err := RestoreSharedPosition(SharedSnapshot{Remaining: d("-1")}); !errors.Is(err, ErrBadSnapshot) {
+		t.Errorf("negative shared position: %v", err)
+	}
+	for name, snap := range map[string]SocialSnapshot{
+		"duplicated account":    {Accounts: []Balance{{"a", d("1")}, {"a", d("1")}}},
+		"haircut of a stranger": {Accounts: []Balance{{"a", d("1")}}, Haircuts: []Haircut{{"b", d("1")}}},
+		"negative haircut":      {Accounts: []Balance{{"a", d("1")}}, Haircuts: []Haircut{{"a", d("-1")}}},
+		"absurd amount":         {Accounts: []Balance{{"a", absurd}}},
+	} {
+		if _, err := RestoreSocialLayer("s", d("0.01"), snap); !errors.Is(err, ErrBadSnapshot) {
+			t.Errorf("social, %s: %v", name, err)
+		}
+	}
+	p, _ := NewBackstopPool(ps)
+	tk := Takeover{ID: "t", Account: "x", Size: d("10"), Price: d("100")}
+	for name, snap := range map[string]BLPLayerSnapshot{
+		"remaining + taken ≠ size": {Remaining: d("10"), Assignments: []Assignment{{"P1", d("2"), d("200")}}},
+		"wrong side":               {Remaining: d("12"), Assignments: []Assignment{{"P1", d("-2"), d("200")}}},
+		"unknown provider":         {Remaining: d("8"), Assignments: []Assignment{{"P9", d("2"), d("200")}}},
+		"finer than the lot":       {Remaining: d("8.5"), Assignments: []Assignment{{"P1", d("1.5"), d("150")}}},
+		"more than the position":   {Remaining: d("0"), Assignments: []Assignment{{"P1", d("11"), d("1100")}}},
+	} {
+		if _, err := p.RestoreBLPLayer(tk, d("90"), nil, snap); !errors.Is(err, ErrBadSnapshot) {
+			t.Errorf("BLP layer, %s: %v", name, err)
+		}
+	}
+}
