@@ -426,7 +426,10 @@ func (m *Market) check(price decimal.Decimal, now time.Time, record bool) (Decis
 // (rounded half-even to the increment) when that mean differs from the
 // current reference by ReReference (1%) or more: |mean − ref| ≥ 1% × ref.
 // It returns ErrNotTrading when the market is not Open or Limit and
-// ErrInvalidInput when price is outside the band.
+// ErrInvalidInput when price is outside the band. Trade first brings the
+// market up to now (timers and sources, exactly what Status(now) does) and
+// only then judges the trade, so a rejected trade records nothing: the
+// market is left as Status(now) would leave it.
 func (m *Market) Trade(price decimal.Decimal, now time.Time) error {
 	if err := num.CheckPositive(price); err != nil {
 		return fmt.Errorf("%w: market %s: price: %w", ErrInvalidInput, m.s.ID, err)

@@ -37,8 +37,10 @@ func (m *Market) Halt(cause, reason, actor string, until, now time.Time) error {
 
 // Clear removes the market's own halt cause (a manual halt, or the
 // luld-pause by operator override) at now. It returns ErrUnknownCause if the
-// cause is not active. Causes reported by HaltSources are cleared at their
-// source.
+// cause is not active (before or after the market is brought up to now, as
+// Status(now) would: a scheduled cause that expired at now is reported as
+// unknown, and the expiry itself is applied). Causes reported by
+// HaltSources are cleared at their source.
 func (m *Market) Clear(cause, actor string, now time.Time) error {
 	ext := m.poll(now, nil)
 	m.mu.Lock()
