@@ -1,6 +1,7 @@
 package liquidation
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -157,6 +158,35 @@ func FuzzClearBids(f *testing.F) {
 		}
 		if err := CheckClearing(L, price, fills); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+func FuzzRestoreBatch(f *testing.F) {
+	s := BatchSettings{ReserveRatio: d("0.9"), LotScale: 2, PriceScale: 2}
+	h, _ := NewBatchHouse(s)
+	id, _, _ := h.Open(t0, AuctionParams{Tab: d("900"), Lot: d("10"), Owner: "o", Price: d("100")}, t0.Add(time.Minute))
+	h.Bid(t0, id, "a", d("4"), d("105"))
+	good, _ := json.Marshal(h.Snapshot())
+	f.Add(good)
+	f.Add([]byte(`{"kicks":1,"auctions":[{"id":1,"owner":"o","tab":"1","lot":"1","reserve":"1","bids":[{"seq":1,"bidder":"a","quantity":"1e-99","limit":"1"}]}]}`))
+	f.Add([]byte(`{"kicks":1,"auctions":[{"id":1,"owner":"o","tab":"1","lot":"1","reserve":"-1"}]}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var snap BatchSnapshot
+		if json.Unmarshal(raw, &snap) != nil {
+			return
+		}
+		h, err := RestoreBatchHouse(s, snap)
+		if err != nil {
+			return
+		}
+		for _, id := range h.Active() {
+			h.Bid(snap.Last, id, "x", d("1"), d("1000"))
+			if r, err := h.Clear(snap.Last.Add(time.Hour), id); err == nil && r.Settlement != nil {
+				if err := CheckSettlement(*r.Settlement); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	})
 }
