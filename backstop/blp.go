@@ -181,14 +181,24 @@ func (p *BackstopPool) assign(t Takeover, q decimal.Decimal, now time.Time) (Tak
 	if err != nil {
 		return TakeoverResult{}, err
 	}
+	// Notional used rounds up; a share never needs more than the provider
+	// has left (shareᵢ ≤ ⌊remainingᵢ / price⌋). Checked for all before any
+	// changes, never clamped: a breach is a bug to report, not to hide.
+	notionals := make([]decimal.Decimal, len(shares))
+	for i, id := range p.order {
+		notionals[i] = num.MulRound(shares[i], t.Price, p.scale, num.Ceil)
+		if notionals[i].Cmp(p.providers[id].remaining) > 0 {
+			return TakeoverResult{}, fmt.Errorf("%w: provider %q assigned %s of notional with %s left", ErrInvariant, id, notionals[i], p.providers[id].remaining)
+		}
+	}
 	res := TakeoverResult{Taken: q, Unfilled: t.Size.Abs().Sub(q)}
 	for i, id := range p.order {
 		if shares[i].Sign() == 0 {
 			continue
 		}
-		notional := num.MulRound(shares[i], t.Price, p.scale, num.Ceil)
+		notional := notionals[i]
 		pr := p.providers[id]
-		pr.remaining = num.MaxOf(decimal.Zero, pr.remaining.Sub(notional))
+		pr.remaining = pr.remaining.Sub(notional)
 		size := shares[i]
 		if t.Size.Sign() < 0 {
 			size = size.Neg()
