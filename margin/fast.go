@@ -222,15 +222,6 @@ type fastValue struct {
 	notional, pnl, initial, mmnt fx
 }
 
-// valueAny values one position on the fast path when it applies, else on
-// the decimal path (same figures either way).
-func (m *market) valueAny(pos *Position, p decimal.Decimal, scale int32) (posValue, error) {
-	if fv, ok := m.valueFast(pos, p, scale); ok {
-		return fv.value(), nil
-	}
-	return m.value(pos, p, scale)
-}
-
 // value materialises the decimals.
 func (v fastValue) value() posValue {
 	return posValue{tier: v.tier, notional: v.notional.dec(), pnl: v.pnl.dec(), initial: v.initial.dec(), maintenance: v.mmnt.dec()}

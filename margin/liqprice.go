@@ -127,13 +127,19 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 		if err != nil {
 			return PositionPrices{}, err
 		}
-		own, err := m.valueAny(pos, mark, c.scale)
-		if err != nil {
-			return PositionPrices{}, err
+		var ownPnL, ownMaint decimal.Decimal
+		if fv, ok := m.valueFast(pos, mark, c.scale); ok {
+			ownPnL, ownMaint = fv.pnl.dec(), fv.mmnt.dec() // only the two figures needed
+		} else {
+			v, err := m.value(pos, mark, c.scale)
+			if err != nil {
+				return PositionPrices{}, err
+			}
+			ownPnL, ownMaint = v.pnl, v.maintenance
 		}
-		equityBase = s.Equity.Sub(own.pnl)
-		otherMaint = s.Maintenance.Sub(own.maintenance)
-		ownEntryMaint = own.maintenance
+		equityBase = s.Equity.Sub(ownPnL)
+		otherMaint = s.Maintenance.Sub(ownMaint)
+		ownEntryMaint = ownMaint
 	}
 
 	var out PositionPrices
