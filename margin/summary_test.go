@@ -89,3 +89,45 @@ func TestSummaryCrossIsolatedAndCollateral(t *testing.T) {
 		t.Fatalf("empty account with negative wallet: %+v", s)
 	}
 }
+
+func TestIsolatedAndCrossKeptApart(t *testing.T) {
+	// Changing the wallet must not move an isolated position's figures,
+	// and changing an isolated margin must not move the cross part's.
+	flat := []Tier{{Floor: d("0"), Cap: d("100000000"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}
+	c := newCalc(t, StaticPrices{"X": d("100"), "Y": d("50")}, Market{ID: "X", Tiers: flat, TickSize: d("0.01")}, Market{ID: "Y", Tiers: flat, TickSize: d("0.01")})
+	base := Account{Wallet: d("100"), Positions: []Position{
+		{Market: "X", Size: d("3"), EntryPrice: d("100")},
+		{Market: "Y", Size: d("-4"), EntryPrice: d("50"), Isolated: true, Margin: d("10")},
+	}}
+	richer := base.Clone()
+	richer.Wallet = d("100000")
+	fatter := base.Clone()
+	fatter.Positions[1].Margin = d("150")
+	lp := func(a Account, id string) TriggerPrice {
+		t.Helper()
+		p, err := c.LiquidationPrice(a, id, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if a, b := lp(base, "Y"), lp(richer, "Y"); !a.Price.Equal(b.Price) || a.Status != b.Status {
+		t.Fatalf("isolated liquidation price moved with the wallet: %v → %v", a, b)
+	}
+	if a, b := lp(base, "X"), lp(fatter, "X"); !a.Price.Equal(b.Price) || a.Status != b.Status {
+		t.Fatalf("cross liquidation price moved with an isolated margin: %v → %v", a, b)
+	}
+	// Y: short 4 at 50 with 10 of margin, 1%: 10 − 4(P − 50) = 0.04P → P = 210/4.04 = 51.98…, down to 51.98.
+	// X: long 3 at 100 with wallet 100: 100 + 3(P − 100) = 0.03P → P = 200/2.97 = 67.34…, up to 67.35.
+	if got := lp(base, "Y"); !got.Price.Equal(d("51.98")) {
+		t.Fatalf("isolated short liquidation %v, want 51.98", got)
+	}
+	if got := lp(base, "X"); !got.Price.Equal(d("67.35")) {
+		t.Fatalf("cross long liquidation %v, want 67.35", got)
+	}
+	s1, _ := c.Summary(base, t0)
+	s2, _ := c.Summary(fatter, t0)
+	if !s1.Equity.Equal(s2.Equity) || !s1.Maintenance.Equal(s2.Maintenance) || s1.Liquidatable != s2.Liquidatable {
+		t.Fatalf("cross part moved with an isolated margin: %+v vs %+v", s1, s2)
+	}
+}
