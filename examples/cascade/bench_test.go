@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"runtime"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ func BenchmarkCascadeStep10k(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		v, _, start, err := setUp(Config{Accounts: 10_000}, io.Discard)
+		v, _, start, err := setUp(Config{Accounts: 10_000})
 		if err != nil {
 			b.Fatal(err)
 		}

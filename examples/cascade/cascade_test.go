@@ -98,7 +98,7 @@ func TestConfigRejected(t *testing.T) {
 		"too many accounts": {Accounts: 100_001},
 		"negative accounts": {Accounts: -1},
 		"crash above 0.9":   {Crash: decimal.RequireFromString("0.95")},
-		"negative crash":    {Crash: decimal.RequireFromString("-0.1")},
+		"squeeze above 0.9": {Crash: decimal.RequireFromString("-0.91")},
 		"crash too fine":    {Crash: decimal.RequireFromString("0.123456")},
 		"recovery above 1":  {Recovery: decimal.RequireFromString("1.5")},
 		"keepers":           {Keepers: 101},

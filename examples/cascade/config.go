@@ -18,7 +18,8 @@ type Config struct {
 	// at most 100,000.
 	Accounts int
 	// Crash is the depth of the flash crash, e.g. 0.35 for −35% over
-	// CrashMinutes. Zero means 0.35; must lie in (0, 0.9].
+	// CrashMinutes. A negative value is a squeeze instead (−0.3: +30%),
+	// which liquidates shorts. Zero means 0.35; must lie in [−0.9, 0.9].
 	Crash decimal.Decimal
 	// Recovery is the share of the drop won back after the low, e.g. 0.4.
 	// Zero means 0.4; negative means none; at most 1.
@@ -72,8 +73,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Crash.IsZero() {
 		c.Crash = decimal.New(35, -2)
 	}
-	if !c.Crash.IsPositive() || c.Crash.GreaterThan(decimal.New(9, -1)) {
-		return c, fmt.Errorf("%w: crash %s outside (0, 0.9]", ErrConfig, c.Crash)
+	if c.Crash.Abs().GreaterThan(decimal.New(9, -1)) {
+		return c, fmt.Errorf("%w: crash %s outside [−0.9, 0.9]", ErrConfig, c.Crash)
 	}
 	if c.Crash.Exponent() < -4 {
 		return c, fmt.Errorf("%w: crash %s finer than 0.0001", ErrConfig, c.Crash)

@@ -11,7 +11,7 @@ import (
 func main() {
 	seed := flag.Int64("seed", 1, "seed for the account book, the price noise and the keepers")
 	accounts := flag.Int("accounts", 1000, "number of trader accounts")
-	crash := flag.String("crash", "0.35", "depth of the flash crash (0.35 = −35% over 10 minutes)")
+	crash := flag.String("crash", "0.35", "depth of the flash crash (0.35 = −35% over 10 minutes; negative: a squeeze up)")
 	svg := flag.String("svg", "", "write a chart of price, insurance fund and bad debt to this SVG file")
 	flag.Parse()
 	if err := run(*seed, *accounts, *crash, *svg); err != nil {

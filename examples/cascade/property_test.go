@@ -17,7 +17,7 @@ func drawConfig(t *rapid.T) Config {
 	return Config{
 		Seed:          rapid.Int64Range(1, 1<<40).Draw(t, "seed"),
 		Accounts:      rapid.IntRange(1, 40).Draw(t, "accounts"),
-		Crash:         decimal.New(int64(rapid.IntRange(1, 90).Draw(t, "crash%")), -2),
+		Crash:         decimal.New(int64(rapid.IntRange(-60, 90).Draw(t, "crash%")), -2),
 		Recovery:      decimal.New(int64(rapid.IntRange(-1, 100).Draw(t, "recovery%")), -2),
 		CrashMinutes:  rapid.IntRange(1, 12).Draw(t, "minutes"),
 		NoiseBP:       rapid.IntRange(-1, 150).Draw(t, "noiseBP"),

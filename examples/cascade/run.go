@@ -66,17 +66,18 @@ func (r Result) Conserved() bool { return r.ValueStart.Equal(r.ValueEnd) }
 // and returns the final figures. The run is deterministic: a simulated
 // clock and one seeded generator, no map iteration in anything printed.
 func Run(cfg Config, w io.Writer) (Result, error) {
-	v, p, start, err := setUp(cfg, w)
+	v, p, start, err := setUp(cfg)
 	if err != nil {
 		return Result{}, err
 	}
 	cfg = v.cfg
+	v.log.w = w // the opening tick and the seeding are not part of the story
 	res := Result{Accounts: len(v.traders), FundBefore: v.fundBalance(), ValueStart: v.total()}
 	fmt.Fprintf(w, "%s: %d accounts, open interest %s BTC (%s), insurance fund %s, %d keepers with %s\n",
 		Market, len(v.traders), v.openInterest().StringFixed(3), money(v.openInterest().Mul(startPrice)),
 		money(res.FundBefore), len(v.keepers), money(cfg.KeeperCapital))
-	fmt.Fprintf(w, "crash: −%s%% over %d minutes, then %s%% of the drop won back; cex-b spikes, dex-c goes stale\n\n",
-		cfg.Crash.Shift(2).String(), cfg.CrashMinutes, cfg.Recovery.Shift(2).String())
+	fmt.Fprintf(w, "crash: %s%% over %d minutes, then %s%% of the move undone; cex-b prints a wick, dex-c goes stale\n\n",
+		cfg.Crash.Neg().Shift(2).StringFixed(0), cfg.CrashMinutes, cfg.Recovery.Shift(2).StringFixed(0))
 	k := 1
 	for ; k < p.scripted()+settleTicks; k++ {
 		now := start.Add(time.Duration(k) * Tick)
@@ -118,7 +119,7 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 
 // setUp builds the venue for cfg, prices the opening tick and seeds the
 // book; start is the opening time (two minutes before the crash).
-func setUp(cfg Config, w io.Writer) (*Venue, *path, time.Time, error) {
+func setUp(cfg Config) (*Venue, *path, time.Time, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, nil, time.Time{}, err
@@ -130,7 +131,7 @@ func setUp(cfg Config, w io.Writer) (*Venue, *path, time.Time, error) {
 	v.rng = rand.New(rand.NewSource(cfg.Seed))
 	p := newPath(cfg, v.rng)
 	start := time.Date(2026, 3, 12, 12, 0, 0, 0, time.UTC)
-	v.log = &narrator{w: w, v: v, start: start.Add(warmTicks * Tick), now: start, state: breaker.Open, layersUsed: map[string]bool{}}
+	v.log = &narrator{w: io.Discard, v: v, start: start.Add(warmTicks * Tick), now: start, state: breaker.Open, layersUsed: map[string]bool{}}
 	v.stats.refused = map[oracle.Reason]int{}
 	if err := v.Step(start, p.quotes(0, start)); err != nil { // the opening price
 		return nil, nil, time.Time{}, err
