@@ -55,7 +55,10 @@ type BandSettings struct {
 	LowAmount decimal.Decimal
 	// PriceScale is the number of decimal places of the price increment:
 	// references are rounded half-even to it and band edges are rounded to the
-	// nearest increment (LULD Plan: bands "rounded to the nearest penny").
+	// nearest increment, ties away from zero. Source: the LULD Plan's
+	// Appendix A as recalled (the Price Bands are rounded to the nearest
+	// penny); the plan's exact wording could not be checked in this
+	// repository's reference search, so treat the tie rule as ours.
 	// Default (0) 2 (pennies); use a negative value for whole units, e.g. -1
 	// for tens. Range -8..18.
 	PriceScale int32
@@ -201,7 +204,9 @@ func (s *BandSettings) BandAmount(ref decimal.Decimal, widened bool) decimal.Dec
 }
 
 // ComputeBand returns the band around ref: edges ref ∓ BandAmount rounded
-// half-up to the price increment, the lower edge never below one increment.
+// to the nearest price increment (ties away from zero: LULD Plan Appendix A
+// as recalled, "rounded to the nearest penny"), the lower edge never below
+// one increment.
 // Because ref is itself on the increment, the band always contains ref.
 // It validates s (normalising a copy) and ref (> 0).
 func ComputeBand(s BandSettings, ref decimal.Decimal, widened bool) (Band, error) {
