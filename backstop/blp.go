@@ -19,6 +19,10 @@ type Provider struct {
 
 // PoolSettings configure a BackstopPool.
 type PoolSettings struct {
+	// LayerID names the pool's waterfall layers (BackstopPool.Layer,
+	// SharedLayer); empty means "blp". Give two pools in one waterfall
+	// different IDs.
+	LayerID string
 	// Providers, IDs non-empty and unique, capacities ≥ 0. At least one.
 	Providers []Provider
 	// Unit is the smallest money amount; zero means DefaultUnit.
@@ -57,6 +61,7 @@ type provider struct {
 type BackstopPool struct {
 	scale, sizeScale int32
 	byCommitment     bool
+	layerID          string
 	order            []string
 	providers        map[string]*provider
 	events
@@ -71,7 +76,11 @@ func NewBackstopPool(s PoolSettings) (*BackstopPool, error) {
 	if len(s.Providers) == 0 {
 		return nil, fmt.Errorf("%w: no providers", ErrInvalidSettings)
 	}
-	p := &BackstopPool{scale: scale, sizeScale: sizeScale, byCommitment: s.ByCommitment, providers: map[string]*provider{}}
+	layerID := s.LayerID
+	if layerID == "" {
+		layerID = "blp"
+	}
+	p := &BackstopPool{scale: scale, sizeScale: sizeScale, byCommitment: s.ByCommitment, layerID: layerID, providers: map[string]*provider{}}
 	for i, pr := range s.Providers {
 		if pr.ID == "" {
 			return nil, fmt.Errorf("%w: provider %d has an empty ID", ErrInvalidSettings, i)

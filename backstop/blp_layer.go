@@ -22,7 +22,7 @@ import (
 // over q × gap ≥ X of loss; the layer books X and the rest (under one
 // lot × gap) stays with the venue, in its favour. Movements come from
 // "blp:PROVIDER"; the assignments are in BLPLayer.Assignments. The layer's
-// ID is "blp".
+// ID is PoolSettings.LayerID ("blp" by default).
 func (p *BackstopPool) Layer(t Takeover, mark decimal.Decimal) (*BLPLayer, error) {
 	return p.SharedLayer(t, mark, nil)
 }
@@ -59,8 +59,8 @@ type BLPLayer struct {
 	assignments []Assignment
 }
 
-// ID is "blp".
-func (l *BLPLayer) ID() string { return "blp" }
+// ID is the pool's PoolSettings.LayerID ("blp" by default).
+func (l *BLPLayer) ID() string { return l.pool.layerID }
 
 // Assignments returns every assignment made so far.
 func (l *BLPLayer) Assignments() []Assignment { return append([]Assignment(nil), l.assignments...) }

@@ -142,3 +142,25 @@ func TestBackstopPoolByCommitment(t *testing.T) {
 		}
 	}
 }
+
+// Two pools in one waterfall need distinct layer IDs.
+func TestTwoPoolsInOneWaterfall(t *testing.T) {
+	tk := Takeover{ID: "t", Account: "x", Size: d("10"), Price: d("500")}
+	a, _ := NewBackstopPool(PoolSettings{Providers: []Provider{{"P1", d("2000")}}, Unit: d("1"), SizeUnit: d("1")})
+	b, _ := NewBackstopPool(PoolSettings{LayerID: "hlp", Providers: []Provider{{"H1", d("5000")}}, Unit: d("1"), SizeUnit: d("1")})
+	shared, _ := NewSharedPosition(d("10"))
+	la, _ := a.SharedLayer(tk, d("480"), shared)
+	lb, _ := b.SharedLayer(tk, d("480"), shared)
+	w, err := New(Settings{Layers: []Layer{la, lb}, Unit: d("1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	al, err := w.Cover(Claim{ID: "s", Amount: d("200")}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// P1 holds ⌊2000 / 500⌋ = 4 lots (80 of loss); the HLP takes the other 6 (120).
+	if !al.DrawOf("blp").Equal(d("80")) || !al.DrawOf("hlp").Equal(d("120")) || !shared.Remaining().IsZero() {
+		t.Fatalf("blp %s, hlp %s, left %s", al.DrawOf("blp"), al.DrawOf("hlp"), shared.Remaining())
+	}
+}
