@@ -72,7 +72,9 @@ func (a StaticAccount) Positions() []Position { return a.Legs }
 type EngineSettings struct {
 	// TargetHealth is the equity/maintenance ratio a partial liquidation
 	// restores (Aave v4 "target health factor"). Default (zero) 1: back to
-	// maintenance. Must be ≥ 1.
+	// maintenance. Must be ≥ 1. To restore initial margin instead, set it
+	// to initial/maintenance (e.g. 2 when initial is twice maintenance, as
+	// on dYdX v4 and most perpetual venues).
 	TargetHealth decimal.Decimal
 	// CloseFactor is the most of an account's debt one plan closes while
 	// the account is healthy enough (Aave v3 DEFAULT_LIQUIDATION_CLOSE_FACTOR
