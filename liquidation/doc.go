@@ -15,15 +15,16 @@
 // positions), never leaving or auctioning less than the dust, with the
 // penalty added to the tab. Orders are fitted under the debt-under-auction
 // caps (Maker Dog Hole globally, hole per market) and count/notional
-// throttles per window. Plan changes nothing; the host starts the auctions,
-// calls Commit with the orders it executed and Release as debt leaves
-// auction:
+// throttles per window. Plan changes nothing; the host calls Commit with
+// the orders it will execute (reserving their cap room, as Dog bark adds
+// to Dirt; ErrCapExceeded means the state moved: plan again), starts the
+// auctions, and calls Release as debt leaves auction:
 //
 //	plan, err := engine.Plan(now, accounts)
+//	if _, err := engine.Commit(now, plan.Orders); err != nil { ... }
 //	for _, o := range plan.Orders {
 //		house.Kick(now, liquidation.KickParams{Tab: o.Tab, Lot: o.Lot, Owner: o.Account, Price: px, Penalty: o.Penalty})
 //	}
-//	engine.Commit(now, plan.Orders)
 //
 // # Dutch auctions
 //
