@@ -25,8 +25,23 @@ func TestRestoreADLLayerRejectsMalformedSnapshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := roundTrip(t, l.Snapshot())
-	if _, err := RestoreADLLayer(bitmexADLSettings(), good); err != nil {
+	g, err := RestoreADLLayer(bitmexADLSettings(), good)
+	if err != nil {
 		t.Fatalf("good snapshot: %v", err)
+	}
+	// Restore → continue equals continuing: 5 units are left to close
+	// (50 of capacity), the next 50 all go to account 5.
+	for _, x := range []*ADLLayer{l, g} {
+		if !x.Capacity().Equal(d("50")) {
+			t.Fatalf("capacity %s, want 50", x.Capacity())
+		}
+		ms, err := x.Absorb(d("50"), "shortfall:s2", t0.Add(time.Minute))
+		if err != nil || len(ms) != 1 || ms[0].From != "adl:5" || !ms[0].Amount.Equal(d("50")) || !x.Capacity().IsZero() {
+			t.Fatalf("continuing: %v %v, capacity %s", ms, err, x.Capacity())
+		}
+	}
+	if snapJSON(t, l.Snapshot()) != snapJSON(t, g.Snapshot()) {
+		t.Fatalf("restored layer diverged")
 	}
 	bad := map[string]func(s *ADLSnapshot){
 		"entry price changed":            func(s *ADLSnapshot) { s.Queue[0].Position.EntryPrice = d("1") },
