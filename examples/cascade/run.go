@@ -52,6 +52,7 @@ type Result struct {
 	Limits, Pauses      int             // times the breaker entered limit state / paused
 	ValueStart          decimal.Decimal // Σ of every ledger entry at the start
 	ValueEnd            decimal.Decimal // and at the end: equal to the unit
+	Before, After       Holdings        // the entries at the start (start price) and the end (final mark)
 	LiquidatableAtEnd   int             // accounts still below maintenance once settled
 	FinalMark           decimal.Decimal
 	History             []Point
@@ -72,7 +73,7 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 	}
 	cfg = v.cfg
 	v.log.w = w // the opening tick and the seeding are not part of the story
-	res := Result{Accounts: len(v.traders), FundBefore: v.fundBalance(), ValueStart: v.total()}
+	res := Result{Accounts: len(v.traders), FundBefore: v.fundBalance(), ValueStart: v.total(), Before: v.holdings(startPrice)}
 	fmt.Fprintf(w, "%s: %d accounts, open interest %s BTC (%s), insurance fund %s, %d keepers with %s\n",
 		Market, len(v.traders), v.openInterest().StringFixed(3), money(v.openInterest().Mul(startPrice)),
 		money(res.FundBefore), len(v.keepers), money(cfg.KeeperCapital))
@@ -169,14 +170,29 @@ func (v *Venue) openInterest() decimal.Decimal {
 // maker, the fee pool and the insurance fund. Because Σ sizes = 0 it does
 // not depend on the price it is valued at; the start price is used.
 func (v *Venue) total() decimal.Decimal {
-	sum := v.fees.Add(v.fundBalance()).Add(v.mm.value(startPrice))
+	return v.holdings(startPrice).Total()
+}
+
+// Holdings is the value of each kind of ledger entry at one mark.
+type Holdings struct {
+	Traders, MarketMaker, Keepers, FeePool, Fund decimal.Decimal
+}
+
+// Total is the sum of the entries.
+func (h Holdings) Total() decimal.Decimal {
+	return h.Traders.Add(h.MarketMaker).Add(h.Keepers).Add(h.FeePool).Add(h.Fund)
+}
+
+// holdings values every ledger entry at mark.
+func (v *Venue) holdings(mark decimal.Decimal) Holdings {
+	h := Holdings{MarketMaker: v.mm.value(mark), FeePool: v.fees, Fund: v.fundBalance()}
 	for i := range v.traders {
-		sum = sum.Add(v.traders[i].value(startPrice))
+		h.Traders = h.Traders.Add(v.traders[i].value(mark))
 	}
 	for i := range v.keepers {
-		sum = sum.Add(v.keepers[i].value(startPrice))
+		h.Keepers = h.Keepers.Add(v.keepers[i].value(mark))
 	}
-	return sum
+	return h
 }
 
 // check proves the venue's promises: Σ sizes = 0, value equals the start to
@@ -230,6 +246,7 @@ func (v *Venue) result(res Result, ticks int, now time.Time) (Result, error) {
 		res.QuotesRefused[reason.String()] = n
 	}
 	res.FinalMark = v.feed.State().Price
+	res.After = v.holdings(res.FinalMark)
 	res.KeeperProfit = decimal.Zero
 	for i := range v.keepers {
 		res.KeeperProfit = res.KeeperProfit.Add(v.keepers[i].value(res.FinalMark).Sub(v.keepers[i].capital))

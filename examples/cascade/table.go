@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // printTable writes the final table: what the cascade liquidated, who paid
@@ -40,9 +42,24 @@ func printTable(w io.Writer, r Result) {
 	row("socialised loss", money(r.SocialisedLoss))
 	row("uncovered", money(r.Uncovered))
 	row("below maintenance at end", fmt.Sprint(r.LiquidatableAtEnd))
-	verdict := "conserved"
-	if !r.Conserved() {
-		verdict = "NOT CONSERVED: " + r.ValueEnd.Sub(r.ValueStart).String()
+	fmt.Fprintf(w, "\n  %-28s %24s %24s\n", "where the value is", "at the start", "at the end")
+	for _, e := range []struct {
+		name       string
+		start, end decimal.Decimal
+	}{
+		{"traders", r.Before.Traders, r.After.Traders},
+		{"market maker", r.Before.MarketMaker, r.After.MarketMaker},
+		{"keepers", r.Before.Keepers, r.After.Keepers},
+		{"fee pool", r.Before.FeePool, r.After.FeePool},
+		{"insurance fund", r.Before.Fund, r.After.Fund},
+		{"total", r.Before.Total(), r.After.Total()},
+	} {
+		fmt.Fprintf(w, "  %-28s %24s %24s\n", e.name, money(e.start), money(e.end))
 	}
-	fmt.Fprintf(w, "\nvalue at start %s = value at end %s: %s to the smallest unit\n", r.ValueStart.String(), r.ValueEnd.String(), verdict)
+	verdict := "conserved to the smallest unit"
+	if !r.Conserved() {
+		verdict = "NOT CONSERVED"
+	}
+	fmt.Fprintf(w, "\nconservation: start %s, end %s, difference %s: %s\n",
+		r.ValueStart.StringFixed(8), r.ValueEnd.StringFixed(8), r.ValueEnd.Sub(r.ValueStart).StringFixed(8), verdict)
 }

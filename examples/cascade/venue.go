@@ -74,7 +74,7 @@ type Venue struct {
 	index   map[string]int // trader ID → position in traders (lookups only)
 	keepers []keeper
 	mm      book            // the house market maker: the other side of every trade
-	fees    decimal.Decimal // the venue's fee pool: pays keeper rewards
+	fees    decimal.Decimal // the venue's fee pool (100,000 of trading fees at the start): pays keeper rewards
 	holes   []int           // traders whose bad debt waits for the waterfall
 	rng     *rand.Rand
 	cfg     Config
@@ -85,7 +85,7 @@ type Venue struct {
 
 // newVenue builds the packages with the venue's settings and an empty book.
 func newVenue(cfg Config) (*Venue, error) {
-	v := &Venue{cfg: cfg, index: map[string]int{}, fees: decimal.New(20_000, 0)}
+	v := &Venue{cfg: cfg, index: map[string]int{}, fees: decimal.New(100_000, 0)}
 	var err error
 	quorum := oracle.AggregatorSettings{
 		MaxAge:       30 * time.Second,   // a quote older than three ticks is stale
