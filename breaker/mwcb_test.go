@@ -276,3 +276,32 @@ func TestMarketWideProperties(t *testing.T) {
 		}
 	})
 }
+
+// A deeper level extends, never shortens, a halt in force — even with host
+// levels whose deeper halt is shorter. Guard: the until.After(haltUntil)
+// test in Observe (mutation: always replacing the halt end failed here; the
+// NYSE property test cannot see it because a deeper level consumes the
+// shallower ones).
+func TestMarketWideDeeperLevelNeverShortensHalt(t *testing.T) {
+	w, err := NewMarketWide(WideSettings{Levels: []WideLevel{
+		{Decline: testkit.D("0.05"), Halt: 30 * time.Minute},
+		{Decline: testkit.D("0.10"), Halt: 10 * time.Minute},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := t0
+	if err := w.StartSession(testkit.D("1000"), open, open.Add(6*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := w.Observe(testkit.D("950"), open.Add(time.Hour)); !st.Halted || !st.Until.Equal(open.Add(90*time.Minute)) {
+		t.Fatalf("level 1: %+v", st)
+	}
+	st, _ := w.Observe(testkit.D("900"), open.Add(65*time.Minute))
+	if st.Triggered != 2 || !st.Until.Equal(open.Add(90*time.Minute)) {
+		t.Fatalf("level 2 inside a longer level-1 halt: %+v, want the halt to end at +90m", st)
+	}
+	if err := w.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
