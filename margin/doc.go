@@ -21,7 +21,9 @@
 // # Accounts and summaries
 //
 // An Account holds a cross wallet, positions (signed size, entry price,
-// cross or isolated with its own margin) and haircut collateral.
+// cross or isolated with its own margin) and haircut collateral. All its
+// positions settle in one asset (Market.Settlement): USDT-margined and
+// coin-margined positions never share a wallet.
 // Calculator.Summary values it at the marks: equity, initial and
 // maintenance requirement, free collateral and the predicates
 // InitialCollateralised and Liquidatable (maintenance > 0 and equity <
