@@ -11,6 +11,9 @@ import (
 
 var dec = decimal.RequireFromString
 
+// now is the time the host passes in (the package never reads the clock).
+var now = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
 // A Bybit-style marginal tier table: a 3,500 position pays 3.5% on the
 // whole minus the derived maintenance amount 30.
 func ExampleSchedule_Maintenance() {
@@ -52,7 +55,7 @@ func ExampleCalculator_LiquidationPrices() {
 	acct := margin.Account{Positions: []margin.Position{
 		{Market: "BTCUSDT", Size: dec("1"), EntryPrice: dec("10000"), Isolated: true, Margin: dec("1000")},
 	}}
-	p, err := calc.LiquidationPrices(acct, "BTCUSDT", time.Now())
+	p, err := calc.LiquidationPrices(acct, "BTCUSDT", now)
 	if err != nil {
 		panic(err)
 	}
@@ -60,7 +63,7 @@ func ExampleCalculator_LiquidationPrices() {
 	fmt.Println("bankruptcy:", p.Bankruptcy)
 
 	acct.Positions[0].Margin = dec("10000") // fully funded long
-	p, _ = calc.LiquidationPrices(acct, "BTCUSDT", time.Now())
+	p, _ = calc.LiquidationPrices(acct, "BTCUSDT", now)
 	fmt.Println("fully funded:", p.Liquidation)
 	// Output:
 	// liquidation: 9036.15
@@ -85,9 +88,9 @@ func ExampleLending_Health() {
 	h, _ := l.Health(margin.LendingAccount{
 		Supplied: []margin.Balance{{Asset: "ETH", Amount: dec("4")}},
 		Borrowed: []margin.Balance{{Asset: "USDC", Amount: dec("6000")}},
-	}, time.Now())
+	}, now)
 	fmt.Println("health:", h.Factor, "liquidatable:", h.Liquidatable, "can borrow 2,000 more:", h.CanBorrow(dec("2000")))
-	h, _ = l.Health(margin.LendingAccount{Supplied: []margin.Balance{{Asset: "ETH", Amount: dec("4")}}}, time.Now())
+	h, _ = l.Health(margin.LendingAccount{Supplied: []margin.Balance{{Asset: "ETH", Amount: dec("4")}}}, now)
 	fmt.Println("no debt: infinite =", h.Infinite)
 	// Output:
 	// health: 1.333333 liquidatable: false can borrow 2,000 more: false
