@@ -95,11 +95,7 @@ func TestChangeSnapshotRoundTrip(t *testing.T) {
 		cut := rapid.IntRange(0, steps).Draw(t, "cut")
 		for i := 0; i < steps; i++ {
 			if i == cut {
-				raw, _ := json.Marshal(a.Snapshot())
-				var snap ChangeSnapshot
-				if err := json.Unmarshal(raw, &snap); err != nil {
-					t.Fatal(err)
-				}
+				snap := viaJSON(t, a.Snapshot())
 				var err error
 				if b, err = RestoreChange(s, snap); err != nil {
 					t.Fatal(err)

@@ -1,7 +1,6 @@
 package breaker
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -162,15 +161,8 @@ func TestLevelSnapshotRoundTrip(t *testing.T) {
 		var b *LevelTrigger
 		for i := 0; i < steps; i++ {
 			if i == cut {
-				raw, err := json.Marshal(a.Snapshot())
-				if err != nil {
-					t.Fatal(err)
-				}
-				var snap LevelSnapshot
-				if err := json.Unmarshal(raw, &snap); err != nil {
-					t.Fatal(err)
-				}
-				if b, err = RestoreLevel(s, snap); err != nil {
+				var err error
+				if b, err = RestoreLevel(s, viaJSON(t, a.Snapshot())); err != nil {
 					t.Fatal(err)
 				}
 			}

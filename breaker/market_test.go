@@ -353,14 +353,7 @@ func TestMarketSnapshotRoundTrip(t *testing.T) {
 		cut := rapid.IntRange(0, steps).Draw(t, "cut")
 		for i := 0; i < steps; i++ {
 			if i == cut {
-				raw, err := json.Marshal(a.Snapshot())
-				if err != nil {
-					t.Fatal(err)
-				}
-				var snap MarketSnapshot
-				if err := json.Unmarshal(raw, &snap); err != nil {
-					t.Fatal(err)
-				}
+				snap := viaJSON(t, a.Snapshot())
 				if b, err = RestoreMarket(s, snap); err != nil {
 					t.Fatal(err)
 				}

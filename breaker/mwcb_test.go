@@ -231,11 +231,7 @@ func TestMarketWideProperties(t *testing.T) {
 		var l3 time.Time
 		for i := 0; i < steps; i++ {
 			if i == cut {
-				raw, _ := json.Marshal(a.Snapshot())
-				var snap WideSnapshot
-				if err := json.Unmarshal(raw, &snap); err != nil {
-					t.Fatal(err)
-				}
+				snap := viaJSON(t, a.Snapshot())
 				var err error
 				if b, err = RestoreMarketWide(s, snap); err != nil {
 					t.Fatal(err)

@@ -1,7 +1,6 @@
 package breaker
 
 import (
-	"encoding/json"
 	"errors"
 	"math/big"
 	"testing"
@@ -178,11 +177,7 @@ func TestThrottleSnapshotRoundTrip(t *testing.T) {
 		cut := rapid.IntRange(0, steps).Draw(t, "cut")
 		for i := 0; i < steps; i++ {
 			if i == cut {
-				raw, _ := json.Marshal(a.Snapshot())
-				var snap ThrottleSnapshot
-				if err := json.Unmarshal(raw, &snap); err != nil {
-					t.Fatal(err)
-				}
+				snap := viaJSON(t, a.Snapshot())
 				if b, err = RestoreCountLimiter(s, snap); err != nil {
 					t.Fatal(err)
 				}

@@ -1,0 +1,24 @@
+package breaker
+
+import "encoding/json"
+
+// fataler is what testing.T, testing.B and rapid.T share for viaJSON.
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+// viaJSON returns snap after a JSON round trip — what a standby node
+// receives — failing the test if it does not encode or decode.
+func viaJSON[S any](t fataler, snap S) S {
+	t.Helper()
+	raw, err := json.Marshal(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out S
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
