@@ -222,6 +222,7 @@ func TestBrokenTierTables(t *testing.T) {
 		{"maintenance rate one", Marginal, mut(func(t []Tier) []Tier { t[3].MaintenanceRate = d("1"); t[3].InitialRate = d("1"); return t })},
 		{"initial below maintenance", Marginal, mut(func(t []Tier) []Tier { t[0].InitialRate = d("0.01"); return t })},
 		{"no initial and no leverage", Marginal, mut(func(t []Tier) []Tier { t[0].InitialRate = decimal.Zero; return t })},
+		{"initial rate and leverage both given", Marginal, mut(func(t []Tier) []Tier { t[0].MaxLeverage = d("50"); return t })},
 		{"negative rate", Marginal, mut(func(t []Tier) []Tier { t[0].MaintenanceRate = d("-0.01"); return t })},
 		// A zero rate would leave a position with negative equity never
 		// liquidatable (maintenance 0).

@@ -59,7 +59,8 @@ type Tier struct {
 	InitialRate decimal.Decimal `json:"initial_rate"`
 	// MaxLeverage is the highest leverage allowed in the tier (≥ 1), used
 	// when InitialRate is zero; the initial rate is then 1 / MaxLeverage and
-	// the initial requirement is notional / MaxLeverage rounded up.
+	// the initial requirement is notional / MaxLeverage rounded up. Giving
+	// both InitialRate and MaxLeverage is refused (one would be ignored).
 	MaxLeverage decimal.Decimal `json:"max_leverage"`
 	// Cum is the published maintenance amount. Nil means "derive it by the
 	// recursion"; a given value that contradicts the recursion is refused.
@@ -87,7 +88,8 @@ type Schedule struct {
 // a floor that is not the previous cap, caps that do not strictly increase,
 // a maintenance rate outside (0, 1) or below the previous tier's, an
 // initial rate outside [maintenance rate, 1] (or a max leverage below 1
-// when the initial rate is not given), an initial rate that decreases, and
+// when the initial rate is not given, or both given), an initial rate that
+// decreases, and
 // a given Cum that contradicts cumₙ = floorₙ × (rateₙ − rateₙ₋₁) + cumₙ₋₁.
 func NewSchedule(rule Rule, tiers []Tier) (*Schedule, error) {
 	if rule != Marginal && rule != Step {
@@ -117,6 +119,9 @@ func NewSchedule(rule Rule, tiers []Tier) (*Schedule, error) {
 			return nil, fmt.Errorf("%w: tier %d maintenance rate %s outside (0, 1)", ErrInvalidTiers, i+1, t.MaintenanceRate)
 		}
 		x := tier{floor: t.Floor, cap: t.Cap, mmr: t.MaintenanceRate}
+		if !t.InitialRate.IsZero() && !t.MaxLeverage.IsZero() {
+			return nil, fmt.Errorf("%w: tier %d gives both an initial rate and a max leverage: give one", ErrInvalidTiers, i+1)
+		}
 		if t.InitialRate.IsZero() {
 			if t.MaxLeverage.Cmp(one) < 0 {
 				return nil, fmt.Errorf("%w: tier %d needs an initial rate or a max leverage ≥ 1", ErrInvalidTiers, i+1)
