@@ -89,8 +89,8 @@ type Schedule struct {
 // a maintenance rate outside (0, 1) or below the previous tier's, an
 // initial rate outside [maintenance rate, 1] (or a max leverage below 1
 // when the initial rate is not given, or both given), an initial rate that
-// decreases, and
-// a given Cum that contradicts cumₙ = floorₙ × (rateₙ − rateₙ₋₁) + cumₙ₋₁.
+// decreases, and a given Cum that contradicts cumₙ = floorₙ × (rateₙ −
+// rateₙ₋₁) + cumₙ₋₁.
 func NewSchedule(rule Rule, tiers []Tier) (*Schedule, error) {
 	if rule != Marginal && rule != Step {
 		return nil, fmt.Errorf("%w: unknown rule %d", ErrInvalidTiers, int(rule))
