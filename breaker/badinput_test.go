@@ -286,3 +286,35 @@ func TestHugeDurationsDoNotPanic(t *testing.T) {
 		t.Logf("count limiter with an absurd rate: %v", err)
 	}
 }
+
+// Snapshots a host could hand-edit or corrupt: each is refused with
+// ErrInvalidSnapshot, never restored into a market that breaks its
+// invariants.
+func TestRestoreMarketRefusesInconsistentTimes(t *testing.T) {
+	s := MarketSettings{Reference: testkit.D("10")}
+	m := mustMarket(t, s)
+	if _, err := m.Check(testkit.D("10.5"), t0); err != nil { // limit state at t0
+		t.Fatal(err)
+	}
+	if err := m.Halt("ops", "r", "a", t0.Add(time.Hour), t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	good := m.Snapshot()
+	if _, err := RestoreMarket(s, good); err != nil {
+		t.Fatalf("good snapshot: %v", err)
+	}
+	for name, edit := range map[string]func(*MarketSnapshot){
+		"halt starts after the last call": func(s *MarketSnapshot) { s.Halts[0].Since = s.Last.Add(time.Minute) },
+		"halt ends before it starts":      func(s *MarketSnapshot) { s.Halts[0].Until = s.Halts[0].Since.Add(-time.Minute) },
+		"halts without any call":          func(s *MarketSnapshot) { s.Seen, s.Last = false, time.Time{} },
+		"limit state in the future": func(s *MarketSnapshot) {
+			s.State, s.Halts, s.LimitSince = Limit, nil, s.Last.Add(time.Minute)
+		},
+	} {
+		snap := viaJSON(t, good)
+		edit(&snap)
+		if _, err := RestoreMarket(s, snap); !errors.Is(err, ErrInvalidSnapshot) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}

@@ -86,8 +86,10 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 // CheckInvariants verifies the market's promises: a legal state consistent
 // with its active causes (Paused only with the price-band pause alone,
 // Halted only with some other cause, no causes while trading), a band that
-// contains its reference, a limit timer exactly in Limit, and a reference
-// window in time order within ReferenceWindow whose running sum is exact.
+// contains its reference, a limit timer exactly in Limit and not in the
+// future, its own halt causes started by the last call and ending after
+// they start, and a reference window in time order within ReferenceWindow
+// whose running sum is exact.
 func (m *Market) CheckInvariants() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -125,6 +127,14 @@ func (m *Market) consistency() error {
 	}
 	if (m.state == Limit) == m.limitSince.IsZero() {
 		return fmt.Errorf("limit timer %s in state %s", m.limitSince, m.state)
+	}
+	if m.limitSince.After(m.last) {
+		return fmt.Errorf("limit state starts %s after the last call %s", m.limitSince, m.last)
+	}
+	for _, h := range m.own {
+		if !m.seen || h.Since.After(m.last) || (!h.Until.IsZero() && !h.Until.After(h.Since)) {
+			return fmt.Errorf("halt %q: since %s / until %s inconsistent with the last call %s", h.Cause, h.Since, h.Until, m.last)
+		}
 	}
 	if b := m.band; !b.Reference.IsZero() {
 		if !b.Contains(b.Reference) || b.Lower.Sign() <= 0 {
