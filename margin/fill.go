@@ -69,6 +69,11 @@ func (c *Calculator) ApplyFill(a Account, o Order, price decimal.Decimal) (FillR
 	if err := num.CheckPositive(price); err != nil {
 		return FillResult{}, fmt.Errorf("%w: fill price: %w", ErrInvalidInput, err)
 	}
+	return c.applyFill(m, a, o, price)
+}
+
+// applyFill is ApplyFill on a validated account, order and price.
+func (c *Calculator) applyFill(m *market, a Account, o Order, price decimal.Decimal) (FillResult, error) {
 	if len(a.Positions) > 0 {
 		if err := sameSettlement(c.markets[a.Positions[0].Market], m); err != nil {
 			return FillResult{}, err

@@ -150,7 +150,7 @@ func (c *Calculator) orderInputs(a Account, o Order, now time.Time) (*market, Su
 
 func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.Decimal, now time.Time) (Decision, error) {
 	dec := Decision{Before: before}
-	fill, err := c.ApplyFill(a, o, price)
+	fill, err := c.applyFill(c.markets[o.Market], a, o, price) // validated by orderInputs
 	if errors.Is(err, ErrAboveLastCap) {
 		dec.Reason = ReasonAboveLastCap
 		return dec, nil
