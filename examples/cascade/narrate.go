@@ -16,7 +16,7 @@ import (
 // stats are the run's running totals, the numbers of the final table.
 type stats struct {
 	auctions, direct, takes, redos, claims, deleveraged int
-	below                                               int // accounts below maintenance at the last valued tick
+	below                                               int // accounts below maintenance and not yet in auction at the last valued tick
 	sold, proceeds, penalties, rewards                  decimal.Decimal
 	badDebt, fundDrawn, adlDrawn, socialised, residual  decimal.Decimal
 	adlSize                                             decimal.Decimal
@@ -143,7 +143,7 @@ func (v *Venue) note(a backstop.Allocation) {
 func (v *Venue) minuteLine(mark decimal.Decimal) {
 	m := v.minute
 	fund, _ := v.fund.Balance(Fund)
-	line := fmt.Sprintf("mark %10s  fund %12s  below maint %4d  auctions %3d running",
+	line := fmt.Sprintf("mark %10s  fund %12s  to liquidate %4d  auctions %3d running",
 		money(mark), money(fund), v.stats.below, len(v.house.Active()))
 	if m.kicks+m.takes > 0 {
 		line += fmt.Sprintf(", %d kicked, %d takes: %s BTC for %s", m.kicks, m.takes, m.sold.StringFixed(3), money(m.proceeds))

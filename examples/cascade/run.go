@@ -99,8 +99,9 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 		fund := v.fundBalance()
 		res.History = append(res.History, Point{At: now.Sub(v.log.start), Mark: last, Fund: fund, BadDebt: v.stats.badDebt, HasMark: !last.IsZero()})
 		settling := k >= p.scripted()
-		if k%6 == 0 && (!settling || v.minute.kicks+v.minute.takes+v.minute.claims > 0) {
-			v.minuteLine(last)
+		busy := v.minute.kicks+v.minute.takes+v.minute.claims > 0
+		if k%6 == 0 && (busy || (!settling && (k <= warmTicks+6*cfg.CrashMinutes || crashTick(k)%30 == 0))) {
+			v.minuteLine(last) // every minute of the crash, then every five calm ones
 		}
 		if settling && markErr == nil && v.settled() {
 			if n, err := v.liquidatable(now); err != nil || n == 0 {
