@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // CheckInvariants proves the default fund's promises: no contribution
@@ -92,8 +90,8 @@ func RestoreDefaultFund(s DefaultFundSettings, snap DefaultFundSnapshot) (*Defau
 		if err := checkAmount(ms.Balance, f.scale, "balance"); err != nil {
 			return nil, fmt.Errorf("%w: member %q: %w", ErrBadSnapshot, ms.ID, err)
 		}
-		if err := num.CheckNonNegative(ms.Assessed); err != nil {
-			return nil, fmt.Errorf("%w: member %q assessed: %w", ErrBadSnapshot, ms.ID, err)
+		if err := checkAmount(ms.Assessed, f.scale, "assessed"); err != nil {
+			return nil, fmt.Errorf("%w: member %q: %w", ErrBadSnapshot, ms.ID, err)
 		}
 		m.balance, m.assessed, m.defaulted = ms.Balance, ms.Assessed, ms.Defaulted
 	}

@@ -382,6 +382,9 @@ func RestoreInsuranceFund(s FundSettings, snap FundSnapshot) (*InsuranceFund, er
 			return nil, fmt.Errorf("%w: fund %q: %w", ErrBadSnapshot, fs.ID, err)
 		}
 		for i, p := range fs.History {
+			if i > 0 && p.Time.Before(fs.History[i-1].Time) {
+				return nil, fmt.Errorf("%w: fund %q history %d goes back in time", ErrBadSnapshot, fs.ID, i)
+			}
 			if err := num.Check(p.Balance); err != nil {
 				return nil, fmt.Errorf("%w: fund %q history %d: %w", ErrBadSnapshot, fs.ID, i, err)
 			}

@@ -202,6 +202,9 @@ func TestRestoreRejectsMalformedSnapshots(t *testing.T) {
 		func(s *FundSnapshot) { s.Journal.Entries[0].Seq = 7 },
 		func(s *FundSnapshot) { s.Funds[0].History[0].Change = d("9") },
 		func(s *FundSnapshot) { s.Funds[0].Balance = decimal.New(1, 100000) },
+		func(s *FundSnapshot) {
+			s.Funds[0].History = append(s.Funds[0].History, BalancePoint{Time: t0.Add(-time.Hour), Balance: d("10"), Change: d("0")})
+		},
 	}
 	for i, mut := range bad {
 		s := roundTrip(t, good)
@@ -217,6 +220,7 @@ func TestRestoreRejectsMalformedSnapshots(t *testing.T) {
 		func(s *DefaultFundSnapshot) { s.Members[1].Assessed = d("101") },
 		func(s *DefaultFundSnapshot) { s.SkinInTheGame = d("-1") },
 		func(s *DefaultFundSnapshot) { s.Members = s.Members[:2] },
+		func(s *DefaultFundSnapshot) { s.Members[1].Assessed = d("0.5") },
 	}
 	for i, mut := range dbad {
 		s := roundTrip(t, dgood)
