@@ -407,3 +407,27 @@ func TestHostScalesBounded(t *testing.T) {
 		t.Fatalf("MarginRatio = %s %v", r, ok)
 	}
 }
+
+func TestInverseFillsHarmonicEntryAndFlip(t *testing.T) {
+	// Coin-margined (1 USD contracts): entries average harmonically,
+	// 200 / (100/50,000 + 100/40,000) = 44,444.44…, rounded up for a long
+	// at PriceScale 12; a flip realises q·(1/E − 1/P) in coin:
+	// 100 × (1/50,000 − 1/40,000) = −0.0005 BTC, and opens the rest at P.
+	m := Market{ID: "BTCUSD", Kind: Inverse, Tiers: []Tier{{Floor: d("0"), Cap: d("1000"), MaintenanceRate: d("0.005"), InitialRate: d("0.01")}}}
+	c := newCalc(t, StaticPrices{"BTCUSD": d("40000")}, m)
+	a := Account{Wallet: d("1"), Positions: []Position{{Market: "BTCUSD", Size: d("100"), EntryPrice: d("50000")}}}
+	r, err := c.ApplyFill(a, Order{Market: "BTCUSD", Size: d("100")}, d("40000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Position.EntryPrice.Equal(d("44444.444444444445")) {
+		t.Fatalf("harmonic entry %s", r.Position.EntryPrice)
+	}
+	r, err = c.ApplyFill(a, Order{Market: "BTCUSD", Size: d("-300")}, d("40000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Realised.Equal(d("-0.0005")) || !r.Account.Wallet.Equal(d("0.9995")) || !r.Position.Size.Equal(d("-200")) || !r.Position.EntryPrice.Equal(d("40000")) {
+		t.Fatalf("flip: realised %s wallet %s position %s @ %s", r.Realised, r.Account.Wallet, r.Position.Size, r.Position.EntryPrice)
+	}
+}
