@@ -17,11 +17,7 @@ import (
 func TestPropFillConservesValue(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c, a, prices := genAccountCalc(t)
-		id := rapid.SampledFrom([]string{"A", "B"}).Draw(t, "market")
-		size := testkit.Decimal(1, 100_000, 3).Draw(t, "orderSize")
-		if rapid.Bool().Draw(t, "sell") {
-			size = size.Neg()
-		}
+		id, size := drawOrder(t)
 		o := Order{Market: id, Size: size, Isolated: rapid.Bool().Draw(t, "iso")}
 		price := prices[id].Mul(testkit.Decimal(80, 120, 2).Draw(t, "priceFactor"))
 		r, err := c.ApplyFill(a, o, price)
@@ -69,4 +65,14 @@ func TestBybitInverseIsolated(t *testing.T) {
 	if !got.Liquidation.Price.Equal(d("45662.5")) || !got.Bankruptcy.Price.Equal(d("45455")) {
 		t.Fatalf("got %v / %v", got.Liquidation, got.Bankruptcy)
 	}
+}
+
+// drawOrder draws a market of genAccountCalc and a signed order size.
+func drawOrder(t *rapid.T) (string, decimal.Decimal) {
+	id := rapid.SampledFrom([]string{"A", "B"}).Draw(t, "market")
+	size := testkit.Decimal(1, 100_000, 3).Draw(t, "orderSize")
+	if rapid.Bool().Draw(t, "sell") {
+		size = size.Neg()
+	}
+	return id, size
 }

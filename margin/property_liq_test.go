@@ -215,11 +215,7 @@ func TestPropCrossLiquidationPriceSummary(t *testing.T) {
 func TestPropPreTradeNeverRiskier(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c, a, prices := genAccountCalc(t)
-		id := rapid.SampledFrom([]string{"A", "B"}).Draw(t, "market")
-		size := testkit.Decimal(1, 100_000, 3).Draw(t, "orderSize")
-		if rapid.Bool().Draw(t, "sell") {
-			size = size.Neg()
-		}
+		id, size := drawOrder(t)
 		price := decimal.Zero
 		if rapid.Bool().Draw(t, "limit") {
 			price = prices[id].Mul(testkit.Decimal(90, 110, 2).Draw(t, "priceFactor"))
