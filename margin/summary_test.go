@@ -88,6 +88,11 @@ func TestSummaryCrossIsolatedAndCollateral(t *testing.T) {
 	if s.Liquidatable || s.InitialCollateralised {
 		t.Fatalf("empty account with negative wallet: %+v", s)
 	}
+	// Negative equity with a position is liquidatable (maintenance > 0).
+	s, _ = c.Summary(Account{Wallet: d("-500"), Positions: []Position{{Market: "X", Size: d("1"), EntryPrice: d("90")}}}, t0)
+	if !s.Liquidatable || s.Equity.Sign() >= 0 {
+		t.Fatalf("negative equity with a position not liquidatable: %+v", s)
+	}
 }
 
 func TestIsolatedAndCrossKeptApart(t *testing.T) {
