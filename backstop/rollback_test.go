@@ -1,12 +1,16 @@
 package backstop
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
 // brokenLayer is a host layer that reports capacity and then fails to
@@ -161,4 +165,46 @@ func TestCoverRollsBackBeforeAnEarlyHostFailure(t *testing.T) {
 	if err := CheckAllocation(a); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Property: whatever the built-in layers hold and however far a loss
+// reaches, a host layer failing after them leaves every one of them, the
+// fund's ledger, the pool, the shared position and the journal exactly as
+// they were, and the same cover without the broken layer then succeeds.
+func TestPropertyFailedCoverChangesNothing(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := newRig(t)
+		if _, err := r.waterfall(t).Cover(Claim{ID: "1", Amount: testkit.Decimal(0, 100_000, 2).Draw(t, "loss1")}, t0); err != nil {
+			t.Fatal(err)
+		}
+		before, err := json.Marshal(r.snapshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers := []Layer{r.def, r.fund.Layer("x"), r.blp, r.adl, r.social}
+		at := rapid.IntRange(0, len(layers)).Draw(t, "broken at")
+		layers = append(layers[:at:at], append([]Layer{brokenLayer{"treasury"}}, layers[at:]...)...)
+		w, err := New(Settings{Layers: layers, Unit: r.unit, Journal: r.journal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		loss := testkit.Decimal(0, 400_000, 2).Draw(t, "loss2")
+		a, err := w.Cover(Claim{ID: "2", Amount: loss}, t0)
+		after, _ := json.Marshal(r.snapshot())
+		if err == nil { // the loss stopped before the broken layer
+			if !a.DrawOf("treasury").IsZero() {
+				t.Fatalf("broken layer drew %s", a.DrawOf("treasury"))
+			}
+			return
+		}
+		if !errors.Is(err, errHostDown) || !a.Covered().IsZero() || !a.Residual.Equal(loss) {
+			t.Fatalf("error %v, covered %s", err, a.Covered())
+		}
+		if string(after) != string(before) {
+			t.Fatalf("failed cover changed state:\nbefore %s\nafter  %s", before, after)
+		}
+		if err := CheckAllocation(a); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
