@@ -119,11 +119,13 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 			}
 		}
 	} else {
-		s, err := c.summaryMode(a, now, "", decimal.Zero, false)
+		// One read of the mark serves both the account and the position,
+		// so a feed moving between reads cannot skew equity − own PnL.
+		mark, err := c.price(marketID, now)
 		if err != nil {
 			return PositionPrices{}, err
 		}
-		mark, err := c.price(marketID, now)
+		s, err := c.summaryMode(a, now, marketID, mark, false)
 		if err != nil {
 			return PositionPrices{}, err
 		}

@@ -2,6 +2,7 @@ package margin
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
@@ -134,5 +135,30 @@ func TestIsolatedAndCrossKeptApart(t *testing.T) {
 	s2, _ := c.Summary(fatter, t0)
 	if !s1.Equity.Equal(s2.Equity) || !s1.Maintenance.Equal(s2.Maintenance) || s1.Liquidatable != s2.Liquidatable {
 		t.Fatalf("cross part moved with an isolated margin: %+v vs %+v", s1, s2)
+	}
+}
+
+func TestCrossLiquidationPriceReadsTheMarkOnce(t *testing.T) {
+	// A feed that moves on every read: the cross liquidation price must
+	// value the account and the position at the same mark (1 + 3 reads
+	// before the fix would mix 100 and 101).
+	flat := []Tier{{Floor: d("0"), Cap: d("100000000"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}
+	reads := 0
+	feed := PriceFunc(func(string, time.Time) (decimal.Decimal, error) {
+		reads++
+		return decimal.NewFromInt(int64(99 + reads)), nil
+	})
+	c, err := New(Settings{Markets: []Market{{ID: "X", Tiers: flat, TickSize: d("0.01")}}, Prices: feed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Account{Wallet: d("100"), Positions: []Position{{Market: "X", Size: d("3"), EntryPrice: d("100")}}}
+	got, err := c.LiquidationPrice(a, "X", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100 + 3(P − 100) = 0.03P → 67.34… → 67.35, whatever the mark.
+	if !got.Price.Equal(d("67.35")) || reads != 1 {
+		t.Fatalf("got %v after %d reads, want 67.35 after 1", got, reads)
 	}
 }
