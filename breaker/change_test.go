@@ -1,7 +1,6 @@
 package breaker
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -131,6 +130,11 @@ func TestCompositeAnyAll(t *testing.T) {
 		if ra.Signal != wantAny || rl.Signal != wantAll {
 			t.Fatalf("at %s: any %s, all %s; want %s, %s", d, ra, rl, wantAny, wantAll)
 		}
+		for _, c := range []*Composite{anyOf, allOf} {
+			if err := c.CheckInvariants(); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	step("1", "0", 0, Normal, Normal)
 	step("11", "0", 1, Tripped, Normal)
@@ -140,11 +144,11 @@ func TestCompositeAnyAll(t *testing.T) {
 	if _, err := NewComposite("x", AnyOf); !errors.Is(err, ErrInvalidSettings) {
 		t.Fatal("empty composite accepted")
 	}
-	snap := anyOf.Snapshot()
-	raw, _ := json.Marshal(snap)
-	var back CompositeSnapshot
-	_ = json.Unmarshal(raw, &back)
-	if _, err := RestoreComposite("any", AnyOf, back, a, b); err != nil {
+	if _, err := RestoreComposite("any", AnyOf, viaJSON(t, anyOf.Snapshot()), a, b); err != nil {
 		t.Fatal(err)
+	}
+	bad := CompositeSnapshot{Active: true, Last: at(time.Second)} // active without an activation time
+	if _, err := RestoreComposite("any", AnyOf, bad, a, b); !errors.Is(err, ErrInvalidSnapshot) {
+		t.Fatalf("inconsistent composite snapshot: %v", err)
 	}
 }

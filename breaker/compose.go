@@ -144,9 +144,28 @@ func RestoreComposite(name string, mode Mode, snap CompositeSnapshot, members ..
 	if err != nil {
 		return nil, err
 	}
-	if snap.Active == snap.Since.IsZero() || snap.Since.After(snap.Last) {
-		return nil, fmt.Errorf("%w: composite %s: inconsistent active/since/last", ErrInvalidSnapshot, c.name)
-	}
 	c.active, c.since, c.last = snap.Active, snap.Since, snap.Last
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
+	}
 	return c, nil
+}
+
+// CheckInvariants verifies the composite's own state: active exactly when
+// it has an activation time, and that time no later than the last Evaluate.
+// (Members check their own invariants.)
+func (c *Composite) CheckInvariants() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.check(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvariant, err)
+	}
+	return nil
+}
+
+func (c *Composite) check() error {
+	if c.active == c.since.IsZero() || c.since.After(c.last) {
+		return fmt.Errorf("composite %s: inconsistent active %v / since %s / last %s", c.name, c.active, c.since, c.last)
+	}
+	return nil
 }

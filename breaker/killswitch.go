@@ -125,12 +125,32 @@ func (k *KillSwitch) Snapshot() KillSwitchSnapshot {
 }
 
 // RestoreKillSwitch rebuilds a KillSwitch, validating the entries (sorted,
-// unique, non-empty target, reason and actor).
+// unique, non-empty target, reason and actor, engaged by the last action).
 func RestoreKillSwitch(snap KillSwitchSnapshot) (*KillSwitch, error) {
-	for i, h := range snap.Engaged {
-		if h.Cause == "" || h.Reason == "" || h.Actor == "" || (i > 0 && snap.Engaged[i-1].Cause >= h.Cause) || h.Since.After(snap.Last) {
-			return nil, fmt.Errorf("%w: kill switch: entry %d invalid, unsorted or repeated", ErrInvalidSnapshot, i)
+	k := &KillSwitch{engaged: slices.Clone(snap.Engaged), last: snap.Last}
+	if err := k.check(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
+	}
+	return k, nil
+}
+
+// CheckInvariants verifies the engaged entries are sorted by target,
+// unique, carry a target, reason and actor, and were engaged no later than
+// the last Engage/Release.
+func (k *KillSwitch) CheckInvariants() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err := k.check(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvariant, err)
+	}
+	return nil
+}
+
+func (k *KillSwitch) check() error {
+	for i, h := range k.engaged {
+		if h.Cause == "" || h.Reason == "" || h.Actor == "" || (i > 0 && k.engaged[i-1].Cause >= h.Cause) || h.Since.After(k.last) {
+			return fmt.Errorf("kill switch: entry %d invalid, unsorted, repeated or in the future", i)
 		}
 	}
-	return &KillSwitch{engaged: slices.Clone(snap.Engaged), last: snap.Last}, nil
+	return nil
 }

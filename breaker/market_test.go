@@ -304,8 +304,10 @@ func TestMarketStateMachineProperties(t *testing.T) {
 					t.Fatalf("step %d: %v", i, err)
 				}
 			}
-			if err := h.m.CheckInvariants(); err != nil {
-				t.Fatalf("step %d: %v", i, err)
+			for _, c := range []interface{ CheckInvariants() error }{h.m, h.ks, h.mw} {
+				if err := c.CheckInvariants(); err != nil {
+					t.Fatalf("step %d: %v", i, err)
+				}
 			}
 		}
 		// Clear every cause and let every timer run out.

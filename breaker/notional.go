@@ -137,6 +137,14 @@ func (l *NotionalLimiter) Snapshot() ThrottleSnapshot {
 	return l.b.snapshot()
 }
 
+// CheckInvariants verifies the limiter's state as CountLimiter's does
+// (tokens in units, within [0, Burst/Unit]).
+func (l *NotionalLimiter) CheckInvariants() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.check()
+}
+
 // RestoreNotionalLimiter rebuilds a NotionalLimiter exactly from a snapshot.
 func RestoreNotionalLimiter(s NotionalSettings, snap ThrottleSnapshot) (*NotionalLimiter, error) {
 	l, err := NewNotionalLimiter(s)

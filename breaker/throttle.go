@@ -122,6 +122,24 @@ func (b *bucket) restore(snap ThrottleSnapshot) error {
 	return nil
 }
 
+// check verifies the bucket: no admission without a call, the last
+// admission no later than the last call, and the token count at that
+// admission within [0, burst].
+func (b *bucket) check() error {
+	if !b.seen && (b.used || !b.last.IsZero() || b.denying) {
+		return fmt.Errorf("%w: %s: state without calls", ErrInvariant, b.name)
+	}
+	if b.used && b.changed.After(b.last) {
+		return fmt.Errorf("%w: %s: admission after the last call", ErrInvariant, b.name)
+	}
+	if b.used {
+		if tk := b.lim.TokensAt(b.changed); math.IsNaN(tk) || tk < 0 || tk > float64(b.burst) {
+			return fmt.Errorf("%w: %s: tokens %v outside [0, %d]", ErrInvariant, b.name, tk, b.burst)
+		}
+	}
+	return nil
+}
+
 // CountSettings configures a CountLimiter.
 type CountSettings struct {
 	// Name identifies the throttle in events. Default "count-limiter".
@@ -205,6 +223,15 @@ func (l *CountLimiter) Snapshot() ThrottleSnapshot {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.snapshot()
+}
+
+// CheckInvariants verifies the limiter's state (see ThrottleSnapshot):
+// admissions only after calls, none after the last call, and a token count
+// within [0, Burst].
+func (l *CountLimiter) CheckInvariants() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.check()
 }
 
 // RestoreCountLimiter rebuilds a CountLimiter exactly from a snapshot.

@@ -154,6 +154,12 @@ func TestThrottleNeverExceeds(t *testing.T) {
 				x = notional.Rat()
 			}
 			times, counts, notionals = append(times, now), append(counts, c), append(notionals, x)
+			if err := cl.CheckInvariants(); err != nil {
+				t.Fatal(err)
+			}
+			if err := nl.CheckInvariants(); err != nil {
+				t.Fatal(err)
+			}
 		}
 		rate := new(big.Rat).SetFrac64(int64(events)*int64(time.Second), int64(per))
 		admittedWithin(t, times, counts, big.NewRat(int64(burst), 1), rate)
