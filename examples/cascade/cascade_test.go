@@ -150,3 +150,20 @@ func TestMoney(t *testing.T) {
 		}
 	}
 }
+
+// A standby that takes over mid-crash from the packages' JSON snapshots
+// carries on exactly as the primary would have: same story, same table.
+func TestFailoverContinuesExactly(t *testing.T) {
+	var want bytes.Buffer
+	base := mustRun(t, Config{Seed: 5, Accounts: 300}, &want)
+	for _, tick := range []int{13, 30, 42, 47, 60, 75, 120} { // crash start, limit, spike, stale, pause, recovery
+		var got bytes.Buffer
+		r := mustRun(t, Config{Seed: 5, Accounts: 300, FailoverAt: tick}, &got)
+		if got.String() != want.String() {
+			t.Errorf("failover at tick %d changed the output", tick)
+		}
+		if !r.ValueEnd.Equal(base.ValueEnd) || !r.BadDebt.Equal(base.BadDebt) || r.Liquidations != base.Liquidations {
+			t.Errorf("failover at tick %d changed the result", tick)
+		}
+	}
+}

@@ -48,6 +48,10 @@ type Config struct {
 	// last quote). Zero means tick 18 for 30 ticks; StaleTicks negative
 	// means it never goes stale.
 	StaleAt, StaleTicks int
+	// FailoverAt, when positive, hands every package's state to a standby
+	// at that tick (snapshot → JSON → restore) and carries on there; the
+	// run must go on exactly as without it. Zero: no failover.
+	FailoverAt int
 	// Strict makes Run check conservation of value after every tick and
 	// fail on the first unit out of place (tests turn it on).
 	Strict bool

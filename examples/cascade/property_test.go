@@ -1,7 +1,7 @@
 package main
 
 import (
-	"io"
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -39,12 +39,25 @@ func drawConfig(t *rapid.T) Config {
 // transfer between account balances, so it appears on both sides and
 // cancels), the backstop's journal shows exactly the socialised loss the
 // run reports, and once the run settles no account is below maintenance.
+// The same run with a failover to a standby at a random tick prints the
+// same story.
 func TestEndToEndConservation(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		cfg := drawConfig(t)
-		r, err := Run(cfg, io.Discard)
+		var out bytes.Buffer
+		r, err := Run(cfg, &out)
 		if err != nil {
 			t.Fatalf("Run: %v", err)
+		}
+		// A standby taking over from the packages' snapshots at a random
+		// tick continues exactly where the primary stopped.
+		cfg.FailoverAt = rapid.IntRange(1, 200).Draw(t, "failoverAt")
+		var standby bytes.Buffer
+		if _, err := Run(cfg, &standby); err != nil {
+			t.Fatalf("Run with failover: %v", err)
+		}
+		if standby.String() != out.String() {
+			t.Fatalf("failover at tick %d changed the run", cfg.FailoverAt)
 		}
 		v := r.venue
 		mark := r.FinalMark

@@ -83,6 +83,11 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 	for ; k < p.scripted()+settleTicks; k++ {
 		now := start.Add(time.Duration(k) * Tick)
 		v.log.now = now
+		if k == cfg.FailoverAt {
+			if err := v.failover(); err != nil {
+				return Result{}, fmt.Errorf("tick %d: failover: %w", k, err)
+			}
+		}
 		if err := v.Step(now, p.quotes(k, now)); err != nil {
 			return Result{}, fmt.Errorf("tick %d: %w", k, err)
 		}

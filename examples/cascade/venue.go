@@ -78,76 +78,102 @@ type Venue struct {
 	holes   []int           // traders whose bad debt waits for the waterfall
 	rng     *rand.Rand
 	cfg     Config
+	set     settings  // every package's settings, for restoring snapshots
 	stats   stats     // totals for the final table
 	minute  interval  // totals of the current minute, for the narrative
 	log     *narrator // the story, one line per minute and per change
 }
 
-// newVenue builds the packages with the venue's settings and an empty book.
-func newVenue(cfg Config) (*Venue, error) {
-	v := &Venue{cfg: cfg, index: map[string]int{}, fees: decimal.New(100_000, 0)}
-	var err error
+// settings are the packages' settings, kept so that a standby can restore
+// their snapshots with the same ones (see failover.go).
+type settings struct {
+	feed   oracle.FeedSettings
+	band   breaker.MarketSettings
+	calc   margin.Settings
+	engine liquidation.EngineSettings
+	house  liquidation.DutchSettings
+	fund   backstop.FundSettings
+}
+
+// venueSettings returns the venue's settings for every package. The
+// margin calculator reads its marks from v's oracle feed.
+func venueSettings(v *Venue) (settings, error) {
 	quorum := oracle.AggregatorSettings{
 		MaxAge:       30 * time.Second,   // a quote older than three ticks is stale
 		MinSources:   2,                  // two of the three sources must agree
 		MaxDeviation: decimal.New(5, -2), // a quote 5% from the median is an outlier
 		MaxSpread:    decimal.New(3, -2),
 	}
-	if v.feed, err = oracle.NewFeed(oracle.FeedSettings{
-		Tiers:   []oracle.Tier{{Name: "primary", Sources: sources, Aggregation: quorum}},
-		MaxAge:  30 * time.Second,   // nobody acts on a price older than this
-		MaxJump: decimal.New(8, -2), // one update may not move the mark more than 8%
-	}); err != nil {
-		return nil, err
-	}
-	if v.band, err = breaker.NewMarket(breaker.MarketSettings{
-		ID:            Market,
-		Reference:     startPrice,
-		Band:          breaker.BandSettings{Tier1Percent: decimal.New(8, -2)}, // ±8% around the 5-minute mean
-		PauseDuration: 2 * time.Minute,                                        // a limit state lasting 15 s pauses liquidations for 2 minutes
-	}); err != nil {
-		return nil, err
-	}
-	if v.calc, err = margin.New(margin.Settings{
-		Markets: []margin.Market{{ID: Market, Tiers: tiers(), TickSize: decimal.New(1, -2), LotSize: sizeUnit}},
-		Prices:  margin.PriceFunc(func(_ string, now time.Time) (decimal.Decimal, error) { return v.feed.Price(now) }),
-	}); err != nil {
-		return nil, err
-	}
-	if v.engine, err = liquidation.NewEngine(liquidation.EngineSettings{
-		TargetHealth:  decimal.New(12, -1),   // a partial liquidation restores 1.2 × maintenance
-		SmallPosition: decimal.New(2_000, 0), // below $2,000 close in full (Aave v3.3)
-		Dust:          dust,
-		Penalty:       penalty,
-		GlobalCap:     decimal.New(20_000_000, 0), // Maker Dog Hole: debt under auction at once
-		MarketCaps:    map[string]decimal.Decimal{Market: decimal.New(15_000_000, 0)},
-		Window:        time.Minute, // throttle: at most 200 auctions a minute
-		MaxCount:      200,
-		DebtScale:     2,
-		LotScale:      3,
-	}); err != nil {
-		return nil, err
-	}
 	curve, err := liquidation.NewStairstepExponentialDecrease(decimal.New(99, -2), Tick) // −1% every tick
 	if err != nil {
+		return settings{}, err
+	}
+	return settings{
+		feed: oracle.FeedSettings{
+			Tiers:   []oracle.Tier{{Name: "primary", Sources: sources, Aggregation: quorum}},
+			MaxAge:  30 * time.Second,   // nobody acts on a price older than this
+			MaxJump: decimal.New(8, -2), // one update may not move the mark more than 8%
+		},
+		band: breaker.MarketSettings{
+			ID:            Market,
+			Reference:     startPrice,
+			Band:          breaker.BandSettings{Tier1Percent: decimal.New(8, -2)}, // ±8% around the 5-minute mean
+			PauseDuration: 2 * time.Minute,                                        // a limit state lasting 15 s pauses liquidations for 2 minutes
+		},
+		calc: margin.Settings{
+			Markets: []margin.Market{{ID: Market, Tiers: tiers(), TickSize: decimal.New(1, -2), LotSize: sizeUnit}},
+			Prices:  margin.PriceFunc(func(_ string, now time.Time) (decimal.Decimal, error) { return v.feed.Price(now) }),
+		},
+		engine: liquidation.EngineSettings{
+			TargetHealth:  decimal.New(12, -1),   // a partial liquidation restores 1.2 × maintenance
+			SmallPosition: decimal.New(2_000, 0), // below $2,000 close in full (Aave v3.3)
+			Dust:          dust,
+			Penalty:       penalty,
+			GlobalCap:     decimal.New(20_000_000, 0), // Maker Dog Hole: debt under auction at once
+			MarketCaps:    map[string]decimal.Decimal{Market: decimal.New(15_000_000, 0)},
+			Window:        time.Minute, // throttle: at most 200 auctions a minute
+			MaxCount:      200,
+			DebtScale:     2,
+			LotScale:      3,
+		},
+		house: liquidation.DutchSettings{
+			Market: Market, Curve: curve,
+			Buf:  decimal.New(1, 0), // start at the oracle price
+			Tail: 5 * time.Minute, Cusp: decimal.New(8, -1),
+			Chop: decimal.New(1, 0).Add(penalty), Dust: dust,
+			Tip: decimal.New(1, -1), Chip: decimal.New(5, -4), // keeper rewards, paid from the fee pool
+			PriceScale: 2, LotScale: 3, RewardScale: 2,
+		},
+		fund: backstop.FundSettings{Funds: []backstop.FundSpec{{ID: Fund}}},
+	}, nil
+}
+
+// newVenue builds the packages with the venue's settings and an empty book.
+func newVenue(cfg Config) (*Venue, error) {
+	v := &Venue{cfg: cfg, index: map[string]int{}, fees: decimal.New(100_000, 0)}
+	var err error
+	if v.set, err = venueSettings(v); err != nil {
 		return nil, err
 	}
-	if v.house, err = liquidation.NewDutchHouse(liquidation.DutchSettings{
-		Market: Market, Curve: curve,
-		Buf:  decimal.New(1, 0), // start at the oracle price
-		Tail: 5 * time.Minute, Cusp: decimal.New(8, -1),
-		Chop: decimal.New(1, 0).Add(penalty), Dust: dust,
-		Tip: decimal.New(1, -1), Chip: decimal.New(5, -4), // keeper rewards, paid from the fee pool
-		PriceScale: 2, LotScale: 3, RewardScale: 2,
-	}); err != nil {
+	if v.feed, err = oracle.NewFeed(v.set.feed); err != nil {
+		return nil, err
+	}
+	if v.band, err = breaker.NewMarket(v.set.band); err != nil {
+		return nil, err
+	}
+	if v.calc, err = margin.New(v.set.calc); err != nil {
+		return nil, err
+	}
+	if v.engine, err = liquidation.NewEngine(v.set.engine); err != nil {
+		return nil, err
+	}
+	if v.house, err = liquidation.NewDutchHouse(v.set.house); err != nil {
+		return nil, err
+	}
+	if v.fund, err = backstop.NewInsuranceFund(v.set.fund); err != nil {
 		return nil, err
 	}
 	v.journal = backstop.NewJournal()
-	if v.fund, err = backstop.NewInsuranceFund(backstop.FundSettings{
-		Funds: []backstop.FundSpec{{ID: Fund}},
-	}); err != nil {
-		return nil, err
-	}
 	return v, nil
 }
 
