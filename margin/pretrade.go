@@ -111,14 +111,42 @@ func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason
 // marks, so an unfavourable fill price counts as an immediate loss (for an
 // isolated position the open loss is moved from the wallet with its
 // initial margin, as Binance charges it). The cross part and, if the order
-// touches one, the isolated position must each pass Transition. Errors are for bad input only; a rejection is a
+// touches one, the isolated position must each pass Transition. Every
+// price is read once per call, so Before and After share their marks. Errors are for bad input only; a rejection is a
 // Decision.
 func (c *Calculator) CheckOrder(a Account, o Order, now time.Time) (Decision, error) {
+	c = c.pinned()
 	_, before, price, err := c.orderInputs(a, o, now)
 	if err != nil {
 		return Decision{}, err
 	}
 	return c.decide(a, before, o, price, now)
+}
+
+// pinnedPrices memoises a PriceSource for one call, so every valuation
+// in it (before, after, each candidate size) uses the same marks.
+type pinnedPrices struct {
+	src  PriceSource
+	seen map[string]decimal.Decimal
+}
+
+func (p *pinnedPrices) Price(id string, now time.Time) (decimal.Decimal, error) {
+	if v, ok := p.seen[id]; ok {
+		return v, nil
+	}
+	v, err := p.src.Price(id, now)
+	if err == nil {
+		p.seen[id] = v
+	}
+	return v, err
+}
+
+// pinned returns a copy of c, for one call, whose PriceSource is read at
+// most once per key.
+func (c *Calculator) pinned() *Calculator {
+	cc := *c
+	cc.prices = &pinnedPrices{src: c.prices, seen: make(map[string]decimal.Decimal, len(c.markets))}
+	return &cc
 }
 
 // orderInputs validates an order and its account and returns the market,
@@ -243,6 +271,7 @@ func (c *Calculator) coverOpenLoss(fill FillResult, after Summary, now time.Time
 // of more lots is ErrInvalidInput, and a cap beyond that many lots is
 // searched only up to it (understating the maximum, never overstating).
 func (c *Calculator) MaxOrderSize(a Account, o Order, now time.Time) (decimal.Decimal, error) {
+	c = c.pinned()
 	m, before, price, err := c.orderInputs(a, o, now)
 	if err != nil {
 		return decimal.Zero, err

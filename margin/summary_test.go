@@ -162,3 +162,35 @@ func TestCrossLiquidationPriceReadsTheMarkOnce(t *testing.T) {
 		t.Fatalf("got %v after %d reads, want 67.35 after 1", got, reads)
 	}
 }
+
+func TestPreTradeChecksPinTheMarks(t *testing.T) {
+	// A feed that rises on every read: Before and After must be valued at
+	// the same marks, or a check compares two different markets.
+	flat := []Tier{{Floor: d("0"), Cap: d("100000000"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}
+	reads := 0
+	feed := PriceFunc(func(string, time.Time) (decimal.Decimal, error) {
+		reads++
+		return decimal.NewFromInt(int64(99 + reads)), nil
+	})
+	c, err := New(Settings{Markets: []Market{{ID: "X", Tiers: flat}, {ID: "Y", Tiers: flat}}, Prices: feed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Account{Wallet: d("100"), Positions: []Position{{Market: "X", Size: d("3"), EntryPrice: d("100")}, {Market: "Y", Size: d("-1"), EntryPrice: d("100")}}}
+	dec, err := c.CheckOrder(a, Order{Market: "X", Size: d("1")}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range dec.Before.Positions {
+		if b, f := dec.Before.Positions[i].Mark, dec.After.Positions[i].Mark; !b.Equal(f) {
+			t.Fatalf("%s: before at %s, after at %s", dec.Before.Positions[i].Market, b, f)
+		}
+	}
+	if reads != 2 {
+		t.Fatalf("%d reads for two markets", reads)
+	}
+	reads = 0
+	if _, err := c.MaxOrderSize(a, Order{Market: "X", Size: d("1")}, t0); err != nil || reads != 2 {
+		t.Fatalf("MaxOrderSize: %d reads, %v", reads, err)
+	}
+}
