@@ -6,6 +6,7 @@
 //	go run ./examples/cascade                         # −35% over 10 minutes, 1,000 accounts
 //	go run ./examples/cascade -crash 0.6 -svg crash.svg
 //	go run ./examples/cascade -seed 7 -accounts 5000
+//	go run ./examples/cascade -crash -0.3         # a squeeze instead: shorts fail
 //
 // # The story
 //
@@ -84,6 +85,15 @@
 // the chosen profitable shorts are closed at the mark against the market
 // maker and charged their share of H, which is the same as closing them at
 // that bankruptcy price.
+//
+// # Failover
+//
+// Every stateful package can be snapshotted and restored. With
+// Config.FailoverAt a standby takes over mid-crash: the feed, the breaker,
+// the engine, the auction house, the insurance fund and the journal are
+// written to JSON, read back and restored with the same settings, and the
+// run carries on from them. The tests check that the story and the table
+// are exactly those of the run without a failover.
 //
 // # Determinism
 //

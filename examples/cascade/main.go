@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// main parses the flags and runs the simulation.
 func main() {
 	seed := flag.Int64("seed", 1, "seed for the account book, the price noise and the keepers")
 	accounts := flag.Int("accounts", 1000, "number of trader accounts")

@@ -177,6 +177,7 @@ func money(d decimal.Decimal) string {
 	return out
 }
 
+// contains reports whether list holds s.
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -59,7 +59,8 @@ func tiers() []margin.Tier {
 
 // Venue is the simulated exchange: the five failsafe packages wired around
 // one ledger. Every field a package owns is that package's own type; the
-// venue only moves value between ledger entries and never mints any.
+// venue only moves value between ledger entries and never mints any. A
+// Venue is not safe for concurrent use: one goroutine drives its clock.
 type Venue struct {
 	feed    *oracle.Feed            // three sources → one guarded mark
 	band    *breaker.Market         // LULD-style price band with limit state and pause
