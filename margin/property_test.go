@@ -129,6 +129,7 @@ func genAccountCalc(t *rapid.T) (*Calculator, Account, StaticPrices) {
 			Tiers: genTiers(t, true, d("1000000000000")), TickSize: d("0.01")},
 		{ID: "B", Kind: rapid.SampledFrom([]Kind{Linear, Inverse}).Draw(t, "kindB"), Settlement: "S",
 			Basis:        rapid.SampledFrom([]Basis{MarkValue, EntryValue}).Draw(t, "basisB"),
+			Rule:         rapid.SampledFrom([]Rule{Marginal, Step}).Draw(t, "ruleB"),
 			ContractSize: rapid.SampledFrom([]decimal.Decimal{d("1"), d("0.001"), d("100")}).Draw(t, "csB"),
 			Tiers:        genTiers(t, true, d("1000000000000")), TickSize: d("0.01")},
 	}
