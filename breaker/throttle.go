@@ -106,15 +106,30 @@ func (b *bucket) restore(snap ThrottleSnapshot) error {
 		}
 		return nil
 	}
-	if math.IsNaN(snap.Tokens) || snap.Tokens < 0 || snap.Tokens > float64(b.burst) {
-		return fmt.Errorf("%w: %s: tokens %v outside [0, %d]", ErrInvalidSnapshot, b.name, snap.Tokens, b.burst)
+	if !tokensInRange(snap.Tokens, b.burst) {
+		return fmt.Errorf("%w: %s: tokens %v outside [%v, %d]", ErrInvalidSnapshot, b.name, snap.Tokens, -tokenNoise, b.burst)
+	}
+	// rate.Limiter admits a request whose shortfall is worth less than a
+	// nanosecond of refill, leaving a float64 residue just below zero
+	// (e.g. -2^-48). Rebuild such a count as (Tokens + 1) − 1: Tokens + 1
+	// is exact (the residue is a multiple of the spacing near 1, Sterbenz),
+	// and the same admission of 1 reproduces the residue bit for bit.
+	target, take := snap.Tokens, 0
+	if target < 0 {
+		target, take = snap.Tokens+1, 1
+		if target-1 != snap.Tokens || b.burst < 1 {
+			return fmt.Errorf("%w: %s: tokens %v cannot be rebuilt", ErrInvalidSnapshot, b.name, snap.Tokens)
+		}
 	}
 	pre := snap.At.Add(-time.Second)
 	if !b.lim.AllowN(pre, b.burst) {
 		return fmt.Errorf("%w: %s: cannot drain the limiter", ErrInvalidSnapshot, b.name)
 	}
-	b.lim.SetLimitAt(pre, rate.Limit(snap.Tokens))
+	b.lim.SetLimitAt(pre, rate.Limit(target))
 	b.lim.SetLimitAt(snap.At, b.limit)
+	if take > 0 && !b.lim.AllowN(snap.At, take) {
+		return fmt.Errorf("%w: %s: tokens %v cannot be rebuilt", ErrInvalidSnapshot, b.name, snap.Tokens)
+	}
 	if got := b.lim.TokensAt(snap.At); got != snap.Tokens {
 		return fmt.Errorf("%w: %s: rebuilt %v tokens, want %v", ErrInvalidSnapshot, b.name, got, snap.Tokens)
 	}
@@ -122,9 +137,19 @@ func (b *bucket) restore(snap ThrottleSnapshot) error {
 	return nil
 }
 
+// tokenNoise is how far below zero rate.Limiter's float64 token count may
+// fall after an admission: it admits a request whose shortfall is worth
+// less than one nanosecond of refill (its wait rounds to 0), leaving a
+// residue like -2^-48 tokens. Anything further below zero is corruption.
+const tokenNoise = 1e-6
+
+func tokensInRange(tk float64, burst int) bool {
+	return !math.IsNaN(tk) && tk >= -tokenNoise && tk <= float64(burst)
+}
+
 // check verifies the bucket: no admission without a call, the last
 // admission no later than the last call, and the token count at that
-// admission within [0, burst].
+// admission within [-tokenNoise, burst].
 func (b *bucket) check() error {
 	if !b.seen && (b.used || !b.last.IsZero() || b.denying) {
 		return fmt.Errorf("%w: %s: state without calls", ErrInvariant, b.name)
@@ -133,8 +158,8 @@ func (b *bucket) check() error {
 		return fmt.Errorf("%w: %s: admission after the last call", ErrInvariant, b.name)
 	}
 	if b.used {
-		if tk := b.lim.TokensAt(b.changed); math.IsNaN(tk) || tk < 0 || tk > float64(b.burst) {
-			return fmt.Errorf("%w: %s: tokens %v outside [0, %d]", ErrInvariant, b.name, tk, b.burst)
+		if tk := b.lim.TokensAt(b.changed); !tokensInRange(tk, b.burst) {
+			return fmt.Errorf("%w: %s: tokens %v outside [%v, %d]", ErrInvariant, b.name, tk, -tokenNoise, b.burst)
 		}
 	}
 	return nil
