@@ -20,7 +20,8 @@ const (
 	// MethodMedian: the median (MakerDAO Median, Chainlink OCR). Default.
 	MethodMedian Method = iota
 	// MethodWeightedMedian: the lower weighted median by Quote.Weight
-	// (Terra/Ojo x/oracle).
+	// (Terra/Ojo x/oracle). Every quote must carry a positive Weight: a
+	// quote with Weight zero is rejected with ReasonInvalid.
 	MethodWeightedMedian
 	// MethodTrimmedMean: the mean after dropping TrimFraction of the quotes
 	// at each end.
@@ -245,7 +246,8 @@ func gridExponent(quotes []Quote) int32 {
 
 // Aggregate applies the guards to quotes at time now and combines the rest.
 //
-// Order: per-quote guards (invalid, stale, future, bounds, confidence),
+// Order: per-quote guards (invalid, stale, future, bounds, confidence;
+// under MethodWeightedMedian a zero Weight is invalid too, see Quote.Weight),
 // then one source one vote (the newest quote of each source counts; older
 // ones, or all of a source's quotes if its newest ones conflict, are
 // ReasonDuplicate), then the quorum, then outliers against the median of
@@ -279,6 +281,12 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 				reject(i, ReasonInvalid, err.Error())
 				continue
 			}
+		}
+		if s.Method == MethodWeightedMedian && q.Weight.Sign() == 0 {
+			// Weight is a plain decimal, so zero cannot mean "not given"
+			// here: a weighted median needs every vote's power.
+			reject(i, ReasonInvalid, fmt.Sprintf("%s: %s: %s", ErrInvalidQuote, q.Source, errZeroWeight))
+			continue
 		}
 		p := q.Price
 		if p.Exponent() != exp {
@@ -346,10 +354,10 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	case MethodWeightedMedian:
 		total := decimal.Zero
 		for _, c := range cands {
-			total = total.Add(quotes[c.idx].EffectiveWeight())
+			total = total.Add(quotes[c.idx].Weight) // positive: zero was ReasonInvalid
 		}
 		price = weightedMedianSorted(len(cands), func(i int) (decimal.Decimal, decimal.Decimal) {
-			return ps[cands[i].idx], quotes[cands[i].idx].EffectiveWeight()
+			return ps[cands[i].idx], quotes[cands[i].idx].Weight
 		}, total)
 	case MethodTrimmedMean:
 		price = trimmedMeanSorted(len(cands), func(i int) decimal.Decimal { return ps[cands[i].idx] }, s.TrimFraction, s.Scale)

@@ -18,7 +18,8 @@ type DelayedSettings struct {
 	Hop time.Duration `json:"hop"`
 	// MaxAge bounds Price(now): the current value is refused with ErrStale
 	// once the last poke (its hop-aligned time) is more than MaxAge before
-	// now, i.e. when the keepers stopped poking. Default 2 × Hop.
+	// now, i.e. when the keepers stopped poking. Default 2 × Hop; must
+	// not be shorter than Hop.
 	MaxAge time.Duration `json:"max_age"`
 }
 
@@ -60,6 +61,11 @@ func NewDelayed(s DelayedSettings) (*Delayed, error) {
 	}
 	if s.MaxAge == 0 {
 		s.MaxAge = 2 * s.Hop
+	}
+	if s.MaxAge < s.Hop {
+		// Pokes come at most once a hop: a shorter bound would refuse the
+		// current price for part of every hop even with punctual keepers.
+		return nil, fmt.Errorf("%w: Delayed MaxAge %s is shorter than Hop %s", ErrInvalidSettings, s.MaxAge, s.Hop)
 	}
 	return &Delayed{s: s}, nil
 }

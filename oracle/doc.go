@@ -38,7 +38,9 @@
 // Methods: MethodMedian (odd count: the middle; even: the exact mean of the
 // middle two, rounded half-even to Scale), MethodWeightedMedian (the Terra
 // x/oracle lower weighted median: a source with more than half the weight
-// decides it) and MethodTrimmedMean. The pure functions Median,
+// decides it; every quote must then carry a positive Weight, and one with
+// Weight zero is ReasonInvalid, never silently a vote of 1) and
+// MethodTrimmedMean. The pure functions Median,
 // WeightedMedian and TrimmedMean are exported too.
 //
 // # Feed: last good price, jump limit, fallback

@@ -79,6 +79,10 @@ func (f *Feed) checkState(st FeedState) error {
 	if st.Time.IsZero() || st.ObservedAt.IsZero() || st.Time.After(st.LastUpdate) {
 		return bad("times missing or out of order: observed %s, accepted %s, last update %s", st.ObservedAt, st.Time, st.LastUpdate)
 	}
+	// The quotes a tier used were observed no later than its now + skew.
+	if skew := f.s.Tiers[tier].Aggregation.MaxFutureSkew; st.ObservedAt.After(st.Time.Add(skew)) {
+		return bad("observed %s after accepted %s + tier %q skew %s", st.ObservedAt, st.Time, st.Active, skew)
+	}
 	switch st.Status {
 	case StatusEmpty:
 		return bad("status empty with a price")

@@ -7,7 +7,7 @@ import (
 
 // CheckResult verifies the promises of a successful aggregation under
 // settings s at now: at least MinSources quotes were used, one per source,
-// sorted by price; none is stale, from the future, out of bounds or too
+// sorted by price, each with a positive Weight under MethodWeightedMedian; none is stale, from the future, out of bounds or too
 // uncertain; and the price lies within [min, max] of the used quotes.
 // Hosts may call it on every result in production; the tests do.
 func CheckResult(s AggregatorSettings, now time.Time, r Result) error {
@@ -25,6 +25,9 @@ func CheckResult(s AggregatorSettings, now time.Time, r Result) error {
 	for i, q := range r.Used {
 		if err := q.Validate(); err != nil {
 			return bad("used %w", err)
+		}
+		if s.Method == MethodWeightedMedian && q.Weight.Sign() <= 0 {
+			return bad("used quote of %s has no weight under the weighted median", q.Source)
 		}
 		if seen[q.Source] {
 			return bad("source %s counted twice", q.Source)

@@ -183,8 +183,8 @@ func TestPropWeightedMajorityDecides(t *testing.T) {
 		for i := range others {
 			others[i] = Quote{Source: fmt.Sprintf("o%d", i), Time: t0,
 				Price:  testkit.Price().Draw(t, "p"),
-				Weight: testkit.Decimal(0, 10_000, 2).Draw(t, "w")}
-			total = total.Add(others[i].EffectiveWeight())
+				Weight: testkit.Decimal(1, 10_000, 2).Draw(t, "w")}
+			total = total.Add(others[i].Weight)
 		}
 		big := Quote{Source: "whale", Price: testkit.Price().Draw(t, "price"), Time: t0,
 			Weight: total.Add(testkit.Decimal(1, 1000, 2).Draw(t, "extra"))}

@@ -11,8 +11,9 @@ import (
 
 // Quote is one source's observation of a price.
 //
-// Confidence and Weight are optional: zero means "not reported" (no
-// confidence interval; weight 1). Negative values are invalid.
+// Confidence is optional: zero means "not reported" (no confidence
+// interval). Weight is required by MethodWeightedMedian and ignored by the
+// other methods (see Weight). Negative values are invalid.
 type Quote struct {
 	// Source identifies the reporter (an exchange, a Chainlink feed, a Pyth
 	// price account, a validator). One source has one vote per aggregation.
@@ -25,13 +26,22 @@ type Quote struct {
 	// Time is when the source observed the price (not when it was fetched).
 	Time time.Time `json:"time"`
 	// Weight is the source's voting power for the weighted median (the
-	// Terra/Ojo x/oracle validator power). Zero means 1.
+	// Terra/Ojo x/oracle validator power). Under MethodWeightedMedian it
+	// must be positive: a quote with Weight zero is rejected with
+	// ReasonInvalid (a decimal field cannot tell "not given" from zero,
+	// and a zero vote must not silently count as one). The other methods
+	// ignore it; there, and in EffectiveWeight, zero means 1.
 	Weight decimal.Decimal `json:"weight"`
 }
 
 var one = decimal.NewFromInt(1)
 
-// EffectiveWeight returns the quote's weight, 1 when none was given.
+// errZeroWeight is the detail of a zero Weight under MethodWeightedMedian.
+const errZeroWeight = "weight: zero, and the weighted median needs a positive weight on every quote"
+
+// EffectiveWeight returns the quote's weight, 1 when it is zero. The
+// weighted median does not use it (it rejects a zero Weight instead);
+// Aggregate only compares it between a source's repeated quotes.
 func (q Quote) EffectiveWeight() decimal.Decimal {
 	if q.Weight.IsZero() {
 		return one

@@ -7,7 +7,8 @@ type Reason int
 
 // Rejection reasons, in the order the guards run.
 const (
-	// ReasonInvalid: the quote failed Quote.Validate (Detail says why).
+	// ReasonInvalid: the quote failed Quote.Validate, or it has a zero
+	// Weight under MethodWeightedMedian (Detail says why).
 	ReasonInvalid Reason = iota + 1
 	// ReasonStale: observed before now − MaxAge.
 	ReasonStale

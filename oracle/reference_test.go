@@ -21,7 +21,7 @@ func naiveAggregate(s AggregatorSettings, now time.Time, quotes []Quote) (decima
 	var ok []int
 	for i, q := range quotes {
 		switch {
-		case q.Validate() != nil:
+		case q.Validate() != nil, s.Method == MethodWeightedMedian && q.Weight.IsZero():
 			reasons[i] = ReasonInvalid
 		case q.Time.Before(now.Add(-s.MaxAge)):
 			reasons[i] = ReasonStale
@@ -114,7 +114,7 @@ func naiveAggregate(s AggregatorSettings, now time.Time, quotes []Quote) (decima
 	case MethodWeightedMedian:
 		ws := make([]decimal.Decimal, len(votes))
 		for k, i := range votes {
-			ws[k] = quotes[i].EffectiveWeight()
+			ws[k] = quotes[i].Weight
 		}
 		price, _ = WeightedMedian(prices(), ws)
 	case MethodTrimmedMean:
