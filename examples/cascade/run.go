@@ -92,8 +92,8 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 			return Result{}, fmt.Errorf("tick %d: %w", k, err)
 		}
 		mark, markErr := v.feed.Price(now)
-		if k%6 == 0 && markErr == nil {
-			v.hedge(mark)
+		if st := v.band.State(); k%6 == 0 && markErr == nil && (st == breaker.Open || st == breaker.Limit) {
+			v.hedge(mark) // keepers trade only while the market does
 		}
 		if cfg.Strict {
 			if err := v.check(res.ValueStart); err != nil {
