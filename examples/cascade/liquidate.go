@@ -109,8 +109,10 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 		v.stats.auctions++
 		v.minute.kicks++
 	}
+	v.minute.waiting = 0
 	for _, s := range plan.Skipped {
 		if s.Reason != liquidation.SkipDust && s.Reason != liquidation.SkipNoDebt {
+			v.minute.waiting++
 			continue // cap or throttle: it waits for room
 		}
 		t := &v.traders[v.index[s.Account]]

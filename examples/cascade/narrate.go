@@ -27,6 +27,7 @@ type stats struct {
 // interval are the totals of the current minute, for the narrative.
 type interval struct {
 	kicks, takes, claims   int
+	waiting                int // accounts the last plan left waiting for cap or throttle room
 	sold, proceeds, losses decimal.Decimal
 	fund, adl, social, res decimal.Decimal
 }
@@ -147,6 +148,9 @@ func (v *Venue) minuteLine(mark decimal.Decimal) {
 		money(mark), money(fund), v.stats.below, len(v.house.Active()))
 	if m.kicks+m.takes > 0 {
 		line += fmt.Sprintf(", %d kicked, %d takes: %s BTC for %s", m.kicks, m.takes, m.sold.StringFixed(3), money(m.proceeds))
+	}
+	if m.waiting > 0 {
+		line += fmt.Sprintf(", %d held back by caps/throttle", m.waiting)
 	}
 	v.log.printf("%s", line)
 	if m.claims > 0 {

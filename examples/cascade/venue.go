@@ -132,8 +132,8 @@ func venueSettings(v *Venue) (settings, error) {
 			Penalty:       penalty,
 			GlobalCap:     decimal.New(20_000_000, 0), // Maker Dog Hole: debt under auction at once
 			MarketCaps:    map[string]decimal.Decimal{Market: decimal.New(15_000_000, 0)},
-			Window:        time.Minute, // throttle: at most 200 auctions a minute
-			MaxCount:      200,
+			Window:        time.Minute, // throttle: at most 120 auctions a minute
+			MaxCount:      120,
 			DebtScale:     2,
 			LotScale:      3,
 		},
