@@ -2,6 +2,7 @@ package breaker
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -109,3 +110,81 @@ func FuzzMarketCheck(f *testing.F) {
 }
 
 func decimalFromString(s string) (decimal.Decimal, error) { return decimal.NewFromString(s) }
+
+// FuzzSettings feeds arbitrary decimals and durations to every constructor:
+// each either rejects them with ErrInvalidSettings or builds a breaker that
+// runs a few steps without a panic and keeps its invariants.
+func FuzzSettings(f *testing.F) {
+	f.Add("0.05", "0.10", "3", int64(5*time.Minute), int64(15*time.Second), int64(2))
+	f.Add("-1", "1e-40", "1e40", int64(-1), int64(0), int64(-9))
+	f.Add("0.2", "0.1", "0.75", int64(1<<62), int64(1), int64(18))
+	f.Add("1e-36", "99999999999999999999999999999999999", "0.5", int64(-1<<63), int64(1<<63-1), int64(-8))
+	f.Fuzz(func(t *testing.T, a, b, c string, d1, d2, scale int64) {
+		da, e1 := decimal.NewFromString(a)
+		db, e2 := decimal.NewFromString(b)
+		dc, e3 := decimal.NewFromString(c)
+		if e1 != nil || e2 != nil || e3 != nil || scale < -1<<31 || scale >= 1<<31 {
+			return
+		}
+		w1, w2 := time.Duration(d1), time.Duration(d2)
+		now := t0
+		steps := []time.Duration{0, time.Second, 16 * time.Second, 6 * time.Minute}
+		ms := MarketSettings{Band: BandSettings{Tier1Percent: da, Tier2Percent: db, LowPrice: dc, PriceScale: int32(scale),
+			Widened: []Window{{Start: w2, End: w1}}}, ReferenceWindow: w1, LimitDuration: w2, PauseDuration: w1, Reference: dc, ReReference: da}
+		if m, err := NewMarket(ms); err == nil {
+			for _, s := range steps {
+				_, _ = m.Observe(db, now.Add(s))
+				_, _ = m.Check(dc, now.Add(s))
+				if err := m.CheckInvariants(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		} else if !errors.Is(err, ErrInvalidSettings) {
+			t.Fatalf("market settings: %v", err)
+		}
+		if l, err := NewLevel(LevelSettings{Trip: da, Reset: db, MinTripped: w1, Consecutive: int(scale)}); err == nil {
+			for _, s := range steps {
+				_, _ = l.Observe(dc, now.Add(s))
+				if err := l.CheckInvariants(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		} else if !errors.Is(err, ErrInvalidSettings) {
+			t.Fatalf("level settings: %v", err)
+		}
+		if ch, err := NewChange(ChangeSettings{Threshold: da, Reset: db, Window: w1, MinTripped: w2}); err == nil {
+			for _, s := range steps {
+				_, _ = ch.Observe(dc, now.Add(s))
+				if err := ch.CheckInvariants(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		} else if !errors.Is(err, ErrInvalidSettings) {
+			t.Fatalf("change settings: %v", err)
+		}
+		ws := WideSettings{Levels: []WideLevel{{Decline: da, Halt: w1}, {Decline: db, Halt: w2}}, LateCutoff: w2, Rolling: w1, SampleEvery: w2, PriceScale: int32(scale)}
+		if w, err := NewMarketWide(ws); err == nil {
+			if ws.Rolling <= 0 {
+				_ = w.StartSession(dc, now, now.Add(time.Hour))
+			}
+			for _, s := range steps {
+				_, _ = w.Observe(dc, now.Add(s))
+				if err := w.CheckInvariants(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		} else if !errors.Is(err, ErrInvalidSettings) {
+			t.Fatalf("market-wide settings: %v", err)
+		}
+		if n, err := NewNotionalLimiter(NotionalSettings{Max: da, Burst: db, Unit: dc, Per: w1}); err == nil {
+			for _, s := range steps {
+				_, _ = n.Allow(da, now.Add(s))
+				if err := n.CheckInvariants(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		} else if !errors.Is(err, ErrInvalidSettings) {
+			t.Fatalf("notional settings: %v", err)
+		}
+	})
+}
