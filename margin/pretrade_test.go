@@ -431,3 +431,29 @@ func TestInverseFillsHarmonicEntryAndFlip(t *testing.T) {
 		t.Fatalf("flip: realised %s wallet %s position %s @ %s", r.Realised, r.Account.Wallet, r.Position.Size, r.Position.EntryPrice)
 	}
 }
+
+func TestReserveValidationBoundaries(t *testing.T) {
+	// Aave v3 ValidationLogic: ltv ≤ threshold and threshold × bonus ≤ 1
+	// are inclusive; bonus must exceed 1 (strict).
+	tests := []struct {
+		name string
+		r    Reserve
+		ok   bool
+	}{
+		{"ltv equal to threshold", Reserve{Asset: "A", LTV: d("0.8"), LiquidationThreshold: d("0.8"), LiquidationBonus: d("1.05")}, true},
+		{"threshold × bonus exactly 1", Reserve{Asset: "A", LTV: d("0.5"), LiquidationThreshold: d("0.8"), LiquidationBonus: d("1.25")}, true},
+		{"threshold × bonus just above 1", Reserve{Asset: "A", LTV: d("0.5"), LiquidationThreshold: d("0.8"), LiquidationBonus: d("1.2501")}, false},
+		{"bonus exactly 1", Reserve{Asset: "A", LTV: d("0.5"), LiquidationThreshold: d("0.8"), LiquidationBonus: d("1")}, false},
+		{"debt-only asset (threshold 0)", Reserve{Asset: "A"}, true},
+		{"debt-only asset with an ltv", Reserve{Asset: "A", LTV: d("0.1")}, false},
+		{"absurd bonus", Reserve{Asset: "A", LTV: d("0.5"), LiquidationThreshold: d("0.8"), LiquidationBonus: decimal.New(1, -50)}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := ValidateReserve(tc.r)
+			if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrInvalidInput)) {
+				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+}
