@@ -55,7 +55,7 @@ type Lending struct {
 
 // NewLending validates the settings (ErrInvalidSettings).
 func NewLending(s LendingSettings) (*Lending, error) {
-	if s.Prices == nil {
+	if noPrices(s.Prices) {
 		return nil, fmt.Errorf("%w: Prices is required", ErrInvalidSettings)
 	}
 	if len(s.Reserves) == 0 {

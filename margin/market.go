@@ -167,7 +167,7 @@ var defaultIncrement = decimal.New(1, -8)
 // New validates the settings and builds a Calculator. Errors wrap
 // ErrInvalidSettings (and ErrInvalidTiers for a broken table).
 func New(s Settings) (*Calculator, error) {
-	if s.Prices == nil {
+	if noPrices(s.Prices) {
 		return nil, fmt.Errorf("%w: Prices is required", ErrInvalidSettings)
 	}
 	if len(s.Markets) == 0 {
@@ -239,6 +239,15 @@ func New(s Settings) (*Calculator, error) {
 		c.markets[m.ID] = mk
 	}
 	return c, nil
+}
+
+// noPrices reports a missing PriceSource, including a nil PriceFunc
+// (which would panic on the first read).
+func noPrices(p PriceSource) bool {
+	if f, ok := p.(PriceFunc); ok {
+		return f == nil
+	}
+	return p == nil
 }
 
 // Scale returns the money scale in use.

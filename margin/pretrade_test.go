@@ -457,3 +457,13 @@ func TestReserveValidationBoundaries(t *testing.T) {
 		})
 	}
 }
+
+func TestNilPriceFuncRefused(t *testing.T) {
+	// A nil PriceFunc is a non-nil interface that panics on the first read.
+	if _, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: PriceFunc(nil)}); !errors.Is(err, ErrInvalidSettings) {
+		t.Fatalf("New: %v", err)
+	}
+	if _, err := NewLending(LendingSettings{Reserves: []Reserve{{Asset: "A"}}, Prices: PriceFunc(nil)}); !errors.Is(err, ErrInvalidSettings) {
+		t.Fatalf("NewLending: %v", err)
+	}
+}
