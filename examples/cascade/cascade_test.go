@@ -37,6 +37,8 @@ func TestDefaultRun(t *testing.T) {
 	}{
 		{"accounts seeded", r.Accounts == 1000},
 		{"some liquidations", r.Liquidations > 0 && r.Auctions > 0 && r.Takes > 0},
+		{"caps or throttle held some back", r.MostHeldBack > 0},
+		{"the waterfall went past the fund", r.DeleveragedAccounts > 0 && r.DeleveragedLoss.IsPositive()},
 		{"collateral sold for proceeds", r.CollateralSold.IsPositive() && r.AuctionProceeds.IsPositive()},
 		{"spike refused as an outlier", r.QuotesRefused["outlier"] > 0},
 		{"stale source refused", r.QuotesRefused["stale"] > 0},

@@ -113,6 +113,7 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 	for _, s := range plan.Skipped {
 		if s.Reason != liquidation.SkipDust && s.Reason != liquidation.SkipNoDebt {
 			v.minute.waiting++
+			v.stats.mostWaiting = max(v.stats.mostWaiting, v.minute.waiting)
 			continue // cap or throttle: it waits for room
 		}
 		t := &v.traders[v.index[s.Account]]

@@ -22,6 +22,7 @@ type stats struct {
 	adlSize                                             decimal.Decimal
 	refused                                             map[oracle.Reason]int
 	noPrice, held, limits, pauses                       int
+	mostWaiting                                         int // most accounts one plan left waiting for cap or throttle room
 }
 
 // interval are the totals of the current minute, for the narrative.

@@ -28,6 +28,7 @@ type Result struct {
 	Accounts            int             // traders seeded
 	Liquidations        int             // liquidation orders executed (auctions + direct closes)
 	Auctions            int             // Dutch auctions started
+	MostHeldBack        int             // most liquidatable accounts one plan left waiting for cap or throttle room
 	DirectCloses        int             // shorts and dust closed at the mark
 	AccountsLiquidated  int             // distinct accounts liquidated
 	Takes, Redos        int             // keeper takes and auction resets
@@ -240,6 +241,7 @@ func (v *Venue) result(res Result, ticks int, now time.Time) (Result, error) {
 	s := v.stats
 	res.Ticks = ticks
 	res.Liquidations = s.auctions + s.direct
+	res.MostHeldBack = s.mostWaiting
 	res.Auctions, res.DirectCloses, res.Takes, res.Redos = s.auctions, s.direct, s.takes, s.redos
 	res.CollateralSold, res.AuctionProceeds, res.Penalties, res.KeeperRewards = s.sold, s.proceeds, s.penalties, s.rewards
 	res.Shortfalls, res.BadDebt, res.FundDrawn = s.claims, s.badDebt, s.fundDrawn

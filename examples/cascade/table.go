@@ -30,6 +30,7 @@ func printTable(w io.Writer, r Result) {
 	row("liquidations", fmt.Sprintf("%d (%d accounts)", r.Liquidations, r.AccountsLiquidated))
 	row("  Dutch auctions", fmt.Sprintf("%d (%d takes, %d resets)", r.Auctions, r.Takes, r.Redos))
 	row("  closed at the mark", fmt.Sprint(r.DirectCloses))
+	row("  most waiting (caps/throttle)", fmt.Sprint(r.MostHeldBack))
 	row("collateral sold", r.CollateralSold.StringFixed(3)+" BTC")
 	row("auction proceeds", money(r.AuctionProceeds))
 	row("penalties to the fund", money(r.Penalties))
