@@ -28,7 +28,8 @@
 // becomes a 5-minute trading pause; the market then reopens and
 // re-references at the reopening price. Observe(price, now) also records the
 // price as a trade, so the reference follows the 5-minute mean (moving only
-// when the mean moved 1% or more).
+// when the mean moved 1% or more, and never during a limit state: the band
+// holds, then is recalculated from the mean as soon as the market exits).
 //
 //	m, _ := breaker.NewMarket(breaker.MarketSettings{ID: "BTC-USD", Reference: ref})
 //	d, err := m.Observe(price, now)

@@ -348,7 +348,9 @@ func (m *Market) haltDecision() Decision {
 //     reference, the band is recomputed and the market is Open (LULD:
 //     re-reference at the reopening price).
 //   - Open/Limit: strictly inside the band → Allow (a Limit market returns
-//     to Open); exactly at an edge → Allow and the market is in Limit;
+//     to Open and its band is recalculated at once from the ReferenceWindow
+//     mean, limit-state trades included); exactly at an edge → Allow and
+//     the market is in Limit, where the band holds;
 //     beyond an edge → Reject and the market is in Limit (the price is held
 //     at the band). A Limit lasting LimitDuration becomes a trading pause of
 //     PauseDuration.
@@ -405,8 +407,7 @@ func (m *Market) check(price decimal.Decimal, now time.Time, record bool) (Decis
 		}
 		if d.Reason == InsideBand {
 			if m.state == Limit {
-				m.setState(Open, now, "price back inside the band")
-				m.setDeadline()
+				m.exitLimit(now)
 			}
 		} else if m.state == Open {
 			m.setState(Limit, now, d.Reason.String())
@@ -425,6 +426,8 @@ func (m *Market) check(price decimal.Decimal, now time.Time, record bool) (Decis
 // reference becomes the mean of the trades in the last ReferenceWindow
 // (rounded half-even to the increment) when that mean differs from the
 // current reference by ReReference (1%) or more: |mean − ref| ≥ 1% × ref.
+// In the Limit state the trade is recorded but the band holds until the
+// market exits the limit state (LULD Plan §VI(B) as recalled; see Check).
 // It returns ErrNotTrading when the market is not Open or Limit and
 // ErrInvalidInput when price is outside the band. Trade first brings the
 // market up to now (timers and sources, exactly what Status(now) does) and
@@ -458,6 +461,26 @@ func (m *Market) Trade(price decimal.Decimal, now time.Time) error {
 func (m *Market) trade(price decimal.Decimal, now time.Time) {
 	m.trades = append(m.trades, Point{Time: now, Value: price})
 	m.sum = m.sum.Add(price)
+	mean, ok := m.windowMean(now)
+	if !ok || m.state == Limit {
+		// LULD Plan §VI(B) (as recalled): the bands hold while the market is
+		// in a limit state and are recalculated when it exits, from a mean
+		// that includes the limit-state trades (see exitLimit). Moving them
+		// here would let a crash walk the band down trade by trade.
+		return
+	}
+	ref := m.band.Reference
+	if mean.Sub(ref).Abs().Cmp(m.s.ReReference.Mul(ref)) >= 0 && !mean.Equal(ref) {
+		m.setReference(mean)
+		m.ev.add(Event{Time: now, Kind: EventReference, Source: m.s.ID,
+			Reason: fmt.Sprintf("%s-mean moved ≥ %s from %s: %s", m.s.ReferenceWindow, m.s.ReReference, ref, m.band)})
+	}
+}
+
+// windowMean drops the trades at or before now − ReferenceWindow and
+// returns the mean of the rest, rounded half-even to the price increment
+// (never below one increment); ok is false when no trade is left.
+func (m *Market) windowMean(now time.Time) (decimal.Decimal, bool) {
 	start := now.Add(-m.s.ReferenceWindow)
 	drop := 0
 	for drop < len(m.trades) && !m.trades[drop].Time.After(start) {
@@ -468,13 +491,22 @@ func (m *Market) trade(price decimal.Decimal, now time.Time) {
 		m.trades = append(m.trades[:0], m.trades[drop:]...)
 	}
 	if len(m.trades) == 0 {
-		return
+		return decimal.Decimal{}, false
 	}
-	mean := num.MaxOf(num.Div(m.sum, decimal.NewFromInt(int64(len(m.trades))), m.s.Band.PriceScale, num.HalfEven), m.s.Band.tick())
-	ref := m.band.Reference
-	if mean.Sub(ref).Abs().Cmp(m.s.ReReference.Mul(ref)) >= 0 && !mean.Equal(ref) {
+	return num.MaxOf(num.Div(m.sum, decimal.NewFromInt(int64(len(m.trades))), m.s.Band.PriceScale, num.HalfEven), m.s.Band.tick()), true
+}
+
+// exitLimit moves a Limit market back to Open and, as the LULD Plan does
+// when trading exits a limit state, recalculates the band at once from the
+// mean of the trades in the reference window (including those of the limit
+// state), whether or not it moved by ReReference.
+func (m *Market) exitLimit(now time.Time) {
+	m.setState(Open, now, "price back inside the band")
+	if mean, ok := m.windowMean(now); ok && !mean.Equal(m.band.Reference) {
+		from := m.band.Reference
 		m.setReference(mean)
 		m.ev.add(Event{Time: now, Kind: EventReference, Source: m.s.ID,
-			Reason: fmt.Sprintf("%s-mean moved ≥ %s from %s: %s", m.s.ReferenceWindow, m.s.ReReference, ref, m.band)})
+			Reason: fmt.Sprintf("limit state ended: %s-mean replaces %s: %s", m.s.ReferenceWindow, from, m.band)})
 	}
+	m.setDeadline()
 }

@@ -3,6 +3,7 @@ package breaker
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -489,5 +490,49 @@ func TestMarketMergesSourcesWithTheSameCause(t *testing.T) {
 	_ = k2.Release("XYZ", "done", "ops:bob", t0.Add(2*time.Minute))
 	if d, _ := r.Check(testkit.D("10"), t0.Add(2*time.Minute)); d.State != Open || d.Reason != Reopened {
 		t.Fatalf("every cause cleared, got %s", d)
+	}
+}
+
+// LULD Plan §VI(B) (as recalled): the bands hold during a limit state and
+// are recalculated as soon as trading exits it, from the 5-minute mean
+// including the limit-state trades. Before the fix each trade at the band
+// re-referenced at once (the mean of few trades moves ≥ 1% quickly), so a
+// crash fed through Observe walked the band down trade by trade without
+// ever pausing.
+func TestMarketBandHoldsDuringLimitState(t *testing.T) {
+	m := mustMarket(t, MarketSettings{Reference: testkit.D("10.00")})
+	for i, tc := range []struct {
+		price string
+		at    time.Duration
+		state MarketState
+		band  string
+	}{
+		{"9.50", 0, Limit, "9.5–10.5 (ref 10)"},               // at the band: limit state; 100% of the window at 9.50, band held
+		{"9.50", 5 * time.Second, Limit, "9.5–10.5 (ref 10)"}, // still held
+		{"9.20", 6 * time.Second, Limit, "9.5–10.5 (ref 10)"}, // rejected beyond the band, not recorded
+		// Back inside: exit, re-reference to mean(9.50, 9.50) = 9.50 →
+		// band 9.03–9.98; then 9.80 is recorded: mean 9.60 moved ≥ 1% →
+		// 9.12–10.08.
+		{"9.80", 10 * time.Second, Open, "9.12–10.08 (ref 9.6)"},
+	} {
+		d, err := m.Observe(testkit.D(tc.price), at(tc.at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.State != tc.state || d.Band.String() != tc.band {
+			t.Fatalf("step %d (%s): %s, want %s band %s", i, tc.price, d, tc.state, tc.band)
+		}
+		if err := m.CheckInvariants(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var refs []string
+	for _, e := range m.DrainEvents() {
+		if e.Kind == EventReference {
+			refs = append(refs, e.Reason)
+		}
+	}
+	if len(refs) != 2 || !strings.HasPrefix(refs[0], "limit state ended") {
+		t.Fatalf("reference events %q, want the limit-exit recalculation then the 1%% move", refs)
 	}
 }
