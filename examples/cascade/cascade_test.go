@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -167,5 +168,25 @@ func TestFailoverContinuesExactly(t *testing.T) {
 		if !r.ValueEnd.Equal(base.ValueEnd) || !r.BadDebt.Equal(base.BadDebt) || r.Liquidations != base.Liquidations {
 			t.Errorf("failover at tick %d changed the result", tick)
 		}
+	}
+}
+
+// The command's flags: a bad -crash is an error, -svg writes the chart.
+func TestCommand(t *testing.T) {
+	if err := run(1, 20, "deep", ""); err == nil {
+		t.Error("-crash deep accepted")
+	}
+	if err := run(1, 0, "0.35", ""); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+	path := t.TempDir() + "/crash.svg"
+	if err := run(1, 20, "0.5", path); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(b, []byte("<svg")) {
+		t.Errorf("chart not written: %v", err)
+	}
+	if err := run(1, 20, "0.5", t.TempDir()+"/missing/dir/crash.svg"); err == nil {
+		t.Error("unwritable -svg accepted")
 	}
 }

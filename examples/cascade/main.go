@@ -10,7 +10,7 @@ import (
 
 // main parses the flags and runs the simulation.
 func main() {
-	seed := flag.Int64("seed", 1, "seed for the account book, the price noise and the keepers")
+	seed := flag.Int64("seed", 1, "seed for the account book, the price noise and the keepers (0 means 1)")
 	accounts := flag.Int("accounts", 1000, "number of trader accounts")
 	crash := flag.String("crash", "0.35", "depth of the flash crash (0.35 = −35% over 10 minutes; negative: a squeeze up)")
 	svg := flag.String("svg", "", "write a chart of price, insurance fund and bad debt to this SVG file")
