@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -161,6 +162,8 @@ type Aggregator struct {
 	s          AggregatorSettings
 	outlierWhy string                     // the detail of every ReasonOutlier rejection
 	ratio      smallFactor                // MaxConfidenceRatio's coefficient
+	dev        smallFactor                // MaxDeviation's coefficient
+	spread     smallFactor                // MaxSpread's coefficient
 	grid       atomic.Pointer[gridBounds] // bounds on the last price grid seen
 }
 
@@ -189,6 +192,8 @@ func NewAggregator(s AggregatorSettings) (*Aggregator, error) {
 	a := &Aggregator{s: s, outlierWhy: "more than " + s.MaxDeviation.String() +
 		" × median away from the median of the remaining quotes (Result.Reference)"}
 	a.ratio.c, a.ratio.ok = smallCoef(s.MaxConfidenceRatio)
+	a.dev.c, a.dev.ok = smallCoef(s.MaxDeviation)
+	a.spread.c, a.spread.ok = smallCoef(s.MaxSpread)
 	return a, nil
 }
 
@@ -257,11 +262,10 @@ func gridExponent(quotes []Quote) int32 {
 func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	s := &a.s
 	res := Result{Method: s.Method}
+	sc := getScratch(len(quotes))
+	defer sc.put()
 	reject := func(i int, r Reason, detail string) {
-		if res.Rejected == nil {
-			res.Rejected = make([]Rejection, 0, 4)
-		}
-		res.Rejected = append(res.Rejected, Rejection{Quote: quotes[i], Index: i, Reason: r, Detail: detail})
+		sc.rej = append(sc.rej, Rejection{Quote: quotes[i], Index: i, Reason: r, Detail: detail})
 	}
 	oldest, newest := now.Add(-s.MaxAge), now.Add(s.MaxFutureSkew)
 	// Compare every price at one exponent E, the finest among the quotes,
@@ -272,9 +276,9 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	exp := gridExponent(quotes)
 	g := a.bounds(exp)
 	minAns, maxAns := g.minAns, g.maxAns
-	cands := make([]candidate, 0, len(quotes))
-	ps := make([]decimal.Decimal, len(quotes)) // prices on the grid, by input index
-	allSmall := true                           // every candidate's grid coefficient fits a uint64 key
+	cands := sc.cands // empty, capacity ≥ len(quotes)
+	ps := sc.ps       // prices on the grid, by input index
+	allSmall := true  // every candidate's grid coefficient fits a uint64 key
 	for i, q := range quotes {
 		if !q.plainlyValid() {
 			if err := q.Validate(); err != nil {
@@ -326,18 +330,28 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		return strings.Compare(quotes[x.idx].Source, quotes[y.idx].Source)
 	})
 	if len(cands) < s.MinSources {
-		a.finish(&res, quotes, cands)
+		sc.finish(&res, quotes, cands)
 		return res, fmt.Errorf("%w: %d usable quotes, need %d", ErrNoQuorum, len(cands), s.MinSources)
 	}
 	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return ps[cands[i].idx] }, s.Scale)
 	if s.MaxDeviation.Sign() > 0 {
 		// |p − m| > r × m  ⇔  p < m − r×m  or  p > m + r×m: one product,
 		// no division, bounds moved onto the price grid (see above).
-		band := s.MaxDeviation.Mul(res.Reference)
-		lo, hi := res.Reference.Sub(band).RoundCeil(-exp), res.Reference.Add(band).RoundFloor(-exp)
+		// When the median is a grid price with a uint64 key, the band is
+		// computed on the keys in integers (fastcmp.go), allocation-free.
+		var lo, hi decimal.Decimal
+		var loKey, hiKey uint64
+		fast := false
+		if n := len(cands); allSmall && (n%2 == 1 || cands[n/2-1].key == cands[n/2].key) {
+			loKey, hiKey, fast = a.dev.band(s.MaxDeviation.Exponent(), cands[n/2].key)
+		}
+		if !fast {
+			band := s.MaxDeviation.Mul(res.Reference)
+			lo, hi = res.Reference.Sub(band).RoundCeil(-exp), res.Reference.Add(band).RoundFloor(-exp)
+		}
 		kept := cands[:0]
 		for _, c := range cands {
-			if ps[c.idx].Cmp(lo) < 0 || ps[c.idx].Cmp(hi) > 0 {
+			if (fast && (c.key < loKey || c.key > hiKey)) || (!fast && (ps[c.idx].Cmp(lo) < 0 || ps[c.idx].Cmp(hi) > 0)) {
 				reject(c.idx, ReasonOutlier, a.outlierWhy)
 				continue
 			}
@@ -345,7 +359,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		}
 		cands = kept
 		if len(cands) < s.MinSources {
-			a.finish(&res, quotes, cands)
+			sc.finish(&res, quotes, cands)
 			return res, fmt.Errorf("%w: %d quotes left after outliers, need %d", ErrNoQuorum, len(cands), s.MinSources)
 		}
 	}
@@ -364,10 +378,20 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	default:
 		price = medianSorted(len(cands), func(i int) decimal.Decimal { return ps[cands[i].idx] }, s.Scale)
 	}
-	a.finish(&res, quotes, cands)
+	sc.finish(&res, quotes, cands)
 	if s.MaxSpread.Sign() > 0 {
-		lo, hi := ps[cands[0].idx], ps[cands[len(cands)-1].idx]
-		if cmpProduct(hi.Sub(lo), s.MaxSpread, price) > 0 {
+		first, last := cands[0], cands[len(cands)-1]
+		lo, hi := ps[first.idx], ps[last.idx]
+		// max − min > MaxSpread × price, on the keys when they fit.
+		wider, ok := 0, false
+		pc, pok := smallCoef(price)
+		if allSmall && pok && a.spread.ok {
+			wider, ok = cmpCoef(last.key-first.key, exp, a.spread.c, s.MaxSpread.Exponent(), pc, price.Exponent())
+		}
+		if !ok {
+			wider = a.spread.cmpProduct(hi.Sub(lo), s.MaxSpread, price, pc, pok)
+		}
+		if wider > 0 {
 			return res, fmt.Errorf("%w: %s to %s is wider than %s × %s", ErrSpread, lo, hi, s.MaxSpread, price)
 		}
 	}
@@ -375,14 +399,52 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	return res, nil
 }
 
-// finish fills Used from the candidates and puts rejections back in input
-// order (the duplicate and outlier passes append out of order).
-func (a *Aggregator) finish(res *Result, quotes []Quote, cands []candidate) {
+// scratch holds an aggregation's working slices. They never reach the
+// Result, so they are pooled: an aggregation allocates only what it
+// returns (Used and Rejected, each exactly sized) and a few decimals.
+type scratch struct {
+	cands []candidate
+	ps    []decimal.Decimal
+	rej   []Rejection
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// getScratch returns a scratch with empty cands and rej and len(ps) == n.
+func getScratch(n int) *scratch {
+	sc := scratchPool.Get().(*scratch)
+	if cap(sc.cands) < n {
+		sc.cands = make([]candidate, 0, n)
+		sc.ps = make([]decimal.Decimal, n)
+	}
+	sc.ps = sc.ps[:n]
+	return sc
+}
+
+// put drops the references to the caller's data and returns sc to the
+// pool, unless an unusually large call grew it.
+func (sc *scratch) put() {
+	clear(sc.ps)
+	clear(sc.rej)
+	sc.cands, sc.rej = sc.cands[:0], sc.rej[:0]
+	if cap(sc.cands) <= 1024 && cap(sc.rej) <= 1024 {
+		scratchPool.Put(sc)
+	}
+}
+
+// finish fills Used from the candidates and Rejected from the rejections,
+// put back in input order (the duplicate and outlier passes append out of
+// order). Both are allocated at their exact length; Rejected stays nil when
+// nothing was rejected.
+func (sc *scratch) finish(res *Result, quotes []Quote, cands []candidate) {
 	res.Used = make([]Quote, len(cands))
 	for i, c := range cands {
 		res.Used[i] = quotes[c.idx]
 	}
-	slices.SortFunc(res.Rejected, func(x, y Rejection) int { return x.Index - y.Index })
+	if len(sc.rej) > 0 {
+		slices.SortFunc(sc.rej, func(x, y Rejection) int { return x.Index - y.Index })
+		res.Rejected = slices.Clone(sc.rej)
+	}
 }
 
 // dedupe keeps one quote per source: the newest. If several share the

@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"math"
 	"math/bits"
 
 	"github.com/shopspring/decimal"
@@ -46,20 +47,57 @@ type smallFactor struct {
 // is p's, computed by the caller once.
 func (f smallFactor) cmpProduct(x, r, p decimal.Decimal, pc uint64, pok bool) int {
 	xc, xok := smallCoef(x)
-	rc := f.c
 	if xok && f.ok && pok {
-		hi, lo := bits.Mul64(rc, pc) // r×p coefficient, < 10^36 < 2^128
-		k := int64(x.Exponent()) - int64(r.Exponent()) - int64(p.Exponent())
-		switch {
-		case k >= 0 && k < int64(len(pow10u64)):
-			xh, xl := bits.Mul64(xc, pow10u64[k])
-			return cmp128(xh, xl, hi, lo)
-		case k < 0 && -k < int64(len(pow10u64)) && hi == 0:
-			ph, pl := bits.Mul64(lo, pow10u64[-k])
-			return cmp128(0, xc, ph, pl)
+		if c, ok := cmpCoef(xc, x.Exponent(), f.c, r.Exponent(), pc, p.Exponent()); ok {
+			return c
 		}
 	}
 	return x.Cmp(r.Mul(p))
+}
+
+// cmpCoef compares xc×10^xe with rc×10^re × pc×10^pe exactly in 128-bit
+// integers; ok is false when the exponents are too far apart for that.
+func cmpCoef(xc uint64, xe int32, rc uint64, re int32, pc uint64, pe int32) (c int, ok bool) {
+	hi, lo := bits.Mul64(rc, pc) // r×p coefficient, < 10^36 < 2^128
+	k := int64(xe) - int64(re) - int64(pe)
+	switch {
+	case k >= 0 && k < int64(len(pow10u64)):
+		xh, xl := bits.Mul64(xc, pow10u64[k])
+		return cmp128(xh, xl, hi, lo), true
+	case k < 0 && -k < int64(len(pow10u64)) && hi == 0:
+		ph, pl := bits.Mul64(lo, pow10u64[-k])
+		return cmp128(0, xc, ph, pl), true
+	}
+	return 0, false
+}
+
+// band returns the outlier band around a median m = mc×10^E (E the price
+// grid's exponent) as grid coefficients [lo, hi], where f is the
+// coefficient of r = MaxDeviation and re its exponent. In grid units the
+// half-width is B = r×m / 10^E = rc×mc / 10^(−re), and for an integer mc,
+// ceil(mc − B) = mc − floor(B) and floor(mc + B) = mc + floor(B): exactly
+// the decimal band (m − r×m).RoundCeil(−E), (m + r×m).RoundFloor(−E).
+// ok is false when r is not small or has more than 19 places, or is ≥ 1
+// with a positive exponent; the caller then uses decimals.
+func (f smallFactor) band(re int32, mc uint64) (lo, hi uint64, ok bool) {
+	k := -int64(re)
+	if !f.ok || k < 0 || k >= int64(len(pow10u64)) {
+		return 0, 0, false
+	}
+	ph, pl := bits.Mul64(f.c, mc)
+	div := pow10u64[k]
+	if ph >= div { // B ≥ 2^64: wider than every key on both sides
+		return 0, math.MaxUint64, true
+	}
+	b, _ := bits.Div64(ph, pl, div)
+	if b < mc {
+		lo = mc - b
+	}
+	hi = mc + b
+	if hi < mc { // overflow: no key lies above
+		hi = math.MaxUint64
+	}
+	return lo, hi, true
 }
 
 func cmp128(ah, al, bh, bl uint64) int {

@@ -1,8 +1,10 @@
 package oracle
 
 import (
+	"math"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
@@ -23,4 +25,41 @@ func TestPropCmpProductMatchesDecimal(t *testing.T) {
 			t.Fatalf("cmpProduct(%s, %s, %s) = %d, want %d", x, r, p, got, want)
 		}
 	})
+}
+
+// band (the outlier band on integer keys) agrees with the decimal band
+// (m − r×m).RoundCeil(−E), (m + r×m).RoundFloor(−E) at and around its
+// edges, for deviations from 10^−22 to well above 1.
+func TestPropBandMatchesDecimal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		mc := rapid.Uint64Range(1, 999_999_999_999_999_999).Draw(t, "mc")
+		e := rapid.Int32Range(-20, 5).Draw(t, "e")
+		r := testkit.Decimal(1, rapid.Int64Range(1, 1<<62).Draw(t, "rmax"), rapid.Int32Range(-3, 22).Draw(t, "rs")).Draw(t, "r")
+		rc, rok := smallCoef(r)
+		lo, hi, ok := smallFactor{rc, rok}.band(r.Exponent(), mc)
+		if !ok {
+			return
+		}
+		m := decimal.New(int64(mc), e)
+		b := r.Mul(m)
+		wlo, whi := m.Sub(b).RoundCeil(-e), m.Add(b).RoundFloor(-e)
+		for _, k := range []uint64{lo - 1, lo, lo + 1, hi - 1, hi, hi + 1, mc, 1} {
+			if k == 0 || k > math.MaxInt64 {
+				continue
+			}
+			kd := decimal.New(int64(k), e)
+			fast := k >= lo && k <= hi
+			dec := kd.Cmp(wlo) >= 0 && kd.Cmp(whi) <= 0
+			if fast != dec {
+				t.Fatalf("key %d at 1e%d: band [%d, %d] says %t, decimal [%s, %s] says %t", k, e, lo, hi, fast, wlo, whi, dec)
+			}
+		}
+	})
+}
+
+// cmpCoef treats a zero x (quotes without spread) exactly.
+func TestCmpCoefZero(t *testing.T) {
+	if c, ok := cmpCoef(0, -2, 2, -2, 6_500_000, -2); !ok || c != -1 {
+		t.Fatalf("0 vs 0.02 × 65000 = %d, %t", c, ok)
+	}
 }
