@@ -146,12 +146,11 @@ func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 	if s.TrimFraction.Cmp(half) >= 0 {
 		return bad("TrimFraction must be below 0.5, got %s", s.TrimFraction)
 	}
-	if s.Scale < 0 || s.Scale > num.MaxScale {
-		return bad("Scale must lie in [0, %d], got %d", num.MaxScale, s.Scale)
+	scale, err := checkScale("Scale", s.Scale)
+	if err != nil {
+		return s, err
 	}
-	if s.Scale == 0 {
-		s.Scale = DefaultScale
-	}
+	s.Scale = scale
 	return s, nil
 }
 

@@ -101,8 +101,18 @@ func TestTrimmedMeanTable(t *testing.T) {
 	}
 }
 
+// qw is a fresh quote with a weight ("" leaves it unset, i.e. zero).
+func qw(src, price, weight string) Quote {
+	q := qt(src, price, 0)
+	if weight != "" {
+		q.Weight = d(weight)
+	}
+	return q
+}
+
 func TestAggregateGuards(t *testing.T) {
 	base := AggregatorSettings{MaxAge: time.Minute, MaxFutureSkew: 2 * time.Second}
+	wm := AggregatorSettings{MaxAge: time.Minute, Method: MethodWeightedMedian}
 	tests := []struct {
 		name     string
 		s        AggregatorSettings
@@ -110,6 +120,7 @@ func TestAggregateGuards(t *testing.T) {
 		want     string
 		err      error
 		rejected map[string]Reason
+		detail   string // if set, some rejection's Detail contains it
 	}{
 		{
 			name:   "median of three",
@@ -252,6 +263,37 @@ func TestAggregateGuards(t *testing.T) {
 			want: "1.02",
 		},
 		{
+			name:     "weighted median: a zero weight is refused, not counted as 1",
+			s:        wm,
+			quotes:   []Quote{qw("a", "100", "1"), qw("b", "200", "")},
+			want:     "100",
+			rejected: map[string]Reason{"b": ReasonInvalid},
+			detail:   "weight: zero",
+		},
+		{
+			// With zero read as 1, b and c (2 of 3) would pull the lower
+			// weighted median up to 200.
+			name:     "weighted median: zero-weight quotes cannot outvote a weighted source",
+			s:        wm,
+			quotes:   []Quote{qw("a", "100", "2"), qw("b", "200", "0"), qw("c", "200", "0")},
+			want:     "100",
+			rejected: map[string]Reason{"b": ReasonInvalid, "c": ReasonInvalid},
+		},
+		{
+			name:     "weighted median: no weights at all is below quorum, never a price",
+			s:        wm,
+			quotes:   []Quote{qw("a", "100", ""), qw("b", "101", "")},
+			err:      ErrNoQuorum,
+			rejected: map[string]Reason{"a": ReasonInvalid, "b": ReasonInvalid},
+		},
+		{
+			name:     "the median ignores weights, zero included",
+			s:        base,
+			quotes:   []Quote{qw("a", "100", ""), qw("b", "101", "0"), qw("c", "102", "7")},
+			want:     "101",
+			rejected: map[string]Reason{},
+		},
+		{
 			name:   "trimmed mean drops the extremes",
 			s:      AggregatorSettings{MaxAge: time.Minute, Method: MethodTrimmedMean, TrimFraction: d("0.2")},
 			quotes: []Quote{qt("a", "1", 0), qt("b", "100", 0), qt("c", "101", 0), qt("d", "102", 0), qt("e", "1000", 0)},
@@ -284,6 +326,16 @@ func TestAggregateGuards(t *testing.T) {
 				if diff := cmp.Diff(tc.rejected, got); diff != "" {
 					t.Fatalf("rejections (-want +got):\n%s", diff)
 				}
+			}
+			found := tc.detail == ""
+			for _, r := range res.Rejected {
+				found = found || strings.Contains(r.Detail, tc.detail)
+				if r.Reason == ReasonInvalid && !strings.HasPrefix(r.Detail, ErrInvalidQuote.Error()) {
+					t.Errorf("invalid %s: detail %q does not start with %q", r.Quote.Source, r.Detail, ErrInvalidQuote)
+				}
+			}
+			if !found {
+				t.Errorf("no rejection detail contains %q: %+v", tc.detail, res.Rejected)
 			}
 			if err == nil {
 				if err := CheckResult(a.Settings(), t0, res); err != nil {

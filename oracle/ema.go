@@ -58,11 +58,9 @@ func NewEMA(s EMASettings) (*EMA, error) {
 	if s.HalfLife <= 0 {
 		return nil, fmt.Errorf("%w: EMA HalfLife must be positive, got %s", ErrInvalidSettings, s.HalfLife)
 	}
-	if s.Scale < 0 || s.Scale > num.MaxScale {
-		return nil, fmt.Errorf("%w: EMA Scale must lie in [0, %d], got %d", ErrInvalidSettings, num.MaxScale, s.Scale)
-	}
-	if s.Scale == 0 {
-		s.Scale = DefaultScale
+	var err error
+	if s.Scale, err = checkScale("EMA Scale", s.Scale); err != nil {
+		return nil, err
 	}
 	return &EMA{s: s}, nil
 }

@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -116,6 +117,18 @@ func trimmedMeanSorted(n int, at func(int) decimal.Decimal, trim decimal.Decimal
 	}
 	m := num.Div(sum, decimal.NewFromInt(int64(hi-lo)), scale, num.HalfEven)
 	return clamp(m, at(lo), at(hi-1))
+}
+
+// checkScale validates a Settings Scale (0 to num.MaxScale) and returns it
+// with 0 replaced by DefaultScale. what names the field in the error.
+func checkScale(what string, scale int32) (int32, error) {
+	if scale < 0 || scale > num.MaxScale {
+		return 0, fmt.Errorf("%w: %s must lie in [0, %d], got %d", ErrInvalidSettings, what, num.MaxScale, scale)
+	}
+	if scale == 0 {
+		return DefaultScale, nil
+	}
+	return scale, nil
 }
 
 // clamp returns x limited to [lo, hi].

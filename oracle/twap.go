@@ -38,7 +38,11 @@ type Observation struct {
 //
 // with durations in nanoseconds, divided with num.Div at Scale places,
 // half-even, and clamped to [min, max] of the prices that carried weight, so
-// the TWAP never leaves the range of the prices it saw. When the history
+// the TWAP never leaves the range of the prices it saw. This is the
+// arithmetic time-weighted mean (Uniswap v2's price accumulators). Uniswap
+// v3 accumulates ticks, log₁.₀₀₀₁ of the price, so its TWAP is the
+// time-weighted geometric mean, which is never above this one (AM ≥ GM)
+// and gives a short spike less pull. When the history
 // starts inside the window, the average covers [first observation, now]
 // only; when all weight is zero (a single observation at now) it is the last
 // price.
@@ -55,11 +59,9 @@ func NewTWAP(s TWAPSettings) (*TWAP, error) {
 	if s.Window <= 0 {
 		return nil, fmt.Errorf("%w: TWAP Window must be positive, got %s", ErrInvalidSettings, s.Window)
 	}
-	if s.Scale < 0 || s.Scale > num.MaxScale {
-		return nil, fmt.Errorf("%w: TWAP Scale must lie in [0, %d], got %d", ErrInvalidSettings, num.MaxScale, s.Scale)
-	}
-	if s.Scale == 0 {
-		s.Scale = DefaultScale
+	var err error
+	if s.Scale, err = checkScale("TWAP Scale", s.Scale); err != nil {
+		return nil, err
 	}
 	if s.MaxObservations < 0 {
 		return nil, fmt.Errorf("%w: TWAP MaxObservations must not be negative, got %d", ErrInvalidSettings, s.MaxObservations)

@@ -31,14 +31,14 @@ var start = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // stepReport is what happened at one step.
 type stepReport struct {
-	Step    int
-	Now     time.Time
-	Fetched oracle.Collection
-	Update  oracle.FeedUpdate
+	Step    int               // 1-based step number
+	Now     time.Time         // the simulated clock at this step
+	Fetched oracle.Collection // what the collector got from the sources
+	Update  oracle.FeedUpdate // what the feed did with those quotes
 	// Read is what a consumer got from Feed.Price(Now).
 	Read    decimal.Decimal
-	ReadErr error
-	Health  []oracle.SourceHealth
+	ReadErr error                 // why Feed.Price(Now) refused, if it did
+	Health  []oracle.SourceHealth // the sources' breakers after the step
 }
 
 // world holds the scripted behaviour of the simulated sources at the
