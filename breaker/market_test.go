@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -534,5 +536,51 @@ func TestMarketBandHoldsDuringLimitState(t *testing.T) {
 	}
 	if len(refs) != 2 || !strings.HasPrefix(refs[0], "limit state ended") {
 		t.Fatalf("reference events %q, want the limit-exit recalculation then the 1%% move", refs)
+	}
+}
+
+// Market, KillSwitch and MarketWide are safe for concurrent use: hammered
+// from several goroutines (run under -race in CI), calls either succeed or
+// fail cleanly (time going back between goroutines, unknown causes) and the
+// invariants hold afterwards.
+func TestMarketConcurrentUse(t *testing.T) {
+	ks := NewKillSwitch()
+	mw, _ := NewMarketWide(CryptoMarketWide())
+	m := mustMarket(t, MarketSettings{ID: "M", Reference: testkit.D("100"), Sources: []HaltSource{mw, ks}})
+	var clock atomic.Int64
+	tick := func() time.Time { return t0.Add(time.Duration(clock.Add(int64(700 * time.Millisecond)))) }
+	prices := []string{"100", "95", "105", "94", "99.5", "101"}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 300; i++ {
+				now := tick()
+				switch (g + i) % 6 {
+				case 0, 1:
+					_, _ = m.Observe(testkit.D(prices[i%len(prices)]), now)
+				case 2:
+					_, _ = m.Check(testkit.D(prices[(i+1)%len(prices)]), now)
+				case 3:
+					_ = m.Halt("ops", "drill", "tester", now.Add(time.Second), now)
+					_ = m.Clear("ops", "tester", now)
+				case 4:
+					_ = ks.Engage("M", "drill", "tester", now)
+					_ = ks.Release("M", "drill", "tester", now)
+				case 5:
+					_, _ = mw.Observe(testkit.D(prices[i%len(prices)]), now)
+					_, _ = m.Status(now)
+				}
+				_ = m.Snapshot()
+				_ = m.DrainEvents()
+			}
+		}(g)
+	}
+	wg.Wait()
+	for _, c := range []interface{ CheckInvariants() error }{m, ks, mw} {
+		if err := c.CheckInvariants(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
