@@ -65,7 +65,8 @@ func RestoreMarketWide(s WideSettings, snap WideSnapshot) (*MarketWide, error) {
 
 // CheckInvariants verifies the breaker's consistency: triggered levels form
 // a prefix-closed set in session mode (a deeper level consumes the ones
-// above it), a halt in force has a level that triggered, samples are in time
+// above it), nothing triggered or halted after the last observation, a
+// halt in force has a level that triggered, samples are in time
 // order within the rolling window and the reference is the oldest sample.
 func (w *MarketWide) CheckInvariants() error {
 	w.mu.Lock()
@@ -83,6 +84,14 @@ func (w *MarketWide) consistency() error {
 	}
 	if (st.haltLevel == 0) != st.haltUntil.IsZero() || st.haltSince.After(st.haltUntil) {
 		return fmt.Errorf("%s: halt level %d / since %s / until %s inconsistent", w.s.Name, st.haltLevel, st.haltSince, st.haltUntil)
+	}
+	for i, t := range st.triggered {
+		if !t.IsZero() && (!st.seen || t.After(st.last)) {
+			return fmt.Errorf("%s: level %d triggered at %s, after the last observation %s", w.s.Name, i+1, t, st.last)
+		}
+	}
+	if st.haltLevel > 0 && (!st.seen || st.haltSince.After(st.last)) {
+		return fmt.Errorf("%s: halt since %s, after the last observation %s", w.s.Name, st.haltSince, st.last)
 	}
 	if st.haltLevel > 0 && st.triggered[st.haltLevel-1].IsZero() && w.s.Rolling == 0 {
 		return fmt.Errorf("%s: halt at level %d that did not trigger", w.s.Name, st.haltLevel)

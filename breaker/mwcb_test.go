@@ -301,3 +301,28 @@ func TestMarketWideDeeperLevelNeverShortensHalt(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Hand-edited snapshots with events after the last observation are refused.
+func TestRestoreMarketWideRefusesFutureTimes(t *testing.T) {
+	w, open, _ := nyseSession(t)
+	if _, err := w.Observe(testkit.D("3720"), open.Add(time.Hour)); err != nil { // level 1 halt
+		t.Fatal(err)
+	}
+	good := w.Snapshot()
+	if _, err := RestoreMarketWide(NYSEMarketWide(), viaJSON(t, good)); err != nil {
+		t.Fatalf("good snapshot: %v", err)
+	}
+	for name, edit := range map[string]func(*WideSnapshot){
+		"triggered after the last observation": func(s *WideSnapshot) { s.Triggered[0] = s.Last.Add(time.Minute) },
+		"halt starts after the last observation": func(s *WideSnapshot) {
+			s.HaltSince = s.Last.Add(time.Minute)
+		},
+		"triggered without any observation": func(s *WideSnapshot) { s.Seen, s.Last = false, time.Time{} },
+	} {
+		snap := viaJSON(t, good)
+		edit(&snap)
+		if _, err := RestoreMarketWide(NYSEMarketWide(), snap); !errors.Is(err, ErrInvalidSnapshot) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
