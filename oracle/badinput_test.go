@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
 // Issue 2, "Bad input": zero or negative price or weight, empty source name,
@@ -290,5 +293,37 @@ func TestRestoreRejectsMalformedSmoothers(t *testing.T) {
 	}
 	if _, err := RestoreFeed(fs, fg); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A Result survives a JSON round trip (a host logs it and reads it back):
+// reasons by name, decimals exactly.
+func TestResultJSONRoundTrip(t *testing.T) {
+	a, err := NewAggregator(AggregatorSettings{MaxAge: time.Minute, MaxDeviation: d("0.05")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Aggregate(t0, []Quote{qt("a", "100", 0), qt("b", "101.5", 0), qt("c", "150", 0),
+		qt("d", "100", time.Hour), {Source: "e", Price: d("-1"), Time: t0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Result
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(res, back, testkit.EquateDecimals); diff != "" {
+		t.Fatalf("round trip (-want +got):\n%s", diff)
+	}
+	var r Reason
+	if err := json.Unmarshal([]byte(`"no-such-reason"`), &r); err == nil {
+		t.Fatal("unknown reason accepted")
+	}
+	if err := json.Unmarshal([]byte(`"unknown"`), &r); err == nil {
+		t.Fatal(`"unknown" accepted as a reason`)
 	}
 }

@@ -1,6 +1,9 @@
 package oracle
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // Reason says why an aggregation rejected a quote. Match it with ==.
 type Reason int
@@ -47,6 +50,22 @@ func (r Reason) String() string {
 
 // MarshalJSON writes the reason's name.
 func (r Reason) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
+
+// UnmarshalJSON reads a reason's name as MarshalJSON writes it, so a logged
+// Result or FeedUpdate decodes back; an unknown name is an error.
+func (r *Reason) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err != nil {
+		return fmt.Errorf("oracle: reason: %w", err)
+	}
+	for i, n := range reasonNames {
+		if n != "" && n == name {
+			*r = Reason(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("oracle: unknown reason %q", name)
+}
 
 // Rejection is one quote an aggregation did not use, and why.
 type Rejection struct {
