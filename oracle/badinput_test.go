@@ -3,7 +3,9 @@ package oracle
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -325,5 +327,49 @@ func TestResultJSONRoundTrip(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`"unknown"`), &r); err == nil {
 		t.Fatal(`"unknown" accepted as a reason`)
+	}
+}
+
+// One Aggregator shared by goroutines (its working slices are pooled) gives
+// each call the result a lone call gives. Run with -race.
+func TestAggregateConcurrentCallsAgree(t *testing.T) {
+	a, err := NewAggregator(allGuards())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := make([][]Quote, 8)
+	want := make([]string, len(sets))
+	for i := range sets {
+		qs := quotes21()
+		qs = qs[:len(qs)-i] // different sizes and rejections
+		if i%2 == 1 {
+			qs = append(qs, qt("late", "65000", 2*time.Minute), Quote{Source: "bad", Price: d("-1"), Time: t0})
+		}
+		sets[i] = qs
+		res, err := a.Aggregate(t0, qs)
+		want[i] = snapJSON(t, res) + fmt.Sprint(err)
+	}
+	errs := make(chan string, 4*len(sets))
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := 0; round < 50; round++ {
+				for i, qs := range sets {
+					res, err := a.Aggregate(t0, qs)
+					b, _ := json.Marshal(res)
+					if got := string(b) + fmt.Sprint(err); got != want[i] {
+						errs <- fmt.Sprintf("set %d: got %s, want %s", i, got, want[i])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

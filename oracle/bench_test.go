@@ -53,6 +53,29 @@ func BenchmarkAggregateMedian21AllGuards(b *testing.B) {
 	}
 }
 
+// The same 21 quotes written with mixed numbers of places ("65000",
+// "65000.1", "65000.10"): prices are moved onto one grid first.
+func BenchmarkAggregateMedian21MixedPlaces(b *testing.B) {
+	a, err := NewAggregator(allGuards())
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs := quotes21()
+	for i := range qs {
+		qs[i].Price = qs[i].Price.Round(int32(i % 3))
+	}
+	if _, err := a.Aggregate(t0, qs); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := a.Aggregate(t0, qs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // Target (issue 2): ≤ 100 ns and 0 allocations.
 func BenchmarkFeedPrice(b *testing.B) {
 	f, _ := NewFeed(FeedSettings{Tiers: []Tier{{Name: "p", Sources: []string{"a"},
