@@ -30,7 +30,11 @@ type FeedSettings struct {
 	Tiers []Tier `json:"tiers"`
 	// MaxAge is the freshness bound: Price(now) fails with ErrStale when
 	// the last good price was accepted more than MaxAge before now.
-	// Required: must be positive.
+	// Required: must be positive. It is measured from acceptance, as
+	// Chainlink's updatedAt and Maker Median's age are; the quotes behind
+	// the price were observed up to the tier's Aggregation.MaxAge earlier
+	// still (FeedState.ObservedAt says when), so the data a consumer gets
+	// is at most tier MaxAge + MaxAge old.
 	MaxAge time.Duration `json:"max_age"`
 	// MaxJump is the per-update jump limit relative to the last good price:
 	// a tier whose aggregate p has |p − last| > MaxJump × last fails with
