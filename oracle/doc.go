@@ -61,7 +61,10 @@
 // # Smoothing and delay
 //
 // TWAP averages a step function of irregular updates over a sliding window
-// (as Uniswap v3 weights each tick by the seconds it was current). EMA is a
+// (as Uniswap v3 weights each tick by the seconds it was current; this is
+// the arithmetic mean, Uniswap v3's the geometric). With MinCoverage set it
+// refuses, with ErrShortHistory, to average less history than that, as
+// Uniswap v3's observe reverts "OLD". EMA is a
 // continuous-time exponential average with a half-life; its decay factor
 // 2^(−Δt/h) is computed in decimal to within 1e−30. Both provably stay
 // within [min, max] of the prices they saw. Delayed is MakerDAO's Oracle

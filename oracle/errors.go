@@ -28,6 +28,9 @@ var (
 	ErrNoPrice = errors.New("oracle: no price")
 	// ErrHalted: the feed is halted by the host; no price is served.
 	ErrHalted = errors.New("oracle: feed halted")
+	// ErrShortHistory: a TWAP's observations cover less of its window than
+	// TWAPSettings.MinCoverage requires (Uniswap v3's "OLD").
+	ErrShortHistory = errors.New("oracle: history shorter than required")
 	// ErrOutOfOrder: a time earlier than the type's last update.
 	ErrOutOfOrder = errors.New("oracle: time out of order")
 	// ErrStopped: the delayed price is stopped (OSM stop/void); poke refused.

@@ -231,3 +231,55 @@ func TestDelayedOSM(t *testing.T) {
 		t.Fatal("negative max age accepted")
 	}
 }
+
+// MinCoverage: the TWAP refuses to answer over less history than required
+// (Uniswap v3 observe reverts "OLD" instead of shortening the window).
+func TestTWAPMinCoverage(t *testing.T) {
+	w, err := NewTWAP(TWAPSettings{Window: time.Hour, MinCoverage: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Update(t0, d("100")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		at   time.Duration
+		want string // "" for ErrShortHistory
+	}{
+		{"a lone observation at now covers nothing", 0, ""},
+		{"half the window is not enough", 30 * time.Minute, ""},
+		{"one nanosecond short", time.Hour - 1, ""},
+		{"the full window answers", time.Hour, "100"},
+		{"later, still the full window", 3 * time.Hour, "100"},
+	} {
+		v, err := w.Value(t0.Add(tc.at))
+		if tc.want == "" {
+			if !errors.Is(err, ErrShortHistory) {
+				t.Errorf("%s: %s, %v; want ErrShortHistory", tc.name, v, err)
+			}
+		} else if err != nil || !v.Equal(d(tc.want)) {
+			t.Errorf("%s: %s, %v; want %s", tc.name, v, err, tc.want)
+		}
+	}
+	for _, bad := range []time.Duration{-time.Second, time.Hour + 1} {
+		if _, err := NewTWAP(TWAPSettings{Window: time.Hour, MinCoverage: bad}); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("MinCoverage %s accepted: %v", bad, err)
+		}
+	}
+	// The MaxObservations cap shortens the history; MinCoverage notices.
+	c, _ := NewTWAP(TWAPSettings{Window: time.Hour, MaxObservations: 2, MinCoverage: 45 * time.Minute})
+	for i, p := range []string{"100", "101", "102"} {
+		if err := c.Update(t0.Add(time.Duration(i)*30*time.Minute), d(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Kept: 101 from 0:30 and 102 from 1:00. At 1:01 they cover 31 minutes
+	// (the dropped 100 would have covered the whole hour); at 1:15, 45.
+	if _, err := c.Value(t0.Add(61 * time.Minute)); !errors.Is(err, ErrShortHistory) {
+		t.Fatalf("31 minutes kept, 45 required: %v", err)
+	}
+	if v, err := c.Value(t0.Add(75 * time.Minute)); err != nil || !v.Equal(d("101.333333333333333333")) {
+		t.Fatalf("45 minutes kept: %s, %v; want (101×30 + 102×15)/45", v, err)
+	}
+}

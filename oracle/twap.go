@@ -21,6 +21,13 @@ type TWAPSettings struct {
 	// the oldest observations are dropped (the average then covers less
 	// than the window). Default 4096.
 	MaxObservations int `json:"max_observations"`
+	// MinCoverage is the least time the observations must cover inside
+	// the window for Value to answer; shorter is ErrShortHistory. Uniswap
+	// v3's observe reverts ("OLD") rather than average a shorter span than
+	// asked for; MinCoverage = Window is that rule, a smaller value
+	// tolerates a young history. Default 0: off (a young TWAP averages
+	// what it has, down to the last price alone). At most Window.
+	MinCoverage time.Duration `json:"min_coverage"`
 }
 
 // Observation is one (time, price) input of a TWAP.
@@ -69,6 +76,9 @@ func NewTWAP(s TWAPSettings) (*TWAP, error) {
 	if s.MaxObservations == 0 {
 		s.MaxObservations = 4096
 	}
+	if s.MinCoverage < 0 || s.MinCoverage > s.Window {
+		return nil, fmt.Errorf("%w: TWAP MinCoverage must lie in [0, Window %s], got %s", ErrInvalidSettings, s.Window, s.MinCoverage)
+	}
 	return &TWAP{s: s}, nil
 }
 
@@ -108,7 +118,8 @@ func (w *TWAP) Update(now time.Time, price decimal.Decimal) error {
 }
 
 // Value returns the TWAP over [now − Window, now], or ErrNoPrice before the
-// first update. now must not be before the last update.
+// first update, or ErrShortHistory when the observations cover less than
+// MinCoverage of the window. now must not be before the last update.
 func (w *TWAP) Value(now time.Time) (decimal.Decimal, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -141,6 +152,9 @@ func (w *TWAP) Value(now time.Time) (decimal.Decimal, error) {
 		}
 		sum = sum.Add(o.Price.Mul(decimal.NewFromInt(dur)))
 		total += dur
+	}
+	if covered := time.Duration(total); covered < w.s.MinCoverage {
+		return decimal.Zero, fmt.Errorf("%w: observations cover %s of the window, need %s", ErrShortHistory, covered, w.s.MinCoverage)
 	}
 	if total == 0 {
 		return w.obs[n-1].Price, nil
