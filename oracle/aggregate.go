@@ -155,8 +155,9 @@ func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 }
 
 // Aggregator combines a set of quotes into one price under its guards. It
-// holds validated settings and a cache of derived bounds (atomic): safe for
-// concurrent use.
+// holds validated settings and a cache of derived bounds (atomic), and
+// borrows its working slices from a sync.Pool: safe for concurrent use, and
+// an aggregation allocates little beyond the Result it returns.
 type Aggregator struct {
 	s          AggregatorSettings
 	outlierWhy string                     // the detail of every ReasonOutlier rejection
