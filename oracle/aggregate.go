@@ -172,6 +172,8 @@ type Aggregator struct {
 type gridBounds struct {
 	exp            int32
 	minAns, maxAns decimal.Decimal
+	minKey, maxKey uint64 // their coefficients at exp, when minOK / maxOK
+	minOK, maxOK   bool
 }
 
 func (a *Aggregator) bounds(exp int32) *gridBounds {
@@ -179,6 +181,8 @@ func (a *Aggregator) bounds(exp int32) *gridBounds {
 		return g
 	}
 	g := &gridBounds{exp: exp, minAns: a.s.MinAnswer.RoundFloor(-exp), maxAns: a.s.MaxAnswer.RoundCeil(-exp)}
+	g.minKey, g.minOK = gridKey(g.minAns, exp)
+	g.maxKey, g.maxOK = gridKey(g.maxAns, exp)
 	a.grid.Store(g)
 	return g
 }
@@ -277,8 +281,17 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	g := a.bounds(exp)
 	minAns, maxAns := g.minAns, g.maxAns
 	cands := sc.cands // empty, capacity ≥ len(quotes)
-	ps := sc.ps       // prices on the grid, by input index
-	allSmall := true  // every candidate's grid coefficient fits a uint64 key
+	// ps holds prices on the grid, by input index. A price whose grid
+	// coefficient fits a key is left zero until a decimal is needed (it
+	// would cost a rescale): gridPrice makes it from the key then.
+	ps := sc.ps
+	gridPrice := func(i int, key uint64) decimal.Decimal {
+		if ps[i].IsZero() { // a valid price is positive: zero means "not made yet"
+			ps[i] = decimal.New(int64(key), exp)
+		}
+		return ps[i]
+	}
+	allSmall := true // every candidate's grid coefficient fits a uint64 key
 	for i, q := range quotes {
 		if !q.plainlyValid() {
 			if err := q.Validate(); err != nil {
@@ -292,22 +305,23 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 			reject(i, ReasonInvalid, fmt.Sprintf("%s: %s: %s", ErrInvalidQuote, q.Source, errZeroWeight))
 			continue
 		}
-		p := q.Price
-		if p.Exponent() != exp {
-			p = p.RoundFloor(-exp) // exact: exp is the finest exponent
+		pc, pok := gridKey(q.Price, exp)
+		switch {
+		case q.Price.Exponent() == exp:
+			ps[i] = q.Price
+		case !pok:
+			ps[i] = q.Price.RoundFloor(-exp) // exact: exp is the finest exponent
 		}
-		pc, pok := smallCoef(p)
-		ps[i] = p
 		switch {
 		case q.Time.Before(oldest):
 			reject(i, ReasonStale, fmt.Sprintf("observed %s, older than max age %s", q.Time.Format(time.RFC3339Nano), s.MaxAge))
 		case q.Time.After(newest):
 			reject(i, ReasonFuture, fmt.Sprintf("observed %s, after now + skew %s", q.Time.Format(time.RFC3339Nano), s.MaxFutureSkew))
-		case s.MinAnswer.Sign() > 0 && p.Cmp(minAns) <= 0:
+		case s.MinAnswer.Sign() > 0 && ((pok && g.minOK && pc <= g.minKey) || (!(pok && g.minOK) && gridPrice(i, pc).Cmp(minAns) <= 0)):
 			reject(i, ReasonBounds, fmt.Sprintf("price %s at or below min answer %s", q.Price, s.MinAnswer))
-		case s.MaxAnswer.Sign() > 0 && p.Cmp(maxAns) >= 0:
+		case s.MaxAnswer.Sign() > 0 && ((pok && g.maxOK && pc >= g.maxKey) || (!(pok && g.maxOK) && gridPrice(i, pc).Cmp(maxAns) >= 0)):
 			reject(i, ReasonBounds, fmt.Sprintf("price %s at or above max answer %s", q.Price, s.MaxAnswer))
-		case s.MaxConfidenceRatio.Sign() > 0 && q.Confidence.Sign() > 0 && a.ratio.cmpProduct(q.Confidence, s.MaxConfidenceRatio, p, pc, pok) > 0:
+		case s.MaxConfidenceRatio.Sign() > 0 && q.Confidence.Sign() > 0 && a.tooUncertain(q.Confidence, pc, pok, exp, func() decimal.Decimal { return gridPrice(i, pc) }):
 			reject(i, ReasonConfidence, fmt.Sprintf("confidence %s exceeds %s × price", q.Confidence, s.MaxConfidenceRatio))
 		default:
 			cands = append(cands, candidate{key: pc, idx: i})
@@ -315,6 +329,12 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		}
 	}
 	cands = a.dedupe(quotes, cands, reject)
+	at := func(c candidate) decimal.Decimal { return gridPrice(c.idx, c.key) }
+	if !allSmall { // the sort compares decimals: make them all
+		for _, c := range cands {
+			at(c)
+		}
+	}
 	slices.SortFunc(cands, func(x, y candidate) int {
 		// On one grid, comparing coefficients compares prices.
 		if allSmall {
@@ -333,7 +353,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		sc.finish(&res, quotes, cands)
 		return res, fmt.Errorf("%w: %d usable quotes, need %d", ErrNoQuorum, len(cands), s.MinSources)
 	}
-	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return ps[cands[i].idx] }, s.Scale)
+	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return at(cands[i]) }, s.Scale)
 	if s.MaxDeviation.Sign() > 0 {
 		// |p − m| > r × m  ⇔  p < m − r×m  or  p > m + r×m: one product,
 		// no division, bounds moved onto the price grid (see above).
@@ -351,7 +371,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		}
 		kept := cands[:0]
 		for _, c := range cands {
-			if (fast && (c.key < loKey || c.key > hiKey)) || (!fast && (ps[c.idx].Cmp(lo) < 0 || ps[c.idx].Cmp(hi) > 0)) {
+			if (fast && (c.key < loKey || c.key > hiKey)) || (!fast && (at(c).Cmp(lo) < 0 || at(c).Cmp(hi) > 0)) {
 				reject(c.idx, ReasonOutlier, a.outlierWhy)
 				continue
 			}
@@ -371,17 +391,16 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 			total = total.Add(quotes[c.idx].Weight) // positive: zero was ReasonInvalid
 		}
 		price = weightedMedianSorted(len(cands), func(i int) (decimal.Decimal, decimal.Decimal) {
-			return ps[cands[i].idx], quotes[cands[i].idx].Weight
+			return at(cands[i]), quotes[cands[i].idx].Weight
 		}, total)
 	case MethodTrimmedMean:
-		price = trimmedMeanSorted(len(cands), func(i int) decimal.Decimal { return ps[cands[i].idx] }, s.TrimFraction, s.Scale)
+		price = trimmedMeanSorted(len(cands), func(i int) decimal.Decimal { return at(cands[i]) }, s.TrimFraction, s.Scale)
 	default:
-		price = medianSorted(len(cands), func(i int) decimal.Decimal { return ps[cands[i].idx] }, s.Scale)
+		price = medianSorted(len(cands), func(i int) decimal.Decimal { return at(cands[i]) }, s.Scale)
 	}
 	sc.finish(&res, quotes, cands)
 	if s.MaxSpread.Sign() > 0 {
 		first, last := cands[0], cands[len(cands)-1]
-		lo, hi := ps[first.idx], ps[last.idx]
 		// max − min > MaxSpread × price, on the keys when they fit.
 		wider, ok := 0, false
 		pc, pok := smallCoef(price)
@@ -389,14 +408,27 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 			wider, ok = cmpCoef(last.key-first.key, exp, a.spread.c, s.MaxSpread.Exponent(), pc, price.Exponent())
 		}
 		if !ok {
-			wider = a.spread.cmpProduct(hi.Sub(lo), s.MaxSpread, price, pc, pok)
+			wider = a.spread.cmpProduct(at(last).Sub(at(first)), s.MaxSpread, price, pc, pok)
 		}
 		if wider > 0 {
-			return res, fmt.Errorf("%w: %s to %s is wider than %s × %s", ErrSpread, lo, hi, s.MaxSpread, price)
+			return res, fmt.Errorf("%w: %s to %s is wider than %s × %s", ErrSpread, at(first), at(last), s.MaxSpread, price)
 		}
 	}
 	res.Price = price
 	return res, nil
+}
+
+// tooUncertain reports whether conf > MaxConfidenceRatio × p, where p is
+// the grid price with key pc (when pok) at exponent exp; p() makes the
+// decimal when the exact integer comparison cannot be used.
+func (a *Aggregator) tooUncertain(conf decimal.Decimal, pc uint64, pok bool, exp int32, p func() decimal.Decimal) bool {
+	r := a.s.MaxConfidenceRatio
+	if xc, xok := smallCoef(conf); xok && a.ratio.ok && pok {
+		if c, ok := cmpCoef(xc, conf.Exponent(), a.ratio.c, r.Exponent(), pc, exp); ok {
+			return c > 0
+		}
+	}
+	return conf.Cmp(r.Mul(p())) > 0
 }
 
 // scratch holds an aggregation's working slices. They never reach the

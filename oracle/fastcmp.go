@@ -30,6 +30,24 @@ func smallCoef(d decimal.Decimal) (uint64, bool) {
 	return uint64(d.CoefficientInt64()), true
 }
 
+// gridKey returns d × 10^−exp, d's coefficient on the grid of exponent exp,
+// when d ≥ 0, exp ≤ d's exponent (no rounding) and the result has at most
+// 18 digits, like smallCoef's.
+func gridKey(d decimal.Decimal, exp int32) (uint64, bool) {
+	if d.Sign() < 0 || d.NumDigits() > 18 {
+		return 0, false
+	}
+	k := int64(d.Exponent()) - int64(exp)
+	if k < 0 || k >= int64(len(pow10u64)) {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(uint64(d.CoefficientInt64()), pow10u64[k])
+	if hi != 0 || lo >= pow10u64[18] {
+		return 0, false
+	}
+	return lo, true
+}
+
 // cmpProduct compares x with r × p (all positive) and returns -1, 0 or +1.
 func cmpProduct(x, r, p decimal.Decimal) int {
 	rc, rok := smallCoef(r)
