@@ -63,3 +63,22 @@ func TestCmpCoefZero(t *testing.T) {
 		t.Fatalf("0 vs 0.02 × 65000 = %d, %t", c, ok)
 	}
 }
+
+// gridKey is the coefficient of d moved onto a finer grid, exactly, or
+// refuses (never a wrong key).
+func TestPropGridKeyMatchesRescale(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := testkit.Decimal(0, rapid.Int64Range(0, 1<<62).Draw(t, "max"), rapid.Int32Range(-20, 25).Draw(t, "scale")).Draw(t, "d")
+		exp := d.Exponent() - rapid.Int32Range(-2, 22).Draw(t, "finer")
+		k, ok := gridKey(d, exp)
+		if !ok {
+			return
+		}
+		if exp > d.Exponent() {
+			t.Fatalf("gridKey(%s, %d) rounded", d, exp)
+		}
+		if k >= 1e18 || !decimal.New(int64(k), exp).Equal(d) {
+			t.Fatalf("gridKey(%s, %d) = %d", d, exp, k)
+		}
+	})
+}
