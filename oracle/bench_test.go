@@ -35,34 +35,22 @@ func allGuards() AggregatorSettings {
 }
 
 // Target (issue 2): ≤ 5 µs.
-func BenchmarkAggregateMedian21AllGuards(b *testing.B) {
-	a, err := NewAggregator(allGuards())
-	if err != nil {
-		b.Fatal(err)
-	}
-	qs := quotes21()
-	if _, err := a.Aggregate(t0, qs); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := a.Aggregate(t0, qs); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkAggregateMedian21AllGuards(b *testing.B) { benchAggregate(b, quotes21()) }
 
 // The same 21 quotes written with mixed numbers of places ("65000",
 // "65000.1", "65000.10"): prices are moved onto one grid first.
 func BenchmarkAggregateMedian21MixedPlaces(b *testing.B) {
-	a, err := NewAggregator(allGuards())
-	if err != nil {
-		b.Fatal(err)
-	}
 	qs := quotes21()
 	for i := range qs {
 		qs[i].Price = qs[i].Price.Round(int32(i % 3))
+	}
+	benchAggregate(b, qs)
+}
+
+func benchAggregate(b *testing.B, qs []Quote) {
+	a, err := NewAggregator(allGuards())
+	if err != nil {
+		b.Fatal(err)
 	}
 	if _, err := a.Aggregate(t0, qs); err != nil {
 		b.Fatal(err)
