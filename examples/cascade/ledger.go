@@ -25,12 +25,17 @@ type trader struct {
 	// uncovered is bad debt the waterfall could not cover (its residual):
 	// still owed by the account, counted in its value. ≥ 0.
 	uncovered decimal.Decimal
+	// badDebt is every hole this account ever sent to the waterfall (for
+	// the report). ≥ 0.
+	badDebt decimal.Decimal
 	// auction is the running Dutch auction selling this account's
 	// contracts (0: none).
 	auction uint64
-	// entry and short are the position's entry price and side as seeded.
-	entry decimal.Decimal
-	short bool
+	// entry, short and leverage are the position's entry price, side and
+	// leverage as seeded (for ADL and the report).
+	entry    decimal.Decimal
+	short    bool
+	leverage int64
 	// lost is the size taken from the account by liquidation so far.
 	lost decimal.Decimal
 	// liquidated, deleveraged and queued mark what happened to the

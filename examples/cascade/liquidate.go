@@ -92,6 +92,7 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 	for _, o := range plan.Orders {
 		t := &v.traders[v.index[o.Account]]
 		t.liquidated = true
+		v.stats.penaltyDue = v.stats.penaltyDue.Add(o.Penalty)
 		if t.size().IsNegative() {
 			if err := v.closeShort(now, t, o, mark); err != nil {
 				return err
@@ -148,9 +149,11 @@ func (v *Venue) closeShort(now time.Time, t *trader, o liquidation.Order, mark d
 
 // keepersBid lets the keepers work the running auctions, oldest first.
 // Each online keeper resets an auction that needs it (Redo, rewarded), and
-// takes as much as its cash buys once the price is its discount below the
-// mark. Proceeds go to the owner's backing cash, the contracts to the
-// keeper; the engine releases the debt that left auction.
+// takes as much as its cash buys once the price is at or below the mark
+// less its required discount — an arbitrageur's rule: it buys only what it
+// can sell at once at a profit. Proceeds go to the owner's backing cash;
+// the engine releases the debt that left auction; the keeper hedges the
+// contracts at the mark at once (see bought).
 func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 	one := decimal.New(1, 0)
 	for _, id := range v.house.Active() {
@@ -189,7 +192,7 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 			if res.Refusal != "" {
 				continue
 			}
-			if err := v.bought(now, k, st.Owner, res); err != nil {
+			if err := v.bought(now, mark, k, st.Owner, res); err != nil {
 				return err
 			}
 			if res.Settlement != nil {
@@ -200,17 +203,23 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 	return nil
 }
 
-// bought books a take: the keeper pays Paid and gets Lot contracts; the
-// owner sells them for Paid; the engine releases the debt; a finished
-// auction settles (penalty to the insurance fund, any hole queued).
-func (v *Venue) bought(now time.Time, k *keeper, owner string, res liquidation.TakeResult) error {
+// bought books a take: the keeper pays Paid for Lot contracts, which the
+// owner sells; the keeper at once sells them on to the market maker at the
+// mark (its hedge: Lot × mark − Paid ≥ Lot × mark × discount is its profit,
+// and its cash is free again for the next auction); the engine releases the
+// debt; a finished auction settles (penalty to the insurance fund, any
+// hole queued). Every leg is a transfer between ledger entries.
+func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner string, res liquidation.TakeResult) error {
 	t := &v.traders[v.index[owner]]
 	if _, err := t.reduce(res.Lot, res.Paid); err != nil {
 		return err
 	}
 	t.lost = t.lost.Add(res.Lot)
-	k.cash = k.cash.Sub(res.Paid)
-	k.size = k.size.Add(res.Lot)
+	hedge := res.Lot.Mul(mark)
+	k.cash = k.cash.Sub(res.Paid).Add(hedge)
+	v.mm.cash = v.mm.cash.Sub(hedge)
+	v.mm.size = v.mm.size.Add(res.Lot)
+	v.stats.edge = v.stats.edge.Add(hedge.Sub(res.Paid))
 	if _, err := v.engine.Release(now, Market, res.Released); err != nil {
 		return err
 	}
@@ -261,20 +270,5 @@ func (v *Venue) afterChange(t *trader) {
 	if t.hole.IsPositive() && !t.queued {
 		t.queued = true
 		v.holes = append(v.holes, v.index[t.acct.ID])
-	}
-}
-
-// hedge has every keeper sell its inventory to the market maker at the
-// mark, freeing its cash for the next auctions (value-neutral).
-func (v *Venue) hedge(mark decimal.Decimal) {
-	for i := range v.keepers {
-		k := &v.keepers[i]
-		if k.size.IsZero() {
-			continue
-		}
-		k.cash = k.cash.Add(k.size.Mul(mark))
-		v.mm.cash = v.mm.cash.Sub(k.size.Mul(mark))
-		v.mm.size = v.mm.size.Add(k.size)
-		k.size = decimal.Zero
 	}
 }

@@ -18,6 +18,7 @@ type stats struct {
 	auctions, direct, takes, redos, claims, deleveraged int
 	below                                               int // accounts below maintenance and not yet in auction at the last valued tick
 	sold, proceeds, penalties, rewards                  decimal.Decimal
+	edge, penaltyDue                                    decimal.Decimal // keepers' hedged profit Σ lot × mark − paid; Σ penalties of the orders
 	badDebt, fundDrawn, adlDrawn, socialised, residual  decimal.Decimal
 	adlSize                                             decimal.Decimal
 	refused                                             map[oracle.Reason]int
@@ -43,6 +44,7 @@ type narrator struct {
 	state      breaker.MarketState
 	refusing   []string // source:reason refused at the previous update
 	priceless  bool
+	acted      bool // this tick had a fresh mark and the breaker allowed liquidations
 	layersUsed map[string]bool
 }
 
@@ -100,7 +102,7 @@ func (n *narrator) noPrice(err error) error {
 
 // breaker reports the band's state changes and counts held ticks.
 func (n *narrator) breaker(d breaker.Decision) {
-	n.priceless = false
+	n.priceless, n.acted = false, d.Allowed()
 	if d.State != n.state {
 		switch d.State {
 		case breaker.Limit:

@@ -20,6 +20,7 @@ type Point struct {
 	Fund    decimal.Decimal // insurance fund balance
 	BadDebt decimal.Decimal // cumulative bad debt sent to the waterfall
 	HasMark bool            // false while the feed had never priced
+	Acted   bool            // a fresh mark, and the breaker let liquidations run
 }
 
 // Result carries the numbers of the final table.
@@ -35,10 +36,14 @@ type Result struct {
 	CollateralSold      decimal.Decimal // contracts (BTC) sold in auctions
 	AuctionProceeds     decimal.Decimal // Σ paid by keepers
 	Penalties           decimal.Decimal // liquidation penalties paid into the fund
+	PenaltiesDue        decimal.Decimal // Σ the orders' penalties; the rest was not earned (recovered last, never from a negative balance)
 	KeeperRewards       decimal.Decimal // kick and redo incentives paid from the fee pool
-	KeeperProfit        decimal.Decimal // keepers' value at the end − their capital
+	KeeperDiscounts     decimal.Decimal // Σ lot × mark − price paid: what the keepers earned hedging their takes at the mark
+	KeeperProfit        decimal.Decimal // keepers' value at the end − their capital (= discounts + rewards)
 	Shortfalls          int             // losses sent to the waterfall
-	BadDebt             decimal.Decimal // Σ those losses
+	BadDebt             decimal.Decimal // Σ those losses: unrecovered debt (a penalty is never part of it)
+	ByLeverage          []LeverageRow   // liquidations and bad debt by seeded leverage
+	WorstTick           TickLoss        // the tick that sent the most bad debt to the waterfall
 	FundBefore          decimal.Decimal // insurance fund at the start
 	FundAfter           decimal.Decimal // and at the end
 	FundDrawn           decimal.Decimal // drawn by the waterfall
@@ -59,6 +64,27 @@ type Result struct {
 	History             []Point
 
 	venue *Venue // the final state, for tests
+}
+
+// LeverageRow is one leverage band of the report: how many accounts were
+// seeded and liquidated in it, how many were left with bad debt, and how
+// much.
+type LeverageRow struct {
+	Label                           string // e.g. "16–20×"
+	Min, Max                        int64  // leverage range, inclusive
+	Accounts, Liquidated, Shortfall int
+	BadDebt                         decimal.Decimal
+}
+
+// TickLoss is the tick with the most new bad debt, and how far the mark
+// had moved since liquidations last ran before it (the gap they could not
+// follow: a breaker pause or a stale oracle).
+type TickLoss struct {
+	At      time.Duration   // since the crash started
+	BadDebt decimal.Decimal // new bad debt that tick
+	From    decimal.Decimal // the mark when liquidations last ran before it
+	To      decimal.Decimal // the mark that tick
+	Held    int             // ticks in between without liquidations
 }
 
 // Conserved reports whether value at the end equals value at the start.
@@ -83,7 +109,7 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 	k := 1
 	for ; k < p.scripted()+settleTicks; k++ {
 		now := start.Add(time.Duration(k) * Tick)
-		v.log.now = now
+		v.log.now, v.log.acted = now, false
 		if k == cfg.FailoverAt {
 			if err := v.failover(); err != nil {
 				return Result{}, fmt.Errorf("tick %d: failover: %w", k, err)
@@ -92,10 +118,7 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 		if err := v.Step(now, p.quotes(k, now)); err != nil {
 			return Result{}, fmt.Errorf("tick %d: %w", k, err)
 		}
-		mark, markErr := v.feed.Price(now)
-		if st := v.band.State(); k%6 == 0 && markErr == nil && (st == breaker.Open || st == breaker.Limit) {
-			v.hedge(mark) // keepers trade only while the market does
-		}
+		_, markErr := v.feed.Price(now)
 		if cfg.Strict {
 			if err := v.check(res.ValueStart); err != nil {
 				return Result{}, fmt.Errorf("tick %d: %w", k, err)
@@ -103,7 +126,7 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 		}
 		last := v.feed.State().Price
 		fund := v.fundBalance()
-		res.History = append(res.History, Point{At: now.Sub(v.log.start), Mark: last, Fund: fund, BadDebt: v.stats.badDebt, HasMark: !last.IsZero()})
+		res.History = append(res.History, Point{At: now.Sub(v.log.start), Mark: last, Fund: fund, BadDebt: v.stats.badDebt, HasMark: !last.IsZero(), Acted: v.log.acted})
 		settling := k >= p.scripted()
 		busy := v.minute.kicks+v.minute.takes+v.minute.claims > 0
 		if k%6 == 0 && (busy || (!settling && (k <= warmTicks+6*cfg.CrashMinutes || crashTick(k)%30 == 0))) {
@@ -244,6 +267,8 @@ func (v *Venue) result(res Result, ticks int, now time.Time) (Result, error) {
 	res.MostHeldBack = s.mostWaiting
 	res.Auctions, res.DirectCloses, res.Takes, res.Redos = s.auctions, s.direct, s.takes, s.redos
 	res.CollateralSold, res.AuctionProceeds, res.Penalties, res.KeeperRewards = s.sold, s.proceeds, s.penalties, s.rewards
+	res.PenaltiesDue, res.KeeperDiscounts = s.penaltyDue, s.edge
+	res.ByLeverage, res.WorstTick = v.byLeverage(), worstTick(res.History)
 	res.Shortfalls, res.BadDebt, res.FundDrawn = s.claims, s.badDebt, s.fundDrawn
 	res.DeleveragedAccounts, res.DeleveragedSize, res.DeleveragedLoss = s.deleveraged, s.adlSize, s.adlDrawn
 	res.SocialisedLoss, res.Uncovered = s.socialised, s.residual

@@ -10,11 +10,13 @@ import (
 	"github.com/failsafe-fi/failsafe/margin"
 )
 
-// keeper is a simulated liquidation bot with finite cash. It buys auction
-// contracts outright (paying the full price, so it never needs margin) when
-// the Dutch price has fallen Discount below the oracle, as much as its cash
-// allows, and once a minute sells its inventory to the market maker at the
-// mark to free its cash again.
+// keeper is a simulated liquidation bot: an arbitrageur with finite cash.
+// It buys auction contracts outright (paying the full price, so it never
+// needs margin) only when the Dutch price is at or below the mark less its
+// required discount, as much as its cash allows, and at once sells what it
+// bought to the market maker at the mark. It never carries inventory, so
+// its profit is lot × (mark − price) ≥ 0 on every take plus the kick and
+// redo rewards; its cash limits the size of one take.
 type keeper struct {
 	id string
 	book
@@ -67,7 +69,7 @@ func (v *Venue) seed(now time.Time) error {
 			return err
 		}
 		v.index[acct.ID] = len(v.traders)
-		v.traders = append(v.traders, trader{acct: acct, entry: entry, short: !long})
+		v.traders = append(v.traders, trader{acct: acct, entry: entry, short: !long, leverage: lev.IntPart()})
 		v.mm.size = v.mm.size.Sub(size) // the market maker took the other side at the same entry
 		v.mm.cost = v.mm.cost.Sub(size.Mul(entry))
 	}

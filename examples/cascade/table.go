@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // printTable writes the final table: what the cascade liquidated, who paid
@@ -33,9 +35,17 @@ func printTable(w io.Writer, r Result) {
 	row("  most waiting (caps/throttle)", fmt.Sprint(r.MostHeldBack))
 	row("collateral sold", r.CollateralSold.StringFixed(3)+" BTC")
 	row("auction proceeds", money(r.AuctionProceeds))
-	row("penalties to the fund", money(r.Penalties))
-	row("keeper rewards / profit", money(r.KeeperRewards)+" / "+money(r.KeeperProfit))
-	row("bad debt (shortfalls)", fmt.Sprintf("%s (%d)", money(r.BadDebt), r.Shortfalls))
+	row("penalties to the fund", fmt.Sprintf("%s of %s due", money(r.Penalties), money(r.PenaltiesDue)))
+	row("keeper profit", money(r.KeeperProfit))
+	row("  discounts (hedged at mark)", money(r.KeeperDiscounts))
+	row("  kick/reset rewards", money(r.KeeperRewards))
+	row("bad debt (unrecovered debt)", fmt.Sprintf("%s (%d shortfalls)", money(r.BadDebt), r.Shortfalls))
+	for _, b := range r.ByLeverage {
+		row("  accounts at "+b.Label, fmt.Sprintf("%d of %d liquidated: %s", b.Shortfall, b.Liquidated, money(b.BadDebt)))
+	}
+	if wt := r.WorstTick; wt.BadDebt.IsPositive() {
+		row("  worst tick", fmt.Sprintf("t+%s: %s", clock(wt.At), money(wt.BadDebt)))
+	}
 	row("insurance fund before", money(r.FundBefore))
 	row("insurance fund drawn", money(r.FundDrawn))
 	row("insurance fund after", money(r.FundAfter))
@@ -43,6 +53,16 @@ func printTable(w io.Writer, r Result) {
 	row("socialised loss", money(r.SocialisedLoss))
 	row("uncovered", money(r.Uncovered))
 	row("below maintenance at end", fmt.Sprint(r.LiquidatableAtEnd))
+	fmt.Fprintf(w, "\n  Bad debt is the debt the auctions did not recover. A penalty they did\n  not recover (%s here) is not earned, and never socialised.\n",
+		money(r.PenaltiesDue.Sub(r.Penalties)))
+	if wt := r.WorstTick; wt.BadDebt.IsPositive() && !wt.From.IsZero() {
+		fmt.Fprintf(w, "  The worst tick, t+%s, follows %d ticks without liquidations (breaker or\n  stale oracle) in which the mark moved %s → %s (%s%%).\n",
+			clock(wt.At), wt.Held, money(wt.From), money(wt.To), num.Div(wt.To.Sub(wt.From).Shift(2), wt.From, 1, num.HalfEven).StringFixed(1))
+	}
+	if r.Uncovered.IsPositive() {
+		fmt.Fprintf(w, "  Uncovered: %s is still owed by the defaulters. Every profitable\n  opposite position was already deleveraged and no trader had profit left\n  to haircut; the house market maker, the other side of the rest, is not\n  an ADL candidate in this venue.\n",
+			money(r.Uncovered))
+	}
 	fmt.Fprintf(w, "\n  %-28s %24s %24s\n", "where the value is", "at the start", "at the end")
 	for _, e := range []struct {
 		name       string
@@ -63,4 +83,9 @@ func printTable(w io.Writer, r Result) {
 	}
 	fmt.Fprintf(w, "\nconservation: start %s, end %s, difference %s: %s\n",
 		r.ValueStart.StringFixed(8), r.ValueEnd.StringFixed(8), r.ValueEnd.Sub(r.ValueStart).StringFixed(8), verdict)
+}
+
+// clock renders a duration since the crash started as mm:ss.
+func clock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 }

@@ -23,12 +23,21 @@ const Fund = "btc"
 var (
 	// startPrice is the mark before the crash.
 	startPrice = decimal.New(30_000, 0)
-	// penalty is the liquidation penalty, a fraction of the debt closed
-	// (Binance's liquidation clearance fee is of this order), paid into the
-	// insurance fund.
+	// penalty is the liquidation penalty, a fraction of the debt closed,
+	// paid into the insurance fund. dYdX v4 caps its liquidation fee at 1.5%
+	// of the position (liquidations_config max_liquidation_fee_ppm = 15,000,
+	// all of it to the insurance fund) against a 3% maintenance fraction for
+	// BTC; 1% sits well under that cap, so the 3% maintenance cushion covers
+	// the penalty plus the auction's discount and a tick or two of drift.
+	// Like Binance's liquidation clearance fee it is taken only from what
+	// the account has left: the Dutch auction recovers it last (Settlement
+	// Penalty) and chargePenalty never pushes a balance below zero, so an
+	// unrecovered penalty is simply not earned and never becomes bad debt.
 	penalty = decimal.New(1, -2)
-	// dust is the smallest debt a liquidation closes or leaves (Maker dust).
-	dust = decimal.New(50, 0)
+	// dust is the smallest debt a liquidation closes or leaves (Maker dust;
+	// $1,000 as Aave v3.3's MIN_LEFTOVER_BASE), so no position is whittled
+	// down to a remainder worth a lot or two of contracts.
+	dust = decimal.New(1_000, 0)
 	// sizeUnit is the contract lot: 0.001 BTC.
 	sizeUnit = decimal.New(1, -3)
 )
@@ -36,19 +45,23 @@ var (
 // tiers is a marginal tier table in the shape of Binance's "Leverage and
 // Margin of USDⓈ-M Futures" brackets (bigger positions need more margin;
 // maintenance = notional × rate − cum, continuous at each boundary), with
-// maintenance rates of the order of dYdX v4's and BitMEX's (1% in the first
-// tier) rather than Binance's 0.4%.
+// the first tier at dYdX v4's BTC-USD parameters (the "Large-Cap" liquidity
+// tier: initial margin fraction 5%, i.e. 20× at most, maintenance fraction
+// 3%) rather than Binance's 0.4% / 125×. The maintenance cushion (3%) is
+// three times the liquidation penalty (1%), so a position caught near
+// maintenance still pays its debt and penalty at an auction discount of
+// about 2%.
 func tiers() []margin.Tier {
 	row := func(floor, capital int64, mmr string, lev int64) margin.Tier {
 		return margin.Tier{Floor: decimal.New(floor, 0), Cap: decimal.New(capital, 0),
 			MaintenanceRate: decimal.RequireFromString(mmr), MaxLeverage: decimal.New(lev, 0)}
 	}
 	return []margin.Tier{
-		row(0, 50_000, "0.01", 50),
-		row(50_000, 250_000, "0.0125", 40),
-		row(250_000, 1_000_000, "0.02", 25),
-		row(1_000_000, 10_000_000, "0.04", 12),
-		row(10_000_000, 20_000_000, "0.06", 8),
+		row(0, 50_000, "0.03", 20),
+		row(50_000, 250_000, "0.035", 15),
+		row(250_000, 1_000_000, "0.04", 12),
+		row(1_000_000, 10_000_000, "0.05", 10),
+		row(10_000_000, 20_000_000, "0.075", 6),
 		row(20_000_000, 50_000_000, "0.1", 5),
 		row(50_000_000, 100_000_000, "0.125", 4),
 		row(100_000_000, 200_000_000, "0.15", 3),
@@ -126,20 +139,20 @@ func venueSettings(v *Venue) (settings, error) {
 			Prices:  margin.PriceFunc(func(_ string, now time.Time) (decimal.Decimal, error) { return v.feed.Price(now) }),
 		},
 		engine: liquidation.EngineSettings{
-			TargetHealth:  decimal.New(12, -1),   // a partial liquidation restores 1.2 × maintenance
-			SmallPosition: decimal.New(2_000, 0), // below $2,000 close in full (Aave v3.3)
+			TargetHealth:  decimal.New(2, 0),     // a partial liquidation restores 2 × maintenance (6% in the first tier, above its 5% initial margin)
+			SmallPosition: decimal.New(2_000, 0), // below $2,000 no close-factor cap (Aave v3.3)
 			Dust:          dust,
 			Penalty:       penalty,
 			GlobalCap:     decimal.New(20_000_000, 0), // Maker Dog Hole: debt under auction at once
 			MarketCaps:    map[string]decimal.Decimal{Market: decimal.New(15_000_000, 0)},
-			Window:        time.Minute, // throttle: at most 120 auctions a minute
-			MaxCount:      120,
+			Window:        time.Minute, // throttle: at most 600 auctions a minute
+			MaxCount:      600,
 			DebtScale:     2,
 			LotScale:      3,
 		},
 		house: liquidation.DutchSettings{
 			Market: Market, Curve: curve,
-			Buf:  decimal.New(1, 0), // start at the oracle price
+			Buf:  decimal.New(99, -2), // start 1% below the oracle: most keepers take in the tick of the kick
 			Tail: 5 * time.Minute, Cusp: decimal.New(8, -1),
 			Chop: decimal.New(1, 0).Add(penalty), Dust: dust,
 			Tip: decimal.New(1, -1), Chip: decimal.New(5, -4), // keeper rewards, paid from the fee pool

@@ -36,6 +36,7 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	var adl *backstop.ADLLayer
 	var err error
 	v.stats.claims++
+	t.badDebt = t.badDebt.Add(t.hole)
 	claim := backstop.Claim{ID: fmt.Sprintf("%s/%d", t.acct.ID, v.stats.claims), Amount: t.hole, Account: "account:" + t.acct.ID}
 	fund := v.fund.Layer(Market)
 	layers, reach := []backstop.Layer{fund}, fund.Capacity()
