@@ -182,7 +182,7 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 				continue
 			}
 			lot := num.MinOf(st.Lot, num.DivFloor(k.cash, st.Price, 3))
-			if !lot.IsPositive() {
+			if !lot.IsPositive() || !worthIt(st, lot, mark, one.Sub(k.discount)) {
 				continue
 			}
 			res, err := v.house.Take(now, liquidation.TakeParams{ID: id, Keeper: k.id, MaxLot: lot, MaxPrice: st.Price})
@@ -271,4 +271,16 @@ func (v *Venue) afterChange(t *trader) {
 		t.queued = true
 		v.holes = append(v.holes, v.index[t.acct.ID])
 	}
+}
+
+// worthIt is the keeper's last check before a take of lot at st.Price:
+// when lot × price exceeds the tab, Take charges the whole tab for
+// floor(tab / price) contracts (rounded to the lot unit, in the owner's
+// favour), so the keeper takes only if those contracts, sold at the mark
+// less its discount (keep = 1 − discount), still pay for the tab.
+func worthIt(st liquidation.DutchStatus, lot, mark, keep decimal.Decimal) bool {
+	if !lot.Mul(st.Price).GreaterThan(st.Tab) {
+		return true
+	}
+	return !num.DivFloor(st.Tab, st.Price, 3).Mul(mark).Mul(keep).LessThan(st.Tab)
 }

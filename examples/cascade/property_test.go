@@ -75,6 +75,16 @@ func TestEndToEndConservation(t *testing.T) {
 			t.Fatalf("Σ balances %s + fund %s + fees %s + keeper profit %s = %s, want %s (diff %s)",
 				balances, r.FundAfter, v.fees, r.KeeperProfit, end, start, end.Sub(start))
 		}
+		// Keepers are hedged arbitrageurs: each one ends with at least its
+		// capital, and their profit is exactly discounts plus rewards.
+		for i := range v.keepers {
+			if k := &v.keepers[i]; k.value(mark).LessThan(k.capital) || !k.size.IsZero() {
+				t.Fatalf("%s ends with %s of %s capital, holding %s", k.id, k.value(mark), k.capital, k.size)
+			}
+		}
+		if !r.KeeperProfit.Equal(r.KeeperDiscounts.Add(r.KeeperRewards)) || r.KeeperDiscounts.IsNegative() {
+			t.Fatalf("keeper profit %s ≠ discounts %s + rewards %s", r.KeeperProfit, r.KeeperDiscounts, r.KeeperRewards)
+		}
 		haircuts := decimal.Zero
 		for _, e := range v.journal.Entries() {
 			if strings.HasPrefix(e.From, "haircut:") {
@@ -91,6 +101,10 @@ func TestEndToEndConservation(t *testing.T) {
 		n, err := v.liquidatable(time.Date(2026, 3, 12, 12, 0, 0, 0, time.UTC).Add(time.Duration(r.Ticks) * Tick))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !r.Settled || len(v.house.Active()) != 0 || len(v.holes) != 0 || v.stats.below != 0 {
+			t.Fatalf("run stopped unsettled after %d ticks: settled %v, %d auctions, %d holes, %d below maintenance at the last scan",
+				r.Ticks, r.Settled, len(v.house.Active()), len(v.holes), v.stats.below)
 		}
 		if n != 0 || r.LiquidatableAtEnd != 0 {
 			t.Fatalf("%d accounts below maintenance after settling (%d ticks)", n, r.Ticks)

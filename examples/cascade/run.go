@@ -60,6 +60,7 @@ type Result struct {
 	ValueEnd            decimal.Decimal // and at the end: equal to the unit
 	Before, After       Holdings        // the entries at the start (start price) and the end (final mark)
 	LiquidatableAtEnd   int             // accounts still below maintenance once settled
+	Settled             bool            // the run stopped because it was done, not because it ran out of ticks
 	FinalMark           decimal.Decimal
 	History             []Point
 
@@ -132,9 +133,14 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 		if k%6 == 0 && (busy || (!settling && (k <= warmTicks+6*cfg.CrashMinutes || crashTick(k)%30 == 0))) {
 			v.minuteLine(last) // every minute of the crash, then every five calm ones
 		}
-		if settling && markErr == nil && v.settled() {
-			if n, err := v.liquidatable(now); err != nil || n == 0 {
-				break // done: a last scan confirms nobody is below maintenance
+		if settling && markErr == nil {
+			done, err := v.done(now)
+			if err != nil {
+				return Result{}, fmt.Errorf("tick %d: %w", k, err)
+			}
+			if done {
+				res.Settled = true
+				break
 			}
 		}
 	}
@@ -173,10 +179,22 @@ func setUp(cfg Config) (*Venue, *path, time.Time, error) {
 	return v, p, start, nil
 }
 
-// settled reports whether the venue is done: no auction running, no loss
-// waiting for the waterfall, nobody below maintenance.
+// settled reports whether the venue's queues are empty: no auction
+// running, no loss waiting for the waterfall, and nobody found below
+// maintenance by the last step's scan.
 func (v *Venue) settled() bool {
 	return len(v.house.Active()) == 0 && len(v.holes) == 0 && v.stats.below == 0
+}
+
+// done reports whether the run may stop at now: the queues are empty
+// (settled) and a fresh margin scan of every account with a position,
+// auctions included, finds nobody below maintenance.
+func (v *Venue) done(now time.Time) (bool, error) {
+	if !v.settled() {
+		return false, nil
+	}
+	n, err := v.liquidatable(now)
+	return n == 0, err
 }
 
 // fundBalance returns the insurance fund's balance.
