@@ -11,8 +11,9 @@
 // # The story
 //
 // A venue lists one perpetual, BTC-PERP, at 30,000. About 1,000 traders
-// hold positions of mixed size and leverage (2× to 50×), long and short,
-// cross-margined and isolated; bigger positions sit in higher margin tiers.
+// hold positions of mixed size and leverage (2× to 20×, capped by their
+// tier), long and short, cross-margined and isolated; bigger positions sit
+// in higher margin tiers.
 // A market maker holds the other side of every position, so the sizes sum
 // to zero. Three sources quote the price every ten seconds.
 //
@@ -32,13 +33,15 @@
 //  3. margin — every account is valued at the mark against the tiered
 //     maintenance requirement; those below it are handed to the engine.
 //  4. liquidation — the engine ranks them worst first, sizes each (back to
-//     1.2 × maintenance, all of it when health is below 0.95), adds a 1%
+//     2 × maintenance, never leaving less than $1,000 of debt), adds a 1%
 //     penalty and fits the orders under the debt-under-auction caps and a
 //     per-minute throttle. Each order starts a Dutch auction (MakerDAO's
-//     Clipper: the price starts at the oracle and falls 1% a tick). Six
-//     keepers with finite cash buy when the price is far enough below the
-//     oracle for them; once a minute they sell what they bought to the
-//     market maker to free their cash.
+//     Clipper: the price starts 1% below the oracle and falls 1% a tick).
+//     Six keepers with finite cash act as arbitrageurs: a keeper takes only
+//     when the auction price is at or below the mark less its required
+//     discount (0.1%–0.8%), and at once sells what it bought to the market
+//     maker at the mark. It never holds inventory, its profit is the
+//     discount, and its cash bounds the size of one take.
 //  5. backstop — when an auction ends and the account is left with a
 //     negative balance, that bad debt walks the waterfall: the insurance
 //     fund, then auto-deleveraging of the most profitable opposite
@@ -46,8 +49,30 @@
 //
 // The run prints one line per minute and one line whenever the oracle, the
 // breaker or the waterfall changes what it is doing, then a table: the
-// liquidations, the collateral sold and what it raised, the bad debt and
-// who paid it, and a conservation line.
+// liquidations, the collateral sold and what it raised, the penalties
+// earned, the keepers' profit, the bad debt (by leverage, and its worst
+// tick) and who paid it, and a conservation line.
+//
+// # The parameters, and where bad debt comes from
+//
+// The first margin tier is dYdX v4's BTC-USD: 5% initial margin (20×) and
+// 3% maintenance; bigger positions need more (the table in venue.go has
+// the shape of Binance's brackets). The liquidation penalty is 1% of the debt
+// closed, under dYdX v4's 1.5% cap on its liquidation fee, and like
+// Binance's clearance fee it is taken only from what the account has left:
+// the auction recovers it last, and a penalty it does not recover is
+// simply not earned. So an account caught at maintenance has a 3% cushion
+// for a 1% penalty and a 1% auction discount: its auction recovers the
+// debt. What the auctions cannot recover comes from gaps — ticks in which
+// the mark moved while liquidations could not run (the breaker's pause, a
+// stale oracle) and carried accounts past their bankruptcy price, whatever
+// their leverage: the 20× accounts were mostly liquidated before the first
+// pause. In the default crash (two breaker pauses and a stale oracle) the
+// fund covers that bad debt, and the penalties earned on the other
+// liquidations pay most of it back. With -crash 0.6 the gaps are deeper:
+// the bad debt outruns the fund and walks on to auto-deleveraging.
+// Bad debt is unrecovered debt only: the table shows the unearned
+// penalties apart, and they are never socialised.
 //
 // # How value stays exact
 //
@@ -55,7 +80,8 @@
 // traders, keepers, the market maker, the fee pool and the insurance fund
 // — and nothing is ever rounded away: a trader's value at a mark m is
 // wallet + isolated margin + size × (m − entry) − bad debt, a keeper's or
-// the market maker's is cash + size × m − cost. Because the sizes sum to
+// the market maker's is cash + size × m − cost (a keeper's size is always
+// zero between takes: it hedges at once). Because the sizes sum to
 // zero, the total does not depend on the price at all, and a position
 // changing hands at any price moves value from one entry to another. The
 // run checks that total after the last tick (and after every tick in the
@@ -70,8 +96,9 @@
 // contracts; its payment goes to the account (which realises
 // payment − lot × e). Contracts left when the tab is covered stay with the
 // owner; a lot exhausted with tab left leaves the account short of cash,
-// and once it is flat its negative balance is the bad debt. The auction's
-// penalty, when collected, goes to the insurance fund.
+// and once it is flat its negative balance is the bad debt: debt minus
+// what the auction raised, never the penalty. The auction's penalty, the
+// last part of the tab it recovers, goes to the insurance fund.
 //
 // Shorts are simpler here: a short below maintenance is closed at the
 // oracle price against the market maker (a market order into the book),
