@@ -60,7 +60,7 @@ func printTable(w io.Writer, r Result) {
 			clock(wt.At), wt.Held, money(wt.From), money(wt.To), num.Div(wt.To.Sub(wt.From).Shift(2), wt.From, 1, num.HalfEven).StringFixed(1))
 	}
 	if r.Uncovered.IsPositive() {
-		fmt.Fprintf(w, "  Uncovered: %s is still owed by the defaulters. Every profitable\n  opposite position was already deleveraged and no trader had profit left\n  to haircut; the house market maker, the other side of the rest, is not\n  an ADL candidate in this venue.\n",
+		fmt.Fprintf(w, "  Uncovered: %s is still owed by the defaulters. Deleveraging ran out of\n  profitable opposite positions and whatever profit the winners had left\n  was haircut in full; the house market maker, the other side of the rest,\n  is not an ADL candidate in this venue.\n",
 			money(r.Uncovered))
 	}
 	fmt.Fprintf(w, "\n  %-28s %24s %24s\n", "where the value is", "at the start", "at the end")
