@@ -58,6 +58,7 @@ func TestDefaultRun(t *testing.T) {
 		{"bad debt reached the waterfall", r.BadDebt.IsPositive() && r.Shortfalls > 0},
 		{"insurance fund drawn", r.FundDrawn.IsPositive() && r.FundAfter.LessThan(r.FundBefore)},
 		{"nobody left below maintenance", r.LiquidatableAtEnd == 0},
+		{"the run stopped because it was done", r.Settled},
 		{"bad debt fully accounted", r.BadDebt.Equal(r.FundDrawn.Add(r.DeleveragedLoss).Add(r.SocialisedLoss).Add(r.Uncovered))},
 	}
 	for _, c := range checks {
