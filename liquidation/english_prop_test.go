@@ -67,8 +67,13 @@ func applyEnglish(t *rapid.T, h *EnglishHouse, cfg EnglishSettings, now time.Tim
 	case 1:
 		if st.Bid.Sign() > 0 && !st.Reverse { // a raise of half the increment must be refused
 			probe := st.Bid.Mul(one.Add(cfg.MinIncrement.Mul(d("0.5")))).Round(6)
-			if _, err := h.Bid(now, id, "p", probe); now.Before(st.End) && probe.LessThan(st.Tab) && !errors.Is(err, ErrBidTooLow) {
-				t.Fatalf("bid %s over %s within the increment %s: %v", probe, st.Bid, cfg.MinIncrement, err)
+			// Rounding a tiny bid can land the probe on the increment itself,
+			// which is a legal bid: probe only strictly inside it.
+			inside := probe.LessThan(st.Bid.Mul(one.Add(cfg.MinIncrement)))
+			if inside {
+				if _, err := h.Bid(now, id, "p", probe); now.Before(st.End) && probe.LessThan(st.Tab) && !errors.Is(err, ErrBidTooLow) {
+					t.Fatalf("bid %s over %s within the increment %s: %v", probe, st.Bid, cfg.MinIncrement, err)
+				}
 			}
 		}
 		amount := decimalMin(st.Tab, st.MinBid.Mul(op.f).Round(6))
@@ -91,8 +96,13 @@ func applyEnglish(t *rapid.T, h *EnglishHouse, cfg EnglishSettings, now time.Tim
 	case 2:
 		if st.Reverse { // a cut of half the decrement must be refused
 			probe := st.Lot.Mul(one.Sub(cfg.MinDecrement.Mul(d("0.5")))).Truncate(6)
-			if _, err := h.BidLot(now, id, "p", probe); now.Before(st.End) && probe.LessThan(st.Lot) && !errors.Is(err, ErrBidTooLow) {
-				t.Fatalf("lot bid %s from %s within the decrement %s: %v", probe, st.Lot, cfg.MinDecrement, err)
+			// Truncating a tiny lot can land the probe on the decrement
+			// itself, which is a legal bid: probe only strictly inside it.
+			inside := probe.GreaterThan(st.Lot.Mul(one.Sub(cfg.MinDecrement)))
+			if inside {
+				if _, err := h.BidLot(now, id, "p", probe); now.Before(st.End) && probe.LessThan(st.Lot) && !errors.Is(err, ErrBidTooLow) {
+					t.Fatalf("lot bid %s from %s within the decrement %s: %v", probe, st.Lot, cfg.MinDecrement, err)
+				}
 			}
 		}
 		lot := st.MaxLot.Mul(op.f).Truncate(6)
