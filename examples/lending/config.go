@@ -62,9 +62,12 @@ func (c Config) withDefaults() (Config, error) {
 }
 
 // Simulation constants. The pool's ETH reserve uses Aave v3's WETH
-// parameters on Ethereum (LTV 80.5%, liquidation threshold 83%,
-// liquidation bonus 5%; Aave v3 risk parameters page); DAI is borrowable
-// but not collateral.
+// parameters on Ethereum: LTV 80.5% and liquidation threshold 83% as set by
+// the AaveV3EthRiskParams_20230529 payload (Chaos Labs, "ARFC: risk
+// parameter updates, Aave v3 Ethereum, 2023-05-18"), and a liquidation
+// bonus of 5% — the value listed at the market's launch, which that
+// payload kept; it is assumed, not re-checked, and Aave governance has
+// retuned all three since. DAI is borrowable but not collateral.
 var (
 	// start is midnight UTC on 12 March 2020.
 	start = time.Date(2020, 3, 12, 0, 0, 0, 0, time.UTC)
@@ -105,10 +108,14 @@ func engineSettings() liquidation.EngineSettings {
 	}
 }
 
-// englishSettings are Maker's Flipper parameters for ETH-A in March 2020:
-// bids must rise 3% (beg 1.03), each bid gives others 10 minutes to beat
-// it (ttl), an auction lasts at most 6 hours (tau). reserve is the reserve
-// ratio; the 2020 Flipper had none, which the package cannot express (it
+// englishSettings are a Flipper as ETH-A is usually described in March
+// 2020: bids must rise 3% (beg 1.03), each bid gives others 10 minutes to
+// beat it (ttl), an auction lasts at most 6 hours (tau). These three values
+// are ASSUMED: they were not checked against the 2020 governance spells.
+// What is documented is flip.sol's own defaults — beg 5%, ttl 3 hours, tau
+// 2 days (MakerDAO, "Flipper - Detailed Documentation") — which governance
+// overrode per collateral with file(). A longer ttl gives congested keepers
+// more time to answer a zero bid. reserve is the reserve ratio; the 2020 Flipper had none, which the package cannot express (it
 // requires a positive ratio), so the unprotected run uses the smallest
 // ratio at the price scale: a reserve of 10⁻⁸ DAI per ETH — a zero bid.
 func englishSettings(reserve decimal.Decimal) liquidation.EnglishSettings {
@@ -128,10 +135,15 @@ func englishSettings(reserve decimal.Decimal) liquidation.EnglishSettings {
 var noReserve = decimal.New(1, -18)
 
 // dutchSettings are a Clipper in the spirit of MakerDAO's Liquidations 2.0
-// (MIP45) for ETH: the price starts at 120% of the OSM price and drops 1%
-// every 90 seconds (StairstepExponentialDecrease); an auction older than
-// 2 hours or below 45% of its top must be reset at a fresh OSM price;
-// keepers earn 100 DAI + 0.1% of the tab for kicking and resetting.
+// (MIP45, dss clip.sol and abacus.sol): the price starts at 120% of the OSM
+// price (buf) and drops 1% every 90 seconds (StairstepExponentialDecrease,
+// cut 0.99, step 90 s); an auction older than 2 hours (tail) or below 45%
+// of its top (cusp) must be reset at a fresh OSM price; keepers earn
+// 100 DAI (tip) + 0.1% of the tab (chip) for kicking and resetting. The
+// parameter names and the curve are clip.sol's; the values are
+// illustrative, of the order Maker's risk teams discussed ("Liquidations
+// 2.0: Preliminary Risk Parameters", MakerDAO forum), not ETH-A's
+// governance values, which were not checked here.
 func dutchSettings() (liquidation.DutchSettings, error) {
 	curve, err := liquidation.NewStairstepExponentialDecrease(dec("0.99"), 90*time.Second)
 	if err != nil {

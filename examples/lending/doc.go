@@ -11,19 +11,23 @@
 // # The story
 //
 // On 12 March 2020 ETH fell about 43% in a day, from about $194 to about
-// $111, while the Ethereum network was so congested that gas prices rose
-// about six-fold (Glassnode's mean gas price, to about 80 gwei). MakerDAO
-// sold the collateral of unsafe vaults in two-phase English auctions (the
-// Flipper, dss flip.sol): keepers raised DAI bids for the whole lot, each
-// bid leaving the others ten minutes to answer, then offered to take less
-// collateral for the full debt. Most keepers' transactions did not land in
-// those ten minutes; a few bots whose transactions did won auctions with
-// bids of zero DAI. About 62,900 ETH (some $7.1M) went that way by White
-// Rabbit's analysis (reported by Cointelegraph, March 2020) — 36% of the
-// day's liquidations and $8.32M by R. Greenfield's count ("How Maker DAO
-// Could've Minimized the Harm of Black Thursday"). The vault owners lost
-// everything, and Maker was left with about 5.67M DAI of bad debt
-// (Greenfield), covered by minting and auctioning new MKR from 19 March.
+// $111 (daily closes, CoinMarketCap), while the Ethereum network was so
+// congested that gas prices spiked and many transactions — keepers' bids,
+// even Maker's oracle updates — did not land in time. MakerDAO sold the
+// collateral of unsafe vaults in two-phase English auctions (the Flipper,
+// dss flip.sol): keepers raised DAI bids for the whole lot, each bid
+// leaving the others a fixed time (ttl) to answer, then offered to take
+// less collateral for the full debt. Bots whose transactions did land won
+// auctions with bids of zero DAI: $8.32M of ETH, 36% of the day's
+// liquidations, went that way by White Rabbit's analysis (ethfans, 19
+// March 2020) and R. Greenfield's ("How Maker DAO Could've Minimized the
+// Harm of Black Thursday"); Cointelegraph, reporting White Rabbit, counted
+// 62,890 ETH (about $7.1M) won with zero bids by four addresses. Those vault
+// owners lost all their collateral, and Maker was left with about 5.67M
+// DAI of bad debt by the same two analyses (contemporary press put the
+// deficit at $4–4.5M, e.g. The Block), covered by minting and auctioning
+// new MKR from 19 March.
+//
 // Maker's oracle, the OSM, delayed prices by an hour, so the protocol also
 // acted on stale prices (MakerDAO, "The Market Collapse of March 12-13,
 // 2020: How It Impacted MakerDAO"). Maker's fix, Liquidations 2.0 (MIP45,
@@ -38,7 +42,17 @@
 // hourly, one hour late — so in a crash it acts on a stale, too-high
 // price. Every five simulated minutes it looks for liquidatable borrowers
 // and auctions up to half of each one's debt (all of it below health
-// 0.95), the tab being the debt plus the 5% bonus.
+// 0.95), the tab being the debt plus the 5% bonus, which the pool keeps
+// (as Maker's chop goes to its surplus; in Aave the bonus goes to the
+// liquidator). What an auction leaves unpaid is its shortfall; only the
+// part of it that is debt — max(0, debt − recovered) — is bad debt, the
+// number comparable with Maker's 5.67M DAI.
+//
+// The Flipper's bid window and increments (ttl 10 minutes, beg 3%, tau 6
+// hours) and the Clipper's curve are assumptions, documented where they
+// are set (englishSettings, dutchSettings); so are the crash's intraday
+// shape and the congestion profile (Market). The run is an illustration
+// of the mechanisms, not a reconstruction of Maker's books.
 //
 // Keepers bid or take at the spot price less a discount they require,
 // with finite DAI (English bids lock it until the auction settles; ETH

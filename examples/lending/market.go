@@ -90,7 +90,9 @@ func (m Market) OSM(now time.Time) decimal.Decimal {
 // Congestion is how congested the Ethereum network is at now, in basis
 // points (0 = normal, 10000 = transactions almost never land): it rises
 // from 08:00 to 10:00 UTC, stays saturated until 20:00 and clears by
-// midnight (gas prices rose about six-fold on 12 March 2020).
+// midnight. The profile is an assumption shaped after the day's reports
+// (gas prices spiked and transactions waited through the crash), not
+// measured block data.
 func (m Market) Congestion(now time.Time) int64 {
 	min := int64(now.Sub(m.start) / time.Minute)
 	switch {
