@@ -21,24 +21,29 @@ func checkRun(t *testing.T, r RunResult) {
 	if r.Open != 0 {
 		t.Fatalf("%s: %d auctions still open", r.Mechanism, r.Open)
 	}
-	sold, returned, recovered, bad := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+	sold, returned, recovered, short, bad := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
 	for _, a := range r.Records {
 		if !a.Sold.Add(a.Returned).Equal(a.Lot) {
 			t.Errorf("%s auction %d: sold %s + returned %s != lot %s", r.Mechanism, a.ID, a.Sold, a.Returned, a.Lot)
 		}
 		if !a.Recovered.Add(a.Shortfall).Equal(a.Tab) {
-			t.Errorf("%s auction %d: recovered %s + bad debt %s != tab %s", r.Mechanism, a.ID, a.Recovered, a.Shortfall, a.Tab)
+			t.Errorf("%s auction %d: recovered %s + shortfall %s != tab %s", r.Mechanism, a.ID, a.Recovered, a.Shortfall, a.Tab)
+		}
+		// Bad debt is the debt part of the shortfall: the tab's bonus is
+		// paid last, so what is missing is debt only once the bonus is gone.
+		if want := decimal.Max(decimal.Zero, a.Debt.Sub(a.Recovered)); !a.BadDebt.Equal(want) || a.BadDebt.GreaterThan(a.Shortfall) {
+			t.Errorf("%s auction %d: bad debt %s, want max(0, debt %s − recovered %s) ≤ shortfall %s", r.Mechanism, a.ID, a.BadDebt, a.Debt, a.Recovered, a.Shortfall)
 		}
 		sold, returned = sold.Add(a.Sold), returned.Add(a.Returned)
-		recovered, bad = recovered.Add(a.Recovered), bad.Add(a.Shortfall)
+		recovered, short, bad = recovered.Add(a.Recovered), short.Add(a.Shortfall), bad.Add(a.BadDebt)
 	}
-	if !sold.Equal(r.Sold) || !returned.Equal(r.Returned) || !recovered.Equal(r.Recovered) || !bad.Equal(r.BadDebt) {
+	if !sold.Equal(r.Sold) || !returned.Equal(r.Returned) || !recovered.Equal(r.Recovered) || !short.Equal(r.Shortfall) || !bad.Equal(r.BadDebt) {
 		t.Errorf("%s: totals do not match the records", r.Mechanism)
 	}
 	if !r.EthStart.Equal(r.EthEnd.Add(r.Sold)) || !r.DEXEth.Equal(r.Sold) {
 		t.Errorf("%s: ETH start %s != end %s + sold %s (DEX %s)", r.Mechanism, r.EthStart, r.EthEnd, r.Sold, r.DEXEth)
 	}
-	if !r.DebtStart.Add(r.Tab.Sub(r.DebtClosed)).Equal(r.DebtEnd.Add(r.Recovered).Add(r.BadDebt)) {
+	if !r.DebtStart.Add(r.Tab.Sub(r.DebtClosed)).Equal(r.DebtEnd.Add(r.Recovered).Add(r.Shortfall)) {
 		t.Errorf("%s: DAI line does not balance", r.Mechanism)
 	}
 	if !r.ValueStart.Equal(r.ValueEnd) {
@@ -89,7 +94,7 @@ func TestMildDayNoLiquidations(t *testing.T) {
 	}
 	for _, r := range res.Runs {
 		checkRun(t, r)
-		if r.Auctions != 0 || !r.BadDebt.IsZero() || !r.EthEnd.Equal(r.EthStart) {
+		if r.Auctions != 0 || !r.Shortfall.IsZero() || !r.EthEnd.Equal(r.EthStart) {
 			t.Errorf("%s: %d auctions, bad debt %s", r.Mechanism, r.Auctions, r.BadDebt)
 		}
 	}

@@ -53,14 +53,13 @@ func clock(t time.Time) string {
 
 var story = []string{
 	"On 12 March 2020 ETH fell about 43% in a day (from about $194 to $111) while the Ethereum network was so congested " +
-		"that gas prices rose about six-fold (Glassnode's mean gas price, to about 80 gwei) and ordinary transactions " +
-		"waited for hours. MakerDAO sold the collateral of unsafe vaults in English auctions (the Flipper): keepers raised " +
-		"DAI bids, each bid giving the others ten minutes to answer. Most keepers' transactions did not land in time, and a " +
-		"few bots whose did won auctions with bids of zero DAI: about 62,900 ETH (some $7.1M) went that way by White " +
-		"Rabbit's analysis (reported by Cointelegraph, March 2020), 36% of the day's liquidations and $8.32M by R. " +
-		"Greenfield's count (\"How Maker DAO Could've Minimized the Harm of Black Thursday\"). Vault owners lost all their " +
-		"collateral, and Maker was left with about 5.67M DAI of bad debt (Greenfield), covered by minting and auctioning " +
-		"new MKR from 19 March.",
+		"that gas prices spiked and many transactions, keepers' bids and even Maker's oracle updates, did not land in time. " +
+		"MakerDAO sold the collateral of unsafe vaults in English auctions (the Flipper): keepers raised DAI bids, each bid " +
+		"giving the others a fixed time to answer. Bots whose transactions did land won auctions with bids of zero DAI: " +
+		"$8.32M of ETH, 36% of the day's liquidations, by White Rabbit's analysis and R. Greenfield's (\"How Maker DAO " +
+		"Could've Minimized the Harm of Black Thursday\"). Those vault owners lost all their collateral, and Maker was left " +
+		"with about 5.67M DAI of bad debt by the same analyses (the press put it at $4-4.5M), covered by minting and " +
+		"auctioning new MKR from 19 March.",
 	"Maker's answer, Liquidations 2.0 (MIP45, 2021), replaced them with Dutch auctions (the Clipper): the price starts " +
 		"above the oracle and falls on a curve, and whoever's transaction lands first buys, at once, at the current " +
 		"price. A late keeper pays less; nobody can win the lot for nothing while it is still worth something.",
@@ -95,25 +94,38 @@ func report(w io.Writer, r Result) error {
 	}
 
 	o.printf("Comparison (DAI)\n----------------\n")
-	o.printf("%-42s %8s %6s %8s %13s %13s %13s %11s\n", "mechanism", "auctions", "zero", "minutes", "tab", "recovered", "bad debt", "ETH sold")
+	o.printf("%-42s %8s %5s %7s %12s %12s %11s %11s %11s\n", "mechanism", "auctions", "zero", "minutes", "tab", "recovered", "shortfall", "bad debt", "ETH sold")
 	for _, run := range r.Runs {
-		o.printf("%-42s %8d %6d %8d %13s %13s %13s %11s\n", run.Mechanism, run.Auctions, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
-			money(run.Recovered, 0), money(run.BadDebt, 0), money(run.Sold, 2))
+		o.printf("%-42s %8d %5d %7d %12s %12s %11s %11s %11s\n", run.Mechanism, run.Auctions, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
+			money(run.Recovered, 0), money(run.Shortfall, 0), money(run.BadDebt, 0), money(run.Sold, 2))
 	}
+	o.printf("(shortfall: tab left unpaid, debt and bonus; bad debt: the debt part alone, max(0, debt − recovered) per auction)\n")
 	if len(r.Runs) == 3 {
 		nr, rs, du := r.Runs[0], r.Runs[1], r.Runs[2]
-		o.printf("\nBad debt: English without a reserve %s DAI; with a reserve %s DAI; Dutch %s DAI.\n\n",
+		o.printf("\nBad debt (debt never repaid): English without a reserve %s DAI; with a reserve %s DAI; Dutch %s DAI.\n\n",
 			money(nr.BadDebt, 2), money(rs.BadDebt, 2), money(du.BadDebt, 2))
 		o.printf("%s\n", wrap(fmt.Sprintf("Without a reserve, %d of %d English auctions settled below 1%% of their tab: "+
 			"the zero-bid bot's transactions landed and nobody else's did within the ten minutes a bid gives. "+
-			"A reserve refused every such bid — %d auctions had to restart for want of an acceptable one — and bad debt fell to %s DAI. "+
-			"Dutch auctions cannot be won for nothing either, but they took %d minutes on average against %d for "+
-			"English ones: the price must come down from 120%% of an hour-old oracle price, and in a falling market "+
-			"the collateral is worth less by the time a keeper's limit is reached. A lower start (buf) or a steeper "+
-			"curve trades that time for a deeper discount.",
-			nr.ZeroBids, nr.Auctions, rs.Resets, money(rs.BadDebt, 0), du.MeanMinutes, rs.MeanMinutes), 100))
+			"With a reserve the least acceptable first bid is the reserve itself, so no auction sold for nothing "+
+			"(%d had to restart for want of any bid) and bad debt fell to %s DAI. "+
+			"Dutch auctions cannot be won for nothing either; they left %s DAI of bad debt and took %d minutes on "+
+			"average against %d for English ones with a reserve. %s",
+			nr.ZeroBids, nr.Auctions, rs.Resets, money(rs.BadDebt, 0), money(du.BadDebt, 0), du.MeanMinutes, rs.MeanMinutes,
+			dutchVersusReserve(du, rs)), 100))
 	}
 	return o.err
+}
+
+// dutchVersusReserve explains the Dutch run's bad debt against the
+// English run with a reserve, whichever came out lower on this seed.
+func dutchVersusReserve(du, rs RunResult) string {
+	if du.BadDebt.GreaterThan(rs.BadDebt) {
+		return "Here the reserve did better: the Dutch price must come down from 120% of an hour-old oracle " +
+			"price, and in a falling market the collateral is worth less by the time a keeper's limit is reached. " +
+			"A lower start (buf) or a steeper curve trades that time for a deeper discount."
+	}
+	return "Here the Dutch curve did at least as well as the reserve: keepers bought as soon as the price met " +
+		"their limit, without waiting out a bid window in a falling market."
 }
 
 // reportRun writes one replay: its totals, the worst auctions, who ended
@@ -140,25 +152,26 @@ func reportRun(o *out, run RunResult, verbose bool) {
 		if verbose {
 			o.printf("Every auction:\n")
 		} else {
-			o.printf("Worst auctions by bad debt:\n")
+			o.printf("Worst auctions by shortfall (tab left unpaid):\n")
 		}
-		o.printf("  %4s %-9s %-9s %-9s %10s %10s %11s %11s %11s %-9s\n", "id", "owner", "kicked", "settled", "lot ETH", "sold ETH", "tab", "recovered", "bad debt", "winner")
+		o.printf("  %4s %-9s %-7s %-7s %9s %9s %11s %11s %11s %11s %s\n", "id", "owner", "kicked", "settled", "lot ETH", "sold ETH", "tab", "recovered", "shortfall", "bad debt", "winner")
 		for _, a := range worst[:n] {
 			ended := "open"
 			if !a.Open {
 				ended = clock(a.Ended)[4:]
 			}
-			o.printf("  %4d %-9s %-9s %-9s %10s %10s %11s %11s %11s %-9s\n", a.ID, a.Owner, clock(a.Kicked)[4:], ended,
-				money(a.Lot, 2), money(a.Sold, 2), money(a.Tab, 2), money(a.Recovered, 2), money(a.Shortfall, 2), a.Winner)
+			o.printf("  %4d %-9s %-7s %-7s %9s %9s %11s %11s %11s %11s %s\n", a.ID, a.Owner, clock(a.Kicked)[4:], ended,
+				money(a.Lot, 2), money(a.Sold, 2), money(a.Tab, 2), money(a.Recovered, 2), money(a.Shortfall, 2), money(a.BadDebt, 2), a.Winner)
 		}
 	}
 	o.printf("Conservation, to 10⁻⁸:\n")
-	o.printf("  every auction: collateral sold + returned = lot; debt recovered + bad debt = tab (%d of %d settled)\n", run.Auctions-run.Open, run.Auctions)
+	o.printf("  every auction: collateral sold + returned = lot; DAI recovered + shortfall = tab (%d of %d settled)\n", run.Auctions-run.Open, run.Auctions)
 	o.printf("  collateral: sold %s + returned %s = lot %s ETH\n", run.Sold.StringFixed(scale), run.Returned.StringFixed(scale), run.Sold.Add(run.Returned).StringFixed(scale))
-	o.printf("  debt:       recovered %s + bad debt %s = tab %s DAI\n", run.Recovered.StringFixed(scale), run.BadDebt.StringFixed(scale), run.Recovered.Add(run.BadDebt).StringFixed(scale))
+	o.printf("  tabs:       recovered %s + shortfall %s = tab %s DAI (bad debt, the debt part: %s)\n", run.Recovered.StringFixed(scale),
+		run.Shortfall.StringFixed(scale), run.Recovered.Add(run.Shortfall).StringFixed(scale), run.BadDebt.StringFixed(scale))
 	o.printf("  ETH:        borrowers' %s at start = %s at end + %s sold\n", run.EthStart.StringFixed(scale), run.EthEnd.StringFixed(scale), run.Sold.StringFixed(scale))
-	o.printf("  DAI:        debt %s + bonuses %s = debt left %s + recovered %s + bad debt %s\n", run.DebtStart.StringFixed(scale),
-		run.Tab.Sub(run.DebtClosed).StringFixed(scale), run.DebtEnd.StringFixed(scale), run.Recovered.StringFixed(scale), run.BadDebt.StringFixed(scale))
+	o.printf("  DAI:        debt %s + bonuses %s = debt left %s + recovered %s + shortfall %s\n", run.DebtStart.StringFixed(scale),
+		run.Tab.Sub(run.DebtClosed).StringFixed(scale), run.DebtEnd.StringFixed(scale), run.Recovered.StringFixed(scale), run.Shortfall.StringFixed(scale))
 	o.printf("  total value, start → end (all ETH valued at the final spot, so nothing moves but ownership):\n")
 	for _, h := range run.Holders {
 		if h.Start.IsZero() && h.End.IsZero() {
@@ -168,7 +181,7 @@ func reportRun(o *out, run RunResult, verbose bool) {
 	}
 	o.printf("    %-28s %18s → %18s  %17s\n", "total", money(run.ValueStart, scale), money(run.ValueEnd, scale), money(run.ValueEnd.Sub(run.ValueStart), scale))
 	o.printf("    (a change compares with holding the same ETH to the end: borrowers whose ETH was sold early\n" +
-		"    escaped part of the fall, which the DEX buyers took; the pool's change is bonuses collected − bad debt − rewards)\n")
+		"    escaped part of the fall, which the DEX buyers took; the pool's change is bonuses charged − shortfall − rewards)\n")
 	o.printf("  keeper rewards paid by the pool: %s DAI\n\n", money(run.Rewards, 2))
 }
 

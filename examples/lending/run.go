@@ -28,8 +28,10 @@ type RunResult struct {
 	ZeroBids int
 	// Resets counts English restarts or Dutch redos.
 	Resets int
-	// Totals over every auction.
-	Lot, Sold, Returned, Tab, Recovered, BadDebt, DebtClosed decimal.Decimal
+	// Totals over every auction: Shortfall is the tab left unpaid (debt
+	// and bonus), BadDebt only its debt part (Σ max(0, debt − recovered)),
+	// DebtClosed the debt the auctions took over from borrowers.
+	Lot, Sold, Returned, Tab, Recovered, Shortfall, BadDebt, DebtClosed decimal.Decimal
 	// OpenLot and OpenTab are what open auctions still hold.
 	OpenLot, OpenTab decimal.Decimal
 	// Rewards are the keeper incentives the pool paid.
@@ -116,13 +118,13 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 
 // summarise totals a run and proves its conservation lines:
 //
-//	per auction: sold + returned = lot, recovered + bad debt = tab
+//	per auction: sold + returned = lot, recovered + shortfall = tab, 0 ≤ bad debt ≤ shortfall
 //	ETH:  borrowers' ETH at start = at end + sold + still in auctions
-//	DAI:  debt at start + bonuses charged = debt at end + recovered + bad debt + open tabs
+//	DAI:  debt at start + bonuses charged = debt at end + recovered + shortfall (open runs: + open tabs)
 //	value: Σ holders at start = Σ holders at end (ETH at the final spot)
 func summarise(mech string, s *sim, book []*borrower, ks []*keeper) (RunResult, error) {
 	z := decimal.Zero
-	r := RunResult{Mechanism: mech, Records: s.sortedRecords(), Lot: z, Sold: z, Returned: z, Tab: z, Recovered: z, BadDebt: z,
+	r := RunResult{Mechanism: mech, Records: s.sortedRecords(), Lot: z, Sold: z, Returned: z, Tab: z, Recovered: z, Shortfall: z, BadDebt: z,
 		DebtClosed: z, OpenLot: z, OpenTab: z, Rewards: s.rewards, EthStart: z, EthEnd: z, DebtStart: z, DebtEnd: z,
 		DEXEth: s.dexETH, PeakLiquidatable: s.peakLiquidatable, Ended: s.end}
 	r.Auctions = len(r.Records)
@@ -136,12 +138,15 @@ func summarise(mech string, s *sim, book []*borrower, ks []*keeper) (RunResult, 
 			continue
 		}
 		if !a.Sold.Add(a.Returned).Equal(a.Lot) || !a.Recovered.Add(a.Shortfall).Equal(a.Tab) {
-			return r, fmt.Errorf("auction %d does not conserve: sold %s + returned %s vs lot %s; recovered %s + bad debt %s vs tab %s",
+			return r, fmt.Errorf("auction %d does not conserve: sold %s + returned %s vs lot %s; recovered %s + shortfall %s vs tab %s",
 				a.ID, a.Sold, a.Returned, a.Lot, a.Recovered, a.Shortfall, a.Tab)
 		}
 		minutes += int64(a.Ended.Sub(a.Kicked) / time.Minute)
 		r.Sold, r.Returned = r.Sold.Add(a.Sold), r.Returned.Add(a.Returned)
-		r.Recovered, r.BadDebt = r.Recovered.Add(a.Recovered), r.BadDebt.Add(a.Shortfall)
+		if a.BadDebt.Sign() < 0 || a.BadDebt.GreaterThan(a.Shortfall) {
+			return r, fmt.Errorf("auction %d: bad debt %s outside [0, shortfall %s]", a.ID, a.BadDebt, a.Shortfall)
+		}
+		r.Recovered, r.Shortfall, r.BadDebt = r.Recovered.Add(a.Recovered), r.Shortfall.Add(a.Shortfall), r.BadDebt.Add(a.BadDebt)
 		if a.Recovered.Mul(decimal.NewFromInt(100)).LessThan(a.Tab) {
 			r.ZeroBids++
 		}
@@ -159,9 +164,9 @@ func summarise(mech string, s *sim, book []*borrower, ks []*keeper) (RunResult, 
 		return r, fmt.Errorf("ETH not conserved: start %s, end %s + sold %s (DEX %s)", r.EthStart, r.EthEnd, r.Sold, r.DEXEth)
 	}
 	bonuses := r.Tab.Sub(r.DebtClosed)
-	if r.Open == 0 && !r.DebtStart.Add(bonuses).Equal(r.DebtEnd.Add(r.Recovered).Add(r.BadDebt)) {
-		return r, fmt.Errorf("DAI not conserved: debt %s + bonuses %s vs debt %s + recovered %s + bad debt %s",
-			r.DebtStart, bonuses, r.DebtEnd, r.Recovered, r.BadDebt)
+	if r.Open == 0 && !r.DebtStart.Add(bonuses).Equal(r.DebtEnd.Add(r.Recovered).Add(r.Shortfall)) {
+		return r, fmt.Errorf("DAI not conserved: debt %s + bonuses %s vs debt %s + recovered %s + shortfall %s",
+			r.DebtStart, bonuses, r.DebtEnd, r.Recovered, r.Shortfall)
 	}
 	p := s.market.Spot(s.end)
 	keepStart, keepEnd := decimal.Zero, decimal.Zero

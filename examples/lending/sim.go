@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/liquidation"
 	"github.com/failsafe-fi/failsafe/margin"
 )
@@ -40,8 +41,11 @@ type AuctionRecord struct {
 	Lot      decimal.Decimal // ETH for sale
 	Tab      decimal.Decimal // DAI to raise: debt + 5% bonus
 	// Sold, Returned, Recovered and Shortfall are the settlement's
-	// collateral sold and returned, debt recovered and tab left unpaid.
+	// collateral sold and returned, DAI recovered and tab left unpaid.
 	Sold, Returned, Recovered, Shortfall decimal.Decimal
+	// BadDebt is the part of the shortfall that is debt, not bonus:
+	// max(0, Debt − Recovered). The pool lent it and never got it back.
+	BadDebt decimal.Decimal
 	// Rewards are the keeper incentives the pool paid (Dutch kick/redo).
 	Rewards decimal.Decimal
 	// Winner is the keeper who won (English) or made the last take.
@@ -188,7 +192,7 @@ func (s *sim) liquidate(now time.Time, osm decimal.Decimal) (int, error) {
 		b.auctions++
 		s.records[id] = &AuctionRecord{ID: id, Owner: o.Account, Kicked: now, KickSpot: s.market.Spot(now), KickOSM: osm,
 			Debt: o.Debt, Lot: o.Lot, Tab: o.Tab, Sold: decimal.Zero, Returned: decimal.Zero, Recovered: decimal.Zero,
-			Shortfall: decimal.Zero, Rewards: decimal.Zero}
+			Shortfall: decimal.Zero, BadDebt: decimal.Zero, Rewards: decimal.Zero}
 	}
 	if _, err := s.engine.Commit(now, plan.Orders); err != nil {
 		return 0, err
@@ -220,6 +224,7 @@ func (s *sim) settled(now time.Time, st *liquidation.Settlement, winner string) 
 	b.auctions--
 	rec.Ended, rec.Winner = now, winner
 	rec.Sold, rec.Returned, rec.Recovered, rec.Shortfall = st.CollateralSold, st.CollateralReturned, st.DebtRecovered, st.Shortfall
+	rec.BadDebt = num.MaxOf(decimal.Zero, rec.Debt.Sub(st.DebtRecovered))
 	rec.Rewards = st.KeeperRewards
 	return nil
 }
