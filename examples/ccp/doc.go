@@ -38,14 +38,19 @@
 // Nordic–German power spread moved 5.56 €/MWh in one day, 17 times its
 // average daily move and beyond the 4 € move the margin model was
 // calibrated for (Nasdaq Clearing, "Latest information about the Clearing
-// Member Default, September 2018"; Reuters, 17 and 21 September 2018). The
-// close-out loss beyond his collateral was €114m: €7m of Nasdaq's own
-// capital and €107m of the other members' default fund, about two thirds of
-// it (Risk.net, "Nasdaq default came at time of mass margin breaches",
-// 2019), which the members then had to replenish within days. The program
-// works in € millions; the defaulter's margin and the members' individual
-// contributions are not public, so they are illustrative numbers chosen to
-// reproduce the published €7m and €107m draws and the 39% margin breach.
+// Member Default, September 2018"; Reuters, 17 September 2018). His
+// portfolio was closed out through an auction within 48 hours, and the
+// loss beyond his collateral and default fund contribution was €114m:
+// "EUR 107 million [of the default fund] in addition to the EUR 7 million
+// that was Nasdaq's junior capital" (Nasdaq Clearing, "Statement from
+// Nasdaq Clearing", 13 September 2018) — about two thirds of the members'
+// fund (Reuters, 15 September 2018), which they had to replenish within
+// two working days (Reuters, 21 September 2018). The program works in €
+// millions. ILLUSTRATIVE: the position size, the defaulter's margin and
+// contribution and the members' individual contributions are not public;
+// they are chosen to reproduce the published €7m and €107m draws, with the
+// margin assumed to cover exactly the 4 € move the model was calibrated
+// for (so the 5.56 € move breaches it by 39%).
 //
 // # How it is wired
 //

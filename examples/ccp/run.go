@@ -46,7 +46,8 @@ type LayerDraw struct {
 }
 
 // Replenishment is a survivor's call to restore its contribution after
-// the default (Nasdaq's members refilled €107m within a week).
+// the default (Nasdaq's members refilled the €107m within two working
+// days; Reuters, 21 September 2018).
 type Replenishment struct {
 	// Member called.
 	Member string
@@ -136,7 +137,8 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 
 	// Replenishment: each survivor restores its declared contribution, a
 	// day after the default (EMIR-regulated CCPs call replenishment after
-	// a default; Nasdaq's members refilled the fund within days).
+	// a default; Nasdaq's members refilled the fund within two working
+	// days).
 	later := sc.When.Add(24 * time.Hour)
 	for _, m := range fund.Members() {
 		if m.Defaulted {

@@ -81,7 +81,8 @@ func Worked() Scenario {
 }
 
 // Nasdaq 2018 shape, in € millions. The spread moved 5.56 €/MWh against a
-// margin model calibrated for 4 € (a 39% breach). With a position of
+// margin model calibrated for 4 € (a 39% breach; both figures Reuters,
+// 17 September 2018). Illustrative from here on: with a position of
 // nasdaqSize (€m per €/MWh of spread), margin = 4 × 75 = 300 and loss =
 // 5.56 × 75 = 417 = 300 margin + 3 contribution + 7 CCP capital + 107
 // survivors, the published €7m / €107m split.
@@ -97,18 +98,19 @@ var (
 func Nasdaq2018() Scenario {
 	return Scenario{
 		Name:  "nasdaq2018",
-		Title: "Shaped like Nasdaq Clearing, 11 September 2018: a power spread trader defaults (€ millions)",
+		Title: "Shaped like Nasdaq Clearing, 11 September 2018: a power spread trader defaults (€ millions, illustrative)",
 		Story: []string{
 			"On 10 September 2018 the Nordic–German power spread for 2019 moved " + nasdaqMove.String() +
 				" €/MWh in one day, 17 times its average daily move and beyond the " + nasdaqCalibrated.String() +
-				" € the margin model was calibrated for. A trader holding a large spread position could not meet " +
-				"the intraday margin call that followed and was declared in default on 11 September; his portfolio " +
-				"was closed out by an auction among four members within 48 hours.",
-			"Here his position is " + nasdaqSize.String() + " (€m per €/MWh): margin " + nasdaqCalibrated.String() +
+				" € the margin model was calibrated for (Reuters, 17 September 2018). A trader holding a large spread " +
+				"position could not meet the intraday margin call that followed and was declared in default on 11 " +
+				"September; his portfolio was closed out through an auction within 48 hours (Nasdaq Clearing).",
+			"Illustrative: his position is " + nasdaqSize.String() + " (€m per €/MWh), margin " + nasdaqCalibrated.String() +
 				" × " + nasdaqSize.String() + " = " + nasdaqCalibrated.Mul(nasdaqSize).String() + ", close-out loss " +
 				nasdaqMove.String() + " × " + nasdaqSize.String() + " = " + nasdaqMove.Mul(nasdaqSize).String() +
-				". Published: €7m of Nasdaq's own capital and €107m of the members' default fund (about two thirds) " +
-				"were used. His margin and the members' contributions are illustrative, chosen to match.",
+				". Published (Nasdaq Clearing, 13 September 2018): €7m of Nasdaq's junior capital and €107m of the " +
+				"members' default fund (about two thirds) were used. The position, his margin and contribution and the " +
+				"members' contributions are not public: they are chosen here to match those two figures.",
 		},
 		Currency:  "€m",
 		Unit:      dec("0.01"),
