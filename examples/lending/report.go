@@ -8,20 +8,9 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/examples/internal/textout"
 )
-
-// out remembers the first write error so report checks once.
-type out struct {
-	w   io.Writer
-	err error
-}
-
-// printf writes unless an earlier write failed.
-func (o *out) printf(format string, args ...any) {
-	if o.err == nil {
-		_, o.err = fmt.Fprintf(o.w, format, args...)
-	}
-}
 
 // money formats d with places decimals and thousands separators.
 func money(d decimal.Decimal, places int32) string {
@@ -69,42 +58,42 @@ var story = []string{
 
 // report writes the narrative of a Result.
 func report(w io.Writer, r Result) error {
-	o := &out{w: w}
+	o := textout.New(w)
 	title := fmt.Sprintf("Black Thursday, replayed: a lending pool in a %s%% ETH crash (seed %d)", r.Config.Depth.Shift(2).String(), r.Config.Seed)
-	o.printf("%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
+	o.Printf("%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
 	for _, p := range story {
-		o.printf("%s\n\n", wrap(p, 100))
+		o.Printf("%s\n\n", textout.Wrap(p, 100))
 	}
-	o.printf("The pool: %d borrowers, %s ETH supplied (%s DAI at $%s), %s DAI borrowed.\n", r.Borrowers,
+	o.Printf("The pool: %d borrowers, %s ETH supplied (%s DAI at $%s), %s DAI borrowed.\n", r.Borrowers,
 		money(r.Collateral, 2), money(r.Collateral.Mul(r.OpenSpot), 0), r.OpenSpot.StringFixed(2), money(r.Debt, 0))
-	o.printf("ETH reserve (Aave v3 WETH): LTV %s%%, liquidation threshold %s%%, bonus %s%%; close factor 50%% (100%% below\n"+
+	o.Printf("ETH reserve (Aave v3 WETH): LTV %s%%, liquidation threshold %s%%, bonus %s%%; close factor 50%% (100%% below\n"+
 		"health 0.95); dust %s DAI. The protocol sees Maker's OSM price: hourly, one hour late.\n\n",
 		ethReserve.LTV.Shift(2), ethReserve.LiquidationThreshold.Shift(2), ethReserve.LiquidationBonus.Sub(decimal.NewFromInt(1)).Shift(2), money(dust, 0))
 
 	m := NewMarket(start, openPrice, r.Config.Depth)
-	o.printf("%-10s %9s %9s %11s\n", "time (UTC)", "spot", "OSM", "congestion")
+	o.Printf("%-10s %9s %9s %11s\n", "time (UTC)", "spot", "OSM", "congestion")
 	for h := 0; h <= 24; h += 2 {
 		t := start.Add(time.Duration(h) * time.Hour)
-		o.printf("%-10s %9s %9s %10d%%\n", clock(t), m.Spot(t).StringFixed(2), m.OSM(t).StringFixed(2), m.Congestion(t)/100)
+		o.Printf("%-10s %9s %9s %10d%%\n", clock(t), m.Spot(t).StringFixed(2), m.OSM(t).StringFixed(2), m.Congestion(t)/100)
 	}
-	o.printf("\n")
+	o.Printf("\n")
 
 	for _, run := range r.Runs {
 		reportRun(o, run, r.Config.Verbose)
 	}
 
-	o.printf("Comparison (DAI)\n----------------\n")
-	o.printf("%-42s %8s %5s %7s %12s %12s %11s %11s %11s\n", "mechanism", "auctions", "zero", "minutes", "tab", "recovered", "shortfall", "bad debt", "ETH sold")
+	o.Printf("Comparison (DAI)\n----------------\n")
+	o.Printf("%-42s %8s %5s %7s %12s %12s %11s %11s %11s\n", "mechanism", "auctions", "zero", "minutes", "tab", "recovered", "shortfall", "bad debt", "ETH sold")
 	for _, run := range r.Runs {
-		o.printf("%-42s %8d %5d %7d %12s %12s %11s %11s %11s\n", run.Mechanism, run.Auctions, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
+		o.Printf("%-42s %8d %5d %7d %12s %12s %11s %11s %11s\n", run.Mechanism, run.Auctions, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
 			money(run.Recovered, 0), money(run.Shortfall, 0), money(run.BadDebt, 0), money(run.Sold, 2))
 	}
-	o.printf("(shortfall: tab left unpaid, debt and bonus; bad debt: the debt part alone, max(0, debt − recovered) per auction)\n")
+	o.Printf("(shortfall: tab left unpaid, debt and bonus; bad debt: the debt part alone, max(0, debt − recovered) per auction)\n")
 	if len(r.Runs) == 3 {
 		nr, rs, du := r.Runs[0], r.Runs[1], r.Runs[2]
-		o.printf("\nBad debt (debt never repaid): English without a reserve %s DAI; with a reserve %s DAI; Dutch %s DAI.\n\n",
+		o.Printf("\nBad debt (debt never repaid): English without a reserve %s DAI; with a reserve %s DAI; Dutch %s DAI.\n\n",
 			money(nr.BadDebt, 2), money(rs.BadDebt, 2), money(du.BadDebt, 2))
-		o.printf("%s\n", wrap(fmt.Sprintf("Without a reserve, %d of %d English auctions settled below 1%% of their tab: "+
+		o.Printf("%s\n", textout.Wrap(fmt.Sprintf("Without a reserve, %d of %d English auctions settled below 1%% of their tab: "+
 			"the zero-bid bot's transactions landed and nobody else's did within the ten minutes a bid gives. "+
 			"With a reserve the least acceptable first bid is the reserve itself, so no auction sold for nothing "+
 			"(%d had to restart for want of any bid) and bad debt fell to %s DAI. "+
@@ -113,7 +102,7 @@ func report(w io.Writer, r Result) error {
 			nr.ZeroBids, nr.Auctions, rs.Resets, money(rs.BadDebt, 0), money(du.BadDebt, 0), du.MeanMinutes, rs.MeanMinutes,
 			dutchVersusReserve(du, rs)), 100))
 	}
-	return o.err
+	return o.Err()
 }
 
 // dutchVersusReserve explains the Dutch run's bad debt against the
@@ -130,13 +119,13 @@ func dutchVersusReserve(du, rs RunResult) string {
 
 // reportRun writes one replay: its totals, the worst auctions, who ended
 // up with the value, and the conservation lines.
-func reportRun(o *out, run RunResult, verbose bool) {
-	o.printf("%s\n%s\n", run.Mechanism, strings.Repeat("-", len([]rune(run.Mechanism))))
-	o.printf("%d auctions (%d resets), peak %d borrowers liquidatable at once; %d settled below 1%% of their tab;\n"+
+func reportRun(o *textout.Writer, run RunResult, verbose bool) {
+	o.Printf("%s\n%s\n", run.Mechanism, strings.Repeat("-", len([]rune(run.Mechanism))))
+	o.Printf("%d auctions (%d resets), peak %d borrowers liquidatable at once; %d settled below 1%% of their tab;\n"+
 		"%d minutes from kick to settlement on average; the run ended %s.\n",
 		run.Auctions, run.Resets, run.PeakLiquidatable, run.ZeroBids, run.MeanMinutes, clock(run.Ended))
 	if run.Open > 0 {
-		o.printf("%d auctions were still open when the run stopped (%s ETH, tab %s DAI).\n", run.Open, money(run.OpenLot, 2), money(run.OpenTab, 0))
+		o.Printf("%d auctions were still open when the run stopped (%s ETH, tab %s DAI).\n", run.Open, money(run.OpenLot, 2), money(run.OpenTab, 0))
 	}
 	worst := append([]AuctionRecord(nil), run.Records...)
 	sort.SliceStable(worst, func(i, j int) bool { return worst[i].Shortfall.GreaterThan(worst[j].Shortfall) })
@@ -150,56 +139,37 @@ func reportRun(o *out, run RunResult, verbose bool) {
 	}
 	if n > 0 {
 		if verbose {
-			o.printf("Every auction:\n")
+			o.Printf("Every auction:\n")
 		} else {
-			o.printf("Worst auctions by shortfall (tab left unpaid):\n")
+			o.Printf("Worst auctions by shortfall (tab left unpaid):\n")
 		}
-		o.printf("  %4s %-9s %-7s %-7s %9s %9s %11s %11s %11s %11s %s\n", "id", "owner", "kicked", "settled", "lot ETH", "sold ETH", "tab", "recovered", "shortfall", "bad debt", "winner")
+		o.Printf("  %4s %-9s %-7s %-7s %9s %9s %11s %11s %11s %11s %s\n", "id", "owner", "kicked", "settled", "lot ETH", "sold ETH", "tab", "recovered", "shortfall", "bad debt", "winner")
 		for _, a := range worst[:n] {
 			ended := "open"
 			if !a.Open {
 				ended = clock(a.Ended)[4:]
 			}
-			o.printf("  %4d %-9s %-7s %-7s %9s %9s %11s %11s %11s %11s %s\n", a.ID, a.Owner, clock(a.Kicked)[4:], ended,
+			o.Printf("  %4d %-9s %-7s %-7s %9s %9s %11s %11s %11s %11s %s\n", a.ID, a.Owner, clock(a.Kicked)[4:], ended,
 				money(a.Lot, 2), money(a.Sold, 2), money(a.Tab, 2), money(a.Recovered, 2), money(a.Shortfall, 2), money(a.BadDebt, 2), a.Winner)
 		}
 	}
-	o.printf("Conservation, to 10⁻⁸:\n")
-	o.printf("  every auction: collateral sold + returned = lot; DAI recovered + shortfall = tab (%d of %d settled)\n", run.Auctions-run.Open, run.Auctions)
-	o.printf("  collateral: sold %s + returned %s = lot %s ETH\n", run.Sold.StringFixed(scale), run.Returned.StringFixed(scale), run.Sold.Add(run.Returned).StringFixed(scale))
-	o.printf("  tabs:       recovered %s + shortfall %s = tab %s DAI (bad debt, the debt part: %s)\n", run.Recovered.StringFixed(scale),
+	o.Printf("Conservation, to 10⁻⁸:\n")
+	o.Printf("  every auction: collateral sold + returned = lot; DAI recovered + shortfall = tab (%d of %d settled)\n", run.Auctions-run.Open, run.Auctions)
+	o.Printf("  collateral: sold %s + returned %s = lot %s ETH\n", run.Sold.StringFixed(scale), run.Returned.StringFixed(scale), run.Sold.Add(run.Returned).StringFixed(scale))
+	o.Printf("  tabs:       recovered %s + shortfall %s = tab %s DAI (bad debt, the debt part: %s)\n", run.Recovered.StringFixed(scale),
 		run.Shortfall.StringFixed(scale), run.Recovered.Add(run.Shortfall).StringFixed(scale), run.BadDebt.StringFixed(scale))
-	o.printf("  ETH:        borrowers' %s at start = %s at end + %s sold\n", run.EthStart.StringFixed(scale), run.EthEnd.StringFixed(scale), run.Sold.StringFixed(scale))
-	o.printf("  DAI:        debt %s + bonuses %s = debt left %s + recovered %s + shortfall %s\n", run.DebtStart.StringFixed(scale),
+	o.Printf("  ETH:        borrowers' %s at start = %s at end + %s sold\n", run.EthStart.StringFixed(scale), run.EthEnd.StringFixed(scale), run.Sold.StringFixed(scale))
+	o.Printf("  DAI:        debt %s + bonuses %s = debt left %s + recovered %s + shortfall %s\n", run.DebtStart.StringFixed(scale),
 		run.Tab.Sub(run.DebtClosed).StringFixed(scale), run.DebtEnd.StringFixed(scale), run.Recovered.StringFixed(scale), run.Shortfall.StringFixed(scale))
-	o.printf("  total value, start → end (all ETH valued at the final spot, so nothing moves but ownership):\n")
+	o.Printf("  total value, start → end (all ETH valued at the final spot, so nothing moves but ownership):\n")
 	for _, h := range run.Holders {
 		if h.Start.IsZero() && h.End.IsZero() {
 			continue
 		}
-		o.printf("    %-28s %18s → %18s  %17s\n", h.Name, money(h.Start, scale), money(h.End, scale), money(h.End.Sub(h.Start), scale))
+		o.Printf("    %-28s %18s → %18s  %17s\n", h.Name, money(h.Start, scale), money(h.End, scale), money(h.End.Sub(h.Start), scale))
 	}
-	o.printf("    %-28s %18s → %18s  %17s\n", "total", money(run.ValueStart, scale), money(run.ValueEnd, scale), money(run.ValueEnd.Sub(run.ValueStart), scale))
-	o.printf("    (a change compares with holding the same ETH to the end: borrowers whose ETH was sold early\n" +
+	o.Printf("    %-28s %18s → %18s  %17s\n", "total", money(run.ValueStart, scale), money(run.ValueEnd, scale), money(run.ValueEnd.Sub(run.ValueStart), scale))
+	o.Printf("    (a change compares with holding the same ETH to the end: borrowers whose ETH was sold early\n" +
 		"    escaped part of the fall, which the DEX buyers took; the pool's change is bonuses charged − shortfall − rewards)\n")
-	o.printf("  keeper rewards paid by the pool: %s DAI\n\n", money(run.Rewards, 2))
-}
-
-// wrap breaks text into lines of at most width runes at spaces.
-func wrap(text string, width int) string {
-	var b strings.Builder
-	n := 0
-	for i, word := range strings.Fields(text) {
-		l := len([]rune(word))
-		if i > 0 && n+1+l > width {
-			b.WriteByte('\n')
-			n = 0
-		} else if i > 0 {
-			b.WriteByte(' ')
-			n++
-		}
-		b.WriteString(word)
-		n += l
-	}
-	return b.String()
+	o.Printf("  keeper rewards paid by the pool: %s DAI\n\n", money(run.Rewards, 2))
 }
