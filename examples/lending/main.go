@@ -17,6 +17,11 @@ func main() {
 	keepers := flag.Int("keepers", 5, "number of ordinary keepers (a zero-bid bot is added)")
 	verbose := flag.Bool("v", false, "list every auction, not only the worst")
 	flag.Parse()
+	// Config reads zero as "the default"; a zero or negative flag is a
+	// mistake, not a request for the default.
+	if *borrowers <= 0 || *keepers <= 0 {
+		fail(fmt.Errorf("-borrowers and -keepers must be positive"))
+	}
 	depth, err := decimal.NewFromString(*crash)
 	if err != nil {
 		fail(fmt.Errorf("-crash: %w", err))
@@ -24,6 +29,9 @@ func main() {
 	res, err := decimal.NewFromString(*reserve)
 	if err != nil {
 		fail(fmt.Errorf("-reserve: %w", err))
+	}
+	if depth.Sign() <= 0 || res.Sign() <= 0 {
+		fail(fmt.Errorf("-crash and -reserve must be positive"))
 	}
 	cfg := Config{Seed: *seed, Borrowers: *borrowers, Depth: depth, Reserve: res, Keepers: *keepers, Verbose: *verbose}
 	if _, err := Run(cfg, os.Stdout); err != nil {

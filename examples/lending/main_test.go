@@ -71,6 +71,17 @@ func TestCongestedReplay(t *testing.T) {
 			}
 		}
 		noReserve, reserve, dutch := res.Runs[0], res.Runs[1], res.Runs[2]
+		// A fair comparison: every run starts from the same book and the
+		// same keepers (the network is shared by construction: landings
+		// are drawn once per seed).
+		for _, r := range res.Runs[1:] {
+			if !r.EthStart.Equal(noReserve.EthStart) || !r.DebtStart.Equal(noReserve.DebtStart) || !r.Holders[2].Start.Equal(noReserve.Holders[2].Start) {
+				t.Errorf("seed %d %s: starts from another book or keepers", cfg.Seed, r.Mechanism)
+			}
+		}
+		if noReserve.BadDebt.Sign() <= 0 {
+			t.Errorf("seed %d: English without a reserve left no bad debt", cfg.Seed)
+		}
 		if !noReserve.BadDebt.GreaterThan(dutch.BadDebt) {
 			t.Errorf("seed %d: English bad debt %s not above Dutch %s", cfg.Seed, noReserve.BadDebt, dutch.BadDebt)
 		}

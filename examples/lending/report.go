@@ -83,12 +83,18 @@ func report(w io.Writer, r Result) error {
 	}
 
 	o.Printf("Comparison (DAI)\n----------------\n")
-	o.Printf("%-42s %8s %5s %7s %12s %12s %11s %11s %11s\n", "mechanism", "auctions", "zero", "minutes", "tab", "recovered", "shortfall", "bad debt", "ETH sold")
+	o.Printf("%-42s %8s %5s %5s %7s %12s %12s %11s %11s %11s\n", "mechanism", "auctions", "open", "zero", "minutes", "tab", "recovered", "shortfall", "bad debt", "ETH sold")
 	for _, run := range r.Runs {
-		o.Printf("%-42s %8d %5d %7d %12s %12s %11s %11s %11s\n", run.Mechanism, run.Auctions, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
+		o.Printf("%-42s %8d %5d %5d %7d %12s %12s %11s %11s %11s\n", run.Mechanism, run.Auctions, run.Open, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
 			money(run.Recovered, 0), money(run.Shortfall, 0), money(run.BadDebt, 0), money(run.Sold, 2))
 	}
 	o.Printf("(shortfall: tab left unpaid, debt and bonus; bad debt: the debt part alone, max(0, debt − recovered) per auction)\n")
+	for _, run := range r.Runs {
+		if run.Open > 0 {
+			o.Printf("(%s: %d auctions still open after %s, their tab of %s DAI neither recovered nor lost yet:\n"+
+				"its shortfall and bad debt count settled auctions only)\n", run.Mechanism, run.Open, maxDuration, money(run.OpenTab, 0))
+		}
+	}
 	if len(r.Runs) == 3 {
 		nr, rs, du := r.Runs[0], r.Runs[1], r.Runs[2]
 		o.Printf("\nBad debt (debt never repaid): English without a reserve %s DAI; with a reserve %s DAI; Dutch %s DAI.\n\n",

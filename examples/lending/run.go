@@ -8,11 +8,15 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Mechanisms, in the order they run.
+// Mechanisms, in the order they run; each is RunResult.Mechanism.
 const (
+	// EnglishNoReserve is the Flipper as on 12 March 2020: any bid above
+	// zero opens an auction.
 	EnglishNoReserve = "english, no reserve (Flipper, March 2020)"
-	EnglishReserve   = "english, reserve"
-	Dutch            = "dutch (Clipper, price curve)"
+	// EnglishReserve refuses a first bid below lot × OSM × Config.Reserve.
+	EnglishReserve = "english, reserve"
+	// Dutch is a Clipper: a price falling on a curve, bought at once.
+	Dutch = "dutch (Clipper, price curve)"
 )
 
 // RunResult is one replay of the crash with one auction mechanism.
@@ -59,8 +63,10 @@ type Result struct {
 	// Config is the configuration after defaults.
 	Config Config
 	// Borrowers, Collateral (ETH) and Debt (DAI) describe the opening book.
-	Borrowers          int
-	Collateral, Debt   decimal.Decimal
+	Borrowers        int
+	Collateral, Debt decimal.Decimal
+	// OpenSpot is the ETH price at the start, LastSpot after the crash
+	// (the price is flat from the next midnight).
 	OpenSpot, LastSpot decimal.Decimal
 	// Runs are the replays, in the order EnglishNoReserve,
 	// EnglishReserve, Dutch.

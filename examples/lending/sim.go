@@ -31,12 +31,12 @@ type mechanism interface {
 
 // AuctionRecord is one auction from kick to settlement.
 type AuctionRecord struct {
-	ID       uint64    // the house's auction ID
-	Owner    string    // the borrower liquidated
-	Kicked   time.Time // when it started
-	Ended    time.Time // when it settled (zero while open)
-	KickSpot decimal.Decimal
-	KickOSM  decimal.Decimal
+	ID       uint64          // the house's auction ID
+	Owner    string          // the borrower liquidated
+	Kicked   time.Time       // when it started
+	Ended    time.Time       // when it settled (zero while open)
+	KickSpot decimal.Decimal // market price at kick
+	KickOSM  decimal.Decimal // the protocol's (OSM) price at kick
 	Debt     decimal.Decimal // debt closed (the tab without the bonus)
 	Lot      decimal.Decimal // ETH for sale
 	Tab      decimal.Decimal // DAI to raise: debt + 5% bonus
