@@ -67,8 +67,11 @@ func report(w io.Writer, r Result) error {
 	o.Printf("The pool: %d borrowers, %s ETH supplied (%s DAI at $%s), %s DAI borrowed.\n", r.Borrowers,
 		money(r.Collateral, 2), money(r.Collateral.Mul(r.OpenSpot), 0), r.OpenSpot.StringFixed(2), money(r.Debt, 0))
 	o.Printf("ETH reserve (Aave v3 WETH): LTV %s%%, liquidation threshold %s%%, bonus %s%%; close factor 50%% (100%% below\n"+
-		"health 0.95); dust %s DAI. The protocol sees Maker's OSM price: hourly, one hour late.\n\n",
+		"health 0.95); dust %s DAI. The protocol sees Maker's OSM price: hourly, one hour late.\n",
 		ethReserve.LTV.Shift(2), ethReserve.LiquidationThreshold.Shift(2), ethReserve.LiquidationBonus.Sub(decimal.NewFromInt(1)).Shift(2), money(dust, 0))
+	o.Printf("Keepers: keeper-1 … keeper-%d bid or buy at spot less 3–8%%, with 1.5–4M DAI each, when their transactions\n"+
+		"land; zero-bot's always land: it bids the least an English auction accepts (while that is below 80%% of\n"+
+		"spot) and buys Dutch lots only at 20%% below spot.\n\n", r.Config.Keepers)
 
 	m := NewMarket(start, openPrice, r.Config.Depth)
 	o.Printf("%-10s %9s %9s %11s\n", "time (UTC)", "spot", "OSM", "congestion")
