@@ -115,9 +115,11 @@ func engineSettings() liquidation.EngineSettings {
 // What is documented is flip.sol's own defaults — beg 5%, ttl 3 hours, tau
 // 2 days (MakerDAO, "Flipper - Detailed Documentation") — which governance
 // overrode per collateral with file(). A longer ttl gives congested keepers
-// more time to answer a zero bid. reserve is the reserve ratio; the 2020 Flipper had none, which the package cannot express (it
-// requires a positive ratio), so the unprotected run uses the smallest
-// ratio at the price scale: a reserve of 10⁻⁸ DAI per ETH — a zero bid.
+// more time to answer a zero bid.
+//
+// reserve is the reserve ratio. The 2020 Flipper had none, which the
+// package cannot express (it requires a positive ratio), so the
+// unprotected run uses noReserve.
 func englishSettings(reserve decimal.Decimal) liquidation.EnglishSettings {
 	return liquidation.EnglishSettings{
 		Market:       "ETH",
@@ -131,7 +133,8 @@ func englishSettings(reserve decimal.Decimal) liquidation.EnglishSettings {
 	}
 }
 
-// noReserve is the smallest positive reserve ratio at the price scale.
+// noReserve is a reserve ratio of 10⁻¹⁸: the least first bid it allows
+// rounds up to one unit, 10⁻⁸ DAI for the whole lot — a zero bid.
 var noReserve = decimal.New(1, -18)
 
 // dutchSettings are a Clipper in the spirit of MakerDAO's Liquidations 2.0
