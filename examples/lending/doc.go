@@ -96,9 +96,9 @@
 // auction returns it, pays the pool what auctions recover and keepers what
 // the Dutch house rewards, and proves at the end of every run that
 //
-//	per auction:  collateral sold + returned = lot;  debt recovered + bad debt = tab
+//	per auction:  collateral sold + returned = lot;  DAI recovered + shortfall = tab
 //	ETH:          borrowers' ETH at start = at end + ETH sold
-//	DAI:          debt at start + bonuses = debt left + recovered + bad debt
+//	DAI:          debt at start + bonuses = debt left + recovered + shortfall
 //	value:        Σ holders at start = Σ holders at end (ETH at the final spot)
 //
 // to the last 10⁻⁸. The run is deterministic: a simulated clock, one
