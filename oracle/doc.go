@@ -83,8 +83,11 @@
 // # State, events and invariants
 //
 // Feed, TWAP, EMA and Delayed are safe for concurrent use (one mutex each,
-// no callbacks). Each has Snapshot and a Restore function that validates
-// every field, so a standby resumes exactly where the primary stopped.
+// no callbacks); so are Aggregator (validated settings and pooled scratch
+// space) and Collector. Each stateful type has Snapshot and a Restore
+// function (RestoreFeed, RestoreTWAP, RestoreEMA, RestoreDelayed, each taking
+// the Settings and the snapshot) that validates every field, so a standby
+// resumes exactly where the primary stopped.
 // Mutating calls return the Events they caused. CheckResult and each type's
 // CheckInvariants verify the package's promises; the tests call them after
 // every step and hosts may call them in production.
