@@ -50,7 +50,11 @@ func (p *BackstopPool) SharedLayer(t Takeover, mark decimal.Decimal, shared *Sha
 	return &BLPLayer{pool: p, t: t, gap: gap, left: shared}, nil
 }
 
-// BLPLayer is the waterfall layer of a BackstopPool for one takeover.
+// BLPLayer is the waterfall layer of a BackstopPool for one takeover. Build
+// it with BackstopPool.Layer (or SharedLayer), snapshot it with Snapshot and
+// rebuild it with BackstopPool.RestoreBLPLayer. It draws on its pool, so it is
+// not safe for concurrent use: the host serialises calls to the pool and its
+// layers.
 type BLPLayer struct {
 	pool        *BackstopPool
 	t           Takeover
