@@ -31,12 +31,12 @@
 // without per-position detail, for hot loops. CompareRisk orders accounts
 // by maintenance / equity using cross-multiplication.
 //
-// Prices come from a PriceSource the host supplies; an oracle feed plugs in
-// with a method value:
+// Prices come from a PriceSource the host supplies, looked up by market; an
+// oracle.Feeds map (market ID → feed) plugs in with a method value:
 //
 //	calc, err := margin.New(margin.Settings{
 //		Markets: markets,
-//		Prices:  margin.PriceFunc(feed.Price),
+//		Prices:  margin.PriceFunc(feeds.Price), // func(market string, now time.Time) (decimal.Decimal, error)
 //	})
 //	risk, err := calc.Risk(account, now)
 //	if risk.Liquidatable { ... }
@@ -47,8 +47,10 @@
 // equity = maintenance (and equity = 0) for one position, linear or
 // inverse, isolated or cross, and keeps the root whose notional falls in
 // the tier assumed (for Marginal tables the extreme per-tier root, since
-// their maintenance is the maximum of the tier pieces). When no price triggers, the answer says so
-// (PriceNever / PriceAlways) instead of a negative number.
+// their maintenance is the maximum of the tier pieces). When no price
+// triggers, the answer says so (PriceNever / PriceAlways) instead of a
+// negative number. A long's price rounds up to the market's TickSize and a
+// short's down, so the venue liquidates no later than the exact root.
 //
 // # Pre-trade checks
 //
