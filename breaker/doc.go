@@ -55,9 +55,23 @@
 // lock. CountLimiter and NotionalLimiter cap how fast automated actions fire
 // using rate.Limiter's explicit-time methods, so a replay is deterministic.
 //
-// # Events, snapshots, invariants
+// # Rounding
+//
+// Band edges follow the LULD plan: the reference is rounded half-even to the
+// price increment, each edge to the nearest increment (ties away from zero,
+// LULD Plan Appendix A: "rounded to the nearest penny"), and the lower edge is
+// at least one increment (ComputeBand). NotionalLimiter converts notionals
+// to whole units rounding up and its limits rounding down, so the
+// configured notional rate is never exceeded.
+//
+// # Events, snapshots, invariants, concurrency
 //
 // Every stateful type records its state changes as Events collected with
-// DrainEvents, offers Snapshot and a Restore function, and exports
-// CheckInvariants.
+// DrainEvents, offers Snapshot and a Restore function (RestoreMarket,
+// RestoreLevel, RestoreChange, RestoreComposite, RestoreMarketWide,
+// RestoreKillSwitch, RestoreService, RestoreCountLimiter,
+// RestoreNotionalLimiter) that validates every field, and exports
+// CheckInvariants. Every stateful type is safe for concurrent use (one
+// mutex each); Service delivers its state-change callbacks outside every
+// lock.
 package breaker
