@@ -156,8 +156,11 @@ type Health struct {
 // calculateUserAccountData: healthFactor = Σ collateral × liquidation
 // threshold / total debt; Compound III isLiquidatable: Σ collateral ×
 // liquidateCollateralFactor < borrow). Aave's own example: $10,000 at an
-// 80% threshold against $6,000 of debt → 1.333…. Errors: ErrUnknownAsset,
-// ErrInvalidInput (negative amounts), ErrPrice.
+// 80% threshold against $6,000 of debt → 1.333…. Rounding favours the
+// protocol: each collateral value rounds down and each debt up at Scale, and
+// Factor rounds down at HealthScale; Liquidatable compares the two sums,
+// never the rounded factor. Errors: ErrUnknownAsset, ErrInvalidInput
+// (negative amounts), ErrPrice.
 func (l *Lending) Health(a LendingAccount, now time.Time) (Health, error) {
 	h := Health{Collateral: decimal.Zero, LiquidationCollateral: decimal.Zero, BorrowLimit: decimal.Zero, Debt: decimal.Zero, Factor: decimal.Zero, AvailableBorrow: decimal.Zero}
 	for _, b := range a.Supplied {
