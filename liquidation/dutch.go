@@ -167,7 +167,8 @@ func NewDutchHouse(s DutchSettings) (*DutchHouse, error) {
 }
 
 // Chost returns Dust × Chop, the smallest tab a partial take may leave
-// (Clipper `chost`).
+// (Clipper `chost`, set by `upchost` as wmul(dust, chop)). The product is
+// exact here (no rounding), computed once in NewDutchHouse.
 func (h *DutchHouse) Chost() decimal.Decimal { return h.cfg.chost }
 
 // Stop returns the current stop level.
@@ -187,7 +188,7 @@ type KickParams struct {
 type KickResult struct {
 	ID     uint64          // auction ID
 	Top    decimal.Decimal // starting price
-	Reward decimal.Decimal // tip + chip × tab, paid by the venue to Keeper
+	Reward decimal.Decimal // tip + chip × tab rounded down to RewardScale (Clipper kick's coin), paid by the venue to Keeper
 	Events []Event         // state changes, in order
 }
 
