@@ -263,8 +263,11 @@ func notionalString(n, d decimal.Decimal, one bool) string {
 }
 
 // Maintenance returns the exact maintenance requirement of a notional:
-// notional × rate − cum (Marginal) or notional × rate (Step). No rounding:
-// the product of two decimals is exact. Errors as TierIndex.
+// notional × rate − cum (Marginal: Binance "Leverage and Margin of USDⓈ-M
+// Futures", Maintenance Margin = Notional × MMR − Maintenance Amount) or
+// notional × rate (Step: BitMEX risk limits). No rounding: the product of
+// two decimals is exact; the Calculator rounds the requirements it reports
+// up to its Scale (the venue's favour). Errors as TierIndex.
 func (s *Schedule) Maintenance(notional decimal.Decimal) (decimal.Decimal, error) {
 	i, err := s.TierIndex(notional)
 	if err != nil {
