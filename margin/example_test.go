@@ -15,7 +15,9 @@ var dec = decimal.RequireFromString
 var now = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 // A Bybit-style marginal tier table: a 3,500 position pays 3.5% on the
-// whole minus the derived maintenance amount 30.
+// whole minus the derived maintenance amount 30 (cum = 1,000 × 0.5% +
+// 2,000 × 0.5% + 3,000 × 0.5%); exact, no rounding. A notional above the last
+// cap fails closed.
 func ExampleSchedule_Maintenance() {
 	s, err := margin.NewSchedule(margin.Marginal, []margin.Tier{
 		{Floor: dec("0"), Cap: dec("1000"), MaintenanceRate: dec("0.02"), InitialRate: dec("0.04")},
@@ -72,7 +74,8 @@ func ExampleCalculator_LiquidationPrices() {
 }
 
 // Aave v3: $10,000 of collateral at an 80% liquidation threshold against
-// $6,000 of debt has health 1.333…; no debt means infinite health.
+// $6,000 of debt has health 1.333…, printed rounded down at HealthScale 6
+// (the protocol's favour); no debt means infinite health.
 func ExampleLending_Health() {
 	l, err := margin.NewLending(margin.LendingSettings{
 		Reserves: []margin.Reserve{
