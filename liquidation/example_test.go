@@ -14,7 +14,10 @@ var (
 	start = time.Date(2020, 3, 12, 12, 0, 0, 0, time.UTC)
 )
 
-// The three curves of dss abaci.sol at the numbers.
+// The three curves of dss abaci.sol at the numbers of its own tests
+// (src/test/abaci.t.sol: linear tau 3,600 s; stair-step cut 0.99 every 90 s;
+// continuous cut 0.999230132966, a half-life of 900 s). Prices are rounded
+// down at 27 places, as Maker's rmul; printed here to 2 places.
 func ExampleCurve() {
 	linear, _ := liquidation.NewLinearDecrease(time.Hour)
 	stairs, _ := liquidation.NewStairstepExponentialDecrease(dec("0.99"), 90*time.Second)
@@ -61,6 +64,10 @@ func ExampleDutchHouse() {
 
 // An English auction (Maker Flipper / Kava) with a reserve: forward bids
 // up to the tab, one reverse bid on the lot, settlement after the end.
+// The reserve is 0.8 × the oracle price 100 = 80 per unit, so the first bid
+// must be at least min(tab 1,000, lot 10 × 80) = 800 (a 12 March 2020 zero
+// bid is refused). The next reverse bid may offer at most 9.5 × (1 − 5%) =
+// 9.025; the last bid at 2 h moves the end to 2 h + 3 h (Flipper ttl).
 func ExampleEnglishHouse() {
 	h, _ := liquidation.NewEnglishHouse(liquidation.EnglishSettings{Market: "ETH-A", ReserveRatio: dec("0.8")})
 	id, _, _ := h.Kick(start, liquidation.AuctionParams{Tab: dec("1000"), Lot: dec("10"), Owner: "vault-7", Price: dec("100")})
@@ -82,6 +89,9 @@ func ExampleEnglishHouse() {
 }
 
 // A sealed-bid batch auction: one uniform price, pro rata at the margin.
+// A's 105 fills first; B and C both bid the clearing price 100 for the 6
+// units left and share them 4 : 2 by size (largest remainder); everyone pays
+// 100. The tab 900 is raised and the 100 above it goes to the owner.
 func ExampleBatchHouse() {
 	h, _ := liquidation.NewBatchHouse(liquidation.BatchSettings{Market: "ETH-A", ReserveRatio: dec("0.8")})
 	id, _, _ := h.Open(start, liquidation.AuctionParams{Tab: dec("900"), Lot: dec("10"), Owner: "vault-7", Price: dec("100")},
