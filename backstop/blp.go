@@ -41,8 +41,8 @@ type PoolSettings struct {
 	// provider's utilisation equal — each takes the same fraction of what it
 	// has left — so all providers run out together and no one is capped
 	// while others still have room. True weights by the pledge itself
-	// (capacity as committed, the "pro rata to capacity" read
-	// literally, as some BLP/HLP agreements are written): a provider
+	// (capacity as committed, "pro rata to capacity" read literally, as
+	// some BLP/HLP agreements are written): a provider
 	// already drawn by an earlier takeover then gets a share it may no
 	// longer hold, and the excess is re-shared among the others.
 	ByCommitment bool
