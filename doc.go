@@ -92,7 +92,13 @@
 //   - Money is shopspring decimal, divided only at an explicit scale with a
 //     named rounding direction, always in the venue's favour: requirements,
 //     debts and fees round up; collateral values, payouts and proceeds round
-//     down.
+//     down. Figures that are neither owed nor paid round neutrally and say
+//     so: an aggregated oracle price rounds half-even, and Limit Up-Limit
+//     Down band edges round to the nearest penny as the plan does.
+//   - Concurrency is stated on every stateful type: oracle's and breaker's
+//     are safe for concurrent use (one mutex each, no callback under it);
+//     margin's Calculator holds no state; liquidation's and backstop's are
+//     not, so the host serialises calls to them, as a ledger does anyway.
 //   - Bad input (a zero price, a size of the wrong sign, an unknown ID, an
 //     absurd exponent) is a clear error that changes no state, never a panic.
 //   - Every stateful type snapshots to plain JSON and restores, so a standby
