@@ -140,14 +140,22 @@ func (s EngineSettings) validate() (engineConfig, error) {
 	if c.FullCloseHealth.IsZero() {
 		c.FullCloseHealth = decimal.RequireFromString("0.95")
 	}
-	if err := num.Check(c.TargetHealth); err != nil || c.TargetHealth.LessThan(one) {
+	// An out-of-range value is reported by num.Check's error, never printed:
+	// formatting a decimal with an absurd exponent would hang the host.
+	if err := num.Check(c.TargetHealth); err != nil {
+		return c, fmt.Errorf("%w: target health: %w", ErrInvalidSettings, err)
+	}
+	if c.TargetHealth.LessThan(one) {
 		return c, fmt.Errorf("%w: target health %s must be ≥ 1", ErrInvalidSettings, s.TargetHealth)
 	}
 	for _, f := range []struct {
 		name string
 		v    decimal.Decimal
 	}{{"close factor", c.CloseFactor}, {"full close health", c.FullCloseHealth}} {
-		if err := num.Check(f.v); err != nil || f.v.Sign() <= 0 || f.v.GreaterThan(one) {
+		if err := num.Check(f.v); err != nil {
+			return c, fmt.Errorf("%w: %s: %w", ErrInvalidSettings, f.name, err)
+		}
+		if f.v.Sign() <= 0 || f.v.GreaterThan(one) {
 			return c, fmt.Errorf("%w: %s %s must be in (0, 1]", ErrInvalidSettings, f.name, f.v)
 		}
 	}
