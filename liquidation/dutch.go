@@ -85,13 +85,19 @@ func (s DutchSettings) validate() (dutchConfig, error) {
 	if s.Tail <= 0 {
 		return c, fmt.Errorf("%w: tail must be > 0, got %s", ErrInvalidSettings, s.Tail)
 	}
-	if err := num.Check(s.Cusp); err != nil || s.Cusp.Sign() <= 0 || s.Cusp.GreaterThanOrEqual(decimal.NewFromInt(1)) {
+	if err := num.Check(s.Cusp); err != nil { // never print an out-of-range value: formatting it can hang
+		return c, fmt.Errorf("%w: cusp: %w", ErrInvalidSettings, err)
+	}
+	if s.Cusp.Sign() <= 0 || s.Cusp.GreaterThanOrEqual(decimal.NewFromInt(1)) {
 		return c, fmt.Errorf("%w: cusp %s must be in (0, 1)", ErrInvalidSettings, s.Cusp)
 	}
 	if s.Chop.IsZero() {
 		c.Chop = decimal.NewFromInt(1)
 	}
-	if err := num.Check(c.Chop); err != nil || c.Chop.LessThan(decimal.NewFromInt(1)) {
+	if err := num.Check(c.Chop); err != nil {
+		return c, fmt.Errorf("%w: chop: %w", ErrInvalidSettings, err)
+	}
+	if c.Chop.LessThan(decimal.NewFromInt(1)) {
 		return c, fmt.Errorf("%w: chop %s must be ≥ 1", ErrInvalidSettings, s.Chop)
 	}
 	for _, f := range []struct {
