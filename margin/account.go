@@ -152,7 +152,10 @@ func validateCollateral(col Collateral) error {
 	if err := num.CheckNonNegative(col.Amount); err != nil {
 		return fmt.Errorf("%w: collateral %q amount: %w", ErrInvalidInput, col.Asset, err)
 	}
-	if err := num.CheckPositive(col.Ratio); err != nil || col.Ratio.Cmp(decOne) > 0 {
+	if err := num.CheckPositive(col.Ratio); err != nil { // never print an out-of-range value: formatting it can hang
+		return fmt.Errorf("%w: collateral %q ratio: %w", ErrInvalidInput, col.Asset, err)
+	}
+	if col.Ratio.Cmp(decOne) > 0 {
 		return fmt.Errorf("%w: collateral %q ratio %s outside (0, 1]", ErrInvalidInput, col.Asset, col.Ratio)
 	}
 	return nil

@@ -171,7 +171,10 @@ func checkOrder(o Order) error {
 	if err := num.CheckNonNegative(o.Price); err != nil {
 		return fmt.Errorf("%w: order price: %w", ErrInvalidInput, err)
 	}
-	if err := num.CheckNonNegative(o.Leverage); err != nil || (!o.Leverage.IsZero() && o.Leverage.Cmp(decOne) < 0) {
+	if err := num.CheckNonNegative(o.Leverage); err != nil { // never print an out-of-range value: formatting it can hang
+		return fmt.Errorf("%w: order leverage: %w", ErrInvalidInput, err)
+	}
+	if !o.Leverage.IsZero() && o.Leverage.Cmp(decOne) < 0 {
 		return fmt.Errorf("%w: order leverage %s must be 0 or ≥ 1", ErrInvalidInput, o.Leverage)
 	}
 	return nil

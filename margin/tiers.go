@@ -307,7 +307,10 @@ func (t tier) initial(n, d decimal.Decimal, scale int32) decimal.Decimal {
 // it are allowed, and the cap itself only when it is the last tier's. ok is false when no
 // tier allows that leverage. leverage must be ≥ 1.
 func (s *Schedule) MaxNotional(leverage decimal.Decimal) (max decimal.Decimal, ok bool, err error) {
-	if err := num.CheckPositive(leverage); err != nil || leverage.Cmp(decimal.NewFromInt(1)) < 0 {
+	if err := num.CheckPositive(leverage); err != nil { // never print an out-of-range value: formatting it can hang
+		return decimal.Zero, false, fmt.Errorf("%w: leverage: %w", ErrInvalidInput, err)
+	}
+	if leverage.Cmp(decimal.NewFromInt(1)) < 0 {
 		return decimal.Zero, false, fmt.Errorf("%w: leverage %s must be ≥ 1", ErrInvalidInput, leverage)
 	}
 	for i := len(s.tiers) - 1; i >= 0; i-- {
