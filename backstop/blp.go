@@ -141,7 +141,10 @@ func (p *BackstopPool) checkTakeover(t Takeover) error {
 	if t.Account == "" {
 		return fmt.Errorf("%w: takeover with an empty account", ErrInvalidInput)
 	}
-	if err := num.Check(t.Size); err != nil || t.Size.Sign() == 0 {
+	if err := num.Check(t.Size); err != nil { // never print an out-of-range value: formatting it can hang
+		return fmt.Errorf("%w: takeover size: %w", ErrInvalidInput, err)
+	}
+	if t.Size.Sign() == 0 {
 		return fmt.Errorf("%w: takeover size %s", ErrInvalidInput, t.Size)
 	}
 	if !t.Size.Equal(t.Size.Truncate(p.sizeScale)) {
