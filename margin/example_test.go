@@ -31,12 +31,12 @@ func ExampleSchedule_Maintenance() {
 	mm, _ := s.Maintenance(dec("3500"))
 	fmt.Println("cum of tier 4:", s.Cum(3))
 	fmt.Println("maintenance at 3,500:", mm)
-	_, err = s.Maintenance(dec("4001"))
-	fmt.Println(err)
+	above, _ := s.Maintenance(dec("4100")) // above the last cap: the last tier, continued
+	fmt.Println("maintenance at 4,100 (above the last cap):", above)
 	// Output:
 	// cum of tier 4: 30
 	// maintenance at 3,500: 92.5
-	// margin: notional above the last tier cap: 4001 > 4000
+	// maintenance at 4,100 (above the last cap): 113.5
 }
 
 // Binance one-way isolated: 1 BTC long at 10,000 with 1,000 USDT margin and

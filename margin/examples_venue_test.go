@@ -87,8 +87,13 @@ func TestBybitTieredMaintenance(t *testing.T) {
 	if err != nil || !mm.Equal(d("92.5")) {
 		t.Fatalf("maintenance(3,500) = %s, %v; want 92.5", mm, err)
 	}
-	if _, err := s.Maintenance(d("4000.01")); !errors.Is(err, ErrAboveLastCap) {
-		t.Fatalf("above last cap: err = %v", err)
+	// Above the last cap the last tier is continued (fail closed):
+	// 4,000.01 × 3.5% − 30 = 110.00035.
+	if mm, err := s.Maintenance(d("4000.01")); err != nil || !mm.Equal(d("110.00035")) {
+		t.Fatalf("above last cap: %s, %v; want 110.00035 (last tier continued)", mm, err)
+	}
+	if _, err := s.TierIndex(d("4000.01")); !errors.Is(err, ErrAboveLastCap) {
+		t.Fatalf("TierIndex above last cap: err = %v", err)
 	}
 }
 

@@ -113,10 +113,7 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 	if pos.Isolated {
 		equityBase, otherMaint = pos.Margin, decimal.Zero
 		if m.basis == EntryValue {
-			_, ownEntryMaint, _, err = m.requirement(pos.Size.Abs(), pos.EntryPrice, decimal.Zero, c.scale)
-			if err != nil {
-				return PositionPrices{}, err
-			}
+			_, _, ownEntryMaint, _ = m.requirement(pos.Size.Abs(), pos.EntryPrice, decimal.Zero, c.scale)
 		}
 	} else {
 		// One read of the mark serves both the account and the position,
@@ -133,10 +130,7 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 		if fv, ok := m.valueFast(pos, mark, c.scale); ok {
 			ownPnL, ownMaint = fv.pnl.dec(), fv.mmnt.dec() // only the two figures needed
 		} else {
-			v, err := m.value(pos, mark, c.scale)
-			if err != nil {
-				return PositionPrices{}, err
-			}
+			v := m.value(pos, mark, c.scale)
 			ownPnL, ownMaint = v.pnl, v.maintenance
 		}
 		equityBase = s.Equity.Sub(ownPnL)

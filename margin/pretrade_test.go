@@ -186,7 +186,6 @@ func TestBadInput(t *testing.T) {
 		{"negative collateral", Account{Collateral: []Collateral{{Asset: "X", Amount: d("-1"), Ratio: d("1")}}}, ErrInvalidInput},
 		{"zero price from the source", Account{Collateral: []Collateral{{Asset: "ZERO", Amount: d("1"), Ratio: d("1")}}}, ErrPrice},
 		{"missing price", Account{Collateral: []Collateral{{Asset: "NOPE", Amount: d("1"), Ratio: d("1")}}}, ErrPrice},
-		{"above last cap", Account{Positions: []Position{{Market: "X", Size: d("41"), EntryPrice: d("100")}}}, ErrAboveLastCap},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

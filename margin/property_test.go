@@ -302,7 +302,10 @@ func exactMaint(m *market, size, p decimal.Decimal) (*big.Rat, bool) {
 			return x.Sub(x, tr.cum.Rat()), true
 		}
 	}
-	return nil, false
+	// Above the last cap: the last tier, continued (fail closed).
+	tr := tiers[len(tiers)-1]
+	x := new(big.Rat).Mul(v, tr.mmr.Rat())
+	return x.Sub(x, tr.cum.Rat()), true
 }
 
 // exactInitial is the exact initial requirement at valuation price p:
@@ -317,7 +320,11 @@ func exactInitial(m *market, size, p decimal.Decimal) *big.Rat {
 			return v.Quo(v, tr.lev.Rat())
 		}
 	}
-	return nil
+	tr := m.sched.tiers[len(m.sched.tiers)-1] // above the last cap: continued
+	if tr.lev.IsZero() {
+		return v.Mul(v, tr.imr.Rat())
+	}
+	return v.Quo(v, tr.lev.Rat())
 }
 
 // genSummary draws an account and values it; ok is false when a position

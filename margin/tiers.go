@@ -230,17 +230,23 @@ func (s *Schedule) Cum(i int) decimal.Decimal { return s.tiers[i].cum }
 
 // TierIndex returns the 0-based tier a notional falls in (Floor ≤ v < Cap,
 // the last tier including its Cap). A negative notional is ErrInvalidInput;
-// a notional above the last cap is ErrAboveLastCap (fail closed).
+// a notional above the last cap lies in no tier and is ErrAboveLastCap
+// (Maintenance and Initial continue the last tier there instead).
 func (s *Schedule) TierIndex(notional decimal.Decimal) (int, error) {
 	if err := num.CheckNonNegative(notional); err != nil {
 		return 0, fmt.Errorf("%w: notional: %w", ErrInvalidInput, err)
 	}
-	return s.index(notional, decimal.Decimal{}, true)
+	i, above := s.index(notional, decimal.Decimal{}, true)
+	if above {
+		return 0, fmt.Errorf("%w: notional above %s", ErrAboveLastCap, s.tiers[i].cap)
+	}
+	return i, nil
 }
 
 // index finds the tier of the notional n / d (d > 0), or of n when one is
-// set, without dividing.
-func (s *Schedule) index(n, d decimal.Decimal, one bool) (int, error) {
+// set, without dividing. A notional above the last cap gets the last tier
+// (continued: fail closed, DESIGN rule 10) and above = true.
+func (s *Schedule) index(n, d decimal.Decimal, one bool) (i int, above bool) {
 	last := len(s.tiers) - 1
 	for i := range s.tiers {
 		c := s.tiers[i].cap
@@ -249,17 +255,10 @@ func (s *Schedule) index(n, d decimal.Decimal, one bool) (int, error) {
 		}
 		cmp := n.Cmp(c)
 		if cmp < 0 || (cmp == 0 && i == last) {
-			return i, nil
+			return i, false
 		}
 	}
-	return 0, fmt.Errorf("%w: %s > %s", ErrAboveLastCap, notionalString(n, d, one), s.tiers[last].cap)
-}
-
-func notionalString(n, d decimal.Decimal, one bool) string {
-	if one {
-		return n.String()
-	}
-	return num.Div(n, d, 8, num.Ceil).String()
+	return last, true
 }
 
 // Maintenance returns the exact maintenance requirement of a notional:
@@ -267,12 +266,18 @@ func notionalString(n, d decimal.Decimal, one bool) string {
 // Futures", Maintenance Margin = Notional × MMR − Maintenance Amount) or
 // notional × rate (Step: BitMEX risk limits). No rounding: the product of
 // two decimals is exact; the Calculator rounds the requirements it reports
-// up to its Scale (the venue's favour). Errors as TierIndex.
+// up to its Scale (the venue's favour).
+//
+// A notional above the last cap is margined at the last tier, continued
+// (notional × last rate − last cum): a position the market has pushed past
+// the table still has a requirement and can be liquidated (fail closed);
+// such a position must be reduced (notional > LastCap()). A negative or
+// absurd notional is ErrInvalidInput.
 func (s *Schedule) Maintenance(notional decimal.Decimal) (decimal.Decimal, error) {
-	i, err := s.TierIndex(notional)
-	if err != nil {
-		return decimal.Zero, err
+	if err := num.CheckNonNegative(notional); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: notional: %w", ErrInvalidInput, err)
 	}
+	i, _ := s.index(notional, decimal.Decimal{}, true)
 	t := s.tiers[i]
 	return notional.Mul(t.mmr).Sub(t.cum), nil
 }
@@ -280,16 +285,17 @@ func (s *Schedule) Maintenance(notional decimal.Decimal) (decimal.Decimal, error
 // Initial returns the initial requirement of a notional, rounded up to
 // scale places: notional × initial rate of its tier (the whole notional, on
 // both rules, as Binance, Bybit and BitMEX charge it), or notional /
-// max leverage when the tier was given by leverage. Errors as TierIndex,
-// and ErrInvalidInput for a scale outside [0, num.MaxScale].
+// max leverage when the tier was given by leverage. Above the last cap the
+// last tier is continued, as in Maintenance. ErrInvalidInput for a
+// negative or absurd notional or a scale outside [0, num.MaxScale].
 func (s *Schedule) Initial(notional decimal.Decimal, scale int32) (decimal.Decimal, error) {
 	if scale < 0 || scale > num.MaxScale {
 		return decimal.Zero, fmt.Errorf("%w: scale %d outside [0, %d]", ErrInvalidInput, scale, num.MaxScale)
 	}
-	i, err := s.TierIndex(notional)
-	if err != nil {
-		return decimal.Zero, err
+	if err := num.CheckNonNegative(notional); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: notional: %w", ErrInvalidInput, err)
 	}
+	i, _ := s.index(notional, decimal.Decimal{}, true)
 	return s.tiers[i].initial(notional, decimal.NewFromInt(1), scale), nil
 }
 
