@@ -29,7 +29,8 @@ func ExampleSchedule_Maintenance() {
 		panic(err)
 	}
 	mm, _ := s.Maintenance(dec("3500"))
-	fmt.Println("cum of tier 4:", s.Cum(3))
+	cum, _ := s.Cum(3)
+	fmt.Println("cum of tier 4:", cum)
 	fmt.Println("maintenance at 3,500:", mm)
 	above, _ := s.Maintenance(dec("4100")) // above the last cap: the last tier, continued
 	fmt.Println("maintenance at 4,100 (above the last cap):", above)

@@ -45,7 +45,7 @@ func TestBinanceCumRecursion(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, want := range []string{"0", "50", "1300", "16300"} {
-		if got := s.Cum(i); !got.Equal(d(want)) {
+		if got, err := s.Cum(i); err != nil || !got.Equal(d(want)) {
 			t.Errorf("cum[%d] = %s, want %s", i, got, want)
 		}
 	}
@@ -100,7 +100,11 @@ func TestBybitTieredMaintenance(t *testing.T) {
 func TestBitMEXRiskLimitSteps(t *testing.T) {
 	// BitMEX "Risk Limits Examples": base 200 XBT, step 150, 0.50% / 1.00%;
 	// a 230 XBT position is one step up: 1.00% / 1.50%.
-	s, err := NewSchedule(Step, RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), 3))
+	tiers, err := RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSchedule(Step, tiers)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,10 +20,14 @@ func FuzzAccountJSON(f *testing.F) {
 	} {
 		f.Add([]byte(s), "A", "1")
 	}
+	bitmex, err := RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), 5)
+	if err != nil {
+		f.Fatal(err)
+	}
 	c, err := New(Settings{
 		Markets: []Market{
 			{ID: "A", Tiers: binanceBTC(), TickSize: d("0.1")},
-			{ID: "B", Kind: Inverse, ContractSize: d("100"), Tiers: RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), 5), Rule: Step, TickSize: d("0.5")},
+			{ID: "B", Kind: Inverse, ContractSize: d("100"), Tiers: bitmex, Rule: Step, TickSize: d("0.5")},
 		},
 		Prices: StaticPrices{"A": d("30000"), "B": d("29000.5"), "C": d("2")},
 	})

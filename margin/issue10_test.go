@@ -2,7 +2,9 @@ package margin
 
 import (
 	"errors"
+	"math"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
@@ -220,4 +222,58 @@ func TestPropMaxOrderSizeIsTight(t *testing.T) {
 	})
 }
 
-var _ = errors.Is
+
+// Issue 10 item 10: RiskLimitTiers with steps 1e8 built a hundred million
+// tiers (minutes, gigabytes) and steps −1 silently gave one tier. Both are
+// refused within milliseconds, as are non-positive or absurd parameters
+// and a table longer than MaxTiers.
+func TestRiskLimitTiersBounded(t *testing.T) {
+	ok := []decimal.Decimal{d("200"), d("150"), d("0.005"), d("0.01")}
+	for _, tc := range []struct {
+		name  string
+		args  []decimal.Decimal
+		steps int
+	}{
+		{"steps 1e8", ok, 100_000_000},
+		{"steps -1", ok, -1},
+		{"steps MaxTiers", ok, MaxTiers},
+		{"zero base", []decimal.Decimal{d("0"), d("150"), d("0.005"), d("0.01")}, 3},
+		{"negative step", []decimal.Decimal{d("200"), d("-150"), d("0.005"), d("0.01")}, 3},
+		{"absurd rate", []decimal.Decimal{d("200"), d("150"), decimal.New(1, -400), d("0.01")}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			got, err := RiskLimitTiers(tc.args[0], tc.args[1], tc.args[2], tc.args[3], tc.steps)
+			if !errors.Is(err, ErrInvalidTiers) || got != nil {
+				t.Fatalf("got %d tiers, err %v; want ErrInvalidTiers", len(got), err)
+			}
+			if el := time.Since(start); el > 50*time.Millisecond {
+				t.Fatalf("took %v", el)
+			}
+		})
+	}
+	if got, err := RiskLimitTiers(ok[0], ok[1], ok[2], ok[3], MaxTiers-1); err != nil || len(got) != MaxTiers {
+		t.Fatalf("largest allowed: %d tiers, %v", len(got), err)
+	}
+	long := make([]Tier, MaxTiers+1)
+	if _, err := NewSchedule(Step, long); !errors.Is(err, ErrInvalidTiers) {
+		t.Fatalf("NewSchedule with %d tiers: %v", len(long), err)
+	}
+}
+
+// Issue 10 item 11: (*Schedule).Cum(5) and Cum(-1) on a short schedule
+// panicked (slice index). They are ErrInvalidInput.
+func TestScheduleCumOutOfRange(t *testing.T) {
+	s, err := NewSchedule(Marginal, bybitTiers())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{5, 4, -1, math.MinInt, math.MaxInt} {
+		if _, err := s.Cum(i); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("Cum(%d): %v, want ErrInvalidInput", i, err)
+		}
+	}
+	if c, err := s.Cum(3); err != nil || !c.Equal(d("30")) {
+		t.Errorf("Cum(3) = %s, %v; want 30", c, err)
+	}
+}

@@ -60,7 +60,11 @@ func TestPropRequirementsMonotoneAndContinuous(t *testing.T) {
 		if rule == Marginal {
 			for i := 1; i < len(tiers); i++ { // left limit equals value at the floor
 				f := tiers[i].Floor
-				left := f.Mul(tiers[i-1].MaintenanceRate).Sub(s.Cum(i - 1))
+				cum, err := s.Cum(i - 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				left := f.Mul(tiers[i-1].MaintenanceRate).Sub(cum)
 				at, err := s.Maintenance(f)
 				if err != nil || !left.Equal(at) {
 					t.Fatalf("discontinuous at %s: %s vs %s (%v)", f, left, at, err)

@@ -89,14 +89,17 @@ type Schedule struct {
 // a maintenance rate outside (0, 1) or below the previous tier's, an
 // initial rate outside [maintenance rate, 1] (or a max leverage below 1
 // when the initial rate is not given, or both given), an initial rate that
-// decreases, and a given Cum that contradicts cumₙ = floorₙ × (rateₙ −
-// rateₙ₋₁) + cumₙ₋₁.
+// decreases, a given Cum that contradicts cumₙ = floorₙ × (rateₙ −
+// rateₙ₋₁) + cumₙ₋₁, and more than MaxTiers tiers.
 func NewSchedule(rule Rule, tiers []Tier) (*Schedule, error) {
 	if rule != Marginal && rule != Step {
 		return nil, fmt.Errorf("%w: unknown rule %d", ErrInvalidTiers, int(rule))
 	}
 	if len(tiers) == 0 {
 		return nil, fmt.Errorf("%w: no tiers", ErrInvalidTiers)
+	}
+	if len(tiers) > MaxTiers {
+		return nil, fmt.Errorf("%w: %d tiers, at most %d", ErrInvalidTiers, len(tiers), MaxTiers)
 	}
 	one := decimal.NewFromInt(1)
 	out := make([]tier, len(tiers))
@@ -179,15 +182,32 @@ func cmpInitial(a, b tier) int {
 	}
 }
 
+// MaxTiers is the most tiers a schedule may have (NewSchedule) and the
+// most steps RiskLimitTiers builds. Published tables are short (Binance
+// BTCUSDT has 11 brackets, BitMEX XBTUSD about 10 risk-limit steps); the
+// bound keeps every lookup fast and refuses a runaway count.
+const MaxTiers = 1000
+
 // RiskLimitTiers builds a BitMEX-style Step table: the first tier covers
 // [0, base) at baseMaint / baseInit; each of the following steps widens by
 // step and raises both rates by baseMaint, so tier k (k = 0…steps) has
 // maintenance baseMaint × (k+1) and initial baseInit + k × baseMaint.
 // Source: BitMEX "Risk Limits Examples" (XBTUSD: base 200 XBT, step 150,
 // 0.50% / 1.00% → < 350 XBT at 1.00% / 1.50%). Use it with NewSchedule(Step, …).
-func RiskLimitTiers(base, step, baseMaint, baseInit decimal.Decimal, steps int) []Tier {
-	if steps < 0 {
-		steps = 0
+// It refuses (ErrInvalidTiers) steps outside [0, MaxTiers − 1], a base,
+// step or rate that is not a positive decimal in range; NewSchedule then
+// validates the rates (maintenance below 1, initial at most 1).
+func RiskLimitTiers(base, step, baseMaint, baseInit decimal.Decimal, steps int) ([]Tier, error) {
+	if steps < 0 || steps > MaxTiers-1 {
+		return nil, fmt.Errorf("%w: risk-limit steps %d outside [0, %d]", ErrInvalidTiers, steps, MaxTiers-1)
+	}
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"base", base}, {"step", step}, {"base maintenance rate", baseMaint}, {"base initial rate", baseInit}} {
+		if err := num.CheckPositive(f.v); err != nil {
+			return nil, fmt.Errorf("%w: risk-limit %s: %w", ErrInvalidTiers, f.name, err)
+		}
 	}
 	out := make([]Tier, 0, steps+1)
 	floor := decimal.Zero
@@ -202,7 +222,7 @@ func RiskLimitTiers(base, step, baseMaint, baseInit decimal.Decimal, steps int) 
 		})
 		floor = cp
 	}
-	return out
+	return out, nil
 }
 
 // Rule returns the schedule's stepping rule.
@@ -224,9 +244,14 @@ func (s *Schedule) Tiers() []Tier {
 	return out
 }
 
-// Cum returns the maintenance amount of tier i, 0 ≤ i < Len(); like a
-// slice index, an i out of range panics (Tiers returns the whole table).
-func (s *Schedule) Cum(i int) decimal.Decimal { return s.tiers[i].cum }
+// Cum returns the maintenance amount of tier i, 0 ≤ i < Len(). An i out
+// of range is ErrInvalidInput (Tiers returns the whole table).
+func (s *Schedule) Cum(i int) (decimal.Decimal, error) {
+	if i < 0 || i >= len(s.tiers) {
+		return decimal.Zero, fmt.Errorf("%w: tier %d outside [0, %d)", ErrInvalidInput, i, len(s.tiers))
+	}
+	return s.tiers[i].cum, nil
+}
 
 // TierIndex returns the 0-based tier a notional falls in (Floor ≤ v < Cap,
 // the last tier including its Cap). A negative notional is ErrInvalidInput;
