@@ -222,7 +222,6 @@ func TestPropMaxOrderSizeIsTight(t *testing.T) {
 	})
 }
 
-
 // Issue 10 item 10: RiskLimitTiers with steps 1e8 built a hundred million
 // tiers (minutes, gigabytes) and steps −1 silently gave one tier. Both are
 // refused within milliseconds, as are non-positive or absurd parameters
