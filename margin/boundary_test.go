@@ -40,38 +40,38 @@ func TestExactBoundaries(t *testing.T) {
 	t.Run("cross equity == maintenance is safe", func(t *testing.T) {
 		// Long 100 at 100, mark 100: notional 10,000, MM 100, IM 200.
 		a := Account{Wallet: d("100"), Positions: []Position{{Market: "X", Size: d("100"), EntryPrice: d("100")}}}
-		r, err := c.Risk(a, t0)
+		r, err := c.Risk(t0, a)
 		if err != nil || r.Liquidatable || !r.Equity.Equal(r.Maintenance) {
 			t.Fatalf("at maintenance: %+v, %v", r, err)
 		}
 		a.Wallet = a.Wallet.Sub(unit)
-		if r, _ := c.Risk(a, t0); !r.Liquidatable {
+		if r, _ := c.Risk(t0, a); !r.Liquidatable {
 			t.Fatalf("one unit below maintenance not liquidatable: %+v", r)
 		}
-		s, _ := c.Summary(Account{Wallet: d("100"), Positions: a.Positions}, t0)
+		s, _ := c.Summary(t0, Account{Wallet: d("100"), Positions: a.Positions})
 		if ratio, ok := s.MarginRatio(8); !ok || !ratio.Equal(d("1")) {
 			t.Fatalf("margin ratio at maintenance %s, want exactly 1", ratio)
 		}
 	})
 	t.Run("cross equity == initial is collateralised", func(t *testing.T) {
 		a := Account{Wallet: d("200"), Positions: []Position{{Market: "X", Size: d("100"), EntryPrice: d("100")}}}
-		r, _ := c.Risk(a, t0)
+		r, _ := c.Risk(t0, a)
 		if !r.InitialCollateralised || !r.FreeCollateral.IsZero() {
 			t.Fatalf("at initial: %+v", r)
 		}
 		a.Wallet = a.Wallet.Sub(unit)
-		if r, _ := c.Risk(a, t0); r.InitialCollateralised {
+		if r, _ := c.Risk(t0, a); r.InitialCollateralised {
 			t.Fatalf("one unit below initial still collateralised")
 		}
 	})
 	t.Run("isolated margin + pnl == maintenance is safe", func(t *testing.T) {
 		a := Account{Positions: []Position{{Market: "X", Size: d("100"), EntryPrice: d("100"), Isolated: true, Margin: d("100")}}}
-		s, _ := c.Summary(a, t0)
+		s, _ := c.Summary(t0, a)
 		if s.Positions[0].Liquidatable || s.IsolatedLiquidatable {
 			t.Fatalf("isolated at maintenance liquidatable")
 		}
 		a.Positions[0].Margin = d("100").Sub(unit)
-		if s, _ := c.Summary(a, t0); !s.Positions[0].Liquidatable {
+		if s, _ := c.Summary(t0, a); !s.Positions[0].Liquidatable {
 			t.Fatalf("isolated one unit below maintenance not liquidatable")
 		}
 	})
@@ -128,14 +128,14 @@ func TestExactBoundaries(t *testing.T) {
 			t.Fatal(err)
 		}
 		// 10 ETH × 1,000 × 80% = 8,000 against 8,000 DAI: HF exactly 1.
-		h, err := l.Health(LendingAccount{Supplied: []Balance{{Asset: "ETH", Amount: d("10")}}, Borrowed: []Balance{{Asset: "DAI", Amount: d("8000")}}}, t0)
+		h, err := l.Health(t0, LendingAccount{Supplied: []Balance{{Asset: "ETH", Amount: d("10")}}, Borrowed: []Balance{{Asset: "DAI", Amount: d("8000")}}})
 		if err != nil || h.Liquidatable || !h.Factor.Equal(d("1")) {
 			t.Fatalf("HF 1: %+v, %v", h, err)
 		}
 		if !h.CanBorrow(decimal.Zero) || h.CanBorrow(unit) {
 			t.Fatalf("borrow limit boundary: CanBorrow(0) %v, CanBorrow(unit) %v", h.CanBorrow(decimal.Zero), h.CanBorrow(unit))
 		}
-		h, _ = l.Health(LendingAccount{Supplied: []Balance{{Asset: "ETH", Amount: d("10")}}, Borrowed: []Balance{{Asset: "DAI", Amount: d("8000").Add(unit)}}}, t0)
+		h, _ = l.Health(t0, LendingAccount{Supplied: []Balance{{Asset: "ETH", Amount: d("10")}}, Borrowed: []Balance{{Asset: "DAI", Amount: d("8000").Add(unit)}}})
 		if !h.Liquidatable {
 			t.Fatalf("debt one unit above liquidation collateral not liquidatable: %+v", h)
 		}

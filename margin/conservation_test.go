@@ -44,7 +44,7 @@ func TestPropFillConservesValue(t *testing.T) {
 		if err := c.ValidateAccount(r.Account); err != nil {
 			t.Fatalf("fill produced an invalid account: %v", err)
 		}
-		if s, err := c.Summary(r.Account, t0); err == nil {
+		if s, err := c.Summary(t0, r.Account); err == nil {
 			if err := CheckSummary(r.Account, s); err != nil {
 				t.Fatal(err)
 			}
@@ -62,7 +62,7 @@ func TestBybitInverseIsolated(t *testing.T) {
 		Tiers: []Tier{{Floor: d("0"), Cap: d("150"), MaintenanceRate: d("0.005"), InitialRate: d("0.01")}}}
 	c := newCalc(t, StaticPrices{"BTCUSD": d("50000")}, m)
 	a := Account{Positions: []Position{{Market: "BTCUSD", Size: d("60000"), EntryPrice: d("50000"), Isolated: true, Margin: d("0.12")}}}
-	got, err := c.LiquidationPrices(a, "BTCUSD", t0)
+	got, err := c.LiquidationPrices(t0, a, "BTCUSD")
 	if err != nil {
 		t.Fatal(err)
 	}

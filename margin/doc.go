@@ -36,9 +36,9 @@
 //
 //	calc, err := margin.New(margin.Settings{
 //		Markets: markets,
-//		Prices:  margin.PriceFunc(feeds.Price), // func(market string, now time.Time) (decimal.Decimal, error)
+//		Prices:  margin.PriceFunc(feeds.Price), // func(now time.Time, market string) (decimal.Decimal, error)
 //	})
-//	risk, err := calc.Risk(account, now)
+//	risk, err := calc.Risk(now, account)
 //	if risk.Liquidatable { ... }
 //
 // # Liquidation and bankruptcy prices

@@ -58,7 +58,7 @@ func ExampleCalculator_LiquidationPrices() {
 	acct := margin.Account{Positions: []margin.Position{
 		{Market: "BTCUSDT", Size: dec("1"), EntryPrice: dec("10000"), Isolated: true, Margin: dec("1000")},
 	}}
-	p, err := calc.LiquidationPrices(acct, "BTCUSDT", now)
+	p, err := calc.LiquidationPrices(now, acct, "BTCUSDT")
 	if err != nil {
 		panic(err)
 	}
@@ -66,7 +66,7 @@ func ExampleCalculator_LiquidationPrices() {
 	fmt.Println("bankruptcy:", p.Bankruptcy)
 
 	acct.Positions[0].Margin = dec("10000") // fully funded long
-	p, _ = calc.LiquidationPrices(acct, "BTCUSDT", now)
+	p, _ = calc.LiquidationPrices(now, acct, "BTCUSDT")
 	fmt.Println("fully funded:", p.Liquidation)
 	// Output:
 	// liquidation: 9036.15
@@ -89,12 +89,12 @@ func ExampleLending_Health() {
 	if err != nil {
 		panic(err)
 	}
-	h, _ := l.Health(margin.LendingAccount{
+	h, _ := l.Health(now, margin.LendingAccount{
 		Supplied: []margin.Balance{{Asset: "ETH", Amount: dec("4")}},
 		Borrowed: []margin.Balance{{Asset: "USDC", Amount: dec("6000")}},
-	}, now)
+	})
 	fmt.Println("health:", h.Factor, "liquidatable:", h.Liquidatable, "can borrow 2,000 more:", h.CanBorrow(dec("2000")))
-	h, _ = l.Health(margin.LendingAccount{Supplied: []margin.Balance{{Asset: "ETH", Amount: dec("4")}}}, now)
+	h, _ = l.Health(now, margin.LendingAccount{Supplied: []margin.Balance{{Asset: "ETH", Amount: dec("4")}}})
 	fmt.Println("no debt: infinite =", h.Infinite)
 	// Output:
 	// health: 1.333333 liquidatable: false can borrow 2,000 more: false

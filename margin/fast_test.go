@@ -43,8 +43,8 @@ func TestFastPathMatchesDecimal(t *testing.T) {
 				t.Fatalf("fast path differs (tier %d vs %d):\n%s", fv.tier, v.tier, diff)
 			}
 		}
-		s, err1 := c.Summary(a, t0)
-		r, err2 := c.Risk(a, t0)
+		s, err1 := c.Summary(t0, a)
+		r, err2 := c.Risk(t0, a)
 		if (err1 == nil) != (err2 == nil) {
 			t.Fatalf("Summary err %v, Risk err %v", err1, err2)
 		}

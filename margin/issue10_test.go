@@ -33,11 +33,11 @@ func TestAboveLastCapStaysLiquidatable(t *testing.T) {
 	prices := StaticPrices{"BTCUSDT": d("64000")}
 	c := newCalc(t, prices, Market{ID: "BTCUSDT", Tiers: binanceBTC5M(), TickSize: d("0.1"), LotSize: d("0.001")})
 	a := Account{ID: "probe", Wallet: d("100000"), Positions: []Position{{Market: "BTCUSDT", Size: d("-80"), EntryPrice: d("60000")}}}
-	s, err := c.Summary(a, t0)
+	s, err := c.Summary(t0, a)
 	if err != nil {
 		t.Fatalf("Summary: %v (an account above the last cap must still be valued)", err)
 	}
-	r, err := c.Risk(a, t0)
+	r, err := c.Risk(t0, a)
 	if err != nil {
 		t.Fatalf("Risk: %v", err)
 	}
@@ -56,30 +56,30 @@ func TestAboveLastCapStaysLiquidatable(t *testing.T) {
 	// The same position on the decimal path (contract size off the fast
 	// path's reach) gives the same answer.
 	c2 := newCalc(t, prices, Market{ID: "BTCUSDT", Tiers: binanceBTC5M(), ContractSize: d("1.0000000000000000001")})
-	if s2, err := c2.Risk(a, t0); err != nil || !s2.Liquidatable || !s2.MustReduce {
+	if s2, err := c2.Risk(t0, a); err != nil || !s2.Liquidatable || !s2.MustReduce {
 		t.Fatalf("decimal path: %+v, %v", s2, err)
 	}
 
 	// Well funded (wallet 1,000,000 → equity 680,000 ≥ 111,700): not
 	// liquidatable, but still must be reduced.
 	a.Wallet = d("1000000")
-	r, err = c.Risk(a, t0)
+	r, err = c.Risk(t0, a)
 	if err != nil || r.Liquidatable || !r.MustReduce {
 		t.Fatalf("well funded: %+v, %v; want not liquidatable, must reduce", r, err)
 	}
 	// Pre-trade: growing the short is refused, reducing it is allowed.
-	grow, err := c.CheckOrder(a, Order{Market: "BTCUSDT", Size: d("-0.001")}, t0)
+	grow, err := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: d("-0.001")})
 	if err != nil || grow.Accepted || grow.Reason != ReasonAboveLastCap {
 		t.Fatalf("grow: %v %v, %v; want refused above last cap", grow.Accepted, grow.Reason, err)
 	}
-	reduce, err := c.CheckOrder(a, Order{Market: "BTCUSDT", Size: d("1")}, t0)
+	reduce, err := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: d("1")})
 	if err != nil || !reduce.Accepted || !reduce.After.MustReduce {
 		t.Fatalf("reduce: %v %v, %v; want accepted (still above the cap)", reduce.Accepted, reduce.Reason, err)
 	}
-	if mx, err := c.MaxOrderSize(a, Order{Market: "BTCUSDT", Size: d("-1")}, t0); err != nil || !mx.IsZero() {
+	if mx, err := c.MaxOrderSize(t0, a, Order{Market: "BTCUSDT", Size: d("-1")}); err != nil || !mx.IsZero() {
 		t.Fatalf("max growth = %s, %v; want 0", mx, err)
 	}
-	if mx, err := c.MaxOrderSize(a, Order{Market: "BTCUSDT", Size: d("1")}, t0); err != nil || mx.Cmp(d("80")) < 0 {
+	if mx, err := c.MaxOrderSize(t0, a, Order{Market: "BTCUSDT", Size: d("1")}); err != nil || mx.Cmp(d("80")) < 0 {
 		t.Fatalf("max reduction = %s, %v; want ≥ 80", mx, err)
 	}
 }
@@ -89,7 +89,7 @@ func TestAboveLastCapStaysLiquidatable(t *testing.T) {
 func TestAboveLastCapIsolated(t *testing.T) {
 	c := newCalc(t, StaticPrices{"BTCUSDT": d("64000")}, Market{ID: "BTCUSDT", Tiers: binanceBTC5M()})
 	a := Account{Wallet: d("0"), Positions: []Position{{Market: "BTCUSDT", Size: d("-80"), EntryPrice: d("60000"), Isolated: true, Margin: d("400000")}}}
-	s, err := c.Summary(a, t0)
+	s, err := c.Summary(t0, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,14 +151,14 @@ func TestMaxOrderSizeAtLotNotWholeContracts(t *testing.T) {
 			m := Market{ID: "BTCUSDT", Tiers: []Tier{{Floor: d("0"), Cap: d(tc.cap), MaintenanceRate: d("0.004"), MaxLeverage: d("125")}}, LotSize: d("0.001")}
 			c := newCalc(t, StaticPrices{"BTCUSDT": d("60000")}, m)
 			a := Account{Wallet: d("100000000")}
-			got, err := c.MaxOrderSize(a, Order{Market: "BTCUSDT", Size: d("1")}, t0)
+			got, err := c.MaxOrderSize(t0, a, Order{Market: "BTCUSDT", Size: d("1")})
 			if err != nil || !got.Equal(d(tc.want)) {
 				t.Fatalf("max = %s, %v; want %s", got, err, tc.want)
 			}
-			if dec, _ := c.CheckOrder(a, Order{Market: "BTCUSDT", Size: d("0.4")}, t0); !dec.Accepted {
+			if dec, _ := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: d("0.4")}); !dec.Accepted {
 				t.Fatalf("0.4 refused: %v", dec.Reason)
 			}
-			if dec, _ := c.CheckOrder(a, Order{Market: "BTCUSDT", Size: got.Add(m.LotSize)}, t0); dec.Accepted {
+			if dec, _ := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: got.Add(m.LotSize)}); dec.Accepted {
 				t.Fatalf("max + lot accepted")
 			}
 		})
@@ -199,7 +199,7 @@ func TestPropMaxOrderSizeIsTight(t *testing.T) {
 		if rapid.Bool().Draw(t, "limit") {
 			o.Price = mark.Mul(testkit.Decimal(95, 105, 2).Draw(t, "priceFactor"))
 		}
-		mx, err := c.MaxOrderSize(a, o, t0)
+		mx, err := c.MaxOrderSize(t0, a, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,11 +212,11 @@ func TestPropMaxOrderSizeIsTight(t *testing.T) {
 			return oo
 		}
 		if mx.Sign() > 0 {
-			if dec, err := c.CheckOrder(a, sized(mx), t0); err != nil || !dec.Accepted {
+			if dec, err := c.CheckOrder(t0, a, sized(mx)); err != nil || !dec.Accepted {
 				t.Fatalf("CheckOrder(max %s) refused: %v %v", mx, dec.Reason, err)
 			}
 		}
-		if dec, err := c.CheckOrder(a, sized(mx.Add(lot)), t0); err != nil || dec.Accepted {
+		if dec, err := c.CheckOrder(t0, a, sized(mx.Add(lot))); err != nil || dec.Accepted {
 			t.Fatalf("CheckOrder(max %s + lot %s) accepted (%v, %v); account %+v order %+v mark %s tiers %+v", mx, lot, dec.Reason, err, a, o, mark, m.Tiers)
 		}
 	})

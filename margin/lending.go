@@ -161,7 +161,7 @@ type Health struct {
 // Factor rounds down at HealthScale; Liquidatable compares the two sums,
 // never the rounded factor. Errors: ErrUnknownAsset, ErrInvalidInput
 // (negative amounts), ErrPrice.
-func (l *Lending) Health(a LendingAccount, now time.Time) (Health, error) {
+func (l *Lending) Health(now time.Time, a LendingAccount) (Health, error) {
 	h := Health{Collateral: decimal.Zero, LiquidationCollateral: decimal.Zero, BorrowLimit: decimal.Zero, Debt: decimal.Zero, Factor: decimal.Zero, AvailableBorrow: decimal.Zero}
 	for _, b := range a.Supplied {
 		r, p, err := l.priced(b, now)
@@ -206,7 +206,7 @@ func (l *Lending) priced(b Balance, now time.Time) (Reserve, decimal.Decimal, er
 	if err := num.CheckNonNegative(b.Amount); err != nil {
 		return Reserve{}, decimal.Zero, fmt.Errorf("%w: %q amount: %w", ErrInvalidInput, b.Asset, err)
 	}
-	p, err := l.prices.Price(b.Asset, now)
+	p, err := l.prices.Price(now, b.Asset)
 	if err != nil {
 		return Reserve{}, decimal.Zero, fmt.Errorf("%w: %q: %w", ErrPrice, b.Asset, err)
 	}

@@ -85,7 +85,7 @@ type PositionPrices struct {
 //
 // Errors: ErrUnknownMarket, ErrNoPosition, ErrInvalidInput (bad account),
 // ErrPrice, ErrAboveLastCap (a current position beyond the last cap).
-func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time) (PositionPrices, error) {
+func (c *Calculator) LiquidationPrices(now time.Time, a Account, marketID string) (PositionPrices, error) {
 	m, err := c.market(marketID)
 	if err != nil {
 		return PositionPrices{}, err
@@ -156,14 +156,14 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 
 // LiquidationPrice returns only the liquidation price (see
 // LiquidationPrices).
-func (c *Calculator) LiquidationPrice(a Account, marketID string, now time.Time) (TriggerPrice, error) {
-	p, err := c.LiquidationPrices(a, marketID, now)
+func (c *Calculator) LiquidationPrice(now time.Time, a Account, marketID string) (TriggerPrice, error) {
+	p, err := c.LiquidationPrices(now, a, marketID)
 	return p.Liquidation, err
 }
 
 // BankruptcyPrice returns only the bankruptcy price (see
 // LiquidationPrices).
-func (c *Calculator) BankruptcyPrice(a Account, marketID string, now time.Time) (TriggerPrice, error) {
-	p, err := c.LiquidationPrices(a, marketID, now)
+func (c *Calculator) BankruptcyPrice(now time.Time, a Account, marketID string) (TriggerPrice, error) {
+	p, err := c.LiquidationPrices(now, a, marketID)
 	return p.Bankruptcy, err
 }

@@ -64,15 +64,15 @@ func (b Basis) String() string {
 // asset) at now. An oracle feed plugs in with a method value, for example
 // margin.PriceFunc(feed.Price). The price must be positive.
 type PriceSource interface {
-	Price(market string, now time.Time) (decimal.Decimal, error)
+	Price(now time.Time, market string) (decimal.Decimal, error)
 }
 
 // PriceFunc adapts a function to PriceSource.
-type PriceFunc func(market string, now time.Time) (decimal.Decimal, error)
+type PriceFunc func(now time.Time, market string) (decimal.Decimal, error)
 
 // Price calls f.
-func (f PriceFunc) Price(market string, now time.Time) (decimal.Decimal, error) {
-	return f(market, now)
+func (f PriceFunc) Price(now time.Time, market string) (decimal.Decimal, error) {
+	return f(now, market)
 }
 
 // StaticPrices is a PriceSource with fixed prices, for tests, examples and
@@ -80,7 +80,7 @@ func (f PriceFunc) Price(market string, now time.Time) (decimal.Decimal, error) 
 type StaticPrices map[string]decimal.Decimal
 
 // Price returns p[market].
-func (p StaticPrices) Price(market string, _ time.Time) (decimal.Decimal, error) {
+func (p StaticPrices) Price(_ time.Time, market string) (decimal.Decimal, error) {
 	v, ok := p[market]
 	if !ok {
 		return decimal.Zero, fmt.Errorf("%w: no price for %q", ErrPrice, market)
@@ -272,7 +272,7 @@ func (c *Calculator) market(id string) (*market, error) {
 
 // price reads and checks a price from the host.
 func (c *Calculator) price(id string, now time.Time) (decimal.Decimal, error) {
-	p, err := c.prices.Price(id, now)
+	p, err := c.prices.Price(now, id)
 	if err != nil {
 		return decimal.Zero, fmt.Errorf("%w: %q: %w", ErrPrice, id, err)
 	}

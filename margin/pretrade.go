@@ -113,7 +113,7 @@ func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason
 // touches one, the isolated position must each pass Transition. Every
 // price is read once per call, so Before and After share their marks. Errors are for bad input only; a rejection is a
 // Decision.
-func (c *Calculator) CheckOrder(a Account, o Order, now time.Time) (Decision, error) {
+func (c *Calculator) CheckOrder(now time.Time, a Account, o Order) (Decision, error) {
 	c = c.pinned()
 	_, before, price, err := c.orderInputs(a, o, now)
 	if err != nil {
@@ -129,11 +129,11 @@ type pinnedPrices struct {
 	seen map[string]decimal.Decimal
 }
 
-func (p *pinnedPrices) Price(id string, now time.Time) (decimal.Decimal, error) {
+func (p *pinnedPrices) Price(now time.Time, id string) (decimal.Decimal, error) {
 	if v, ok := p.seen[id]; ok {
 		return v, nil
 	}
-	v, err := p.src.Price(id, now)
+	v, err := p.src.Price(now, id)
 	if err == nil {
 		p.seen[id] = v
 	}
@@ -272,7 +272,7 @@ func (c *Calculator) coverOpenLoss(fill FillResult, after Summary, now time.Time
 // on that side passes. The search is in whole lots up to 2⁵²: a position
 // of more lots is ErrInvalidInput, and a cap beyond that many lots is
 // searched only up to it (understating the maximum, never overstating).
-func (c *Calculator) MaxOrderSize(a Account, o Order, now time.Time) (decimal.Decimal, error) {
+func (c *Calculator) MaxOrderSize(now time.Time, a Account, o Order) (decimal.Decimal, error) {
 	c = c.pinned()
 	m, before, price, err := c.orderInputs(a, o, now)
 	if err != nil {

@@ -190,7 +190,7 @@ func TestPropLiquidatablePredicateAndCrossSum(t *testing.T) {
 					a.Positions[i].Margin = m
 				}
 			}
-			if s, err = c.Summary(a, t0); err != nil {
+			if s, err = c.Summary(t0, a); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -335,7 +335,7 @@ func exactInitial(m *market, size, p decimal.Decimal) *big.Rat {
 // lies beyond its last tier cap (refused, fail closed).
 func genSummary(t *rapid.T) (*Calculator, Account, StaticPrices, Summary, bool) {
 	c, a, prices := genAccountCalc(t)
-	s, err := c.Summary(a, t0)
+	s, err := c.Summary(t0, a)
 	if errors.Is(err, ErrAboveLastCap) {
 		return nil, Account{}, nil, Summary{}, false
 	}

@@ -44,7 +44,7 @@ func TestStepTableLiquidatesAtTheJump(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{"X": tc.pos.EntryPrice}, tc.market)
 			a := Account{Positions: []Position{tc.pos}}
-			got, err := c.LiquidationPrice(a, "X", t0)
+			got, err := c.LiquidationPrice(t0, a, "X")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +81,7 @@ func TestNoLiquidationPrice(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{"X": d("100")}, tc.market)
-			got, err := c.LiquidationPrice(Account{Positions: []Position{tc.pos}}, "X", t0)
+			got, err := c.LiquidationPrice(t0, Account{Positions: []Position{tc.pos}}, "X")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +117,7 @@ func TestLiquidationPriceContinuesAboveLastCap(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{"X": d("100")}, tc.market)
 			a := Account{Positions: []Position{tc.pos}}
-			got, err := c.LiquidationPrice(a, "X", t0)
+			got, err := c.LiquidationPrice(t0, a, "X")
 			if err != nil {
 				t.Fatal(err)
 			}

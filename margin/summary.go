@@ -152,7 +152,7 @@ func riskClass(m, e decimal.Decimal) int {
 // MustReduce; it is Liquidatable, like any other, when equity <
 // maintenance. A number out of the table never makes an account
 // unliquidatable (fail closed).
-func (c *Calculator) Summary(a Account, now time.Time) (Summary, error) {
+func (c *Calculator) Summary(now time.Time, a Account) (Summary, error) {
 	if err := c.ValidateAccount(a); err != nil {
 		return Summary{}, err
 	}
@@ -188,7 +188,7 @@ type AccountRisk struct {
 // Risk values an account like Summary but returns only the account-level
 // figures, allocating far less (see the package README for figures). The
 // numbers are identical to Summary's.
-func (c *Calculator) Risk(a Account, now time.Time) (AccountRisk, error) {
+func (c *Calculator) Risk(now time.Time, a Account) (AccountRisk, error) {
 	if err := c.ValidateAccount(a); err != nil {
 		return AccountRisk{}, err
 	}
