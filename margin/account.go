@@ -84,6 +84,9 @@ func (a Account) Position(market string) (Position, bool) {
 // (Market.Settlement), collateral amounts ≥ 0 and ratios in (0, 1], and
 // every decimal in range. Errors wrap ErrInvalidInput or ErrUnknownMarket.
 func (c *Calculator) ValidateAccount(a Account) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
 	if err := num.Check(a.Wallet); err != nil {
 		return fmt.Errorf("%w: wallet: %w", ErrInvalidInput, err)
 	}

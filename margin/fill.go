@@ -65,6 +65,9 @@ type FillResult struct {
 // wallet until the position's margin covers its initial requirement valued
 // at price (rounded up).
 func (c *Calculator) ApplyFill(a Account, o Order, price decimal.Decimal) (FillResult, error) {
+	if err := c.ready(); err != nil {
+		return FillResult{}, err
+	}
 	m, err := c.market(o.Market)
 	if err != nil {
 		return FillResult{}, err

@@ -86,6 +86,9 @@ type PositionPrices struct {
 // Errors: ErrUnknownMarket, ErrNoPosition, ErrInvalidInput (bad account),
 // ErrPrice, ErrAboveLastCap (a current position beyond the last cap).
 func (c *Calculator) LiquidationPrices(now time.Time, a Account, marketID string) (PositionPrices, error) {
+	if err := c.ready(); err != nil {
+		return PositionPrices{}, err
+	}
 	m, err := c.market(marketID)
 	if err != nil {
 		return PositionPrices{}, err

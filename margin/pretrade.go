@@ -114,6 +114,9 @@ func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason
 // price is read once per call, so Before and After share their marks. Errors are for bad input only; a rejection is a
 // Decision.
 func (c *Calculator) CheckOrder(now time.Time, a Account, o Order) (Decision, error) {
+	if err := c.ready(); err != nil {
+		return Decision{}, err
+	}
 	c = c.pinned()
 	_, before, price, err := c.orderInputs(a, o, now)
 	if err != nil {
@@ -273,6 +276,9 @@ func (c *Calculator) coverOpenLoss(fill FillResult, after Summary, now time.Time
 // of more lots is ErrInvalidInput, and a cap beyond that many lots is
 // searched only up to it (understating the maximum, never overstating).
 func (c *Calculator) MaxOrderSize(now time.Time, a Account, o Order) (decimal.Decimal, error) {
+	if err := c.ready(); err != nil {
+		return decimal.Zero, err
+	}
 	c = c.pinned()
 	m, before, price, err := c.orderInputs(a, o, now)
 	if err != nil {

@@ -88,6 +88,9 @@ type Summary struct {
 // the ratio is 0. scale is clamped to [0, num.MaxScale].
 func (s Summary) MarginRatio(scale int32) (ratio decimal.Decimal, ok bool) {
 	scale = min(max(scale, 0), num.MaxScale)
+	if checkAll(s.Maintenance, s.Equity) != nil { // never divide an absurd value
+		return decimal.Zero, false
+	}
 	if s.Maintenance.Sign() == 0 {
 		return decimal.Zero, true
 	}
@@ -102,7 +105,8 @@ func (s Summary) MarginRatio(scale int32) (ratio decimal.Decimal, ok bool) {
 // is riskier than b, −1 when b is riskier, 0 when equal. An account with
 // no maintenance has zero risk; one with maintenance and Equity ≤ 0 has
 // unbounded risk, and two such are ordered by their deficit
-// Maintenance − Equity.
+// Maintenance − Equity. A figure out of range (num.Check: an absurd
+// exponent, as from a hand-edited snapshot) ranks riskiest (fail closed).
 func CompareRisk(a, b Summary) int {
 	return compareRisk(a.Maintenance, a.Equity, b.Maintenance, b.Equity)
 }
@@ -122,7 +126,7 @@ func compareRisk(ma, ea, mb, eb decimal.Decimal) int {
 		return -1
 	}
 	switch ra {
-	case 0:
+	case 0, 3:
 		return 0
 	case 2:
 		return ma.Sub(ea).Cmp(mb.Sub(eb))
@@ -133,6 +137,8 @@ func compareRisk(ma, ea, mb, eb decimal.Decimal) int {
 
 func riskClass(m, e decimal.Decimal) int {
 	switch {
+	case checkAll(m, e) != nil:
+		return 3
 	case m.Sign() == 0:
 		return 0
 	case e.Sign() <= 0:
@@ -315,6 +321,9 @@ type Requirement struct {
 // continued and AboveLastCap set. Errors: ErrUnknownMarket,
 // ErrInvalidInput (price ≤ 0, absurd decimals).
 func (c *Calculator) Requirement(marketID string, size, price decimal.Decimal) (Requirement, error) {
+	if err := c.ready(); err != nil {
+		return Requirement{}, err
+	}
 	m, err := c.market(marketID)
 	if err != nil {
 		return Requirement{}, err

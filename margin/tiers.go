@@ -226,16 +226,45 @@ func RiskLimitTiers(base, step, baseMaint, baseInit decimal.Decimal, steps int) 
 }
 
 // Rule returns the schedule's stepping rule.
-func (s *Schedule) Rule() Rule { return s.rule }
+func (s *Schedule) Rule() Rule {
+	if s == nil {
+		return Marginal
+	}
+	return s.rule
+}
 
-// Len returns the number of tiers.
-func (s *Schedule) Len() int { return len(s.tiers) }
+// Len returns the number of tiers (0 for a Schedule not built with
+// NewSchedule).
+func (s *Schedule) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.tiers)
+}
 
-// LastCap returns the highest notional the schedule accepts.
-func (s *Schedule) LastCap() decimal.Decimal { return s.tiers[len(s.tiers)-1].cap }
+// ready refuses a nil or zero-value Schedule (not built with NewSchedule).
+func (s *Schedule) ready() error {
+	if s == nil || len(s.tiers) == 0 {
+		return fmt.Errorf("%w: Schedule not built with NewSchedule", ErrInvalidTiers)
+	}
+	return nil
+}
+
+// LastCap returns the last tier's cap: above it a position is margined at
+// the last tier, continued, and must be reduced. Zero for a Schedule not
+// built with NewSchedule.
+func (s *Schedule) LastCap() decimal.Decimal {
+	if s.ready() != nil {
+		return decimal.Zero
+	}
+	return s.tiers[len(s.tiers)-1].cap
+}
 
 // Tiers returns the validated table with every Cum filled in (a copy).
 func (s *Schedule) Tiers() []Tier {
+	if s.ready() != nil {
+		return nil
+	}
 	out := make([]Tier, len(s.tiers))
 	for i, t := range s.tiers {
 		cum := t.cum
@@ -247,6 +276,9 @@ func (s *Schedule) Tiers() []Tier {
 // Cum returns the maintenance amount of tier i, 0 ≤ i < Len(). An i out
 // of range is ErrInvalidInput (Tiers returns the whole table).
 func (s *Schedule) Cum(i int) (decimal.Decimal, error) {
+	if err := s.ready(); err != nil {
+		return decimal.Zero, err
+	}
 	if i < 0 || i >= len(s.tiers) {
 		return decimal.Zero, fmt.Errorf("%w: tier %d outside [0, %d)", ErrInvalidInput, i, len(s.tiers))
 	}
@@ -258,6 +290,9 @@ func (s *Schedule) Cum(i int) (decimal.Decimal, error) {
 // a notional above the last cap lies in no tier and is ErrAboveLastCap
 // (Maintenance and Initial continue the last tier there instead).
 func (s *Schedule) TierIndex(notional decimal.Decimal) (int, error) {
+	if err := s.ready(); err != nil {
+		return 0, err
+	}
 	if err := num.CheckNonNegative(notional); err != nil {
 		return 0, fmt.Errorf("%w: notional: %w", ErrInvalidInput, err)
 	}
@@ -299,6 +334,9 @@ func (s *Schedule) index(n, d decimal.Decimal, one bool) (i int, above bool) {
 // such a position must be reduced (notional > LastCap()). A negative or
 // absurd notional is ErrInvalidInput.
 func (s *Schedule) Maintenance(notional decimal.Decimal) (decimal.Decimal, error) {
+	if err := s.ready(); err != nil {
+		return decimal.Zero, err
+	}
 	if err := num.CheckNonNegative(notional); err != nil {
 		return decimal.Zero, fmt.Errorf("%w: notional: %w", ErrInvalidInput, err)
 	}
@@ -314,6 +352,9 @@ func (s *Schedule) Maintenance(notional decimal.Decimal) (decimal.Decimal, error
 // last tier is continued, as in Maintenance. ErrInvalidInput for a
 // negative or absurd notional or a scale outside [0, num.MaxScale].
 func (s *Schedule) Initial(notional decimal.Decimal, scale int32) (decimal.Decimal, error) {
+	if err := s.ready(); err != nil {
+		return decimal.Zero, err
+	}
 	if scale < 0 || scale > num.MaxScale {
 		return decimal.Zero, fmt.Errorf("%w: scale %d outside [0, %d]", ErrInvalidInput, scale, num.MaxScale)
 	}
@@ -338,6 +379,9 @@ func (t tier) initial(n, d decimal.Decimal, scale int32) decimal.Decimal {
 // it are allowed, and the cap itself only when it is the last tier's. ok is false when no
 // tier allows that leverage. leverage must be ≥ 1.
 func (s *Schedule) MaxNotional(leverage decimal.Decimal) (max decimal.Decimal, ok bool, err error) {
+	if err := s.ready(); err != nil {
+		return decimal.Zero, false, err
+	}
 	if err := num.CheckPositive(leverage); err != nil { // never print an out-of-range value: formatting it can hang
 		return decimal.Zero, false, fmt.Errorf("%w: leverage: %w", ErrInvalidInput, err)
 	}
