@@ -186,26 +186,84 @@ func TestHuntTable(t *testing.T) {
 
 		// Constructors.
 		huntRow{"New", "nil Prices", ErrInvalidSettings, func() error { _, err := New(Settings{Markets: []Market{linearMarket("X")}}); return err }},
-		huntRow{"New", "typed-nil PriceFunc", ErrInvalidSettings, func() error { _, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: PriceFunc(nil)}); return err }},
+		huntRow{"New", "typed-nil PriceFunc", ErrInvalidSettings, func() error {
+			_, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: PriceFunc(nil)})
+			return err
+		}},
 		huntRow{"New", "typed-nil pointer PriceSource", ErrInvalidSettings, func() error {
 			_, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: (*nilPricer)(nil)})
 			return err
 		}},
-		huntRow{"New", "nil StaticPrices map", ErrInvalidSettings, func() error { _, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: StaticPrices(nil)}); return err }},
+		huntRow{"New", "nil StaticPrices map", ErrInvalidSettings, func() error {
+			_, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: StaticPrices(nil)})
+			return err
+		}},
 		huntRow{"New", "no markets", ErrInvalidSettings, func() error { _, err := New(Settings{Prices: prices}); return err }},
 		huntRow{"New", "empty market ID", ErrInvalidSettings, func() error { _, err := New(Settings{Markets: []Market{linearMarket("")}, Prices: prices}); return err }},
-		huntRow{"New", "duplicate market ID", ErrInvalidSettings, func() error { _, err := New(Settings{Markets: []Market{linearMarket("X"), linearMarket("X")}, Prices: prices}); return err }},
-		huntRow{"New", "scale -1", ErrInvalidSettings, func() error { _, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: prices, Scale: -1}); return err }},
-		huntRow{"New", "scale MaxInt32", ErrInvalidSettings, func() error { _, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: prices, Scale: math.MaxInt32}); return err }},
-		huntRow{"New", "price scale 37", ErrInvalidSettings, func() error { _, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: prices, PriceScale: 37}); return err }},
-		huntRow{"New", "kind 99", ErrInvalidSettings, func() error { m := linearMarket("X"); m.Kind = 99; _, err := New(Settings{Markets: []Market{m}, Prices: prices}); return err }},
-		huntRow{"New", "basis 99", ErrInvalidSettings, func() error { m := linearMarket("X"); m.Basis = 99; _, err := New(Settings{Markets: []Market{m}, Prices: prices}); return err }},
-		huntRow{"New", "rule 99", ErrInvalidTiers, func() error { m := linearMarket("X"); m.Rule = 99; _, err := New(Settings{Markets: []Market{m}, Prices: prices}); return err }},
-		huntRow{"New", "contract size 1e9999", ErrInvalidSettings, func() error { m := linearMarket("X"); m.ContractSize = absurdBig; _, err := New(Settings{Markets: []Market{m}, Prices: prices}); return err }},
-		huntRow{"New", "contract size -1", ErrInvalidSettings, func() error { m := linearMarket("X"); m.ContractSize = d("-1"); _, err := New(Settings{Markets: []Market{m}, Prices: prices}); return err }},
-		huntRow{"New", "tick 1e-40", ErrInvalidSettings, func() error { m := linearMarket("X"); m.TickSize = absurdSmall; _, err := New(Settings{Markets: []Market{m}, Prices: prices}); return err }},
-		huntRow{"New", "lot -1", ErrInvalidSettings, func() error { m := linearMarket("X"); m.LotSize = d("-1"); _, err := New(Settings{Markets: []Market{m}, Prices: prices}); return err }},
-		huntRow{"New", "no tiers", ErrInvalidTiers, func() error { m := linearMarket("X"); m.Tiers = nil; _, err := New(Settings{Markets: []Market{m}, Prices: prices}); return err }},
+		huntRow{"New", "duplicate market ID", ErrInvalidSettings, func() error {
+			_, err := New(Settings{Markets: []Market{linearMarket("X"), linearMarket("X")}, Prices: prices})
+			return err
+		}},
+		huntRow{"New", "scale -1", ErrInvalidSettings, func() error {
+			_, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: prices, Scale: -1})
+			return err
+		}},
+		huntRow{"New", "scale MaxInt32", ErrInvalidSettings, func() error {
+			_, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: prices, Scale: math.MaxInt32})
+			return err
+		}},
+		huntRow{"New", "price scale 37", ErrInvalidSettings, func() error {
+			_, err := New(Settings{Markets: []Market{linearMarket("X")}, Prices: prices, PriceScale: 37})
+			return err
+		}},
+		huntRow{"New", "kind 99", ErrInvalidSettings, func() error {
+			m := linearMarket("X")
+			m.Kind = 99
+			_, err := New(Settings{Markets: []Market{m}, Prices: prices})
+			return err
+		}},
+		huntRow{"New", "basis 99", ErrInvalidSettings, func() error {
+			m := linearMarket("X")
+			m.Basis = 99
+			_, err := New(Settings{Markets: []Market{m}, Prices: prices})
+			return err
+		}},
+		huntRow{"New", "rule 99", ErrInvalidTiers, func() error {
+			m := linearMarket("X")
+			m.Rule = 99
+			_, err := New(Settings{Markets: []Market{m}, Prices: prices})
+			return err
+		}},
+		huntRow{"New", "contract size 1e9999", ErrInvalidSettings, func() error {
+			m := linearMarket("X")
+			m.ContractSize = absurdBig
+			_, err := New(Settings{Markets: []Market{m}, Prices: prices})
+			return err
+		}},
+		huntRow{"New", "contract size -1", ErrInvalidSettings, func() error {
+			m := linearMarket("X")
+			m.ContractSize = d("-1")
+			_, err := New(Settings{Markets: []Market{m}, Prices: prices})
+			return err
+		}},
+		huntRow{"New", "tick 1e-40", ErrInvalidSettings, func() error {
+			m := linearMarket("X")
+			m.TickSize = absurdSmall
+			_, err := New(Settings{Markets: []Market{m}, Prices: prices})
+			return err
+		}},
+		huntRow{"New", "lot -1", ErrInvalidSettings, func() error {
+			m := linearMarket("X")
+			m.LotSize = d("-1")
+			_, err := New(Settings{Markets: []Market{m}, Prices: prices})
+			return err
+		}},
+		huntRow{"New", "no tiers", ErrInvalidTiers, func() error {
+			m := linearMarket("X")
+			m.Tiers = nil
+			_, err := New(Settings{Markets: []Market{m}, Prices: prices})
+			return err
+		}},
 		huntRow{"New", "tier cap 1e9999", ErrInvalidTiers, func() error {
 			m := linearMarket("X")
 			m.Tiers = []Tier{{Floor: d("0"), Cap: absurdBig, MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}
@@ -218,21 +276,47 @@ func TestHuntTable(t *testing.T) {
 			return err
 		}},
 		huntRow{"NewLending", "no reserves", ErrInvalidSettings, func() error { _, err := NewLending(LendingSettings{Prices: prices}); return err }},
-		huntRow{"NewLending", "duplicate reserve", ErrInvalidSettings, func() error { _, err := NewLending(LendingSettings{Reserves: []Reserve{{Asset: "A"}, {Asset: "A"}}, Prices: prices}); return err }},
-		huntRow{"NewLending", "empty asset", ErrInvalidInput, func() error { _, err := NewLending(LendingSettings{Reserves: []Reserve{{}}, Prices: prices}); return err }},
+		huntRow{"NewLending", "duplicate reserve", ErrInvalidSettings, func() error {
+			_, err := NewLending(LendingSettings{Reserves: []Reserve{{Asset: "A"}, {Asset: "A"}}, Prices: prices})
+			return err
+		}},
+		huntRow{"NewLending", "empty asset", ErrInvalidInput, func() error {
+			_, err := NewLending(LendingSettings{Reserves: []Reserve{{}}, Prices: prices})
+			return err
+		}},
 		huntRow{"NewLending", "bonus 1e9999", ErrInvalidInput, func() error {
 			_, err := NewLending(LendingSettings{Reserves: []Reserve{{Asset: "A", LTV: d("0.5"), LiquidationThreshold: d("0.8"), LiquidationBonus: absurdBig}}, Prices: prices})
 			return err
 		}},
-		huntRow{"NewLending", "health scale -1", ErrInvalidSettings, func() error { _, err := NewLending(LendingSettings{Reserves: []Reserve{{Asset: "A"}}, Prices: prices, HealthScale: -1}); return err }},
-		huntRow{"ValidateReserve", "threshold 1", ErrInvalidInput, func() error { return ValidateReserve(Reserve{Asset: "A", LiquidationThreshold: d("1"), LiquidationBonus: d("1.01")}) }},
+		huntRow{"NewLending", "health scale -1", ErrInvalidSettings, func() error {
+			_, err := NewLending(LendingSettings{Reserves: []Reserve{{Asset: "A"}}, Prices: prices, HealthScale: -1})
+			return err
+		}},
+		huntRow{"ValidateReserve", "threshold 1", ErrInvalidInput, func() error {
+			return ValidateReserve(Reserve{Asset: "A", LiquidationThreshold: d("1"), LiquidationBonus: d("1.01")})
+		}},
 		huntRow{"ValidateReserve", "ltv exponent -1e9", ErrInvalidInput, func() error { return ValidateReserve(Reserve{Asset: "A", LTV: absurdExp}) }},
 		huntRow{"NewSchedule", "rule 99", ErrInvalidTiers, func() error { _, err := NewSchedule(99, bybitTiers()); return err }},
 		huntRow{"NewSchedule", "nil tiers", ErrInvalidTiers, func() error { _, err := NewSchedule(Marginal, nil); return err }},
 		huntRow{"NewSchedule", "MaxTiers + 1 tiers", ErrInvalidTiers, func() error { _, err := NewSchedule(Step, make([]Tier, MaxTiers+1)); return err }},
-		huntRow{"NewSchedule", "first floor 1", ErrInvalidTiers, func() error { tt := bybitTiers(); tt[0].Floor = d("1"); _, err := NewSchedule(Marginal, tt); return err }},
-		huntRow{"NewSchedule", "gap", ErrInvalidTiers, func() error { tt := bybitTiers(); tt[1].Floor = d("1001"); _, err := NewSchedule(Marginal, tt); return err }},
-		huntRow{"NewSchedule", "cum 1e9999", ErrInvalidTiers, func() error { tt := bybitTiers(); tt[1].Cum = &absurdBig; _, err := NewSchedule(Marginal, tt); return err }},
+		huntRow{"NewSchedule", "first floor 1", ErrInvalidTiers, func() error {
+			tt := bybitTiers()
+			tt[0].Floor = d("1")
+			_, err := NewSchedule(Marginal, tt)
+			return err
+		}},
+		huntRow{"NewSchedule", "gap", ErrInvalidTiers, func() error {
+			tt := bybitTiers()
+			tt[1].Floor = d("1001")
+			_, err := NewSchedule(Marginal, tt)
+			return err
+		}},
+		huntRow{"NewSchedule", "cum 1e9999", ErrInvalidTiers, func() error {
+			tt := bybitTiers()
+			tt[1].Cum = &absurdBig
+			_, err := NewSchedule(Marginal, tt)
+			return err
+		}},
 		huntRow{"RiskLimitTiers", "steps 1e8", ErrInvalidTiers, func() error { _, err := RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), 1e8); return err }},
 		huntRow{"RiskLimitTiers", "steps -1", ErrInvalidTiers, func() error { _, err := RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), -1); return err }},
 		huntRow{"RiskLimitTiers", "step exponent -1e9", ErrInvalidTiers, func() error { _, err := RiskLimitTiers(d("200"), absurdExp, d("0.005"), d("0.01"), 3); return err }},
@@ -254,10 +338,22 @@ func TestHuntTable(t *testing.T) {
 		huntRow{"Schedule.Cum", "MaxInt", ErrInvalidInput, func() error { _, err := sched.Cum(math.MaxInt); return err }},
 
 		// Lending.
-		huntRow{"Lending.Health", "unknown asset", ErrUnknownAsset, func() error { _, err := lend.Health(t0, LendingAccount{Supplied: []Balance{{Asset: "X", Amount: d("1")}}}); return err }},
-		huntRow{"Lending.Health", "amount -1", ErrInvalidInput, func() error { _, err := lend.Health(t0, LendingAccount{Borrowed: []Balance{{Asset: "DAI", Amount: d("-1")}}}); return err }},
-		huntRow{"Lending.Health", "amount 1e9999", ErrInvalidInput, func() error { _, err := lend.Health(t0, LendingAccount{Supplied: []Balance{{Asset: "ETH", Amount: absurdBig}}}); return err }},
-		huntRow{"Lending.Health", "amount exponent -1e9", ErrInvalidInput, func() error { _, err := lend.Health(t0, LendingAccount{Supplied: []Balance{{Asset: "ETH", Amount: absurdExp}}}); return err }},
+		huntRow{"Lending.Health", "unknown asset", ErrUnknownAsset, func() error {
+			_, err := lend.Health(t0, LendingAccount{Supplied: []Balance{{Asset: "X", Amount: d("1")}}})
+			return err
+		}},
+		huntRow{"Lending.Health", "amount -1", ErrInvalidInput, func() error {
+			_, err := lend.Health(t0, LendingAccount{Borrowed: []Balance{{Asset: "DAI", Amount: d("-1")}}})
+			return err
+		}},
+		huntRow{"Lending.Health", "amount 1e9999", ErrInvalidInput, func() error {
+			_, err := lend.Health(t0, LendingAccount{Supplied: []Balance{{Asset: "ETH", Amount: absurdBig}}})
+			return err
+		}},
+		huntRow{"Lending.Health", "amount exponent -1e9", ErrInvalidInput, func() error {
+			_, err := lend.Health(t0, LendingAccount{Supplied: []Balance{{Asset: "ETH", Amount: absurdExp}}})
+			return err
+		}},
 		huntRow{"Lending.Health", "nil *Lending", ErrInvalidSettings, func() error { var l *Lending; _, err := l.Health(t0, LendingAccount{}); return err }},
 		huntRow{"Lending.Health", "zero Lending", ErrInvalidSettings, func() error { _, err := (&Lending{}).Health(t0, LendingAccount{}); return err }},
 
