@@ -26,12 +26,14 @@ import (
 //     HEALTH_FACTOR_LIQUIDATION_THRESHOLD, HEALTH_FACTOR_NOT_BELOW_THRESHOLD)).
 //     CanBorrow allows debt up to the borrow limit inclusive (Aave v3
 //     validateBorrow: collateralNeeded ≤ userCollateral).
-//   - Tiers: a notional exactly at a cap belongs to the next tier (Floor ≤
-//     v < Cap); the last tier owns its cap. Binance's bracket API gives
-//     only "notionalFloor / notionalCap" (upper edge) and its published
-//     tables are ambiguous at the edge; at the edge we charge the higher
-//     tier (the venue's favour). On marginal tables the maintenance is
-//     continuous, so only the initial rate / max leverage differs there.
+//   - Tiers, Marginal rule: a tier owns its cap (Floor < v ≤ Cap), as
+//     Binance publishes its brackets: "0 < Position ≤ 50,000: 125x, 0.40%;
+//     50,000 < Position ≤ 250,000: 100x, 0.50%" (Binance, "Updates to
+//     Leverage and Margin Tiers of Binance Futures Contracts (2021-03-18)",
+//     BTCUSDT). The maintenance is continuous there, so only the initial
+//     rate / max leverage differs at the edge. Step rule (BitMEX risk
+//     limits): Floor ≤ v < Cap, as the BitMEX example reads ("< 350 XBT" is
+//     the first step); the last tier owns its cap on both rules.
 func TestExactBoundaries(t *testing.T) {
 	one := []Tier{{Floor: d("0"), Cap: d("1000000"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}
 	c := newCalc(t, StaticPrices{"X": d("100")}, Market{ID: "X", Tiers: one})
@@ -95,7 +97,7 @@ func TestExactBoundaries(t *testing.T) {
 		for _, tc := range []struct {
 			v    string
 			tier int
-		}{{"0", 0}, {"49999.99999999", 0}, {"50000", 1}, {"250000", 2}, {"1000000", 3}, {"10000000", 3}} {
+		}{{"0", 0}, {"49999.99999999", 0}, {"50000", 0}, {"50000.00000001", 1}, {"250000", 1}, {"1000000", 2}, {"1000000.00000001", 3}, {"10000000", 3}} {
 			if i, err := s.TierIndex(d(tc.v)); err != nil || i != tc.tier {
 				t.Errorf("TierIndex(%s) = %d, %v; want %d", tc.v, i, err, tc.tier)
 			}

@@ -15,8 +15,10 @@
 // Bybit) charge notional × rate − cum with cumₙ = floorₙ × (rateₙ −
 // rateₙ₋₁) + cumₙ₋₁, continuous at every boundary; Step tables (BitMEX
 // risk limits) charge the whole position at its tier's rate. A notional
-// above the last cap is refused (ErrAboveLastCap): the schedule fails
-// closed.
+// above the last cap is margined at the last tier, continued, and flagged
+// (PositionSummary.AboveLastCap, Summary.MustReduce): the schedule fails
+// closed, never leaving a position unmargined or unliquidatable. Pre-trade
+// checks refuse orders that grow such a position.
 //
 // # Accounts and summaries
 //

@@ -20,8 +20,9 @@ var (
 	// gaps, caps not strictly increasing, rates decreasing, or a given
 	// maintenance amount (cum) that contradicts the recursion.
 	ErrInvalidTiers = errors.New("margin: invalid tier table")
-	// ErrAboveLastCap reports a notional above the last tier's cap. The
-	// schedule fails closed: nothing is computed for such a position.
+	// ErrAboveLastCap reports that Schedule.TierIndex found no tier for a
+	// notional above the last cap. Requirements never fail with it: they
+	// continue the last tier and flag the position (fail closed).
 	ErrAboveLastCap = errors.New("margin: notional above the last tier cap")
 	// ErrUnknownMarket reports a market ID the Calculator was not built with.
 	ErrUnknownMarket = errors.New("margin: unknown market")

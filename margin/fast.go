@@ -266,7 +266,7 @@ func (m *market) valueFast(pos *Position, mark decimal.Decimal, scale int32) (fa
 		if !ok {
 			return fastValue{}, false
 		}
-		if c < 0 || (c == 0 && i == last) {
+		if c < 0 || (c == 0 && (m.sched.rule == Marginal || i == last)) { // as Schedule.index
 			idx = i
 			break
 		}

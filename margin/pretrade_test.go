@@ -124,14 +124,15 @@ func TestMaxOrderSize(t *testing.T) {
 }
 
 func TestLeverageAboveTierMaximumRefused(t *testing.T) {
-	// Binance: at 125x only the first bracket (below 50,000) may be held.
+	// Binance: at 125x only the first bracket (0 < notional ≤ 50,000) may be
+	// held (Binance 2021-03-18 BTCUSDT table).
 	m := Market{ID: "BTCUSDT", Tiers: binanceBTC(), LotSize: d("0.001")}
 	c := newCalc(t, StaticPrices{"BTCUSDT": d("10000")}, m)
 	a := Account{Wallet: d("1000000")}
-	ok, _ := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: d("4.999"), Leverage: d("125")})
-	no, _ := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: d("5"), Leverage: d("125")})
+	ok, _ := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: d("5"), Leverage: d("125")})
+	no, _ := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: d("5.001"), Leverage: d("125")})
 	if !ok.Accepted || no.Reason != ReasonLeverageTooHigh {
-		t.Fatalf("4.999 BTC: %v, 5 BTC: %v", ok.Reason, no.Reason)
+		t.Fatalf("5 BTC: %v, 5.001 BTC: %v", ok.Reason, no.Reason)
 	}
 	s, _ := NewSchedule(Marginal, binanceBTC())
 	if mx, found, _ := s.MaxNotional(d("125")); !found || !mx.Equal(d("50000")) {

@@ -301,7 +301,7 @@ func exactMaint(m *market, size, p decimal.Decimal) (*big.Rat, bool) {
 	tiers := m.sched.tiers
 	for i, tr := range tiers {
 		c := v.Cmp(tr.cap.Rat())
-		if c < 0 || (c == 0 && i == len(tiers)-1) {
+		if c < 0 || (c == 0 && (m.sched.rule == Marginal || i == len(tiers)-1)) {
 			x := new(big.Rat).Mul(v, tr.mmr.Rat())
 			return x.Sub(x, tr.cum.Rat()), true
 		}
@@ -317,7 +317,7 @@ func exactMaint(m *market, size, p decimal.Decimal) (*big.Rat, bool) {
 func exactInitial(m *market, size, p decimal.Decimal) *big.Rat {
 	v := exactNotional(m, size, p)
 	for i, tr := range m.sched.tiers {
-		if c := v.Cmp(tr.cap.Rat()); c < 0 || (c == 0 && i == len(m.sched.tiers)-1) {
+		if c := v.Cmp(tr.cap.Rat()); c < 0 || (c == 0 && (m.sched.rule == Marginal || i == len(m.sched.tiers)-1)) {
 			if tr.lev.IsZero() {
 				return v.Mul(v, tr.imr.Rat())
 			}

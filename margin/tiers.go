@@ -38,8 +38,13 @@ func (r Rule) String() string {
 	return fmt.Sprintf("Rule(%d)", int(r))
 }
 
-// Tier is one bracket of a schedule, as a venue publishes it. A notional v
-// is in the tier when Floor ≤ v < Cap; the last tier also includes its Cap.
+// Tier is one bracket of a schedule, as a venue publishes it. On Marginal
+// tables a notional v is in the tier when Floor < v ≤ Cap (the first tier
+// also holds 0), as Binance publishes its brackets ("0 < Position ≤
+// 50,000", "50,000 < Position ≤ 250,000": Binance, "Updates to Leverage
+// and Margin Tiers of Binance Futures Contracts", 2021-03-18). On Step
+// tables it is Floor ≤ v < Cap, as the BitMEX risk-limit example reads
+// ("< 350 XBT" is the first step), and the last tier includes its Cap.
 // Notionals are in the settlement asset (quote for linear contracts, coin
 // for inverse contracts).
 type Tier struct {
@@ -285,8 +290,8 @@ func (s *Schedule) Cum(i int) (decimal.Decimal, error) {
 	return s.tiers[i].cum, nil
 }
 
-// TierIndex returns the 0-based tier a notional falls in (Floor ≤ v < Cap,
-// the last tier including its Cap). A negative notional is ErrInvalidInput;
+// TierIndex returns the 0-based tier a notional falls in (see Tier for
+// which tier owns a notional exactly at a cap). A negative notional is ErrInvalidInput;
 // a notional above the last cap lies in no tier and is ErrAboveLastCap
 // (Maintenance and Initial continue the last tier there instead).
 func (s *Schedule) TierIndex(notional decimal.Decimal) (int, error) {
@@ -313,8 +318,7 @@ func (s *Schedule) index(n, d decimal.Decimal, one bool) (i int, above bool) {
 		if !one {
 			c = c.Mul(d)
 		}
-		cmp := n.Cmp(c)
-		if cmp < 0 || (cmp == 0 && i == last) {
+		if cmp := n.Cmp(c); cmp < 0 || (cmp == 0 && (s.rule == Marginal || i == last)) {
 			return i, false
 		}
 	}
@@ -375,8 +379,8 @@ func (t tier) initial(n, d decimal.Decimal, scale int32) decimal.Decimal {
 
 // MaxNotional returns the notional limit at the given leverage: the cap of
 // the last tier whose initial rate is at most 1 / leverage (Binance
-// "maximum position at leverage"). Tiers are half-open, so notionals below
-// it are allowed, and the cap itself only when it is the last tier's. ok is false when no
+// "maximum position at leverage"). On Marginal tables the cap itself is
+// allowed (a tier owns its cap); on Step tables only the last tier's. ok is false when no
 // tier allows that leverage. leverage must be ≥ 1.
 func (s *Schedule) MaxNotional(leverage decimal.Decimal) (max decimal.Decimal, ok bool, err error) {
 	if err := s.ready(); err != nil {
