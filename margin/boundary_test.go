@@ -78,14 +78,14 @@ func TestExactBoundaries(t *testing.T) {
 		}
 	})
 	t.Run("pre-trade newNC == newIM is collateralised", func(t *testing.T) {
-		if r := Transition(d("0"), d("0"), d("0"), d("200"), d("200"), d("100")); r != ReasonCollateralised {
+		if r := transition(d("0"), d("0"), d("0"), d("200"), d("200"), d("100")); r != ReasonCollateralised {
 			t.Fatalf("NC == IM: %v", r)
 		}
 		// Below IM with NC/MM unchanged (equal ratio) and MM not up: not riskier.
-		if r := Transition(d("50"), d("200"), d("100"), d("25"), d("100"), d("50")); r != ReasonNotRiskier {
+		if r := transition(d("50"), d("200"), d("100"), d("25"), d("100"), d("50")); r != ReasonNotRiskier {
 			t.Fatalf("equal ratio: %v", r)
 		}
-		if r := Transition(d("50"), d("200"), d("100"), d("25").Sub(unit), d("100"), d("50")); r.Accepted() {
+		if r := transition(d("50"), d("200"), d("100"), d("25").Sub(unit), d("100"), d("50")); r.Accepted() {
 			t.Fatalf("ratio one unit worse accepted: %v", r)
 		}
 	})

@@ -30,7 +30,7 @@
 // maintenance requirement, free collateral and the predicates
 // InitialCollateralised and Liquidatable (maintenance > 0 and equity <
 // maintenance). Calculator.Risk gives the same account-level figures
-// without per-position detail, for hot loops. CompareRisk orders accounts
+// without per-position detail, for hot loops. CompareAccountRisk orders accounts
 // by maintenance / equity using cross-multiplication.
 //
 // Prices come from a PriceSource the host supplies, looked up by market; an

@@ -203,7 +203,7 @@ func ExampleBinanceBTCUSDT20210318() {
 	}
 	mx, _, _ := s.MaxNotional(dec("20"))
 	mm, _ := s.Maintenance(dec("10000000"))
-	fmt.Println("tiers:", s.Len(), "last cap:", s.LastCap())
+	fmt.Println("tiers:", len(s.Tiers()), "last cap:", s.LastCap())
 	fmt.Println("max notional at 20x:", mx)
 	fmt.Println("maintenance at 10,000,000:", mm)
 	// Output:

@@ -217,7 +217,7 @@ func TestBinancePublishedFiguresAreNearestRounding(t *testing.T) {
 	c := newCalc(t, StaticPrices{"BTCUSDT": d("10000")}, m)
 	for _, tc := range []struct{ size, want string }{{"1", "9036.14"}, {"-1", "10956.18"}} {
 		a := Account{Positions: []Position{{Market: "BTCUSDT", Size: d(tc.size), EntryPrice: d("10000"), Isolated: true, Margin: d("1000")}}}
-		got, err := c.LiquidationPrice(t0, a, "BTCUSDT")
+		got, err := c.liquidationPrice(t0, a, "BTCUSDT")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -156,17 +156,3 @@ func (c *Calculator) LiquidationPrices(now time.Time, a Account, marketID string
 	}
 	return out, nil
 }
-
-// LiquidationPrice returns only the liquidation price (see
-// LiquidationPrices).
-func (c *Calculator) LiquidationPrice(now time.Time, a Account, marketID string) (TriggerPrice, error) {
-	p, err := c.LiquidationPrices(now, a, marketID)
-	return p.Liquidation, err
-}
-
-// BankruptcyPrice returns only the bankruptcy price (see
-// LiquidationPrices).
-func (c *Calculator) BankruptcyPrice(now time.Time, a Account, marketID string) (TriggerPrice, error) {
-	p, err := c.LiquidationPrices(now, a, marketID)
-	return p.Bankruptcy, err
-}

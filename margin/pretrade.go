@@ -73,7 +73,7 @@ type Decision struct {
 	Fill FillResult `json:"fill"`
 }
 
-// Transition applies the dYdX v4 rule for a change of an account (or an
+// transition applies the dYdX v4 rule for a change of an account (or an
 // isolated position) from (curNC, curIM, curMM) to (newNC, newIM, newMM),
 // where NC is the net collateral (equity): accepted when newNC ≥ newIM;
 // otherwise only when the maintenance requirement does not rise and
@@ -81,7 +81,7 @@ type Decision struct {
 // either maintenance zero: only when both are and NC improves). Source:
 // dydxprotocol/v4-chain x/subaccounts
 // IsValidStateTransitionForUndercollateralizedSubaccount.
-func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason {
+func transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason {
 	if newNC.Cmp(newIM) >= 0 {
 		return ReasonCollateralised
 	}
@@ -110,7 +110,7 @@ func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason
 // marks, so an unfavourable fill price counts as an immediate loss (for an
 // isolated position the open loss is moved from the wallet with its
 // initial margin, as Binance charges it). The cross part and, if the order
-// touches one, the isolated position must each pass Transition. Every
+// touches one, the isolated position must each pass the dYdX transition rule. Every
 // price is read once per call, so Before and After share their marks. Errors are for bad input only; a rejection is a
 // Decision.
 func (c *Calculator) CheckOrder(now time.Time, a Account, o Order) (Decision, error) {
@@ -222,7 +222,7 @@ func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.De
 			}
 		}
 	}
-	dec.Reason = Transition(before.Equity, before.Initial, before.Maintenance, after.Equity, after.Initial, after.Maintenance)
+	dec.Reason = transition(before.Equity, before.Initial, before.Maintenance, after.Equity, after.Initial, after.Maintenance)
 	if dec.Reason.Accepted() && (fill.Position.Isolated || (had && old.Isolated)) {
 		var cur, nxt PositionSummary
 		for _, ps := range before.Positions {
@@ -236,7 +236,7 @@ func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.De
 			}
 		}
 		// A missing side (new or closed isolated position) is all zeros.
-		if r := Transition(cur.Equity, cur.Initial, cur.Maintenance, nxt.Equity, nxt.Initial, nxt.Maintenance); !r.Accepted() {
+		if r := transition(cur.Equity, cur.Initial, cur.Maintenance, nxt.Equity, nxt.Initial, nxt.Maintenance); !r.Accepted() {
 			dec.Reason = r
 		}
 	}

@@ -245,7 +245,7 @@ func TestPropPreTradeNeverRiskier(t *testing.T) {
 		if dec.After.Maintenance.Cmp(dec.Before.Maintenance) > 0 {
 			t.Fatalf("accepted with maintenance up %s → %s", dec.Before.Maintenance, dec.After.Maintenance)
 		}
-		if CompareRisk(dec.After, dec.Before) > 0 {
+		if compareSummaries(dec.After, dec.Before) > 0 {
 			t.Fatalf("accepted a riskier undercollateralised state: %s/%s → %s/%s",
 				dec.Before.Maintenance, dec.Before.Equity, dec.After.Maintenance, dec.After.Equity)
 		}

@@ -2,6 +2,7 @@ package margin
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
@@ -44,7 +45,7 @@ func TestStepTableLiquidatesAtTheJump(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{"X": tc.pos.EntryPrice}, tc.market)
 			a := Account{Positions: []Position{tc.pos}}
-			got, err := c.LiquidationPrice(t0, a, "X")
+			got, err := c.liquidationPrice(t0, a, "X")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +82,7 @@ func TestNoLiquidationPrice(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{"X": d("100")}, tc.market)
-			got, err := c.LiquidationPrice(t0, Account{Positions: []Position{tc.pos}}, "X")
+			got, err := c.liquidationPrice(t0, Account{Positions: []Position{tc.pos}}, "X")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +118,7 @@ func TestLiquidationPriceContinuesAboveLastCap(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{"X": d("100")}, tc.market)
 			a := Account{Positions: []Position{tc.pos}}
-			got, err := c.LiquidationPrice(t0, a, "X")
+			got, err := c.liquidationPrice(t0, a, "X")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,4 +147,10 @@ func TestLiquidationPriceContinuesAboveLastCap(t *testing.T) {
 			}
 		})
 	}
+}
+
+// liquidationPrice is LiquidationPrices' liquidation price (tests only).
+func (c *Calculator) liquidationPrice(now time.Time, a Account, marketID string) (TriggerPrice, error) {
+	p, err := c.LiquidationPrices(now, a, marketID)
+	return p.Liquidation, err
 }

@@ -100,18 +100,18 @@ func (s Summary) MarginRatio(scale int32) (ratio decimal.Decimal, ok bool) {
 	return num.Div(s.Maintenance, s.Equity, scale, num.Ceil), true
 }
 
-// CompareRisk compares the risk of two summaries by Maintenance / Equity,
+// compareSummaries compares the risk of two summaries by Maintenance / Equity,
 // using cross-multiplication (never a rounded ratio). It returns +1 when a
 // is riskier than b, −1 when b is riskier, 0 when equal. An account with
 // no maintenance has zero risk; one with maintenance and Equity ≤ 0 has
 // unbounded risk, and two such are ordered by their deficit
 // Maintenance − Equity. A figure out of range (num.Check: an absurd
 // exponent, as from a hand-edited snapshot) ranks riskiest (fail closed).
-func CompareRisk(a, b Summary) int {
+func compareSummaries(a, b Summary) int {
 	return compareRisk(a.Maintenance, a.Equity, b.Maintenance, b.Equity)
 }
 
-// CompareAccountRisk is CompareRisk for the lean AccountRisk values (for
+// CompareAccountRisk compares the risk of two accounts (Risk results) (for
 // ordering accounts in a liquidation queue, riskiest first).
 func CompareAccountRisk(a, b AccountRisk) int {
 	return compareRisk(a.Maintenance, a.Equity, b.Maintenance, b.Equity)

@@ -26,7 +26,7 @@ func TestCompareRiskByCrossMultiplication(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := CompareRisk(tc.a, tc.b); got != tc.want {
+			if got := compareSummaries(tc.a, tc.b); got != tc.want {
 				t.Fatalf("CompareRisk = %d, want %d", got, tc.want)
 			}
 			ra := AccountRisk{Maintenance: tc.a.Maintenance, Equity: tc.a.Equity}
@@ -34,7 +34,7 @@ func TestCompareRiskByCrossMultiplication(t *testing.T) {
 			if got := CompareAccountRisk(ra, rb); got != tc.want {
 				t.Fatalf("CompareAccountRisk = %d, want %d", got, tc.want)
 			}
-			if got := CompareRisk(tc.b, tc.a); got != -tc.want {
+			if got := compareSummaries(tc.b, tc.a); got != -tc.want {
 				t.Fatalf("CompareRisk reversed = %d, want %d", got, -tc.want)
 			}
 		})
@@ -111,7 +111,7 @@ func TestIsolatedAndCrossKeptApart(t *testing.T) {
 	fatter.Positions[1].Margin = d("150")
 	lp := func(a Account, id string) TriggerPrice {
 		t.Helper()
-		p, err := c.LiquidationPrice(t0, a, id)
+		p, err := c.liquidationPrice(t0, a, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func TestCrossLiquidationPriceReadsTheMarkOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := Account{Wallet: d("100"), Positions: []Position{{Market: "X", Size: d("3"), EntryPrice: d("100")}}}
-	got, err := c.LiquidationPrice(t0, a, "X")
+	got, err := c.liquidationPrice(t0, a, "X")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -230,17 +230,17 @@ func RiskLimitTiers(base, step, baseMaint, baseInit decimal.Decimal, steps int) 
 	return out, nil
 }
 
-// Rule returns the schedule's stepping rule.
-func (s *Schedule) Rule() Rule {
+// ruleOf returns the schedule's stepping rule.
+func (s *Schedule) ruleOf() Rule {
 	if s == nil {
 		return Marginal
 	}
 	return s.rule
 }
 
-// Len returns the number of tiers (0 for a Schedule not built with
+// size returns the number of tiers (0 for a Schedule not built with
 // NewSchedule).
-func (s *Schedule) Len() int {
+func (s *Schedule) size() int {
 	if s == nil {
 		return 0
 	}
