@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -429,6 +430,9 @@ func TestHuntTable(t *testing.T) {
 				t.Fatalf("want a safe answer, got %v", err)
 			case r.want != nil && !errors.Is(err, r.want):
 				t.Fatalf("err = %v, want %v", err, r.want)
+			case err != nil && strings.Count(err.Error(), "margin: ") != 1:
+				// Decision 2 of issue 11: the package prefix once per chain.
+				t.Fatalf("error repeats or lacks the package prefix: %v", err)
 			}
 			if after := snapshot(); !bytes.Equal(after, before) {
 				t.Fatalf("inputs changed by the call")

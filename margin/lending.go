@@ -209,10 +209,10 @@ func (h Health) CanBorrow(value decimal.Decimal) bool {
 func (l *Lending) priced(b Balance, now time.Time) (Reserve, decimal.Decimal, error) {
 	r, ok := l.reserves[b.Asset]
 	if !ok {
-		return Reserve{}, decimal.Zero, fmt.Errorf("%w: %q", ErrUnknownAsset, b.Asset)
+		return Reserve{}, decimal.Zero, fmt.Errorf("%w: asset %q", ErrUnknownAsset, b.Asset)
 	}
 	if err := num.CheckNonNegative(b.Amount); err != nil {
-		return Reserve{}, decimal.Zero, fmt.Errorf("%w: %q amount: %w", ErrInvalidInput, b.Asset, err)
+		return Reserve{}, decimal.Zero, fmt.Errorf("%w: asset %q: amount: %w", ErrInvalidInput, b.Asset, err)
 	}
 	p, err := l.prices.Price(now, b.Asset)
 	if errors.Is(err, ErrPrice) { // already ours (StaticPrices): one prefix

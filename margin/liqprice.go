@@ -103,7 +103,7 @@ func (c *Calculator) LiquidationPrices(now time.Time, a Account, marketID string
 		}
 	}
 	if pos == nil {
-		return PositionPrices{}, fmt.Errorf("%w: %q", ErrNoPosition, marketID)
+		return PositionPrices{}, fmt.Errorf("%w: market %q", ErrNoPosition, marketID)
 	}
 	in := solveInput{kind: m.kind, long: pos.Size.Sign() > 0, entry: pos.EntryPrice}
 	in.qc = pos.Size

@@ -280,7 +280,7 @@ func (c *Calculator) Schedule(marketID string) (*Schedule, error) {
 func (c *Calculator) market(id string) (*market, error) {
 	m, ok := c.markets[id]
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownMarket, id)
+		return nil, fmt.Errorf("%w: market %q", ErrUnknownMarket, id)
 	}
 	return m, nil
 }
