@@ -276,3 +276,66 @@ func TestScheduleCumOutOfRange(t *testing.T) {
 		t.Errorf("Cum(3) = %s, %v; want 30", c, err)
 	}
 }
+
+// Property (issue 10 item 1): no account escapes margining because a
+// notional is out of its table. With small last caps, random marks push
+// positions past them: Summary and Risk never fail, agree, flag exactly
+// the positions above their cap (MustReduce ⇔ some AboveLastCap), charge
+// at least the last tier's rate on them, and keep every invariant
+// (Liquidatable ⇔ maintenance > 0 ∧ equity < maintenance). Mutation tried:
+// dropping the above-cap flag in Schedule.index and the fast path fails it
+// after one case.
+func TestPropAboveCapNeverEscapes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		kind := rapid.SampledFrom([]Kind{Linear, Inverse}).Draw(t, "kind")
+		rule := rapid.SampledFrom([]Rule{Marginal, Step}).Draw(t, "rule")
+		basis := rapid.SampledFrom([]Basis{MarkValue, EntryValue}).Draw(t, "basis")
+		lastCap := testkit.Decimal(1, 1_000_000, 0).Draw(t, "lastCap")
+		if kind == Inverse {
+			lastCap = lastCap.Shift(-4)
+		}
+		m := Market{ID: "X", Kind: kind, Rule: rule, Basis: basis, Tiers: genTiers(t, true, lastCap), TickSize: d("0.01")}
+		mark := testkit.Decimal(1, 1_000_000, 2).Draw(t, "mark")
+		c, err := New(Settings{Markets: []Market{m}, Prices: StaticPrices{"X": mark}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := testkit.Decimal(1, 1_000_000, 3).Draw(t, "size")
+		if rapid.Bool().Draw(t, "short") {
+			size = size.Neg()
+		}
+		pos := Position{Market: "X", Size: size, EntryPrice: testkit.Decimal(1, 1_000_000, 2).Draw(t, "entry")}
+		if rapid.Bool().Draw(t, "iso") {
+			pos.Isolated, pos.Margin = true, testkit.Decimal(0, 1_000_000, 2).Draw(t, "margin")
+		}
+		a := Account{Wallet: testkit.Decimal(-1_000_000, 1_000_000, 2).Draw(t, "wallet"), Positions: []Position{pos}}
+		s, err := c.Summary(t0, a)
+		if err != nil {
+			t.Fatalf("Summary: %v", err)
+		}
+		r, err := c.Risk(t0, a)
+		if err != nil {
+			t.Fatalf("Risk: %v", err)
+		}
+		if err := CheckSummary(a, s); err != nil {
+			t.Fatal(err)
+		}
+		if r.Liquidatable != s.Liquidatable || r.MustReduce != s.MustReduce || !r.Maintenance.Equal(s.Maintenance) {
+			t.Fatalf("Risk %+v and Summary disagree", r)
+		}
+		val := mark
+		if basis == EntryValue {
+			val = pos.EntryPrice
+		}
+		above := exactNotional(c.markets["X"], size, val).Cmp(c.markets["X"].lastCap.Rat()) > 0
+		ps := s.Positions[0]
+		if ps.AboveLastCap != above || s.MustReduce != above {
+			t.Fatalf("above cap %v, flagged %v / must reduce %v", above, ps.AboveLastCap, s.MustReduce)
+		}
+		if above {
+			if mm, ok := exactMaint(c.markets["X"], size, val); !ok || roundedUp(mm, 8).Cmp(ps.Maintenance.Rat()) != 0 {
+				t.Fatalf("maintenance %s, want the continued last tier %s", ps.Maintenance, mm.FloatString(10))
+			}
+		}
+	})
+}
