@@ -84,6 +84,9 @@ func (a Account) Position(market string) (Position, bool) {
 // (Market.Settlement), collateral amounts ≥ 0 and ratios in (0, 1], and
 // every decimal in range. Errors wrap ErrInvalidInput or ErrUnknownMarket.
 func (c *Calculator) ValidateAccount(a Account) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
 	if err := num.Check(a.Wallet); err != nil {
 		return fmt.Errorf("%w: wallet: %w", ErrInvalidInput, err)
 	}
@@ -100,7 +103,7 @@ func (c *Calculator) ValidateAccount(a Account) error {
 		}
 		for j := 0; j < i; j++ {
 			if a.Positions[j].Market == p.Market {
-				return fmt.Errorf("%w: two positions in %q (one-way mode)", ErrInvalidInput, p.Market)
+				return fmt.Errorf("%w: market %q: two positions (one-way mode)", ErrInvalidInput, p.Market)
 			}
 		}
 		if err := validatePosition(p); err != nil {
@@ -125,25 +128,25 @@ func sameSettlement(a, b *market) error {
 
 func validatePosition(p Position) error {
 	if err := num.Check(p.Size); err != nil {
-		return fmt.Errorf("%w: %q size: %w", ErrInvalidInput, p.Market, err)
+		return fmt.Errorf("%w: market %q: size: %w", ErrInvalidInput, p.Market, err)
 	}
 	if p.Size.IsZero() {
-		return fmt.Errorf("%w: %q size is zero", ErrInvalidInput, p.Market)
+		return fmt.Errorf("%w: market %q: size is zero", ErrInvalidInput, p.Market)
 	}
 	if err := num.CheckPositive(p.EntryPrice); err != nil {
-		return fmt.Errorf("%w: %q entry price: %w", ErrInvalidInput, p.Market, err)
+		return fmt.Errorf("%w: market %q: entry price: %w", ErrInvalidInput, p.Market, err)
 	}
 	if err := num.CheckNonNegative(p.Margin); err != nil {
-		return fmt.Errorf("%w: %q margin: %w", ErrInvalidInput, p.Market, err)
+		return fmt.Errorf("%w: market %q: isolated margin amount: %w", ErrInvalidInput, p.Market, err)
 	}
 	if !p.Isolated && !p.Margin.IsZero() {
-		return fmt.Errorf("%w: %q is cross but carries margin %s", ErrInvalidInput, p.Market, p.Margin)
+		return fmt.Errorf("%w: market %q: cross position carries isolated margin %s", ErrInvalidInput, p.Market, p.Margin)
 	}
 	if err := num.CheckNonNegative(p.Leverage); err != nil {
-		return fmt.Errorf("%w: %q leverage: %w", ErrInvalidInput, p.Market, err)
+		return fmt.Errorf("%w: market %q: leverage: %w", ErrInvalidInput, p.Market, err)
 	}
 	if !p.Leverage.IsZero() && p.Leverage.Cmp(decOne) < 0 {
-		return fmt.Errorf("%w: %q leverage %s below 1", ErrInvalidInput, p.Market, p.Leverage)
+		return fmt.Errorf("%w: market %q: leverage %s below 1", ErrInvalidInput, p.Market, p.Leverage)
 	}
 	return nil
 }

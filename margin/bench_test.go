@@ -36,7 +36,7 @@ func BenchmarkSummaryCross10(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.Summary(a, t0); err != nil {
+		if _, err := c.Summary(t0, a); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func BenchmarkLiquidationPriceIsolatedTiers(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.LiquidationPrices(a, "BTCUSDT", t0); err != nil {
+		if _, err := c.LiquidationPrices(t0, a, "BTCUSDT"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -63,7 +63,7 @@ func BenchmarkLiquidationPriceCross10(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.LiquidationPrices(a, "M9", t0); err != nil {
+		if _, err := c.LiquidationPrices(t0, a, "M9"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -75,7 +75,7 @@ func BenchmarkCheckOrder(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.CheckOrder(a, o, t0); err != nil {
+		if _, err := c.CheckOrder(t0, a, o); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -86,7 +86,7 @@ func BenchmarkRiskCross10(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.Risk(a, t0); err != nil {
+		if _, err := c.Risk(t0, a); err != nil {
 			b.Fatal(err)
 		}
 	}

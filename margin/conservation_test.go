@@ -11,9 +11,10 @@ import (
 )
 
 // Property: a fill conserves value: wallet + Σ isolated margins changes by
-// exactly the realised PnL (margin moved between the wallet and an
-// isolated position is neither created nor lost), and the resulting
-// account keeps the summary invariants.
+// exactly the realised PnL plus the shortfall (margin moved between the
+// wallet and an isolated position is neither created nor lost; an isolated
+// loss beyond its margin is a shortfall for the waterfall, never the
+// wallet's), and the resulting account keeps the summary invariants.
 func TestPropFillConservesValue(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c, a, prices := genAccountCalc(t)
@@ -34,13 +35,16 @@ func TestPropFillConservesValue(t *testing.T) {
 			}
 			return s
 		}
-		if got, want := total(r.Account), total(a).Add(r.Realised); !got.Equal(want) {
-			t.Fatalf("wallet + margins %s, want %s (realised %s)", got, want, r.Realised)
+		if got, want := total(r.Account), total(a).Add(r.Realised).Add(r.Shortfall); !got.Equal(want) {
+			t.Fatalf("wallet + margins %s, want %s (realised %s, shortfall %s)", got, want, r.Realised, r.Shortfall)
+		}
+		if r.Shortfall.Sign() < 0 {
+			t.Fatalf("negative shortfall %s", r.Shortfall)
 		}
 		if err := c.ValidateAccount(r.Account); err != nil {
 			t.Fatalf("fill produced an invalid account: %v", err)
 		}
-		if s, err := c.Summary(r.Account, t0); err == nil {
+		if s, err := c.Summary(t0, r.Account); err == nil {
 			if err := CheckSummary(r.Account, s); err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +62,7 @@ func TestBybitInverseIsolated(t *testing.T) {
 		Tiers: []Tier{{Floor: d("0"), Cap: d("150"), MaintenanceRate: d("0.005"), InitialRate: d("0.01")}}}
 	c := newCalc(t, StaticPrices{"BTCUSD": d("50000")}, m)
 	a := Account{Positions: []Position{{Market: "BTCUSD", Size: d("60000"), EntryPrice: d("50000"), Isolated: true, Margin: d("0.12")}}}
-	got, err := c.LiquidationPrices(a, "BTCUSD", t0)
+	got, err := c.LiquidationPrices(t0, a, "BTCUSD")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,10 @@
 // Bybit) charge notional × rate − cum with cumₙ = floorₙ × (rateₙ −
 // rateₙ₋₁) + cumₙ₋₁, continuous at every boundary; Step tables (BitMEX
 // risk limits) charge the whole position at its tier's rate. A notional
-// above the last cap is refused (ErrAboveLastCap): the schedule fails
-// closed.
+// above the last cap is margined at the last tier, continued, and flagged
+// (PositionSummary.AboveLastCap, Summary.MustReduce): the schedule fails
+// closed, never leaving a position unmargined or unliquidatable. Pre-trade
+// checks refuse orders that grow such a position.
 //
 // # Accounts and summaries
 //
@@ -28,7 +30,7 @@
 // maintenance requirement, free collateral and the predicates
 // InitialCollateralised and Liquidatable (maintenance > 0 and equity <
 // maintenance). Calculator.Risk gives the same account-level figures
-// without per-position detail, for hot loops. CompareRisk orders accounts
+// without per-position detail, for hot loops. CompareAccountRisk orders accounts
 // by maintenance / equity using cross-multiplication.
 //
 // Prices come from a PriceSource the host supplies, looked up by market; an
@@ -36,9 +38,9 @@
 //
 //	calc, err := margin.New(margin.Settings{
 //		Markets: markets,
-//		Prices:  margin.PriceFunc(feeds.Price), // func(market string, now time.Time) (decimal.Decimal, error)
+//		Prices:  margin.PriceFunc(feeds.Price), // func(now time.Time, market string) (decimal.Decimal, error)
 //	})
-//	risk, err := calc.Risk(account, now)
+//	risk, err := calc.Risk(now, account)
 //	if risk.Liquidatable { ... }
 //
 // # Liquidation and bankruptcy prices

@@ -45,7 +45,7 @@ func TestBinanceCumRecursion(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, want := range []string{"0", "50", "1300", "16300"} {
-		if got := s.Cum(i); !got.Equal(d(want)) {
+		if got, err := s.Cum(i); err != nil || !got.Equal(d(want)) {
 			t.Errorf("cum[%d] = %s, want %s", i, got, want)
 		}
 	}
@@ -87,15 +87,24 @@ func TestBybitTieredMaintenance(t *testing.T) {
 	if err != nil || !mm.Equal(d("92.5")) {
 		t.Fatalf("maintenance(3,500) = %s, %v; want 92.5", mm, err)
 	}
-	if _, err := s.Maintenance(d("4000.01")); !errors.Is(err, ErrAboveLastCap) {
-		t.Fatalf("above last cap: err = %v", err)
+	// Above the last cap the last tier is continued (fail closed):
+	// 4,000.01 × 3.5% − 30 = 110.00035.
+	if mm, err := s.Maintenance(d("4000.01")); err != nil || !mm.Equal(d("110.00035")) {
+		t.Fatalf("above last cap: %s, %v; want 110.00035 (last tier continued)", mm, err)
+	}
+	if _, err := s.TierIndex(d("4000.01")); !errors.Is(err, ErrAboveLastCap) {
+		t.Fatalf("TierIndex above last cap: err = %v", err)
 	}
 }
 
 func TestBitMEXRiskLimitSteps(t *testing.T) {
 	// BitMEX "Risk Limits Examples": base 200 XBT, step 150, 0.50% / 1.00%;
 	// a 230 XBT position is one step up: 1.00% / 1.50%.
-	s, err := NewSchedule(Step, RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), 3))
+	tiers, err := RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSchedule(Step, tiers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +194,7 @@ func TestLiquidationPricesWorkedExamples(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{tc.market.ID: d(tc.mark)}, tc.market)
-			got, err := c.LiquidationPrices(tc.acct, tc.market.ID, t0)
+			got, err := c.LiquidationPrices(t0, tc.acct, tc.market.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -208,7 +217,7 @@ func TestBinancePublishedFiguresAreNearestRounding(t *testing.T) {
 	c := newCalc(t, StaticPrices{"BTCUSDT": d("10000")}, m)
 	for _, tc := range []struct{ size, want string }{{"1", "9036.14"}, {"-1", "10956.18"}} {
 		a := Account{Positions: []Position{{Market: "BTCUSDT", Size: d(tc.size), EntryPrice: d("10000"), Isolated: true, Margin: d("1000")}}}
-		got, err := c.LiquidationPrice(a, "BTCUSDT", t0)
+		got, err := c.liquidationPrice(t0, a, "BTCUSDT")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -219,12 +219,13 @@ func buildFast(m *market) ([]fastTier, bool) {
 // fastValue is posValue in fx form.
 type fastValue struct {
 	tier                         int
+	above                        bool // above the last cap: last tier continued
 	notional, pnl, initial, mmnt fx
 }
 
 // value materialises the decimals.
 func (v fastValue) value() posValue {
-	return posValue{tier: v.tier, notional: v.notional.dec(), pnl: v.pnl.dec(), initial: v.initial.dec(), maintenance: v.mmnt.dec()}
+	return posValue{tier: v.tier, above: v.above, notional: v.notional.dec(), pnl: v.pnl.dec(), initial: v.initial.dec(), maintenance: v.mmnt.dec()}
 }
 
 // valueFast values a linear position exactly as market.value does, or
@@ -265,16 +266,16 @@ func (m *market) valueFast(pos *Position, mark decimal.Decimal, scale int32) (fa
 		if !ok {
 			return fastValue{}, false
 		}
-		if c < 0 || (c == 0 && i == last) {
+		if c < 0 || (c == 0 && (m.sched.rule == Marginal || i == last)) { // as Schedule.index
 			idx = i
 			break
 		}
 	}
-	if idx < 0 {
-		return fastValue{}, false // above the last cap: the decimal path reports it
+	var v fastValue
+	if idx < 0 { // above the last cap: the last tier, continued (fail closed)
+		idx, v.above = last, true
 	}
 	t := &m.fast[idx]
-	var v fastValue
 	v.tier = idx
 	mm, ok := n.mul(t.mmr)
 	if !ok {

@@ -36,6 +36,14 @@ type FillResult struct {
 	Realised decimal.Decimal `json:"realised"`
 	// Position is the resulting position; zero Size when it was closed.
 	Position Position `json:"position"`
+	// Shortfall is the loss an isolated position realised beyond its
+	// isolated margin (≥ 0). It is NOT charged to the wallet: an isolated
+	// position's loss is capped at its margin (Binance "Cross Margin and
+	// Isolated Margin Mode": in isolated mode the loss is limited to the
+	// margin placed in the position; Bybit "Isolated Margin Mode" likewise),
+	// so the venue's loss waterfall (insurance fund, backstop) must absorb
+	// it. Zero for cross positions, whose losses settle to the wallet.
+	Shortfall decimal.Decimal `json:"shortfall"`
 }
 
 // ApplyFill applies an order filled at price to the account and returns
@@ -52,10 +60,14 @@ type FillResult struct {
 // Cross PnL settles to the wallet. An isolated position absorbs its own
 // realised PnL, releases margin in proportion to the size closed (rounded
 // down) and returns all of it when closed; a loss beyond its margin is
-// charged to the wallet. Growing an isolated position moves margin from the
+// never charged to the wallet: it is returned as Shortfall, for the loss
+// waterfall. Growing an isolated position moves margin from the
 // wallet until the position's margin covers its initial requirement valued
 // at price (rounded up).
 func (c *Calculator) ApplyFill(a Account, o Order, price decimal.Decimal) (FillResult, error) {
+	if err := c.ready(); err != nil {
+		return FillResult{}, err
+	}
 	m, err := c.market(o.Market)
 	if err != nil {
 		return FillResult{}, err
@@ -86,7 +98,7 @@ func (c *Calculator) applyFill(m *market, a Account, o Order, price decimal.Deci
 			idx = i
 		}
 	}
-	res := FillResult{Realised: decimal.Zero}
+	res := FillResult{Realised: decimal.Zero, Shortfall: decimal.Zero}
 	var pos Position
 	if idx < 0 {
 		pos = Position{Market: o.Market, Size: o.Size, EntryPrice: price, Isolated: o.Isolated, Margin: decimal.Zero, Leverage: o.Leverage}
@@ -108,8 +120,8 @@ func (c *Calculator) applyFill(m *market, a Account, o Order, price decimal.Deci
 			rest := old.Size.Add(o.Size)
 			if old.Isolated {
 				m1 := old.Margin.Add(res.Realised)
-				if m1.Sign() < 0 {
-					out.Wallet = out.Wallet.Add(m1) // loss beyond the isolated margin
+				if m1.Sign() < 0 { // loss beyond the isolated margin: capped, a shortfall
+					res.Shortfall = m1.Neg()
 					m1 = decimal.Zero
 				}
 				released := m1
@@ -142,10 +154,7 @@ func (c *Calculator) applyFill(m *market, a Account, o Order, price decimal.Deci
 		if m.basis == EntryValue {
 			basis = pos.EntryPrice
 		}
-		_, _, im, err := m.requirement(pos.Size.Abs(), basis, pos.Leverage, c.scale)
-		if err != nil {
-			return FillResult{}, err
-		}
+		_, _, _, im := m.requirement(pos.Size.Abs(), basis, pos.Leverage, c.scale)
 		if grew := idx < 0 || pos.Size.Abs().Cmp(a.Positions[idx].Size.Abs()) > 0 || pos.Size.Sign() != a.Positions[idx].Size.Sign(); grew && pos.Margin.Cmp(im) < 0 {
 			top := im.Sub(pos.Margin)
 			out.Wallet = out.Wallet.Sub(top)

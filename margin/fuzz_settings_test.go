@@ -37,7 +37,7 @@ func FuzzSettings(f *testing.F) {
 		})
 		if err == nil {
 			a := Account{Wallet: dec(mCoef, 0), Positions: []Position{{Market: id1, Size: dec(lCoef, -1), EntryPrice: price}}}
-			_, _ = c.Risk(a, t0)
+			_, _ = c.Risk(t0, a)
 		}
 		l, err := NewLending(LendingSettings{
 			Reserves: []Reserve{
@@ -50,7 +50,7 @@ func FuzzSettings(f *testing.F) {
 		})
 		if err == nil {
 			a := LendingAccount{Supplied: []Balance{{Asset: id1, Amount: dec(pCoef, 0)}}, Borrowed: []Balance{{Asset: id2, Amount: dec(cCoef, -2)}}}
-			_, _ = l.Health(a, t0)
+			_, _ = l.Health(t0, a)
 		}
 	})
 }

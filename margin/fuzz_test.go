@@ -20,10 +20,14 @@ func FuzzAccountJSON(f *testing.F) {
 	} {
 		f.Add([]byte(s), "A", "1")
 	}
+	bitmex, err := RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), 5)
+	if err != nil {
+		f.Fatal(err)
+	}
 	c, err := New(Settings{
 		Markets: []Market{
 			{ID: "A", Tiers: binanceBTC(), TickSize: d("0.1")},
-			{ID: "B", Kind: Inverse, ContractSize: d("100"), Tiers: RiskLimitTiers(d("200"), d("150"), d("0.005"), d("0.01"), 5), Rule: Step, TickSize: d("0.5")},
+			{ID: "B", Kind: Inverse, ContractSize: d("100"), Tiers: bitmex, Rule: Step, TickSize: d("0.5")},
 		},
 		Prices: StaticPrices{"A": d("30000"), "B": d("29000.5"), "C": d("2")},
 	})
@@ -35,18 +39,18 @@ func FuzzAccountJSON(f *testing.F) {
 		if json.Unmarshal(raw, &a) != nil {
 			return
 		}
-		if s, err := c.Summary(a, t0); err == nil {
+		if s, err := c.Summary(t0, a); err == nil {
 			if err := CheckSummary(a, s); err != nil {
 				t.Fatal(err)
 			}
 		}
-		_, _ = c.Risk(a, t0)
-		_, _ = c.LiquidationPrices(a, market, t0)
+		_, _ = c.Risk(t0, a)
+		_, _ = c.LiquidationPrices(t0, a, market)
 		var o Order
 		if json.Unmarshal([]byte(`{"market":"`+market+`","size":"`+size+`"}`), &o) == nil {
-			_, _ = c.CheckOrder(a, o, t0)
+			_, _ = c.CheckOrder(t0, a, o)
 			_, _ = c.ApplyFill(a, o, d("30000"))
-			_, _ = c.MaxOrderSize(a, o, t0)
+			_, _ = c.MaxOrderSize(t0, a, o)
 		}
 	})
 }
@@ -91,8 +95,8 @@ func TestAccountJSONRoundTrip(t *testing.T) {
 		if err := json.Unmarshal(raw, &b); err != nil {
 			t.Fatal(err)
 		}
-		s1, err1 := c.Summary(a, t0)
-		s2, err2 := c.Summary(b, t0)
+		s1, err1 := c.Summary(t0, a)
+		s2, err2 := c.Summary(t0, b)
 		if (err1 == nil) != (err2 == nil) {
 			t.Fatalf("errors differ: %v / %v", err1, err2)
 		}
@@ -105,8 +109,8 @@ func TestAccountJSONRoundTrip(t *testing.T) {
 			t.Fatalf("summaries differ:\n%s\n%s", j1, j2)
 		}
 		for _, p := range a.Positions {
-			l1, _ := c.LiquidationPrices(a, p.Market, t0)
-			l2, _ := c.LiquidationPrices(b, p.Market, t0)
+			l1, _ := c.LiquidationPrices(t0, a, p.Market)
+			l2, _ := c.LiquidationPrices(t0, b, p.Market)
 			if !l1.Liquidation.Price.Equal(l2.Liquidation.Price) || l1.Liquidation.Status != l2.Liquidation.Status {
 				t.Fatalf("liquidation prices differ: %v / %v", l1, l2)
 			}

@@ -4,7 +4,20 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
+
+// checkAll checks every decimal is in range (num.Check): arithmetic on a
+// value with an absurd exponent can hang.
+func checkAll(ds ...decimal.Decimal) error {
+	for _, d := range ds {
+		if err := num.Check(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // CheckSummary verifies the promises of a Summary of account a: the cross
 // totals are the sums of the cross positions' figures; initial ≥
@@ -15,6 +28,19 @@ import (
 // positions, is never liquidatable); an isolated position's Equity is its
 // Margin + PnL. Errors wrap ErrInvariant.
 func CheckSummary(a Account, s Summary) error {
+	if err := checkAll(a.Wallet, s.Equity, s.CollateralValue, s.UnrealisedPnL, s.Initial, s.Maintenance, s.FreeCollateral); err != nil {
+		return fmt.Errorf("%w: figure out of range: %w", ErrInvariant, err)
+	}
+	for _, ps := range s.Positions {
+		if err := checkAll(ps.Size, ps.Mark, ps.Notional, ps.UnrealisedPnL, ps.Initial, ps.Maintenance, ps.Equity); err != nil {
+			return fmt.Errorf("%w: %q figure out of range: %w", ErrInvariant, ps.Market, err)
+		}
+	}
+	for _, p := range a.Positions {
+		if err := checkAll(p.Size, p.Margin); err != nil {
+			return fmt.Errorf("%w: %q figure out of range: %w", ErrInvariant, p.Market, err)
+		}
+	}
 	if len(s.Positions) != len(a.Positions) {
 		return fmt.Errorf("%w: %d position summaries for %d positions", ErrInvariant, len(s.Positions), len(a.Positions))
 	}
@@ -65,6 +91,9 @@ func CheckSummary(a Account, s Summary) error {
 // − cumₙ₋₁ = floorₙ × rateₙ − cumₙ. Step schedules jump by design and
 // pass. Errors wrap ErrInvariant.
 func (s *Schedule) CheckContinuity() error {
+	if err := s.ready(); err != nil {
+		return err
+	}
 	if s.rule != Marginal {
 		return nil
 	}
@@ -85,6 +114,9 @@ func (s *Schedule) CheckContinuity() error {
 // LiquidationCollateral (the factor never flatters the borrower). Errors
 // wrap ErrInvariant.
 func CheckHealth(h Health) error {
+	if err := checkAll(h.Collateral, h.LiquidationCollateral, h.BorrowLimit, h.Debt, h.Factor, h.AvailableBorrow); err != nil {
+		return fmt.Errorf("%w: figure out of range: %w", ErrInvariant, err)
+	}
 	switch {
 	case h.LiquidationCollateral.Cmp(h.Collateral) > 0:
 		return fmt.Errorf("%w: liquidation collateral above collateral", ErrInvariant)

@@ -1,6 +1,7 @@
 package margin
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -73,7 +74,7 @@ func NewLending(s LendingSettings) (*Lending, error) {
 	}
 	for _, r := range s.Reserves {
 		if err := ValidateReserve(r); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+			return nil, rewrap(ErrInvalidSettings, "", err)
 		}
 		if _, dup := l.reserves[r.Asset]; dup {
 			return nil, fmt.Errorf("%w: duplicate reserve %q", ErrInvalidSettings, r.Asset)
@@ -161,7 +162,10 @@ type Health struct {
 // Factor rounds down at HealthScale; Liquidatable compares the two sums,
 // never the rounded factor. Errors: ErrUnknownAsset, ErrInvalidInput
 // (negative amounts), ErrPrice.
-func (l *Lending) Health(a LendingAccount, now time.Time) (Health, error) {
+func (l *Lending) Health(now time.Time, a LendingAccount) (Health, error) {
+	if l == nil || l.prices == nil {
+		return Health{}, fmt.Errorf("%w: Lending not built with NewLending", ErrInvalidSettings)
+	}
 	h := Health{Collateral: decimal.Zero, LiquidationCollateral: decimal.Zero, BorrowLimit: decimal.Zero, Debt: decimal.Zero, Factor: decimal.Zero, AvailableBorrow: decimal.Zero}
 	for _, b := range a.Supplied {
 		r, p, err := l.priced(b, now)
@@ -194,24 +198,31 @@ func (l *Lending) Health(a LendingAccount, now time.Time) (Health, error) {
 
 // CanBorrow reports whether a further debt of value (in the base
 // currency) keeps Debt within the LTV borrow limit.
+// An out-of-range value (or Health) answers false.
 func (h Health) CanBorrow(value decimal.Decimal) bool {
+	if checkAll(value, h.Debt, h.BorrowLimit) != nil {
+		return false
+	}
 	return value.Sign() >= 0 && h.Debt.Add(value).Cmp(h.BorrowLimit) <= 0
 }
 
 func (l *Lending) priced(b Balance, now time.Time) (Reserve, decimal.Decimal, error) {
 	r, ok := l.reserves[b.Asset]
 	if !ok {
-		return Reserve{}, decimal.Zero, fmt.Errorf("%w: %q", ErrUnknownAsset, b.Asset)
+		return Reserve{}, decimal.Zero, fmt.Errorf("%w: asset %q", ErrUnknownAsset, b.Asset)
 	}
 	if err := num.CheckNonNegative(b.Amount); err != nil {
-		return Reserve{}, decimal.Zero, fmt.Errorf("%w: %q amount: %w", ErrInvalidInput, b.Asset, err)
+		return Reserve{}, decimal.Zero, fmt.Errorf("%w: asset %q: amount: %w", ErrInvalidInput, b.Asset, err)
 	}
-	p, err := l.prices.Price(b.Asset, now)
+	p, err := l.prices.Price(now, b.Asset)
+	if errors.Is(err, ErrPrice) { // already ours (StaticPrices): one prefix
+		return Reserve{}, decimal.Zero, err
+	}
 	if err != nil {
-		return Reserve{}, decimal.Zero, fmt.Errorf("%w: %q: %w", ErrPrice, b.Asset, err)
+		return Reserve{}, decimal.Zero, fmt.Errorf("%w: asset %q: %w", ErrPrice, b.Asset, err)
 	}
 	if err := num.CheckPositive(p); err != nil {
-		return Reserve{}, decimal.Zero, fmt.Errorf("%w: %q: %w", ErrPrice, b.Asset, err)
+		return Reserve{}, decimal.Zero, fmt.Errorf("%w: asset %q: %w", ErrPrice, b.Asset, err)
 	}
 	return r, p, nil
 }

@@ -191,17 +191,25 @@ func (a *acc) answer(tick decimal.Decimal) TriggerPrice {
 // that tier (else clamped to the tier's edge, which is where a Step table
 // jumps). Scanning all tiers finds the same answer as iterating "assume a
 // tier, recompute the tier at the resulting notional" and also terminates
-// when a Step table jumps over zero. The region above the last cap is
-// treated as liquidatable on the adverse side (fail closed).
+// when a Step table jumps over zero. The last tier extends beyond its cap
+// (continued, as Summary margins it: fail closed), so the answer is the
+// same price at which Summary turns Liquidatable.
 func solveTiers(in *solveInput, s *Schedule, tick decimal.Decimal) TriggerPrice {
 	a := acc{long: in.long}
+	last := len(s.tiers) - 1
 	for i := range s.tiers {
 		t := &s.tiers[i]
 		var lo, hi frac
 		if in.kind == Linear {
 			lo, hi = mkFrac(t.floor, in.absQc), mkFrac(t.cap, in.absQc)
+			if i == last {
+				hi = infinity
+			}
 		} else {
 			lo = mkFrac(in.absQc, t.cap)
+			if i == last {
+				lo = mkFrac(decimal.Zero, decOne)
+			}
 			if t.floor.IsZero() {
 				hi = infinity
 			} else {
@@ -210,49 +218,22 @@ func solveTiers(in *solveInput, s *Schedule, tick decimal.Decimal) TriggerPrice 
 		}
 		a.add(in.root(t.mmr, t.cum), lo, hi)
 	}
-	a.lastCapBound(in, s.LastCap())
 	return a.answer(tick)
-}
-
-// lastCapBound folds in the last tier cap, beyond which nothing can be
-// margined (fail closed): where an adverse move raises the notional
-// (linear short: price up; inverse long: price down) the position is
-// liquidatable at the latest where the notional reaches the cap.
-func (a *acc) lastCapBound(in *solveInput, last decimal.Decimal) {
-	switch {
-	case in.kind == Linear && !in.long:
-		a.addShortCandidate(mkFrac(last, in.absQc))
-	case in.kind == Inverse && in.long:
-		a.addLongCandidate(mkFrac(in.absQc, last))
-	}
 }
 
 // solveMarginal solves a mark-valued Marginal schedule. Its maintenance
 // is the maximum of the tier pieces v·rₖ − cumₖ at every notional (the
-// rates do not decrease and cum follows the recursion), so the margin
-// balance minus maintenance is the minimum of the per-tier g's, and the
-// triggered set is the union of theirs: for a long the answer is the
-// largest per-tier root, for a short the smallest, with no domain checks.
-// Same answer as solveTiers (TestSolveMarginalMatchesScan), fewer
-// operations.
+// rates do not decrease and cum follows the recursion; above the last cap
+// the last piece continues), so the margin balance minus maintenance is
+// the minimum of the per-tier g's, and the triggered set is the union of
+// theirs: for a long the answer is the largest per-tier root, for a short
+// the smallest, with no domain checks. Same answer as solveTiers
+// (TestSolveMarginalMatchesScan), fewer operations.
 func solveMarginal(in *solveInput, s *Schedule, tick decimal.Decimal) TriggerPrice {
 	a := acc{long: in.long}
 	for i := range s.tiers {
 		t := &s.tiers[i]
 		a.addCandidate(in.root(t.mmr, t.cum))
-	}
-	last := s.LastCap()
-	a.lastCapBound(in, last)
-	switch {
-	case in.kind == Linear && in.long:
-		// The schedule ends at the last cap: no answer above its price.
-		if capPrice := mkFrac(last, in.absQc); a.have && capPrice.less(a.best) {
-			a.best = capPrice
-		}
-	case in.kind == Inverse && !in.long: // no answer below the last cap's price
-		if capPrice := mkFrac(in.absQc, last); a.have && a.best.less(capPrice) {
-			a.best = capPrice
-		}
 	}
 	return a.answer(tick)
 }

@@ -85,7 +85,10 @@ type PositionPrices struct {
 //
 // Errors: ErrUnknownMarket, ErrNoPosition, ErrInvalidInput (bad account),
 // ErrPrice, ErrAboveLastCap (a current position beyond the last cap).
-func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time) (PositionPrices, error) {
+func (c *Calculator) LiquidationPrices(now time.Time, a Account, marketID string) (PositionPrices, error) {
+	if err := c.ready(); err != nil {
+		return PositionPrices{}, err
+	}
 	m, err := c.market(marketID)
 	if err != nil {
 		return PositionPrices{}, err
@@ -100,7 +103,7 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 		}
 	}
 	if pos == nil {
-		return PositionPrices{}, fmt.Errorf("%w: %q", ErrNoPosition, marketID)
+		return PositionPrices{}, fmt.Errorf("%w: market %q", ErrNoPosition, marketID)
 	}
 	in := solveInput{kind: m.kind, long: pos.Size.Sign() > 0, entry: pos.EntryPrice}
 	in.qc = pos.Size
@@ -113,10 +116,7 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 	if pos.Isolated {
 		equityBase, otherMaint = pos.Margin, decimal.Zero
 		if m.basis == EntryValue {
-			_, ownEntryMaint, _, err = m.requirement(pos.Size.Abs(), pos.EntryPrice, decimal.Zero, c.scale)
-			if err != nil {
-				return PositionPrices{}, err
-			}
+			_, _, ownEntryMaint, _ = m.requirement(pos.Size.Abs(), pos.EntryPrice, decimal.Zero, c.scale)
 		}
 	} else {
 		// One read of the mark serves both the account and the position,
@@ -133,10 +133,7 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 		if fv, ok := m.valueFast(pos, mark, c.scale); ok {
 			ownPnL, ownMaint = fv.pnl.dec(), fv.mmnt.dec() // only the two figures needed
 		} else {
-			v, err := m.value(pos, mark, c.scale)
-			if err != nil {
-				return PositionPrices{}, err
-			}
+			v := m.value(pos, mark, c.scale)
 			ownPnL, ownMaint = v.pnl, v.maintenance
 		}
 		equityBase = s.Equity.Sub(ownPnL)
@@ -158,18 +155,4 @@ func (c *Calculator) LiquidationPrices(a Account, marketID string, now time.Time
 		out.Liquidation = solveTiers(&in, m.sched, m.tick)
 	}
 	return out, nil
-}
-
-// LiquidationPrice returns only the liquidation price (see
-// LiquidationPrices).
-func (c *Calculator) LiquidationPrice(a Account, marketID string, now time.Time) (TriggerPrice, error) {
-	p, err := c.LiquidationPrices(a, marketID, now)
-	return p.Liquidation, err
-}
-
-// BankruptcyPrice returns only the bankruptcy price (see
-// LiquidationPrices).
-func (c *Calculator) BankruptcyPrice(a Account, marketID string, now time.Time) (TriggerPrice, error) {
-	p, err := c.LiquidationPrices(a, marketID, now)
-	return p.Bankruptcy, err
 }

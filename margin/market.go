@@ -1,6 +1,7 @@
 package margin
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -64,15 +65,15 @@ func (b Basis) String() string {
 // asset) at now. An oracle feed plugs in with a method value, for example
 // margin.PriceFunc(feed.Price). The price must be positive.
 type PriceSource interface {
-	Price(market string, now time.Time) (decimal.Decimal, error)
+	Price(now time.Time, market string) (decimal.Decimal, error)
 }
 
 // PriceFunc adapts a function to PriceSource.
-type PriceFunc func(market string, now time.Time) (decimal.Decimal, error)
+type PriceFunc func(now time.Time, market string) (decimal.Decimal, error)
 
 // Price calls f.
-func (f PriceFunc) Price(market string, now time.Time) (decimal.Decimal, error) {
-	return f(market, now)
+func (f PriceFunc) Price(now time.Time, market string) (decimal.Decimal, error) {
+	return f(now, market)
 }
 
 // StaticPrices is a PriceSource with fixed prices, for tests, examples and
@@ -80,10 +81,10 @@ func (f PriceFunc) Price(market string, now time.Time) (decimal.Decimal, error) 
 type StaticPrices map[string]decimal.Decimal
 
 // Price returns p[market].
-func (p StaticPrices) Price(market string, _ time.Time) (decimal.Decimal, error) {
+func (p StaticPrices) Price(_ time.Time, market string) (decimal.Decimal, error) {
 	v, ok := p[market]
 	if !ok {
-		return decimal.Zero, fmt.Errorf("%w: no price for %q", ErrPrice, market)
+		return decimal.Zero, fmt.Errorf("%w: market %q: no price", ErrPrice, market)
 	}
 	return v, nil
 }
@@ -225,7 +226,7 @@ func New(s Settings) (*Calculator, error) {
 		}
 		sched, err := NewSchedule(m.Rule, m.Tiers)
 		if err != nil {
-			return nil, fmt.Errorf("%w: market %q: %w", ErrInvalidSettings, m.ID, err)
+			return nil, rewrap(ErrInvalidSettings, fmt.Sprintf("market %q", m.ID), err)
 		}
 		mk.sched = sched
 		mk.lastCap = sched.LastCap()
@@ -241,20 +242,34 @@ func New(s Settings) (*Calculator, error) {
 	return c, nil
 }
 
-// noPrices reports a missing PriceSource, including a nil PriceFunc
-// (which would panic on the first read).
-func noPrices(p PriceSource) bool {
-	if f, ok := p.(PriceFunc); ok {
-		return f == nil
+// noPrices reports a missing PriceSource, including a typed nil (a nil
+// PriceFunc, a nil pointer or a nil StaticPrices map), which would panic
+// or know no price on the first read.
+func noPrices(p PriceSource) bool { return isNil(p) }
+
+// Scale returns the money scale in use (0 for a Calculator not built
+// with New).
+func (c *Calculator) Scale() int32 {
+	if c == nil {
+		return 0
 	}
-	return p == nil
+	return c.scale
 }
 
-// Scale returns the money scale in use.
-func (c *Calculator) Scale() int32 { return c.scale }
+// ready refuses a nil or zero-value Calculator (one not built with New),
+// whose first price read would panic.
+func (c *Calculator) ready() error {
+	if c == nil || c.prices == nil || c.markets == nil {
+		return fmt.Errorf("%w: Calculator not built with New", ErrInvalidSettings)
+	}
+	return nil
+}
 
 // Schedule returns the validated tier schedule of a market.
 func (c *Calculator) Schedule(marketID string) (*Schedule, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
 	m, err := c.market(marketID)
 	if err != nil {
 		return nil, err
@@ -265,19 +280,22 @@ func (c *Calculator) Schedule(marketID string) (*Schedule, error) {
 func (c *Calculator) market(id string) (*market, error) {
 	m, ok := c.markets[id]
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownMarket, id)
+		return nil, fmt.Errorf("%w: market %q", ErrUnknownMarket, id)
 	}
 	return m, nil
 }
 
 // price reads and checks a price from the host.
 func (c *Calculator) price(id string, now time.Time) (decimal.Decimal, error) {
-	p, err := c.prices.Price(id, now)
+	p, err := c.prices.Price(now, id)
+	if errors.Is(err, ErrPrice) { // already ours (StaticPrices): one prefix
+		return decimal.Zero, err
+	}
 	if err != nil {
-		return decimal.Zero, fmt.Errorf("%w: %q: %w", ErrPrice, id, err)
+		return decimal.Zero, fmt.Errorf("%w: market %q: %w", ErrPrice, id, err)
 	}
 	if err := num.CheckPositive(p); err != nil {
-		return decimal.Zero, fmt.Errorf("%w: %q: %w", ErrPrice, id, err)
+		return decimal.Zero, fmt.Errorf("%w: market %q: %w", ErrPrice, id, err)
 	}
 	return p, nil
 }

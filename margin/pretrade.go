@@ -1,7 +1,6 @@
 package margin
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -27,8 +26,9 @@ const (
 	// ReasonStillUndercollateralised: the account was below initial margin
 	// and the order would increase its risk. Rejected.
 	ReasonStillUndercollateralised
-	// ReasonAboveLastCap: the resulting notional exceeds the last tier's
-	// cap. Rejected (fail closed).
+	// ReasonAboveLastCap: the order grows a position whose resulting
+	// notional exceeds the last tier's cap. Rejected (fail closed); an
+	// order that reduces such a position is judged as any other.
 	ReasonAboveLastCap
 	// ReasonLeverageTooHigh: the position grows into a tier whose maximum
 	// leverage is below the position's selected leverage. Rejected.
@@ -65,8 +65,7 @@ type Decision struct {
 	Reason Reason `json:"reason"`
 	// Before is the account valued at the marks before the order.
 	Before Summary `json:"before"`
-	// After is the resulting account valued at the marks (zero when Reason
-	// is ReasonAboveLastCap).
+	// After is the resulting account valued at the marks.
 	After Summary `json:"after"`
 	// Fill is the resulting account and position: ApplyFill's, except that
 	// an isolated position the order grows is funded from the wallet to
@@ -74,7 +73,7 @@ type Decision struct {
 	Fill FillResult `json:"fill"`
 }
 
-// Transition applies the dYdX v4 rule for a change of an account (or an
+// transition applies the dYdX v4 rule for a change of an account (or an
 // isolated position) from (curNC, curIM, curMM) to (newNC, newIM, newMM),
 // where NC is the net collateral (equity): accepted when newNC ≥ newIM;
 // otherwise only when the maintenance requirement does not rise and
@@ -82,7 +81,7 @@ type Decision struct {
 // either maintenance zero: only when both are and NC improves). Source:
 // dydxprotocol/v4-chain x/subaccounts
 // IsValidStateTransitionForUndercollateralizedSubaccount.
-func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason {
+func transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason {
 	if newNC.Cmp(newIM) >= 0 {
 		return ReasonCollateralised
 	}
@@ -111,10 +110,13 @@ func Transition(curNC, curIM, curMM, newNC, newIM, newMM decimal.Decimal) Reason
 // marks, so an unfavourable fill price counts as an immediate loss (for an
 // isolated position the open loss is moved from the wallet with its
 // initial margin, as Binance charges it). The cross part and, if the order
-// touches one, the isolated position must each pass Transition. Every
+// touches one, the isolated position must each pass the dYdX transition rule. Every
 // price is read once per call, so Before and After share their marks. Errors are for bad input only; a rejection is a
 // Decision.
-func (c *Calculator) CheckOrder(a Account, o Order, now time.Time) (Decision, error) {
+func (c *Calculator) CheckOrder(now time.Time, a Account, o Order) (Decision, error) {
+	if err := c.ready(); err != nil {
+		return Decision{}, err
+	}
 	c = c.pinned()
 	_, before, price, err := c.orderInputs(a, o, now)
 	if err != nil {
@@ -130,11 +132,11 @@ type pinnedPrices struct {
 	seen map[string]decimal.Decimal
 }
 
-func (p *pinnedPrices) Price(id string, now time.Time) (decimal.Decimal, error) {
+func (p *pinnedPrices) Price(now time.Time, id string) (decimal.Decimal, error) {
 	if v, ok := p.seen[id]; ok {
 		return v, nil
 	}
-	v, err := p.src.Price(id, now)
+	v, err := p.src.Price(now, id)
 	if err == nil {
 		p.seen[id] = v
 	}
@@ -179,25 +181,28 @@ func (c *Calculator) orderInputs(a Account, o Order, now time.Time) (*market, Su
 func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.Decimal, now time.Time) (Decision, error) {
 	dec := Decision{Before: before}
 	fill, err := c.applyFill(c.markets[o.Market], a, o, price) // validated by orderInputs
-	if errors.Is(err, ErrAboveLastCap) {
-		dec.Reason = ReasonAboveLastCap
-		return dec, nil
-	}
 	if err != nil {
 		return Decision{}, err
 	}
 	after, err := c.summary(fill.Account, now, "", decimal.Zero)
-	if errors.Is(err, ErrAboveLastCap) {
-		dec.Fill = fill
-		dec.Reason = ReasonAboveLastCap
-		return dec, nil
-	}
 	if err != nil {
 		return Decision{}, err
 	}
 	m := c.markets[o.Market]
 	old, had := a.Position(o.Market)
 	grew := !had || fill.Position.Size.Abs().Cmp(old.Size.Abs()) > 0 || (!fill.Position.Size.IsZero() && fill.Position.Size.Sign() != old.Size.Sign())
+	if grew {
+		// An order that grows a position above the last tier cap is refused
+		// (fail closed); one that reduces it is allowed even while it stays
+		// above (the venue wants it reduced).
+		for _, ps := range after.Positions {
+			if ps.Market == o.Market && ps.AboveLastCap {
+				dec.Fill, dec.After = fill, after
+				dec.Reason = ReasonAboveLastCap
+				return dec, nil
+			}
+		}
+	}
 	if grew && fill.Position.Isolated {
 		// Open loss: a fill at a worse price than the mark is an immediate
 		// loss the isolated margin must also cover (Binance charges it with
@@ -217,7 +222,7 @@ func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.De
 			}
 		}
 	}
-	dec.Reason = Transition(before.Equity, before.Initial, before.Maintenance, after.Equity, after.Initial, after.Maintenance)
+	dec.Reason = transition(before.Equity, before.Initial, before.Maintenance, after.Equity, after.Initial, after.Maintenance)
 	if dec.Reason.Accepted() && (fill.Position.Isolated || (had && old.Isolated)) {
 		var cur, nxt PositionSummary
 		for _, ps := range before.Positions {
@@ -231,7 +236,7 @@ func (c *Calculator) decide(a Account, before Summary, o Order, price decimal.De
 			}
 		}
 		// A missing side (new or closed isolated position) is all zeros.
-		if r := Transition(cur.Equity, cur.Initial, cur.Maintenance, nxt.Equity, nxt.Initial, nxt.Maintenance); !r.Accepted() {
+		if r := transition(cur.Equity, cur.Initial, cur.Maintenance, nxt.Equity, nxt.Initial, nxt.Maintenance); !r.Accepted() {
 			dec.Reason = r
 		}
 	}
@@ -270,7 +275,10 @@ func (c *Calculator) coverOpenLoss(fill FillResult, after Summary, now time.Time
 // on that side passes. The search is in whole lots up to 2⁵²: a position
 // of more lots is ErrInvalidInput, and a cap beyond that many lots is
 // searched only up to it (understating the maximum, never overstating).
-func (c *Calculator) MaxOrderSize(a Account, o Order, now time.Time) (decimal.Decimal, error) {
+func (c *Calculator) MaxOrderSize(now time.Time, a Account, o Order) (decimal.Decimal, error) {
+	if err := c.ready(); err != nil {
+		return decimal.Zero, err
+	}
 	c = c.pinned()
 	m, before, price, err := c.orderInputs(a, o, now)
 	if err != nil {
@@ -294,26 +302,45 @@ func (c *Calculator) MaxOrderSize(a Account, o Order, now time.Time) (decimal.De
 	// lots: a position of more than 2⁵² lots is refused rather than
 	// silently overflowing (an answer of zero for a closable position).
 	limit := decimal.NewFromInt(1 << 52)
-	var closeLots int64
+	var closeLots, spanLots int64 // lots that stay within the position; lots that span it
 	if old, ok := a.Position(o.Market); ok && old.Size.Sign() != sign {
 		cl := num.Div(old.Size.Abs(), m.lot, 0, num.Floor)
 		if cl.Cmp(limit) > 0 {
 			return decimal.Zero, fmt.Errorf("%w: position %s is more than 2^52 lots of %s", ErrInvalidInput, old.Size, m.lot)
 		}
 		closeLots = cl.IntPart()
+		spanLots = num.Div(old.Size.Abs(), m.lot, 0, num.Ceil).IntPart()
 	}
-	// Largest new-side size whose notional stays within the last cap.
-	var capSize decimal.Decimal
-	if m.kind == Linear {
-		capSize = num.Div(m.lastCap, m.cs.Mul(price), 0, num.Floor)
-	} else {
-		capSize = num.Div(m.lastCap.Mul(price), m.cs, 0, num.Floor)
+	// Lots of the largest new-side size whose notional stays within the
+	// last cap, counted exactly in lots (not whole contracts: a 0.4-BTC
+	// order at a 0.001 lot must be reachable). The notional is valued at
+	// the mark, the fill price or (EntryValue) an entry between the old
+	// entry and the fill price, so the bound takes the price among them
+	// that allows the most lots; the search below finds the exact answer.
+	mark, err := c.price(o.Market, now)
+	if err != nil {
+		return decimal.Zero, err
 	}
-	capLots := num.Div(capSize, m.lot, 0, num.Floor)
+	cands := []decimal.Decimal{price, mark}
+	if old, ok := a.Position(o.Market); ok {
+		cands = append(cands, old.EntryPrice)
+	}
+	var capLots decimal.Decimal
+	for _, p := range cands {
+		var l decimal.Decimal
+		if m.kind == Linear { // |q|·c·p ≤ cap
+			l = num.Div(m.lastCap, m.cs.Mul(p).Mul(m.lot), 0, num.Floor)
+		} else { // |q|·c / p ≤ cap
+			l = num.Div(m.lastCap.Mul(p), m.cs.Mul(m.lot), 0, num.Floor)
+		}
+		if l.Cmp(capLots) > 0 {
+			capLots = l
+		}
+	}
 	if capLots.Cmp(limit) > 0 { // searching fewer lots can only understate the maximum
 		capLots = limit
 	}
-	hi := closeLots + capLots.IntPart() + 1
+	hi := spanLots + capLots.IntPart() + 1
 	lo := int64(0)
 	if closeLots > 0 {
 		ok, err := accept(closeLots)

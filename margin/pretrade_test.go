@@ -46,7 +46,7 @@ func TestCheckOrderFlipUsesResultingPosition(t *testing.T) {
 	// the requirement is that of the resulting short, not of the order (4).
 	c := newCalc(t, StaticPrices{"X": d("100")}, linearMarket("X"))
 	a := Account{Wallet: d("20"), Positions: []Position{{Market: "X", Size: d("2"), EntryPrice: d("100")}}}
-	dec, err := c.CheckOrder(a, Order{Market: "X", Size: d("-4")}, t0)
+	dec, err := c.CheckOrder(t0, a, Order{Market: "X", Size: d("-4")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestCheckOrderDYDXRule(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dec, err := c.CheckOrder(a, Order{Market: "X", Size: d(tc.size)}, t0)
+			dec, err := c.CheckOrder(t0, a, Order{Market: "X", Size: d(tc.size)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,13 +83,13 @@ func TestCheckOrderDYDXRule(t *testing.T) {
 	}
 	// Collateralised account going under is "newly" undercollateralised.
 	b := Account{Wallet: d("10")}
-	dec, _ := c.CheckOrder(b, Order{Market: "X", Size: d("3")}, t0)
+	dec, _ := c.CheckOrder(t0, b, Order{Market: "X", Size: d("3")})
 	if dec.Reason != ReasonNewlyUndercollateralised {
 		t.Fatalf("reason %v", dec.Reason)
 	}
 	// Beyond the last cap: rejected, fail closed.
 	b.Wallet = d("100000")
-	dec, _ = c.CheckOrder(b, Order{Market: "X", Size: d("41")}, t0)
+	dec, _ = c.CheckOrder(t0, b, Order{Market: "X", Size: d("41")})
 	if dec.Reason != ReasonAboveLastCap || dec.Accepted {
 		t.Fatalf("reason %v", dec.Reason)
 	}
@@ -112,7 +112,7 @@ func TestMaxOrderSize(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := c.MaxOrderSize(tc.acct, Order{Market: "X", Size: d(tc.side)}, t0)
+			got, err := c.MaxOrderSize(t0, tc.acct, Order{Market: "X", Size: d(tc.side)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,14 +124,15 @@ func TestMaxOrderSize(t *testing.T) {
 }
 
 func TestLeverageAboveTierMaximumRefused(t *testing.T) {
-	// Binance: at 125x only the first bracket (below 50,000) may be held.
+	// Binance: at 125x only the first bracket (0 < notional ≤ 50,000) may be
+	// held (Binance 2021-03-18 BTCUSDT table).
 	m := Market{ID: "BTCUSDT", Tiers: binanceBTC(), LotSize: d("0.001")}
 	c := newCalc(t, StaticPrices{"BTCUSDT": d("10000")}, m)
 	a := Account{Wallet: d("1000000")}
-	ok, _ := c.CheckOrder(a, Order{Market: "BTCUSDT", Size: d("4.999"), Leverage: d("125")}, t0)
-	no, _ := c.CheckOrder(a, Order{Market: "BTCUSDT", Size: d("5"), Leverage: d("125")}, t0)
+	ok, _ := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: d("5"), Leverage: d("125")})
+	no, _ := c.CheckOrder(t0, a, Order{Market: "BTCUSDT", Size: d("5.001"), Leverage: d("125")})
 	if !ok.Accepted || no.Reason != ReasonLeverageTooHigh {
-		t.Fatalf("4.999 BTC: %v, 5 BTC: %v", ok.Reason, no.Reason)
+		t.Fatalf("5 BTC: %v, 5.001 BTC: %v", ok.Reason, no.Reason)
 	}
 	s, _ := NewSchedule(Marginal, binanceBTC())
 	if mx, found, _ := s.MaxNotional(d("125")); !found || !mx.Equal(d("50000")) {
@@ -186,11 +187,10 @@ func TestBadInput(t *testing.T) {
 		{"negative collateral", Account{Collateral: []Collateral{{Asset: "X", Amount: d("-1"), Ratio: d("1")}}}, ErrInvalidInput},
 		{"zero price from the source", Account{Collateral: []Collateral{{Asset: "ZERO", Amount: d("1"), Ratio: d("1")}}}, ErrPrice},
 		{"missing price", Account{Collateral: []Collateral{{Asset: "NOPE", Amount: d("1"), Ratio: d("1")}}}, ErrPrice},
-		{"above last cap", Account{Positions: []Position{{Market: "X", Size: d("41"), EntryPrice: d("100")}}}, ErrAboveLastCap},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := c.Summary(tc.acct, t0); !errors.Is(err, tc.want) {
+			if _, err := c.Summary(t0, tc.acct); !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
 		})
@@ -198,10 +198,10 @@ func TestBadInput(t *testing.T) {
 	if _, err := c.Requirement("X", d("1"), d("0")); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("zero price: %v", err)
 	}
-	if _, err := c.LiquidationPrices(Account{}, "X", t0); !errors.Is(err, ErrNoPosition) {
+	if _, err := c.LiquidationPrices(t0, Account{}, "X"); !errors.Is(err, ErrNoPosition) {
 		t.Errorf("no position: %v", err)
 	}
-	if _, err := c.CheckOrder(Account{}, Order{Market: "X", Size: d("0")}, t0); !errors.Is(err, ErrInvalidInput) {
+	if _, err := c.CheckOrder(t0, Account{}, Order{Market: "X", Size: d("0")}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("zero order: %v", err)
 	}
 }
@@ -251,7 +251,7 @@ func TestLending(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Aave docs: $10,000 collateral at 80% threshold, $6,000 debt → 1.333….
-	h, err := l.Health(LendingAccount{Supplied: []Balance{{"ETH", d("4")}}, Borrowed: []Balance{{"USDC", d("6000")}}}, t0)
+	h, err := l.Health(t0, LendingAccount{Supplied: []Balance{{"ETH", d("4")}}, Borrowed: []Balance{{"USDC", d("6000")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,18 +262,18 @@ func TestLending(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Debt exactly at the threshold value: health 1, not liquidatable.
-	h, _ = l.Health(LendingAccount{Supplied: []Balance{{"ETH", d("4")}}, Borrowed: []Balance{{"USDC", d("8000")}}}, t0)
+	h, _ = l.Health(t0, LendingAccount{Supplied: []Balance{{"ETH", d("4")}}, Borrowed: []Balance{{"USDC", d("8000")}}})
 	if !h.Factor.Equal(d("1")) || h.Liquidatable {
 		t.Fatalf("at threshold: %+v", h)
 	}
-	h, _ = l.Health(LendingAccount{Supplied: []Balance{{"ETH", d("4")}}, Borrowed: []Balance{{"USDC", d("8000.01")}}}, t0)
+	h, _ = l.Health(t0, LendingAccount{Supplied: []Balance{{"ETH", d("4")}}, Borrowed: []Balance{{"USDC", d("8000.01")}}})
 	if !h.Liquidatable {
 		t.Fatalf("past threshold not liquidatable: %+v", h)
 	}
-	if _, err := l.Health(LendingAccount{Supplied: []Balance{{"WBTC", d("1")}}}, t0); !errors.Is(err, ErrUnknownAsset) {
+	if _, err := l.Health(t0, LendingAccount{Supplied: []Balance{{"WBTC", d("1")}}}); !errors.Is(err, ErrUnknownAsset) {
 		t.Fatalf("unknown asset: %v", err)
 	}
-	if _, err := l.Health(LendingAccount{Supplied: []Balance{{"ETH", d("-1")}}}, t0); !errors.Is(err, ErrInvalidInput) {
+	if _, err := l.Health(t0, LendingAccount{Supplied: []Balance{{"ETH", d("-1")}}}); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("negative: %v", err)
 	}
 	bad := []Reserve{
@@ -326,7 +326,7 @@ func TestIsolatedOrderCoversOpenLoss(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			a := Account{Wallet: d(tc.wallet)}
-			dec, err := c.CheckOrder(a, Order{Market: "X", Size: d("2"), Price: d("100.01"), Isolated: true, Leverage: d("10")}, t0)
+			dec, err := c.CheckOrder(t0, a, Order{Market: "X", Size: d("2"), Price: d("100.01"), Isolated: true, Leverage: d("10")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -359,14 +359,14 @@ func TestOneSettlementAssetPerAccount(t *testing.T) {
 	}{{"linear and inverse", []Position{lin, btc}}, {"two inverse coins", []Position{btc, eth}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := Account{Wallet: d("1"), Positions: tc.pos}
-			if _, err := c.Summary(a, t0); !errors.Is(err, ErrInvalidInput) {
+			if _, err := c.Summary(t0, a); !errors.Is(err, ErrInvalidInput) {
 				t.Fatalf("Summary err = %v, want ErrInvalidInput", err)
 			}
 			a.Positions = tc.pos[:1]
 			if _, err := c.ApplyFill(a, Order{Market: tc.pos[1].Market, Size: d("1")}, d("100")); !errors.Is(err, ErrInvalidInput) {
 				t.Fatalf("ApplyFill err = %v, want ErrInvalidInput", err)
 			}
-			if _, err := c.CheckOrder(a, Order{Market: tc.pos[1].Market, Size: d("1")}, t0); !errors.Is(err, ErrInvalidInput) {
+			if _, err := c.CheckOrder(t0, a, Order{Market: tc.pos[1].Market, Size: d("1")}); !errors.Is(err, ErrInvalidInput) {
 				t.Fatalf("CheckOrder err = %v, want ErrInvalidInput", err)
 			}
 		})
@@ -374,13 +374,13 @@ func TestOneSettlementAssetPerAccount(t *testing.T) {
 	// Markets naming one Settlement may share an account.
 	c = newCalc(t, StaticPrices{"BTCUSD": d("50000"), "BTCUSD_Q": d("50100")}, inv,
 		Market{ID: "BTCUSD_Q", Kind: Inverse, Settlement: "BTC", ContractSize: d("100"), Tiers: inv.Tiers})
-	if _, err := c.Summary(Account{Positions: []Position{btc, {Market: "BTCUSD_Q", Size: d("1"), EntryPrice: d("50000")}}}, t0); !errors.Is(err, ErrInvalidInput) {
+	if _, err := c.Summary(t0, Account{Positions: []Position{btc, {Market: "BTCUSD_Q", Size: d("1"), EntryPrice: d("50000")}}}); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("default inverse settlement shared with a named one: %v", err)
 	}
 	inv.Settlement = "BTC"
 	c = newCalc(t, StaticPrices{"BTCUSD": d("50000"), "BTCUSD_Q": d("50100")}, inv,
 		Market{ID: "BTCUSD_Q", Kind: Inverse, Settlement: "BTC", ContractSize: d("100"), Tiers: inv.Tiers})
-	if _, err := c.Summary(Account{Positions: []Position{btc, {Market: "BTCUSD_Q", Size: d("1"), EntryPrice: d("50000")}}}, t0); err != nil {
+	if _, err := c.Summary(t0, Account{Positions: []Position{btc, {Market: "BTCUSD_Q", Size: d("1"), EntryPrice: d("50000")}}}); err != nil {
 		t.Fatalf("two BTC-settled markets refused: %v", err)
 	}
 }
@@ -391,7 +391,7 @@ func TestMaxOrderSizeRefusesLotOverflow(t *testing.T) {
 	m := Market{ID: "X", Tiers: []Tier{{Floor: d("0"), Cap: d("1e35"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}, LotSize: d("1e-30")}
 	c := newCalc(t, StaticPrices{"X": d("1")}, m)
 	a := Account{Wallet: d("1e30"), Positions: []Position{{Market: "X", Size: d("-1e20"), EntryPrice: d("1")}}}
-	if _, err := c.MaxOrderSize(a, Order{Market: "X", Size: d("1")}, t0); !errors.Is(err, ErrInvalidInput) {
+	if _, err := c.MaxOrderSize(t0, a, Order{Market: "X", Size: d("1")}); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("err = %v, want ErrInvalidInput", err)
 	}
 }

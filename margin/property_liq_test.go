@@ -70,7 +70,7 @@ func TestPropIsolatedLiquidationPriceExact(t *testing.T) {
 		marginD, _ := decimal.NewFromString(new(big.Rat).Mul(notional, frac.Rat()).FloatString(2))
 		pos := Position{Market: "X", Size: size, EntryPrice: entry, Isolated: true, Margin: marginD}
 		a := Account{Positions: []Position{pos}}
-		got, err := c.LiquidationPrices(a, "X", t0)
+		got, err := c.LiquidationPrices(t0, a, "X")
 		if errors.Is(err, ErrAboveLastCap) {
 			return
 		}
@@ -157,7 +157,7 @@ func TestPropCrossLiquidationPriceSummary(t *testing.T) {
 		if target == nil {
 			return
 		}
-		got, err := c.LiquidationPrices(a, target.Market, t0)
+		got, err := c.LiquidationPrices(t0, a, target.Market)
 		if errors.Is(err, ErrAboveLastCap) {
 			return
 		}
@@ -232,7 +232,7 @@ func TestPropPreTradeNeverRiskier(t *testing.T) {
 		if rapid.Bool().Draw(t, "limit") {
 			price = prices[id].Mul(testkit.Decimal(90, 110, 2).Draw(t, "priceFactor"))
 		}
-		dec, err := c.CheckOrder(a, Order{Market: id, Size: size, Price: price, Isolated: rapid.Bool().Draw(t, "iso")}, t0)
+		dec, err := c.CheckOrder(t0, a, Order{Market: id, Size: size, Price: price, Isolated: rapid.Bool().Draw(t, "iso")})
 		if errors.Is(err, ErrAboveLastCap) {
 			return
 		}
@@ -245,7 +245,7 @@ func TestPropPreTradeNeverRiskier(t *testing.T) {
 		if dec.After.Maintenance.Cmp(dec.Before.Maintenance) > 0 {
 			t.Fatalf("accepted with maintenance up %s → %s", dec.Before.Maintenance, dec.After.Maintenance)
 		}
-		if CompareRisk(dec.After, dec.Before) > 0 {
+		if compareSummaries(dec.After, dec.Before) > 0 {
 			t.Fatalf("accepted a riskier undercollateralised state: %s/%s → %s/%s",
 				dec.Before.Maintenance, dec.Before.Equity, dec.After.Maintenance, dec.After.Equity)
 		}
@@ -272,7 +272,7 @@ func TestPropLendingHealth(t *testing.T) {
 		if rapid.Bool().Draw(t, "debt") {
 			acct.Borrowed = []Balance{{"D", testkit.Decimal(0, 1_000_000, 3).Draw(t, "dd")}}
 		}
-		h, err := l.Health(acct, t0)
+		h, err := l.Health(t0, acct)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,7 +281,7 @@ func TestPropLendingHealth(t *testing.T) {
 		}
 		// Values against exact rationals: collateral down, debt up.
 		unit := decimal.New(1, -2).Rat()
-		px := func(asset string) decimal.Decimal { v, _ := l.prices.Price(asset, t0); return v }
+		px := func(asset string) decimal.Decimal { v, _ := l.prices.Price(t0, asset); return v }
 		for _, b := range acct.Supplied {
 			x := new(big.Rat).Mul(b.Amount.Rat(), px(b.Asset).Rat())
 			assertDown(t, "collateral", h.Collateral, x, unit)

@@ -60,7 +60,11 @@ func TestPropRequirementsMonotoneAndContinuous(t *testing.T) {
 		if rule == Marginal {
 			for i := 1; i < len(tiers); i++ { // left limit equals value at the floor
 				f := tiers[i].Floor
-				left := f.Mul(tiers[i-1].MaintenanceRate).Sub(s.Cum(i - 1))
+				cum, err := s.Cum(i - 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				left := f.Mul(tiers[i-1].MaintenanceRate).Sub(cum)
 				at, err := s.Maintenance(f)
 				if err != nil || !left.Equal(at) {
 					t.Fatalf("discontinuous at %s: %s vs %s (%v)", f, left, at, err)
@@ -186,7 +190,7 @@ func TestPropLiquidatablePredicateAndCrossSum(t *testing.T) {
 					a.Positions[i].Margin = m
 				}
 			}
-			if s, err = c.Summary(a, t0); err != nil {
+			if s, err = c.Summary(t0, a); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -297,12 +301,15 @@ func exactMaint(m *market, size, p decimal.Decimal) (*big.Rat, bool) {
 	tiers := m.sched.tiers
 	for i, tr := range tiers {
 		c := v.Cmp(tr.cap.Rat())
-		if c < 0 || (c == 0 && i == len(tiers)-1) {
+		if c < 0 || (c == 0 && (m.sched.rule == Marginal || i == len(tiers)-1)) {
 			x := new(big.Rat).Mul(v, tr.mmr.Rat())
 			return x.Sub(x, tr.cum.Rat()), true
 		}
 	}
-	return nil, false
+	// Above the last cap: the last tier, continued (fail closed).
+	tr := tiers[len(tiers)-1]
+	x := new(big.Rat).Mul(v, tr.mmr.Rat())
+	return x.Sub(x, tr.cum.Rat()), true
 }
 
 // exactInitial is the exact initial requirement at valuation price p:
@@ -310,21 +317,25 @@ func exactMaint(m *market, size, p decimal.Decimal) (*big.Rat, bool) {
 func exactInitial(m *market, size, p decimal.Decimal) *big.Rat {
 	v := exactNotional(m, size, p)
 	for i, tr := range m.sched.tiers {
-		if c := v.Cmp(tr.cap.Rat()); c < 0 || (c == 0 && i == len(m.sched.tiers)-1) {
+		if c := v.Cmp(tr.cap.Rat()); c < 0 || (c == 0 && (m.sched.rule == Marginal || i == len(m.sched.tiers)-1)) {
 			if tr.lev.IsZero() {
 				return v.Mul(v, tr.imr.Rat())
 			}
 			return v.Quo(v, tr.lev.Rat())
 		}
 	}
-	return nil
+	tr := m.sched.tiers[len(m.sched.tiers)-1] // above the last cap: continued
+	if tr.lev.IsZero() {
+		return v.Mul(v, tr.imr.Rat())
+	}
+	return v.Quo(v, tr.lev.Rat())
 }
 
 // genSummary draws an account and values it; ok is false when a position
 // lies beyond its last tier cap (refused, fail closed).
 func genSummary(t *rapid.T) (*Calculator, Account, StaticPrices, Summary, bool) {
 	c, a, prices := genAccountCalc(t)
-	s, err := c.Summary(a, t0)
+	s, err := c.Summary(t0, a)
 	if errors.Is(err, ErrAboveLastCap) {
 		return nil, Account{}, nil, Summary{}, false
 	}

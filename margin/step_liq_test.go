@@ -2,8 +2,10 @@ package margin
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
@@ -43,7 +45,7 @@ func TestStepTableLiquidatesAtTheJump(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{"X": tc.pos.EntryPrice}, tc.market)
 			a := Account{Positions: []Position{tc.pos}}
-			got, err := c.LiquidationPrice(a, "X", t0)
+			got, err := c.liquidationPrice(t0, a, "X")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +82,7 @@ func TestNoLiquidationPrice(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{"X": d("100")}, tc.market)
-			got, err := c.LiquidationPrice(Account{Positions: []Position{tc.pos}}, "X", t0)
+			got, err := c.liquidationPrice(t0, Account{Positions: []Position{tc.pos}}, "X")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,10 +93,11 @@ func TestNoLiquidationPrice(t *testing.T) {
 	}
 }
 
-// Beyond the last cap nothing can be margined (fail closed), so the
-// liquidation price is at the latest where the notional reaches the cap on
-// the adverse side.
-func TestLiquidationPriceFailsClosedAtLastCap(t *testing.T) {
+// Beyond the last cap the last tier is continued (issue 10 item 1, DESIGN
+// rule 10), so the liquidation price is the exact root of the continued
+// last tier, the same price at which Summary turns Liquidatable — not the
+// cap (which would liquidate a well-margined position Summary calls safe).
+func TestLiquidationPriceContinuesAboveLastCap(t *testing.T) {
 	tiers := []Tier{{Floor: d("0"), Cap: d("1000"), MaintenanceRate: d("0.005"), InitialRate: d("0.01")}}
 	tests := []struct {
 		name   string
@@ -102,25 +105,52 @@ func TestLiquidationPriceFailsClosedAtLastCap(t *testing.T) {
 		pos    Position
 		want   string
 	}{
-		// Short 1 at 100 with 5,000 of margin: the root is ~5,074 but the
-		// notional reaches the 1,000 cap at 1,000.
-		{"linear short", Market{ID: "X", Tiers: tiers}, Position{Market: "X", Size: d("-1"), EntryPrice: d("100"), Isolated: true, Margin: d("5000")}, "1000"},
+		// Short 1 at 100 with 5,000 of margin: 5,000 − (P − 100) = 0.005·P
+		// ⇒ P = 5,100 / 1.005 = 5,074.6268656…, rounded down to the tick.
+		{"linear short", Market{ID: "X", Tiers: tiers}, Position{Market: "X", Size: d("-1"), EntryPrice: d("100"), Isolated: true, Margin: d("5000")}, "5074.62686567"},
 		// Long 100 USD of an inverse contract at 100 (1 coin) with 0.999
-		// coin of margin: the root is 100.5 / 1.999 ≈ 50.28 but the notional
-		// reaches the 1.5-coin cap at 66.66…, rounded up to 66.67.
+		// coin of margin: the root 100.5 / 1.999 = 50.2751… (notional 1.989
+		// coin, above the 1.5 cap), rounded up to 50.28.
 		{"inverse long", Market{ID: "X", Kind: Inverse, TickSize: d("0.01"), Tiers: []Tier{{Floor: d("0"), Cap: d("1.5"), MaintenanceRate: d("0.005"), InitialRate: d("0.01")}}},
-			Position{Market: "X", Size: d("100"), EntryPrice: d("100"), Isolated: true, Margin: d("0.999")}, "66.67"},
+			Position{Market: "X", Size: d("100"), EntryPrice: d("100"), Isolated: true, Margin: d("0.999")}, "50.28"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCalc(t, StaticPrices{"X": d("100")}, tc.market)
-			got, err := c.LiquidationPrice(Account{Positions: []Position{tc.pos}}, "X", t0)
+			a := Account{Positions: []Position{tc.pos}}
+			got, err := c.liquidationPrice(t0, a, "X")
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !got.Found() || !got.Price.Equal(d(tc.want)) {
 				t.Fatalf("got %v, want %s", got, tc.want)
 			}
+			at := func(p decimal.Decimal) PositionSummary {
+				s, err := c.summary(a, t0, "X", p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s.Positions[0]
+			}
+			beyond := got.Price.Add(tc.market.TickSize)
+			if tc.market.TickSize.IsZero() {
+				beyond = got.Price.Add(defaultIncrement)
+			}
+			if tc.pos.Size.Sign() > 0 {
+				beyond = got.Price.Sub(tc.market.TickSize)
+			}
+			if ps := at(got.Price); ps.Liquidatable || !ps.AboveLastCap {
+				t.Fatalf("at %s: liquidatable %v, above cap %v; want safe and above the cap", got.Price, ps.Liquidatable, ps.AboveLastCap)
+			}
+			if ps := at(beyond); !ps.Liquidatable || !ps.AboveLastCap {
+				t.Fatalf("one tick beyond, at %s: liquidatable %v, above cap %v", beyond, ps.Liquidatable, ps.AboveLastCap)
+			}
 		})
 	}
+}
+
+// liquidationPrice is LiquidationPrices' liquidation price (tests only).
+func (c *Calculator) liquidationPrice(now time.Time, a Account, marketID string) (TriggerPrice, error) {
+	p, err := c.LiquidationPrices(now, a, marketID)
+	return p.Liquidation, err
 }

@@ -20,8 +20,14 @@ type PositionSummary struct {
 	Mark decimal.Decimal `json:"mark"`
 	// Isolated tells whether the position is isolated.
 	Isolated bool `json:"isolated,omitempty"`
-	// Tier is the 0-based tier of the notional the maintenance is valued at.
+	// Tier is the 0-based tier of the notional the maintenance is valued at
+	// (the last tier when AboveLastCap).
 	Tier int `json:"tier"`
+	// AboveLastCap is true when that notional is above the market's last
+	// tier cap: the position is margined at the last tier, continued
+	// (notional × last rate − last cum), and must be reduced now. Pre-trade
+	// checks refuse any order that grows it.
+	AboveLastCap bool `json:"above_last_cap,omitempty"`
 	// Notional is |size| × contract size × mark (Linear) or / mark
 	// (Inverse), rounded up.
 	Notional decimal.Decimal `json:"notional"`
@@ -67,6 +73,11 @@ type Summary struct {
 	// IsolatedLiquidatable is true when any isolated position is
 	// liquidatable (see Positions).
 	IsolatedLiquidatable bool `json:"isolated_liquidatable,omitempty"`
+	// MustReduce is true when any position, cross or isolated, is above its
+	// market's last tier cap (PositionSummary.AboveLastCap): the venue must
+	// reduce it now, whether or not the account is liquidatable. Feed it to
+	// the liquidation engine's "must be reduced" input.
+	MustReduce bool `json:"must_reduce,omitempty"`
 	// Positions are the positions in account order.
 	Positions []PositionSummary `json:"positions"`
 }
@@ -77,6 +88,9 @@ type Summary struct {
 // the ratio is 0. scale is clamped to [0, num.MaxScale].
 func (s Summary) MarginRatio(scale int32) (ratio decimal.Decimal, ok bool) {
 	scale = min(max(scale, 0), num.MaxScale)
+	if checkAll(s.Maintenance, s.Equity) != nil { // never divide an absurd value
+		return decimal.Zero, false
+	}
 	if s.Maintenance.Sign() == 0 {
 		return decimal.Zero, true
 	}
@@ -86,17 +100,18 @@ func (s Summary) MarginRatio(scale int32) (ratio decimal.Decimal, ok bool) {
 	return num.Div(s.Maintenance, s.Equity, scale, num.Ceil), true
 }
 
-// CompareRisk compares the risk of two summaries by Maintenance / Equity,
+// compareSummaries compares the risk of two summaries by Maintenance / Equity,
 // using cross-multiplication (never a rounded ratio). It returns +1 when a
 // is riskier than b, −1 when b is riskier, 0 when equal. An account with
 // no maintenance has zero risk; one with maintenance and Equity ≤ 0 has
 // unbounded risk, and two such are ordered by their deficit
-// Maintenance − Equity.
-func CompareRisk(a, b Summary) int {
+// Maintenance − Equity. A figure out of range (num.Check: an absurd
+// exponent, as from a hand-edited snapshot) ranks riskiest (fail closed).
+func compareSummaries(a, b Summary) int {
 	return compareRisk(a.Maintenance, a.Equity, b.Maintenance, b.Equity)
 }
 
-// CompareAccountRisk is CompareRisk for the lean AccountRisk values (for
+// CompareAccountRisk compares the risk of two accounts (Risk results) (for
 // ordering accounts in a liquidation queue, riskiest first).
 func CompareAccountRisk(a, b AccountRisk) int {
 	return compareRisk(a.Maintenance, a.Equity, b.Maintenance, b.Equity)
@@ -111,7 +126,7 @@ func compareRisk(ma, ea, mb, eb decimal.Decimal) int {
 		return -1
 	}
 	switch ra {
-	case 0:
+	case 0, 3:
 		return 0
 	case 2:
 		return ma.Sub(ea).Cmp(mb.Sub(eb))
@@ -122,6 +137,8 @@ func compareRisk(ma, ea, mb, eb decimal.Decimal) int {
 
 func riskClass(m, e decimal.Decimal) int {
 	switch {
+	case checkAll(m, e) != nil:
+		return 3
 	case m.Sign() == 0:
 		return 0
 	case e.Sign() <= 0:
@@ -135,11 +152,13 @@ func riskClass(m, e decimal.Decimal) int {
 // returned. Rounding favours the venue: requirements up, PnL and collateral
 // down.
 //
-// A position whose notional has moved above its market's last tier cap
-// cannot be margined: Summary returns an error wrapping ErrAboveLastCap
-// rather than a number. A liquidation engine should treat that error as
-// "must be reduced now", not skip the account.
-func (c *Calculator) Summary(a Account, now time.Time) (Summary, error) {
+// A position whose notional has moved above its market's last tier cap is
+// margined at the last tier's rates, continued (for marginal tables
+// notional × last rate − last cum), flagged AboveLastCap, and the account
+// MustReduce; it is Liquidatable, like any other, when equity <
+// maintenance. A number out of the table never makes an account
+// unliquidatable (fail closed).
+func (c *Calculator) Summary(now time.Time, a Account) (Summary, error) {
 	if err := c.ValidateAccount(a); err != nil {
 		return Summary{}, err
 	}
@@ -167,12 +186,15 @@ type AccountRisk struct {
 	// IsolatedLiquidatable is true when any isolated position is
 	// liquidatable.
 	IsolatedLiquidatable bool `json:"isolated_liquidatable,omitempty"`
+	// MustReduce is true when any position is above its market's last tier
+	// cap (see Summary.MustReduce).
+	MustReduce bool `json:"must_reduce,omitempty"`
 }
 
 // Risk values an account like Summary but returns only the account-level
 // figures, allocating far less (see the package README for figures). The
 // numbers are identical to Summary's.
-func (c *Calculator) Risk(a Account, now time.Time) (AccountRisk, error) {
+func (c *Calculator) Risk(now time.Time, a Account) (AccountRisk, error) {
 	if err := c.ValidateAccount(a); err != nil {
 		return AccountRisk{}, err
 	}
@@ -183,6 +205,7 @@ func (c *Calculator) Risk(a Account, now time.Time) (AccountRisk, error) {
 	return AccountRisk{
 		Equity: s.Equity, Initial: s.Initial, Maintenance: s.Maintenance, FreeCollateral: s.FreeCollateral,
 		InitialCollateralised: s.InitialCollateralised, Liquidatable: s.Liquidatable, IsolatedLiquidatable: s.IsolatedLiquidatable,
+		MustReduce: s.MustReduce,
 	}, nil
 }
 
@@ -223,6 +246,9 @@ func (c *Calculator) summaryMode(a Account, now time.Time, override string, over
 			}
 		}
 		fv, fast := m.valueFast(pos, p, c.scale)
+		if fast {
+			s.MustReduce = s.MustReduce || fv.above
+		}
 		if fast && !detail {
 			if pos.Isolated {
 				s.IsolatedLiquidatable = s.IsolatedLiquidatable || (fv.mmnt.m > 0 && isoBelow(pos.Margin, fv.pnl, fv.mmnt))
@@ -237,12 +263,10 @@ func (c *Calculator) summaryMode(a Account, now time.Time, override string, over
 		if fast {
 			v = fv.value()
 		} else {
-			var err error
-			if v, err = m.value(pos, p, c.scale); err != nil {
-				return Summary{}, fmt.Errorf("%q: %w", pos.Market, err)
-			}
+			v = m.value(pos, p, c.scale)
+			s.MustReduce = s.MustReduce || v.above
 		}
-		ps := PositionSummary{Market: pos.Market, Size: pos.Size, Mark: p, Isolated: pos.Isolated, Tier: v.tier,
+		ps := PositionSummary{Market: pos.Market, Size: pos.Size, Mark: p, Isolated: pos.Isolated, Tier: v.tier, AboveLastCap: v.above,
 			Notional: v.notional, UnrealisedPnL: v.pnl, Initial: v.initial, Maintenance: v.maintenance, Equity: decimal.Zero}
 		switch {
 		case pos.Isolated:
@@ -277,8 +301,11 @@ func (c *Calculator) summaryMode(a Account, now time.Time, override string, over
 
 // Requirement is the margin of one position valued at one price.
 type Requirement struct {
-	// Tier is the 0-based tier.
+	// Tier is the 0-based tier (the last when AboveLastCap).
 	Tier int `json:"tier"`
+	// AboveLastCap is true when the notional is above the last tier cap:
+	// the last tier's rates are continued (fail closed).
+	AboveLastCap bool `json:"above_last_cap,omitempty"`
 	// Notional rounded up at the Calculator's scale.
 	Notional decimal.Decimal `json:"notional"`
 	// Initial requirement, rounded up.
@@ -290,9 +317,13 @@ type Requirement struct {
 // Requirement returns the requirements of a position of size contracts in
 // a market valued at price (ignoring the market's Basis: price is the
 // valuation price), at the tier's maximum leverage. size may be either
-// sign; zero gives zero requirements. Errors: ErrUnknownMarket,
-// ErrInvalidInput (price ≤ 0, absurd decimals), ErrAboveLastCap.
+// sign; zero gives zero requirements. Above the last cap the last tier is
+// continued and AboveLastCap set. Errors: ErrUnknownMarket,
+// ErrInvalidInput (price ≤ 0, absurd decimals).
 func (c *Calculator) Requirement(marketID string, size, price decimal.Decimal) (Requirement, error) {
+	if err := c.ready(); err != nil {
+		return Requirement{}, err
+	}
 	m, err := c.market(marketID)
 	if err != nil {
 		return Requirement{}, err
@@ -307,12 +338,9 @@ func (c *Calculator) Requirement(marketID string, size, price decimal.Decimal) (
 		return Requirement{Notional: decimal.Zero, Initial: decimal.Zero, Maintenance: decimal.Zero}, nil
 	}
 	abs := size.Abs()
-	t, mm, im, err := m.requirement(abs, price, decimal.Zero, c.scale)
-	if err != nil {
-		return Requirement{}, err
-	}
+	t, above, mm, im := m.requirement(abs, price, decimal.Zero, c.scale)
 	n, d := m.notionalFrac(abs, price)
-	return Requirement{Tier: t, Notional: divCeil(n, d, c.scale), Initial: im, Maintenance: mm}, nil
+	return Requirement{Tier: t, AboveLastCap: above, Notional: divCeil(n, d, c.scale), Initial: im, Maintenance: mm}, nil
 }
 
 // sumAcc sums exactly: in fx while it fits, in decimals after.

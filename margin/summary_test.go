@@ -26,7 +26,7 @@ func TestCompareRiskByCrossMultiplication(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := CompareRisk(tc.a, tc.b); got != tc.want {
+			if got := compareSummaries(tc.a, tc.b); got != tc.want {
 				t.Fatalf("CompareRisk = %d, want %d", got, tc.want)
 			}
 			ra := AccountRisk{Maintenance: tc.a.Maintenance, Equity: tc.a.Equity}
@@ -34,7 +34,7 @@ func TestCompareRiskByCrossMultiplication(t *testing.T) {
 			if got := CompareAccountRisk(ra, rb); got != tc.want {
 				t.Fatalf("CompareAccountRisk = %d, want %d", got, tc.want)
 			}
-			if got := CompareRisk(tc.b, tc.a); got != -tc.want {
+			if got := compareSummaries(tc.b, tc.a); got != -tc.want {
 				t.Fatalf("CompareRisk reversed = %d, want %d", got, -tc.want)
 			}
 		})
@@ -65,7 +65,7 @@ func TestSummaryCrossIsolatedAndCollateral(t *testing.T) {
 		},
 		Collateral: []Collateral{{Asset: "BTC", Amount: d("0.5"), Ratio: d("0.95")}},
 	}
-	s, err := c.Summary(a, t0)
+	s, err := c.Summary(t0, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,12 +85,12 @@ func TestSummaryCrossIsolatedAndCollateral(t *testing.T) {
 		t.Fatalf("(-want +got)\n%s", diff)
 	}
 	// No positions: never liquidatable, whatever the equity.
-	s, _ = c.Summary(Account{Wallet: d("-500")}, t0)
+	s, _ = c.Summary(t0, Account{Wallet: d("-500")})
 	if s.Liquidatable || s.InitialCollateralised {
 		t.Fatalf("empty account with negative wallet: %+v", s)
 	}
 	// Negative equity with a position is liquidatable (maintenance > 0).
-	s, _ = c.Summary(Account{Wallet: d("-500"), Positions: []Position{{Market: "X", Size: d("1"), EntryPrice: d("90")}}}, t0)
+	s, _ = c.Summary(t0, Account{Wallet: d("-500"), Positions: []Position{{Market: "X", Size: d("1"), EntryPrice: d("90")}}})
 	if !s.Liquidatable || s.Equity.Sign() >= 0 {
 		t.Fatalf("negative equity with a position not liquidatable: %+v", s)
 	}
@@ -111,7 +111,7 @@ func TestIsolatedAndCrossKeptApart(t *testing.T) {
 	fatter.Positions[1].Margin = d("150")
 	lp := func(a Account, id string) TriggerPrice {
 		t.Helper()
-		p, err := c.LiquidationPrice(a, id, t0)
+		p, err := c.liquidationPrice(t0, a, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,8 +131,8 @@ func TestIsolatedAndCrossKeptApart(t *testing.T) {
 	if got := lp(base, "X"); !got.Price.Equal(d("67.35")) {
 		t.Fatalf("cross long liquidation %v, want 67.35", got)
 	}
-	s1, _ := c.Summary(base, t0)
-	s2, _ := c.Summary(fatter, t0)
+	s1, _ := c.Summary(t0, base)
+	s2, _ := c.Summary(t0, fatter)
 	if !s1.Equity.Equal(s2.Equity) || !s1.Maintenance.Equal(s2.Maintenance) || s1.Liquidatable != s2.Liquidatable {
 		t.Fatalf("cross part moved with an isolated margin: %+v vs %+v", s1, s2)
 	}
@@ -144,7 +144,7 @@ func TestCrossLiquidationPriceReadsTheMarkOnce(t *testing.T) {
 	// before the fix would mix 100 and 101).
 	flat := []Tier{{Floor: d("0"), Cap: d("100000000"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}
 	reads := 0
-	feed := PriceFunc(func(string, time.Time) (decimal.Decimal, error) {
+	feed := PriceFunc(func(time.Time, string) (decimal.Decimal, error) {
 		reads++
 		return decimal.NewFromInt(int64(99 + reads)), nil
 	})
@@ -153,7 +153,7 @@ func TestCrossLiquidationPriceReadsTheMarkOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := Account{Wallet: d("100"), Positions: []Position{{Market: "X", Size: d("3"), EntryPrice: d("100")}}}
-	got, err := c.LiquidationPrice(a, "X", t0)
+	got, err := c.liquidationPrice(t0, a, "X")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestPreTradeChecksPinTheMarks(t *testing.T) {
 	// the same marks, or a check compares two different markets.
 	flat := []Tier{{Floor: d("0"), Cap: d("100000000"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}
 	reads := 0
-	feed := PriceFunc(func(string, time.Time) (decimal.Decimal, error) {
+	feed := PriceFunc(func(time.Time, string) (decimal.Decimal, error) {
 		reads++
 		return decimal.NewFromInt(int64(99 + reads)), nil
 	})
@@ -177,7 +177,7 @@ func TestPreTradeChecksPinTheMarks(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := Account{Wallet: d("100"), Positions: []Position{{Market: "X", Size: d("3"), EntryPrice: d("100")}, {Market: "Y", Size: d("-1"), EntryPrice: d("100")}}}
-	dec, err := c.CheckOrder(a, Order{Market: "X", Size: d("1")}, t0)
+	dec, err := c.CheckOrder(t0, a, Order{Market: "X", Size: d("1")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestPreTradeChecksPinTheMarks(t *testing.T) {
 		t.Fatalf("%d reads for two markets", reads)
 	}
 	reads = 0
-	if _, err := c.MaxOrderSize(a, Order{Market: "X", Size: d("1")}, t0); err != nil || reads != 2 {
+	if _, err := c.MaxOrderSize(t0, a, Order{Market: "X", Size: d("1")}); err != nil || reads != 2 {
 		t.Fatalf("MaxOrderSize: %d reads, %v", reads, err)
 	}
 }

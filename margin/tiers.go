@@ -38,8 +38,13 @@ func (r Rule) String() string {
 	return fmt.Sprintf("Rule(%d)", int(r))
 }
 
-// Tier is one bracket of a schedule, as a venue publishes it. A notional v
-// is in the tier when Floor ≤ v < Cap; the last tier also includes its Cap.
+// Tier is one bracket of a schedule, as a venue publishes it. On Marginal
+// tables a notional v is in the tier when Floor < v ≤ Cap (the first tier
+// also holds 0), as Binance publishes its brackets ("0 < Position ≤
+// 50,000", "50,000 < Position ≤ 250,000": Binance, "Updates to Leverage
+// and Margin Tiers of Binance Futures Contracts", 2021-03-18). On Step
+// tables it is Floor ≤ v < Cap, as the BitMEX risk-limit example reads
+// ("< 350 XBT" is the first step), and the last tier includes its Cap.
 // Notionals are in the settlement asset (quote for linear contracts, coin
 // for inverse contracts).
 type Tier struct {
@@ -89,14 +94,17 @@ type Schedule struct {
 // a maintenance rate outside (0, 1) or below the previous tier's, an
 // initial rate outside [maintenance rate, 1] (or a max leverage below 1
 // when the initial rate is not given, or both given), an initial rate that
-// decreases, and a given Cum that contradicts cumₙ = floorₙ × (rateₙ −
-// rateₙ₋₁) + cumₙ₋₁.
+// decreases, a given Cum that contradicts cumₙ = floorₙ × (rateₙ −
+// rateₙ₋₁) + cumₙ₋₁, and more than MaxTiers tiers.
 func NewSchedule(rule Rule, tiers []Tier) (*Schedule, error) {
 	if rule != Marginal && rule != Step {
 		return nil, fmt.Errorf("%w: unknown rule %d", ErrInvalidTiers, int(rule))
 	}
 	if len(tiers) == 0 {
 		return nil, fmt.Errorf("%w: no tiers", ErrInvalidTiers)
+	}
+	if len(tiers) > MaxTiers {
+		return nil, fmt.Errorf("%w: %d tiers, at most %d", ErrInvalidTiers, len(tiers), MaxTiers)
 	}
 	one := decimal.NewFromInt(1)
 	out := make([]tier, len(tiers))
@@ -179,15 +187,32 @@ func cmpInitial(a, b tier) int {
 	}
 }
 
+// MaxTiers is the most tiers a schedule may have (NewSchedule) and the
+// most steps RiskLimitTiers builds. Published tables are short (Binance
+// BTCUSDT has 11 brackets, BitMEX XBTUSD about 10 risk-limit steps); the
+// bound keeps every lookup fast and refuses a runaway count.
+const MaxTiers = 1000
+
 // RiskLimitTiers builds a BitMEX-style Step table: the first tier covers
 // [0, base) at baseMaint / baseInit; each of the following steps widens by
 // step and raises both rates by baseMaint, so tier k (k = 0…steps) has
 // maintenance baseMaint × (k+1) and initial baseInit + k × baseMaint.
 // Source: BitMEX "Risk Limits Examples" (XBTUSD: base 200 XBT, step 150,
 // 0.50% / 1.00% → < 350 XBT at 1.00% / 1.50%). Use it with NewSchedule(Step, …).
-func RiskLimitTiers(base, step, baseMaint, baseInit decimal.Decimal, steps int) []Tier {
-	if steps < 0 {
-		steps = 0
+// It refuses (ErrInvalidTiers) steps outside [0, MaxTiers − 1], a base,
+// step or rate that is not a positive decimal in range; NewSchedule then
+// validates the rates (maintenance below 1, initial at most 1).
+func RiskLimitTiers(base, step, baseMaint, baseInit decimal.Decimal, steps int) ([]Tier, error) {
+	if steps < 0 || steps > MaxTiers-1 {
+		return nil, fmt.Errorf("%w: risk-limit steps %d outside [0, %d]", ErrInvalidTiers, steps, MaxTiers-1)
+	}
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"base", base}, {"step", step}, {"base maintenance rate", baseMaint}, {"base initial rate", baseInit}} {
+		if err := num.CheckPositive(f.v); err != nil {
+			return nil, fmt.Errorf("%w: risk-limit %s: %w", ErrInvalidTiers, f.name, err)
+		}
 	}
 	out := make([]Tier, 0, steps+1)
 	floor := decimal.Zero
@@ -202,20 +227,49 @@ func RiskLimitTiers(base, step, baseMaint, baseInit decimal.Decimal, steps int) 
 		})
 		floor = cp
 	}
-	return out
+	return out, nil
 }
 
-// Rule returns the schedule's stepping rule.
-func (s *Schedule) Rule() Rule { return s.rule }
+// ruleOf returns the schedule's stepping rule.
+func (s *Schedule) ruleOf() Rule {
+	if s == nil {
+		return Marginal
+	}
+	return s.rule
+}
 
-// Len returns the number of tiers.
-func (s *Schedule) Len() int { return len(s.tiers) }
+// size returns the number of tiers (0 for a Schedule not built with
+// NewSchedule).
+func (s *Schedule) size() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.tiers)
+}
 
-// LastCap returns the highest notional the schedule accepts.
-func (s *Schedule) LastCap() decimal.Decimal { return s.tiers[len(s.tiers)-1].cap }
+// ready refuses a nil or zero-value Schedule (not built with NewSchedule).
+func (s *Schedule) ready() error {
+	if s == nil || len(s.tiers) == 0 {
+		return fmt.Errorf("%w: Schedule not built with NewSchedule", ErrInvalidTiers)
+	}
+	return nil
+}
+
+// LastCap returns the last tier's cap: above it a position is margined at
+// the last tier, continued, and must be reduced. Zero for a Schedule not
+// built with NewSchedule.
+func (s *Schedule) LastCap() decimal.Decimal {
+	if s.ready() != nil {
+		return decimal.Zero
+	}
+	return s.tiers[len(s.tiers)-1].cap
+}
 
 // Tiers returns the validated table with every Cum filled in (a copy).
 func (s *Schedule) Tiers() []Tier {
+	if s.ready() != nil {
+		return nil
+	}
 	out := make([]Tier, len(s.tiers))
 	for i, t := range s.tiers {
 		cum := t.cum
@@ -224,42 +278,51 @@ func (s *Schedule) Tiers() []Tier {
 	return out
 }
 
-// Cum returns the maintenance amount of tier i, 0 ≤ i < Len(); like a
-// slice index, an i out of range panics (Tiers returns the whole table).
-func (s *Schedule) Cum(i int) decimal.Decimal { return s.tiers[i].cum }
+// Cum returns the maintenance amount of tier i, 0 ≤ i < Len(). An i out
+// of range is ErrInvalidInput (Tiers returns the whole table).
+func (s *Schedule) Cum(i int) (decimal.Decimal, error) {
+	if err := s.ready(); err != nil {
+		return decimal.Zero, err
+	}
+	if i < 0 || i >= len(s.tiers) {
+		return decimal.Zero, fmt.Errorf("%w: tier %d outside [0, %d)", ErrInvalidInput, i, len(s.tiers))
+	}
+	return s.tiers[i].cum, nil
+}
 
-// TierIndex returns the 0-based tier a notional falls in (Floor ≤ v < Cap,
-// the last tier including its Cap). A negative notional is ErrInvalidInput;
-// a notional above the last cap is ErrAboveLastCap (fail closed).
+// TierIndex returns the 0-based tier a notional falls in (see Tier for
+// which tier owns a notional exactly at a cap). A negative notional is ErrInvalidInput;
+// a notional above the last cap lies in no tier and is ErrAboveLastCap
+// (Maintenance and Initial continue the last tier there instead).
 func (s *Schedule) TierIndex(notional decimal.Decimal) (int, error) {
+	if err := s.ready(); err != nil {
+		return 0, err
+	}
 	if err := num.CheckNonNegative(notional); err != nil {
 		return 0, fmt.Errorf("%w: notional: %w", ErrInvalidInput, err)
 	}
-	return s.index(notional, decimal.Decimal{}, true)
+	i, above := s.index(notional, decimal.Decimal{}, true)
+	if above {
+		return 0, fmt.Errorf("%w: notional above %s", ErrAboveLastCap, s.tiers[i].cap)
+	}
+	return i, nil
 }
 
 // index finds the tier of the notional n / d (d > 0), or of n when one is
-// set, without dividing.
-func (s *Schedule) index(n, d decimal.Decimal, one bool) (int, error) {
+// set, without dividing. A notional above the last cap gets the last tier
+// (continued: fail closed, DESIGN rule 10) and above = true.
+func (s *Schedule) index(n, d decimal.Decimal, one bool) (i int, above bool) {
 	last := len(s.tiers) - 1
 	for i := range s.tiers {
 		c := s.tiers[i].cap
 		if !one {
 			c = c.Mul(d)
 		}
-		cmp := n.Cmp(c)
-		if cmp < 0 || (cmp == 0 && i == last) {
-			return i, nil
+		if cmp := n.Cmp(c); cmp < 0 || (cmp == 0 && (s.rule == Marginal || i == last)) {
+			return i, false
 		}
 	}
-	return 0, fmt.Errorf("%w: %s > %s", ErrAboveLastCap, notionalString(n, d, one), s.tiers[last].cap)
-}
-
-func notionalString(n, d decimal.Decimal, one bool) string {
-	if one {
-		return n.String()
-	}
-	return num.Div(n, d, 8, num.Ceil).String()
+	return last, true
 }
 
 // Maintenance returns the exact maintenance requirement of a notional:
@@ -267,12 +330,21 @@ func notionalString(n, d decimal.Decimal, one bool) string {
 // Futures", Maintenance Margin = Notional × MMR − Maintenance Amount) or
 // notional × rate (Step: BitMEX risk limits). No rounding: the product of
 // two decimals is exact; the Calculator rounds the requirements it reports
-// up to its Scale (the venue's favour). Errors as TierIndex.
+// up to its Scale (the venue's favour).
+//
+// A notional above the last cap is margined at the last tier, continued
+// (notional × last rate − last cum): a position the market has pushed past
+// the table still has a requirement and can be liquidated (fail closed);
+// such a position must be reduced (notional > LastCap()). A negative or
+// absurd notional is ErrInvalidInput.
 func (s *Schedule) Maintenance(notional decimal.Decimal) (decimal.Decimal, error) {
-	i, err := s.TierIndex(notional)
-	if err != nil {
+	if err := s.ready(); err != nil {
 		return decimal.Zero, err
 	}
+	if err := num.CheckNonNegative(notional); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: notional: %w", ErrInvalidInput, err)
+	}
+	i, _ := s.index(notional, decimal.Decimal{}, true)
 	t := s.tiers[i]
 	return notional.Mul(t.mmr).Sub(t.cum), nil
 }
@@ -280,16 +352,20 @@ func (s *Schedule) Maintenance(notional decimal.Decimal) (decimal.Decimal, error
 // Initial returns the initial requirement of a notional, rounded up to
 // scale places: notional × initial rate of its tier (the whole notional, on
 // both rules, as Binance, Bybit and BitMEX charge it), or notional /
-// max leverage when the tier was given by leverage. Errors as TierIndex,
-// and ErrInvalidInput for a scale outside [0, num.MaxScale].
+// max leverage when the tier was given by leverage. Above the last cap the
+// last tier is continued, as in Maintenance. ErrInvalidInput for a
+// negative or absurd notional or a scale outside [0, num.MaxScale].
 func (s *Schedule) Initial(notional decimal.Decimal, scale int32) (decimal.Decimal, error) {
+	if err := s.ready(); err != nil {
+		return decimal.Zero, err
+	}
 	if scale < 0 || scale > num.MaxScale {
 		return decimal.Zero, fmt.Errorf("%w: scale %d outside [0, %d]", ErrInvalidInput, scale, num.MaxScale)
 	}
-	i, err := s.TierIndex(notional)
-	if err != nil {
-		return decimal.Zero, err
+	if err := num.CheckNonNegative(notional); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: notional: %w", ErrInvalidInput, err)
 	}
+	i, _ := s.index(notional, decimal.Decimal{}, true)
 	return s.tiers[i].initial(notional, decimal.NewFromInt(1), scale), nil
 }
 
@@ -303,10 +379,13 @@ func (t tier) initial(n, d decimal.Decimal, scale int32) decimal.Decimal {
 
 // MaxNotional returns the notional limit at the given leverage: the cap of
 // the last tier whose initial rate is at most 1 / leverage (Binance
-// "maximum position at leverage"). Tiers are half-open, so notionals below
-// it are allowed, and the cap itself only when it is the last tier's. ok is false when no
+// "maximum position at leverage"). On Marginal tables the cap itself is
+// allowed (a tier owns its cap); on Step tables only the last tier's. ok is false when no
 // tier allows that leverage. leverage must be ≥ 1.
 func (s *Schedule) MaxNotional(leverage decimal.Decimal) (max decimal.Decimal, ok bool, err error) {
+	if err := s.ready(); err != nil {
+		return decimal.Zero, false, err
+	}
 	if err := num.CheckPositive(leverage); err != nil { // never print an out-of-range value: formatting it can hang
 		return decimal.Zero, false, fmt.Errorf("%w: leverage: %w", ErrInvalidInput, err)
 	}

@@ -16,6 +16,7 @@ type posValue struct {
 	pnl         decimal.Decimal // rounded down
 	initial     decimal.Decimal // rounded up
 	maintenance decimal.Decimal // rounded up
+	above       bool            // notional above the last tier cap: last tier continued
 }
 
 // notionalFrac returns the notional of |size| contracts valued at price p
@@ -38,13 +39,11 @@ func (m *market) notionalFrac(absSize, p decimal.Decimal) (n, d decimal.Decimal)
 //	Inverse: v = |q|·c / p, MM = (|q|·c·r − cum·p)/p, IM = |q|·c·imr / p
 //
 // lev, when non-zero, raises the initial requirement to at least v / lev.
-func (m *market) requirement(absSize, p, lev decimal.Decimal, scale int32) (tierIdx int, mm, im decimal.Decimal, err error) {
+// Above the last cap the last tier is continued and above is set.
+func (m *market) requirement(absSize, p, lev decimal.Decimal, scale int32) (tierIdx int, above bool, mm, im decimal.Decimal) {
 	n, d := m.notionalFrac(absSize, p)
 	linear := m.kind == Linear
-	tierIdx, err = m.sched.index(n, d, linear)
-	if err != nil {
-		return 0, decimal.Zero, decimal.Zero, err
-	}
+	tierIdx, above = m.sched.index(n, d, linear)
 	t := &m.sched.tiers[tierIdx]
 	if linear {
 		mm = roundCeil(n.Mul(t.mmr).Sub(t.cum), scale)
@@ -57,7 +56,7 @@ func (m *market) requirement(absSize, p, lev decimal.Decimal, scale int32) (tier
 			im = byLev
 		}
 	}
-	return tierIdx, mm, im, nil
+	return tierIdx, above, mm, im
 }
 
 // pnl returns the unrealised PnL of size contracts entered at e, marked at
@@ -79,18 +78,15 @@ func (m *market) pnl(size, e, p decimal.Decimal, scale int32) decimal.Decimal {
 
 // value values one position at mark p. With EntryValue basis both
 // requirements are valued at the entry price (Bybit, BitMEX).
-func (m *market) value(pos *Position, p decimal.Decimal, scale int32) (posValue, error) {
+func (m *market) value(pos *Position, p decimal.Decimal, scale int32) posValue {
 	basis := p
 	if m.basis == EntryValue {
 		basis = pos.EntryPrice
 	}
 	abs := pos.Size.Abs()
-	tierIdx, mm, im, err := m.requirement(abs, basis, pos.Leverage, scale)
-	if err != nil {
-		return posValue{}, err
-	}
+	tierIdx, above, mm, im := m.requirement(abs, basis, pos.Leverage, scale)
 	n, d := m.notionalFrac(abs, p)
-	v := posValue{tier: tierIdx, maintenance: mm, initial: im, pnl: m.pnl(pos.Size, pos.EntryPrice, p, scale)}
+	v := posValue{tier: tierIdx, above: above, maintenance: mm, initial: im, pnl: m.pnl(pos.Size, pos.EntryPrice, p, scale)}
 	v.notional = divCeil(n, d, scale)
-	return v, nil
+	return v
 }

@@ -23,7 +23,7 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 			continue
 		}
 		acct := marginView(t)
-		r, err := v.calc.Risk(acct, now)
+		r, err := v.calc.Risk(now, acct)
 		if err != nil {
 			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
 		}
@@ -31,7 +31,7 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 		switch {
 		case r.Liquidatable:
 		case r.IsolatedLiquidatable:
-			s, err := v.calc.Summary(acct, now)
+			s, err := v.calc.Summary(now, acct)
 			if err != nil {
 				return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
 			}

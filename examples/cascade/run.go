@@ -325,7 +325,7 @@ func (v *Venue) liquidatable(now time.Time) (int, error) {
 		if len(t.acct.Positions) == 0 {
 			continue
 		}
-		r, err := v.calc.Risk(marginView(t), now)
+		r, err := v.calc.Risk(now, marginView(t))
 		if err != nil {
 			return 0, err
 		}

@@ -99,7 +99,7 @@ func (v *Venue) seed(now time.Time) error {
 // topUp adds margin to a freshly seeded account until it meets its initial
 // requirement at the current mark (entries differ slightly from the mark).
 func (v *Venue) topUp(a *margin.Account, now time.Time) error {
-	s, err := v.calc.Summary(*a, now)
+	s, err := v.calc.Summary(now, *a)
 	if err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func venueSettings(v *Venue) (settings, error) {
 		},
 		calc: margin.Settings{
 			Markets: []margin.Market{{ID: Market, Tiers: tiers(), TickSize: decimal.New(1, -2), LotSize: sizeUnit}},
-			Prices:  margin.PriceFunc(func(_ string, now time.Time) (decimal.Decimal, error) { return v.feed.Price(now) }),
+			Prices:  margin.PriceFunc(func(now time.Time, _ string) (decimal.Decimal, error) { return v.feed.Price(now) }),
 		},
 		engine: liquidation.EngineSettings{
 			TargetHealth:  decimal.New(2, 0),     // a partial liquidation restores 2 × maintenance (6% in the first tier, above its 5% initial margin)

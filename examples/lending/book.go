@@ -75,7 +75,7 @@ func views(l *margin.Lending, book []*borrower, now time.Time) ([]liquidation.Ac
 		if b.dai.Sign() == 0 {
 			continue
 		}
-		h, err := l.Health(b.account(), now)
+		h, err := l.Health(now, b.account())
 		if err != nil {
 			return nil, 0, fmt.Errorf("health of %s: %w", b.id, err)
 		}

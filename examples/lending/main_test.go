@@ -184,7 +184,7 @@ func TestMarket(t *testing.T) {
 func TestAdapterAppliesAaveCloseFactor(t *testing.T) {
 	l, err := margin.NewLending(margin.LendingSettings{
 		Reserves: []margin.Reserve{ethReserve, daiReserve},
-		Prices: margin.PriceFunc(func(a string, _ time.Time) (decimal.Decimal, error) {
+		Prices: margin.PriceFunc(func(_ time.Time, a string) (decimal.Decimal, error) {
 			if a == "ETH" {
 				return d("100"), nil
 			}

@@ -89,7 +89,7 @@ type sim struct {
 func newSim(m Market, book []*borrower, ks []*keeper, lands [][]bool) (*sim, error) {
 	l, err := margin.NewLending(margin.LendingSettings{
 		Reserves: []margin.Reserve{ethReserve, daiReserve},
-		Prices:   margin.PriceFunc(func(asset string, now time.Time) (decimal.Decimal, error) { return priceOf(m, asset, now) }),
+		Prices:   margin.PriceFunc(func(now time.Time, asset string) (decimal.Decimal, error) { return priceOf(m, asset, now) }),
 		Scale:    scale,
 	})
 	if err != nil {
