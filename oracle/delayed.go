@@ -135,6 +135,7 @@ func (d *Delayed) Poke(now time.Time, price decimal.Decimal) (Event, error) {
 	if err := checkPoint(now, price); err != nil {
 		return Event{}, err
 	}
+	now = instant(now)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.checkTime(now); err != nil {
@@ -182,9 +183,10 @@ func (d *Delayed) Void(now time.Time) (Event, error) {
 }
 
 func (d *Delayed) set(now time.Time, k EventKind, f func(*delayedState)) (Event, error) {
-	if now.IsZero() {
-		return Event{}, fmt.Errorf("%w: zero time", ErrInvalidInput)
+	if err := checkNow(now); err != nil {
+		return Event{}, err
 	}
+	now = instant(now)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.checkTime(now); err != nil {
@@ -235,7 +237,7 @@ func RestoreDelayed(s DelayedSettings, snap DelayedSnapshot) (*Delayed, error) {
 		return nil, err
 	}
 	d.st = delayedState{cur: snap.Current, hasCur: snap.HasCurrent, nxt: snap.Next, hasNxt: snap.HasNext,
-		zzz: snap.LastPoke, stopped: snap.Stopped, last: snap.LastChange}
+		zzz: instant(snap.LastPoke), stopped: snap.Stopped, last: instant(snap.LastChange)}
 	return d, nil
 }
 
@@ -260,6 +262,11 @@ func checkDelayed(s DelayedSettings, snap DelayedSnapshot) error {
 		}
 		if v.has != (v.val.Sign() > 0) || (!v.has && !v.val.IsZero()) {
 			return fmt.Errorf("%w: %s %s inconsistent with has=%t", ErrInvalidSnapshot, v.name, v.val, v.has)
+		}
+	}
+	for _, t := range []time.Time{snap.LastPoke, snap.LastChange} {
+		if !t.IsZero() && !writable(t) {
+			return fmt.Errorf("%w: a time outside years 1 to 9999", ErrInvalidSnapshot)
 		}
 	}
 	if snap.HasCurrent && !snap.HasNext {

@@ -72,6 +72,7 @@ func (e *EMA) Update(now time.Time, price decimal.Decimal) (decimal.Decimal, err
 	if err := checkPoint(now, price); err != nil {
 		return decimal.Zero, err
 	}
+	now = instant(now)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.st.has {
@@ -110,8 +111,8 @@ func (e *EMA) valueAt(now time.Time) (decimal.Decimal, error) {
 
 // checkPoint validates a (time, price) input of a stateful type.
 func checkPoint(now time.Time, price decimal.Decimal) error {
-	if now.IsZero() {
-		return fmt.Errorf("%w: zero time", ErrInvalidInput)
+	if err := checkNow(now); err != nil {
+		return err
 	}
 	if err := num.CheckPositive(price); err != nil {
 		return fmt.Errorf("%w: price: %w", ErrInvalidInput, err)
@@ -147,7 +148,7 @@ func RestoreEMA(s EMASettings, snap EMASnapshot) (*EMA, error) {
 	if err := checkEMA(snap); err != nil {
 		return nil, err
 	}
-	e.st = emaState{has: snap.HasValue, value: snap.Value, price: snap.Price, t: snap.Time, min: snap.Min, max: snap.Max}
+	e.st = emaState{has: snap.HasValue, value: snap.Value, price: snap.Price, t: instant(snap.Time), min: snap.Min, max: snap.Max}
 	return e, nil
 }
 
@@ -172,8 +173,8 @@ func checkEMA(s EMASnapshot) error {
 			return fmt.Errorf("%w: EMA: %w", ErrInvalidSnapshot, err)
 		}
 	}
-	if s.Time.IsZero() {
-		return fmt.Errorf("%w: EMA: zero time", ErrInvalidSnapshot)
+	if err := checkNow(s.Time); err != nil {
+		return fmt.Errorf("%w: EMA: %s", ErrInvalidSnapshot, err)
 	}
 	if s.Min.Cmp(s.Max) > 0 || s.Value.Cmp(s.Min) < 0 || s.Value.Cmp(s.Max) > 0 ||
 		s.Price.Cmp(s.Min) < 0 || s.Price.Cmp(s.Max) > 0 {

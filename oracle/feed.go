@@ -229,9 +229,10 @@ type FeedUpdate struct {
 // calls (zero now, now before the last update, feed halted), which change
 // no state.
 func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
-	if now.IsZero() {
-		return FeedUpdate{}, fmt.Errorf("%w: zero time", ErrInvalidInput)
+	if err := checkNow(now); err != nil {
+		return FeedUpdate{}, err
 	}
+	now = instant(now)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	old := f.st
@@ -276,10 +277,10 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 		if err == nil {
 			accepted = i
 			next.price, next.at, next.has = res.Price, now, true
-			next.observed = res.Used[0].Time
+			next.observed = instant(res.Used[0].Time)
 			for _, q := range res.Used {
 				if q.Time.Before(next.observed) {
-					next.observed = q.Time
+					next.observed = instant(q.Time)
 				}
 			}
 			next.active = f.s.Tiers[i].Name
@@ -332,6 +333,7 @@ func (f *Feed) Halt(now time.Time, reason string) (Event, error) {
 	if err := f.checkTime(now); err != nil {
 		return Event{}, err
 	}
+	now = instant(now)
 	if f.st.status == StatusHalted {
 		return Event{}, fmt.Errorf("%w: already halted", ErrHalted)
 	}
@@ -349,6 +351,7 @@ func (f *Feed) Resume(now time.Time) (Event, error) {
 	if err := f.checkTime(now); err != nil {
 		return Event{}, err
 	}
+	now = instant(now)
 	if f.st.status != StatusHalted {
 		return Event{}, fmt.Errorf("%w: resume: feed is %s, not halted", ErrInvalidInput, f.st.status)
 	}
@@ -361,8 +364,8 @@ func (f *Feed) Resume(now time.Time) (Event, error) {
 }
 
 func (f *Feed) checkTime(now time.Time) error {
-	if now.IsZero() {
-		return fmt.Errorf("%w: zero time", ErrInvalidInput)
+	if err := checkNow(now); err != nil {
+		return err
 	}
 	if now.Before(f.st.lastUpdate) {
 		return fmt.Errorf("%w: %s before last update %s", ErrOutOfOrder, now.Format(time.RFC3339Nano), f.st.lastUpdate.Format(time.RFC3339Nano))

@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
@@ -23,8 +24,8 @@ func RestoreFeed(s FeedSettings, snap FeedSnapshot) (*Feed, error) {
 	if err := f.checkState(snap); err != nil {
 		return nil, err
 	}
-	f.st = feedState{price: snap.Price, at: snap.Time, observed: snap.ObservedAt, has: snap.HasPrice,
-		status: snap.Status, active: snap.Active, lastUpdate: snap.LastUpdate}
+	f.st = feedState{price: snap.Price, at: instant(snap.Time), observed: instant(snap.ObservedAt), has: snap.HasPrice,
+		status: snap.Status, active: snap.Active, lastUpdate: instant(snap.LastUpdate)}
 	return f, nil
 }
 
@@ -51,6 +52,11 @@ func (f *Feed) checkState(st FeedState) error {
 	}
 	if err := num.Check(st.Price); err != nil {
 		return bad("price: %w", err)
+	}
+	for _, t := range []time.Time{st.Time, st.ObservedAt, st.LastUpdate} {
+		if !t.IsZero() && !writable(t) {
+			return bad("a time outside years 1 to 9999")
+		}
 	}
 	tier := -1
 	for i, t := range f.s.Tiers {

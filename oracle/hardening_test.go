@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -81,4 +82,82 @@ func TestPureAggregatesRefuseUnboundedInputFast(t *testing.T) {
 			t.Errorf("Median of MaxValues prices = %s, %v", m, err)
 		}
 	})
+}
+
+// Issue 10 item 13: a Delayed poked at a time in a zone whose offset has
+// seconds (time.FixedZone("X", 5*3600+1)) did not restore after snapshot →
+// JSON ("not aligned to hop"): RFC 3339 writes the offset without its
+// seconds, so the time came back one second off. Every stateful type now
+// keeps its times in UTC; the round trip restores and continues equally.
+// TestPropFeedSnapshotContinue and TestPropSmootherSnapshotContinue check
+// this for any sequence in any zone.
+func TestDelayedPokedInSecondsOffsetZoneRestores(t *testing.T) {
+	z := time.FixedZone("X", 5*3600+1)
+	s := DelayedSettings{Hop: time.Hour}
+	o, _ := NewDelayed(s)
+	poke := time.Date(2024, 3, 1, 12, 30, 0, 0, z)
+	if _, err := o.Poke(poke, d("100")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(o.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap DelayedSnapshot
+	if err := json.Unmarshal(b, &snap); err != nil {
+		t.Fatal(err)
+	}
+	r, err := RestoreDelayed(s, snap)
+	if err != nil {
+		t.Fatalf("restore: %v (snapshot %s)", err, b)
+	}
+	if !snap.LastChange.Equal(poke) {
+		t.Fatalf("last change %s after the round trip, poked at %s", snap.LastChange, poke)
+	}
+	next := poke.Add(time.Hour)
+	for _, x := range []*Delayed{o, r} {
+		if _, err := x.Poke(next, d("101")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a, b := snapJSON(t, o.Snapshot()), snapJSON(t, r.Snapshot()); a != b {
+		t.Fatalf("continuing diverged:\n%s\n%s", a, b)
+	}
+}
+
+// Found by the hunt (issue 10, same class as item 13): a time outside years
+// 1 to 9999 was accepted into state, and then the snapshot could not be
+// written as JSON at all (encoding/json refuses such years). Such times are
+// refused as input (ErrInvalidInput), as a quote (ReasonInvalid) and in a
+// snapshot (ErrInvalidSnapshot).
+func TestTimesJSONCannotWriteAreRefused(t *testing.T) {
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	w, _ := NewTWAP(TWAPSettings{Window: time.Hour})
+	e, _ := NewEMA(EMASettings{HalfLife: time.Hour})
+	o, _ := NewDelayed(DelayedSettings{Hop: time.Hour})
+	f := mustFeed(t, testFeedSettings())
+	refuse(t, "TWAP year 10000", func() any { return w.Snapshot() }, ErrInvalidInput, func() error { return w.Update(far, d("1")) })
+	refuse(t, "EMA year 10000", func() any { return e.Snapshot() }, ErrInvalidInput, func() error { _, err := e.Update(far, d("1")); return err })
+	refuse(t, "Delayed poke year 10000", func() any { return o.Snapshot() }, ErrInvalidInput, func() error { _, err := o.Poke(far, d("1")); return err })
+	refuse(t, "Delayed stop year 10000", func() any { return o.Snapshot() }, ErrInvalidInput, func() error { _, err := o.Stop(far); return err })
+	refuse(t, "Feed update year 10000", func() any { return f.Snapshot() }, ErrInvalidInput, func() error { _, err := f.Update(far, nil); return err })
+	refuse(t, "Feed halt year 10000", func() any { return f.Snapshot() }, ErrInvalidInput, func() error { _, err := f.Halt(far, "x"); return err })
+	if err := (Quote{Source: "a", Price: d("1"), Time: far}).Validate(); !errors.Is(err, ErrInvalidQuote) {
+		t.Errorf("quote in year 10000: %v", err)
+	}
+	if _, err := json.Marshal(far); err == nil {
+		t.Fatal("encoding/json now writes year 10000: the bound can be relaxed")
+	}
+	if _, err := RestoreEMA(EMASettings{HalfLife: time.Hour}, EMASnapshot{HasValue: true, Value: d("1"), Price: d("1"), Min: d("1"), Max: d("1"), Time: far}); !errors.Is(err, ErrInvalidSnapshot) {
+		t.Errorf("EMA snapshot in year 10000: %v", err)
+	}
+	if _, err := RestoreDelayed(DelayedSettings{Hop: time.Hour}, DelayedSnapshot{LastChange: far}); !errors.Is(err, ErrInvalidSnapshot) {
+		t.Errorf("Delayed snapshot in year 10000: %v", err)
+	}
+	if _, err := RestoreFeed(testFeedSettings(), FeedSnapshot{LastUpdate: far}); !errors.Is(err, ErrInvalidSnapshot) {
+		t.Errorf("Feed snapshot in year 10000: %v", err)
+	}
+	if _, err := RestoreTWAP(TWAPSettings{Window: time.Hour}, TWAPSnapshot{Observations: []Observation{{Time: far, Price: d("1")}}}); !errors.Is(err, ErrInvalidSnapshot) {
+		t.Errorf("TWAP snapshot in year 10000: %v", err)
+	}
 }

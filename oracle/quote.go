@@ -68,6 +68,9 @@ func (q Quote) Validate() error {
 	if q.Time.IsZero() {
 		return fmt.Errorf("%w: %s: zero time", ErrInvalidQuote, q.Source)
 	}
+	if !writable(q.Time) {
+		return fmt.Errorf("%w: %s: time outside years 1 to 9999 (RFC 3339)", ErrInvalidQuote, q.Source)
+	}
 	return nil
 }
 
@@ -76,7 +79,7 @@ func (q Quote) Validate() error {
 // weight, each with at most 18 digits and an exponent in range, and a time.
 // When it is false the caller runs Validate for the verdict and message.
 func (q Quote) plainlyValid() bool {
-	return q.Source != "" && !q.Time.IsZero() && plainDecimal(q.Price, true) &&
+	return q.Source != "" && !q.Time.IsZero() && writable(q.Time) && plainDecimal(q.Price, true) &&
 		plainDecimal(q.Confidence, false) && plainDecimal(q.Weight, false)
 }
 

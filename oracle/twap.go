@@ -90,6 +90,7 @@ func (w *TWAP) Update(now time.Time, price decimal.Decimal) error {
 	if err := checkPoint(now, price); err != nil {
 		return err
 	}
+	now = instant(now)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if n := len(w.obs); n > 0 {
@@ -186,7 +187,10 @@ func RestoreTWAP(s TWAPSettings, snap TWAPSnapshot) (*TWAP, error) {
 	if err := w.checkObs(snap.Observations); err != nil {
 		return nil, err
 	}
-	w.obs = append([]Observation(nil), snap.Observations...)
+	w.obs = make([]Observation, len(snap.Observations))
+	for i, o := range snap.Observations {
+		w.obs[i] = Observation{Time: instant(o.Time), Price: o.Price}
+	}
 	return w, nil
 }
 
