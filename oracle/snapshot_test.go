@@ -55,7 +55,7 @@ type feedOp struct {
 	kind   int // 0-5 update, 6 price read, 7 halt, 8 resume
 	dt     time.Duration
 	zone   *time.Location // the zone now and the quotes' times are given in
-	quotes []Quote // Time holds the age relative to now
+	quotes []Quote        // Time holds the age relative to now
 }
 
 func genFeedOps(t *rapid.T) []feedOp {
