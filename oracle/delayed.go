@@ -85,10 +85,16 @@ func (d *Delayed) Peek() (decimal.Decimal, error) {
 // same shape as Feed.Price so either can be passed as a price lookup. It
 // fails with ErrNoPrice when there is none, and with ErrStale when the last
 // poke is more than MaxAge before now (OSM itself has no such check; a host
-// needs one so a module nobody pokes cannot serve an old price forever).
+// needs one so a module nobody pokes cannot serve an old price forever). A
+// now before the last poke, stop, start or void is refused with
+// ErrOutOfOrder, as every stateful type in the package refuses time going
+// backwards.
 func (d *Delayed) Price(now time.Time) (decimal.Decimal, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err := d.checkTime(now); err != nil {
+		return decimal.Decimal{}, err
+	}
 	if !d.st.hasCur {
 		return decimal.Decimal{}, ErrNoPrice
 	}
@@ -110,7 +116,8 @@ func (d *Delayed) Next() (decimal.Decimal, error) {
 }
 
 // Pass reports whether a poke is allowed at now by time (OSM pass()):
-// now ≥ zzz + hop. It does not look at Stopped.
+// now ≥ zzz + hop. It does not look at Stopped. A now before the last
+// change is never a pass (Poke refuses it with ErrOutOfOrder).
 func (d *Delayed) Pass(now time.Time) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -118,6 +125,9 @@ func (d *Delayed) Pass(now time.Time) bool {
 }
 
 func (d *Delayed) pass(now time.Time) bool {
+	if now.Before(d.st.last) {
+		return false
+	}
 	return d.st.zzz.IsZero() || !now.Before(d.st.zzz.Add(d.s.Hop))
 }
 

@@ -135,14 +135,21 @@ func (f *Feed) Settings() FeedSettings {
 }
 
 // Price returns the last good price if it is fresh at now: accepted no more
-// than MaxAge before now. Otherwise it fails with ErrStale, ErrNoPrice or
-// ErrHalted (bare sentinels, so the read never allocates). A consumer that
+// than MaxAge before now (stale only when now − accepted > MaxAge, as
+// Liquity's PriceFeed and Chainlink consumers test block.timestamp −
+// updatedAt > timeout). Otherwise it fails with ErrStale, ErrNoPrice,
+// ErrHalted, or ErrOutOfOrder when now is before the feed's last update (a
+// read from the past is refused as TWAP, EMA and Delayed refuse it). The
+// errors are bare sentinels, so the read never allocates. A consumer that
 // takes a price lookup as func(time.Time) (decimal.Decimal, error) takes
 // this method value.
 func (f *Feed) Price(now time.Time) (decimal.Decimal, error) {
 	f.mu.Lock()
 	st := &f.st
 	switch {
+	case now.Before(st.lastUpdate):
+		f.mu.Unlock()
+		return decimal.Decimal{}, ErrOutOfOrder
 	case st.status == StatusHalted:
 		f.mu.Unlock()
 		return decimal.Decimal{}, ErrHalted

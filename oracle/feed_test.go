@@ -255,13 +255,18 @@ func TestFeedsByMarket(t *testing.T) {
 	}
 	fs := Feeds{"ETH-USD": f}
 	lookup := fs.Price // the method value a market-keyed consumer takes
-	if p, err := lookup("ETH-USD", at(1)); err != nil || !p.Equal(d("101")) {
+	if p, err := lookup(at(1), "ETH-USD"); err != nil || !p.Equal(d("101")) {
 		t.Fatalf("%s %v", p, err)
 	}
-	if _, err := lookup("BTC-USD", at(1)); !errors.Is(err, ErrNoPrice) {
+	// Issue 11 item 4: an unknown market is an error of its own, never a
+	// price and never confused with a feed that has none yet.
+	if _, err := lookup(at(1), "BTC-USD"); !errors.Is(err, ErrUnknownMarket) || errors.Is(err, ErrNoPrice) {
 		t.Fatalf("unknown market: %v", err)
 	}
-	if _, err := lookup("ETH-USD", at(10)); err != ErrStale {
+	if _, err := (Feeds{"X": nil}).Price(at(1), "X"); !errors.Is(err, ErrUnknownMarket) {
+		t.Fatalf("nil feed: %v", err)
+	}
+	if _, err := lookup(at(10), "ETH-USD"); err != ErrStale {
 		t.Fatalf("stale market: %v", err)
 	}
 }

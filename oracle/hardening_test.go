@@ -161,3 +161,51 @@ func TestTimesJSONCannotWriteAreRefused(t *testing.T) {
 		t.Errorf("TWAP snapshot in year 10000: %v", err)
 	}
 }
+
+// Issue 10 item 14: Feed.Price(now) with now before the accepted
+// observation served the price, while TWAP, EMA and Delayed's pokes refused
+// time going backwards. Every read and write of every stateful type now
+// refuses a now before its last accepted input with ErrOutOfOrder, and the
+// refusal changes nothing.
+func TestTimeBeforeLastInputRefusedEverywhere(t *testing.T) {
+	f := mustFeed(t, testFeedSettings())
+	if _, err := f.Update(at(5), []Quote{qa("a", "100", at(5)), qa("b", "100", at(5))}); err != nil {
+		t.Fatal(err)
+	}
+	fs := Feeds{"BTC": f}
+	w, _ := NewTWAP(TWAPSettings{Window: time.Hour})
+	e, _ := NewEMA(EMASettings{HalfLife: time.Hour})
+	o, _ := NewDelayed(DelayedSettings{Hop: time.Hour})
+	if err := w.Update(at(5), d("100")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Update(at(5), d("100")); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []int{0, 60} { // two pokes so a current value exists
+		if _, err := o.Poke(at(m), d("100")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := []time.Time{at(4), at(5).Add(-time.Nanosecond), {}}
+	for _, now := range past {
+		name := now.Format(time.RFC3339Nano)
+		refuse(t, "Feed.Price "+name, func() any { return f.Snapshot() }, ErrOutOfOrder, func() error { _, err := f.Price(now); return err })
+		refuse(t, "Feeds.Price "+name, func() any { return f.Snapshot() }, ErrOutOfOrder, func() error { _, err := fs.Price(now, "BTC"); return err })
+		refuse(t, "TWAP.Value "+name, func() any { return w.Snapshot() }, ErrOutOfOrder, func() error { _, err := w.Value(now); return err })
+		refuse(t, "EMA.Value "+name, func() any { return e.Snapshot() }, ErrOutOfOrder, func() error { _, err := e.Value(now); return err })
+		if now.Before(at(60)) {
+			refuse(t, "Delayed.Price "+name, func() any { return o.Snapshot() }, ErrOutOfOrder, func() error { _, err := o.Price(now); return err })
+			if o.Pass(now) {
+				t.Errorf("Delayed.Pass(%s) before the last poke", name)
+			}
+		}
+	}
+	// At the last input itself every read answers.
+	if _, err := f.Price(at(5)); err != nil {
+		t.Errorf("Feed.Price at the last update: %v", err)
+	}
+	if _, err := o.Price(at(60)); err != nil {
+		t.Errorf("Delayed.Price at the last poke: %v", err)
+	}
+}

@@ -158,6 +158,10 @@ func TestPropFeedNeverServesStale(t *testing.T) {
 			}
 			read := now.Add(op.dt * 2)
 			p, err := f.Price(read)
+			// Issue 10 item 14: a read before the last update is refused.
+			if past := read.Before(f.State().LastUpdate); past != errors.Is(err, ErrOutOfOrder) {
+				t.Fatalf("read at %s, last update %s: err %v", read, f.State().LastUpdate, err)
+			}
 			if err == nil {
 				if age := read.Sub(lastAt); age > s.MaxAge {
 					t.Fatalf("price %s served %s after it was accepted, bound %s", p, age, s.MaxAge)
@@ -165,7 +169,7 @@ func TestPropFeedNeverServesStale(t *testing.T) {
 				if !p.Equal(last) {
 					t.Fatalf("served %s, last accepted %s", p, last)
 				}
-			} else if !errors.Is(err, ErrStale) && !errors.Is(err, ErrNoPrice) && !errors.Is(err, ErrHalted) {
+			} else if !errors.Is(err, ErrStale) && !errors.Is(err, ErrNoPrice) && !errors.Is(err, ErrHalted) && !errors.Is(err, ErrOutOfOrder) {
 				t.Fatal(err)
 			}
 		}
