@@ -94,7 +94,11 @@ type AggregatorSettings struct {
 	MaxConfidenceRatio decimal.Decimal `json:"max_confidence_ratio"`
 	// MinAnswer rejects prices at or below it (ReasonBounds): a feed
 	// clamped at its floor is a failure, not a price (Chainlink minAnswer,
-	// LUNA May 2022). Default 0: off.
+	// LUNA May 2022). Chainlink's OCR aggregator itself writes a median
+	// equal to a bound (OffchainAggregator.sol transmit: "minAnswer <=
+	// median && median <= maxAnswer"); a consumer cannot tell a real price
+	// at the bound from a stuck one, so, as consumers' checks do, a price
+	// exactly at the bound is rejected too. Default 0: off.
 	MinAnswer decimal.Decimal `json:"min_answer"`
 	// MaxAnswer rejects prices at or above it (ReasonBounds; Chainlink
 	// maxAnswer). Default 0: off. Must exceed MinAnswer when both are set.

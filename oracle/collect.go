@@ -40,7 +40,10 @@ type CollectorSettings struct {
 	// Timeout bounds each Fetch call. Default 2s.
 	Timeout time.Duration `json:"timeout"`
 	// FailureThreshold is the number of consecutive failures (errors,
-	// timeouts, invalid quotes) that opens a source's breaker. Default 5.
+	// timeouts, invalid quotes) that opens a source's breaker: it opens when
+	// ConsecutiveFailures reaches it (≥). Default 5, which opens one failure
+	// earlier than gobreaker's own default ReadyToTrip
+	// (ConsecutiveFailures > 5); set 6 for gobreaker's rule.
 	FailureThreshold uint32 `json:"failure_threshold"`
 	// OpenTimeout is how long an open breaker refuses calls before letting
 	// a trial call through (half-open). Default 30s.

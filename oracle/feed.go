@@ -38,8 +38,13 @@ type FeedSettings struct {
 	MaxAge time.Duration `json:"max_age"`
 	// MaxJump is the per-update jump limit relative to the last good price:
 	// a tier whose aggregate p has |p − last| > MaxJump × last fails with
-	// ErrJump and the next tier is tried (Liquity's PriceFeed falls back
-	// when Chainlink moves more than 50% in one round). Once the last good
+	// ErrJump and the next tier is tried; a move exactly at the limit is
+	// accepted, as in Liquity's PriceFeed (_chainlinkPriceChangeAboveMax:
+	// "percentDeviation > MAX_PRICE_DEVIATION_FROM_PREVIOUS_ROUND"). Liquity
+	// measures the move against the larger of the two prices, so its 50%
+	// admits a doubling; here it is measured against the last good price,
+	// so MaxJump 0.5 admits 50 to 150 from 100 (MaxJump 1 admits a doubling
+	// up, and any fall). Once the last good
 	// price is stale (older than MaxAge) the primary tier may re-anchor
 	// the feed at a new level without the check (a real move confirmed by
 	// the primary quorum); fallback tiers never do: they stay held to the
