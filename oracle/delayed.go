@@ -12,6 +12,9 @@ import (
 
 // DelayedSettings configures a Delayed price.
 type DelayedSettings struct {
+	// Market names what the delayed price prices: the Subject of every
+	// Event it returns. Optional.
+	Market string `json:"market,omitempty"`
 	// Hop is the delay: a poked price becomes current one poke later, and
 	// pokes are at least one hop apart (MakerDAO OSM's hop, 3600 s in
 	// production). Required: must be positive.
@@ -161,15 +164,16 @@ func (d *Delayed) Poke(now time.Time, price decimal.Decimal) (Event, error) {
 	d.st.nxt, d.st.hasNxt = price, true
 	d.st.zzz = now.Truncate(d.s.Hop)
 	d.st.last = now
-	detail := fmt.Sprintf("current %s, next %s", describeValue(d.st.cur, d.st.hasCur), price)
-	return Event{Time: now, Kind: EventPoke, Detail: detail}, nil
+	// Previous is the value that became current (zero when none was queued).
+	return Event{Time: now, Kind: EventPoke, Subject: d.s.Market, Price: price, Previous: d.st.cur}, nil
 }
 
-func describeValue(v decimal.Decimal, has bool) string {
-	if !has {
-		return "none"
+// runState names whether a Delayed accepts pokes, for events' From and To.
+func runState(stopped bool) string {
+	if stopped {
+		return "stopped"
 	}
-	return v.String()
+	return "running"
 }
 
 // Stop refuses further pokes (OSM stop); the current price stays readable.
@@ -202,9 +206,17 @@ func (d *Delayed) set(now time.Time, k EventKind, f func(*delayedState)) (Event,
 	if err := d.checkTime(now); err != nil {
 		return Event{}, err
 	}
+	from := d.st.stopped
 	f(&d.st)
 	d.st.last = now
-	return Event{Time: now, Kind: k}, nil
+	e := Event{Time: now, Kind: k, Subject: d.s.Market}
+	if from != d.st.stopped {
+		e.From, e.To = runState(from), runState(d.st.stopped)
+	}
+	if k == EventVoid {
+		e.Reason = "current and next values cleared"
+	}
+	return e, nil
 }
 
 func (d *Delayed) checkTime(now time.Time) error {

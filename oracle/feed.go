@@ -25,6 +25,9 @@ type Tier struct {
 
 // FeedSettings configures a Feed.
 type FeedSettings struct {
+	// Market names what the feed prices ("BTC-USD"): the Subject of every
+	// Event it returns. Optional.
+	Market string `json:"market,omitempty"`
 	// Tiers in order of preference: Tiers[0] is primary, the others are
 	// fallbacks tried in order when the ones before fail. At least one.
 	Tiers []Tier `json:"tiers"`
@@ -228,9 +231,9 @@ type FeedUpdate struct {
 	// accepted one are not evaluated. Rejection.Index in each Result counts
 	// within the quotes routed to that tier (input order preserved).
 	Tiers []TierOutcome `json:"tiers"`
-	// Unrouted are quotes whose source belongs to no tier (ignored).
-	Unrouted []Quote `json:"unrouted"`
-	// Events are the state changes the update caused.
+	// Events are the state changes the update caused, and one
+	// EventUnknownSource per quote whose source is in no tier (such a quote
+	// is ignored, never silently).
 	Events []Event `json:"events"`
 }
 
@@ -255,6 +258,10 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 		return FeedUpdate{}, ErrHalted
 	}
 	up := FeedUpdate{Time: now}
+	ev := func(e Event) {
+		e.Time, e.Subject = now, f.s.Market
+		up.Events = append(up.Events, e)
+	}
 	routed := make([][]Quote, len(f.aggs))
 	for _, q := range quotes {
 		in := false
@@ -265,7 +272,14 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 			}
 		}
 		if !in {
-			up.Unrouted = append(up.Unrouted, q)
+			// Issue 11 item 4: never silently unrouted. The price is
+			// reported only when it is in range (never format or keep
+			// an absurd decimal).
+			e := Event{Kind: EventUnknownSource, Source: q.Source, Reason: "source is in no tier; quote ignored"}
+			if num.CheckPositive(q.Price) == nil {
+				e.Price = q.Price
+			}
+			ev(e)
 		}
 	}
 	fresh := old.has && now.Sub(old.at) <= f.maxAge
@@ -303,26 +317,24 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 			break
 		}
 	}
-	ev := func(k EventKind, format string, a ...any) {
-		up.Events = append(up.Events, Event{Time: now, Kind: k, Detail: fmt.Sprintf(format, a...)})
-	}
 	if accepted >= 0 {
 		up.Accepted = true
 		if old.has && !fresh && accepted == 0 && f.s.MaxJump.Sign() > 0 {
-			ev(EventReanchor, "last good price %s from %s was stale; accepted %s without a jump check", old.price, old.at.Format(time.RFC3339Nano), next.price)
+			ev(Event{Kind: EventReanchor, Tier: next.active, Price: next.price, Previous: old.price,
+				Reason: "last good price was stale (accepted " + old.at.Format(time.RFC3339Nano) + "); accepted without a jump check"})
 		}
-		ev(EventAccepted, "%s from tier %s", next.price, next.active)
+		ev(Event{Kind: EventAccepted, Tier: next.active, Price: next.price, Previous: old.price})
 	} else {
 		if old.has {
 			next.status = StatusStale
 		}
-		ev(EventRejected, "no tier produced an acceptable price; keeping %s", describeLast(old))
+		ev(Event{Kind: EventRejected, Price: old.price, Reason: "no tier produced an acceptable price; " + describeLast(old)})
 	}
 	if next.active != old.active {
-		ev(EventActive, "active tier %q -> %q", old.active, next.active)
+		ev(Event{Kind: EventActive, From: old.active, To: next.active})
 	}
 	if next.status != old.status {
-		ev(EventStatus, "%s -> %s", old.status, next.status)
+		ev(Event{Kind: EventStatus, From: old.status.String(), To: next.status.String()})
 	}
 	f.st = next
 	up.Price, up.Status, up.Active = next.price, next.status, next.active
@@ -331,9 +343,9 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 
 func describeLast(st feedState) string {
 	if !st.has {
-		return "no price"
+		return "no price yet"
 	}
-	return fmt.Sprintf("last good %s from %s", st.price, st.at.Format(time.RFC3339Nano))
+	return "keeping the last good price accepted " + st.at.Format(time.RFC3339Nano)
 }
 
 // Halt stops the feed serving prices (Price returns ErrHalted) and refuses
@@ -349,7 +361,7 @@ func (f *Feed) Halt(now time.Time, reason string) (Event, error) {
 	if f.st.status == StatusHalted {
 		return Event{}, fmt.Errorf("%w: already halted", ErrHalted)
 	}
-	e := Event{Time: now, Kind: EventHalt, Detail: fmt.Sprintf("%s -> halted: %s", f.st.status, reason)}
+	e := Event{Time: now, Kind: EventHalt, Subject: f.s.Market, From: f.st.status.String(), To: StatusHalted.String(), Reason: reason}
 	f.st.status, f.st.lastUpdate = StatusHalted, now
 	return e, nil
 }
@@ -372,7 +384,7 @@ func (f *Feed) Resume(now time.Time) (Event, error) {
 		next = StatusStale
 	}
 	f.st.status, f.st.lastUpdate = next, now
-	return Event{Time: now, Kind: EventResume, Detail: "halted -> " + next.String()}, nil
+	return Event{Time: now, Kind: EventResume, Subject: f.s.Market, From: StatusHalted.String(), To: next.String()}, nil
 }
 
 func (f *Feed) checkTime(now time.Time) error {

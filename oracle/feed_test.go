@@ -2,8 +2,12 @@ package oracle
 
 import (
 	"errors"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -104,18 +108,53 @@ func TestFeedScenario(t *testing.T) {
 	}
 }
 
+// Every event has the one shape (issue 11 item 4): time, kind, subject
+// (the feed's market), a structured transition in From/To, and prices as
+// decimals, never text to parse. A quote whose source is in no tier is an
+// EventUnknownSource, never silently dropped.
 func TestFeedEvents(t *testing.T) {
-	f := mustFeed(t, testFeedSettings())
-	up, _ := f.Update(at(0), []Quote{qa("a", "100", at(0)), qa("b", "100", at(0)), qa("q", "1", at(0))})
-	var kinds []EventKind
-	for _, e := range up.Events {
-		kinds = append(kinds, e.Kind)
+	s := testFeedSettings()
+	s.Market = "BTC-USD"
+	f := mustFeed(t, s)
+	up, _ := f.Update(at(0), []Quote{qa("a", "100", at(0)), qa("b", "100", at(0)), qa("q", "1", at(0)),
+		{Source: "r", Price: decimal.New(1, 9999), Time: at(0)}})
+	now := at(0)
+	want := []Event{
+		{Time: now, Kind: EventUnknownSource, Subject: "BTC-USD", Source: "q", Price: d("1"), Reason: "source is in no tier; quote ignored"},
+		{Time: now, Kind: EventUnknownSource, Subject: "BTC-USD", Source: "r", Reason: "source is in no tier; quote ignored"}, // absurd price not carried
+		{Time: now, Kind: EventAccepted, Subject: "BTC-USD", Tier: "primary", Price: d("100")},
+		{Time: now, Kind: EventActive, Subject: "BTC-USD", To: "primary"},
+		{Time: now, Kind: EventStatus, Subject: "BTC-USD", From: "empty", To: "live"},
 	}
-	if diff := cmp.Diff([]EventKind{EventAccepted, EventActive, EventStatus}, kinds); diff != "" {
+	if diff := cmp.Diff(want, up.Events, testkit.EquateDecimals); diff != "" {
 		t.Fatal(diff)
 	}
-	if len(up.Unrouted) != 1 || up.Unrouted[0].Source != "q" {
-		t.Fatalf("unrouted %v", up.Unrouted)
+	up, _ = f.Update(at(1), []Quote{qa("a", "101", at(1)), qa("b", "101", at(1))})
+	if diff := cmp.Diff([]Event{{Time: at(1), Kind: EventAccepted, Subject: "BTC-USD", Tier: "primary", Price: d("101"), Previous: d("100")}},
+		up.Events, testkit.EquateDecimals); diff != "" {
+		t.Fatal(diff)
+	}
+	h, _ := f.Halt(at(2), "governance")
+	if diff := cmp.Diff(Event{Time: at(2), Kind: EventHalt, Subject: "BTC-USD", From: "live", To: "halted", Reason: "governance"}, h, testkit.EquateDecimals); diff != "" {
+		t.Fatal(diff)
+	}
+	r, _ := f.Resume(at(3))
+	if diff := cmp.Diff(Event{Time: at(3), Kind: EventResume, Subject: "BTC-USD", From: "halted", To: "stale"}, r, testkit.EquateDecimals); diff != "" {
+		t.Fatal(diff)
+	}
+	// LogValue: one group, non-zero fields only, decimals as strings.
+	var buf strings.Builder
+	slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if len(groups) == 0 && a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}})).Info("feed", "event", want[2])
+	if got, w := buf.String(), "level=INFO msg=feed event.time=2024-03-01T12:00:00.000Z event.kind=accepted event.subject=BTC-USD event.tier=primary event.price=100\n"; got != w {
+		t.Fatalf("log line\n got %q\nwant %q", got, w)
+	}
+	if got := want[4].String(); got != "2024-03-01T12:00:00Z status market=BTC-USD empty -> live" {
+		t.Fatalf("String() = %q", got)
 	}
 }
 
