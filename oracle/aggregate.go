@@ -112,10 +112,11 @@ type AggregatorSettings struct {
 	Scale int32 `json:"scale"`
 }
 
-// withDefaults validates s and fills defaults.
+// withDefaults validates s and fills defaults. Its errors carry no
+// sentinel: callers wrap ErrInvalidSettings once, with their subject.
 func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 	bad := func(format string, a ...any) (AggregatorSettings, error) {
-		return s, fmt.Errorf("%w: "+format, append([]any{ErrInvalidSettings}, a...)...)
+		return s, fmt.Errorf(format, a...)
 	}
 	if s.Method < MethodMedian || s.Method > MethodTrimmedMean {
 		return bad("unknown method %d", int(s.Method))
@@ -193,6 +194,15 @@ func (a *Aggregator) bounds(exp int32) *gridBounds {
 
 // NewAggregator validates s and returns an Aggregator.
 func NewAggregator(s AggregatorSettings) (*Aggregator, error) {
+	a, err := newAggregator(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+	}
+	return a, nil
+}
+
+// newAggregator is NewAggregator with an error that carries no sentinel.
+func newAggregator(s AggregatorSettings) (*Aggregator, error) {
 	s, err := s.withDefaults()
 	if err != nil {
 		return nil, err
@@ -298,7 +308,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	allSmall := true // every candidate's grid coefficient fits a uint64 key
 	for i, q := range quotes {
 		if !q.plainlyValid() {
-			if err := q.Validate(); err != nil {
+			if err := q.problem(); err != nil {
 				reject(i, ReasonInvalid, err.Error())
 				continue
 			}
@@ -306,7 +316,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		if s.Method == MethodWeightedMedian && q.Weight.Sign() == 0 {
 			// Weight is a plain decimal, so zero cannot mean "not given"
 			// here: a weighted median needs every vote's power.
-			reject(i, ReasonInvalid, fmt.Sprintf("%s: %s: %s", ErrInvalidQuote, q.Source, errZeroWeight))
+			reject(i, ReasonInvalid, errZeroWeight)
 			continue
 		}
 		pc, pok := gridKey(q.Price, exp)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -86,7 +87,8 @@ func NewCollector(s CollectorSettings, sources ...Source) (*Collector, error) {
 	c := &Collector{s: s}
 	seen := map[string]bool{}
 	for i, src := range sources {
-		if src == nil {
+		if isNil(src) {
+			// A typed nil (a nil *T in the interface) would panic in Name.
 			return nil, fmt.Errorf("%w: source %d is nil", ErrInvalidSettings, i)
 		}
 		if fs, ok := src.(SourceFunc); ok && fs.Fn == nil {
@@ -112,9 +114,11 @@ func NewCollector(s CollectorSettings, sources ...Source) (*Collector, error) {
 // SourceError is one source's failure in a Collect.
 type SourceError struct {
 	Source string `json:"source"` // the failing source's name
-	// Err wraps the source's error, context.DeadlineExceeded on timeout,
-	// gobreaker.ErrOpenState / ErrTooManyRequests when the breaker refused
-	// the call, ErrSourceMismatch or ErrInvalidQuote.
+	// Err wraps exactly one oracle sentinel: ErrSourceMismatch or
+	// ErrInvalidQuote for a bad answer, otherwise ErrSourceFailed together
+	// with the cause: the source's own error, context.DeadlineExceeded on
+	// timeout, ctx's error, a recovered panic, or gobreaker.ErrOpenState /
+	// ErrTooManyRequests when the breaker refused the call (IsBreakerOpen).
 	Err error `json:"-"`
 }
 
@@ -164,13 +168,20 @@ type fetched struct {
 func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
 	src, name := c.sources[i], c.sources[i].Name()
 	if err := ctx.Err(); err != nil {
-		return Quote{}, fmt.Errorf("%s: %w", name, err)
+		return Quote{}, fmt.Errorf("%w: source %q: %w", ErrSourceFailed, name, err)
 	}
 	q, err := c.cbs[i].Execute(func() (Quote, error) {
 		cctx, cancel := context.WithTimeout(ctx, c.s.Timeout)
 		defer cancel()
 		ch := make(chan fetched, 1) // buffered: a late answer never blocks
 		go func() {
+			// A panicking host source must not take the process down: it
+			// counts as a failure of that source.
+			defer func() {
+				if p := recover(); p != nil {
+					ch <- fetched{err: fmt.Errorf("panic: %v", p)}
+				}
+			}()
 			q, err := src.Fetch(cctx)
 			ch <- fetched{q, err}
 		}()
@@ -187,7 +198,7 @@ func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
 			r.q.Source = name
 		}
 		if r.q.Source != name {
-			return Quote{}, fmt.Errorf("%w: got %q", ErrSourceMismatch, r.q.Source)
+			return Quote{}, fmt.Errorf("%w: source %q returned a quote of %q", ErrSourceMismatch, name, r.q.Source)
 		}
 		if err := r.q.Validate(); err != nil {
 			return Quote{}, err
@@ -195,9 +206,25 @@ func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
 		return r.q, nil
 	})
 	if err != nil {
-		return Quote{}, fmt.Errorf("%s: %w", name, err)
+		if errors.Is(err, ErrSourceMismatch) || errors.Is(err, ErrInvalidQuote) {
+			return Quote{}, err // already names the source, with its one sentinel
+		}
+		return Quote{}, fmt.Errorf("%w: source %q: %w", ErrSourceFailed, name, err)
 	}
 	return q, nil
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer,
+// map, slice, channel or function.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Chan, reflect.Func, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // BreakerState is a source breaker's state: "closed", "half-open", "open".

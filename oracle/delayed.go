@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -256,7 +257,7 @@ func RestoreDelayed(s DelayedSettings, snap DelayedSnapshot) (*Delayed, error) {
 		return nil, err
 	}
 	if err := checkDelayed(s, snap); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}
 	d.st = delayedState{cur: snap.Current, hasCur: snap.HasCurrent, nxt: snap.Next, hasNxt: snap.HasNext,
 		zzz: instant(snap.LastPoke), stopped: snap.Stopped, last: instant(snap.LastChange)}
@@ -268,7 +269,7 @@ func RestoreDelayed(s DelayedSettings, snap DelayedSnapshot) (*Delayed, error) {
 // and LastPoke is hop-aligned and not after LastChange.
 func (d *Delayed) CheckInvariants() error {
 	if err := checkDelayed(d.s, d.Snapshot()); err != nil {
-		return fmt.Errorf("invariant: %w", err)
+		return fmt.Errorf("%w: delayed: %w", ErrInvariant, err)
 	}
 	return nil
 }
@@ -280,28 +281,28 @@ func checkDelayed(s DelayedSettings, snap DelayedSnapshot) error {
 		has  bool
 	}{{"current", snap.Current, snap.HasCurrent}, {"next", snap.Next, snap.HasNext}} {
 		if err := num.Check(v.val); err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrInvalidSnapshot, v.name, err)
+			return fmt.Errorf("%s: %w", v.name, err)
 		}
 		if v.has != (v.val.Sign() > 0) || (!v.has && !v.val.IsZero()) {
-			return fmt.Errorf("%w: %s %s inconsistent with has=%t", ErrInvalidSnapshot, v.name, v.val, v.has)
+			return fmt.Errorf("%s %s inconsistent with has=%t", v.name, v.val, v.has)
 		}
 	}
 	for _, t := range []time.Time{snap.LastPoke, snap.LastChange} {
 		if !t.IsZero() && !writable(t) {
-			return fmt.Errorf("%w: a time outside years 1 to 9999", ErrInvalidSnapshot)
+			return errors.New("a time outside years 1 to 9999")
 		}
 	}
 	if snap.HasCurrent && !snap.HasNext {
-		return fmt.Errorf("%w: a current value without a next one", ErrInvalidSnapshot)
+		return errors.New("a current value without a next one")
 	}
 	if !snap.LastPoke.Equal(snap.LastPoke.Truncate(s.Hop)) {
-		return fmt.Errorf("%w: last poke %s not aligned to hop %s", ErrInvalidSnapshot, snap.LastPoke, s.Hop)
+		return fmt.Errorf("last poke %s not aligned to hop %s", snap.LastPoke, s.Hop)
 	}
 	if snap.LastPoke.After(snap.LastChange) {
-		return fmt.Errorf("%w: last poke after last change", ErrInvalidSnapshot)
+		return errors.New("last poke after last change")
 	}
 	if snap.HasNext && snap.LastPoke.IsZero() {
-		return fmt.Errorf("%w: a value without a poke time", ErrInvalidSnapshot)
+		return errors.New("a value without a poke time")
 	}
 	return nil
 }

@@ -45,6 +45,12 @@ var (
 	ErrTooEarly = errors.New("oracle: hop not passed")
 	// ErrInvalidSnapshot: a snapshot that fails validation on restore.
 	ErrInvalidSnapshot = errors.New("oracle: invalid snapshot")
+	// ErrInvariant: CheckResult or a CheckInvariants method found a broken
+	// promise (a bug, or state changed behind the type's back).
+	ErrInvariant = errors.New("oracle: invariant violated")
+	// ErrSourceFailed: a Collector's source failed (its own error, a
+	// timeout, a panic, or its breaker refused the call; see SourceError).
+	ErrSourceFailed = errors.New("oracle: source failed")
 	// ErrSourceMismatch: a Source returned a quote carrying another
 	// source's name.
 	ErrSourceMismatch = errors.New("oracle: quote source does not match the source")

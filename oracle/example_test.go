@@ -150,7 +150,7 @@ func ExampleCollector() {
 		fmt.Println(len(got.Quotes), "quotes;", got.Errors[0].Err, "| breaker open:", oracle.IsBreakerOpen(got.Errors[0].Err))
 	}
 	// Output:
-	// 2 quotes; b: HTTP 503 | breaker open: false
-	// 2 quotes; b: HTTP 503 | breaker open: false
-	// 2 quotes; b: circuit breaker is open | breaker open: true
+	// 2 quotes; oracle: source failed: source "b": HTTP 503 | breaker open: false
+	// 2 quotes; oracle: source failed: source "b": HTTP 503 | breaker open: false
+	// 2 quotes; oracle: source failed: source "b": circuit breaker is open | breaker open: true
 }

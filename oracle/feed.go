@@ -116,9 +116,9 @@ func NewFeed(s FeedSettings) (*Feed, error) {
 			}
 			m[src] = struct{}{}
 		}
-		a, err := NewAggregator(t.Aggregation)
+		a, err := newAggregator(t.Aggregation)
 		if err != nil {
-			return nil, fmt.Errorf("tier %q: %w", t.Name, err)
+			return nil, fmt.Errorf("%w: tier %q: %w", ErrInvalidSettings, t.Name, err)
 		}
 		t.Sources = append([]string(nil), t.Sources...)
 		t.Aggregation = a.Settings()

@@ -22,7 +22,7 @@ func RestoreFeed(s FeedSettings, snap FeedSnapshot) (*Feed, error) {
 		return nil, err
 	}
 	if err := f.checkState(snap); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}
 	f.st = feedState{price: snap.Price, at: instant(snap.Time), observed: instant(snap.ObservedAt), has: snap.HasPrice,
 		status: snap.Status, active: snap.Active, lastUpdate: instant(snap.LastUpdate)}
@@ -38,14 +38,14 @@ func (f *Feed) CheckInvariants() error {
 	st := f.st.export()
 	f.mu.Unlock()
 	if err := f.checkState(st); err != nil {
-		return fmt.Errorf("invariant: %w", err)
+		return fmt.Errorf("%w: feed: %w", ErrInvariant, err)
 	}
 	return nil
 }
 
 func (f *Feed) checkState(st FeedState) error {
 	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: "+format, append([]any{ErrInvalidSnapshot}, a...)...)
+		return fmt.Errorf(format, a...)
 	}
 	if st.Status < StatusEmpty || st.Status > StatusHalted {
 		return bad("unknown status %d", int(st.Status))

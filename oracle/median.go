@@ -171,10 +171,10 @@ func trimmedMeanSorted(n int, at func(int) decimal.Decimal, trim decimal.Decimal
 }
 
 // checkScale validates a Settings Scale (0 to num.MaxScale) and returns it
-// with 0 replaced by DefaultScale. what names the field in the error.
+// with 0 replaced by DefaultScale. The error carries no sentinel.
 func checkScale(what string, scale int32) (int32, error) {
 	if scale < 0 || scale > num.MaxScale {
-		return 0, fmt.Errorf("%w: %s must lie in [0, %d], got %d", ErrInvalidSettings, what, num.MaxScale, scale)
+		return 0, fmt.Errorf("%s must lie in [0, %d], got %d", what, num.MaxScale, scale)
 	}
 	if scale == 0 {
 		return DefaultScale, nil

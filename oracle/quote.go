@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -53,23 +54,32 @@ func (q Quote) EffectiveWeight() decimal.Decimal {
 // positive price, non-negative confidence and weight, a non-zero time and no
 // decimal with an absurd exponent. The error wraps ErrInvalidQuote.
 func (q Quote) Validate() error {
+	if err := q.problem(); err != nil {
+		if q.Source == "" {
+			return fmt.Errorf("%w: %w", ErrInvalidQuote, err)
+		}
+		return fmt.Errorf("%w: source %q: %w", ErrInvalidQuote, q.Source, err)
+	}
+	return nil
+}
+
+// problem is Validate's test, with an error that carries no sentinel (the
+// Detail of a ReasonInvalid rejection).
+func (q Quote) problem() error {
 	if q.Source == "" {
-		return fmt.Errorf("%w: empty source", ErrInvalidQuote)
+		return errors.New("empty source")
 	}
 	if err := num.CheckPositive(q.Price); err != nil {
-		return fmt.Errorf("%w: %s: price: %w", ErrInvalidQuote, q.Source, err)
+		return fmt.Errorf("price: %w", err)
 	}
 	if err := num.CheckNonNegative(q.Confidence); err != nil {
-		return fmt.Errorf("%w: %s: confidence: %w", ErrInvalidQuote, q.Source, err)
+		return fmt.Errorf("confidence: %w", err)
 	}
 	if err := num.CheckNonNegative(q.Weight); err != nil {
-		return fmt.Errorf("%w: %s: weight: %w", ErrInvalidQuote, q.Source, err)
+		return fmt.Errorf("weight: %w", err)
 	}
-	if q.Time.IsZero() {
-		return fmt.Errorf("%w: %s: zero time", ErrInvalidQuote, q.Source)
-	}
-	if !writable(q.Time) {
-		return fmt.Errorf("%w: %s: time outside years 1 to 9999 (RFC 3339)", ErrInvalidQuote, q.Source)
+	if err := timeProblem(q.Time); err != nil {
+		return err
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -22,11 +23,19 @@ func instant(t time.Time) time.Time { return t.UTC() }
 // zero time, and times outside years 1 to 9999, which RFC 3339 (and so
 // encoding/json) cannot write. The error wraps ErrInvalidInput.
 func checkNow(now time.Time) error {
-	if now.IsZero() {
-		return fmt.Errorf("%w: zero time", ErrInvalidInput)
+	if err := timeProblem(now); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
-	if !writable(now) {
-		return fmt.Errorf("%w: time outside years 1 to 9999 (RFC 3339)", ErrInvalidInput)
+	return nil
+}
+
+// timeProblem is checkNow's test, with an error that carries no sentinel.
+func timeProblem(t time.Time) error {
+	if t.IsZero() {
+		return errors.New("zero time")
+	}
+	if !writable(t) {
+		return errors.New("time outside years 1 to 9999 (RFC 3339)")
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ func NewTWAP(s TWAPSettings) (*TWAP, error) {
 	}
 	var err error
 	if s.Scale, err = checkScale("TWAP Scale", s.Scale); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
 	}
 	if s.MaxObservations < 0 {
 		return nil, fmt.Errorf("%w: TWAP MaxObservations must not be negative, got %d", ErrInvalidSettings, s.MaxObservations)
@@ -185,7 +185,7 @@ func RestoreTWAP(s TWAPSettings, snap TWAPSnapshot) (*TWAP, error) {
 		return nil, err
 	}
 	if err := w.checkObs(snap.Observations); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}
 	w.obs = make([]Observation, len(snap.Observations))
 	for i, o := range snap.Observations {
@@ -198,21 +198,21 @@ func RestoreTWAP(s TWAPSettings, snap TWAPSnapshot) (*TWAP, error) {
 // strictly increasing times, within MaxObservations.
 func (w *TWAP) CheckInvariants() error {
 	if err := w.checkObs(w.Snapshot().Observations); err != nil {
-		return fmt.Errorf("invariant: %w", err)
+		return fmt.Errorf("%w: TWAP: %w", ErrInvariant, err)
 	}
 	return nil
 }
 
 func (w *TWAP) checkObs(obs []Observation) error {
 	if len(obs) > w.s.MaxObservations {
-		return fmt.Errorf("%w: %d observations, more than %d", ErrInvalidSnapshot, len(obs), w.s.MaxObservations)
+		return fmt.Errorf("%d observations, more than %d", len(obs), w.s.MaxObservations)
 	}
 	for i, o := range obs {
-		if err := checkPoint(o.Time, o.Price); err != nil {
-			return fmt.Errorf("%w: observation %d: %w", ErrInvalidSnapshot, i, err)
+		if err := pointProblem(o.Time, o.Price); err != nil {
+			return fmt.Errorf("observation %d: %w", i, err)
 		}
 		if i > 0 && !o.Time.After(obs[i-1].Time) {
-			return fmt.Errorf("%w: observation %d not after the one before", ErrInvalidSnapshot, i)
+			return fmt.Errorf("observation %d not after the one before", i)
 		}
 	}
 	return nil
