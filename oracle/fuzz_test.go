@@ -37,7 +37,7 @@ func FuzzAggregate(f *testing.F) {
 			a, _ := NewAggregator(s)
 			res, err := a.Aggregate(t0, quotes)
 			if err == nil {
-				if err := CheckResult(s, t0, res); err != nil {
+				if err := CheckResult(t0, s, res); err != nil {
 					t.Fatal(err)
 				}
 			}

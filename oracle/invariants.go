@@ -10,7 +10,7 @@ import (
 // sorted by price, each with a positive Weight under MethodWeightedMedian; none is stale, from the future, out of bounds or too
 // uncertain; and the price lies within [min, max] of the used quotes.
 // Hosts may call it on every result in production; the tests do.
-func CheckResult(s AggregatorSettings, now time.Time, r Result) error {
+func CheckResult(now time.Time, s AggregatorSettings, r Result) error {
 	s, err := s.withDefaults()
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidSettings, err)
