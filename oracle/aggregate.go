@@ -78,7 +78,9 @@ type AggregatorSettings struct {
 	// no quote from the future is accepted. Must not be negative.
 	MaxFutureSkew time.Duration `json:"max_future_skew"`
 	// MinSources is the quorum: fewer accepted quotes is ErrNoQuorum, never
-	// a price (MakerDAO Median's bar). Default 1.
+	// a price (MakerDAO Median's bar: exactly MinSources quotes suffice).
+	// Default 1; at most MaxQuotes. In a Feed tier it may not exceed the
+	// tier's number of sources (one source, one vote).
 	MinSources int `json:"min_sources"`
 	// MaxDeviation drops quotes whose relative distance from the median of
 	// all remaining quotes exceeds it: |p − m| > MaxDeviation × m
@@ -127,8 +129,9 @@ func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 	if s.MaxFutureSkew < 0 {
 		return bad("MaxFutureSkew must not be negative, got %s", s.MaxFutureSkew)
 	}
-	if s.MinSources < 0 {
-		return bad("MinSources must not be negative, got %d", s.MinSources)
+	if s.MinSources < 0 || s.MinSources > MaxQuotes {
+		// A quorum no call can meet would silently mean "never a price".
+		return bad("MinSources must lie in [0, %d], got %d", MaxQuotes, s.MinSources)
 	}
 	if s.MinSources == 0 {
 		s.MinSources = 1
@@ -277,9 +280,18 @@ func gridExponent(quotes []Quote) int32 {
 // all remaining quotes, then the quorum again, then the method, then
 // dispersion. Below quorum is ErrNoQuorum and too wide a spread is
 // ErrSpread: never a price. The input slice is not modified.
+//
+// A bad call changes nothing and is an error wrapping ErrInvalidInput: a
+// zero now (or one JSON cannot write), or more than MaxQuotes quotes.
 func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	s := &a.s
 	res := Result{Method: s.Method}
+	if err := checkNow(now); err != nil {
+		return res, err
+	}
+	if len(quotes) > MaxQuotes {
+		return res, fmt.Errorf("%w: %d quotes, more than %d", ErrInvalidInput, len(quotes), MaxQuotes)
+	}
 	sc := getScratch(len(quotes))
 	defer sc.put()
 	reject := func(i int, r Reason, detail string) {

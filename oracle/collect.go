@@ -33,8 +33,13 @@ type SourceFunc struct {
 // Name returns f.ID.
 func (f SourceFunc) Name() string { return f.ID }
 
-// Fetch calls f.Fn.
-func (f SourceFunc) Fetch(ctx context.Context) (Quote, error) { return f.Fn(ctx) }
+// Fetch calls f.Fn; without one it fails (ErrSourceFailed), never panics.
+func (f SourceFunc) Fetch(ctx context.Context) (Quote, error) {
+	if f.Fn == nil {
+		return Quote{}, fmt.Errorf("%w: source %q has no fetch function", ErrSourceFailed, f.ID)
+	}
+	return f.Fn(ctx)
+}
 
 // CollectorSettings configures a Collector's per-source protection.
 type CollectorSettings struct {
@@ -94,6 +99,9 @@ func NewCollector(s CollectorSettings, sources ...Source) (*Collector, error) {
 		if fs, ok := src.(SourceFunc); ok && fs.Fn == nil {
 			return nil, fmt.Errorf("%w: source %d (%q) has no fetch function", ErrInvalidSettings, i, fs.ID)
 		}
+		if fs, ok := src.(*SourceFunc); ok && fs.Fn == nil {
+			return nil, fmt.Errorf("%w: source %d (%q) has no fetch function", ErrInvalidSettings, i, fs.ID)
+		}
 		name := src.Name()
 		if name == "" || seen[name] {
 			return nil, fmt.Errorf("%w: source %d: empty or duplicate name %q", ErrInvalidSettings, i, name)
@@ -137,7 +145,15 @@ type Collection struct {
 // ignores ctx is abandoned at its timeout: its late answer is discarded.
 // If ctx is already done, no source is called; if it ends during a call,
 // that call fails with ctx's error and counts as a failure of the source.
+// A nil ctx calls no source: each fails with ErrInvalidInput.
 func (c *Collector) Collect(ctx context.Context) Collection {
+	if ctx == nil {
+		var out Collection
+		for _, src := range c.sources {
+			out.Errors = append(out.Errors, SourceError{Source: src.Name(), Err: fmt.Errorf("%w: nil context", ErrInvalidInput)})
+		}
+		return out
+	}
 	quotes := make([]Quote, len(c.sources))
 	errs := make([]error, len(c.sources))
 	var wg sync.WaitGroup

@@ -120,6 +120,10 @@ func NewFeed(s FeedSettings) (*Feed, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: tier %q: %w", ErrInvalidSettings, t.Name, err)
 		}
+		if q := a.Settings().MinSources; q > len(t.Sources) {
+			// One source, one vote: such a tier could never give a price.
+			return nil, fmt.Errorf("%w: tier %q needs %d sources but lists %d", ErrInvalidSettings, t.Name, q, len(t.Sources))
+		}
 		t.Sources = append([]string(nil), t.Sources...)
 		t.Aggregation = a.Settings()
 		tiers[i] = t
@@ -246,6 +250,9 @@ type FeedUpdate struct {
 func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 	if err := checkNow(now); err != nil {
 		return FeedUpdate{}, err
+	}
+	if len(quotes) > MaxQuotes {
+		return FeedUpdate{}, fmt.Errorf("%w: %d quotes, more than %d", ErrInvalidInput, len(quotes), MaxQuotes)
 	}
 	now = instant(now)
 	f.mu.Lock()

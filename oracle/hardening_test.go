@@ -35,7 +35,7 @@ func within(t *testing.T, limit time.Duration, name string, f func()) {
 func TestPureAggregatesRefuseUnboundedInputFast(t *testing.T) {
 	huge := decimal.New(1, 9999)                 // 1e9999
 	tiny := decimal.New(1, -40)                  // 1e-40
-	many := make([]decimal.Decimal, MaxValues+1) // one over the count bound
+	many := make([]decimal.Decimal, MaxQuotes+1) // one over the count bound
 	for i := range many {
 		many[i] = decimal.NewFromInt(int64(i + 1))
 	}
@@ -73,13 +73,13 @@ func TestPureAggregatesRefuseUnboundedInputFast(t *testing.T) {
 			}
 		})
 	}
-	// The bounds are inclusive: scale 36 and MaxValues prices still work.
+	// The bounds are inclusive: scale 36 and MaxQuotes prices still work.
 	if m, err := Median(decs("1", "2"), 36); err != nil || !m.Equal(d("1.5")) {
 		t.Errorf("Median at scale 36 = %s, %v", m, err)
 	}
-	within(t, time.Second, "Median of MaxValues prices", func() {
-		if m, err := Median(many[:MaxValues], 0); err != nil || !m.Equal(d("32768")) { // mean of 32768 and 32769, half-even
-			t.Errorf("Median of MaxValues prices = %s, %v", m, err)
+	within(t, time.Second, "Median of MaxQuotes prices", func() {
+		if m, err := Median(many[:MaxQuotes], 0); err != nil || !m.Equal(d("32768")) { // mean of 32768 and 32769, half-even
+			t.Errorf("Median of MaxQuotes prices = %s, %v", m, err)
 		}
 	})
 }

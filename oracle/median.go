@@ -24,7 +24,7 @@ var half = decimal.New(5, -1)
 // is not modified.
 //
 // Bad input is refused with an error wrapping ErrInvalidInput, before any
-// arithmetic: an empty slice, more than MaxValues prices, a scale outside
+// arithmetic: an empty slice, more than MaxQuotes prices, a scale outside
 // [0, 36] (num.MaxScale), or a price outside the supported decimal range (at
 // most 36 places and 36 integer digits). Unbounded, a scale of 1e8 would
 // build a hundred-million-digit number.
@@ -37,10 +37,12 @@ func Median(prices []decimal.Decimal, scale int32) (decimal.Decimal, error) {
 	return medianSorted(len(s), func(i int) decimal.Decimal { return s[i] }, scale), nil
 }
 
-// MaxValues is the most prices (and weights) the pure functions Median,
-// WeightedMedian and TrimmedMean accept in one call: far above any real
-// oracle committee, and small enough that a call stays in milliseconds.
-const MaxValues = 1 << 16
+// MaxQuotes is the most quotes one Aggregate or Feed.Update call accepts,
+// and the most prices (and weights) Median, WeightedMedian and TrimmedMean
+// accept: far above any real oracle committee (Chainlink's largest have 31
+// nodes), and small enough that a call stays in milliseconds. It also
+// bounds AggregatorSettings.MinSources and TWAPSettings.MaxObservations.
+const MaxQuotes = 1 << 16
 
 // checkValues refuses an empty or oversized slice, a scale outside
 // [0, num.MaxScale] and any value outside num.Check's range, without
@@ -49,8 +51,8 @@ func checkValues(what string, vs []decimal.Decimal, scale int32) error {
 	if len(vs) == 0 {
 		return fmt.Errorf("%w: no %ss", ErrInvalidInput, what)
 	}
-	if len(vs) > MaxValues {
-		return fmt.Errorf("%w: %d %ss, more than %d", ErrInvalidInput, len(vs), what, MaxValues)
+	if len(vs) > MaxQuotes {
+		return fmt.Errorf("%w: %d %ss, more than %d", ErrInvalidInput, len(vs), what, MaxQuotes)
 	}
 	if scale < 0 || scale > num.MaxScale {
 		return fmt.Errorf("%w: scale must lie in [0, %d], got %d", ErrInvalidInput, num.MaxScale, scale)
@@ -87,7 +89,7 @@ func medianSorted(n int, at func(int) decimal.Decimal, scale int32) decimal.Deci
 // not modified; equal prices keep their input order.
 //
 // Bad input is refused with an error wrapping ErrInvalidInput: an empty
-// slice, more than MaxValues prices, not as many weights as prices, a weight
+// slice, more than MaxQuotes prices, not as many weights as prices, a weight
 // that is not positive, or a value outside num.Check's range.
 func WeightedMedian(prices, weights []decimal.Decimal) (decimal.Decimal, error) {
 	if err := checkValues("price", prices, 0); err != nil {
@@ -133,7 +135,7 @@ func weightedMedianSorted(n int, at func(int) (decimal.Decimal, decimal.Decimal)
 // must lie in [0, 0.5); trim 0 is the plain mean.
 //
 // Bad input is refused with an error wrapping ErrInvalidInput, before any
-// arithmetic: an empty slice, more than MaxValues prices, a trim outside
+// arithmetic: an empty slice, more than MaxQuotes prices, a trim outside
 // [0, 0.5) or the decimal range, a scale outside [0, 36] (num.MaxScale), or
 // a price outside num.Check's range.
 func TrimmedMean(prices []decimal.Decimal, trim decimal.Decimal, scale int32) (decimal.Decimal, error) {

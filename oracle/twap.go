@@ -19,7 +19,8 @@ type TWAPSettings struct {
 	Scale int32 `json:"scale"`
 	// MaxObservations caps the history kept inside the window; beyond it
 	// the oldest observations are dropped (the average then covers less
-	// than the window). Default 4096.
+	// than the window). Default 4096; at most MaxQuotes (65,536), so a
+	// Value stays in milliseconds.
 	MaxObservations int `json:"max_observations"`
 	// MinCoverage is the least time the observations must cover inside
 	// the window for Value to answer; shorter is ErrShortHistory. Uniswap
@@ -70,8 +71,8 @@ func NewTWAP(s TWAPSettings) (*TWAP, error) {
 	if s.Scale, err = checkScale("TWAP Scale", s.Scale); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
 	}
-	if s.MaxObservations < 0 {
-		return nil, fmt.Errorf("%w: TWAP MaxObservations must not be negative, got %d", ErrInvalidSettings, s.MaxObservations)
+	if s.MaxObservations < 0 || s.MaxObservations > MaxQuotes {
+		return nil, fmt.Errorf("%w: TWAP MaxObservations must lie in [0, %d], got %d", ErrInvalidSettings, MaxQuotes, s.MaxObservations)
 	}
 	if s.MaxObservations == 0 {
 		s.MaxObservations = 4096
