@@ -218,8 +218,8 @@ func newAggregator(s AggregatorSettings) (*Aggregator, error) {
 	return a, nil
 }
 
-// Settings returns the aggregator's settings with defaults filled in.
-func (a *Aggregator) Settings() AggregatorSettings { return a.s }
+// settings returns the aggregator's settings with defaults filled in.
+func (a *Aggregator) settings() AggregatorSettings { return a.s }
 
 // Result is what an aggregation decided. It is filled even when Aggregate
 // returns an error, so the host can log which quotes were dropped and why.
@@ -554,7 +554,7 @@ func (a *Aggregator) dedupe(quotes []Quote, cands []candidate, reject func(int, 
 }
 
 func sameQuote(x, y Quote) bool {
-	return x.Price.Equal(y.Price) && x.Confidence.Equal(y.Confidence) && x.EffectiveWeight().Equal(y.EffectiveWeight())
+	return x.Price.Equal(y.Price) && x.Confidence.Equal(y.Confidence) && x.effectiveWeight().Equal(y.effectiveWeight())
 }
 
 // hasDuplicateSource reports whether two candidates share a source: a

@@ -340,7 +340,7 @@ func TestAggregateGuards(t *testing.T) {
 				t.Errorf("no rejection detail contains %q: %+v", tc.detail, res.Rejected)
 			}
 			if err == nil {
-				if err := CheckResult(t0, a.Settings(), res); err != nil {
+				if err := CheckResult(t0, a.settings(), res); err != nil {
 					t.Fatal(err)
 				}
 			}

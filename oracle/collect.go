@@ -122,8 +122,9 @@ func NewCollector(s CollectorSettings, sources ...Source) (*Collector, error) {
 // SourceError is one source's failure in a Collect.
 type SourceError struct {
 	Source string `json:"source"` // the failing source's name
-	// Err wraps exactly one oracle sentinel: ErrSourceMismatch or
-	// ErrInvalidQuote for a bad answer, otherwise ErrSourceFailed together
+	// Err wraps exactly one oracle sentinel: ErrInvalidQuote for a bad
+	// answer (one that fails Quote.Validate or names another source),
+	// otherwise ErrSourceFailed together
 	// with the cause: the source's own error, context.DeadlineExceeded on
 	// timeout, ctx's error, a recovered panic, or gobreaker.ErrOpenState /
 	// ErrTooManyRequests when the breaker refused the call (IsBreakerOpen).
@@ -214,7 +215,7 @@ func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
 			r.q.Source = name
 		}
 		if r.q.Source != name {
-			return Quote{}, fmt.Errorf("%w: source %q returned a quote of %q", ErrSourceMismatch, name, r.q.Source)
+			return Quote{}, fmt.Errorf("%w: source %q returned a quote of source %q", ErrInvalidQuote, name, r.q.Source)
 		}
 		if err := r.q.Validate(); err != nil {
 			return Quote{}, err
@@ -222,7 +223,7 @@ func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
 		return r.q, nil
 	})
 	if err != nil {
-		if errors.Is(err, ErrSourceMismatch) || errors.Is(err, ErrInvalidQuote) {
+		if errors.Is(err, ErrInvalidQuote) {
 			return Quote{}, err // already names the source, with its one sentinel
 		}
 		return Quote{}, fmt.Errorf("%w: source %q: %w", ErrSourceFailed, name, err)

@@ -61,7 +61,7 @@ func TestErrorsWrapOneSentinelOnce(t *testing.T) {
 		"unknown market":      {second(Feeds{}.Price(t0, "X")), ErrUnknownMarket},
 		"median":              {second(Median(nil, 0)), ErrInvalidInput},
 		"collect panic":       {col.Errors[0].Err, ErrSourceFailed},
-		"collect mismatch":    {col.Errors[1].Err, ErrSourceMismatch},
+		"collect mismatch":    {col.Errors[1].Err, ErrInvalidQuote},
 		"collect invalid":     {col.Errors[2].Err, ErrInvalidQuote},
 		"collector nil":       {second(NewCollector(CollectorSettings{}, nilSrc)), ErrInvalidSettings},
 		"reason json":         {new(Reason).UnmarshalJSON([]byte(`"nope"`)), ErrInvalidSnapshot},

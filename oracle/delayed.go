@@ -35,9 +35,11 @@ type DelayedSettings struct {
 // since the last poke (now ≥ zzz + hop, "OSM/not-passed"); it moves next to
 // current, stores p as next, and sets zzz = prev(now), now rounded down to a
 // multiple of hop (time.Truncate: counted from the zero time, which is Unix
-// aligned like OSM's ts − ts % hop for any hop dividing a day). Peek
-// returns current, Next (OSM's peep) the queued value. Stop refuses pokes,
-// Start allows them again, and Void clears both values and stops.
+// aligned like OSM's ts − ts % hop for any hop dividing a day; times are
+// kept in UTC, so the zone a host passes changes nothing). Price(now)
+// returns current (OSM peek, with a freshness bound), Next (OSM peep) the
+// queued value. Stop refuses pokes, Start allows them again, and Void clears
+// both values and stops; Snapshot().Stopped says whether pokes are refused.
 //
 // Delayed is safe for concurrent use (one mutex).
 type Delayed struct {
@@ -74,9 +76,9 @@ func NewDelayed(s DelayedSettings) (*Delayed, error) {
 	return &Delayed{s: s}, nil
 }
 
-// Peek returns the current (effective) price, or ErrNoPrice when there is
-// none yet or it was voided.
-func (d *Delayed) Peek() (decimal.Decimal, error) {
+// peek returns the current (effective) price, or ErrNoPrice when there is
+// none yet or it was voided (OSM peek, without Price's freshness check).
+func (d *Delayed) peek() (decimal.Decimal, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.st.hasCur {
@@ -135,8 +137,8 @@ func (d *Delayed) pass(now time.Time) bool {
 	return d.st.zzz.IsZero() || !now.Before(d.st.zzz.Add(d.s.Hop))
 }
 
-// Stopped reports whether pokes are refused.
-func (d *Delayed) Stopped() bool {
+// isStopped reports whether pokes are refused (Snapshot().Stopped).
+func (d *Delayed) isStopped() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.st.stopped

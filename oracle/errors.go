@@ -51,7 +51,4 @@ var (
 	// ErrSourceFailed: a Collector's source failed (its own error, a
 	// timeout, a panic, or its breaker refused the call; see SourceError).
 	ErrSourceFailed = errors.New("oracle: source failed")
-	// ErrSourceMismatch: a Source returned a quote carrying another
-	// source's name.
-	ErrSourceMismatch = errors.New("oracle: quote source does not match the source")
 )

@@ -36,7 +36,7 @@ type FeedSettings struct {
 	// Required: must be positive. It is measured from acceptance, as
 	// Chainlink's updatedAt and Maker Median's age are; the quotes behind
 	// the price were observed up to the tier's Aggregation.MaxAge earlier
-	// still (FeedState.ObservedAt says when), so the data a consumer gets
+	// still (FeedSnapshot.ObservedAt says when), so the data a consumer gets
 	// is at most tier MaxAge + MaxAge old.
 	MaxAge time.Duration `json:"max_age"`
 	// MaxJump is the per-update jump limit relative to the last good price:
@@ -120,12 +120,12 @@ func NewFeed(s FeedSettings) (*Feed, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: tier %q: %w", ErrInvalidSettings, t.Name, err)
 		}
-		if q := a.Settings().MinSources; q > len(t.Sources) {
+		if q := a.settings().MinSources; q > len(t.Sources) {
 			// One source, one vote: such a tier could never give a price.
 			return nil, fmt.Errorf("%w: tier %q needs %d sources but lists %d", ErrInvalidSettings, t.Name, q, len(t.Sources))
 		}
 		t.Sources = append([]string(nil), t.Sources...)
-		t.Aggregation = a.Settings()
+		t.Aggregation = a.settings()
 		tiers[i] = t
 		f.aggs = append(f.aggs, a)
 		f.members = append(f.members, m)
@@ -135,8 +135,8 @@ func NewFeed(s FeedSettings) (*Feed, error) {
 	return f, nil
 }
 
-// Settings returns the feed's settings with defaults filled in (a copy).
-func (f *Feed) Settings() FeedSettings {
+// settings returns the feed's settings with defaults filled in (a copy).
+func (f *Feed) settings() FeedSettings {
 	s := f.s
 	s.Tiers = make([]Tier, len(f.s.Tiers))
 	for i, t := range f.s.Tiers {
@@ -177,8 +177,9 @@ func (f *Feed) Price(now time.Time) (decimal.Decimal, error) {
 	return p, nil
 }
 
-// FeedState is a copy of a Feed's state.
-type FeedState struct {
+// FeedSnapshot is a Feed's state as plain JSON-serialisable data (times in
+// UTC), for RestoreFeed and for inspection.
+type FeedSnapshot struct {
 	// Price is the last good price (zero if HasPrice is false).
 	Price decimal.Decimal `json:"price"`
 	// Time is when Price was accepted; freshness is measured from it.
@@ -197,15 +198,8 @@ type FeedState struct {
 	LastUpdate time.Time `json:"last_update"`
 }
 
-// State returns a copy of the feed's state.
-func (f *Feed) State() FeedState {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.st.export()
-}
-
-func (st feedState) export() FeedState {
-	return FeedState{Price: st.price, Time: st.at, ObservedAt: st.observed, HasPrice: st.has,
+func (st feedState) export() FeedSnapshot {
+	return FeedSnapshot{Price: st.price, Time: st.at, ObservedAt: st.observed, HasPrice: st.has,
 		Status: st.status, Active: st.active, LastUpdate: st.lastUpdate}
 }
 

@@ -7,11 +7,13 @@ import (
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
-// FeedSnapshot is a Feed's state as plain JSON-serialisable data.
-type FeedSnapshot = FeedState
-
-// Snapshot returns the feed's state for RestoreFeed.
-func (f *Feed) Snapshot() FeedSnapshot { return f.State() }
+// Snapshot returns a copy of the feed's state, for RestoreFeed and for
+// inspection (price, status, active tier, times).
+func (f *Feed) Snapshot() FeedSnapshot {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.st.export()
+}
 
 // RestoreFeed rebuilds a Feed from settings and a snapshot, validating the
 // snapshot against them (ErrInvalidSnapshot) so a malformed snapshot is an
@@ -43,7 +45,7 @@ func (f *Feed) CheckInvariants() error {
 	return nil
 }
 
-func (f *Feed) checkState(st FeedState) error {
+func (f *Feed) checkState(st FeedSnapshot) error {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf(format, a...)
 	}

@@ -182,8 +182,8 @@ func TestFeedHaltResume(t *testing.T) {
 	if _, err := f.Resume(at(2)); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := f.Price(at(2)); err != nil || !p.Equal(d("100")) || f.State().Status != StatusStale {
-		t.Fatalf("after resume: %s %v %s", p, err, f.State().Status)
+	if p, err := f.Price(at(2)); err != nil || !p.Equal(d("100")) || f.Snapshot().Status != StatusStale {
+		t.Fatalf("after resume: %s %v %s", p, err, f.Snapshot().Status)
 	}
 	if _, err := f.Resume(at(2)); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("resume when not halted: %v", err)
@@ -269,7 +269,7 @@ func TestFeedConcurrentReads(t *testing.T) {
 			defer func() { done <- struct{}{} }()
 			for i := 0; i < 500; i++ {
 				_, _ = f.Price(at(i % 20))
-				_ = f.State()
+				_ = f.Snapshot()
 			}
 		}()
 	}

@@ -24,7 +24,7 @@ import (
 //
 // Entry points without host input beyond the receiver (Snapshot, State,
 // Settings, CheckInvariants, Peek, Next, Stopped, Health, String,
-// MarshalText/JSON, LogValue, EffectiveWeight) are exercised by the
+// MarshalText/JSON, LogValue, effectiveWeight) are exercised by the
 // property and fuzz tests.
 
 var (

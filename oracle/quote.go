@@ -31,7 +31,7 @@ type Quote struct {
 	// must be positive: a quote with Weight zero is rejected with
 	// ReasonInvalid (a decimal field cannot tell "not given" from zero,
 	// and a zero vote must not silently count as one). The other methods
-	// ignore it; there, and in EffectiveWeight, zero means 1.
+	// ignore it; there, and in effectiveWeight, zero means 1.
 	Weight decimal.Decimal `json:"weight"`
 }
 
@@ -40,10 +40,10 @@ var one = decimal.NewFromInt(1)
 // errZeroWeight is the detail of a zero Weight under MethodWeightedMedian.
 const errZeroWeight = "weight: zero, and the weighted median needs a positive weight on every quote"
 
-// EffectiveWeight returns the quote's weight, 1 when it is zero. The
+// effectiveWeight returns the quote's weight, 1 when it is zero. The
 // weighted median does not use it (it rejects a zero Weight instead);
 // Aggregate only compares it between a source's repeated quotes.
-func (q Quote) EffectiveWeight() decimal.Decimal {
+func (q Quote) effectiveWeight() decimal.Decimal {
 	if q.Weight.IsZero() {
 		return one
 	}

@@ -142,9 +142,9 @@ func TestPropFeedNeverServesStale(t *testing.T) {
 				now = now.Add(op.dt)
 			}
 			if op.kind <= 5 {
-				prev := f.State()
+				prev := f.Snapshot()
 				out := applyFeed(t, f, now, op)
-				st := f.State()
+				st := f.Snapshot()
 				if strings.HasPrefix(out, "update true") {
 					// Jump limit: a price accepted while the last good one was
 					// fresh, or from a fallback tier, moved at most MaxJump.
@@ -159,8 +159,8 @@ func TestPropFeedNeverServesStale(t *testing.T) {
 			read := now.Add(op.dt * 2)
 			p, err := f.Price(read)
 			// Issue 10 item 14: a read before the last update is refused.
-			if past := read.Before(f.State().LastUpdate); past != errors.Is(err, ErrOutOfOrder) {
-				t.Fatalf("read at %s, last update %s: err %v", read, f.State().LastUpdate, err)
+			if past := read.Before(f.Snapshot().LastUpdate); past != errors.Is(err, ErrOutOfOrder) {
+				t.Fatalf("read at %s, last update %s: err %v", read, f.Snapshot().LastUpdate, err)
 			}
 			if err == nil {
 				if age := read.Sub(lastAt); age > s.MaxAge {
@@ -294,10 +294,10 @@ func (x *delayedS) apply(now time.Time, op pointOp) string {
 	case op.kind < 5:
 		ev, err = x.d.Poke(now, op.price)
 	case op.kind == 5:
-		c, err1 := x.d.Peek()
+		c, err1 := x.d.peek()
 		n, err2 := x.d.Next()
 		p, err3 := x.d.Price(now)
-		return fmt.Sprint(c, err1, n, err2, p, err3, x.d.Pass(now), x.d.Stopped())
+		return fmt.Sprint(c, err1, n, err2, p, err3, x.d.Pass(now), x.d.isStopped())
 	case op.kind == 6:
 		ev, err = x.d.Stop(now)
 	case op.kind == 7:
