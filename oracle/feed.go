@@ -135,17 +135,6 @@ func NewFeed(s FeedSettings) (*Feed, error) {
 	return f, nil
 }
 
-// settings returns the feed's settings with defaults filled in (a copy).
-func (f *Feed) settings() FeedSettings {
-	s := f.s
-	s.Tiers = make([]Tier, len(f.s.Tiers))
-	for i, t := range f.s.Tiers {
-		t.Sources = append([]string(nil), t.Sources...)
-		s.Tiers[i] = t
-	}
-	return s
-}
-
 // Price returns the last good price if it is fresh at now: accepted no more
 // than MaxAge before now (stale only when now − accepted > MaxAge, as
 // Liquity's PriceFeed and Chainlink consumers test block.timestamp −
