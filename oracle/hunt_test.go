@@ -244,7 +244,7 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 		if tc.snap != nil {
 			before = snapJSON(t, tc.snap())
 		}
-		within(t, 100*time.Millisecond, name, func() {
+		within(t, 500*time.Millisecond, name, func() {
 			if err := tc.call(); !errors.Is(err, tc.want) {
 				t.Errorf("%s: err %v, want %v", name, err, tc.want)
 			}
