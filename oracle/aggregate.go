@@ -78,7 +78,9 @@ type AggregatorSettings struct {
 	// no quote from the future is accepted. Must not be negative.
 	MaxFutureSkew time.Duration `json:"max_future_skew"`
 	// MinSources is the quorum: fewer accepted quotes is ErrNoQuorum, never
-	// a price (MakerDAO Median's bar). Default 1.
+	// a price (MakerDAO Median's bar: exactly MinSources quotes suffice).
+	// Default 1; at most MaxQuotes. In a Feed tier it may not exceed the
+	// tier's number of sources (one source, one vote).
 	MinSources int `json:"min_sources"`
 	// MaxDeviation drops quotes whose relative distance from the median of
 	// all remaining quotes exceeds it: |p − m| > MaxDeviation × m
@@ -94,7 +96,11 @@ type AggregatorSettings struct {
 	MaxConfidenceRatio decimal.Decimal `json:"max_confidence_ratio"`
 	// MinAnswer rejects prices at or below it (ReasonBounds): a feed
 	// clamped at its floor is a failure, not a price (Chainlink minAnswer,
-	// LUNA May 2022). Default 0: off.
+	// LUNA May 2022). Chainlink's OCR aggregator itself writes a median
+	// equal to a bound (OffchainAggregator.sol transmit: "minAnswer <=
+	// median && median <= maxAnswer"); a consumer cannot tell a real price
+	// at the bound from a stuck one, so, as consumers' checks do, a price
+	// exactly at the bound is rejected too. Default 0: off.
 	MinAnswer decimal.Decimal `json:"min_answer"`
 	// MaxAnswer rejects prices at or above it (ReasonBounds; Chainlink
 	// maxAnswer). Default 0: off. Must exceed MinAnswer when both are set.
@@ -108,10 +114,11 @@ type AggregatorSettings struct {
 	Scale int32 `json:"scale"`
 }
 
-// withDefaults validates s and fills defaults.
+// withDefaults validates s and fills defaults. Its errors carry no
+// sentinel: callers wrap ErrInvalidSettings once, with their subject.
 func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 	bad := func(format string, a ...any) (AggregatorSettings, error) {
-		return s, fmt.Errorf("%w: "+format, append([]any{ErrInvalidSettings}, a...)...)
+		return s, fmt.Errorf(format, a...)
 	}
 	if s.Method < MethodMedian || s.Method > MethodTrimmedMean {
 		return bad("unknown method %d", int(s.Method))
@@ -122,8 +129,9 @@ func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 	if s.MaxFutureSkew < 0 {
 		return bad("MaxFutureSkew must not be negative, got %s", s.MaxFutureSkew)
 	}
-	if s.MinSources < 0 {
-		return bad("MinSources must not be negative, got %d", s.MinSources)
+	if s.MinSources < 0 || s.MinSources > MaxQuotes {
+		// A quorum no call can meet would silently mean "never a price".
+		return bad("MinSources must lie in [0, %d], got %d", MaxQuotes, s.MinSources)
 	}
 	if s.MinSources == 0 {
 		s.MinSources = 1
@@ -189,6 +197,15 @@ func (a *Aggregator) bounds(exp int32) *gridBounds {
 
 // NewAggregator validates s and returns an Aggregator.
 func NewAggregator(s AggregatorSettings) (*Aggregator, error) {
+	a, err := newAggregator(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+	}
+	return a, nil
+}
+
+// newAggregator is NewAggregator with an error that carries no sentinel.
+func newAggregator(s AggregatorSettings) (*Aggregator, error) {
 	s, err := s.withDefaults()
 	if err != nil {
 		return nil, err
@@ -201,8 +218,8 @@ func NewAggregator(s AggregatorSettings) (*Aggregator, error) {
 	return a, nil
 }
 
-// Settings returns the aggregator's settings with defaults filled in.
-func (a *Aggregator) Settings() AggregatorSettings { return a.s }
+// settings returns the aggregator's settings with defaults filled in.
+func (a *Aggregator) settings() AggregatorSettings { return a.s }
 
 // Result is what an aggregation decided. It is filled even when Aggregate
 // returns an error, so the host can log which quotes were dropped and why.
@@ -263,9 +280,18 @@ func gridExponent(quotes []Quote) int32 {
 // all remaining quotes, then the quorum again, then the method, then
 // dispersion. Below quorum is ErrNoQuorum and too wide a spread is
 // ErrSpread: never a price. The input slice is not modified.
+//
+// A bad call changes nothing and is an error wrapping ErrInvalidInput: a
+// zero now (or one JSON cannot write), or more than MaxQuotes quotes.
 func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	s := &a.s
 	res := Result{Method: s.Method}
+	if err := checkNow(now); err != nil {
+		return res, err
+	}
+	if len(quotes) > MaxQuotes {
+		return res, fmt.Errorf("%w: %d quotes, more than %d", ErrInvalidInput, len(quotes), MaxQuotes)
+	}
 	sc := getScratch(len(quotes))
 	defer sc.put()
 	reject := func(i int, r Reason, detail string) {
@@ -294,7 +320,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	allSmall := true // every candidate's grid coefficient fits a uint64 key
 	for i, q := range quotes {
 		if !q.plainlyValid() {
-			if err := q.Validate(); err != nil {
+			if err := q.problem(); err != nil {
 				reject(i, ReasonInvalid, err.Error())
 				continue
 			}
@@ -302,7 +328,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		if s.Method == MethodWeightedMedian && q.Weight.Sign() == 0 {
 			// Weight is a plain decimal, so zero cannot mean "not given"
 			// here: a weighted median needs every vote's power.
-			reject(i, ReasonInvalid, fmt.Sprintf("%s: %s: %s", ErrInvalidQuote, q.Source, errZeroWeight))
+			reject(i, ReasonInvalid, errZeroWeight)
 			continue
 		}
 		pc, pok := gridKey(q.Price, exp)
@@ -528,7 +554,7 @@ func (a *Aggregator) dedupe(quotes []Quote, cands []candidate, reject func(int, 
 }
 
 func sameQuote(x, y Quote) bool {
-	return x.Price.Equal(y.Price) && x.Confidence.Equal(y.Confidence) && x.EffectiveWeight().Equal(y.EffectiveWeight())
+	return x.Price.Equal(y.Price) && x.Confidence.Equal(y.Confidence) && x.effectiveWeight().Equal(y.effectiveWeight())
 }
 
 // hasDuplicateSource reports whether two candidates share a source: a

@@ -48,13 +48,13 @@ func TestMedianTable(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := Median(decs(tc.prices...), tc.scale)
-			if !ok || !got.Equal(d(tc.want)) {
-				t.Fatalf("Median = %s, %t; want %s", got, ok, tc.want)
+			got, err := Median(decs(tc.prices...), tc.scale)
+			if err != nil || !got.Equal(d(tc.want)) {
+				t.Fatalf("Median = %s, %v; want %s", got, err, tc.want)
 			}
 		})
 	}
-	if _, ok := Median(nil, 2); ok {
+	if _, err := Median(nil, 2); !errors.Is(err, ErrInvalidInput) {
 		t.Fatal("Median of nothing reported ok")
 	}
 }
@@ -76,27 +76,27 @@ func TestWeightedMedianTable(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := WeightedMedian(decs(tc.prices...), decs(tc.weights...))
-			if !ok || !got.Equal(d(tc.want)) {
-				t.Fatalf("WeightedMedian = %s, %t; want %s", got, ok, tc.want)
+			got, err := WeightedMedian(decs(tc.prices...), decs(tc.weights...))
+			if err != nil || !got.Equal(d(tc.want)) {
+				t.Fatalf("WeightedMedian = %s, %v; want %s", got, err, tc.want)
 			}
 		})
 	}
-	if _, ok := WeightedMedian(decs("1"), decs("0")); ok {
+	if _, err := WeightedMedian(decs("1"), decs("0")); !errors.Is(err, ErrInvalidInput) {
 		t.Fatal("zero weight accepted")
 	}
 }
 
 func TestTrimmedMeanTable(t *testing.T) {
-	got, ok := TrimmedMean(decs("1", "2", "3", "4", "100"), d("0.2"), 18)
-	if !ok || !got.Equal(d("3")) {
+	got, err := TrimmedMean(decs("1", "2", "3", "4", "100"), d("0.2"), 18)
+	if err != nil || !got.Equal(d("3")) {
 		t.Fatalf("trim 20%% of 5 drops one each end: got %s", got)
 	}
 	got, _ = TrimmedMean(decs("1", "2", "2"), decimal.Zero, 4)
 	if !got.Equal(d("1.6667")) {
 		t.Fatalf("plain mean 5/3 at 4 places half-even: got %s", got)
 	}
-	if _, ok := TrimmedMean(decs("1"), d("0.5"), 2); ok {
+	if _, err := TrimmedMean(decs("1"), d("0.5"), 2); !errors.Is(err, ErrInvalidInput) {
 		t.Fatal("trim 0.5 accepted")
 	}
 }
@@ -330,15 +330,17 @@ func TestAggregateGuards(t *testing.T) {
 			found := tc.detail == ""
 			for _, r := range res.Rejected {
 				found = found || strings.Contains(r.Detail, tc.detail)
-				if r.Reason == ReasonInvalid && !strings.HasPrefix(r.Detail, ErrInvalidQuote.Error()) {
-					t.Errorf("invalid %s: detail %q does not start with %q", r.Quote.Source, r.Detail, ErrInvalidQuote)
+				// The Reason is the structured verdict; the Detail is words
+				// for people, without the package prefix repeated.
+				if r.Reason == ReasonInvalid && strings.Contains(r.Detail, "oracle:") {
+					t.Errorf("invalid %s: detail %q repeats the package prefix", r.Quote.Source, r.Detail)
 				}
 			}
 			if !found {
 				t.Errorf("no rejection detail contains %q: %+v", tc.detail, res.Rejected)
 			}
 			if err == nil {
-				if err := CheckResult(a.Settings(), t0, res); err != nil {
+				if err := CheckResult(t0, a.settings(), res); err != nil {
 					t.Fatal(err)
 				}
 			}

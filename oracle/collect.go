@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -32,15 +33,23 @@ type SourceFunc struct {
 // Name returns f.ID.
 func (f SourceFunc) Name() string { return f.ID }
 
-// Fetch calls f.Fn.
-func (f SourceFunc) Fetch(ctx context.Context) (Quote, error) { return f.Fn(ctx) }
+// Fetch calls f.Fn; without one it fails (ErrSourceFailed), never panics.
+func (f SourceFunc) Fetch(ctx context.Context) (Quote, error) {
+	if f.Fn == nil {
+		return Quote{}, fmt.Errorf("%w: source %q has no fetch function", ErrSourceFailed, f.ID)
+	}
+	return f.Fn(ctx)
+}
 
 // CollectorSettings configures a Collector's per-source protection.
 type CollectorSettings struct {
 	// Timeout bounds each Fetch call. Default 2s.
 	Timeout time.Duration `json:"timeout"`
 	// FailureThreshold is the number of consecutive failures (errors,
-	// timeouts, invalid quotes) that opens a source's breaker. Default 5.
+	// timeouts, invalid quotes) that opens a source's breaker: it opens when
+	// ConsecutiveFailures reaches it (≥). Default 5, which opens one failure
+	// earlier than gobreaker's own default ReadyToTrip
+	// (ConsecutiveFailures > 5); set 6 for gobreaker's rule.
 	FailureThreshold uint32 `json:"failure_threshold"`
 	// OpenTimeout is how long an open breaker refuses calls before letting
 	// a trial call through (half-open). Default 30s.
@@ -83,10 +92,14 @@ func NewCollector(s CollectorSettings, sources ...Source) (*Collector, error) {
 	c := &Collector{s: s}
 	seen := map[string]bool{}
 	for i, src := range sources {
-		if src == nil {
+		if isNil(src) {
+			// A typed nil (a nil *T in the interface) would panic in Name.
 			return nil, fmt.Errorf("%w: source %d is nil", ErrInvalidSettings, i)
 		}
 		if fs, ok := src.(SourceFunc); ok && fs.Fn == nil {
+			return nil, fmt.Errorf("%w: source %d (%q) has no fetch function", ErrInvalidSettings, i, fs.ID)
+		}
+		if fs, ok := src.(*SourceFunc); ok && fs.Fn == nil {
 			return nil, fmt.Errorf("%w: source %d (%q) has no fetch function", ErrInvalidSettings, i, fs.ID)
 		}
 		name := src.Name()
@@ -109,9 +122,12 @@ func NewCollector(s CollectorSettings, sources ...Source) (*Collector, error) {
 // SourceError is one source's failure in a Collect.
 type SourceError struct {
 	Source string `json:"source"` // the failing source's name
-	// Err wraps the source's error, context.DeadlineExceeded on timeout,
-	// gobreaker.ErrOpenState / ErrTooManyRequests when the breaker refused
-	// the call, ErrSourceMismatch or ErrInvalidQuote.
+	// Err wraps exactly one oracle sentinel: ErrInvalidQuote for a bad
+	// answer (one that fails Quote.Validate or names another source),
+	// otherwise ErrSourceFailed together
+	// with the cause: the source's own error, context.DeadlineExceeded on
+	// timeout, ctx's error, a recovered panic, or gobreaker.ErrOpenState /
+	// ErrTooManyRequests when the breaker refused the call (IsBreakerOpen).
 	Err error `json:"-"`
 }
 
@@ -130,7 +146,15 @@ type Collection struct {
 // ignores ctx is abandoned at its timeout: its late answer is discarded.
 // If ctx is already done, no source is called; if it ends during a call,
 // that call fails with ctx's error and counts as a failure of the source.
+// A nil ctx calls no source: each fails with ErrInvalidInput.
 func (c *Collector) Collect(ctx context.Context) Collection {
+	if ctx == nil {
+		var out Collection
+		for _, src := range c.sources {
+			out.Errors = append(out.Errors, SourceError{Source: src.Name(), Err: fmt.Errorf("%w: nil context", ErrInvalidInput)})
+		}
+		return out
+	}
 	quotes := make([]Quote, len(c.sources))
 	errs := make([]error, len(c.sources))
 	var wg sync.WaitGroup
@@ -161,13 +185,20 @@ type fetched struct {
 func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
 	src, name := c.sources[i], c.sources[i].Name()
 	if err := ctx.Err(); err != nil {
-		return Quote{}, fmt.Errorf("%s: %w", name, err)
+		return Quote{}, fmt.Errorf("%w: source %q: %w", ErrSourceFailed, name, err)
 	}
 	q, err := c.cbs[i].Execute(func() (Quote, error) {
 		cctx, cancel := context.WithTimeout(ctx, c.s.Timeout)
 		defer cancel()
 		ch := make(chan fetched, 1) // buffered: a late answer never blocks
 		go func() {
+			// A panicking host source must not take the process down: it
+			// counts as a failure of that source.
+			defer func() {
+				if p := recover(); p != nil {
+					ch <- fetched{err: fmt.Errorf("panic: %v", p)}
+				}
+			}()
 			q, err := src.Fetch(cctx)
 			ch <- fetched{q, err}
 		}()
@@ -184,7 +215,7 @@ func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
 			r.q.Source = name
 		}
 		if r.q.Source != name {
-			return Quote{}, fmt.Errorf("%w: got %q", ErrSourceMismatch, r.q.Source)
+			return Quote{}, fmt.Errorf("%w: source %q returned a quote of source %q", ErrInvalidQuote, name, r.q.Source)
 		}
 		if err := r.q.Validate(); err != nil {
 			return Quote{}, err
@@ -192,9 +223,25 @@ func (c *Collector) fetch(ctx context.Context, i int) (Quote, error) {
 		return r.q, nil
 	})
 	if err != nil {
-		return Quote{}, fmt.Errorf("%s: %w", name, err)
+		if errors.Is(err, ErrInvalidQuote) {
+			return Quote{}, err // already names the source, with its one sentinel
+		}
+		return Quote{}, fmt.Errorf("%w: source %q: %w", ErrSourceFailed, name, err)
 	}
 	return q, nil
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer,
+// map, slice, channel or function.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Chan, reflect.Func, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // BreakerState is a source breaker's state: "closed", "half-open", "open".

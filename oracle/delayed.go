@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -12,6 +13,9 @@ import (
 
 // DelayedSettings configures a Delayed price.
 type DelayedSettings struct {
+	// Market names what the delayed price prices: the Subject of every
+	// Event it returns. Optional.
+	Market string `json:"market,omitempty"`
 	// Hop is the delay: a poked price becomes current one poke later, and
 	// pokes are at least one hop apart (MakerDAO OSM's hop, 3600 s in
 	// production). Required: must be positive.
@@ -31,9 +35,11 @@ type DelayedSettings struct {
 // since the last poke (now ≥ zzz + hop, "OSM/not-passed"); it moves next to
 // current, stores p as next, and sets zzz = prev(now), now rounded down to a
 // multiple of hop (time.Truncate: counted from the zero time, which is Unix
-// aligned like OSM's ts − ts % hop for any hop dividing a day). Peek
-// returns current, Next (OSM's peep) the queued value. Stop refuses pokes,
-// Start allows them again, and Void clears both values and stops.
+// aligned like OSM's ts − ts % hop for any hop dividing a day; times are
+// kept in UTC, so the zone a host passes changes nothing). Price(now)
+// returns current (OSM peek, with a freshness bound), Next (OSM peep) the
+// queued value. Stop refuses pokes, Start allows them again, and Void clears
+// both values and stops; Snapshot().Stopped says whether pokes are refused.
 //
 // Delayed is safe for concurrent use (one mutex).
 type Delayed struct {
@@ -70,9 +76,9 @@ func NewDelayed(s DelayedSettings) (*Delayed, error) {
 	return &Delayed{s: s}, nil
 }
 
-// Peek returns the current (effective) price, or ErrNoPrice when there is
-// none yet or it was voided.
-func (d *Delayed) Peek() (decimal.Decimal, error) {
+// peek returns the current (effective) price, or ErrNoPrice when there is
+// none yet or it was voided (OSM peek, without Price's freshness check).
+func (d *Delayed) peek() (decimal.Decimal, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.st.hasCur {
@@ -85,10 +91,16 @@ func (d *Delayed) Peek() (decimal.Decimal, error) {
 // same shape as Feed.Price so either can be passed as a price lookup. It
 // fails with ErrNoPrice when there is none, and with ErrStale when the last
 // poke is more than MaxAge before now (OSM itself has no such check; a host
-// needs one so a module nobody pokes cannot serve an old price forever).
+// needs one so a module nobody pokes cannot serve an old price forever). A
+// now before the last poke, stop, start or void is refused with
+// ErrOutOfOrder, as every stateful type in the package refuses time going
+// backwards.
 func (d *Delayed) Price(now time.Time) (decimal.Decimal, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err := d.checkTime(now); err != nil {
+		return decimal.Decimal{}, err
+	}
 	if !d.st.hasCur {
 		return decimal.Decimal{}, ErrNoPrice
 	}
@@ -110,7 +122,8 @@ func (d *Delayed) Next() (decimal.Decimal, error) {
 }
 
 // Pass reports whether a poke is allowed at now by time (OSM pass()):
-// now ≥ zzz + hop. It does not look at Stopped.
+// now ≥ zzz + hop. It does not look at Stopped. A now before the last
+// change is never a pass (Poke refuses it with ErrOutOfOrder).
 func (d *Delayed) Pass(now time.Time) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -118,11 +131,14 @@ func (d *Delayed) Pass(now time.Time) bool {
 }
 
 func (d *Delayed) pass(now time.Time) bool {
+	if now.Before(d.st.last) {
+		return false
+	}
 	return d.st.zzz.IsZero() || !now.Before(d.st.zzz.Add(d.s.Hop))
 }
 
-// Stopped reports whether pokes are refused.
-func (d *Delayed) Stopped() bool {
+// isStopped reports whether pokes are refused (Snapshot().Stopped).
+func (d *Delayed) isStopped() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.st.stopped
@@ -135,6 +151,7 @@ func (d *Delayed) Poke(now time.Time, price decimal.Decimal) (Event, error) {
 	if err := checkPoint(now, price); err != nil {
 		return Event{}, err
 	}
+	now = instant(now)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.checkTime(now); err != nil {
@@ -150,15 +167,16 @@ func (d *Delayed) Poke(now time.Time, price decimal.Decimal) (Event, error) {
 	d.st.nxt, d.st.hasNxt = price, true
 	d.st.zzz = now.Truncate(d.s.Hop)
 	d.st.last = now
-	detail := fmt.Sprintf("current %s, next %s", describeValue(d.st.cur, d.st.hasCur), price)
-	return Event{Time: now, Kind: EventPoke, Detail: detail}, nil
+	// Previous is the value that became current (zero when none was queued).
+	return Event{Time: now, Kind: EventPoke, Subject: d.s.Market, Price: price, Previous: d.st.cur}, nil
 }
 
-func describeValue(v decimal.Decimal, has bool) string {
-	if !has {
-		return "none"
+// runState names whether a Delayed accepts pokes, for events' From and To.
+func runState(stopped bool) string {
+	if stopped {
+		return "stopped"
 	}
-	return v.String()
+	return "running"
 }
 
 // Stop refuses further pokes (OSM stop); the current price stays readable.
@@ -182,17 +200,26 @@ func (d *Delayed) Void(now time.Time) (Event, error) {
 }
 
 func (d *Delayed) set(now time.Time, k EventKind, f func(*delayedState)) (Event, error) {
-	if now.IsZero() {
-		return Event{}, fmt.Errorf("%w: zero time", ErrInvalidInput)
+	if err := checkNow(now); err != nil {
+		return Event{}, err
 	}
+	now = instant(now)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.checkTime(now); err != nil {
 		return Event{}, err
 	}
+	from := d.st.stopped
 	f(&d.st)
 	d.st.last = now
-	return Event{Time: now, Kind: k}, nil
+	e := Event{Time: now, Kind: k, Subject: d.s.Market}
+	if from != d.st.stopped {
+		e.From, e.To = runState(from), runState(d.st.stopped)
+	}
+	if k == EventVoid {
+		e.Reason = "current and next values cleared"
+	}
+	return e, nil
 }
 
 func (d *Delayed) checkTime(now time.Time) error {
@@ -232,10 +259,10 @@ func RestoreDelayed(s DelayedSettings, snap DelayedSnapshot) (*Delayed, error) {
 		return nil, err
 	}
 	if err := checkDelayed(s, snap); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}
 	d.st = delayedState{cur: snap.Current, hasCur: snap.HasCurrent, nxt: snap.Next, hasNxt: snap.HasNext,
-		zzz: snap.LastPoke, stopped: snap.Stopped, last: snap.LastChange}
+		zzz: instant(snap.LastPoke), stopped: snap.Stopped, last: instant(snap.LastChange)}
 	return d, nil
 }
 
@@ -244,7 +271,7 @@ func RestoreDelayed(s DelayedSettings, snap DelayedSnapshot) (*Delayed, error) {
 // and LastPoke is hop-aligned and not after LastChange.
 func (d *Delayed) CheckInvariants() error {
 	if err := checkDelayed(d.s, d.Snapshot()); err != nil {
-		return fmt.Errorf("invariant: %w", err)
+		return fmt.Errorf("%w: delayed: %w", ErrInvariant, err)
 	}
 	return nil
 }
@@ -256,23 +283,28 @@ func checkDelayed(s DelayedSettings, snap DelayedSnapshot) error {
 		has  bool
 	}{{"current", snap.Current, snap.HasCurrent}, {"next", snap.Next, snap.HasNext}} {
 		if err := num.Check(v.val); err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrInvalidSnapshot, v.name, err)
+			return fmt.Errorf("%s: %w", v.name, err)
 		}
 		if v.has != (v.val.Sign() > 0) || (!v.has && !v.val.IsZero()) {
-			return fmt.Errorf("%w: %s %s inconsistent with has=%t", ErrInvalidSnapshot, v.name, v.val, v.has)
+			return fmt.Errorf("%s %s inconsistent with has=%t", v.name, v.val, v.has)
+		}
+	}
+	for _, t := range []time.Time{snap.LastPoke, snap.LastChange} {
+		if !t.IsZero() && !writable(t) {
+			return errors.New("a time outside years 1 to 9999")
 		}
 	}
 	if snap.HasCurrent && !snap.HasNext {
-		return fmt.Errorf("%w: a current value without a next one", ErrInvalidSnapshot)
+		return errors.New("a current value without a next one")
 	}
 	if !snap.LastPoke.Equal(snap.LastPoke.Truncate(s.Hop)) {
-		return fmt.Errorf("%w: last poke %s not aligned to hop %s", ErrInvalidSnapshot, snap.LastPoke, s.Hop)
+		return fmt.Errorf("last poke %s not aligned to hop %s", snap.LastPoke, s.Hop)
 	}
 	if snap.LastPoke.After(snap.LastChange) {
-		return fmt.Errorf("%w: last poke after last change", ErrInvalidSnapshot)
+		return errors.New("last poke after last change")
 	}
 	if snap.HasNext && snap.LastPoke.IsZero() {
-		return fmt.Errorf("%w: a value without a poke time", ErrInvalidSnapshot)
+		return errors.New("a value without a poke time")
 	}
 	return nil
 }

@@ -43,6 +43,12 @@
 // MethodTrimmedMean. The pure functions Median,
 // WeightedMedian and TrimmedMean are exported too.
 //
+// Every threshold is compared as its anchor compares it: a quote exactly
+// MaxAge old, a confidence exactly at MaxConfidenceRatio, a move exactly at
+// MaxJump or MaxDeviation and exactly MinSources quotes are accepted; a
+// price exactly at MinAnswer or MaxAnswer is rejected (it may be stuck
+// there). The tests put a case at each boundary and cite the anchor.
+//
 // # Feed: last good price, jump limit, fallback
 //
 // A Feed keeps the last good price with its time, status (StatusLive,
@@ -53,10 +59,12 @@
 //
 // Consumers read it with Price(now), which returns ErrStale once the last
 // good price is older than MaxAge, so nobody uses a stale price by
-// accident. Its method value fits any func(time.Time) (decimal.Decimal,
-// error) lookup; it takes about 15 ns and never allocates. Feeds maps
-// market IDs to feeds, and its Price(market, now) method value fits a
-// market-keyed lookup such as margin.PriceFunc.
+// accident, and ErrOutOfOrder for a now before the feed's last update. Its
+// method value fits any func(time.Time) (decimal.Decimal, error) lookup; it
+// never allocates. Feeds maps market IDs to feeds, and its
+// Price(now, market) method value fits a market-keyed lookup; a market
+// without a feed is ErrUnknownMarket. A quote whose source is in no tier
+// is reported as an EventUnknownSource, never silently dropped.
 //
 // # Smoothing and delay
 //
@@ -80,6 +88,16 @@
 // order. It is the only code in the package with goroutines or wall-clock
 // time; feed its quotes to Feed.Update with the host's now.
 //
+// # Bad input fails closed
+//
+// Every scale (at most 36 places), count (at most MaxQuotes) and decimal
+// (num's range: 36 places, 36 integer digits) a host passes is bounded
+// before any arithmetic, so a bad call is a clear error within
+// milliseconds, never a hang, and a refused call changes no state. Times
+// are stored in UTC without a monotonic reading, and a time before a
+// stateful type's last accepted input is refused (ErrOutOfOrder) by every
+// read and write, so a snapshot restores on any machine in any zone.
+//
 // # State, events and invariants
 //
 // Feed, TWAP, EMA and Delayed are safe for concurrent use (one mutex each,
@@ -88,7 +106,11 @@
 // function (RestoreFeed, RestoreTWAP, RestoreEMA, RestoreDelayed, each taking
 // the Settings and the snapshot) that validates every field, so a standby
 // resumes exactly where the primary stopped.
-// Mutating calls return the Events they caused. CheckResult and each type's
-// CheckInvariants verify the package's promises; the tests call them after
-// every step and hosts may call them in production.
+// Mutating calls return the Events they caused, nothing queued or dropped:
+// one shape (Time, Kind, Subject, From, To, Reason, then structured Tier,
+// Source, Price, Previous) that logs as one slog group (Event.LogValue).
+// Every error wraps one sentinel once ("oracle: ..." appears once).
+// CheckResult and each type's CheckInvariants (ErrInvariant) verify the
+// package's promises; the tests call them after every step and hosts may
+// call them in production.
 package oracle

@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -60,7 +61,7 @@ func NewEMA(s EMASettings) (*EMA, error) {
 	}
 	var err error
 	if s.Scale, err = checkScale("EMA Scale", s.Scale); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
 	}
 	return &EMA{s: s}, nil
 }
@@ -72,6 +73,7 @@ func (e *EMA) Update(now time.Time, price decimal.Decimal) (decimal.Decimal, err
 	if err := checkPoint(now, price); err != nil {
 		return decimal.Zero, err
 	}
+	now = instant(now)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.st.has {
@@ -108,13 +110,22 @@ func (e *EMA) valueAt(now time.Time) (decimal.Decimal, error) {
 	return clamp(v, num.MinOf(st.price, st.value), num.MaxOf(st.price, st.value)), nil
 }
 
-// checkPoint validates a (time, price) input of a stateful type.
+// checkPoint validates a (time, price) input of a stateful type; the error
+// wraps ErrInvalidInput.
 func checkPoint(now time.Time, price decimal.Decimal) error {
-	if now.IsZero() {
-		return fmt.Errorf("%w: zero time", ErrInvalidInput)
+	if err := pointProblem(now, price); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+	}
+	return nil
+}
+
+// pointProblem is checkPoint's test, with an error that carries no sentinel.
+func pointProblem(now time.Time, price decimal.Decimal) error {
+	if err := timeProblem(now); err != nil {
+		return err
 	}
 	if err := num.CheckPositive(price); err != nil {
-		return fmt.Errorf("%w: price: %w", ErrInvalidInput, err)
+		return fmt.Errorf("price: %w", err)
 	}
 	return nil
 }
@@ -145,9 +156,9 @@ func RestoreEMA(s EMASettings, snap EMASnapshot) (*EMA, error) {
 		return nil, err
 	}
 	if err := checkEMA(snap); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}
-	e.st = emaState{has: snap.HasValue, value: snap.Value, price: snap.Price, t: snap.Time, min: snap.Min, max: snap.Max}
+	e.st = emaState{has: snap.HasValue, value: snap.Value, price: snap.Price, t: instant(snap.Time), min: snap.Min, max: snap.Max}
 	return e, nil
 }
 
@@ -155,7 +166,7 @@ func RestoreEMA(s EMASettings, snap EMASnapshot) (*EMA, error) {
 // lie within [Min, Max] of the prices it has seen.
 func (e *EMA) CheckInvariants() error {
 	if err := checkEMA(e.Snapshot()); err != nil {
-		return fmt.Errorf("invariant: %w", err)
+		return fmt.Errorf("%w: %w", ErrInvariant, err)
 	}
 	return nil
 }
@@ -163,21 +174,21 @@ func (e *EMA) CheckInvariants() error {
 func checkEMA(s EMASnapshot) error {
 	if !s.HasValue {
 		if !s.Value.IsZero() || !s.Price.IsZero() || !s.Min.IsZero() || !s.Max.IsZero() || !s.Time.IsZero() {
-			return fmt.Errorf("%w: EMA without a value has fields set", ErrInvalidSnapshot)
+			return errors.New("EMA without a value has fields set")
 		}
 		return nil
 	}
 	for _, d := range []decimal.Decimal{s.Value, s.Price, s.Min, s.Max} {
 		if err := num.CheckPositive(d); err != nil {
-			return fmt.Errorf("%w: EMA: %w", ErrInvalidSnapshot, err)
+			return fmt.Errorf("EMA: %w", err)
 		}
 	}
-	if s.Time.IsZero() {
-		return fmt.Errorf("%w: EMA: zero time", ErrInvalidSnapshot)
+	if err := timeProblem(s.Time); err != nil {
+		return fmt.Errorf("EMA: %w", err)
 	}
 	if s.Min.Cmp(s.Max) > 0 || s.Value.Cmp(s.Min) < 0 || s.Value.Cmp(s.Max) > 0 ||
 		s.Price.Cmp(s.Min) < 0 || s.Price.Cmp(s.Max) > 0 {
-		return fmt.Errorf("%w: EMA value %s or price %s outside [%s, %s]", ErrInvalidSnapshot, s.Value, s.Price, s.Min, s.Max)
+		return fmt.Errorf("EMA value %s or price %s outside [%s, %s]", s.Value, s.Price, s.Min, s.Max)
 	}
 	return nil
 }

@@ -31,8 +31,13 @@ var (
 	// ErrShortHistory: a TWAP's observations cover less of its window than
 	// TWAPSettings.MinCoverage requires (Uniswap v3's "OLD").
 	ErrShortHistory = errors.New("oracle: history shorter than required")
-	// ErrOutOfOrder: a time earlier than the type's last update.
+	// ErrOutOfOrder: a now earlier than the last input the type accepted
+	// (update, poke, halt, ...). Every stateful type refuses it, for writes
+	// and for reads (Feed.Price, Delayed.Price, TWAP.Value, EMA.Value), and
+	// the refusal changes nothing.
 	ErrOutOfOrder = errors.New("oracle: time out of order")
+	// ErrUnknownMarket: Feeds.Price for a market that has no feed.
+	ErrUnknownMarket = errors.New("oracle: unknown market")
 	// ErrStopped: the delayed price is stopped (OSM stop/void); poke refused.
 	ErrStopped = errors.New("oracle: delayed price stopped")
 	// ErrTooEarly: a delayed-price poke before a full hop has passed
@@ -40,7 +45,10 @@ var (
 	ErrTooEarly = errors.New("oracle: hop not passed")
 	// ErrInvalidSnapshot: a snapshot that fails validation on restore.
 	ErrInvalidSnapshot = errors.New("oracle: invalid snapshot")
-	// ErrSourceMismatch: a Source returned a quote carrying another
-	// source's name.
-	ErrSourceMismatch = errors.New("oracle: quote source does not match the source")
+	// ErrInvariant: CheckResult or a CheckInvariants method found a broken
+	// promise (a bug, or state changed behind the type's back).
+	ErrInvariant = errors.New("oracle: invariant violated")
+	// ErrSourceFailed: a Collector's source failed (its own error, a
+	// timeout, a panic, or its breaker refused the call; see SourceError).
+	ErrSourceFailed = errors.New("oracle: source failed")
 )

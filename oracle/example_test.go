@@ -2,8 +2,11 @@ package oracle_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -76,13 +79,14 @@ func ExampleFeed() {
 }
 
 // A delayed price (MakerDAO OSM) lets governance void a bad price before it
-// takes effect.
+// takes effect: a poked price becomes current one hop later.
 func ExampleDelayed() {
-	osm, _ := oracle.NewDelayed(oracle.DelayedSettings{Hop: time.Hour})
+	osm, _ := oracle.NewDelayed(oracle.DelayedSettings{Hop: time.Hour, Market: "ETH-USD"})
 	start := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 	_, _ = osm.Poke(start, decimal.RequireFromString("2000"))
-	_, _ = osm.Poke(start.Add(time.Hour), decimal.RequireFromString("2010"))
-	cur, _ := osm.Peek()
+	ev, _ := osm.Poke(start.Add(time.Hour), decimal.RequireFromString("2010"))
+	fmt.Println(ev)
+	cur, _ := osm.Price(start.Add(time.Hour))
 	fmt.Println("effective", cur)
 
 	_, err := osm.Poke(start.Add(90*time.Minute), decimal.RequireFromString("1"))
@@ -90,15 +94,18 @@ func ExampleDelayed() {
 
 	_, _ = osm.Poke(start.Add(2*time.Hour), decimal.RequireFromString("1")) // a bad price is queued
 	next, _ := osm.Next()
-	cur, _ = osm.Peek()
+	cur, _ = osm.Price(start.Add(2 * time.Hour))
 	fmt.Println("effective", cur, "queued", next)
-	_, _ = osm.Void(start.Add(2*time.Hour + time.Minute)) // governance reacts within the hop
-	_, err = osm.Peek()
+	ev, _ = osm.Void(start.Add(2*time.Hour + time.Minute)) // governance reacts within the hop
+	fmt.Println(ev)
+	_, err = osm.Price(start.Add(2*time.Hour + time.Minute))
 	fmt.Println(err)
 	// Output:
+	// 2024-03-01T13:00:00Z poke market=ETH-USD price=2010 previous=2000
 	// effective 2000
 	// true
 	// effective 2010 queued 1
+	// 2024-03-01T14:01:00Z void market=ETH-USD running -> stopped: current and next values cleared
 	// oracle: no price
 }
 
@@ -150,7 +157,166 @@ func ExampleCollector() {
 		fmt.Println(len(got.Quotes), "quotes;", got.Errors[0].Err, "| breaker open:", oracle.IsBreakerOpen(got.Errors[0].Err))
 	}
 	// Output:
-	// 2 quotes; b: HTTP 503 | breaker open: false
-	// 2 quotes; b: HTTP 503 | breaker open: false
-	// 2 quotes; b: circuit breaker is open | breaker open: true
+	// 2 quotes; oracle: source failed: source "b": HTTP 503 | breaker open: false
+	// 2 quotes; oracle: source failed: source "b": HTTP 503 | breaker open: false
+	// 2 quotes; oracle: source failed: source "b": circuit breaker is open | breaker open: true
+}
+
+// The pure aggregates: MakerDAO's median (the mean of the middle two for an
+// even count), Terra's lower weighted median (a majority of the weight
+// decides) and a trimmed mean. Bad input is an error, never a hang: a
+// scale beyond 36 places is refused before any arithmetic.
+func ExampleMedian() {
+	prices := []decimal.Decimal{decimal.RequireFromString("100.1"), decimal.RequireFromString("100.2"),
+		decimal.RequireFromString("99.8"), decimal.RequireFromString("250")}
+	m, _ := oracle.Median(prices, 2)
+	fmt.Println("median", m)
+	w, _ := oracle.WeightedMedian(prices, []decimal.Decimal{decimal.NewFromInt(1), decimal.NewFromInt(1),
+		decimal.NewFromInt(1), decimal.NewFromInt(4)})
+	fmt.Println("weighted median", w)
+	tm, _ := oracle.TrimmedMean(prices, decimal.RequireFromString("0.25"), 2)
+	fmt.Println("trimmed mean", tm)
+	_, err := oracle.Median(prices, 100_000_000)
+	fmt.Println(err)
+	// Output:
+	// median 100.15
+	// weighted median 250
+	// trimmed mean 100.15
+	// oracle: invalid input: scale must lie in [0, 36], got 100000000
+}
+
+// The per-quote guards a DeFi venue needs: a Pyth-style confidence bound
+// and Chainlink-style min/max answers, where a price stuck at a bound is a
+// failure, not a price. A price exactly at a bound is rejected; a
+// confidence exactly at the ratio is accepted.
+func ExampleAggregatorSettings() {
+	agg, _ := oracle.NewAggregator(oracle.AggregatorSettings{
+		MaxAge:             time.Minute,
+		MaxConfidenceRatio: decimal.RequireFromString("0.01"), // conf ≤ 1% of price
+		MinAnswer:          decimal.RequireFromString("0.1"),  // LUNA's feed floor
+		MaxAnswer:          decimal.RequireFromString("1000"),
+	})
+	wide := q("pyth", "100", 0)
+	wide.Confidence = decimal.RequireFromString("1.5")
+	edge := q("pyth-2", "100", 0)
+	edge.Confidence = decimal.RequireFromString("1")
+	res, err := agg.Aggregate(t0, []oracle.Quote{wide, edge, q("chainlink", "0.1", 0)})
+	fmt.Println(res.Price, err)
+	for _, r := range res.Rejected {
+		fmt.Println(r.Quote.Source, r.Reason)
+	}
+	// Output:
+	// 100 <nil>
+	// pyth confidence
+	// chainlink bounds
+}
+
+// EMA: a continuous-time exponential average with a half-life, computed in
+// decimal only. After one half-life the old average has half its weight:
+// 200 + 2^(−1) × (100 − 200) = 150.
+func ExampleEMA() {
+	ema, _ := oracle.NewEMA(oracle.EMASettings{HalfLife: time.Hour, Scale: 4})
+	_, _ = ema.Update(t0, decimal.RequireFromString("100"))
+	_, _ = ema.Update(t0.Add(time.Minute), decimal.RequireFromString("200"))
+	v, _ := ema.Value(t0.Add(time.Minute + time.Hour))
+	fmt.Println(v)
+	_, err := ema.Value(t0)
+	fmt.Println(errors.Is(err, oracle.ErrOutOfOrder))
+	// Output:
+	// 150
+	// true
+}
+
+// Feeds maps markets to feeds; its Price method value is a market-keyed
+// price lookup. A market nobody configured is ErrUnknownMarket, never a
+// zero price.
+func ExampleFeeds_Price() {
+	btc, _ := oracle.NewFeed(oracle.FeedSettings{
+		Market: "BTC-USD",
+		Tiers: []oracle.Tier{{Name: "exchanges", Sources: []string{"a", "b"},
+			Aggregation: oracle.AggregatorSettings{MaxAge: time.Minute, MinSources: 2}}},
+		MaxAge: time.Minute,
+	})
+	_, _ = btc.Update(t0, []oracle.Quote{q("a", "60000", 0), q("b", "60010", 0)})
+	feeds := oracle.Feeds{"BTC-USD": btc}
+	lookup := feeds.Price // func(now time.Time, market string) (decimal.Decimal, error)
+	p, err := lookup(t0, "BTC-USD")
+	fmt.Println(p, err)
+	_, err = lookup(t0, "ETH-USD")
+	fmt.Println(err)
+	// Output:
+	// 60005 <nil>
+	// oracle: unknown market: "ETH-USD"
+}
+
+// A standby restores a feed from the primary's snapshot (sent as JSON) and
+// continues exactly where it stopped; times are kept in UTC, so the zone
+// the primary's clock used does not matter.
+func ExampleRestoreFeed() {
+	s := oracle.FeedSettings{
+		Tiers: []oracle.Tier{{Name: "exchanges", Sources: []string{"a", "b"},
+			Aggregation: oracle.AggregatorSettings{MaxAge: time.Minute}}},
+		MaxAge: time.Minute,
+	}
+	primary, _ := oracle.NewFeed(s)
+	ist := time.FixedZone("IST", 5*3600+30*60)
+	_, _ = primary.Update(t0.In(ist), []oracle.Quote{q("a", "100", 0), q("b", "102", 0)})
+	b, _ := json.Marshal(primary.Snapshot())
+	fmt.Println(string(b))
+
+	var snap oracle.FeedSnapshot
+	_ = json.Unmarshal(b, &snap)
+	standby, err := oracle.RestoreFeed(s, snap)
+	if err != nil {
+		panic(err)
+	}
+	p, err := standby.Price(t0.Add(30 * time.Second))
+	fmt.Println(p, err)
+	// Output:
+	// {"price":"101","time":"2024-03-01T12:00:00Z","observed_at":"2024-03-01T12:00:00Z","has_price":true,"status":"live","active":"exchanges","last_update":"2024-03-01T12:00:00Z"}
+	// 101 <nil>
+}
+
+// Every mutating call returns the events it caused, in one shape: time,
+// kind, subject, a structured From/To transition and prices as decimals.
+// An Event logs as one slog group; a quote from a source in no tier is an
+// event too, never silently dropped.
+func ExampleEvent_LogValue() {
+	feed, _ := oracle.NewFeed(oracle.FeedSettings{
+		Market: "ETH-USD",
+		Tiers: []oracle.Tier{{Name: "exchanges", Sources: []string{"a"},
+			Aggregation: oracle.AggregatorSettings{MaxAge: time.Minute}}},
+		MaxAge: time.Minute,
+	})
+	up, _ := feed.Update(t0, []oracle.Quote{q("a", "2000", 0), q("typo", "2001", 0)})
+	log := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{} // drop the handler's own clock, for a stable example
+			}
+			return a
+		}}))
+	for _, e := range up.Events {
+		log.Info("oracle", "event", e)
+	}
+	// Output:
+	// level=INFO msg=oracle event.time=2024-03-01T12:00:00.000Z event.kind=unknown-source event.subject=ETH-USD event.reason="source is in no tier; quote ignored" event.source=typo event.price=2001
+	// level=INFO msg=oracle event.time=2024-03-01T12:00:00.000Z event.kind=accepted event.subject=ETH-USD event.tier=exchanges event.price=2000
+	// level=INFO msg=oracle event.time=2024-03-01T12:00:00.000Z event.kind=active event.subject=ETH-USD event.to=exchanges
+	// level=INFO msg=oracle event.time=2024-03-01T12:00:00.000Z event.kind=status event.subject=ETH-USD event.from=empty event.to=live
+}
+
+// CheckResult verifies an aggregation's promises (quorum, one vote per
+// source, freshness, bounds, the price within the used quotes); hosts may
+// run it on every result in production.
+func ExampleCheckResult() {
+	s := oracle.AggregatorSettings{MaxAge: time.Minute, MinSources: 2}
+	agg, _ := oracle.NewAggregator(s)
+	res, _ := agg.Aggregate(t0, []oracle.Quote{q("a", "100", 0), q("b", "101", 0)})
+	fmt.Println(oracle.CheckResult(t0, s, res))
+	res.Price = decimal.RequireFromString("150") // tampered
+	fmt.Println(oracle.CheckResult(t0, s, res))
+	// Output:
+	// <nil>
+	// oracle: invariant violated: price 150 outside [100, 101] of the used quotes
 }

@@ -25,6 +25,9 @@ type Tier struct {
 
 // FeedSettings configures a Feed.
 type FeedSettings struct {
+	// Market names what the feed prices ("BTC-USD"): the Subject of every
+	// Event it returns. Optional.
+	Market string `json:"market,omitempty"`
 	// Tiers in order of preference: Tiers[0] is primary, the others are
 	// fallbacks tried in order when the ones before fail. At least one.
 	Tiers []Tier `json:"tiers"`
@@ -33,13 +36,18 @@ type FeedSettings struct {
 	// Required: must be positive. It is measured from acceptance, as
 	// Chainlink's updatedAt and Maker Median's age are; the quotes behind
 	// the price were observed up to the tier's Aggregation.MaxAge earlier
-	// still (FeedState.ObservedAt says when), so the data a consumer gets
+	// still (FeedSnapshot.ObservedAt says when), so the data a consumer gets
 	// is at most tier MaxAge + MaxAge old.
 	MaxAge time.Duration `json:"max_age"`
 	// MaxJump is the per-update jump limit relative to the last good price:
 	// a tier whose aggregate p has |p − last| > MaxJump × last fails with
-	// ErrJump and the next tier is tried (Liquity's PriceFeed falls back
-	// when Chainlink moves more than 50% in one round). Once the last good
+	// ErrJump and the next tier is tried; a move exactly at the limit is
+	// accepted, as in Liquity's PriceFeed (_chainlinkPriceChangeAboveMax:
+	// "percentDeviation > MAX_PRICE_DEVIATION_FROM_PREVIOUS_ROUND"). Liquity
+	// measures the move against the larger of the two prices, so its 50%
+	// admits a doubling; here it is measured against the last good price,
+	// so MaxJump 0.5 admits 50 to 150 from 100 (MaxJump 1 admits a doubling
+	// up, and any fall). Once the last good
 	// price is stale (older than MaxAge) the primary tier may re-anchor
 	// the feed at a new level without the check (a real move confirmed by
 	// the primary quorum); fallback tiers never do: they stay held to the
@@ -108,12 +116,16 @@ func NewFeed(s FeedSettings) (*Feed, error) {
 			}
 			m[src] = struct{}{}
 		}
-		a, err := NewAggregator(t.Aggregation)
+		a, err := newAggregator(t.Aggregation)
 		if err != nil {
-			return nil, fmt.Errorf("tier %q: %w", t.Name, err)
+			return nil, fmt.Errorf("%w: tier %q: %w", ErrInvalidSettings, t.Name, err)
+		}
+		if q := a.settings().MinSources; q > len(t.Sources) {
+			// One source, one vote: such a tier could never give a price.
+			return nil, fmt.Errorf("%w: tier %q needs %d sources but lists %d", ErrInvalidSettings, t.Name, q, len(t.Sources))
 		}
 		t.Sources = append([]string(nil), t.Sources...)
-		t.Aggregation = a.Settings()
+		t.Aggregation = a.settings()
 		tiers[i] = t
 		f.aggs = append(f.aggs, a)
 		f.members = append(f.members, m)
@@ -123,26 +135,22 @@ func NewFeed(s FeedSettings) (*Feed, error) {
 	return f, nil
 }
 
-// Settings returns the feed's settings with defaults filled in (a copy).
-func (f *Feed) Settings() FeedSettings {
-	s := f.s
-	s.Tiers = make([]Tier, len(f.s.Tiers))
-	for i, t := range f.s.Tiers {
-		t.Sources = append([]string(nil), t.Sources...)
-		s.Tiers[i] = t
-	}
-	return s
-}
-
 // Price returns the last good price if it is fresh at now: accepted no more
-// than MaxAge before now. Otherwise it fails with ErrStale, ErrNoPrice or
-// ErrHalted (bare sentinels, so the read never allocates). A consumer that
+// than MaxAge before now (stale only when now − accepted > MaxAge, as
+// Liquity's PriceFeed and Chainlink consumers test block.timestamp −
+// updatedAt > timeout). Otherwise it fails with ErrStale, ErrNoPrice,
+// ErrHalted, or ErrOutOfOrder when now is before the feed's last update (a
+// read from the past is refused as TWAP, EMA and Delayed refuse it). The
+// errors are bare sentinels, so the read never allocates. A consumer that
 // takes a price lookup as func(time.Time) (decimal.Decimal, error) takes
 // this method value.
 func (f *Feed) Price(now time.Time) (decimal.Decimal, error) {
 	f.mu.Lock()
 	st := &f.st
 	switch {
+	case now.Before(st.lastUpdate):
+		f.mu.Unlock()
+		return decimal.Decimal{}, ErrOutOfOrder
 	case st.status == StatusHalted:
 		f.mu.Unlock()
 		return decimal.Decimal{}, ErrHalted
@@ -158,8 +166,9 @@ func (f *Feed) Price(now time.Time) (decimal.Decimal, error) {
 	return p, nil
 }
 
-// FeedState is a copy of a Feed's state.
-type FeedState struct {
+// FeedSnapshot is a Feed's state as plain JSON-serialisable data (times in
+// UTC), for RestoreFeed and for inspection.
+type FeedSnapshot struct {
 	// Price is the last good price (zero if HasPrice is false).
 	Price decimal.Decimal `json:"price"`
 	// Time is when Price was accepted; freshness is measured from it.
@@ -178,15 +187,8 @@ type FeedState struct {
 	LastUpdate time.Time `json:"last_update"`
 }
 
-// State returns a copy of the feed's state.
-func (f *Feed) State() FeedState {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.st.export()
-}
-
-func (st feedState) export() FeedState {
-	return FeedState{Price: st.price, Time: st.at, ObservedAt: st.observed, HasPrice: st.has,
+func (st feedState) export() FeedSnapshot {
+	return FeedSnapshot{Price: st.price, Time: st.at, ObservedAt: st.observed, HasPrice: st.has,
 		Status: st.status, Active: st.active, LastUpdate: st.lastUpdate}
 }
 
@@ -216,9 +218,9 @@ type FeedUpdate struct {
 	// accepted one are not evaluated. Rejection.Index in each Result counts
 	// within the quotes routed to that tier (input order preserved).
 	Tiers []TierOutcome `json:"tiers"`
-	// Unrouted are quotes whose source belongs to no tier (ignored).
-	Unrouted []Quote `json:"unrouted"`
-	// Events are the state changes the update caused.
+	// Events are the state changes the update caused, and one
+	// EventUnknownSource per quote whose source is in no tier (such a quote
+	// is ignored, never silently).
 	Events []Event `json:"events"`
 }
 
@@ -229,9 +231,13 @@ type FeedUpdate struct {
 // calls (zero now, now before the last update, feed halted), which change
 // no state.
 func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
-	if now.IsZero() {
-		return FeedUpdate{}, fmt.Errorf("%w: zero time", ErrInvalidInput)
+	if err := checkNow(now); err != nil {
+		return FeedUpdate{}, err
 	}
+	if len(quotes) > MaxQuotes {
+		return FeedUpdate{}, fmt.Errorf("%w: %d quotes, more than %d", ErrInvalidInput, len(quotes), MaxQuotes)
+	}
+	now = instant(now)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	old := f.st
@@ -242,6 +248,10 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 		return FeedUpdate{}, ErrHalted
 	}
 	up := FeedUpdate{Time: now}
+	ev := func(e Event) {
+		e.Time, e.Subject = now, f.s.Market
+		up.Events = append(up.Events, e)
+	}
 	routed := make([][]Quote, len(f.aggs))
 	for _, q := range quotes {
 		in := false
@@ -252,7 +262,14 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 			}
 		}
 		if !in {
-			up.Unrouted = append(up.Unrouted, q)
+			// Issue 11 item 4: never silently unrouted. The price is
+			// reported only when it is in range (never format or keep
+			// an absurd decimal).
+			e := Event{Kind: EventUnknownSource, Source: q.Source, Reason: "source is in no tier; quote ignored"}
+			if num.CheckPositive(q.Price) == nil {
+				e.Price = q.Price
+			}
+			ev(e)
 		}
 	}
 	fresh := old.has && now.Sub(old.at) <= f.maxAge
@@ -276,10 +293,10 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 		if err == nil {
 			accepted = i
 			next.price, next.at, next.has = res.Price, now, true
-			next.observed = res.Used[0].Time
+			next.observed = instant(res.Used[0].Time)
 			for _, q := range res.Used {
 				if q.Time.Before(next.observed) {
-					next.observed = q.Time
+					next.observed = instant(q.Time)
 				}
 			}
 			next.active = f.s.Tiers[i].Name
@@ -290,26 +307,24 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 			break
 		}
 	}
-	ev := func(k EventKind, format string, a ...any) {
-		up.Events = append(up.Events, Event{Time: now, Kind: k, Detail: fmt.Sprintf(format, a...)})
-	}
 	if accepted >= 0 {
 		up.Accepted = true
 		if old.has && !fresh && accepted == 0 && f.s.MaxJump.Sign() > 0 {
-			ev(EventReanchor, "last good price %s from %s was stale; accepted %s without a jump check", old.price, old.at.Format(time.RFC3339Nano), next.price)
+			ev(Event{Kind: EventReanchor, Tier: next.active, Price: next.price, Previous: old.price,
+				Reason: "last good price was stale (accepted " + old.at.Format(time.RFC3339Nano) + "); accepted without a jump check"})
 		}
-		ev(EventAccepted, "%s from tier %s", next.price, next.active)
+		ev(Event{Kind: EventAccepted, Tier: next.active, Price: next.price, Previous: old.price})
 	} else {
 		if old.has {
 			next.status = StatusStale
 		}
-		ev(EventRejected, "no tier produced an acceptable price; keeping %s", describeLast(old))
+		ev(Event{Kind: EventRejected, Price: old.price, Reason: "no tier produced an acceptable price; " + describeLast(old)})
 	}
 	if next.active != old.active {
-		ev(EventActive, "active tier %q -> %q", old.active, next.active)
+		ev(Event{Kind: EventActive, From: old.active, To: next.active})
 	}
 	if next.status != old.status {
-		ev(EventStatus, "%s -> %s", old.status, next.status)
+		ev(Event{Kind: EventStatus, From: old.status.String(), To: next.status.String()})
 	}
 	f.st = next
 	up.Price, up.Status, up.Active = next.price, next.status, next.active
@@ -318,9 +333,9 @@ func (f *Feed) Update(now time.Time, quotes []Quote) (FeedUpdate, error) {
 
 func describeLast(st feedState) string {
 	if !st.has {
-		return "no price"
+		return "no price yet"
 	}
-	return fmt.Sprintf("last good %s from %s", st.price, st.at.Format(time.RFC3339Nano))
+	return "keeping the last good price accepted " + st.at.Format(time.RFC3339Nano)
 }
 
 // Halt stops the feed serving prices (Price returns ErrHalted) and refuses
@@ -332,10 +347,11 @@ func (f *Feed) Halt(now time.Time, reason string) (Event, error) {
 	if err := f.checkTime(now); err != nil {
 		return Event{}, err
 	}
+	now = instant(now)
 	if f.st.status == StatusHalted {
 		return Event{}, fmt.Errorf("%w: already halted", ErrHalted)
 	}
-	e := Event{Time: now, Kind: EventHalt, Detail: fmt.Sprintf("%s -> halted: %s", f.st.status, reason)}
+	e := Event{Time: now, Kind: EventHalt, Subject: f.s.Market, From: f.st.status.String(), To: StatusHalted.String(), Reason: reason}
 	f.st.status, f.st.lastUpdate = StatusHalted, now
 	return e, nil
 }
@@ -349,6 +365,7 @@ func (f *Feed) Resume(now time.Time) (Event, error) {
 	if err := f.checkTime(now); err != nil {
 		return Event{}, err
 	}
+	now = instant(now)
 	if f.st.status != StatusHalted {
 		return Event{}, fmt.Errorf("%w: resume: feed is %s, not halted", ErrInvalidInput, f.st.status)
 	}
@@ -357,12 +374,12 @@ func (f *Feed) Resume(now time.Time) (Event, error) {
 		next = StatusStale
 	}
 	f.st.status, f.st.lastUpdate = next, now
-	return Event{Time: now, Kind: EventResume, Detail: "halted -> " + next.String()}, nil
+	return Event{Time: now, Kind: EventResume, Subject: f.s.Market, From: StatusHalted.String(), To: next.String()}, nil
 }
 
 func (f *Feed) checkTime(now time.Time) error {
-	if now.IsZero() {
-		return fmt.Errorf("%w: zero time", ErrInvalidInput)
+	if err := checkNow(now); err != nil {
+		return err
 	}
 	if now.Before(f.st.lastUpdate) {
 		return fmt.Errorf("%w: %s before last update %s", ErrOutOfOrder, now.Format(time.RFC3339Nano), f.st.lastUpdate.Format(time.RFC3339Nano))

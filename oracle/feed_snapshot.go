@@ -2,15 +2,18 @@ package oracle
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
-// FeedSnapshot is a Feed's state as plain JSON-serialisable data.
-type FeedSnapshot = FeedState
-
-// Snapshot returns the feed's state for RestoreFeed.
-func (f *Feed) Snapshot() FeedSnapshot { return f.State() }
+// Snapshot returns a copy of the feed's state, for RestoreFeed and for
+// inspection (price, status, active tier, times).
+func (f *Feed) Snapshot() FeedSnapshot {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.st.export()
+}
 
 // RestoreFeed rebuilds a Feed from settings and a snapshot, validating the
 // snapshot against them (ErrInvalidSnapshot) so a malformed snapshot is an
@@ -21,10 +24,10 @@ func RestoreFeed(s FeedSettings, snap FeedSnapshot) (*Feed, error) {
 		return nil, err
 	}
 	if err := f.checkState(snap); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}
-	f.st = feedState{price: snap.Price, at: snap.Time, observed: snap.ObservedAt, has: snap.HasPrice,
-		status: snap.Status, active: snap.Active, lastUpdate: snap.LastUpdate}
+	f.st = feedState{price: snap.Price, at: instant(snap.Time), observed: instant(snap.ObservedAt), has: snap.HasPrice,
+		status: snap.Status, active: snap.Active, lastUpdate: instant(snap.LastUpdate)}
 	return f, nil
 }
 
@@ -37,20 +40,25 @@ func (f *Feed) CheckInvariants() error {
 	st := f.st.export()
 	f.mu.Unlock()
 	if err := f.checkState(st); err != nil {
-		return fmt.Errorf("invariant: %w", err)
+		return fmt.Errorf("%w: feed: %w", ErrInvariant, err)
 	}
 	return nil
 }
 
-func (f *Feed) checkState(st FeedState) error {
+func (f *Feed) checkState(st FeedSnapshot) error {
 	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: "+format, append([]any{ErrInvalidSnapshot}, a...)...)
+		return fmt.Errorf(format, a...)
 	}
 	if st.Status < StatusEmpty || st.Status > StatusHalted {
 		return bad("unknown status %d", int(st.Status))
 	}
 	if err := num.Check(st.Price); err != nil {
 		return bad("price: %w", err)
+	}
+	for _, t := range []time.Time{st.Time, st.ObservedAt, st.LastUpdate} {
+		if !t.IsZero() && !writable(t) {
+			return bad("a time outside years 1 to 9999")
+		}
 	}
 	tier := -1
 	for i, t := range f.s.Tiers {

@@ -2,8 +2,12 @@ package oracle
 
 import (
 	"errors"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -104,18 +108,53 @@ func TestFeedScenario(t *testing.T) {
 	}
 }
 
+// Every event has the one shape (issue 11 item 4): time, kind, subject
+// (the feed's market), a structured transition in From/To, and prices as
+// decimals, never text to parse. A quote whose source is in no tier is an
+// EventUnknownSource, never silently dropped.
 func TestFeedEvents(t *testing.T) {
-	f := mustFeed(t, testFeedSettings())
-	up, _ := f.Update(at(0), []Quote{qa("a", "100", at(0)), qa("b", "100", at(0)), qa("q", "1", at(0))})
-	var kinds []EventKind
-	for _, e := range up.Events {
-		kinds = append(kinds, e.Kind)
+	s := testFeedSettings()
+	s.Market = "BTC-USD"
+	f := mustFeed(t, s)
+	up, _ := f.Update(at(0), []Quote{qa("a", "100", at(0)), qa("b", "100", at(0)), qa("q", "1", at(0)),
+		{Source: "r", Price: decimal.New(1, 9999), Time: at(0)}})
+	now := at(0)
+	want := []Event{
+		{Time: now, Kind: EventUnknownSource, Subject: "BTC-USD", Source: "q", Price: d("1"), Reason: "source is in no tier; quote ignored"},
+		{Time: now, Kind: EventUnknownSource, Subject: "BTC-USD", Source: "r", Reason: "source is in no tier; quote ignored"}, // absurd price not carried
+		{Time: now, Kind: EventAccepted, Subject: "BTC-USD", Tier: "primary", Price: d("100")},
+		{Time: now, Kind: EventActive, Subject: "BTC-USD", To: "primary"},
+		{Time: now, Kind: EventStatus, Subject: "BTC-USD", From: "empty", To: "live"},
 	}
-	if diff := cmp.Diff([]EventKind{EventAccepted, EventActive, EventStatus}, kinds); diff != "" {
+	if diff := cmp.Diff(want, up.Events, testkit.EquateDecimals); diff != "" {
 		t.Fatal(diff)
 	}
-	if len(up.Unrouted) != 1 || up.Unrouted[0].Source != "q" {
-		t.Fatalf("unrouted %v", up.Unrouted)
+	up, _ = f.Update(at(1), []Quote{qa("a", "101", at(1)), qa("b", "101", at(1))})
+	if diff := cmp.Diff([]Event{{Time: at(1), Kind: EventAccepted, Subject: "BTC-USD", Tier: "primary", Price: d("101"), Previous: d("100")}},
+		up.Events, testkit.EquateDecimals); diff != "" {
+		t.Fatal(diff)
+	}
+	h, _ := f.Halt(at(2), "governance")
+	if diff := cmp.Diff(Event{Time: at(2), Kind: EventHalt, Subject: "BTC-USD", From: "live", To: "halted", Reason: "governance"}, h, testkit.EquateDecimals); diff != "" {
+		t.Fatal(diff)
+	}
+	r, _ := f.Resume(at(3))
+	if diff := cmp.Diff(Event{Time: at(3), Kind: EventResume, Subject: "BTC-USD", From: "halted", To: "stale"}, r, testkit.EquateDecimals); diff != "" {
+		t.Fatal(diff)
+	}
+	// LogValue: one group, non-zero fields only, decimals as strings.
+	var buf strings.Builder
+	slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if len(groups) == 0 && a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}})).Info("feed", "event", want[2])
+	if got, w := buf.String(), "level=INFO msg=feed event.time=2024-03-01T12:00:00.000Z event.kind=accepted event.subject=BTC-USD event.tier=primary event.price=100\n"; got != w {
+		t.Fatalf("log line\n got %q\nwant %q", got, w)
+	}
+	if got := want[4].String(); got != "2024-03-01T12:00:00Z status market=BTC-USD empty -> live" {
+		t.Fatalf("String() = %q", got)
 	}
 }
 
@@ -143,8 +182,8 @@ func TestFeedHaltResume(t *testing.T) {
 	if _, err := f.Resume(at(2)); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := f.Price(at(2)); err != nil || !p.Equal(d("100")) || f.State().Status != StatusStale {
-		t.Fatalf("after resume: %s %v %s", p, err, f.State().Status)
+	if p, err := f.Price(at(2)); err != nil || !p.Equal(d("100")) || f.Snapshot().Status != StatusStale {
+		t.Fatalf("after resume: %s %v %s", p, err, f.Snapshot().Status)
 	}
 	if _, err := f.Resume(at(2)); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("resume when not halted: %v", err)
@@ -230,7 +269,7 @@ func TestFeedConcurrentReads(t *testing.T) {
 			defer func() { done <- struct{}{} }()
 			for i := 0; i < 500; i++ {
 				_, _ = f.Price(at(i % 20))
-				_ = f.State()
+				_ = f.Snapshot()
 			}
 		}()
 	}
@@ -255,13 +294,18 @@ func TestFeedsByMarket(t *testing.T) {
 	}
 	fs := Feeds{"ETH-USD": f}
 	lookup := fs.Price // the method value a market-keyed consumer takes
-	if p, err := lookup("ETH-USD", at(1)); err != nil || !p.Equal(d("101")) {
+	if p, err := lookup(at(1), "ETH-USD"); err != nil || !p.Equal(d("101")) {
 		t.Fatalf("%s %v", p, err)
 	}
-	if _, err := lookup("BTC-USD", at(1)); !errors.Is(err, ErrNoPrice) {
+	// Issue 11 item 4: an unknown market is an error of its own, never a
+	// price and never confused with a feed that has none yet.
+	if _, err := lookup(at(1), "BTC-USD"); !errors.Is(err, ErrUnknownMarket) || errors.Is(err, ErrNoPrice) {
 		t.Fatalf("unknown market: %v", err)
 	}
-	if _, err := lookup("ETH-USD", at(10)); err != ErrStale {
+	if _, err := (Feeds{"X": nil}).Price(at(1), "X"); !errors.Is(err, ErrUnknownMarket) {
+		t.Fatalf("nil feed: %v", err)
+	}
+	if _, err := lookup(at(10), "ETH-USD"); err != ErrStale {
 		t.Fatalf("stale market: %v", err)
 	}
 }

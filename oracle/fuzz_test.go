@@ -37,7 +37,7 @@ func FuzzAggregate(f *testing.F) {
 			a, _ := NewAggregator(s)
 			res, err := a.Aggregate(t0, quotes)
 			if err == nil {
-				if err := CheckResult(s, t0, res); err != nil {
+				if err := CheckResult(t0, s, res); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -47,7 +47,8 @@ func FuzzAggregate(f *testing.F) {
 
 // FuzzRestore feeds arbitrary snapshot JSON to every restore function. A
 // restore must never panic, and whatever it accepts must satisfy the
-// type's invariants and keep working.
+// type's invariants, keep working, and survive snapshot → JSON → restore
+// unchanged (issue 10 item 13: no time a snapshot cannot write back).
 func FuzzRestore(f *testing.F) {
 	f.Add(`{"price":"100","time":"2024-03-01T12:00:00Z","observed_at":"2024-03-01T12:00:00Z","has_price":true,"status":"live","active":"primary","last_update":"2024-03-01T12:00:00Z"}`)
 	f.Add(`{"observations":[{"time":"2024-03-01T12:00:00Z","price":"1"},{"time":"2024-03-01T12:00:00Z","price":"2"}]}`)
@@ -59,6 +60,10 @@ func FuzzRestore(f *testing.F) {
 		var fs FeedSnapshot
 		if json.Unmarshal([]byte(in), &fs) == nil {
 			if feed, err := RestoreFeed(testFeedSettings(), fs); err == nil {
+				again(t, feed.Snapshot(), func(s FeedSnapshot) (any, error) {
+					r, err := RestoreFeed(testFeedSettings(), s)
+					return snapOf(r, err)
+				})
 				_, _ = feed.Price(later)
 				_, _ = feed.Update(later.Add(24*time.Hour), []Quote{qa("a", "1", later), qa("b", "1", later)})
 				if err := feed.CheckInvariants(); err != nil {
@@ -69,6 +74,10 @@ func FuzzRestore(f *testing.F) {
 		var ts TWAPSnapshot
 		if json.Unmarshal([]byte(in), &ts) == nil {
 			if w, err := RestoreTWAP(TWAPSettings{Window: time.Hour, MaxObservations: 16}, ts); err == nil {
+				again(t, w.Snapshot(), func(s TWAPSnapshot) (any, error) {
+					r, err := RestoreTWAP(TWAPSettings{Window: time.Hour, MaxObservations: 16}, s)
+					return snapOf(r, err)
+				})
 				_, _ = w.Value(later)
 				_ = w.Update(later, d("3"))
 				if err := w.CheckInvariants(); err != nil {
@@ -79,6 +88,10 @@ func FuzzRestore(f *testing.F) {
 		var es EMASnapshot
 		if json.Unmarshal([]byte(in), &es) == nil {
 			if e, err := RestoreEMA(EMASettings{HalfLife: time.Hour}, es); err == nil {
+				again(t, e.Snapshot(), func(s EMASnapshot) (any, error) {
+					r, err := RestoreEMA(EMASettings{HalfLife: time.Hour}, s)
+					return snapOf(r, err)
+				})
 				_, _ = e.Update(later, d("3"))
 				if err := e.CheckInvariants(); err != nil {
 					t.Fatal(err)
@@ -88,6 +101,10 @@ func FuzzRestore(f *testing.F) {
 		var ds DelayedSnapshot
 		if json.Unmarshal([]byte(in), &ds) == nil {
 			if o, err := RestoreDelayed(DelayedSettings{Hop: time.Hour}, ds); err == nil {
+				again(t, o.Snapshot(), func(s DelayedSnapshot) (any, error) {
+					r, err := RestoreDelayed(DelayedSettings{Hop: time.Hour}, s)
+					return snapOf(r, err)
+				})
 				_, _ = o.Poke(later.Add(48*time.Hour), d("3"))
 				if err := o.CheckInvariants(); err != nil {
 					t.Fatal(err)
@@ -95,4 +112,35 @@ func FuzzRestore(f *testing.F) {
 			}
 		}
 	})
+}
+
+// snapshotter is a restored type: its Snapshot is what again compares.
+type snapshotter[S any] interface{ Snapshot() S }
+
+func snapOf[S any](r snapshotter[S], err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return r.Snapshot(), nil
+}
+
+// again sends an accepted state's snapshot through JSON, restores it, and
+// fails unless the restore succeeds with the same snapshot.
+func again[S any](t *testing.T, snap S, restore func(S) (any, error)) {
+	t.Helper()
+	b, err := json.Marshal(snap)
+	if err != nil {
+		t.Fatalf("accepted state cannot be written: %v", err)
+	}
+	var back S
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	r, err := restore(back)
+	if err != nil {
+		t.Fatalf("accepted state does not restore after JSON: %v (%s)", err, b)
+	}
+	if b2, _ := json.Marshal(r); string(b2) != string(b) {
+		t.Fatalf("round trip changed the snapshot:\n%s\n%s", b, b2)
+	}
 }

@@ -10,21 +10,21 @@ import (
 // sorted by price, each with a positive Weight under MethodWeightedMedian; none is stale, from the future, out of bounds or too
 // uncertain; and the price lies within [min, max] of the used quotes.
 // Hosts may call it on every result in production; the tests do.
-func CheckResult(s AggregatorSettings, now time.Time, r Result) error {
+func CheckResult(now time.Time, s AggregatorSettings, r Result) error {
 	s, err := s.withDefaults()
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrInvalidSettings, err)
 	}
 	bad := func(format string, a ...any) error {
-		return fmt.Errorf("oracle: invariant: "+format, a...)
+		return fmt.Errorf("%w: "+format, append([]any{ErrInvariant}, a...)...)
 	}
 	if len(r.Used) < s.MinSources {
 		return bad("%d quotes used, quorum %d", len(r.Used), s.MinSources)
 	}
 	seen := make(map[string]bool, len(r.Used))
 	for i, q := range r.Used {
-		if err := q.Validate(); err != nil {
-			return bad("used %w", err)
+		if err := q.problem(); err != nil {
+			return bad("used quote %d (%q) is invalid: %w", i, q.Source, err)
 		}
 		if s.Method == MethodWeightedMedian && q.Weight.Sign() <= 0 {
 			return bad("used quote of %s has no weight under the weighted median", q.Source)

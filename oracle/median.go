@@ -20,15 +20,49 @@ var half = decimal.New(5, -1)
 // Odd count: the middle price (exact, no rounding; MakerDAO Median's
 // val[bar/2]). Even count: the mean of the middle two, (a+b)×0.5, which is
 // exact in decimal, then rounded half-even to scale places (neutral: ties go
-// to the even digit, neither side favoured) and clamped to [a, b]. An empty
-// slice returns zero and false. The input is not modified.
-func Median(prices []decimal.Decimal, scale int32) (decimal.Decimal, bool) {
-	if len(prices) == 0 {
-		return decimal.Zero, false
+// to the even digit, neither side favoured) and clamped to [a, b]. The input
+// is not modified.
+//
+// Bad input is refused with an error wrapping ErrInvalidInput, before any
+// arithmetic: an empty slice, more than MaxQuotes prices, a scale outside
+// [0, 36] (num.MaxScale), or a price outside the supported decimal range (at
+// most 36 places and 36 integer digits). Unbounded, a scale of 1e8 would
+// build a hundred-million-digit number.
+func Median(prices []decimal.Decimal, scale int32) (decimal.Decimal, error) {
+	if err := checkValues("price", prices, scale); err != nil {
+		return decimal.Zero, err
 	}
 	s := slices.Clone(prices)
 	slices.SortFunc(s, decimal.Decimal.Cmp)
-	return medianSorted(len(s), func(i int) decimal.Decimal { return s[i] }, scale), true
+	return medianSorted(len(s), func(i int) decimal.Decimal { return s[i] }, scale), nil
+}
+
+// MaxQuotes is the most quotes one Aggregate or Feed.Update call accepts,
+// and the most prices (and weights) Median, WeightedMedian and TrimmedMean
+// accept: far above any real oracle committee (Chainlink's largest have 31
+// nodes), and small enough that a call stays in milliseconds. It also
+// bounds AggregatorSettings.MinSources and TWAPSettings.MaxObservations.
+const MaxQuotes = 1 << 16
+
+// checkValues refuses an empty or oversized slice, a scale outside
+// [0, num.MaxScale] and any value outside num.Check's range, without
+// formatting an unchecked value into the error.
+func checkValues(what string, vs []decimal.Decimal, scale int32) error {
+	if len(vs) == 0 {
+		return fmt.Errorf("%w: no %ss", ErrInvalidInput, what)
+	}
+	if len(vs) > MaxQuotes {
+		return fmt.Errorf("%w: %d %ss, more than %d", ErrInvalidInput, len(vs), what, MaxQuotes)
+	}
+	if scale < 0 || scale > num.MaxScale {
+		return fmt.Errorf("%w: scale must lie in [0, %d], got %d", ErrInvalidInput, num.MaxScale, scale)
+	}
+	for i, v := range vs {
+		if err := num.Check(v); err != nil {
+			return fmt.Errorf("%w: %s %d: %w", ErrInvalidInput, what, i, err)
+		}
+	}
+	return nil
 }
 
 // medianSorted is Median over n sorted values read through at.
@@ -51,18 +85,27 @@ func medianSorted(n int, at func(int) decimal.Decimal, scale int32) decimal.Deci
 // is exact: Terra halves the total in integer division, so with powers
 // 1, 1, 1 its pivot 1 ≥ 3/2 = 1 lets the lowest third decide; here 2×1 < 3
 // and the middle vote decides. It always returns one of the prices, so a
-// source holding more than half of the weight decides it. Weights must be
-// positive and as many as prices; otherwise it returns false. The inputs are
+// source holding more than half of the weight decides it. The inputs are
 // not modified; equal prices keep their input order.
-func WeightedMedian(prices, weights []decimal.Decimal) (decimal.Decimal, bool) {
-	if len(prices) == 0 || len(prices) != len(weights) {
-		return decimal.Zero, false
+//
+// Bad input is refused with an error wrapping ErrInvalidInput: an empty
+// slice, more than MaxQuotes prices, not as many weights as prices, a weight
+// that is not positive, or a value outside num.Check's range.
+func WeightedMedian(prices, weights []decimal.Decimal) (decimal.Decimal, error) {
+	if err := checkValues("price", prices, 0); err != nil {
+		return decimal.Zero, err
+	}
+	if len(prices) != len(weights) {
+		return decimal.Zero, fmt.Errorf("%w: %d prices but %d weights", ErrInvalidInput, len(prices), len(weights))
+	}
+	if err := checkValues("weight", weights, 0); err != nil {
+		return decimal.Zero, err
 	}
 	idx := make([]int, len(prices))
 	total := decimal.Zero
 	for i := range idx {
 		if weights[i].Sign() <= 0 {
-			return decimal.Zero, false
+			return decimal.Zero, fmt.Errorf("%w: weight %d: %w", ErrInvalidInput, i, num.ErrNotPositive)
 		}
 		idx[i] = i
 		total = total.Add(weights[i])
@@ -70,7 +113,7 @@ func WeightedMedian(prices, weights []decimal.Decimal) (decimal.Decimal, bool) {
 	slices.SortStableFunc(idx, func(a, b int) int { return prices[a].Cmp(prices[b]) })
 	return weightedMedianSorted(len(idx), func(i int) (decimal.Decimal, decimal.Decimal) {
 		return prices[idx[i]], weights[idx[i]]
-	}, total), true
+	}, total), nil
 }
 
 func weightedMedianSorted(n int, at func(int) (decimal.Decimal, decimal.Decimal), total decimal.Decimal) decimal.Decimal {
@@ -89,15 +132,25 @@ func weightedMedianSorted(n int, at func(int) (decimal.Decimal, decimal.Decimal)
 // TrimmedMean drops k = floor(n × trim) prices from each end of the sorted
 // prices and returns the mean of the rest, divided with num.Div at scale
 // places rounding half-even, clamped to [min, max] of the kept prices. trim
-// must lie in [0, 0.5); trim 0 is the plain mean. An empty slice or a trim
-// out of range returns false.
-func TrimmedMean(prices []decimal.Decimal, trim decimal.Decimal, scale int32) (decimal.Decimal, bool) {
-	if len(prices) == 0 || trim.Sign() < 0 || trim.Cmp(half) >= 0 {
-		return decimal.Zero, false
+// must lie in [0, 0.5); trim 0 is the plain mean.
+//
+// Bad input is refused with an error wrapping ErrInvalidInput, before any
+// arithmetic: an empty slice, more than MaxQuotes prices, a trim outside
+// [0, 0.5) or the decimal range, a scale outside [0, 36] (num.MaxScale), or
+// a price outside num.Check's range.
+func TrimmedMean(prices []decimal.Decimal, trim decimal.Decimal, scale int32) (decimal.Decimal, error) {
+	if err := checkValues("price", prices, scale); err != nil {
+		return decimal.Zero, err
+	}
+	if err := num.CheckNonNegative(trim); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: trim: %w", ErrInvalidInput, err)
+	}
+	if trim.Cmp(half) >= 0 {
+		return decimal.Zero, fmt.Errorf("%w: trim must be below 0.5, got %s", ErrInvalidInput, trim)
 	}
 	s := slices.Clone(prices)
 	slices.SortFunc(s, decimal.Decimal.Cmp)
-	return trimmedMeanSorted(len(s), func(i int) decimal.Decimal { return s[i] }, trim, scale), true
+	return trimmedMeanSorted(len(s), func(i int) decimal.Decimal { return s[i] }, trim, scale), nil
 }
 
 // trimCount returns floor(n × trim).
@@ -120,10 +173,10 @@ func trimmedMeanSorted(n int, at func(int) decimal.Decimal, trim decimal.Decimal
 }
 
 // checkScale validates a Settings Scale (0 to num.MaxScale) and returns it
-// with 0 replaced by DefaultScale. what names the field in the error.
+// with 0 replaced by DefaultScale. The error carries no sentinel.
 func checkScale(what string, scale int32) (int32, error) {
 	if scale < 0 || scale > num.MaxScale {
-		return 0, fmt.Errorf("%w: %s must lie in [0, %d], got %d", ErrInvalidSettings, what, num.MaxScale, scale)
+		return 0, fmt.Errorf("%s must lie in [0, %d], got %d", what, num.MaxScale, scale)
 	}
 	if scale == 0 {
 		return DefaultScale, nil

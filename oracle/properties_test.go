@@ -82,7 +82,7 @@ func TestPropAggregateWithinUsedAndGuarded(t *testing.T) {
 			}
 			return
 		}
-		if err := CheckResult(s, t0, res); err != nil {
+		if err := CheckResult(t0, s, res); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -30,7 +31,7 @@ type Quote struct {
 	// must be positive: a quote with Weight zero is rejected with
 	// ReasonInvalid (a decimal field cannot tell "not given" from zero,
 	// and a zero vote must not silently count as one). The other methods
-	// ignore it; there, and in EffectiveWeight, zero means 1.
+	// ignore it; there, and in effectiveWeight, zero means 1.
 	Weight decimal.Decimal `json:"weight"`
 }
 
@@ -39,10 +40,10 @@ var one = decimal.NewFromInt(1)
 // errZeroWeight is the detail of a zero Weight under MethodWeightedMedian.
 const errZeroWeight = "weight: zero, and the weighted median needs a positive weight on every quote"
 
-// EffectiveWeight returns the quote's weight, 1 when it is zero. The
+// effectiveWeight returns the quote's weight, 1 when it is zero. The
 // weighted median does not use it (it rejects a zero Weight instead);
 // Aggregate only compares it between a source's repeated quotes.
-func (q Quote) EffectiveWeight() decimal.Decimal {
+func (q Quote) effectiveWeight() decimal.Decimal {
 	if q.Weight.IsZero() {
 		return one
 	}
@@ -53,20 +54,32 @@ func (q Quote) EffectiveWeight() decimal.Decimal {
 // positive price, non-negative confidence and weight, a non-zero time and no
 // decimal with an absurd exponent. The error wraps ErrInvalidQuote.
 func (q Quote) Validate() error {
+	if err := q.problem(); err != nil {
+		if q.Source == "" {
+			return fmt.Errorf("%w: %w", ErrInvalidQuote, err)
+		}
+		return fmt.Errorf("%w: source %q: %w", ErrInvalidQuote, q.Source, err)
+	}
+	return nil
+}
+
+// problem is Validate's test, with an error that carries no sentinel (the
+// Detail of a ReasonInvalid rejection).
+func (q Quote) problem() error {
 	if q.Source == "" {
-		return fmt.Errorf("%w: empty source", ErrInvalidQuote)
+		return errors.New("empty source")
 	}
 	if err := num.CheckPositive(q.Price); err != nil {
-		return fmt.Errorf("%w: %s: price: %w", ErrInvalidQuote, q.Source, err)
+		return fmt.Errorf("price: %w", err)
 	}
 	if err := num.CheckNonNegative(q.Confidence); err != nil {
-		return fmt.Errorf("%w: %s: confidence: %w", ErrInvalidQuote, q.Source, err)
+		return fmt.Errorf("confidence: %w", err)
 	}
 	if err := num.CheckNonNegative(q.Weight); err != nil {
-		return fmt.Errorf("%w: %s: weight: %w", ErrInvalidQuote, q.Source, err)
+		return fmt.Errorf("weight: %w", err)
 	}
-	if q.Time.IsZero() {
-		return fmt.Errorf("%w: %s: zero time", ErrInvalidQuote, q.Source)
+	if err := timeProblem(q.Time); err != nil {
+		return err
 	}
 	return nil
 }
@@ -76,7 +89,7 @@ func (q Quote) Validate() error {
 // weight, each with at most 18 digits and an exponent in range, and a time.
 // When it is false the caller runs Validate for the verdict and message.
 func (q Quote) plainlyValid() bool {
-	return q.Source != "" && !q.Time.IsZero() && plainDecimal(q.Price, true) &&
+	return q.Source != "" && !q.Time.IsZero() && writable(q.Time) && plainDecimal(q.Price, true) &&
 		plainDecimal(q.Confidence, false) && plainDecimal(q.Weight, false)
 }
 

@@ -56,7 +56,7 @@ func (r Reason) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) 
 func (r *Reason) UnmarshalJSON(b []byte) error {
 	var name string
 	if err := json.Unmarshal(b, &name); err != nil {
-		return fmt.Errorf("oracle: reason: %w", err)
+		return fmt.Errorf("%w: reason: %w", ErrInvalidSnapshot, err)
 	}
 	for i, n := range reasonNames {
 		if n != "" && n == name {
@@ -64,7 +64,7 @@ func (r *Reason) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("oracle: unknown reason %q", name)
+	return fmt.Errorf("%w: unknown reason %q", ErrInvalidSnapshot, name)
 }
 
 // Rejection is one quote an aggregation did not use, and why.

@@ -159,7 +159,7 @@ func TestDelayedOSM(t *testing.T) {
 	if _, err := o.Poke(base, d("100")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Peek(); !errors.Is(err, ErrNoPrice) {
+	if _, err := o.peek(); !errors.Is(err, ErrNoPrice) {
 		t.Fatal("current before the second poke")
 	}
 	if n, _ := o.Next(); !n.Equal(d("100")) {
@@ -174,7 +174,7 @@ func TestDelayedOSM(t *testing.T) {
 	if _, err := o.Poke(base.Add(50*time.Minute), d("130")); err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := o.Peek(); !c.Equal(d("100")) {
+	if c, _ := o.peek(); !c.Equal(d("100")) {
 		t.Fatalf("current %s, want the delayed 100", c)
 	}
 	// Governance sees the queued 130 and voids it before it takes effect.
@@ -184,7 +184,7 @@ func TestDelayedOSM(t *testing.T) {
 	if _, err := o.Void(base.Add(55 * time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Peek(); !errors.Is(err, ErrNoPrice) {
+	if _, err := o.peek(); !errors.Is(err, ErrNoPrice) {
 		t.Fatal("void keeps a price")
 	}
 	if _, err := o.Poke(base.Add(2*time.Hour), d("100")); !errors.Is(err, ErrStopped) {

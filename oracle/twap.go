@@ -19,7 +19,8 @@ type TWAPSettings struct {
 	Scale int32 `json:"scale"`
 	// MaxObservations caps the history kept inside the window; beyond it
 	// the oldest observations are dropped (the average then covers less
-	// than the window). Default 4096.
+	// than the window). Default 4096; at most MaxQuotes (65,536), so a
+	// Value stays in milliseconds.
 	MaxObservations int `json:"max_observations"`
 	// MinCoverage is the least time the observations must cover inside
 	// the window for Value to answer; shorter is ErrShortHistory. Uniswap
@@ -68,10 +69,10 @@ func NewTWAP(s TWAPSettings) (*TWAP, error) {
 	}
 	var err error
 	if s.Scale, err = checkScale("TWAP Scale", s.Scale); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
 	}
-	if s.MaxObservations < 0 {
-		return nil, fmt.Errorf("%w: TWAP MaxObservations must not be negative, got %d", ErrInvalidSettings, s.MaxObservations)
+	if s.MaxObservations < 0 || s.MaxObservations > MaxQuotes {
+		return nil, fmt.Errorf("%w: TWAP MaxObservations must lie in [0, %d], got %d", ErrInvalidSettings, MaxQuotes, s.MaxObservations)
 	}
 	if s.MaxObservations == 0 {
 		s.MaxObservations = 4096
@@ -90,6 +91,7 @@ func (w *TWAP) Update(now time.Time, price decimal.Decimal) error {
 	if err := checkPoint(now, price); err != nil {
 		return err
 	}
+	now = instant(now)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if n := len(w.obs); n > 0 {
@@ -184,9 +186,12 @@ func RestoreTWAP(s TWAPSettings, snap TWAPSnapshot) (*TWAP, error) {
 		return nil, err
 	}
 	if err := w.checkObs(snap.Observations); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}
-	w.obs = append([]Observation(nil), snap.Observations...)
+	w.obs = make([]Observation, len(snap.Observations))
+	for i, o := range snap.Observations {
+		w.obs[i] = Observation{Time: instant(o.Time), Price: o.Price}
+	}
 	return w, nil
 }
 
@@ -194,21 +199,21 @@ func RestoreTWAP(s TWAPSettings, snap TWAPSnapshot) (*TWAP, error) {
 // strictly increasing times, within MaxObservations.
 func (w *TWAP) CheckInvariants() error {
 	if err := w.checkObs(w.Snapshot().Observations); err != nil {
-		return fmt.Errorf("invariant: %w", err)
+		return fmt.Errorf("%w: TWAP: %w", ErrInvariant, err)
 	}
 	return nil
 }
 
 func (w *TWAP) checkObs(obs []Observation) error {
 	if len(obs) > w.s.MaxObservations {
-		return fmt.Errorf("%w: %d observations, more than %d", ErrInvalidSnapshot, len(obs), w.s.MaxObservations)
+		return fmt.Errorf("%d observations, more than %d", len(obs), w.s.MaxObservations)
 	}
 	for i, o := range obs {
-		if err := checkPoint(o.Time, o.Price); err != nil {
-			return fmt.Errorf("%w: observation %d: %w", ErrInvalidSnapshot, i, err)
+		if err := pointProblem(o.Time, o.Price); err != nil {
+			return fmt.Errorf("observation %d: %w", i, err)
 		}
 		if i > 0 && !o.Time.After(obs[i-1].Time) {
-			return fmt.Errorf("%w: observation %d not after the one before", ErrInvalidSnapshot, i)
+			return fmt.Errorf("observation %d not after the one before", i)
 		}
 	}
 	return nil

@@ -125,7 +125,7 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 				return Result{}, fmt.Errorf("tick %d: %w", k, err)
 			}
 		}
-		last := v.feed.State().Price
+		last := v.feed.Snapshot().Price
 		fund := v.fundBalance()
 		res.History = append(res.History, Point{At: now.Sub(v.log.start), Mark: last, Fund: fund, BadDebt: v.stats.badDebt, HasMark: !last.IsZero(), Acted: v.log.acted})
 		settling := k >= p.scripted()
@@ -296,7 +296,7 @@ func (v *Venue) result(res Result, ticks int, now time.Time) (Result, error) {
 	for reason, n := range s.refused {
 		res.QuotesRefused[reason.String()] = n
 	}
-	res.FinalMark = v.feed.State().Price
+	res.FinalMark = v.feed.Snapshot().Price
 	res.After = v.holdings(res.FinalMark)
 	res.KeeperProfit = decimal.Zero
 	for i := range v.keepers {

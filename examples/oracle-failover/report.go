@@ -42,7 +42,8 @@ func report(w io.Writer, steps []stepReport) error {
 			}
 		}
 		for _, e := range s.Update.Events {
-			fmt.Fprintf(&b, "  feed    %-9s %s\n", e.Kind, e.Detail)
+			line := e.String() // "time kind fields...": the step already shows the time
+			fmt.Fprintf(&b, "  feed    %s\n", line[strings.IndexByte(line, ' ')+1:])
 		}
 		if s.ReadErr != nil {
 			fmt.Fprintf(&b, "  read    Price(now) fails: %v\n", s.ReadErr)
