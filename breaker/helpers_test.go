@@ -1,6 +1,11 @@
 package breaker
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
 
 // fataler is what testing.T, testing.B and rapid.T share for viaJSON.
 type fataler interface {
@@ -21,4 +26,9 @@ func viaJSON[S any](t fataler, snap S) S {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// observe calls Market.Observe (one place to adapt if its signature moves).
+func observe(m *Market, price decimal.Decimal, now time.Time) (Decision, error) {
+	return m.Observe(price, now)
 }

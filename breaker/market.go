@@ -103,10 +103,11 @@ type Market struct {
 	band       Band
 	lo, hi     *cutoff
 	limitSince time.Time
-	trades     []Point
-	sum        decimal.Decimal
-	own        []Halt // sorted by cause
-	ext        []Halt // external halts seen at the last poll, sorted by cause
+	trades     []Point         // the reference window is trades[head:]
+	head       int             // trades before head have left the window
+	sum        decimal.Decimal // Σ of the window's values
+	own        []Halt          // sorted by cause
+	ext        []Halt          // external halts seen at the last poll, sorted by cause
 	widened    bool
 	widenNext  time.Time
 	deadline   time.Time // next time advance must run; zero: none
@@ -388,7 +389,7 @@ func (m *Market) check(price decimal.Decimal, now time.Time, record bool) (Decis
 		return m.haltDecision(), nil
 	case Reopening:
 		ref := m.s.Band.roundRef(price)
-		m.trades, m.sum = m.trades[:0], decimal.Decimal{}
+		m.trades, m.head, m.sum = m.trades[:0], 0, decimal.Decimal{}
 		m.setReference(ref)
 		m.ev.add(Event{Time: now, Kind: EventReference, Source: m.s.ID, Reason: "reopening price: " + m.band.String()})
 		m.setState(Open, now, "reopened at "+price.String())
@@ -482,19 +483,29 @@ func (m *Market) trade(price decimal.Decimal, now time.Time) {
 // (never below one increment); ok is false when no trade is left.
 func (m *Market) windowMean(now time.Time) (decimal.Decimal, bool) {
 	start := now.Add(-m.s.ReferenceWindow)
-	drop := 0
-	for drop < len(m.trades) && !m.trades[drop].Time.After(start) {
-		m.sum = m.sum.Sub(m.trades[drop].Value)
-		drop++
+	for m.head < len(m.trades) && !m.trades[m.head].Time.After(start) {
+		m.sum = m.sum.Sub(m.trades[m.head].Value)
+		m.trades[m.head] = Point{}
+		m.head++
 	}
-	if drop > 0 {
-		m.trades = append(m.trades[:0], m.trades[drop:]...)
+	// Compact only when the dead prefix is at least as long as the window:
+	// each trade is then moved at most once more, so a trade costs O(1)
+	// amortised however long the window (issue 10 item 15: copying the
+	// window on every observation cost 648 µs at 1,000 trades/s).
+	if m.head > 0 && m.head >= len(m.trades)-m.head {
+		n := copy(m.trades, m.trades[m.head:])
+		clear(m.trades[n:])
+		m.trades, m.head = m.trades[:n], 0
 	}
-	if len(m.trades) == 0 {
+	n := len(m.trades) - m.head
+	if n == 0 {
 		return decimal.Decimal{}, false
 	}
-	return num.MaxOf(num.Div(m.sum, decimal.NewFromInt(int64(len(m.trades))), m.s.Band.PriceScale, num.HalfEven), m.s.Band.tick()), true
+	return num.MaxOf(num.Div(m.sum, decimal.NewFromInt(int64(n)), m.s.Band.PriceScale, num.HalfEven), m.s.Band.tick()), true
 }
+
+// window returns the trades in the reference window (not a copy).
+func (m *Market) window() []Point { return m.trades[m.head:] }
 
 // exitLimit moves a Limit market back to Open and, as the LULD Plan does
 // when trading exits a limit state, recalculates the band at once from the
