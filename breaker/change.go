@@ -145,7 +145,11 @@ func (t *ChangeTrigger) Observe(value decimal.Decimal, now time.Time) (Result, e
 		drop++
 	}
 	if drop > 0 {
-		t.win = append(t.win[:0], t.win[drop:]...)
+		// Reslice, not copy: append reallocates once the capacity is used
+		// up, moving only the live points, so an observation is O(1)
+		// amortised however long the window (copying cost O(window) each).
+		clear(t.win[:drop])
+		t.win = t.win[drop:]
 	}
 	ref := t.win[0].Value
 	move := value.Sub(ref)

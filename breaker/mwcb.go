@@ -304,7 +304,9 @@ func (w *MarketWide) roll(index decimal.Decimal, now time.Time) {
 		drop++
 	}
 	if drop > 0 {
-		w.st.samples = append(w.st.samples[:0], w.st.samples[drop:]...)
+		// Reslice, not copy (O(1) amortised; see ChangeTrigger.Observe).
+		clear(w.st.samples[:drop])
+		w.st.samples = w.st.samples[drop:]
 	}
 	if ref := w.st.samples[0].Value; !ref.Equal(w.st.ref) {
 		w.st.ref = ref

@@ -42,3 +42,40 @@ func TestIssue10MarketObserveIsO1Amortised(t *testing.T) {
 		t.Fatalf("window holds %d trades, want 300,000", n)
 	}
 }
+
+// Hunt (issue 10, same defect class as item 15): ChangeTrigger copied its
+// monotonic window whenever a point left it. A steadily rising price with
+// a rise trigger keeps every point in the window (300,000 at 1,000/s).
+func TestIssue10ChangeObserveIsO1Amortised(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills a 300,000-point window")
+	}
+	tr, err := NewChange(ChangeSettings{Direction: Above, Threshold: testkit.D("0.5"), Window: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0
+	v := decimal.New(1_000_000_000, 0)
+	step := decimal.New(1, -3)
+	for i := 0; i < 300_000; i++ {
+		now = now.Add(time.Millisecond)
+		v = v.Add(step)
+		if _, err := tr.Observe(v, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	for i := 0; i < 1000; i++ {
+		now = now.Add(time.Millisecond)
+		v = v.Add(step)
+		if _, err := tr.Observe(v, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if el := time.Since(start); el > 100*time.Millisecond {
+		t.Fatalf("1,000 observations on a full window took %s (want O(1) amortised)", el)
+	}
+	if err := tr.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
