@@ -17,7 +17,7 @@ func BenchmarkMarketCheckInsideBand(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		d, err := m.Check(price, now)
+		d, err := m.Check(now, price)
 		if err != nil || d.Action != Allow {
 			b.Fatal(d, err)
 		}
@@ -32,7 +32,7 @@ func BenchmarkMarketCheckWithSources(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if d, err := m.Check(price, t0); err != nil || d.Action != Allow {
+		if d, err := m.Check(t0, price); err != nil || d.Action != Allow {
 			b.Fatal(d, err)
 		}
 	}
@@ -50,7 +50,7 @@ func BenchmarkLevelObserve(b *testing.B) {
 		if i&1 == 1 {
 			v = d1
 		}
-		if _, err := tr.Observe(v, now); err != nil {
+		if _, err := tr.Observe(now, v); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -73,7 +73,7 @@ func BenchmarkServiceVsGobreaker(b *testing.B) {
 		svc, _ := NewService[int](ServiceSettings{Name: "wrapped"})
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			if _, err := svc.Execute(req); err != nil {
+			if _, _, err := svc.Execute(req); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -111,7 +111,7 @@ func BenchmarkServiceOverheadRatio(b *testing.B) {
 		}
 		m := time.Now()
 		for j := 0; j < block; j++ {
-			_, _ = svc.Execute(req)
+			_, _, _ = svc.Execute(req)
 		}
 		e := time.Now()
 		direct += m.Sub(s)

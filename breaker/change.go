@@ -90,7 +90,6 @@ type ChangeTrigger struct {
 	since   time.Time
 	last    time.Time
 	seen    bool
-	ev      eventQueue
 }
 
 // NewChange validates s and returns a ChangeTrigger in the normal state.
@@ -125,7 +124,7 @@ func (t *ChangeTrigger) dominated(a, b decimal.Decimal) bool {
 
 // Observe feeds one positive value observed at now. Errors (bad value, time
 // going back) leave the state unchanged.
-func (t *ChangeTrigger) Observe(value decimal.Decimal, now time.Time) (Result, error) {
+func (t *ChangeTrigger) Observe(now time.Time, value decimal.Decimal) (Result, error) {
 	if err := num.CheckPositive(value); err != nil {
 		return Result{}, fmt.Errorf("%w: %s: value: %w", ErrInvalidInput, t.s.Name, err)
 	}
@@ -165,8 +164,8 @@ func (t *ChangeTrigger) Observe(value decimal.Decimal, now time.Time) (Result, e
 			return r, nil
 		}
 		t.tripped, t.since = true, now
-		t.ev.add(Event{Time: now, Kind: EventTripped, Source: t.s.Name,
-			Reason: fmt.Sprintf("moved %s (%s → %s) within %s, threshold %s", frac, ref, value, t.s.Window, t.s.Threshold)})
+		r.Events = []Event{{Time: now, Kind: EventTripped, Subject: t.s.Name, From: Normal.String(), To: Tripped.String(),
+			Reason: fmt.Sprintf("moved %s (%s → %s) within %s, threshold %s", frac, ref, value, t.s.Window, t.s.Threshold)}}
 		r.Signal, r.Changed, r.Reason, r.Since, r.Count = Tripped, true, ReasonBreach, now, 1
 		return r, nil
 	}
@@ -180,17 +179,10 @@ func (t *ChangeTrigger) Observe(value decimal.Decimal, now time.Time) (Result, e
 		return r, nil
 	}
 	t.tripped, t.since = false, time.Time{}
-	t.ev.add(Event{Time: now, Kind: EventReset, Source: t.s.Name,
-		Reason: fmt.Sprintf("move %s back within reset %s", frac, t.s.Reset)})
+	r.Events = []Event{{Time: now, Kind: EventReset, Subject: t.s.Name, From: Tripped.String(), To: Normal.String(),
+		Reason: fmt.Sprintf("move %s back within reset %s", frac, t.s.Reset)}}
 	r.Signal, r.Changed, r.Reason, r.Since = Reset, true, ReasonRecovered, time.Time{}
 	return r, nil
-}
-
-// DrainEvents returns and clears the events recorded since the last drain.
-func (t *ChangeTrigger) DrainEvents() []Event {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.ev.drain()
 }
 
 // ChangeSnapshot is the serialisable state of a ChangeTrigger. Window holds

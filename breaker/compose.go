@@ -45,7 +45,6 @@ type Composite struct {
 	active  bool
 	since   time.Time
 	last    time.Time
-	ev      eventQueue
 }
 
 // NewComposite returns a composite named name over members (at least one,
@@ -102,25 +101,18 @@ func (c *Composite) Evaluate(now time.Time) (Result, error) {
 	switch {
 	case on && !c.active:
 		c.active, c.since = true, now
-		c.ev.add(Event{Time: now, Kind: EventTripped, Source: c.name, Reason: detail})
+		r.Events = []Event{{Time: now, Kind: EventTripped, Subject: c.name, From: Normal.String(), To: Tripped.String(), Reason: detail}}
 		r.Signal, r.Changed, r.Since = Tripped, true, now
 	case on:
 		r.Signal, r.Since = Tripped, c.since
 	case c.active:
 		c.active, c.since = false, time.Time{}
-		c.ev.add(Event{Time: now, Kind: EventReset, Source: c.name, Reason: detail})
+		r.Events = []Event{{Time: now, Kind: EventReset, Subject: c.name, From: Tripped.String(), To: Normal.String(), Reason: detail}}
 		r.Signal, r.Changed = Reset, true
 	default:
 		r.Signal = Normal
 	}
 	return r, nil
-}
-
-// DrainEvents returns and clears the events recorded since the last drain.
-func (c *Composite) DrainEvents() []Event {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ev.drain()
 }
 
 // CompositeSnapshot is the serialisable state of a Composite (members

@@ -30,5 +30,8 @@ func viaJSON[S any](t fataler, snap S) S {
 
 // observe calls Market.Observe (one place to adapt if its signature moves).
 func observe(m *Market, price decimal.Decimal, now time.Time) (Decision, error) {
-	return m.Observe(price, now)
+	return m.Observe(now, price)
 }
+
+// errOf returns the error of a call that also returns its events.
+func errOf(_ []Event, err error) error { return err }

@@ -49,7 +49,7 @@ func nyseSession(t testing.TB) (*MarketWide, time.Time, time.Time) {
 	}
 	open := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC) // 9:30 ET
 	cls := open.Add(390 * time.Minute)                    // 16:00 ET
-	if err := w.StartSession(testkit.D("4000"), open, cls); err != nil {
+	if err := errOf(w.StartSession(testkit.D("4000"), open, cls)); err != nil {
 		t.Fatal(err)
 	}
 	return w, open, cls
@@ -98,7 +98,7 @@ func TestMarketWideNYSEFlow(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w, open, _ := nyseSession(t)
 			for i, o := range tc.obs {
-				st, err := w.Observe(testkit.D(o.index), open.Add(o.at))
+				st, err := w.Observe(open.Add(o.at), testkit.D(o.index))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -109,7 +109,7 @@ func TestMarketWideNYSEFlow(t *testing.T) {
 				if st.Triggered != o.triggered || st.Halted != o.halted || !st.Until.Equal(until) {
 					t.Fatalf("obs %d: %+v, want triggered %d halted %v until %s", i, st, o.triggered, o.halted, until)
 				}
-				h, ok := w.HaltFor("any", open.Add(o.at))
+				h, ok := w.HaltFor(open.Add(o.at), "any")
 				if ok != o.halted || (ok && h.Cause != CauseMarketWide) {
 					t.Fatalf("obs %d: HaltFor = %+v, %v", i, h, ok)
 				}
@@ -123,14 +123,14 @@ func TestMarketWideNYSEFlow(t *testing.T) {
 
 func TestMarketWideNextSessionRearms(t *testing.T) {
 	w, open, cls := nyseSession(t)
-	if st, _ := w.Observe(testkit.D("3720"), open.Add(time.Hour)); st.Triggered != 1 {
+	if st, _ := w.Observe(open.Add(time.Hour), testkit.D("3720")); st.Triggered != 1 {
 		t.Fatal("level 1 did not trigger")
 	}
 	next := open.Add(24 * time.Hour)
-	if err := w.StartSession(testkit.D("3750"), next, cls.Add(24*time.Hour)); err != nil {
+	if err := errOf(w.StartSession(testkit.D("3750"), next, cls.Add(24*time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := w.Observe(testkit.D("3487.5"), next.Add(time.Hour)); st.Triggered != 1 || !st.Halted {
+	if st, _ := w.Observe(next.Add(time.Hour), testkit.D("3487.5")); st.Triggered != 1 || !st.Halted {
 		t.Fatalf("level 1 not re-armed: %+v", st)
 	}
 }
@@ -154,7 +154,7 @@ func TestMarketWideCrypto(t *testing.T) {
 		{"3480", 25 * time.Hour, "3900", 0, false},             // −10.8%: level 1 still used (re-arms at 44h)
 		{"3120", 26 * time.Hour, "3900", 3, true},              // −20%: level 3 halts 24h
 	} {
-		st, err := w.Observe(testkit.D(o.index), t0.Add(o.at))
+		st, err := w.Observe(t0.Add(o.at), testkit.D(o.index))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,10 +165,10 @@ func TestMarketWideCrypto(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, ok := w.HaltFor("x", t0.Add(49*time.Hour)); !ok {
+	if _, ok := w.HaltFor(t0.Add(49*time.Hour), "x"); !ok {
 		t.Fatal("level 3 halt should last 24h")
 	}
-	if _, ok := w.HaltFor("x", t0.Add(50*time.Hour)); ok {
+	if _, ok := w.HaltFor(t0.Add(50*time.Hour), "x"); ok {
 		t.Fatal("level 3 halt should end after 24h")
 	}
 }
@@ -187,15 +187,15 @@ func TestMarketWideRejects(t *testing.T) {
 		}
 	}
 	w, open, cls := nyseSession(t)
-	_, _ = w.Observe(testkit.D("3900"), open.Add(time.Hour))
+	_, _ = w.Observe(open.Add(time.Hour), testkit.D("3900"))
 	before := w.Snapshot()
-	if _, err := w.Observe(testkit.D("3900"), open); !errors.Is(err, ErrTimeWentBack) {
+	if _, err := w.Observe(open, testkit.D("3900")); !errors.Is(err, ErrTimeWentBack) {
 		t.Fatal(err)
 	}
-	if _, err := w.Observe(testkit.D("0"), open.Add(2*time.Hour)); !errors.Is(err, ErrInvalidInput) {
+	if _, err := w.Observe(open.Add(2*time.Hour), testkit.D("0")); !errors.Is(err, ErrInvalidInput) {
 		t.Fatal(err)
 	}
-	if err := w.StartSession(testkit.D("4000"), cls, open); !errors.Is(err, ErrInvalidInput) {
+	if err := errOf(w.StartSession(testkit.D("4000"), cls, open)); !errors.Is(err, ErrInvalidInput) {
 		t.Fatal(err)
 	}
 	raw1, _ := json.Marshal(before)
@@ -222,7 +222,7 @@ func TestMarketWideProperties(t *testing.T) {
 		open := t0
 		cls := open.Add(390 * time.Minute)
 		if !crypto {
-			_ = a.StartSession(testkit.D("4000"), open, cls)
+			_ = errOf(a.StartSession(testkit.D("4000"), open, cls))
 		}
 		var b *MarketWide
 		now := open
@@ -239,7 +239,7 @@ func TestMarketWideProperties(t *testing.T) {
 			}
 			now = now.Add(time.Duration(rapid.IntRange(0, 30).Draw(t, "dtMin")) * time.Minute)
 			idx := testkit.Decimal(300000, 420000, 2).Draw(t, "index")
-			st, err := a.Observe(idx, now)
+			st, err := a.Observe(now, idx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,8 +247,8 @@ func TestMarketWideProperties(t *testing.T) {
 				t.Fatal(err)
 			}
 			if b != nil {
-				st2, err := b.Observe(idx, now)
-				if err != nil || st2 != st && (st2.Reference.String() != st.Reference.String() || st2.Halted != st.Halted || !st2.Until.Equal(st.Until) || st2.Triggered != st.Triggered) {
+				st2, err := b.Observe(now, idx)
+				if err != nil || (st2.Reference.String() != st.Reference.String() || st2.Halted != st.Halted || !st2.Until.Equal(st.Until) || st2.Triggered != st.Triggered) {
 					t.Fatalf("step %d: %+v vs restored %+v (%v)", i, st, st2, err)
 				}
 			}
@@ -287,13 +287,13 @@ func TestMarketWideDeeperLevelNeverShortensHalt(t *testing.T) {
 		t.Fatal(err)
 	}
 	open := t0
-	if err := w.StartSession(testkit.D("1000"), open, open.Add(6*time.Hour)); err != nil {
+	if err := errOf(w.StartSession(testkit.D("1000"), open, open.Add(6*time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := w.Observe(testkit.D("950"), open.Add(time.Hour)); !st.Halted || !st.Until.Equal(open.Add(90*time.Minute)) {
+	if st, _ := w.Observe(open.Add(time.Hour), testkit.D("950")); !st.Halted || !st.Until.Equal(open.Add(90*time.Minute)) {
 		t.Fatalf("level 1: %+v", st)
 	}
-	st, _ := w.Observe(testkit.D("900"), open.Add(65*time.Minute))
+	st, _ := w.Observe(open.Add(65*time.Minute), testkit.D("900"))
 	if st.Triggered != 2 || !st.Until.Equal(open.Add(90*time.Minute)) {
 		t.Fatalf("level 2 inside a longer level-1 halt: %+v, want the halt to end at +90m", st)
 	}
@@ -305,7 +305,7 @@ func TestMarketWideDeeperLevelNeverShortensHalt(t *testing.T) {
 // Hand-edited snapshots with events after the last observation are refused.
 func TestRestoreMarketWideRefusesFutureTimes(t *testing.T) {
 	w, open, _ := nyseSession(t)
-	if _, err := w.Observe(testkit.D("3720"), open.Add(time.Hour)); err != nil { // level 1 halt
+	if _, err := w.Observe(open.Add(time.Hour), testkit.D("3720")); err != nil { // level 1 halt
 		t.Fatal(err)
 	}
 	good := w.Snapshot()

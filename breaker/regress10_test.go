@@ -60,7 +60,7 @@ func TestIssue10ChangeObserveIsO1Amortised(t *testing.T) {
 	for i := 0; i < 300_000; i++ {
 		now = now.Add(time.Millisecond)
 		v = v.Add(step)
-		if _, err := tr.Observe(v, now); err != nil {
+		if _, err := tr.Observe(now, v); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -68,7 +68,7 @@ func TestIssue10ChangeObserveIsO1Amortised(t *testing.T) {
 	for i := 0; i < 1000; i++ {
 		now = now.Add(time.Millisecond)
 		v = v.Add(step)
-		if _, err := tr.Observe(v, now); err != nil {
+		if _, err := tr.Observe(now, v); err != nil {
 			t.Fatal(err)
 		}
 	}
