@@ -35,3 +35,11 @@ func observe(m *Market, price decimal.Decimal, now time.Time) (Decision, error) 
 
 // errOf returns the error of a call that also returns its events.
 func errOf(_ []Event, err error) error { return err }
+
+// mustBands unwraps LULDBands for a tier known to be valid.
+func mustBands(s BandSettings, err error) BandSettings {
+	if err != nil {
+		panic(err)
+	}
+	return s
+}

@@ -72,7 +72,7 @@ func (s *MarketSettings) normalise() error {
 		s.ReReference = decimal.RequireFromString("0.01")
 	}
 	if !s.Reference.IsZero() {
-		if err := num.CheckPositive(s.Reference); err != nil {
+		if _, err := s.Band.checkRef(s.Reference); err != nil {
 			return fmt.Errorf("%w: market %s: reference: %w", ErrInvalidSettings, s.ID, err)
 		}
 	}
@@ -125,7 +125,8 @@ func NewMarket(s MarketSettings) (*Market, error) {
 	m := &Market{s: s}
 	if !s.Reference.IsZero() {
 		m.state = Open
-		m.setReference(s.Band.roundRef(s.Reference))
+		ref, _ := s.Band.checkRef(s.Reference) // checked by normalise
+		m.setReference(ref)
 	}
 	return m, nil
 }
@@ -373,8 +374,11 @@ func (m *Market) Observe(now time.Time, price decimal.Decimal) (Decision, error)
 }
 
 func (m *Market) check(now time.Time, price decimal.Decimal, record bool) (Decision, error) {
-	if err := num.CheckPositive(price); err != nil {
-		return Decision{}, fmt.Errorf("%w: market %s: price: %w", ErrInvalidInput, m.s.ID, err)
+	// A price that rounds below one increment could never be a reference
+	// nor print inside a band: refused before anything changes.
+	ref, err := m.s.Band.checkRef(price)
+	if err != nil {
+		return Decision{}, fmt.Errorf("%w: market %s: %w", ErrInvalidInput, m.s.ID, err)
 	}
 	var ext []Halt
 	if len(m.s.Sources) > 0 {
@@ -393,7 +397,6 @@ func (m *Market) check(now time.Time, price decimal.Decimal, record bool) (Decis
 		d.Events = m.ev.take()
 		return d, nil
 	case Reopening:
-		ref := m.s.Band.roundRef(price)
 		m.trades, m.head, m.sum = m.trades[:0], 0, decimal.Decimal{}
 		m.setReference(ref)
 		m.ev.add(Event{Time: now, Kind: EventReference, Subject: m.s.ID, Reason: "reopening price", Band: bandPtr(m.band)})
@@ -441,8 +444,8 @@ func (m *Market) check(now time.Time, price decimal.Decimal, record bool) (Decis
 // market is left as Status(now) would leave it, and the events of bringing
 // it up to now are returned with the error.
 func (m *Market) Trade(now time.Time, price decimal.Decimal) ([]Event, error) {
-	if err := num.CheckPositive(price); err != nil {
-		return nil, fmt.Errorf("%w: market %s: price: %w", ErrInvalidInput, m.s.ID, err)
+	if _, err := m.s.Band.checkRef(price); err != nil {
+		return nil, fmt.Errorf("%w: market %s: %w", ErrInvalidInput, m.s.ID, err)
 	}
 	var ext []Halt
 	if len(m.s.Sources) > 0 {
@@ -507,7 +510,15 @@ func (m *Market) windowMean(now time.Time) (decimal.Decimal, bool) {
 	if n == 0 {
 		return decimal.Decimal{}, false
 	}
-	return num.MaxOf(num.Div(m.sum, decimal.NewFromInt(int64(n)), m.s.Band.PriceScale, num.HalfEven), m.s.Band.tick()), true
+	b := &m.s.Band
+	cnt := decimal.NewFromInt(int64(n))
+	sc := b.PriceScale
+	if b.SigFigs > 0 {
+		// The increment depends on the mean's own size: find it from the
+		// truncated mean, then round the exact mean half-even once.
+		sc = b.scaleFor(num.Div(m.sum, cnt, b.PriceScale, num.Trunc))
+	}
+	return b.roundRef(num.Div(m.sum, cnt, sc, num.HalfEven))
 }
 
 // window returns the trades in the reference window (not a copy).

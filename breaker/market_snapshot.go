@@ -54,7 +54,7 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 		if err := num.CheckPositive(snap.Reference); err != nil {
 			return nil, bad("reference: %v", err)
 		}
-		if !m.s.Band.roundRef(snap.Reference).Equal(snap.Reference) {
+		if r, ok := m.s.Band.roundRef(snap.Reference); !ok || !r.Equal(snap.Reference) {
 			return nil, bad("reference %s not on the price increment", snap.Reference)
 		}
 		m.setReference(snap.Reference)

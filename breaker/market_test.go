@@ -56,7 +56,7 @@ func TestMarketReferenceMovesOnOnePercent(t *testing.T) {
 func TestMarketWidenedWindows(t *testing.T) {
 	// Bands doubled 9:30–9:45 (LULD Plan Appendix A, as amended).
 	et := time.FixedZone("ET", -5*3600)
-	m := mustMarket(t, MarketSettings{Band: LULDBands(Tier1, et), Reference: testkit.D("10")})
+	m := mustMarket(t, MarketSettings{Band: mustBands(LULDBands(Tier1, et)), Reference: testkit.D("10")})
 	open := time.Date(2026, 3, 2, 9, 30, 0, 0, et)
 	for _, tc := range []struct {
 		at   time.Time
@@ -378,7 +378,7 @@ func TestMarketSnapshotRoundTrip(t *testing.T) {
 		// snapshots; the market's own causes, pause timers, reference window
 		// and widening are all exercised.
 		et := time.FixedZone("ET", -5*3600)
-		s := MarketSettings{ID: "M", Band: LULDBands(Tier(rapid.IntRange(1, 2).Draw(t, "tier")), et)}
+		s := MarketSettings{ID: "M", Band: mustBands(LULDBands(Tier(rapid.IntRange(1, 2).Draw(t, "tier")), et))}
 		if rapid.Bool().Draw(t, "hasRef") {
 			s.Reference = testkit.D("100")
 		}
@@ -454,6 +454,13 @@ func TestBandProperties(t *testing.T) {
 		s.Tier = Tier1
 		b1, err := ComputeBand(s, ref, widened)
 		if errors.Is(err, ErrInvalidSettings) && s.Tier2Percent.LessThan(s.Tier1Percent) {
+			return
+		}
+		// Issue 10 item 7: a reference that rounds below one increment is
+		// refused, never lifted to one increment.
+		if belowTick := ref.RoundBank(s.PriceScale).LessThan(decimal.New(1, -s.PriceScale)); belowTick != errors.Is(err, ErrInvalidInput) {
+			t.Fatalf("ref %s at scale %d: below one tick %v, error %v", ref, s.PriceScale, belowTick, err)
+		} else if belowTick {
 			return
 		}
 		if err != nil {

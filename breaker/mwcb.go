@@ -29,8 +29,12 @@ type WideSettings struct {
 	// (0, 1)). Required.
 	Levels []WideLevel
 	// LateCutoff: in session mode a level with a finite Halt that triggers
-	// at or after close − LateCutoff does not halt (NYSE: 35 minutes before
-	// the 4:00 pm close, i.e. 3:25 pm). Default 0: no cut-off.
+	// after close − LateCutoff does not halt; at exactly close − LateCutoff
+	// it still halts (NYSE Rule 7.12(b): a Level 1 or 2 Market Decline
+	// "after 9:30 a.m. and up to and including 3:25 p.m." halts; "The
+	// Exchange will not halt trading if a Level 1 Market Decline or a Level
+	// 2 Market Decline occurs after 3:25 p.m."; 35 minutes before the 4:00
+	// pm close). Default 0: no cut-off.
 	LateCutoff time.Duration
 	// PriceScale is the number of places thresholds are rounded up to
 	// (ceil: the breaker trips no later than the exact decline). Default
@@ -48,9 +52,12 @@ type WideSettings struct {
 
 // NYSEMarketWide returns the NYSE Rule 7.12 market-wide circuit breaker:
 // 7%, 13% and 20% declines from the prior day's S&P 500 close; levels 1 and
-// 2 halt for 15 minutes, at most once each per session, and not at or after
-// 3:25 pm (35 minutes before the close); level 3 halts for the rest of the
-// session.
+// 2 halt for 15 minutes, at most once each per session, and not after
+// 3:25 pm (35 minutes before the close; a decline at 3:25:00 exactly still
+// halts: "up to and including 3:25 p.m."); level 3 halts for the rest of
+// the session. A level triggers on a decline of its percentage or more: the
+// index at or below ref × (1 − Decline) (Rule 7.12(a): "a Level 1 Market
+// Decline means a Market Decline of 7%").
 func NYSEMarketWide() WideSettings {
 	return WideSettings{
 		Name: "mwcb",
@@ -218,8 +225,8 @@ func (w *MarketWide) StartSession(reference decimal.Decimal, open, close time.Ti
 // Observe feeds the index value at now and returns the status. A level
 // triggers when index ≤ its threshold; triggering level k also consumes the
 // levels above it. Levels with a finite halt trigger at most once per
-// session (rolling: once per Rolling) and, in session mode, do not halt at
-// or after close − LateCutoff; a rest-of-session level halts until the
+// session (rolling: once per Rolling) and, in session mode, do not halt
+// after close − LateCutoff (at it they still do); a rest-of-session level halts until the
 // close (rolling: for Rolling). A deeper level extends, never shortens, a
 // halt in force, so level 3 dominates levels 1 and 2. Session mode ignores
 // observations before StartSession or outside [open, close).
@@ -267,8 +274,8 @@ func (w *MarketWide) observe(now time.Time, index decimal.Decimal) WideStatus {
 		until = now.Add(w.s.Rolling)
 	case l.Halt == 0:
 		until = w.st.cls
-	case w.s.Rolling == 0 && w.s.LateCutoff > 0 && !now.Before(w.st.cls.Add(-w.s.LateCutoff)):
-		reason += fmt.Sprintf("; no halt at or after the late cut-off %s", w.st.cls.Add(-w.s.LateCutoff).UTC().Format(time.RFC3339))
+	case w.s.Rolling == 0 && w.s.LateCutoff > 0 && now.After(w.st.cls.Add(-w.s.LateCutoff)):
+		reason += fmt.Sprintf("; no halt after the late cut-off %s", w.st.cls.Add(-w.s.LateCutoff).UTC().Format(time.RFC3339))
 	default:
 		until = now.Add(l.Halt)
 	}

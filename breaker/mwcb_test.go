@@ -82,10 +82,22 @@ func TestMarketWideNYSEFlow(t *testing.T) {
 			{"3720", 30 * time.Minute, 1, true, 45 * time.Minute},
 			{"3480", 35 * time.Minute, 2, true, 50 * time.Minute},
 		}},
-		{"late: level 1 at 3:25 pm does not halt; level 3 still does", []obs{
-			{"3720", 355 * time.Minute, 1, false, 0},
+		// Issue 10 item 9, NYSE Rule 7.12(b)(i): "after 9:30 a.m. and up to
+		// and including 3:25 p.m." halts; "will not halt … after 3:25 p.m."
+		// Before the fix a decline at 3:25:00 exactly did not halt.
+		{"NYSE 7.12(b): level 1 at exactly 3:25:00 pm halts (up to and including)", []obs{
+			{"3720", 355 * time.Minute, 1, true, 370 * time.Minute},
+		}},
+		{"late: level 1 one nanosecond after 3:25 pm does not halt; level 3 still does", []obs{
+			{"3720", 355*time.Minute + time.Nanosecond, 1, false, 0},
 			{"3480", 356 * time.Minute, 2, false, 0},
 			{"3200", 357 * time.Minute, 3, true, 390 * time.Minute},
+		}},
+		// Rule 7.12(a): a decline "of 7%": the index at the threshold
+		// triggers, one cent above does not.
+		{"NYSE 7.12(a): index one cent above the 7% threshold does not trigger", []obs{
+			{"3720.01", 30 * time.Minute, 0, false, 0},
+			{"3720.00", 31 * time.Minute, 1, true, 46 * time.Minute},
 		}},
 		{"level 1 at 3:24:59 pm still halts", []obs{
 			{"3720", 355*time.Minute - time.Second, 1, true, 370*time.Minute - time.Second},
