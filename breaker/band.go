@@ -195,14 +195,28 @@ type Band struct {
 	Widened   bool            `json:"widened"`   // inside a widened window
 }
 
-// Contains reports whether Lower ≤ p ≤ Upper.
+// Contains reports whether Lower ≤ p ≤ Upper. A p outside num's bounds
+// (an absurd exponent such as 1e-5000000, whose comparison would build a
+// million-digit integer) is never contained: false at once.
 func (b Band) Contains(p decimal.Decimal) bool {
+	if num.Check(p) != nil || num.Check(b.Lower) != nil || num.Check(b.Upper) != nil {
+		return false
+	}
 	return b.Lower.Cmp(p) <= 0 && p.Cmp(b.Upper) <= 0
 }
 
-// String renders "lower–upper (ref r)".
+// String renders "lower–upper (ref r)". A value outside num's bounds
+// prints as "out-of-range" (formatting it could take minutes).
 func (b Band) String() string {
-	return fmt.Sprintf("%s–%s (ref %s)", b.Lower, b.Upper, b.Reference)
+	return fmt.Sprintf("%s–%s (ref %s)", decString(b.Lower), decString(b.Upper), decString(b.Reference))
+}
+
+// decString formats d, or "out-of-range" when d fails num.Check.
+func decString(d decimal.Decimal) string {
+	if num.Check(d) != nil {
+		return "out-of-range"
+	}
+	return d.String()
 }
 
 // scaleFor returns the decimal places of the price increment at p:

@@ -48,7 +48,8 @@ type Composite struct {
 }
 
 // NewComposite returns a composite named name over members (at least one,
-// none nil).
+// none nil: a nil interface or a typed nil such as a (*LevelTrigger)(nil)
+// is refused with ErrInvalidSettings).
 func NewComposite(name string, mode Mode, members ...Condition) (*Composite, error) {
 	if mode != AnyOf && mode != AllOf {
 		return nil, fmt.Errorf("%w: composite: unknown mode %d", ErrInvalidSettings, mode)
@@ -57,7 +58,7 @@ func NewComposite(name string, mode Mode, members ...Condition) (*Composite, err
 		return nil, fmt.Errorf("%w: composite: no members", ErrInvalidSettings)
 	}
 	for i, m := range members {
-		if m == nil {
+		if isNil(m) {
 			return nil, fmt.Errorf("%w: composite: member %d is nil", ErrInvalidSettings, i)
 		}
 	}

@@ -77,7 +77,7 @@ func (s *MarketSettings) normalise() error {
 		}
 	}
 	for i, src := range s.Sources {
-		if src == nil {
+		if isNil(src) {
 			return fmt.Errorf("%w: market %s: source %d is nil", ErrInvalidSettings, s.ID, i)
 		}
 	}

@@ -282,14 +282,17 @@ func (svc *Service[T]) Counts() ServiceCounts {
 
 // ForceOpen holds the breaker open: every call fails with ErrForcedOpen
 // until Release. reason and actor are recorded; the returned events end
-// with the EventServiceForced.
+// with the EventServiceForced. Forcing open a breaker already forced open
+// is refused with ErrInvalidInput and keeps the original reason and actor.
 func (svc *Service[T]) ForceOpen(reason, actor string) ([]Event, error) {
 	return svc.force(ServiceForcedOpen, reason, actor)
 }
 
 // ForceClosed holds the breaker closed: every call goes through, uncounted,
 // until Release. reason and actor are recorded; the returned events end
-// with the EventServiceForced.
+// with the EventServiceForced. Forcing closed a breaker already forced
+// closed is refused with ErrInvalidInput and keeps the original reason and
+// actor.
 func (svc *Service[T]) ForceClosed(reason, actor string) ([]Event, error) {
 	return svc.force(ServiceForcedClosed, reason, actor)
 }
@@ -324,6 +327,11 @@ func (svc *Service[T]) force(to ServiceState, reason, actor string) ([]Event, er
 	}
 	from := svc.State()
 	svc.qmu.Lock()
+	if ServiceState(svc.forced.Load()) == to {
+		r, a := svc.fReason, svc.fActor
+		svc.qmu.Unlock()
+		return nil, fmt.Errorf("%w: service %s: already %s (%q by %q): Release first", ErrInvalidInput, svc.s.Name, to, r, a)
+	}
 	svc.forced.Store(uint32(to))
 	svc.fReason, svc.fActor = reason, actor
 	svc.qmu.Unlock()
