@@ -100,9 +100,6 @@ func NewChange(s ChangeSettings) (*ChangeTrigger, error) {
 	return &ChangeTrigger{s: s}, nil
 }
 
-// Settings returns the normalised settings.
-func (t *ChangeTrigger) Settings() ChangeSettings { return t.s }
-
 // Name returns the trigger's name.
 func (t *ChangeTrigger) Name() string { return t.s.Name }
 

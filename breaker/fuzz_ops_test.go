@@ -193,7 +193,7 @@ func FuzzThrottles(f *testing.F) {
 			if _, err := nl.Allow(now, v); err != nil && nl.Snapshot() != nb {
 				t.Fatalf("refused Allow changed the limiter: %v", err)
 			}
-			_, _ = nl.Units(v)
+			_, _ = nl.units(v)
 			_ = nl.Available(now)
 			_ = cl.TokensAt(now)
 			if err := cl.CheckInvariants(); err != nil {

@@ -361,8 +361,8 @@ func TestHuntTriggersKillSwitchWideThrottlesService(t *testing.T) {
 				func() error {
 					return fast(t, p.name, func() error { _, err := nl.Allow(at(2*time.Minute), p.d); return err })
 				}},
-			{"NotionalLimiter.Units " + p.name, ErrInvalidInput,
-				func() error { return fast(t, p.name, func() error { _, err := nl.Units(p.d); return err }) }},
+			{"NotionalLimiter.units " + p.name, ErrInvalidInput,
+				func() error { return fast(t, p.name, func() error { _, err := nl.units(p.d); return err }) }},
 		})
 	}
 

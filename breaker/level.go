@@ -91,9 +91,6 @@ func NewLevel(s LevelSettings) (*LevelTrigger, error) {
 	return &LevelTrigger{s: s, trip: newCutoff(s.Trip), rst: newCutoff(s.Reset)}, nil
 }
 
-// Settings returns the normalised settings.
-func (t *LevelTrigger) Settings() LevelSettings { return t.s }
-
 // Name returns the trigger's name.
 func (t *LevelTrigger) Name() string { return t.s.Name }
 

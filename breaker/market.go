@@ -131,17 +131,6 @@ func NewMarket(s MarketSettings) (*Market, error) {
 	return m, nil
 }
 
-// ID returns the market's ID.
-func (m *Market) ID() string { return m.s.ID }
-
-// Settings returns a copy of the normalised settings.
-func (m *Market) Settings() MarketSettings {
-	s := m.s
-	s.Band.Widened = slices.Clone(s.Band.Widened)
-	s.Sources = slices.Clone(s.Sources)
-	return s
-}
-
 func (m *Market) setReference(ref decimal.Decimal) {
 	m.band = m.s.Band.band(ref, m.widened)
 	m.lo, m.hi = newCutoff(m.band.Lower), newCutoff(m.band.Upper)

@@ -188,13 +188,6 @@ func NewMarketWide(s WideSettings) (*MarketWide, error) {
 	return &MarketWide{s: s, st: wideState{triggered: make([]time.Time, len(s.Levels))}}, nil
 }
 
-// Settings returns a copy of the normalised settings.
-func (w *MarketWide) Settings() WideSettings {
-	s := w.s
-	s.Levels = append([]WideLevel(nil), s.Levels...)
-	return s
-}
-
 // StartSession (session mode) sets the reference (the prior close) and the
 // session bounds [open, close), and re-arms every level. A halt still in
 // force is kept. Errors: rolling mode, reference ≤ 0, close not after open,

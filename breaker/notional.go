@@ -87,8 +87,8 @@ func NewNotionalLimiter(s NotionalSettings) (*NotionalLimiter, error) {
 	return &NotionalLimiter{s: s, maxUnits: mu, burstUnits: bu, b: newBucket(s.Name, r, bu)}, nil
 }
 
-// Units converts a notional to tokens: ceil(notional / Unit).
-func (l *NotionalLimiter) Units(notional decimal.Decimal) (int, error) {
+// units converts a notional to tokens: ceil(notional / Unit).
+func (l *NotionalLimiter) units(notional decimal.Decimal) (int, error) {
 	if err := num.CheckPositive(notional); err != nil {
 		return 0, fmt.Errorf("%w: %s: notional: %w", ErrInvalidInput, l.s.Name, err)
 	}
@@ -104,7 +104,7 @@ func (l *NotionalLimiter) Units(notional decimal.Decimal) (int, error) {
 // so. notional must be > 0 and at most Burst (larger is an error: it could
 // never pass); now must not go back in time.
 func (l *NotionalLimiter) Allow(now time.Time, notional decimal.Decimal) (bool, error) {
-	n, err := l.Units(notional)
+	n, err := l.units(notional)
 	if err != nil {
 		return false, err
 	}

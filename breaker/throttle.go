@@ -178,11 +178,11 @@ func (s *CountSettings) normalise() error {
 	if s.Burst == 0 {
 		s.Burst = s.Events
 	}
-	return checkFillable(s.Name, s.Rate(), s.Burst)
+	return checkFillable(s.Name, s.rate(), s.Burst)
 }
 
-// Rate returns the refill rate in events per second (Events / Per).
-func (s CountSettings) Rate() rate.Limit { return rate.Limit(float64(s.Events) / s.Per.Seconds()) }
+// rate returns the refill rate in events per second (Events / Per).
+func (s CountSettings) rate() rate.Limit { return rate.Limit(float64(s.Events) / s.Per.Seconds()) }
 
 // CountLimiter admits at most Burst + rate × elapsed events over any
 // period (e.g. at most 50 liquidations per second), over a token bucket
@@ -199,7 +199,7 @@ func NewCountLimiter(s CountSettings) (*CountLimiter, error) {
 	if err := s.normalise(); err != nil {
 		return nil, err
 	}
-	return &CountLimiter{s: s, b: newBucket(s.Name, s.Rate(), s.Burst)}, nil
+	return &CountLimiter{s: s, b: newBucket(s.Name, s.rate(), s.Burst)}, nil
 }
 
 // AllowN reports whether n events may happen at now, consuming n tokens if
