@@ -22,7 +22,8 @@ func parseOr(s string, def decimal.Decimal) decimal.Decimal {
 // FuzzMarketOps drives a market, its kill switch and a market-wide breaker
 // with fuzzed operations, prices, causes and time steps (negative steps
 // included): never a panic, the invariants always hold, every call
-// answers within 100 ms, and a refused Check, Observe, Status, Halt or
+// answers within a second (a hang takes minutes; 100 ms flaked on the
+// loaded 2-core machine: testdata/fuzz/FuzzMarketOps/2acfcf955a5273c9), and a refused Check, Observe, Status, Halt or
 // Clear leaves the market's snapshot unchanged.
 func FuzzMarketOps(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7}, "9.50", int64(5e9), "news")
@@ -70,7 +71,7 @@ func FuzzMarketOps(f *testing.F) {
 				_, err = ks.Release(now, "M", "fuzz", "fuzzer")
 				pure = false
 			}
-			if el := time.Since(start); el > 100*time.Millisecond {
+			if el := time.Since(start); el > time.Second {
 				t.Fatalf("op %d (%d) took %s", i, op&7, el)
 			}
 			if err != nil && pure && !reflect.DeepEqual(before, m.Snapshot()) {
@@ -107,7 +108,7 @@ func FuzzBand(f *testing.F) {
 		pr := parseOr(probe, testkit.D("1"))
 		in := b.Contains(pr)
 		_ = b.String()
-		if el := time.Since(start); el > 100*time.Millisecond {
+		if el := time.Since(start); el > time.Second {
 			t.Fatalf("took %s", el)
 		}
 		if err != nil {
