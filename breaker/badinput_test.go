@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,9 +39,19 @@ func runBad(t *testing.T, snap func() string, calls []badCall) {
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
 		}
+		onePrefix(t, c.name, err)
 		if after := snap(); after != before {
 			t.Errorf("%s: state changed:\n before %s\n after  %s", c.name, before, after)
 		}
+	}
+}
+
+// onePrefix checks the issue 11 convention: an error wraps its sentinel
+// once, so "breaker: " appears exactly once in its text.
+func onePrefix(t *testing.T, name string, err error) {
+	t.Helper()
+	if err != nil && strings.Count(err.Error(), "breaker: ") != 1 {
+		t.Errorf("%s: error %q does not carry the package prefix exactly once", name, err)
 	}
 }
 

@@ -274,9 +274,11 @@ func TestHuntSettingsAndStateless(t *testing.T) {
 		{"CheckTransition unknown state", ErrIllegalTransition, func() error { return CheckTransition(99, Open) }},
 		{"CheckTransition open → paused", ErrIllegalTransition, func() error { return CheckTransition(Open, Paused) }},
 	} {
-		if err := fast(t, tc.name, tc.call); !errors.Is(err, tc.want) {
+		err := fast(t, tc.name, tc.call)
+		if !errors.Is(err, tc.want) {
 			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
 		}
+		onePrefix(t, tc.name, err)
 	}
 	for _, p := range badPrices {
 		if err := fast(t, "ComputeBand "+p.name, func() error { _, err := ComputeBand(BandSettings{}, p.d, false); return err }); !errors.Is(err, ErrInvalidInput) {

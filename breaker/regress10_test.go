@@ -349,3 +349,40 @@ func TestIssue10Item16NoEventDropped(t *testing.T) {
 		t.Fatalf("pause events: %v", d.Events)
 	}
 }
+
+// Issue 10 item 16, the service wrapper: gobreaker's OnStateChange fires
+// inside Execute; the wrapper returns those events from that very call (the
+// trip from the failing call that tripped it), and a change State detected
+// is returned by the next call, never dropped however many pile up.
+func TestIssue10Item16ServiceEventsReturnedByTheCall(t *testing.T) {
+	svc, _ := NewService[int](ServiceSettings{Name: "src", TripAfter: 2, OpenTimeout: time.Millisecond})
+	fail := func() (int, error) { return 0, errDown }
+	if _, ev, _ := svc.Execute(fail); len(ev) != 0 {
+		t.Fatalf("first failure: %v", ev)
+	}
+	_, ev, _ := svc.Execute(fail)
+	if len(ev) != 1 || ev[0].From != "closed" || ev[0].To != "open" || ev[0].Subject != "src" || ev[0].Counts.ConsecutiveFailures != 2 {
+		t.Fatalf("the tripping call returned %v", ev)
+	}
+	time.Sleep(3 * time.Millisecond)
+	if svc.State() != ServiceHalfOpen { // detected here, returned by the next call
+		t.Fatal("not half-open")
+	}
+	_, ev, _ = svc.Execute(fail)
+	if len(ev) != 2 || ev[0].To != "half-open" || ev[1].From != "half-open" || ev[1].To != "open" {
+		t.Fatalf("next call returned %v", ev)
+	}
+	// 5,000 open → half-open → open cycles, every one returned (beyond
+	// the old queue's 4,096).
+	svc, _ = NewService[int](ServiceSettings{Name: "src", TripAfter: 1, OpenTimeout: time.Nanosecond})
+	_, _, _ = svc.Execute(fail) // closed → open
+	n := 0
+	for i := 0; i < 5000; i++ {
+		time.Sleep(time.Nanosecond)
+		_, ev, _ := svc.Execute(fail) // open → half-open (timeout passed), half-open → open
+		n += len(ev)
+	}
+	if n != 10000 {
+		t.Fatalf("%d events returned for 5,000 cycles, want 10,000", n)
+	}
+}
