@@ -196,7 +196,7 @@ type ChangeSnapshot struct {
 func (t *ChangeTrigger) Snapshot() ChangeSnapshot {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return ChangeSnapshot{Window: append([]Point(nil), t.win...), Tripped: t.tripped, Since: t.since, Last: t.last, Seen: t.seen}
+	return ChangeSnapshot{Window: utcPoints(t.win), Tripped: t.tripped, Since: t.since.UTC(), Last: t.last.UTC(), Seen: t.seen}
 }
 
 // RestoreChange rebuilds a ChangeTrigger from settings and a snapshot,

@@ -128,7 +128,7 @@ type CompositeSnapshot struct {
 func (c *Composite) Snapshot() CompositeSnapshot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return CompositeSnapshot{Active: c.active, Since: c.since, Last: c.last}
+	return CompositeSnapshot{Active: c.active, Since: c.since.UTC(), Last: c.last.UTC()}
 }
 
 // RestoreComposite rebuilds a Composite over (restored) members.

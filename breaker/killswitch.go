@@ -115,7 +115,7 @@ type KillSwitchSnapshot struct {
 func (k *KillSwitch) Snapshot() KillSwitchSnapshot {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return KillSwitchSnapshot{Engaged: slices.Clone(k.engaged), Last: k.last}
+	return KillSwitchSnapshot{Engaged: utcHalts(k.engaged), Last: k.last.UTC()}
 }
 
 // RestoreKillSwitch rebuilds a KillSwitch, validating the entries (sorted,

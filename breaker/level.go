@@ -175,7 +175,7 @@ type LevelSnapshot struct {
 func (t *LevelTrigger) Snapshot() LevelSnapshot {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return LevelSnapshot{Tripped: t.st.tripped, Since: t.st.since, Count: t.st.count, Last: t.st.last, Seen: t.st.seen}
+	return LevelSnapshot{Tripped: t.st.tripped, Since: t.st.since.UTC(), Count: t.st.count, Last: t.st.last.UTC(), Seen: t.st.seen}
 }
 
 // RestoreLevel rebuilds a LevelTrigger from settings and a snapshot.

@@ -29,9 +29,9 @@ func (m *Market) Snapshot() MarketSnapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return MarketSnapshot{
-		State: m.state, Reference: m.band.Reference, Widened: m.widened, WidenNext: m.widenNext,
-		LimitSince: m.limitSince, Trades: slices.Clone(m.window()), Halts: slices.Clone(m.own),
-		External: slices.Clone(m.ext), Last: m.last, Seen: m.seen,
+		State: m.state, Reference: m.band.Reference, Widened: m.widened, WidenNext: m.widenNext.UTC(),
+		LimitSince: m.limitSince.UTC(), Trades: utcPoints(m.window()), Halts: utcHalts(m.own),
+		External: utcHalts(m.ext), Last: m.last.UTC(), Seen: m.seen,
 	}
 }
 

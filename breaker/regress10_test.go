@@ -386,3 +386,61 @@ func TestIssue10Item16ServiceEventsReturnedByTheCall(t *testing.T) {
 		t.Fatalf("%d events returned for 5,000 cycles, want 10,000", n)
 	}
 }
+
+// Hunt (same class as issue 10 item 13 in oracle): encoding/json writes a
+// zone offset in whole minutes, so a time in time.FixedZone("X", 5*3600+1)
+// came back one second off after a snapshot's JSON round trip: the standby
+// resumed at another instant (its last call, halt start and end, trade
+// times all moved). Snapshots now hold UTC; every round trip is exact.
+func TestHuntSnapshotTimesSurviveJSONInOddZones(t *testing.T) {
+	odd := time.FixedZone("X", 5*3600+1)
+	now := time.Date(2026, 3, 2, 20, 0, 0, 0, odd)
+	ks := NewKillSwitch()
+	s := MarketSettings{ID: "M", Reference: testkit.D("10"), Sources: []HaltSource{ks}}
+	m, _ := NewMarket(s)
+	_, _ = m.Observe(now, testkit.D("10.2"))
+	_, _ = m.Halt(now.Add(time.Second), "news", "r", "a", now.Add(time.Hour))
+	_, _ = ks.Engage(now.Add(2*time.Second), "M", "r", "a")
+	_, _ = m.Status(now.Add(3 * time.Second))
+	snap := m.Snapshot()
+	r, err := RestoreMarket(s, viaJSON(t, snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameInstants(r.Snapshot().Last, snap.Last, r.Snapshot().Halts[0].Until, snap.Halts[0].Until, r.Snapshot().Trades[0].Time, snap.Trades[0].Time, r.Snapshot().External[0].Since, snap.External[0].Since) {
+		t.Fatalf("market round trip moved times:\n%+v\n%+v", r.Snapshot(), snap)
+	}
+	lv, _ := NewLevel(LevelSettings{Trip: testkit.D("2"), Reset: testkit.D("1")})
+	_, _ = lv.Observe(now, testkit.D("3"))
+	if l2, err := RestoreLevel(LevelSettings{Trip: testkit.D("2"), Reset: testkit.D("1")}, viaJSON(t, lv.Snapshot())); err != nil || !sameInstants(l2.Snapshot().Last, lv.Snapshot().Last, l2.Snapshot().Since, lv.Snapshot().Since) {
+		t.Fatalf("level round trip: %v", err)
+	}
+	ksnap := ks.Snapshot()
+	if k2, err := RestoreKillSwitch(viaJSON(t, ksnap)); err != nil || !sameInstants(k2.Snapshot().Last, ksnap.Last, k2.Snapshot().Engaged[0].Since, ksnap.Engaged[0].Since) {
+		t.Fatalf("kill switch round trip: %v", err)
+	}
+	w, _ := NewMarketWide(CryptoMarketWide())
+	_, _ = w.Observe(now, testkit.D("4000"))
+	_, _ = w.Observe(now.Add(time.Hour), testkit.D("3000"))
+	wsnap := w.Snapshot()
+	if w2, err := RestoreMarketWide(CryptoMarketWide(), viaJSON(t, wsnap)); err != nil || !sameInstants(w2.Snapshot().Last, wsnap.Last, w2.Snapshot().Samples[0].Time, wsnap.Samples[0].Time, w2.Snapshot().HaltUntil, wsnap.HaltUntil) {
+		t.Fatalf("market-wide round trip: %v", err)
+	}
+	cl, _ := NewCountLimiter(CountSettings{Events: 5, Per: time.Second})
+	_, _ = cl.AllowN(now, 2)
+	csnap := cl.Snapshot()
+	if c2, err := RestoreCountLimiter(CountSettings{Events: 5, Per: time.Second}, viaJSON(t, csnap)); err != nil || !sameInstants(c2.Snapshot().Last, csnap.Last, c2.Snapshot().At, csnap.At) {
+		t.Fatalf("count limiter round trip: %v", err)
+	}
+}
+
+// sameInstants reports whether each pair (a0, b0, a1, b1, ...) is the same
+// instant.
+func sameInstants(ts ...time.Time) bool {
+	for i := 0; i+1 < len(ts); i += 2 {
+		if !ts[i].Equal(ts[i+1]) {
+			return false
+		}
+	}
+	return true
+}

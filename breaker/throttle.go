@@ -61,11 +61,11 @@ type ThrottleSnapshot struct {
 }
 
 func (b *bucket) snapshot() ThrottleSnapshot {
-	s := ThrottleSnapshot{Last: b.last, Seen: b.seen}
+	s := ThrottleSnapshot{Last: b.last.UTC(), Seen: b.seen}
 	if b.used {
 		// With no time elapsed since the last change, TokensAt returns the
 		// limiter's stored token count exactly.
-		s.At, s.Tokens = b.changed, b.lim.TokensAt(b.changed)
+		s.At, s.Tokens = b.changed.UTC(), b.lim.TokensAt(b.changed)
 	}
 	return s
 }
