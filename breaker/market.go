@@ -363,11 +363,8 @@ func (m *Market) Observe(now time.Time, price decimal.Decimal) (Decision, error)
 }
 
 func (m *Market) check(now time.Time, price decimal.Decimal, record bool) (Decision, error) {
-	// A price that rounds below one increment could never be a reference
-	// nor print inside a band: refused before anything changes.
-	ref, err := m.s.Band.checkRef(price)
-	if err != nil {
-		return Decision{}, fmt.Errorf("%w: market %s: %w", ErrInvalidInput, m.s.ID, err)
+	if err := num.CheckPositive(price); err != nil {
+		return Decision{}, fmt.Errorf("%w: market %s: price: %w", ErrInvalidInput, m.s.ID, err)
 	}
 	var ext []Halt
 	if len(m.s.Sources) > 0 {
@@ -376,6 +373,15 @@ func (m *Market) check(now time.Time, price decimal.Decimal, record bool) (Decis
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	// A price that rounds below one increment could never be a reference
+	// nor print inside a band: refused before anything changes. A price at
+	// or above the band's lower edge (itself at least one increment) is on
+	// the safe side, so the allocation-free cutoff decides the common case.
+	if m.lo == nil || m.lo.cmp(price) < 0 {
+		if _, err := m.s.Band.checkRef(price); err != nil {
+			return Decision{}, fmt.Errorf("%w: market %s: %w", ErrInvalidInput, m.s.ID, err)
+		}
+	}
 	if err := m.begin(now, ext); err != nil {
 		return Decision{}, err
 	}
@@ -386,6 +392,7 @@ func (m *Market) check(now time.Time, price decimal.Decimal, record bool) (Decis
 		d.Events = m.ev.take()
 		return d, nil
 	case Reopening:
+		ref, _ := m.s.Band.checkRef(price) // checked above
 		m.trades, m.head, m.sum = m.trades[:0], 0, decimal.Decimal{}
 		m.setReference(ref)
 		m.ev.add(Event{Time: now, Kind: EventReference, Subject: m.s.ID, Reason: "reopening price", Band: bandPtr(m.band)})

@@ -444,3 +444,18 @@ func sameInstants(ts ...time.Time) bool {
 	}
 	return true
 }
+
+// The item 7 refusal must not cost the hot path: a price inside the band is
+// still checked without allocating (the tick test runs only below the
+// lower edge). The first version of the fix allocated 9 times per check.
+func TestIssue10Item7CheckInsideBandStaysAllocationFree(t *testing.T) {
+	m, _ := NewMarket(MarketSettings{Reference: testkit.D("10.00")})
+	price := testkit.D("10.0325")
+	if n := testing.AllocsPerRun(100, func() {
+		if d, err := m.Check(t0, price); err != nil || d.Action != Allow {
+			t.Fatal(d, err)
+		}
+	}); n != 0 {
+		t.Fatalf("%v allocations per check inside the band, want 0", n)
+	}
+}
