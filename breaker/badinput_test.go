@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,9 +39,19 @@ func runBad(t *testing.T, snap func() string, calls []badCall) {
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
 		}
+		onePrefix(t, c.name, err)
 		if after := snap(); after != before {
 			t.Errorf("%s: state changed:\n before %s\n after  %s", c.name, before, after)
 		}
+	}
+}
+
+// onePrefix checks the issue 11 convention: an error wraps its sentinel
+// once, so "breaker: " appears exactly once in its text.
+func onePrefix(t *testing.T, name string, err error) {
+	t.Helper()
+	if err != nil && strings.Count(err.Error(), "breaker: ") != 1 {
+		t.Errorf("%s: error %q does not carry the package prefix exactly once", name, err)
 	}
 }
 
@@ -52,12 +63,12 @@ func TestBadInputLeavesChangeTriggerUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, v := range []string{"100", "95", "89"} {
-		if _, err := tr.Observe(testkit.D(v), at(time.Duration(i)*time.Minute)); err != nil {
+		if _, err := tr.Observe(at(time.Duration(i)*time.Minute), testkit.D(v)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	obs := func(v decimal.Decimal, d time.Duration) func() error {
-		return func() error { _, err := tr.Observe(v, at(d)); return err }
+		return func() error { _, err := tr.Observe(at(d), v); return err }
 	}
 	runBad(t, func() string { return jsonOf(t, tr.Snapshot()) }, []badCall{
 		{"zero value", ErrInvalidInput, obs(decimal.Zero, 3*time.Minute)},
@@ -105,17 +116,17 @@ func TestBadInputLeavesCompositeUnchanged(t *testing.T) {
 
 func TestBadInputLeavesKillSwitchUnchanged(t *testing.T) {
 	k := NewKillSwitch()
-	if err := k.Engage("BTC-USD", "bad prints", "ops:alice", at(time.Minute)); err != nil {
+	if err := errOf(k.Engage(at(time.Minute), "BTC-USD", "bad prints", "ops:alice")); err != nil {
 		t.Fatal(err)
 	}
 	runBad(t, func() string { return jsonOf(t, k.Snapshot()) }, []badCall{
-		{"no target", ErrInvalidInput, func() error { return k.Engage("", "r", "a", at(2*time.Minute)) }},
-		{"no reason", ErrInvalidInput, func() error { return k.Engage("X", "", "a", at(2*time.Minute)) }},
-		{"no actor", ErrInvalidInput, func() error { return k.Engage("X", "r", "", at(2*time.Minute)) }},
-		{"engage back in time", ErrTimeWentBack, func() error { return k.Engage("X", "r", "a", at(0)) }},
-		{"release back in time", ErrTimeWentBack, func() error { return k.Release("BTC-USD", "r", "a", at(0)) }},
-		{"release not engaged", ErrUnknownCause, func() error { return k.Release("ETH-USD", "r", "a", at(2*time.Minute)) }},
-		{"release without actor", ErrInvalidInput, func() error { return k.Release("BTC-USD", "r", "", at(2*time.Minute)) }},
+		{"no target", ErrInvalidInput, func() error { return errOf(k.Engage(at(2*time.Minute), "", "r", "a")) }},
+		{"no reason", ErrInvalidInput, func() error { return errOf(k.Engage(at(2*time.Minute), "X", "", "a")) }},
+		{"no actor", ErrInvalidInput, func() error { return errOf(k.Engage(at(2*time.Minute), "X", "r", "")) }},
+		{"engage back in time", ErrTimeWentBack, func() error { return errOf(k.Engage(at(0), "X", "r", "a")) }},
+		{"release back in time", ErrTimeWentBack, func() error { return errOf(k.Release(at(0), "BTC-USD", "r", "a")) }},
+		{"release not engaged", ErrUnknownCause, func() error { return errOf(k.Release(at(2*time.Minute), "ETH-USD", "r", "a")) }},
+		{"release without actor", ErrInvalidInput, func() error { return errOf(k.Release(at(2*time.Minute), "BTC-USD", "r", "")) }},
 	})
 }
 
@@ -136,11 +147,11 @@ func TestBadInputLeavesThrottlesUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := nl.Allow(testkit.D("1000000"), at(time.Second)); err != nil {
+	if _, err := nl.Allow(at(time.Second), testkit.D("1000000")); err != nil {
 		t.Fatal(err)
 	}
 	allow := func(v decimal.Decimal, d time.Duration) func() error {
-		return func() error { _, err := nl.Allow(v, at(d)); return err }
+		return func() error { _, err := nl.Allow(at(d), v); return err }
 	}
 	runBad(t, func() string { return jsonOf(t, nl.Snapshot()) }, []badCall{
 		{"zero notional", ErrInvalidInput, allow(decimal.Zero, 2*time.Second)},
@@ -189,18 +200,18 @@ func TestBadInputLeavesThrottlesUnchanged(t *testing.T) {
 
 func TestBadInputMarketWideStartSession(t *testing.T) {
 	w, open, cls := nyseSession(t)
-	if _, err := w.Observe(testkit.D("3900"), open.Add(time.Hour)); err != nil {
+	if _, err := w.Observe(open.Add(time.Hour), testkit.D("3900")); err != nil {
 		t.Fatal(err)
 	}
 	runBad(t, func() string { return jsonOf(t, w.Snapshot()) }, []badCall{
-		{"zero reference", ErrInvalidInput, func() error { return w.StartSession(decimal.Zero, cls, cls.Add(time.Hour)) }},
-		{"absurd reference", ErrInvalidInput, func() error { return w.StartSession(absurd, cls, cls.Add(time.Hour)) }},
-		{"empty session", ErrInvalidInput, func() error { return w.StartSession(testkit.D("4000"), cls, cls) }},
-		{"opens before last observation", ErrTimeWentBack, func() error { return w.StartSession(testkit.D("4000"), open, cls) }},
-		{"negative index", ErrInvalidInput, func() error { _, err := w.Observe(testkit.D("-1"), open.Add(2*time.Hour)); return err }},
+		{"zero reference", ErrInvalidInput, func() error { return errOf(w.StartSession(decimal.Zero, cls, cls.Add(time.Hour))) }},
+		{"absurd reference", ErrInvalidInput, func() error { return errOf(w.StartSession(absurd, cls, cls.Add(time.Hour))) }},
+		{"empty session", ErrInvalidInput, func() error { return errOf(w.StartSession(testkit.D("4000"), cls, cls)) }},
+		{"opens before last observation", ErrTimeWentBack, func() error { return errOf(w.StartSession(testkit.D("4000"), open, cls)) }},
+		{"negative index", ErrInvalidInput, func() error { _, err := w.Observe(open.Add(2*time.Hour), testkit.D("-1")); return err }},
 	})
 	r, _ := NewMarketWide(CryptoMarketWide())
-	if err := r.StartSession(testkit.D("4000"), open, cls); !errors.Is(err, ErrInvalidInput) {
+	if err := errOf(r.StartSession(testkit.D("4000"), open, cls)); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("StartSession in rolling mode: %v", err)
 	}
 }
@@ -223,13 +234,13 @@ func TestRejectedTradeOnlyAdvancesTime(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mk := func() *Market {
 				m := mustMarket(t, MarketSettings{Reference: testkit.D("10")})
-				if _, err := m.Check(testkit.D("10.5"), t0); err != nil { // at the band: limit state
+				if _, err := m.Check(t0, testkit.D("10.5")); err != nil { // at the band: limit state
 					t.Fatal(err)
 				}
 				return m
 			}
 			a, b := mk(), mk()
-			if err := a.Trade(testkit.D(tc.price), t0.Add(tc.dt)); !errors.Is(err, tc.want) {
+			if err := errOf(a.Trade(t0.Add(tc.dt), testkit.D(tc.price))); !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
 			if _, err := b.Status(t0.Add(tc.dt)); err != nil {
@@ -252,9 +263,9 @@ func TestHugeDurationsDoNotPanic(t *testing.T) {
 	}
 	far := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
 	for _, now := range []time.Time{{}, t0, far} {
-		_, _ = m.Observe(testkit.D("10.5"), now)
-		_, _ = m.Check(testkit.D("99"), now)
-		_ = m.Halt("ops", "r", "a", now.Add(huge), now)
+		_, _ = m.Observe(now, testkit.D("10.5"))
+		_, _ = m.Check(now, testkit.D("99"))
+		_ = errOf(m.Halt(now, "ops", "r", "a", now.Add(huge)))
 		_, _ = m.Status(now)
 	}
 	if err := m.CheckInvariants(); err != nil {
@@ -264,21 +275,21 @@ func TestHugeDurationsDoNotPanic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = lv.Observe(testkit.D("2"), far)
+	_, _ = lv.Observe(far, testkit.D("2"))
 	ch, err := NewChange(ChangeSettings{Threshold: testkit.D("0.1"), Window: huge, MinTripped: huge})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = ch.Observe(testkit.D("1"), time.Time{})
-	_, _ = ch.Observe(testkit.D("2"), far)
+	_, _ = ch.Observe(time.Time{}, testkit.D("1"))
+	_, _ = ch.Observe(far, testkit.D("2"))
 	ws := CryptoMarketWide()
 	ws.Rolling, ws.SampleEvery = huge, huge
 	w, err := NewMarketWide(ws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = w.Observe(testkit.D("4000"), time.Time{})
-	_, _ = w.Observe(testkit.D("1"), far)
+	_, _ = w.Observe(time.Time{}, testkit.D("4000"))
+	_, _ = w.Observe(far, testkit.D("1"))
 	if err := w.CheckInvariants(); err != nil {
 		t.Fatal(err)
 	}
@@ -293,10 +304,10 @@ func TestHugeDurationsDoNotPanic(t *testing.T) {
 func TestRestoreMarketRefusesInconsistentTimes(t *testing.T) {
 	s := MarketSettings{Reference: testkit.D("10")}
 	m := mustMarket(t, s)
-	if _, err := m.Check(testkit.D("10.5"), t0); err != nil { // limit state at t0
+	if _, err := m.Check(t0, testkit.D("10.5")); err != nil { // limit state at t0
 		t.Fatal(err)
 	}
-	if err := m.Halt("ops", "r", "a", t0.Add(time.Hour), t0.Add(time.Second)); err != nil {
+	if err := errOf(m.Halt(t0.Add(time.Second), "ops", "r", "a", t0.Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
 	good := m.Snapshot()

@@ -71,12 +71,30 @@ type BandSettings struct {
 	WidenFactor decimal.Decimal
 	// Location is the time zone of Widened. Default UTC.
 	Location *time.Location
+	// SigFigs, when > 0, makes the price increment follow the price's own
+	// precision, as crypto venues do: a reference (and the band around it)
+	// keeps SigFigs significant figures, at most PriceScale decimal places,
+	// and a whole-number increment is always allowed. Source: Hyperliquid,
+	// "Tick and lot size" (hyperliquid.gitbook.io, for-developers/api/
+	// tick-and-lot-size): "Prices can have up to 5 significant figures, but
+	// no more than MAX_DECIMALS - szDecimals decimal places … Integer prices
+	// are always allowed". Default 0: the fixed increment 10^-PriceScale.
+	// Range 0..18.
+	SigFigs int32
+	// FlatPercent, when > 0, is the band at every price level, replacing the
+	// LULD tiers (HighPrice, LowPrice and the tier percentages are then
+	// unused). Default 0: the LULD tiers. Must be < 1.
+	FlatPercent decimal.Decimal
 }
 
 // LULDBands returns the LULD plan's bands for tier with the widened windows
 // at the open (9:30–9:45) and the close (15:35–16:00) in loc, which should be
-// America/New_York (loaded by the host; nil means UTC).
-func LULDBands(tier Tier, loc *time.Location) BandSettings {
+// America/New_York (loaded by the host; nil means UTC). A tier other than
+// Tier1 or Tier2 is refused with ErrInvalidSettings.
+func LULDBands(tier Tier, loc *time.Location) (BandSettings, error) {
+	if tier != Tier1 && tier != Tier2 {
+		return BandSettings{}, fmt.Errorf("%w: band: unknown LULD tier %d (want 1 or 2)", ErrInvalidSettings, tier)
+	}
 	return BandSettings{
 		Tier: tier,
 		Widened: []Window{
@@ -84,7 +102,19 @@ func LULDBands(tier Tier, loc *time.Location) BandSettings {
 			{Start: 15*time.Hour + 35*time.Minute, End: 16 * time.Hour},
 		},
 		Location: loc,
-	}
+	}, nil
+}
+
+// CryptoBands returns a band preset for a 24/7 crypto market whose prices
+// span many orders of magnitude: the increment follows the price's own
+// precision (5 significant figures, at most 8 decimal places: Hyperliquid's
+// tick rule for spot with szDecimals 0, see SigFigs), a flat ±5% band at
+// every price level (our choice, the LULD Tier 1 percentage, not a venue's
+// published figure) and no widening windows. A token at 0.00001234 gets the
+// reference 0.00001234 and the band 0.00001172–0.00001296 (8 places),
+// where the default cent increment refuses it.
+func CryptoBands() BandSettings {
+	return BandSettings{SigFigs: 5, PriceScale: 8, FlatPercent: decimal.New(5, -2)}
 }
 
 func defaultDec(d *decimal.Decimal, def string) {
@@ -133,6 +163,15 @@ func (s *BandSettings) normalise() error {
 	if s.PriceScale < -8 || s.PriceScale > 18 {
 		return fmt.Errorf("%w: band: price scale %d outside -8..18", ErrInvalidSettings, s.PriceScale)
 	}
+	if s.SigFigs < 0 || s.SigFigs > 18 {
+		return fmt.Errorf("%w: band: significant figures %d outside 0..18", ErrInvalidSettings, s.SigFigs)
+	}
+	if err := num.CheckNonNegative(s.FlatPercent); err != nil {
+		return fmt.Errorf("%w: band: flat percent: %w", ErrInvalidSettings, err)
+	}
+	if s.FlatPercent.Cmp(decimal.NewFromInt(1)) >= 0 {
+		return fmt.Errorf("%w: band: flat percent %s ≥ 100%%", ErrInvalidSettings, s.FlatPercent)
+	}
 	for i, w := range s.Widened {
 		if w.Start < 0 || w.End <= w.Start || w.End > 24*time.Hour {
 			return fmt.Errorf("%w: band: widened window %d [%s, %s) not within a day", ErrInvalidSettings, i, w.Start, w.End)
@@ -156,23 +195,52 @@ type Band struct {
 	Widened   bool            `json:"widened"`   // inside a widened window
 }
 
-// Contains reports whether Lower ≤ p ≤ Upper.
+// Contains reports whether Lower ≤ p ≤ Upper. A p outside num's bounds
+// (an absurd exponent such as 1e-5000000, whose comparison would build a
+// million-digit integer) is never contained: false at once.
 func (b Band) Contains(p decimal.Decimal) bool {
+	if num.Check(p) != nil || num.Check(b.Lower) != nil || num.Check(b.Upper) != nil {
+		return false
+	}
 	return b.Lower.Cmp(p) <= 0 && p.Cmp(b.Upper) <= 0
 }
 
-// String renders "lower–upper (ref r)".
+// String renders "lower–upper (ref r)". A value outside num's bounds
+// prints as "out-of-range" (formatting it could take minutes).
 func (b Band) String() string {
-	return fmt.Sprintf("%s–%s (ref %s)", b.Lower, b.Upper, b.Reference)
+	return fmt.Sprintf("%s–%s (ref %s)", decString(b.Lower), decString(b.Upper), decString(b.Reference))
 }
 
-// tick returns one price increment, 10^-PriceScale.
-func (s *BandSettings) tick() decimal.Decimal { return decimal.New(1, -s.PriceScale) }
+// decString formats d, or "out-of-range" when d fails num.Check.
+func decString(d decimal.Decimal) string {
+	if num.Check(d) != nil {
+		return "out-of-range"
+	}
+	return d.String()
+}
 
-// roundRef rounds a reference price half-even to the increment, never
-// below one increment.
-func (s *BandSettings) roundRef(p decimal.Decimal) decimal.Decimal {
-	return num.MaxOf(p.RoundBank(s.PriceScale), s.tick())
+// scaleFor returns the decimal places of the price increment at p:
+// PriceScale, or with SigFigs the places that keep SigFigs significant
+// figures, within [min(0, PriceScale), PriceScale]. p is positive and
+// checked (num.Check), so the exponent arithmetic cannot overflow.
+func (s *BandSettings) scaleFor(p decimal.Decimal) int32 {
+	if s.SigFigs == 0 {
+		return s.PriceScale
+	}
+	lead := p.Exponent() + int32(p.NumDigits()) - 1 // 10^lead ≤ p < 10^(lead+1)
+	return max(min(s.SigFigs-1-lead, s.PriceScale), min(0, s.PriceScale))
+}
+
+// roundRef rounds a reference price half-even to the increment at its own
+// level; ok is false when the result is below one increment (a price the
+// band cannot express: refused, never lifted to one increment).
+func (s *BandSettings) roundRef(p decimal.Decimal) (ref decimal.Decimal, ok bool) {
+	sc := s.scaleFor(p)
+	ref = p.RoundBank(sc)
+	if sc2 := s.scaleFor(num.MaxOf(ref, p)); sc2 != sc && ref.Sign() > 0 {
+		ref = p.RoundBank(sc2) // rounding carried into the next power of ten
+	}
+	return ref, ref.Sign() > 0 && ref.Cmp(decimal.New(1, -s.scaleFor(ref))) >= 0
 }
 
 // BandAmount returns the distance from the reference to each band edge
@@ -182,10 +250,25 @@ func (s *BandSettings) roundRef(p decimal.Decimal) decimal.Decimal {
 //	LowPrice ≤ ref ≤ HighPrice:  MidPercent × ref
 //	ref < LowPrice:              min(LowAmount, LowPercent × ref)
 //
-// times WidenFactor when widened. Exact (no rounding).
-func (s *BandSettings) BandAmount(ref decimal.Decimal, widened bool) decimal.Decimal {
+// (FlatPercent × ref at every level when FlatPercent is set), times
+// WidenFactor when widened. Exact (no rounding). It validates s (normalising
+// a copy) and ref (> 0 and within num's bounds): an absurd or non-positive
+// reference is ErrInvalidInput, never a 9,998-digit amount or zero.
+func (s BandSettings) BandAmount(ref decimal.Decimal, widened bool) (decimal.Decimal, error) {
+	if err := s.normalise(); err != nil {
+		return decimal.Decimal{}, err
+	}
+	if err := num.CheckPositive(ref); err != nil {
+		return decimal.Decimal{}, fmt.Errorf("%w: band: reference: %w", ErrInvalidInput, err)
+	}
+	return s.amount(ref, widened), nil
+}
+
+func (s *BandSettings) amount(ref decimal.Decimal, widened bool) decimal.Decimal {
 	var amt decimal.Decimal
 	switch {
+	case s.FlatPercent.Sign() > 0:
+		amt = s.FlatPercent.Mul(ref)
 	case ref.Cmp(s.HighPrice) > 0:
 		pct := s.Tier1Percent
 		if s.Tier == Tier2 {
@@ -208,21 +291,41 @@ func (s *BandSettings) BandAmount(ref decimal.Decimal, widened bool) decimal.Dec
 // as recalled, "rounded to the nearest penny"), the lower edge never below
 // one increment.
 // Because ref is itself on the increment, the band always contains ref.
-// It validates s (normalising a copy) and ref (> 0).
+// It validates s (normalising a copy) and ref (> 0, and not below one
+// increment once rounded: a token at 0.00001234 with the default cent
+// increment is refused, never referenced at 0.01; use CryptoBands).
 func ComputeBand(s BandSettings, ref decimal.Decimal, widened bool) (Band, error) {
 	if err := s.normalise(); err != nil {
 		return Band{}, err
 	}
-	if err := num.CheckPositive(ref); err != nil {
-		return Band{}, fmt.Errorf("%w: band: reference: %w", ErrInvalidInput, err)
+	r, err := s.checkRef(ref)
+	if err != nil {
+		return Band{}, fmt.Errorf("%w: band: %w", ErrInvalidInput, err)
 	}
-	return s.band(s.roundRef(ref), widened), nil
+	return s.band(r, widened), nil
 }
 
+// checkRef validates a host price that may become a reference and returns
+// it rounded to the increment. The error carries no sentinel: the caller
+// wraps it once in its own.
+func (s *BandSettings) checkRef(p decimal.Decimal) (decimal.Decimal, error) {
+	if err := num.CheckPositive(p); err != nil {
+		return decimal.Decimal{}, fmt.Errorf("price: %w", err)
+	}
+	r, ok := s.roundRef(p)
+	if !ok {
+		return decimal.Decimal{}, fmt.Errorf("price %s is below one price increment (%s)", p, decimal.New(1, -s.scaleFor(p)))
+	}
+	return r, nil
+}
+
+// band computes the band around ref, which is on its increment (roundRef).
 func (s *BandSettings) band(ref decimal.Decimal, widened bool) Band {
-	amt := s.BandAmount(ref, widened)
-	lo := num.MaxOf(ref.Sub(amt).Round(s.PriceScale), s.tick())
-	hi := ref.Add(amt).Round(s.PriceScale)
+	amt := s.amount(ref, widened)
+	sc := s.scaleFor(ref)
+	tick := decimal.New(1, -sc)
+	lo := num.MaxOf(ref.Sub(amt).Round(sc), tick)
+	hi := ref.Add(amt).Round(sc)
 	return Band{Reference: ref, Lower: num.MinOf(lo, ref), Upper: num.MaxOf(hi, ref), Widened: widened}
 }
 

@@ -35,7 +35,7 @@ func TestComputeBandLULDWorkedExamples(t *testing.T) {
 			Band{Reference: testkit.D("3"), Lower: testkit.D("2.4"), Upper: testkit.D("3.6")}},
 		{"ref exactly $0.75 uses 20%", BandSettings{}, "0.75", false,
 			Band{Reference: testkit.D("0.75"), Lower: testkit.D("0.6"), Upper: testkit.D("0.9")}},
-		{"ref $10.00 tier 1 doubled at the open → $9.00–$11.00", LULDBands(Tier1, ny), "10.00", true,
+		{"ref $10.00 tier 1 doubled at the open → $9.00–$11.00", mustBands(LULDBands(Tier1, ny)), "10.00", true,
 			Band{Reference: testkit.D("10"), Lower: testkit.D("9"), Upper: testkit.D("11"), Widened: true}},
 		{"ref $0.50 doubled: min($0.30, 150%) → lower clamped to one penny", BandSettings{}, "0.50", true,
 			Band{Reference: testkit.D("0.5"), Lower: testkit.D("0.2"), Upper: testkit.D("0.8"), Widened: true}},

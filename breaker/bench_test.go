@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
+	"github.com/shopspring/decimal"
 	"github.com/sony/gobreaker/v2"
 )
 
@@ -16,7 +17,7 @@ func BenchmarkMarketCheckInsideBand(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		d, err := m.Check(price, now)
+		d, err := m.Check(now, price)
 		if err != nil || d.Action != Allow {
 			b.Fatal(d, err)
 		}
@@ -31,7 +32,7 @@ func BenchmarkMarketCheckWithSources(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if d, err := m.Check(price, t0); err != nil || d.Action != Allow {
+		if d, err := m.Check(t0, price); err != nil || d.Action != Allow {
 			b.Fatal(d, err)
 		}
 	}
@@ -49,7 +50,7 @@ func BenchmarkLevelObserve(b *testing.B) {
 		if i&1 == 1 {
 			v = d1
 		}
-		if _, err := tr.Observe(v, now); err != nil {
+		if _, err := tr.Observe(now, v); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -72,7 +73,7 @@ func BenchmarkServiceVsGobreaker(b *testing.B) {
 		svc, _ := NewService[int](ServiceSettings{Name: "wrapped"})
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			if _, err := svc.Execute(req); err != nil {
+			if _, _, err := svc.Execute(req); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -110,7 +111,7 @@ func BenchmarkServiceOverheadRatio(b *testing.B) {
 		}
 		m := time.Now()
 		for j := 0; j < block; j++ {
-			_, _ = svc.Execute(req)
+			_, _, _ = svc.Execute(req)
 		}
 		e := time.Now()
 		direct += m.Sub(s)
@@ -120,4 +121,28 @@ func BenchmarkServiceOverheadRatio(b *testing.B) {
 	b.ReportMetric(float64(direct.Nanoseconds())/n, "ns/gobreaker")
 	b.ReportMetric(float64(wrapped.Nanoseconds())/n, "ns/service")
 	b.ReportMetric(float64(wrapped)/float64(direct), "ratio")
+}
+
+// Issue 10 item 15: a market observing 1,000 trades per second keeps a full
+// 5-minute reference window (300,000 trades). Each observation must cost
+// O(1) amortised, not a copy of the window.
+func BenchmarkMarketObserve1000PerSecond(b *testing.B) {
+	m, _ := NewMarket(MarketSettings{Reference: testkit.D("100.00")})
+	prices := [4]decimal.Decimal{testkit.D("100.01"), testkit.D("99.99"), testkit.D("100.02"), testkit.D("99.98")}
+	now := t0
+	const window = 5 * 60 * 1000 // trades in the 5-minute window at 1,000/s
+	for i := 0; i < window; i++ {
+		now = now.Add(time.Millisecond)
+		if _, err := observe(m, prices[i&3], now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		now = now.Add(time.Millisecond)
+		if d, err := observe(m, prices[i&3], now); err != nil || !d.Allowed() {
+			b.Fatal(d, err)
+		}
+	}
 }

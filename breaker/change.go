@@ -90,7 +90,6 @@ type ChangeTrigger struct {
 	since   time.Time
 	last    time.Time
 	seen    bool
-	ev      eventQueue
 }
 
 // NewChange validates s and returns a ChangeTrigger in the normal state.
@@ -100,9 +99,6 @@ func NewChange(s ChangeSettings) (*ChangeTrigger, error) {
 	}
 	return &ChangeTrigger{s: s}, nil
 }
-
-// Settings returns the normalised settings.
-func (t *ChangeTrigger) Settings() ChangeSettings { return t.s }
 
 // Name returns the trigger's name.
 func (t *ChangeTrigger) Name() string { return t.s.Name }
@@ -125,7 +121,7 @@ func (t *ChangeTrigger) dominated(a, b decimal.Decimal) bool {
 
 // Observe feeds one positive value observed at now. Errors (bad value, time
 // going back) leave the state unchanged.
-func (t *ChangeTrigger) Observe(value decimal.Decimal, now time.Time) (Result, error) {
+func (t *ChangeTrigger) Observe(now time.Time, value decimal.Decimal) (Result, error) {
 	if err := num.CheckPositive(value); err != nil {
 		return Result{}, fmt.Errorf("%w: %s: value: %w", ErrInvalidInput, t.s.Name, err)
 	}
@@ -145,7 +141,11 @@ func (t *ChangeTrigger) Observe(value decimal.Decimal, now time.Time) (Result, e
 		drop++
 	}
 	if drop > 0 {
-		t.win = append(t.win[:0], t.win[drop:]...)
+		// Reslice, not copy: append reallocates once the capacity is used
+		// up, moving only the live points, so an observation is O(1)
+		// amortised however long the window (copying cost O(window) each).
+		clear(t.win[:drop])
+		t.win = t.win[drop:]
 	}
 	ref := t.win[0].Value
 	move := value.Sub(ref)
@@ -161,8 +161,8 @@ func (t *ChangeTrigger) Observe(value decimal.Decimal, now time.Time) (Result, e
 			return r, nil
 		}
 		t.tripped, t.since = true, now
-		t.ev.add(Event{Time: now, Kind: EventTripped, Source: t.s.Name,
-			Reason: fmt.Sprintf("moved %s (%s → %s) within %s, threshold %s", frac, ref, value, t.s.Window, t.s.Threshold)})
+		r.Events = []Event{{Time: now, Kind: EventTripped, Subject: t.s.Name, From: Normal.String(), To: Tripped.String(),
+			Reason: fmt.Sprintf("moved %s (%s → %s) within %s, threshold %s", frac, ref, value, t.s.Window, t.s.Threshold)}}
 		r.Signal, r.Changed, r.Reason, r.Since, r.Count = Tripped, true, ReasonBreach, now, 1
 		return r, nil
 	}
@@ -176,17 +176,10 @@ func (t *ChangeTrigger) Observe(value decimal.Decimal, now time.Time) (Result, e
 		return r, nil
 	}
 	t.tripped, t.since = false, time.Time{}
-	t.ev.add(Event{Time: now, Kind: EventReset, Source: t.s.Name,
-		Reason: fmt.Sprintf("move %s back within reset %s", frac, t.s.Reset)})
+	r.Events = []Event{{Time: now, Kind: EventReset, Subject: t.s.Name, From: Tripped.String(), To: Normal.String(),
+		Reason: fmt.Sprintf("move %s back within reset %s", frac, t.s.Reset)}}
 	r.Signal, r.Changed, r.Reason, r.Since = Reset, true, ReasonRecovered, time.Time{}
 	return r, nil
-}
-
-// DrainEvents returns and clears the events recorded since the last drain.
-func (t *ChangeTrigger) DrainEvents() []Event {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.ev.drain()
 }
 
 // ChangeSnapshot is the serialisable state of a ChangeTrigger. Window holds
@@ -203,7 +196,7 @@ type ChangeSnapshot struct {
 func (t *ChangeTrigger) Snapshot() ChangeSnapshot {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return ChangeSnapshot{Window: append([]Point(nil), t.win...), Tripped: t.tripped, Since: t.since, Last: t.last, Seen: t.seen}
+	return ChangeSnapshot{Window: utcPoints(t.win), Tripped: t.tripped, Since: t.since.UTC(), Last: t.last.UTC(), Seen: t.seen}
 }
 
 // RestoreChange rebuilds a ChangeTrigger from settings and a snapshot,

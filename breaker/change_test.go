@@ -41,7 +41,7 @@ func TestChangeTriggerTable(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i, o := range tc.obs {
-				r, err := tr.Observe(testkit.D(o.v), at(o.at))
+				r, err := tr.Observe(at(o.at), testkit.D(o.v))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -73,11 +73,11 @@ func TestChangeTriggerRejects(t *testing.T) {
 		})
 	}
 	tr, _ := NewChange(ChangeSettings{Threshold: testkit.D("0.1"), Window: time.Minute})
-	if _, err := tr.Observe(testkit.D("0"), t0); !errors.Is(err, ErrInvalidInput) {
+	if _, err := tr.Observe(t0, testkit.D("0")); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("zero: %v", err)
 	}
-	_, _ = tr.Observe(testkit.D("1"), at(time.Second))
-	if _, err := tr.Observe(testkit.D("1"), t0); !errors.Is(err, ErrTimeWentBack) {
+	_, _ = tr.Observe(at(time.Second), testkit.D("1"))
+	if _, err := tr.Observe(t0, testkit.D("1")); !errors.Is(err, ErrTimeWentBack) {
 		t.Fatalf("back: %v", err)
 	}
 }
@@ -102,12 +102,12 @@ func TestChangeSnapshotRoundTrip(t *testing.T) {
 			}
 			v := testkit.Decimal(90, 110, 0).Draw(t, "v")
 			now = now.Add(time.Duration(rapid.IntRange(0, 4).Draw(t, "dt")) * time.Second)
-			ra, _ := a.Observe(v, now)
+			ra, _ := a.Observe(now, v)
 			if err := a.CheckInvariants(); err != nil {
 				t.Fatal(err)
 			}
 			if b != nil {
-				rb, _ := b.Observe(v, now)
+				rb, _ := b.Observe(now, v)
 				if ra.String() != rb.String() || !ra.Level.Equal(rb.Level) {
 					t.Fatalf("step %d: %s vs restored %s", i, ra, rb)
 				}
@@ -123,8 +123,8 @@ func TestCompositeAnyAll(t *testing.T) {
 	allOf, _ := NewComposite("all", AllOf, a, b)
 	step := func(sa, sb string, d time.Duration, wantAny, wantAll Signal) {
 		t.Helper()
-		_, _ = a.Observe(testkit.D(sa), at(d))
-		_, _ = b.Observe(testkit.D(sb), at(d))
+		_, _ = a.Observe(at(d), testkit.D(sa))
+		_, _ = b.Observe(at(d), testkit.D(sb))
 		ra, _ := anyOf.Evaluate(at(d))
 		rl, _ := allOf.Evaluate(at(d))
 		if ra.Signal != wantAny || rl.Signal != wantAll {

@@ -45,11 +45,11 @@ type Composite struct {
 	active  bool
 	since   time.Time
 	last    time.Time
-	ev      eventQueue
 }
 
 // NewComposite returns a composite named name over members (at least one,
-// none nil).
+// none nil: a nil interface or a typed nil such as a (*LevelTrigger)(nil)
+// is refused with ErrInvalidSettings).
 func NewComposite(name string, mode Mode, members ...Condition) (*Composite, error) {
 	if mode != AnyOf && mode != AllOf {
 		return nil, fmt.Errorf("%w: composite: unknown mode %d", ErrInvalidSettings, mode)
@@ -58,7 +58,7 @@ func NewComposite(name string, mode Mode, members ...Condition) (*Composite, err
 		return nil, fmt.Errorf("%w: composite: no members", ErrInvalidSettings)
 	}
 	for i, m := range members {
-		if m == nil {
+		if isNil(m) {
 			return nil, fmt.Errorf("%w: composite: member %d is nil", ErrInvalidSettings, i)
 		}
 	}
@@ -102,25 +102,18 @@ func (c *Composite) Evaluate(now time.Time) (Result, error) {
 	switch {
 	case on && !c.active:
 		c.active, c.since = true, now
-		c.ev.add(Event{Time: now, Kind: EventTripped, Source: c.name, Reason: detail})
+		r.Events = []Event{{Time: now, Kind: EventTripped, Subject: c.name, From: Normal.String(), To: Tripped.String(), Reason: detail}}
 		r.Signal, r.Changed, r.Since = Tripped, true, now
 	case on:
 		r.Signal, r.Since = Tripped, c.since
 	case c.active:
 		c.active, c.since = false, time.Time{}
-		c.ev.add(Event{Time: now, Kind: EventReset, Source: c.name, Reason: detail})
+		r.Events = []Event{{Time: now, Kind: EventReset, Subject: c.name, From: Tripped.String(), To: Normal.String(), Reason: detail}}
 		r.Signal, r.Changed = Reset, true
 	default:
 		r.Signal = Normal
 	}
 	return r, nil
-}
-
-// DrainEvents returns and clears the events recorded since the last drain.
-func (c *Composite) DrainEvents() []Event {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ev.drain()
 }
 
 // CompositeSnapshot is the serialisable state of a Composite (members
@@ -135,7 +128,7 @@ type CompositeSnapshot struct {
 func (c *Composite) Snapshot() CompositeSnapshot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return CompositeSnapshot{Active: c.active, Since: c.since, Last: c.last}
+	return CompositeSnapshot{Active: c.active, Since: c.since.UTC(), Last: c.last.UTC()}
 }
 
 // RestoreComposite rebuilds a Composite over (restored) members.

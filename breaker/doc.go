@@ -22,17 +22,17 @@
 // # Market breaker
 //
 // A Market holds a price band around a reference price (BandSettings: the
-// LULD plan's parameters by default) and answers Check(price, now) with a
+// LULD plan's parameters by default) and answers Check(now, price) with a
 // Decision: Allow, Reject (outside the band) or HaltedAction until a time.
 // Quoting at the band enters a Limit state; a limit state lasting 15 seconds
 // becomes a 5-minute trading pause; the market then reopens and
-// re-references at the reopening price. Observe(price, now) also records the
+// re-references at the reopening price. Observe(now, price) also records the
 // price as a trade, so the reference follows the 5-minute mean (moving only
 // when the mean moved 1% or more, and never during a limit state: the band
 // holds, then is recalculated from the mean as soon as the market exits).
 //
 //	m, _ := breaker.NewMarket(breaker.MarketSettings{ID: "BTC-USD", Reference: ref})
-//	d, err := m.Observe(price, now)
+//	d, err := m.Observe(now, price)
 //	if err == nil && d.Allowed() { /* trade or liquidate */ }
 //
 // Halts from several causes compose: the market's own pause, manual halts
@@ -44,15 +44,15 @@
 //
 // MarketWide implements the NYSE market-wide circuit breaker (7%, 13%, 20%
 // declines from the prior close; 15-minute halts for levels 1 and 2, once
-// each per session and not after 3:25 pm; level 3 for the rest of the
-// session) and a 24/7 crypto preset with a rolling reference. KillSwitch
+// each per session and up to and including 3:25 pm; level 3 for the rest of
+// the session) and a 24/7 crypto preset with a rolling reference. KillSwitch
 // halts one market or the whole venue by hand, recording reason and actor.
 //
 // # Service breaker and throttles
 //
 // Service wraps gobreaker with this package's states and counts, operator
-// force-open/force-closed, and state-change events delivered outside any
-// lock. CountLimiter and NotionalLimiter cap how fast automated actions fire
+// force-open/force-closed, and returns the state changes gobreaker reports
+// from the call that caused them (Execute returns value, events, error). CountLimiter and NotionalLimiter cap how fast automated actions fire
 // using rate.Limiter's explicit-time methods, so a replay is deterministic.
 //
 // # Rounding
@@ -60,18 +60,22 @@
 // Band edges follow the LULD plan: the reference is rounded half-even to the
 // price increment, each edge to the nearest increment (ties away from zero,
 // LULD Plan Appendix A: "rounded to the nearest penny"), and the lower edge is
-// at least one increment (ComputeBand). NotionalLimiter converts notionals
+// at least one increment (ComputeBand); a reference below one increment is
+// refused. CryptoBands makes the increment follow the price's own precision
+// (5 significant figures, Hyperliquid's tick rule). NotionalLimiter converts notionals
 // to whole units rounding up and its limits rounding down, so the
 // configured notional rate is never exceeded.
 //
 // # Events, snapshots, invariants, concurrency
 //
-// Every stateful type records its state changes as Events collected with
-// DrainEvents, offers Snapshot and a Restore function (RestoreMarket,
+// Every call returns the state changes it caused as Events (Decision.Events,
+// Result.Events, WideStatus.Events, or a []Event return value): there is no
+// event queue and none is ever dropped; an Event logs as one slog group
+// (LogValue). Every stateful type offers Snapshot and a Restore function (RestoreMarket,
 // RestoreLevel, RestoreChange, RestoreComposite, RestoreMarketWide,
 // RestoreKillSwitch, RestoreService, RestoreCountLimiter,
 // RestoreNotionalLimiter) that validates every field, and exports
 // CheckInvariants. Every stateful type is safe for concurrent use (one
-// mutex each); Service delivers its state-change callbacks outside every
-// lock.
+// mutex each); Service never calls host code while holding a lock, except
+// req itself, which gobreaker runs.
 package breaker

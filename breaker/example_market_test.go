@@ -16,7 +16,7 @@ func Example_flashCrash() {
 	m, _ := breaker.NewMarket(breaker.MarketSettings{ID: "XYZ", Reference: decimal.RequireFromString("10.00")})
 	t0 := time.Date(2026, 5, 6, 14, 40, 0, 0, time.UTC)
 	step := func(at time.Duration, price string) {
-		d, err := m.Check(decimal.RequireFromString(price), t0.Add(at))
+		d, err := m.Check(t0.Add(at), decimal.RequireFromString(price))
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -47,7 +47,7 @@ func ExampleMarket_Observe() {
 	m, _ := breaker.NewMarket(breaker.MarketSettings{ID: "BTC-USD", Band: breaker.BandSettings{Tier: breaker.Tier2}})
 	t0 := time.Date(2026, 5, 6, 0, 0, 0, 0, time.UTC)
 	for i, p := range []string{"60000", "60300", "61800", "68000"} {
-		d, _ := m.Observe(decimal.RequireFromString(p), t0.Add(time.Duration(i)*time.Minute))
+		d, _ := m.Observe(t0.Add(time.Duration(i)*time.Minute), decimal.RequireFromString(p))
 		fmt.Printf("%s: liquidate? %v (%s) ref %s\n", p, d.Allowed(), d.Reason, d.Band.Reference)
 	}
 	// Output:

@@ -20,7 +20,7 @@ func ExampleLevelTrigger() {
 	tr, _ := breaker.NewLevel(breaker.LevelSettings{Name: "oracle-dispersion",
 		Trip: d("0.02"), Reset: d("0.01"), Consecutive: 2, MinTripped: 30 * time.Second})
 	for i, v := range []string{"0.005", "0.021", "0.025", "0.015", "0.009", "0.009"} {
-		r, _ := tr.Observe(d(v), start.Add(time.Duration(i)*10*time.Second))
+		r, _ := tr.Observe(start.Add(time.Duration(i)*10*time.Second), d(v))
 		fmt.Printf("%-6s %s\n", v, r)
 	}
 	// Output:
@@ -38,7 +38,7 @@ func ExampleChangeTrigger() {
 	tr, _ := breaker.NewChange(breaker.ChangeSettings{Name: "crash", Direction: breaker.Below,
 		Threshold: d("0.10"), Window: 5 * time.Minute})
 	for i, v := range []string{"100", "104", "97", "93.5"} {
-		r, _ := tr.Observe(d(v), start.Add(time.Duration(i)*time.Minute))
+		r, _ := tr.Observe(start.Add(time.Duration(i)*time.Minute), d(v))
 		fmt.Printf("%-5s %s, move %s from %s\n", v, r.Signal, r.Value, r.Level)
 	}
 	// Output:
@@ -55,8 +55,8 @@ func ExampleComposite() {
 		Trip: d("1000000"), Reset: d("1500000")})
 	either, _ := breaker.NewComposite("stress", breaker.AnyOf, spread, fund)
 	both, _ := breaker.NewComposite("crisis", breaker.AllOf, spread, fund)
-	_, _ = spread.Observe(d("60"), start)
-	_, _ = fund.Observe(d("2000000"), start)
+	_, _ = spread.Observe(start, d("60"))
+	_, _ = fund.Observe(start, d("2000000"))
 	r1, _ := either.Evaluate(start)
 	r2, _ := both.Evaluate(start)
 	fmt.Println(r1)
@@ -87,14 +87,14 @@ func ExampleComputeBand() {
 func ExampleMarketWide() {
 	mw, _ := breaker.NewMarketWide(breaker.NYSEMarketWide())
 	open := start // 9:30 ET
-	_ = mw.StartSession(d("4000"), open, open.Add(390*time.Minute))
+	_, _ = mw.StartSession(d("4000"), open, open.Add(390*time.Minute))
 	fmt.Println("levels:", mw.Thresholds())
 	m, _ := breaker.NewMarket(breaker.MarketSettings{ID: "XYZ", Reference: d("50"), Sources: []breaker.HaltSource{mw}})
-	st, _ := mw.Observe(d("3719.50"), open.Add(30*time.Minute))
+	st, _ := mw.Observe(open.Add(30*time.Minute), d("3719.50"))
 	fmt.Printf("level %d, halted until %s UTC\n", st.Triggered, st.Until.Format("15:04"))
-	dec, _ := m.Check(d("49"), open.Add(31*time.Minute))
+	dec, _ := m.Check(open.Add(31*time.Minute), d("49"))
 	fmt.Println(dec.Action, dec.State, dec.Cause)
-	dec, _ = m.Check(d("48"), open.Add(45*time.Minute))
+	dec, _ = m.Check(open.Add(45*time.Minute), d("48"))
 	fmt.Println(dec.Action, dec.State, dec.Reason, dec.Band)
 	// Output:
 	// levels: [3720 3480 3200]
@@ -106,8 +106,8 @@ func ExampleMarketWide() {
 // A 24/7 crypto venue: the reference is the index 24 hours ago.
 func ExampleCryptoMarketWide() {
 	mw, _ := breaker.NewMarketWide(breaker.CryptoMarketWide())
-	_, _ = mw.Observe(d("4000"), start)
-	st, _ := mw.Observe(d("3200"), start.Add(23*time.Hour))
+	_, _ = mw.Observe(start, d("4000"))
+	st, _ := mw.Observe(start.Add(23*time.Hour), d("3200"))
 	fmt.Printf("ref %s level %d halted %v for %s\n", st.Reference, st.Triggered, st.Halted, st.Until.Sub(start.Add(23*time.Hour)))
 	// Output:
 	// ref 4000 level 3 halted true for 24h0m0s
@@ -117,14 +117,15 @@ func ExampleCryptoMarketWide() {
 func ExampleKillSwitch() {
 	ks := breaker.NewKillSwitch()
 	m, _ := breaker.NewMarket(breaker.MarketSettings{ID: "ETH-USD", Reference: d("3000"), Sources: []breaker.HaltSource{ks}})
-	_ = ks.Engage("ETH-USD", "oracle outage", "ops:alice", start)
-	dec, _ := m.Check(d("3000"), start.Add(time.Second))
+	audit, _ := ks.Engage(start, "ETH-USD", "oracle outage", "ops:alice")
+	dec, _ := m.Check(start.Add(time.Second), d("3000"))
 	fmt.Println(dec)
-	_ = ks.Release("ETH-USD", "oracle restored", "ops:bob", start.Add(time.Minute))
-	dec, _ = m.Check(d("2990"), start.Add(2*time.Minute))
+	ev, _ := ks.Release(start.Add(time.Minute), "ETH-USD", "oracle restored", "ops:bob")
+	audit = append(audit, ev...)
+	dec, _ = m.Check(start.Add(2*time.Minute), d("2990"))
 	fmt.Println(dec)
-	for _, e := range ks.DrainEvents() {
-		fmt.Println(e.Kind, e.Source, e.Reason, e.Actor)
+	for _, e := range audit {
+		fmt.Println(e.Kind, e.Subject, e.Reason, e.Actor)
 	}
 	// Output:
 	// halted (halt active) state=halted cause=kill-switch
@@ -133,24 +134,28 @@ func ExampleKillSwitch() {
 	// resume ETH-USD oracle restored ops:bob
 }
 
-// A service breaker around a flaky price source, with state changes
-// delivered outside any lock.
+// A service breaker around a flaky price source; each call returns the
+// state changes it caused.
 func ExampleService() {
-	svc, _ := breaker.NewService[string](breaker.ServiceSettings{Name: "price-source", TripAfter: 2,
-		OnEvent: func(e breaker.ServiceEvent) {
-			fmt.Printf("%s: %s → %s after %d consecutive failures\n", e.Source, e.From, e.To, e.Counts.ConsecutiveFailures)
-		}})
+	svc, _ := breaker.NewService[string](breaker.ServiceSettings{Name: "price-source", TripAfter: 2})
+	show := func(ev []breaker.Event) {
+		for _, e := range ev {
+			fmt.Printf("%s: %s → %s after %d consecutive failures\n", e.Subject, e.From, e.To, e.Counts.ConsecutiveFailures)
+		}
+	}
 	fetch := func() (string, error) { return "", errors.New("timeout") }
 	for i := 0; i < 3; i++ {
-		_, err := svc.Execute(fetch)
+		_, ev, err := svc.Execute(fetch)
 		fmt.Println(err)
+		show(ev)
 	}
-	_ = svc.ForceClosed("failover drill", "ops:carol")
+	ev, _ := svc.ForceClosed("failover drill", "ops:carol")
+	show(ev)
 	fmt.Println(svc.State())
 	// Output:
 	// timeout
-	// price-source: closed → open after 2 consecutive failures
 	// timeout
+	// price-source: closed → open after 2 consecutive failures
 	// breaker: service breaker open: price-source: circuit breaker is open
 	// price-source: open → forced-closed after 0 consecutive failures
 	// forced-closed
@@ -174,9 +179,9 @@ func ExampleCountLimiter() {
 // At most 5M USD of collateral put up for auction per minute.
 func ExampleNotionalLimiter() {
 	l, _ := breaker.NewNotionalLimiter(breaker.NotionalSettings{Name: "auctions", Max: d("5000000"), Per: time.Minute})
-	a, _ := l.Allow(d("4000000"), start)
-	b, _ := l.Allow(d("1500000"), start)
-	c, _ := l.Allow(d("1500000"), start.Add(6*time.Second))
+	a, _ := l.Allow(start, d("4000000"))
+	b, _ := l.Allow(start, d("1500000"))
+	c, _ := l.Allow(start.Add(6*time.Second), d("1500000"))
 	fmt.Println(a, b, c, l.Available(start.Add(6*time.Second)))
 	// Output:
 	// true false true 0

@@ -15,13 +15,13 @@ import (
 // survive a step.
 func FuzzRestoreSnapshots(f *testing.F) {
 	m, _ := NewMarket(MarketSettings{Reference: testkit.D("10")})
-	_, _ = m.Observe(testkit.D("10.2"), t0)
-	_, _ = m.Check(testkit.D("9.5"), t0.Add(time.Second))
+	_, _ = m.Observe(t0, testkit.D("10.2"))
+	_, _ = m.Check(t0.Add(time.Second), testkit.D("9.5"))
 	ms, _ := json.Marshal(m.Snapshot())
 	f.Add(ms)
 	w, _ := NewMarketWide(CryptoMarketWide())
-	_, _ = w.Observe(testkit.D("4000"), t0)
-	_, _ = w.Observe(testkit.D("3000"), t0.Add(time.Hour))
+	_, _ = w.Observe(t0, testkit.D("4000"))
+	_, _ = w.Observe(t0.Add(time.Hour), testkit.D("3000"))
 	ws, _ := json.Marshal(w.Snapshot())
 	f.Add(ws)
 	l, _ := NewCountLimiter(CountSettings{Events: 5, Per: time.Second})
@@ -39,7 +39,7 @@ func FuzzRestoreSnapshots(f *testing.F) {
 				if err := m.CheckInvariants(); err != nil {
 					t.Fatalf("restored market violates invariants: %v", err)
 				}
-				_, _ = m.Observe(testkit.D("10"), now)
+				_, _ = m.Observe(now, testkit.D("10"))
 				if err := m.CheckInvariants(); err != nil {
 					t.Fatalf("after a step: %v", err)
 				}
@@ -49,8 +49,8 @@ func FuzzRestoreSnapshots(f *testing.F) {
 		if json.Unmarshal(raw, &wsnap) == nil {
 			for _, s := range []WideSettings{NYSEMarketWide(), CryptoMarketWide()} {
 				if w, err := RestoreMarketWide(s, wsnap); err == nil {
-					_, _ = w.Observe(testkit.D("3900"), now)
-					_, _ = w.HaltFor("x", now)
+					_, _ = w.Observe(now, testkit.D("3900"))
+					_, _ = w.HaltFor(now, "x")
 				}
 			}
 		}
@@ -63,7 +63,7 @@ func FuzzRestoreSnapshots(f *testing.F) {
 		var lsnap LevelSnapshot
 		if json.Unmarshal(raw, &lsnap) == nil {
 			if tr, err := RestoreLevel(LevelSettings{Trip: testkit.D("2"), Reset: testkit.D("1")}, lsnap); err == nil {
-				_, _ = tr.Observe(testkit.D("1.5"), now)
+				_, _ = tr.Observe(now, testkit.D("1.5"))
 				if err := tr.CheckInvariants(); err != nil {
 					t.Fatal(err)
 				}
@@ -72,13 +72,13 @@ func FuzzRestoreSnapshots(f *testing.F) {
 		var csnap ChangeSnapshot
 		if json.Unmarshal(raw, &csnap) == nil {
 			if tr, err := RestoreChange(ChangeSettings{Threshold: testkit.D("0.1"), Window: time.Minute}, csnap); err == nil {
-				_, _ = tr.Observe(testkit.D("1.5"), now)
+				_, _ = tr.Observe(now, testkit.D("1.5"))
 			}
 		}
 		var ksnap KillSwitchSnapshot
 		if json.Unmarshal(raw, &ksnap) == nil {
 			if ks, err := RestoreKillSwitch(ksnap); err == nil {
-				_, _ = ks.HaltFor("x", now)
+				_, _ = ks.HaltFor(now, "x")
 			}
 		}
 	})
@@ -101,7 +101,7 @@ func FuzzMarketCheck(f *testing.F) {
 		now := t0
 		for i := 0; i < 3; i++ {
 			now = now.Add(time.Duration(dt))
-			_, _ = m.Observe(p, now)
+			_, _ = m.Observe(now, p)
 			if err := m.CheckInvariants(); err != nil {
 				t.Fatal(err)
 			}
@@ -133,8 +133,8 @@ func FuzzSettings(f *testing.F) {
 			Widened: []Window{{Start: w2, End: w1}}}, ReferenceWindow: w1, LimitDuration: w2, PauseDuration: w1, Reference: dc, ReReference: da}
 		if m, err := NewMarket(ms); err == nil {
 			for _, s := range steps {
-				_, _ = m.Observe(db, now.Add(s))
-				_, _ = m.Check(dc, now.Add(s))
+				_, _ = m.Observe(now.Add(s), db)
+				_, _ = m.Check(now.Add(s), dc)
 				if err := m.CheckInvariants(); err != nil {
 					t.Fatal(err)
 				}
@@ -144,7 +144,7 @@ func FuzzSettings(f *testing.F) {
 		}
 		if l, err := NewLevel(LevelSettings{Trip: da, Reset: db, MinTripped: w1, Consecutive: int(scale)}); err == nil {
 			for _, s := range steps {
-				_, _ = l.Observe(dc, now.Add(s))
+				_, _ = l.Observe(now.Add(s), dc)
 				if err := l.CheckInvariants(); err != nil {
 					t.Fatal(err)
 				}
@@ -154,7 +154,7 @@ func FuzzSettings(f *testing.F) {
 		}
 		if ch, err := NewChange(ChangeSettings{Threshold: da, Reset: db, Window: w1, MinTripped: w2}); err == nil {
 			for _, s := range steps {
-				_, _ = ch.Observe(dc, now.Add(s))
+				_, _ = ch.Observe(now.Add(s), dc)
 				if err := ch.CheckInvariants(); err != nil {
 					t.Fatal(err)
 				}
@@ -165,10 +165,10 @@ func FuzzSettings(f *testing.F) {
 		ws := WideSettings{Levels: []WideLevel{{Decline: da, Halt: w1}, {Decline: db, Halt: w2}}, LateCutoff: w2, Rolling: w1, SampleEvery: w2, PriceScale: int32(scale)}
 		if w, err := NewMarketWide(ws); err == nil {
 			if ws.Rolling <= 0 {
-				_ = w.StartSession(dc, now, now.Add(time.Hour))
+				_ = errOf(w.StartSession(dc, now, now.Add(time.Hour)))
 			}
 			for _, s := range steps {
-				_, _ = w.Observe(dc, now.Add(s))
+				_, _ = w.Observe(now.Add(s), dc)
 				if err := w.CheckInvariants(); err != nil {
 					t.Fatal(err)
 				}
@@ -178,7 +178,7 @@ func FuzzSettings(f *testing.F) {
 		}
 		if n, err := NewNotionalLimiter(NotionalSettings{Max: da, Burst: db, Unit: dc, Per: w1}); err == nil {
 			for _, s := range steps {
-				_, _ = n.Allow(da, now.Add(s))
+				_, _ = n.Allow(now.Add(s), da)
 				if err := n.CheckInvariants(); err != nil {
 					t.Fatal(err)
 				}

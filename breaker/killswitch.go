@@ -21,7 +21,6 @@ type KillSwitch struct {
 	mu      sync.Mutex
 	engaged []Halt // sorted by target, which Halt.Cause holds
 	last    time.Time
-	ev      eventQueue
 }
 
 // NewKillSwitch returns a kill switch with nothing engaged.
@@ -31,7 +30,7 @@ func (k *KillSwitch) find(target string) (int, bool) {
 	return slices.BinarySearchFunc(k.engaged, target, func(h Halt, t string) int { return cmpString(h.Cause, t) })
 }
 
-func (k *KillSwitch) validate(target, reason, actor string, now time.Time) error {
+func (k *KillSwitch) validate(now time.Time, target, reason, actor string) error {
 	if target == "" || reason == "" || actor == "" {
 		return fmt.Errorf("%w: kill switch: target, reason and actor are required", ErrInvalidInput)
 	}
@@ -41,48 +40,50 @@ func (k *KillSwitch) validate(target, reason, actor string, now time.Time) error
 	return nil
 }
 
-// Engage halts target (a market ID, or AllMarkets) at now. Engaging an
-// engaged target replaces its reason and actor but keeps its start time.
-func (k *KillSwitch) Engage(target, reason, actor string, now time.Time) error {
+// Engage halts target (a market ID, or AllMarkets) at now and returns the
+// EventKill it records. Engaging a target that is already engaged is
+// refused with ErrInvalidInput and changes nothing: the original reason,
+// actor and start time stay (the audit trail keeps who engaged it first;
+// Release it to engage it anew).
+func (k *KillSwitch) Engage(now time.Time, target, reason, actor string) ([]Event, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if err := k.validate(target, reason, actor, now); err != nil {
-		return err
+	if err := k.validate(now, target, reason, actor); err != nil {
+		return nil, err
+	}
+	i, ok := k.find(target)
+	if ok {
+		h := k.engaged[i]
+		return nil, fmt.Errorf("%w: kill switch: %q already engaged since %s by %q", ErrInvalidInput, target,
+			h.Since.UTC().Format(time.RFC3339Nano), h.Actor)
 	}
 	k.last = now
-	h := Halt{Cause: target, Reason: reason, Actor: actor, Since: now}
-	if i, ok := k.find(target); ok {
-		h.Since = k.engaged[i].Since
-		k.engaged[i] = h
-	} else {
-		k.engaged = slices.Insert(k.engaged, i, h)
-	}
-	k.ev.add(Event{Time: now, Kind: EventKill, Source: target, Reason: reason, Actor: actor})
-	return nil
+	k.engaged = slices.Insert(k.engaged, i, Halt{Cause: target, Reason: reason, Actor: actor, Since: now})
+	return []Event{{Time: now, Kind: EventKill, Subject: target, Reason: reason, Actor: actor, Cause: CauseKillSwitch}}, nil
 }
 
-// Release lifts the kill switch on target at now. It returns
-// ErrUnknownCause when target is not engaged. Releasing a market does not
-// lift a venue-wide halt, and vice versa.
-func (k *KillSwitch) Release(target, reason, actor string, now time.Time) error {
+// Release lifts the kill switch on target at now and returns the
+// EventResume it records. It returns ErrUnknownCause when target is not
+// engaged. Releasing a market does not lift a venue-wide halt, and vice
+// versa.
+func (k *KillSwitch) Release(now time.Time, target, reason, actor string) ([]Event, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if err := k.validate(target, reason, actor, now); err != nil {
-		return err
+	if err := k.validate(now, target, reason, actor); err != nil {
+		return nil, err
 	}
 	i, ok := k.find(target)
 	if !ok {
-		return fmt.Errorf("%w: kill switch: %q not engaged", ErrUnknownCause, target)
+		return nil, fmt.Errorf("%w: kill switch: %q not engaged", ErrUnknownCause, target)
 	}
 	k.last = now
 	k.engaged = slices.Delete(k.engaged, i, i+1)
-	k.ev.add(Event{Time: now, Kind: EventResume, Source: target, Reason: reason, Actor: actor})
-	return nil
+	return []Event{{Time: now, Kind: EventResume, Subject: target, Reason: reason, Actor: actor, Cause: CauseKillSwitch}}, nil
 }
 
 // HaltFor implements HaltSource: the venue-wide entry if engaged, else the
 // market's own entry. The returned Halt's Cause is CauseKillSwitch.
-func (k *KillSwitch) HaltFor(market string, _ time.Time) (Halt, bool) {
+func (k *KillSwitch) HaltFor(_ time.Time, market string) (Halt, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	for _, target := range [2]string{AllMarkets, market} {
@@ -104,13 +105,6 @@ func (k *KillSwitch) Engaged() []Halt {
 	return slices.Clone(k.engaged)
 }
 
-// DrainEvents returns and clears the events recorded since the last drain.
-func (k *KillSwitch) DrainEvents() []Event {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.ev.drain()
-}
-
 // KillSwitchSnapshot is the serialisable state of a KillSwitch.
 type KillSwitchSnapshot struct {
 	Engaged []Halt    `json:"engaged"` // engaged targets (in Cause), sorted
@@ -121,7 +115,7 @@ type KillSwitchSnapshot struct {
 func (k *KillSwitch) Snapshot() KillSwitchSnapshot {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return KillSwitchSnapshot{Engaged: slices.Clone(k.engaged), Last: k.last}
+	return KillSwitchSnapshot{Engaged: utcHalts(k.engaged), Last: k.last.UTC()}
 }
 
 // RestoreKillSwitch rebuilds a KillSwitch, validating the entries (sorted,

@@ -9,22 +9,22 @@ import (
 
 func TestKillSwitchVenueAndMarket(t *testing.T) {
 	ks := NewKillSwitch()
-	if err := ks.Engage("A", "bad prints", "ops:alice", t0); err != nil {
+	if err := errOf(ks.Engage(t0, "A", "bad prints", "ops:alice")); err != nil {
 		t.Fatal(err)
 	}
-	if err := ks.Engage(AllMarkets, "venue incident", "cro:bob", t0.Add(time.Second)); err != nil {
+	if err := errOf(ks.Engage(t0.Add(time.Second), AllMarkets, "venue incident", "cro:bob")); err != nil {
 		t.Fatal(err)
 	}
-	if h, ok := ks.HaltFor("B", t0.Add(2*time.Second)); !ok || h.Cause != CauseKillSwitch || h.Actor != "cro:bob" {
+	if h, ok := ks.HaltFor(t0.Add(2*time.Second), "B"); !ok || h.Cause != CauseKillSwitch || h.Actor != "cro:bob" {
 		t.Fatalf("venue halt for B: %+v %v", h, ok)
 	}
-	if err := ks.Release(AllMarkets, "contained", "cro:bob", t0.Add(3*time.Second)); err != nil {
+	if err := errOf(ks.Release(t0.Add(3*time.Second), AllMarkets, "contained", "cro:bob")); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := ks.HaltFor("B", t0.Add(4*time.Second)); ok {
+	if _, ok := ks.HaltFor(t0.Add(4*time.Second), "B"); ok {
 		t.Fatal("B still halted")
 	}
-	if h, ok := ks.HaltFor("A", t0.Add(4*time.Second)); !ok || h.Actor != "ops:alice" {
+	if h, ok := ks.HaltFor(t0.Add(4*time.Second), "A"); !ok || h.Actor != "ops:alice" {
 		t.Fatal("A lost its own halt when the venue halt was released")
 	}
 	raw, _ := json.Marshal(ks.Snapshot())
@@ -34,14 +34,14 @@ func TestKillSwitchVenueAndMarket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := back.HaltFor("A", t0.Add(5*time.Second)); !ok {
+	if _, ok := back.HaltFor(t0.Add(5*time.Second), "A"); !ok {
 		t.Fatal("restored kill switch lost A")
 	}
 	for name, err := range map[string]error{
-		"no actor":        ks.Engage("A", "r", "", t0.Add(5*time.Second)),
-		"no reason":       ks.Engage("A", "", "a", t0.Add(5*time.Second)),
-		"time back":       ks.Engage("A", "r", "a", t0),
-		"release unknown": ks.Release("C", "r", "a", t0.Add(5*time.Second)),
+		"no actor":        errOf(ks.Engage(t0.Add(5*time.Second), "A", "r", "")),
+		"no reason":       errOf(ks.Engage(t0.Add(5*time.Second), "A", "", "a")),
+		"time back":       errOf(ks.Engage(t0, "A", "r", "a")),
+		"release unknown": errOf(ks.Release(t0.Add(5*time.Second), "C", "r", "a")),
 	} {
 		if err == nil {
 			t.Errorf("%s: accepted", name)

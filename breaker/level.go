@@ -73,7 +73,6 @@ type LevelTrigger struct {
 	trip *cutoff
 	rst  *cutoff
 	st   levelState
-	ev   eventQueue
 }
 
 type levelState struct {
@@ -91,9 +90,6 @@ func NewLevel(s LevelSettings) (*LevelTrigger, error) {
 	}
 	return &LevelTrigger{s: s, trip: newCutoff(s.Trip), rst: newCutoff(s.Reset)}, nil
 }
-
-// Settings returns the normalised settings.
-func (t *LevelTrigger) Settings() LevelSettings { return t.s }
 
 // Name returns the trigger's name.
 func (t *LevelTrigger) Name() string { return t.s.Name }
@@ -113,7 +109,7 @@ func (t *LevelTrigger) Active() bool {
 // breach in a row; once tripped it resets on the first value ≤ Reset at or
 // after since+MinTripped. A value strictly between Reset and Trip never
 // changes the tripped state. Below mirrors this.
-func (t *LevelTrigger) Observe(value decimal.Decimal, now time.Time) (Result, error) {
+func (t *LevelTrigger) Observe(now time.Time, value decimal.Decimal) (Result, error) {
 	if err := num.Check(value); err != nil {
 		return Result{}, fmt.Errorf("%w: %s: value: %w", ErrInvalidInput, t.s.Name, err)
 	}
@@ -134,9 +130,10 @@ func (t *LevelTrigger) Observe(value decimal.Decimal, now time.Time) (Result, er
 			return Result{Signal: Normal, Reason: ReasonPending, Value: value, Level: t.s.Trip, Count: t.st.count}, nil
 		}
 		t.st.tripped, t.st.since = true, now
-		t.ev.add(Event{Time: now, Kind: EventTripped, Source: t.s.Name,
-			Reason: fmt.Sprintf("value %s %s trip level %s (%d consecutive)", value, t.s.Direction, t.s.Trip, t.st.count)})
-		return Result{Signal: Tripped, Changed: true, Reason: ReasonBreach, Value: value, Level: t.s.Trip, Count: t.st.count, Since: now}, nil
+		ev := Event{Time: now, Kind: EventTripped, Subject: t.s.Name, From: Normal.String(), To: Tripped.String(),
+			Reason: fmt.Sprintf("value %s %s trip level %s (%d consecutive)", value, t.s.Direction, t.s.Trip, t.st.count)}
+		return Result{Signal: Tripped, Changed: true, Reason: ReasonBreach, Value: value, Level: t.s.Trip, Count: t.st.count, Since: now,
+			Events: []Event{ev}}, nil
 	}
 	if breach {
 		t.st.count++
@@ -150,9 +147,9 @@ func (t *LevelTrigger) Observe(value decimal.Decimal, now time.Time) (Result, er
 		return Result{Signal: Tripped, Reason: ReasonMinTime, Value: value, Level: t.s.Reset, Since: t.st.since}, nil
 	}
 	t.st = levelState{last: now, seen: true}
-	t.ev.add(Event{Time: now, Kind: EventReset, Source: t.s.Name,
-		Reason: fmt.Sprintf("value %s back past reset level %s", value, t.s.Reset)})
-	return Result{Signal: Reset, Changed: true, Reason: ReasonRecovered, Value: value, Level: t.s.Reset}, nil
+	ev := Event{Time: now, Kind: EventReset, Subject: t.s.Name, From: Tripped.String(), To: Normal.String(),
+		Reason: fmt.Sprintf("value %s back past reset level %s", value, t.s.Reset)}
+	return Result{Signal: Reset, Changed: true, Reason: ReasonRecovered, Value: value, Level: t.s.Reset, Events: []Event{ev}}, nil
 }
 
 // sides reports whether value breaches the trip level and whether it is back
@@ -163,13 +160,6 @@ func (t *LevelTrigger) sides(value decimal.Decimal) (breach, back bool) {
 		return ct >= 0, cr <= 0
 	}
 	return ct <= 0, cr >= 0
-}
-
-// DrainEvents returns and clears the events recorded since the last drain.
-func (t *LevelTrigger) DrainEvents() []Event {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.ev.drain()
 }
 
 // LevelSnapshot is the serialisable state of a LevelTrigger.
@@ -185,7 +175,7 @@ type LevelSnapshot struct {
 func (t *LevelTrigger) Snapshot() LevelSnapshot {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return LevelSnapshot{Tripped: t.st.tripped, Since: t.st.since, Count: t.st.count, Last: t.st.last, Seen: t.st.seen}
+	return LevelSnapshot{Tripped: t.st.tripped, Since: t.st.since.UTC(), Count: t.st.count, Last: t.st.last.UTC(), Seen: t.st.seen}
 }
 
 // RestoreLevel rebuilds a LevelTrigger from settings and a snapshot.

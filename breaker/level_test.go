@@ -49,7 +49,7 @@ func TestLevelTriggerTable(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i, o := range tc.obs {
-				r, err := tr.Observe(testkit.D(o.v), at(o.at))
+				r, err := tr.Observe(at(o.at), testkit.D(o.v))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -83,14 +83,14 @@ func TestLevelTriggerRejects(t *testing.T) {
 		})
 	}
 	tr, _ := NewLevel(LevelSettings{Trip: testkit.D("10"), Reset: testkit.D("9")})
-	if _, err := tr.Observe(testkit.D("11"), at(time.Second)); err != nil {
+	if _, err := tr.Observe(at(time.Second), testkit.D("11")); err != nil {
 		t.Fatal(err)
 	}
 	before := tr.Snapshot()
-	if _, err := tr.Observe(testkit.D("1"), at(0)); !errors.Is(err, ErrTimeWentBack) {
+	if _, err := tr.Observe(at(0), testkit.D("1")); !errors.Is(err, ErrTimeWentBack) {
 		t.Fatalf("going back: %v", err)
 	}
-	if _, err := tr.Observe(decimal.New(1, -80), at(2*time.Second)); !errors.Is(err, ErrInvalidInput) {
+	if _, err := tr.Observe(at(2*time.Second), decimal.New(1, -80)); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("absurd value: %v", err)
 	}
 	if tr.Snapshot() != before {
@@ -119,7 +119,7 @@ func TestLevelHysteresisNeverFlaps(t *testing.T) {
 		// Optionally trip first, so both states are exercised.
 		if rapid.Bool().Draw(t, "tripFirst") {
 			for i := 0; i < s.Consecutive; i++ {
-				if _, err := tr.Observe(s.Trip, now); err != nil {
+				if _, err := tr.Observe(now, s.Trip); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -134,7 +134,7 @@ func TestLevelHysteresisNeverFlaps(t *testing.T) {
 				continue
 			}
 			now = now.Add(time.Duration(rapid.IntRange(0, 1e9).Draw(t, "dt")))
-			r, err := tr.Observe(v, now)
+			r, err := tr.Observe(now, v)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,9 +168,9 @@ func TestLevelSnapshotRoundTrip(t *testing.T) {
 			}
 			v := gen.Draw(t, "v")
 			now = now.Add(time.Duration(rapid.IntRange(0, 3).Draw(t, "dt")) * time.Second)
-			ra, _ := a.Observe(v, now)
+			ra, _ := a.Observe(now, v)
 			if b != nil {
-				rb, _ := b.Observe(v, now)
+				rb, _ := b.Observe(now, v)
 				if ra.String() != rb.String() || ra.Changed != rb.Changed || !ra.Since.Equal(rb.Since) {
 					t.Fatalf("step %d: %s vs restored %s", i, ra, rb)
 				}

@@ -6,64 +6,83 @@ import (
 	"time"
 )
 
-// Halt adds (or replaces) the manual halt cause on the market at now, with
-// reason and actor recorded; until is its scheduled end (zero: until
-// Clear). cause must be non-empty and must not be CauseLimitPause, which
-// only the market's own limit timer may set (a manual "pause" of an Open
-// market would be the illegal transition open → paused); until, when set,
-// must be after now. The market stays halted until this and every other
-// cause has cleared.
-func (m *Market) Halt(cause, reason, actor string, until, now time.Time) error {
+// Halt adds the manual halt cause on the market at now, with reason and
+// actor recorded; until is its scheduled end (zero: until Clear). cause
+// must be non-empty, must not be CauseLimitPause, which only the market's
+// own limit timer may set (a manual "pause" of an Open market would be the
+// illegal transition open → paused), and must not be active already: a
+// second Halt of an active cause is refused with ErrInvalidInput and
+// changes nothing, so the original reason, actor, start and end stay on
+// record (Clear it first to replace it). until, when set, must be after
+// now. The market stays halted until this and every other cause has
+// cleared. Halt returns the events it caused.
+func (m *Market) Halt(now time.Time, cause, reason, actor string, until time.Time) ([]Event, error) {
 	if cause == "" {
-		return fmt.Errorf("%w: market %s: empty halt cause", ErrInvalidInput, m.s.ID)
+		return nil, fmt.Errorf("%w: market %s: empty halt cause", ErrInvalidInput, m.s.ID)
 	}
 	if cause == CauseLimitPause {
-		return fmt.Errorf("%w: market %s: halt cause %q is reserved for the limit-state pause", ErrInvalidInput, m.s.ID, cause)
+		return nil, fmt.Errorf("%w: market %s: halt cause %q is reserved for the limit-state pause", ErrInvalidInput, m.s.ID, cause)
 	}
 	if !until.IsZero() && !until.After(now) {
-		return fmt.Errorf("%w: market %s: halt until %s not after now %s", ErrInvalidInput, m.s.ID, until, now)
+		return nil, fmt.Errorf("%w: market %s: halt until %s not after now %s", ErrInvalidInput, m.s.ID, until, now)
 	}
-	ext := m.poll(now, nil)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if err := m.begin(now, ext); err != nil {
-		return err
-	}
-	m.putOwn(Halt{Cause: cause, Reason: reason, Actor: actor, Since: now, Until: until}, now)
-	m.derive(now)
-	m.setDeadline()
-	return nil
-}
-
-// Clear removes the market's own halt cause (a manual halt, or the
-// luld-pause by operator override) at now. It returns ErrUnknownCause if the
-// cause is not active (before or after the market is brought up to now, as
-// Status(now) would: a scheduled cause that expired at now is reported as
-// unknown, and the expiry itself is applied). Causes reported by
-// HaltSources are cleared at their source.
-func (m *Market) Clear(cause, actor string, now time.Time) error {
 	ext := m.poll(now, nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.seen && now.Before(m.last) {
-		return fmt.Errorf("%w: market %s: %s < %s", ErrTimeWentBack, m.s.ID, now, m.last)
+		return nil, fmt.Errorf("%w: market %s: %s < %s", ErrTimeWentBack, m.s.ID, now, m.last)
 	}
-	i := slices.IndexFunc(m.own, func(h Halt) bool { return h.Cause == cause })
-	if i < 0 {
-		return fmt.Errorf("%w: market %s: %q", ErrUnknownCause, m.s.ID, cause)
+	// Refuse before bringing the market up to now, so the refusal changes
+	// nothing; a cause whose scheduled end is at or before now is expired,
+	// not active.
+	if i := m.ownIndex(cause); i >= 0 {
+		if h := m.own[i]; h.Until.IsZero() || now.Before(h.Until) {
+			return nil, fmt.Errorf("%w: market %s: halt cause %q already active since %s (by %q): clear it first",
+				ErrInvalidInput, m.s.ID, cause, h.Since.UTC().Format(time.RFC3339Nano), h.Actor)
+		}
 	}
 	if err := m.begin(now, ext); err != nil {
-		return err
+		return nil, err
 	}
-	i = slices.IndexFunc(m.own, func(h Halt) bool { return h.Cause == cause })
-	if i < 0 {
-		return fmt.Errorf("%w: market %s: %q expired at %s", ErrUnknownCause, m.s.ID, cause, now)
-	}
-	m.own = slices.Delete(m.own, i, i+1)
-	m.ev.add(Event{Time: now, Kind: EventHaltCleared, Source: m.s.ID, Reason: cause + ": cleared", Actor: actor})
+	m.putOwn(Halt{Cause: cause, Reason: reason, Actor: actor, Since: now, Until: until}, now)
 	m.derive(now)
 	m.setDeadline()
-	return nil
+	return m.ev.take(), nil
+}
+
+// Clear removes the market's own halt cause (a manual halt, or the
+// luld-pause by operator override) at now and returns the events it
+// caused. It returns ErrUnknownCause, changing nothing, if the cause is not
+// active at now (a scheduled cause whose end is at or before now has
+// expired and is reported as unknown). Causes reported by HaltSources are
+// cleared at their source.
+func (m *Market) Clear(now time.Time, cause, actor string) ([]Event, error) {
+	ext := m.poll(now, nil)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.seen && now.Before(m.last) {
+		return nil, fmt.Errorf("%w: market %s: %s < %s", ErrTimeWentBack, m.s.ID, now, m.last)
+	}
+	i := m.ownIndex(cause)
+	if i < 0 {
+		return nil, fmt.Errorf("%w: market %s: %q", ErrUnknownCause, m.s.ID, cause)
+	}
+	if h := m.own[i]; !h.Until.IsZero() && !now.Before(h.Until) {
+		return nil, fmt.Errorf("%w: market %s: %q expired at %s", ErrUnknownCause, m.s.ID, cause, h.Until.UTC().Format(time.RFC3339Nano))
+	}
+	if err := m.begin(now, ext); err != nil {
+		return nil, err
+	}
+	// begin may have replaced the luld-pause (never a manual cause), so look
+	// the cause up again.
+	if i = m.ownIndex(cause); i < 0 {
+		return m.ev.take(), fmt.Errorf("%w: market %s: %q ended at %s", ErrUnknownCause, m.s.ID, cause, now.UTC().Format(time.RFC3339Nano))
+	}
+	m.own = slices.Delete(m.own, i, i+1)
+	m.ev.add(Event{Time: now, Kind: EventHaltCleared, Subject: m.s.ID, Cause: cause, Reason: "cleared", Actor: actor})
+	m.derive(now)
+	m.setDeadline()
+	return m.ev.take(), nil
 }
 
 // Status brings the market up to now (timers, sources) and returns what a
@@ -76,10 +95,14 @@ func (m *Market) Status(now time.Time) (Decision, error) {
 	if err := m.begin(now, ext); err != nil {
 		return Decision{}, err
 	}
+	var d Decision
 	if m.state == Paused || m.state == Halted {
-		return m.haltDecision(), nil
+		d = m.haltDecision()
+	} else {
+		d = Decision{Action: Allow, State: m.state, Band: m.band}
 	}
-	return Decision{Action: Allow, State: m.state, Band: m.band}, nil
+	d.Events = m.ev.take()
+	return d, nil
 }
 
 // State returns the state as of the last call (it does not advance time;
@@ -104,11 +127,4 @@ func (m *Market) Halts() []Halt {
 	defer m.mu.Unlock()
 	out := make([]Halt, 0, len(m.own)+len(m.ext))
 	return append(append(out, m.own...), m.ext...)
-}
-
-// DrainEvents returns and clears the events recorded since the last drain.
-func (m *Market) DrainEvents() []Event {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.ev.drain()
 }

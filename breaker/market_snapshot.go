@@ -29,9 +29,9 @@ func (m *Market) Snapshot() MarketSnapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return MarketSnapshot{
-		State: m.state, Reference: m.band.Reference, Widened: m.widened, WidenNext: m.widenNext,
-		LimitSince: m.limitSince, Trades: slices.Clone(m.trades), Halts: slices.Clone(m.own),
-		External: slices.Clone(m.ext), Last: m.last, Seen: m.seen,
+		State: m.state, Reference: m.band.Reference, Widened: m.widened, WidenNext: m.widenNext.UTC(),
+		LimitSince: m.limitSince.UTC(), Trades: utcPoints(m.window()), Halts: utcHalts(m.own),
+		External: utcHalts(m.ext), Last: m.last.UTC(), Seen: m.seen,
 	}
 }
 
@@ -54,12 +54,12 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 		if err := num.CheckPositive(snap.Reference); err != nil {
 			return nil, bad("reference: %v", err)
 		}
-		if !m.s.Band.roundRef(snap.Reference).Equal(snap.Reference) {
+		if r, ok := m.s.Band.roundRef(snap.Reference); !ok || !r.Equal(snap.Reference) {
 			return nil, bad("reference %s not on the price increment", snap.Reference)
 		}
 		m.setReference(snap.Reference)
 	}
-	m.trades = slices.Clone(snap.Trades)
+	m.trades, m.head = slices.Clone(snap.Trades), 0
 	m.sum = decimal.Decimal{}
 	for i, p := range m.trades {
 		if err := num.CheckPositive(p.Value); err != nil {
@@ -145,11 +145,12 @@ func (m *Market) consistency() error {
 		}
 	}
 	sum := decimal.Decimal{}
-	for i, p := range m.trades {
-		if i > 0 && p.Time.Before(m.trades[i-1].Time) {
+	win := m.window()
+	for i, p := range win {
+		if i > 0 && p.Time.Before(win[i-1].Time) {
 			return fmt.Errorf("trades out of order at %d", i)
 		}
-		newest := m.trades[len(m.trades)-1].Time
+		newest := win[len(win)-1].Time
 		if p.Time.After(m.last) || !p.Time.After(newest.Add(-m.s.ReferenceWindow)) {
 			return fmt.Errorf("trade %d at %s outside the reference window", i, p.Time)
 		}
@@ -158,7 +159,7 @@ func (m *Market) consistency() error {
 	if !sum.Equal(m.sum) {
 		return fmt.Errorf("reference sum %s ≠ Σ trades %s", m.sum, sum)
 	}
-	if !m.seen && (len(m.trades) > 0 || !m.last.IsZero()) {
+	if !m.seen && (len(win) > 0 || !m.last.IsZero()) {
 		return fmt.Errorf("trades without observations")
 	}
 	return nil

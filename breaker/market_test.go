@@ -3,6 +3,9 @@ package breaker
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,7 +41,7 @@ func TestMarketReferenceMovesOnOnePercent(t *testing.T) {
 		{"10.20", 3 * time.Second, "10.13"},              // mean 10.15: +0.2%
 		{"10.40", 5*time.Minute + 2*time.Second, "10.3"}, // 10.00 and 10.10 left the window: mean 10.30
 	} {
-		if err := m.Trade(testkit.D(tc.price), at(tc.at)); err != nil {
+		if err := errOf(m.Trade(at(tc.at), testkit.D(tc.price))); err != nil {
 			t.Fatal(err)
 		}
 		if got := m.Band().Reference; !got.Equal(testkit.D(tc.ref)) {
@@ -53,7 +56,7 @@ func TestMarketReferenceMovesOnOnePercent(t *testing.T) {
 func TestMarketWidenedWindows(t *testing.T) {
 	// Bands doubled 9:30–9:45 (LULD Plan Appendix A, as amended).
 	et := time.FixedZone("ET", -5*3600)
-	m := mustMarket(t, MarketSettings{Band: LULDBands(Tier1, et), Reference: testkit.D("10")})
+	m := mustMarket(t, MarketSettings{Band: mustBands(LULDBands(Tier1, et)), Reference: testkit.D("10")})
 	open := time.Date(2026, 3, 2, 9, 30, 0, 0, et)
 	for _, tc := range []struct {
 		at   time.Time
@@ -64,7 +67,7 @@ func TestMarketWidenedWindows(t *testing.T) {
 		{open.Add(15*time.Minute - time.Nanosecond), "9–11 (ref 10)"},
 		{open.Add(15 * time.Minute), "9.5–10.5 (ref 10)"},
 	} {
-		d, err := m.Check(testkit.D("10"), tc.at)
+		d, err := m.Check(tc.at, testkit.D("10"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,16 +81,19 @@ func TestMarketHaltsCompose(t *testing.T) {
 	ks := NewKillSwitch()
 	mw, _ := NewMarketWide(NYSEMarketWide())
 	open := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)
-	if err := mw.StartSession(testkit.D("4000"), open, open.Add(390*time.Minute)); err != nil {
+	if err := errOf(mw.StartSession(testkit.D("4000"), open, open.Add(390*time.Minute))); err != nil {
 		t.Fatal(err)
 	}
 	m := mustMarket(t, MarketSettings{ID: "XYZ", Reference: testkit.D("10"), Sources: []HaltSource{mw, ks}})
+	var log []Event
+	rec := func(ev []Event, err error) error { log = append(log, ev...); return err }
 	check := func(d time.Duration, want MarketState, wantAction Action) Decision {
 		t.Helper()
-		dec, err := m.Check(testkit.D("10"), open.Add(d))
+		dec, err := m.Check(open.Add(d), testkit.D("10"))
 		if err != nil {
 			t.Fatal(err)
 		}
+		log = append(log, dec.Events...)
 		if dec.State != want || dec.Action != wantAction {
 			t.Fatalf("at %s: %s, want %s/%s", d, dec, want, wantAction)
 		}
@@ -98,12 +104,12 @@ func TestMarketHaltsCompose(t *testing.T) {
 	}
 	check(0, Open, Allow)
 	// Level 1 at 10:00 ET: 15-minute market-wide halt.
-	if st, _ := mw.Observe(testkit.D("3720"), open.Add(30*time.Minute)); !st.Halted || st.HaltLevel != 1 {
+	if st, _ := mw.Observe(open.Add(30*time.Minute), testkit.D("3720")); !st.Halted || st.HaltLevel != 1 {
 		t.Fatalf("mwcb: %+v", st)
 	}
 	check(31*time.Minute, Halted, HaltedAction)
 	// The kill switch engages during the halt, for this market.
-	if err := ks.Engage("XYZ", "fat-finger investigation", "ops:alice", open.Add(32*time.Minute)); err != nil {
+	if err := errOf(ks.Engage(open.Add(32*time.Minute), "XYZ", "fat-finger investigation", "ops:alice")); err != nil {
 		t.Fatal(err)
 	}
 	dec := check(40*time.Minute, Halted, HaltedAction)
@@ -112,7 +118,7 @@ func TestMarketHaltsCompose(t *testing.T) {
 	}
 	// The market-wide halt ends at 10:15, but the kill switch holds.
 	check(46*time.Minute, Halted, HaltedAction)
-	if err := ks.Release("XYZ", "resolved", "ops:bob", open.Add(50*time.Minute)); err != nil {
+	if err := errOf(ks.Release(open.Add(50*time.Minute), "XYZ", "resolved", "ops:bob")); err != nil {
 		t.Fatal(err)
 	}
 	// Every cause cleared: reopening at the next price.
@@ -125,16 +131,16 @@ func TestMarketHaltsCompose(t *testing.T) {
 		t.Fatalf("want reopened, got %s", dec)
 	}
 	// A manual halt with a scheduled end.
-	if err := m.Halt("news-pending", "T1 halt", "ops:carol", open.Add(60*time.Minute), open.Add(55*time.Minute)); err != nil {
+	if err := rec(m.Halt(open.Add(55*time.Minute), "news-pending", "T1 halt", "ops:carol", open.Add(60*time.Minute))); err != nil {
 		t.Fatal(err)
 	}
 	check(56*time.Minute, Halted, HaltedAction)
 	check(60*time.Minute, Open, Allow)
-	if err := m.Clear("news-pending", "ops", open.Add(61*time.Minute)); !errors.Is(err, ErrUnknownCause) {
+	if err := rec(m.Clear(open.Add(61*time.Minute), "news-pending", "ops")); !errors.Is(err, ErrUnknownCause) {
 		t.Fatalf("clearing an expired cause: %v", err)
 	}
 	var kinds []EventKind
-	for _, e := range m.DrainEvents() {
+	for _, e := range log {
 		kinds = append(kinds, e.Kind)
 	}
 	if len(kinds) == 0 {
@@ -144,19 +150,19 @@ func TestMarketHaltsCompose(t *testing.T) {
 
 func TestMarketBadInput(t *testing.T) {
 	m := mustMarket(t, MarketSettings{Reference: testkit.D("10")})
-	if _, err := m.Check(testkit.D("10"), at(time.Minute)); err != nil {
+	if _, err := m.Check(at(time.Minute), testkit.D("10")); err != nil {
 		t.Fatal(err)
 	}
 	before := m.Snapshot()
 	for name, f := range map[string]func() error{
-		"zero price":     func() error { _, err := m.Check(decimal.Zero, at(2*time.Minute)); return err },
-		"negative price": func() error { _, err := m.Observe(testkit.D("-1"), at(2*time.Minute)); return err },
-		"absurd price":   func() error { _, err := m.Check(decimal.New(1, -90), at(2*time.Minute)); return err },
-		"time back":      func() error { _, err := m.Check(testkit.D("10"), at(0)); return err },
-		"halt no cause":  func() error { return m.Halt("", "r", "a", time.Time{}, at(2*time.Minute)) },
-		"halt past end":  func() error { return m.Halt("x", "r", "a", at(time.Second), at(2*time.Minute)) },
-		"halt reserved":  func() error { return m.Halt(CauseLimitPause, "r", "a", time.Time{}, at(2*time.Minute)) },
-		"clear unknown":  func() error { return m.Clear("nope", "a", at(2*time.Minute)) },
+		"zero price":     func() error { _, err := m.Check(at(2*time.Minute), decimal.Zero); return err },
+		"negative price": func() error { _, err := m.Observe(at(2*time.Minute), testkit.D("-1")); return err },
+		"absurd price":   func() error { _, err := m.Check(at(2*time.Minute), decimal.New(1, -90)); return err },
+		"time back":      func() error { _, err := m.Check(at(0), testkit.D("10")); return err },
+		"halt no cause":  func() error { return errOf(m.Halt(at(2*time.Minute), "", "r", "a", time.Time{})) },
+		"halt past end":  func() error { return errOf(m.Halt(at(2*time.Minute), "x", "r", "a", at(time.Second))) },
+		"halt reserved":  func() error { return errOf(m.Halt(at(2*time.Minute), CauseLimitPause, "r", "a", time.Time{})) },
+		"clear unknown":  func() error { return errOf(m.Clear(at(2*time.Minute), "nope", "a")) },
 	} {
 		if err := f(); err == nil {
 			t.Errorf("%s: no error", name)
@@ -200,13 +206,27 @@ type marketHarness struct {
 	ks  *KillSwitch
 	mw  *MarketWide
 	now time.Time
+	log []Event // the market's events, as its calls returned them
+}
+
+// rec keeps the events a market call returned and passes its error on.
+func (h *marketHarness) rec(ev []Event, err error) error {
+	h.log = append(h.log, ev...)
+	return err
+}
+
+// drain returns the events kept since the last drain.
+func (h *marketHarness) drain() []Event {
+	out := h.log
+	h.log = nil
+	return out
 }
 
 func newHarness(t *rapid.T) (*marketHarness, MarketSettings) {
 	ks := NewKillSwitch()
 	mw, _ := NewMarketWide(NYSEMarketWide())
 	open := t0
-	if err := mw.StartSession(testkit.D("100"), open, open.Add(6*time.Hour)); err != nil {
+	if err := errOf(mw.StartSession(testkit.D("100"), open, open.Add(6*time.Hour))); err != nil {
 		t.Fatal(err)
 	}
 	s := MarketSettings{ID: "M", Sources: []HaltSource{mw, ks}}
@@ -230,13 +250,15 @@ func (h *marketHarness) step(t *rapid.T) (*Decision, error) {
 	price := testkit.Decimal(5000, 15000, 2).Draw(t, "price")
 	switch rapid.IntRange(0, 9).Draw(t, "op") {
 	case 0, 1, 2:
-		d, err := h.m.Check(price, h.now)
+		d, err := h.m.Check(h.now, price)
+		h.log = append(h.log, d.Events...)
 		return &d, err
 	case 3, 4:
-		d, err := h.m.Observe(price, h.now)
+		d, err := h.m.Observe(h.now, price)
+		h.log = append(h.log, d.Events...)
 		return &d, err
 	case 5:
-		err := h.m.Trade(price, h.now)
+		err := h.rec(h.m.Trade(h.now, price))
 		if err != nil && !errors.Is(err, ErrNotTrading) && !errors.Is(err, ErrInvalidInput) {
 			return nil, err
 		}
@@ -246,7 +268,14 @@ func (h *marketHarness) step(t *rapid.T) (*Decision, error) {
 			until = h.now.Add(time.Duration(rapid.IntRange(1, 600).Draw(t, "haltFor")) * time.Second)
 		}
 		cause := rapid.SampledFrom([]string{"news", "ops", CauseLimitPause}).Draw(t, "cause")
-		err := h.m.Halt(cause, "test", "tester", until, h.now)
+		before := h.m.Snapshot()
+		err := h.rec(h.m.Halt(h.now, cause, "test", "tester", until))
+		if errors.Is(err, ErrInvalidInput) && !reflect.DeepEqual(before, h.m.Snapshot()) {
+			return nil, fmt.Errorf("refused halt changed the market: %w", err)
+		}
+		if errors.Is(err, ErrInvalidInput) && slices.ContainsFunc(before.Halts, func(x Halt) bool { return x.Cause == cause }) {
+			return nil, nil // already active: refused (issue 10 item 12)
+		}
 		if cause == CauseLimitPause && errors.Is(err, ErrInvalidInput) {
 			// Reserved for the limit timer (TestMarketBadInput asserts the
 			// error); were it accepted, the legality checks below would see
@@ -255,20 +284,24 @@ func (h *marketHarness) step(t *rapid.T) (*Decision, error) {
 		}
 		return nil, err
 	case 7:
-		err := h.m.Clear(rapid.SampledFrom([]string{"news", "ops", CauseLimitPause}).Draw(t, "clear"), "tester", h.now)
+		err := h.rec(h.m.Clear(h.now, rapid.SampledFrom([]string{"news", "ops", CauseLimitPause}).Draw(t, "clear"), "tester"))
 		if err != nil && !errors.Is(err, ErrUnknownCause) {
 			return nil, err
 		}
 	case 8:
 		target := rapid.SampledFrom([]string{"M", AllMarkets}).Draw(t, "target")
 		if rapid.Bool().Draw(t, "engage") {
-			return nil, h.ks.Engage(target, "test", "tester", h.now)
+			engaged := slices.ContainsFunc(h.ks.Engaged(), func(x Halt) bool { return x.Cause == target })
+			if err := errOf(h.ks.Engage(h.now, target, "test", "tester")); err != nil && !(engaged && errors.Is(err, ErrInvalidInput)) {
+				return nil, err
+			}
+			return nil, nil
 		}
-		if err := h.ks.Release(target, "test", "tester", h.now); err != nil && !errors.Is(err, ErrUnknownCause) {
+		if err := errOf(h.ks.Release(h.now, target, "test", "tester")); err != nil && !errors.Is(err, ErrUnknownCause) {
 			return nil, err
 		}
 	case 9:
-		_, err := h.mw.Observe(testkit.Decimal(7000, 10500, 2).Draw(t, "index"), h.now)
+		_, err := h.mw.Observe(h.now, testkit.Decimal(7000, 10500, 2).Draw(t, "index"))
 		return nil, err
 	}
 	return nil, nil
@@ -299,7 +332,7 @@ func TestMarketStateMachineProperties(t *testing.T) {
 					t.Fatalf("step %d: allowed in state %s", i, d.State)
 				}
 			}
-			for _, e := range h.m.DrainEvents() {
+			for _, e := range h.drain() {
 				if e.Kind != EventState {
 					continue
 				}
@@ -315,19 +348,20 @@ func TestMarketStateMachineProperties(t *testing.T) {
 		}
 		// Clear every cause and let every timer run out.
 		for _, c := range []string{"news", "ops", CauseLimitPause} {
-			_ = h.m.Clear(c, "tester", h.now)
+			_ = h.rec(h.m.Clear(h.now, c, "tester"))
 		}
 		for _, tg := range []string{"M", AllMarkets} {
-			_ = h.ks.Release(tg, "done", "tester", h.now)
+			_ = errOf(h.ks.Release(h.now, tg, "done", "tester"))
 		}
 		st, err := h.m.Status(h.now.Add(7 * time.Hour)) // past the session close and every pause
 		if err != nil {
 			t.Fatal(err)
 		}
+		h.log = append(h.log, st.Events...)
 		if st.State == Paused || st.State == Halted {
 			t.Fatalf("still %s after every cause cleared: %v", st.State, h.m.Halts())
 		}
-		for _, e := range h.m.DrainEvents() {
+		for _, e := range h.drain() {
 			if e.Kind == EventState {
 				if err := CheckTransition(stateByName[e.From], stateByName[e.To]); err != nil {
 					t.Fatal(err)
@@ -344,7 +378,7 @@ func TestMarketSnapshotRoundTrip(t *testing.T) {
 		// snapshots; the market's own causes, pause timers, reference window
 		// and widening are all exercised.
 		et := time.FixedZone("ET", -5*3600)
-		s := MarketSettings{ID: "M", Band: LULDBands(Tier(rapid.IntRange(1, 2).Draw(t, "tier")), et)}
+		s := MarketSettings{ID: "M", Band: mustBands(LULDBands(Tier(rapid.IntRange(1, 2).Draw(t, "tier")), et))}
 		if rapid.Bool().Draw(t, "hasRef") {
 			s.Reference = testkit.D("100")
 		}
@@ -371,13 +405,13 @@ func TestMarketSnapshotRoundTrip(t *testing.T) {
 				var err error
 				switch op {
 				case 0, 1:
-					d, err = m.Observe(price, now)
+					d, err = m.Observe(now, price)
 				case 2:
-					d, err = m.Check(price, now)
+					d, err = m.Check(now, price)
 				case 3:
-					err = m.Halt("ops", "r", "a", now.Add(time.Minute), now)
+					err = errOf(m.Halt(now, "ops", "r", "a", now.Add(time.Minute)))
 				case 4:
-					err = m.Clear("ops", "a", now)
+					err = errOf(m.Clear(now, "ops", "a"))
 				}
 				return d.String() + "|" + errString(err)
 			}
@@ -422,6 +456,13 @@ func TestBandProperties(t *testing.T) {
 		if errors.Is(err, ErrInvalidSettings) && s.Tier2Percent.LessThan(s.Tier1Percent) {
 			return
 		}
+		// Issue 10 item 7: a reference that rounds below one increment is
+		// refused, never lifted to one increment.
+		if belowTick := ref.RoundBank(s.PriceScale).LessThan(decimal.New(1, -s.PriceScale)); belowTick != errors.Is(err, ErrInvalidInput) {
+			t.Fatalf("ref %s at scale %d: below one tick %v, error %v", ref, s.PriceScale, belowTick, err)
+		} else if belowTick {
+			return
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -464,13 +505,13 @@ func TestMarketMergesSourcesWithTheSameCause(t *testing.T) {
 	k1, k2 := NewKillSwitch(), NewKillSwitch()
 	s := MarketSettings{ID: "XYZ", Reference: testkit.D("10"), Sources: []HaltSource{k1, k2}}
 	m := mustMarket(t, s)
-	if err := k1.Engage(AllMarkets, "venue drill", "ops:alice", t0); err != nil {
+	if err := errOf(k1.Engage(t0, AllMarkets, "venue drill", "ops:alice")); err != nil {
 		t.Fatal(err)
 	}
-	if err := k2.Engage("XYZ", "bad prints", "ops:bob", t0.Add(time.Second)); err != nil {
+	if err := errOf(k2.Engage(t0.Add(time.Second), "XYZ", "bad prints", "ops:bob")); err != nil {
 		t.Fatal(err)
 	}
-	d, err := m.Check(testkit.D("10"), t0.Add(2*time.Second))
+	d, err := m.Check(t0.Add(2*time.Second), testkit.D("10"))
 	if err != nil || d.Action != HaltedAction || d.Cause != CauseKillSwitch {
 		t.Fatalf("%s %v", d, err)
 	}
@@ -485,12 +526,12 @@ func TestMarketMergesSourcesWithTheSameCause(t *testing.T) {
 	if err := r.CheckInvariants(); err != nil {
 		t.Fatal(err)
 	}
-	_ = k1.Release(AllMarkets, "done", "ops:alice", t0.Add(time.Minute))
-	if d, _ := r.Check(testkit.D("10"), t0.Add(time.Minute)); d.Action != HaltedAction {
+	_ = errOf(k1.Release(t0.Add(time.Minute), AllMarkets, "done", "ops:alice"))
+	if d, _ := r.Check(t0.Add(time.Minute), testkit.D("10")); d.Action != HaltedAction {
 		t.Fatalf("market kill switch still engaged, got %s", d)
 	}
-	_ = k2.Release("XYZ", "done", "ops:bob", t0.Add(2*time.Minute))
-	if d, _ := r.Check(testkit.D("10"), t0.Add(2*time.Minute)); d.State != Open || d.Reason != Reopened {
+	_ = errOf(k2.Release(t0.Add(2*time.Minute), "XYZ", "done", "ops:bob"))
+	if d, _ := r.Check(t0.Add(2*time.Minute), testkit.D("10")); d.State != Open || d.Reason != Reopened {
 		t.Fatalf("every cause cleared, got %s", d)
 	}
 }
@@ -503,6 +544,7 @@ func TestMarketMergesSourcesWithTheSameCause(t *testing.T) {
 // ever pausing.
 func TestMarketBandHoldsDuringLimitState(t *testing.T) {
 	m := mustMarket(t, MarketSettings{Reference: testkit.D("10.00")})
+	var log []Event
 	for i, tc := range []struct {
 		price string
 		at    time.Duration
@@ -517,10 +559,11 @@ func TestMarketBandHoldsDuringLimitState(t *testing.T) {
 		// 9.12–10.08.
 		{"9.80", 10 * time.Second, Open, "9.12–10.08 (ref 9.6)"},
 	} {
-		d, err := m.Observe(testkit.D(tc.price), at(tc.at))
+		d, err := m.Observe(at(tc.at), testkit.D(tc.price))
 		if err != nil {
 			t.Fatal(err)
 		}
+		log = append(log, d.Events...)
 		if d.State != tc.state || d.Band.String() != tc.band {
 			t.Fatalf("step %d (%s): %s, want %s band %s", i, tc.price, d, tc.state, tc.band)
 		}
@@ -529,7 +572,7 @@ func TestMarketBandHoldsDuringLimitState(t *testing.T) {
 		}
 	}
 	var refs []string
-	for _, e := range m.DrainEvents() {
+	for _, e := range log {
 		if e.Kind == EventReference {
 			refs = append(refs, e.Reason)
 		}
@@ -559,21 +602,20 @@ func TestMarketConcurrentUse(t *testing.T) {
 				now := tick()
 				switch (g + i) % 6 {
 				case 0, 1:
-					_, _ = m.Observe(testkit.D(prices[i%len(prices)]), now)
+					_, _ = m.Observe(now, testkit.D(prices[i%len(prices)]))
 				case 2:
-					_, _ = m.Check(testkit.D(prices[(i+1)%len(prices)]), now)
+					_, _ = m.Check(now, testkit.D(prices[(i+1)%len(prices)]))
 				case 3:
-					_ = m.Halt("ops", "drill", "tester", now.Add(time.Second), now)
-					_ = m.Clear("ops", "tester", now)
+					_ = errOf(m.Halt(now, "ops", "drill", "tester", now.Add(time.Second)))
+					_ = errOf(m.Clear(now, "ops", "tester"))
 				case 4:
-					_ = ks.Engage("M", "drill", "tester", now)
-					_ = ks.Release("M", "drill", "tester", now)
+					_ = errOf(ks.Engage(now, "M", "drill", "tester"))
+					_ = errOf(ks.Release(now, "M", "drill", "tester"))
 				case 5:
-					_, _ = mw.Observe(testkit.D(prices[i%len(prices)]), now)
+					_, _ = mw.Observe(now, testkit.D(prices[i%len(prices)]))
 					_, _ = m.Status(now)
 				}
 				_ = m.Snapshot()
-				_ = m.DrainEvents()
 			}
 		}(g)
 	}

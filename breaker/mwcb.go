@@ -29,8 +29,12 @@ type WideSettings struct {
 	// (0, 1)). Required.
 	Levels []WideLevel
 	// LateCutoff: in session mode a level with a finite Halt that triggers
-	// at or after close − LateCutoff does not halt (NYSE: 35 minutes before
-	// the 4:00 pm close, i.e. 3:25 pm). Default 0: no cut-off.
+	// after close − LateCutoff does not halt; at exactly close − LateCutoff
+	// it still halts (NYSE Rule 7.12(b): a Level 1 or 2 Market Decline
+	// "after 9:30 a.m. and up to and including 3:25 p.m." halts; "The
+	// Exchange will not halt trading if a Level 1 Market Decline or a Level
+	// 2 Market Decline occurs after 3:25 p.m."; 35 minutes before the 4:00
+	// pm close). Default 0: no cut-off.
 	LateCutoff time.Duration
 	// PriceScale is the number of places thresholds are rounded up to
 	// (ceil: the breaker trips no later than the exact decline). Default
@@ -48,9 +52,12 @@ type WideSettings struct {
 
 // NYSEMarketWide returns the NYSE Rule 7.12 market-wide circuit breaker:
 // 7%, 13% and 20% declines from the prior day's S&P 500 close; levels 1 and
-// 2 halt for 15 minutes, at most once each per session, and not at or after
-// 3:25 pm (35 minutes before the close); level 3 halts for the rest of the
-// session.
+// 2 halt for 15 minutes, at most once each per session, and not after
+// 3:25 pm (35 minutes before the close; a decline at 3:25:00 exactly still
+// halts: "up to and including 3:25 p.m."); level 3 halts for the rest of
+// the session. A level triggers on a decline of its percentage or more: the
+// index at or below ref × (1 − Decline) (Rule 7.12(a): "a Level 1 Market
+// Decline means a Market Decline of 7%").
 func NYSEMarketWide() WideSettings {
 	return WideSettings{
 		Name: "mwcb",
@@ -142,6 +149,9 @@ type WideStatus struct {
 	Halted    bool            // a market-wide halt is in force after this observation
 	HaltLevel int             // level of the halt in force
 	Until     time.Time       // end of the halt in force
+	// Events are the state changes this observation caused (a level
+	// reached, a halt starting or ending), returned here and nowhere else.
+	Events []Event
 }
 
 // MarketWide is a market-wide circuit breaker: declines of an index from a
@@ -153,7 +163,7 @@ type MarketWide struct {
 	s  WideSettings
 	mu sync.Mutex
 	st wideState
-	ev eventQueue
+	ev events // collects one call's events
 }
 
 type wideState struct {
@@ -178,49 +188,42 @@ func NewMarketWide(s WideSettings) (*MarketWide, error) {
 	return &MarketWide{s: s, st: wideState{triggered: make([]time.Time, len(s.Levels))}}, nil
 }
 
-// Settings returns a copy of the normalised settings.
-func (w *MarketWide) Settings() WideSettings {
-	s := w.s
-	s.Levels = append([]WideLevel(nil), s.Levels...)
-	return s
-}
-
 // StartSession (session mode) sets the reference (the prior close) and the
 // session bounds [open, close), and re-arms every level. A halt still in
 // force is kept. Errors: rolling mode, reference ≤ 0, close not after open,
-// open before the previous observation.
-func (w *MarketWide) StartSession(reference decimal.Decimal, open, close time.Time) error {
+// open before the previous observation. It returns the EventSession it
+// records (timed at open).
+func (w *MarketWide) StartSession(reference decimal.Decimal, open, close time.Time) ([]Event, error) {
 	if w.s.Rolling > 0 {
-		return fmt.Errorf("%w: %s: StartSession in rolling mode", ErrInvalidInput, w.s.Name)
+		return nil, fmt.Errorf("%w: %s: StartSession in rolling mode", ErrInvalidInput, w.s.Name)
 	}
 	if err := num.CheckPositive(reference); err != nil {
-		return fmt.Errorf("%w: %s: reference: %w", ErrInvalidInput, w.s.Name, err)
+		return nil, fmt.Errorf("%w: %s: reference: %w", ErrInvalidInput, w.s.Name, err)
 	}
 	if !close.After(open) {
-		return fmt.Errorf("%w: %s: session close %s not after open %s", ErrInvalidInput, w.s.Name, close, open)
+		return nil, fmt.Errorf("%w: %s: session close %s not after open %s", ErrInvalidInput, w.s.Name, close, open)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.st.seen && open.Before(w.st.last) {
-		return fmt.Errorf("%w: %s: session opens %s before the last observation %s", ErrTimeWentBack, w.s.Name, open, w.st.last)
+		return nil, fmt.Errorf("%w: %s: session opens %s before the last observation %s", ErrTimeWentBack, w.s.Name, open, w.st.last)
 	}
 	w.st.ref, w.st.open, w.st.cls = reference, open, close
 	w.st.thresholds = w.s.thresholds(reference)
 	clear(w.st.triggered)
-	w.ev.add(Event{Time: open, Kind: EventSession, Source: w.s.Name,
-		Reason: fmt.Sprintf("reference %s, levels %v, session until %s", reference, w.st.thresholds, close.UTC().Format(time.RFC3339))})
-	return nil
+	return []Event{{Time: open, Kind: EventSession, Subject: w.s.Name,
+		Reason: fmt.Sprintf("reference %s, levels %v, session until %s", reference, w.st.thresholds, close.UTC().Format(time.RFC3339))}}, nil
 }
 
 // Observe feeds the index value at now and returns the status. A level
 // triggers when index ≤ its threshold; triggering level k also consumes the
 // levels above it. Levels with a finite halt trigger at most once per
-// session (rolling: once per Rolling) and, in session mode, do not halt at
-// or after close − LateCutoff; a rest-of-session level halts until the
+// session (rolling: once per Rolling) and, in session mode, do not halt
+// after close − LateCutoff (at it they still do); a rest-of-session level halts until the
 // close (rolling: for Rolling). A deeper level extends, never shortens, a
 // halt in force, so level 3 dominates levels 1 and 2. Session mode ignores
 // observations before StartSession or outside [open, close).
-func (w *MarketWide) Observe(index decimal.Decimal, now time.Time) (WideStatus, error) {
+func (w *MarketWide) Observe(now time.Time, index decimal.Decimal) (WideStatus, error) {
 	if err := num.CheckPositive(index); err != nil {
 		return WideStatus{}, fmt.Errorf("%w: %s: index: %w", ErrInvalidInput, w.s.Name, err)
 	}
@@ -229,12 +232,18 @@ func (w *MarketWide) Observe(index decimal.Decimal, now time.Time) (WideStatus, 
 	if w.st.seen && now.Before(w.st.last) {
 		return WideStatus{}, fmt.Errorf("%w: %s: %s < %s", ErrTimeWentBack, w.s.Name, now, w.st.last)
 	}
+	st := w.observe(now, index)
+	st.Events = w.ev.take()
+	return st, nil
+}
+
+func (w *MarketWide) observe(now time.Time, index decimal.Decimal) WideStatus {
 	w.st.last, w.st.seen = now, true
 	w.expire(now)
 	if w.s.Rolling > 0 {
 		w.roll(index, now)
 	} else if w.st.ref.IsZero() || now.Before(w.st.open) || !now.Before(w.st.cls) {
-		return w.status(0, 0, now), nil
+		return w.status(0, 0, now)
 	}
 	level := 0
 	for i, th := range w.st.thresholds {
@@ -243,7 +252,7 @@ func (w *MarketWide) Observe(index decimal.Decimal, now time.Time) (WideStatus, 
 		}
 	}
 	if level == 0 || !w.st.triggered[level-1].IsZero() {
-		return w.status(level, 0, now), nil
+		return w.status(level, 0, now)
 	}
 	for i := 0; i < level; i++ {
 		if w.st.triggered[i].IsZero() {
@@ -258,28 +267,29 @@ func (w *MarketWide) Observe(index decimal.Decimal, now time.Time) (WideStatus, 
 		until = now.Add(w.s.Rolling)
 	case l.Halt == 0:
 		until = w.st.cls
-	case w.s.Rolling == 0 && w.s.LateCutoff > 0 && !now.Before(w.st.cls.Add(-w.s.LateCutoff)):
-		reason += fmt.Sprintf("; no halt at or after the late cut-off %s", w.st.cls.Add(-w.s.LateCutoff).UTC().Format(time.RFC3339))
+	case w.s.Rolling == 0 && w.s.LateCutoff > 0 && now.After(w.st.cls.Add(-w.s.LateCutoff)):
+		reason += fmt.Sprintf("; no halt after the late cut-off %s", w.st.cls.Add(-w.s.LateCutoff).UTC().Format(time.RFC3339))
 	default:
 		until = now.Add(l.Halt)
 	}
-	w.ev.add(Event{Time: now, Kind: EventLevel, Source: w.s.Name, Reason: reason})
+	w.ev.add(Event{Time: now, Kind: EventLevel, Subject: w.s.Name, Level: level, Reason: reason})
 	if !until.IsZero() && until.After(w.st.haltUntil) {
 		if w.st.haltUntil.IsZero() || !now.Before(w.st.haltUntil) {
 			w.st.haltSince = now
 		}
 		w.st.haltUntil, w.st.haltLevel = until, level
-		w.ev.add(Event{Time: now, Kind: EventHaltStarted, Source: w.s.Name,
+		w.ev.add(Event{Time: now, Kind: EventHaltStarted, Subject: w.s.Name, Cause: CauseMarketWide, Level: level,
 			Reason: fmt.Sprintf("level %d halt until %s", level, until.UTC().Format(time.RFC3339))})
 	}
-	return w.status(level, level, now), nil
+	return w.status(level, level, now)
 }
 
 // expire ends a halt whose time ran out and, in rolling mode, re-arms
 // levels triggered at least Rolling ago.
 func (w *MarketWide) expire(now time.Time) {
 	if !w.st.haltUntil.IsZero() && !now.Before(w.st.haltUntil) {
-		w.ev.add(Event{Time: now, Kind: EventHaltCleared, Source: w.s.Name, Reason: fmt.Sprintf("level %d halt ended", w.st.haltLevel)})
+		w.ev.add(Event{Time: now, Kind: EventHaltCleared, Subject: w.s.Name, Cause: CauseMarketWide, Level: w.st.haltLevel,
+			Reason: fmt.Sprintf("level %d halt ended", w.st.haltLevel)})
 		w.st.haltUntil, w.st.haltSince, w.st.haltLevel = time.Time{}, time.Time{}, 0
 	}
 	if w.s.Rolling > 0 {
@@ -304,7 +314,9 @@ func (w *MarketWide) roll(index decimal.Decimal, now time.Time) {
 		drop++
 	}
 	if drop > 0 {
-		w.st.samples = append(w.st.samples[:0], w.st.samples[drop:]...)
+		// Reslice, not copy (O(1) amortised; see ChangeTrigger.Observe).
+		clear(w.st.samples[:drop])
+		w.st.samples = w.st.samples[drop:]
 	}
 	if ref := w.st.samples[0].Value; !ref.Equal(w.st.ref) {
 		w.st.ref = ref
@@ -322,7 +334,7 @@ func (w *MarketWide) status(level, triggered int, now time.Time) WideStatus {
 
 // HaltFor implements HaltSource: while a market-wide halt is in force it
 // applies to every market. It does not record an observation.
-func (w *MarketWide) HaltFor(_ string, now time.Time) (Halt, bool) {
+func (w *MarketWide) HaltFor(now time.Time, _ string) (Halt, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.st.haltUntil.IsZero() || !now.Before(w.st.haltUntil) || now.Before(w.st.haltSince) {
@@ -337,11 +349,4 @@ func (w *MarketWide) Thresholds() []decimal.Decimal {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return append([]decimal.Decimal(nil), w.st.thresholds...)
-}
-
-// DrainEvents returns and clears the events recorded since the last drain.
-func (w *MarketWide) DrainEvents() []Event {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.ev.drain()
 }

@@ -27,9 +27,9 @@ type WideSnapshot struct {
 func (w *MarketWide) Snapshot() WideSnapshot {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return WideSnapshot{Reference: w.st.ref, Open: w.st.open, Close: w.st.cls, Triggered: slices.Clone(w.st.triggered),
-		HaltLevel: w.st.haltLevel, HaltSince: w.st.haltSince, HaltUntil: w.st.haltUntil,
-		Samples: slices.Clone(w.st.samples), Last: w.st.last, Seen: w.st.seen}
+	return WideSnapshot{Reference: w.st.ref, Open: w.st.open.UTC(), Close: w.st.cls.UTC(), Triggered: utcTimes(w.st.triggered),
+		HaltLevel: w.st.haltLevel, HaltSince: w.st.haltSince.UTC(), HaltUntil: w.st.haltUntil.UTC(),
+		Samples: utcPoints(w.st.samples), Last: w.st.last.UTC(), Seen: w.st.seen}
 }
 
 // RestoreMarketWide rebuilds a MarketWide breaker from settings and a

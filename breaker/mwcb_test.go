@@ -49,7 +49,7 @@ func nyseSession(t testing.TB) (*MarketWide, time.Time, time.Time) {
 	}
 	open := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC) // 9:30 ET
 	cls := open.Add(390 * time.Minute)                    // 16:00 ET
-	if err := w.StartSession(testkit.D("4000"), open, cls); err != nil {
+	if err := errOf(w.StartSession(testkit.D("4000"), open, cls)); err != nil {
 		t.Fatal(err)
 	}
 	return w, open, cls
@@ -82,10 +82,22 @@ func TestMarketWideNYSEFlow(t *testing.T) {
 			{"3720", 30 * time.Minute, 1, true, 45 * time.Minute},
 			{"3480", 35 * time.Minute, 2, true, 50 * time.Minute},
 		}},
-		{"late: level 1 at 3:25 pm does not halt; level 3 still does", []obs{
-			{"3720", 355 * time.Minute, 1, false, 0},
+		// Issue 10 item 9, NYSE Rule 7.12(b)(i): "after 9:30 a.m. and up to
+		// and including 3:25 p.m." halts; "will not halt … after 3:25 p.m."
+		// Before the fix a decline at 3:25:00 exactly did not halt.
+		{"NYSE 7.12(b): level 1 at exactly 3:25:00 pm halts (up to and including)", []obs{
+			{"3720", 355 * time.Minute, 1, true, 370 * time.Minute},
+		}},
+		{"late: level 1 one nanosecond after 3:25 pm does not halt; level 3 still does", []obs{
+			{"3720", 355*time.Minute + time.Nanosecond, 1, false, 0},
 			{"3480", 356 * time.Minute, 2, false, 0},
 			{"3200", 357 * time.Minute, 3, true, 390 * time.Minute},
+		}},
+		// Rule 7.12(a): a decline "of 7%": the index at the threshold
+		// triggers, one cent above does not.
+		{"NYSE 7.12(a): index one cent above the 7% threshold does not trigger", []obs{
+			{"3720.01", 30 * time.Minute, 0, false, 0},
+			{"3720.00", 31 * time.Minute, 1, true, 46 * time.Minute},
 		}},
 		{"level 1 at 3:24:59 pm still halts", []obs{
 			{"3720", 355*time.Minute - time.Second, 1, true, 370*time.Minute - time.Second},
@@ -98,7 +110,7 @@ func TestMarketWideNYSEFlow(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w, open, _ := nyseSession(t)
 			for i, o := range tc.obs {
-				st, err := w.Observe(testkit.D(o.index), open.Add(o.at))
+				st, err := w.Observe(open.Add(o.at), testkit.D(o.index))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -109,7 +121,7 @@ func TestMarketWideNYSEFlow(t *testing.T) {
 				if st.Triggered != o.triggered || st.Halted != o.halted || !st.Until.Equal(until) {
 					t.Fatalf("obs %d: %+v, want triggered %d halted %v until %s", i, st, o.triggered, o.halted, until)
 				}
-				h, ok := w.HaltFor("any", open.Add(o.at))
+				h, ok := w.HaltFor(open.Add(o.at), "any")
 				if ok != o.halted || (ok && h.Cause != CauseMarketWide) {
 					t.Fatalf("obs %d: HaltFor = %+v, %v", i, h, ok)
 				}
@@ -123,14 +135,14 @@ func TestMarketWideNYSEFlow(t *testing.T) {
 
 func TestMarketWideNextSessionRearms(t *testing.T) {
 	w, open, cls := nyseSession(t)
-	if st, _ := w.Observe(testkit.D("3720"), open.Add(time.Hour)); st.Triggered != 1 {
+	if st, _ := w.Observe(open.Add(time.Hour), testkit.D("3720")); st.Triggered != 1 {
 		t.Fatal("level 1 did not trigger")
 	}
 	next := open.Add(24 * time.Hour)
-	if err := w.StartSession(testkit.D("3750"), next, cls.Add(24*time.Hour)); err != nil {
+	if err := errOf(w.StartSession(testkit.D("3750"), next, cls.Add(24*time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := w.Observe(testkit.D("3487.5"), next.Add(time.Hour)); st.Triggered != 1 || !st.Halted {
+	if st, _ := w.Observe(next.Add(time.Hour), testkit.D("3487.5")); st.Triggered != 1 || !st.Halted {
 		t.Fatalf("level 1 not re-armed: %+v", st)
 	}
 }
@@ -154,7 +166,7 @@ func TestMarketWideCrypto(t *testing.T) {
 		{"3480", 25 * time.Hour, "3900", 0, false},             // −10.8%: level 1 still used (re-arms at 44h)
 		{"3120", 26 * time.Hour, "3900", 3, true},              // −20%: level 3 halts 24h
 	} {
-		st, err := w.Observe(testkit.D(o.index), t0.Add(o.at))
+		st, err := w.Observe(t0.Add(o.at), testkit.D(o.index))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,10 +177,10 @@ func TestMarketWideCrypto(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, ok := w.HaltFor("x", t0.Add(49*time.Hour)); !ok {
+	if _, ok := w.HaltFor(t0.Add(49*time.Hour), "x"); !ok {
 		t.Fatal("level 3 halt should last 24h")
 	}
-	if _, ok := w.HaltFor("x", t0.Add(50*time.Hour)); ok {
+	if _, ok := w.HaltFor(t0.Add(50*time.Hour), "x"); ok {
 		t.Fatal("level 3 halt should end after 24h")
 	}
 }
@@ -187,15 +199,15 @@ func TestMarketWideRejects(t *testing.T) {
 		}
 	}
 	w, open, cls := nyseSession(t)
-	_, _ = w.Observe(testkit.D("3900"), open.Add(time.Hour))
+	_, _ = w.Observe(open.Add(time.Hour), testkit.D("3900"))
 	before := w.Snapshot()
-	if _, err := w.Observe(testkit.D("3900"), open); !errors.Is(err, ErrTimeWentBack) {
+	if _, err := w.Observe(open, testkit.D("3900")); !errors.Is(err, ErrTimeWentBack) {
 		t.Fatal(err)
 	}
-	if _, err := w.Observe(testkit.D("0"), open.Add(2*time.Hour)); !errors.Is(err, ErrInvalidInput) {
+	if _, err := w.Observe(open.Add(2*time.Hour), testkit.D("0")); !errors.Is(err, ErrInvalidInput) {
 		t.Fatal(err)
 	}
-	if err := w.StartSession(testkit.D("4000"), cls, open); !errors.Is(err, ErrInvalidInput) {
+	if err := errOf(w.StartSession(testkit.D("4000"), cls, open)); !errors.Is(err, ErrInvalidInput) {
 		t.Fatal(err)
 	}
 	raw1, _ := json.Marshal(before)
@@ -222,7 +234,7 @@ func TestMarketWideProperties(t *testing.T) {
 		open := t0
 		cls := open.Add(390 * time.Minute)
 		if !crypto {
-			_ = a.StartSession(testkit.D("4000"), open, cls)
+			_ = errOf(a.StartSession(testkit.D("4000"), open, cls))
 		}
 		var b *MarketWide
 		now := open
@@ -239,7 +251,7 @@ func TestMarketWideProperties(t *testing.T) {
 			}
 			now = now.Add(time.Duration(rapid.IntRange(0, 30).Draw(t, "dtMin")) * time.Minute)
 			idx := testkit.Decimal(300000, 420000, 2).Draw(t, "index")
-			st, err := a.Observe(idx, now)
+			st, err := a.Observe(now, idx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,8 +259,8 @@ func TestMarketWideProperties(t *testing.T) {
 				t.Fatal(err)
 			}
 			if b != nil {
-				st2, err := b.Observe(idx, now)
-				if err != nil || st2 != st && (st2.Reference.String() != st.Reference.String() || st2.Halted != st.Halted || !st2.Until.Equal(st.Until) || st2.Triggered != st.Triggered) {
+				st2, err := b.Observe(now, idx)
+				if err != nil || (st2.Reference.String() != st.Reference.String() || st2.Halted != st.Halted || !st2.Until.Equal(st.Until) || st2.Triggered != st.Triggered) {
 					t.Fatalf("step %d: %+v vs restored %+v (%v)", i, st, st2, err)
 				}
 			}
@@ -287,13 +299,13 @@ func TestMarketWideDeeperLevelNeverShortensHalt(t *testing.T) {
 		t.Fatal(err)
 	}
 	open := t0
-	if err := w.StartSession(testkit.D("1000"), open, open.Add(6*time.Hour)); err != nil {
+	if err := errOf(w.StartSession(testkit.D("1000"), open, open.Add(6*time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := w.Observe(testkit.D("950"), open.Add(time.Hour)); !st.Halted || !st.Until.Equal(open.Add(90*time.Minute)) {
+	if st, _ := w.Observe(open.Add(time.Hour), testkit.D("950")); !st.Halted || !st.Until.Equal(open.Add(90*time.Minute)) {
 		t.Fatalf("level 1: %+v", st)
 	}
-	st, _ := w.Observe(testkit.D("900"), open.Add(65*time.Minute))
+	st, _ := w.Observe(open.Add(65*time.Minute), testkit.D("900"))
 	if st.Triggered != 2 || !st.Until.Equal(open.Add(90*time.Minute)) {
 		t.Fatalf("level 2 inside a longer level-1 halt: %+v, want the halt to end at +90m", st)
 	}
@@ -305,7 +317,7 @@ func TestMarketWideDeeperLevelNeverShortensHalt(t *testing.T) {
 // Hand-edited snapshots with events after the last observation are refused.
 func TestRestoreMarketWideRefusesFutureTimes(t *testing.T) {
 	w, open, _ := nyseSession(t)
-	if _, err := w.Observe(testkit.D("3720"), open.Add(time.Hour)); err != nil { // level 1 halt
+	if _, err := w.Observe(open.Add(time.Hour), testkit.D("3720")); err != nil { // level 1 halt
 		t.Fatal(err)
 	}
 	good := w.Snapshot()

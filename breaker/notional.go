@@ -87,8 +87,8 @@ func NewNotionalLimiter(s NotionalSettings) (*NotionalLimiter, error) {
 	return &NotionalLimiter{s: s, maxUnits: mu, burstUnits: bu, b: newBucket(s.Name, r, bu)}, nil
 }
 
-// Units converts a notional to tokens: ceil(notional / Unit).
-func (l *NotionalLimiter) Units(notional decimal.Decimal) (int, error) {
+// units converts a notional to tokens: ceil(notional / Unit).
+func (l *NotionalLimiter) units(notional decimal.Decimal) (int, error) {
 	if err := num.CheckPositive(notional); err != nil {
 		return 0, fmt.Errorf("%w: %s: notional: %w", ErrInvalidInput, l.s.Name, err)
 	}
@@ -103,8 +103,8 @@ func (l *NotionalLimiter) Units(notional decimal.Decimal) (int, error) {
 // Allow reports whether notional may pass at now, consuming its units if
 // so. notional must be > 0 and at most Burst (larger is an error: it could
 // never pass); now must not go back in time.
-func (l *NotionalLimiter) Allow(notional decimal.Decimal, now time.Time) (bool, error) {
-	n, err := l.Units(notional)
+func (l *NotionalLimiter) Allow(now time.Time, notional decimal.Decimal) (bool, error) {
+	n, err := l.units(notional)
 	if err != nil {
 		return false, err
 	}
@@ -120,14 +120,6 @@ func (l *NotionalLimiter) Available(now time.Time) decimal.Decimal {
 	defer l.mu.Unlock()
 	t := math.Floor(l.b.lim.TokensAt(now))
 	return decimal.NewFromInt(int64(t)).Mul(l.s.Unit)
-}
-
-// DrainEvents returns and clears the events (refusing started / admitting
-// again) recorded since the last drain.
-func (l *NotionalLimiter) DrainEvents() []Event {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.ev.drain()
 }
 
 // Snapshot returns the limiter's state (tokens are in units).

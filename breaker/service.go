@@ -69,17 +69,6 @@ func fromCounts(c gobreaker.Counts) ServiceCounts {
 		ConsecutiveSuccesses: c.ConsecutiveSuccesses, ConsecutiveFailures: c.ConsecutiveFailures}
 }
 
-// ServiceEvent is a state change of a Service breaker, delivered to
-// ServiceSettings.OnEvent after the call that caused it returned, outside
-// every lock.
-type ServiceEvent struct {
-	Event
-	// Counts at the moment of the change (before gobreaker cleared them):
-	// exactly the counts that tripped the breaker for closed → open; for
-	// half-open transitions, the probe outcomes this wrapper observed.
-	Counts ServiceCounts
-}
-
 // ServiceSettings configures a Service breaker.
 type ServiceSettings struct {
 	// Name identifies the breaker in events. Default "service".
@@ -94,17 +83,16 @@ type ServiceSettings struct {
 	// half-open. Default 60 seconds.
 	OpenTimeout time.Duration
 	// TripAfter is the number of consecutive failures that trips a closed
-	// breaker. Default 5. Ignored when ReadyToTrip is set.
+	// breaker: it trips on the TripAfter-th failure in a row. Default 6,
+	// gobreaker's own default (sony/gobreaker v2.0.0, gobreaker.go,
+	// defaultReadyToTrip: counts.ConsecutiveFailures > 5). Ignored when
+	// ReadyToTrip is set.
 	TripAfter uint32
 	// ReadyToTrip, if set, decides from the closed-state counts after each
 	// failure whether to trip. It runs under gobreaker's lock: keep it pure.
 	ReadyToTrip func(ServiceCounts) bool
 	// IsSuccessful classifies a call's error. Default: err == nil.
 	IsSuccessful func(error) bool
-	// OnEvent, if set, receives every state change after the call that
-	// caused it returned, outside any lock. Events are also queued for
-	// DrainEvents.
-	OnEvent func(ServiceEvent)
 }
 
 // Service is a circuit breaker for calls to an external dependency (a price
@@ -118,24 +106,26 @@ type ServiceSettings struct {
 // time, and event times are wall-clock times. It is therefore not
 // deterministic under replay, unlike the rest of the package.
 //
-// gobreaker calls its state-change callback while holding its mutex; this
-// wrapper only queues the change there and delivers it to OnEvent after the
-// call returns, outside every lock. With concurrent callers, deliveries
-// from different goroutines may interleave; each event carries its time.
-// Safe for concurrent use.
+// gobreaker calls its state-change callback while holding its mutex, inside
+// Execute (or State); this wrapper records the change there and the call
+// returns it: Execute, ForceOpen, ForceClosed and Release return every
+// event recorded since the previous such call returned, including one that
+// State detected (an open breaker whose timeout passed). Nothing is
+// dropped: a change needs a call, and the next call returns it. With
+// concurrent callers an event is returned by whichever call collects it
+// first; each event carries its time. Safe for concurrent use.
 type Service[T any] struct {
-	s       ServiceSettings
-	cb      atomic.Pointer[gobreaker.CircuitBreaker[T]]
-	forced  atomic.Uint32 // 0, or ServiceForcedOpen / ServiceForcedClosed
-	pending atomic.Int32  // queued, undelivered events
+	s      ServiceSettings
+	cb     atomic.Pointer[gobreaker.CircuitBreaker[T]]
+	forced atomic.Uint32 // 0, or ServiceForcedOpen / ServiceForcedClosed
+	npend  atomic.Int32  // len(pending), read without the lock on the hot path
 
 	halfOpen atomic.Bool
 	hoSucc   atomic.Uint32
 	hoDone   atomic.Uint32
 
-	qmu     sync.Mutex // guards queue, ev and the forced reason; never held while calling out
-	queue   []ServiceEvent
-	ev      eventQueue
+	qmu     sync.Mutex // guards pending and the forced reason; never held while calling out
+	pending []Event
 	fReason string
 	fActor  string
 }
@@ -155,7 +145,7 @@ func NewService[T any](s ServiceSettings) (*Service[T], error) {
 		s.OpenTimeout = 60 * time.Second
 	}
 	if s.TripAfter == 0 {
-		s.TripAfter = 5
+		s.TripAfter = 6
 	}
 	svc := &Service[T]{s: s}
 	svc.cb.Store(svc.newCB())
@@ -218,74 +208,71 @@ func (svc *Service[T]) onStateChange(name string, from, to gobreaker.State, trip
 	svc.halfOpen.Store(to == gobreaker.StateHalfOpen)
 	svc.hoSucc.Store(0)
 	svc.hoDone.Store(0)
-	svc.enqueue(ServiceEvent{Event: Event{Time: time.Now(), Kind: EventServiceState, Source: name,
-		From: fromGobreaker(from).String(), To: fromGobreaker(to).String()}, Counts: c})
+	svc.record(Event{Time: time.Now(), Kind: EventServiceState, Subject: name,
+		From: fromGobreaker(from).String(), To: fromGobreaker(to).String(), Counts: &c})
 }
 
-func (svc *Service[T]) enqueue(e ServiceEvent) {
+// record keeps e until a call returns it (take).
+func (svc *Service[T]) record(e Event) {
 	svc.qmu.Lock()
-	svc.queue = append(svc.queue, e)
-	svc.ev.add(e.Event)
+	svc.pending = append(svc.pending, e)
+	svc.npend.Store(int32(len(svc.pending)))
 	svc.qmu.Unlock()
-	svc.pending.Add(1)
 }
 
-// deliver hands queued events to OnEvent outside every lock.
-func (svc *Service[T]) deliver() {
-	if svc.pending.Load() == 0 {
-		return
+// take returns the recorded events and forgets them.
+func (svc *Service[T]) take() []Event {
+	if svc.npend.Load() == 0 {
+		return nil
 	}
 	svc.qmu.Lock()
-	q := svc.queue
-	svc.queue = nil
-	svc.pending.Store(0)
+	out := svc.pending
+	svc.pending = nil
+	svc.npend.Store(0)
 	svc.qmu.Unlock()
-	if svc.s.OnEvent == nil {
-		return
-	}
-	for _, e := range q {
-		svc.s.OnEvent(e)
-	}
+	return out
 }
 
 // Execute runs req through the breaker. While open it returns ErrOpen
 // (wrapping gobreaker.ErrOpenState) without calling req; while half-open
 // beyond MaxHalfOpen probes, ErrTooManyRequests; while forced open,
 // ErrForcedOpen; while forced closed, req runs unconditionally and is not
-// counted. A panic in req is counted as a failure and re-panics. State
-// changes caused by the call are delivered to OnEvent before Execute
-// returns.
-func (svc *Service[T]) Execute(req func() (T, error)) (T, error) {
+// counted. A panic in req is counted as a failure and re-panics. A nil req
+// is refused with ErrInvalidInput, uncounted (gobreaker would call it and
+// panic). Execute returns the state changes the call caused, and any
+// recorded since the previous call returned its events (see Service).
+// req's own error is returned as it is, unwrapped.
+func (svc *Service[T]) Execute(req func() (T, error)) (T, []Event, error) {
+	var zero T
+	if req == nil {
+		return zero, svc.take(), fmt.Errorf("%w: service %s: nil request function", ErrInvalidInput, svc.s.Name)
+	}
 	switch ServiceState(svc.forced.Load()) {
 	case ServiceForcedOpen:
-		var zero T
-		return zero, fmt.Errorf("%w: %s", ErrForcedOpen, svc.s.Name)
+		return zero, svc.take(), fmt.Errorf("%w: %s", ErrForcedOpen, svc.s.Name)
 	case ServiceForcedClosed:
-		return req()
+		v, err := req()
+		return v, svc.take(), err
 	}
 	v, err := svc.cb.Load().Execute(req)
-	if svc.pending.Load() != 0 {
-		svc.deliver()
-	}
+	ev := svc.take()
 	switch err {
 	case gobreaker.ErrOpenState:
-		return v, fmt.Errorf("%w: %s: %w", ErrOpen, svc.s.Name, err)
+		return v, ev, fmt.Errorf("%w: %s: %w", ErrOpen, svc.s.Name, err)
 	case gobreaker.ErrTooManyRequests:
-		return v, fmt.Errorf("%w: %s: %w", ErrTooManyRequests, svc.s.Name, err)
+		return v, ev, fmt.Errorf("%w: %s: %w", ErrTooManyRequests, svc.s.Name, err)
 	}
-	return v, err
+	return v, ev, err
 }
 
 // State returns the breaker's state (reading the wall clock: an open
-// breaker whose timeout passed reports half-open, and that change is
-// delivered as an event).
+// breaker whose timeout passed reports half-open; that change is recorded
+// and returned by the next Execute, ForceOpen, ForceClosed or Release).
 func (svc *Service[T]) State() ServiceState {
 	if f := ServiceState(svc.forced.Load()); f != 0 {
 		return f
 	}
-	st := fromGobreaker(svc.cb.Load().State())
-	svc.deliver()
-	return st
+	return fromGobreaker(svc.cb.Load().State())
 }
 
 // Counts returns the current generation's counts.
@@ -294,62 +281,64 @@ func (svc *Service[T]) Counts() ServiceCounts {
 }
 
 // ForceOpen holds the breaker open: every call fails with ErrForcedOpen
-// until Release. reason and actor are recorded.
-func (svc *Service[T]) ForceOpen(reason, actor string) error {
+// until Release. reason and actor are recorded; the returned events end
+// with the EventServiceForced. Forcing open a breaker already forced open
+// is refused with ErrInvalidInput and keeps the original reason and actor.
+func (svc *Service[T]) ForceOpen(reason, actor string) ([]Event, error) {
 	return svc.force(ServiceForcedOpen, reason, actor)
 }
 
 // ForceClosed holds the breaker closed: every call goes through, uncounted,
-// until Release. reason and actor are recorded.
-func (svc *Service[T]) ForceClosed(reason, actor string) error {
+// until Release. reason and actor are recorded; the returned events end
+// with the EventServiceForced. Forcing closed a breaker already forced
+// closed is refused with ErrInvalidInput and keeps the original reason and
+// actor.
+func (svc *Service[T]) ForceClosed(reason, actor string) ([]Event, error) {
 	return svc.force(ServiceForcedClosed, reason, actor)
 }
 
 // Release ends a forced state; the breaker resumes closed with fresh
 // counts (the stale pre-force state is discarded). It returns
-// ErrInvalidInput if the breaker is not forced.
-func (svc *Service[T]) Release(reason, actor string) error {
+// ErrInvalidInput if the breaker is not forced. The returned events end
+// with the EventServiceForced.
+func (svc *Service[T]) Release(reason, actor string) ([]Event, error) {
 	if reason == "" || actor == "" {
-		return fmt.Errorf("%w: service %s: reason and actor are required", ErrInvalidInput, svc.s.Name)
+		return nil, fmt.Errorf("%w: service %s: reason and actor are required", ErrInvalidInput, svc.s.Name)
 	}
 	svc.qmu.Lock()
 	from := ServiceState(svc.forced.Load())
 	if from == 0 {
 		svc.qmu.Unlock()
-		return fmt.Errorf("%w: service %s: not forced", ErrInvalidInput, svc.s.Name)
+		return nil, fmt.Errorf("%w: service %s: not forced", ErrInvalidInput, svc.s.Name)
 	}
 	svc.cb.Store(svc.newCB())
 	svc.halfOpen.Store(false)
 	svc.forced.Store(0)
 	svc.fReason, svc.fActor = "", ""
 	svc.qmu.Unlock()
-	svc.enqueue(ServiceEvent{Event: Event{Time: time.Now(), Kind: EventServiceForced, Source: svc.s.Name,
-		From: from.String(), To: ServiceClosed.String(), Reason: reason, Actor: actor}})
-	svc.deliver()
-	return nil
+	svc.record(Event{Time: time.Now(), Kind: EventServiceForced, Subject: svc.s.Name,
+		From: from.String(), To: ServiceClosed.String(), Reason: reason, Actor: actor})
+	return svc.take(), nil
 }
 
-func (svc *Service[T]) force(to ServiceState, reason, actor string) error {
+func (svc *Service[T]) force(to ServiceState, reason, actor string) ([]Event, error) {
 	if reason == "" || actor == "" {
-		return fmt.Errorf("%w: service %s: reason and actor are required", ErrInvalidInput, svc.s.Name)
+		return nil, fmt.Errorf("%w: service %s: reason and actor are required", ErrInvalidInput, svc.s.Name)
 	}
 	from := svc.State()
 	svc.qmu.Lock()
+	if ServiceState(svc.forced.Load()) == to {
+		r, a := svc.fReason, svc.fActor
+		svc.qmu.Unlock()
+		return nil, fmt.Errorf("%w: service %s: already %s (%q by %q): Release first", ErrInvalidInput, svc.s.Name, to, r, a)
+	}
 	svc.forced.Store(uint32(to))
 	svc.fReason, svc.fActor = reason, actor
 	svc.qmu.Unlock()
-	svc.enqueue(ServiceEvent{Event: Event{Time: time.Now(), Kind: EventServiceForced, Source: svc.s.Name,
-		From: from.String(), To: to.String(), Reason: reason, Actor: actor}, Counts: svc.Counts()})
-	svc.deliver()
-	return nil
-}
-
-// DrainEvents returns and clears the queued state-change events (the same
-// events OnEvent receives).
-func (svc *Service[T]) DrainEvents() []Event {
-	svc.qmu.Lock()
-	defer svc.qmu.Unlock()
-	return svc.ev.drain()
+	c := svc.Counts()
+	svc.record(Event{Time: time.Now(), Kind: EventServiceForced, Subject: svc.s.Name,
+		From: from.String(), To: to.String(), Reason: reason, Actor: actor, Counts: &c})
+	return svc.take(), nil
 }
 
 // ServiceSnapshot is the restorable part of a Service: the operator's

@@ -81,6 +81,9 @@ type Result struct {
 	Count   int             // consecutive breaches so far
 	Since   time.Time       // when the current tripped period started (zero when not tripped)
 	Detail  string          // composite only: names of the active members
+	// Events are the state changes this observation caused (a trip or a
+	// reset), returned here and nowhere else.
+	Events []Event
 }
 
 // String renders the result, e.g. "tripped (breach): value 105 vs level 100".

@@ -81,7 +81,7 @@ type Halt struct {
 // applies to market at now, if any. A Market polls its sources on every
 // Check, outside its own lock.
 type HaltSource interface {
-	HaltFor(market string, now time.Time) (Halt, bool)
+	HaltFor(now time.Time, market string) (Halt, bool)
 }
 
 // Action is what a Decision tells the host to do.
@@ -156,6 +156,10 @@ type Decision struct {
 	Until time.Time
 	State MarketState // state after the check
 	Band  Band        // band after the check (zero before the first reference)
+	// Events are the state changes this call caused (re-references,
+	// transitions, halts starting and clearing), returned here and nowhere
+	// else. Nil on the allocation-free path.
+	Events []Event
 }
 
 // Allowed reports whether the trade may proceed.

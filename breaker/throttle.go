@@ -21,8 +21,6 @@ type bucket struct {
 	used    bool      // at least one admission
 	last    time.Time // last call
 	seen    bool
-	denying bool
-	ev      eventQueue
 }
 
 func newBucket(name string, limit rate.Limit, burst int) *bucket {
@@ -38,14 +36,6 @@ func (b *bucket) allow(now time.Time, n int) (bool, error) {
 	ok := b.lim.AllowN(now, n)
 	if ok {
 		b.changed, b.used = now, true
-	}
-	if ok == b.denying {
-		b.denying = !ok
-		kind, reason := EventReset, "admitting again"
-		if !ok {
-			kind, reason = EventTripped, fmt.Sprintf("refused %d: %.6g tokens left", n, b.lim.TokensAt(now))
-		}
-		b.ev.add(Event{Time: now, Kind: kind, Source: b.name, Reason: reason})
 	}
 	return ok, nil
 }
@@ -64,19 +54,18 @@ func checkFillable(name string, r rate.Limit, burst int) error {
 // at the time the limiter last changed (rate.Limiter's internal pair), so a
 // rebuild is exact.
 type ThrottleSnapshot struct {
-	At      time.Time `json:"at"`      // last admission; zero when none (bucket full)
-	Tokens  float64   `json:"tokens"`  // tokens right after that admission
-	Last    time.Time `json:"last"`    // last call
-	Seen    bool      `json:"seen"`    // at least one call
-	Denying bool      `json:"denying"` // the last call was refused
+	At     time.Time `json:"at"`     // last admission; zero when none (bucket full)
+	Tokens float64   `json:"tokens"` // tokens right after that admission
+	Last   time.Time `json:"last"`   // last call
+	Seen   bool      `json:"seen"`   // at least one call
 }
 
 func (b *bucket) snapshot() ThrottleSnapshot {
-	s := ThrottleSnapshot{Last: b.last, Seen: b.seen, Denying: b.denying}
+	s := ThrottleSnapshot{Last: b.last.UTC(), Seen: b.seen}
 	if b.used {
 		// With no time elapsed since the last change, TokensAt returns the
 		// limiter's stored token count exactly.
-		s.At, s.Tokens = b.changed, b.lim.TokensAt(b.changed)
+		s.At, s.Tokens = b.changed.UTC(), b.lim.TokensAt(b.changed)
 	}
 	return s
 }
@@ -92,14 +81,14 @@ func (b *bucket) snapshot() ThrottleSnapshot {
 //  3. SetLimitAt(At, limit) refills for exactly one second — 1.0 × Tokens,
 //     exact in float64 — and restores the real rate.
 func (b *bucket) restore(snap ThrottleSnapshot) error {
-	if !snap.Seen && (!snap.Last.IsZero() || !snap.At.IsZero() || snap.Denying) {
+	if !snap.Seen && (!snap.Last.IsZero() || !snap.At.IsZero()) {
 		return fmt.Errorf("%w: %s: state without calls", ErrInvalidSnapshot, b.name)
 	}
 	if snap.At.After(snap.Last) {
 		return fmt.Errorf("%w: %s: admission after the last call", ErrInvalidSnapshot, b.name)
 	}
 	b.lim = rate.NewLimiter(b.limit, b.burst)
-	b.last, b.seen, b.denying = snap.Last, snap.Seen, snap.Denying
+	b.last, b.seen = snap.Last, snap.Seen
 	if snap.At.IsZero() {
 		if snap.Tokens != 0 {
 			return fmt.Errorf("%w: %s: tokens without an admission time", ErrInvalidSnapshot, b.name)
@@ -151,7 +140,7 @@ func tokensInRange(tk float64, burst int) bool {
 // admission no later than the last call, and the token count at that
 // admission within [-tokenNoise, burst].
 func (b *bucket) check() error {
-	if !b.seen && (b.used || !b.last.IsZero() || b.denying) {
+	if !b.seen && (b.used || !b.last.IsZero()) {
 		return fmt.Errorf("%w: %s: state without calls", ErrInvariant, b.name)
 	}
 	if b.used && b.changed.After(b.last) {
@@ -189,11 +178,11 @@ func (s *CountSettings) normalise() error {
 	if s.Burst == 0 {
 		s.Burst = s.Events
 	}
-	return checkFillable(s.Name, s.Rate(), s.Burst)
+	return checkFillable(s.Name, s.rate(), s.Burst)
 }
 
-// Rate returns the refill rate in events per second (Events / Per).
-func (s CountSettings) Rate() rate.Limit { return rate.Limit(float64(s.Events) / s.Per.Seconds()) }
+// rate returns the refill rate in events per second (Events / Per).
+func (s CountSettings) rate() rate.Limit { return rate.Limit(float64(s.Events) / s.Per.Seconds()) }
 
 // CountLimiter admits at most Burst + rate × elapsed events over any
 // period (e.g. at most 50 liquidations per second), over a token bucket
@@ -210,15 +199,21 @@ func NewCountLimiter(s CountSettings) (*CountLimiter, error) {
 	if err := s.normalise(); err != nil {
 		return nil, err
 	}
-	return &CountLimiter{s: s, b: newBucket(s.Name, s.Rate(), s.Burst)}, nil
+	return &CountLimiter{s: s, b: newBucket(s.Name, s.rate(), s.Burst)}, nil
 }
 
 // AllowN reports whether n events may happen at now, consuming n tokens if
-// so (rate.Limiter.AllowN). n must be > 0; now must not go back in time.
-// n > Burst is never admitted.
+// so (rate.Limiter.AllowN). n must be > 0 and at most Burst: a larger n
+// could never pass and is an error (ErrInvalidInput, as NotionalLimiter
+// does for a notional above its burst: split it); now must not go back in
+// time. A refusal (false or an error) changes nothing but the time of the
+// last call.
 func (l *CountLimiter) AllowN(now time.Time, n int) (bool, error) {
 	if n <= 0 {
 		return false, fmt.Errorf("%w: %s: n = %d", ErrInvalidInput, l.s.Name, n)
+	}
+	if n > l.s.Burst {
+		return false, fmt.Errorf("%w: %s: n = %d is more than the burst of %d: split it", ErrInvalidInput, l.s.Name, n, l.s.Burst)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -233,14 +228,6 @@ func (l *CountLimiter) TokensAt(now time.Time) float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.lim.TokensAt(now)
-}
-
-// DrainEvents returns and clears the events (refusing started / admitting
-// again) recorded since the last drain.
-func (l *CountLimiter) DrainEvents() []Event {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.ev.drain()
 }
 
 // Snapshot returns the limiter's state.

@@ -31,10 +31,6 @@ func TestCountLimiterFiftyPerSecond(t *testing.T) {
 	if ok, _ := l.Allow(t0.Add(20 * time.Millisecond)); !ok {
 		t.Fatal("refused after one token refilled")
 	}
-	ev := l.DrainEvents()
-	if len(ev) != 2 || ev[0].Kind != EventTripped || ev[1].Kind != EventReset {
-		t.Fatalf("events %v", ev)
-	}
 	if _, err := l.AllowN(t0, 1); !errors.Is(err, ErrTimeWentBack) {
 		t.Fatal(err)
 	}
@@ -69,7 +65,7 @@ func TestNotionalLimiterFiveMillionPerMinute(t *testing.T) {
 		{"83334", time.Second, false}, // 1s refills 83,333.33 units
 		{"83333", time.Second, true},
 	} {
-		ok, err := l.Allow(testkit.D(tc.notional), t0.Add(tc.at))
+		ok, err := l.Allow(t0.Add(tc.at), testkit.D(tc.notional))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,10 +73,10 @@ func TestNotionalLimiterFiveMillionPerMinute(t *testing.T) {
 			t.Fatalf("case %d (%s): ok = %v", i, tc.notional, ok)
 		}
 	}
-	if _, err := l.Allow(testkit.D("5000000.01"), t0.Add(time.Hour)); !errors.Is(err, ErrInvalidInput) {
+	if _, err := l.Allow(t0.Add(time.Hour), testkit.D("5000000.01")); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("above burst: %v", err)
 	}
-	if _, err := l.Allow(testkit.D("-1"), t0.Add(time.Hour)); !errors.Is(err, ErrInvalidInput) {
+	if _, err := l.Allow(t0.Add(time.Hour), testkit.D("-1")); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("negative: %v", err)
 	}
 	if got := l.Available(t0.Add(time.Hour)); !got.Equal(testkit.D("5000000")) {
@@ -145,7 +141,7 @@ func TestThrottleNeverExceeds(t *testing.T) {
 				c.SetInt64(int64(k))
 			}
 			notional := testkit.Decimal(1, int64(burst)*1000, 3).Draw(t, "notional") // finer than the unit
-			okN, err := nl.Allow(notional, now)
+			okN, err := nl.Allow(now, notional)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,12 +225,12 @@ func TestNotionalSnapshotRoundTrip(t *testing.T) {
 			}
 			now = now.Add(time.Duration(rapid.IntRange(0, 500).Draw(t, "dtMs")) * time.Millisecond)
 			notional := testkit.Decimal(1, int64(burst)*1000, 3).Draw(t, "notional")
-			ra, _ := a.Allow(notional, now)
+			ra, _ := a.Allow(now, notional)
 			if err := a.CheckInvariants(); err != nil {
 				t.Fatal(err)
 			}
 			if b != nil {
-				rb, _ := b.Allow(notional, now)
+				rb, _ := b.Allow(now, notional)
 				if ra != rb || a.Snapshot() != b.Snapshot() {
 					t.Fatalf("step %d: %v/%v snapshots %+v vs %+v", i, ra, rb, a.Snapshot(), b.Snapshot())
 				}
@@ -258,7 +254,7 @@ func TestNotionalSnapshotBelowZeroResidue(t *testing.T) {
 		notional string
 		want     bool
 	}{{0, "2.391", true}, {1, "0.261", true}, {4, "0.331", false}, {302, "0.151", true}, {307, "0.271", false}, {330, "0.271", true}} {
-		if ok, err := a.Allow(testkit.D(c.notional), at(time.Duration(c.ms)*time.Millisecond)); err != nil || ok != c.want {
+		if ok, err := a.Allow(at(time.Duration(c.ms)*time.Millisecond), testkit.D(c.notional)); err != nil || ok != c.want {
 			t.Fatalf("at %dms %s: %v %v", c.ms, c.notional, ok, err)
 		}
 	}
@@ -278,8 +274,8 @@ func TestNotionalSnapshotBelowZeroResidue(t *testing.T) {
 	}
 	for i, n := range []string{"0.01", "0.05", "1", "0.33"} {
 		now := at(330*time.Millisecond + time.Duration(i)*7*time.Millisecond)
-		ra, _ := a.Allow(testkit.D(n), now)
-		rb, _ := b.Allow(testkit.D(n), now)
+		ra, _ := a.Allow(now, testkit.D(n))
+		rb, _ := b.Allow(now, testkit.D(n))
 		if ra != rb || a.Snapshot() != b.Snapshot() {
 			t.Fatalf("step %d: %v vs %v, %+v vs %+v", i, ra, rb, a.Snapshot(), b.Snapshot())
 		}

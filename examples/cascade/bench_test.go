@@ -71,7 +71,7 @@ func BenchmarkCascadePlan10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if d, err := v.band.Observe(mark, now); err != nil || !d.Allowed() {
+		if d, err := v.band.Observe(now, mark); err != nil || !d.Allowed() {
 			b.Fatalf("breaker: %v %v", d, err)
 		}
 		below, err := v.belowMaintenance(now, mark)

@@ -24,7 +24,7 @@ func (v *Venue) Step(now time.Time, quotes []oracle.Quote) error {
 	}
 	// 2. Breaker: beyond the band the market is in limit; a limit that
 	//    lasts pauses it. Nothing liquidates while it is held.
-	decision, err := v.band.Observe(mark, now)
+	decision, err := v.band.Observe(now, mark)
 	if v.log.breaker(decision); err != nil || !decision.Allowed() {
 		return err
 	}
