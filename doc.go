@@ -54,7 +54,7 @@
 //		}
 //		// 2. Breaker: beyond the band the market is in limit; a limit that
 //		//    lasts pauses it. Nothing liquidates while it is held.
-//		decision, err := v.band.Observe(mark, now)
+//		decision, err := v.band.Observe(now, mark)
 //		if v.log.breaker(decision); err != nil || !decision.Allowed() {
 //			return err
 //		}
