@@ -15,8 +15,17 @@ type BatchSettings struct {
 	// Market labels auctions and events; optional.
 	Market string
 	// ReserveRatio sets the reserve price ceil(oracle × ratio, PriceScale);
-	// bids with a lower limit are refused. Default 0: no reserve.
+	// bids with a lower limit are refused. Required, > 0 (e.g. 0.9),
+	// unless NoReserve is set: the zero value is refused, not defaulted,
+	// because no one ratio suits every market and a zero reserve is how a
+	// single bid of 0.000001 clears 100 ETH against a 100,000 tab (the
+	// zero-bid sales of Maker's Flipper on 12 March 2020). The
+	// EnglishHouse requires its reserve the same way.
 	ReserveRatio decimal.Decimal
+	// NoReserve accepts bids at any positive limit: an explicit choice,
+	// for a host that guards its auctions some other way (a whitelist of
+	// bidders, its own floor). ReserveRatio must then be zero.
+	NoReserve bool
 	// PriceScale is the number of places of limit prices (and the reserve,
 	// rounded up). Default (zero) 18.
 	PriceScale int32
@@ -72,7 +81,11 @@ type Fill struct {
 
 // NewBatchHouse validates s and returns an empty house.
 func NewBatchHouse(s BatchSettings) (*BatchHouse, error) {
-	if err := nonNegative(ErrInvalidSettings, "reserve ratio", s.ReserveRatio); err != nil {
+	if s.NoReserve {
+		if !s.ReserveRatio.IsZero() {
+			return nil, fmt.Errorf("%w: reserve ratio must be zero with NoReserve", ErrInvalidSettings)
+		}
+	} else if err := positive(ErrInvalidSettings, "reserve ratio (or set NoReserve)", s.ReserveRatio); err != nil {
 		return nil, err
 	}
 	var err error

@@ -83,6 +83,9 @@ func RestoreBatchHouse(s BatchSettings, snap BatchSnapshot) (*BatchHouse, error)
 		if err := nonNegative(ErrInvalidSnapshot, "reserve", as.Reserve); err != nil {
 			return nil, err
 		}
+		if !h.cfg.NoReserve && as.Reserve.Sign() <= 0 {
+			return nil, fmt.Errorf("%w: auction %d: zero reserve without NoReserve", ErrInvalidSnapshot, as.ID)
+		}
 		for i, b := range as.Bids {
 			if b.Seq != uint64(i)+1 || b.Bidder == "" {
 				return nil, fmt.Errorf("%w: auction %d bid %d: bad sequence or bidder", ErrInvalidSnapshot, as.ID, i)

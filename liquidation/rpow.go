@@ -1,6 +1,7 @@
 package liquidation
 
 import (
+	"fmt"
 	"math/big"
 
 	"github.com/shopspring/decimal"
@@ -15,6 +16,13 @@ var (
 	halfRay = new(big.Int).Rsh(ray, 1)
 )
 
+// maxRpowBase is 2^128: dss abaci.sol rpow reverts when the base about to
+// be squared has a bit at or above 128 (`if shr(128, x) { revert(0,0) }`).
+var maxRpowBase = new(big.Int).Lsh(big.NewInt(1), 128)
+
+// maxRpowWord is 2^256: rpow reverts when z·x overflows a uint256.
+var maxRpowWord = new(big.Int).Lsh(big.NewInt(1), 256)
+
 // Rpow returns x^n for a factor x given in RAY units (x × 10^27 as an
 // integer), also in RAY units, by exponentiation by squaring.
 //
@@ -23,13 +31,29 @@ var (
 // x^0 = 1 (RAY) and 0^n = 0 for n > 0. With 0 ≤ x ≤ RAY the result lies in
 // [0, RAY] and is within about log2(n) units of 10^-27 of the exact power.
 // x is not modified.
-func Rpow(x *big.Int, n uint64) *big.Int {
+//
+// It refuses (ErrInvalidInput, within microseconds) where Maker's rpow
+// reverts, which bounds the work whatever the input: a nil or negative x;
+// a base about to be squared that is 2^128 or more; a product z·x of 2^256
+// or more. The loop runs once per bit of n (at most 64 times) on integers
+// below 2^256, so no base or exponent can make it hang; a factor x ≤ RAY
+// never fails.
+func Rpow(x *big.Int, n uint64) (*big.Int, error) {
+	if x == nil {
+		return nil, fmt.Errorf("%w: rpow: nil base", ErrInvalidInput)
+	}
+	if x.Sign() < 0 {
+		return nil, fmt.Errorf("%w: rpow: negative base", ErrInvalidInput)
+	}
+	if x.Cmp(maxRpowWord) >= 0 {
+		return nil, fmt.Errorf("%w: rpow: base of %d bits is 2^256 or more", ErrInvalidInput, x.BitLen())
+	}
 	z := new(big.Int)
 	if n == 0 {
-		return z.Set(ray)
+		return z.Set(ray), nil
 	}
 	if x.Sign() == 0 {
-		return z
+		return z, nil
 	}
 	if n%2 == 0 {
 		z.Set(ray)
@@ -40,16 +64,22 @@ func Rpow(x *big.Int, n uint64) *big.Int {
 	tmp := new(big.Int)
 	rem := new(big.Int)
 	for n /= 2; n > 0; n /= 2 {
+		if xx.Cmp(maxRpowBase) >= 0 {
+			return nil, fmt.Errorf("%w: rpow: overflow (a square of a base of %d bits)", ErrInvalidInput, xx.BitLen())
+		}
 		tmp.Mul(xx, xx)
 		tmp.Add(tmp, halfRay)
 		xx.QuoRem(tmp, ray, rem)
 		if n%2 == 1 {
 			tmp.Mul(z, xx)
+			if tmp.Cmp(maxRpowWord) >= 0 {
+				return nil, fmt.Errorf("%w: rpow: overflow (a product of %d bits)", ErrInvalidInput, tmp.BitLen())
+			}
 			tmp.Add(tmp, halfRay)
 			z.QuoRem(tmp, ray, rem)
 		}
 	}
-	return z
+	return z, nil
 }
 
 // rayFromDecimal converts d (at most 27 places, 0 ≤ d) to RAY units exactly.
