@@ -34,8 +34,8 @@ var maxRpowWord = new(big.Int).Lsh(big.NewInt(1), 256)
 //
 // It refuses (ErrInvalidInput, within microseconds) where Maker's rpow
 // reverts, which bounds the work whatever the input: a nil or negative x;
-// a base about to be squared that is 2^128 or more; a product z·x of 2^256
-// or more. The loop runs once per bit of n (at most 64 times) on integers
+// a base about to be squared that is 2^128 or more; a product z·x (+ RAY/2) of
+// 2^256 or more. The loop runs once per bit of n (at most 64 times) on integers
 // below 2^256, so no base or exponent can make it hang; a factor x ≤ RAY
 // never fails.
 func Rpow(x *big.Int, n uint64) (*big.Int, error) {
@@ -72,10 +72,10 @@ func Rpow(x *big.Int, n uint64) (*big.Int, error) {
 		xx.QuoRem(tmp, ray, rem)
 		if n%2 == 1 {
 			tmp.Mul(z, xx)
-			if tmp.Cmp(maxRpowWord) >= 0 {
+			tmp.Add(tmp, halfRay)
+			if tmp.Cmp(maxRpowWord) >= 0 { // rpow: zx overflows, or zxRound does
 				return nil, fmt.Errorf("%w: rpow: overflow (a product of %d bits)", ErrInvalidInput, tmp.BitLen())
 			}
-			tmp.Add(tmp, halfRay)
 			z.QuoRem(tmp, ray, rem)
 		}
 	}
