@@ -26,6 +26,7 @@ func TestRpowRefusesWhatMakerReverts(t *testing.T) {
 		{"2^128 squared: shr(128, x) reverts", pow2(128), 2},
 		{"2^127 to the 1e6: the second square overflows", pow2(127), 1_000_000},
 		{"2^127 to the max exponent", pow2(127), math.MaxUint64},
+		{"2^127 to the 2^40: forty squarings and no product", pow2(127), 1 << 40},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
