@@ -37,9 +37,9 @@ func TestEnginePlanRefusesBadAccounts(t *testing.T) {
 		accounts []Account
 		mention  string // the account named in the error
 	}{
-		{"nil interface", []Account{good, nil}, "#1"},
-		{"typed nil", []Account{good, typedNil}, "#1"},
-		{"empty ID", []Account{good, acct("", "50", "100", "400", leg("ETH", "4", "400"))}, "#1"},
+		{"nil interface", []Account{good, nil}, "#1: nil"},
+		{"typed nil", []Account{good, typedNil}, "#1: nil"},
+		{"empty ID", []Account{good, acct("", "50", "100", "400", leg("ETH", "4", "400"))}, "#1: empty ID"},
 		{"duplicate ID", []Account{good, good}, `"good"`},
 		{"legs' debts short of Debt()", []Account{acct("short", "50", "100", "400", leg("ETH", "4", "300"))}, `"short"`},
 		{"legs' debts above Debt()", []Account{acct("over", "50", "100", "400", leg("ETH", "4", "300"), leg("BTC", "1", "101"))}, `"over"`},
