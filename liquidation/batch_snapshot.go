@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // CheckClearing verifies a clearing of bids for lot: every fill is between
@@ -12,6 +14,20 @@ import (
 // or above the price; every bid above the price fills in full; the fills sum
 // exactly to the lot when demand covers it, and to the demand otherwise.
 func CheckClearing(lot, price decimal.Decimal, fills []Fill) error {
+	// Ranges first: summing or printing an absurd exponent takes minutes.
+	if err := num.Check(lot); err != nil {
+		return fmt.Errorf("%w: lot: %w", ErrInvariant, err)
+	}
+	if err := num.Check(price); err != nil {
+		return fmt.Errorf("%w: price: %w", ErrInvariant, err)
+	}
+	for _, f := range fills {
+		for _, v := range []decimal.Decimal{f.Quantity, f.Limit, f.Filled, f.Paid} {
+			if err := num.Check(v); err != nil {
+				return fmt.Errorf("%w: bid %d: %w", ErrInvariant, f.Seq, err)
+			}
+		}
+	}
 	sum, demand := decimal.Zero, decimal.Zero
 	for _, f := range fills {
 		if f.Filled.Sign() < 0 || f.Filled.GreaterThan(f.Quantity) {
@@ -78,7 +94,7 @@ func RestoreBatchHouse(s BatchSettings, snap BatchSnapshot) (*BatchHouse, error)
 			return nil, err
 		}
 		if err := checkAuctionInput(as.Tab, as.Lot, decimal.NewFromInt(1), as.Penalty, as.Owner, h.cfg.LotScale); err != nil {
-			return nil, fmt.Errorf("%w: auction %d: %w", ErrInvalidSnapshot, as.ID, err)
+			return nil, restate(ErrInvalidSnapshot, fmt.Errorf("auction %d: %w", as.ID, err))
 		}
 		if err := nonNegative(ErrInvalidSnapshot, "reserve", as.Reserve); err != nil {
 			return nil, err

@@ -17,7 +17,11 @@ import (
 // Every curve in this package floors elapsed to whole seconds (Maker uses
 // block timestamps in seconds), returns exactly top at elapsed ≤ 0, is
 // non-increasing in elapsed and never negative. A host may supply its own
-// Curve; the Dutch house relies on those three promises.
+// Curve; the Dutch house relies on those three promises. A top outside
+// the supported decimal range (more than 36 integer digits or places) is
+// returned unchanged at every elapsed: pricing it would take minutes, and
+// a price that does not fall sells nothing (the Dutch house never passes
+// one).
 type Curve interface {
 	Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal
 }
@@ -82,7 +86,7 @@ func (c *LinearDecrease) Tau() time.Duration { return c.tau }
 // NewLinearDecrease) is zero from the first second.
 func (c *LinearDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
 	dur := wholeSeconds(elapsed)
-	if dur == 0 {
+	if dur == 0 || num.Check(top) != nil {
 		return top
 	}
 	if elapsed >= c.tau {
@@ -135,7 +139,7 @@ func (c *StairstepExponentialDecrease) Price(top decimal.Decimal, elapsed time.D
 		return top
 	}
 	n := wholeSeconds(elapsed) / steps
-	if n == 0 {
+	if n == 0 || num.Check(top) != nil {
 		return top
 	}
 	return rmulFloor(top, c.pows.pow(n))
@@ -171,7 +175,7 @@ func (c *ExponentialDecrease) Cut() decimal.Decimal { return c.cut }
 // NewExponentialDecrease) never falls: it returns top.
 func (c *ExponentialDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
 	n := wholeSeconds(elapsed)
-	if n == 0 || c.pows == nil {
+	if n == 0 || c.pows == nil || num.Check(top) != nil {
 		return top
 	}
 	return rmulFloor(top, c.pows.pow(n))

@@ -63,15 +63,15 @@ func RestoreDutchHouse(s DutchSettings, snap DutchSnapshot) (*DutchHouse, error)
 			return nil, err
 		}
 		if err := checkAuctionInput(as.Tab, as.Lot, as.Top, decimal.Zero, as.Owner, h.cfg.LotScale); err != nil {
-			return nil, fmt.Errorf("%w: auction %d: %w", ErrInvalidSnapshot, as.ID, err)
+			return nil, restate(ErrInvalidSnapshot, fmt.Errorf("auction %d: %w", as.ID, err))
 		}
 		for _, f := range []struct {
 			name string
 			v    decimal.Decimal
 		}{{"init tab", as.InitTab}, {"init lot", as.InitLot}, {"penalty", as.Penalty}, {"sold", as.Sold},
 			{"recovered", as.Recovered}, {"rewards", as.Rewards}} {
-			if err := nonNegative(ErrInvalidSnapshot, f.name, f.v); err != nil {
-				return nil, fmt.Errorf("auction %d: %w", as.ID, err)
+			if err := nonNegative(ErrInvalidSnapshot, fmt.Sprintf("auction %d %s", as.ID, f.name), f.v); err != nil {
+				return nil, err
 			}
 		}
 		if as.Penalty.GreaterThan(as.InitTab) {
@@ -86,7 +86,7 @@ func RestoreDutchHouse(s DutchSettings, snap DutchSnapshot) (*DutchHouse, error)
 		}
 	}
 	if err := h.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
+		return nil, restate(ErrInvalidSnapshot, err)
 	}
 	return h, nil
 }

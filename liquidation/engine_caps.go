@@ -265,7 +265,7 @@ func RestoreEngine(s EngineSettings, snap EngineSnapshot) (*Engine, error) {
 		e.recent = append([]ThrottleEntry(nil), snap.Recent...)
 	}
 	if err := e.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
+		return nil, restate(ErrInvalidSnapshot, err)
 	}
 	return e, nil
 }

@@ -53,7 +53,7 @@ func RestoreEnglishHouse(s EnglishSettings, snap EnglishSnapshot) (*EnglishHouse
 			return nil, err
 		}
 		if err := checkAuctionInput(as.Tab, as.InitLot, as.Reserve, as.Penalty, as.Owner, h.cfg.LotScale); err != nil {
-			return nil, fmt.Errorf("%w: auction %d: %w", ErrInvalidSnapshot, as.ID, err)
+			return nil, restate(ErrInvalidSnapshot, fmt.Errorf("auction %d: %w", as.ID, err))
 		}
 		if err := positive(ErrInvalidSnapshot, "lot", as.Lot); err != nil {
 			return nil, err
@@ -71,7 +71,7 @@ func RestoreEnglishHouse(s EnglishSettings, snap EnglishSnapshot) (*EnglishHouse
 			penalty: as.Penalty, bid: as.Bid, bidder: as.Bidder, reserve: as.Reserve, end: as.End, maxEnd: as.MaxEnd}
 	}
 	if err := h.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
+		return nil, restate(ErrInvalidSnapshot, err)
 	}
 	return h, nil
 }
