@@ -124,7 +124,10 @@ func TestHuntBadInputs(t *testing.T) {
 			return err1(RestoreEngine(es, engineSnap(func(s *EngineSnapshot) { s.Markets = []MarketDebt{{Market: "ETH", Debt: decimal.Zero}} })))
 		}},
 		{"RestoreEngine", "market above its cap", func() error {
-			return err1(RestoreEngine(es, engineSnap(func(s *EngineSnapshot) { s.Dirt = d("3000"); s.Markets = []MarketDebt{{Market: "ETH", Debt: d("3000")}} })))
+			return err1(RestoreEngine(es, engineSnap(func(s *EngineSnapshot) {
+				s.Dirt = d("3000")
+				s.Markets = []MarketDebt{{Market: "ETH", Debt: d("3000")}}
+			})))
 		}},
 		{"RestoreEngine", "throttle entry after last", func() error {
 			return err1(RestoreEngine(es, engineSnap(func(s *EngineSnapshot) { s.Recent = []ThrottleEntry{{Time: sec(200), Notional: one}} })))
@@ -186,13 +189,19 @@ func TestHuntBadInputs(t *testing.T) {
 			return err1(NewDutchHouse(dutchWith(func(s *DutchSettings) { s.PriceScale, s.LotScale = 27, 10 })))
 		}},
 		{"RestoreDutchHouse", "stop level 4", func() error { return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Stop = 4 }))) }},
-		{"RestoreDutchHouse", "auction ID 0", func() error { return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Auctions[0].ID = 0 }))) }},
+		{"RestoreDutchHouse", "auction ID 0", func() error {
+			return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Auctions[0].ID = 0 })))
+		}},
 		{"RestoreDutchHouse", "auction ID above kicks", func() error { return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Kicks = 0 }))) }},
 		{"RestoreDutchHouse", "duplicate auction", func() error {
 			return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Auctions = append(s.Auctions, s.Auctions[0]) })))
 		}},
-		{"RestoreDutchHouse", "tab 1e999999999", func() error { return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Auctions[0].Tab = vast }))) }},
-		{"RestoreDutchHouse", "empty owner", func() error { return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Auctions[0].Owner = "" }))) }},
+		{"RestoreDutchHouse", "tab 1e999999999", func() error {
+			return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Auctions[0].Tab = vast })))
+		}},
+		{"RestoreDutchHouse", "empty owner", func() error {
+			return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Auctions[0].Owner = "" })))
+		}},
 		{"RestoreDutchHouse", "started after last", func() error {
 			return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Auctions[0].Started = sec(200) })))
 		}},
@@ -200,7 +209,9 @@ func TestHuntBadInputs(t *testing.T) {
 			return err1(RestoreDutchHouse(ds, dutchSnap(func(s *DutchSnapshot) { s.Auctions[0].Sold = one })))
 		}},
 		{"DutchHouse.Kick", "time backwards", func() error { return err1(h.Kick(sec(50), KickParams{Tab: one, Lot: one, Owner: "o", Price: one})) }},
-		{"DutchHouse.Kick", "tab 0", func() error { return err1(h.Kick(last, KickParams{Tab: decimal.Zero, Lot: one, Owner: "o", Price: one})) }},
+		{"DutchHouse.Kick", "tab 0", func() error {
+			return err1(h.Kick(last, KickParams{Tab: decimal.Zero, Lot: one, Owner: "o", Price: one}))
+		}},
 		{"DutchHouse.Kick", "tab 1e999999999", func() error { return err1(h.Kick(last, KickParams{Tab: vast, Lot: one, Owner: "o", Price: one})) }},
 		{"DutchHouse.Kick", "lot 1e-40", func() error { return err1(h.Kick(last, KickParams{Tab: one, Lot: tiny, Owner: "o", Price: one})) }},
 		{"DutchHouse.Kick", "lot off the lot grid", func() error {
@@ -219,7 +230,9 @@ func TestHuntBadInputs(t *testing.T) {
 		{"DutchHouse.Redo", "price 1e9999", func() error { return err1(h.Redo(last, RedoParams{ID: k.ID, Price: huge})) }},
 		{"DutchHouse.Take", "time backwards", func() error { return err1(h.Take(sec(50), TakeParams{ID: k.ID, MaxLot: one, MaxPrice: huge})) }},
 		{"DutchHouse.Take", "unknown auction", func() error { return err1(h.Take(last, TakeParams{ID: 99, MaxLot: one, MaxPrice: one})) }},
-		{"DutchHouse.Take", "max lot 0", func() error { return err1(h.Take(last, TakeParams{ID: k.ID, MaxLot: decimal.Zero, MaxPrice: d("1000")})) }},
+		{"DutchHouse.Take", "max lot 0", func() error {
+			return err1(h.Take(last, TakeParams{ID: k.ID, MaxLot: decimal.Zero, MaxPrice: d("1000")}))
+		}},
 		{"DutchHouse.Take", "max lot 1e999999999", func() error { return err1(h.Take(last, TakeParams{ID: k.ID, MaxLot: vast, MaxPrice: d("1000")})) }},
 		{"DutchHouse.Take", "max price 1e-40", func() error { return err1(h.Take(last, TakeParams{ID: k.ID, MaxLot: one, MaxPrice: tiny})) }},
 		{"DutchHouse.Take", "max price −1", func() error { return err1(h.Take(last, TakeParams{ID: k.ID, MaxLot: one, MaxPrice: d("-1")})) }},
@@ -230,13 +243,21 @@ func TestHuntBadInputs(t *testing.T) {
 		{"DutchHouse.SetStop", "level −1", func() error { return err1(h.SetStop(last, -1)) }},
 		// English house.
 		{"NewEnglishHouse", "reserve ratio 0", func() error { return err1(NewEnglishHouse(EnglishSettings{})) }},
-		{"NewEnglishHouse", "reserve ratio 1e999999999", func() error { return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.ReserveRatio = vast }))) }},
-		{"NewEnglishHouse", "min decrement 1", func() error { return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.MinDecrement = one }))) }},
-		{"NewEnglishHouse", "min increment −1", func() error { return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.MinIncrement = d("-1") }))) }},
+		{"NewEnglishHouse", "reserve ratio 1e999999999", func() error {
+			return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.ReserveRatio = vast })))
+		}},
+		{"NewEnglishHouse", "min decrement 1", func() error {
+			return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.MinDecrement = one })))
+		}},
+		{"NewEnglishHouse", "min increment −1", func() error {
+			return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.MinIncrement = d("-1") })))
+		}},
 		{"NewEnglishHouse", "bid duration > max duration", func() error {
 			return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.BidDuration, s.MaxDuration = time.Hour, time.Minute })))
 		}},
-		{"NewEnglishHouse", "negative max duration", func() error { return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.MaxDuration = -1 }))) }},
+		{"NewEnglishHouse", "negative max duration", func() error {
+			return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.MaxDuration = -1 })))
+		}},
 		{"NewEnglishHouse", "lot scale 19", func() error { return err1(NewEnglishHouse(englishWith(func(s *EnglishSettings) { s.LotScale = 19 }))) }},
 		{"RestoreEnglishHouse", "bid above tab", func() error {
 			return err1(RestoreEnglishHouse(ens, englishSnap(func(s *EnglishSnapshot) { s.Auctions[0].Bid = d("2000") })))
@@ -323,7 +344,9 @@ func TestHuntBadInputs(t *testing.T) {
 		{"ClearBids", "lot scale −1", func() error { return err2(ClearBids(one, nil, -1)) }},
 		{"ClearBids", "lot scale 1e9", func() error { return err2(ClearBids(one, nil, 1e9)) }},
 		{"ClearBids", "lot 1e999999999", func() error { return err2(ClearBids(vast, nil, 18)) }},
-		{"ClearBids", "quantity 0", func() error { return err2(ClearBids(one, []BatchBid{{Seq: 1, Quantity: decimal.Zero, Limit: one}}, 18)) }},
+		{"ClearBids", "quantity 0", func() error {
+			return err2(ClearBids(one, []BatchBid{{Seq: 1, Quantity: decimal.Zero, Limit: one}}, 18))
+		}},
 		{"ClearBids", "limit 1e999999999", func() error { return err2(ClearBids(one, []BatchBid{{Seq: 1, Quantity: one, Limit: vast}}, 18)) }},
 		{"CheckClearing", "lot 1e999999999", func() error { return CheckClearing(vast, one, nil) }},
 		{"CheckClearing", "fill 1e999999999", func() error {
