@@ -114,7 +114,7 @@ func (h *BatchHouse) Open(now time.Time, p AuctionParams, closeAt time.Time) (ui
 		reserve: priceUp(p.Price, h.cfg.ReserveRatio, h.cfg.PriceScale), close: closeAt}
 	h.auctions[a.id] = a
 	h.clock.advance(now)
-	return a.id, []Event{{Time: now, Kind: EventAuctionOpen, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
+	return a.id, []Event{{Time: now, Kind: EventAuctionOpen, Subject: auctionSubject(a.id), To: auctionRunning, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
 		Price: a.reserve, Lot: p.Lot, Tab: p.Tab}}, nil
 }
 
@@ -154,7 +154,7 @@ func (h *BatchHouse) Bid(now time.Time, id uint64, bidder string, quantity, limi
 	b := BatchBid{Seq: uint64(len(a.bids)) + 1, Bidder: bidder, Quantity: quantity, Limit: limit}
 	a.bids = append(a.bids, b)
 	h.clock.advance(now)
-	return b.Seq, []Event{{Time: now, Kind: EventBid, Auction: id, Market: h.cfg.Market, Account: a.owner,
+	return b.Seq, []Event{{Time: now, Kind: EventBid, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner,
 		Keeper: bidder, Price: limit, Lot: quantity}}, nil
 }
 
@@ -280,8 +280,8 @@ func (h *BatchHouse) Clear(now time.Time, id uint64) (BatchResult, error) {
 	delete(h.auctions, id)
 	h.clock.advance(now)
 	return BatchResult{ClearingPrice: price, Fills: fills, Settlement: &s, Events: []Event{
-		{Time: now, Kind: EventClear, Auction: id, Market: h.cfg.Market, Account: a.owner, Price: price, Lot: sold, Tab: recovered},
-		{Time: now, Kind: EventSettle, Auction: id, Market: h.cfg.Market, Account: a.owner, Settlement: &s},
+		{Time: now, Kind: EventClear, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner, Price: price, Lot: sold, Tab: recovered},
+		{Time: now, Kind: EventSettle, Subject: auctionSubject(id), From: auctionRunning, To: auctionSettled, Auction: id, Market: h.cfg.Market, Account: a.owner, Settlement: &s},
 	}}, nil
 }
 
@@ -307,7 +307,7 @@ func (h *BatchHouse) Reopen(now time.Time, id uint64, price decimal.Decimal, clo
 	a.reserve = priceUp(price, h.cfg.ReserveRatio, h.cfg.PriceScale)
 	a.close = closeAt
 	h.clock.advance(now)
-	return []Event{{Time: now, Kind: EventRestart, Auction: id, Market: h.cfg.Market, Account: a.owner,
+	return []Event{{Time: now, Kind: EventRestart, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner,
 		Price: a.reserve, Lot: a.lot, Tab: a.tab}}, nil
 }
 

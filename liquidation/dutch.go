@@ -2,6 +2,7 @@ package liquidation
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -12,6 +13,21 @@ import (
 // StopLevel is the Dutch house's circuit breaker, Maker Clipper `stopped`:
 // each level disables one more operation.
 type StopLevel int
+
+// String names the level: "none", "no-kick", "no-redo", "no-takes".
+func (l StopLevel) String() string {
+	switch l {
+	case StopNone:
+		return "none"
+	case StopNoKick:
+		return "no-kick"
+	case StopNoRedo:
+		return "no-redo"
+	case StopNoTakes:
+		return "no-takes"
+	}
+	return "level-" + strconv.Itoa(int(l))
+}
 
 // Stop levels (dss clip.sol `isStopped(n)` allows an operation while
 // stopped < n).
@@ -233,7 +249,7 @@ func (h *DutchHouse) Kick(now time.Time, p KickParams) (KickResult, error) {
 	}
 	h.auctions[a.id] = a
 	h.clock.advance(now)
-	ev := Event{Time: now, Kind: EventKick, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
+	ev := Event{Time: now, Kind: EventKick, Subject: auctionSubject(a.id), To: auctionRunning, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
 		Keeper: p.Keeper, Price: top, Lot: p.Lot, Tab: p.Tab, Amount: reward}
 	return KickResult{ID: a.id, Top: top, Reward: reward, Events: []Event{ev}}, nil
 }
@@ -366,7 +382,7 @@ func (h *DutchHouse) Redo(now time.Time, p RedoParams) (RedoResult, error) {
 	a.top, a.tic = top, now
 	a.rewards = a.rewards.Add(reward)
 	h.clock.advance(now)
-	ev := Event{Time: now, Kind: EventRedo, Auction: a.id, Market: h.cfg.Market, Account: a.owner,
+	ev := Event{Time: now, Kind: EventRedo, Subject: auctionSubject(a.id), Auction: a.id, Market: h.cfg.Market, Account: a.owner,
 		Keeper: p.Keeper, Price: top, Lot: a.lot, Tab: a.tab, Amount: reward}
 	return RedoResult{Top: top, Reward: reward, Events: []Event{ev}}, nil
 }
@@ -392,7 +408,7 @@ func (h *DutchHouse) Yank(now time.Time, id uint64) (YankResult, error) {
 	s.CollateralYanked, s.DebtYanked, s.Yanked = a.lot, a.tab, true
 	delete(h.auctions, id)
 	h.clock.advance(now)
-	ev := Event{Time: now, Kind: EventYank, Auction: id, Market: h.cfg.Market, Account: a.owner,
+	ev := Event{Time: now, Kind: EventYank, Subject: auctionSubject(id), From: auctionRunning, To: auctionYanked, Auction: id, Market: h.cfg.Market, Account: a.owner,
 		Lot: a.lot, Tab: a.tab, Amount: a.tab, Settlement: &s}
 	return YankResult{Settlement: s, Released: a.tab, Events: []Event{ev}}, nil
 }
@@ -405,9 +421,10 @@ func (h *DutchHouse) SetStop(now time.Time, level StopLevel) (Event, error) {
 	if level < StopNone || level > StopNoTakes {
 		return Event{}, fmt.Errorf("%w: stop level %d outside 0..3", ErrInvalidInput, level)
 	}
+	from := h.stop
 	h.stop = level
 	h.clock.advance(now)
-	return Event{Time: now, Kind: EventStop, Market: h.cfg.Market, Level: int(level)}, nil
+	return Event{Time: now, Kind: EventStop, Subject: h.cfg.Market, From: from.String(), To: level.String(), Market: h.cfg.Market}, nil
 }
 
 // settlement returns the record of a with nothing yet returned or short.

@@ -111,7 +111,7 @@ func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 		if e.cfg.Window > 0 {
 			e.recent = append(e.recent, ThrottleEntry{Time: now, Notional: o.Tab})
 		}
-		events = append(events, Event{Time: now, Kind: EventCommit, Market: o.Market, Account: o.Account,
+		events = append(events, Event{Time: now, Kind: EventCommit, Subject: o.Account, Market: o.Market, Account: o.Account,
 			Lot: o.Lot, Tab: o.Tab, Amount: o.Debt})
 	}
 	e.prune(now)
@@ -154,7 +154,7 @@ func (e *Engine) Release(now time.Time, market string, amount decimal.Decimal) (
 	}
 	e.dirt = e.dirt.Sub(amount)
 	e.clock.advance(now)
-	return Event{Time: now, Kind: EventRelease, Market: market, Amount: amount, Tab: left}, nil
+	return Event{Time: now, Kind: EventRelease, Subject: market, Market: market, Amount: amount, Tab: left}, nil
 }
 
 // CheckInvariants verifies that global debt under auction equals the sum
