@@ -110,7 +110,7 @@ func (h *BatchHouse) Open(now time.Time, p AuctionParams, closeAt time.Time) (ui
 		return 0, nil, fmt.Errorf("%w: close %s not after now", ErrInvalidInput, closeAt)
 	}
 	h.kicks++
-	a := &batchAuction{id: h.kicks, owner: p.Owner, tab: p.Tab, lot: p.Lot, penalty: p.Penalty,
+	a := &batchAuction{id: h.kicks, owner: p.Owner, tab: canon(p.Tab), lot: canon(p.Lot), penalty: canon(p.Penalty),
 		reserve: priceUp(p.Price, h.cfg.ReserveRatio, h.cfg.PriceScale), close: closeAt}
 	h.auctions[a.id] = a
 	h.clock.advance(now)
@@ -151,7 +151,10 @@ func (h *BatchHouse) Bid(now time.Time, id uint64, bidder string, quantity, limi
 	if limit.LessThan(a.reserve) {
 		return 0, nil, fmt.Errorf("%w: limit %s below reserve %s", ErrBidTooLow, limit, a.reserve)
 	}
-	b := BatchBid{Seq: uint64(len(a.bids)) + 1, Bidder: bidder, Quantity: quantity, Limit: limit}
+	if err := num.Check(quantity.Mul(limit)); err != nil { // what the bid may pay must stay a supported amount
+		return 0, nil, fmt.Errorf("%w: quantity × limit: %w", ErrInvalidInput, err)
+	}
+	b := BatchBid{Seq: uint64(len(a.bids)) + 1, Bidder: bidder, Quantity: canon(quantity), Limit: canon(limit)}
 	a.bids = append(a.bids, b)
 	h.clock.advance(now)
 	return b.Seq, []Event{{Time: now, Kind: EventBid, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner,

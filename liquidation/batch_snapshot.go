@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // CheckClearing verifies a clearing of bids for lot: every fill is between
@@ -15,15 +13,15 @@ import (
 // exactly to the lot when demand covers it, and to the demand otherwise.
 func CheckClearing(lot, price decimal.Decimal, fills []Fill) error {
 	// Ranges first: summing or printing an absurd exponent takes minutes.
-	if err := num.Check(lot); err != nil {
+	if err := checkWide(lot); err != nil {
 		return fmt.Errorf("%w: lot: %w", ErrInvariant, err)
 	}
-	if err := num.Check(price); err != nil {
+	if err := checkWide(price); err != nil {
 		return fmt.Errorf("%w: price: %w", ErrInvariant, err)
 	}
 	for _, f := range fills {
 		for _, v := range []decimal.Decimal{f.Quantity, f.Limit, f.Filled, f.Paid} {
-			if err := num.Check(v); err != nil {
+			if err := checkWide(v); err != nil {
 				return fmt.Errorf("%w: bid %d: %w", ErrInvariant, f.Seq, err)
 			}
 		}
@@ -119,8 +117,13 @@ func RestoreBatchHouse(s BatchSettings, snap BatchSnapshot) (*BatchHouse, error)
 				return nil, fmt.Errorf("%w: auction %d bid %d below reserve", ErrInvalidSnapshot, as.ID, b.Seq)
 			}
 		}
-		h.auctions[as.ID] = &batchAuction{id: as.ID, owner: as.Owner, tab: as.Tab, lot: as.Lot, penalty: as.Penalty,
-			reserve: as.Reserve, close: as.Close, bids: append([]BatchBid(nil), as.Bids...)}
+		bids := make([]BatchBid, len(as.Bids))
+		for i, b := range as.Bids {
+			b.Quantity, b.Limit = canon(b.Quantity), canon(b.Limit)
+			bids[i] = b
+		}
+		h.auctions[as.ID] = &batchAuction{id: as.ID, owner: as.Owner, tab: canon(as.Tab), lot: canon(as.Lot), penalty: canon(as.Penalty),
+			reserve: canon(as.Reserve), close: as.Close, bids: bids}
 	}
 	return h, nil
 }

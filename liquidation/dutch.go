@@ -238,14 +238,14 @@ func (h *DutchHouse) Kick(now time.Time, p KickParams) (KickResult, error) {
 		return KickResult{}, err
 	}
 	top := h.top(p.Price)
-	if top.Sign() <= 0 {
-		return KickResult{}, fmt.Errorf("%w: zero top price", ErrInvalidInput)
+	if top.Sign() <= 0 || num.Check(top) != nil {
+		return KickResult{}, fmt.Errorf("%w: top price (price × buf) zero or out of range", ErrInvalidInput)
 	}
 	reward := h.reward(p.Tab)
 	h.kicks++
 	a := &dutchAuction{
-		id: h.kicks, owner: p.Owner, tab: p.Tab, lot: p.Lot, tab0: p.Tab, lot0: p.Lot,
-		penalty: p.Penalty, top: top, tic: now, sold: decimal.Zero, recovered: decimal.Zero, rewards: reward,
+		id: h.kicks, owner: p.Owner, tab: canon(p.Tab), lot: canon(p.Lot), tab0: canon(p.Tab), lot0: canon(p.Lot),
+		penalty: canon(p.Penalty), top: top, tic: now, sold: decimal.Zero, recovered: decimal.Zero, rewards: reward,
 	}
 	h.auctions[a.id] = a
 	h.clock.advance(now)
@@ -372,8 +372,8 @@ func (h *DutchHouse) Redo(now time.Time, p RedoParams) (RedoResult, error) {
 		return RedoResult{Refusal: RefusalNoRedoNeeded}, nil
 	}
 	top := h.top(p.Price)
-	if top.Sign() <= 0 {
-		return RedoResult{}, fmt.Errorf("%w: zero top price", ErrInvalidInput)
+	if top.Sign() <= 0 || num.Check(top) != nil {
+		return RedoResult{}, fmt.Errorf("%w: top price (price × buf) zero or out of range", ErrInvalidInput)
 	}
 	reward := decimal.Zero
 	if a.tab.GreaterThanOrEqual(h.cfg.chost) && a.lot.Mul(p.Price).GreaterThanOrEqual(h.cfg.chost) {

@@ -81,8 +81,9 @@ func RestoreDutchHouse(s DutchSettings, snap DutchSnapshot) (*DutchHouse, error)
 			return nil, fmt.Errorf("%w: auction %d started after last time", ErrInvalidSnapshot, as.ID)
 		}
 		h.auctions[as.ID] = &dutchAuction{
-			id: as.ID, owner: as.Owner, tab: as.Tab, lot: as.Lot, tab0: as.InitTab, lot0: as.InitLot,
-			penalty: as.Penalty, top: as.Top, tic: as.Started, sold: as.Sold, recovered: as.Recovered, rewards: as.Rewards,
+			id: as.ID, owner: as.Owner, tab: canon(as.Tab), lot: canon(as.Lot), tab0: canon(as.InitTab), lot0: canon(as.InitLot),
+			penalty: canon(as.Penalty), top: canon(as.Top), tic: as.Started, sold: canon(as.Sold), recovered: canon(as.Recovered),
+			rewards: canon(as.Rewards),
 		}
 	}
 	if err := h.CheckInvariants(); err != nil {

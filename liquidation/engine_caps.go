@@ -106,10 +106,11 @@ func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 	}
 	events := make([]Event, 0, len(orders))
 	for _, o := range orders {
-		e.dirt = e.dirt.Add(o.Tab)
-		e.market[o.Market] = e.MarketDebtUnderAuction(o.Market).Add(o.Tab)
+		tab := canon(o.Tab)
+		e.dirt = e.dirt.Add(tab)
+		e.market[o.Market] = e.MarketDebtUnderAuction(o.Market).Add(tab)
 		if e.cfg.Window > 0 {
-			e.recent = append(e.recent, ThrottleEntry{Time: now, Notional: o.Tab})
+			e.recent = append(e.recent, ThrottleEntry{Time: now, Notional: tab})
 		}
 		events = append(events, Event{Time: now, Kind: EventCommit, Subject: o.Account, Market: o.Market, Account: o.Account,
 			Lot: o.Lot, Tab: o.Tab, Amount: o.Debt})
@@ -146,6 +147,7 @@ func (e *Engine) Release(now time.Time, market string, amount decimal.Decimal) (
 	if amount.GreaterThan(have) {
 		return Event{}, fmt.Errorf("%w: release %s from %q holding %s", ErrInvalidInput, amount, market, have)
 	}
+	amount = canon(amount)
 	left := have.Sub(amount)
 	if left.IsZero() {
 		delete(e.market, market)
@@ -243,7 +245,7 @@ func RestoreEngine(s EngineSettings, snap EngineSnapshot) (*Engine, error) {
 	if err := num.CheckNonNegative(snap.Dirt); err != nil {
 		return nil, fmt.Errorf("%w: dirt: %w", ErrInvalidSnapshot, err)
 	}
-	e.dirt, e.clock.last = snap.Dirt, snap.Last
+	e.dirt, e.clock.last = canon(snap.Dirt), snap.Last
 	for _, m := range snap.Markets {
 		if _, dup := e.market[m.Market]; dup {
 			return nil, fmt.Errorf("%w: duplicate market %q", ErrInvalidSnapshot, m.Market)
@@ -251,7 +253,7 @@ func RestoreEngine(s EngineSettings, snap EngineSnapshot) (*Engine, error) {
 		if err := num.CheckPositive(m.Debt); err != nil {
 			return nil, fmt.Errorf("%w: market %q: %w", ErrInvalidSnapshot, m.Market, err)
 		}
-		e.market[m.Market] = m.Debt
+		e.market[m.Market] = canon(m.Debt)
 	}
 	for _, r := range snap.Recent {
 		if err := num.CheckPositive(r.Notional); err != nil {
@@ -262,7 +264,9 @@ func RestoreEngine(s EngineSettings, snap EngineSnapshot) (*Engine, error) {
 		}
 	}
 	if e.cfg.Window > 0 {
-		e.recent = append([]ThrottleEntry(nil), snap.Recent...)
+		for _, r := range snap.Recent {
+			e.recent = append(e.recent, ThrottleEntry{Time: r.Time, Notional: canon(r.Notional)})
+		}
 	}
 	if err := e.CheckInvariants(); err != nil {
 		return nil, restate(ErrInvalidSnapshot, err)

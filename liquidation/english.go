@@ -156,7 +156,7 @@ func (h *EnglishHouse) Kick(now time.Time, p AuctionParams) (uint64, []Event, er
 	}
 	reserve := priceUp(p.Price, h.cfg.ReserveRatio, h.cfg.PriceScale)
 	h.kicks++
-	a := &englishAuction{id: h.kicks, owner: p.Owner, tab: p.Tab, lot0: p.Lot, lot: p.Lot, penalty: p.Penalty,
+	a := &englishAuction{id: h.kicks, owner: p.Owner, tab: canon(p.Tab), lot0: canon(p.Lot), lot: canon(p.Lot), penalty: canon(p.Penalty),
 		bid: decimal.Zero, reserve: reserve, end: now.Add(h.cfg.MaxDuration), maxEnd: now.Add(h.cfg.MaxDuration)}
 	h.auctions[a.id] = a
 	h.clock.advance(now)
@@ -244,7 +244,7 @@ func (h *EnglishHouse) Bid(now time.Time, id uint64, bidder string, amount decim
 	if least := h.minBid(a); amount.LessThan(least) || !amount.GreaterThan(a.bid) {
 		return nil, fmt.Errorf("%w: bid %s, minimum %s", ErrBidTooLow, amount, least)
 	}
-	a.bid, a.bidder = amount, bidder
+	a.bid, a.bidder = canon(amount), bidder
 	from, to := "", ""
 	if amount.Equal(a.tab) {
 		a.lot = h.lotAtReserve(a)
@@ -297,7 +297,7 @@ func (h *EnglishHouse) BidLot(now time.Time, id uint64, bidder string, lot decim
 	if most := h.maxLot(a); lot.GreaterThan(most) || !lot.LessThan(a.lot) {
 		return nil, fmt.Errorf("%w: lot %s, at most %s", ErrBidTooLow, lot, most)
 	}
-	a.lot, a.bidder = lot, bidder
+	a.lot, a.bidder = canon(lot), bidder
 	a.end = earliest(now.Add(h.cfg.BidDuration), a.maxEnd)
 	h.clock.advance(now)
 	return []Event{{Time: now, Kind: EventBidLot, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: bidder,

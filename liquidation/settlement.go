@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // AuctionType names the mechanism that produced a Settlement.
@@ -75,7 +73,7 @@ func CheckSettlement(s Settlement) error {
 	} {
 		// Checked before any arithmetic or formatting: summing or printing
 		// a decimal with an absurd exponent takes minutes.
-		if err := num.Check(f.v); err != nil {
+		if err := checkWide(f.v); err != nil {
 			return fmt.Errorf("%w: settlement %d: %s: %w", ErrInvariant, s.Auction, f.name, err)
 		}
 		if f.v.Sign() < 0 {
