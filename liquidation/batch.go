@@ -171,12 +171,12 @@ type BatchResult struct {
 	Events        []Event         // state changes, in order
 }
 
-// ClearBids computes the uniform-price clearing of bids for lot (pure; see
+// clearBids computes the uniform-price clearing of bids for lot (pure; see
 // BatchHouse). It returns the clearing price and the fills in the order of
 // bids. With no bids the price is zero. The lot and quantities must be
 // positive with at most lotScale places and limits positive; otherwise the
 // error wraps ErrInvalidInput.
-func ClearBids(lot decimal.Decimal, bids []BatchBid, lotScale int32) (decimal.Decimal, []Fill, error) {
+func clearBids(lot decimal.Decimal, bids []BatchBid, lotScale int32) (decimal.Decimal, []Fill, error) {
 	if lotScale < 0 || lotScale > defaultScale {
 		return decimal.Zero, nil, fmt.Errorf("%w: lot scale %d outside 0..%d", ErrInvalidInput, lotScale, defaultScale)
 	}
@@ -266,7 +266,7 @@ func (h *BatchHouse) Clear(now time.Time, id uint64) (BatchResult, error) {
 	if len(a.bids) == 0 {
 		return BatchResult{Refusal: RefusalNoBid}, nil
 	}
-	price, fills, err := ClearBids(a.lot, a.bids, h.cfg.LotScale)
+	price, fills, err := clearBids(a.lot, a.bids, h.cfg.LotScale)
 	if err != nil {
 		return BatchResult{}, err
 	}

@@ -50,8 +50,8 @@ func checkCut(cut decimal.Decimal) (*big.Int, error) {
 	if cut.GreaterThan(decimal.NewFromInt(1)) {
 		return nil, fmt.Errorf("%w: cut %s must be ≤ 1", ErrInvalidSettings, cut)
 	}
-	if !cut.Equal(cut.Truncate(RayPlaces)) {
-		return nil, fmt.Errorf("%w: cut %s has more than %d places", ErrInvalidSettings, cut, RayPlaces)
+	if !cut.Equal(cut.Truncate(rayPlaces)) {
+		return nil, fmt.Errorf("%w: cut %s has more than %d places", ErrInvalidSettings, cut, rayPlaces)
 	}
 	return rayFromDecimal(cut), nil
 }
@@ -79,9 +79,6 @@ func NewLinearDecrease(tau time.Duration) (*LinearDecrease, error) {
 	return &LinearDecrease{tau: tau, taus: decimal.NewFromInt(int64(tau / time.Second))}, nil
 }
 
-// Tau returns the time at which the price reaches zero.
-func (c *LinearDecrease) Tau() time.Duration { return c.tau }
-
 // Price implements Curve. The zero value (tau 0, not built by
 // NewLinearDecrease) is zero from the first second.
 func (c *LinearDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
@@ -93,8 +90,8 @@ func (c *LinearDecrease) Price(top decimal.Decimal, elapsed time.Duration) decim
 		return decimal.Zero
 	}
 	left := c.taus.Sub(decimal.NewFromInt(int64(dur)))
-	factor := num.DivFloor(left, c.taus, RayPlaces)
-	return top.Mul(factor).RoundFloor(RayPlaces)
+	factor := num.DivFloor(left, c.taus, rayPlaces)
+	return top.Mul(factor).RoundFloor(rayPlaces)
 }
 
 // StairstepExponentialDecrease is dss abaci.sol StairstepExponentialDecrease:
@@ -102,7 +99,7 @@ func (c *LinearDecrease) Price(top decimal.Decimal, elapsed time.Duration) decim
 //
 //	price(t) = top × cut^⌊t / step⌋,
 //
-// with cut^n computed by Rpow at 27 places (half-up at each product) and the
+// with cut^n computed by rpow at 27 places (half-up at each product) and the
 // product with top rounded down to 27 places. Cut 0.99 is a 1% drop per
 // step.
 type StairstepExponentialDecrease struct {
@@ -124,12 +121,6 @@ func NewStairstepExponentialDecrease(cut decimal.Decimal, step time.Duration) (*
 	return &StairstepExponentialDecrease{cut: cut, pows: newRayPowers(r), step: step}, nil
 }
 
-// Cut returns the per-step factor.
-func (c *StairstepExponentialDecrease) Cut() decimal.Decimal { return c.cut }
-
-// Step returns the time between drops.
-func (c *StairstepExponentialDecrease) Step() time.Duration { return c.step }
-
 // Price implements Curve.
 // The zero value (not built by NewStairstepExponentialDecrease) never
 // falls: it returns top.
@@ -150,7 +141,7 @@ func (c *StairstepExponentialDecrease) Price(top decimal.Decimal, elapsed time.D
 //
 //	price(t) = top × cut^t,   t in whole seconds,
 //
-// with the same rounding as StairstepExponentialDecrease (Rpow half-up at 27
+// with the same rounding as StairstepExponentialDecrease (rpow half-up at 27
 // places, product rounded down to 27 places). Example (abaci.t.sol
 // test_continuous_exp_decrease): cut 0.999230132966 halves the price about
 // every 900 s.
@@ -167,9 +158,6 @@ func NewExponentialDecrease(cut decimal.Decimal) (*ExponentialDecrease, error) {
 	}
 	return &ExponentialDecrease{cut: cut, pows: newRayPowers(r)}, nil
 }
-
-// Cut returns the per-second factor.
-func (c *ExponentialDecrease) Cut() decimal.Decimal { return c.cut }
 
 // Price implements Curve. The zero value (not built by
 // NewExponentialDecrease) never falls: it returns top.

@@ -75,7 +75,7 @@ func TestStairstepExponentialDecrease_MakerSteps(t *testing.T) {
 			p := c.Price(top, time.Duration(i)*time.Second)
 			want := last
 			if i%int(step/time.Second) == 0 {
-				want = last.Mul(cut).RoundFloor(RayPlaces)
+				want = last.Mul(cut).RoundFloor(rayPlaces)
 			}
 			if p.Sub(want).Abs().GreaterThan(d("0.0000000000000001")) {
 				t.Fatalf("step %s t=%d: got %s want %s", step, i, p, want)
@@ -194,7 +194,7 @@ func TestRayPowersMatchRpow(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		x := rayFromDecimal(testkit.Decimal(0, 1_000_000_000, 9).Draw(t, "x"))
 		n := rapid.Uint64Range(0, 1<<40).Draw(t, "n")
-		want, err := Rpow(x, n)
+		want, err := rpow(x, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,9 +250,9 @@ func TestCurveExtremes(t *testing.T) {
 
 func mustRpow(t testing.TB, x *big.Int, n uint64) *big.Int {
 	t.Helper()
-	z, err := Rpow(x, n)
+	z, err := rpow(x, n)
 	if err != nil {
-		t.Fatalf("Rpow(%s, %d): %v", x, n, err)
+		t.Fatalf("rpow(%s, %d): %v", x, n, err)
 	}
 	return z
 }

@@ -47,7 +47,7 @@
 // whole lot below the reserve price), and an auction nobody bid on
 // restarts instead of selling for nothing. BatchHouse collects sealed
 // bids and clears the whole lot at one uniform price, pro rata at the
-// margin by the largest-remainder rule (ClearBids is the pure function).
+// margin by the largest-remainder rule (clearBids is the pure function).
 //
 // # Settlement
 //

@@ -125,7 +125,7 @@ func (s DutchSettings) validate() (dutchConfig, error) {
 		}
 	}
 	var err error
-	if c.PriceScale, err = scaleUpTo(s.PriceScale, "price scale", RayPlaces); err != nil {
+	if c.PriceScale, err = scaleUpTo(s.PriceScale, "price scale", rayPlaces); err != nil {
 		return c, err
 	}
 	if c.LotScale, err = scaleOr(s.LotScale, "lot scale"); err != nil {

@@ -188,7 +188,7 @@ func FuzzBatchOps(f *testing.F) {
 	})
 }
 
-// Rpow with fuzzed bases (as bytes, any size) and exponents: an answer or
+// rpow with fuzzed bases (as bytes, any size) and exponents: an answer or
 // ErrInvalidInput, never a panic or a hang; for a factor ≤ RAY it matches
 // the precomputed squares the curves use.
 func FuzzRpow(f *testing.F) {
@@ -203,16 +203,16 @@ func FuzzRpow(f *testing.F) {
 		if neg {
 			x.Neg(x)
 		}
-		z, err := Rpow(x, n)
+		z, err := rpow(x, n)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidInput) || z != nil {
-				t.Fatalf("Rpow: %v, %v", z, err)
+				t.Fatalf("rpow: %v, %v", z, err)
 			}
 			return
 		}
 		if x.Sign() >= 0 && x.Cmp(ray) <= 0 {
 			if p := newRayPowers(x).pow(n); p.Cmp(z) != 0 {
-				t.Fatalf("pow %s ≠ Rpow %s", p, z)
+				t.Fatalf("pow %s ≠ rpow %s", p, z)
 			}
 		}
 	})

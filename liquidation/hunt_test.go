@@ -341,21 +341,21 @@ func TestHuntBadInputs(t *testing.T) {
 		{"BatchHouse.Reopen", "price 0", func() error { return err1(b.Reopen(sec(300), bid2, decimal.Zero, sec(400))) }},
 		{"BatchHouse.Reopen", "close = now", func() error { return err1(b.Reopen(sec(300), bid2, one, sec(300))) }},
 		// Pure functions.
-		{"ClearBids", "lot scale −1", func() error { return err2(ClearBids(one, nil, -1)) }},
-		{"ClearBids", "lot scale 1e9", func() error { return err2(ClearBids(one, nil, 1e9)) }},
-		{"ClearBids", "lot 1e999999999", func() error { return err2(ClearBids(vast, nil, 18)) }},
-		{"ClearBids", "quantity 0", func() error {
-			return err2(ClearBids(one, []BatchBid{{Seq: 1, Quantity: decimal.Zero, Limit: one}}, 18))
+		{"clearBids", "lot scale −1", func() error { return err2(clearBids(one, nil, -1)) }},
+		{"clearBids", "lot scale 1e9", func() error { return err2(clearBids(one, nil, 1e9)) }},
+		{"clearBids", "lot 1e999999999", func() error { return err2(clearBids(vast, nil, 18)) }},
+		{"clearBids", "quantity 0", func() error {
+			return err2(clearBids(one, []BatchBid{{Seq: 1, Quantity: decimal.Zero, Limit: one}}, 18))
 		}},
-		{"ClearBids", "limit 1e999999999", func() error { return err2(ClearBids(one, []BatchBid{{Seq: 1, Quantity: one, Limit: vast}}, 18)) }},
+		{"clearBids", "limit 1e999999999", func() error { return err2(clearBids(one, []BatchBid{{Seq: 1, Quantity: one, Limit: vast}}, 18)) }},
 		{"CheckClearing", "lot 1e999999999", func() error { return CheckClearing(vast, one, nil) }},
 		{"CheckClearing", "fill 1e999999999", func() error {
 			return CheckClearing(one, one, []Fill{{BatchBid: BatchBid{Seq: 1, Quantity: one, Limit: one}, Filled: vast, Paid: one}})
 		}},
 		{"CheckSettlement", "lot 1e999999999", func() error { return CheckSettlement(Settlement{Lot: vast}) }},
 		{"CheckSettlement", "negative 1e999999999", func() error { return CheckSettlement(Settlement{Tab: vast.Neg()}) }},
-		{"Rpow", "nil base", func() error { return err1(Rpow(nil, 5)) }},
-		{"Rpow", "2^400 to the 1e6", func() error { return err1(Rpow(new(big.Int).Lsh(big.NewInt(1), 400), 1e6)) }},
+		{"rpow", "nil base", func() error { return err1(rpow(nil, 5)) }},
+		{"rpow", "2^400 to the 1e6", func() error { return err1(rpow(new(big.Int).Lsh(big.NewInt(1), 400), 1e6)) }},
 		{"NewLinearDecrease", "tau 0", func() error { return err1(NewLinearDecrease(0)) }},
 		{"NewLinearDecrease", "tau 1.5 s", func() error { return err1(NewLinearDecrease(1500 * time.Millisecond)) }},
 		{"NewStairstepExponentialDecrease", "cut 0", func() error { return err1(NewStairstepExponentialDecrease(decimal.Zero, time.Second)) }},

@@ -7,12 +7,12 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// RayPlaces is the precision of curve factors: 27 decimal places, MakerDAO's
+// rayPlaces is the precision of curve factors: 27 decimal places, MakerDAO's
 // RAY (dss abaci.sol, `uint256 constant RAY = 10 ** 27`).
-const RayPlaces = 27
+const rayPlaces = 27
 
 var (
-	ray     = new(big.Int).Exp(big.NewInt(10), big.NewInt(RayPlaces), nil)
+	ray     = new(big.Int).Exp(big.NewInt(10), big.NewInt(rayPlaces), nil)
 	halfRay = new(big.Int).Rsh(ray, 1)
 )
 
@@ -23,7 +23,7 @@ var maxRpowBase = new(big.Int).Lsh(big.NewInt(1), 128)
 // maxRpowWord is 2^256: rpow reverts when z·x overflows a uint256.
 var maxRpowWord = new(big.Int).Lsh(big.NewInt(1), 256)
 
-// Rpow returns x^n for a factor x given in RAY units (x × 10^27 as an
+// rpow returns x^n for a factor x given in RAY units (x × 10^27 as an
 // integer), also in RAY units, by exponentiation by squaring.
 //
 // It follows dss abaci.sol `rpow(x, n, RAY)` step for step: every product of
@@ -38,7 +38,7 @@ var maxRpowWord = new(big.Int).Lsh(big.NewInt(1), 256)
 // 2^256 or more. The loop runs once per bit of n (at most 64 times) on integers
 // below 2^256, so no base or exponent can make it hang; a factor x ≤ RAY
 // never fails.
-func Rpow(x *big.Int, n uint64) (*big.Int, error) {
+func rpow(x *big.Int, n uint64) (*big.Int, error) {
 	if x == nil {
 		return nil, fmt.Errorf("%w: rpow: nil base", ErrInvalidInput)
 	}
@@ -84,18 +84,18 @@ func Rpow(x *big.Int, n uint64) (*big.Int, error) {
 
 // rayFromDecimal converts d (at most 27 places, 0 ≤ d) to RAY units exactly.
 func rayFromDecimal(d decimal.Decimal) *big.Int {
-	return d.Shift(RayPlaces).BigInt()
+	return d.Shift(rayPlaces).BigInt()
 }
 
 // rmulFloor returns top × factor/10^27 rounded down to 27 places
 // (dss abaci.sol `rmul`, which truncates).
 func rmulFloor(top decimal.Decimal, factor *big.Int) decimal.Decimal {
-	return top.Mul(decimal.NewFromBigInt(factor, -RayPlaces)).RoundFloor(RayPlaces)
+	return top.Mul(decimal.NewFromBigInt(factor, -rayPlaces)).RoundFloor(rayPlaces)
 }
 
 // rayPowers holds x^(2^k) in RAY units for k = 0..63, each the half-up
-// rounded square of the previous — exactly the sequence Rpow computes, so
-// pow(n) equals Rpow(x, n) bit for bit while skipping the squarings.
+// rounded square of the previous — exactly the sequence rpow computes, so
+// pow(n) equals rpow(x, n) bit for bit while skipping the squarings.
 type rayPowers [64]*big.Int
 
 func newRayPowers(x *big.Int) *rayPowers {
@@ -110,7 +110,7 @@ func newRayPowers(x *big.Int) *rayPowers {
 	return &p
 }
 
-// pow returns x^n in RAY units, identical to Rpow(x, n).
+// pow returns x^n in RAY units, identical to rpow(x, n).
 func (p *rayPowers) pow(n uint64) *big.Int {
 	z := new(big.Int)
 	if n == 0 {

@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// Issue 10 items 10 and 11: Rpow refuses, within milliseconds, what dss
-// abaci.sol rpow reverts on. Before the fix Rpow(2^400, 1e6) ran for
+// Issue 10 items 10 and 11: rpow refuses, within milliseconds, what dss
+// abaci.sol rpow reverts on. Before the fix rpow(2^400, 1e6) ran for
 // minutes (twenty squarings of a 400-bit number: a 400·2^20-bit result)
-// and Rpow(nil, 5) panicked.
+// and rpow(nil, 5) panicked.
 func TestRpowRefusesWhatMakerReverts(t *testing.T) {
 	pow2 := func(k uint) *big.Int { return new(big.Int).Lsh(big.NewInt(1), k) }
 	tests := []struct {
@@ -31,9 +31,9 @@ func TestRpowRefusesWhatMakerReverts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
-			z, err := Rpow(tc.x, tc.n)
+			z, err := rpow(tc.x, tc.n)
 			if !errors.Is(err, ErrInvalidInput) || z != nil {
-				t.Fatalf("Rpow = %v, %v; want ErrInvalidInput", z, err)
+				t.Fatalf("rpow = %v, %v; want ErrInvalidInput", z, err)
 			}
 			if el := time.Since(start); el > 50*time.Millisecond {
 				t.Fatalf("took %s", el)
@@ -47,17 +47,17 @@ func TestRpowRefusesWhatMakerReverts(t *testing.T) {
 // ≤ RAY never fails, for any exponent.
 func TestRpowBoundaries(t *testing.T) {
 	below := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
-	if _, err := Rpow(below, 2); err != nil {
+	if _, err := rpow(below, 2); err != nil {
 		t.Errorf("(2^128 − 1)^2: %v", err)
 	}
 	top := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
-	if z, err := Rpow(top, 1); err != nil || z.Cmp(top) != 0 {
+	if z, err := rpow(top, 1); err != nil || z.Cmp(top) != 0 {
 		t.Errorf("(2^256 − 1)^1 = %v, %v", z, err)
 	}
 	for _, x := range []*big.Int{ray, rayFromDecimal(d("0.999999999999999999999999999")), big.NewInt(1)} {
 		start := time.Now()
-		if _, err := Rpow(x, math.MaxUint64); err != nil || time.Since(start) > 50*time.Millisecond {
-			t.Errorf("Rpow(%s, max): %v in %s", x, err, time.Since(start))
+		if _, err := rpow(x, math.MaxUint64); err != nil || time.Since(start) > 50*time.Millisecond {
+			t.Errorf("rpow(%s, max): %v in %s", x, err, time.Since(start))
 		}
 	}
 }
