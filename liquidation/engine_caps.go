@@ -86,7 +86,9 @@ func (f *fitter) take(o Order) {
 // (Maker Dog bark: Dirt += tab, ilk dirt += tab) and records them in the
 // throttle window at now. It re-checks every order against the caps and
 // throttles as they stand at now; if any no longer fits it returns
-// ErrCapExceeded and changes nothing.
+// ErrCapExceeded and changes nothing. An order that cannot have come from
+// Plan (a tab ≤ 0, an empty account or market, an out-of-range amount) is
+// ErrInvalidInput, and changes nothing either.
 func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 	if err := e.clock.check(now); err != nil {
 		return nil, err
@@ -95,6 +97,17 @@ func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 	for i, o := range orders {
 		if err := positive(ErrInvalidInput, fmt.Sprintf("order %d tab", i), o.Tab); err != nil {
 			return nil, err
+		}
+		if o.Account == "" || o.Market == "" {
+			return nil, fmt.Errorf("%w: order %d: empty account or market", ErrInvalidInput, i)
+		}
+		for _, f := range []struct {
+			name string
+			v    decimal.Decimal
+		}{{"debt", o.Debt}, {"lot", o.Lot}, {"penalty", o.Penalty}, {"bonus", o.Bonus}, {"health", o.Health}} {
+			if err := num.Check(f.v); err != nil { // the order's fields reach the events: never an absurd one
+				return nil, fmt.Errorf("%w: order %d %s: %w", ErrInvalidInput, i, f.name, err)
+			}
 		}
 		if room, capped := fit.room(o.Market); capped && o.Tab.GreaterThan(room) {
 			return nil, fmt.Errorf("%w: order %d (%s, %s): tab %s above room %s", ErrCapExceeded, i, o.Account, o.Market, o.Tab, room)
