@@ -92,8 +92,8 @@ type dutchConfig struct {
 
 func (s DutchSettings) validate() (dutchConfig, error) {
 	c := dutchConfig{DutchSettings: s}
-	if s.Curve == nil {
-		return c, fmt.Errorf("%w: curve is required", ErrInvalidSettings)
+	if isNilValue(s.Curve) { // a typed nil (*LinearDecrease)(nil) would panic on the first price
+		return c, fmt.Errorf("%w: curve is required (nil)", ErrInvalidSettings)
 	}
 	if err := positive(ErrInvalidSettings, "buf", s.Buf); err != nil {
 		return c, err

@@ -205,7 +205,11 @@ func readAccount(i int, a Account) (c candidate, err error) {
 
 // isNil reports a nil interface or an interface holding a nil pointer,
 // map, slice, func or channel (a typed nil, whose methods may panic).
-func isNil(a Account) bool {
+func isNil(a Account) bool { return isNilValue(a) }
+
+// isNilValue reports a nil interface value or one holding a nil pointer,
+// map, slice, func or channel.
+func isNilValue(a any) bool {
 	if a == nil {
 		return true
 	}

@@ -180,6 +180,10 @@ func TestHuntBadInputs(t *testing.T) {
 		{"Engine.Release", "unknown market", func() error { return err1(e.Release(last, "nope", one)) }},
 		// Dutch house.
 		{"NewDutchHouse", "nil curve", func() error { return err1(NewDutchHouse(dutchWith(func(s *DutchSettings) { s.Curve = nil }))) }},
+		{"NewDutchHouse", "typed-nil curve (panicked on the first price)", func() error {
+			var c *LinearDecrease
+			return err1(NewDutchHouse(dutchWith(func(s *DutchSettings) { s.Curve = c })))
+		}},
 		{"NewDutchHouse", "buf 0", func() error { return err1(NewDutchHouse(dutchWith(func(s *DutchSettings) { s.Buf = decimal.Zero }))) }},
 		{"NewDutchHouse", "buf 1e999999999", func() error { return err1(NewDutchHouse(dutchWith(func(s *DutchSettings) { s.Buf = vast }))) }},
 		{"NewDutchHouse", "tail 0", func() error { return err1(NewDutchHouse(dutchWith(func(s *DutchSettings) { s.Tail = 0 }))) }},
