@@ -83,7 +83,7 @@ func NewLinearDecrease(tau time.Duration) (*LinearDecrease, error) {
 // NewLinearDecrease) is zero from the first second.
 func (c *LinearDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
 	dur := wholeSeconds(elapsed)
-	if dur == 0 || num.Check(top) != nil {
+	if c == nil || dur == 0 || num.Check(top) != nil { // a nil curve never falls
 		return top
 	}
 	if elapsed >= c.tau {
@@ -125,8 +125,11 @@ func NewStairstepExponentialDecrease(cut decimal.Decimal, step time.Duration) (*
 // The zero value (not built by NewStairstepExponentialDecrease) never
 // falls: it returns top.
 func (c *StairstepExponentialDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
+	if c == nil || c.pows == nil { // a nil or zero curve never falls
+		return top
+	}
 	steps := uint64(c.step / time.Second)
-	if c.pows == nil || steps == 0 {
+	if steps == 0 {
 		return top
 	}
 	n := wholeSeconds(elapsed) / steps
@@ -163,7 +166,7 @@ func NewExponentialDecrease(cut decimal.Decimal) (*ExponentialDecrease, error) {
 // NewExponentialDecrease) never falls: it returns top.
 func (c *ExponentialDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
 	n := wholeSeconds(elapsed)
-	if n == 0 || c.pows == nil || num.Check(top) != nil {
+	if c == nil || n == 0 || c.pows == nil || num.Check(top) != nil { // a nil curve never falls
 		return top
 	}
 	return rmulFloor(top, c.pows.pow(n))

@@ -411,12 +411,21 @@ func TestHuntBadInputs(t *testing.T) {
 
 // Exported calls that answer rather than refuse must still return at once
 // on absurd input: a curve asked to price a top of 1e999999999 (hung for
-// minutes before) returns the top unchanged.
+// minutes before) returns the top unchanged, and a nil curve pointer (it
+// panicked) never falls.
 func TestHuntCurvesOnAbsurdTop(t *testing.T) {
 	vast := decimal.New(1, 999_999_999)
 	lin, _ := NewLinearDecrease(time.Hour)
 	st, _ := NewStairstepExponentialDecrease(d("0.99"), time.Second)
 	ex, _ := NewExponentialDecrease(d("0.99"))
+	var nilLin *LinearDecrease
+	var nilSt *StairstepExponentialDecrease
+	var nilEx *ExponentialDecrease
+	for _, c := range []Curve{nilLin, nilSt, nilEx} { // typed nils (panicked before)
+		if p := c.Price(d("100"), time.Minute); !p.Equal(d("100")) {
+			t.Errorf("%T nil: %s", c, p)
+		}
+	}
 	for _, c := range []Curve{lin, st, ex} {
 		start := time.Now()
 		if p := c.Price(vast, time.Minute); !p.Equal(vast) || time.Since(start) > time.Second {
