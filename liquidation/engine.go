@@ -109,11 +109,15 @@ type EngineSettings struct {
 	// (and a second penalty) at the same mark, which no venue does:
 	// Binance stops a liquidation once the account is "margin compliant
 	// after calculating the realized losses and liquidation fee
-	// deductions"; Bybit sends an order for "the difference between the
-	// current position value and the lower margin tier value which
-	// satisfies the margin requirement, thus preventing further
-	// liquidation"; dYdX v4 liquidates "until the account is sufficiently
-	// collateralized". None publishes one ratio for it; 1.1 is this
+	// deductions" (Binance Futures "Liquidation Protocols", as published
+	// at docs.traderwagon.com/faq/futures-trading-introduction/
+	// liquidation-protocol); Bybit sends an order for "the difference
+	// between the current position value and the lower margin tier value
+	// which satisfies the margin requirement, thus preventing further
+	// liquidation" (help.bybit.com/hc/en-us/articles/900000167723,
+	// "Liquidation Process (USDT Contract)"); dYdX liquidates "until the
+	// account is sufficiently collateralized" (dYdX Chain docs, "Contract
+	// Loss Mechanisms"). None publishes one ratio for it; 1.1 is this
 	// library's default. Set 1 explicitly for the bare minimum. To
 	// restore initial margin instead, set it to initial/maintenance
 	// (e.g. 2 when initial is twice maintenance, as on Binance's and
