@@ -142,11 +142,11 @@ type EngineSettings struct {
 	Dust decimal.Decimal
 	// Penalty is the liquidation penalty as a fraction of the debt closed,
 	// added to the auction tab: tab = ceil(debt × (1 + Penalty)) (Maker
-	// chop − 1, e.g. 0.13). Default 0.
+	// chop − 1, e.g. 0.13). Default 0; at most 1.
 	Penalty decimal.Decimal
 	// LiquidatorBonus is the liquidator's bonus as a fraction of the debt
 	// closed (Aave liquidationBonus − 1, e.g. 0.05), reported per order and
-	// charged to the account when sizing. Default 0.
+	// charged to the account when sizing. Default 0; at most 1.
 	LiquidatorBonus decimal.Decimal
 	// GlobalCap is the most debt (tabs) under auction at once across all
 	// markets (Maker Dog Hole). Default 0: no cap.
@@ -209,6 +209,14 @@ func (s EngineSettings) validate() (engineConfig, error) {
 		}
 		if f.v.Sign() <= 0 || f.v.GreaterThan(one) {
 			return c, fmt.Errorf("%w: %s %s must be in (0, 1]", ErrInvalidSettings, f.name, f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"penalty", s.Penalty}, {"liquidator bonus", s.LiquidatorBonus}} {
+		if err := num.Check(f.v); err == nil && f.v.GreaterThan(one) {
+			return c, fmt.Errorf("%w: %s %s above 1 (100%% of the debt closed)", ErrInvalidSettings, f.name, f.v)
 		}
 	}
 	for _, f := range []struct {

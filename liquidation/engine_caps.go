@@ -87,7 +87,8 @@ func (f *fitter) take(o Order) {
 // throttle window at now. It re-checks every order against the caps and
 // throttles as they stand at now; if any no longer fits it returns
 // ErrCapExceeded and changes nothing. An order that cannot have come from
-// Plan (a tab ≤ 0, an empty account or market, an out-of-range amount) is
+// Plan (a tab ≤ 0, an empty account or market, an out-of-range debt,
+// lot, penalty or bonus; Health is not read) is
 // ErrInvalidInput, and changes nothing either.
 func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 	if err := e.clock.check(now); err != nil {
@@ -104,7 +105,7 @@ func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 		for _, f := range []struct {
 			name string
 			v    decimal.Decimal
-		}{{"debt", o.Debt}, {"lot", o.Lot}, {"penalty", o.Penalty}, {"bonus", o.Bonus}, {"health", o.Health}} {
+		}{{"debt", o.Debt}, {"lot", o.Lot}, {"penalty", o.Penalty}, {"bonus", o.Bonus}} {
 			if err := num.Check(f.v); err != nil { // the order's fields reach the events: never an absurd one
 				return nil, fmt.Errorf("%w: order %d %s: %w", ErrInvalidInput, i, f.name, err)
 			}

@@ -78,7 +78,8 @@ func (c candidate) liquidatable() bool { return c.mm.Sign() > 0 && c.eq.LessThan
 // Every account is validated before anything is planned, and one bad
 // account refuses the whole call (ErrInvalidInput naming the account):
 // a nil or typed-nil Account, an empty or duplicate AccountID, an
-// out-of-range or negative amount, a leg with an empty market, legs whose debts do not sum exactly to Debt(), an Account
+// out-of-range or negative amount, a leg with an empty market, legs whose debts do not sum exactly to Debt(), a debt whose
+// tab (debt × (1 + Penalty)) would leave the supported range, an Account
 // method that panics. A refused call changes nothing (Plan never does).
 //
 // Sizing, per account with equity E, maintenance M, debt D, target health
@@ -112,6 +113,9 @@ func (e *Engine) Plan(now time.Time, accounts []Account) (Plan, error) {
 		c, err := readAccount(i, a)
 		if err != nil {
 			return Plan{}, err
+		}
+		if num.Check(c.debt.Mul(e.cfg.chop)) != nil { // its tab would be beyond what Commit and the houses accept
+			return Plan{}, fmt.Errorf("%w: account %q: debt with the penalty beyond the supported range", ErrInvalidInput, c.id)
 		}
 		if _, dup := seen[c.id]; dup {
 			return Plan{}, fmt.Errorf("%w: account %q: duplicate ID", ErrInvalidInput, c.id)

@@ -105,6 +105,10 @@ func TestHuntBadInputs(t *testing.T) {
 		{"NewEngine", "target health 1e999999999", func() error { return err1(NewEngine(engineWith(func(s *EngineSettings) { s.TargetHealth = vast }))) }},
 		{"NewEngine", "close factor 1e-40", func() error { return err1(NewEngine(engineWith(func(s *EngineSettings) { s.CloseFactor = tiny }))) }},
 		{"NewEngine", "penalty −1", func() error { return err1(NewEngine(engineWith(func(s *EngineSettings) { s.Penalty = d("-1") }))) }},
+		{"NewEngine", "penalty 2 (above 100%)", func() error { return err1(NewEngine(engineWith(func(s *EngineSettings) { s.Penalty = d("2") }))) }},
+		{"NewEngine", "liquidator bonus 1.5", func() error {
+			return err1(NewEngine(engineWith(func(s *EngineSettings) { s.LiquidatorBonus = d("1.5") })))
+		}},
 		{"NewEngine", "debt scale 1e9", func() error { return err1(NewEngine(engineWith(func(s *EngineSettings) { s.DebtScale = 1e9 }))) }},
 		{"NewEngine", "lot scale −1", func() error { return err1(NewEngine(engineWith(func(s *EngineSettings) { s.LotScale = -1 }))) }},
 		{"NewEngine", "window −1", func() error { return err1(NewEngine(engineWith(func(s *EngineSettings) { s.Window = -1 }))) }},
@@ -155,6 +159,11 @@ func TestHuntBadInputs(t *testing.T) {
 		}},
 		{"Engine.Plan", "negative debt", func() error {
 			return err1(e.Plan(last, []Account{StaticAccount{ID: "x", EquityValue: one, MaintenanceValue: one, DebtValue: d("-1")}}))
+		}},
+		{"Engine.Plan", "debt whose tab leaves the range", func() error {
+			big := d("9.5e35") // × 1.1 = 1.045e36: 37 integer digits
+			return err1(e.Plan(last, []Account{StaticAccount{ID: "x", EquityValue: decimal.Zero, MaintenanceValue: one, DebtValue: big,
+				Legs: []Position{{Market: "ETH", Size: one, Value: one, Debt: big}}}}))
 		}},
 		{"Engine.Plan", "leg size 1e9999", func() error {
 			return err1(e.Plan(last, []Account{acct("x", "0", "1", "1", Position{Market: "ETH", Size: huge, Value: one, Debt: one})}))
