@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -114,14 +115,14 @@ func (e *Engine) Plan(now time.Time, accounts []Account) (Plan, error) {
 		if err != nil {
 			return Plan{}, err
 		}
-		if num.Check(c.debt.Mul(e.cfg.chop)) != nil { // its tab would be beyond what Commit and the houses accept
-			return Plan{}, fmt.Errorf("%w: account %q: debt with the penalty beyond the supported range", ErrInvalidInput, c.id)
-		}
 		if _, dup := seen[c.id]; dup {
 			return Plan{}, fmt.Errorf("%w: account %q: duplicate ID", ErrInvalidInput, c.id)
 		}
 		seen[c.id] = struct{}{}
 		if c.liquidatable() || c.reduce.Sign() > 0 {
+			if num.Check(c.debt.Mul(e.cfg.chop)) != nil { // its tab would be beyond what Commit and the houses accept
+				return Plan{}, fmt.Errorf("%w: account %q: debt with the penalty beyond the supported range", ErrInvalidInput, c.id)
+			}
 			cands = append(cands, c)
 		}
 	}
@@ -149,57 +150,69 @@ func (e *Engine) Plan(now time.Time, accounts []Account) (Plan, error) {
 // each of its methods once. A panic in a host method is returned as an
 // error naming the account (by index when its ID could not be read).
 func readAccount(i int, a Account) (c candidate, err error) {
-	name := fmt.Sprintf("#%d", i)
+	// The account's name is built only for an error: Plan reads every
+	// account of a venue on every call.
+	named := false
+	name := func() string {
+		if named {
+			return strconv.Quote(c.id)
+		}
+		return "#" + strconv.Itoa(i)
+	}
 	if isNil(a) {
-		return c, fmt.Errorf("%w: account %s: nil", ErrInvalidInput, name)
+		return c, fmt.Errorf("%w: account %s: nil", ErrInvalidInput, name())
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			c, err = candidate{}, fmt.Errorf("%w: account %s: method panicked", ErrInvalidInput, name)
+			c, err = candidate{}, fmt.Errorf("%w: account %s: method panicked", ErrInvalidInput, name())
 		}
 	}()
 	c.id = a.AccountID()
 	if c.id == "" {
-		return c, fmt.Errorf("%w: account %s: empty ID", ErrInvalidInput, name)
+		return c, fmt.Errorf("%w: account %s: empty ID", ErrInvalidInput, name())
 	}
-	name = fmt.Sprintf("%q", c.id)
+	named = true
 	c.eq, c.mm, c.debt, c.coll = a.Equity(), a.Maintenance(), a.Debt(), a.Collateral()
 	if err := num.Check(c.eq); err != nil {
-		return c, fmt.Errorf("%w: account %s: equity: %w", ErrInvalidInput, name, err)
+		return c, fmt.Errorf("%w: account %s: equity: %w", ErrInvalidInput, name(), err)
 	}
 	for _, f := range []struct {
 		what string
 		v    decimal.Decimal
 	}{{"maintenance", c.mm}, {"debt", c.debt}, {"collateral", c.coll}} {
 		if err := num.CheckNonNegative(f.v); err != nil {
-			return c, fmt.Errorf("%w: account %s: %s: %w", ErrInvalidInput, name, f.what, err)
+			return c, fmt.Errorf("%w: account %s: %s: %w", ErrInvalidInput, name(), f.what, err)
 		}
 	}
 	c.reduce = decimal.Zero
 	if r, ok := a.(Reducer); ok {
 		c.reduce = r.MustReduce()
 		if err := num.CheckNonNegative(c.reduce); err != nil {
-			return c, fmt.Errorf("%w: account %s: must reduce: %w", ErrInvalidInput, name, err)
+			return c, fmt.Errorf("%w: account %s: must reduce: %w", ErrInvalidInput, name(), err)
 		}
 	}
 	legs := a.Positions()
 	sum := decimal.Zero
-	for _, l := range legs {
+	for k, l := range legs {
 		if l.Market == "" {
-			return c, fmt.Errorf("%w: account %s: leg with an empty market", ErrInvalidInput, name)
+			return c, fmt.Errorf("%w: account %s: leg with an empty market", ErrInvalidInput, name())
 		}
 		for _, f := range []struct {
 			what string
 			v    decimal.Decimal
 		}{{"size", l.Size}, {"value", l.Value}, {"debt", l.Debt}} {
 			if err := num.CheckNonNegative(f.v); err != nil {
-				return c, fmt.Errorf("%w: account %s: leg %q %s: %w", ErrInvalidInput, name, l.Market, f.what, err)
+				return c, fmt.Errorf("%w: account %s: leg %q %s: %w", ErrInvalidInput, name(), l.Market, f.what, err)
 			}
 		}
-		sum = sum.Add(l.Debt)
+		if k == 0 {
+			sum = l.Debt // no addition for the usual one-leg account: Plan reads every account
+		} else {
+			sum = sum.Add(l.Debt)
+		}
 	}
 	if !sum.Equal(c.debt) {
-		return c, fmt.Errorf("%w: account %s: legs' debts sum to %s, Debt() is %s", ErrInvalidInput, name, sum, c.debt)
+		return c, fmt.Errorf("%w: account %s: legs' debts sum to %s, Debt() is %s", ErrInvalidInput, name(), sum, c.debt)
 	}
 	if c.liquidatable() || c.reduce.Sign() > 0 {
 		c.legs = append([]Position(nil), legs...) // a copy: the host's slice may change
