@@ -442,3 +442,26 @@ func TestHuntCurvesOnAbsurdTop(t *testing.T) {
 		}
 	}
 }
+
+// Found by FuzzDutchOps: a lot spelled 10 × 10^-19 (one unit of an
+// 18-place grid, with a trailing zero) was stored as given, so lot × price
+// carried 37 places and the settlement left the 36-place range every
+// package accepts. Stored amounts are canonical: the product keeps at most
+// LotScale + PriceScale places.
+func TestStoredAmountsAreCanonical(t *testing.T) {
+	h := mustHouse(t, testDutchSettings(t))
+	k, err := h.Kick(t0, KickParams{Tab: d("1000"), Lot: decimal.New(10, -19), Owner: "o", Price: d("100")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := h.Take(sec(30), TakeParams{ID: k.ID, MaxLot: d("1"), MaxPrice: d("200")})
+	if err != nil || r.Settlement == nil {
+		t.Fatalf("take %+v %v", r, err)
+	}
+	s := r.Settlement
+	for _, v := range []decimal.Decimal{s.Lot, s.CollateralSold, s.DebtRecovered, s.Shortfall} {
+		if v.Exponent() < -36 {
+			t.Errorf("%s carries %d places", v, -v.Exponent())
+		}
+	}
+}
