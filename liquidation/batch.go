@@ -15,8 +15,17 @@ type BatchSettings struct {
 	// Market labels auctions and events; optional.
 	Market string
 	// ReserveRatio sets the reserve price ceil(oracle × ratio, PriceScale);
-	// bids with a lower limit are refused. Default 0: no reserve.
+	// bids with a lower limit are refused. Required, > 0 (e.g. 0.9),
+	// unless NoReserve is set: the zero value is refused, not defaulted,
+	// because no one ratio suits every market and a zero reserve is how a
+	// single bid of 0.000001 clears 100 ETH against a 100,000 tab (the
+	// zero-bid sales of Maker's Flipper on 12 March 2020). The
+	// EnglishHouse requires its reserve the same way.
 	ReserveRatio decimal.Decimal
+	// NoReserve accepts bids at any positive limit: an explicit choice,
+	// for a host that guards its auctions some other way (a whitelist of
+	// bidders, its own floor). ReserveRatio must then be zero.
+	NoReserve bool
 	// PriceScale is the number of places of limit prices (and the reserve,
 	// rounded up). Default (zero) 18.
 	PriceScale int32
@@ -72,7 +81,11 @@ type Fill struct {
 
 // NewBatchHouse validates s and returns an empty house.
 func NewBatchHouse(s BatchSettings) (*BatchHouse, error) {
-	if err := nonNegative(ErrInvalidSettings, "reserve ratio", s.ReserveRatio); err != nil {
+	if s.NoReserve {
+		if !s.ReserveRatio.IsZero() {
+			return nil, fmt.Errorf("%w: reserve ratio must be zero with NoReserve", ErrInvalidSettings)
+		}
+	} else if err := positive(ErrInvalidSettings, "reserve ratio (or set NoReserve)", s.ReserveRatio); err != nil {
 		return nil, err
 	}
 	var err error
@@ -97,11 +110,11 @@ func (h *BatchHouse) Open(now time.Time, p AuctionParams, closeAt time.Time) (ui
 		return 0, nil, fmt.Errorf("%w: close %s not after now", ErrInvalidInput, closeAt)
 	}
 	h.kicks++
-	a := &batchAuction{id: h.kicks, owner: p.Owner, tab: p.Tab, lot: p.Lot, penalty: p.Penalty,
+	a := &batchAuction{id: h.kicks, owner: p.Owner, tab: canon(p.Tab), lot: canon(p.Lot), penalty: canon(p.Penalty),
 		reserve: priceUp(p.Price, h.cfg.ReserveRatio, h.cfg.PriceScale), close: closeAt}
 	h.auctions[a.id] = a
 	h.clock.advance(now)
-	return a.id, []Event{{Time: now, Kind: EventAuctionOpen, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
+	return a.id, []Event{{Time: now, Kind: EventAuctionOpen, Subject: auctionSubject(a.id), To: auctionRunning, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
 		Price: a.reserve, Lot: p.Lot, Tab: p.Tab}}, nil
 }
 
@@ -138,10 +151,13 @@ func (h *BatchHouse) Bid(now time.Time, id uint64, bidder string, quantity, limi
 	if limit.LessThan(a.reserve) {
 		return 0, nil, fmt.Errorf("%w: limit %s below reserve %s", ErrBidTooLow, limit, a.reserve)
 	}
-	b := BatchBid{Seq: uint64(len(a.bids)) + 1, Bidder: bidder, Quantity: quantity, Limit: limit}
+	if err := num.Check(quantity.Mul(limit)); err != nil { // what the bid may pay must stay a supported amount
+		return 0, nil, fmt.Errorf("%w: quantity × limit: %w", ErrInvalidInput, err)
+	}
+	b := BatchBid{Seq: uint64(len(a.bids)) + 1, Bidder: bidder, Quantity: canon(quantity), Limit: canon(limit)}
 	a.bids = append(a.bids, b)
 	h.clock.advance(now)
-	return b.Seq, []Event{{Time: now, Kind: EventBid, Auction: id, Market: h.cfg.Market, Account: a.owner,
+	return b.Seq, []Event{{Time: now, Kind: EventBid, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner,
 		Keeper: bidder, Price: limit, Lot: quantity}}, nil
 }
 
@@ -155,12 +171,12 @@ type BatchResult struct {
 	Events        []Event         // state changes, in order
 }
 
-// ClearBids computes the uniform-price clearing of bids for lot (pure; see
+// clearBids computes the uniform-price clearing of bids for lot (pure; see
 // BatchHouse). It returns the clearing price and the fills in the order of
 // bids. With no bids the price is zero. The lot and quantities must be
 // positive with at most lotScale places and limits positive; otherwise the
 // error wraps ErrInvalidInput.
-func ClearBids(lot decimal.Decimal, bids []BatchBid, lotScale int32) (decimal.Decimal, []Fill, error) {
+func clearBids(lot decimal.Decimal, bids []BatchBid, lotScale int32) (decimal.Decimal, []Fill, error) {
 	if lotScale < 0 || lotScale > defaultScale {
 		return decimal.Zero, nil, fmt.Errorf("%w: lot scale %d outside 0..%d", ErrInvalidInput, lotScale, defaultScale)
 	}
@@ -250,7 +266,7 @@ func (h *BatchHouse) Clear(now time.Time, id uint64) (BatchResult, error) {
 	if len(a.bids) == 0 {
 		return BatchResult{Refusal: RefusalNoBid}, nil
 	}
-	price, fills, err := ClearBids(a.lot, a.bids, h.cfg.LotScale)
+	price, fills, err := clearBids(a.lot, a.bids, h.cfg.LotScale)
 	if err != nil {
 		return BatchResult{}, err
 	}
@@ -267,8 +283,8 @@ func (h *BatchHouse) Clear(now time.Time, id uint64) (BatchResult, error) {
 	delete(h.auctions, id)
 	h.clock.advance(now)
 	return BatchResult{ClearingPrice: price, Fills: fills, Settlement: &s, Events: []Event{
-		{Time: now, Kind: EventClear, Auction: id, Market: h.cfg.Market, Account: a.owner, Price: price, Lot: sold, Tab: recovered},
-		{Time: now, Kind: EventSettle, Auction: id, Market: h.cfg.Market, Account: a.owner, Settlement: &s},
+		{Time: now, Kind: EventClear, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner, Price: price, Lot: sold, Tab: recovered},
+		{Time: now, Kind: EventSettle, Subject: auctionSubject(id), From: auctionRunning, To: auctionSettled, Auction: id, Market: h.cfg.Market, Account: a.owner, Settlement: &s},
 	}}, nil
 }
 
@@ -294,7 +310,7 @@ func (h *BatchHouse) Reopen(now time.Time, id uint64, price decimal.Decimal, clo
 	a.reserve = priceUp(price, h.cfg.ReserveRatio, h.cfg.PriceScale)
 	a.close = closeAt
 	h.clock.advance(now)
-	return []Event{{Time: now, Kind: EventRestart, Auction: id, Market: h.cfg.Market, Account: a.owner,
+	return []Event{{Time: now, Kind: EventRestart, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner,
 		Price: a.reserve, Lot: a.lot, Tab: a.tab}}, nil
 }
 

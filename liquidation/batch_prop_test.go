@@ -29,7 +29,7 @@ func TestBatchClearingProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		lot := testkit.Decimal(1, 10000, 2).Draw(t, "lot")
 		bids := drawBids(t, rapid.IntRange(1, 12).Draw(t, "n"))
-		price, fills, err := ClearBids(lot, bids, 2)
+		price, fills, err := clearBids(lot, bids, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func FuzzClearBids(f *testing.F) {
 	f.Add("10", "4", "105", "6", "100", "3", "100")
 	f.Add("1.1", "1", "40", "1", "40", "1", "40")
 	f.Fuzz(func(t *testing.T, lot, q1, l1, q2, l2, q3, l3 string) {
-		parse := func(s string) (decimal.Decimal, bool) { // any decimal: ClearBids validates
+		parse := func(s string) (decimal.Decimal, bool) { // any decimal: clearBids validates
 			v, err := decimal.NewFromString(s)
 			return v, err == nil && len(s) < 40
 		}
@@ -152,7 +152,7 @@ func FuzzClearBids(f *testing.F) {
 				bids = append(bids, BatchBid{Seq: uint64(i + 1), Bidder: "b", Quantity: q, Limit: l})
 			}
 		}
-		price, fills, err := ClearBids(L, bids, 2)
+		price, fills, err := clearBids(L, bids, 2)
 		if err != nil {
 			return
 		}

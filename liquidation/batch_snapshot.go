@@ -12,6 +12,20 @@ import (
 // or above the price; every bid above the price fills in full; the fills sum
 // exactly to the lot when demand covers it, and to the demand otherwise.
 func CheckClearing(lot, price decimal.Decimal, fills []Fill) error {
+	// Ranges first: summing or printing an absurd exponent takes minutes.
+	if err := checkWide(lot); err != nil {
+		return fmt.Errorf("%w: lot: %w", ErrInvariant, err)
+	}
+	if err := checkWide(price); err != nil {
+		return fmt.Errorf("%w: price: %w", ErrInvariant, err)
+	}
+	for _, f := range fills {
+		for _, v := range []decimal.Decimal{f.Quantity, f.Limit, f.Filled, f.Paid} {
+			if err := checkWide(v); err != nil {
+				return fmt.Errorf("%w: bid %d: %w", ErrInvariant, f.Seq, err)
+			}
+		}
+	}
 	sum, demand := decimal.Zero, decimal.Zero
 	for _, f := range fills {
 		if f.Filled.Sign() < 0 || f.Filled.GreaterThan(f.Quantity) {
@@ -78,10 +92,13 @@ func RestoreBatchHouse(s BatchSettings, snap BatchSnapshot) (*BatchHouse, error)
 			return nil, err
 		}
 		if err := checkAuctionInput(as.Tab, as.Lot, decimal.NewFromInt(1), as.Penalty, as.Owner, h.cfg.LotScale); err != nil {
-			return nil, fmt.Errorf("%w: auction %d: %w", ErrInvalidSnapshot, as.ID, err)
+			return nil, restate(ErrInvalidSnapshot, fmt.Errorf("auction %d: %w", as.ID, err))
 		}
 		if err := nonNegative(ErrInvalidSnapshot, "reserve", as.Reserve); err != nil {
 			return nil, err
+		}
+		if !h.cfg.NoReserve && as.Reserve.Sign() <= 0 {
+			return nil, fmt.Errorf("%w: auction %d: zero reserve without NoReserve", ErrInvalidSnapshot, as.ID)
 		}
 		for i, b := range as.Bids {
 			if b.Seq != uint64(i)+1 || b.Bidder == "" {
@@ -100,8 +117,13 @@ func RestoreBatchHouse(s BatchSettings, snap BatchSnapshot) (*BatchHouse, error)
 				return nil, fmt.Errorf("%w: auction %d bid %d below reserve", ErrInvalidSnapshot, as.ID, b.Seq)
 			}
 		}
-		h.auctions[as.ID] = &batchAuction{id: as.ID, owner: as.Owner, tab: as.Tab, lot: as.Lot, penalty: as.Penalty,
-			reserve: as.Reserve, close: as.Close, bids: append([]BatchBid(nil), as.Bids...)}
+		bids := make([]BatchBid, len(as.Bids))
+		for i, b := range as.Bids {
+			b.Quantity, b.Limit = canon(b.Quantity), canon(b.Limit)
+			bids[i] = b
+		}
+		h.auctions[as.ID] = &batchAuction{id: as.ID, owner: as.Owner, tab: canon(as.Tab), lot: canon(as.Lot), penalty: canon(as.Penalty),
+			reserve: canon(as.Reserve), close: as.Close, bids: bids}
 	}
 	return h, nil
 }

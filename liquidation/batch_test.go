@@ -37,7 +37,7 @@ func TestClearBidsTable(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			price, fills, err := ClearBids(d(tc.lot), tc.bids, tc.scale)
+			price, fills, err := clearBids(d(tc.lot), tc.bids, tc.scale)
 			if err != nil {
 				t.Fatal(err)
 			}

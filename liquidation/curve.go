@@ -17,7 +17,11 @@ import (
 // Every curve in this package floors elapsed to whole seconds (Maker uses
 // block timestamps in seconds), returns exactly top at elapsed ≤ 0, is
 // non-increasing in elapsed and never negative. A host may supply its own
-// Curve; the Dutch house relies on those three promises.
+// Curve; the Dutch house relies on those three promises. A top outside
+// the supported decimal range (more than 36 integer digits or places) is
+// returned unchanged at every elapsed: pricing it would take minutes, and
+// a price that does not fall sells nothing (the Dutch house never passes
+// one).
 type Curve interface {
 	Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal
 }
@@ -46,8 +50,8 @@ func checkCut(cut decimal.Decimal) (*big.Int, error) {
 	if cut.GreaterThan(decimal.NewFromInt(1)) {
 		return nil, fmt.Errorf("%w: cut %s must be ≤ 1", ErrInvalidSettings, cut)
 	}
-	if !cut.Equal(cut.Truncate(RayPlaces)) {
-		return nil, fmt.Errorf("%w: cut %s has more than %d places", ErrInvalidSettings, cut, RayPlaces)
+	if !cut.Equal(cut.Truncate(rayPlaces)) {
+		return nil, fmt.Errorf("%w: cut %s has more than %d places", ErrInvalidSettings, cut, rayPlaces)
 	}
 	return rayFromDecimal(cut), nil
 }
@@ -75,22 +79,19 @@ func NewLinearDecrease(tau time.Duration) (*LinearDecrease, error) {
 	return &LinearDecrease{tau: tau, taus: decimal.NewFromInt(int64(tau / time.Second))}, nil
 }
 
-// Tau returns the time at which the price reaches zero.
-func (c *LinearDecrease) Tau() time.Duration { return c.tau }
-
 // Price implements Curve. The zero value (tau 0, not built by
 // NewLinearDecrease) is zero from the first second.
 func (c *LinearDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
 	dur := wholeSeconds(elapsed)
-	if dur == 0 {
+	if c == nil || dur == 0 || num.Check(top) != nil { // a nil curve never falls
 		return top
 	}
 	if elapsed >= c.tau {
 		return decimal.Zero
 	}
 	left := c.taus.Sub(decimal.NewFromInt(int64(dur)))
-	factor := num.DivFloor(left, c.taus, RayPlaces)
-	return top.Mul(factor).RoundFloor(RayPlaces)
+	factor := num.DivFloor(left, c.taus, rayPlaces)
+	return top.Mul(factor).RoundFloor(rayPlaces)
 }
 
 // StairstepExponentialDecrease is dss abaci.sol StairstepExponentialDecrease:
@@ -98,7 +99,7 @@ func (c *LinearDecrease) Price(top decimal.Decimal, elapsed time.Duration) decim
 //
 //	price(t) = top × cut^⌊t / step⌋,
 //
-// with cut^n computed by Rpow at 27 places (half-up at each product) and the
+// with cut^n computed by rpow at 27 places (half-up at each product) and the
 // product with top rounded down to 27 places. Cut 0.99 is a 1% drop per
 // step.
 type StairstepExponentialDecrease struct {
@@ -120,22 +121,19 @@ func NewStairstepExponentialDecrease(cut decimal.Decimal, step time.Duration) (*
 	return &StairstepExponentialDecrease{cut: cut, pows: newRayPowers(r), step: step}, nil
 }
 
-// Cut returns the per-step factor.
-func (c *StairstepExponentialDecrease) Cut() decimal.Decimal { return c.cut }
-
-// Step returns the time between drops.
-func (c *StairstepExponentialDecrease) Step() time.Duration { return c.step }
-
 // Price implements Curve.
 // The zero value (not built by NewStairstepExponentialDecrease) never
 // falls: it returns top.
 func (c *StairstepExponentialDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
+	if c == nil || c.pows == nil { // a nil or zero curve never falls
+		return top
+	}
 	steps := uint64(c.step / time.Second)
-	if c.pows == nil || steps == 0 {
+	if steps == 0 {
 		return top
 	}
 	n := wholeSeconds(elapsed) / steps
-	if n == 0 {
+	if n == 0 || num.Check(top) != nil {
 		return top
 	}
 	return rmulFloor(top, c.pows.pow(n))
@@ -146,7 +144,7 @@ func (c *StairstepExponentialDecrease) Price(top decimal.Decimal, elapsed time.D
 //
 //	price(t) = top × cut^t,   t in whole seconds,
 //
-// with the same rounding as StairstepExponentialDecrease (Rpow half-up at 27
+// with the same rounding as StairstepExponentialDecrease (rpow half-up at 27
 // places, product rounded down to 27 places). Example (abaci.t.sol
 // test_continuous_exp_decrease): cut 0.999230132966 halves the price about
 // every 900 s.
@@ -164,14 +162,11 @@ func NewExponentialDecrease(cut decimal.Decimal) (*ExponentialDecrease, error) {
 	return &ExponentialDecrease{cut: cut, pows: newRayPowers(r)}, nil
 }
 
-// Cut returns the per-second factor.
-func (c *ExponentialDecrease) Cut() decimal.Decimal { return c.cut }
-
 // Price implements Curve. The zero value (not built by
 // NewExponentialDecrease) never falls: it returns top.
 func (c *ExponentialDecrease) Price(top decimal.Decimal, elapsed time.Duration) decimal.Decimal {
 	n := wholeSeconds(elapsed)
-	if n == 0 || c.pows == nil {
+	if c == nil || n == 0 || c.pows == nil || num.Check(top) != nil { // a nil curve never falls
 		return top
 	}
 	return rmulFloor(top, c.pows.pow(n))

@@ -10,10 +10,16 @@
 // An Engine reads accounts through the small Account interface (equity,
 // maintenance, debt, collateral, positions — StaticAccount is a ready
 // value) and returns a Plan: liquidatable accounts (equity < maintenance)
-// worst health first, each sized to restore a target health within the
-// Aave v3 close factor (50%, or 100% below health 0.95 or for small
-// positions), never leaving or auctioning less than the dust, with the
-// penalty added to the tab. Orders are fitted under the debt-under-auction
+// worst health first, each sized to restore a target health (default
+// 1.1, a buffer so the account is not liquidated again at the same mark)
+// within the Aave v3 close factor (50%, or 100% at a health of 0.95 or
+// below, or for small positions), never leaving or auctioning less than
+// the dust, with the penalty added to the tab. An account whose margin
+// owner says it must be reduced now — a position above its market's last
+// tier cap — implements Reducer (StaticAccount.ReduceDebt) and is planned
+// whatever its health. Plan validates every account first and refuses the
+// whole call, naming the account, on a nil or typed-nil account, an empty
+// or duplicate ID, or legs whose debts do not sum to Debt(). Orders are fitted under the debt-under-auction
 // caps (Maker Dog Hole globally, hole per market) and count/notional
 // throttles per window. Plan changes nothing; the host calls Commit with
 // the orders it will execute (reserving their cap room, as Dog bark adds
@@ -47,7 +53,16 @@
 // whole lot below the reserve price), and an auction nobody bid on
 // restarts instead of selling for nothing. BatchHouse collects sealed
 // bids and clears the whole lot at one uniform price, pro rata at the
-// margin by the largest-remainder rule (ClearBids is the pure function).
+// margin by the largest-remainder rule (clearBids is the pure function).
+//
+// The batch house requires a reserve (ReserveRatio > 0) unless
+// NoReserve is set: no reserve is an explicit choice, never a zero value.
+//
+// # Presets
+//
+// MakerETHAClipper, MakerETHADog and AaveV3Engine return dated snapshots
+// of the venues' published parameters, cited to the contract or config
+// file they were read from.
 //
 // # Settlement
 //
@@ -68,7 +83,16 @@
 //
 // Each house and the engine has Snapshot and a Restore function that
 // validates every field, and CheckInvariants. Every mutating method returns
-// its Events. None of the types is safe for concurrent use: the host
+// its Events (nothing is queued or dropped), all of one shape: Time, Kind,
+// Subject (the auction ID, account or market), From and To on a
+// transition, then the amounts; Event.LogValue logs one in a line.
+//
+// # Fail closed
+//
+// Bad input — a decimal beyond 36 places or 36 integer digits, a zero or
+// negative amount where one is needed, a time before the last, an unknown
+// auction — is an error wrapping one sentinel, within microseconds, and
+// changes nothing. None of the types is safe for concurrent use: the host
 // serialises calls (a single goroutine or its own mutex). Auction IDs are
 // uint64 counting from 1 per house.
 package liquidation

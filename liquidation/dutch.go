@@ -2,6 +2,7 @@ package liquidation
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -12,6 +13,21 @@ import (
 // StopLevel is the Dutch house's circuit breaker, Maker Clipper `stopped`:
 // each level disables one more operation.
 type StopLevel int
+
+// String names the level: "none", "no-kick", "no-redo", "no-takes".
+func (l StopLevel) String() string {
+	switch l {
+	case StopNone:
+		return "none"
+	case StopNoKick:
+		return "no-kick"
+	case StopNoRedo:
+		return "no-redo"
+	case StopNoTakes:
+		return "no-takes"
+	}
+	return "level-" + strconv.Itoa(int(l))
+}
 
 // Stop levels (dss clip.sol `isStopped(n)` allows an operation while
 // stopped < n).
@@ -76,8 +92,8 @@ type dutchConfig struct {
 
 func (s DutchSettings) validate() (dutchConfig, error) {
 	c := dutchConfig{DutchSettings: s}
-	if s.Curve == nil {
-		return c, fmt.Errorf("%w: curve is required", ErrInvalidSettings)
+	if isNilValue(s.Curve) { // a typed nil (*LinearDecrease)(nil) would panic on the first price
+		return c, fmt.Errorf("%w: curve is required (nil)", ErrInvalidSettings)
 	}
 	if err := positive(ErrInvalidSettings, "buf", s.Buf); err != nil {
 		return c, err
@@ -109,7 +125,7 @@ func (s DutchSettings) validate() (dutchConfig, error) {
 		}
 	}
 	var err error
-	if c.PriceScale, err = scaleUpTo(s.PriceScale, "price scale", RayPlaces); err != nil {
+	if c.PriceScale, err = scaleUpTo(s.PriceScale, "price scale", rayPlaces); err != nil {
 		return c, err
 	}
 	if c.LotScale, err = scaleOr(s.LotScale, "lot scale"); err != nil {
@@ -222,18 +238,18 @@ func (h *DutchHouse) Kick(now time.Time, p KickParams) (KickResult, error) {
 		return KickResult{}, err
 	}
 	top := h.top(p.Price)
-	if top.Sign() <= 0 {
-		return KickResult{}, fmt.Errorf("%w: zero top price", ErrInvalidInput)
+	if top.Sign() <= 0 || num.Check(top) != nil {
+		return KickResult{}, fmt.Errorf("%w: top price (price × buf) zero or out of range", ErrInvalidInput)
 	}
 	reward := h.reward(p.Tab)
 	h.kicks++
 	a := &dutchAuction{
-		id: h.kicks, owner: p.Owner, tab: p.Tab, lot: p.Lot, tab0: p.Tab, lot0: p.Lot,
-		penalty: p.Penalty, top: top, tic: now, sold: decimal.Zero, recovered: decimal.Zero, rewards: reward,
+		id: h.kicks, owner: p.Owner, tab: canon(p.Tab), lot: canon(p.Lot), tab0: canon(p.Tab), lot0: canon(p.Lot),
+		penalty: canon(p.Penalty), top: top, tic: now, sold: decimal.Zero, recovered: decimal.Zero, rewards: reward,
 	}
 	h.auctions[a.id] = a
 	h.clock.advance(now)
-	ev := Event{Time: now, Kind: EventKick, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
+	ev := Event{Time: now, Kind: EventKick, Subject: auctionSubject(a.id), To: auctionRunning, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
 		Keeper: p.Keeper, Price: top, Lot: p.Lot, Tab: p.Tab, Amount: reward}
 	return KickResult{ID: a.id, Top: top, Reward: reward, Events: []Event{ev}}, nil
 }
@@ -356,8 +372,8 @@ func (h *DutchHouse) Redo(now time.Time, p RedoParams) (RedoResult, error) {
 		return RedoResult{Refusal: RefusalNoRedoNeeded}, nil
 	}
 	top := h.top(p.Price)
-	if top.Sign() <= 0 {
-		return RedoResult{}, fmt.Errorf("%w: zero top price", ErrInvalidInput)
+	if top.Sign() <= 0 || num.Check(top) != nil {
+		return RedoResult{}, fmt.Errorf("%w: top price (price × buf) zero or out of range", ErrInvalidInput)
 	}
 	reward := decimal.Zero
 	if a.tab.GreaterThanOrEqual(h.cfg.chost) && a.lot.Mul(p.Price).GreaterThanOrEqual(h.cfg.chost) {
@@ -366,7 +382,7 @@ func (h *DutchHouse) Redo(now time.Time, p RedoParams) (RedoResult, error) {
 	a.top, a.tic = top, now
 	a.rewards = a.rewards.Add(reward)
 	h.clock.advance(now)
-	ev := Event{Time: now, Kind: EventRedo, Auction: a.id, Market: h.cfg.Market, Account: a.owner,
+	ev := Event{Time: now, Kind: EventRedo, Subject: auctionSubject(a.id), Auction: a.id, Market: h.cfg.Market, Account: a.owner,
 		Keeper: p.Keeper, Price: top, Lot: a.lot, Tab: a.tab, Amount: reward}
 	return RedoResult{Top: top, Reward: reward, Events: []Event{ev}}, nil
 }
@@ -392,7 +408,7 @@ func (h *DutchHouse) Yank(now time.Time, id uint64) (YankResult, error) {
 	s.CollateralYanked, s.DebtYanked, s.Yanked = a.lot, a.tab, true
 	delete(h.auctions, id)
 	h.clock.advance(now)
-	ev := Event{Time: now, Kind: EventYank, Auction: id, Market: h.cfg.Market, Account: a.owner,
+	ev := Event{Time: now, Kind: EventYank, Subject: auctionSubject(id), From: auctionRunning, To: auctionYanked, Auction: id, Market: h.cfg.Market, Account: a.owner,
 		Lot: a.lot, Tab: a.tab, Amount: a.tab, Settlement: &s}
 	return YankResult{Settlement: s, Released: a.tab, Events: []Event{ev}}, nil
 }
@@ -405,9 +421,10 @@ func (h *DutchHouse) SetStop(now time.Time, level StopLevel) (Event, error) {
 	if level < StopNone || level > StopNoTakes {
 		return Event{}, fmt.Errorf("%w: stop level %d outside 0..3", ErrInvalidInput, level)
 	}
+	from := h.stop
 	h.stop = level
 	h.clock.advance(now)
-	return Event{Time: now, Kind: EventStop, Market: h.cfg.Market, Level: int(level)}, nil
+	return Event{Time: now, Kind: EventStop, Subject: h.cfg.Market, From: from.String(), To: level.String(), Market: h.cfg.Market}, nil
 }
 
 // settlement returns the record of a with nothing yet returned or short.

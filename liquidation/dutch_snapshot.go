@@ -63,15 +63,15 @@ func RestoreDutchHouse(s DutchSettings, snap DutchSnapshot) (*DutchHouse, error)
 			return nil, err
 		}
 		if err := checkAuctionInput(as.Tab, as.Lot, as.Top, decimal.Zero, as.Owner, h.cfg.LotScale); err != nil {
-			return nil, fmt.Errorf("%w: auction %d: %w", ErrInvalidSnapshot, as.ID, err)
+			return nil, restate(ErrInvalidSnapshot, fmt.Errorf("auction %d: %w", as.ID, err))
 		}
 		for _, f := range []struct {
 			name string
 			v    decimal.Decimal
 		}{{"init tab", as.InitTab}, {"init lot", as.InitLot}, {"penalty", as.Penalty}, {"sold", as.Sold},
 			{"recovered", as.Recovered}, {"rewards", as.Rewards}} {
-			if err := nonNegative(ErrInvalidSnapshot, f.name, f.v); err != nil {
-				return nil, fmt.Errorf("auction %d: %w", as.ID, err)
+			if err := nonNegative(ErrInvalidSnapshot, fmt.Sprintf("auction %d %s", as.ID, f.name), f.v); err != nil {
+				return nil, err
 			}
 		}
 		if as.Penalty.GreaterThan(as.InitTab) {
@@ -81,12 +81,13 @@ func RestoreDutchHouse(s DutchSettings, snap DutchSnapshot) (*DutchHouse, error)
 			return nil, fmt.Errorf("%w: auction %d started after last time", ErrInvalidSnapshot, as.ID)
 		}
 		h.auctions[as.ID] = &dutchAuction{
-			id: as.ID, owner: as.Owner, tab: as.Tab, lot: as.Lot, tab0: as.InitTab, lot0: as.InitLot,
-			penalty: as.Penalty, top: as.Top, tic: as.Started, sold: as.Sold, recovered: as.Recovered, rewards: as.Rewards,
+			id: as.ID, owner: as.Owner, tab: canon(as.Tab), lot: canon(as.Lot), tab0: canon(as.InitTab), lot0: canon(as.InitLot),
+			penalty: canon(as.Penalty), top: canon(as.Top), tic: as.Started, sold: canon(as.Sold), recovered: canon(as.Recovered),
+			rewards: canon(as.Rewards),
 		}
 	}
 	if err := h.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
+		return nil, restate(ErrInvalidSnapshot, err)
 	}
 	return h, nil
 }

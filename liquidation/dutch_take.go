@@ -119,7 +119,7 @@ func (h *DutchHouse) Take(now time.Time, p TakeParams) (TakeResult, error) {
 	a.recovered = a.recovered.Add(owe)
 	h.clock.advance(now)
 	res := TakeResult{Price: price, Lot: slice, Paid: owe, TabLeft: a.tab, LotLeft: a.lot, Released: owe}
-	res.Events = append(res.Events, Event{Time: now, Kind: EventTake, Auction: a.id, Market: h.cfg.Market,
+	res.Events = append(res.Events, Event{Time: now, Kind: EventTake, Subject: auctionSubject(a.id), Auction: a.id, Market: h.cfg.Market,
 		Account: a.owner, Keeper: p.Keeper, Price: price, Lot: slice, Tab: owe, Amount: a.tab})
 	if a.lot.IsZero() || a.tab.IsZero() {
 		s := h.settlement(a)
@@ -131,7 +131,7 @@ func (h *DutchHouse) Take(now time.Time, p TakeParams) (TakeResult, error) {
 		}
 		delete(h.auctions, a.id)
 		res.Settlement = &s
-		res.Events = append(res.Events, Event{Time: now, Kind: EventSettle, Auction: a.id, Market: h.cfg.Market,
+		res.Events = append(res.Events, Event{Time: now, Kind: EventSettle, Subject: auctionSubject(a.id), From: auctionRunning, To: auctionSettled, Auction: a.id, Market: h.cfg.Market,
 			Account: a.owner, Lot: s.CollateralReturned, Tab: s.Shortfall, Settlement: &s})
 	}
 	return res, nil

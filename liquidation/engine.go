@@ -29,6 +29,27 @@ type Account interface {
 	Positions() []Position
 }
 
+// Reducer is an optional interface of an Account: the margin owner's way
+// to say "must be reduced now" whatever the health says. A host implements
+// it when its margin calculator flags an account — for example a position
+// whose notional has risen above its market's last tier cap (the margin
+// package margins it at the last tier's rate, flags it and reports it
+// liquidatable; Bybit and Binance likewise force such a position down to a
+// tier it fits) — and returns the least debt that must be closed now:
+// for the tier case, the debt attributable to the notional above the cap
+// (debt × excess notional / notional, rounded up); a host that cannot size
+// it returns Debt() to close everything. Zero means not flagged.
+//
+// Plan then plans the account even when Equity ≥ Maintenance, closing
+// MustReduce (at most the debt, raised by the dust rule; Order.Reduce is
+// set). For an account that is liquidatable anyway the debt closed is the
+// larger of the health-based size and MustReduce, and MustReduce is not
+// capped by the close factor. StaticAccount implements it with its
+// ReduceDebt field.
+type Reducer interface {
+	MustReduce() decimal.Decimal
+}
+
 // Position is one liquidatable leg of an account: collateral of one market
 // securing part of the debt. A host with a single pooled debt attributes it
 // to legs (for example pro rata to collateral value).
@@ -47,7 +68,13 @@ type StaticAccount struct {
 	DebtValue        decimal.Decimal // Debt
 	CollateralValue  decimal.Decimal // Collateral
 	Legs             []Position      // Positions
+	// ReduceDebt is MustReduce: the least debt the margin owner requires
+	// closed now (e.g. above the last tier cap); zero when not flagged.
+	ReduceDebt decimal.Decimal
 }
+
+// MustReduce implements Reducer.
+func (a StaticAccount) MustReduce() decimal.Decimal { return a.ReduceDebt }
 
 // AccountID implements Account.
 func (a StaticAccount) AccountID() string { return a.ID }
@@ -68,13 +95,33 @@ func (a StaticAccount) Collateral() decimal.Decimal { return a.CollateralValue }
 func (a StaticAccount) Positions() []Position { return a.Legs }
 
 // EngineSettings configures an Engine. Every field is optional; the zero
-// value plans full Maker-style liquidations with no caps.
+// value plans partial, Aave-style liquidations: each liquidatable account
+// closes enough debt to restore health to 1.1 (a
+// buffer above maintenance), at most half its debt (the close factor)
+// unless its health is at or below 0.95, with no penalty, dust, caps or
+// throttles. A full Maker-style liquidation is CloseFactor 1 with a
+// TargetHealth high enough that no partial restores it.
 type EngineSettings struct {
 	// TargetHealth is the equity/maintenance ratio a partial liquidation
-	// restores (Aave v4 "target health factor"). Default (zero) 1: back to
-	// maintenance. Must be ≥ 1. To restore initial margin instead, set it
-	// to initial/maintenance (e.g. 2 when initial is twice maintenance, as
-	// on dYdX v4 and most perpetual venues).
+	// restores (Aave v4 "target health factor"). Default (zero)
+	// 1.1. Must be ≥ 1. Restoring exactly 1 leaves
+	// an account one rounding or one tick away from a second liquidation
+	// (and a second penalty) at the same mark, which no venue does:
+	// Binance stops a liquidation once the account is "margin compliant
+	// after calculating the realized losses and liquidation fee
+	// deductions" (Binance Futures "Liquidation Protocols", as published
+	// at docs.traderwagon.com/faq/futures-trading-introduction/
+	// liquidation-protocol); Bybit sends an order for "the difference
+	// between the current position value and the lower margin tier value
+	// which satisfies the margin requirement, thus preventing further
+	// liquidation" (help.bybit.com/hc/en-us/articles/900000167723,
+	// "Liquidation Process (USDT Contract)"); dYdX liquidates "until the
+	// account is sufficiently collateralized" (dYdX Chain docs, "Contract
+	// Loss Mechanisms"). None publishes one ratio for it; 1.1 is this
+	// library's default. Set 1 explicitly for the bare minimum. To
+	// restore initial margin instead, set it to initial/maintenance
+	// (e.g. 2 when initial is twice maintenance, as on Binance's and
+	// Bybit's first BTCUSDT tier).
 	TargetHealth decimal.Decimal
 	// CloseFactor is the most of an account's debt one plan closes while
 	// the account is healthy enough (Aave v3 DEFAULT_LIQUIDATION_CLOSE_FACTOR
@@ -95,11 +142,11 @@ type EngineSettings struct {
 	Dust decimal.Decimal
 	// Penalty is the liquidation penalty as a fraction of the debt closed,
 	// added to the auction tab: tab = ceil(debt × (1 + Penalty)) (Maker
-	// chop − 1, e.g. 0.13). Default 0.
+	// chop − 1, e.g. 0.13). Default 0; at most 1.
 	Penalty decimal.Decimal
 	// LiquidatorBonus is the liquidator's bonus as a fraction of the debt
 	// closed (Aave liquidationBonus − 1, e.g. 0.05), reported per order and
-	// charged to the account when sizing. Default 0.
+	// charged to the account when sizing. Default 0; at most 1.
 	LiquidatorBonus decimal.Decimal
 	// GlobalCap is the most debt (tabs) under auction at once across all
 	// markets (Maker Dog Hole). Default 0: no cap.
@@ -122,6 +169,11 @@ type EngineSettings struct {
 	LotScale int32
 }
 
+// defaultTargetHealth is the TargetHealth of a zero EngineSettings: 1.1,
+// a 10% buffer above maintenance after the liquidation's own penalty and
+// bonus, so the account is not liquidated again at the same mark.
+var defaultTargetHealth = decimal.RequireFromString("1.1")
+
 type engineConfig struct {
 	EngineSettings
 	chop decimal.Decimal
@@ -132,7 +184,7 @@ func (s EngineSettings) validate() (engineConfig, error) {
 	one := decimal.NewFromInt(1)
 	c := engineConfig{EngineSettings: s}
 	if c.TargetHealth.IsZero() {
-		c.TargetHealth = one
+		c.TargetHealth = defaultTargetHealth
 	}
 	if c.CloseFactor.IsZero() {
 		c.CloseFactor = decimal.RequireFromString("0.5")
@@ -157,6 +209,14 @@ func (s EngineSettings) validate() (engineConfig, error) {
 		}
 		if f.v.Sign() <= 0 || f.v.GreaterThan(one) {
 			return c, fmt.Errorf("%w: %s %s must be in (0, 1]", ErrInvalidSettings, f.name, f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"penalty", s.Penalty}, {"liquidator bonus", s.LiquidatorBonus}} {
+		if err := num.Check(f.v); err == nil && f.v.GreaterThan(one) {
+			return c, fmt.Errorf("%w: %s %s above 1 (100%% of the debt closed)", ErrInvalidSettings, f.name, f.v)
 		}
 	}
 	for _, f := range []struct {

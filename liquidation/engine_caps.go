@@ -86,7 +86,10 @@ func (f *fitter) take(o Order) {
 // (Maker Dog bark: Dirt += tab, ilk dirt += tab) and records them in the
 // throttle window at now. It re-checks every order against the caps and
 // throttles as they stand at now; if any no longer fits it returns
-// ErrCapExceeded and changes nothing.
+// ErrCapExceeded and changes nothing. An order that cannot have come from
+// Plan (a tab ≤ 0, an empty account or market, an out-of-range debt,
+// lot, penalty or bonus; Health is not read) is
+// ErrInvalidInput, and changes nothing either.
 func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 	if err := e.clock.check(now); err != nil {
 		return nil, err
@@ -95,6 +98,17 @@ func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 	for i, o := range orders {
 		if err := positive(ErrInvalidInput, fmt.Sprintf("order %d tab", i), o.Tab); err != nil {
 			return nil, err
+		}
+		if o.Account == "" || o.Market == "" {
+			return nil, fmt.Errorf("%w: order %d: empty account or market", ErrInvalidInput, i)
+		}
+		for _, f := range []struct {
+			name string
+			v    decimal.Decimal
+		}{{"debt", o.Debt}, {"lot", o.Lot}, {"penalty", o.Penalty}, {"bonus", o.Bonus}} {
+			if err := num.Check(f.v); err != nil { // the order's fields reach the events: never an absurd one
+				return nil, fmt.Errorf("%w: order %d %s: %w", ErrInvalidInput, i, f.name, err)
+			}
 		}
 		if room, capped := fit.room(o.Market); capped && o.Tab.GreaterThan(room) {
 			return nil, fmt.Errorf("%w: order %d (%s, %s): tab %s above room %s", ErrCapExceeded, i, o.Account, o.Market, o.Tab, room)
@@ -106,12 +120,13 @@ func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 	}
 	events := make([]Event, 0, len(orders))
 	for _, o := range orders {
-		e.dirt = e.dirt.Add(o.Tab)
-		e.market[o.Market] = e.MarketDebtUnderAuction(o.Market).Add(o.Tab)
+		tab := canon(o.Tab)
+		e.dirt = e.dirt.Add(tab)
+		e.market[o.Market] = e.MarketDebtUnderAuction(o.Market).Add(tab)
 		if e.cfg.Window > 0 {
-			e.recent = append(e.recent, ThrottleEntry{Time: now, Notional: o.Tab})
+			e.recent = append(e.recent, ThrottleEntry{Time: now, Notional: tab})
 		}
-		events = append(events, Event{Time: now, Kind: EventCommit, Market: o.Market, Account: o.Account,
+		events = append(events, Event{Time: now, Kind: EventCommit, Subject: o.Account, Market: o.Market, Account: o.Account,
 			Lot: o.Lot, Tab: o.Tab, Amount: o.Debt})
 	}
 	e.prune(now)
@@ -146,6 +161,7 @@ func (e *Engine) Release(now time.Time, market string, amount decimal.Decimal) (
 	if amount.GreaterThan(have) {
 		return Event{}, fmt.Errorf("%w: release %s from %q holding %s", ErrInvalidInput, amount, market, have)
 	}
+	amount = canon(amount)
 	left := have.Sub(amount)
 	if left.IsZero() {
 		delete(e.market, market)
@@ -154,7 +170,7 @@ func (e *Engine) Release(now time.Time, market string, amount decimal.Decimal) (
 	}
 	e.dirt = e.dirt.Sub(amount)
 	e.clock.advance(now)
-	return Event{Time: now, Kind: EventRelease, Market: market, Amount: amount, Tab: left}, nil
+	return Event{Time: now, Kind: EventRelease, Subject: market, Market: market, Amount: amount, Tab: left}, nil
 }
 
 // CheckInvariants verifies that global debt under auction equals the sum
@@ -243,7 +259,7 @@ func RestoreEngine(s EngineSettings, snap EngineSnapshot) (*Engine, error) {
 	if err := num.CheckNonNegative(snap.Dirt); err != nil {
 		return nil, fmt.Errorf("%w: dirt: %w", ErrInvalidSnapshot, err)
 	}
-	e.dirt, e.clock.last = snap.Dirt, snap.Last
+	e.dirt, e.clock.last = canon(snap.Dirt), snap.Last
 	for _, m := range snap.Markets {
 		if _, dup := e.market[m.Market]; dup {
 			return nil, fmt.Errorf("%w: duplicate market %q", ErrInvalidSnapshot, m.Market)
@@ -251,7 +267,7 @@ func RestoreEngine(s EngineSettings, snap EngineSnapshot) (*Engine, error) {
 		if err := num.CheckPositive(m.Debt); err != nil {
 			return nil, fmt.Errorf("%w: market %q: %w", ErrInvalidSnapshot, m.Market, err)
 		}
-		e.market[m.Market] = m.Debt
+		e.market[m.Market] = canon(m.Debt)
 	}
 	for _, r := range snap.Recent {
 		if err := num.CheckPositive(r.Notional); err != nil {
@@ -262,10 +278,12 @@ func RestoreEngine(s EngineSettings, snap EngineSnapshot) (*Engine, error) {
 		}
 	}
 	if e.cfg.Window > 0 {
-		e.recent = append([]ThrottleEntry(nil), snap.Recent...)
+		for _, r := range snap.Recent {
+			e.recent = append(e.recent, ThrottleEntry{Time: r.Time, Notional: canon(r.Notional)})
+		}
 	}
 	if err := e.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
+		return nil, restate(ErrInvalidSnapshot, err)
 	}
 	return e, nil
 }

@@ -2,7 +2,9 @@ package liquidation
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -22,6 +24,9 @@ type Order struct {
 	Penalty decimal.Decimal `json:"penalty"` // Tab − Debt: the penalty part of the tab
 	Bonus   decimal.Decimal `json:"bonus"`   // liquidator bonus = debt × LiquidatorBonus, rounded down
 	Full    bool            `json:"full"`    // the whole leg
+	// Reduce is set when the account was not liquidatable by health and is
+	// planned only because its Reducer said it must be reduced now.
+	Reduce bool `json:"reduce,omitempty"`
 }
 
 // SkipReason says why a liquidatable account or leg got no order.
@@ -50,16 +55,33 @@ type Plan struct {
 }
 
 type candidate struct {
-	acct Account
-	eq   decimal.Decimal
-	mm   decimal.Decimal
+	id     string
+	eq     decimal.Decimal
+	mm     decimal.Decimal
+	debt   decimal.Decimal
+	coll   decimal.Decimal
+	reduce decimal.Decimal // MustReduce (0 when the account does not implement Reducer)
+	legs   []Position
 }
 
-// Plan selects the liquidatable accounts (Equity < Maintenance, Maintenance
-// > 0), worst health first (equity/maintenance ascending, compared exactly
-// by cross-multiplication; ties by account ID), sizes each, and fits the
-// orders under the caps and throttles as they stand. It changes nothing:
-// the same state and input always give the same plan.
+// liquidatable reports Equity < Maintenance with Maintenance > 0 (Maker
+// Dog bark's "not-unsafe" test ink·spot < art·rate is strict too).
+func (c candidate) liquidatable() bool { return c.mm.Sign() > 0 && c.eq.LessThan(c.mm) }
+
+// Plan selects the accounts to liquidate — the liquidatable ones (Equity <
+// Maintenance, Maintenance > 0) and those whose Reducer says they must be
+// reduced now — worst health first (equity/maintenance ascending, compared
+// exactly by cross-multiplication; an account with zero maintenance last;
+// ties by account ID), sizes each, and fits the orders under the caps and
+// throttles as they stand. It changes nothing: the same state and input
+// always give the same plan.
+//
+// Every account is validated before anything is planned, and one bad
+// account refuses the whole call (ErrInvalidInput naming the account):
+// a nil or typed-nil Account, an empty or duplicate AccountID, an
+// out-of-range or negative amount, a leg with an empty market, legs whose debts do not sum exactly to Debt(), a debt whose
+// tab (debt × (1 + Penalty)) would leave the supported range, an Account
+// method that panics. A refused call changes nothing (Plan never does).
 //
 // Sizing, per account with equity E, maintenance M, debt D, target health
 // T, penalty+bonus cost p (fractions of the debt closed):
@@ -67,9 +89,11 @@ type candidate struct {
 //	x = D·(T·M − E) / (T·M − p·D), rounded up    (restores E'/M' ≥ T when M
 //	                                              falls in proportion to D)
 //	x = D                            when T·M ≤ p·D (cannot be restored)
-//	x ≤ D × CloseFactor              unless E < FullCloseHealth·M, or D,
+//	x ≤ D × CloseFactor              unless E ≤ FullCloseHealth·M, or D,
 //	                                  the collateral, or a leg's debt or
 //	                                  value < SmallPosition (then 100%)
+//	x ≥ MustReduce                   (a Reducer's floor; not capped by the
+//	                                  close factor)
 //	x ≥ Dust, and D − x is 0 or ≥ Dust            (dust rule)
 //
 // x is then spread over the legs, largest leg debt first (ties by market,
@@ -86,61 +110,135 @@ func (e *Engine) Plan(now time.Time, accounts []Account) (Plan, error) {
 	}
 	cands := make([]candidate, 0, len(accounts)/64+1)
 	seen := make(map[string]struct{}, len(accounts))
-	for _, a := range accounts {
-		if a == nil {
-			return Plan{}, fmt.Errorf("%w: nil account", ErrInvalidInput)
+	for i, a := range accounts {
+		c, err := readAccount(i, a)
+		if err != nil {
+			return Plan{}, err
 		}
-		id := a.AccountID()
-		if _, dup := seen[id]; dup {
-			return Plan{}, fmt.Errorf("%w: duplicate account %q", ErrInvalidInput, id)
+		if _, dup := seen[c.id]; dup {
+			return Plan{}, fmt.Errorf("%w: account %q: duplicate ID", ErrInvalidInput, c.id)
 		}
-		seen[id] = struct{}{}
-		eq, mm := a.Equity(), a.Maintenance()
-		if err := num.Check(eq); err != nil {
-			return Plan{}, fmt.Errorf("%w: account %q equity: %w", ErrInvalidInput, id, err)
-		}
-		if err := num.CheckNonNegative(mm); err != nil {
-			return Plan{}, fmt.Errorf("%w: account %q maintenance: %w", ErrInvalidInput, id, err)
-		}
-		if mm.Sign() > 0 && eq.LessThan(mm) {
-			cands = append(cands, candidate{acct: a, eq: eq, mm: mm})
+		seen[c.id] = struct{}{}
+		if c.liquidatable() || c.reduce.Sign() > 0 {
+			if num.Check(c.debt.Mul(e.cfg.chop)) != nil { // its tab would be beyond what Commit and the houses accept
+				return Plan{}, fmt.Errorf("%w: account %q: debt with the penalty beyond the supported range", ErrInvalidInput, c.id)
+			}
+			cands = append(cands, c)
 		}
 	}
 	sort.Slice(cands, func(i, j int) bool {
-		l, r := cands[i].eq.Mul(cands[j].mm), cands[j].eq.Mul(cands[i].mm)
-		if c := l.Cmp(r); c != 0 {
-			return c < 0
+		ci, cj := cands[i], cands[j]
+		if zi, zj := ci.mm.Sign() == 0, cj.mm.Sign() == 0; zi != zj {
+			return zj // zero maintenance (no health) sorts last
+		} else if !zi {
+			l, r := ci.eq.Mul(cj.mm), cj.eq.Mul(ci.mm)
+			if c := l.Cmp(r); c != 0 {
+				return c < 0
+			}
 		}
-		return cands[i].acct.AccountID() < cands[j].acct.AccountID()
+		return ci.id < cj.id
 	})
 	pl := Plan{Time: now, Orders: []Order{}, Skipped: []Skip{}}
 	fit := e.newFitter(now)
 	for _, c := range cands {
-		if err := e.planAccount(&pl, fit, c); err != nil {
-			return Plan{}, err
-		}
+		e.planAccount(&pl, fit, c)
 	}
 	return pl, nil
 }
 
-func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) error {
-	a := c.acct
-	id := a.AccountID()
-	debt, coll := a.Debt(), a.Collateral()
-	if err := num.CheckNonNegative(debt); err != nil {
-		return fmt.Errorf("%w: account %q debt: %w", ErrInvalidInput, id, err)
+// readAccount reads and validates the i-th account of a Plan call, calling
+// each of its methods once. A panic in a host method is returned as an
+// error naming the account (by index when its ID could not be read).
+func readAccount(i int, a Account) (c candidate, err error) {
+	// The account's name is built only for an error: Plan reads every
+	// account of a venue on every call.
+	named := false
+	name := func() string {
+		if named {
+			return strconv.Quote(c.id)
+		}
+		return "#" + strconv.Itoa(i)
 	}
-	if err := num.CheckNonNegative(coll); err != nil {
-		return fmt.Errorf("%w: account %q collateral: %w", ErrInvalidInput, id, err)
+	if isNil(a) {
+		return c, fmt.Errorf("%w: account %s: nil", ErrInvalidInput, name())
 	}
-	legs := append([]Position(nil), a.Positions()...)
-	for _, l := range legs {
-		for _, v := range []decimal.Decimal{l.Size, l.Value, l.Debt} {
-			if err := num.CheckNonNegative(v); err != nil {
-				return fmt.Errorf("%w: account %q leg %q: %w", ErrInvalidInput, id, l.Market, err)
-			}
+	defer func() {
+		if r := recover(); r != nil {
+			c, err = candidate{}, fmt.Errorf("%w: account %s: method panicked", ErrInvalidInput, name())
+		}
+	}()
+	c.id = a.AccountID()
+	if c.id == "" {
+		return c, fmt.Errorf("%w: account %s: empty ID", ErrInvalidInput, name())
+	}
+	named = true
+	c.eq, c.mm, c.debt, c.coll = a.Equity(), a.Maintenance(), a.Debt(), a.Collateral()
+	if err := num.Check(c.eq); err != nil {
+		return c, fmt.Errorf("%w: account %s: equity: %w", ErrInvalidInput, name(), err)
+	}
+	for _, f := range []struct {
+		what string
+		v    decimal.Decimal
+	}{{"maintenance", c.mm}, {"debt", c.debt}, {"collateral", c.coll}} {
+		if err := num.CheckNonNegative(f.v); err != nil {
+			return c, fmt.Errorf("%w: account %s: %s: %w", ErrInvalidInput, name(), f.what, err)
 		}
 	}
+	c.reduce = decimal.Zero
+	if r, ok := a.(Reducer); ok {
+		c.reduce = r.MustReduce()
+		if err := num.CheckNonNegative(c.reduce); err != nil {
+			return c, fmt.Errorf("%w: account %s: must reduce: %w", ErrInvalidInput, name(), err)
+		}
+	}
+	legs := a.Positions()
+	sum := decimal.Zero
+	for k, l := range legs {
+		if l.Market == "" {
+			return c, fmt.Errorf("%w: account %s: leg with an empty market", ErrInvalidInput, name())
+		}
+		for _, f := range []struct {
+			what string
+			v    decimal.Decimal
+		}{{"size", l.Size}, {"value", l.Value}, {"debt", l.Debt}} {
+			if err := num.CheckNonNegative(f.v); err != nil {
+				return c, fmt.Errorf("%w: account %s: leg %q %s: %w", ErrInvalidInput, name(), l.Market, f.what, err)
+			}
+		}
+		if k == 0 {
+			sum = l.Debt // no addition for the usual one-leg account: Plan reads every account
+		} else {
+			sum = sum.Add(l.Debt)
+		}
+	}
+	if !sum.Equal(c.debt) {
+		return c, fmt.Errorf("%w: account %s: legs' debts sum to %s, Debt() is %s", ErrInvalidInput, name(), sum, c.debt)
+	}
+	if c.liquidatable() || c.reduce.Sign() > 0 {
+		c.legs = append([]Position(nil), legs...) // a copy: the host's slice may change
+	}
+	return c, nil
+}
+
+// isNil reports a nil interface or an interface holding a nil pointer,
+// map, slice, func or channel (a typed nil, whose methods may panic).
+func isNil(a Account) bool { return isNilValue(a) }
+
+// isNilValue reports a nil interface value or one holding a nil pointer,
+// map, slice, func or channel.
+func isNilValue(a any) bool {
+	if a == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(a); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
+
+func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) {
+	id, debt, coll, legs := c.id, c.debt, c.coll, c.legs
 	smallLeg := false
 	if e.cfg.SmallPosition.Sign() > 0 {
 		for _, l := range legs {
@@ -149,12 +247,19 @@ func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) error {
 			}
 		}
 	}
-	x := e.size(c.eq, c.mm, debt, coll, smallLeg)
+	x := num.MinOf(c.reduce, debt) // must be reduced, not liquidatable: the host's amount only
+	if c.liquidatable() {
+		x = e.size(c.eq, c.mm, debt, coll, c.reduce, smallLeg)
+	}
 	if x.Sign() <= 0 {
 		pl.Skipped = append(pl.Skipped, Skip{Account: id, Reason: SkipNoDebt})
-		return nil
+		return
 	}
-	health := num.DivFloor(c.eq, c.mm, 18)
+	health := decimal.Zero
+	if c.mm.Sign() > 0 {
+		health = num.DivFloor(c.eq, c.mm, 18)
+	}
+	forced := !c.liquidatable()
 	sort.SliceStable(legs, func(i, j int) bool {
 		if c := legs[i].Debt.Cmp(legs[j].Debt); c != 0 {
 			return c > 0
@@ -184,6 +289,7 @@ func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) error {
 			xi = l.Debt
 		}
 		o, reason := e.order(fit, id, l, xi, health)
+		o.Reduce = forced
 		if reason != "" {
 			pl.Skipped = append(pl.Skipped, Skip{Account: id, Market: l.Market, Reason: reason})
 			skipped = true
@@ -197,11 +303,10 @@ func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) error {
 	if !planned && !skipped {
 		pl.Skipped = append(pl.Skipped, Skip{Account: id, Reason: SkipNoDebt})
 	}
-	return nil
 }
 
 // size returns the debt to close for one account (see Plan).
-func (e *Engine) size(eq, mm, debt, coll decimal.Decimal, smallLeg bool) decimal.Decimal {
+func (e *Engine) size(eq, mm, debt, coll, reduce decimal.Decimal, smallLeg bool) decimal.Decimal {
 	if debt.Sign() <= 0 {
 		return decimal.Zero
 	}
@@ -212,10 +317,18 @@ func (e *Engine) size(eq, mm, debt, coll decimal.Decimal, smallLeg bool) decimal
 	if den.Sign() > 0 {
 		x = num.MinOf(debt, num.DivCeil(debt.Mul(tm.Sub(eq)), den, cfg.DebtScale))
 	}
-	full := smallLeg || eq.LessThan(cfg.FullCloseHealth.Mul(mm)) ||
+	// Aave v3 LiquidationLogic: closeFactor = healthFactor >
+	// CLOSE_FACTOR_HF_THRESHOLD ? 50% : 100%, so a health factor exactly at
+	// the threshold (0.95) is closed in full (E ≤ FullCloseHealth·M here).
+	// v3.3 keeps 50% only when the reserve's collateral and debt are both ≥
+	// MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD: below it (strict) 100%.
+	full := smallLeg || !eq.GreaterThan(cfg.FullCloseHealth.Mul(mm)) ||
 		(cfg.SmallPosition.Sign() > 0 && (debt.LessThan(cfg.SmallPosition) || coll.LessThan(cfg.SmallPosition)))
 	if !full {
 		x = num.MinOf(x, debt.Mul(cfg.CloseFactor).RoundFloor(cfg.DebtScale))
+	}
+	if x.LessThan(reduce) { // a Reducer's floor is not capped by the close factor
+		x = num.MinOf(reduce, debt)
 	}
 	if x.LessThan(cfg.Dust) {
 		x = num.MinOf(cfg.Dust, debt)

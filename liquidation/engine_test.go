@@ -32,7 +32,7 @@ func mustEngine(t testing.TB, s EngineSettings) *Engine {
 // "restore": x = D(TM − E)/(TM − pD) = 1000·(200 − 192)/(200 − 100) = 80;
 // after it E' = 192 − 8 = 184 = M' = 200 × 920/1000.
 func TestEngineSizing(t *testing.T) {
-	base := EngineSettings{Penalty: d("0.1"), Dust: d("50")}
+	base := EngineSettings{TargetHealth: d("1"), Penalty: d("0.1"), Dust: d("50")}
 	tests := []struct {
 		name string
 		s    func(*EngineSettings)
@@ -88,7 +88,7 @@ func TestEngineSizing(t *testing.T) {
 // Maker Dog Hole/hole: the second account gets only the room left, the
 // third nothing; caps are never exceeded.
 func TestEngineCapsAndCommit(t *testing.T) {
-	e := mustEngine(t, EngineSettings{Penalty: d("0.1"), Dust: d("10"), GlobalCap: d("1000"),
+	e := mustEngine(t, EngineSettings{TargetHealth: d("1"), Penalty: d("0.1"), Dust: d("10"), GlobalCap: d("1000"),
 		MarketCaps: map[string]decimal.Decimal{"ETH": d("500")}})
 	accts := []Account{
 		acct("b", "50", "100", "400", leg("ETH", "4", "400")), // health 0.5: full 400 → tab 440

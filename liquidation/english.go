@@ -156,11 +156,11 @@ func (h *EnglishHouse) Kick(now time.Time, p AuctionParams) (uint64, []Event, er
 	}
 	reserve := priceUp(p.Price, h.cfg.ReserveRatio, h.cfg.PriceScale)
 	h.kicks++
-	a := &englishAuction{id: h.kicks, owner: p.Owner, tab: p.Tab, lot0: p.Lot, lot: p.Lot, penalty: p.Penalty,
+	a := &englishAuction{id: h.kicks, owner: p.Owner, tab: canon(p.Tab), lot0: canon(p.Lot), lot: canon(p.Lot), penalty: canon(p.Penalty),
 		bid: decimal.Zero, reserve: reserve, end: now.Add(h.cfg.MaxDuration), maxEnd: now.Add(h.cfg.MaxDuration)}
 	h.auctions[a.id] = a
 	h.clock.advance(now)
-	return a.id, []Event{{Time: now, Kind: EventAuctionOpen, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
+	return a.id, []Event{{Time: now, Kind: EventAuctionOpen, Subject: auctionSubject(a.id), To: auctionRunning, Auction: a.id, Market: h.cfg.Market, Account: p.Owner,
 		Price: reserve, Lot: p.Lot, Tab: p.Tab}}, nil
 }
 
@@ -244,13 +244,15 @@ func (h *EnglishHouse) Bid(now time.Time, id uint64, bidder string, amount decim
 	if least := h.minBid(a); amount.LessThan(least) || !amount.GreaterThan(a.bid) {
 		return nil, fmt.Errorf("%w: bid %s, minimum %s", ErrBidTooLow, amount, least)
 	}
-	a.bid, a.bidder = amount, bidder
+	a.bid, a.bidder = canon(amount), bidder
+	from, to := "", ""
 	if amount.Equal(a.tab) {
 		a.lot = h.lotAtReserve(a)
+		from, to = phaseForward, phaseReverse
 	}
 	a.end = earliest(now.Add(h.cfg.BidDuration), a.maxEnd)
 	h.clock.advance(now)
-	return []Event{{Time: now, Kind: EventBid, Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: bidder,
+	return []Event{{Time: now, Kind: EventBid, Subject: auctionSubject(id), From: from, To: to, Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: bidder,
 		Lot: a.lot, Tab: a.tab, Amount: amount}}, nil
 }
 
@@ -295,10 +297,10 @@ func (h *EnglishHouse) BidLot(now time.Time, id uint64, bidder string, lot decim
 	if most := h.maxLot(a); lot.GreaterThan(most) || !lot.LessThan(a.lot) {
 		return nil, fmt.Errorf("%w: lot %s, at most %s", ErrBidTooLow, lot, most)
 	}
-	a.lot, a.bidder = lot, bidder
+	a.lot, a.bidder = canon(lot), bidder
 	a.end = earliest(now.Add(h.cfg.BidDuration), a.maxEnd)
 	h.clock.advance(now)
-	return []Event{{Time: now, Kind: EventBidLot, Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: bidder,
+	return []Event{{Time: now, Kind: EventBidLot, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: bidder,
 		Lot: lot, Tab: a.tab, Amount: a.bid}}, nil
 }
 
@@ -335,7 +337,7 @@ func (h *EnglishHouse) Settle(now time.Time, id uint64) (EnglishSettleResult, er
 		Shortfall: a.tab.Sub(a.bid), DebtYanked: decimal.Zero, Surplus: decimal.Zero}
 	delete(h.auctions, id)
 	h.clock.advance(now)
-	return EnglishSettleResult{Winner: a.bidder, Settlement: &s, Events: []Event{{Time: now, Kind: EventSettle,
+	return EnglishSettleResult{Winner: a.bidder, Settlement: &s, Events: []Event{{Time: now, Kind: EventSettle, Subject: auctionSubject(id), From: auctionRunning, To: auctionSettled,
 		Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: a.bidder, Lot: a.lot, Tab: a.bid, Settlement: &s}}}, nil
 }
 
@@ -360,7 +362,7 @@ func (h *EnglishHouse) Restart(now time.Time, id uint64, price decimal.Decimal) 
 	a.end = now.Add(h.cfg.MaxDuration)
 	a.maxEnd = a.end
 	h.clock.advance(now)
-	return []Event{{Time: now, Kind: EventRestart, Auction: id, Market: h.cfg.Market, Account: a.owner,
+	return []Event{{Time: now, Kind: EventRestart, Subject: auctionSubject(id), Auction: id, Market: h.cfg.Market, Account: a.owner,
 		Price: a.reserve, Lot: a.lot, Tab: a.tab}}, nil
 }
 
@@ -385,7 +387,7 @@ func (h *EnglishHouse) Yank(now time.Time, id uint64) (EnglishYankResult, error)
 		DebtYanked: a.tab, Surplus: decimal.Zero, Yanked: true}
 	delete(h.auctions, id)
 	h.clock.advance(now)
-	return EnglishYankResult{Settlement: s, Bidder: a.bidder, Refund: a.bid, Events: []Event{{Time: now, Kind: EventYank,
+	return EnglishYankResult{Settlement: s, Bidder: a.bidder, Refund: a.bid, Events: []Event{{Time: now, Kind: EventYank, Subject: auctionSubject(id), From: auctionRunning, To: auctionYanked,
 		Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: a.bidder, Lot: a.lot, Tab: a.tab, Amount: a.bid, Settlement: &s}}}, nil
 }
 

@@ -53,7 +53,7 @@ func RestoreEnglishHouse(s EnglishSettings, snap EnglishSnapshot) (*EnglishHouse
 			return nil, err
 		}
 		if err := checkAuctionInput(as.Tab, as.InitLot, as.Reserve, as.Penalty, as.Owner, h.cfg.LotScale); err != nil {
-			return nil, fmt.Errorf("%w: auction %d: %w", ErrInvalidSnapshot, as.ID, err)
+			return nil, restate(ErrInvalidSnapshot, fmt.Errorf("auction %d: %w", as.ID, err))
 		}
 		if err := positive(ErrInvalidSnapshot, "lot", as.Lot); err != nil {
 			return nil, err
@@ -67,11 +67,11 @@ func RestoreEnglishHouse(s EnglishSettings, snap EnglishSnapshot) (*EnglishHouse
 		if as.MaxEnd.After(snap.Last.Add(h.cfg.MaxDuration)) {
 			return nil, fmt.Errorf("%w: auction %d max end beyond last + max duration", ErrInvalidSnapshot, as.ID)
 		}
-		h.auctions[as.ID] = &englishAuction{id: as.ID, owner: as.Owner, tab: as.Tab, lot0: as.InitLot, lot: as.Lot,
-			penalty: as.Penalty, bid: as.Bid, bidder: as.Bidder, reserve: as.Reserve, end: as.End, maxEnd: as.MaxEnd}
+		h.auctions[as.ID] = &englishAuction{id: as.ID, owner: as.Owner, tab: canon(as.Tab), lot0: canon(as.InitLot), lot: canon(as.Lot),
+			penalty: canon(as.Penalty), bid: canon(as.Bid), bidder: as.Bidder, reserve: canon(as.Reserve), end: as.End, maxEnd: as.MaxEnd}
 	}
 	if err := h.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
+		return nil, restate(ErrInvalidSnapshot, err)
 	}
 	return h, nil
 }

@@ -159,7 +159,7 @@ func TestEnglishBatchBadInputLeavesStateUnchanged(t *testing.T) {
 		t.Fatalf("yank %+v %v", y, err)
 	}
 
-	b, _ := NewBatchHouse(BatchSettings{})
+	b, _ := NewBatchHouse(BatchSettings{NoReserve: true})
 	bid, _, _ := b.Open(sec(100), AuctionParams{Tab: d("10"), Lot: d("1"), Owner: "o", Price: d("10")}, sec(200))
 	bs := b.Snapshot()
 	if _, _, err := b.Bid(sec(50), bid, "x", d("1"), d("1")); !errors.Is(err, ErrTimeBackwards) {

@@ -1,6 +1,10 @@
 package liquidation
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
 // Sentinel errors. Every error the package returns wraps one of these with
 // %w and a detail, so hosts branch with errors.Is.
@@ -35,3 +39,22 @@ var (
 	// ErrInvariant reports a broken invariant found by a Check function.
 	ErrInvariant = errors.New("liquidation: invariant violated")
 )
+
+// sentinels lists every sentinel, for restate.
+var sentinels = []error{ErrInvalidSettings, ErrInvalidInput, ErrUnknownAuction, ErrTimeBackwards, ErrStopped,
+	ErrBidTooLow, ErrAuctionEnded, ErrAuctionNotEnded, ErrInvalidSnapshot, ErrCapExceeded, ErrInvariant}
+
+// restate returns err, an error of this package, under sentinel instead:
+// the inner sentinel's text is dropped, so the "liquidation: " prefix
+// appears once and errors.Is matches sentinel only (issue 11: an error
+// wraps its package sentinel exactly once).
+func restate(sentinel, err error) error {
+	msg := err.Error()
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			msg = strings.Replace(msg, s.Error()+": ", "", 1)
+			break
+		}
+	}
+	return fmt.Errorf("%w: %s", sentinel, msg)
+}

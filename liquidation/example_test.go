@@ -144,3 +144,60 @@ func ExampleEngine() {
 	// skipped mild cap
 	// ETH under auction 500
 }
+
+// MakerDAO's ETH-A Clipper (dated preset): a 10 ETH vault kicked at an
+// oracle price of 2,000 starts at 2,200 (buf 110%) and falls 1% every 90 s
+// (2,200 × 0.99^10 = 1,989.64 at 900 s). After 79 steps the price is
+// 45.2% of top; after 80 steps (7,200 s) 44.75%, below cusp 45%, so it
+// needs a redo before tail would ask for one. Keeper reward on kick: 250 +
+// 0.1% × tab; chost = dust × chop = 7,500 × 1.13.
+func ExampleMakerETHAClipper() {
+	h, err := liquidation.NewDutchHouse(liquidation.MakerETHAClipper())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	k, _ := h.Kick(start, liquidation.KickParams{Tab: dec("16950"), Lot: dec("10"), Owner: "vault", Price: dec("2000"), Penalty: dec("1950")})
+	fmt.Println("top", k.Top, "reward", k.Reward, "chost", h.Chost())
+	for _, s := range []int{89, 90, 900, 7199, 7200} {
+		st, _ := h.Status(start.Add(time.Duration(s)*time.Second), k.ID)
+		fmt.Printf("t=%4ds price %s needs redo %v\n", s, st.Price.StringFixed(2), st.NeedsRedo)
+	}
+	// Output:
+	// top 2200 reward 266.95 chost 8475
+	// t=  89s price 2200.00 needs redo false
+	// t=  90s price 2178.00 needs redo false
+	// t= 900s price 1989.64 needs redo false
+	// t=7199s price 994.50 needs redo false
+	// t=7200s price 984.55 needs redo true
+}
+
+// MakerDAO's Dog for ETH-A (dated preset): a vault below its liquidation
+// ratio is liquidated whole, tab = debt × 1.13.
+func ExampleMakerETHADog() {
+	e, _ := liquidation.NewEngine(liquidation.MakerETHADog())
+	vault := liquidation.StaticAccount{ID: "vault", EquityValue: dec("4000"), MaintenanceValue: dec("7500"), DebtValue: dec("15000"),
+		CollateralValue: dec("19000"), Legs: []liquidation.Position{{Market: "ETH-A", Size: dec("10"), Value: dec("19000"), Debt: dec("15000")}}}
+	p, _ := e.Plan(start, []liquidation.Account{vault})
+	o := p.Orders[0]
+	fmt.Println("debt", o.Debt, "lot", o.Lot, "tab", o.Tab, "full", o.Full)
+	// Output:
+	// debt 15000 lot 10 tab 16950 full true
+}
+
+// Aave v3.3's close factor (dated preset): at a health factor above 0.95
+// a liquidation closes at most half the debt; at exactly 0.95 (Aave's
+// `healthFactor > CLOSE_FACTOR_HF_THRESHOLD ? 50% : 100%`) all of it.
+func ExampleAaveV3Engine() {
+	e, _ := liquidation.NewEngine(liquidation.AaveV3Engine())
+	for _, hf := range []string{"0.96", "0.95"} {
+		a := liquidation.StaticAccount{ID: "user", EquityValue: dec(hf).Mul(dec("10000")), MaintenanceValue: dec("10000"),
+			DebtValue: dec("10000"), CollateralValue: dec("12000"),
+			Legs: []liquidation.Position{{Market: "WETH", Size: dec("4"), Value: dec("12000"), Debt: dec("10000")}}}
+		p, _ := e.Plan(start, []liquidation.Account{a})
+		fmt.Printf("health %s: closes %s of 10000\n", hf, p.Orders[0].Debt.StringFixed(2))
+	}
+	// Output:
+	// health 0.96: closes 5000.00 of 10000
+	// health 0.95: closes 10000.00 of 10000
+}

@@ -7,8 +7,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Settings are host input: NewDutchHouse (with each curve), NewEnglishHouse
-// and NewEngine refuse a bad configuration (zero, negative or
+// Settings are host input: NewDutchHouse (with each curve), NewEnglishHouse,
+// NewBatchHouse and NewEngine refuse a bad configuration (zero, negative or
 // absurd-exponent decimals, bad durations) with an error, never a panic, and
 // an accepted one answers one Kick or Plan.
 func FuzzSettings(f *testing.F) {
@@ -43,6 +43,10 @@ func FuzzSettings(f *testing.F) {
 			MinDecrement: dec(cCoef, cExp-1), BidDuration: d / 2, MaxDuration: d, PriceScale: scale, LotScale: scale})
 		if err == nil {
 			_, _, _ = eh.Kick(t0, AuctionParams{Tab: amt, Lot: dec(1, 0), Owner: "o", Price: rate, Penalty: dec(0, 0)})
+		}
+		bh, err := NewBatchHouse(BatchSettings{Market: market, ReserveRatio: cut, NoReserve: curve%2 == 1, PriceScale: scale, LotScale: scale})
+		if err == nil {
+			_, _, _ = bh.Open(t0, AuctionParams{Tab: amt, Lot: dec(1, 0), Owner: "o", Price: rate, Penalty: dec(0, 0)}, t0.Add(time.Hour))
 		}
 		e, err := NewEngine(EngineSettings{TargetHealth: rate, CloseFactor: cut, FullCloseHealth: cut, SmallPosition: amt,
 			Dust: amt, Penalty: dec(cCoef, cExp-1), LiquidatorBonus: dec(cCoef, cExp-2), GlobalCap: amt,

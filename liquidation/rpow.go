@@ -1,21 +1,29 @@
 package liquidation
 
 import (
+	"fmt"
 	"math/big"
 
 	"github.com/shopspring/decimal"
 )
 
-// RayPlaces is the precision of curve factors: 27 decimal places, MakerDAO's
+// rayPlaces is the precision of curve factors: 27 decimal places, MakerDAO's
 // RAY (dss abaci.sol, `uint256 constant RAY = 10 ** 27`).
-const RayPlaces = 27
+const rayPlaces = 27
 
 var (
-	ray     = new(big.Int).Exp(big.NewInt(10), big.NewInt(RayPlaces), nil)
+	ray     = new(big.Int).Exp(big.NewInt(10), big.NewInt(rayPlaces), nil)
 	halfRay = new(big.Int).Rsh(ray, 1)
 )
 
-// Rpow returns x^n for a factor x given in RAY units (x × 10^27 as an
+// maxRpowBase is 2^128: dss abaci.sol rpow reverts when the base about to
+// be squared has a bit at or above 128 (`if shr(128, x) { revert(0,0) }`).
+var maxRpowBase = new(big.Int).Lsh(big.NewInt(1), 128)
+
+// maxRpowWord is 2^256: rpow reverts when z·x overflows a uint256.
+var maxRpowWord = new(big.Int).Lsh(big.NewInt(1), 256)
+
+// rpow returns x^n for a factor x given in RAY units (x × 10^27 as an
 // integer), also in RAY units, by exponentiation by squaring.
 //
 // It follows dss abaci.sol `rpow(x, n, RAY)` step for step: every product of
@@ -23,13 +31,29 @@ var (
 // x^0 = 1 (RAY) and 0^n = 0 for n > 0. With 0 ≤ x ≤ RAY the result lies in
 // [0, RAY] and is within about log2(n) units of 10^-27 of the exact power.
 // x is not modified.
-func Rpow(x *big.Int, n uint64) *big.Int {
+//
+// It refuses (ErrInvalidInput, within microseconds) where Maker's rpow
+// reverts, which bounds the work whatever the input: a nil or negative x;
+// a base about to be squared that is 2^128 or more; a product z·x (+ RAY/2) of
+// 2^256 or more. The loop runs once per bit of n (at most 64 times) on integers
+// below 2^256, so no base or exponent can make it hang; a factor x ≤ RAY
+// never fails.
+func rpow(x *big.Int, n uint64) (*big.Int, error) {
+	if x == nil {
+		return nil, fmt.Errorf("%w: rpow: nil base", ErrInvalidInput)
+	}
+	if x.Sign() < 0 {
+		return nil, fmt.Errorf("%w: rpow: negative base", ErrInvalidInput)
+	}
+	if x.Cmp(maxRpowWord) >= 0 {
+		return nil, fmt.Errorf("%w: rpow: base of %d bits is 2^256 or more", ErrInvalidInput, x.BitLen())
+	}
 	z := new(big.Int)
 	if n == 0 {
-		return z.Set(ray)
+		return z.Set(ray), nil
 	}
 	if x.Sign() == 0 {
-		return z
+		return z, nil
 	}
 	if n%2 == 0 {
 		z.Set(ray)
@@ -40,32 +64,38 @@ func Rpow(x *big.Int, n uint64) *big.Int {
 	tmp := new(big.Int)
 	rem := new(big.Int)
 	for n /= 2; n > 0; n /= 2 {
+		if xx.Cmp(maxRpowBase) >= 0 {
+			return nil, fmt.Errorf("%w: rpow: overflow (a square of a base of %d bits)", ErrInvalidInput, xx.BitLen())
+		}
 		tmp.Mul(xx, xx)
 		tmp.Add(tmp, halfRay)
 		xx.QuoRem(tmp, ray, rem)
 		if n%2 == 1 {
 			tmp.Mul(z, xx)
 			tmp.Add(tmp, halfRay)
+			if tmp.Cmp(maxRpowWord) >= 0 { // rpow: zx overflows, or zxRound does
+				return nil, fmt.Errorf("%w: rpow: overflow (a product of %d bits)", ErrInvalidInput, tmp.BitLen())
+			}
 			z.QuoRem(tmp, ray, rem)
 		}
 	}
-	return z
+	return z, nil
 }
 
 // rayFromDecimal converts d (at most 27 places, 0 ≤ d) to RAY units exactly.
 func rayFromDecimal(d decimal.Decimal) *big.Int {
-	return d.Shift(RayPlaces).BigInt()
+	return d.Shift(rayPlaces).BigInt()
 }
 
 // rmulFloor returns top × factor/10^27 rounded down to 27 places
 // (dss abaci.sol `rmul`, which truncates).
 func rmulFloor(top decimal.Decimal, factor *big.Int) decimal.Decimal {
-	return top.Mul(decimal.NewFromBigInt(factor, -RayPlaces)).RoundFloor(RayPlaces)
+	return top.Mul(decimal.NewFromBigInt(factor, -rayPlaces)).RoundFloor(rayPlaces)
 }
 
 // rayPowers holds x^(2^k) in RAY units for k = 0..63, each the half-up
-// rounded square of the previous — exactly the sequence Rpow computes, so
-// pow(n) equals Rpow(x, n) bit for bit while skipping the squarings.
+// rounded square of the previous — exactly the sequence rpow computes, so
+// pow(n) equals rpow(x, n) bit for bit while skipping the squarings.
 type rayPowers [64]*big.Int
 
 func newRayPowers(x *big.Int) *rayPowers {
@@ -80,7 +110,7 @@ func newRayPowers(x *big.Int) *rayPowers {
 	return &p
 }
 
-// pow returns x^n in RAY units, identical to Rpow(x, n).
+// pow returns x^n in RAY units, identical to rpow(x, n).
 func (p *rayPowers) pow(n uint64) *big.Int {
 	z := new(big.Int)
 	if n == 0 {

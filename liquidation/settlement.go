@@ -71,6 +71,11 @@ func CheckSettlement(s Settlement) error {
 		{"debt recovered", s.DebtRecovered}, {"penalty", s.Penalty}, {"keeper rewards", s.KeeperRewards},
 		{"shortfall", s.Shortfall}, {"debt yanked", s.DebtYanked}, {"surplus", s.Surplus},
 	} {
+		// Checked before any arithmetic or formatting: summing or printing
+		// a decimal with an absurd exponent takes minutes.
+		if err := checkWide(f.v); err != nil {
+			return fmt.Errorf("%w: settlement %d: %s: %w", ErrInvariant, s.Auction, f.name, err)
+		}
 		if f.v.Sign() < 0 {
 			return fmt.Errorf("%w: settlement %d: negative %s %s", ErrInvariant, s.Auction, f.name, f.v)
 		}

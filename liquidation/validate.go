@@ -2,6 +2,7 @@ package liquidation
 
 import (
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -49,6 +50,32 @@ func onGrid(err error, name string, d decimal.Decimal, scale int32) error {
 	return nil
 }
 
+// canon returns d with trailing zeros of its coefficient dropped (the same
+// value, the shortest representation): 1e-18 written as 10 × 10^-19
+// becomes 1 × 10^-18. Every host decimal is canonicalised when it is
+// stored, so a product of two stored values has at most the sum of their
+// places (a lot on a grid of 18 places times a price of 18 places stays
+// within 36) whatever the host's spelling.
+func canon(d decimal.Decimal) decimal.Decimal {
+	if d.Exponent() >= 0 || d.IsZero() {
+		if d.IsZero() {
+			return decimal.Zero
+		}
+		return d
+	}
+	c, exp := d.Coefficient(), d.Exponent()
+	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
+	for exp < 0 {
+		q.QuoRem(c, ten, r)
+		if r.Sign() != 0 {
+			break
+		}
+		c, q = q, c
+		exp++
+	}
+	return decimal.NewFromBigInt(c, exp)
+}
+
 // clock rejects a now earlier than the latest seen.
 type clock struct{ last time.Time }
 
@@ -63,4 +90,17 @@ func (c *clock) advance(now time.Time) {
 	if now.After(c.last) {
 		c.last = now
 	}
+}
+
+// checkWide bounds a computed amount handed back by a host (a Settlement, a
+// Fill) before any arithmetic or printing: twice the range of a host
+// input, so an exact product of two accepted values always passes and an
+// absurd exponent never reaches big-number arithmetic.
+func checkWide(d decimal.Decimal) error {
+	exp := int64(d.Exponent())
+	if exp < -2*num.MaxScale || exp > 2*num.MaxIntDigits ||
+		(d.Sign() != 0 && int64(d.NumDigits())+exp > 2*num.MaxIntDigits) {
+		return fmt.Errorf("%w: beyond %d places or %d integer digits", num.ErrOutOfRange, 2*num.MaxScale, 2*num.MaxIntDigits)
+	}
+	return nil
 }
