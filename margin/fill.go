@@ -120,13 +120,26 @@ func (c *Calculator) applyFill(m *market, a Account, o Order, price decimal.Deci
 			rest := old.Size.Add(o.Size)
 			if old.Isolated {
 				m1 := old.Margin.Add(res.Realised)
-				if m1.Sign() < 0 { // loss beyond the isolated margin: capped, a shortfall
-					res.Shortfall = m1.Neg()
-					m1 = decimal.Zero
-				}
-				released := m1
+				released := num.MaxOf(m1, decimal.Zero) // a full close releases what is left
 				if rest.Sign() == old.Size.Sign() {
-					released = num.Div(m1.Mul(closed), old.Size.Abs(), c.scale, num.Floor)
+					// A partial close releases the closed fraction of the
+					// position's equity (margin + PnL at the fill price),
+					// rounded down, and nothing when the equity is not
+					// positive, so the rest keeps its share exactly: it is
+					// no closer to liquidation than before. (Releasing a
+					// share of the margin after the realised loss, as this
+					// did before, paid the wallet margin that the rest
+					// still needed: a losing position reduced by half went
+					// bankrupt and the waterfall paid the wallet.)
+					equity := old.Margin.Add(m.pnl(old.Size, old.EntryPrice, price, c.scale))
+					released = decimal.Zero
+					if equity.Sign() > 0 {
+						released = num.Div(equity.Mul(closed), old.Size.Abs(), c.scale, num.Floor)
+					}
+				}
+				if m1.Sub(released).Sign() < 0 { // loss beyond the isolated margin: capped, a shortfall
+					res.Shortfall = m1.Sub(released).Neg()
+					m1 = released
 				}
 				out.Wallet = out.Wallet.Add(released)
 				pos.Margin = m1.Sub(released)

@@ -339,3 +339,32 @@ func TestPropAboveCapNeverEscapes(t *testing.T) {
 		}
 	})
 }
+
+// A losing isolated position reduced in part keeps its share of the
+// equity: before, the wallet received half the margin left after the
+// realised loss, and the half still open was left with less than half the
+// equity (here 5 of 20 → bankrupt sooner, the waterfall paying what the
+// wallet took). Found by join's sizing property (join_test.go).
+func TestIsolatedPartialCloseKeepsEquityShare(t *testing.T) {
+	c := newCalc(t, StaticPrices{"X": d("90")}, linearMarket("X"))
+	a := Account{Wallet: d("0"), Positions: []Position{{Market: "X", Size: d("2"), EntryPrice: d("100"), Isolated: true, Margin: d("40")}}}
+	// Equity at 90: 40 − 20 = 20. Close half at 90.
+	r, err := c.ApplyFill(a, Order{Market: "X", Size: d("-1")}, d("90"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Released: half the equity, 10. Margin 40 − 10 (realised) − 10 = 20;
+	// the rest (1 at 100, PnL −10) keeps equity 10, half of 20.
+	if !r.Account.Wallet.Equal(d("10")) || !r.Position.Margin.Equal(d("20")) || !r.Shortfall.IsZero() {
+		t.Fatalf("wallet %s margin %s shortfall %s; want 10 / 20 / 0", r.Account.Wallet, r.Position.Margin, r.Shortfall)
+	}
+	// Underwater (equity −20 at 70): nothing is released and the part of
+	// the loss beyond the margin is a shortfall, never the wallet's.
+	r, err = c.ApplyFill(a, Order{Market: "X", Size: d("-1")}, d("50"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Account.Wallet.IsZero() || !r.Position.Margin.Equal(d("0")) || !r.Shortfall.Equal(d("10")) {
+		t.Fatalf("wallet %s margin %s shortfall %s; want 0 / 0 / 10", r.Account.Wallet, r.Position.Margin, r.Shortfall)
+	}
+}

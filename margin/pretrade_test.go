@@ -154,13 +154,15 @@ func TestIsolatedFillMovesMargin(t *testing.T) {
 	if !r.Position.Margin.Equal(d("20")) || !r.Account.Wallet.Equal(d("80")) {
 		t.Fatalf("margin %s wallet %s", r.Position.Margin, r.Account.Wallet)
 	}
-	// Closing half at 110 realises 10 into the isolated margin, then
-	// releases half of it: margin 15, wallet 95.
+	// Closing half at 110 releases half the position's equity (20 margin
+	// + 20 PnL): 20 to the wallet, which is Binance's rule of half the
+	// margin (10) plus the realised PnL (10). Margin 10, wallet 100; the
+	// rest (1 at entry 100, PnL 10) keeps equity 20, half of 40.
 	r, err = c.ApplyFill(r.Account, Order{Market: "X", Size: d("-1")}, d("110"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Position.Margin.Equal(d("15")) || !r.Account.Wallet.Equal(d("95")) {
+	if !r.Position.Margin.Equal(d("10")) || !r.Account.Wallet.Equal(d("100")) {
 		t.Fatalf("margin %s wallet %s", r.Position.Margin, r.Account.Wallet)
 	}
 }
