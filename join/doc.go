@@ -1,0 +1,20 @@
+// Package join holds the adapters between the library's packages that
+// every venue would otherwise write for itself. The five packages never
+// import one another; join sits above them (like stress) and is the one
+// place where their types meet:
+//
+//   - [PerpAccounts]: a perpetual-futures margin account (margin) as the
+//     liquidation engine's Account (liquidation): how the account's
+//     positions become legs, longs and shorts, linear and inverse, cross
+//     and isolated, and "must be reduced now" above a tier cap.
+//   - [SettlementClaim] and [FillClaim]: the bad debt an auction left
+//     (liquidation) or an isolated position lost beyond its margin
+//     (margin) as the loss the waterfall covers (backstop), with an
+//     idempotency key derived from the input so a replay cannot pay twice.
+//   - [ToUnit]: the one explicit conversion between the packages' money
+//     scales (liquidation works to 18 places by default, a waterfall to its
+//     Unit), rounded in the stated direction.
+//
+// A host that imports join imports the three packages it joins; a host
+// that wires its own adapters needs none of it.
+package join
