@@ -6,6 +6,7 @@ require (
 	github.com/failsafe-fi/failsafe v0.0.0-00010101000000-000000000000
 	github.com/google/go-cmp v0.7.0
 	github.com/prometheus/client_golang v1.20.5
+	github.com/prometheus/client_model v0.6.1
 	github.com/prometheus/common v0.55.0
 	github.com/shopspring/decimal v1.5.0
 	golang.org/x/term v0.25.0
@@ -26,7 +27,6 @@ require (
 	github.com/klauspost/compress v1.17.9 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
-	github.com/prometheus/client_model v0.6.1 // indirect
 	github.com/prometheus/procfs v0.15.1 // indirect
 	github.com/sony/gobreaker/v2 v2.0.0 // indirect
 	golang.org/x/image v0.24.0 // indirect

@@ -64,7 +64,7 @@ func parseFlags(args []string) (options, error) {
 	svg := fs.String("svg", "", "the same as -chart, always SVG (kept for old scripts)")
 	metrics := fs.Bool("metrics", false, "print the venue's state as Prometheus metrics (text exposition format) instead of the story")
 	listen := fs.String("listen", "", "serve the metrics at http://ADDR/metrics on a loopback address (e.g. 127.0.0.1:9108) while the crash plays out")
-	serveFor := fs.Duration("serve-for", 30*time.Second, "with -listen: how long to serve before exiting, at most 10m")
+	serveFor := fs.Duration("serve-for", 30*time.Second, "with -listen: how long to serve before exiting, at most 10m (the crash plays out, slowed down, in about the first third; then its final state)")
 	if err := cli.Parse(fs, args); err != nil {
 		return options{}, err
 	}

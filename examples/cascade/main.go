@@ -44,13 +44,14 @@ func run(o options, stdout, stderr io.Writer) error {
 	var pace time.Duration
 	var stop func() error
 	if o.listen != "" {
-		var err error
-		if stop, err = serve(o.listen, reg); err != nil {
+		addr, s, err := serve(o.listen, reg)
+		if err != nil {
 			return err
 		}
+		stop = s
 		defer stop() //nolint:errcheck // idempotent: the stop below reports the error
-		fmt.Fprintf(stderr, "cascade: serving http://%s/metrics for %s\n", o.listen, o.serveFor)
-		pace = min(o.serveFor/2, 30*time.Second) / 200 // the crash plays out in half the time, at most 30 s
+		fmt.Fprintf(stderr, "cascade: serving http://%s/metrics for %s\n", addr, o.serveFor)
+		pace = min(o.serveFor/3, 30*time.Second) / 200 // the crash plays out in about a third of the time, at most 30 s
 	}
 	cfg := o.cfg
 	deadline := time.Now().Add(o.serveFor)
@@ -102,11 +103,12 @@ func writeChartFile(path, format string, cfg Config, res Result) error {
 }
 
 // serve serves reg's metrics at /metrics on addr (a loopback address,
-// checked by parseFlags) until the returned stop is called.
-func serve(addr string, reg *prometheus.Registry) (stop func() error, err error) {
+// checked by parseFlags) until the returned stop is called; bound is the
+// address it listens on (the port filled in when addr's was 0).
+func serve(addr string, reg *prometheus.Registry) (bound string, stop func() error, err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -114,7 +116,7 @@ func serve(addr string, reg *prometheus.Registry) (stop func() error, err error)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	var once sync.Once
-	return func() error {
+	return ln.Addr().String(), func() error {
 		once.Do(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
