@@ -127,23 +127,32 @@ func WriteChart(w io.Writer, format string, cfg Config, res Result) error {
 				p.Y.Min = 0
 			}
 		}
-		if i == 0 {
-			p.Legend.Add("breaker limit or pause: no liquidations", shade{color: colHeld})
-			p.Legend.Add("oracle stale: a source refused as stale, or no fresh mark", shade{color: colStale, hatch: true})
-			p.Legend.Top, p.Legend.Left = false, false
-			p.Legend.TextStyle.Font.Size = 10
-			p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), -vg.Points(18)
-			p.Legend.Top = true
-		}
 		rows[i] = []*plot.Plot{p}
 	}
 
 	title := draw.TextStyle{Color: color.Black, Font: font.From(plot.DefaultFont, 16), Handler: plot.DefaultTextHandler}
 	body := draw.TextStyle{Color: color.Gray{Y: 0x30}, Font: font.From(plot.DefaultFont, 10.5), Handler: plot.DefaultTextHandler}
-	top, bottom := vg.Points(34), vg.Points(62)
+	top, bottom := vg.Points(50), vg.Points(62)
 	dc.FillText(title, vg.Point{X: dc.Min.X + vg.Points(14), Y: dc.Max.Y - vg.Points(24)},
 		fmt.Sprintf("Flash crash on BTC-PERP: %s%% over %d minutes, then %s%% of the move won back",
 			minus(cfg.Crash.Neg().Shift(2).String()), cfg.CrashMinutes, cfg.Recovery.Shift(2).String()))
+	// The legend of the shading, left-aligned under the title (drawn here
+	// rather than in a panel, where its text would be right-aligned against
+	// the thumbnails and collide with them in an SVG viewer's own font).
+	x, y := dc.Min.X+vg.Points(14), dc.Max.Y-vg.Points(44)
+	for _, k := range []struct {
+		s    shade
+		text string
+	}{
+		{shade{color: colHeld}, "breaker limit or pause: no liquidations"},
+		{shade{color: colStale, hatch: true}, "oracle stale: a source refused as stale, or no fresh mark"},
+	} {
+		box := dc
+		box.Rectangle = vg.Rectangle{Min: vg.Point{X: x, Y: y - vg.Points(2)}, Max: vg.Point{X: x + vg.Points(22), Y: y + vg.Points(10)}}
+		k.s.box(&box, box.Rectangle)
+		dc.FillText(body, vg.Point{X: x + vg.Points(28), Y: y}, k.text)
+		x += vg.Points(28) + body.Width(k.text) + vg.Points(24)
+	}
 	for i, line := range caption(cfg, res) {
 		dc.FillText(body, vg.Point{X: dc.Min.X + vg.Points(14), Y: dc.Min.Y + bottom - vg.Points(float64(16+14*i))}, line)
 	}
