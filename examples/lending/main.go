@@ -10,7 +10,12 @@ import (
 func main() {
 	cfg, err := parseFlags(os.Args[1:])
 	if err == nil {
-		_, err = Run(cfg, os.Stdout)
+		prog := cli.NewProgress()
+		cfg.Progress = func(mech string, i, of int) {
+			prog.Set("lending: replaying %s (%d of %d), %s…", mech, i, of, cli.Plural(cfg.Borrowers, "borrower"))
+		}
+		_, err = Run(cfg, prog.Writer(os.Stdout))
+		prog.Done()
 	}
 	cli.Exit("lending", err)
 }
