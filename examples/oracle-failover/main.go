@@ -4,6 +4,10 @@
 // why at every step and exits 0.
 //
 //	go run ./examples/oracle-failover
+//	go run ./examples/oracle-failover -seed 7   # other price noise, the same failures
+//
+// -h says what the program does; a bad flag or a stray argument is
+// refused with exit code 2.
 //
 // The run is deterministic: the simulated clock is a parameter, source noise
 // comes from a seeded generator, and the failing source's breaker opens
