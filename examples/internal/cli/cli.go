@@ -48,9 +48,10 @@ func NewFlagSet(name, header string) *flag.FlagSet {
 // own complaint (an unknown flag, a value that does not parse) is printed
 // by fs to its output; Parse returns it as a UsageError.
 func Parse(fs *flag.FlagSet, args []string) error {
+	out := fs.Output()
 	fs.SetOutput(io.Discard) // the flag package prints usage on every error: too much
 	err := fs.Parse(args)
-	fs.SetOutput(nil)
+	fs.SetOutput(out)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fs.Usage()
