@@ -133,9 +133,13 @@ func WriteChart(w io.Writer, format string, cfg Config, res Result) error {
 	title := draw.TextStyle{Color: color.Black, Font: font.From(plot.DefaultFont, 16), Handler: plot.DefaultTextHandler}
 	body := draw.TextStyle{Color: color.Gray{Y: 0x30}, Font: font.From(plot.DefaultFont, 10.5), Handler: plot.DefaultTextHandler}
 	top, bottom := vg.Points(50), vg.Points(62)
+	kind := "Flash crash"
+	if cfg.Crash.IsNegative() {
+		kind = "Squeeze"
+	}
 	dc.FillText(title, vg.Point{X: dc.Min.X + vg.Points(14), Y: dc.Max.Y - vg.Points(24)},
-		fmt.Sprintf("Flash crash on BTC-PERP: %s%% over %d minutes, then %s%% of the move won back",
-			minus(cfg.Crash.Neg().Shift(2).String()), cfg.CrashMinutes, cfg.Recovery.Shift(2).String()))
+		fmt.Sprintf("%s on BTC-PERP: %s over %d minutes, then %s%% of the move won back",
+			kind, move(cfg.Crash, "−"), cfg.CrashMinutes, cfg.Recovery.Shift(2).String()))
 	// The legend of the shading, left-aligned under the title (drawn here
 	// rather than in a panel, where its text would be right-aligned against
 	// the thumbnails and collide with them in an SVG viewer's own font).
@@ -173,8 +177,8 @@ func caption(cfg Config, r Result) []string {
 		conserved = "VALUE NOT CONSERVED"
 	}
 	return []string{
-		fmt.Sprintf("seed %d · crash depth %s (%s%% over %d min) · %s accounts · %d keepers · %s ticks of 10 s",
-			cfg.Seed, cfg.Crash.String(), minus(cfg.Crash.Neg().Shift(2).String()), cfg.CrashMinutes, groupInt(r.Accounts), cfg.Keepers, groupInt(r.Ticks)),
+		fmt.Sprintf("seed %d · crash depth %s (%s over %d min) · %s accounts · %d keepers · %s ticks of 10 s",
+			cfg.Seed, minus(cfg.Crash.String()), move(cfg.Crash, "−"), cfg.CrashMinutes, groupInt(r.Accounts), cfg.Keepers, groupInt(r.Ticks)),
 		fmt.Sprintf("bad debt %s in %s, paid by: insurance fund %s · auto-deleveraging %s · socialised %s · uncovered %s",
 			money(r.BadDebt), plural(r.Shortfalls, "shortfall"), money(r.FundDrawn), money(r.DeleveragedLoss), money(r.SocialisedLoss), money(r.Uncovered)),
 		fmt.Sprintf("insurance fund %s → %s (liquidation penalties in, bad debt out) · %s",

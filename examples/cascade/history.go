@@ -39,3 +39,13 @@ func (n *narrator) tierWhy(t oracle.TierOutcome) string {
 	}
 	return t.Error
 }
+
+// move renders a crash depth as the price's move in percent with its
+// sign: 0.35 → "-35%" (minus is the sign to write), −0.3 → "+30%".
+func move(depth decimal.Decimal, minus string) string {
+	pct := depth.Shift(2)
+	if depth.IsNegative() {
+		return "+" + pct.Neg().String() + "%"
+	}
+	return minus + pct.String() + "%"
+}

@@ -107,8 +107,8 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 	fmt.Fprintf(w, "%s: %d accounts, open interest %s BTC (%s), insurance fund %s, %d keepers with %s\n",
 		Market, len(v.traders), v.openInterest().StringFixed(3), money(v.openInterest().Mul(startPrice)),
 		money(res.FundBefore), len(v.keepers), money(cfg.KeeperCapital))
-	fmt.Fprintf(w, "crash: %s%% over %d minutes, then %s%% of the move undone; cex-b prints a wick, dex-c goes stale\n\n",
-		cfg.Crash.Neg().Shift(2).StringFixed(0), cfg.CrashMinutes, cfg.Recovery.Shift(2).StringFixed(0))
+	fmt.Fprintf(w, "crash: %s over %d minutes, then %s%% of the move undone; cex-b prints a wick, dex-c goes stale\n\n",
+		move(cfg.Crash, "-"), cfg.CrashMinutes, cfg.Recovery.Shift(2).StringFixed(0))
 	k := 1
 	for ; k < p.scripted()+settleTicks; k++ {
 		now := start.Add(time.Duration(k) * Tick)
