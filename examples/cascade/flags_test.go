@@ -53,8 +53,8 @@ func TestFlagsRefused(t *testing.T) {
 // what is wrong on stderr, prints nothing on stdout, and exits 2.
 func TestCommandLine(t *testing.T) {
 	out, errOut, code := clitest.Run(t, "-h")
-	if code != 0 || !strings.Contains(errOut, "a flash crash on a perpetual futures venue") || !strings.Contains(errOut, "-accounts") {
-		t.Errorf("-h: exit %d, stderr %q", code, errOut)
+	if code != 0 || out != "" || !strings.Contains(errOut, "a flash crash on a perpetual futures venue") || !strings.Contains(errOut, "-accounts") {
+		t.Errorf("-h: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	out, errOut, code = clitest.Run(t, "-accounts", "0")
 	if code != 2 || out != "" || !strings.Contains(errOut, "cascade: -accounts 0: want 1 to 20,000") || !strings.Contains(errOut, "cascade -h") {
