@@ -63,6 +63,7 @@ func run(o options, stdout, stderr io.Writer) error {
 			time.Sleep(pace)
 		}
 	}
+	prog.Set("cascade: seeding %s accounts…", groupInt(cfg.Accounts))
 	res, err := Run(cfg, out)
 	prog.Done()
 	if err != nil {
