@@ -264,34 +264,39 @@ func (s shade) box(c *draw.Canvas, r vg.Rectangle) {
 	}
 }
 
-// groupedTicks are plot's default ticks labelled with thousands
-// separators: 25,000 rather than 25000.
+// groupedTicks label round values — steps of 1, 2, 2.5 or 5 times a
+// power of ten, three to six of them — with thousands separators: 25,000
+// rather than 25000; a minor tick between two labels.
 type groupedTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (groupedTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
-	step := 0.0
-	var prev float64
-	seen := false
-	for _, t := range ts {
-		if t.Label == "" {
-			continue
+	if !(hi > lo) {
+		return []plot.Tick{{Value: lo, Label: group(lo, 0)}}
+	}
+	mag := math.Pow(10, math.Floor(math.Log10((hi-lo)/5)))
+	step := mag
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if step = m * mag; (hi-lo)/step <= 6 {
+			break
 		}
-		if seen && step == 0 {
-			step = t.Value - prev
-		}
-		prev, seen = t.Value, true
 	}
 	places := 0
-	for step > 0 && step < 1 && places < 6 {
-		step *= 10
+	for p := step; p < 1 && places < 6; p *= 10 {
 		places++
 	}
-	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = group(ts[i].Value, places)
+	if math.Abs(step/mag-2.5) < 1e-9 && step < 10 {
+		places++
+	}
+	var ts []plot.Tick
+	minor := step / 2
+	for i := math.Ceil(lo / minor); i*minor <= hi+minor*1e-9; i++ {
+		v := i * minor
+		t := plot.Tick{Value: v}
+		if r := math.Mod(math.Abs(i), 2); r < 1e-9 || r > 2-1e-9 {
+			t.Label = group(v, places)
 		}
+		ts = append(ts, t)
 	}
 	return ts
 }
