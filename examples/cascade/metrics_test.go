@@ -14,12 +14,12 @@ import (
 )
 
 // The exported metrics are the run's own figures: after the default
-// crash the text exposition holds the final mark, the feed live, the
+// crash (300 accounts) the text exposition holds the final mark, the feed live, the
 // breaker open, the fund's balance and draws, the liquidations, the
 // auctions taken and the bad debt exactly as the final table has them.
 func TestMetricsValues(t *testing.T) {
 	exp := &exporter{}
-	cfg := Config{Strict: true, OnTick: func(v *Venue, _ int, now time.Time) { exp.update(read(v, now)) }}
+	cfg := Config{Seed: 5, Accounts: 300, Strict: true, OnTick: func(v *Venue, _ int, now time.Time) { exp.update(read(v, now)) }}
 	res, err := Run(cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
