@@ -57,13 +57,13 @@ type options struct {
 // than after minutes of simulation, and none silently becomes a default.
 func parseFlags(args []string) (options, error) {
 	fs := cli.NewFlagSet("cascade", usage)
-	seed := fs.Int64("seed", 1, "seed for the account book, the price noise and the keepers; any integer but 0")
-	accounts := fs.Int("accounts", 1000, fmt.Sprintf("number of trader accounts, 1 to %s (more take minutes)", groupInt(maxAccounts)))
-	crash := fs.String("crash", "0.35", "depth of the flash crash: 0.35 = −35% over 10 minutes; negative is a squeeze up; in [-0.9, 0.9], not 0, at most 4 decimal places")
-	chart := fs.String("chart", "", "draw price, insurance fund and bad debt to FILE; its extension, .png or .svg, picks the format")
-	svg := fs.String("svg", "", "the same as -chart, always SVG (kept for old scripts)")
+	seed := fs.Int64("seed", 1, "seed for the account book, the price noise and the keepers; any integer `N` but 0")
+	accounts := fs.Int("accounts", 1000, fmt.Sprintf("number of trader accounts `N`, 1 to %s (that many take minutes)", groupInt(maxAccounts)))
+	crash := fs.String("crash", "0.35", "`DEPTH` of the flash crash: 0.35 = −35% over 10 minutes; negative is a squeeze up; in [-0.9, 0.9], not 0, at most 4 decimal places")
+	chart := fs.String("chart", "", "draw price, insurance fund and bad debt to `FILE`; its extension, .png or .svg, picks the format")
+	svg := fs.String("svg", "", "the same as -chart `FILE`, always SVG (kept for old scripts)")
 	metrics := fs.Bool("metrics", false, "print the venue's state as Prometheus metrics (text exposition format) instead of the story")
-	listen := fs.String("listen", "", "serve the metrics at http://ADDR/metrics on a loopback address (e.g. 127.0.0.1:9108) while the crash plays out")
+	listen := fs.String("listen", "", "serve the metrics at http://`ADDR`/metrics on a loopback address (e.g. 127.0.0.1:9108) while the crash plays out")
 	serveFor := fs.Duration("serve-for", 30*time.Second, "with -listen: how long to serve before exiting, at most 10m (the crash plays out, slowed down, in about the first third; then its final state)")
 	if err := cli.Parse(fs, args); err != nil {
 		return options{}, err

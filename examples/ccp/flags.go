@@ -33,9 +33,9 @@ var maxLoss = decimal.New(1, 15)
 func parseFlags(args []string) (Config, error) {
 	names := ScenarioNames()
 	fs := cli.NewFlagSet("ccp", usage)
-	scenario := fs.String("scenario", "worked", "scenario to run, one of "+strings.Join(names, ", "))
-	loss := fs.String("loss", "", "replace the scenario's close-out loss, e.g. 1000 (≥ 0, at most 8 decimal places)")
-	multiple := fs.String("multiple", "", "replace the assessment cap, as a multiple of each survivor's contribution (≥ 0; 0: no assessments)")
+	scenario := fs.String("scenario", "worked", "`NAME` of the scenario to run, one of "+strings.Join(names, ", "))
+	loss := fs.String("loss", "", "replace the scenario's close-out `LOSS`, e.g. 1000 (≥ 0, at most 8 decimal places)")
+	multiple := fs.String("multiple", "", "replace the assessment cap, as a `MULTIPLE` of each survivor's contribution (≥ 0; 0: no assessments)")
 	if err := cli.Parse(fs, args); err != nil {
 		return Config{}, err
 	}

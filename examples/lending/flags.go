@@ -30,10 +30,10 @@ Examples:
 func parseFlags(args []string) (Config, error) {
 	fs := cli.NewFlagSet("lending", usage)
 	seed := fs.Int64("seed", 1, "seed for the borrowers, the keepers and the network (any integer)")
-	borrowers := fs.Int("borrowers", 200, "number of borrowers in the pool, 1 to 5,000 (5,000 take minutes; progress shows on a terminal)")
-	crash := fs.String("crash", "0.43", "the day's fall as a fraction of the opening price, in (0, 0.95]")
-	reserve := fs.String("reserve", "0.8", "reserve ratio of the protected English run (first bid ≥ lot × OSM × ratio), in (0, 1]")
-	keepers := fs.Int("keepers", 5, "number of ordinary keepers, 1 to 50 (a zero-bid bot is added)")
+	borrowers := fs.Int("borrowers", 200, "number of borrowers `N` in the pool, 1 to 5,000 (5,000 take minutes; progress shows on a terminal)")
+	crash := fs.String("crash", "0.43", "the day's fall `DEPTH` as a fraction of the opening price, in (0, 0.95]")
+	reserve := fs.String("reserve", "0.8", "reserve `RATIO` of the protected English run (first bid ≥ lot × OSM × ratio), in (0, 1]")
+	keepers := fs.Int("keepers", 5, "number of ordinary keepers `N`, 1 to 50 (a zero-bid bot is added)")
 	verbose := fs.Bool("v", false, "list every auction, not only the worst")
 	if err := cli.Parse(fs, args); err != nil {
 		return Config{}, err
