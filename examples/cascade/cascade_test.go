@@ -136,32 +136,63 @@ func TestConfigRejected(t *testing.T) {
 	}
 }
 
-// The chart is well-formed SVG with the three series.
-func TestWriteSVG(t *testing.T) {
-	r := mustRun(t, Config{Accounts: 100}, io.Discard)
+// The chart is well-formed SVG with the three series, the shaded
+// breaker pauses and stale-oracle stretches, and the caption; as PNG it
+// is a PNG.
+func TestWriteChart(t *testing.T) {
+	cfg := Config{Accounts: 100}
+	r := mustRun(t, cfg, io.Discard)
 	var buf bytes.Buffer
-	if err := WriteSVG(&buf, r.History); err != nil {
+	if err := WriteChart(&buf, "svg", cfg, r); err != nil {
 		t.Fatal(err)
 	}
+	svg := buf.String()
 	d := xml.NewDecoder(&buf)
-	lines := 0
 	for {
-		tok, err := d.Token()
+		_, err := d.Token()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			t.Fatalf("invalid SVG: %v", err)
 		}
-		if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "polyline" {
-			lines++
+	}
+	for _, want := range []string{"mark price", "Insurance fund balance", "Cumulative bad debt", "breaker limit or pause", "oracle stale",
+		"seed 1", "crash depth 0.35", "30,000", "minutes since the crash began"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q", want)
 		}
 	}
-	if lines != 3 {
-		t.Errorf("%d polylines, want 3", lines)
+	if held := spansOf(r.History, func(p Point) bool { return p.Held }); len(held) == 0 {
+		t.Error("no breaker pause to shade")
 	}
-	if err := WriteSVG(io.Discard, nil); err != nil {
+	if stale := spansOf(r.History, func(p Point) bool { return p.Stale }); len(stale) == 0 {
+		t.Error("no stale stretch to shade")
+	}
+	buf.Reset()
+	if err := WriteChart(&buf, "png", cfg, r); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("\x89PNG")) {
+		t.Error("not a PNG")
+	}
+	if err := WriteChart(io.Discard, "svg", cfg, Result{}); err != nil {
 		t.Errorf("empty history: %v", err)
+	}
+	if err := WriteChart(io.Discard, "gif", cfg, r); err == nil {
+		t.Error("gif accepted")
+	}
+}
+
+func TestGroup(t *testing.T) {
+	for _, c := range []struct {
+		v      float64
+		places int
+		want   string
+	}{{0, 0, "0"}, {30000, 0, "30,000"}, {-1234567.5, 1, "−1,234,567.5"}, {2500000, 0, "2,500,000"}, {0.25, 2, "0.25"}} {
+		if got := group(c.v, c.places); got != c.want {
+			t.Errorf("group(%v, %d) = %s, want %s", c.v, c.places, got, c.want)
+		}
 	}
 }
 
@@ -190,22 +221,27 @@ func TestFailoverContinuesExactly(t *testing.T) {
 	}
 }
 
-// The command's flags: a bad -crash is an error, -svg writes the chart.
+// The command runs with checked options and writes the chart in the
+// format its extension picked.
 func TestCommand(t *testing.T) {
-	if err := run(1, 20, "deep", ""); err == nil {
-		t.Error("-crash deep accepted")
+	dir := t.TempDir()
+	for _, args := range [][]string{{"-accounts", "20", "-crash", "0.5", "-chart", dir + "/crash.png"}, {"-accounts", "20", "-svg", dir + "/crash.svg"}} {
+		o, err := parseFlags(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := run(o, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "conserved to the smallest unit") {
+			t.Errorf("%v: no story", args)
+		}
 	}
-	if err := run(1, 0, "0.35", ""); err != nil {
-		t.Errorf("defaults: %v", err)
+	if b, err := os.ReadFile(dir + "/crash.png"); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("PNG chart not written: %v", err)
 	}
-	path := t.TempDir() + "/crash.svg"
-	if err := run(1, 20, "0.5", path); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(b, []byte("<svg")) {
-		t.Errorf("chart not written: %v", err)
-	}
-	if err := run(1, 20, "0.5", t.TempDir()+"/missing/dir/crash.svg"); err == nil {
-		t.Error("unwritable -svg accepted")
+	if b, err := os.ReadFile(dir + "/crash.svg"); err != nil || !bytes.Contains(b, []byte("<svg")) {
+		t.Errorf("SVG chart not written: %v", err)
 	}
 }

@@ -52,6 +52,10 @@ type Config struct {
 	// at that tick (snapshot → JSON → restore) and carries on there; the
 	// run must go on exactly as without it. Zero: no failover.
 	FailoverAt int
+	// OnTick, when set, is called after every tick with the venue and the
+	// tick's number and time (the command draws its progress line and
+	// exports its metrics from it). It must only read the venue.
+	OnTick func(v *Venue, tick int, now time.Time)
 	// Strict makes Run check conservation of value after every tick and
 	// fail on the first unit out of place (tests turn it on).
 	Strict bool

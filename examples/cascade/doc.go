@@ -3,10 +3,46 @@
 // that liquidations cannot recover find their way to an insurance fund and
 // beyond — without a cent appearing or vanishing on the way.
 //
-//	go run ./examples/cascade                         # −35% over 10 minutes, 1,000 accounts
-//	go run ./examples/cascade -crash 0.6 -svg crash.svg
+//	go run ./examples/cascade                          # −35% over 10 minutes, 1,000 accounts
+//	go run ./examples/cascade -crash 0.6 -chart crash.png
 //	go run ./examples/cascade -seed 7 -accounts 5000
-//	go run ./examples/cascade -crash -0.3         # a squeeze instead: shorts fail
+//	go run ./examples/cascade -crash -0.3              # a squeeze instead: shorts fail
+//	go run ./examples/cascade -metrics                 # the venue's state as Prometheus metrics
+//	go run ./examples/cascade -listen 127.0.0.1:9108   # served on /metrics for 30 s
+//
+// -h lists the flags and their ranges. A flag out of range is refused
+// before the run, with the reason and exit code 2: -seed is any integer
+// but 0, -accounts 1 to 20,000 (the run slows faster than the book grows:
+// 20,000 take minutes), -crash a depth in [−0.9, 0.9] other than 0 with
+// at most four decimal places. On a terminal a progress line shows the
+// tick, the liquidations and the bad debt so far; piped, the program
+// prints only the story, the same for the same flags.
+//
+// # The chart
+//
+// -chart FILE draws the run to FILE, as PNG or SVG by its extension (-svg
+// FILE, the older flag, always writes SVG): three panels on one time axis —
+// the mark, the insurance fund and the cumulative bad debt, in USD with
+// thousands separators and gridlines — with the breaker's limit states and
+// pauses shaded orange and the stretches in which the oracle was stale (a
+// source refused as stale, or no fresh mark) hatched, and a caption with
+// the seed, the crash depth and where the bad debt went. In the default run
+// it shows the pattern the table explains: the bad debt arrives in one
+// step just after the first pause, when liquidations resume at a price the
+// pause hid.
+//
+// # Metrics
+//
+// -metrics runs the crash and prints, instead of the story, the venue's
+// state as Prometheus metrics in the text exposition format: the feed's
+// price and status and the quotes it refused, the breaker's state and
+// pauses, the insurance fund's balance and draws, liquidations (auction or
+// closed at the mark), auctions open, taken and reset, shortfalls and bad
+// debt (metrics.go; a Collector over values read from the packages after
+// every tick). -listen ADDR serves the same at http://ADDR/metrics on a
+// loopback address while the crash plays out, slowed down, then exits
+// after -serve-for (30 s by default, at most 10 minutes). Nothing listens
+// unless asked, and never beyond this machine.
 //
 // # The story
 //

@@ -1,46 +1,139 @@
 package main
 
 import (
-	"flag"
+	"bufio"
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
+	"sync"
+	"time"
 
-	"github.com/shopspring/decimal"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/failsafe-fi/failsafe/examples/internal/cli"
 )
 
 // main parses the flags and runs the simulation.
 func main() {
-	seed := flag.Int64("seed", 1, "seed for the account book, the price noise and the keepers (0 means 1)")
-	accounts := flag.Int("accounts", 1000, "number of trader accounts")
-	crash := flag.String("crash", "0.35", "depth of the flash crash (0.35 = −35% over 10 minutes; negative: a squeeze up)")
-	svg := flag.String("svg", "", "write a chart of price, insurance fund and bad debt to this SVG file")
-	flag.Parse()
-	if err := run(*seed, *accounts, *crash, *svg); err != nil {
-		fmt.Fprintln(os.Stderr, "cascade:", err)
-		os.Exit(1)
+	o, err := parseFlags(os.Args[1:])
+	if err == nil {
+		err = run(o, os.Stdout, os.Stderr)
 	}
+	cli.Exit("cascade", err)
 }
 
-// run parses the crash depth, runs the simulation and writes the chart.
-func run(seed int64, accounts int, crash, svgPath string) error {
-	depth, err := decimal.NewFromString(crash)
-	if err != nil {
-		return fmt.Errorf("-crash %q: %w", crash, err)
+// run runs the simulation the options describe: the story (or, with
+// -metrics, the Prometheus metrics) to stdout, a progress line on a
+// terminal, the chart to its file, and with -listen the metrics served
+// on loopback while the crash plays out. Notices go to stderr.
+func run(o options, stdout, stderr io.Writer) error {
+	prog := cli.NewProgress()
+	defer prog.Done()
+	out := prog.Writer(stdout)
+	exp := &exporter{}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(exp)
+	if o.metrics {
+		out = io.Discard
 	}
-	res, err := Run(Config{Seed: seed, Accounts: accounts, Crash: depth}, os.Stdout)
+	var pace time.Duration
+	var stop func() error
+	if o.listen != "" {
+		addr, s, err := serve(o.listen, reg)
+		if err != nil {
+			return err
+		}
+		stop = s
+		defer stop() //nolint:errcheck // idempotent: the stop below reports the error
+		fmt.Fprintf(stderr, "cascade: serving http://%s/metrics for %s\n", addr, o.serveFor)
+		pace = min(o.serveFor/3, 30*time.Second) / 200 // the crash plays out in about a third of the time, at most 30 s
+	}
+	cfg := o.cfg
+	deadline := time.Now().Add(o.serveFor)
+	cfg.OnTick = func(v *Venue, k int, now time.Time) {
+		exp.update(read(v, now))
+		prog.Set("cascade: tick %d, t%s simulated, %d liquidations, bad debt %s",
+			k, signedClock(now.Sub(v.log.start)), v.stats.auctions+v.stats.direct, money(v.stats.badDebt))
+		if pace > 0 {
+			time.Sleep(pace)
+		}
+	}
+	prog.Set("cascade: seeding %s accounts…", groupInt(cfg.Accounts))
+	res, err := Run(cfg, out)
+	prog.Done()
 	if err != nil {
 		return err
 	}
-	if svgPath == "" {
-		return nil
+	if o.chart != "" {
+		if err := writeChartFile(o.chart, o.format, cfg, res); err != nil {
+			return err
+		}
 	}
-	f, err := os.Create(svgPath)
+	if o.metrics {
+		bw := bufio.NewWriter(stdout)
+		if err := writeMetrics(bw, reg); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+	}
+	if stop != nil {
+		time.Sleep(time.Until(deadline))
+		return stop()
+	}
+	return nil
+}
+
+// writeChartFile draws the chart to path.
+func writeChartFile(path, format string, cfg Config, res Result) error {
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := WriteSVG(f, res.History); err != nil {
+	if err := WriteChart(f, format, cfg, res); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
+}
+
+// serve serves reg's metrics at /metrics on addr (a loopback address,
+// checked by parseFlags) until the returned stop is called; bound is the
+// address it listens on (the port filled in when addr's was 0).
+func serve(addr string, reg *prometheus.Registry) (bound string, stop func() error, err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	var once sync.Once
+	return ln.Addr().String(), func() error {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			err = srv.Shutdown(ctx)
+			if serr := <-done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+				err = serr
+			}
+		})
+		return err
+	}, nil
+}
+
+// signedClock renders d as +mm:ss or -mm:ss.
+func signedClock(d time.Duration) string {
+	if d < 0 {
+		return "-" + clock(-d)
+	}
+	return "+" + clock(d)
 }

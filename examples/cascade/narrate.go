@@ -82,7 +82,7 @@ func (n *narrator) oracle(u oracle.FeedUpdate) {
 		why := ""
 		for _, t := range u.Tiers {
 			if t.Error != "" {
-				why = " — " + t.Error
+				why = " — " + n.tierWhy(t)
 			}
 		}
 		n.printf("oracle feed %s → %s, mark %s%s", n.status, u.Status, money(u.Price), why)

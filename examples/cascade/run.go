@@ -21,6 +21,8 @@ type Point struct {
 	BadDebt decimal.Decimal // cumulative bad debt sent to the waterfall
 	HasMark bool            // false while the feed had never priced
 	Acted   bool            // a fresh mark, and the breaker let liquidations run
+	Held    bool            // the breaker held liquidations (limit state or pause)
+	Stale   bool            // no fresh mark, or a source refused as stale
 }
 
 // Result carries the numbers of the final table.
@@ -105,8 +107,8 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 	fmt.Fprintf(w, "%s: %d accounts, open interest %s BTC (%s), insurance fund %s, %d keepers with %s\n",
 		Market, len(v.traders), v.openInterest().StringFixed(3), money(v.openInterest().Mul(startPrice)),
 		money(res.FundBefore), len(v.keepers), money(cfg.KeeperCapital))
-	fmt.Fprintf(w, "crash: %s%% over %d minutes, then %s%% of the move undone; cex-b prints a wick, dex-c goes stale\n\n",
-		cfg.Crash.Neg().Shift(2).StringFixed(0), cfg.CrashMinutes, cfg.Recovery.Shift(2).StringFixed(0))
+	fmt.Fprintf(w, "crash: %s over %d minutes, then %s%% of the move undone; cex-b prints a wick, dex-c goes stale\n\n",
+		move(cfg.Crash, "-"), cfg.CrashMinutes, cfg.Recovery.Shift(2).StringFixed(0))
 	k := 1
 	for ; k < p.scripted()+settleTicks; k++ {
 		now := start.Add(time.Duration(k) * Tick)
@@ -127,7 +129,10 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 		}
 		last := v.feed.Snapshot().Price
 		fund := v.fundBalance()
-		res.History = append(res.History, Point{At: now.Sub(v.log.start), Mark: last, Fund: fund, BadDebt: v.stats.badDebt, HasMark: !last.IsZero(), Acted: v.log.acted})
+		res.History = append(res.History, v.point(now, last, fund))
+		if cfg.OnTick != nil {
+			cfg.OnTick(v, k, now)
+		}
 		settling := k >= p.scripted()
 		busy := v.minute.kicks+v.minute.takes+v.minute.claims > 0
 		if k%6 == 0 && (busy || (!settling && (k <= warmTicks+6*cfg.CrashMinutes || crashTick(k)%30 == 0))) {

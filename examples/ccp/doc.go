@@ -5,6 +5,9 @@
 //	go run ./examples/ccp -scenario nasdaq2018 # shaped like Nasdaq Clearing, September 2018
 //	go run ./examples/ccp -loss 1000           # a harsher loss: assessments hit their caps
 //
+// -h lists the flags; an unknown scenario or a negative -loss or
+// -multiple is refused with the reason and exit code 2.
+//
 // # The story
 //
 // A clearing house (CCP) stands between buyers and sellers: when a member

@@ -31,6 +31,10 @@ type Config struct {
 	Keepers int
 	// Verbose prints every settled auction, not only the worst.
 	Verbose bool
+	// Progress, when set, is told before each of the three replays which
+	// one starts (i counts from 1); the command draws its progress line
+	// from it.
+	Progress func(mechanism string, i, of int)
 }
 
 // withDefaults fills the zero fields with their defaults and validates

@@ -8,6 +8,12 @@
 //	go run ./examples/lending -seed 7 -v      # another book and network; every auction
 //	go run ./examples/lending -crash 0.25     # a milder day
 //
+// -h lists the flags and their ranges; a value out of range is refused
+// with the reason and exit code 2 (-borrowers 1 to 5,000, -keepers 1 to
+// 50, -crash in (0, 0.95], -reserve in (0, 1]; none silently becomes a
+// default). On a terminal a progress line names the replay running;
+// piped, the program prints only its report, the same for the same flags.
+//
 // # The story
 //
 // On 12 March 2020 ETH fell about 43% in a day, from about $194 to about

@@ -91,7 +91,10 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 		res.Collateral = res.Collateral.Add(b.eth)
 		res.Debt = res.Debt.Add(b.dai)
 	}
-	for _, mech := range []string{EnglishNoReserve, EnglishReserve, Dutch} {
+	for i, mech := range []string{EnglishNoReserve, EnglishReserve, Dutch} {
+		if cfg.Progress != nil {
+			cfg.Progress(mech, i+1, 3)
+		}
 		s, err := newSim(m, book, ks, lands)
 		if err != nil {
 			return Result{}, err

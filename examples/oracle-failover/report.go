@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/failsafe-fi/failsafe/examples/internal/cli"
 	"github.com/failsafe-fi/failsafe/oracle"
 )
 
@@ -36,7 +38,7 @@ func report(w io.Writer, steps []stepReport) error {
 				fmt.Fprintf(&b, "  tier    %-12s drops %s: %s (%s)\n", t.Tier, r.Quote.Source, r.Reason, detail)
 			}
 			if t.Err != nil {
-				fmt.Fprintf(&b, "  tier    %-12s fails: %v\n", t.Tier, t.Err)
+				fmt.Fprintf(&b, "  tier    %-12s fails: %s\n", t.Tier, tierFailure(t))
 			} else {
 				fmt.Fprintf(&b, "  tier    %-12s gives %s from %s\n", t.Tier, t.Result.Price.StringFixed(2), sources(t.Result.Used))
 			}
@@ -61,6 +63,20 @@ func report(w io.Writer, steps []stepReport) error {
 	fmt.Fprintln(&b, "\ndone: the feed never served a spiked price or one older than 3 minutes.")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// tierFailure says why a tier failed. A missed quorum is told from the
+// outcome's numbers (the quotes left, the tier's minimum), so that one
+// quote reads as "1 usable quote"; anything else is the library's error.
+func tierFailure(t oracle.TierOutcome) string {
+	if errors.Is(t.Err, oracle.ErrNoQuorum) {
+		for _, tier := range feedSettings().Tiers {
+			if tier.Name == t.Tier {
+				return fmt.Sprintf("below quorum: %s, need %d", cli.Plural(len(t.Result.Used), "usable quote"), tier.Aggregation.MinSources)
+			}
+		}
+	}
+	return t.Err.Error()
 }
 
 func sources(qs []oracle.Quote) string {
