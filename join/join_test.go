@@ -45,8 +45,8 @@ func calc(t interface{ Fatal(...any) }, prices margin.StaticPrices) *margin.Calc
 func TestPerpAccountsSplitsCrossAndIsolated(t *testing.T) {
 	c := calc(t, margin.StaticPrices{"BTC": d("90000"), "ETH": d("3300")})
 	a := margin.Account{ID: "acct-1", Wallet: d("1000"), Positions: []margin.Position{
-		{Market: "BTC", Size: d("1"), EntryPrice: d("100000")},                                // −10,000
-		{Market: "ETH", Size: d("-10"), EntryPrice: d("3000")},                                // −3,000
+		{Market: "BTC", Size: d("1"), EntryPrice: d("100000")},                               // −10,000
+		{Market: "ETH", Size: d("-10"), EntryPrice: d("3000")},                               // −3,000
 		{Market: "ETH", Size: d("0"), EntryPrice: d("3000"), Isolated: true, Margin: d("1")}, // empty: ignored
 	}}
 	a.Positions = a.Positions[:2]
