@@ -31,10 +31,10 @@ type gauges struct {
 
 // read copies the venue's state.
 func read(v *Venue, now time.Time) gauges {
-	s := v.stats
+	s, feed := v.stats, v.feed.Snapshot()
 	g := gauges{
-		sim: now.Sub(v.log.start).Seconds(), price: v.feed.State().Price.InexactFloat64(),
-		feed: v.feed.State().Status, state: v.log.state,
+		sim: now.Sub(v.log.start).Seconds(), price: feed.Price.InexactFloat64(),
+		feed: feed.Status, state: v.log.state,
 		fund: v.fundBalance().InexactFloat64(), fundDrawn: s.fundDrawn.InexactFloat64(), badDebt: s.badDebt.InexactFloat64(),
 		liquidations: map[string]int{"auction": s.auctions, "mark": s.direct},
 		open:         len(v.house.Active()), takes: s.takes, resets: s.redos, shortfalls: s.claims, pauses: s.pauses,
