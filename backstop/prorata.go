@@ -19,7 +19,8 @@ import (
 // cap gets zero; each uncapped share is within one unit of its exact
 // water-filled value (remaining × wᵢ / Σ uncapped w). The result depends only
 // on the order of the inputs. Errors (ErrInvalidInput): lengths differ, a
-// negative weight, cap or total, a total or cap finer than the scale, or
+// negative weight, cap or total, a total or cap finer than the scale, a
+// scale outside [-num.MaxIntDigits, num.MaxScale] = [-36, 36], or
 // total > Σ caps of the positive-weight entries (the caps cannot hold it).
 //
 // Used for default-fund assessments (capped per member, EMIR Art. 43(3) and
@@ -27,6 +28,9 @@ import (
 func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
 	if len(weights) != len(caps) {
 		return nil, fmt.Errorf("%w: %d weights but %d caps", ErrInvalidInput, len(weights), len(caps))
+	}
+	if err := checkScale(scale); err != nil {
+		return nil, err
 	}
 	if err := checkAmount(total, scale, "total"); err != nil {
 		return nil, err
@@ -108,8 +112,12 @@ func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 
 // ProRata splits total among weights by the largest-remainder rule in
 // units of 10^-scale (num.ProRata): the shares sum to total exactly and
-// each is within one unit of total × wᵢ / Σw. Errors wrap ErrInvalidInput.
+// each is within one unit of total × wᵢ / Σw. Errors wrap ErrInvalidInput
+// (a scale outside [-36, 36] included).
 func ProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
+	if err := checkScale(scale); err != nil {
+		return nil, err
+	}
 	if err := checkAmount(total, scale, "total"); err != nil {
 		return nil, err
 	}

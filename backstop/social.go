@@ -39,8 +39,11 @@ type Socialisation struct {
 // fallback: pass profits to haircut winners, balances to haircut everyone.
 //
 // Errors (ErrInvalidInput): a negative, absurd or too-fine loss, an empty
-// or duplicated account, an absurd amount.
+// or duplicated account, an absurd amount, a scale outside [-36, 36].
 func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisation, error) {
+	if err := checkScale(scale); err != nil {
+		return Socialisation{}, err
+	}
 	if err := checkAmount(loss, scale, "loss"); err != nil {
 		return Socialisation{}, err
 	}
