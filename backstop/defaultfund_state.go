@@ -2,6 +2,7 @@ package backstop
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -9,7 +10,8 @@ import (
 // CheckInvariants proves the default fund's promises: no contribution
 // balance, assessed amount or skin in the game is negative; no member is
 // assessed above its cap; each contribution balance and the skin in the game
-// equal their journal accounts; and the journal balances.
+// equal their journal accounts; the journal balances; and every journal
+// entry is a contribution or a default step of a declared member.
 func (f *DefaultFund) CheckInvariants() error {
 	if err := f.journal.Check(); err != nil {
 		return err
@@ -30,6 +32,37 @@ func (f *DefaultFund) CheckInvariants() error {
 		}
 		if !f.journal.Balance(contributionAccount(id)).Equal(m.balance) {
 			return fmt.Errorf("%w: member %q balance %s, journal %s", ErrInvariant, id, m.balance, f.journal.Balance(contributionAccount(id)))
+		}
+	}
+	return f.checkJournalAccounts()
+}
+
+// checkJournalAccounts proves every journal entry is one the fund makes: a
+// contribution (member:M → contribution:M), the opening skin in the game
+// (ccp:capital → ccp:skin-in-the-game), or a default step paying into a
+// default's loss account ("default:ID") from a declared member's margin,
+// contribution, assessment or VM gains, or from the skin in the game. A
+// snapshot whose journal holds any other entry (issue 10 item 12's class)
+// is refused.
+func (f *DefaultFund) checkJournalAccounts() error {
+	memberOf := func(acct, prefix string) bool {
+		id, ok := strings.CutPrefix(acct, prefix)
+		_, declared := f.members[id]
+		return ok && declared
+	}
+	for _, e := range f.journal.entries {
+		ok := false
+		switch {
+		case strings.HasPrefix(e.To, "contribution:"):
+			ok = memberOf(e.To, "contribution:") && e.From == "member:"+strings.TrimPrefix(e.To, "contribution:")
+		case e.To == skinAccount:
+			ok = e.From == "ccp:capital"
+		case strings.HasPrefix(e.To, "default:"):
+			ok = e.From == skinAccount || memberOf(e.From, "margin:") || memberOf(e.From, "contribution:") ||
+				memberOf(e.From, "assessment:") || memberOf(e.From, "vm-gains:")
+		}
+		if !ok {
+			return fmt.Errorf("%w: journal entry %d (%q to %q) is not a contribution or a default step of a declared member", ErrInvariant, e.Seq, e.From, e.To)
 		}
 	}
 	return nil

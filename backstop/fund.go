@@ -297,7 +297,9 @@ func (l fundLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 // draw ever left a fund below its floor (a fund may sit below its floor
 // only because deposits have not yet reached it); each fund's balance equals its journal account's balance and the
 // last point of its history; the history replays (each point = previous +
-// change); and the journal balances.
+// change); the journal balances; and every ledger entry moves value into
+// or out of exactly one declared fund, matching that fund's history point
+// for point (time, change, reason).
 func (f *InsuranceFund) CheckInvariants() error {
 	if err := f.journal.Check(); err != nil {
 		return err
@@ -325,6 +327,41 @@ func (f *InsuranceFund) CheckInvariants() error {
 		}
 		if !prev.Equal(st.balance) {
 			return fmt.Errorf("%w: fund %q history ends at %s, balance %s", ErrInvariant, id, prev, st.balance)
+		}
+	}
+	return f.checkLedgerMatchesHistory()
+}
+
+// checkLedgerMatchesHistory proves every ledger entry moves value into or
+// out of exactly one declared fund (Deposit refuses a fund as payer, Draw a
+// fund as payee), and that each fund's history is its entries, in order,
+// with the same time, signed change and reason. A snapshot whose ledger
+// holds an entry touching no fund (issue 10 item 12) or whose history
+// disagrees with its ledger is refused.
+func (f *InsuranceFund) checkLedgerMatchesHistory() error {
+	next := make(map[string]int, len(f.order))
+	for _, e := range f.journal.entries {
+		fromFund, toFund := f.isFundAccount(e.From), f.isFundAccount(e.To)
+		if fromFund == toFund {
+			return fmt.Errorf("%w: ledger entry %d (%q to %q) does not move value into or out of exactly one declared fund", ErrInvariant, e.Seq, e.From, e.To)
+		}
+		acct, change := e.To, e.Amount
+		if fromFund {
+			acct, change = e.From, e.Amount.Neg()
+		}
+		id := strings.TrimPrefix(acct, "insurance:")
+		h, k := f.funds[id].history, next[id]
+		if k >= len(h) {
+			return fmt.Errorf("%w: ledger entry %d of fund %q has no history point", ErrInvariant, e.Seq, id)
+		}
+		if p := h[k]; !p.Change.Equal(change) || !p.Time.Equal(e.Time) || p.Reason != e.Reason {
+			return fmt.Errorf("%w: fund %q history point %d does not match ledger entry %d", ErrInvariant, id, k, e.Seq)
+		}
+		next[id] = k + 1
+	}
+	for _, id := range f.order {
+		if n := len(f.funds[id].history); next[id] != n {
+			return fmt.Errorf("%w: fund %q has %d history points, %d ledger entries", ErrInvariant, id, n, next[id])
 		}
 	}
 	return nil
