@@ -155,8 +155,8 @@ type ADLSettings struct {
 // lot, the counterparties are closed for q × gap ≥ X: the layer books the
 // X it was asked for and the rest (less than one lot × gap) stays with the
 // venue — rounding in the venue's favour. Movements come from
-// "adl:ACCOUNT". Each fill queues an EventDeleverage (Amount = size
-// closed); collect them with DrainEvents. Not safe for concurrent use.
+// "adl:ACCOUNT". Absorb returns an EventDeleverage per fill (Amount = size
+// closed). Not safe for concurrent use.
 type ADLLayer struct {
 	id               string
 	scale, sizeScale int32
@@ -165,7 +165,6 @@ type ADLLayer struct {
 	queue            []Ranked
 	left             *SharedPosition // bankrupt size not yet handed over
 	fills            []Fill
-	events           // an EventDeleverage per fill
 }
 
 // NewADLLayer ranks the candidates and returns the layer.
@@ -226,12 +225,12 @@ func (l *ADLLayer) Capacity() decimal.Decimal {
 }
 
 // Absorb deleverages enough of the bankrupt position to absorb amount.
-func (l *ADLLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+func (l *ADLLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if err := checkPositive(amount, l.scale, "amount"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if amount.Cmp(l.Capacity()) > 0 {
-		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
+		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
 	}
 	q := num.MinOf(num.DivCeil(amount, l.gap, l.sizeScale), l.closable())
 	res := fillQueue(l.queue, q, l.bankrupt.BankruptcyPrice)
@@ -241,14 +240,15 @@ func (l *ADLLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 	}
 	charges, err := ProRata(amount, ws, l.scale)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ms := make([]Movement, 0, len(res.Fills))
+	evs := make([]Event, 0, len(res.Fills))
 	for i, f := range res.Fills {
 		l.queue[f.Rank].Position.Size = f.After
 		l.fills = append(l.fills, f)
-		l.emit(Event{Time: now, Kind: EventDeleverage, Source: l.id, Account: f.Account, Amount: f.Closed, Ref: to,
-			Detail: fmt.Sprintf("closed %s at %s, charged %s", f.Closed, f.Price, charges[i])})
+		evs = append(evs, Event{Time: now, Kind: EventDeleverage, Subject: l.id, Account: f.Account, Amount: f.Closed,
+			Reason: fmt.Sprintf("closed %s at %s, charged %s", f.Closed, f.Price, charges[i])})
 		if charges[i].Sign() > 0 {
 			ms = append(ms, Movement{From: "adl:" + f.Account, To: to, Amount: charges[i],
 				Reason: "auto-deleveraging at " + f.Price.String()})
@@ -263,5 +263,5 @@ func (l *ADLLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 		}
 	}
 	l.queue = kept
-	return ms, nil
+	return ms, evs, nil
 }

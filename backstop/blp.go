@@ -64,7 +64,6 @@ type BackstopPool struct {
 	layerID          string
 	order            []string
 	providers        map[string]*provider
-	events
 }
 
 // NewBackstopPool validates the settings and returns a pool at full capacity.
@@ -107,12 +106,13 @@ func (p *BackstopPool) Remaining() []Provider {
 }
 
 // Replenish restores every provider's remaining capacity to its committed
-// capacity (FTX reset BLP capacity per minute and per hour).
-func (p *BackstopPool) Replenish(now time.Time) {
+// capacity (FTX reset BLP capacity per minute and per hour) and returns
+// its EventReplenish.
+func (p *BackstopPool) Replenish(now time.Time) []Event {
 	for _, id := range p.order {
 		p.providers[id].remaining = p.providers[id].spec.Capacity
 	}
-	p.emit(Event{Time: now, Kind: EventReplenish, Source: "backstop-pool"})
+	return []Event{{Time: now, Kind: EventReplenish, Subject: p.layerID}}
 }
 
 // Takeover is a bankrupt position to hand to the providers.
@@ -135,6 +135,7 @@ type TakeoverResult struct {
 	Assignments []Assignment    `json:"assignments"` // providers with a non-zero share, settings order
 	Taken       decimal.Decimal `json:"taken"`       // Σ |size| taken
 	Unfilled    decimal.Decimal `json:"unfilled"`    // |size| − Taken: left for the next layer
+	Events      []Event         `json:"events"`      // an EventTakeover per assignment
 }
 
 func (p *BackstopPool) checkTakeover(t Takeover) error {
@@ -177,17 +178,18 @@ func (p *BackstopPool) sizeCaps(price decimal.Decimal) (weights, caps []decimal.
 // rata to remaining capacity (committed capacity with ByCommitment), each
 // within the size its remaining capacity holds at t.Price (⌊remaining /
 // price⌋ to the lot; notional used rounds up); the rest is Unfilled. Errors (ErrInvalidInput, nothing changes): empty account, zero
-// or too-fine size, price ≤ 0.
-func (p *BackstopPool) TakeOver(t Takeover, now time.Time) (TakeoverResult, error) {
+// or too-fine size, price ≤ 0. The result carries an EventTakeover per
+// assignment.
+func (p *BackstopPool) TakeOver(now time.Time, t Takeover) (TakeoverResult, error) {
 	if err := p.checkTakeover(t); err != nil {
 		return TakeoverResult{}, err
 	}
 	_, _, room := p.sizeCaps(t.Price)
-	return p.assign(t, num.MinOf(t.Size.Abs(), room), now)
+	return p.assign(now, t, num.MinOf(t.Size.Abs(), room))
 }
 
 // assign takes over size q (≤ room) of t.
-func (p *BackstopPool) assign(t Takeover, q decimal.Decimal, now time.Time) (TakeoverResult, error) {
+func (p *BackstopPool) assign(now time.Time, t Takeover, q decimal.Decimal) (TakeoverResult, error) {
 	weights, caps, _ := p.sizeCaps(t.Price)
 	shares, err := ProRataCapped(q, weights, caps, p.sizeScale)
 	if err != nil {
@@ -216,8 +218,8 @@ func (p *BackstopPool) assign(t Takeover, q decimal.Decimal, now time.Time) (Tak
 			size = size.Neg()
 		}
 		res.Assignments = append(res.Assignments, Assignment{Provider: id, Size: size, Notional: notional})
-		p.emit(Event{Time: now, Kind: EventTakeover, Source: "backstop-pool", Account: id, Amount: shares[i], Ref: t.ID,
-			Detail: fmt.Sprintf("%s of %s at %s", size, t.Account, t.Price)})
+		res.Events = append(res.Events, Event{Time: now, Kind: EventTakeover, Subject: p.layerID, Account: id, Amount: shares[i], Claim: t.ID,
+			Reason: fmt.Sprintf("%s of %s at %s", size, t.Account, t.Price)})
 	}
 	return res, nil
 }

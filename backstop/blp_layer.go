@@ -83,17 +83,18 @@ func (l *BLPLayer) Capacity() decimal.Decimal {
 }
 
 // Absorb takes over enough of the position to absorb amount.
-func (l *BLPLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+// It returns an EventTakeover per provider assigned.
+func (l *BLPLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if err := checkPositive(amount, l.pool.scale, "amount"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if amount.Cmp(l.Capacity()) > 0 {
-		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
+		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
 	}
 	q := num.MinOf(num.DivCeil(amount, l.gap, l.pool.sizeScale), l.holdable())
-	res, err := l.pool.assign(l.t, q, now)
+	res, err := l.pool.assign(now, l.t, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ws := make([]decimal.Decimal, len(res.Assignments))
 	for i, a := range res.Assignments {
@@ -101,7 +102,7 @@ func (l *BLPLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 	}
 	charges, err := ProRata(amount, ws, l.pool.scale)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ms := make([]Movement, 0, len(charges))
 	for i, a := range res.Assignments {
@@ -112,5 +113,5 @@ func (l *BLPLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 	}
 	l.assignments = append(l.assignments, res.Assignments...)
 	l.left.left = l.left.left.Sub(q)
-	return ms, nil
+	return ms, res.Events, nil
 }

@@ -48,12 +48,13 @@ func (d *DefaulterLayer) Capacity() decimal.Decimal { return d.margin.Add(d.pena
 func (d *DefaulterLayer) Remaining() (margin, penalty decimal.Decimal) { return d.margin, d.penalty }
 
 // Absorb draws margin first, then penalty.
-func (d *DefaulterLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+// It reports no events of its own: the waterfall's EventDraw says it.
+func (d *DefaulterLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if err := num.CheckPositive(amount); err != nil {
-		return nil, fmt.Errorf("%w: amount: %w", ErrInvalidInput, err)
+		return nil, nil, fmt.Errorf("%w: amount: %w", ErrInvalidInput, err)
 	}
 	if amount.Cmp(d.Capacity()) > 0 {
-		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, d.Capacity())
+		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, d.Capacity())
 	}
 	var ms []Movement
 	m := num.MinOf(amount, d.margin)
@@ -66,5 +67,5 @@ func (d *DefaulterLayer) Absorb(amount decimal.Decimal, to string, now time.Time
 	}
 	d.margin = d.margin.Sub(m)
 	d.penalty = d.penalty.Sub(p)
-	return ms, nil
+	return ms, nil, nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // CheckInvariants proves the default fund's promises: no contribution
@@ -73,6 +75,7 @@ type DefaultFundSnapshot struct {
 	Members       []MemberSnapshot `json:"members"`          // every member once, settings order
 	SkinInTheGame decimal.Decimal  `json:"skin_in_the_game"` // the CCP's own resources left
 	Journal       JournalSnapshot  `json:"journal"`          // the fund's journal, opening entries included
+	Defaults      []CoveredDefault `json:"defaults"`         // every default covered, in order (its ID is its idempotency key)
 }
 
 // MemberSnapshot is one member's state.
@@ -91,13 +94,20 @@ func (f *DefaultFund) Snapshot() DefaultFundSnapshot {
 		m := f.members[id]
 		s.Members = append(s.Members, MemberSnapshot{ID: id, Balance: m.balance, Assessed: m.assessed, Defaulted: m.defaulted})
 	}
+	for _, r := range f.defaults {
+		r.Default.VariationGains = append([]Balance(nil), r.Default.VariationGains...)
+		r.Allocation = r.Allocation.clone()
+		s.Defaults = append(s.Defaults, r)
+	}
 	return s
 }
 
 // RestoreDefaultFund rebuilds a DefaultFund from its settings and a
 // snapshot, validating every field (each member exactly once, amounts in
 // range and at the unit, the journal balancing and agreeing with the
-// balances); a malformed snapshot is ErrBadSnapshot.
+// balances, every defaulted member with exactly one covered default and
+// every covered default of a defaulted member, its allocation passing
+// CheckAllocation); a malformed snapshot is ErrBadSnapshot.
 func RestoreDefaultFund(s DefaultFundSettings, snap DefaultFundSnapshot) (*DefaultFund, error) {
 	f, err := NewDefaultFund(s)
 	if err != nil {
@@ -130,8 +140,61 @@ func RestoreDefaultFund(s DefaultFundSettings, snap DefaultFundSnapshot) (*Defau
 	}
 	f.skin = snap.SkinInTheGame
 	f.journal = j
+	if err := f.restoreDefaults(snap.Defaults); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrBadSnapshot, err)
+	}
 	if err := f.CheckInvariants(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
 	}
 	return f, nil
+}
+
+// restoreDefaults validates and installs the covered defaults of a
+// snapshot; its errors carry no sentinel (the caller wraps once).
+func (f *DefaultFund) restoreDefaults(ds []CoveredDefault) error {
+	byMember := map[string]bool{}
+	for i, r := range ds {
+		def, a := r.Default, r.Allocation
+		if def.ID == "" || a.Claim != def.ID {
+			return fmt.Errorf("default %d: empty ID or an allocation of another default", i)
+		}
+		if _, dup := f.byID[def.ID]; dup {
+			return fmt.Errorf("default %q twice", def.ID)
+		}
+		m, ok := f.members[def.Member]
+		if !ok || !m.defaulted || byMember[def.Member] {
+			return fmt.Errorf("default %q of member %q: unknown, not defaulted, or defaulted twice", def.ID, def.Member)
+		}
+		byMember[def.Member] = true
+		amts := []decimal.Decimal{def.Loss, def.Margin, a.Loss, a.Residual}
+		for _, g := range def.VariationGains {
+			amts = append(amts, g.Amount)
+		}
+		for _, d := range a.Draws {
+			amts = append(amts, d.Capacity, d.Drawn)
+			for _, mv := range d.Movements {
+				amts = append(amts, mv.Amount)
+			}
+		}
+		for _, d := range amts { // before any decimal is formatted
+			if err := num.CheckNonNegative(d); err != nil {
+				return fmt.Errorf("default %q: %s", def.ID, err)
+			}
+		}
+		if !a.Loss.Equal(def.Loss) || a.Account != "default:"+def.ID {
+			return fmt.Errorf("default %q: allocation of another loss or account", def.ID)
+		}
+		if err := CheckAllocation(a); err != nil {
+			return fmt.Errorf("default %q: %s", def.ID, strings.TrimPrefix(err.Error(), ErrInvariant.Error()+": "))
+		}
+		def.VariationGains = append([]Balance(nil), def.VariationGains...)
+		f.byID[def.ID] = len(f.defaults)
+		f.defaults = append(f.defaults, CoveredDefault{Default: def, Allocation: a.clone()})
+	}
+	for _, id := range f.order {
+		if f.members[id].defaulted && !byMember[id] {
+			return fmt.Errorf("member %q defaulted with no covered default", id)
+		}
+	}
+	return nil
 }

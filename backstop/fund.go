@@ -66,7 +66,6 @@ type InsuranceFund struct {
 	order    []string // fund IDs in settings order
 	funds    map[string]*fundState
 	journal  *Journal
-	events
 }
 
 // NewInsuranceFund validates the settings and returns empty funds.
@@ -185,16 +184,17 @@ func (f *InsuranceFund) Journal() []Entry { return f.journal.Entries() }
 
 // Deposit pays amount (> 0) into fund id from the journal account from
 // (e.g. "fees", "penalty:ACCOUNT"; empty means "external"), for reason.
+// It returns the deposit's event (EventDeposit).
 // Errors (state unchanged): unknown fund (ErrUnknownID); a bad amount, from
 // naming any declared fund's account "insurance:ID", or now before the
 // ledger's last entry (ErrInvalidInput).
-func (f *InsuranceFund) Deposit(id string, amount decimal.Decimal, from, reason string, now time.Time) error {
+func (f *InsuranceFund) Deposit(now time.Time, id string, amount decimal.Decimal, from, reason string) ([]Event, error) {
 	st, err := f.get(id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkPositive(amount, f.scale, "deposit"); err != nil {
-		return err
+		return nil, err
 	}
 	if from == "" {
 		from = "external"
@@ -204,49 +204,53 @@ func (f *InsuranceFund) Deposit(id string, amount decimal.Decimal, from, reason 
 		// another fund would leave that fund's balance unchanged while its
 		// journal account went down. Draw to an intermediate account and
 		// deposit from it instead.
-		return fmt.Errorf("%w: deposit from fund account %q", ErrInvalidInput, from)
+		return nil, fmt.Errorf("%w: deposit from fund account %q", ErrInvalidInput, from)
 	}
 	if err := f.journal.Record(now, Movement{From: from, To: fundAccount(id), Amount: amount, Reason: reason}); err != nil {
-		return err
+		return nil, err
 	}
 	st.balance = st.balance.Add(amount)
 	st.history = append(st.history, BalancePoint{Time: now, Balance: st.balance, Change: amount, Reason: reason})
-	f.emit(Event{Time: now, Kind: EventDeposit, Source: fundAccount(id), Account: from, Amount: amount, Detail: reason})
-	return nil
+	return []Event{{Time: now, Kind: EventDeposit, Subject: fundAccount(id), Reason: reason, Account: from, Amount: amount}}, nil
 }
 
 // Draw pays amount (> 0) out of fund id to the journal account to, for
 // reason. A draw that would leave the balance below the floor fails with
 // ErrBelowFloor and changes nothing; draw at most Available. An empty to,
 // a to naming any declared fund's account, a bad amount or now before the
-// ledger's last entry is ErrInvalidInput (state unchanged).
-func (f *InsuranceFund) Draw(id string, amount decimal.Decimal, to, reason string, now time.Time) error {
-	_, err := f.draw(id, amount, to, reason, now)
-	return err
+// ledger's last entry is ErrInvalidInput (state unchanged). It returns the
+// draw's event (EventFundDraw).
+func (f *InsuranceFund) Draw(now time.Time, id string, amount decimal.Decimal, to, reason string) ([]Event, error) {
+	_, ev, err := f.draw(now, id, amount, to, reason)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{ev}, nil
 }
 
-func (f *InsuranceFund) draw(id string, amount decimal.Decimal, to, reason string, now time.Time) (Movement, error) {
+func (f *InsuranceFund) draw(now time.Time, id string, amount decimal.Decimal, to, reason string) (Movement, Event, error) {
 	st, err := f.get(id)
 	if err != nil {
-		return Movement{}, err
+		return Movement{}, Event{}, err
 	}
 	if err := checkPositive(amount, f.scale, "draw"); err != nil {
-		return Movement{}, err
+		return Movement{}, Event{}, err
 	}
 	if to == "" || f.isFundAccount(to) {
-		return Movement{}, fmt.Errorf("%w: draw to %q (empty, or a fund's own account)", ErrInvalidInput, to)
+		return Movement{}, Event{}, fmt.Errorf("%w: draw to %q (empty, or a fund's own account)", ErrInvalidInput, to)
 	}
+	// The floor itself is drawable: a fund may be drawn down to exactly
+	// its floor (Available = balance − floor), never below it.
 	if amount.Cmp(available(st)) > 0 {
-		return Movement{}, fmt.Errorf("%w: fund %q draw %s, balance %s, floor %s", ErrBelowFloor, id, amount, st.balance, st.spec.Floor)
+		return Movement{}, Event{}, fmt.Errorf("%w: fund %q draw %s, balance %s, floor %s", ErrBelowFloor, id, amount, st.balance, st.spec.Floor)
 	}
 	m := Movement{From: fundAccount(id), To: to, Amount: amount, Reason: reason}
 	if err := f.journal.Record(now, m); err != nil {
-		return Movement{}, err
+		return Movement{}, Event{}, err
 	}
 	st.balance = st.balance.Sub(amount)
 	st.history = append(st.history, BalancePoint{Time: now, Balance: st.balance, Change: amount.Neg(), Reason: reason})
-	f.emit(Event{Time: now, Kind: EventFundDraw, Source: fundAccount(id), Account: to, Amount: amount, Detail: reason})
-	return m, nil
+	return m, Event{Time: now, Kind: EventFundDraw, Subject: fundAccount(id), Reason: reason, Account: to, Amount: amount}, nil
 }
 
 // Layer returns the waterfall layer of the fund that covers market: its
@@ -285,12 +289,12 @@ func (l fundLayer) preflight(to string, now time.Time) error {
 	return l.f.journal.checkTime(now)
 }
 
-func (l fundLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
-	m, err := l.f.draw(l.id, amount, to, "cover "+to, now)
+func (l fundLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	m, ev, err := l.f.draw(now, l.id, amount, to, "cover "+to)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return []Movement{m}, nil
+	return []Movement{m}, []Event{ev}, nil
 }
 
 // CheckInvariants proves the fund's promises: no balance is negative; no

@@ -97,15 +97,14 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 // SocialLayer is the last layer of an exchange waterfall: a socialised
 // loss over the given accounts (see Socialise). Capacity is Σ positive
 // amounts (floored to the unit). Each Absorb haircuts the accounts'
-// remaining amounts; movements come from "haircut:ACCOUNT", and each
-// haircut queues an EventHaircut (collect them with DrainEvents).
+// remaining amounts; movements come from "haircut:ACCOUNT", and Absorb
+// returns an EventHaircut per account haircut.
 // Not safe for concurrent use.
 type SocialLayer struct {
 	id       string
 	scale    int32
 	accounts []Balance
 	cuts     []Haircut
-	events   // an EventHaircut per account haircut
 }
 
 // NewSocialLayer returns a socialised-loss layer named id over accounts
@@ -141,15 +140,20 @@ func (s *SocialLayer) Capacity() decimal.Decimal {
 // Haircuts returns every haircut made so far, in order.
 func (s *SocialLayer) Haircuts() []Haircut { return append([]Haircut(nil), s.cuts...) }
 
-// Absorb haircuts the accounts pro rata by amount.
-func (s *SocialLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+// Absorb haircuts the accounts pro rata by amount (> 0, at most
+// Capacity) and returns an EventHaircut per account haircut.
+func (s *SocialLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	if err := checkPositive(amount, s.scale, "amount"); err != nil { // checked before formatting
+		return nil, nil, err
+	}
 	if amount.Cmp(s.Capacity()) > 0 {
-		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.Capacity())
+		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.Capacity())
 	}
 	res, err := Socialise(amount, s.accounts, s.scale)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var evs []Event
 	ms := make([]Movement, 0, len(res.Haircuts))
 	pos := make(map[string]int, len(s.accounts))
 	for i, a := range s.accounts {
@@ -162,8 +166,8 @@ func (s *SocialLayer) Absorb(amount decimal.Decimal, to string, now time.Time) (
 		i := pos[h.Account]
 		s.accounts[i].Amount = s.accounts[i].Amount.Sub(h.Amount)
 		s.cuts = append(s.cuts, h)
-		s.emit(Event{Time: now, Kind: EventHaircut, Source: s.id, Account: h.Account, Amount: h.Amount, Ref: to})
+		evs = append(evs, Event{Time: now, Kind: EventHaircut, Subject: s.id, Account: h.Account, Amount: h.Amount})
 		ms = append(ms, Movement{From: "haircut:" + h.Account, To: to, Amount: h.Amount, Reason: "socialised loss"})
 	}
-	return ms, nil
+	return ms, evs, nil
 }
