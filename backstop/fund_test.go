@@ -36,7 +36,10 @@ func TestInsuranceFundLedger(t *testing.T) {
 		balance string
 	}{
 		{"deposit fees", func() error { _, err := f.Deposit(t0, "shared", d("1000"), "fees", "trading fees"); return err }, nil, "1000"},
-		{"deposit penalty", func() error { _, err := f.Deposit(t0, "shared", d("50.25"), "penalty:alice", "liquidation penalty"); return err }, nil, "1050.25"},
+		{"deposit penalty", func() error {
+			_, err := f.Deposit(t0, "shared", d("50.25"), "penalty:alice", "liquidation penalty")
+			return err
+		}, nil, "1050.25"},
 		{"draw within floor", func() error { _, err := f.Draw(t0, "shared", d("900"), "shortfall:1", "cover"); return err }, nil, "150.25"},
 		{"draw below floor refused", func() error { _, err := f.Draw(t0, "shared", d("50.26"), "shortfall:2", "cover"); return err }, ErrBelowFloor, "150.25"},
 		{"draw to the floor", func() error { _, err := f.Draw(t0, "shared", d("50.25"), "shortfall:2", "cover"); return err }, nil, "100"},
