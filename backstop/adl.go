@@ -66,14 +66,14 @@ func Deleverage(req DeleverageRequest) (Deleveraging, error) {
 		return Deleveraging{}, err
 	}
 	if err := num.CheckPositive(req.Mark); err != nil {
-		return Deleveraging{}, fmt.Errorf("%w: mark: %w", ErrInvalidInput, err)
+		return Deleveraging{}, wrap(ErrInvalidInput, err, "mark")
 	}
 	size := req.Size
 	if size.IsZero() {
 		size = b.Size.Abs()
 	}
 	if err := num.CheckPositive(size); err != nil {
-		return Deleveraging{}, fmt.Errorf("%w: size: %w", ErrInvalidInput, err)
+		return Deleveraging{}, wrap(ErrInvalidInput, err, "size")
 	}
 	if size.Cmp(b.Size.Abs()) > 0 {
 		return Deleveraging{}, fmt.Errorf("%w: size %s above the bankrupt position %s", ErrInvalidInput, size, b.Size.Abs())

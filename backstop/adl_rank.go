@@ -52,7 +52,7 @@ const RankScale = 18
 // leverage is undefined).
 func BitMEXRank(p Position, mark decimal.Decimal) (decimal.Decimal, error) {
 	if err := num.CheckPositive(mark); err != nil {
-		return decimal.Zero, fmt.Errorf("%w: mark: %w", ErrInvalidInput, err)
+		return decimal.Zero, wrap(ErrInvalidInput, err, "mark")
 	}
 	if err := checkPosition(p); err != nil {
 		return decimal.Zero, err
@@ -233,16 +233,16 @@ func checkPosition(p Position) error {
 		return fmt.Errorf("%w: position with an empty account", ErrInvalidInput)
 	}
 	if err := num.Check(p.Size); err != nil {
-		return fmt.Errorf("%w: %s size: %w", ErrInvalidInput, p.Account, err)
+		return wrap(ErrInvalidInput, err, "%s size", p.Account)
 	}
 	if p.Size.Sign() == 0 {
 		return fmt.Errorf("%w: %s has zero size", ErrInvalidInput, p.Account)
 	}
 	if err := num.CheckPositive(p.EntryPrice); err != nil {
-		return fmt.Errorf("%w: %s entry price: %w", ErrInvalidInput, p.Account, err)
+		return wrap(ErrInvalidInput, err, "%s entry price", p.Account)
 	}
 	if err := num.CheckNonNegative(p.BankruptcyPrice); err != nil {
-		return fmt.Errorf("%w: %s bankruptcy price: %w", ErrInvalidInput, p.Account, err)
+		return wrap(ErrInvalidInput, err, "%s bankruptcy price", p.Account)
 	}
 	return nil
 }
@@ -276,12 +276,12 @@ func Rank(positions []Position, mark decimal.Decimal, ranking Ranking) ([]Ranked
 		s, err := ranking(p, mark)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidInput) { // a host ranking's own error
-				err = fmt.Errorf("%w: ranking %q: %w", ErrInvalidInput, p.Account, err)
+				err = wrap(ErrInvalidInput, err, "ranking %q", p.Account)
 			}
 			return nil, err
 		}
 		if err := num.Check(s); err != nil {
-			return nil, fmt.Errorf("%w: score of %q: %w", ErrInvalidInput, p.Account, err)
+			return nil, wrap(ErrInvalidInput, err, "score of %q", p.Account)
 		}
 		out[i] = Ranked{Position: p, Score: s}
 	}

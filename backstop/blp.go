@@ -88,7 +88,7 @@ func NewBackstopPool(s PoolSettings) (*BackstopPool, error) {
 			return nil, fmt.Errorf("%w: provider %q twice", ErrDuplicateID, pr.ID)
 		}
 		if err := checkAmount(pr.Capacity, scale, "capacity"); err != nil {
-			return nil, fmt.Errorf("%w: provider %q: %w", ErrInvalidSettings, pr.ID, err)
+			return nil, wrap(ErrInvalidSettings, err, "provider %q", pr.ID)
 		}
 		p.providers[pr.ID] = &provider{spec: pr, remaining: pr.Capacity}
 		p.order = append(p.order, pr.ID)
@@ -143,7 +143,7 @@ func (p *BackstopPool) checkTakeover(t Takeover) error {
 		return fmt.Errorf("%w: takeover with an empty account", ErrInvalidInput)
 	}
 	if err := num.Check(t.Size); err != nil { // never print an out-of-range value: formatting it can hang
-		return fmt.Errorf("%w: takeover size: %w", ErrInvalidInput, err)
+		return wrap(ErrInvalidInput, err, "takeover size")
 	}
 	if t.Size.Sign() == 0 {
 		return fmt.Errorf("%w: takeover size %s", ErrInvalidInput, t.Size)
@@ -152,7 +152,7 @@ func (p *BackstopPool) checkTakeover(t Takeover) error {
 		return fmt.Errorf("%w: takeover size %s finer than the lot", ErrInvalidInput, t.Size)
 	}
 	if err := num.CheckPositive(t.Price); err != nil {
-		return fmt.Errorf("%w: takeover price: %w", ErrInvalidInput, err)
+		return wrap(ErrInvalidInput, err, "takeover price")
 	}
 	return nil
 }
@@ -262,12 +262,12 @@ func RestoreBackstopPool(s PoolSettings, snap PoolSnapshot) (*BackstopPool, erro
 		}
 		seen[r.ID] = true
 		if err := checkAmount(r.Capacity, p.scale, "remaining"); err != nil {
-			return nil, fmt.Errorf("%w: provider %q: %w", ErrBadSnapshot, r.ID, err)
+			return nil, wrap(ErrBadSnapshot, err, "provider %q", r.ID)
 		}
 		pr.remaining = r.Capacity
 	}
 	if err := p.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	return p, nil
 }

@@ -36,7 +36,7 @@ func (p *BackstopPool) SharedLayer(t Takeover, mark decimal.Decimal, shared *Sha
 		return nil, err
 	}
 	if err := num.CheckPositive(mark); err != nil {
-		return nil, fmt.Errorf("%w: mark: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "mark")
 	}
 	gap := t.Price.Sub(mark)
 	if t.Size.Sign() < 0 {

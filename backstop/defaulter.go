@@ -30,10 +30,10 @@ func NewDefaulterLayer(account string, margin, penalty decimal.Decimal) (*Defaul
 		return nil, fmt.Errorf("%w: empty account", ErrInvalidInput)
 	}
 	if err := num.CheckNonNegative(margin); err != nil {
-		return nil, fmt.Errorf("%w: margin: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "margin")
 	}
 	if err := num.CheckNonNegative(penalty); err != nil {
-		return nil, fmt.Errorf("%w: penalty: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "penalty")
 	}
 	return &DefaulterLayer{id: "defaulter:" + account, account: account, margin: margin, penalty: penalty}, nil
 }
@@ -51,7 +51,7 @@ func (d *DefaulterLayer) Remaining() (margin, penalty decimal.Decimal) { return 
 // It reports no events of its own: the waterfall's EventDraw says it.
 func (d *DefaulterLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if err := num.CheckPositive(amount); err != nil {
-		return nil, nil, fmt.Errorf("%w: amount: %w", ErrInvalidInput, err)
+		return nil, nil, wrap(ErrInvalidInput, err, "amount")
 	}
 	if amount.Cmp(d.Capacity()) > 0 {
 		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, d.Capacity())

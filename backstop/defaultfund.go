@@ -99,13 +99,13 @@ func NewDefaultFund(s DefaultFundSettings) (*DefaultFund, error) {
 		return nil, fmt.Errorf("%w: no members", ErrInvalidSettings)
 	}
 	if err := checkAmount(s.SkinInTheGame, scale, "skin in the game"); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+		return nil, wrap(ErrInvalidSettings, err, "")
 	}
 	if err := checkAmount(s.Assessment.Fixed, scale, "assessment fixed cap"); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+		return nil, wrap(ErrInvalidSettings, err, "")
 	}
 	if err := num.CheckNonNegative(s.Assessment.Multiple); err != nil {
-		return nil, fmt.Errorf("%w: assessment multiple: %w", ErrInvalidSettings, err)
+		return nil, wrap(ErrInvalidSettings, err, "assessment multiple")
 	}
 	f := &DefaultFund{scale: scale, rule: s.Assessment, members: map[string]*member{}, skin: s.SkinInTheGame, journal: NewJournal(),
 		byID: map[string]int{}}
@@ -117,10 +117,10 @@ func NewDefaultFund(s DefaultFundSettings) (*DefaultFund, error) {
 			return nil, fmt.Errorf("%w: member %q twice", ErrDuplicateID, m.ID)
 		}
 		if err := checkAmount(m.Contribution, scale, "contribution"); err != nil {
-			return nil, fmt.Errorf("%w: member %q: %w", ErrInvalidSettings, m.ID, err)
+			return nil, wrap(ErrInvalidSettings, err, "member %q", m.ID)
 		}
 		if err := checkAmount(m.AssessmentCap, scale, "assessment cap"); err != nil {
-			return nil, fmt.Errorf("%w: member %q: %w", ErrInvalidSettings, m.ID, err)
+			return nil, wrap(ErrInvalidSettings, err, "member %q", m.ID)
 		}
 		f.members[m.ID] = &member{spec: m, balance: m.Contribution, assessed: decimal.Zero}
 		f.order = append(f.order, m.ID)
@@ -342,7 +342,7 @@ func (s stepLayer) ID() string                { return s.id }
 func (s stepLayer) Capacity() decimal.Decimal { return s.cap() }
 func (s stepLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if err := num.CheckPositive(amount); err != nil { // checked before formatting
-		return nil, nil, fmt.Errorf("%w: amount: %w", ErrInvalidInput, err)
+		return nil, nil, wrap(ErrInvalidInput, err, "amount")
 	}
 	if amount.Cmp(s.cap()) > 0 {
 		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.cap())

@@ -121,7 +121,7 @@ func RestoreDefaultFund(s DefaultFundSettings, snap DefaultFundSnapshot) (*Defau
 		return nil, fmt.Errorf("%w: %d members, settings declare %d", ErrBadSnapshot, len(snap.Members), len(f.order))
 	}
 	if err := checkAmount(snap.SkinInTheGame, f.scale, "skin in the game"); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	seen := map[string]bool{}
 	for _, ms := range snap.Members {
@@ -131,10 +131,10 @@ func RestoreDefaultFund(s DefaultFundSettings, snap DefaultFundSnapshot) (*Defau
 		}
 		seen[ms.ID] = true
 		if err := checkAmount(ms.Balance, f.scale, "balance"); err != nil {
-			return nil, fmt.Errorf("%w: member %q: %w", ErrBadSnapshot, ms.ID, err)
+			return nil, wrap(ErrBadSnapshot, err, "member %q", ms.ID)
 		}
 		if err := checkAmount(ms.Assessed, f.scale, "assessed"); err != nil {
-			return nil, fmt.Errorf("%w: member %q: %w", ErrBadSnapshot, ms.ID, err)
+			return nil, wrap(ErrBadSnapshot, err, "member %q", ms.ID)
 		}
 		m.balance, m.assessed, m.defaulted = ms.Balance, ms.Assessed, ms.Defaulted
 	}
@@ -144,7 +144,7 @@ func RestoreDefaultFund(s DefaultFundSettings, snap DefaultFundSnapshot) (*Defau
 		return nil, fmt.Errorf("%w: %s", ErrBadSnapshot, err)
 	}
 	if err := f.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	return f, nil
 }

@@ -87,7 +87,7 @@ func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
 			return nil, fmt.Errorf("%w: fund %q twice", ErrDuplicateID, sp.ID)
 		}
 		if err := checkAmount(sp.Floor, scale, "floor"); err != nil {
-			return nil, fmt.Errorf("%w: fund %q: %w", ErrInvalidSettings, sp.ID, err)
+			return nil, wrap(ErrInvalidSettings, err, "fund %q", sp.ID)
 		}
 		f.funds[sp.ID] = &fundState{spec: sp, balance: decimal.Zero}
 		f.order = append(f.order, sp.ID)
@@ -420,24 +420,24 @@ func RestoreInsuranceFund(s FundSettings, snap FundSnapshot) (*InsuranceFund, er
 		}
 		seen[fs.ID] = true
 		if err := checkAmount(fs.Balance, f.scale, "balance"); err != nil {
-			return nil, fmt.Errorf("%w: fund %q: %w", ErrBadSnapshot, fs.ID, err)
+			return nil, wrap(ErrBadSnapshot, err, "fund %q", fs.ID)
 		}
 		for i, p := range fs.History {
 			if i > 0 && p.Time.Before(fs.History[i-1].Time) {
 				return nil, fmt.Errorf("%w: fund %q history %d goes back in time", ErrBadSnapshot, fs.ID, i)
 			}
 			if err := num.Check(p.Balance); err != nil {
-				return nil, fmt.Errorf("%w: fund %q history %d: %w", ErrBadSnapshot, fs.ID, i, err)
+				return nil, wrap(ErrBadSnapshot, err, "fund %q history %d", fs.ID, i)
 			}
 			if err := num.Check(p.Change); err != nil {
-				return nil, fmt.Errorf("%w: fund %q history %d: %w", ErrBadSnapshot, fs.ID, i, err)
+				return nil, wrap(ErrBadSnapshot, err, "fund %q history %d", fs.ID, i)
 			}
 		}
 		st.balance = fs.Balance
 		st.history = append([]BalancePoint(nil), fs.History...)
 	}
 	if err := f.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	return f, nil
 }

@@ -61,7 +61,7 @@ func validateMovements(ms []Movement) error {
 			return fmt.Errorf("%w: movement %d moves %s to itself", ErrInvalidInput, i, m.From)
 		}
 		if err := num.CheckPositive(m.Amount); err != nil {
-			return fmt.Errorf("%w: movement %d amount: %w", ErrInvalidInput, i, err)
+			return wrap(ErrInvalidInput, err, "movement %d amount", i)
 		}
 	}
 	return nil
@@ -162,7 +162,7 @@ func (j *Journal) Check() error {
 			return fmt.Errorf("%w: journal entry %d goes back in time", ErrInvariant, e.Seq)
 		}
 		if err := validateMovements([]Movement{{From: e.From, To: e.To, Amount: e.Amount}}); err != nil {
-			return fmt.Errorf("%w: journal entry %d: %w", ErrInvariant, e.Seq, err)
+			return wrap(ErrInvariant, err, "journal entry %d", e.Seq)
 		}
 		replay[e.From] = replay[e.From].Sub(e.Amount)
 		replay[e.To] = replay[e.To].Add(e.Amount)
@@ -205,7 +205,7 @@ func RestoreJournal(s JournalSnapshot) (*Journal, error) {
 			return nil, fmt.Errorf("%w: journal entry %d goes back in time", ErrBadSnapshot, e.Seq)
 		}
 		if err := j.Record(e.Time, Movement{From: e.From, To: e.To, Amount: e.Amount, Reason: e.Reason}); err != nil {
-			return nil, fmt.Errorf("%w: journal entry %d: %w", ErrBadSnapshot, e.Seq, err)
+			return nil, wrap(ErrBadSnapshot, err, "journal entry %d", e.Seq)
 		}
 	}
 	return j, nil

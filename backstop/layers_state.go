@@ -29,7 +29,7 @@ func (d *DefaulterLayer) Snapshot() DefaulterSnapshot {
 func RestoreDefaulterLayer(s DefaulterSnapshot) (*DefaulterLayer, error) {
 	l, err := NewDefaulterLayer(s.Account, s.Margin, s.Penalty)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	return l, nil
 }
@@ -51,7 +51,7 @@ func (s *SocialLayer) Snapshot() SocialSnapshot {
 func RestoreSocialLayer(id string, unit decimal.Decimal, snap SocialSnapshot) (*SocialLayer, error) {
 	l, err := NewSocialLayer(id, snap.Accounts, unit)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	known := make(map[string]bool, len(snap.Accounts))
 	for _, a := range snap.Accounts {
@@ -62,7 +62,7 @@ func RestoreSocialLayer(id string, unit decimal.Decimal, snap SocialSnapshot) (*
 			return nil, fmt.Errorf("%w: haircut %d of unknown account %q", ErrBadSnapshot, i, h.Account)
 		}
 		if err := checkPositive(h.Amount, l.scale, "haircut"); err != nil {
-			return nil, fmt.Errorf("%w: haircut %d: %w", ErrBadSnapshot, i, err)
+			return nil, wrap(ErrBadSnapshot, err, "haircut %d", i)
 		}
 	}
 	l.cuts = append([]Haircut(nil), snap.Haircuts...)
@@ -81,7 +81,7 @@ func (s *SharedPosition) Snapshot() SharedSnapshot { return SharedSnapshot{Remai
 // is allowed (everything handed over).
 func RestoreSharedPosition(s SharedSnapshot) (*SharedPosition, error) {
 	if err := num.CheckNonNegative(s.Remaining); err != nil {
-		return nil, fmt.Errorf("%w: shared position: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "shared position")
 	}
 	return &SharedPosition{left: s.Remaining}, nil
 }

@@ -19,7 +19,7 @@ func unitScale(unit, def decimal.Decimal, what string) (int32, error) {
 		unit = def
 	}
 	if err := num.CheckPositive(unit); err != nil {
-		return 0, fmt.Errorf("%w: %s: %w", ErrInvalidSettings, what, err)
+		return 0, wrap(ErrInvalidSettings, err, "%s", what)
 	}
 	// A power of ten has a coefficient that is itself a power of ten.
 	c := unit.Coefficient()
@@ -54,7 +54,7 @@ func unitScales(unit, sizeUnit decimal.Decimal) (scale, sizeScale int32, err err
 // decimal places than the unit allows.
 func checkAmount(d decimal.Decimal, scale int32, what string) error {
 	if err := num.CheckNonNegative(d); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrInvalidInput, what, err)
+		return wrap(ErrInvalidInput, err, "%s", what)
 	}
 	if d.Exponent() < -scale && !d.Equal(d.Truncate(scale)) {
 		return fmt.Errorf("%w: %s %s has more than %d decimal places", ErrInvalidInput, what, d, scale)

@@ -38,7 +38,7 @@ func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 	room := decimal.Zero
 	for i := range weights {
 		if err := num.CheckNonNegative(weights[i]); err != nil {
-			return nil, fmt.Errorf("%w: weight %d: %w", ErrInvalidInput, i, err)
+			return nil, wrap(ErrInvalidInput, err, "weight %d", i)
 		}
 		if err := checkAmount(caps[i], scale, "cap"); err != nil {
 			return nil, fmt.Errorf("%w (index %d)", err, i)
@@ -102,7 +102,7 @@ func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 	}
 	split, err := proRata(remaining, ws, scale)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "")
 	}
 	for n, i := range rest {
 		shares[i] = split[n]
@@ -123,12 +123,12 @@ func ProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]d
 	}
 	for i, w := range weights {
 		if err := num.CheckNonNegative(w); err != nil {
-			return nil, fmt.Errorf("%w: weight %d: %w", ErrInvalidInput, i, err)
+			return nil, wrap(ErrInvalidInput, err, "weight %d", i)
 		}
 	}
 	out, err := proRata(total, weights, scale)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "")
 	}
 	return out, nil
 }

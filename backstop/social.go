@@ -61,7 +61,7 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 		}
 		seen[a.Account] = struct{}{}
 		if err := num.Check(a.Amount); err != nil {
-			return Socialisation{}, fmt.Errorf("%w: account %q amount: %w", ErrInvalidInput, a.Account, err)
+			return Socialisation{}, wrap(ErrInvalidInput, err, "account %q amount", a.Account)
 		}
 		if a.Amount.Sign() <= 0 {
 			continue

@@ -281,13 +281,13 @@ func (w *Waterfall) cover(now time.Time, c Claim, to string) (Allocation, bool, 
 			}
 			a.Residual = c.Amount
 			a.Events = nil
-			return a, false, fmt.Errorf("%w: layer %q absorbing %s: %w (nothing drawn: every earlier layer was put back)", ErrLayerFailed, w.layers[i].ID(), take, err)
+			return a, false, fmt.Errorf("%w (nothing drawn: every earlier layer was put back)", wrap(ErrLayerFailed, err, "layer %q absorbing %s", w.layers[i].ID(), take))
 		}
 		for k := i; k < len(a.Draws); k++ {
 			a.Draws[k].Capacity = decimal.Zero // delivered nothing
 		}
 		a.Residual = c.Amount.Sub(a.Covered())
-		return a, true, fmt.Errorf("%w: layer %q absorbing %s: %w (a host layer cannot be undone, so earlier draws stay, journaled: %s)", ErrLayerFailed, w.layers[i].ID(), take, err, drawnSoFar(a))
+		return a, true, fmt.Errorf("%w (a host layer cannot be undone, so earlier draws stay, journaled: %s)", wrap(ErrLayerFailed, err, "layer %q absorbing %s", w.layers[i].ID(), take), drawnSoFar(a))
 	}
 	left := c.Amount
 	for i, l := range w.layers {
