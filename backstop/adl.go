@@ -229,6 +229,9 @@ func (l *ADLLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]M
 	if err := checkPositive(amount, l.scale, "amount"); err != nil {
 		return nil, nil, err
 	}
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
+	}
 	if amount.Cmp(l.Capacity()) > 0 {
 		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
 	}

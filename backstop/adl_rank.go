@@ -260,6 +260,9 @@ type Ranked struct {
 // errors.Is finds both), a duplicated account (ErrDuplicateID), an absurd
 // score (ErrInvalidInput).
 func Rank(positions []Position, mark decimal.Decimal, ranking Ranking) ([]Ranked, error) {
+	if err := num.CheckPositive(mark); err != nil {
+		return nil, wrap(ErrInvalidInput, err, "mark")
+	}
 	if ranking == nil {
 		ranking = BitMEXRank
 	}

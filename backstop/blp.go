@@ -184,6 +184,9 @@ func (p *BackstopPool) TakeOver(now time.Time, t Takeover) (TakeoverResult, erro
 	if err := p.checkTakeover(t); err != nil {
 		return TakeoverResult{}, err
 	}
+	if err := checkNow(now); err != nil {
+		return TakeoverResult{}, err
+	}
 	_, _, room := p.sizeCaps(t.Price)
 	return p.assign(now, t, num.MinOf(t.Size.Abs(), room))
 }

@@ -88,6 +88,9 @@ func (l *BLPLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]M
 	if err := checkPositive(amount, l.pool.scale, "amount"); err != nil {
 		return nil, nil, err
 	}
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
+	}
 	if amount.Cmp(l.Capacity()) > 0 {
 		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
 	}

@@ -53,6 +53,9 @@ func (d *DefaulterLayer) Absorb(now time.Time, amount decimal.Decimal, to string
 	if err := num.CheckPositive(amount); err != nil {
 		return nil, nil, wrap(ErrInvalidInput, err, "amount")
 	}
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
+	}
 	if amount.Cmp(d.Capacity()) > 0 {
 		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, d.Capacity())
 	}

@@ -142,7 +142,7 @@ func (f *DefaultFund) openingEntries() {
 	if f.skin.Sign() > 0 {
 		ms = append(ms, Movement{From: "ccp:capital", To: skinAccount, Amount: f.skin, Reason: "opening skin in the game"})
 	}
-	_ = f.journal.Record(time.Time{}, ms...) // validated above: positive amounts, distinct accounts
+	_ = f.journal.record(time.Time{}, ms...) // validated above: positive amounts, distinct accounts
 }
 
 const skinAccount = "ccp:skin-in-the-game"
@@ -294,6 +294,9 @@ func (f *DefaultFund) Cover(now time.Time, def Default) (Allocation, error) {
 			return Allocation{}, err
 		}
 	}
+	if err := checkNow(now); err != nil {
+		return Allocation{}, err
+	}
 	if err := f.journal.checkTime(now); err != nil {
 		return Allocation{}, err
 	}
@@ -343,6 +346,9 @@ func (s stepLayer) Capacity() decimal.Decimal { return s.cap() }
 func (s stepLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if err := num.CheckPositive(amount); err != nil { // checked before formatting
 		return nil, nil, wrap(ErrInvalidInput, err, "amount")
+	}
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
 	}
 	if amount.Cmp(s.cap()) > 0 {
 		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.cap())
@@ -474,6 +480,9 @@ func (f *DefaultFund) Contribute(now time.Time, memberID string, amount decimal.
 		return nil, fmt.Errorf("%w: member %q has defaulted", ErrInvalidInput, memberID)
 	}
 	if err := checkPositive(amount, f.scale, "contribution"); err != nil {
+		return nil, err
+	}
+	if err := checkNow(now); err != nil {
 		return nil, err
 	}
 	if err := f.journal.Record(now, Movement{From: "member:" + memberID, To: contributionAccount(memberID), Amount: amount, Reason: "contribution"}); err != nil {

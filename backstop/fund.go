@@ -196,6 +196,9 @@ func (f *InsuranceFund) Deposit(now time.Time, id string, amount decimal.Decimal
 	if err := checkPositive(amount, f.scale, "deposit"); err != nil {
 		return nil, err
 	}
+	if err := checkNow(now); err != nil {
+		return nil, err
+	}
 	if from == "" {
 		from = "external"
 	}
@@ -234,6 +237,9 @@ func (f *InsuranceFund) draw(now time.Time, id string, amount decimal.Decimal, t
 		return Movement{}, Event{}, err
 	}
 	if err := checkPositive(amount, f.scale, "draw"); err != nil {
+		return Movement{}, Event{}, err
+	}
+	if err := checkNow(now); err != nil {
 		return Movement{}, Event{}, err
 	}
 	if to == "" || f.isFundAccount(to) {

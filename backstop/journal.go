@@ -68,14 +68,24 @@ func validateMovements(ms []Movement) error {
 }
 
 // Record appends the movements, all stamped now. Either all are recorded or,
-// on an error (an empty or identical From/To, an amount not > 0, now
-// before the last entry's time), none.
+// on an error (an empty or identical From/To, an amount not > 0, a zero
+// now or one before the last entry's time), none.
 // A nil Journal records nothing and returns nil, so an optional journal can
 // be left out.
 func (j *Journal) Record(now time.Time, ms ...Movement) error {
 	if j == nil {
 		return nil
 	}
+	if err := checkNow(now); err != nil {
+		return err
+	}
+	return j.record(now, ms...)
+}
+
+// record is Record without the zero-time check: a default fund's opening
+// balances are journaled at the zero time, and a restored journal holds
+// them.
+func (j *Journal) record(now time.Time, ms ...Movement) error {
 	if err := validateMovements(ms); err != nil {
 		return err
 	}
@@ -92,6 +102,15 @@ func (j *Journal) Record(now time.Time, ms ...Movement) error {
 		})
 		j.balances[m.From] = j.balances[m.From].Sub(m.Amount)
 		j.balances[m.To] = j.balances[m.To].Add(m.Amount)
+	}
+	return nil
+}
+
+// checkNow refuses the zero time: a host that passes it has forgotten to
+// set the clock, and the journal, histories and events would say year 1.
+func checkNow(now time.Time) error {
+	if now.IsZero() {
+		return fmt.Errorf("%w: zero time", ErrInvalidInput)
 	}
 	return nil
 }
@@ -204,7 +223,7 @@ func RestoreJournal(s JournalSnapshot) (*Journal, error) {
 		if i > 0 && e.Time.Before(s.Entries[i-1].Time) {
 			return nil, fmt.Errorf("%w: journal entry %d goes back in time", ErrBadSnapshot, e.Seq)
 		}
-		if err := j.Record(e.Time, Movement{From: e.From, To: e.To, Amount: e.Amount, Reason: e.Reason}); err != nil {
+		if err := j.record(e.Time, Movement{From: e.From, To: e.To, Amount: e.Amount, Reason: e.Reason}); err != nil {
 			return nil, wrap(ErrBadSnapshot, err, "journal entry %d", e.Seq)
 		}
 	}

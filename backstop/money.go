@@ -2,6 +2,7 @@ package backstop
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -92,4 +93,14 @@ func checkScale(scale int32) error {
 		return fmt.Errorf("%w: scale %d outside [%d, %d]", ErrInvalidInput, scale, -num.MaxIntDigits, num.MaxScale)
 	}
 	return nil
+}
+
+// checkAbsorb refuses what a built-in layer's Absorb, called directly by a
+// host, would otherwise record wrongly: a zero time, or an empty loss
+// account (its movements would go nowhere while the layer's state moved).
+func checkAbsorb(now time.Time, to string) error {
+	if to == "" {
+		return fmt.Errorf("%w: empty loss account", ErrInvalidInput)
+	}
+	return checkNow(now)
 }

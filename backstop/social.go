@@ -146,6 +146,9 @@ func (s *SocialLayer) Absorb(now time.Time, amount decimal.Decimal, to string) (
 	if err := checkPositive(amount, s.scale, "amount"); err != nil { // checked before formatting
 		return nil, nil, err
 	}
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
+	}
 	if amount.Cmp(s.Capacity()) > 0 {
 		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.Capacity())
 	}

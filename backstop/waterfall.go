@@ -3,6 +3,7 @@ package backstop
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -137,7 +138,7 @@ func New(s Settings) (*Waterfall, error) {
 	}
 	seen := make(map[string]bool, len(s.Layers))
 	for i, l := range s.Layers {
-		if l == nil {
+		if l == nil || isNilPointer(l) {
 			return nil, fmt.Errorf("%w: layer %d is nil", ErrInvalidSettings, i)
 		}
 		id := l.ID()
@@ -210,6 +211,9 @@ func (w *Waterfall) Cover(now time.Time, c Claim) (Allocation, error) {
 		return Allocation{}, fmt.Errorf("%w: claim with an empty ID (the ID is the claim's idempotency key)", ErrInvalidInput)
 	}
 	if err := checkAmount(c.Amount, w.scale, "loss"); err != nil {
+		return Allocation{}, fmt.Errorf("claim %q: %w", c.ID, err)
+	}
+	if err := checkNow(now); err != nil {
 		return Allocation{}, fmt.Errorf("claim %q: %w", c.ID, err)
 	}
 	to := c.Account
@@ -503,6 +507,28 @@ func checkMovements(ms []Movement, amount decimal.Decimal, to string) error {
 // capacity; a residual is left only if every layer is exhausted; each
 // draw's movements sum to the draw.
 func CheckAllocation(a Allocation) error {
+	// A host may pass a deserialised allocation: bound every decimal
+	// before any is formatted into an error (an absurd exponent hangs
+	// formatting).
+	if err := num.Check(a.Loss); err != nil {
+		return wrap(ErrInvariant, err, "loss")
+	}
+	if err := num.Check(a.Residual); err != nil {
+		return wrap(ErrInvariant, err, "residual")
+	}
+	for _, d := range a.Draws {
+		if err := num.Check(d.Capacity); err != nil {
+			return wrap(ErrInvariant, err, "layer %q capacity", d.Layer)
+		}
+		if err := num.Check(d.Drawn); err != nil {
+			return wrap(ErrInvariant, err, "layer %q drawn", d.Layer)
+		}
+		for _, m := range d.Movements {
+			if err := num.Check(m.Amount); err != nil {
+				return wrap(ErrInvariant, err, "layer %q movement", d.Layer)
+			}
+		}
+	}
 	if a.Residual.Sign() < 0 {
 		return fmt.Errorf("%w: negative residual %s", ErrInvariant, a.Residual)
 	}
@@ -560,4 +586,15 @@ func CheckInvariants(j *Journal, allocs ...Allocation) error {
 		}
 	}
 	return nil
+}
+
+// isNilPointer reports whether a layer is a typed nil (a nil *T in a
+// non-nil interface), which would panic on its first method call.
+func isNilPointer(l Layer) bool {
+	v := reflect.ValueOf(l)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Interface, reflect.Chan:
+		return v.IsNil()
+	}
+	return false
 }
