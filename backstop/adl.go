@@ -131,7 +131,7 @@ type ADLSettings struct {
 	// Request.Size is ignored (the layer decides it). Request.Mark is both
 	// the ranking price and the price the venue would otherwise close at.
 	Request DeleverageRequest
-	// Unit is the smallest money amount; zero means DefaultUnit.
+	// Unit is the smallest money amount; zero means 0.00000001.
 	Unit decimal.Decimal
 	// SizeUnit is the smallest position size (lot), a power of ten; zero
 	// means 0.00000001.
@@ -201,7 +201,7 @@ func NewADLLayer(s ADLSettings) (*ADLLayer, error) {
 func (l *ADLLayer) ID() string { return l.id }
 
 // Queue returns the ranked opposite side as it stands now.
-func (l *ADLLayer) Queue() []Ranked { return append([]Ranked(nil), l.queue...) }
+func (l *ADLLayer) queueCopy() []Ranked { return append([]Ranked(nil), l.queue...) }
 
 // Fills returns every fill made so far.
 func (l *ADLLayer) Fills() []Fill { return append([]Fill(nil), l.fills...) }
@@ -241,7 +241,7 @@ func (l *ADLLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]M
 	for i, f := range res.Fills {
 		ws[i] = f.Closed
 	}
-	charges, err := ProRata(amount, ws, l.scale)
+	charges, err := proRataExact(amount, ws, l.scale)
 	if err != nil {
 		return nil, nil, err
 	}

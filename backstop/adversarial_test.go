@@ -304,21 +304,21 @@ func TestAdversarialWaterfall(t *testing.T) {
 
 func TestAdversarialProRata(t *testing.T) {
 	for name, call := range map[string]func() error{
-		"negative total":  func() error { _, err := ProRata(d("-1"), []decimal.Decimal{d("1")}, 2); return err },
-		"negative weight": func() error { _, err := ProRata(d("1"), []decimal.Decimal{d("-1"), d("2")}, 2); return err },
-		"zero weights":    func() error { _, err := ProRata(d("1"), []decimal.Decimal{d("0"), d("0")}, 2); return err },
-		"no weights":      func() error { _, err := ProRata(d("1"), nil, 2); return err },
-		"absurd weight":   func() error { _, err := ProRata(d("1"), []decimal.Decimal{absurd}, 2); return err },
-		"too-fine total":  func() error { _, err := ProRata(d("0.001"), []decimal.Decimal{d("1")}, 2); return err },
+		"negative total":  func() error { _, err := proRataExact(d("-1"), []decimal.Decimal{d("1")}, 2); return err },
+		"negative weight": func() error { _, err := proRataExact(d("1"), []decimal.Decimal{d("-1"), d("2")}, 2); return err },
+		"zero weights":    func() error { _, err := proRataExact(d("1"), []decimal.Decimal{d("0"), d("0")}, 2); return err },
+		"no weights":      func() error { _, err := proRataExact(d("1"), nil, 2); return err },
+		"absurd weight":   func() error { _, err := proRataExact(d("1"), []decimal.Decimal{absurd}, 2); return err },
+		"too-fine total":  func() error { _, err := proRataExact(d("0.001"), []decimal.Decimal{d("1")}, 2); return err },
 		"caps too small": func() error {
-			_, err := ProRataCapped(d("3"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("2")}, 2)
+			_, err := proRataCapped(d("3"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("2")}, 2)
 			return err
 		},
 		"negative cap": func() error {
-			_, err := ProRataCapped(d("1"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("-2")}, 2)
+			_, err := proRataCapped(d("1"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("-2")}, 2)
 			return err
 		},
-		"lengths differ": func() error { _, err := ProRataCapped(d("1"), []decimal.Decimal{d("1")}, nil, 2); return err },
+		"lengths differ": func() error { _, err := proRataCapped(d("1"), []decimal.Decimal{d("1")}, nil, 2); return err },
 		"negative loss":  func() error { _, err := Socialise(d("-1"), nil, 2); return err },
 		"empty account":  func() error { _, err := Socialise(d("1"), []Balance{{"", d("1")}}, 2); return err },
 		"absurd balance": func() error { _, err := Socialise(d("1"), []Balance{{"a", absurd}}, 2); return err },

@@ -25,14 +25,14 @@ type PoolSettings struct {
 	LayerID string
 	// Providers, IDs non-empty and unique, capacities ≥ 0. At least one.
 	Providers []Provider
-	// Unit is the smallest money amount; zero means DefaultUnit.
+	// Unit is the smallest money amount; zero means 0.00000001.
 	Unit decimal.Decimal
 	// SizeUnit is the smallest position size (lot), a power of ten; zero
 	// means 0.00000001.
 	SizeUnit decimal.Decimal
 	// ByCommitment shares takeovers pro rata to each provider's committed
 	// capacity instead of its remaining capacity; either way no provider
-	// takes more than it has left (water-filled, ProRataCapped).
+	// takes more than it has left (water-filled, proRataCapped).
 	//
 	// False (the default) weights by remaining capacity because that is the
 	// published rule of the venue that ran BLPs: "Position is closed against
@@ -57,7 +57,7 @@ type provider struct {
 // bankrupt position at a stated price, in proportion to their remaining
 // capacity ("Position is closed against BLPs in proportion to remaining
 // capacity", FTX, "Liquidations") or, with ByCommitment, to their committed
-// capacity, none beyond what it has left (water-filled, ProRataCapped). Not safe for concurrent use.
+// capacity, none beyond what it has left (water-filled, proRataCapped). Not safe for concurrent use.
 type BackstopPool struct {
 	scale, sizeScale int32
 	byCommitment     bool
@@ -194,7 +194,7 @@ func (p *BackstopPool) TakeOver(now time.Time, t Takeover) (TakeoverResult, erro
 // assign takes over size q (≤ room) of t.
 func (p *BackstopPool) assign(now time.Time, t Takeover, q decimal.Decimal) (TakeoverResult, error) {
 	weights, caps, _ := p.sizeCaps(t.Price)
-	shares, err := ProRataCapped(q, weights, caps, p.sizeScale)
+	shares, err := proRataCapped(q, weights, caps, p.sizeScale)
 	if err != nil {
 		return TakeoverResult{}, err
 	}

@@ -103,7 +103,7 @@ func (l *BLPLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]M
 	for i, a := range res.Assignments {
 		ws[i] = a.Size.Abs()
 	}
-	charges, err := ProRata(amount, ws, l.pool.scale)
+	charges, err := proRataExact(amount, ws, l.pool.scale)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -45,7 +45,7 @@ func (d *DefaulterLayer) ID() string { return d.id }
 func (d *DefaulterLayer) Capacity() decimal.Decimal { return d.margin.Add(d.penalty) }
 
 // Remaining returns the margin and penalty not yet drawn.
-func (d *DefaulterLayer) Remaining() (margin, penalty decimal.Decimal) { return d.margin, d.penalty }
+func (d *DefaulterLayer) remaining() (margin, penalty decimal.Decimal) { return d.margin, d.penalty }
 
 // Absorb draws margin first, then penalty.
 // It reports no events of its own: the waterfall's EventDraw says it.

@@ -61,7 +61,7 @@ type DefaultFundSettings struct {
 	// Assessment caps assessments per member. Zero value: no assessments.
 	Assessment AssessmentRule
 	// Unit is the smallest money amount (a power of ten). Zero means
-	// DefaultUnit (0.00000001).
+	// 0.00000001.
 	Unit decimal.Decimal
 }
 
@@ -91,7 +91,7 @@ type DefaultFund struct {
 // NewDefaultFund validates the settings and returns a fund holding the
 // declared contributions and skin in the game.
 func NewDefaultFund(s DefaultFundSettings) (*DefaultFund, error) {
-	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	scale, err := unitScale(s.Unit, defaultUnit, "unit")
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func (f *DefaultFund) Journal() []Entry { return f.journal.Entries() }
 //
 // Survivors' contributions are drawn pro rata to their balances; assessments
 // pro rata to declared contributions, water-filled under each member's cap
-// (ProRataCapped); VM gains haircut pro rata to gains. All shares sum
+// (proRataCapped); VM gains haircut pro rata to gains. All shares sum
 // exactly (largest remainder).
 //
 // def.ID is an idempotency key: covering an ID already covered with the
@@ -403,7 +403,7 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 				}
 				// Pro rata to balances, capped by them (balances are whole
 				// units, so no cap binds; a ≤ Σ balances, checked by Absorb).
-				shares, err := ProRataCapped(a, ws, ws, f.scale)
+				shares, err := proRataCapped(a, ws, ws, f.scale)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -429,7 +429,7 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 						ws[i] = caps[i] // a member with a fixed cap but no contribution is assessed by its cap
 					}
 				}
-				shares, err := ProRataCapped(a, ws, caps, f.scale)
+				shares, err := proRataCapped(a, ws, caps, f.scale)
 				if err != nil {
 					return nil, nil, err
 				}

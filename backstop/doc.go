@@ -64,7 +64,7 @@
 // Every split is by the largest-remainder rule in whole money units, so
 // the shares sum exactly to the amount shared and each is within one unit
 // of its exact proportion. Where shares are capped (assessments per
-// member, providers by capacity) [ProRataCapped] water-fills: whoever would
+// member, providers by capacity) the split water-fills: whoever would
 // pass their cap gets the cap and the excess is shared again.
 //
 // # Journal and events

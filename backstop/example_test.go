@@ -158,18 +158,6 @@ func ExampleInsuranceFund() {
 	// 13:00 -3500 1500
 }
 
-// Water-filling: shares in proportion to weights, none above its cap, the
-// excess shared again, exact to the unit.
-func ExampleProRataCapped() {
-	shares, _ := backstop.ProRataCapped(dec("40"),
-		[]decimal.Decimal{dec("100"), dec("60"), dec("40")}, // contributions
-		[]decimal.Decimal{dec("15"), dec("60"), dec("40")},  // caps
-		0)
-	fmt.Println(shares)
-	// Output:
-	// [15 15 10]
-}
-
 // A socialised loss: a pro-rata haircut of winners' profits whose shares sum
 // exactly to the loss.
 func ExampleSocialise() {

@@ -35,7 +35,7 @@ type FundSettings struct {
 	// on BitMEX). Empty means the first fund in Funds.
 	Shared string
 	// Unit is the smallest money amount (a power of ten). Zero means
-	// DefaultUnit (0.00000001). Deposits and draws finer than it are rejected.
+	// 0.00000001. Deposits and draws finer than it are rejected.
 	Unit decimal.Decimal
 }
 
@@ -70,7 +70,7 @@ type InsuranceFund struct {
 
 // NewInsuranceFund validates the settings and returns empty funds.
 func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
-	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	scale, err := unitScale(s.Unit, defaultUnit, "unit")
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (f *InsuranceFund) FundFor(market string) string {
 }
 
 // Funds returns the fund IDs in settings order.
-func (f *InsuranceFund) Funds() []string { return append([]string(nil), f.order...) }
+func (f *InsuranceFund) fundIDs() []string { return append([]string(nil), f.order...) }
 
 func (f *InsuranceFund) get(id string) (*fundState, error) {
 	st, ok := f.funds[id]

@@ -13,7 +13,7 @@ func goodAllocation(t *testing.T) (Allocation, *Journal) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := w.Layers(); len(got) != 2 || got[0] != "A" || w.Journal() != j {
+	if got := w.layerIDs(); len(got) != 2 || got[0] != "A" || w.journalOf() != j {
 		t.Fatalf("accessors: %v", got)
 	}
 	if !a.DrawOf("B").Equal(d("10")) || !a.DrawOf("nope").IsZero() {

@@ -95,7 +95,7 @@ type ADLSnapshot struct {
 
 // Snapshot returns the queue as it stands, the size left and the fills.
 func (l *ADLLayer) Snapshot() ADLSnapshot {
-	return ADLSnapshot{Queue: l.Queue(), Remaining: l.left.left, Fills: l.Fills()}
+	return ADLSnapshot{Queue: l.queueCopy(), Remaining: l.left.left, Fills: l.Fills()}
 }
 
 // RestoreADLLayer rebuilds an ADLLayer from the settings it was built with

@@ -9,9 +9,9 @@ import (
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
-// DefaultUnit is the money unit used when a Settings leaves Unit zero:
+// defaultUnit is the money unit used when a Settings leaves Unit zero:
 // 0.00000001 (one satoshi, eight decimal places).
-var DefaultUnit = decimal.New(1, -8)
+var defaultUnit = decimal.New(1, -8)
 
 // unitScale validates a money or size unit (a positive power of ten such as
 // 0.01 or 1) and returns its number of decimal places. Zero means def.
@@ -40,9 +40,9 @@ func unitScale(unit, def decimal.Decimal, what string) (int32, error) {
 var defaultSizeUnit = decimal.New(1, -8)
 
 // unitScales validates a money unit and a size unit (lot), zero meaning
-// DefaultUnit and 0.00000001, and returns their decimal places.
+// defaultUnit and 0.00000001, and returns their decimal places.
 func unitScales(unit, sizeUnit decimal.Decimal) (scale, sizeScale int32, err error) {
-	if scale, err = unitScale(unit, DefaultUnit, "unit"); err != nil {
+	if scale, err = unitScale(unit, defaultUnit, "unit"); err != nil {
 		return 0, 0, err
 	}
 	if sizeScale, err = unitScale(sizeUnit, defaultSizeUnit, "size unit"); err != nil {

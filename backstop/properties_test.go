@@ -248,7 +248,7 @@ func TestPropertyProRataCapped(t *testing.T) {
 		}
 		units := room.Shift(2).IntPart()
 		total := decimal.New(rapid.Int64Range(0, units).Draw(t, "total"), -2)
-		shares, err := ProRataCapped(total, ws, caps, 2)
+		shares, err := proRataCapped(total, ws, caps, 2)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
-// ProRataCapped splits total among weights in proportion, but gives no one
+// proRataCapped splits total among weights in proportion, but gives no one
 // more than their cap: water-filling. Whoever's proportional share would
 // exceed their cap gets exactly the cap, and the excess is shared again
 // among the others in proportion to their weights, until no share exceeds
@@ -25,7 +25,7 @@ import (
 //
 // Used for default-fund assessments (capped per member, EMIR Art. 43(3) and
 // ESMA Q&A 886) and backstop providers (capped by committed capacity).
-func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
+func proRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
 	if len(weights) != len(caps) {
 		return nil, fmt.Errorf("%w: %d weights but %d caps", ErrInvalidInput, len(weights), len(caps))
 	}
@@ -110,11 +110,11 @@ func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 	return shares, nil
 }
 
-// ProRata splits total among weights by the largest-remainder rule in
+// proRataExact splits total among weights by the largest-remainder rule in
 // units of 10^-scale (num.ProRata): the shares sum to total exactly and
 // each is within one unit of total × wᵢ / Σw. Errors wrap ErrInvalidInput
 // (a scale outside [-36, 36] included).
-func ProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
+func proRataExact(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
 	if err := checkScale(scale); err != nil {
 		return nil, err
 	}

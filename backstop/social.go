@@ -80,9 +80,9 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 		// Every amount is a whole number of units, so each proportional
 		// share total × aᵢ / Σa ≤ aᵢ and largest remainder never passes aᵢ:
 		// no cap can bind.
-		shares, err = ProRata(total, weights, scale)
+		shares, err = proRataExact(total, weights, scale)
 	} else {
-		shares, err = ProRataCapped(total, weights, caps, scale)
+		shares, err = proRataCapped(total, weights, caps, scale)
 	}
 	if err != nil {
 		return Socialisation{}, err
@@ -108,12 +108,12 @@ type SocialLayer struct {
 }
 
 // NewSocialLayer returns a socialised-loss layer named id over accounts
-// (copied), in money units of unit (zero means DefaultUnit).
+// (copied), in money units of unit (zero means 0.00000001).
 func NewSocialLayer(id string, accounts []Balance, unit decimal.Decimal) (*SocialLayer, error) {
 	if id == "" {
 		return nil, fmt.Errorf("%w: empty layer ID", ErrInvalidSettings)
 	}
-	scale, err := unitScale(unit, DefaultUnit, "unit")
+	scale, err := unitScale(unit, defaultUnit, "unit")
 	if err != nil {
 		return nil, err
 	}

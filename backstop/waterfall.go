@@ -41,7 +41,7 @@ type Settings struct {
 	// IDs non-empty and unique.
 	Layers []Layer
 	// Unit is the smallest money amount (a power of ten). Zero means
-	// DefaultUnit (0.00000001). Losses with finer amounts are rejected.
+	// 0.00000001. Losses with finer amounts are rejected.
 	Unit decimal.Decimal
 	// Journal, if not nil, receives every movement of every Cover, so a
 	// host can prove conservation across many losses. Nil: movements are
@@ -129,7 +129,7 @@ type Waterfall struct {
 
 // New validates the settings and returns a waterfall.
 func New(s Settings) (*Waterfall, error) {
-	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	scale, err := unitScale(s.Unit, defaultUnit, "unit")
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func New(s Settings) (*Waterfall, error) {
 }
 
 // Layers returns the layer IDs in draw order.
-func (w *Waterfall) Layers() []string {
+func (w *Waterfall) layerIDs() []string {
 	out := make([]string, len(w.layers))
 	for i, l := range w.layers {
 		out[i] = l.ID()
@@ -170,7 +170,7 @@ func (w *Waterfall) Layers() []string {
 }
 
 // Journal returns the journal given in Settings (nil if none).
-func (w *Waterfall) Journal() *Journal { return w.journal }
+func (w *Waterfall) journalOf() *Journal { return w.journal }
 
 // Cover draws the claim through the layers and returns the allocation,
 // its events included.
