@@ -229,8 +229,8 @@ func scaledInt(d decimal.Decimal, exp int32) *big.Int {
 
 // checkPosition validates a position's fields.
 func checkPosition(p Position) error {
-	if p.Account == "" {
-		return fmt.Errorf("%w: position with an empty account", ErrInvalidInput)
+	if badID(p.Account) {
+		return fmt.Errorf("%w: position with an empty or non-UTF-8 account", ErrInvalidInput)
 	}
 	if err := num.Check(p.Size); err != nil {
 		return wrap(ErrInvalidInput, err, "%s size", p.Account)

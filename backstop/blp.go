@@ -81,8 +81,8 @@ func NewBackstopPool(s PoolSettings) (*BackstopPool, error) {
 	}
 	p := &BackstopPool{scale: scale, sizeScale: sizeScale, byCommitment: s.ByCommitment, layerID: layerID, providers: map[string]*provider{}}
 	for i, pr := range s.Providers {
-		if pr.ID == "" {
-			return nil, fmt.Errorf("%w: provider %d has an empty ID", ErrInvalidSettings, i)
+		if badID(pr.ID) {
+			return nil, fmt.Errorf("%w: provider %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
 		}
 		if _, dup := p.providers[pr.ID]; dup {
 			return nil, fmt.Errorf("%w: provider %q twice", ErrDuplicateID, pr.ID)
@@ -139,8 +139,8 @@ type TakeoverResult struct {
 }
 
 func (p *BackstopPool) checkTakeover(t Takeover) error {
-	if t.Account == "" {
-		return fmt.Errorf("%w: takeover with an empty account", ErrInvalidInput)
+	if badID(t.Account) {
+		return fmt.Errorf("%w: takeover with an empty or non-UTF-8 account", ErrInvalidInput)
 	}
 	if err := num.Check(t.Size); err != nil { // never print an out-of-range value: formatting it can hang
 		return wrap(ErrInvalidInput, err, "takeover size")

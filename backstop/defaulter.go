@@ -26,8 +26,8 @@ type DefaulterLayer struct {
 // NewDefaulterLayer returns the layer for account with the given remaining
 // margin and collected penalty (both ≥ 0). Its ID is "defaulter:ACCOUNT".
 func NewDefaulterLayer(account string, margin, penalty decimal.Decimal) (*DefaulterLayer, error) {
-	if account == "" {
-		return nil, fmt.Errorf("%w: empty account", ErrInvalidInput)
+	if badID(account) {
+		return nil, fmt.Errorf("%w: empty or non-UTF-8 account", ErrInvalidInput)
 	}
 	if err := num.CheckNonNegative(margin); err != nil {
 		return nil, wrap(ErrInvalidInput, err, "margin")

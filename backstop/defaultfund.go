@@ -110,8 +110,8 @@ func NewDefaultFund(s DefaultFundSettings) (*DefaultFund, error) {
 	f := &DefaultFund{scale: scale, rule: s.Assessment, members: map[string]*member{}, skin: s.SkinInTheGame, journal: NewJournal(),
 		byID: map[string]int{}}
 	for i, m := range s.Members {
-		if m.ID == "" {
-			return nil, fmt.Errorf("%w: member %d has an empty ID", ErrInvalidSettings, i)
+		if badID(m.ID) {
+			return nil, fmt.Errorf("%w: member %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
 		}
 		if _, dup := f.members[m.ID]; dup {
 			return nil, fmt.Errorf("%w: member %q twice", ErrDuplicateID, m.ID)
@@ -257,8 +257,8 @@ func (f *DefaultFund) Journal() []Entry { return f.journal.Entries() }
 // defaulter, an unknown or repeated member in gains, a time before the fund
 // journal's last entry.
 func (f *DefaultFund) Cover(now time.Time, def Default) (Allocation, error) {
-	if def.ID == "" {
-		return Allocation{}, fmt.Errorf("%w: default with an empty ID (the ID is the default's idempotency key)", ErrInvalidInput)
+	if badID(def.ID) {
+		return Allocation{}, fmt.Errorf("%w: default with an empty or non-UTF-8 ID (the ID is the default's idempotency key)", ErrInvalidInput)
 	}
 	if k, seen := f.byID[def.ID]; seen {
 		rec := f.defaults[k]

@@ -155,7 +155,7 @@ func (f *DefaultFund) restoreDefaults(ds []CoveredDefault) error {
 	byMember := map[string]bool{}
 	for i, r := range ds {
 		def, a := r.Default, r.Allocation
-		if def.ID == "" || a.Claim != def.ID {
+		if badID(def.ID) || a.Claim != def.ID {
 			return fmt.Errorf("default %d: empty ID or an allocation of another default", i)
 		}
 		if _, dup := f.byID[def.ID]; dup {

@@ -80,8 +80,8 @@ func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
 	}
 	f := &InsuranceFund{scale: scale, funds: map[string]*fundState{}, journal: NewJournal()}
 	for i, sp := range specs {
-		if sp.ID == "" {
-			return nil, fmt.Errorf("%w: fund %d has an empty ID", ErrInvalidSettings, i)
+		if badID(sp.ID) {
+			return nil, fmt.Errorf("%w: fund %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
 		}
 		if _, dup := f.funds[sp.ID]; dup {
 			return nil, fmt.Errorf("%w: fund %q twice", ErrDuplicateID, sp.ID)
@@ -101,8 +101,8 @@ func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
 	}
 	markets := make(map[string]string, len(s.Markets))
 	for m, id := range s.Markets {
-		if m == "" {
-			return nil, fmt.Errorf("%w: empty market name", ErrInvalidSettings)
+		if badID(m) {
+			return nil, fmt.Errorf("%w: empty or non-UTF-8 market name", ErrInvalidSettings)
 		}
 		if _, ok := f.funds[id]; !ok {
 			return nil, fmt.Errorf("%w: market %q maps to undeclared fund %q", ErrInvalidSettings, m, id)
@@ -242,8 +242,8 @@ func (f *InsuranceFund) draw(now time.Time, id string, amount decimal.Decimal, t
 	if err := checkNow(now); err != nil {
 		return Movement{}, Event{}, err
 	}
-	if to == "" || f.isFundAccount(to) {
-		return Movement{}, Event{}, fmt.Errorf("%w: draw to %q (empty, or a fund's own account)", ErrInvalidInput, to)
+	if badID(to) || f.isFundAccount(to) {
+		return Movement{}, Event{}, fmt.Errorf("%w: draw to %q (empty, non-UTF-8, or a fund's own account)", ErrInvalidInput, to)
 	}
 	// The floor itself is drawable: a fund may be drawn down to exactly
 	// its floor (Available = balance − floor), never below it.

@@ -82,6 +82,8 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 		{"New", "unit 0.05 (not a power of ten)", func() error { _, err := New(Settings{Layers: []Layer{def}, Unit: d("0.05")}); return err }, ErrInvalidSettings},
 		// Waterfall.Cover
 		{"Waterfall.Cover", "empty claim ID", cover(Claim{Amount: d("1")}, now), ErrInvalidInput},
+		{"Waterfall.Cover", "claim ID not valid UTF-8 (JSON would merge it with another)", cover(Claim{ID: "\xff", Amount: d("1")}, now), ErrInvalidInput},
+		{"Waterfall.Cover", "loss account not valid UTF-8", cover(Claim{ID: "n", Amount: d("1"), Account: "\x8c"}, now), ErrInvalidInput},
 		{"Waterfall.Cover", "covered ID, other amount", cover(Claim{ID: "done", Amount: d("2")}, now), ErrDuplicateID},
 		{"Waterfall.Cover", "covered ID, same claim (idempotent: first allocation)", cover(Claim{ID: "done", Amount: d("1")}, now), nil},
 		{"Waterfall.Cover", "amount 1e9999", cover(Claim{ID: "n", Amount: huge}, now), ErrInvalidInput},
@@ -125,6 +127,7 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 		{"InsuranceFund.Deposit", "amount −0", func() error { _, err := fund.Deposit(now, "f", negZero, "fees", ""); return err }, ErrInvalidInput},
 		{"InsuranceFund.Deposit", "zero time", func() error { _, err := fund.Deposit(zeroTime, "f", d("1"), "fees", ""); return err }, ErrInvalidInput},
 		{"InsuranceFund.Deposit", "backwards time", func() error { _, err := fund.Deposit(t0.Add(-time.Hour), "f", d("1"), "fees", ""); return err }, ErrInvalidInput},
+		{"InsuranceFund.Deposit", "payer account not valid UTF-8", func() error { _, err := fund.Deposit(now, "f", d("1"), "\xff", ""); return err }, ErrInvalidInput},
 		{"InsuranceFund.Deposit", "empty fund ID", func() error { _, err := fund.Deposit(now, "", d("1"), "fees", ""); return err }, ErrUnknownID},
 		{"InsuranceFund.Draw", "amount 1e9999", func() error { _, err := fund.Draw(now, "f", huge, "loss", ""); return err }, ErrInvalidInput},
 		{"InsuranceFund.Draw", "zero time", func() error { _, err := fund.Draw(zeroTime, "f", d("1"), "loss", ""); return err }, ErrInvalidInput},
@@ -156,6 +159,7 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 			return err
 		}, ErrInvalidSettings},
 		{"DefaultFund.Cover", "empty default ID", func() error { _, err := df.Cover(now, Default{Member: "D", Loss: d("1")}); return err }, ErrInvalidInput},
+		{"DefaultFund.Cover", "default ID not valid UTF-8 (FuzzDefaultFundCover: \\x8c and \\xff restored as one)", func() error { _, err := df.Cover(now, Default{ID: "\x8c", Member: "D", Loss: d("1")}); return err }, ErrInvalidInput},
 		{"DefaultFund.Cover", "loss exponent 2³¹−1", func() error { _, err := df.Cover(now, Default{ID: "x", Member: "D", Loss: hugeExp}); return err }, ErrInvalidInput},
 		{"DefaultFund.Cover", "zero time", func() error { _, err := df.Cover(zeroTime, Default{ID: "x", Member: "D", Loss: d("1")}); return err }, ErrInvalidInput},
 		{"DefaultFund.Cover", "backwards time", func() error { _, err := df.Cover(t0, Default{ID: "x", Member: "D", Loss: d("1")}); return err }, ErrInvalidInput},

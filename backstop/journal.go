@@ -54,8 +54,8 @@ func NewJournal() *Journal {
 // validateMovements checks movements without recording them.
 func validateMovements(ms []Movement) error {
 	for i, m := range ms {
-		if m.From == "" || m.To == "" {
-			return fmt.Errorf("%w: movement %d has an empty account", ErrInvalidInput, i)
+		if badID(m.From) || badID(m.To) {
+			return fmt.Errorf("%w: movement %d has an empty or non-UTF-8 account", ErrInvalidInput, i)
 		}
 		if m.From == m.To {
 			return fmt.Errorf("%w: movement %d moves %s to itself", ErrInvalidInput, i, m.From)

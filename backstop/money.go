@@ -3,6 +3,7 @@ package backstop
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -99,8 +100,14 @@ func checkScale(scale int32) error {
 // host, would otherwise record wrongly: a zero time, or an empty loss
 // account (its movements would go nowhere while the layer's state moved).
 func checkAbsorb(now time.Time, to string) error {
-	if to == "" {
-		return fmt.Errorf("%w: empty loss account", ErrInvalidInput)
+	if badID(to) {
+		return fmt.Errorf("%w: empty or non-UTF-8 loss account", ErrInvalidInput)
 	}
 	return checkNow(now)
 }
+
+// badID reports whether an ID or account name is unusable: empty, or not
+// valid UTF-8. JSON replaces invalid bytes with U+FFFD, so two distinct
+// non-UTF-8 IDs would become one after a snapshot round trip (found by
+// FuzzDefaultFundCover: default IDs "\x8c" and "\xff" restored as one).
+func badID(s string) bool { return s == "" || !utf8.ValidString(s) }

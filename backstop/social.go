@@ -53,8 +53,8 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 	seen := make(map[string]struct{}, len(accounts))
 	exact := true
 	for i, a := range accounts {
-		if a.Account == "" {
-			return Socialisation{}, fmt.Errorf("%w: account %d has an empty ID", ErrInvalidInput, i)
+		if badID(a.Account) {
+			return Socialisation{}, fmt.Errorf("%w: account %d has an empty or non-UTF-8 ID", ErrInvalidInput, i)
 		}
 		if _, dup := seen[a.Account]; dup {
 			return Socialisation{}, fmt.Errorf("%w: account %q twice", ErrDuplicateID, a.Account)
@@ -110,8 +110,8 @@ type SocialLayer struct {
 // NewSocialLayer returns a socialised-loss layer named id over accounts
 // (copied), in money units of unit (zero means 0.00000001).
 func NewSocialLayer(id string, accounts []Balance, unit decimal.Decimal) (*SocialLayer, error) {
-	if id == "" {
-		return nil, fmt.Errorf("%w: empty layer ID", ErrInvalidSettings)
+	if badID(id) {
+		return nil, fmt.Errorf("%w: empty or non-UTF-8 layer ID", ErrInvalidSettings)
 	}
 	scale, err := unitScale(unit, defaultUnit, "unit")
 	if err != nil {

@@ -142,8 +142,8 @@ func New(s Settings) (*Waterfall, error) {
 			return nil, fmt.Errorf("%w: layer %d is nil", ErrInvalidSettings, i)
 		}
 		id := l.ID()
-		if id == "" {
-			return nil, fmt.Errorf("%w: layer %d has an empty ID", ErrInvalidSettings, i)
+		if badID(id) {
+			return nil, fmt.Errorf("%w: layer %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
 		}
 		if seen[id] {
 			return nil, fmt.Errorf("%w: layer %q appears twice", ErrDuplicateID, id)
@@ -207,8 +207,8 @@ func (w *Waterfall) journalOf() *Journal { return w.journal }
 // CheckInvariants over the journal with it included. The failing layer's
 // own state is the host's to repair.
 func (w *Waterfall) Cover(now time.Time, c Claim) (Allocation, error) {
-	if c.ID == "" {
-		return Allocation{}, fmt.Errorf("%w: claim with an empty ID (the ID is the claim's idempotency key)", ErrInvalidInput)
+	if badID(c.ID) {
+		return Allocation{}, fmt.Errorf("%w: claim with an empty or non-UTF-8 ID (the ID is the claim's idempotency key)", ErrInvalidInput)
 	}
 	if err := checkAmount(c.Amount, w.scale, "loss"); err != nil {
 		return Allocation{}, fmt.Errorf("claim %q: %w", c.ID, err)
@@ -219,6 +219,9 @@ func (w *Waterfall) Cover(now time.Time, c Claim) (Allocation, error) {
 	to := c.Account
 	if to == "" {
 		to = "shortfall:" + c.ID
+	}
+	if badID(to) {
+		return Allocation{}, fmt.Errorf("%w: claim %q: loss account is not valid UTF-8", ErrInvalidInput, c.ID)
 	}
 	if k, seen := w.byID[c.ID]; seen {
 		rec := w.claims[k]
@@ -423,13 +426,13 @@ func RestoreWaterfall(s Settings, snap WaterfallSnapshot) (*Waterfall, error) {
 // sentinel (RestoreWaterfall wraps it once).
 func (w *Waterfall) checkRecord(r CoveredClaim) error {
 	c, a := r.Claim, r.Allocation
-	if c.ID == "" {
-		return errors.New("empty ID")
+	if badID(c.ID) {
+		return errors.New("empty or non-UTF-8 ID")
 	}
 	if _, dup := w.byID[c.ID]; dup {
 		return fmt.Errorf("ID %q twice", c.ID)
 	}
-	if c.Account == "" || c.Account != a.Account || a.Claim != c.ID {
+	if badID(c.Account) || c.Account != a.Account || a.Claim != c.ID {
 		return fmt.Errorf("claim %q: allocation of another claim or account", c.ID)
 	}
 	ds := []decimal.Decimal{c.Amount, a.Loss, a.Residual}
