@@ -64,6 +64,16 @@ type BackstopPool struct {
 	layerID          string
 	order            []string
 	providers        map[string]*provider
+	// takeovers made by TakeOver, by Takeover.ID (the idempotency key).
+	takeovers []TakenOver
+	byID      map[string]int
+}
+
+// TakenOver is one takeover a BackstopPool has made through TakeOver, as
+// it remembers it: a repeated TakeOver of the same ID returns Result.
+type TakenOver struct {
+	Takeover Takeover       `json:"takeover"` // as asked
+	Result   TakeoverResult `json:"result"`   // as returned
 }
 
 // NewBackstopPool validates the settings and returns a pool at full capacity.
@@ -79,7 +89,8 @@ func NewBackstopPool(s PoolSettings) (*BackstopPool, error) {
 	if layerID == "" {
 		layerID = "blp"
 	}
-	p := &BackstopPool{scale: scale, sizeScale: sizeScale, byCommitment: s.ByCommitment, layerID: layerID, providers: map[string]*provider{}}
+	p := &BackstopPool{scale: scale, sizeScale: sizeScale, byCommitment: s.ByCommitment, layerID: layerID, providers: map[string]*provider{},
+		byID: map[string]int{}}
 	for i, pr := range s.Providers {
 		if badID(pr.ID) {
 			return nil, fmt.Errorf("%w: provider %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
@@ -178,17 +189,47 @@ func (p *BackstopPool) sizeCaps(price decimal.Decimal) (weights, caps []decimal.
 // rata to remaining capacity (committed capacity with ByCommitment), each
 // within the size its remaining capacity holds at t.Price (⌊remaining /
 // price⌋ to the lot; notional used rounds up); the rest is Unfilled. Errors (ErrInvalidInput, nothing changes): empty account, zero
-// or too-fine size, price ≤ 0. The result carries an EventTakeover per
-// assignment.
+// or too-fine size, price ≤ 0, an empty or non-UTF-8 ID, a zero time. The
+// result carries an EventTakeover per assignment.
+//
+// t.ID is an idempotency key: a takeover of an ID already taken over with
+// the same account, size and price returns the first result unchanged and
+// assigns nothing; the same ID with other content is ErrDuplicateID. The
+// pool remembers one TakeoverResult per ID (in its Snapshot too), so a
+// long-lived pool grows by one record per takeover. (A BLPLayer's draws are
+// keyed by the claim the waterfall covers instead.)
 func (p *BackstopPool) TakeOver(now time.Time, t Takeover) (TakeoverResult, error) {
+	if badID(t.ID) {
+		return TakeoverResult{}, fmt.Errorf("%w: takeover with an empty or non-UTF-8 ID (the ID is its idempotency key)", ErrInvalidInput)
+	}
 	if err := p.checkTakeover(t); err != nil {
 		return TakeoverResult{}, err
 	}
 	if err := checkNow(now); err != nil {
 		return TakeoverResult{}, err
 	}
+	if k, seen := p.byID[t.ID]; seen {
+		rec := p.takeovers[k]
+		if rec.Takeover.Account != t.Account || !rec.Takeover.Size.Equal(t.Size) || !rec.Takeover.Price.Equal(t.Price) {
+			return TakeoverResult{}, fmt.Errorf("%w: takeover %q was made of %s of %q at %s; refused with other content under the same ID",
+				ErrDuplicateID, t.ID, rec.Takeover.Size, rec.Takeover.Account, rec.Takeover.Price)
+		}
+		return rec.Result.clone(), nil
+	}
 	_, _, room := p.sizeCaps(t.Price)
-	return p.assign(now, t, num.MinOf(t.Size.Abs(), room))
+	res, err := p.assign(now, t, num.MinOf(t.Size.Abs(), room))
+	if err != nil {
+		return res, err
+	}
+	p.byID[t.ID] = len(p.takeovers)
+	p.takeovers = append(p.takeovers, TakenOver{Takeover: t, Result: res.clone()})
+	return res, nil
+}
+
+func (r TakeoverResult) clone() TakeoverResult {
+	r.Assignments = append([]Assignment(nil), r.Assignments...)
+	r.Events = append([]Event(nil), r.Events...)
+	return r
 }
 
 // assign takes over size q (≤ room) of t.
@@ -241,11 +282,19 @@ func (p *BackstopPool) CheckInvariants() error {
 
 // PoolSnapshot is the JSON-serialisable state of a BackstopPool.
 type PoolSnapshot struct {
-	Remaining []Provider `json:"remaining"` // each provider's remaining capacity, settings order
+	Remaining []Provider  `json:"remaining"` // each provider's remaining capacity, settings order
+	Takeovers []TakenOver `json:"takeovers"` // every TakeOver made, in order (its ID is its idempotency key)
 }
 
-// Snapshot returns each provider's remaining capacity.
-func (p *BackstopPool) Snapshot() PoolSnapshot { return PoolSnapshot{Remaining: p.Remaining()} }
+// Snapshot returns each provider's remaining capacity and the takeovers
+// made.
+func (p *BackstopPool) Snapshot() PoolSnapshot {
+	s := PoolSnapshot{Remaining: p.Remaining()}
+	for _, r := range p.takeovers {
+		s.Takeovers = append(s.Takeovers, TakenOver{Takeover: r.Takeover, Result: r.Result.clone()})
+	}
+	return s
+}
 
 // RestoreBackstopPool rebuilds a pool from its settings and a snapshot;
 // each provider must appear once with 0 ≤ remaining ≤ capacity.
@@ -269,8 +318,51 @@ func RestoreBackstopPool(s PoolSettings, snap PoolSnapshot) (*BackstopPool, erro
 		}
 		pr.remaining = r.Capacity
 	}
+	for i, r := range snap.Takeovers {
+		if err := p.checkTakenOver(r); err != nil {
+			return nil, wrap(ErrBadSnapshot, err, "takeover %d", i)
+		}
+		p.byID[r.Takeover.ID] = len(p.takeovers)
+		p.takeovers = append(p.takeovers, TakenOver{Takeover: r.Takeover, Result: r.Result.clone()})
+	}
 	if err := p.CheckInvariants(); err != nil {
 		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	return p, nil
+}
+
+// checkTakenOver validates one remembered takeover of a snapshot: an ID
+// given once, a valid takeover, assignments of declared providers on its
+// side summing to Taken, Taken + Unfilled = |size|.
+func (p *BackstopPool) checkTakenOver(r TakenOver) error {
+	t, res := r.Takeover, r.Result
+	if badID(t.ID) {
+		return fmt.Errorf("%w: empty or non-UTF-8 ID", ErrBadSnapshot)
+	}
+	if _, dup := p.byID[t.ID]; dup {
+		return fmt.Errorf("%w: takeover %q twice", ErrBadSnapshot, t.ID)
+	}
+	if err := p.checkTakeover(t); err != nil {
+		return err
+	}
+	ds := []decimal.Decimal{res.Taken, res.Unfilled}
+	for _, a := range res.Assignments {
+		ds = append(ds, a.Size, a.Notional)
+	}
+	for _, d := range ds { // before any is formatted or added
+		if err := num.Check(d); err != nil {
+			return fmt.Errorf("%w: takeover %q: %w", ErrBadSnapshot, t.ID, err)
+		}
+	}
+	taken := decimal.Zero
+	for _, a := range res.Assignments {
+		if _, ok := p.providers[a.Provider]; !ok || a.Size.Sign() != t.Size.Sign() || a.Notional.Sign() < 0 {
+			return fmt.Errorf("%w: takeover %q: assignment to %q of another side or provider", ErrBadSnapshot, t.ID, a.Provider)
+		}
+		taken = taken.Add(a.Size.Abs())
+	}
+	if !taken.Equal(res.Taken) || res.Unfilled.Sign() < 0 || !res.Taken.Add(res.Unfilled).Equal(t.Size.Abs()) {
+		return fmt.Errorf("%w: takeover %q: assignments, taken and unfilled do not add up", ErrBadSnapshot, t.ID)
+	}
+	return nil
 }

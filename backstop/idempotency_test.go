@@ -196,3 +196,50 @@ func TestDefaultFundCoverIsIdempotentPerDefaultID(t *testing.T) {
 		t.Errorf("defaulted member without its default: %v", err)
 	}
 }
+
+// Issue 10 item 3's discipline for the other call that takes an ID: a
+// repeated BackstopPool.TakeOver used to assign the position again. Its
+// Takeover.ID is an idempotency key, kept in the pool's snapshot.
+func TestTakeOverIsIdempotentPerID(t *testing.T) {
+	ps := PoolSettings{Providers: []Provider{{"P", d("3000")}, {"Q", d("1000")}}, Unit: d("1"), SizeUnit: d("1")}
+	p, _ := NewBackstopPool(ps)
+	tk := Takeover{ID: "t1", Account: "bob", Size: d("10"), Price: d("100")}
+	first, err := p.TakeOver(t0, tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := snapJSON(t, p.Snapshot())
+	again, err := p.TakeOver(t0, tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(first, again, testkit.EquateDecimals); diff != "" {
+		t.Errorf("repeated takeover (-first +again):\n%s", diff)
+	}
+	if snapJSON(t, p.Snapshot()) != before {
+		t.Fatal("repeated takeover assigned again")
+	}
+	other := tk
+	other.Size = d("11")
+	if _, err := p.TakeOver(t0, other); !errors.Is(err, ErrDuplicateID) {
+		t.Errorf("same ID, other size: %v", err)
+	}
+	if _, err := p.TakeOver(t0, Takeover{Account: "bob", Size: d("1"), Price: d("100")}); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("empty ID: %v", err)
+	}
+	if snapJSON(t, p.Snapshot()) != before {
+		t.Fatal("refused takeover changed state")
+	}
+	q, err := RestoreBackstopPool(ps, roundTrip(t, p.Snapshot()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.TakeOver(t0, tk); err != nil || snapJSON(t, q.Snapshot()) != before {
+		t.Fatalf("restored pool assigned the takeover again: %v", err)
+	}
+	bad := roundTrip(t, p.Snapshot())
+	bad.Takeovers[0].Result.Taken = d("9")
+	if _, err := RestoreBackstopPool(ps, bad); !errors.Is(err, ErrBadSnapshot) {
+		t.Errorf("inconsistent takeover record: %v", err)
+	}
+}

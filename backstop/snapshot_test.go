@@ -166,10 +166,10 @@ func TestPropertyPoolSnapshotRestore(t *testing.T) {
 	settings := PoolSettings{Providers: []Provider{{"P1", d("6000")}, {"P2", d("4000")}, {"P3", d("0")}}, Unit: d("1"), SizeUnit: d("0.1")}
 	rapid.Check(t, func(t *rapid.T) {
 		p, _ := NewBackstopPool(settings)
-		take := func(p *BackstopPool, sizes []decimal.Decimal) []string {
+		take := func(p *BackstopPool, label string, sizes []decimal.Decimal) []string {
 			var log []string
-			for _, s := range sizes {
-				r, err := p.TakeOver(t0, Takeover{ID: "t", Account: "x", Size: s, Price: d("500")})
+			for i, s := range sizes {
+				r, err := p.TakeOver(t0, Takeover{ID: fmt.Sprint(label, i), Account: "x", Size: s, Price: d("500")})
 				log = append(log, fmt.Sprint(r.Assignments, r.Unfilled, err))
 			}
 			return log
@@ -177,13 +177,13 @@ func TestPropertyPoolSnapshotRestore(t *testing.T) {
 		gen := func(label string) []decimal.Decimal {
 			return rapid.SliceOfN(testkit.Decimal(-50, 50, 1), 0, 5).Draw(t, label)
 		}
-		take(p, gen("before"))
+		take(p, "before", gen("before"))
 		after := gen("after")
 		q, err := RestoreBackstopPool(settings, roundTrip(t, p.Snapshot()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(take(p, after), take(q, after)); diff != "" {
+		if diff := cmp.Diff(take(p, "after", after), take(q, "after", after)); diff != "" {
 			t.Fatalf("results differ:\n%s", diff)
 		}
 	})
