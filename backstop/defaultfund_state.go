@@ -11,7 +11,8 @@ import (
 
 // CheckInvariants proves the default fund's promises: no contribution
 // balance, assessed amount or skin in the game is negative; no member is
-// assessed above its cap; each contribution balance and the skin in the game
+// assessed above its cap nor above what the journal shows it was ever
+// called for; each contribution balance and the skin in the game
 // equal their journal accounts; the journal balances; and every journal
 // entry is a contribution or a default step of a declared member.
 func (f *DefaultFund) CheckInvariants() error {
@@ -31,6 +32,9 @@ func (f *DefaultFund) CheckInvariants() error {
 		}
 		if m.assessed.Cmp(f.assessmentCap(m)) > 0 {
 			return fmt.Errorf("%w: member %q assessed %s above cap %s", ErrInvariant, id, m.assessed, f.assessmentCap(m))
+		}
+		if called := f.journal.Balance(assessmentAccount(id)).Neg(); m.assessed.Cmp(called) > 0 {
+			return fmt.Errorf("%w: member %q assessed %s in this period, %s in the journal ever", ErrInvariant, id, m.assessed, called)
 		}
 		if !f.journal.Balance(contributionAccount(id)).Equal(m.balance) {
 			return fmt.Errorf("%w: member %q balance %s, journal %s", ErrInvariant, id, m.balance, f.journal.Balance(contributionAccount(id)))

@@ -58,6 +58,7 @@ func TestRestoreRefusesJournalInconsistentWithFunds(t *testing.T) {
 			e := s.Journal.Entries[len(s.Journal.Entries)-1]
 			s.Journal.Entries = append(s.Journal.Entries, Entry{Seq: e.Seq + 1, Time: e.Time, From: "a", To: "b", Amount: d("5")})
 		},
+		"assessed with no assessment in the journal": func(s *DefaultFundSnapshot) { s.Members[1].Assessed = d("5") },
 		"entry from an unknown member": func(s *DefaultFundSnapshot) {
 			e := s.Journal.Entries[len(s.Journal.Entries)-1]
 			s.Journal.Entries = append(s.Journal.Entries, Entry{Seq: e.Seq + 1, Time: e.Time, From: "contribution:nobody", To: "default:x", Amount: d("5")})
