@@ -288,7 +288,7 @@ func (l fundLayer) Capacity() decimal.Decimal {
 // preflight lets Cover reject, before any layer is drawn, what would make
 // this fund's draw fail: a loss account that is a fund's own account, or a
 // time before the fund ledger's last entry.
-func (l fundLayer) preflight(to string, now time.Time) error {
+func (l fundLayer) preflight(now time.Time, to string) error {
 	if l.f.isFundAccount(to) {
 		return fmt.Errorf("%w: loss account %q is an insurance fund's account", ErrInvalidInput, to)
 	}

@@ -262,7 +262,7 @@ func (w *Waterfall) cover(now time.Time, c Claim, to string) (Allocation, bool, 
 			return Allocation{}, false, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
 		}
 		if p, ok := l.(preflighter); ok {
-			if err := p.preflight(to, now); err != nil {
+			if err := p.preflight(now, to); err != nil {
 				return Allocation{}, false, fmt.Errorf("layer %q: %w", l.ID(), err)
 			}
 		}
@@ -474,7 +474,7 @@ var payerPrefixes = [...]string{"margin:", "penalty:", "insurance:", "blp:", "ad
 // ledger: preflight reports, without changing anything, an error their
 // Absorb would otherwise hit part-way through a cover.
 type preflighter interface {
-	preflight(to string, now time.Time) error
+	preflight(now time.Time, to string) error
 }
 
 // checkMovements verifies a layer's movements all go into to and sum to amount.
