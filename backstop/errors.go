@@ -18,7 +18,8 @@ var (
 	// ErrUnknownID: a fund, member, provider or account that does not exist.
 	ErrUnknownID = errors.New("backstop: unknown id")
 	// ErrDuplicateID: the same ID given twice where IDs must be unique
-	// (layers of a waterfall, funds, members, providers, positions).
+	// (layers of a waterfall, funds, members, providers, positions), or a
+	// claim, default or takeover ID reused with different content.
 	ErrDuplicateID = errors.New("backstop: duplicate id")
 	// ErrBelowFloor: a draw that would take an insurance fund below its floor.
 	ErrBelowFloor = errors.New("backstop: draw below the fund's floor")

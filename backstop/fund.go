@@ -16,7 +16,9 @@ type FundSpec struct {
 	// "insurance:ID".
 	ID string `json:"id"`
 	// Floor is the balance the fund may never be drawn below (≥ 0; zero
-	// means it may be drawn to empty). Venues keep a floor so one event
+	// means it may be drawn to empty). The fund is drawn down to exactly
+	// its floor, never below: Available = balance − floor, and the floor
+	// itself is not drawable (TestBoundaryFundFloor). Venues keep a floor so one event
 	// cannot wipe the fund out (dYdX v4 and Binance publish per-market
 	// fund minimums).
 	Floor decimal.Decimal `json:"floor"`
