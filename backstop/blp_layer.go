@@ -66,8 +66,8 @@ type BLPLayer struct {
 // ID is the pool's PoolSettings.LayerID ("blp" by default).
 func (l *BLPLayer) ID() string { return l.pool.layerID }
 
-// Assignments returns every assignment made so far.
-func (l *BLPLayer) Assignments() []Assignment { return append([]Assignment(nil), l.assignments...) }
+// assignmentsCopy returns every assignment made so far.
+func (l *BLPLayer) assignmentsCopy() []Assignment { return append([]Assignment(nil), l.assignments...) }
 
 func (l *BLPLayer) holdable() decimal.Decimal {
 	_, _, room := l.pool.sizeCaps(l.t.Price)

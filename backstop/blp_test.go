@@ -107,7 +107,7 @@ func TestBLPLayerInWaterfall(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantA := []Assignment{{"P1", d("5"), d("2500")}, {"P2", d("3"), d("1500")}}
-	if diff := cmp.Diff(wantA, l.Assignments(), testkit.EquateDecimals); diff != "" {
+	if diff := cmp.Diff(wantA, l.assignmentsCopy(), testkit.EquateDecimals); diff != "" {
 		t.Error(diff)
 	}
 	var got []decimal.Decimal

@@ -48,13 +48,14 @@ func ExampleRestoreWaterfall() {
 	_ = json.Unmarshal(rawWaterfall, &wsnap)
 	fund2, _ := backstop.RestoreInsuranceFund(fs, fsnap)
 	w2, err := backstop.RestoreWaterfall(backstop.Settings{Layers: []backstop.Layer{fund2.Layer("BTC-PERP")}, Unit: dec("0.01")}, wsnap)
-	fmt.Println(err, w2.Claims())
+	rec, ok := w2.Covered("liq-42")
+	fmt.Println(err, ok, rec.Allocation.Covered())
 
 	_, _ = w2.Cover(now, backstop.Claim{ID: "liq-42", Amount: dec("300")}) // the primary's last claim, retried
 	bal, _ := fund2.Balance("shared")
 	fmt.Println(bal)
 	// Output:
-	// <nil> [liq-42]
+	// <nil> true 300
 	// 700
 }
 

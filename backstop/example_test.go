@@ -53,7 +53,7 @@ func Example_waterfall() {
 	for _, f := range adl.Fills() {
 		fmt.Printf("deleveraged %s for %s at %s\n", f.Account, f.Closed, f.Price)
 	}
-	for _, h := range social.Haircuts() {
+	for _, h := range social.Snapshot().Haircuts {
 		fmt.Printf("haircut %s %s\n", h.Account, h.Amount)
 	}
 	fmt.Println("conserved:", backstop.CheckInvariants(journal, a) == nil)

@@ -137,7 +137,7 @@ func TestExchangeWaterfall(t *testing.T) {
 	if err := f.CheckInvariants(); err != nil {
 		t.Error(err)
 	}
-	cuts := social.Haircuts()
+	cuts := social.haircutsCopy()
 	if diff := cmp.Diff([]Haircut{{"w3", d("67.88")}, {"w4", d("22.62")}}, cuts, testkit.EquateDecimals); diff != "" {
 		t.Errorf("haircuts (-want +got):\n%s", diff)
 	}

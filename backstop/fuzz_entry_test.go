@@ -92,7 +92,7 @@ func FuzzRestoreWaterfall(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, id := range g.Claims() {
+		for _, id := range g.claimIDs() {
 			rec, ok := g.Covered(id)
 			if !ok {
 				t.Fatalf("claim %q listed but not remembered", id)

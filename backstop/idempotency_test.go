@@ -102,7 +102,7 @@ func TestCoverIsIdempotentPerClaimID(t *testing.T) {
 	if bal, _ := fund2.Balance("f"); !bal.Equal(d("700")) {
 		t.Fatalf("standby paid the claim again: balance %s", bal)
 	}
-	if got := w2.Claims(); len(got) != 1 || got[0] != "liq-42" {
+	if got := w2.claimIDs(); len(got) != 1 || got[0] != "liq-42" {
 		t.Errorf("claims %v", got)
 	}
 	// A new ID is covered.

@@ -42,7 +42,7 @@ type SocialSnapshot struct {
 
 // Snapshot returns the accounts' remaining amounts and the haircuts made.
 func (s *SocialLayer) Snapshot() SocialSnapshot {
-	return SocialSnapshot{Accounts: append([]Balance(nil), s.accounts...), Haircuts: s.Haircuts()}
+	return SocialSnapshot{Accounts: append([]Balance(nil), s.accounts...), Haircuts: s.haircutsCopy()}
 }
 
 // RestoreSocialLayer rebuilds a SocialLayer named id in money units of
@@ -185,7 +185,7 @@ type BLPLayerSnapshot struct {
 
 // Snapshot returns the size left and the assignments made.
 func (l *BLPLayer) Snapshot() BLPLayerSnapshot {
-	return BLPLayerSnapshot{Remaining: l.left.left, Assignments: l.Assignments()}
+	return BLPLayerSnapshot{Remaining: l.left.left, Assignments: l.assignmentsCopy()}
 }
 
 // RestoreBLPLayer rebuilds the pool's layer for t at mark (as

@@ -79,7 +79,7 @@ func TestPropertyBuiltInLayers(t *testing.T) {
 			}
 		}
 		taken := decimal.Zero
-		for _, a := range blp.Assignments() {
+		for _, a := range blp.assignmentsCopy() {
 			taken = taken.Add(a.Size.Abs())
 		}
 		if closed.Add(taken).Cmp(size) > 0 {

@@ -137,8 +137,8 @@ func (s *SocialLayer) Capacity() decimal.Decimal {
 	return c
 }
 
-// Haircuts returns every haircut made so far, in order.
-func (s *SocialLayer) Haircuts() []Haircut { return append([]Haircut(nil), s.cuts...) }
+// haircutsCopy returns every haircut made so far, in order.
+func (s *SocialLayer) haircutsCopy() []Haircut { return append([]Haircut(nil), s.cuts...) }
 
 // Absorb haircuts the accounts pro rata by amount (> 0, at most
 // Capacity) and returns an EventHaircut per account haircut.

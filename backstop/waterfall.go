@@ -377,8 +377,8 @@ func (w *Waterfall) Covered(id string) (CoveredClaim, bool) {
 	return rec, true
 }
 
-// Claims returns the IDs of every claim covered, in order.
-func (w *Waterfall) Claims() []string {
+// claimIDs returns the IDs of every claim covered, in order.
+func (w *Waterfall) claimIDs() []string {
 	out := make([]string, len(w.claims))
 	for i, r := range w.claims {
 		out[i] = r.Claim.ID
