@@ -217,6 +217,10 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 			_, err := pool.RestoreBLPLayer(tk, d("480"), nil, s)
 			return err
 		}, ErrBadSnapshot},
+		{"BackstopPool.RestoreBLPLayer", "remaining size exponent 2³¹−1 (was formatted into the error: hung)", func() error {
+			_, err := pool.RestoreBLPLayer(tk, d("480"), nil, BLPLayerSnapshot{Remaining: hugeExp})
+			return err
+		}, ErrBadSnapshot},
 		// Built-in layers' Absorb, called directly by a host.
 		{"DefaulterLayer.Absorb", "amount exponent 2³¹−1", func() error { _, _, err := def.Absorb(now, hugeExp, "loss"); return err }, ErrInvalidInput},
 		{"DefaulterLayer.Absorb", "above capacity", func() error { _, _, err := def.Absorb(now, d("12"), "loss"); return err }, ErrOverCapacity},
@@ -260,6 +264,20 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 		}, ErrDuplicateID},
 		{"RestoreADLLayer", "fill of an unranked account", func() error {
 			_, err := RestoreADLLayer(ADLSettings{Request: adlReq}, ADLSnapshot{Queue: nil, Remaining: d("1"), Fills: []Fill{{Account: "zz", Closed: d("1"), Price: d("110")}}})
+			return err
+		}, ErrBadSnapshot},
+		{"RestoreADLLayer", "fill price exponent 2³¹−1 (compared before it was bounded: hung)", func() error {
+			_, err := RestoreADLLayer(ADLSettings{Request: adlReq}, ADLSnapshot{Remaining: d("1"), Fills: []Fill{{Account: "a", Closed: d("1"), Price: hugeExp}}})
+			return err
+		}, ErrBadSnapshot},
+		{"RestoreADLLayer", "queue entry price exponent 2³¹−1 (hung)", func() error {
+			q := Ranked{Position: goodPos, Score: d("1")}
+			q.Position.EntryPrice = hugeExp
+			_, err := RestoreADLLayer(ADLSettings{Request: adlReq}, ADLSnapshot{Remaining: d("1"), Queue: []Ranked{q}})
+			return err
+		}, ErrBadSnapshot},
+		{"RestoreADLLayer", "remaining exponent 2³¹−1 (formatted into the error: hung)", func() error {
+			_, err := RestoreADLLayer(ADLSettings{Request: adlReq}, ADLSnapshot{Remaining: hugeExp})
 			return err
 		}, ErrBadSnapshot},
 		{"NewSharedPosition", "size −0", func() error { _, err := NewSharedPosition(negZero); return err }, ErrInvalidInput},

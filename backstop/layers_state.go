@@ -113,6 +113,22 @@ func RestoreADLLayer(s ADLSettings, snap ADLSnapshot) (*ADLLayer, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Bound every decimal of the snapshot before any is compared: Equal and
+	// Cmp align exponents, and an exponent near 2³¹ would build a
+	// billion-digit integer (a queue price or fill price of 1e2147483647
+	// hung here).
+	ds := []decimal.Decimal{snap.Remaining}
+	for _, f := range snap.Fills {
+		ds = append(ds, f.Closed, f.After, f.Price, f.Score)
+	}
+	for _, r := range snap.Queue {
+		ds = append(ds, r.Position.Size, r.Position.EntryPrice, r.Position.BankruptcyPrice, r.Score)
+	}
+	for _, d := range ds {
+		if err := num.Check(d); err != nil {
+			return nil, wrap(ErrBadSnapshot, err, "")
+		}
+	}
 	orig := make(map[string]Ranked, len(l.queue))
 	for _, r := range l.queue {
 		orig[r.Position.Account] = r
@@ -165,7 +181,10 @@ func RestoreADLLayer(s ADLSettings, snap ADLSnapshot) (*ADLLayer, error) {
 		}
 	}
 	if s.Shared == nil {
-		if err := checkAmount(snap.Remaining, l.sizeScale, "remaining"); err != nil || !snap.Remaining.Add(total).Equal(l.left.left) {
+		if err := checkAmount(snap.Remaining, l.sizeScale, "remaining"); err != nil {
+			return nil, wrap(ErrBadSnapshot, err, "")
+		}
+		if !snap.Remaining.Add(total).Equal(l.left.left) {
 			return nil, fmt.Errorf("%w: remaining size %s with %s closed, bankrupt size %s", ErrBadSnapshot, snap.Remaining, total, l.left.left)
 		}
 		l.left.left = snap.Remaining
@@ -211,7 +230,10 @@ func (p *BackstopPool) RestoreBLPLayer(t Takeover, mark decimal.Decimal, shared 
 		return nil, fmt.Errorf("%w: assignments take %s of %s", ErrBadSnapshot, taken, t.Size.Abs())
 	}
 	if shared == nil {
-		if err := checkAmount(snap.Remaining, p.sizeScale, "remaining"); err != nil || !snap.Remaining.Add(taken).Equal(t.Size.Abs()) {
+		if err := checkAmount(snap.Remaining, p.sizeScale, "remaining"); err != nil {
+			return nil, wrap(ErrBadSnapshot, err, "") // never format an unchecked decimal: an absurd exponent hung here
+		}
+		if !snap.Remaining.Add(taken).Equal(t.Size.Abs()) {
 			return nil, fmt.Errorf("%w: remaining size %s with %s taken of %s", ErrBadSnapshot, snap.Remaining, taken, t.Size.Abs())
 		}
 		l.left.left = snap.Remaining
