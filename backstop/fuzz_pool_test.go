@@ -27,6 +27,7 @@ func FuzzRestoreBackstopPool(f *testing.F) {
 	_, _, _ = layer.Absorb(t0, d("50"), "loss")
 	valid, _ := json.Marshal(poolFuzzState{Pool: pool.Snapshot(), Layer: layer.Snapshot()})
 	f.Add(valid)
+	f.Add([]byte(`{"pool":{"remaining":[{"id":"a","capacity":"3000"},{"id":"b","capacity":"1000"}]},"layer":{"remaining":"1e2147483647","assignments":[]}}`)) // hung
 	f.Add([]byte(`{"pool":{"remaining":[{"id":"a","capacity":"3000"},{"id":"b","capacity":"1000"}]},"layer":{"remaining":"2","assignments":[]}}`))
 	f.Add([]byte(`{"pool":{"remaining":[{"id":"a","capacity":"3001"},{"id":"b","capacity":"1000"}]}}`))
 	f.Add([]byte(`{"pool":{"remaining":[{"id":"a","capacity":"-1"},{"id":"b","capacity":"1000"}]}}`))

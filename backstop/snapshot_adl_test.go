@@ -78,6 +78,8 @@ func FuzzRestoreADLLayer(f *testing.F) {
 	f.Add(raw)
 	f.Add([]byte(`{"queue":[],"remaining":"20","fills":[]}`))
 	f.Add([]byte(`{"remaining":"1e99999"}`))
+	f.Add([]byte(`{"remaining":"1e2147483647"}`))                                                    // hung (formatted)
+	f.Add([]byte(`{"remaining":"1","fills":[{"account":"2","closed":"1","price":"1e2147483647"}]}`)) // hung (compared)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s ADLSnapshot
 		if json.Unmarshal(data, &s) != nil {
