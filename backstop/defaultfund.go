@@ -260,6 +260,19 @@ func (f *DefaultFund) Cover(now time.Time, def Default) (Allocation, error) {
 	if badID(def.ID) {
 		return Allocation{}, fmt.Errorf("%w: default with an empty or non-UTF-8 ID (the ID is the default's idempotency key)", ErrInvalidInput)
 	}
+	// Bound the amounts before anything compares them (Equal aligns
+	// exponents: an absurd one would hang).
+	if err := checkAmount(def.Loss, f.scale, "loss"); err != nil {
+		return Allocation{}, err
+	}
+	if err := checkAmount(def.Margin, f.scale, "margin"); err != nil {
+		return Allocation{}, err
+	}
+	for _, g := range def.VariationGains {
+		if err := checkAmount(g.Amount, f.scale, "variation gain"); err != nil {
+			return Allocation{}, err
+		}
+	}
 	if k, seen := f.byID[def.ID]; seen {
 		rec := f.defaults[k]
 		if !sameDefault(rec.Default, def) {

@@ -50,6 +50,9 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 	if _, err := df.Contribute(later, "A", d("1")); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := df.Cover(later, Default{ID: "seen", Member: "C", Loss: d("1")}); err != nil {
+		t.Fatal(err)
+	}
 	shared, _ := NewSharedPosition(d("5"))
 	state := func() string {
 		return layerState() + snapJSON(t, []any{w.Snapshot(), j.Snapshot(), df.Snapshot(), shared.Snapshot()})
@@ -160,6 +163,10 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 		}, ErrInvalidSettings},
 		{"DefaultFund.Cover", "empty default ID", func() error { _, err := df.Cover(now, Default{Member: "D", Loss: d("1")}); return err }, ErrInvalidInput},
 		{"DefaultFund.Cover", "default ID not valid UTF-8 (FuzzDefaultFundCover: \\x8c and \\xff restored as one)", func() error { _, err := df.Cover(now, Default{ID: "\x8c", Member: "D", Loss: d("1")}); return err }, ErrInvalidInput},
+		{"DefaultFund.Cover", "covered ID again with a loss exponent 2³¹−1 (compared before it was bounded)", func() error {
+			_, err := df.Cover(now, Default{ID: "seen", Member: "C", Loss: hugeExp})
+			return err
+		}, ErrInvalidInput},
 		{"DefaultFund.Cover", "loss exponent 2³¹−1", func() error { _, err := df.Cover(now, Default{ID: "x", Member: "D", Loss: hugeExp}); return err }, ErrInvalidInput},
 		{"DefaultFund.Cover", "zero time", func() error { _, err := df.Cover(zeroTime, Default{ID: "x", Member: "D", Loss: d("1")}); return err }, ErrInvalidInput},
 		{"DefaultFund.Cover", "backwards time", func() error { _, err := df.Cover(t0, Default{ID: "x", Member: "D", Loss: d("1")}); return err }, ErrInvalidInput},
