@@ -66,14 +66,14 @@ func Deleverage(req DeleverageRequest) (Deleveraging, error) {
 		return Deleveraging{}, err
 	}
 	if err := num.CheckPositive(req.Mark); err != nil {
-		return Deleveraging{}, fmt.Errorf("%w: mark: %w", ErrInvalidInput, err)
+		return Deleveraging{}, wrap(ErrInvalidInput, err, "mark")
 	}
 	size := req.Size
 	if size.IsZero() {
 		size = b.Size.Abs()
 	}
 	if err := num.CheckPositive(size); err != nil {
-		return Deleveraging{}, fmt.Errorf("%w: size: %w", ErrInvalidInput, err)
+		return Deleveraging{}, wrap(ErrInvalidInput, err, "size")
 	}
 	if size.Cmp(b.Size.Abs()) > 0 {
 		return Deleveraging{}, fmt.Errorf("%w: size %s above the bankrupt position %s", ErrInvalidInput, size, b.Size.Abs())
@@ -131,7 +131,7 @@ type ADLSettings struct {
 	// Request.Size is ignored (the layer decides it). Request.Mark is both
 	// the ranking price and the price the venue would otherwise close at.
 	Request DeleverageRequest
-	// Unit is the smallest money amount; zero means DefaultUnit.
+	// Unit is the smallest money amount; zero means 0.00000001.
 	Unit decimal.Decimal
 	// SizeUnit is the smallest position size (lot), a power of ten; zero
 	// means 0.00000001.
@@ -155,8 +155,8 @@ type ADLSettings struct {
 // lot, the counterparties are closed for q × gap ≥ X: the layer books the
 // X it was asked for and the rest (less than one lot × gap) stays with the
 // venue — rounding in the venue's favour. Movements come from
-// "adl:ACCOUNT". Each fill queues an EventDeleverage (Amount = size
-// closed); collect them with DrainEvents. Not safe for concurrent use.
+// "adl:ACCOUNT". Absorb returns an EventDeleverage per fill (Amount = size
+// closed). Not safe for concurrent use.
 type ADLLayer struct {
 	id               string
 	scale, sizeScale int32
@@ -165,7 +165,6 @@ type ADLLayer struct {
 	queue            []Ranked
 	left             *SharedPosition // bankrupt size not yet handed over
 	fills            []Fill
-	events           // an EventDeleverage per fill
 }
 
 // NewADLLayer ranks the candidates and returns the layer.
@@ -202,7 +201,7 @@ func NewADLLayer(s ADLSettings) (*ADLLayer, error) {
 func (l *ADLLayer) ID() string { return l.id }
 
 // Queue returns the ranked opposite side as it stands now.
-func (l *ADLLayer) Queue() []Ranked { return append([]Ranked(nil), l.queue...) }
+func (l *ADLLayer) queueCopy() []Ranked { return append([]Ranked(nil), l.queue...) }
 
 // Fills returns every fill made so far.
 func (l *ADLLayer) Fills() []Fill { return append([]Fill(nil), l.fills...) }
@@ -226,12 +225,15 @@ func (l *ADLLayer) Capacity() decimal.Decimal {
 }
 
 // Absorb deleverages enough of the bankrupt position to absorb amount.
-func (l *ADLLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+func (l *ADLLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if err := checkPositive(amount, l.scale, "amount"); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
 	}
 	if amount.Cmp(l.Capacity()) > 0 {
-		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
+		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
 	}
 	q := num.MinOf(num.DivCeil(amount, l.gap, l.sizeScale), l.closable())
 	res := fillQueue(l.queue, q, l.bankrupt.BankruptcyPrice)
@@ -239,16 +241,17 @@ func (l *ADLLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 	for i, f := range res.Fills {
 		ws[i] = f.Closed
 	}
-	charges, err := ProRata(amount, ws, l.scale)
+	charges, err := proRataExact(amount, ws, l.scale)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ms := make([]Movement, 0, len(res.Fills))
+	evs := make([]Event, 0, len(res.Fills))
 	for i, f := range res.Fills {
 		l.queue[f.Rank].Position.Size = f.After
 		l.fills = append(l.fills, f)
-		l.emit(Event{Time: now, Kind: EventDeleverage, Source: l.id, Account: f.Account, Amount: f.Closed, Ref: to,
-			Detail: fmt.Sprintf("closed %s at %s, charged %s", f.Closed, f.Price, charges[i])})
+		evs = append(evs, Event{Time: now, Kind: EventDeleverage, Subject: l.id, Account: f.Account, Amount: f.Closed,
+			Reason: fmt.Sprintf("closed %s at %s, charged %s", f.Closed, f.Price, charges[i])})
 		if charges[i].Sign() > 0 {
 			ms = append(ms, Movement{From: "adl:" + f.Account, To: to, Amount: charges[i],
 				Reason: "auto-deleveraging at " + f.Price.String()})
@@ -263,5 +266,5 @@ func (l *ADLLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 		}
 	}
 	l.queue = kept
-	return ms, nil
+	return ms, evs, nil
 }

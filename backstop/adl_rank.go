@@ -29,8 +29,8 @@ type Position struct {
 // BitMEXRank. It must be deterministic.
 type Ranking func(p Position, mark decimal.Decimal) (decimal.Decimal, error)
 
-// RankScale is the number of decimal places of BitMEXRank scores.
-const RankScale = 18
+// rankScale is the number of decimal places of BitMEXRank scores.
+const rankScale = 18
 
 // BitMEXRank is BitMEX's auto-deleveraging priority (BitMEX, "Auto
 // Deleveraging", bitmex.com/app/autoDeleveraging):
@@ -44,7 +44,7 @@ const RankScale = 18
 //	                 = PnL% / Eff. Leverage   if PnL% < 0 (and 0 at 0)
 //
 // computed as one exact fraction (size cancels out) and divided once at
-// RankScale places, rounded down (floor keeps the order of distinct
+// rankScale places, rounded down (floor keeps the order of distinct
 // fractions except within 10⁻¹⁸, where ties go by account). Linear contracts: values are
 // size × price. Errors (ErrInvalidInput): zero size, entry price ≤ 0, mark
 // ≤ 0, a negative bankruptcy price, and Mark Value − Bankrupt Value ≤ 0 (the
@@ -52,7 +52,7 @@ const RankScale = 18
 // leverage is undefined).
 func BitMEXRank(p Position, mark decimal.Decimal) (decimal.Decimal, error) {
 	if err := num.CheckPositive(mark); err != nil {
-		return decimal.Zero, fmt.Errorf("%w: mark: %w", ErrInvalidInput, err)
+		return decimal.Zero, wrap(ErrInvalidInput, err, "mark")
 	}
 	if err := checkPosition(p); err != nil {
 		return decimal.Zero, err
@@ -97,14 +97,14 @@ func beyondBankruptcy(p Position, mark decimal.Decimal) error {
 	return fmt.Errorf("%w: %s is at or beyond its bankruptcy price %s (mark %s)", ErrInvalidInput, p.Account, p.BankruptcyPrice, mark)
 }
 
-// floorScore returns ⌊n / den⌋ at RankScale places (den > 0).
+// floorScore returns ⌊n / den⌋ at rankScale places (den > 0).
 func floorScore(n, den *big.Int) decimal.Decimal {
-	n.Mul(n, pow10Int(RankScale))
+	n.Mul(n, pow10Int(rankScale))
 	q, r := n.QuoRem(n, den, new(big.Int)) // truncated toward zero
 	if r.Sign() < 0 {
 		q.Sub(q, big.NewInt(1)) // floor
 	}
-	return decimal.NewFromBigInt(q, -RankScale)
+	return decimal.NewFromBigInt(q, -rankScale)
 }
 
 // smallInts scales the prices to exponent exp as int64s below 2⁶², if they fit.
@@ -182,14 +182,14 @@ func floorScore64(nhi, nlo, den uint64, neg bool) decimal.Decimal {
 		if neg {
 			v = -v
 		}
-		return decimal.New(v, -RankScale)
+		return decimal.New(v, -rankScale)
 	}
 	var q big.Int
 	q.SetBits([]big.Word{big.Word(q0), big.Word(q1), big.Word(q2)})
 	if neg {
 		q.Neg(&q)
 	}
-	return decimal.NewFromBigInt(&q, -RankScale)
+	return decimal.NewFromBigInt(&q, -rankScale)
 }
 
 // words128 returns hi·2⁶⁴ + lo as big.Int words.
@@ -229,20 +229,20 @@ func scaledInt(d decimal.Decimal, exp int32) *big.Int {
 
 // checkPosition validates a position's fields.
 func checkPosition(p Position) error {
-	if p.Account == "" {
-		return fmt.Errorf("%w: position with an empty account", ErrInvalidInput)
+	if badID(p.Account) {
+		return fmt.Errorf("%w: position with an empty or non-UTF-8 account", ErrInvalidInput)
 	}
 	if err := num.Check(p.Size); err != nil {
-		return fmt.Errorf("%w: %s size: %w", ErrInvalidInput, p.Account, err)
+		return wrap(ErrInvalidInput, err, "%s size", p.Account)
 	}
 	if p.Size.Sign() == 0 {
 		return fmt.Errorf("%w: %s has zero size", ErrInvalidInput, p.Account)
 	}
 	if err := num.CheckPositive(p.EntryPrice); err != nil {
-		return fmt.Errorf("%w: %s entry price: %w", ErrInvalidInput, p.Account, err)
+		return wrap(ErrInvalidInput, err, "%s entry price", p.Account)
 	}
 	if err := num.CheckNonNegative(p.BankruptcyPrice); err != nil {
-		return fmt.Errorf("%w: %s bankruptcy price: %w", ErrInvalidInput, p.Account, err)
+		return wrap(ErrInvalidInput, err, "%s bankruptcy price", p.Account)
 	}
 	return nil
 }
@@ -260,6 +260,9 @@ type Ranked struct {
 // errors.Is finds both), a duplicated account (ErrDuplicateID), an absurd
 // score (ErrInvalidInput).
 func Rank(positions []Position, mark decimal.Decimal, ranking Ranking) ([]Ranked, error) {
+	if err := num.CheckPositive(mark); err != nil {
+		return nil, wrap(ErrInvalidInput, err, "mark")
+	}
 	if ranking == nil {
 		ranking = BitMEXRank
 	}
@@ -276,12 +279,12 @@ func Rank(positions []Position, mark decimal.Decimal, ranking Ranking) ([]Ranked
 		s, err := ranking(p, mark)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidInput) { // a host ranking's own error
-				err = fmt.Errorf("%w: ranking %q: %w", ErrInvalidInput, p.Account, err)
+				err = wrap(ErrInvalidInput, err, "ranking %q", p.Account)
 			}
 			return nil, err
 		}
 		if err := num.Check(s); err != nil {
-			return nil, fmt.Errorf("%w: score of %q: %w", ErrInvalidInput, p.Account, err)
+			return nil, wrap(ErrInvalidInput, err, "score of %q", p.Account)
 		}
 		out[i] = Ranked{Position: p, Score: s}
 	}

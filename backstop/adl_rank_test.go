@@ -14,7 +14,7 @@ import (
 
 // referenceBitMEX evaluates BitMEX's documented formula literally, with
 // position values including size, in exact rationals, floored at
-// RankScale places.
+// rankScale places.
 func referenceBitMEX(p Position, mark decimal.Decimal) decimal.Decimal {
 	mv := new(big.Rat).Mul(p.Size.Rat(), mark.Rat())
 	bv := new(big.Rat).Mul(p.Size.Rat(), p.BankruptcyPrice.Rat())
@@ -30,9 +30,9 @@ func referenceBitMEX(p Position, mark decimal.Decimal) decimal.Decimal {
 	default:
 		r = new(big.Rat).Quo(pnl, lev)
 	}
-	scaled := new(big.Rat).Mul(r, new(big.Rat).SetInt(pow10Int(RankScale)))
+	scaled := new(big.Rat).Mul(r, new(big.Rat).SetInt(pow10Int(rankScale)))
 	q := new(big.Int).Div(scaled.Num(), scaled.Denom()) // Euclidean: floor for a positive divisor
-	return decimal.NewFromBigInt(q, -RankScale)
+	return decimal.NewFromBigInt(q, -rankScale)
 }
 
 // TestPropertyBitMEXRankMatchesFormula checks both arithmetic paths (int64

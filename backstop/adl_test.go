@@ -186,7 +186,7 @@ func TestADLLayerInWaterfall(t *testing.T) {
 		t.Fatalf("capacity %s, want 200", l.Capacity())
 	}
 	w, _ := New(Settings{Layers: []Layer{l}, Unit: d("1")})
-	a, err := w.Cover(Claim{ID: "s", Amount: d("150")}, t0)
+	a, err := w.Cover(t0, Claim{ID: "s", Amount: d("150")})
 	if err != nil {
 		t.Fatal(err)
 	}

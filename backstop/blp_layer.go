@@ -36,7 +36,7 @@ func (p *BackstopPool) SharedLayer(t Takeover, mark decimal.Decimal, shared *Sha
 		return nil, err
 	}
 	if err := num.CheckPositive(mark); err != nil {
-		return nil, fmt.Errorf("%w: mark: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "mark")
 	}
 	gap := t.Price.Sub(mark)
 	if t.Size.Sign() < 0 {
@@ -66,8 +66,8 @@ type BLPLayer struct {
 // ID is the pool's PoolSettings.LayerID ("blp" by default).
 func (l *BLPLayer) ID() string { return l.pool.layerID }
 
-// Assignments returns every assignment made so far.
-func (l *BLPLayer) Assignments() []Assignment { return append([]Assignment(nil), l.assignments...) }
+// assignmentsCopy returns every assignment made so far.
+func (l *BLPLayer) assignmentsCopy() []Assignment { return append([]Assignment(nil), l.assignments...) }
 
 func (l *BLPLayer) holdable() decimal.Decimal {
 	_, _, room := l.pool.sizeCaps(l.t.Price)
@@ -83,25 +83,29 @@ func (l *BLPLayer) Capacity() decimal.Decimal {
 }
 
 // Absorb takes over enough of the position to absorb amount.
-func (l *BLPLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+// It returns an EventTakeover per provider assigned.
+func (l *BLPLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if err := checkPositive(amount, l.pool.scale, "amount"); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
 	}
 	if amount.Cmp(l.Capacity()) > 0 {
-		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
+		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
 	}
 	q := num.MinOf(num.DivCeil(amount, l.gap, l.pool.sizeScale), l.holdable())
-	res, err := l.pool.assign(l.t, q, now)
+	res, err := l.pool.assign(now, l.t, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ws := make([]decimal.Decimal, len(res.Assignments))
 	for i, a := range res.Assignments {
 		ws[i] = a.Size.Abs()
 	}
-	charges, err := ProRata(amount, ws, l.pool.scale)
+	charges, err := proRataExact(amount, ws, l.pool.scale)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ms := make([]Movement, 0, len(charges))
 	for i, a := range res.Assignments {
@@ -112,5 +116,5 @@ func (l *BLPLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]M
 	}
 	l.assignments = append(l.assignments, res.Assignments...)
 	l.left.left = l.left.left.Sub(q)
-	return ms, nil
+	return ms, res.Events, nil
 }

@@ -47,7 +47,7 @@ func TestBackstopPoolTakeOver(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := p.TakeOver(Takeover{ID: "t", Account: "x", Size: d(tc.size), Price: d(tc.price)}, t0)
+			res, err := p.TakeOver(t0, Takeover{ID: "t", Account: "x", Size: d(tc.size), Price: d(tc.price)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +77,7 @@ func TestBackstopPoolBadInput(t *testing.T) {
 	p, _ := NewBackstopPool(PoolSettings{Providers: []Provider{{"P1", d("100")}}, SizeUnit: d("1")})
 	for _, tk := range []Takeover{{Account: "", Size: d("1"), Price: d("1")}, {Account: "a", Size: d("0"), Price: d("1")},
 		{Account: "a", Size: d("1.5"), Price: d("1")}, {Account: "a", Size: d("1"), Price: d("0")}} {
-		if _, err := p.TakeOver(tk, t0); !errors.Is(err, ErrInvalidInput) {
+		if _, err := p.TakeOver(t0, tk); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("%+v: %v", tk, err)
 		}
 	}
@@ -99,7 +99,7 @@ func TestBLPLayerInWaterfall(t *testing.T) {
 		t.Fatalf("capacity %s", l.Capacity())
 	}
 	w, _ := New(Settings{Layers: []Layer{l}, Unit: d("1")})
-	a, err := w.Cover(Claim{ID: "s", Amount: d("150")}, t0)
+	a, err := w.Cover(t0, Claim{ID: "s", Amount: d("150")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestBLPLayerInWaterfall(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantA := []Assignment{{"P1", d("5"), d("2500")}, {"P2", d("3"), d("1500")}}
-	if diff := cmp.Diff(wantA, l.Assignments(), testkit.EquateDecimals); diff != "" {
+	if diff := cmp.Diff(wantA, l.assignmentsCopy(), testkit.EquateDecimals); diff != "" {
 		t.Error(diff)
 	}
 	var got []decimal.Decimal
@@ -133,7 +133,7 @@ func TestBackstopPoolByCommitment(t *testing.T) {
 	} {
 		p, _ := NewBackstopPool(PoolSettings{Providers: []Provider{{"P1", d("6000")}, {"P2", d("4000")}}, Unit: d("1"), SizeUnit: d("1"), ByCommitment: tc.byCommitment})
 		p.providers["P1"].remaining, p.providers["P2"].remaining = d("2000"), d("4000")
-		res, err := p.TakeOver(Takeover{ID: "b", Account: "y", Size: d("6"), Price: d("500")}, t0)
+		res, err := p.TakeOver(t0, Takeover{ID: "b", Account: "y", Size: d("6"), Price: d("500")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +155,7 @@ func TestTwoPoolsInOneWaterfall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	al, err := w.Cover(Claim{ID: "s", Amount: d("200")}, t0)
+	al, err := w.Cover(t0, Claim{ID: "s", Amount: d("200")})
 	if err != nil {
 		t.Fatal(err)
 	}

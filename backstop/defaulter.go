@@ -26,14 +26,14 @@ type DefaulterLayer struct {
 // NewDefaulterLayer returns the layer for account with the given remaining
 // margin and collected penalty (both ≥ 0). Its ID is "defaulter:ACCOUNT".
 func NewDefaulterLayer(account string, margin, penalty decimal.Decimal) (*DefaulterLayer, error) {
-	if account == "" {
-		return nil, fmt.Errorf("%w: empty account", ErrInvalidInput)
+	if badID(account) {
+		return nil, fmt.Errorf("%w: empty or non-UTF-8 account", ErrInvalidInput)
 	}
 	if err := num.CheckNonNegative(margin); err != nil {
-		return nil, fmt.Errorf("%w: margin: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "margin")
 	}
 	if err := num.CheckNonNegative(penalty); err != nil {
-		return nil, fmt.Errorf("%w: penalty: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "penalty")
 	}
 	return &DefaulterLayer{id: "defaulter:" + account, account: account, margin: margin, penalty: penalty}, nil
 }
@@ -45,15 +45,19 @@ func (d *DefaulterLayer) ID() string { return d.id }
 func (d *DefaulterLayer) Capacity() decimal.Decimal { return d.margin.Add(d.penalty) }
 
 // Remaining returns the margin and penalty not yet drawn.
-func (d *DefaulterLayer) Remaining() (margin, penalty decimal.Decimal) { return d.margin, d.penalty }
+func (d *DefaulterLayer) remaining() (margin, penalty decimal.Decimal) { return d.margin, d.penalty }
 
 // Absorb draws margin first, then penalty.
-func (d *DefaulterLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+// It reports no events of its own: the waterfall's EventDraw says it.
+func (d *DefaulterLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if err := num.CheckPositive(amount); err != nil {
-		return nil, fmt.Errorf("%w: amount: %w", ErrInvalidInput, err)
+		return nil, nil, wrap(ErrInvalidInput, err, "amount")
+	}
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
 	}
 	if amount.Cmp(d.Capacity()) > 0 {
-		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, d.Capacity())
+		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, d.Capacity())
 	}
 	var ms []Movement
 	m := num.MinOf(amount, d.margin)
@@ -66,5 +70,5 @@ func (d *DefaulterLayer) Absorb(amount decimal.Decimal, to string, now time.Time
 	}
 	d.margin = d.margin.Sub(m)
 	d.penalty = d.penalty.Sub(p)
-	return ms, nil
+	return ms, nil, nil
 }

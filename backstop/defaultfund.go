@@ -61,7 +61,7 @@ type DefaultFundSettings struct {
 	// Assessment caps assessments per member. Zero value: no assessments.
 	Assessment AssessmentRule
 	// Unit is the smallest money amount (a power of ten). Zero means
-	// DefaultUnit (0.00000001).
+	// 0.00000001.
 	Unit decimal.Decimal
 }
 
@@ -83,13 +83,15 @@ type DefaultFund struct {
 	members map[string]*member
 	skin    decimal.Decimal
 	journal *Journal
-	events
+	// defaults covered, by Default.ID (the idempotency key), in order.
+	defaults []CoveredDefault
+	byID     map[string]int
 }
 
 // NewDefaultFund validates the settings and returns a fund holding the
 // declared contributions and skin in the game.
 func NewDefaultFund(s DefaultFundSettings) (*DefaultFund, error) {
-	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	scale, err := unitScale(s.Unit, defaultUnit, "unit")
 	if err != nil {
 		return nil, err
 	}
@@ -97,27 +99,28 @@ func NewDefaultFund(s DefaultFundSettings) (*DefaultFund, error) {
 		return nil, fmt.Errorf("%w: no members", ErrInvalidSettings)
 	}
 	if err := checkAmount(s.SkinInTheGame, scale, "skin in the game"); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+		return nil, wrap(ErrInvalidSettings, err, "")
 	}
 	if err := checkAmount(s.Assessment.Fixed, scale, "assessment fixed cap"); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+		return nil, wrap(ErrInvalidSettings, err, "")
 	}
 	if err := num.CheckNonNegative(s.Assessment.Multiple); err != nil {
-		return nil, fmt.Errorf("%w: assessment multiple: %w", ErrInvalidSettings, err)
+		return nil, wrap(ErrInvalidSettings, err, "assessment multiple")
 	}
-	f := &DefaultFund{scale: scale, rule: s.Assessment, members: map[string]*member{}, skin: s.SkinInTheGame, journal: NewJournal()}
+	f := &DefaultFund{scale: scale, rule: s.Assessment, members: map[string]*member{}, skin: s.SkinInTheGame, journal: NewJournal(),
+		byID: map[string]int{}}
 	for i, m := range s.Members {
-		if m.ID == "" {
-			return nil, fmt.Errorf("%w: member %d has an empty ID", ErrInvalidSettings, i)
+		if badID(m.ID) {
+			return nil, fmt.Errorf("%w: member %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
 		}
 		if _, dup := f.members[m.ID]; dup {
 			return nil, fmt.Errorf("%w: member %q twice", ErrDuplicateID, m.ID)
 		}
 		if err := checkAmount(m.Contribution, scale, "contribution"); err != nil {
-			return nil, fmt.Errorf("%w: member %q: %w", ErrInvalidSettings, m.ID, err)
+			return nil, wrap(ErrInvalidSettings, err, "member %q", m.ID)
 		}
 		if err := checkAmount(m.AssessmentCap, scale, "assessment cap"); err != nil {
-			return nil, fmt.Errorf("%w: member %q: %w", ErrInvalidSettings, m.ID, err)
+			return nil, wrap(ErrInvalidSettings, err, "member %q", m.ID)
 		}
 		f.members[m.ID] = &member{spec: m, balance: m.Contribution, assessed: decimal.Zero}
 		f.order = append(f.order, m.ID)
@@ -139,7 +142,7 @@ func (f *DefaultFund) openingEntries() {
 	if f.skin.Sign() > 0 {
 		ms = append(ms, Movement{From: "ccp:capital", To: skinAccount, Amount: f.skin, Reason: "opening skin in the game"})
 	}
-	_ = f.journal.Record(time.Time{}, ms...) // validated above: positive amounts, distinct accounts
+	_ = f.journal.record(time.Time{}, ms...) // validated above: positive amounts, distinct accounts
 }
 
 const skinAccount = "ccp:skin-in-the-game"
@@ -151,18 +154,19 @@ func assessmentAccount(id string) string { return "assessment:" + id }
 // charge applies one pro-rata step's per-member shares: each non-zero
 // share is applied to its member, reported as an event of kind from step,
 // and moved from account(member) into to.
-func (f *DefaultFund) charge(ms []*member, shares []decimal.Decimal, step string, kind EventKind, account func(string) string,
-	to, ref string, now time.Time, apply func(*member, decimal.Decimal)) []Movement {
+func charge(now time.Time, ms []*member, shares []decimal.Decimal, step string, kind EventKind, account func(string) string,
+	to string, apply func(*member, decimal.Decimal)) ([]Movement, []Event, error) {
 	var out []Movement
+	var evs []Event
 	for i, m := range ms {
 		if shares[i].Sign() == 0 {
 			continue
 		}
 		apply(m, shares[i])
-		f.emit(Event{Time: now, Kind: kind, Source: step, Account: m.spec.ID, Amount: shares[i], Ref: ref})
+		evs = append(evs, Event{Time: now, Kind: kind, Subject: step, Account: m.spec.ID, Amount: shares[i]})
 		out = append(out, Movement{From: account(m.spec.ID), To: to, Amount: shares[i], Reason: step})
 	}
-	return out
+	return out, evs, nil
 }
 
 // assessmentCap is the most member m may be assessed in one period:
@@ -180,7 +184,8 @@ func (f *DefaultFund) assessmentCap(m *member) decimal.Decimal {
 
 // Default is a member's default to cover.
 type Default struct {
-	// ID names the default in movements and events.
+	// ID names the default in movements and events and is its idempotency
+	// key: non-empty, covered once (see DefaultFund.Cover).
 	ID string `json:"id"`
 	// Member is the defaulting clearing member.
 	Member string `json:"member"`
@@ -232,19 +237,49 @@ func (f *DefaultFund) Journal() []Entry { return f.journal.Entries() }
 
 // Cover runs the EMIR Art. 45 waterfall for def and returns the allocation:
 // one Draw per step (StepDefaulterMargin … StepVMHaircut), each with its
-// per-member movements, and the residual no step could cover. The
-// defaulter is marked defaulted and takes no part in later survivors'
-// steps.
+// per-member movements, the residual no step could cover, and the events
+// (per step drawn an EventDraw, then its EventStepDraw, EventAssessment
+// or EventHaircut per member charged). The defaulter is marked defaulted
+// and takes no part in later survivors' steps.
 //
 // Survivors' contributions are drawn pro rata to their balances; assessments
 // pro rata to declared contributions, water-filled under each member's cap
-// (ProRataCapped); VM gains haircut pro rata to gains. All shares sum
+// (proRataCapped); VM gains haircut pro rata to gains. All shares sum
 // exactly (largest remainder).
 //
-// Errors (nothing changes): unknown or already-defaulted member, a bad
-// amount, gains naming this or an earlier defaulter, an unknown or
-// repeated member in gains, a time before the fund journal's last entry.
-func (f *DefaultFund) Cover(def Default, now time.Time) (Allocation, error) {
+// def.ID is an idempotency key: covering an ID already covered with the
+// same member, loss, margin and gains returns the first allocation
+// unchanged and changes nothing; the same ID with different content is
+// ErrDuplicateID; an empty ID is ErrInvalidInput.
+//
+// Errors (nothing changes): an empty or reused ID, unknown or
+// already-defaulted member, a bad amount, gains naming this or an earlier
+// defaulter, an unknown or repeated member in gains, a time before the fund
+// journal's last entry.
+func (f *DefaultFund) Cover(now time.Time, def Default) (Allocation, error) {
+	if badID(def.ID) {
+		return Allocation{}, fmt.Errorf("%w: default with an empty or non-UTF-8 ID (the ID is the default's idempotency key)", ErrInvalidInput)
+	}
+	// Bound the amounts before anything compares them (Equal aligns
+	// exponents: an absurd one would hang).
+	if err := checkAmount(def.Loss, f.scale, "loss"); err != nil {
+		return Allocation{}, err
+	}
+	if err := checkAmount(def.Margin, f.scale, "margin"); err != nil {
+		return Allocation{}, err
+	}
+	for _, g := range def.VariationGains {
+		if err := checkAmount(g.Amount, f.scale, "variation gain"); err != nil {
+			return Allocation{}, err
+		}
+	}
+	if k, seen := f.byID[def.ID]; seen {
+		rec := f.defaults[k]
+		if !sameDefault(rec.Default, def) {
+			return Allocation{}, fmt.Errorf("%w: default %q was covered for member %q; refused with different content under the same ID", ErrDuplicateID, def.ID, rec.Default.Member)
+		}
+		return rec.Allocation.clone(), nil
+	}
 	d, ok := f.members[def.Member]
 	if !ok {
 		return Allocation{}, fmt.Errorf("%w: member %q", ErrUnknownID, def.Member)
@@ -272,6 +307,9 @@ func (f *DefaultFund) Cover(def Default, now time.Time) (Allocation, error) {
 			return Allocation{}, err
 		}
 	}
+	if err := checkNow(now); err != nil {
+		return Allocation{}, err
+	}
 	if err := f.journal.checkTime(now); err != nil {
 		return Allocation{}, err
 	}
@@ -280,27 +318,55 @@ func (f *DefaultFund) Cover(def Default, now time.Time) (Allocation, error) {
 		return Allocation{}, err
 	}
 	d.defaulted = true
-	a, err := w.Cover(Claim{ID: def.ID, Amount: def.Loss, Account: "default:" + def.ID}, now)
-	for _, ev := range w.DrainEvents() {
-		f.emit(ev)
-	}
+	a, err := w.Cover(now, Claim{ID: def.ID, Amount: def.Loss, Account: "default:" + def.ID})
+	rec := def
+	rec.VariationGains = append([]Balance(nil), def.VariationGains...)
+	f.byID[def.ID] = len(f.defaults)
+	f.defaults = append(f.defaults, CoveredDefault{Default: rec, Allocation: a.clone()})
 	return a, err
+}
+
+// sameDefault reports whether two defaults have the same content.
+func sameDefault(a, b Default) bool {
+	if a.ID != b.ID || a.Member != b.Member || !a.Loss.Equal(b.Loss) || !a.Margin.Equal(b.Margin) || len(a.VariationGains) != len(b.VariationGains) {
+		return false
+	}
+	for i := range a.VariationGains {
+		if a.VariationGains[i].Account != b.VariationGains[i].Account || !a.VariationGains[i].Amount.Equal(b.VariationGains[i].Amount) {
+			return false
+		}
+	}
+	return true
+}
+
+// CoveredDefault is one default a DefaultFund has covered, as it
+// remembers it (one per defaulted member, so the record is bounded by the
+// membership).
+type CoveredDefault struct {
+	Default    Default    `json:"default"`    // as covered
+	Allocation Allocation `json:"allocation"` // the allocation Cover returned
 }
 
 // stepLayer adapts a step of the default waterfall to Layer.
 type stepLayer struct {
 	id     string
 	cap    func() decimal.Decimal
-	absorb func(amount decimal.Decimal, to string, now time.Time) ([]Movement, error)
+	absorb func(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error)
 }
 
 func (s stepLayer) ID() string                { return s.id }
 func (s stepLayer) Capacity() decimal.Decimal { return s.cap() }
-func (s stepLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
-	if amount.Cmp(s.cap()) > 0 {
-		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.cap())
+func (s stepLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	if err := num.CheckPositive(amount); err != nil { // checked before formatting
+		return nil, nil, wrap(ErrInvalidInput, err, "amount")
 	}
-	return s.absorb(amount, to, now)
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
+	}
+	if amount.Cmp(s.cap()) > 0 {
+		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.cap())
+	}
+	return s.absorb(now, amount, to)
 }
 
 func (f *DefaultFund) layers(def Default, d *member) []Layer {
@@ -317,22 +383,22 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 	gains := append([]Balance(nil), def.VariationGains...)
 	return []Layer{
 		stepLayer{id: StepDefaulterMargin, cap: func() decimal.Decimal { return margin },
-			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+			absorb: func(now time.Time, a decimal.Decimal, to string) ([]Movement, []Event, error) {
 				margin = margin.Sub(a)
-				f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepDefaulterMargin, Account: d.spec.ID, Amount: a, Ref: def.ID})
-				return []Movement{{From: "margin:" + d.spec.ID, To: to, Amount: a, Reason: StepDefaulterMargin}}, nil
+				ev := Event{Time: now, Kind: EventStepDraw, Subject: StepDefaulterMargin, Account: d.spec.ID, Amount: a}
+				return []Movement{{From: "margin:" + d.spec.ID, To: to, Amount: a, Reason: StepDefaulterMargin}}, []Event{ev}, nil
 			}},
 		stepLayer{id: StepDefaulterContribution, cap: func() decimal.Decimal { return d.balance },
-			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+			absorb: func(now time.Time, a decimal.Decimal, to string) ([]Movement, []Event, error) {
 				d.balance = d.balance.Sub(a)
-				f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepDefaulterContribution, Account: d.spec.ID, Amount: a, Ref: def.ID})
-				return []Movement{{From: contributionAccount(d.spec.ID), To: to, Amount: a, Reason: StepDefaulterContribution}}, nil
+				ev := Event{Time: now, Kind: EventStepDraw, Subject: StepDefaulterContribution, Account: d.spec.ID, Amount: a}
+				return []Movement{{From: contributionAccount(d.spec.ID), To: to, Amount: a, Reason: StepDefaulterContribution}}, []Event{ev}, nil
 			}},
 		stepLayer{id: StepSkinInTheGame, cap: func() decimal.Decimal { return f.skin },
-			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+			absorb: func(now time.Time, a decimal.Decimal, to string) ([]Movement, []Event, error) {
 				f.skin = f.skin.Sub(a)
-				f.emit(Event{Time: now, Kind: EventStepDraw, Source: StepSkinInTheGame, Account: "ccp", Amount: a, Ref: def.ID})
-				return []Movement{{From: skinAccount, To: to, Amount: a, Reason: StepSkinInTheGame}}, nil
+				ev := Event{Time: now, Kind: EventStepDraw, Subject: StepSkinInTheGame, Account: "ccp", Amount: a}
+				return []Movement{{From: skinAccount, To: to, Amount: a, Reason: StepSkinInTheGame}}, []Event{ev}, nil
 			}},
 		stepLayer{id: StepSurvivorContributions,
 			cap: func() decimal.Decimal {
@@ -342,7 +408,7 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 				}
 				return t
 			},
-			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+			absorb: func(now time.Time, a decimal.Decimal, to string) ([]Movement, []Event, error) {
 				ms := survivors()
 				ws := make([]decimal.Decimal, len(ms))
 				for i, m := range ms {
@@ -350,12 +416,12 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 				}
 				// Pro rata to balances, capped by them (balances are whole
 				// units, so no cap binds; a ≤ Σ balances, checked by Absorb).
-				shares, err := ProRataCapped(a, ws, ws, f.scale)
+				shares, err := proRataCapped(a, ws, ws, f.scale)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
-				return f.charge(ms, shares, StepSurvivorContributions, EventStepDraw, contributionAccount, to, def.ID, now,
-					func(m *member, x decimal.Decimal) { m.balance = m.balance.Sub(x) }), nil
+				return charge(now, ms, shares, StepSurvivorContributions, EventStepDraw, contributionAccount, to,
+					func(m *member, x decimal.Decimal) { m.balance = m.balance.Sub(x) })
 			}},
 		stepLayer{id: StepAssessments,
 			cap: func() decimal.Decimal {
@@ -365,7 +431,7 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 				}
 				return t
 			},
-			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+			absorb: func(now time.Time, a decimal.Decimal, to string) ([]Movement, []Event, error) {
 				ms := survivors()
 				ws := make([]decimal.Decimal, len(ms))
 				caps := make([]decimal.Decimal, len(ms))
@@ -376,12 +442,12 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 						ws[i] = caps[i] // a member with a fixed cap but no contribution is assessed by its cap
 					}
 				}
-				shares, err := ProRataCapped(a, ws, caps, f.scale)
+				shares, err := proRataCapped(a, ws, caps, f.scale)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
-				return f.charge(ms, shares, StepAssessments, EventAssessment, assessmentAccount, to, def.ID, now,
-					func(m *member, x decimal.Decimal) { m.assessed = m.assessed.Add(x) }), nil
+				return charge(now, ms, shares, StepAssessments, EventAssessment, assessmentAccount, to,
+					func(m *member, x decimal.Decimal) { m.assessed = m.assessed.Add(x) })
 			}},
 		stepLayer{id: StepVMHaircut,
 			cap: func() decimal.Decimal {
@@ -391,12 +457,13 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 				}
 				return t
 			},
-			absorb: func(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+			absorb: func(now time.Time, a decimal.Decimal, to string) ([]Movement, []Event, error) {
 				res, err := Socialise(a, gains, f.scale)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				var out []Movement
+				var evs []Event
 				for _, h := range res.Haircuts {
 					if h.Amount.Sign() == 0 {
 						continue
@@ -406,42 +473,45 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 							gains[i].Amount = gains[i].Amount.Sub(h.Amount)
 						}
 					}
-					f.emit(Event{Time: now, Kind: EventHaircut, Source: StepVMHaircut, Account: h.Account, Amount: h.Amount, Ref: def.ID})
+					evs = append(evs, Event{Time: now, Kind: EventHaircut, Subject: StepVMHaircut, Account: h.Account, Amount: h.Amount})
 					out = append(out, Movement{From: "vm-gains:" + h.Account, To: to, Amount: h.Amount, Reason: StepVMHaircut})
 				}
-				return out, nil
+				return out, evs, nil
 			}},
 	}
 }
 
 // Contribute pays amount (> 0) into member's contribution balance, e.g. to
-// replenish after a default, and records it from "member:ID". A defaulted
-// member cannot contribute (ErrInvalidInput).
-func (f *DefaultFund) Contribute(memberID string, amount decimal.Decimal, now time.Time) error {
+// replenish after a default, records it from "member:ID" and returns its
+// EventDeposit. A defaulted member cannot contribute (ErrInvalidInput).
+func (f *DefaultFund) Contribute(now time.Time, memberID string, amount decimal.Decimal) ([]Event, error) {
 	m, ok := f.members[memberID]
 	if !ok {
-		return fmt.Errorf("%w: member %q", ErrUnknownID, memberID)
+		return nil, fmt.Errorf("%w: member %q", ErrUnknownID, memberID)
 	}
 	if m.defaulted {
-		return fmt.Errorf("%w: member %q has defaulted", ErrInvalidInput, memberID)
+		return nil, fmt.Errorf("%w: member %q has defaulted", ErrInvalidInput, memberID)
 	}
 	if err := checkPositive(amount, f.scale, "contribution"); err != nil {
-		return err
+		return nil, err
+	}
+	if err := checkNow(now); err != nil {
+		return nil, err
 	}
 	if err := f.journal.Record(now, Movement{From: "member:" + memberID, To: contributionAccount(memberID), Amount: amount, Reason: "contribution"}); err != nil {
-		return err
+		return nil, err
 	}
 	m.balance = m.balance.Add(amount)
-	f.emit(Event{Time: now, Kind: EventDeposit, Source: contributionAccount(memberID), Account: memberID, Amount: amount})
-	return nil
+	return []Event{{Time: now, Kind: EventDeposit, Subject: contributionAccount(memberID), Account: memberID, Amount: amount}}, nil
 }
 
 // ResetAssessments starts a new assessment period: every member's
 // assessed amount returns to zero (EMIR-regulated CCPs cap assessments per
-// default-management period, after which members' liability resets).
-func (f *DefaultFund) ResetAssessments(now time.Time) {
+// default-management period, after which members' liability resets). It
+// returns its EventReplenish.
+func (f *DefaultFund) ResetAssessments(now time.Time) []Event {
 	for _, id := range f.order {
 		f.members[id].assessed = decimal.Zero
 	}
-	f.emit(Event{Time: now, Kind: EventReplenish, Source: StepAssessments})
+	return []Event{{Time: now, Kind: EventReplenish, Subject: StepAssessments}}
 }

@@ -114,7 +114,7 @@ func TestDefaultWaterfallIssueExample(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, err := f.Cover(tc.def, t0)
+			a, err := f.Cover(t0, tc.def)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +143,7 @@ func TestDefaultWaterfallIssueExample(t *testing.T) {
 
 func TestDefaultFundOrderIsEMIR(t *testing.T) {
 	f, _ := NewDefaultFund(issueFundSettings())
-	a, _ := f.Cover(Default{ID: "x", Member: "D", Loss: d("1"), Margin: d("0")}, t0)
+	a, _ := f.Cover(t0, Default{ID: "x", Member: "D", Loss: d("1"), Margin: d("0")})
 	var order []string
 	for _, dr := range a.Draws {
 		order = append(order, dr.Layer)
@@ -167,7 +167,7 @@ func TestDefaultFundBadInput(t *testing.T) {
 		{ID: "g3", Member: "D", Loss: d("1"), VariationGains: []Balance{{Account: "A", Amount: d("-1")}}},
 	}
 	for _, b := range bad {
-		if _, err := f.Cover(b, t0); err == nil {
+		if _, err := f.Cover(t0, b); err == nil {
 			t.Errorf("%s: no error", b.ID)
 		}
 	}
@@ -175,10 +175,10 @@ func TestDefaultFundBadInput(t *testing.T) {
 	if string(before) != string(after) {
 		t.Errorf("bad input changed state")
 	}
-	if _, err := f.Cover(Default{ID: "ok", Member: "D", Loss: d("1")}, t0); err != nil {
+	if _, err := f.Cover(t0, Default{ID: "ok", Member: "D", Loss: d("1")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Cover(Default{ID: "again", Member: "D", Loss: d("1")}, t0); !errors.Is(err, ErrInvalidInput) {
+	if _, err := f.Cover(t0, Default{ID: "again", Member: "D", Loss: d("1")}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("second default of D: %v", err)
 	}
 	settings := []DefaultFundSettings{
@@ -203,7 +203,7 @@ func TestDefaultFundFixedCapAssessments(t *testing.T) {
 	// 500 − 200 − 50 − 10 − 200 = 40 to assess; pro rata 20/12/8 but A is
 	// capped at 15: water-filling gives A 15, and the excess 5 goes to B and
 	// C 60:40 → B 15, C 10.
-	a, err := f.Cover(Default{ID: "fx", Member: "D", Loss: d("500"), Margin: d("200")}, t0)
+	a, err := f.Cover(t0, Default{ID: "fx", Member: "D", Loss: d("500"), Margin: d("200")})
 	if err != nil {
 		t.Fatal(err)
 	}

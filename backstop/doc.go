@@ -6,22 +6,27 @@
 //
 // A [Waterfall] is an ordered list of [Layer] values, each answering three
 // questions: its ID, how much it can absorb now (Capacity), and absorbing an
-// amount (Absorb, which returns the [Movement] values it made). Covering a
-// [Claim] draws each layer for min(what is left, its capacity) and returns
-// an [Allocation]: one [Draw] per layer, in order, and the Residual no layer
-// could absorb.
+// amount (Absorb, which returns the [Movement] values it made and its
+// events). Covering a [Claim] draws each layer for min(what is left, its
+// capacity) and returns an [Allocation]: one [Draw] per layer, in order, the
+// Residual no layer could absorb, and the events of the cover.
 //
 //	w, _ := backstop.New(backstop.Settings{
 //		Layers:  []backstop.Layer{defaulter, fund.Layer("BTC-PERP"), adl, social},
 //		Unit:    decimal.New(1, -2),
 //		Journal: journal,
 //	})
-//	a, _ := w.Cover(backstop.Claim{ID: "liq-42", Amount: shortfall}, now)
+//	a, _ := w.Cover(now, backstop.Claim{ID: "liq-42", Amount: shortfall})
 //
 // Σ drawn + residual = loss exactly; a layer is drawn only when every layer
 // before it is exhausted; no layer gives more than it holds.
 // [CheckAllocation] and [CheckInvariants] prove it, for tests and for
 // production.
+//
+// A claim's ID is its idempotency key: covering the same claim again
+// returns the first allocation and pays nothing; the same ID with another
+// amount is refused. The waterfall remembers every claim it covered, in its
+// Snapshot too ([RestoreWaterfall]), so a standby never pays twice.
 //
 // A cover is all or nothing for the built-in layers: bad input is rejected
 // before any layer is drawn, and if a host layer fails part-way the
@@ -59,7 +64,7 @@
 // Every split is by the largest-remainder rule in whole money units, so
 // the shares sum exactly to the amount shared and each is within one unit
 // of its exact proportion. Where shares are capped (assessments per
-// member, providers by capacity) [ProRataCapped] water-fills: whoever would
+// member, providers by capacity) the split water-fills: whoever would
 // pass their cap gets the cap and the excess is shared again.
 //
 // # Journal and events
@@ -67,19 +72,30 @@
 // A [Journal] records every movement (from, to, amount, reason, time) as a
 // double entry and [Journal.Check] proves it balances. The insurance fund
 // and the default fund keep their own journals; a Waterfall records into
-// the one given in its Settings. Stateful types queue an [Event] for every
-// deposit and draw; the host collects them with DrainEvents: a Waterfall
-// one per layer drawn and one for a residual, and the layers one per
-// account they charge (fund draws, provider takeovers, deleveraged
-// counterparties, haircuts, default-fund steps and assessments).
+// the one given in its Settings. Every call that changes state returns its
+// [Event] values (nothing is queued, nothing dropped): Cover in
+// Allocation.Events — one per layer drawn and one for a residual, then the
+// layers' own, one per account they charge (fund draws, provider takeovers,
+// deleveraged counterparties, haircuts, default-fund steps and
+// assessments) — and Deposit, Draw, TakeOver, Replenish, Contribute and
+// ResetAssessments as their result. An Event is one slog group
+// (Event.LogValue).
 //
 // # State
 //
-// InsuranceFund, DefaultFund, BackstopPool and Journal offer Snapshot and a
+// Waterfall, InsuranceFund, DefaultFund, BackstopPool and Journal offer Snapshot and a
 // Restore function that validates every field, so a standby resumes
 // exactly where the primary stopped. The per-loss layers (DefaulterLayer,
 // ADLLayer, BLPLayer, SocialLayer) and SharedPosition are built for one
 // event, but have Snapshot and Restore too, so a default can be resumed
 // half-way. No type is safe for concurrent use: the host serialises calls.
-// Nothing reads the clock: every operation takes now.
+// Nothing reads the clock: every operation takes now, as its first
+// argument, and refuses the zero time.
+//
+// # Bounds
+//
+// Every decimal a host passes is bounded (at most 36 decimal places and 36
+// integer digits, internal/num) before any arithmetic, every scale to
+// [-36, 36]; bad input is a clear error within milliseconds that changes
+// no state, and errors wrap one sentinel once.
 package backstop

@@ -1,6 +1,10 @@
 package backstop
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
 // Sentinel errors. Every error the package returns wraps one of these with
 // detail, so a host tests with errors.Is.
@@ -14,7 +18,8 @@ var (
 	// ErrUnknownID: a fund, member, provider or account that does not exist.
 	ErrUnknownID = errors.New("backstop: unknown id")
 	// ErrDuplicateID: the same ID given twice where IDs must be unique
-	// (layers of a waterfall, funds, members, providers, positions).
+	// (layers of a waterfall, funds, members, providers, positions), or a
+	// claim, default or takeover ID reused with different content.
 	ErrDuplicateID = errors.New("backstop: duplicate id")
 	// ErrBelowFloor: a draw that would take an insurance fund below its floor.
 	ErrBelowFloor = errors.New("backstop: draw below the fund's floor")
@@ -31,3 +36,26 @@ var (
 	// ErrBadSnapshot: a snapshot that cannot be restored.
 	ErrBadSnapshot = errors.New("backstop: bad snapshot")
 )
+
+// sentinels are every sentinel of the package, for wrap.
+var sentinels = [...]error{ErrInvalidInput, ErrInvalidSettings, ErrUnknownID, ErrDuplicateID, ErrBelowFloor,
+	ErrOverCapacity, ErrLayerFailed, ErrInvariant, ErrBadSnapshot}
+
+// wrap returns an error that wraps sentinel once, says what it is about
+// (format and args; may be empty) and carries err's detail. An error of
+// this package is not wrapped again: its own sentinel prefix is dropped, so
+// "backstop:" appears once in the chain (issue 11 item 4). Any other error
+// (internal/num's reason, a host's) is wrapped with %w, so errors.Is still
+// finds it.
+func wrap(sentinel, err error, format string, args ...any) error {
+	what := fmt.Sprintf(format, args...)
+	if what != "" {
+		what += ": "
+	}
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			return fmt.Errorf("%w: %s%s", sentinel, what, strings.TrimPrefix(err.Error(), s.Error()+": "))
+		}
+	}
+	return fmt.Errorf("%w: %s%w", sentinel, what, err)
+}

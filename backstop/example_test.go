@@ -21,7 +21,7 @@ func Example_waterfall() {
 		Funds: []backstop.FundSpec{{ID: "btc", Floor: dec("100")}},
 		Unit:  dec("0.01"),
 	})
-	_ = fund.Deposit("btc", dec("400"), "fees", "trading fees", now)
+	_, _ = fund.Deposit(now, "btc", dec("400"), "fees", "trading fees")
 
 	defaulter, _ := backstop.NewDefaulterLayer("bob", dec("50"), dec("10"))
 	adl, _ := backstop.NewADLLayer(backstop.ADLSettings{
@@ -45,7 +45,7 @@ func Example_waterfall() {
 		Unit:    dec("0.01"),
 		Journal: journal,
 	})
-	a, _ := w.Cover(backstop.Claim{ID: "bob-1", Amount: dec("600.50")}, now)
+	a, _ := w.Cover(now, backstop.Claim{ID: "bob-1", Amount: dec("600.50")})
 	for _, d := range a.Draws {
 		fmt.Printf("%-18s %7s\n", d.Layer, d.Drawn.StringFixed(2))
 	}
@@ -53,7 +53,7 @@ func Example_waterfall() {
 	for _, f := range adl.Fills() {
 		fmt.Printf("deleveraged %s for %s at %s\n", f.Account, f.Closed, f.Price)
 	}
-	for _, h := range social.Haircuts() {
+	for _, h := range social.Snapshot().Haircuts {
 		fmt.Printf("haircut %s %s\n", h.Account, h.Amount)
 	}
 	fmt.Println("conserved:", backstop.CheckInvariants(journal, a) == nil)
@@ -115,7 +115,7 @@ func ExampleDefaultFund() {
 		Assessment:    backstop.AssessmentRule{Multiple: dec("1")},
 		Unit:          dec("1"),
 	})
-	a, _ := df.Cover(backstop.Default{ID: "D-default", Member: "D", Loss: dec("500"), Margin: dec("200")}, now)
+	a, _ := df.Cover(now, backstop.Default{ID: "D-default", Member: "D", Loss: dec("500"), Margin: dec("200")})
 	for _, step := range a.Draws {
 		fmt.Printf("%-24s %4s", step.Layer, step.Drawn)
 		for _, m := range step.Movements {
@@ -141,9 +141,9 @@ func ExampleInsuranceFund() {
 		Funds: []backstop.FundSpec{{ID: "shared", Floor: dec("1000")}},
 		Unit:  dec("0.01"),
 	})
-	_ = fund.Deposit("shared", dec("5000"), "fees", "daily fees", now)
-	_ = fund.Draw("shared", dec("3500"), "shortfall:42", "cover", now.Add(time.Hour))
-	err := fund.Draw("shared", dec("600"), "shortfall:43", "cover", now.Add(2*time.Hour))
+	_, _ = fund.Deposit(now, "shared", dec("5000"), "fees", "daily fees")
+	_, _ = fund.Draw(now.Add(time.Hour), "shared", dec("3500"), "shortfall:42", "cover")
+	_, err := fund.Draw(now.Add(2*time.Hour), "shared", dec("600"), "shortfall:43", "cover")
 	fmt.Println(err)
 	avail, _ := fund.Available("shared")
 	fmt.Println("available", avail)
@@ -156,18 +156,6 @@ func ExampleInsuranceFund() {
 	// available 500
 	// 12:00 5000 5000
 	// 13:00 -3500 1500
-}
-
-// Water-filling: shares in proportion to weights, none above its cap, the
-// excess shared again, exact to the unit.
-func ExampleProRataCapped() {
-	shares, _ := backstop.ProRataCapped(dec("40"),
-		[]decimal.Decimal{dec("100"), dec("60"), dec("40")}, // contributions
-		[]decimal.Decimal{dec("15"), dec("60"), dec("40")},  // caps
-		0)
-	fmt.Println(shares)
-	// Output:
-	// [15 15 10]
 }
 
 // A socialised loss: a pro-rata haircut of winners' profits whose shares sum
@@ -189,7 +177,7 @@ func ExampleBackstopPool() {
 		Providers: []backstop.Provider{{ID: "blp-1", Capacity: dec("6000")}, {ID: "hlp", Capacity: dec("4000")}},
 		Unit:      dec("0.01"), SizeUnit: dec("0.001"),
 	})
-	res, _ := pool.TakeOver(backstop.Takeover{ID: "t1", Account: "bob", Size: dec("2.5"), Price: dec("1000")}, now)
+	res, _ := pool.TakeOver(now, backstop.Takeover{ID: "t1", Account: "bob", Size: dec("2.5"), Price: dec("1000")})
 	for _, a := range res.Assignments {
 		fmt.Println(a.Provider, a.Size, a.Notional)
 	}

@@ -16,7 +16,9 @@ type FundSpec struct {
 	// "insurance:ID".
 	ID string `json:"id"`
 	// Floor is the balance the fund may never be drawn below (≥ 0; zero
-	// means it may be drawn to empty). Venues keep a floor so one event
+	// means it may be drawn to empty). The fund is drawn down to exactly
+	// its floor, never below: Available = balance − floor, and the floor
+	// itself is not drawable (TestBoundaryFundFloor). Venues keep a floor so one event
 	// cannot wipe the fund out (dYdX v4 and Binance publish per-market
 	// fund minimums).
 	Floor decimal.Decimal `json:"floor"`
@@ -35,7 +37,7 @@ type FundSettings struct {
 	// on BitMEX). Empty means the first fund in Funds.
 	Shared string
 	// Unit is the smallest money amount (a power of ten). Zero means
-	// DefaultUnit (0.00000001). Deposits and draws finer than it are rejected.
+	// 0.00000001. Deposits and draws finer than it are rejected.
 	Unit decimal.Decimal
 }
 
@@ -66,12 +68,11 @@ type InsuranceFund struct {
 	order    []string // fund IDs in settings order
 	funds    map[string]*fundState
 	journal  *Journal
-	events
 }
 
 // NewInsuranceFund validates the settings and returns empty funds.
 func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
-	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	scale, err := unitScale(s.Unit, defaultUnit, "unit")
 	if err != nil {
 		return nil, err
 	}
@@ -81,14 +82,14 @@ func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
 	}
 	f := &InsuranceFund{scale: scale, funds: map[string]*fundState{}, journal: NewJournal()}
 	for i, sp := range specs {
-		if sp.ID == "" {
-			return nil, fmt.Errorf("%w: fund %d has an empty ID", ErrInvalidSettings, i)
+		if badID(sp.ID) {
+			return nil, fmt.Errorf("%w: fund %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
 		}
 		if _, dup := f.funds[sp.ID]; dup {
 			return nil, fmt.Errorf("%w: fund %q twice", ErrDuplicateID, sp.ID)
 		}
 		if err := checkAmount(sp.Floor, scale, "floor"); err != nil {
-			return nil, fmt.Errorf("%w: fund %q: %w", ErrInvalidSettings, sp.ID, err)
+			return nil, wrap(ErrInvalidSettings, err, "fund %q", sp.ID)
 		}
 		f.funds[sp.ID] = &fundState{spec: sp, balance: decimal.Zero}
 		f.order = append(f.order, sp.ID)
@@ -102,8 +103,8 @@ func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
 	}
 	markets := make(map[string]string, len(s.Markets))
 	for m, id := range s.Markets {
-		if m == "" {
-			return nil, fmt.Errorf("%w: empty market name", ErrInvalidSettings)
+		if badID(m) {
+			return nil, fmt.Errorf("%w: empty or non-UTF-8 market name", ErrInvalidSettings)
 		}
 		if _, ok := f.funds[id]; !ok {
 			return nil, fmt.Errorf("%w: market %q maps to undeclared fund %q", ErrInvalidSettings, m, id)
@@ -137,7 +138,7 @@ func (f *InsuranceFund) FundFor(market string) string {
 }
 
 // Funds returns the fund IDs in settings order.
-func (f *InsuranceFund) Funds() []string { return append([]string(nil), f.order...) }
+func (f *InsuranceFund) fundIDs() []string { return append([]string(nil), f.order...) }
 
 func (f *InsuranceFund) get(id string) (*fundState, error) {
 	st, ok := f.funds[id]
@@ -185,16 +186,20 @@ func (f *InsuranceFund) Journal() []Entry { return f.journal.Entries() }
 
 // Deposit pays amount (> 0) into fund id from the journal account from
 // (e.g. "fees", "penalty:ACCOUNT"; empty means "external"), for reason.
+// It returns the deposit's event (EventDeposit).
 // Errors (state unchanged): unknown fund (ErrUnknownID); a bad amount, from
 // naming any declared fund's account "insurance:ID", or now before the
 // ledger's last entry (ErrInvalidInput).
-func (f *InsuranceFund) Deposit(id string, amount decimal.Decimal, from, reason string, now time.Time) error {
+func (f *InsuranceFund) Deposit(now time.Time, id string, amount decimal.Decimal, from, reason string) ([]Event, error) {
 	st, err := f.get(id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkPositive(amount, f.scale, "deposit"); err != nil {
-		return err
+		return nil, err
+	}
+	if err := checkNow(now); err != nil {
+		return nil, err
 	}
 	if from == "" {
 		from = "external"
@@ -204,49 +209,56 @@ func (f *InsuranceFund) Deposit(id string, amount decimal.Decimal, from, reason 
 		// another fund would leave that fund's balance unchanged while its
 		// journal account went down. Draw to an intermediate account and
 		// deposit from it instead.
-		return fmt.Errorf("%w: deposit from fund account %q", ErrInvalidInput, from)
+		return nil, fmt.Errorf("%w: deposit from fund account %q", ErrInvalidInput, from)
 	}
 	if err := f.journal.Record(now, Movement{From: from, To: fundAccount(id), Amount: amount, Reason: reason}); err != nil {
-		return err
+		return nil, err
 	}
 	st.balance = st.balance.Add(amount)
 	st.history = append(st.history, BalancePoint{Time: now, Balance: st.balance, Change: amount, Reason: reason})
-	f.emit(Event{Time: now, Kind: EventDeposit, Source: fundAccount(id), Account: from, Amount: amount, Detail: reason})
-	return nil
+	return []Event{{Time: now, Kind: EventDeposit, Subject: fundAccount(id), Reason: reason, Account: from, Amount: amount}}, nil
 }
 
 // Draw pays amount (> 0) out of fund id to the journal account to, for
 // reason. A draw that would leave the balance below the floor fails with
 // ErrBelowFloor and changes nothing; draw at most Available. An empty to,
 // a to naming any declared fund's account, a bad amount or now before the
-// ledger's last entry is ErrInvalidInput (state unchanged).
-func (f *InsuranceFund) Draw(id string, amount decimal.Decimal, to, reason string, now time.Time) error {
-	_, err := f.draw(id, amount, to, reason, now)
-	return err
+// ledger's last entry is ErrInvalidInput (state unchanged). It returns the
+// draw's event (EventFundDraw).
+func (f *InsuranceFund) Draw(now time.Time, id string, amount decimal.Decimal, to, reason string) ([]Event, error) {
+	_, ev, err := f.draw(now, id, amount, to, reason)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{ev}, nil
 }
 
-func (f *InsuranceFund) draw(id string, amount decimal.Decimal, to, reason string, now time.Time) (Movement, error) {
+func (f *InsuranceFund) draw(now time.Time, id string, amount decimal.Decimal, to, reason string) (Movement, Event, error) {
 	st, err := f.get(id)
 	if err != nil {
-		return Movement{}, err
+		return Movement{}, Event{}, err
 	}
 	if err := checkPositive(amount, f.scale, "draw"); err != nil {
-		return Movement{}, err
+		return Movement{}, Event{}, err
 	}
-	if to == "" || f.isFundAccount(to) {
-		return Movement{}, fmt.Errorf("%w: draw to %q (empty, or a fund's own account)", ErrInvalidInput, to)
+	if err := checkNow(now); err != nil {
+		return Movement{}, Event{}, err
 	}
+	if badID(to) || f.isFundAccount(to) {
+		return Movement{}, Event{}, fmt.Errorf("%w: draw to %q (empty, non-UTF-8, or a fund's own account)", ErrInvalidInput, to)
+	}
+	// The floor itself is drawable: a fund may be drawn down to exactly
+	// its floor (Available = balance − floor), never below it.
 	if amount.Cmp(available(st)) > 0 {
-		return Movement{}, fmt.Errorf("%w: fund %q draw %s, balance %s, floor %s", ErrBelowFloor, id, amount, st.balance, st.spec.Floor)
+		return Movement{}, Event{}, fmt.Errorf("%w: fund %q draw %s, balance %s, floor %s", ErrBelowFloor, id, amount, st.balance, st.spec.Floor)
 	}
 	m := Movement{From: fundAccount(id), To: to, Amount: amount, Reason: reason}
 	if err := f.journal.Record(now, m); err != nil {
-		return Movement{}, err
+		return Movement{}, Event{}, err
 	}
 	st.balance = st.balance.Sub(amount)
 	st.history = append(st.history, BalancePoint{Time: now, Balance: st.balance, Change: amount.Neg(), Reason: reason})
-	f.emit(Event{Time: now, Kind: EventFundDraw, Source: fundAccount(id), Account: to, Amount: amount, Detail: reason})
-	return m, nil
+	return m, Event{Time: now, Kind: EventFundDraw, Subject: fundAccount(id), Reason: reason, Account: to, Amount: amount}, nil
 }
 
 // Layer returns the waterfall layer of the fund that covers market: its
@@ -278,26 +290,28 @@ func (l fundLayer) Capacity() decimal.Decimal {
 // preflight lets Cover reject, before any layer is drawn, what would make
 // this fund's draw fail: a loss account that is a fund's own account, or a
 // time before the fund ledger's last entry.
-func (l fundLayer) preflight(to string, now time.Time) error {
+func (l fundLayer) preflight(now time.Time, to string) error {
 	if l.f.isFundAccount(to) {
 		return fmt.Errorf("%w: loss account %q is an insurance fund's account", ErrInvalidInput, to)
 	}
 	return l.f.journal.checkTime(now)
 }
 
-func (l fundLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
-	m, err := l.f.draw(l.id, amount, to, "cover "+to, now)
+func (l fundLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	m, ev, err := l.f.draw(now, l.id, amount, to, "cover "+to)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return []Movement{m}, nil
+	return []Movement{m}, []Event{ev}, nil
 }
 
 // CheckInvariants proves the fund's promises: no balance is negative; no
 // draw ever left a fund below its floor (a fund may sit below its floor
 // only because deposits have not yet reached it); each fund's balance equals its journal account's balance and the
 // last point of its history; the history replays (each point = previous +
-// change); and the journal balances.
+// change); the journal balances; and every ledger entry moves value into
+// or out of exactly one declared fund, matching that fund's history point
+// for point (time, change, reason).
 func (f *InsuranceFund) CheckInvariants() error {
 	if err := f.journal.Check(); err != nil {
 		return err
@@ -325,6 +339,41 @@ func (f *InsuranceFund) CheckInvariants() error {
 		}
 		if !prev.Equal(st.balance) {
 			return fmt.Errorf("%w: fund %q history ends at %s, balance %s", ErrInvariant, id, prev, st.balance)
+		}
+	}
+	return f.checkLedgerMatchesHistory()
+}
+
+// checkLedgerMatchesHistory proves every ledger entry moves value into or
+// out of exactly one declared fund (Deposit refuses a fund as payer, Draw a
+// fund as payee), and that each fund's history is its entries, in order,
+// with the same time, signed change and reason. A snapshot whose ledger
+// holds an entry touching no fund (issue 10 item 12) or whose history
+// disagrees with its ledger is refused.
+func (f *InsuranceFund) checkLedgerMatchesHistory() error {
+	next := make(map[string]int, len(f.order))
+	for _, e := range f.journal.entries {
+		fromFund, toFund := f.isFundAccount(e.From), f.isFundAccount(e.To)
+		if fromFund == toFund {
+			return fmt.Errorf("%w: ledger entry %d (%q to %q) does not move value into or out of exactly one declared fund", ErrInvariant, e.Seq, e.From, e.To)
+		}
+		acct, change := e.To, e.Amount
+		if fromFund {
+			acct, change = e.From, e.Amount.Neg()
+		}
+		id := strings.TrimPrefix(acct, "insurance:")
+		h, k := f.funds[id].history, next[id]
+		if k >= len(h) {
+			return fmt.Errorf("%w: ledger entry %d of fund %q has no history point", ErrInvariant, e.Seq, id)
+		}
+		if p := h[k]; !p.Change.Equal(change) || !p.Time.Equal(e.Time) || p.Reason != e.Reason {
+			return fmt.Errorf("%w: fund %q history point %d does not match ledger entry %d", ErrInvariant, id, k, e.Seq)
+		}
+		next[id] = k + 1
+	}
+	for _, id := range f.order {
+		if n := len(f.funds[id].history); next[id] != n {
+			return fmt.Errorf("%w: fund %q has %d history points, %d ledger entries", ErrInvariant, id, n, next[id])
 		}
 	}
 	return nil
@@ -379,24 +428,24 @@ func RestoreInsuranceFund(s FundSettings, snap FundSnapshot) (*InsuranceFund, er
 		}
 		seen[fs.ID] = true
 		if err := checkAmount(fs.Balance, f.scale, "balance"); err != nil {
-			return nil, fmt.Errorf("%w: fund %q: %w", ErrBadSnapshot, fs.ID, err)
+			return nil, wrap(ErrBadSnapshot, err, "fund %q", fs.ID)
 		}
 		for i, p := range fs.History {
 			if i > 0 && p.Time.Before(fs.History[i-1].Time) {
 				return nil, fmt.Errorf("%w: fund %q history %d goes back in time", ErrBadSnapshot, fs.ID, i)
 			}
 			if err := num.Check(p.Balance); err != nil {
-				return nil, fmt.Errorf("%w: fund %q history %d: %w", ErrBadSnapshot, fs.ID, i, err)
+				return nil, wrap(ErrBadSnapshot, err, "fund %q history %d", fs.ID, i)
 			}
 			if err := num.Check(p.Change); err != nil {
-				return nil, fmt.Errorf("%w: fund %q history %d: %w", ErrBadSnapshot, fs.ID, i, err)
+				return nil, wrap(ErrBadSnapshot, err, "fund %q history %d", fs.ID, i)
 			}
 		}
 		st.balance = fs.Balance
 		st.history = append([]BalancePoint(nil), fs.History...)
 	}
 	if err := f.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	return f, nil
 }

@@ -35,15 +35,18 @@ func TestInsuranceFundLedger(t *testing.T) {
 		want    error
 		balance string
 	}{
-		{"deposit fees", func() error { return f.Deposit("shared", d("1000"), "fees", "trading fees", t0) }, nil, "1000"},
-		{"deposit penalty", func() error { return f.Deposit("shared", d("50.25"), "penalty:alice", "liquidation penalty", t0) }, nil, "1050.25"},
-		{"draw within floor", func() error { return f.Draw("shared", d("900"), "shortfall:1", "cover", t0) }, nil, "150.25"},
-		{"draw below floor refused", func() error { return f.Draw("shared", d("50.26"), "shortfall:2", "cover", t0) }, ErrBelowFloor, "150.25"},
-		{"draw to the floor", func() error { return f.Draw("shared", d("50.25"), "shortfall:2", "cover", t0) }, nil, "100"},
-		{"negative deposit", func() error { return f.Deposit("shared", d("-1"), "x", "", t0) }, ErrInvalidInput, "100"},
-		{"too fine deposit", func() error { return f.Deposit("shared", d("0.001"), "x", "", t0) }, ErrInvalidInput, "100"},
-		{"unknown fund", func() error { return f.Deposit("eth", d("1"), "x", "", t0) }, ErrUnknownID, "100"},
-		{"zero draw", func() error { return f.Draw("shared", d("0"), "x", "", t0) }, ErrInvalidInput, "100"},
+		{"deposit fees", func() error { _, err := f.Deposit(t0, "shared", d("1000"), "fees", "trading fees"); return err }, nil, "1000"},
+		{"deposit penalty", func() error {
+			_, err := f.Deposit(t0, "shared", d("50.25"), "penalty:alice", "liquidation penalty")
+			return err
+		}, nil, "1050.25"},
+		{"draw within floor", func() error { _, err := f.Draw(t0, "shared", d("900"), "shortfall:1", "cover"); return err }, nil, "150.25"},
+		{"draw below floor refused", func() error { _, err := f.Draw(t0, "shared", d("50.26"), "shortfall:2", "cover"); return err }, ErrBelowFloor, "150.25"},
+		{"draw to the floor", func() error { _, err := f.Draw(t0, "shared", d("50.25"), "shortfall:2", "cover"); return err }, nil, "100"},
+		{"negative deposit", func() error { _, err := f.Deposit(t0, "shared", d("-1"), "x", ""); return err }, ErrInvalidInput, "100"},
+		{"too fine deposit", func() error { _, err := f.Deposit(t0, "shared", d("0.001"), "x", ""); return err }, ErrInvalidInput, "100"},
+		{"unknown fund", func() error { _, err := f.Deposit(t0, "eth", d("1"), "x", ""); return err }, ErrUnknownID, "100"},
+		{"zero draw", func() error { _, err := f.Draw(t0, "shared", d("0"), "x", ""); return err }, ErrInvalidInput, "100"},
 	}
 	for _, s := range steps {
 		err := s.op()
@@ -96,7 +99,7 @@ func TestInsuranceFundSettings(t *testing.T) {
 // socialised loss.
 func TestExchangeWaterfall(t *testing.T) {
 	f := newTestFund(t)
-	_ = f.Deposit("shared", d("400"), "fees", "fees", t0)
+	_, _ = f.Deposit(t0, "shared", d("400"), "fees", "fees")
 	def, _ := NewDefaulterLayer("bob", d("50"), d("10"))
 	adl, err := NewADLLayer(ADLSettings{Request: DeleverageRequest{
 		Bankrupt:   Position{Account: "bob", Size: d("-20"), EntryPrice: d("600"), BankruptcyPrice: d("650")},
@@ -113,7 +116,7 @@ func TestExchangeWaterfall(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 60 + 300 (fund above floor 100) + 150 (15 units × 10) + 90.5 socialised.
-	a, err := w.Cover(Claim{ID: "bob-1", Amount: d("600.5")}, t0.Add(time.Second))
+	a, err := w.Cover(t0.Add(time.Second), Claim{ID: "bob-1", Amount: d("600.5")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,13 +137,22 @@ func TestExchangeWaterfall(t *testing.T) {
 	if err := f.CheckInvariants(); err != nil {
 		t.Error(err)
 	}
-	cuts := social.Haircuts()
+	cuts := social.haircutsCopy()
 	if diff := cmp.Diff([]Haircut{{"w3", d("67.88")}, {"w4", d("22.62")}}, cuts, testkit.EquateDecimals); diff != "" {
 		t.Errorf("haircuts (-want +got):\n%s", diff)
 	}
-	evs := w.DrainEvents()
-	if len(evs) != 4 || evs[0].Kind != EventDraw {
-		t.Errorf("events: %+v", evs)
+	// Cover returns its events: per layer drawn an EventDraw, then the
+	// layer's own (the fund's draw, each deleverage fill, each haircut).
+	var kinds []EventKind
+	for _, e := range a.Events {
+		kinds = append(kinds, e.Kind)
+		if e.Claim != "bob-1" || !e.Time.Equal(t0.Add(time.Second)) {
+			t.Errorf("event %+v: claim or time", e)
+		}
+	}
+	wantKinds := []EventKind{EventDraw, EventDraw, EventFundDraw, EventDraw, EventDeleverage, EventDeleverage, EventDraw, EventHaircut, EventHaircut}
+	if diff := cmp.Diff(wantKinds, kinds); diff != "" {
+		t.Errorf("event kinds (-want +got):\n%s", diff)
 	}
 	raw, _ := json.Marshal(a)
 	var back Allocation

@@ -22,8 +22,8 @@ type layersFuzzState struct {
 func FuzzRestoreLayers(f *testing.F) {
 	def, _ := NewDefaulterLayer("x", d("100"), d("5"))
 	soc, _ := NewSocialLayer("social", []Balance{{Account: "a", Amount: d("30")}, {Account: "b", Amount: d("10.005")}, {Account: "c", Amount: d("-1")}}, d("0.01"))
-	_, _ = def.Absorb(d("40"), "loss", t0)
-	_, _ = soc.Absorb(d("7"), "loss", t0)
+	_, _, _ = def.Absorb(t0, d("40"), "loss")
+	_, _, _ = soc.Absorb(t0, d("7"), "loss")
 	valid, _ := json.Marshal(layersFuzzState{Defaulter: def.Snapshot(), Social: soc.Snapshot()})
 	f.Add(valid)
 	f.Add([]byte(`{"defaulter":{"account":"","margin":"1","penalty":"0"},"social":{"accounts":[{"account":"a","amount":"1"},{"account":"a","amount":"2"}]}}`))
@@ -48,7 +48,7 @@ func FuzzRestoreLayers(f *testing.F) {
 				t.Fatalf("%s: capacity %s < 0", l.ID(), c)
 			}
 			before := snapshotOf(l)
-			if _, err := l.Absorb(c.Add(d("1")), "loss", t0); err == nil {
+			if _, _, err := l.Absorb(t0, c.Add(d("1")), "loss"); err == nil {
 				t.Fatalf("%s: absorb above capacity accepted", l.ID())
 			}
 			if !reflect.DeepEqual(before, snapshotOf(l)) {
@@ -57,7 +57,7 @@ func FuzzRestoreLayers(f *testing.F) {
 			if c.Sign() == 0 {
 				continue
 			}
-			ms, err := l.Absorb(c, "loss", t0.Add(time.Minute))
+			ms, _, err := l.Absorb(t0.Add(time.Minute), c, "loss")
 			if err != nil {
 				t.Fatalf("%s: absorb of its capacity %s: %v", l.ID(), c, err)
 			}

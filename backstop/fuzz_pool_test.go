@@ -24,9 +24,10 @@ func FuzzRestoreBackstopPool(f *testing.F) {
 	mark := d("900")
 	pool, _ := NewBackstopPool(ps)
 	layer, _ := pool.Layer(tk, mark)
-	_, _ = layer.Absorb(d("50"), "loss", t0)
+	_, _, _ = layer.Absorb(t0, d("50"), "loss")
 	valid, _ := json.Marshal(poolFuzzState{Pool: pool.Snapshot(), Layer: layer.Snapshot()})
 	f.Add(valid)
+	f.Add([]byte(`{"pool":{"remaining":[{"id":"a","capacity":"3000"},{"id":"b","capacity":"1000"}]},"layer":{"remaining":"1e2147483647","assignments":[]}}`)) // hung
 	f.Add([]byte(`{"pool":{"remaining":[{"id":"a","capacity":"3000"},{"id":"b","capacity":"1000"}]},"layer":{"remaining":"2","assignments":[]}}`))
 	f.Add([]byte(`{"pool":{"remaining":[{"id":"a","capacity":"3001"},{"id":"b","capacity":"1000"}]}}`))
 	f.Add([]byte(`{"pool":{"remaining":[{"id":"a","capacity":"-1"},{"id":"b","capacity":"1000"}]}}`))
@@ -47,7 +48,7 @@ func FuzzRestoreBackstopPool(f *testing.F) {
 			t.Fatal(err)
 		}
 		before := p.Snapshot()
-		if _, err := p.TakeOver(Takeover{ID: "bad", Account: "", Size: d("1"), Price: d("1")}, t0); err == nil {
+		if _, err := p.TakeOver(t0, Takeover{ID: "bad", Account: "", Size: d("1"), Price: d("1")}); err == nil {
 			t.Fatal("takeover with an empty account accepted")
 		}
 		if !reflect.DeepEqual(before, p.Snapshot()) {
@@ -60,14 +61,14 @@ func FuzzRestoreBackstopPool(f *testing.F) {
 				t.Fatalf("negative layer capacity %s", c)
 			}
 			lb := l.Snapshot()
-			if _, err := l.Absorb(c.Add(d("0.01")), "loss", t0.Add(time.Minute)); err == nil {
+			if _, _, err := l.Absorb(t0.Add(time.Minute), c.Add(d("0.01")), "loss"); err == nil {
 				t.Fatal("absorb above capacity accepted")
 			}
 			if !reflect.DeepEqual(before, p.Snapshot()) || !reflect.DeepEqual(lb, l.Snapshot()) {
 				t.Fatal("refused absorb changed the state")
 			}
 			if c.Sign() > 0 {
-				ms, err := l.Absorb(c, "loss", t0.Add(time.Minute))
+				ms, _, err := l.Absorb(t0.Add(time.Minute), c, "loss")
 				if err != nil {
 					t.Fatalf("absorb of the full capacity %s: %v", c, err)
 				}
@@ -82,7 +83,7 @@ func FuzzRestoreBackstopPool(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := p.TakeOver(Takeover{ID: "t2", Account: "y", Size: d("-1.5"), Price: d("1000")}, t0.Add(time.Hour)); err != nil {
+		if _, err := p.TakeOver(t0.Add(time.Hour), Takeover{ID: "t2", Account: "y", Size: d("-1.5"), Price: d("1000")}); err != nil {
 			t.Fatal(err)
 		}
 		if err := p.CheckInvariants(); err != nil {

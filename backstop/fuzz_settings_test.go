@@ -29,15 +29,15 @@ func FuzzSettings(f *testing.F) {
 			layers = append(layers, l)
 		}
 		if w, err := New(Settings{Layers: layers, Unit: unit}); err == nil {
-			_, _ = w.Cover(Claim{ID: "c", Amount: loss}, t0)
+			_, _ = w.Cover(t0, Claim{ID: "c", Amount: loss})
 		}
 		if fd, err := NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: id1, Floor: amt}, {ID: id2}},
 			Markets: map[string]string{"m": id1}, Shared: id2, Unit: unit}); err == nil {
-			_ = fd.Deposit(id1, loss, "x", "fuzz", t0)
+			_, _ = fd.Deposit(t0, id1, loss, "x", "fuzz")
 		}
 		if df, err := NewDefaultFund(DefaultFundSettings{Members: []MemberSpec{{ID: id1, Contribution: amt, AssessmentCap: loss},
 			{ID: id2, Contribution: loss}}, SkinInTheGame: loss, Assessment: AssessmentRule{Fixed: amt, Multiple: unit}, Unit: unit}); err == nil {
-			_, _ = df.Cover(Default{ID: "d", Member: id1, Loss: loss, Margin: amt}, t0)
+			_, _ = df.Cover(t0, Default{ID: "d", Member: id1, Loss: loss, Margin: amt})
 		}
 		if p, err := NewBackstopPool(PoolSettings{LayerID: id1, Providers: []Provider{{ID: id1, Capacity: amt}, {ID: id2, Capacity: loss}},
 			Unit: unit, SizeUnit: unit, ByCommitment: aCoef%2 == 0}); err == nil {

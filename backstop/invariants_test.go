@@ -9,11 +9,11 @@ func goodAllocation(t *testing.T) (Allocation, *Journal) {
 	t.Helper()
 	j := NewJournal()
 	w, _ := New(Settings{Layers: []Layer{&fixedLayer{id: "A", left: d("10")}, &fixedLayer{id: "B", left: d("10")}}, Unit: d("1"), Journal: j})
-	a, err := w.Cover(Claim{ID: "x", Amount: d("25")}, t0)
+	a, err := w.Cover(t0, Claim{ID: "x", Amount: d("25")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := w.Layers(); len(got) != 2 || got[0] != "A" || w.Journal() != j {
+	if got := w.layerIDs(); len(got) != 2 || got[0] != "A" || w.journalOf() != j {
 		t.Fatalf("accessors: %v", got)
 	}
 	if !a.DrawOf("B").Equal(d("10")) || !a.DrawOf("nope").IsZero() {
@@ -98,7 +98,7 @@ func TestJournalCheckCatchesTampering(t *testing.T) {
 
 func TestFundCheckInvariantsCatchesTampering(t *testing.T) {
 	f := newTestFund(t)
-	_ = f.Deposit("shared", d("500"), "fees", "", t0)
+	_, _ = f.Deposit(t0, "shared", d("500"), "fees", "")
 	f.funds["shared"].balance = d("499")
 	if err := f.CheckInvariants(); !errors.Is(err, ErrInvariant) {
 		t.Errorf("balance/journal mismatch not caught: %v", err)
@@ -113,8 +113,8 @@ func TestFundCheckInvariantsCatchesTampering(t *testing.T) {
 	if err := p.CheckInvariants(); !errors.Is(err, ErrInvariant) {
 		t.Errorf("pool over capacity not caught: %v", err)
 	}
-	p.Replenish(t0)
-	if err := p.CheckInvariants(); err != nil || len(p.DrainEvents()) != 1 {
+	evs := p.Replenish(t0)
+	if err := p.CheckInvariants(); err != nil || len(evs) != 1 {
 		t.Errorf("replenish: %v", err)
 	}
 }

@@ -54,28 +54,38 @@ func NewJournal() *Journal {
 // validateMovements checks movements without recording them.
 func validateMovements(ms []Movement) error {
 	for i, m := range ms {
-		if m.From == "" || m.To == "" {
-			return fmt.Errorf("%w: movement %d has an empty account", ErrInvalidInput, i)
+		if badID(m.From) || badID(m.To) {
+			return fmt.Errorf("%w: movement %d has an empty or non-UTF-8 account", ErrInvalidInput, i)
 		}
 		if m.From == m.To {
 			return fmt.Errorf("%w: movement %d moves %s to itself", ErrInvalidInput, i, m.From)
 		}
 		if err := num.CheckPositive(m.Amount); err != nil {
-			return fmt.Errorf("%w: movement %d amount: %w", ErrInvalidInput, i, err)
+			return wrap(ErrInvalidInput, err, "movement %d amount", i)
 		}
 	}
 	return nil
 }
 
 // Record appends the movements, all stamped now. Either all are recorded or,
-// on an error (an empty or identical From/To, an amount not > 0, now
-// before the last entry's time), none.
+// on an error (an empty or identical From/To, an amount not > 0, a zero
+// now or one before the last entry's time), none.
 // A nil Journal records nothing and returns nil, so an optional journal can
 // be left out.
 func (j *Journal) Record(now time.Time, ms ...Movement) error {
 	if j == nil {
 		return nil
 	}
+	if err := checkNow(now); err != nil {
+		return err
+	}
+	return j.record(now, ms...)
+}
+
+// record is Record without the zero-time check: a default fund's opening
+// balances are journaled at the zero time, and a restored journal holds
+// them.
+func (j *Journal) record(now time.Time, ms ...Movement) error {
 	if err := validateMovements(ms); err != nil {
 		return err
 	}
@@ -92,6 +102,15 @@ func (j *Journal) Record(now time.Time, ms ...Movement) error {
 		})
 		j.balances[m.From] = j.balances[m.From].Sub(m.Amount)
 		j.balances[m.To] = j.balances[m.To].Add(m.Amount)
+	}
+	return nil
+}
+
+// checkNow refuses the zero time: a host that passes it has forgotten to
+// set the clock, and the journal, histories and events would say year 1.
+func checkNow(now time.Time) error {
+	if now.IsZero() {
+		return fmt.Errorf("%w: zero time", ErrInvalidInput)
 	}
 	return nil
 }
@@ -162,7 +181,7 @@ func (j *Journal) Check() error {
 			return fmt.Errorf("%w: journal entry %d goes back in time", ErrInvariant, e.Seq)
 		}
 		if err := validateMovements([]Movement{{From: e.From, To: e.To, Amount: e.Amount}}); err != nil {
-			return fmt.Errorf("%w: journal entry %d: %w", ErrInvariant, e.Seq, err)
+			return wrap(ErrInvariant, err, "journal entry %d", e.Seq)
 		}
 		replay[e.From] = replay[e.From].Sub(e.Amount)
 		replay[e.To] = replay[e.To].Add(e.Amount)
@@ -204,8 +223,8 @@ func RestoreJournal(s JournalSnapshot) (*Journal, error) {
 		if i > 0 && e.Time.Before(s.Entries[i-1].Time) {
 			return nil, fmt.Errorf("%w: journal entry %d goes back in time", ErrBadSnapshot, e.Seq)
 		}
-		if err := j.Record(e.Time, Movement{From: e.From, To: e.To, Amount: e.Amount, Reason: e.Reason}); err != nil {
-			return nil, fmt.Errorf("%w: journal entry %d: %w", ErrBadSnapshot, e.Seq, err)
+		if err := j.record(e.Time, Movement{From: e.From, To: e.To, Amount: e.Amount, Reason: e.Reason}); err != nil {
+			return nil, wrap(ErrBadSnapshot, err, "journal entry %d", e.Seq)
 		}
 	}
 	return j, nil

@@ -29,7 +29,7 @@ func (d *DefaulterLayer) Snapshot() DefaulterSnapshot {
 func RestoreDefaulterLayer(s DefaulterSnapshot) (*DefaulterLayer, error) {
 	l, err := NewDefaulterLayer(s.Account, s.Margin, s.Penalty)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	return l, nil
 }
@@ -42,7 +42,7 @@ type SocialSnapshot struct {
 
 // Snapshot returns the accounts' remaining amounts and the haircuts made.
 func (s *SocialLayer) Snapshot() SocialSnapshot {
-	return SocialSnapshot{Accounts: append([]Balance(nil), s.accounts...), Haircuts: s.Haircuts()}
+	return SocialSnapshot{Accounts: append([]Balance(nil), s.accounts...), Haircuts: s.haircutsCopy()}
 }
 
 // RestoreSocialLayer rebuilds a SocialLayer named id in money units of
@@ -51,7 +51,7 @@ func (s *SocialLayer) Snapshot() SocialSnapshot {
 func RestoreSocialLayer(id string, unit decimal.Decimal, snap SocialSnapshot) (*SocialLayer, error) {
 	l, err := NewSocialLayer(id, snap.Accounts, unit)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "")
 	}
 	known := make(map[string]bool, len(snap.Accounts))
 	for _, a := range snap.Accounts {
@@ -62,7 +62,7 @@ func RestoreSocialLayer(id string, unit decimal.Decimal, snap SocialSnapshot) (*
 			return nil, fmt.Errorf("%w: haircut %d of unknown account %q", ErrBadSnapshot, i, h.Account)
 		}
 		if err := checkPositive(h.Amount, l.scale, "haircut"); err != nil {
-			return nil, fmt.Errorf("%w: haircut %d: %w", ErrBadSnapshot, i, err)
+			return nil, wrap(ErrBadSnapshot, err, "haircut %d", i)
 		}
 	}
 	l.cuts = append([]Haircut(nil), snap.Haircuts...)
@@ -81,7 +81,7 @@ func (s *SharedPosition) Snapshot() SharedSnapshot { return SharedSnapshot{Remai
 // is allowed (everything handed over).
 func RestoreSharedPosition(s SharedSnapshot) (*SharedPosition, error) {
 	if err := num.CheckNonNegative(s.Remaining); err != nil {
-		return nil, fmt.Errorf("%w: shared position: %w", ErrBadSnapshot, err)
+		return nil, wrap(ErrBadSnapshot, err, "shared position")
 	}
 	return &SharedPosition{left: s.Remaining}, nil
 }
@@ -95,7 +95,7 @@ type ADLSnapshot struct {
 
 // Snapshot returns the queue as it stands, the size left and the fills.
 func (l *ADLLayer) Snapshot() ADLSnapshot {
-	return ADLSnapshot{Queue: l.Queue(), Remaining: l.left.left, Fills: l.Fills()}
+	return ADLSnapshot{Queue: l.queueCopy(), Remaining: l.left.left, Fills: l.Fills()}
 }
 
 // RestoreADLLayer rebuilds an ADLLayer from the settings it was built with
@@ -112,6 +112,22 @@ func RestoreADLLayer(s ADLSettings, snap ADLSnapshot) (*ADLLayer, error) {
 	l, err := NewADLLayer(s)
 	if err != nil {
 		return nil, err
+	}
+	// Bound every decimal of the snapshot before any is compared: Equal and
+	// Cmp align exponents, and an exponent near 2³¹ would build a
+	// billion-digit integer (a queue price or fill price of 1e2147483647
+	// hung here).
+	ds := []decimal.Decimal{snap.Remaining}
+	for _, f := range snap.Fills {
+		ds = append(ds, f.Closed, f.After, f.Price, f.Score)
+	}
+	for _, r := range snap.Queue {
+		ds = append(ds, r.Position.Size, r.Position.EntryPrice, r.Position.BankruptcyPrice, r.Score)
+	}
+	for _, d := range ds {
+		if err := num.Check(d); err != nil {
+			return nil, wrap(ErrBadSnapshot, err, "")
+		}
 	}
 	orig := make(map[string]Ranked, len(l.queue))
 	for _, r := range l.queue {
@@ -165,7 +181,10 @@ func RestoreADLLayer(s ADLSettings, snap ADLSnapshot) (*ADLLayer, error) {
 		}
 	}
 	if s.Shared == nil {
-		if err := checkAmount(snap.Remaining, l.sizeScale, "remaining"); err != nil || !snap.Remaining.Add(total).Equal(l.left.left) {
+		if err := checkAmount(snap.Remaining, l.sizeScale, "remaining"); err != nil {
+			return nil, wrap(ErrBadSnapshot, err, "")
+		}
+		if !snap.Remaining.Add(total).Equal(l.left.left) {
 			return nil, fmt.Errorf("%w: remaining size %s with %s closed, bankrupt size %s", ErrBadSnapshot, snap.Remaining, total, l.left.left)
 		}
 		l.left.left = snap.Remaining
@@ -185,7 +204,7 @@ type BLPLayerSnapshot struct {
 
 // Snapshot returns the size left and the assignments made.
 func (l *BLPLayer) Snapshot() BLPLayerSnapshot {
-	return BLPLayerSnapshot{Remaining: l.left.left, Assignments: l.Assignments()}
+	return BLPLayerSnapshot{Remaining: l.left.left, Assignments: l.assignmentsCopy()}
 }
 
 // RestoreBLPLayer rebuilds the pool's layer for t at mark (as
@@ -211,7 +230,10 @@ func (p *BackstopPool) RestoreBLPLayer(t Takeover, mark decimal.Decimal, shared 
 		return nil, fmt.Errorf("%w: assignments take %s of %s", ErrBadSnapshot, taken, t.Size.Abs())
 	}
 	if shared == nil {
-		if err := checkAmount(snap.Remaining, p.sizeScale, "remaining"); err != nil || !snap.Remaining.Add(taken).Equal(t.Size.Abs()) {
+		if err := checkAmount(snap.Remaining, p.sizeScale, "remaining"); err != nil {
+			return nil, wrap(ErrBadSnapshot, err, "") // never format an unchecked decimal: an absurd exponent hung here
+		}
+		if !snap.Remaining.Add(taken).Equal(t.Size.Abs()) {
 			return nil, fmt.Errorf("%w: remaining size %s with %s taken of %s", ErrBadSnapshot, snap.Remaining, taken, t.Size.Abs())
 		}
 		l.left.left = snap.Remaining

@@ -2,15 +2,17 @@ package backstop
 
 import (
 	"fmt"
+	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
-// DefaultUnit is the money unit used when a Settings leaves Unit zero:
+// defaultUnit is the money unit used when a Settings leaves Unit zero:
 // 0.00000001 (one satoshi, eight decimal places).
-var DefaultUnit = decimal.New(1, -8)
+var defaultUnit = decimal.New(1, -8)
 
 // unitScale validates a money or size unit (a positive power of ten such as
 // 0.01 or 1) and returns its number of decimal places. Zero means def.
@@ -19,7 +21,7 @@ func unitScale(unit, def decimal.Decimal, what string) (int32, error) {
 		unit = def
 	}
 	if err := num.CheckPositive(unit); err != nil {
-		return 0, fmt.Errorf("%w: %s: %w", ErrInvalidSettings, what, err)
+		return 0, wrap(ErrInvalidSettings, err, "%s", what)
 	}
 	// A power of ten has a coefficient that is itself a power of ten.
 	c := unit.Coefficient()
@@ -39,9 +41,9 @@ func unitScale(unit, def decimal.Decimal, what string) (int32, error) {
 var defaultSizeUnit = decimal.New(1, -8)
 
 // unitScales validates a money unit and a size unit (lot), zero meaning
-// DefaultUnit and 0.00000001, and returns their decimal places.
+// defaultUnit and 0.00000001, and returns their decimal places.
 func unitScales(unit, sizeUnit decimal.Decimal) (scale, sizeScale int32, err error) {
-	if scale, err = unitScale(unit, DefaultUnit, "unit"); err != nil {
+	if scale, err = unitScale(unit, defaultUnit, "unit"); err != nil {
 		return 0, 0, err
 	}
 	if sizeScale, err = unitScale(sizeUnit, defaultSizeUnit, "size unit"); err != nil {
@@ -54,7 +56,7 @@ func unitScales(unit, sizeUnit decimal.Decimal) (scale, sizeScale int32, err err
 // decimal places than the unit allows.
 func checkAmount(d decimal.Decimal, scale int32, what string) error {
 	if err := num.CheckNonNegative(d); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrInvalidInput, what, err)
+		return wrap(ErrInvalidInput, err, "%s", what)
 	}
 	if d.Exponent() < -scale && !d.Equal(d.Truncate(scale)) {
 		return fmt.Errorf("%w: %s %s has more than %d decimal places", ErrInvalidInput, what, d, scale)
@@ -81,3 +83,31 @@ func floorUnit(d decimal.Decimal, scale int32) decimal.Decimal {
 	}
 	return d.RoundFloor(scale)
 }
+
+// checkScale bounds a scale a host passes (decimal places of the money
+// unit) by internal/num's limits: at most num.MaxScale places, and at most
+// num.MaxIntDigits places to the left of the point (a negative scale). A
+// scale beyond them (1e9 once hung num.DivFloor) is refused before any
+// arithmetic.
+func checkScale(scale int32) error {
+	if scale > num.MaxScale || scale < -num.MaxIntDigits {
+		return fmt.Errorf("%w: scale %d outside [%d, %d]", ErrInvalidInput, scale, -num.MaxIntDigits, num.MaxScale)
+	}
+	return nil
+}
+
+// checkAbsorb refuses what a built-in layer's Absorb, called directly by a
+// host, would otherwise record wrongly: a zero time, or an empty loss
+// account (its movements would go nowhere while the layer's state moved).
+func checkAbsorb(now time.Time, to string) error {
+	if badID(to) {
+		return fmt.Errorf("%w: empty or non-UTF-8 loss account", ErrInvalidInput)
+	}
+	return checkNow(now)
+}
+
+// badID reports whether an ID or account name is unusable: empty, or not
+// valid UTF-8. JSON replaces invalid bytes with U+FFFD, so two distinct
+// non-UTF-8 IDs would become one after a snapshot round trip (found by
+// FuzzDefaultFundCover: default IDs "\x8c" and "\xff" restored as one).
+func badID(s string) bool { return s == "" || !utf8.ValidString(s) }

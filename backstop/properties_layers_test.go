@@ -20,7 +20,7 @@ func TestPropertyBuiltInLayers(t *testing.T) {
 		unit := d("0.01")
 		fund, _ := NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: "f", Floor: testkit.Decimal(0, 50_000, 2).Draw(t, "floor")}}, Unit: unit})
 		if dep := testkit.Decimal(0, 200_000, 2).Draw(t, "deposit"); dep.Sign() > 0 {
-			_ = fund.Deposit("f", dep, "fees", "", t0)
+			_, _ = fund.Deposit(t0, "f", dep, "fees", "")
 		}
 		def, _ := NewDefaulterLayer("bad", testkit.Decimal(0, 50_000, 2).Draw(t, "margin"), testkit.Decimal(0, 5_000, 2).Draw(t, "penalty"))
 		mark := d("1000")
@@ -56,7 +56,7 @@ func TestPropertyBuiltInLayers(t *testing.T) {
 		}
 		var allocs []Allocation
 		for k := 0; k < 2; k++ {
-			a, err := w.Cover(Claim{ID: fmt.Sprint(k), Amount: testkit.Decimal(0, 400_000, 2).Draw(t, "loss")}, t0)
+			a, err := w.Cover(t0, Claim{ID: fmt.Sprint(k), Amount: testkit.Decimal(0, 400_000, 2).Draw(t, "loss")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +79,7 @@ func TestPropertyBuiltInLayers(t *testing.T) {
 			}
 		}
 		taken := decimal.Zero
-		for _, a := range blp.Assignments() {
+		for _, a := range blp.assignmentsCopy() {
 			taken = taken.Add(a.Size.Abs())
 		}
 		if closed.Add(taken).Cmp(size) > 0 {
@@ -115,7 +115,7 @@ func TestPropertyDefaultFundCover(t *testing.T) {
 					def.VariationGains = append(def.VariationGains, Balance{Account: fmt.Sprint("m", i), Amount: testkit.Decimal(0, 300, 0).Draw(t, "vm")})
 				}
 			}
-			a, err := f.Cover(def, t0)
+			a, err := f.Cover(t0, def)
 			if err != nil {
 				t.Fatal(err)
 			}

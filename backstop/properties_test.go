@@ -41,7 +41,7 @@ func TestPropertyConservation(t *testing.T) {
 		var allocs []Allocation
 		for k := 0; k < 3; k++ {
 			loss := testkit.Decimal(0, 400_000, 2).Draw(t, "loss")
-			a, err := w.Cover(Claim{ID: fmt.Sprint(k), Amount: loss}, t0)
+			a, err := w.Cover(t0, Claim{ID: fmt.Sprint(k), Amount: loss})
 			if err != nil && !errors.Is(err, ErrLayerFailed) {
 				t.Fatal(err)
 			}
@@ -83,7 +83,7 @@ func TestPropertyOrderAndCapacity(t *testing.T) {
 		}
 		w, _ := New(Settings{Layers: layers, Unit: d("0.01")})
 		loss := testkit.Decimal(0, 400_000, 2).Draw(t, "loss")
-		a, err := w.Cover(Claim{ID: "x", Amount: loss}, t0)
+		a, err := w.Cover(t0, Claim{ID: "x", Amount: loss})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,13 +132,13 @@ func TestPropertyFundFloorAndJournal(t *testing.T) {
 			amt := testkit.Decimal(-1000, 20_000, 2).Draw(t, "amount")
 			switch rapid.IntRange(0, 2).Draw(t, "op") {
 			case 0:
-				_ = f.Deposit("f", amt, "fees", "fees", now)
+				_, _ = f.Deposit(now, "f", amt, "fees", "fees")
 			case 1:
-				_ = f.Draw("f", amt, "out", "draw", now)
+				_, _ = f.Draw(now, "f", amt, "out", "draw")
 			case 2:
 				w, _ := New(Settings{Layers: []Layer{f.Layer("any")}, Unit: d("0.01")})
 				if amt.Sign() >= 0 {
-					if _, err := w.Cover(Claim{ID: "c", Amount: amt}, now); err != nil {
+					if _, err := w.Cover(now, Claim{ID: "c", Amount: amt}); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -248,7 +248,7 @@ func TestPropertyProRataCapped(t *testing.T) {
 		}
 		units := room.Shift(2).IntPart()
 		total := decimal.New(rapid.Int64Range(0, units).Draw(t, "total"), -2)
-		shares, err := ProRataCapped(total, ws, caps, 2)
+		shares, err := proRataCapped(total, ws, caps, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -404,10 +404,10 @@ func countSide(ps []Position, sign int) int {
 // liarLayer reports one unit more in its movements than it was asked for.
 type liarLayer struct{ fixedLayer }
 
-func (l *liarLayer) Absorb(a decimal.Decimal, to string, now time.Time) ([]Movement, error) {
-	ms, err := l.fixedLayer.Absorb(a, to, now)
+func (l *liarLayer) Absorb(now time.Time, a decimal.Decimal, to string) ([]Movement, []Event, error) {
+	ms, evs, err := l.fixedLayer.Absorb(now, a, to)
 	if err == nil {
 		ms[0].Amount = ms[0].Amount.Add(d("0.01"))
 	}
-	return ms, err
+	return ms, evs, err
 }

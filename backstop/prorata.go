@@ -8,7 +8,7 @@ import (
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
-// ProRataCapped splits total among weights in proportion, but gives no one
+// proRataCapped splits total among weights in proportion, but gives no one
 // more than their cap: water-filling. Whoever's proportional share would
 // exceed their cap gets exactly the cap, and the excess is shared again
 // among the others in proportion to their weights, until no share exceeds
@@ -19,14 +19,18 @@ import (
 // cap gets zero; each uncapped share is within one unit of its exact
 // water-filled value (remaining × wᵢ / Σ uncapped w). The result depends only
 // on the order of the inputs. Errors (ErrInvalidInput): lengths differ, a
-// negative weight, cap or total, a total or cap finer than the scale, or
+// negative weight, cap or total, a total or cap finer than the scale, a
+// scale outside [-num.MaxIntDigits, num.MaxScale] = [-36, 36], or
 // total > Σ caps of the positive-weight entries (the caps cannot hold it).
 //
 // Used for default-fund assessments (capped per member, EMIR Art. 43(3) and
 // ESMA Q&A 886) and backstop providers (capped by committed capacity).
-func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
+func proRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
 	if len(weights) != len(caps) {
 		return nil, fmt.Errorf("%w: %d weights but %d caps", ErrInvalidInput, len(weights), len(caps))
+	}
+	if err := checkScale(scale); err != nil {
+		return nil, err
 	}
 	if err := checkAmount(total, scale, "total"); err != nil {
 		return nil, err
@@ -34,7 +38,7 @@ func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 	room := decimal.Zero
 	for i := range weights {
 		if err := num.CheckNonNegative(weights[i]); err != nil {
-			return nil, fmt.Errorf("%w: weight %d: %w", ErrInvalidInput, i, err)
+			return nil, wrap(ErrInvalidInput, err, "weight %d", i)
 		}
 		if err := checkAmount(caps[i], scale, "cap"); err != nil {
 			return nil, fmt.Errorf("%w (index %d)", err, i)
@@ -98,7 +102,7 @@ func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 	}
 	split, err := proRata(remaining, ws, scale)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "")
 	}
 	for n, i := range rest {
 		shares[i] = split[n]
@@ -106,21 +110,25 @@ func ProRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 	return shares, nil
 }
 
-// ProRata splits total among weights by the largest-remainder rule in
+// proRataExact splits total among weights by the largest-remainder rule in
 // units of 10^-scale (num.ProRata): the shares sum to total exactly and
-// each is within one unit of total × wᵢ / Σw. Errors wrap ErrInvalidInput.
-func ProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
+// each is within one unit of total × wᵢ / Σw. Errors wrap ErrInvalidInput
+// (a scale outside [-36, 36] included).
+func proRataExact(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
+	if err := checkScale(scale); err != nil {
+		return nil, err
+	}
 	if err := checkAmount(total, scale, "total"); err != nil {
 		return nil, err
 	}
 	for i, w := range weights {
 		if err := num.CheckNonNegative(w); err != nil {
-			return nil, fmt.Errorf("%w: weight %d: %w", ErrInvalidInput, i, err)
+			return nil, wrap(ErrInvalidInput, err, "weight %d", i)
 		}
 	}
 	out, err := proRata(total, weights, scale)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "")
 	}
 	return out, nil
 }

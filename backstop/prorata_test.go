@@ -64,7 +64,7 @@ func TestProRataCappedTable(t *testing.T) {
 				}
 				return out
 			}
-			got, err := ProRataCapped(d(tc.total), conv(tc.weights), conv(tc.caps), 0)
+			got, err := proRataCapped(d(tc.total), conv(tc.weights), conv(tc.caps), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,13 +73,13 @@ func TestProRataCappedTable(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ProRataCapped(d("7"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("6")}, 0); err == nil {
+	if _, err := proRataCapped(d("7"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("6")}, 0); err == nil {
 		t.Error("total above the caps accepted")
 	}
-	if _, err := ProRataCapped(d("1"), []decimal.Decimal{d("-1")}, []decimal.Decimal{d("6")}, 0); err == nil {
+	if _, err := proRataCapped(d("1"), []decimal.Decimal{d("-1")}, []decimal.Decimal{d("6")}, 0); err == nil {
 		t.Error("negative weight accepted")
 	}
-	if _, err := ProRataCapped(d("1"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("6"), d("1")}, 0); err == nil {
+	if _, err := proRataCapped(d("1"), []decimal.Decimal{d("1")}, []decimal.Decimal{d("6"), d("1")}, 0); err == nil {
 		t.Error("length mismatch accepted")
 	}
 }
@@ -104,7 +104,7 @@ func FuzzProRataCapped(f *testing.F) {
 		if !(ok1 && ok2 && ok3 && ok4 && ok5) || scale < 0 || scale > 36 {
 			return
 		}
-		shares, err := ProRataCapped(tt, []decimal.Decimal{a, b}, []decimal.Decimal{x, y}, scale)
+		shares, err := proRataCapped(tt, []decimal.Decimal{a, b}, []decimal.Decimal{x, y}, scale)
 		if err != nil {
 			return
 		}

@@ -11,7 +11,7 @@ import (
 // capacity they report once Cover has preflighted them, but a host layer
 // may. When a host layer fails part-way through a cover, the built-in
 // layers drawn before it are put back exactly as they were (balances,
-// histories, ledgers, queues, events), so a failed Cover changes nothing —
+// histories, ledgers, queues; the events of a failed cover are not returned), so a failed Cover changes nothing —
 // unless a host layer had already been drawn before the failure: a host
 // layer cannot be undone, so then every earlier draw stays, is journaled,
 // and the error names each one.
@@ -44,18 +44,17 @@ func (d *DefaulterLayer) mark() func() {
 
 func (l fundLayer) mark() func() {
 	st := l.f.funds[l.id]
-	bal, h, j, q := st.balance, len(st.history), l.f.journal.Len(), len(l.f.q)
+	bal, h, j := st.balance, len(st.history), l.f.journal.Len()
 	return func() {
 		st.balance = bal
 		st.history = st.history[:h:h]
 		l.f.journal.truncate(j)
-		l.f.q = l.f.q[:min(q, len(l.f.q))]
 	}
 }
 
 func (s *SocialLayer) mark() func() {
-	accts, cuts, q := append([]Balance(nil), s.accounts...), len(s.cuts), len(s.q)
-	return func() { s.accounts, s.cuts, s.q = accts, s.cuts[:cuts:cuts], s.q[:min(q, len(s.q))] }
+	accts, cuts := append([]Balance(nil), s.accounts...), len(s.cuts)
+	return func() { s.accounts, s.cuts = accts, s.cuts[:cuts:cuts] }
 }
 
 func (l *BLPLayer) mark() func() {
@@ -64,21 +63,20 @@ func (l *BLPLayer) mark() func() {
 	for i, id := range p.order {
 		rem[i] = p.providers[id].remaining
 	}
-	left, as, q := l.left.left, len(l.assignments), len(p.q)
+	left, as := l.left.left, len(l.assignments)
 	return func() {
 		for i, id := range p.order {
 			p.providers[id].remaining = rem[i]
 		}
 		l.left.left = left
 		l.assignments = l.assignments[:as:as]
-		p.q = p.q[:min(q, len(p.q))]
 	}
 }
 
 func (l *ADLLayer) mark() func() {
-	queue, fills, left, q := append([]Ranked(nil), l.queue...), len(l.fills), l.left.left, len(l.q)
+	queue, fills, left := append([]Ranked(nil), l.queue...), len(l.fills), l.left.left
 	return func() {
-		l.queue, l.fills, l.left.left, l.q = queue, l.fills[:fills:fills], left, l.q[:min(q, len(l.q))]
+		l.queue, l.fills, l.left.left = queue, l.fills[:fills:fills], left
 	}
 }
 

@@ -21,8 +21,8 @@ var errHostDown = errors.New("host treasury unreachable")
 
 func (b brokenLayer) ID() string                { return b.id }
 func (b brokenLayer) Capacity() decimal.Decimal { return d("1000") }
-func (b brokenLayer) Absorb(decimal.Decimal, string, time.Time) ([]Movement, error) {
-	return nil, errHostDown
+func (b brokenLayer) Absorb(time.Time, decimal.Decimal, string) ([]Movement, []Event, error) {
+	return nil, nil, errHostDown
 }
 
 // exchangeLayers builds every built-in exchange layer with room to draw:
@@ -31,7 +31,7 @@ func (b brokenLayer) Absorb(decimal.Decimal, string, time.Time) ([]Movement, err
 func exchangeLayers(t *testing.T) (def *DefaulterLayer, fund *InsuranceFund, pool *BackstopPool, blp *BLPLayer, adl *ADLLayer, social *SocialLayer, state func() string) {
 	t.Helper()
 	fund, _ = NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("10")}}, Unit: d("0.01")})
-	if err := fund.Deposit("f", d("100"), "fees", "", t0); err != nil {
+	if _, err := fund.Deposit(t0, "f", d("100"), "fees", ""); err != nil {
 		t.Fatal(err)
 	}
 	def, _ = NewDefaulterLayer("bad", d("10"), d("1"))
@@ -62,15 +62,14 @@ func exchangeLayers(t *testing.T) (def *DefaulterLayer, fund *InsuranceFund, poo
 // nothing changed: the built-in layers, their ledgers, the journal and the
 // events are put back.
 func TestCoverRollsBackBuiltInLayersWhenAHostLayerFails(t *testing.T) {
-	def, fund, pool, blp, adl, social, state := exchangeLayers(t)
-	fund.DrainEvents()
+	def, fund, _, blp, adl, social, state := exchangeLayers(t)
 	j := NewJournal()
 	w, err := New(Settings{Layers: []Layer{def, fund.Layer("x"), blp, adl, social, brokenLayer{"treasury"}}, Unit: d("0.01"), Journal: j})
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := state()
-	a, err := w.Cover(Claim{ID: "c", Amount: d("500")}, t0.Add(time.Minute))
+	a, err := w.Cover(t0.Add(time.Minute), Claim{ID: "c", Amount: d("500")})
 	if !errors.Is(err, ErrLayerFailed) || !errors.Is(err, errHostDown) || !strings.Contains(err.Error(), "nothing drawn") {
 		t.Fatalf("error %v", err)
 	}
@@ -83,17 +82,18 @@ func TestCoverRollsBackBuiltInLayersWhenAHostLayerFails(t *testing.T) {
 	if err := CheckAllocation(a); err != nil {
 		t.Fatal(err)
 	}
-	for _, ev := range [][]Event{w.DrainEvents(), fund.DrainEvents(), pool.DrainEvents(), adl.DrainEvents(), social.DrainEvents()} {
-		if len(ev) != 0 {
-			t.Fatalf("failed cover left events %v", ev)
-		}
+	if len(a.Events) != 0 {
+		t.Fatalf("failed cover returned events %v", a.Events)
+	}
+	if _, ok := w.Covered("c"); ok {
+		t.Fatal("a rolled-back claim was remembered: it could not be retried")
 	}
 	if err := fund.CheckInvariants(); err != nil {
 		t.Fatal(err)
 	}
 	// The same waterfall still works once the host layer is gone.
 	w2, _ := New(Settings{Layers: []Layer{def, fund.Layer("x"), blp, adl, social}, Unit: d("0.01"), Journal: j})
-	a2, err := w2.Cover(Claim{ID: "c", Amount: d("500")}, t0.Add(time.Minute))
+	a2, err := w2.Cover(t0.Add(time.Minute), Claim{ID: "c", Amount: d("500")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +107,10 @@ func TestCoverRollsBackBuiltInLayersWhenAHostLayerFails(t *testing.T) {
 	// Every draw is an event: one per layer, per provider takeover, per
 	// deleveraged counterparty and per haircut account.
 	kinds := map[EventKind]int{}
-	for _, ev := range [][]Event{w2.DrainEvents(), fund.DrainEvents(), pool.DrainEvents(), adl.DrainEvents(), social.DrainEvents()} {
-		for _, e := range ev {
-			kinds[e.Kind]++
+	for _, e := range a2.Events {
+		kinds[e.Kind]++
+		if e.Claim != "c" {
+			t.Errorf("event %+v not stamped with the claim", e)
 		}
 	}
 	want := map[EventKind]int{EventDraw: 5, EventResidual: 1, EventFundDraw: 1, EventTakeover: 2, EventDeleverage: 2, EventHaircut: 2}
@@ -128,7 +129,7 @@ func TestCoverPartialWhenAHostLayerWasDrawn(t *testing.T) {
 	host := &fixedLayer{id: "treasury", left: d("30")}
 	j := NewJournal()
 	w, _ := New(Settings{Layers: []Layer{def, host, fund.Layer("x"), brokenLayer{"reinsurance"}}, Unit: d("0.01"), Journal: j})
-	a, err := w.Cover(Claim{ID: "c", Amount: d("500")}, t0.Add(time.Minute))
+	a, err := w.Cover(t0.Add(time.Minute), Claim{ID: "c", Amount: d("500")})
 	if !errors.Is(err, ErrLayerFailed) || !errors.Is(err, errHostDown) {
 		t.Fatalf("error %v", err)
 	}
@@ -155,7 +156,7 @@ func TestCoverRollsBackBeforeAnEarlyHostFailure(t *testing.T) {
 	before := snapJSON(t, []any{def.Snapshot(), fund.Snapshot()})
 	later := &fixedLayer{id: "treasury", left: d("1000")}
 	w, _ := New(Settings{Layers: []Layer{def, fund.Layer("x"), brokenLayer{"reinsurance"}, later}, Unit: d("0.01")})
-	a, err := w.Cover(Claim{ID: "c", Amount: d("500")}, t0.Add(time.Minute))
+	a, err := w.Cover(t0.Add(time.Minute), Claim{ID: "c", Amount: d("500")})
 	if !errors.Is(err, errHostDown) || !strings.Contains(err.Error(), "nothing drawn") {
 		t.Fatalf("error %v", err)
 	}
@@ -174,7 +175,7 @@ func TestCoverRollsBackBeforeAnEarlyHostFailure(t *testing.T) {
 func TestPropertyFailedCoverChangesNothing(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		r := newRig(t)
-		if _, err := r.waterfall(t).Cover(Claim{ID: "1", Amount: testkit.Decimal(0, 100_000, 2).Draw(t, "loss1")}, t0); err != nil {
+		if _, err := r.waterfall(t).Cover(t0, Claim{ID: "1", Amount: testkit.Decimal(0, 100_000, 2).Draw(t, "loss1")}); err != nil {
 			t.Fatal(err)
 		}
 		before, err := json.Marshal(r.snapshot())
@@ -189,7 +190,7 @@ func TestPropertyFailedCoverChangesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		loss := testkit.Decimal(0, 400_000, 2).Draw(t, "loss2")
-		a, err := w.Cover(Claim{ID: "2", Amount: loss}, t0)
+		a, err := w.Cover(t0, Claim{ID: "2", Amount: loss})
 		after, _ := json.Marshal(r.snapshot())
 		if err == nil { // the loss stopped before the broken layer
 			if !a.DrawOf("treasury").IsZero() {

@@ -23,7 +23,7 @@ type SharedPosition struct {
 // NewSharedPosition starts with |size| to hand over.
 func NewSharedPosition(size decimal.Decimal) (*SharedPosition, error) {
 	if err := num.Check(size); err != nil { // never print an out-of-range value: formatting it can hang
-		return nil, fmt.Errorf("%w: shared position size: %w", ErrInvalidInput, err)
+		return nil, wrap(ErrInvalidInput, err, "shared position size")
 	}
 	if size.Sign() == 0 {
 		return nil, fmt.Errorf("%w: shared position size %s", ErrInvalidInput, size)

@@ -21,7 +21,7 @@ func TestRestoreADLLayerRejectsMalformedSnapshots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Absorb(d("150"), "shortfall:s", t0); err != nil { // closes 2 for 10, 5 for 5
+	if _, _, err := l.Absorb(t0, d("150"), "shortfall:s"); err != nil { // closes 2 for 10, 5 for 5
 		t.Fatal(err)
 	}
 	good := roundTrip(t, l.Snapshot())
@@ -35,7 +35,7 @@ func TestRestoreADLLayerRejectsMalformedSnapshots(t *testing.T) {
 		if !x.Capacity().Equal(d("50")) {
 			t.Fatalf("capacity %s, want 50", x.Capacity())
 		}
-		ms, err := x.Absorb(d("50"), "shortfall:s2", t0.Add(time.Minute))
+		ms, _, err := x.Absorb(t0.Add(time.Minute), d("50"), "shortfall:s2")
 		if err != nil || len(ms) != 1 || ms[0].From != "adl:5" || !ms[0].Amount.Equal(d("50")) || !x.Capacity().IsZero() {
 			t.Fatalf("continuing: %v %v, capacity %s", ms, err, x.Capacity())
 		}
@@ -73,11 +73,13 @@ func TestRestoreADLLayerRejectsMalformedSnapshots(t *testing.T) {
 // within the bankrupt size at the bankruptcy price.
 func FuzzRestoreADLLayer(f *testing.F) {
 	l, _ := NewADLLayer(bitmexADLSettings())
-	_, _ = l.Absorb(d("150"), "shortfall:s", t0)
+	_, _, _ = l.Absorb(t0, d("150"), "shortfall:s")
 	raw, _ := json.Marshal(l.Snapshot())
 	f.Add(raw)
 	f.Add([]byte(`{"queue":[],"remaining":"20","fills":[]}`))
 	f.Add([]byte(`{"remaining":"1e99999"}`))
+	f.Add([]byte(`{"remaining":"1e2147483647"}`))                                                    // hung (formatted)
+	f.Add([]byte(`{"remaining":"1","fills":[{"account":"2","closed":"1","price":"1e2147483647"}]}`)) // hung (compared)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s ADLSnapshot
 		if json.Unmarshal(data, &s) != nil {
@@ -88,7 +90,7 @@ func FuzzRestoreADLLayer(f *testing.F) {
 			return
 		}
 		if c := g.Capacity(); c.Sign() > 0 {
-			if _, err := g.Absorb(c, "shortfall:z", t0.Add(time.Hour)); err != nil {
+			if _, _, err := g.Absorb(t0.Add(time.Hour), c, "shortfall:z"); err != nil {
 				t.Fatal(err)
 			}
 		}

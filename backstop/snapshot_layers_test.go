@@ -92,7 +92,7 @@ func newRig(t *rapid.T) *exchangeRig {
 	r.fundSettings = FundSettings{Funds: []FundSpec{{ID: "f", Floor: testkit.Decimal(0, 50_000, 2).Draw(t, "floor")}}, Unit: r.unit}
 	r.fund, _ = NewInsuranceFund(r.fundSettings)
 	if dep := testkit.Decimal(0, 200_000, 2).Draw(t, "deposit"); dep.Sign() > 0 {
-		_ = r.fund.Deposit("f", dep, "fees", "", t0)
+		_, _ = r.fund.Deposit(t0, "f", dep, "fees", "")
 	}
 	r.def, _ = NewDefaulterLayer("bad", testkit.Decimal(0, 50_000, 2).Draw(t, "margin"), testkit.Decimal(0, 5_000, 2).Draw(t, "penalty"))
 	pb := testkit.Decimal(1001, 1200, 0).Draw(t, "pb")
@@ -129,13 +129,13 @@ func newRig(t *rapid.T) *exchangeRig {
 func TestPropertyLayersSnapshotRestore(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		r := newRig(t)
-		if _, err := r.waterfall(t).Cover(Claim{ID: "1", Amount: testkit.Decimal(0, 200_000, 2).Draw(t, "loss1")}, t0); err != nil {
+		if _, err := r.waterfall(t).Cover(t0, Claim{ID: "1", Amount: testkit.Decimal(0, 200_000, 2).Draw(t, "loss1")}); err != nil {
 			t.Fatal(err)
 		}
 		s := r.restore(t, roundTrip(t, r.snapshot()))
 		loss2 := Claim{ID: "2", Amount: testkit.Decimal(0, 200_000, 2).Draw(t, "loss2")}
-		a1, err1 := r.waterfall(t).Cover(loss2, t0)
-		a2, err2 := s.waterfall(t).Cover(loss2, t0)
+		a1, err1 := r.waterfall(t).Cover(t0, loss2)
+		a2, err2 := s.waterfall(t).Cover(t0, loss2)
 		if err1 != nil || err2 != nil {
 			t.Fatal(err1, err2)
 		}

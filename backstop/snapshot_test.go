@@ -52,13 +52,13 @@ func applyFundOps(f *InsuranceFund, ops []fundOp, start time.Time) []string {
 		var err error
 		switch op.kind {
 		case 0:
-			err = f.Deposit(op.fund, op.amount, "fees", "fees", now)
+			_, err = f.Deposit(now, op.fund, op.amount, "fees", "fees")
 		case 1:
-			err = f.Draw(op.fund, op.amount, "loss", "draw", now)
+			_, err = f.Draw(now, op.fund, op.amount, "loss", "draw")
 		case 2:
 			w, _ := New(Settings{Layers: []Layer{f.Layer(op.fund)}, Unit: d("0.01")})
 			var a Allocation
-			a, err = w.Cover(Claim{ID: fmt.Sprint(i), Amount: op.amount}, now)
+			a, err = w.Cover(now, Claim{ID: fmt.Sprint(i), Amount: op.amount})
 			log = append(log, fmt.Sprint(a.Residual))
 		}
 		log = append(log, fmt.Sprint(err))
@@ -120,14 +120,14 @@ func TestPropertyDefaultFundSnapshotRestore(t *testing.T) {
 			now := start.Add(time.Duration(i) * time.Second)
 			switch o.kind {
 			case 0:
-				a, err := f.Cover(Default{ID: fmt.Sprint(i), Member: o.member, Loss: o.amount, Margin: d("20")}, now)
+				a, err := f.Cover(now, Default{ID: fmt.Sprint(i), Member: o.member, Loss: o.amount, Margin: d("20")})
 				var drawn []string
 				for _, dr := range a.Draws {
 					drawn = append(drawn, dr.Layer+"="+dr.Drawn.String())
 				}
 				log = append(log, fmt.Sprint(drawn, a.Residual, err))
 			case 1:
-				log = append(log, fmt.Sprint(f.Contribute(o.member, o.amount, now)))
+				log = append(log, fmt.Sprint(f.Contribute(now, o.member, o.amount)))
 			case 2:
 				f.ResetAssessments(now)
 			}
@@ -166,10 +166,10 @@ func TestPropertyPoolSnapshotRestore(t *testing.T) {
 	settings := PoolSettings{Providers: []Provider{{"P1", d("6000")}, {"P2", d("4000")}, {"P3", d("0")}}, Unit: d("1"), SizeUnit: d("0.1")}
 	rapid.Check(t, func(t *rapid.T) {
 		p, _ := NewBackstopPool(settings)
-		take := func(p *BackstopPool, sizes []decimal.Decimal) []string {
+		take := func(p *BackstopPool, label string, sizes []decimal.Decimal) []string {
 			var log []string
-			for _, s := range sizes {
-				r, err := p.TakeOver(Takeover{ID: "t", Account: "x", Size: s, Price: d("500")}, t0)
+			for i, s := range sizes {
+				r, err := p.TakeOver(t0, Takeover{ID: fmt.Sprint(label, i), Account: "x", Size: s, Price: d("500")})
 				log = append(log, fmt.Sprint(r.Assignments, r.Unfilled, err))
 			}
 			return log
@@ -177,13 +177,13 @@ func TestPropertyPoolSnapshotRestore(t *testing.T) {
 		gen := func(label string) []decimal.Decimal {
 			return rapid.SliceOfN(testkit.Decimal(-50, 50, 1), 0, 5).Draw(t, label)
 		}
-		take(p, gen("before"))
+		take(p, "before", gen("before"))
 		after := gen("after")
 		q, err := RestoreBackstopPool(settings, roundTrip(t, p.Snapshot()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(take(p, after), take(q, after)); diff != "" {
+		if diff := cmp.Diff(take(p, "after", after), take(q, "after", after)); diff != "" {
 			t.Fatalf("results differ:\n%s", diff)
 		}
 	})
@@ -192,7 +192,7 @@ func TestPropertyPoolSnapshotRestore(t *testing.T) {
 func TestRestoreRejectsMalformedSnapshots(t *testing.T) {
 	fs := FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("0")}}, Unit: d("0.01")}
 	f, _ := NewInsuranceFund(fs)
-	_ = f.Deposit("f", d("10"), "fees", "", t0)
+	_, _ = f.Deposit(t0, "f", d("10"), "fees", "")
 	good := f.Snapshot()
 	bad := []func(s *FundSnapshot){
 		func(s *FundSnapshot) { s.Funds[0].Balance = d("11") },
@@ -236,8 +236,8 @@ func TestRestoreRejectsMalformedSnapshots(t *testing.T) {
 func FuzzRestoreInsuranceFund(f *testing.F) {
 	fs := FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("1")}}, Unit: d("0.01")}
 	fund, _ := NewInsuranceFund(fs)
-	_ = fund.Deposit("f", d("10"), "fees", "x", t0)
-	_ = fund.Draw("f", d("3"), "loss", "y", t0)
+	_, _ = fund.Deposit(t0, "f", d("10"), "fees", "x")
+	_, _ = fund.Draw(t0, "f", d("3"), "loss", "y")
 	raw, _ := json.Marshal(fund.Snapshot())
 	f.Add(raw)
 	f.Add([]byte(`{"funds":[{"id":"f","balance":"1e999999"}]}`))
@@ -254,7 +254,7 @@ func FuzzRestoreInsuranceFund(f *testing.F) {
 		if err := g.CheckInvariants(); err != nil {
 			t.Fatal(err)
 		}
-		_ = g.Draw("f", d("1"), "loss", "z", t0.Add(time.Hour))
+		_, _ = g.Draw(t0.Add(time.Hour), "f", d("1"), "loss", "z")
 		if err := g.CheckInvariants(); err != nil {
 			t.Fatal(err)
 		}
@@ -265,7 +265,7 @@ func FuzzRestoreInsuranceFund(f *testing.F) {
 // restore path.
 func FuzzRestoreDefaultFund(f *testing.F) {
 	df, _ := NewDefaultFund(issueFundSettings())
-	_, _ = df.Cover(Default{ID: "x", Member: "D", Loss: d("400"), Margin: d("200")}, t0)
+	_, _ = df.Cover(t0, Default{ID: "x", Member: "D", Loss: d("400"), Margin: d("200")})
 	raw, _ := json.Marshal(df.Snapshot())
 	f.Add(raw)
 	f.Add([]byte(`{"members":[]}`))
@@ -278,7 +278,7 @@ func FuzzRestoreDefaultFund(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, _ = g.Cover(Default{ID: "y", Member: "A", Loss: d("100")}, t0.Add(time.Hour))
+		_, _ = g.Cover(t0.Add(time.Hour), Default{ID: "y", Member: "A", Loss: d("100")})
 		if err := g.CheckInvariants(); err != nil {
 			t.Fatal(err)
 		}

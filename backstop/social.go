@@ -39,8 +39,11 @@ type Socialisation struct {
 // fallback: pass profits to haircut winners, balances to haircut everyone.
 //
 // Errors (ErrInvalidInput): a negative, absurd or too-fine loss, an empty
-// or duplicated account, an absurd amount.
+// or duplicated account, an absurd amount, a scale outside [-36, 36].
 func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisation, error) {
+	if err := checkScale(scale); err != nil {
+		return Socialisation{}, err
+	}
 	if err := checkAmount(loss, scale, "loss"); err != nil {
 		return Socialisation{}, err
 	}
@@ -50,15 +53,15 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 	seen := make(map[string]struct{}, len(accounts))
 	exact := true
 	for i, a := range accounts {
-		if a.Account == "" {
-			return Socialisation{}, fmt.Errorf("%w: account %d has an empty ID", ErrInvalidInput, i)
+		if badID(a.Account) {
+			return Socialisation{}, fmt.Errorf("%w: account %d has an empty or non-UTF-8 ID", ErrInvalidInput, i)
 		}
 		if _, dup := seen[a.Account]; dup {
 			return Socialisation{}, fmt.Errorf("%w: account %q twice", ErrDuplicateID, a.Account)
 		}
 		seen[a.Account] = struct{}{}
 		if err := num.Check(a.Amount); err != nil {
-			return Socialisation{}, fmt.Errorf("%w: account %q amount: %w", ErrInvalidInput, a.Account, err)
+			return Socialisation{}, wrap(ErrInvalidInput, err, "account %q amount", a.Account)
 		}
 		if a.Amount.Sign() <= 0 {
 			continue
@@ -77,9 +80,9 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 		// Every amount is a whole number of units, so each proportional
 		// share total × aᵢ / Σa ≤ aᵢ and largest remainder never passes aᵢ:
 		// no cap can bind.
-		shares, err = ProRata(total, weights, scale)
+		shares, err = proRataExact(total, weights, scale)
 	} else {
-		shares, err = ProRataCapped(total, weights, caps, scale)
+		shares, err = proRataCapped(total, weights, caps, scale)
 	}
 	if err != nil {
 		return Socialisation{}, err
@@ -94,24 +97,23 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 // SocialLayer is the last layer of an exchange waterfall: a socialised
 // loss over the given accounts (see Socialise). Capacity is Σ positive
 // amounts (floored to the unit). Each Absorb haircuts the accounts'
-// remaining amounts; movements come from "haircut:ACCOUNT", and each
-// haircut queues an EventHaircut (collect them with DrainEvents).
+// remaining amounts; movements come from "haircut:ACCOUNT", and Absorb
+// returns an EventHaircut per account haircut.
 // Not safe for concurrent use.
 type SocialLayer struct {
 	id       string
 	scale    int32
 	accounts []Balance
 	cuts     []Haircut
-	events   // an EventHaircut per account haircut
 }
 
 // NewSocialLayer returns a socialised-loss layer named id over accounts
-// (copied), in money units of unit (zero means DefaultUnit).
+// (copied), in money units of unit (zero means 0.00000001).
 func NewSocialLayer(id string, accounts []Balance, unit decimal.Decimal) (*SocialLayer, error) {
-	if id == "" {
-		return nil, fmt.Errorf("%w: empty layer ID", ErrInvalidSettings)
+	if badID(id) {
+		return nil, fmt.Errorf("%w: empty or non-UTF-8 layer ID", ErrInvalidSettings)
 	}
-	scale, err := unitScale(unit, DefaultUnit, "unit")
+	scale, err := unitScale(unit, defaultUnit, "unit")
 	if err != nil {
 		return nil, err
 	}
@@ -135,18 +137,26 @@ func (s *SocialLayer) Capacity() decimal.Decimal {
 	return c
 }
 
-// Haircuts returns every haircut made so far, in order.
-func (s *SocialLayer) Haircuts() []Haircut { return append([]Haircut(nil), s.cuts...) }
+// haircutsCopy returns every haircut made so far, in order.
+func (s *SocialLayer) haircutsCopy() []Haircut { return append([]Haircut(nil), s.cuts...) }
 
-// Absorb haircuts the accounts pro rata by amount.
-func (s *SocialLayer) Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error) {
+// Absorb haircuts the accounts pro rata by amount (> 0, at most
+// Capacity) and returns an EventHaircut per account haircut.
+func (s *SocialLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	if err := checkPositive(amount, s.scale, "amount"); err != nil { // checked before formatting
+		return nil, nil, err
+	}
+	if err := checkAbsorb(now, to); err != nil {
+		return nil, nil, err
+	}
 	if amount.Cmp(s.Capacity()) > 0 {
-		return nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.Capacity())
+		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.Capacity())
 	}
 	res, err := Socialise(amount, s.accounts, s.scale)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var evs []Event
 	ms := make([]Movement, 0, len(res.Haircuts))
 	pos := make(map[string]int, len(s.accounts))
 	for i, a := range s.accounts {
@@ -159,8 +169,8 @@ func (s *SocialLayer) Absorb(amount decimal.Decimal, to string, now time.Time) (
 		i := pos[h.Account]
 		s.accounts[i].Amount = s.accounts[i].Amount.Sub(h.Amount)
 		s.cuts = append(s.cuts, h)
-		s.emit(Event{Time: now, Kind: EventHaircut, Source: s.id, Account: h.Account, Amount: h.Amount, Ref: to})
+		evs = append(evs, Event{Time: now, Kind: EventHaircut, Subject: s.id, Account: h.Account, Amount: h.Amount})
 		ms = append(ms, Movement{From: "haircut:" + h.Account, To: to, Amount: h.Amount, Reason: "socialised loss"})
 	}
-	return ms, nil
+	return ms, evs, nil
 }

@@ -1,7 +1,9 @@
 package backstop
 
 import (
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -25,10 +27,12 @@ type Layer interface {
 	// SharedPosition) stay exact.
 	Capacity() decimal.Decimal
 	// Absorb takes amount (0 < amount ≤ Capacity()) of the loss sitting in
-	// journal account to, and returns the movements it made: each into to,
-	// summing exactly to amount. A layer must not fail for an amount within
-	// the capacity it reported.
-	Absorb(amount decimal.Decimal, to string, now time.Time) ([]Movement, error)
+	// journal account to, at now, and returns the movements it made (each
+	// into to, summing exactly to amount) and the events it wants reported
+	// (may be nil; the waterfall stamps them with the claim and returns them
+	// in Allocation.Events after its own EventDraw). A layer must not fail
+	// for an amount within the capacity it reported.
+	Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error)
 }
 
 // Settings configure a Waterfall.
@@ -37,7 +41,7 @@ type Settings struct {
 	// IDs non-empty and unique.
 	Layers []Layer
 	// Unit is the smallest money amount (a power of ten). Zero means
-	// DefaultUnit (0.00000001). Losses with finer amounts are rejected.
+	// 0.00000001. Losses with finer amounts are rejected.
 	Unit decimal.Decimal
 	// Journal, if not nil, receives every movement of every Cover, so a
 	// host can prove conservation across many losses. Nil: movements are
@@ -47,9 +51,9 @@ type Settings struct {
 
 // Claim is a loss to cover: Amount (≥ 0) sitting in journal account
 // Account ("shortfall:" + ID when empty). ID names the loss in movements and
-// events.
+// events and is its idempotency key: a Waterfall covers an ID once.
 type Claim struct {
-	ID      string          `json:"id"`                // names the loss in movements and events
+	ID      string          `json:"id"`                // non-empty idempotency key; names the loss in movements and events
 	Amount  decimal.Decimal `json:"amount"`            // the loss, ≥ 0, whole units
 	Account string          `json:"account,omitempty"` // journal account the loss sits in; "" → "shortfall:ID"
 }
@@ -72,6 +76,11 @@ type Allocation struct {
 	Draws    []Draw          `json:"draws"`    // one per layer, in order
 	Residual decimal.Decimal `json:"residual"` // what no layer could absorb
 	Time     time.Time       `json:"time"`     // when it was covered
+	// Events of the cover, in order: per layer drawn an EventDraw followed
+	// by the layer's own events (fund draws, takeovers, deleveraging,
+	// haircuts, default-fund steps), then an EventResidual if any; each
+	// carries the claim's ID.
+	Events []Event `json:"events,omitempty"`
 }
 
 // Covered is Σ Drawn.
@@ -98,8 +107,14 @@ func (a Allocation) DrawOf(layer string) decimal.Decimal {
 // layer before it is exhausted, and whatever the last layer cannot absorb is
 // the residual.
 //
-// A Waterfall holds no money itself; its layers do. It is not safe for
-// concurrent use.
+// A Waterfall holds no money itself; its layers do. It remembers every
+// claim it has covered (by ID, with its allocation), so a repeated claim
+// never pays twice; see Cover. That record grows by one Allocation (its
+// draws, movements and events) per claim ID and is part of Snapshot, so a
+// standby does not pay twice either. A waterfall built per loss event (the
+// usual case: its per-loss layers are) holds a handful; a long-lived one
+// grows with every claim, so start a new Waterfall per period and keep the
+// old one's snapshot for audit. It is not safe for concurrent use.
 type Waterfall struct {
 	layers  []Layer
 	scale   int32
@@ -108,12 +123,13 @@ type Waterfall struct {
 	// none): only it and those before it can fail mid-cover, so only the
 	// layers before it are marked for rollback.
 	lastHost int
-	events
+	claims   []CoveredClaim // every claim covered, in order
+	byID     map[string]int // claim ID → index in claims
 }
 
 // New validates the settings and returns a waterfall.
 func New(s Settings) (*Waterfall, error) {
-	scale, err := unitScale(s.Unit, DefaultUnit, "unit")
+	scale, err := unitScale(s.Unit, defaultUnit, "unit")
 	if err != nil {
 		return nil, err
 	}
@@ -122,12 +138,12 @@ func New(s Settings) (*Waterfall, error) {
 	}
 	seen := make(map[string]bool, len(s.Layers))
 	for i, l := range s.Layers {
-		if l == nil {
+		if l == nil || isNilPointer(l) {
 			return nil, fmt.Errorf("%w: layer %d is nil", ErrInvalidSettings, i)
 		}
 		id := l.ID()
-		if id == "" {
-			return nil, fmt.Errorf("%w: layer %d has an empty ID", ErrInvalidSettings, i)
+		if badID(id) {
+			return nil, fmt.Errorf("%w: layer %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
 		}
 		if seen[id] {
 			return nil, fmt.Errorf("%w: layer %q appears twice", ErrDuplicateID, id)
@@ -140,11 +156,12 @@ func New(s Settings) (*Waterfall, error) {
 			lastHost = i
 		}
 	}
-	return &Waterfall{layers: append([]Layer(nil), s.Layers...), scale: scale, journal: s.Journal, lastHost: lastHost}, nil
+	return &Waterfall{layers: append([]Layer(nil), s.Layers...), scale: scale, journal: s.Journal, lastHost: lastHost,
+		byID: map[string]int{}}, nil
 }
 
 // Layers returns the layer IDs in draw order.
-func (w *Waterfall) Layers() []string {
+func (w *Waterfall) layerIDs() []string {
 	out := make([]string, len(w.layers))
 	for i, l := range w.layers {
 		out[i] = l.ID()
@@ -153,15 +170,22 @@ func (w *Waterfall) Layers() []string {
 }
 
 // Journal returns the journal given in Settings (nil if none).
-func (w *Waterfall) Journal() *Journal { return w.journal }
+func (w *Waterfall) journalOf() *Journal { return w.journal }
 
-// Cover draws the claim through the layers and returns the allocation.
+// Cover draws the claim through the layers and returns the allocation,
+// its events included.
 //
-// Errors: a negative, absurd or too-fine amount, a time before the
-// journal's (or an insurance fund ledger's) last entry, or a loss account
-// in a payer's namespace ("margin:", "penalty:", "insurance:", "blp:",
-// "adl:", "haircut:", "contribution:", "assessment:", "vm-gains:",
-// "ccp:") (ErrInvalidInput, nothing changes); a
+// A claim ID is an idempotency key. Covering an ID already covered with
+// the same amount and loss account returns the first allocation unchanged
+// (events included) and changes nothing; the same ID with a different
+// amount or account is refused (ErrDuplicateID), as is an empty ID
+// (ErrInvalidInput).
+//
+// Errors: an empty ID, a negative, absurd or too-fine amount, a time
+// before the journal's (or an insurance fund ledger's) last entry, or a
+// loss account in a payer's namespace ("margin:", "penalty:",
+// "insurance:", "blp:", "adl:", "haircut:", "contribution:",
+// "assessment:", "vm-gains:", "ccp:") (ErrInvalidInput, nothing changes); a
 // layer reporting an invalid capacity (ErrLayerFailed, nothing changes:
 // all capacities are checked before any layer is drawn).
 //
@@ -169,30 +193,65 @@ func (w *Waterfall) Journal() *Journal { return w.journal }
 // or whose capacity turns invalid mid-cover is ErrLayerFailed. If every
 // layer drawn before it is a built-in one, they are put back exactly as
 // they were (balances, fund histories and ledgers, provider capacity,
-// ADL queue, haircuts, the journal and the events) and nothing changes:
-// the allocation shows no draw and Residual = Loss. If a host layer was
-// drawn before the failure it cannot be undone, so every earlier draw
-// stays, journaled; the returned allocation shows exactly what was drawn
-// (Σ Drawn + Residual = Loss still holds) and the error names each draw,
-// so the host can reconcile. Either way the failed allocation reports
-// capacity zero for the failing layer and every layer after it (for every
-// layer when rolled back), so it still passes CheckAllocation, and
+// ADL queue, haircuts, the journal) and nothing changes: the allocation
+// shows no draw and Residual = Loss, and the claim ID is not recorded, so
+// it can be tried again. If a host layer was drawn before the failure it
+// cannot be undone, so every earlier draw stays, journaled; the returned
+// allocation shows exactly what was drawn (Σ Drawn + Residual = Loss still
+// holds) and the error names each draw, so the host can reconcile. That
+// partial allocation is recorded under the claim ID: covering the ID again
+// returns it with ErrLayerFailed and draws nothing more (cover what is
+// left under a new ID). Either way the failed allocation reports capacity
+// zero for the failing layer and every layer after it (for every layer
+// when rolled back), so it still passes CheckAllocation, and
 // CheckInvariants over the journal with it included. The failing layer's
 // own state is the host's to repair.
-func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
-	if err := checkAmount(c.Amount, w.scale, "loss"); err != nil {
-		return Allocation{}, err
+func (w *Waterfall) Cover(now time.Time, c Claim) (Allocation, error) {
+	if badID(c.ID) {
+		return Allocation{}, fmt.Errorf("%w: claim with an empty or non-UTF-8 ID (the ID is the claim's idempotency key)", ErrInvalidInput)
 	}
-	if err := w.journal.checkTime(now); err != nil {
-		return Allocation{}, err
+	if err := checkAmount(c.Amount, w.scale, "loss"); err != nil {
+		return Allocation{}, fmt.Errorf("claim %q: %w", c.ID, err)
+	}
+	if err := checkNow(now); err != nil {
+		return Allocation{}, fmt.Errorf("claim %q: %w", c.ID, err)
 	}
 	to := c.Account
 	if to == "" {
 		to = "shortfall:" + c.ID
 	}
+	if badID(to) {
+		return Allocation{}, fmt.Errorf("%w: claim %q: loss account is not valid UTF-8", ErrInvalidInput, c.ID)
+	}
+	if k, seen := w.byID[c.ID]; seen {
+		rec := w.claims[k]
+		if !rec.Claim.Amount.Equal(c.Amount) || rec.Claim.Account != to {
+			return Allocation{}, fmt.Errorf("%w: claim %q was covered for %s into %q; refused for %s into %q under the same ID",
+				ErrDuplicateID, c.ID, rec.Claim.Amount, rec.Claim.Account, c.Amount, to)
+		}
+		a := rec.Allocation.clone()
+		if rec.Failed {
+			return a, fmt.Errorf("%w: claim %q was covered only in part before a layer failed; its draws stay and nothing more is drawn under this ID", ErrLayerFailed, c.ID)
+		}
+		return a, nil
+	}
+	a, recorded, err := w.cover(now, c, to)
+	if recorded {
+		w.byID[c.ID] = len(w.claims)
+		w.claims = append(w.claims, CoveredClaim{Claim: Claim{ID: c.ID, Amount: c.Amount, Account: to}, Allocation: a.clone(), Failed: err != nil})
+	}
+	return a, err
+}
+
+// cover is Cover for a new claim ID; recorded says whether anything was
+// drawn (or the cover completed), so the ID must be remembered.
+func (w *Waterfall) cover(now time.Time, c Claim, to string) (Allocation, bool, error) {
+	if err := w.journal.checkTime(now); err != nil {
+		return Allocation{}, false, err
+	}
 	for _, p := range payerPrefixes {
 		if strings.HasPrefix(to, p) {
-			return Allocation{}, fmt.Errorf("%w: loss account %q is in the %q namespace of the accounts that pay losses", ErrInvalidInput, to, p)
+			return Allocation{}, false, fmt.Errorf("%w: loss account %q is in the %q namespace of the accounts that pay losses", ErrInvalidInput, to, p)
 		}
 	}
 	// Validate every capacity, and everything that could make a built-in
@@ -200,18 +259,16 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 	// changes nothing.
 	for _, l := range w.layers {
 		if err := num.CheckNonNegative(l.Capacity()); err != nil {
-			return Allocation{}, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
+			return Allocation{}, false, fmt.Errorf("%w: layer %q capacity: %w", ErrLayerFailed, l.ID(), err)
 		}
 		if p, ok := l.(preflighter); ok {
-			if err := p.preflight(to, now); err != nil {
-				return Allocation{}, fmt.Errorf("layer %q: %w", l.ID(), err)
+			if err := p.preflight(now, to); err != nil {
+				return Allocation{}, false, fmt.Errorf("layer %q: %w", l.ID(), err)
 			}
 		}
 	}
-	if w.q == nil {
-		w.q = make([]Event, 0, len(w.layers)+1) // one per draw and the residual
-	}
-	a := Allocation{Claim: c.ID, Account: to, Loss: c.Amount, Draws: make([]Draw, len(w.layers)), Residual: decimal.Zero, Time: now}
+	a := Allocation{Claim: c.ID, Account: to, Loss: c.Amount, Draws: make([]Draw, len(w.layers)), Residual: decimal.Zero, Time: now,
+		Events: make([]Event, 0, len(w.layers)+1)}
 	for i, l := range w.layers {
 		a.Draws[i] = Draw{Layer: l.ID(), Capacity: decimal.Zero, Drawn: decimal.Zero}
 	}
@@ -219,25 +276,25 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 	// drawn before the last host layer, so a failure can be rolled back.
 	var undo []func()
 	atomic := true // every layer drawn so far can be put back
-	jlen, qlen := w.journal.Len(), len(w.q)
-	fail := func(i int, take decimal.Decimal, err error) (Allocation, error) {
+	jlen := w.journal.Len()
+	fail := func(i int, take decimal.Decimal, err error) (Allocation, bool, error) {
 		if atomic {
 			for k := len(undo) - 1; k >= 0; k-- {
 				undo[k]()
 			}
 			w.journal.truncate(jlen)
-			w.q = w.q[:qlen]
 			for k := range a.Draws {
 				a.Draws[k] = Draw{Layer: a.Draws[k].Layer, Capacity: decimal.Zero, Drawn: decimal.Zero}
 			}
 			a.Residual = c.Amount
-			return a, fmt.Errorf("%w: layer %q absorbing %s: %w (nothing drawn: every earlier layer was put back)", ErrLayerFailed, w.layers[i].ID(), take, err)
+			a.Events = nil
+			return a, false, fmt.Errorf("%w (nothing drawn: every earlier layer was put back)", wrap(ErrLayerFailed, err, "layer %q absorbing %s", w.layers[i].ID(), take))
 		}
 		for k := i; k < len(a.Draws); k++ {
 			a.Draws[k].Capacity = decimal.Zero // delivered nothing
 		}
 		a.Residual = c.Amount.Sub(a.Covered())
-		return a, fmt.Errorf("%w: layer %q absorbing %s: %w (a host layer cannot be undone, so earlier draws stay, journaled: %s)", ErrLayerFailed, w.layers[i].ID(), take, err, drawnSoFar(a))
+		return a, true, fmt.Errorf("%w (a host layer cannot be undone, so earlier draws stay, journaled: %s)", wrap(ErrLayerFailed, err, "layer %q absorbing %s", w.layers[i].ID(), take), drawnSoFar(a))
 	}
 	left := c.Amount
 	for i, l := range w.layers {
@@ -260,7 +317,7 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 				marked = true
 			}
 		}
-		ms, err := l.Absorb(take, to, now)
+		ms, evs, err := l.Absorb(now, take, to)
 		if err == nil {
 			err = checkMovements(ms, take, to)
 		}
@@ -276,13 +333,135 @@ func (w *Waterfall) Cover(c Claim, now time.Time) (Allocation, error) {
 		a.Draws[i].Drawn = take
 		a.Draws[i].Movements = ms
 		left = left.Sub(take)
-		w.emit(Event{Time: now, Kind: EventDraw, Source: l.ID(), Amount: take, Ref: c.ID})
+		a.Events = append(a.Events, Event{Time: now, Kind: EventDraw, Subject: l.ID(), Amount: take, Claim: c.ID})
+		for _, ev := range evs {
+			ev.Claim = c.ID
+			a.Events = append(a.Events, ev)
+		}
 	}
 	a.Residual = left
 	if left.Sign() > 0 {
-		w.emit(Event{Time: now, Kind: EventResidual, Source: "waterfall", Amount: left, Ref: c.ID})
+		a.Events = append(a.Events, Event{Time: now, Kind: EventResidual, Subject: "waterfall", Amount: left, Claim: c.ID})
 	}
-	return a, nil
+	return a, true, nil
+}
+
+// clone returns a copy of a that shares no slice with it.
+func (a Allocation) clone() Allocation {
+	b := a
+	b.Draws = make([]Draw, len(a.Draws))
+	for i, d := range a.Draws {
+		d.Movements = append([]Movement(nil), d.Movements...)
+		b.Draws[i] = d
+	}
+	b.Events = append([]Event(nil), a.Events...)
+	return b
+}
+
+// CoveredClaim is one claim a Waterfall has covered, as it remembers it.
+type CoveredClaim struct {
+	Claim      Claim      `json:"claim"`            // as covered; Account filled in ("shortfall:ID" by default)
+	Allocation Allocation `json:"allocation"`       // the allocation Cover returned
+	Failed     bool       `json:"failed,omitempty"` // a host layer failed part-way: the draws made stay
+}
+
+// Covered returns what the waterfall remembers of claim id: the
+// allocation a repeated Cover returns.
+func (w *Waterfall) Covered(id string) (CoveredClaim, bool) {
+	k, ok := w.byID[id]
+	if !ok {
+		return CoveredClaim{}, false
+	}
+	rec := w.claims[k]
+	rec.Allocation = rec.Allocation.clone()
+	return rec, true
+}
+
+// claimIDs returns the IDs of every claim covered, in order.
+func (w *Waterfall) claimIDs() []string {
+	out := make([]string, len(w.claims))
+	for i, r := range w.claims {
+		out[i] = r.Claim.ID
+	}
+	return out
+}
+
+// WaterfallSnapshot is the JSON-serialisable state of a Waterfall: the
+// claims it has covered. Its layers and journal have their own snapshots.
+type WaterfallSnapshot struct {
+	Claims []CoveredClaim `json:"claims"` // every claim covered, in order
+}
+
+// Snapshot returns every claim covered, with its allocation.
+func (w *Waterfall) Snapshot() WaterfallSnapshot {
+	s := WaterfallSnapshot{Claims: make([]CoveredClaim, len(w.claims))}
+	for i, r := range w.claims {
+		r.Allocation = r.Allocation.clone()
+		s.Claims[i] = r
+	}
+	return s
+}
+
+// RestoreWaterfall rebuilds a Waterfall from its settings (layers and
+// journal restored first) and a snapshot, validating every claim: a
+// non-empty ID given once, an amount in range at the unit, an allocation of
+// that claim (same ID, loss and account), one draw per settings layer in
+// order, passing CheckAllocation. Anything else is ErrBadSnapshot.
+func RestoreWaterfall(s Settings, snap WaterfallSnapshot) (*Waterfall, error) {
+	w, err := New(s)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range snap.Claims {
+		if err := w.checkRecord(r); err != nil {
+			return nil, fmt.Errorf("%w: claim %d: %s", ErrBadSnapshot, i, err)
+		}
+		w.byID[r.Claim.ID] = len(w.claims)
+		w.claims = append(w.claims, CoveredClaim{Claim: r.Claim, Allocation: r.Allocation.clone(), Failed: r.Failed})
+	}
+	return w, nil
+}
+
+// checkRecord validates one remembered claim; its error text carries no
+// sentinel (RestoreWaterfall wraps it once).
+func (w *Waterfall) checkRecord(r CoveredClaim) error {
+	c, a := r.Claim, r.Allocation
+	if badID(c.ID) {
+		return errors.New("empty or non-UTF-8 ID")
+	}
+	if _, dup := w.byID[c.ID]; dup {
+		return fmt.Errorf("ID %q twice", c.ID)
+	}
+	if badID(c.Account) || c.Account != a.Account || a.Claim != c.ID {
+		return fmt.Errorf("claim %q: allocation of another claim or account", c.ID)
+	}
+	ds := []decimal.Decimal{c.Amount, a.Loss, a.Residual}
+	for _, d := range a.Draws {
+		ds = append(ds, d.Capacity, d.Drawn)
+		for _, m := range d.Movements {
+			ds = append(ds, m.Amount)
+		}
+	}
+	for _, d := range ds { // before any decimal is formatted
+		if err := num.CheckNonNegative(d); err != nil {
+			return fmt.Errorf("claim %q: %s", c.ID, err)
+		}
+	}
+	if !c.Amount.Equal(c.Amount.Truncate(w.scale)) || !a.Loss.Equal(c.Amount) {
+		return fmt.Errorf("claim %q: amount finer than the unit or not the allocation's loss", c.ID)
+	}
+	if len(a.Draws) != len(w.layers) {
+		return fmt.Errorf("claim %q: %d draws for %d layers", c.ID, len(a.Draws), len(w.layers))
+	}
+	for i, d := range a.Draws {
+		if d.Layer != w.layers[i].ID() {
+			return fmt.Errorf("claim %q: draw %d of layer %q, settings layer %q", c.ID, i, d.Layer, w.layers[i].ID())
+		}
+	}
+	if err := CheckAllocation(a); err != nil {
+		return fmt.Errorf("claim %q: %s", c.ID, strings.TrimPrefix(err.Error(), ErrInvariant.Error()+": "))
+	}
+	return nil
 }
 
 // payerPrefixes are the journal namespaces of the accounts built-in
@@ -295,7 +474,7 @@ var payerPrefixes = [...]string{"margin:", "penalty:", "insurance:", "blp:", "ad
 // ledger: preflight reports, without changing anything, an error their
 // Absorb would otherwise hit part-way through a cover.
 type preflighter interface {
-	preflight(to string, now time.Time) error
+	preflight(now time.Time, to string) error
 }
 
 // checkMovements verifies a layer's movements all go into to and sum to amount.
@@ -331,6 +510,28 @@ func checkMovements(ms []Movement, amount decimal.Decimal, to string) error {
 // capacity; a residual is left only if every layer is exhausted; each
 // draw's movements sum to the draw.
 func CheckAllocation(a Allocation) error {
+	// A host may pass a deserialised allocation: bound every decimal
+	// before any is formatted into an error (an absurd exponent hangs
+	// formatting).
+	if err := num.Check(a.Loss); err != nil {
+		return wrap(ErrInvariant, err, "loss")
+	}
+	if err := num.Check(a.Residual); err != nil {
+		return wrap(ErrInvariant, err, "residual")
+	}
+	for _, d := range a.Draws {
+		if err := num.Check(d.Capacity); err != nil {
+			return wrap(ErrInvariant, err, "layer %q capacity", d.Layer)
+		}
+		if err := num.Check(d.Drawn); err != nil {
+			return wrap(ErrInvariant, err, "layer %q drawn", d.Layer)
+		}
+		for _, m := range d.Movements {
+			if err := num.Check(m.Amount); err != nil {
+				return wrap(ErrInvariant, err, "layer %q movement", d.Layer)
+			}
+		}
+	}
 	if a.Residual.Sign() < 0 {
 		return fmt.Errorf("%w: negative residual %s", ErrInvariant, a.Residual)
 	}
@@ -388,4 +589,15 @@ func CheckInvariants(j *Journal, allocs ...Allocation) error {
 		}
 	}
 	return nil
+}
+
+// isNilPointer reports whether a layer is a typed nil (a nil *T in a
+// non-nil interface), which would panic on its first method call.
+func isNilPointer(l Layer) bool {
+	v := reflect.ValueOf(l)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Interface, reflect.Chan:
+		return v.IsNil()
+	}
+	return false
 }

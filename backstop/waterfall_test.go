@@ -24,12 +24,12 @@ type fixedLayer struct {
 
 func (f *fixedLayer) ID() string                { return f.id }
 func (f *fixedLayer) Capacity() decimal.Decimal { return f.left }
-func (f *fixedLayer) Absorb(a decimal.Decimal, to string, _ time.Time) ([]Movement, error) {
+func (f *fixedLayer) Absorb(_ time.Time, a decimal.Decimal, to string) ([]Movement, []Event, error) {
 	if a.Cmp(f.left) > 0 {
-		return nil, ErrOverCapacity
+		return nil, nil, ErrOverCapacity
 	}
 	f.left = f.left.Sub(a)
-	return []Movement{{From: f.id, To: to, Amount: a, Reason: "host layer"}}, nil
+	return []Movement{{From: f.id, To: to, Amount: a, Reason: "host layer"}}, nil, nil
 }
 
 func TestWaterfallCoverTable(t *testing.T) {
@@ -58,7 +58,7 @@ func TestWaterfallCoverTable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, err := w.Cover(Claim{ID: "L1", Amount: d(tc.loss)}, t0)
+			a, err := w.Cover(t0, Claim{ID: "L1", Amount: d(tc.loss)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,7 +108,7 @@ func TestWaterfallBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bad := range []decimal.Decimal{d("-1"), d("0.001"), decimal.New(1, 1000)} {
-		if _, err := w.Cover(Claim{ID: "x", Amount: bad}, t0); !errors.Is(err, ErrInvalidInput) {
+		if _, err := w.Cover(t0, Claim{ID: "x", Amount: bad}); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("loss %s: %v", bad, err)
 		}
 	}
@@ -121,20 +121,20 @@ func TestJournalRejectsTimeTravel(t *testing.T) {
 	j := NewJournal()
 	a := &fixedLayer{id: "A", left: d("10")}
 	w, _ := New(Settings{Layers: []Layer{a}, Unit: d("1"), Journal: j})
-	if _, err := w.Cover(Claim{ID: "1", Amount: d("1")}, t0); err != nil {
+	if _, err := w.Cover(t0, Claim{ID: "1", Amount: d("1")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Cover(Claim{ID: "2", Amount: d("1")}, t0.Add(-time.Second)); !errors.Is(err, ErrInvalidInput) {
+	if _, err := w.Cover(t0.Add(-time.Second), Claim{ID: "2", Amount: d("1")}); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("earlier time: %v", err)
 	}
 	if !a.left.Equal(d("9")) || j.Len() != 1 {
 		t.Errorf("rejected cover changed state: left %s, %d entries", a.left, j.Len())
 	}
 	f, _ := NewDefaultFund(issueFundSettings())
-	if _, err := f.Cover(Default{ID: "x", Member: "D", Loss: d("1")}, t0); err != nil {
+	if _, err := f.Cover(t0, Default{ID: "x", Member: "D", Loss: d("1")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Cover(Default{ID: "y", Member: "A", Loss: d("1")}, t0.Add(-time.Second)); !errors.Is(err, ErrInvalidInput) {
+	if _, err := f.Cover(t0.Add(-time.Second), Default{ID: "y", Member: "A", Loss: d("1")}); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("default fund earlier time: %v", err)
 	}
 	if f.Members()[1].Defaulted {

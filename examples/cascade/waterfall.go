@@ -62,7 +62,7 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	if err != nil {
 		return err
 	}
-	a, err := w.Cover(claim, now)
+	a, err := w.Cover(now, claim)
 	if err != nil {
 		return fmt.Errorf("cover %s: %w", claim.ID, err)
 	}

@@ -116,7 +116,7 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 	}
 	res := Result{Scenario: sc, Overridden: strings.Join(overridden, ", "), FundBefore: fund.Total()}
 
-	alloc, err := fund.Cover(backstop.Default{ID: sc.Defaulter + "-default", Member: sc.Defaulter, Loss: sc.Loss, Margin: sc.Margin}, sc.When)
+	alloc, err := fund.Cover(sc.When, backstop.Default{ID: sc.Defaulter + "-default", Member: sc.Defaulter, Loss: sc.Loss, Margin: sc.Margin})
 	if err != nil {
 		return Result{}, fmt.Errorf("cover: %w", err)
 	}
@@ -145,7 +145,7 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 			continue
 		}
 		if gap := m.Declared.Sub(m.Contribution); gap.Sign() > 0 {
-			if err := fund.Contribute(m.ID, gap, later); err != nil {
+			if _, err := fund.Contribute(later, m.ID, gap); err != nil {
 				return Result{}, fmt.Errorf("replenish %s: %w", m.ID, err)
 			}
 			res.Replenished = append(res.Replenished, Replenishment{Member: m.ID, Amount: gap})
