@@ -26,6 +26,11 @@
 //   - [github.com/failsafe-fi/failsafe/backstop] walks a loss down the
 //     waterfall: insurance fund, backstop liquidity providers, default fund,
 //     auto-deleveraging and socialised loss, journalling every unit.
+//   - [github.com/failsafe-fi/failsafe/join] holds the adapters between
+//     them that every venue would otherwise write: a perpetual-futures margin
+//     account as the liquidation engine's accounts, an auction's or a fill's
+//     bad debt as an idempotent waterfall claim, and the one conversion
+//     between money scales. The five never import one another; join does.
 //
 // # How they compose
 //
@@ -99,8 +104,17 @@
 //     are safe for concurrent use (one mutex each, no callback under it);
 //     margin's Calculator holds no state; liquidation's and backstop's are
 //     not, so the host serialises calls to them, as a ledger does anyway.
-//   - Bad input (a zero price, a size of the wrong sign, an unknown ID, an
-//     absurd exponent) is a clear error that changes no state, never a panic.
+//   - Fail closed. Bad input (a zero price, a size of the wrong sign, an
+//     empty, unknown or duplicate ID, a typed nil, an absurd exponent, scale
+//     or count) is a clear error within milliseconds that changes no state,
+//     never a panic or a hang; a number outside a table gets the safe answer
+//     (a notional above the last tier cap is margined at the last rate and
+//     liquidatable); an isolated loss beyond its margin is a shortfall, never
+//     the wallet's; a claim ID is paid once.
+//   - Events are returned by the call that caused them, never queued or
+//     dropped, in one shape per package (time, kind, subject, from, to), and
+//     log in one line through slog.LogValuer. Errors wrap their package's
+//     sentinel once; now is the first argument of every call that takes it.
 //   - Every stateful type snapshots to plain JSON and restores, so a standby
 //     node resumes exactly where the primary stopped.
 //   - Invariants are code: each package exports the checks that prove its
