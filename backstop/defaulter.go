@@ -44,9 +44,6 @@ func (d *DefaulterLayer) ID() string { return d.id }
 // Capacity is remaining margin + penalty.
 func (d *DefaulterLayer) Capacity() decimal.Decimal { return d.margin.Add(d.penalty) }
 
-// Remaining returns the margin and penalty not yet drawn.
-func (d *DefaulterLayer) remaining() (margin, penalty decimal.Decimal) { return d.margin, d.penalty }
-
 // Absorb draws margin first, then penalty.
 // It reports no events of its own: the waterfall's EventDraw says it.
 func (d *DefaulterLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {

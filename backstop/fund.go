@@ -137,9 +137,6 @@ func (f *InsuranceFund) FundFor(market string) string {
 	return f.settings.Shared
 }
 
-// Funds returns the fund IDs in settings order.
-func (f *InsuranceFund) fundIDs() []string { return append([]string(nil), f.order...) }
-
 func (f *InsuranceFund) get(id string) (*fundState, error) {
 	st, ok := f.funds[id]
 	if !ok {
