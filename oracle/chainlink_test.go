@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,4 +181,36 @@ func TestPropSequencerSnapshotReplay(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Issue 11 item 4 for the issue-16 errors: one sentinel, "oracle:" once.
+func TestResistErrorsWrapOneSentinelOnce(t *testing.T) {
+	q, _ := NewSequencer(SequencerSettings{GracePeriod: time.Hour})
+	_, _, obsErr := q.Observe(t0, SequencerRound{Answer: 5, StartedAt: t0})
+	_, checkErr := q.Check(t0)
+	errs := map[string]error{
+		"restore sequencer round": second(RestoreSequencer(SequencerSettings{GracePeriod: time.Hour}, SequencerSnapshot{HasRound: true, Time: t0, State: SequencerUp, Round: SequencerRound{Answer: 3, StartedAt: t0}})),
+		"restore sequencer time":  second(RestoreSequencer(SequencerSettings{GracePeriod: time.Hour}, SequencerSnapshot{HasRound: true, State: SequencerUp})),
+		"observe":                 obsErr,
+		"check":                   checkErr,
+		"round":                   second(CheckRound(t0, RoundSettings{MaxAge: time.Hour}, Round{UpdatedAt: t0, Answer: d("-1")})),
+		"due":                     second(UpdateRule{Deviation: d("0.1"), Heartbeat: 1}.Due(t0, hugeDec, t0, d("1"))),
+		"byzantine":               second(ByzantineMedian(QuorumSettings{N: 1}, []OCRObservation{{"a", hugeDec}})),
+		"pyth quote":              second(PythPrice{Price: 1, PublishTime: 1}.Quote("")),
+		"pyth json":               second(DecodePythJSON([]byte("{"))),
+		"sides":                   second(ConservativePrices(d("1"), d("-1"), d("1"))),
+		"consult":                 second(ConsultTick(0, [2]int64{})),
+		"tick":                    second(TickPrice(MaxTick+1, 0)),
+		"cost":                    second(EstimateManipulationCost(ManipulationSettings{})),
+		"ballot":                  second(TallyBallot([]Vote{{"a", d("-1"), 1}}, d("0"), 0)),
+	}
+	for name, err := range errs {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, "oracle: ") || strings.Count(msg, "oracle:") != 1 {
+			t.Errorf("%s: %q: the package prefix must appear once, at the start", name, msg)
+		}
+	}
 }

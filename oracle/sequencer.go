@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -88,15 +89,24 @@ func sequencerState(now time.Time, grace time.Duration, r SequencerRound) string
 }
 
 func checkSequencerRound(now time.Time, r SequencerRound) error {
+	if err := sequencerRoundProblem(now, r); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+	}
+	return nil
+}
+
+// sequencerRoundProblem is checkSequencerRound's test, with an error that
+// carries no sentinel.
+func sequencerRoundProblem(now time.Time, r SequencerRound) error {
 	if r.Answer != 0 && r.Answer != 1 {
-		return fmt.Errorf("%w: sequencer answer %d (want 0 up or 1 down)", ErrInvalidInput, r.Answer)
+		return fmt.Errorf("sequencer answer %d (want 0 up or 1 down)", r.Answer)
 	}
 	if r.StartedAt.IsZero() || r.StartedAt.Unix() == 0 {
 		// Chainlink's L2 sequencer docs: startedAt 0 is an invalid round.
-		return fmt.Errorf("%w: sequencer round with startedAt 0 (invalid round)", ErrInvalidInput)
+		return errors.New("sequencer round with startedAt 0 (invalid round)")
 	}
 	if !writable(r.StartedAt) || r.StartedAt.After(now) {
-		return fmt.Errorf("%w: sequencer startedAt %s after now", ErrInvalidInput, r.StartedAt.UTC().Format(time.RFC3339))
+		return errors.New("sequencer startedAt after now or outside years 1 to 9999")
 	}
 	return nil
 }
@@ -185,7 +195,7 @@ func RestoreSequencer(s SequencerSettings, snap SequencerSnapshot) (*Sequencer, 
 		if err := timeProblem(snap.Time); err != nil {
 			return nil, fmt.Errorf("%w: sequencer time: %w", ErrInvalidSnapshot, err)
 		}
-		if err := checkSequencerRound(snap.Time, snap.Round); err != nil {
+		if err := sequencerRoundProblem(snap.Time, snap.Round); err != nil {
 			return nil, fmt.Errorf("%w: sequencer round: %w", ErrInvalidSnapshot, err)
 		}
 		if want := sequencerState(snap.Time, s.GracePeriod, snap.Round); snap.State != want {
