@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -157,7 +158,15 @@ func TestPropSequencerSnapshotReplay(t *testing.T) {
 		for i := 0; i < steps; i++ {
 			if i == cut {
 				var err error
-				if b, err = RestoreSequencer(s, a.Snapshot()); err != nil {
+				raw, err := json.Marshal(a.Snapshot())
+				if err != nil {
+					t.Fatal(err)
+				}
+				var snap SequencerSnapshot
+				if err := json.Unmarshal(raw, &snap); err != nil {
+					t.Fatal(err)
+				}
+				if b, err = RestoreSequencer(s, snap); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -125,11 +125,11 @@ type SidePrices struct {
 	Debt decimal.Decimal `json:"debt"`
 }
 
-// MaxConfMultiple bounds k in ConservativePrices.
-var MaxConfMultiple = decimal.NewFromInt(1000)
+// maxConfMultiple bounds k in ConservativePrices: 1000.
+var maxConfMultiple = decimal.NewFromInt(1000)
 
 // ConservativePrices returns the collateral and debt prices for a price
-// and its confidence, widened by k (0 ≤ k ≤ MaxConfMultiple; k = 1 is
+// and its confidence, widened by k (0 ≤ k ≤ 1000; k = 1 is
 // Pyth's recommendation). Exact: k × conf is a product of decimals, and
 // nothing is rounded, so collateral ≤ price ≤ debt holds exactly
 // (TestPropConservativeSides). A price ≤ 0, a negative conf or k, or an
@@ -141,8 +141,8 @@ func ConservativePrices(price, conf, k decimal.Decimal) (SidePrices, error) {
 	if err := num.CheckNonNegative(conf); err != nil {
 		return SidePrices{}, fmt.Errorf("%w: confidence: %w", ErrInvalidInput, err)
 	}
-	if err := num.CheckNonNegative(k); err != nil || k.GreaterThan(MaxConfMultiple) {
-		return SidePrices{}, fmt.Errorf("%w: confidence multiple must lie in [0, %s]", ErrInvalidInput, MaxConfMultiple)
+	if err := num.CheckNonNegative(k); err != nil || k.GreaterThan(maxConfMultiple) {
+		return SidePrices{}, fmt.Errorf("%w: confidence multiple must lie in [0, 1000]", ErrInvalidInput)
 	}
 	w := k.Mul(conf)
 	lo := price.Sub(w)
