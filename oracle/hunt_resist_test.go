@@ -70,6 +70,10 @@ func TestHuntResistEntryPoints(t *testing.T) {
 			_, _, err := seq.Observe(at(5), SequencerRound{Answer: 0, StartedAt: at(0)})
 			return err
 		}},
+		{"Sequencer.Observe", "round older than the one seen", ErrOutOfOrder, seqSnap, func() error {
+			_, _, err := seq.Observe(at(20), SequencerRound{Answer: 1, StartedAt: at(-1)})
+			return err
+		}},
 		{"Sequencer.Check", "backwards now", ErrOutOfOrder, seqSnap, func() error { return second(seq.Check(at(5))) }},
 		{"Sequencer.Check", "zero now", ErrInvalidInput, seqSnap, func() error { return second(seq.Check(time.Time{})) }},
 		{"RestoreSequencer", "state disagrees with the round", ErrInvalidSnapshot, nil, func() error {

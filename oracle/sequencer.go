@@ -113,8 +113,9 @@ func sequencerRoundProblem(now time.Time, r SequencerRound) error {
 
 // Observe records the uptime feed's latest round at now and returns the
 // gate's state and the transition it caused (an EventSequencer), if any.
-// A bad round (answer not 0 or 1, startedAt 0 or after now) or a now
-// before the last call is refused and changes nothing.
+// A bad round (answer not 0 or 1, startedAt 0 or after now), a round that
+// started before the one already seen, or a now before the last call is
+// refused and changes nothing.
 func (q *Sequencer) Observe(now time.Time, r SequencerRound) (string, []Event, error) {
 	if err := checkNow(now); err != nil {
 		return "", nil, err
@@ -126,6 +127,12 @@ func (q *Sequencer) Observe(now time.Time, r SequencerRound) (string, []Event, e
 	defer q.mu.Unlock()
 	if now.Before(q.st.Time) {
 		return "", nil, fmt.Errorf("%w: sequencer observed at %s before %s", ErrOutOfOrder, now.UTC().Format(time.RFC3339Nano), q.st.Time.Format(time.RFC3339Nano))
+	}
+	if q.st.HasRound && r.StartedAt.Before(q.st.Round.StartedAt) {
+		// A status older than the one already seen (a lagging RPC node):
+		// acting on it could reopen a gate the newer round closed.
+		return "", nil, fmt.Errorf("%w: sequencer round started %s, before the round already seen (%s)", ErrOutOfOrder,
+			r.StartedAt.UTC().Format(time.RFC3339), q.st.Round.StartedAt.Format(time.RFC3339))
 	}
 	r.StartedAt = instant(r.StartedAt)
 	q.st.HasRound, q.st.Round = true, r
