@@ -332,9 +332,8 @@ func TestManipulationCostWorked(t *testing.T) {
 	}
 }
 
-// Cost grows with the move and with the depth, and a longer hold never
-// costs more. (Mutation tried: rounding u up instead of down in the up
-// case breaks the lower-bound check below.)
+// Cost grows with the move, and a longer hold never costs more; the
+// reached mean-tick shift is the smallest that achieves the move.
 func TestPropManipulationCostMonotone(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := rapid.Int64Range(1, 2000).Draw(t, "bp")
@@ -479,6 +478,65 @@ func TestPropTallyBallotWinners(t *testing.T) {
 			if (clearlyIn && !won[v.Voter]) || (clearlyOut && won[v.Voter]) {
 				t.Fatalf("voter %s at %s: median %s, half-band %s, σ %s, won %t", v.Voter, v.Rate, m, half, r.StandardDeviation, won[v.Voter])
 			}
+		}
+	})
+}
+
+// The cost is a lower bound of the model's exact value, and a tight one:
+// the reference computes √r from the exact 1.0001^±D with 512-bit
+// big.Float arithmetic (test only). (Mutation tried: rounding the cost up
+// instead of down fails at once. Moving u's bound by one unit in its 40th
+// place is below the cost's 18-place resolution and not detectable.)
+func TestPropManipulationCostIsTightLowerBound(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := rapid.Int64Range(1, 5000).Draw(t, "bp")
+		up := rapid.Bool().Draw(t, "up")
+		move := decimal.New(m, -4)
+		if !up {
+			move = move.Neg()
+		}
+		w := time.Duration(rapid.IntRange(12, 600).Draw(t, "w")) * time.Second
+		h := time.Duration(rapid.IntRange(1, 12).Draw(t, "h")) * time.Second
+		if h > w {
+			h = w
+		}
+		depth := decimal.New(rapid.Int64Range(1, 1e15).Draw(t, "depth"), 0)
+		fee := decimal.New(rapid.Int64Range(0, 10000).Draw(t, "fee"), -6)
+		c, err := EstimateManipulationCost(ManipulationSettings{Move: move, Window: w, Held: h, Depth: depth, Fee: fee})
+		if err != nil || !c.Feasible {
+			t.Skip()
+		}
+		sign := int64(1)
+		if !up {
+			sign = -1
+		}
+		const prec = 512
+		r := new(big.Float).SetPrec(prec).SetRat(tickPow(sign*c.SpotTicks, 120, 0).Rat())
+		u := new(big.Float).SetPrec(prec).Sqrt(r)
+		one := new(big.Float).SetPrec(prec).SetInt64(1)
+		um1 := new(big.Float).SetPrec(prec).Sub(u, one)
+		loss := new(big.Float).SetPrec(prec).Mul(um1, um1)
+		loss.Quo(loss, u)
+		var pushed *big.Float
+		if up {
+			pushed = um1
+		} else {
+			pushed = new(big.Float).SetPrec(prec).Quo(one, u)
+			pushed.Sub(pushed, one)
+		}
+		fr := new(big.Float).SetPrec(prec).SetRat(fee.Rat())
+		ref := new(big.Float).SetPrec(prec).Mul(fr, pushed)
+		ref.Add(ref, loss)
+		ref.Mul(ref, new(big.Float).SetPrec(prec).SetRat(depth.Rat()))
+		got := new(big.Float).SetPrec(prec).SetRat(c.Cost.Rat())
+		if got.Cmp(ref) > 0 {
+			t.Fatalf("cost %s above the model's %s", c.Cost, ref.Text('f', 30))
+		}
+		gap := new(big.Float).SetPrec(prec).Sub(ref, got)
+		tol := new(big.Float).SetPrec(prec).Mul(ref, big.NewFloat(1e-15))
+		tol.Add(tol, big.NewFloat(1e-15))
+		if gap.Cmp(tol) > 0 {
+			t.Fatalf("cost %s is %s below the model's %s", c.Cost, gap.Text('g', 10), ref.Text('f', 30))
 		}
 	})
 }

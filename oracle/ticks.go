@@ -298,23 +298,22 @@ func EstimateManipulationCost(s ManipulationSettings) (ManipulationCost, error) 
 		return res, nil
 	}
 	res.Feasible = true
-	// u = √r = 1.0001^(±spot/2): bound it from r at 40 places with an
-	// integer square root (20 places), on the side that lowers the cost:
-	// f(u) = u − 2 + 1/u grows with u above 1 and shrinks with u below 1.
-	sgn := int64(1)
-	if !up {
-		sgn = -1
-	}
-	var u decimal.Decimal
+	// u = √r = 1.0001^(±spot/2): bound it from r with an integer square
+	// root, on the side that lowers the cost: f(u) = u − 2 + 1/u grows with
+	// u above 1 and shrinks with u below 1. Up, u ≥ 1 and 40 places give
+	// it 40 significant digits; down, u ≥ 1.0001^−MaxTick > 10^−39, so 80
+	// places keep at least 40.
+	var u, inv decimal.Decimal
 	if up {
-		r := tickPow(sgn*spot, 40, num.Floor)
-		u = decimal.NewFromBigInt(new(big.Int).Sqrt(r.Coefficient()), -20) // ⌊√(⌊r×10^40⌋)⌋ / 10^20 ≤ √r
+		r := tickPow(spot, 80, num.Floor)
+		u = decimal.NewFromBigInt(new(big.Int).Sqrt(r.Coefficient()), -40) // ⌊√(⌊r×10^80⌋)⌋ / 10^40 ≤ √r
+		inv = num.Div(decimal.NewFromInt(1), u, 80, num.Floor)
 	} else {
-		r := tickPow(sgn*spot, 40, num.Ceil)
+		r := tickPow(-spot, 160, num.Ceil)
 		s := new(big.Int).Sqrt(r.Coefficient())
-		u = decimal.NewFromBigInt(s.Add(s, big.NewInt(1)), -20) // ≥ √r
+		u = decimal.NewFromBigInt(s.Add(s, big.NewInt(1)), -80) // ≥ √r
+		inv = num.Div(decimal.NewFromInt(1), u, 80, num.Floor)
 	}
-	inv := num.Div(decimal.NewFromInt(1), u, 40, num.Floor)
 	loss := u.Add(inv).Sub(decimal.NewFromInt(2)) // (u − 1)²/u ≥ 0
 	if loss.Sign() < 0 {
 		loss = decimal.Zero
