@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -169,9 +170,9 @@ func (s AggregatorSettings) withDefaults() (AggregatorSettings, error) {
 type Aggregator struct {
 	s          AggregatorSettings
 	outlierWhy string                     // the detail of every ReasonOutlier rejection
-	ratio      smallFactor                // MaxConfidenceRatio's coefficient
-	dev        smallFactor                // MaxDeviation's coefficient
-	spread     smallFactor                // MaxSpread's coefficient
+	ratio      factor                     // MaxConfidenceRatio in the kernel's form
+	dev        factor                     // MaxDeviation in the kernel's form
+	spread     factor                     // MaxSpread in the kernel's form
 	grid       atomic.Pointer[gridBounds] // bounds on the last price grid seen
 }
 
@@ -212,9 +213,7 @@ func newAggregator(s AggregatorSettings) (*Aggregator, error) {
 	}
 	a := &Aggregator{s: s, outlierWhy: "more than " + s.MaxDeviation.String() +
 		" × median away from the median of the remaining quotes (Result.Reference)"}
-	a.ratio.c, a.ratio.ok = smallCoef(s.MaxConfidenceRatio)
-	a.dev.c, a.dev.ok = smallCoef(s.MaxDeviation)
-	a.spread.c, a.spread.ok = smallCoef(s.MaxSpread)
+	a.ratio, a.dev, a.spread = factorOf(s.MaxConfidenceRatio), factorOf(s.MaxDeviation), factorOf(s.MaxSpread)
 	return a, nil
 }
 
@@ -384,12 +383,12 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		// |p − m| > r × m  ⇔  p < m − r×m  or  p > m + r×m: one product,
 		// no division, bounds moved onto the price grid (see above).
 		// When the median is a grid price with a uint64 key, the band is
-		// computed on the keys in integers (fastcmp.go), allocation-free.
+		// computed on the keys in the fixed-point kernel (grid.go), allocation-free.
 		var lo, hi decimal.Decimal
 		var loKey, hiKey uint64
 		fast := false
 		if n := len(cands); allSmall && (n%2 == 1 || cands[n/2-1].key == cands[n/2].key) {
-			loKey, hiKey, fast = a.dev.band(s.MaxDeviation.Exponent(), cands[n/2].key)
+			loKey, hiKey, fast = a.dev.band(cands[n/2].key)
 		}
 		if !fast {
 			band := s.MaxDeviation.Mul(res.Reference)
@@ -429,12 +428,13 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 		first, last := cands[0], cands[len(cands)-1]
 		// max − min > MaxSpread × price, on the keys when they fit.
 		wider, ok := 0, false
-		pc, pok := smallCoef(price)
-		if allSmall && pok && a.spread.ok {
-			wider, ok = cmpCoef(last.key-first.key, exp, a.spread.c, s.MaxSpread.Exponent(), pc, price.Exponent())
+		if allSmall {
+			if pn, pok := fixed.FromDecimal(price); pok && pn.M > 0 {
+				wider, ok = a.spread.cmpProduct(last.key-first.key, exp, uint64(pn.M), pn.E)
+			}
 		}
 		if !ok {
-			wider = a.spread.cmpProduct(at(last).Sub(at(first)), s.MaxSpread, price, pc, pok)
+			wider = fixed.CmpProduct(at(last).Sub(at(first)), s.MaxSpread, price)
 		}
 		if wider > 0 {
 			return res, fmt.Errorf("%w: %s to %s is wider than %s × %s", ErrSpread, at(first), at(last), s.MaxSpread, price)
@@ -449,9 +449,11 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 // decimal when the exact integer comparison cannot be used.
 func (a *Aggregator) tooUncertain(conf decimal.Decimal, pc uint64, pok bool, exp int32, p func() decimal.Decimal) bool {
 	r := a.s.MaxConfidenceRatio
-	if xc, xok := smallCoef(conf); xok && a.ratio.ok && pok {
-		if c, ok := cmpCoef(xc, conf.Exponent(), a.ratio.c, r.Exponent(), pc, exp); ok {
-			return c > 0
+	if pok {
+		if cn, cok := fixed.FromDecimal(conf); cok && cn.M > 0 {
+			if c, ok := a.ratio.cmpProduct(uint64(cn.M), cn.E, pc, exp); ok {
+				return c > 0
+			}
 		}
 	}
 	return conf.Cmp(r.Mul(p())) > 0

@@ -140,3 +140,61 @@ func BenchmarkTWAPValue(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkByzantineMedian21(b *testing.B) {
+	obs := make([]OCRObservation, 21)
+	for i := range obs {
+		obs[i] = OCRObservation{Observer: fmt.Sprintf("node%02d", i), Value: decimal.New(int64(6_500_000+i*37%11), -2)}
+	}
+	s := QuorumSettings{N: 31, F: 10}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := ByzantineMedian(s, obs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkTallyBallot21(b *testing.B) {
+	votes := make([]Vote, 21)
+	for i := range votes {
+		votes[i] = Vote{Voter: fmt.Sprintf("val%02d", i), Rate: decimal.New(int64(100_000+i*37%11), -5), Power: int64(10 + i)}
+	}
+	band := decimal.RequireFromString("0.02")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := TallyBallot(votes, band, 18); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkTickPrice(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := TickPrice(-201_234, 18); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkConsultTick(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := ConsultTick(1800, [2]int64{-1_000_000, 360_000_000}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSequencerCheck(b *testing.B) {
+	q, _ := NewSequencer(SequencerSettings{GracePeriod: time.Hour})
+	if _, _, err := q.Observe(t0, SequencerRound{Answer: 0, StartedAt: t0.Add(-2 * time.Hour)}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := q.Check(t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -79,6 +79,34 @@
 // Security Module: a poked price takes effect one hop later, so governance
 // or a breaker can Stop or Void it first.
 //
+// # Manipulation resistance
+//
+// Prices that pass every static rule still failed venues: a thin pool's
+// spot, a stale round after an L2 sequencer restart, a quote whose
+// uncertainty was ignored. The pieces for these, each exact and each
+// citing its anchor:
+//
+//   - CheckRound: a Chainlink round a consumer may use (updatedAt ≠ 0,
+//     answeredInRound ≥ roundId, answer > 0, not stale); UpdateRule.Due:
+//     when a push feed owes a round (deviation ≥ threshold, libocr
+//     Deviates; heartbeat elapsed, libocr deltaC).
+//   - Sequencer: the L2 sequencer-uptime gate of Aave's
+//     PriceOracleSentinel; Check(now) refuses prices while the sequencer
+//     is down (ErrSequencerDown) and until more than GracePeriod after it
+//     came back (ErrGracePeriod). Stateful, with events and snapshots.
+//   - ByzantineMedian: Chainlink OCR's median over more than 2F
+//     observations from a committee with N > 3F; within the honest range
+//     whatever F faulty nodes report.
+//   - PythPrice.Decode and DecodePythJSON: Pyth's (price, conf, expo)
+//     exactly; ConservativePrices: collateral at price − k·conf, debt at
+//     price + k·conf, collateral ≤ price ≤ debt.
+//   - ConsultTick and TickPrice: the geometric TWAP of Uniswap v3
+//     (OracleLibrary.consult's mean tick, rounded toward −∞; 1.0001^tick
+//     rounded exactly, no float); EstimateManipulationCost: what moving it
+//     by x% over a window costs, under a stated constant-product model.
+//   - TallyBallot: Terra/Ojo x/oracle's weighted median, standard
+//     deviation and the voters inside the reward band.
+//
 // # The I/O edge
 //
 // A Source fetches a quote under a context. A Collector wraps each source
@@ -100,10 +128,11 @@
 //
 // # State, events and invariants
 //
-// Feed, TWAP, EMA and Delayed are safe for concurrent use (one mutex each,
+// Feed, TWAP, EMA, Delayed and Sequencer are safe for concurrent use (one mutex each,
 // no callbacks); so are Aggregator (validated settings and pooled scratch
 // space) and Collector. Each stateful type has Snapshot and a Restore
-// function (RestoreFeed, RestoreTWAP, RestoreEMA, RestoreDelayed, each taking
+// function (RestoreFeed, RestoreTWAP, RestoreEMA, RestoreDelayed,
+// RestoreSequencer, each taking
 // the Settings and the snapshot) that validates every field, so a standby
 // resumes exactly where the primary stopped.
 // Mutating calls return the Events they caused, nothing queued or dropped:

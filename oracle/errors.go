@@ -52,3 +52,16 @@ var (
 	// timeout, a panic, or its breaker refused the call; see SourceError).
 	ErrSourceFailed = errors.New("oracle: source failed")
 )
+
+// Sentinels of the manipulation-resistance guards (issue 16).
+var (
+	// ErrIncompleteRound: a Chainlink round with updatedAt 0 or
+	// answeredInRound < roundId; never used as a price.
+	ErrIncompleteRound = errors.New("oracle: incomplete round")
+	// ErrSequencerDown: the L2 sequencer is down, or its status cannot be
+	// read as up (fail closed).
+	ErrSequencerDown = errors.New("oracle: sequencer down")
+	// ErrGracePeriod: the sequencer is up again but its grace period has
+	// not passed (Aave PriceOracleSentinel, Chainlink GracePeriodNotOver).
+	ErrGracePeriod = errors.New("oracle: sequencer grace period not over")
+)

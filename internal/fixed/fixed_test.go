@@ -104,8 +104,13 @@ func TestCmpProductIsExact(t *testing.T) {
 		if got := CmpProduct(x.Decimal(), r.Decimal(), p.Decimal()); got != want {
 			t.Fatalf("CmpProduct(%v, %v, %v) = %d, want %d", x, r, p, got, want)
 		}
-		if c, ok := cmpProduct(x, r, p); ok && c != want {
-			t.Fatalf("cmpProduct(%v, %v, %v) = %d, want %d", x, r, p, c, want)
+		if c, ok := CmpProductNum(x, r, p); ok && c != want {
+			t.Fatalf("CmpProductNum(%v, %v, %v) = %d, want %d", x, r, p, c, want)
+		}
+		if small(x) && small(r) && small(p) {
+			if _, ok := CmpProductNum(x, r, p); !ok {
+				t.Fatalf("CmpProductNum(%v, %v, %v) gave up on small values", x, r, p)
+			}
 		}
 	})
 }
@@ -186,5 +191,46 @@ func BenchmarkCmpProduct(b *testing.B) {
 	x, r, p := decimal.RequireFromString("105.5"), decimal.RequireFromString("0.05"), decimal.RequireFromString("100.25")
 	for i := 0; i < b.N; i++ {
 		_ = CmpProduct(x, r, p)
+	}
+}
+
+// MulRoundWide is exact against big.Rat in every direction, and succeeds
+// wherever MulRound does (it only adds the products that overflow 64 bits).
+func TestMulRoundWideIsExact(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a, b := genNum().Draw(t, "a"), genNum().Draw(t, "b")
+		scale := rapid.Int32Range(-5, 40).Draw(t, "scale")
+		r := rapid.SampledFrom(roundings).Draw(t, "r")
+		got, ok := MulRoundWide(a, b, scale, r)
+		if _, ok0 := MulRound(a, b, scale, r); ok0 && !ok {
+			t.Fatalf("MulRoundWide(%v, %v, %d) gave up where MulRound did not", a, b, scale)
+		}
+		if !ok {
+			return
+		}
+		want := num.Round(a.Decimal().Mul(b.Decimal()), scale, r)
+		if rat(got).Cmp(want.Rat()) != 0 {
+			t.Fatalf("MulRoundWide(%v, %v, %d, %v) = %v, want %s", a, b, scale, r, got, want)
+		}
+		exact := new(big.Rat).Mul(rat(a), rat(b))
+		if diff := new(big.Rat).Sub(exact, rat(got)); new(big.Rat).Abs(diff).Cmp(new(big.Rat).SetFrac(big.NewInt(1), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(scale, 0))), nil))) >= 0 && scale >= 0 {
+			t.Fatalf("MulRoundWide(%v, %v, %d) = %v is a unit or more from %s", a, b, scale, got, exact.FloatString(int(scale)+2))
+		}
+	})
+}
+
+// Two 18-digit coefficients whose product overflows 64 bits, rounded to a
+// whole unit: MulRound gives up, MulRoundWide answers exactly.
+func TestMulRoundWideBeyond64Bits(t *testing.T) {
+	a, b := Num{M: 999_999_999_999_999_999, E: -18}, Num{M: 123_456_789_012_345_678, E: 0}
+	if _, ok := MulRound(a, b, 0, num.Floor); ok {
+		t.Fatal("MulRound was expected to give up on a 120-bit product")
+	}
+	got, ok := MulRoundWide(a, b, 0, num.Floor)
+	if !ok || got != (Num{M: 123_456_789_012_345_677, E: 0}) {
+		t.Fatalf("got %v, %t", got, ok)
+	}
+	if got, ok := MulRoundWide(a, b, 0, num.Ceil); !ok || got.M != 123_456_789_012_345_678 {
+		t.Fatalf("ceil: got %v, %t", got, ok)
 	}
 }

@@ -309,3 +309,67 @@ func MulRound(a, b Num, scale int32, r num.Rounding) (Num, bool) {
 	}
 	return Round(p, scale, r)
 }
+
+// MulRoundWide returns a × b rounded to scale places in direction r, like
+// MulRound, but forms the product in 128 bits: it succeeds whenever the
+// rounded result fits an int64, even when the unrounded product does not
+// (an 18-digit price times an 18-digit ratio, rounded to whole grid units).
+// A product with at most scale places is returned unchanged, as Round does.
+func MulRoundWide(a, b Num, scale int32, r num.Rounding) (Num, bool) {
+	e := int64(a.E) + int64(b.E)
+	if e < math.MinInt32 || e > math.MaxInt32 {
+		return Num{}, false
+	}
+	neg := (a.M < 0) != (b.M < 0)
+	prod := U128Mul(abs64(a.M), abs64(b.M)) // < 2^127
+	k := -int64(scale) - e                  // digits to cut
+	if k <= 0 {
+		if prod.Hi != 0 {
+			return Num{}, false
+		}
+		m, ok := signed(prod.Lo, neg)
+		return Num{M: m, E: int32(e)}, ok
+	}
+	if k > 38 { // |a×b| < 2^127 < 10^39: less than 0.1 unit is cut and q = 0
+		if prod == (U128{}) {
+			return Num{E: -scale}, true
+		}
+		return Num{M: adjust(0, 1, 10, neg, r), E: -scale}, true
+	}
+	// Divide by 10^k in at most two 64-bit steps: 10^k = p1 × p2.
+	p1, p2 := uint64(1), pow10[0]
+	if k <= 19 {
+		p1 = pow10[k]
+	} else {
+		p1, p2 = pow10[19], pow10[k-19]
+	}
+	if prod.Hi >= p1 { // the first quotient needs more than 64 bits
+		return Num{}, false
+	}
+	q1, r1 := bits.Div64(prod.Hi, prod.Lo, p1)
+	q, r2 := q1/p2, q1%p2
+	m, ok := signed(q, neg)
+	if !ok || m == math.MinInt64 || m == math.MaxInt64 {
+		return Num{}, false // leave room for the rounding step
+	}
+	if p2 == 1 {
+		return Num{M: adjust(m, r1, p1, neg, r), E: -scale}, true
+	}
+	// The cut fraction is (r2×p1 + r1) / (p2×p1): adjust needs only how it
+	// compares with ½ and whether it is zero.
+	if r2 == 0 && r1 == 0 {
+		return Num{M: m, E: -scale}, true
+	}
+	cut := U128Mul(r2, p1)
+	lo, c := bits.Add64(cut.Lo, r1, 0)
+	cut = U128{Hi: cut.Hi + c, Lo: lo} // < 10^38 < 2^127
+	twice := U128{Hi: cut.Hi<<1 | cut.Lo>>63, Lo: cut.Lo << 1}
+	var rem, den uint64 = 1, 4 // below half
+	switch twice.Cmp(U128Mul(p2, p1)) {
+	case 0:
+		rem, den = 1, 2
+	case 1:
+		rem, den = 3, 4
+	}
+	return Num{M: adjust(m, rem, den, neg, r), E: -scale}, true
+}

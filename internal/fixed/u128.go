@@ -48,6 +48,12 @@ func CmpProduct(x, r, p decimal.Decimal) int {
 	return x.Cmp(r.Mul(p))
 }
 
+// CmpProductNum compares x with r × p exactly in 128-bit integers, without
+// allocating, for values already in the kernel's form; ok is false when the
+// exponents are too far apart for 128 bits (the caller then compares
+// decimals, as CmpProduct does).
+func CmpProductNum(x, r, p Num) (int, bool) { return cmpProduct(x, r, p) }
+
 // cmpProduct compares x with r×p; ok is false when the exponents are too far
 // apart for 128 bits.
 func cmpProduct(x, r, p Num) (int, bool) {
