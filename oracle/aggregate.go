@@ -376,7 +376,7 @@ func (a *Aggregator) Aggregate(now time.Time, quotes []Quote) (Result, error) {
 	})
 	if len(cands) < s.MinSources {
 		sc.finish(&res, quotes, cands)
-		return res, fmt.Errorf("%w: %d usable quotes, need %d", ErrNoQuorum, len(cands), s.MinSources)
+		return res, fmt.Errorf("%w: %s, need %d", ErrNoQuorum, usable(len(cands)), s.MinSources)
 	}
 	res.Reference = medianSorted(len(cands), func(i int) decimal.Decimal { return at(cands[i]) }, s.Scale)
 	if s.MaxDeviation.Sign() > 0 {
@@ -574,4 +574,16 @@ func hasDuplicateSource(quotes []Quote, cands []candidate) bool {
 		}
 	}
 	return false
+}
+
+// usable says how many usable quotes there were, in words a person reads:
+// "no usable quote", "1 usable quote", "3 usable quotes".
+func usable(n int) string {
+	switch n {
+	case 0:
+		return "no usable quote"
+	case 1:
+		return "1 usable quote"
+	}
+	return fmt.Sprintf("%d usable quotes", n)
 }
