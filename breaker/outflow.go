@@ -292,7 +292,7 @@ func (l *OutflowLimiter) Outflow(now time.Time, amount decimal.Decimal) (Outflow
 	case st == LimitBreached && !l.inGrace(now):
 		l.st.limited, l.st.lastLimit = true, now
 		l.ev.add(Event{Time: now, Kind: EventRateLimited, Subject: l.s.Asset, From: "open", To: "limited",
-			Reason: "net outflow in the withdrawal period left less than the retained share of the baseline",
+			Reason:    "net outflow in the withdrawal period left less than the retained share of the baseline",
 			Liquidity: l.liquidity()})
 	default:
 		allowed = true
