@@ -325,10 +325,11 @@ func RestoreAnomaly(s AnomalySettings, snap AnomalySnapshot) (*AnomalyTrigger, e
 		}
 		return a, nil
 	}
-	if num.CheckPositive(snap.Baseline) != nil || num.CheckPositive(snap.WindowLast) != nil {
+	if !internalPositive(snap.Baseline, -2*num.MaxScale) || num.CheckPositive(snap.WindowLast) != nil {
 		return nil, bad("baseline or window value not positive or out of range")
 	}
-	if err := num.CheckNonNegative(snap.Variance); err != nil || snap.Variance.Exponent() < -4*num.MaxScale {
+	if v := snap.Variance; v.Sign() < 0 || v.Exponent() < -4*num.MaxScale || v.Exponent() > 2*num.MaxIntDigits ||
+		int64(v.NumDigits())+int64(v.Exponent()) > 2*num.MaxIntDigits {
 		return nil, bad("variance negative or out of range")
 	}
 	if snap.Windows < 0 || snap.Windows > a.s.WarmUp {
@@ -344,4 +345,12 @@ func RestoreAnomaly(s AnomalySettings, snap AnomalySnapshot) (*AnomalyTrigger, e
 		winLast: snap.WindowLast, tripped: snap.Tripped, since: snap.Since, last: snap.Last, seen: true}
 	a.setLevels()
 	return a, nil
+}
+
+// internalPositive reports whether d is positive, below 10^num.MaxIntDigits
+// and has an exponent of at least minExp: the bounds of a value this
+// package computed (finer than a host value may be).
+func internalPositive(d decimal.Decimal, minExp int32) bool {
+	e := d.Exponent()
+	return d.Sign() > 0 && e >= minExp && e <= num.MaxIntDigits && int64(d.NumDigits())+int64(e) <= num.MaxIntDigits
 }
