@@ -319,7 +319,7 @@ func RestoreAnomaly(s AnomalySettings, snap AnomalySnapshot) (*AnomalyTrigger, e
 		return fmt.Errorf("%w: anomaly %q: %s", ErrInvalidSnapshot, a.s.Name, what)
 	}
 	if !snap.Seen {
-		if snap != (AnomalySnapshot{WindowStart: snap.WindowStart, Since: snap.Since, Last: snap.Last}) ||
+		if !snap.Baseline.IsZero() || !snap.Variance.IsZero() || !snap.WindowLast.IsZero() || snap.Windows != 0 || snap.Tripped ||
 			!snap.WindowStart.IsZero() || !snap.Since.IsZero() || !snap.Last.IsZero() {
 			return nil, bad("state recorded but nothing seen")
 		}
