@@ -307,19 +307,26 @@ func within(t *testing.T, name string, f func() error) error {
 	return err
 }
 
-// BenchmarkVolatilityBandObserve: Observe on a volatility market at 1,000
-// trades per second with a 1-minute sampling interval (one EWMA step and
-// one band move every 1,000 observations; the rest only record the trade).
+// BenchmarkVolatilityBandObserve: BenchmarkMarketObserve1000PerSecond on a
+// volatility market: 1,000 trades per second with a full 5-minute window
+// and a 1-minute sampling interval (one EWMA step, square root and band
+// move per 60,000 observations; the rest only record the trade).
 func BenchmarkVolatilityBandObserve(b *testing.B) {
 	m := mustMarket(b, volSettings())
-	prices := []decimal.Decimal{testkit.D("100.00"), testkit.D("100.10"), testkit.D("99.95"), testkit.D("100.05")}
+	prices := [4]decimal.Decimal{testkit.D("100.01"), testkit.D("99.99"), testkit.D("100.02"), testkit.D("99.98")}
 	now := t0
+	for i := 0; i < 5*60*1000; i++ {
+		now = now.Add(time.Millisecond)
+		if _, err := m.Observe(now, prices[i&3]); err != nil {
+			b.Fatal(err)
+		}
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		now = now.Add(time.Millisecond)
-		if _, err := m.Observe(now, prices[i%len(prices)]); err != nil {
-			b.Fatal(err)
+		if d, err := m.Observe(now, prices[i&3]); err != nil || !d.Allowed() {
+			b.Fatal(d, err)
 		}
 	}
 }
