@@ -52,7 +52,7 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 	}
 	m.state, m.widened, m.widenNext, m.limitSince = snap.State, snap.Widened, snap.WidenNext, snap.LimitSince
 	m.band, m.lo, m.hi = Band{}, nil, nil
-	if err := m.restoreVol(snap.Vol); err != nil {
+	if err := m.restoreVol(snap.Vol, snap.Last); err != nil {
 		return nil, bad("%v", err)
 	}
 	if !snap.Reference.IsZero() {

@@ -138,7 +138,9 @@ type OutflowDecision struct {
 	Events []Event
 }
 
-type liqNode struct {
+// LiquidityBucket is one tick's net change in an OutflowSnapshot
+// (LimiterLib.sol's LiqChangeNode, keyed by its tick timestamp).
+type LiquidityBucket struct {
 	Tick   time.Time       `json:"tick"`   // bucket start (t − t % TickLength since the Unix epoch)
 	Amount decimal.Decimal `json:"amount"` // net change in the bucket
 }
@@ -175,7 +177,7 @@ type OutflowLimiter struct {
 type outflowState struct {
 	liqTotal    decimal.Decimal
 	liqInPeriod decimal.Decimal
-	nodes       []liqNode // live buckets are nodes[head:], ticks increasing
+	nodes       []LiquidityBucket // live buckets are nodes[head:], ticks increasing
 	head        int
 	limited     bool
 	lastLimit   time.Time
@@ -213,7 +215,7 @@ func (l *OutflowLimiter) sync(now time.Time) {
 		n := l.st.nodes[l.st.head]
 		l.st.liqTotal = l.st.liqTotal.Add(n.Amount)
 		l.st.liqInPeriod = l.st.liqInPeriod.Sub(n.Amount)
-		l.st.nodes[l.st.head] = liqNode{}
+		l.st.nodes[l.st.head] = LiquidityBucket{}
 		l.st.head++
 	}
 	if l.st.head > 0 && l.st.head >= len(l.st.nodes)-l.st.head {
@@ -232,7 +234,7 @@ func (l *OutflowLimiter) record(now time.Time, amount decimal.Decimal) {
 		l.st.nodes[k-1].Amount = l.st.nodes[k-1].Amount.Add(amount)
 		return
 	}
-	l.st.nodes = append(l.st.nodes, liqNode{Tick: tick, Amount: amount})
+	l.st.nodes = append(l.st.nodes, LiquidityBucket{Tick: tick, Amount: amount})
 }
 
 // status is LimiterLib.status on synced state.
@@ -391,7 +393,7 @@ func (l *OutflowLimiter) StartGrace(now, end time.Time, actor string) ([]Event, 
 type OutflowSnapshot struct {
 	LiqTotal    decimal.Decimal `json:"liq_total"`
 	LiqInPeriod decimal.Decimal `json:"liq_in_period"`
-	Nodes       []liqNode       `json:"nodes"`
+	Nodes       []LiquidityBucket       `json:"nodes"`
 	RateLimited bool            `json:"rate_limited"`
 	LastLimit   time.Time       `json:"last_limit"`
 	GraceEnd    time.Time       `json:"grace_end"`
@@ -403,9 +405,9 @@ type OutflowSnapshot struct {
 func (l *OutflowLimiter) Snapshot() OutflowSnapshot {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	nodes := make([]liqNode, 0, len(l.st.nodes)-l.st.head)
+	nodes := make([]LiquidityBucket, 0, len(l.st.nodes)-l.st.head)
 	for _, n := range l.st.nodes[l.st.head:] {
-		nodes = append(nodes, liqNode{Tick: n.Tick.UTC(), Amount: n.Amount})
+		nodes = append(nodes, LiquidityBucket{Tick: n.Tick.UTC(), Amount: n.Amount})
 	}
 	return OutflowSnapshot{LiqTotal: l.st.liqTotal, LiqInPeriod: l.st.liqInPeriod, Nodes: nodes,
 		RateLimited: l.st.limited, LastLimit: l.st.lastLimit.UTC(), GraceEnd: l.st.graceEnd.UTC(),
@@ -455,7 +457,7 @@ func RestoreOutflowLimiter(s OutflowSettings, snap OutflowSnapshot) (*OutflowLim
 	l.st = outflowState{liqTotal: snap.LiqTotal, liqInPeriod: snap.LiqInPeriod, limited: snap.RateLimited,
 		lastLimit: snap.LastLimit, graceEnd: snap.GraceEnd, last: snap.Last, seen: snap.Seen}
 	for _, n := range snap.Nodes {
-		l.st.nodes = append(l.st.nodes, liqNode{Tick: n.Tick.UTC(), Amount: n.Amount})
+		l.st.nodes = append(l.st.nodes, LiquidityBucket{Tick: n.Tick.UTC(), Amount: n.Amount})
 	}
 	return l, nil
 }

@@ -147,7 +147,7 @@ func TestOutflowSameTick(t *testing.T) {
 	_, _ = l.Outflow(day.Add(time.Minute), testkit.D("1e18"))
 	_, _ = l.Outflow(day.Add(6*time.Minute), testkit.D("1e18"))
 	got := fmt.Sprint(l.Snapshot().Nodes)
-	want := fmt.Sprint([]liqNode{{Tick: day, Amount: testkit.D("19e18")}, {Tick: day.Add(5 * time.Minute), Amount: testkit.D("-1e18")}})
+	want := fmt.Sprint([]LiquidityBucket{{Tick: day, Amount: testkit.D("19e18")}, {Tick: day.Add(5 * time.Minute), Amount: testkit.D("-1e18")}})
 	if got != want {
 		t.Fatalf("buckets %s, want %s", got, want)
 	}

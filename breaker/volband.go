@@ -189,7 +189,7 @@ func (m *Market) volSnapshot() *VolSnapshot {
 }
 
 // restoreVol validates and installs a volatility snapshot.
-func (m *Market) restoreVol(s *VolSnapshot) error {
+func (m *Market) restoreVol(s *VolSnapshot, last time.Time) error {
 	v := &m.s.Volatility
 	if !v.enabled() {
 		if s != nil {
@@ -209,6 +209,9 @@ func (m *Market) restoreVol(s *VolSnapshot) error {
 		}
 	} else if !s.SampleAt.IsZero() || s.Returns != 0 {
 		return fmt.Errorf("volatility samples without a sample price")
+	}
+	if s.SampleAt.After(last) {
+		return fmt.Errorf("volatility sample after the last call")
 	}
 	if s.Returns < 0 {
 		return fmt.Errorf("volatility returns %d < 0", s.Returns)

@@ -238,6 +238,7 @@ func TestHuntVolatilityMarket(t *testing.T) {
 		{"negative sample price", func(s *MarketSnapshot) { v := *s.Vol; v.SamplePrice = testkit.D("-1"); s.Vol = &v }},
 		{"returns without a sample", func(s *MarketSnapshot) { v := *s.Vol; v.SamplePrice = decimal.Zero; s.Vol = &v }},
 		{"negative returns", func(s *MarketSnapshot) { v := *s.Vol; v.Returns = -1; s.Vol = &v }},
+		{"sample after the last call", func(s *MarketSnapshot) { v := *s.Vol; v.SampleAt = s.Last.Add(time.Second); s.Vol = &v }},
 	} {
 		bad := viaJSON(t, good)
 		tc.mod(&bad)
