@@ -391,14 +391,14 @@ func (l *OutflowLimiter) StartGrace(now, end time.Time, actor string) ([]Event, 
 
 // OutflowSnapshot is the serialisable state of an OutflowLimiter.
 type OutflowSnapshot struct {
-	LiqTotal    decimal.Decimal `json:"liq_total"`
-	LiqInPeriod decimal.Decimal `json:"liq_in_period"`
-	Nodes       []LiquidityBucket       `json:"nodes"`
-	RateLimited bool            `json:"rate_limited"`
-	LastLimit   time.Time       `json:"last_limit"`
-	GraceEnd    time.Time       `json:"grace_end"`
-	Last        time.Time       `json:"last"`
-	Seen        bool            `json:"seen"`
+	LiqTotal    decimal.Decimal   `json:"liq_total"`
+	LiqInPeriod decimal.Decimal   `json:"liq_in_period"`
+	Nodes       []LiquidityBucket `json:"nodes"`
+	RateLimited bool              `json:"rate_limited"`
+	LastLimit   time.Time         `json:"last_limit"`
+	GraceEnd    time.Time         `json:"grace_end"`
+	Last        time.Time         `json:"last"`
+	Seen        bool              `json:"seen"`
 }
 
 // Snapshot returns the limiter's state (copies, UTC times).
