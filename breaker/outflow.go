@@ -145,7 +145,14 @@ type LiquidityBucket struct {
 	Amount decimal.Decimal `json:"amount"` // net change in the bucket
 }
 
-// OutflowLimiter is the ERC-7265 rate limit on net outflow: changes are
+// OutflowLimiter is the ERC-7265 rate limit on net outflow. The EIP text
+// (EIPS/eip-7265.md, Draft, 2023-07-03; read in vdaubry/DeFi-Circuit-
+// Breaker-EIPs) fixes the interface and the rationale — percentage-based
+// limits against recorded inflows ("Tracking token inflows"), a minimum
+// liquidity below which no new rate limit triggers ("Minimum amount rate
+// limited"), delayed settlement or revert on a limit, locked funds
+// claimable only when not rate limited — and leaves the comparisons to its
+// reference implementation, which this type follows: changes are
 // recorded in tick buckets; a bucket older than WithdrawalPeriod moves into
 // the liquidity baseline liqTotal; the limit is breached when
 //
