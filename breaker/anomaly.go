@@ -354,3 +354,32 @@ func internalPositive(d decimal.Decimal, minExp int32) bool {
 	e := d.Exponent()
 	return d.Sign() > 0 && e >= minExp && e <= num.MaxIntDigits && int64(d.NumDigits())+int64(e) <= num.MaxIntDigits
 }
+
+// CheckInvariants verifies the trigger's promises: a positive baseline, a
+// non-negative variance, a window count within the warm-up, a tripped state
+// exactly when it has a start (never during warm-up), and levels that
+// bracket the baseline with a scale within [MinScale, MaxScale] × baseline.
+func (a *AnomalyTrigger) CheckInvariants() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	bad := func(what string) error { return fmt.Errorf("%w: anomaly %q: %s", ErrInvariant, a.s.Name, what) }
+	st := a.st
+	if !st.seen {
+		if st.tripped || st.count != 0 {
+			return bad("state without observations")
+		}
+		return nil
+	}
+	if st.baseline.Sign() <= 0 || st.variance.Sign() < 0 || st.count < 0 || st.count > a.s.WarmUp {
+		return bad("baseline, variance or window count out of range")
+	}
+	if st.tripped == st.since.IsZero() || (st.tripped && st.count < a.s.WarmUp) || st.since.After(st.last) {
+		return bad("tripped state inconsistent with its start or the warm-up")
+	}
+	lv := a.lv
+	if !lv.Baseline.Equal(st.baseline) || lv.Scale.Cmp(a.s.MinScale.Mul(st.baseline)) < 0 || lv.Scale.Cmp(a.s.MaxScale.Mul(st.baseline)) > 0 ||
+		lv.Lower.Cmp(lv.Baseline) >= 0 || lv.Upper.Cmp(lv.Baseline) <= 0 {
+		return bad("levels do not bracket the baseline within the scale bounds")
+	}
+	return nil
+}

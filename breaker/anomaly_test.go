@@ -186,6 +186,9 @@ func TestAnomalySnapshotReplay(t *testing.T) {
 				t.Fatal(err)
 			}
 			rb, _ := b.Observe(now, v)
+			if err := a.CheckInvariants(); err != nil {
+				t.Fatal(err)
+			}
 			if ra.Signal != rb.Signal {
 				t.Fatalf("step %d: %s vs restored %s", i, ra.Signal, rb.Signal)
 			}
@@ -297,6 +300,9 @@ func FuzzAnomaly(f *testing.F) {
 			err := within(t, "Observe", func() error { _, err := a.Observe(now, v); return err })
 			if err != nil && jsonOf(t, a.Snapshot()) != before {
 				t.Fatalf("op %d: refused Observe changed the trigger", i)
+			}
+			if err := a.CheckInvariants(); err != nil {
+				t.Fatal(err)
 			}
 		}
 		if _, err := RestoreAnomaly(s, viaJSON(t, a.Snapshot())); err != nil {

@@ -468,3 +468,29 @@ func RestoreOutflowLimiter(s OutflowSettings, snap OutflowSnapshot) (*OutflowLim
 	}
 	return l, nil
 }
+
+// CheckInvariants verifies the limiter's promises: liqInPeriod is exactly
+// the sum of the live buckets, which lie on the tick grid in increasing
+// order within WithdrawalPeriod of the last call, and a rate limit has a
+// trigger time at or before the last call.
+func (l *OutflowLimiter) CheckInvariants() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	bad := func(what string) error { return fmt.Errorf("%w: outflow %q: %s", ErrInvariant, l.s.Asset, what) }
+	sum := decimal.Zero
+	live := l.st.nodes[l.st.head:]
+	for i, n := range live {
+		if n.Tick.UnixNano()%int64(l.s.TickLength) != 0 || n.Tick.After(l.st.last) ||
+			l.st.last.Sub(n.Tick) >= l.s.WithdrawalPeriod || (i > 0 && !n.Tick.After(live[i-1].Tick)) {
+			return bad(fmt.Sprintf("bucket %d off the grid, out of order or outside the window", i))
+		}
+		sum = sum.Add(n.Amount)
+	}
+	if !sum.Equal(l.st.liqInPeriod) {
+		return bad("liquidity in period is not the sum of its buckets")
+	}
+	if l.st.limited && (l.st.lastLimit.IsZero() || l.st.lastLimit.After(l.st.last)) {
+		return bad("rate limited without a trigger time at or before the last call")
+	}
+	return nil
+}

@@ -192,6 +192,9 @@ func TestOutflowProperty(t *testing.T) {
 				_, _ = a.Override(now, "ops")
 				_, _ = b.Override(now, "ops")
 			}
+			if err := a.CheckInvariants(); err != nil {
+				t.Fatal(err)
+			}
 			sa := a.Snapshot()
 			if !sa.LiqTotal.Add(sa.LiqInPeriod).Equal(sum) {
 				t.Fatalf("step %d: liqTotal %s + liqInPeriod %s ≠ Σ changes %s", i, sa.LiqTotal, sa.LiqInPeriod, sum)
@@ -330,6 +333,9 @@ func FuzzOutflow(f *testing.F) {
 			}
 			if err != nil && jsonOf(t, l.Snapshot()) != before {
 				t.Fatalf("op %d: refused call changed the limiter", i)
+			}
+			if err := l.CheckInvariants(); err != nil {
+				t.Fatal(err)
 			}
 			sn := l.Snapshot()
 			if !sn.LiqTotal.Add(sn.LiqInPeriod).Equal(sum) {
