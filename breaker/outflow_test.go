@@ -3,6 +3,7 @@ package breaker
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -365,6 +366,20 @@ func BenchmarkOutflow(b *testing.B) {
 		}
 		if i%1000 == 0 {
 			_, _ = l.Inflow(now, testkit.D("1000"))
+		}
+	}
+}
+
+// TestAdaptiveEventsLogValue: the liquidity and anomaly fields of the one
+// Event shape reach log/slog as groups of decimal strings.
+func TestAdaptiveEventsLogValue(t *testing.T) {
+	e := Event{Time: t0, Kind: EventRateLimited, Subject: "USDC",
+		Liquidity: &Liquidity{Total: testkit.D("1000000"), InPeriod: testkit.D("-300001")},
+		Anomaly:   &AnomalyLevels{Baseline: testkit.D("1000"), Scale: testkit.D("1"), Lower: testkit.D("996"), Upper: testkit.D("1004")}}
+	got := e.LogValue().String()
+	for _, want := range []string{"liquidity=[total=1000000 in_period=-300001]", "anomaly=[baseline=1000 scale=1 lower=996 upper=1004]"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("LogValue %s lacks %s", got, want)
 		}
 	}
 }
