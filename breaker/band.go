@@ -321,7 +321,12 @@ func (s *BandSettings) checkRef(p decimal.Decimal) (decimal.Decimal, error) {
 
 // band computes the band around ref, which is on its increment (roundRef).
 func (s *BandSettings) band(ref decimal.Decimal, widened bool) Band {
-	amt := s.amount(ref, widened)
+	return s.bandAmt(ref, s.amount(ref, widened), widened)
+}
+
+// bandAmt is the band ref ∓ amt, edges rounded to the nearest increment,
+// the lower edge at least one increment (ref is on its increment).
+func (s *BandSettings) bandAmt(ref, amt decimal.Decimal, widened bool) Band {
 	sc := s.scaleFor(ref)
 	tick := decimal.New(1, -sc)
 	lo := num.MaxOf(ref.Sub(amt).Round(sc), tick)

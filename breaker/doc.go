@@ -17,7 +17,17 @@
 // breaches and a minimum time tripped. A ChangeTrigger trips on a relative
 // move over a rolling window ("down 10% in 5 minutes"). A Composite combines
 // conditions with AnyOf or AllOf. Each observation returns a Result with a
-// Signal (Normal, Tripped, Reset) and a Reason.
+// Signal (Normal, Tripped, Reset) and a Reason. An AnomalyTrigger learns its
+// own baseline (an EWMA mean and variance, drift-capped after warm-up) and
+// trips on a z-score; it composes with the others.
+//
+// # Adaptive bands and outflow limits
+//
+// MarketSettings.Volatility makes a Market's band width follow an EWMA of
+// its own volatility within a floor and a cap (CME dynamic circuit breakers
+// and Eurex dynamic price ranges are the anchors). An OutflowLimiter is the
+// ERC-7265 rate limit: net outflow over a window against a retained share
+// of the liquidity baseline.
 //
 // # Market breaker
 //

@@ -49,6 +49,12 @@ type Event struct {
 	// tripped the breaker for closed → open; for half-open transitions, the
 	// probe outcomes this wrapper observed.
 	Counts *ServiceCounts `json:"counts,omitempty"`
+	// Liquidity is an OutflowLimiter's baseline and net change in the
+	// withdrawal period, for its rate-limit events.
+	Liquidity *Liquidity `json:"liquidity,omitempty"`
+	// Anomaly is an AnomalyTrigger's baseline and thresholds, for its trip
+	// and reset events.
+	Anomaly *AnomalyLevels `json:"anomaly,omitempty"`
 }
 
 // String renders the event on one line.
@@ -96,6 +102,13 @@ func (e Event) LogValue() slog.Value {
 			slog.Uint64("successes", uint64(c.Successes)), slog.Uint64("failures", uint64(c.Failures)),
 			slog.Uint64("consecutive_successes", uint64(c.ConsecutiveSuccesses)),
 			slog.Uint64("consecutive_failures", uint64(c.ConsecutiveFailures))))
+	}
+	if q := e.Liquidity; q != nil {
+		as = append(as, slog.Group("liquidity", slog.String("total", q.Total.String()), slog.String("in_period", q.InPeriod.String())))
+	}
+	if a := e.Anomaly; a != nil {
+		as = append(as, slog.Group("anomaly", slog.String("baseline", a.Baseline.String()), slog.String("scale", a.Scale.String()),
+			slog.String("lower", a.Lower.String()), slog.String("upper", a.Upper.String())))
 	}
 	return slog.GroupValue(as...)
 }

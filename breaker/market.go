@@ -43,6 +43,10 @@ type MarketSettings struct {
 	// Sources are shared halt sources (a MarketWide breaker, a KillSwitch)
 	// polled on every check. Default none.
 	Sources []HaltSource
+	// Volatility, when its K is set, scales the band's width with an EWMA
+	// of the market's own volatility, within a floor and a cap (see
+	// VolatilitySettings). Default off: the LULD tiers of Band.
+	Volatility VolatilitySettings
 }
 
 func (s *MarketSettings) normalise() error {
@@ -64,6 +68,9 @@ func (s *MarketSettings) normalise() error {
 		if *d.v == 0 {
 			*d.v = d.def
 		}
+	}
+	if err := s.Volatility.normalise(s.ID); err != nil {
+		return err
 	}
 	if err := num.CheckNonNegative(s.ReReference); err != nil {
 		return fmt.Errorf("%w: market %s: re-reference: %w", ErrInvalidSettings, s.ID, err)
@@ -114,6 +121,7 @@ type Market struct {
 	last       time.Time
 	seen       bool
 	ev         events // collects one call's events
+	vol        volState
 }
 
 // NewMarket validates s and returns a market: Open around s.Reference if it
@@ -123,6 +131,10 @@ func NewMarket(s MarketSettings) (*Market, error) {
 		return nil, err
 	}
 	m := &Market{s: s}
+	if v := s.Volatility; v.enabled() {
+		m.vol.variance = v.Initial.Mul(v.Initial)
+		m.vol.width = m.volWidth(false)
+	}
 	if !s.Reference.IsZero() {
 		m.state = Open
 		ref, _ := s.Band.checkRef(s.Reference) // checked by normalise
@@ -132,7 +144,20 @@ func NewMarket(s MarketSettings) (*Market, error) {
 }
 
 func (m *Market) setReference(ref decimal.Decimal) {
-	m.band = m.s.Band.band(ref, m.widened)
+	if m.s.Volatility.enabled() {
+		m.vol.width = m.volWidth(m.widened)
+	}
+	m.setBand(ref)
+}
+
+// setBand computes the band around ref: the LULD tiers, or the volatility
+// band at m.vol.width.
+func (m *Market) setBand(ref decimal.Decimal) {
+	if m.s.Volatility.enabled() {
+		m.band = m.s.Band.bandAmt(ref, m.vol.width.Mul(ref), m.widened)
+	} else {
+		m.band = m.s.Band.band(ref, m.widened)
+	}
 	m.lo, m.hi = newCutoff(m.band.Lower), newCutoff(m.band.Upper)
 }
 
@@ -228,7 +253,9 @@ func (m *Market) advance(now time.Time, ext []Halt) {
 		m.widenNext = next
 		if w != m.widened {
 			m.widened = w
-			if !m.band.Reference.IsZero() {
+			// A volatility band holds during a limit state (it takes the
+			// widening when the market leaves it: exitLimit).
+			if !m.band.Reference.IsZero() && !(m.state == Limit && m.s.Volatility.enabled()) {
 				m.setReference(m.band.Reference)
 				m.ev.add(Event{Time: now, Kind: EventReference, Subject: m.s.ID, Reason: "band widening changed", Band: bandPtr(m.band)})
 			}
@@ -465,6 +492,9 @@ func (m *Market) Trade(now time.Time, price decimal.Decimal) ([]Event, error) {
 }
 
 func (m *Market) trade(price decimal.Decimal, now time.Time) {
+	if m.s.Volatility.enabled() {
+		m.sampleVol(price, now)
+	}
 	m.trades = append(m.trades, Point{Time: now, Value: price})
 	m.sum = m.sum.Add(price)
 	mean, ok := m.windowMean(now)
@@ -531,6 +561,9 @@ func (m *Market) exitLimit(now time.Time) {
 		m.setReference(mean)
 		m.ev.add(Event{Time: now, Kind: EventReference, Subject: m.s.ID, Band: bandPtr(m.band),
 			Reason: fmt.Sprintf("limit state ended: %s-mean replaces %s", m.s.ReferenceWindow, from)})
+	}
+	if m.s.Volatility.enabled() {
+		m.applyWidth(now) // the width learned during the limit state
 	}
 	m.setDeadline()
 }

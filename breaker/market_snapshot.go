@@ -22,6 +22,8 @@ type MarketSnapshot struct {
 	External   []Halt          `json:"external"`    // causes last reported by sources
 	Last       time.Time       `json:"last"`        // last call
 	Seen       bool            `json:"seen"`        // at least one call
+	// Vol is the volatility band's state (nil without one).
+	Vol *VolSnapshot `json:"vol,omitempty"`
 }
 
 // Snapshot returns the market's state (copies).
@@ -31,7 +33,7 @@ func (m *Market) Snapshot() MarketSnapshot {
 	return MarketSnapshot{
 		State: m.state, Reference: m.band.Reference, Widened: m.widened, WidenNext: m.widenNext.UTC(),
 		LimitSince: m.limitSince.UTC(), Trades: utcPoints(m.window()), Halts: utcHalts(m.own),
-		External: utcHalts(m.ext), Last: m.last.UTC(), Seen: m.seen,
+		External: utcHalts(m.ext), Last: m.last.UTC(), Seen: m.seen, Vol: m.volSnapshot(),
 	}
 }
 
@@ -50,6 +52,9 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 	}
 	m.state, m.widened, m.widenNext, m.limitSince = snap.State, snap.Widened, snap.WidenNext, snap.LimitSince
 	m.band, m.lo, m.hi = Band{}, nil, nil
+	if err := m.restoreVol(snap.Vol, snap.Last); err != nil {
+		return nil, bad("%v", err)
+	}
 	if !snap.Reference.IsZero() {
 		if err := num.CheckPositive(snap.Reference); err != nil {
 			return nil, bad("reference: %v", err)
@@ -57,7 +62,7 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 		if r, ok := m.s.Band.roundRef(snap.Reference); !ok || !r.Equal(snap.Reference) {
 			return nil, bad("reference %s not on the price increment", snap.Reference)
 		}
-		m.setReference(snap.Reference)
+		m.setBand(snap.Reference) // at the snapshot's width (held during a limit state)
 	}
 	m.trades, m.head = slices.Clone(snap.Trades), 0
 	m.sum = decimal.Decimal{}
@@ -140,7 +145,14 @@ func (m *Market) consistency() error {
 		if !b.Contains(b.Reference) || b.Lower.Sign() <= 0 {
 			return fmt.Errorf("band %s does not contain its reference", b)
 		}
-		if want := m.s.Band.band(b.Reference, m.widened); !want.Lower.Equal(b.Lower) || !want.Upper.Equal(b.Upper) {
+		want := m.s.Band.band(b.Reference, m.widened)
+		if v := &m.s.Volatility; v.enabled() {
+			if m.vol.width.Cmp(v.Floor) < 0 || m.vol.width.Cmp(v.Cap) > 0 {
+				return fmt.Errorf("volatility width %s outside [%s, %s]", m.vol.width, v.Floor, v.Cap)
+			}
+			want = m.s.Band.bandAmt(b.Reference, m.vol.width.Mul(b.Reference), m.widened)
+		}
+		if !want.Lower.Equal(b.Lower) || !want.Upper.Equal(b.Upper) {
 			return fmt.Errorf("band %s stale: want %s", b, want)
 		}
 	}

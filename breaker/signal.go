@@ -48,6 +48,7 @@ const (
 	ReasonMinTime                 // back past the reset level, but the minimum time tripped has not elapsed
 	ReasonRecovered               // back past the reset level after the minimum time: reset
 	ReasonComposite               // composite: see Result.Detail for the active members
+	ReasonWarmUp                  // beyond the trip level while an adaptive trigger is still warming up
 )
 
 // String names the reason.
@@ -67,6 +68,8 @@ func (r Reason) String() string {
 		return "recovered"
 	case ReasonComposite:
 		return "composite"
+	case ReasonWarmUp:
+		return "warm-up"
 	}
 	return fmt.Sprintf("reason(%d)", uint8(r))
 }
