@@ -51,7 +51,7 @@ func ExampleMarket_Observe() {
 		fmt.Printf("%s: liquidate? %v (%s) ref %s\n", p, d.Allowed(), d.Reason, d.Band.Reference)
 	}
 	// Output:
-	// 60000: liquidate? true (reopened at price) ref 60000
+	// 60000: liquidate? true (opened at price) ref 60000
 	// 60300: liquidate? true (inside band) ref 60000
 	// 61800: liquidate? true (inside band) ref 60700
 	// 68000: liquidate? false (above upper band) ref 60700

@@ -419,12 +419,19 @@ func (m *Market) check(now time.Time, price decimal.Decimal, record bool) (Decis
 		d.Events = m.ev.take()
 		return d, nil
 	case Reopening:
+		// A market that has never had a band opens; one that had a band
+		// before a pause or halt reopens (the words a host prints).
+		first := m.lo == nil
 		ref, _ := m.s.Band.checkRef(price) // checked above
 		m.trades, m.head, m.sum = m.trades[:0], 0, decimal.Decimal{}
 		m.setReference(ref)
-		m.ev.add(Event{Time: now, Kind: EventReference, Subject: m.s.ID, Reason: "reopening price", Band: bandPtr(m.band)})
-		m.setState(Open, now, "reopened at "+price.String())
-		d = Decision{Action: Allow, Reason: Reopened}
+		why, verb, reason := "reopening price", "reopened", Reopened
+		if first {
+			why, verb, reason = "opening price", "opened", Opened
+		}
+		m.ev.add(Event{Time: now, Kind: EventReference, Subject: m.s.ID, Reason: why, Band: bandPtr(m.band)})
+		m.setState(Open, now, verb+" at "+price.String())
+		d = Decision{Action: Allow, Reason: reason}
 	default:
 		lo, hi := m.lo.cmp(price), m.hi.cmp(price)
 		switch {

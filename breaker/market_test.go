@@ -626,3 +626,28 @@ func TestMarketConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// The market's very first price opens it; only a price after a pause or
+// halt reopens it (issue 11 item 7: the first observation said "reopened").
+func TestFirstPriceOpensLaterPriceReopens(t *testing.T) {
+	m := mustMarket(t, MarketSettings{ID: "X"})
+	d, err := m.Observe(t0, testkit.D("100"))
+	if err != nil || d.Reason != Opened {
+		t.Fatalf("first price: %v, %v; want Opened", d, err)
+	}
+	for _, e := range d.Events {
+		if strings.Contains(e.Reason, "reopen") {
+			t.Fatalf("first price reported %q", e.Reason)
+		}
+	}
+	if err := errOf(m.Halt(t0.Add(time.Second), "news", "pending news", "ops", time.Time{})); err != nil {
+		t.Fatal(err)
+	}
+	if err := errOf(m.Clear(t0.Add(2*time.Second), "news", "ops")); err != nil {
+		t.Fatal(err)
+	}
+	d, err = m.Observe(t0.Add(3*time.Second), testkit.D("101"))
+	if err != nil || d.Reason != Reopened {
+		t.Fatalf("after a halt: %v, %v; want Reopened", d, err)
+	}
+}

@@ -120,8 +120,9 @@ const (
 	AtBand                           // exactly at a band edge: allowed, market in limit state
 	BelowBand                        // below the lower edge: rejected
 	AboveBand                        // above the upper edge: rejected
-	Reopened                         // first price after a pause/halt/open: becomes the reference
+	Reopened                         // first price after a pause or halt: becomes the reference
 	HaltActive                       // a halt cause is active (Decision.Cause)
+	Opened                           // the market's very first price: becomes the reference
 )
 
 // String names the reason.
@@ -139,6 +140,8 @@ func (r DecisionReason) String() string {
 		return "reopened at price"
 	case HaltActive:
 		return "halt active"
+	case Opened:
+		return "opened at price"
 	}
 	return fmt.Sprintf("reason(%d)", uint8(r))
 }
