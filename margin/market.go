@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -149,7 +150,7 @@ type market struct {
 	lastCap decimal.Decimal
 	settle  string     // settlement key, never empty (see Market.Settlement)
 	fast    []fastTier // nil: decimal path only
-	csFx    fx
+	csFx    fixed.Num
 }
 
 // Calculator computes requirements, account summaries, liquidation and
@@ -231,7 +232,7 @@ func New(s Settings) (*Calculator, error) {
 		mk.sched = sched
 		mk.lastCap = sched.LastCap()
 		if m.Kind == Linear {
-			if csFx, ok := toFx(mk.cs); ok {
+			if csFx, ok := fixed.FromDecimal(mk.cs); ok {
 				if ft, ok := buildFast(mk); ok {
 					mk.fast, mk.csFx = ft, csFx
 				}
