@@ -70,6 +70,22 @@ func (m *market) valueFast(pos *Position, mark decimal.Decimal, scale int32) (fa
 	if !(ok1 && ok2 && ok3) {
 		return fastValue{}, false
 	}
+	var lev fixed.Num
+	if !pos.Leverage.IsZero() {
+		var ok bool
+		if lev, ok = fixed.FromDecimal(pos.Leverage); !ok {
+			return fastValue{}, false
+		}
+	}
+	return m.valueFx(q, e, p, lev, scale)
+}
+
+// valueFx is valueFast on numbers already in the kernel (size q, entry e,
+// mark p, leverage lev: zero for none). Prepared accounts call it directly.
+func (m *market) valueFx(q, e, p, lev fixed.Num, scale int32) (fastValue, bool) {
+	if m.fast == nil {
+		return fastValue{}, false
+	}
 	qc := q
 	var ok bool
 	if !m.csIsOne {
@@ -123,11 +139,7 @@ func (m *market) valueFast(pos *Position, mark decimal.Decimal, scale int32) (fa
 	} else if v.initial, ok = fixed.MulRound(n, t.imr, scale, num.Ceil); !ok {
 		return fastValue{}, false
 	}
-	if !pos.Leverage.IsZero() {
-		lev, ok := fixed.FromDecimal(pos.Leverage)
-		if !ok {
-			return fastValue{}, false
-		}
+	if lev.M != 0 {
 		byLev, ok := fixed.Div(n, lev, scale, num.Ceil)
 		if !ok {
 			return fastValue{}, false

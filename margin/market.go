@@ -151,6 +151,7 @@ type market struct {
 	settle  string     // settlement key, never empty (see Market.Settlement)
 	fast    []fastTier // nil: decimal path only
 	csFx    fixed.Num
+	idx     int // position in Calculator.order (Settings order)
 }
 
 // Calculator computes requirements, account summaries, liquidation and
@@ -159,6 +160,7 @@ type market struct {
 // nothing to snapshot (accounts are plain values the host owns).
 type Calculator struct {
 	markets    map[string]*market
+	order      []*market // Settings order; Marks and Prepared index it
 	prices     PriceSource
 	scale      int32
 	priceScale int32
@@ -238,6 +240,8 @@ func New(s Settings) (*Calculator, error) {
 				}
 			}
 		}
+		mk.idx = len(c.order)
+		c.order = append(c.order, mk)
 		c.markets[m.ID] = mk
 	}
 	return c, nil
