@@ -151,7 +151,8 @@ type market struct {
 	settle  string     // settlement key, never empty (see Market.Settlement)
 	fast    []fastTier // nil: decimal path only
 	csFx    fixed.Num
-	idx     int // position in Calculator.order (Settings order)
+	idx     int         // position in Calculator.order (Settings order)
+	lanes   []laneTable // Prepared.Risk's int64 tables; nil: kernel path only
 }
 
 // Calculator computes requirements, account summaries, liquidation and
@@ -237,6 +238,7 @@ func New(s Settings) (*Calculator, error) {
 			if csFx, ok := fixed.FromDecimal(mk.cs); ok {
 				if ft, ok := buildFast(mk); ok {
 					mk.fast, mk.csFx = ft, csFx
+					buildLanes(mk, c.scale)
 				}
 			}
 		}

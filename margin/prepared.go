@@ -2,6 +2,7 @@ package margin
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -29,6 +30,9 @@ type markPrice struct {
 	n   fixed.Num
 	fit bool // n holds d
 	err error
+	ln  int64 // the price as ln × 10^lE, lE ≤ 0 (the lane's form)
+	lE  int32
+	lok bool // ln holds it
 }
 
 func readMark(c *Calculator, key string, now time.Time) markPrice {
@@ -49,7 +53,15 @@ func (c *Calculator) Marks(now time.Time, assets ...string) (*Marks, error) {
 	}
 	m := &Marks{c: c, now: now, price: make([]markPrice, len(c.order)), assets: make(map[string]markPrice, len(assets))}
 	for i, mk := range c.order {
-		m.price[i] = readMark(c, mk.id, now)
+		mp := readMark(c, mk.id, now)
+		if mp.fit && mk.lanes != nil {
+			n, ok := mp.n, true
+			if n.E > 0 {
+				n, ok = fixed.Rescale(n, 0)
+			}
+			mp.ln, mp.lE, mp.lok = n.M, n.E, ok
+		}
+		m.price[i] = mp
 	}
 	for _, a := range assets {
 		m.assets[a] = readMark(c, a, now)
@@ -72,15 +84,19 @@ type Prepared struct {
 	wallet decimal.Decimal
 	wfx    fixed.Num
 	wfit   bool
+	ws     int64 // the wallet at the money scale, when wsOK
+	wsOK   bool
 	pos    []prepPos
 	cols   []prepCol
 }
 
 type prepPos struct {
+	lane     lanePos // first: the lane reads only these fields and idx
+	idx      int     // the market's index in Marks
 	m        *market
-	p        Position // for the decimal fallback
 	q, e, lv fixed.Num
-	fast     bool // q, e and lv fit the kernel and the market has a fast table
+	fast     bool     // q, e and lv fit the kernel and the market has a fast table
+	p        Position // for the decimal fallback
 }
 
 type prepCol struct {
@@ -97,13 +113,20 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 	}
 	p := &Prepared{c: c, id: a.ID, wallet: a.Wallet, pos: make([]prepPos, len(a.Positions))}
 	p.wfx, p.wfit = fixed.FromDecimal(a.Wallet)
+	if p.wfit && p.wfx.E >= -c.scale {
+		if w, ok := fixed.Rescale(p.wfx, -c.scale); ok {
+			p.ws, p.wsOK = w.M, true
+		}
+	}
 	for i, pos := range a.Positions {
 		pp := prepPos{m: c.markets[pos.Market], p: pos}
+		pp.idx = pp.m.idx
 		q, ok1 := fixed.FromDecimal(pos.Size)
 		e, ok2 := fixed.FromDecimal(pos.EntryPrice)
 		lv, ok3 := fixed.FromDecimal(pos.Leverage)
 		pp.q, pp.e, pp.lv = q, e, lv
 		pp.fast = ok1 && ok2 && ok3 && pp.m.fast != nil
+		pp.lane = prepareLane(pp.m, pos)
 		p.pos[i] = pp
 	}
 	for _, col := range a.Collateral {
@@ -138,14 +161,15 @@ func (p *Prepared) Assets() []string {
 // so deciding who is liquidatable allocates nothing.
 type PreparedRisk struct {
 	eq, im, mm, free     sumAcc
+	liq, initColl        bool
 	isolated, mustReduce bool
 }
 
 // Liquidatable is AccountRisk.Liquidatable.
-func (r PreparedRisk) Liquidatable() bool { return r.mm.sign() > 0 && r.eq.cmp(r.mm) < 0 }
+func (r PreparedRisk) Liquidatable() bool { return r.liq }
 
 // InitialCollateralised is AccountRisk.InitialCollateralised.
-func (r PreparedRisk) InitialCollateralised() bool { return r.free.sign() >= 0 }
+func (r PreparedRisk) InitialCollateralised() bool { return r.initColl }
 
 // IsolatedLiquidatable is AccountRisk.IsolatedLiquidatable.
 func (r PreparedRisk) IsolatedLiquidatable() bool { return r.isolated }
@@ -167,6 +191,9 @@ func (r PreparedRisk) AccountRisk() AccountRisk {
 func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 	if p == nil || m == nil || p.c != m.c {
 		return PreparedRisk{}, fmt.Errorf("%w: prepared account and marks of different Calculators", ErrInvalidInput)
+	}
+	if r, ok := p.riskLane(m); ok {
+		return r, nil
 	}
 	var r PreparedRisk
 	var col, pnl sumAcc
@@ -227,5 +254,47 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 	r.eq.addAcc(pnl)
 	r.free = r.eq
 	r.free.subAcc(r.im)
+	r.liq = r.mm.sign() > 0 && r.eq.cmp(r.mm) < 0
+	r.initColl = r.free.sign() >= 0
 	return r, nil
+}
+
+// riskLane is Risk on the lane (prepared_lane.go): every position on it,
+// every price on its tick grid, no collateral, nothing overflowing. ok =
+// false leaves the work (and any error) to the kernel path.
+func (p *Prepared) riskLane(m *Marks) (PreparedRisk, bool) {
+	if len(p.cols) > 0 || !p.wsOK {
+		return PreparedRisk{}, false
+	}
+	var pnl, im, mm int64
+	var r PreparedRisk
+	for i := range p.pos {
+		pp := &p.pos[i]
+		mp := &m.price[pp.idx]
+		if !pp.lane.ok || !mp.lok {
+			return PreparedRisk{}, false
+		}
+		a, b, c, above, ok := pp.lane.value(mp.ln, mp.lE, p.c.scale)
+		if !ok {
+			return PreparedRisk{}, false
+		}
+		r.mustReduce = r.mustReduce || above
+		var ok1, ok2, ok3 bool
+		pnl, ok1 = fixed.AddInt(pnl, a)
+		im, ok2 = fixed.AddInt(im, b)
+		mm, ok3 = fixed.AddInt(mm, c)
+		if !(ok1 && ok2 && ok3) {
+			return PreparedRisk{}, false
+		}
+	}
+	eq, ok1 := fixed.AddInt(p.ws, pnl)
+	free, ok2 := fixed.AddInt(eq, -im)
+	if !ok1 || !ok2 || im == math.MinInt64 {
+		return PreparedRisk{}, false
+	}
+	e := -p.c.scale
+	r.eq.f, r.im.f, r.mm.f, r.free.f = fixed.Num{M: eq, E: e}, fixed.Num{M: im, E: e}, fixed.Num{M: mm, E: e}, fixed.Num{M: free, E: e}
+	r.liq = mm > 0 && eq < mm
+	r.initColl = free >= 0
+	return r, true
 }
