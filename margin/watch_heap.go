@@ -23,7 +23,14 @@ type watchEntry struct {
 // ID, so they never depend on it.
 type watchHeap struct {
 	below bool
-	ids   []int32
+	items []heapItem
+}
+
+// heapItem keeps the trigger next to the entry ID, so sifting compares
+// neighbouring memory instead of chasing entries.
+type heapItem struct {
+	trig fixed.Num
+	id   int32
 }
 
 type watchBook struct {
@@ -31,9 +38,9 @@ type watchBook struct {
 	below, above watchHeap
 }
 
-// first reports whether entry a must sit above entry b.
-func (w *Watchlist) first(h *watchHeap, a, b int32) bool {
-	c := fixed.Cmp(w.entries[a].trig, w.entries[b].trig)
+// first reports whether item a must sit above item b.
+func first(h *watchHeap, a, b *heapItem) bool {
+	c := fixed.Cmp(a.trig, b.trig)
 	if h.below {
 		return c > 0
 	}
@@ -41,15 +48,15 @@ func (w *Watchlist) first(h *watchHeap, a, b int32) bool {
 }
 
 func (w *Watchlist) swap(h *watchHeap, i, j int) {
-	h.ids[i], h.ids[j] = h.ids[j], h.ids[i]
-	w.entries[h.ids[i]].pos = int32(i)
-	w.entries[h.ids[j]].pos = int32(j)
+	h.items[i], h.items[j] = h.items[j], h.items[i]
+	w.entries[h.items[i].id].pos = int32(i)
+	w.entries[h.items[j].id].pos = int32(j)
 }
 
 func (w *Watchlist) up(h *watchHeap, i int) {
 	for i > 0 {
 		p := (i - 1) / 2
-		if !w.first(h, h.ids[i], h.ids[p]) {
+		if !first(h, &h.items[i], &h.items[p]) {
 			return
 		}
 		w.swap(h, i, p)
@@ -58,17 +65,17 @@ func (w *Watchlist) up(h *watchHeap, i int) {
 }
 
 func (w *Watchlist) down(h *watchHeap, i int) {
-	n := len(h.ids)
+	n := len(h.items)
 	for {
 		l := 2*i + 1
 		if l >= n {
 			return
 		}
 		m := l
-		if r := l + 1; r < n && w.first(h, h.ids[r], h.ids[l]) {
+		if r := l + 1; r < n && first(h, &h.items[r], &h.items[l]) {
 			m = r
 		}
-		if !w.first(h, h.ids[m], h.ids[i]) {
+		if !first(h, &h.items[m], &h.items[i]) {
 			return
 		}
 		w.swap(h, i, m)
@@ -77,19 +84,19 @@ func (w *Watchlist) down(h *watchHeap, i int) {
 }
 
 func (w *Watchlist) push(h *watchHeap, id int32) {
-	w.entries[id].pos = int32(len(h.ids))
-	h.ids = append(h.ids, id)
-	w.up(h, len(h.ids)-1)
+	w.entries[id].pos = int32(len(h.items))
+	h.items = append(h.items, heapItem{trig: w.entries[id].trig, id: id})
+	w.up(h, len(h.items)-1)
 }
 
 // remove takes entry id out of its heap.
 func (w *Watchlist) remove(h *watchHeap, id int32) {
 	i := int(w.entries[id].pos)
-	last := len(h.ids) - 1
+	last := len(h.items) - 1
 	if i != last {
 		w.swap(h, i, last)
 	}
-	h.ids = h.ids[:last]
+	h.items = h.items[:last]
 	if i != last {
 		w.down(h, i)
 		w.up(h, i)

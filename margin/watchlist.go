@@ -336,19 +336,19 @@ func (w *Watchlist) Tick(key string, price decimal.Decimal) ([]string, error) {
 		// price of more than 18 digits can only return more accounts.
 		lo, okLo := fit(price, num.Floor)
 		hi, okHi := fit(price, num.Ceil)
-		for len(bk.below.ids) > 0 {
-			top := bk.below.ids[0]
-			if okLo && fixed.Cmp(lo, w.entries[top].trig) > 0 {
+		for len(bk.below.items) > 0 {
+			top := &bk.below.items[0]
+			if okLo && fixed.Cmp(lo, top.trig) > 0 {
 				break
 			}
-			w.markDue(w.entries[top].acct)
+			w.markDue(w.entries[top.id].acct)
 		}
-		for len(bk.above.ids) > 0 {
-			top := bk.above.ids[0]
-			if okHi && fixed.Cmp(hi, w.entries[top].trig) < 0 {
+		for len(bk.above.items) > 0 {
+			top := &bk.above.items[0]
+			if okHi && fixed.Cmp(hi, top.trig) < 0 {
 				break
 			}
-			w.markDue(w.entries[top].acct)
+			w.markDue(w.entries[top.id].acct)
 		}
 	}
 	if len(w.due) == 0 {
