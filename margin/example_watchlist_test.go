@@ -57,3 +57,41 @@ func ExampleWatchlist() {
 	// tick 29400 → re-value [thin-long]
 	// thin-long equity 0 maintenance 117.6 liquidatable true
 }
+
+// A prepared account: validated and compiled once, valued at marks read
+// once per price step, equal to Risk and allocation-free. A price the
+// source refuses at the next step is an error, not the old answer.
+func ExamplePrepared_Risk() {
+	prices := margin.StaticPrices{"BTCUSDT": dec("30000"), "ETHUSDT": dec("2000")}
+	tiers := []margin.Tier{{Floor: dec("0"), Cap: dec("50000"), MaintenanceRate: dec("0.004"), MaxLeverage: dec("125")}}
+	c, err := margin.New(margin.Settings{Prices: prices, Markets: []margin.Market{
+		{ID: "BTCUSDT", TickSize: dec("0.1"), Tiers: tiers}, {ID: "ETHUSDT", TickSize: dec("0.01"), Tiers: tiers}}})
+	if err != nil {
+		panic(err)
+	}
+	a := margin.Account{ID: "alice", Wallet: dec("1000"), Positions: []margin.Position{
+		{Market: "BTCUSDT", Size: dec("1"), EntryPrice: dec("30000")},
+		{Market: "ETHUSDT", Size: dec("-5"), EntryPrice: dec("2000")}}}
+	p, err := c.Prepare(a)
+	if err != nil {
+		panic(err)
+	}
+	for _, btc := range []string{"30000", "29200", "0"} {
+		prices["BTCUSDT"] = dec(btc)
+		m, err := c.Marks(now)
+		if err != nil {
+			panic(err)
+		}
+		r, err := p.Risk(m)
+		if err != nil {
+			fmt.Println("BTC", btc, "→", err)
+			continue
+		}
+		ar := r.AccountRisk()
+		fmt.Println("BTC", btc, "→ equity", ar.Equity, "maintenance", ar.Maintenance, "liquidatable", r.Liquidatable())
+	}
+	// Output:
+	// BTC 30000 → equity 1000 maintenance 160 liquidatable false
+	// BTC 29200 → equity 200 maintenance 156.8 liquidatable false
+	// BTC 0 → margin: price unavailable: market "BTCUSDT": must be positive: 0
+}

@@ -70,7 +70,12 @@ func (c *Calculator) Marks(now time.Time, assets ...string) (*Marks, error) {
 }
 
 // Time returns the now the marks were read at.
-func (m *Marks) Time() time.Time { return m.now }
+func (m *Marks) Time() time.Time {
+	if m == nil {
+		return time.Time{}
+	}
+	return m.now
+}
 
 // Prepared is an account validated once and compiled for one Calculator:
 // positions resolved to their markets, sizes, entry prices and leverages
@@ -145,10 +150,18 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 }
 
 // ID returns the account's ID.
-func (p *Prepared) ID() string { return p.id }
+func (p *Prepared) ID() string {
+	if p == nil {
+		return ""
+	}
+	return p.id
+}
 
 // Assets returns the collateral assets the account needs in its Marks.
 func (p *Prepared) Assets() []string {
+	if p == nil {
+		return nil
+	}
 	out := make([]string, len(p.cols))
 	for i, c := range p.cols {
 		out[i] = c.asset

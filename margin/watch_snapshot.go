@@ -38,6 +38,9 @@ type WatchlistSnapshot struct {
 
 // Snapshot returns the watchlist's state (a copy).
 func (w *Watchlist) Snapshot() WatchlistSnapshot {
+	if w == nil {
+		return WatchlistSnapshot{}
+	}
 	s := WatchlistSnapshot{Inputs: w.inputs, Accounts: make([]WatchedAccount, 0, len(w.slots))}
 	for slot := range w.accts {
 		a := &w.accts[slot]

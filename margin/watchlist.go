@@ -118,7 +118,12 @@ func NewWatchlist(c *Calculator) (*Watchlist, error) {
 }
 
 // Len returns the number of accounts watched.
-func (w *Watchlist) Len() int { return len(w.slots) }
+func (w *Watchlist) Len() int {
+	if w == nil {
+		return 0
+	}
+	return len(w.slots)
+}
 
 // watchLeg is one price key of an account's plan.
 type watchLeg struct {
@@ -159,6 +164,9 @@ func (w *Watchlist) Set(now time.Time, a Account) (AccountRisk, error) {
 
 // Remove forgets an account; it reports whether it was watched.
 func (w *Watchlist) Remove(id string) bool {
+	if w == nil {
+		return false
+	}
 	slot, ok := w.slots[id]
 	if !ok {
 		return false
