@@ -344,19 +344,17 @@ func (w *Watchlist) Tick(key string, price decimal.Decimal) ([]string, error) {
 		// price of more than 18 digits can only return more accounts.
 		lo, okLo := fit(price, num.Floor)
 		hi, okHi := fit(price, num.Ceil)
-		for len(bk.below.items) > 0 {
-			top := &bk.below.items[0]
-			if okLo && fixed.Cmp(lo, top.trig) > 0 {
+		for it := w.top(&bk.below); it != nil; it = w.top(&bk.below) {
+			if okLo && fixed.Cmp(lo, it.trig) > 0 {
 				break
 			}
-			w.markDue(w.entries[top.id].acct)
+			w.markDue(w.entries[it.id].acct)
 		}
-		for len(bk.above.items) > 0 {
-			top := &bk.above.items[0]
-			if okHi && fixed.Cmp(hi, top.trig) < 0 {
+		for it := w.top(&bk.above); it != nil; it = w.top(&bk.above) {
+			if okHi && fixed.Cmp(hi, it.trig) < 0 {
 				break
 			}
-			w.markDue(w.entries[top.id].acct)
+			w.markDue(w.entries[it.id].acct)
 		}
 	}
 	if len(w.due) == 0 {
