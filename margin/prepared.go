@@ -205,10 +205,11 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 	if p == nil || m == nil || p.c != m.c {
 		return PreparedRisk{}, fmt.Errorf("%w: prepared account and marks of different Calculators", ErrInvalidInput)
 	}
-	if r, ok := p.riskLane(m); ok {
+	var r PreparedRisk
+	if p.riskLane(m, &r) {
 		return r, nil
 	}
-	var r PreparedRisk
+	r = PreparedRisk{}
 	var col, pnl sumAcc
 	scale := p.c.scale
 	for i := range p.cols {
@@ -275,21 +276,20 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 // riskLane is Risk on the lane (prepared_lane.go): every position on it,
 // every price on its tick grid, no collateral, nothing overflowing. ok =
 // false leaves the work (and any error) to the kernel path.
-func (p *Prepared) riskLane(m *Marks) (PreparedRisk, bool) {
+func (p *Prepared) riskLane(m *Marks, r *PreparedRisk) bool {
 	if len(p.cols) > 0 || !p.wsOK {
-		return PreparedRisk{}, false
+		return false
 	}
 	var pnl, im, mm int64
-	var r PreparedRisk
 	for i := range p.pos {
 		pp := &p.pos[i]
 		mp := &m.price[pp.idx]
 		if !pp.lane.ok || !mp.lok {
-			return PreparedRisk{}, false
+			return false
 		}
 		a, b, c, above, ok := pp.lane.value(mp.ln, mp.lE, p.c.scale)
 		if !ok {
-			return PreparedRisk{}, false
+			return false
 		}
 		r.mustReduce = r.mustReduce || above
 		var ok1, ok2, ok3 bool
@@ -297,17 +297,17 @@ func (p *Prepared) riskLane(m *Marks) (PreparedRisk, bool) {
 		im, ok2 = fixed.AddInt(im, b)
 		mm, ok3 = fixed.AddInt(mm, c)
 		if !(ok1 && ok2 && ok3) {
-			return PreparedRisk{}, false
+			return false
 		}
 	}
 	eq, ok1 := fixed.AddInt(p.ws, pnl)
 	free, ok2 := fixed.AddInt(eq, -im)
 	if !ok1 || !ok2 || im == math.MinInt64 {
-		return PreparedRisk{}, false
+		return false
 	}
 	e := -p.c.scale
 	r.eq.f, r.im.f, r.mm.f, r.free.f = fixed.Num{M: eq, E: e}, fixed.Num{M: im, E: e}, fixed.Num{M: mm, E: e}, fixed.Num{M: free, E: e}
 	r.liq = mm > 0 && eq < mm
 	r.initColl = free >= 0
-	return r, true
+	return true
 }
