@@ -43,6 +43,15 @@
 //	risk, err := calc.Risk(now, account)
 //	if risk.Liquidatable { ... }
 //
+// # Venue scale
+//
+// Calculator.Prepare compiles an account once and Calculator.Marks reads
+// every price once per step; Prepared.Risk then values with no validation
+// and no allocation, equal to Risk. A Watchlist indexes accounts by trigger
+// prices so that Watchlist.Tick returns only the accounts that could have
+// crossed maintenance since they were last valued — never missing one —
+// at a cost that grows with the accounts returned, not with the book.
+//
 // # Liquidation and bankruptcy prices
 //
 // Calculator.LiquidationPrices solves, per tier, the closed-form equation

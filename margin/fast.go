@@ -1,195 +1,25 @@
 package margin
 
 import (
-	"math"
-	"math/bits"
-
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/fixed"
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // A fast path for the hot loop (account summaries): linear positions whose
 // numbers fit in int64 mantissas are valued with exact integer arithmetic
-// (every product and sum is overflow-checked), and fall back to the
-// decimal path on any overflow. It rounds exactly like the decimal path;
+// in the library's one fixed-point kernel (internal/fixed: every product
+// and sum is overflow-checked), and fall back to the decimal path on any
+// overflow. Only margin's business logic (tier choice, which price values
+// the notional, the leverage floor) lives here. It rounds exactly like the decimal path;
 // TestFastPathMatchesDecimal checks that on random inputs.
 
-// fx is m × 10^e.
-type fx struct {
-	m int64
-	e int32
-}
-
-var pow10 = func() [19]int64 {
-	var p [19]int64
-	p[0] = 1
-	for i := 1; i < 19; i++ {
-		p[i] = p[i-1] * 10
-	}
-	return p
-}()
-
-func toFx(d decimal.Decimal) (fx, bool) {
-	if d.NumDigits() > 18 {
-		return fx{}, false
-	}
-	return fx{m: d.CoefficientInt64(), e: d.Exponent()}, true
-}
-
-func (a fx) dec() decimal.Decimal {
-	if a.m == 0 {
-		return decimal.Zero // no allocation
-	}
-	return decimal.New(a.m, a.e)
-}
-
-func abs64(x int64) uint64 {
-	if x < 0 {
-		return uint64(-x)
-	}
-	return uint64(x)
-}
-
-// mulInt multiplies two int64 with overflow detection.
-func mulInt(a, b int64) (int64, bool) {
-	hi, lo := bits.Mul64(abs64(a), abs64(b))
-	if hi != 0 || lo > math.MaxInt64 {
-		return 0, false
-	}
-	r := int64(lo)
-	if (a < 0) != (b < 0) {
-		r = -r
-	}
-	return r, true
-}
-
-func addInt(a, b int64) (int64, bool) {
-	s := a + b
-	if (a > 0 && b > 0 && s < 0) || (a < 0 && b < 0 && s >= 0) {
-		return 0, false
-	}
-	return s, true
-}
-
-func (a fx) mul(b fx) (fx, bool) {
-	m, ok := mulInt(a.m, b.m)
-	return fx{m: m, e: a.e + b.e}, ok
-}
-
-// rescale returns a at exponent e ≤ a.e.
-func (a fx) rescale(e int32) (fx, bool) {
-	k := a.e - e
-	if k == 0 || a.m == 0 {
-		return fx{m: a.m, e: e}, true
-	}
-	if k < 0 || k > 18 {
-		return fx{}, false
-	}
-	m, ok := mulInt(a.m, pow10[k])
-	return fx{m: m, e: e}, ok
-}
-
-func align(a, b fx) (fx, fx, bool) {
-	switch {
-	case a.e == b.e:
-		return a, b, true
-	case a.e > b.e:
-		a2, ok := a.rescale(b.e)
-		return a2, b, ok
-	default:
-		b2, ok := b.rescale(a.e)
-		return a, b2, ok
-	}
-}
-
-func (a fx) add(b fx) (fx, bool) {
-	a, b, ok := align(a, b)
-	if !ok {
-		return fx{}, false
-	}
-	m, ok := addInt(a.m, b.m)
-	return fx{m: m, e: a.e}, ok
-}
-
-func (a fx) sub(b fx) (fx, bool) {
-	if b.m == math.MinInt64 {
-		return fx{}, false
-	}
-	return a.add(fx{m: -b.m, e: b.e})
-}
-
-func (a fx) cmp(b fx) (int, bool) {
-	a, b, ok := align(a, b)
-	if !ok {
-		return 0, false
-	}
-	switch {
-	case a.m < b.m:
-		return -1, true
-	case a.m > b.m:
-		return 1, true
-	}
-	return 0, true
-}
-
-// round rounds a to scale places, up (ceil) or down (floor).
-func (a fx) round(scale int32, up bool) fx {
-	if a.e >= -scale {
-		return a
-	}
-	k := -scale - a.e
-	if k > 18 { // |a| < 1 unit of the scale
-		switch {
-		case a.m > 0 && up:
-			return fx{m: 1, e: -scale}
-		case a.m < 0 && !up:
-			return fx{m: -1, e: -scale}
-		}
-		return fx{m: 0, e: -scale}
-	}
-	p := pow10[k]
-	q, r := a.m/p, a.m%p
-	if up && r > 0 {
-		q++
-	} else if !up && r < 0 {
-		q--
-	}
-	return fx{m: q, e: -scale}
-}
-
-// divCeil returns a / b rounded up at scale places (b > 0).
-func (a fx) divCeil(b fx, scale int32) (fx, bool) {
-	if b.m <= 0 {
-		return fx{}, false
-	}
-	// a / b = (a.m / b.m) × 10^(a.e − b.e); result mantissa at 10^−scale is
-	// a.m × 10^(a.e − b.e + scale) / b.m.
-	k := a.e - b.e + scale
-	num, den := a.m, b.m
-	var ok bool
-	switch {
-	case k > 18 || k < -18:
-		return fx{}, false
-	case k > 0:
-		if num, ok = mulInt(num, pow10[k]); !ok {
-			return fx{}, false
-		}
-	case k < 0:
-		if den, ok = mulInt(den, pow10[-k]); !ok {
-			return fx{}, false
-		}
-	}
-	q, r := num/den, num%den
-	if r > 0 {
-		q++
-	}
-	return fx{m: q, e: -scale}, true
-}
-
-// fastTier is a tier in fx form.
+// fastTier is a tier in kernel form.
 type fastTier struct {
-	cap, mmr, cum fx
-	imr           fx
-	lev           fx // used when useLev
+	cap, mmr, cum fixed.Num
+	imr           fixed.Num
+	lev           fixed.Num // used when useLev
 	useLev        bool
 }
 
@@ -199,13 +29,13 @@ func buildFast(m *market) ([]fastTier, bool) {
 	for i, t := range m.sched.tiers {
 		var ft fastTier
 		var ok1, ok2, ok3, ok4 bool
-		ft.cap, ok1 = toFx(t.cap)
-		ft.mmr, ok2 = toFx(t.mmr)
-		ft.cum, ok3 = toFx(t.cum)
+		ft.cap, ok1 = fixed.FromDecimal(t.cap)
+		ft.mmr, ok2 = fixed.FromDecimal(t.mmr)
+		ft.cum, ok3 = fixed.FromDecimal(t.cum)
 		if t.lev.IsZero() {
-			ft.imr, ok4 = toFx(t.imr)
+			ft.imr, ok4 = fixed.FromDecimal(t.imr)
 		} else {
-			ft.lev, ok4 = toFx(t.lev)
+			ft.lev, ok4 = fixed.FromDecimal(t.lev)
 			ft.useLev = true
 		}
 		if !(ok1 && ok2 && ok3 && ok4) {
@@ -216,16 +46,16 @@ func buildFast(m *market) ([]fastTier, bool) {
 	return out, true
 }
 
-// fastValue is posValue in fx form.
+// fastValue is posValue in kernel form.
 type fastValue struct {
 	tier                         int
 	above                        bool // above the last cap: last tier continued
-	notional, pnl, initial, mmnt fx
+	notional, pnl, initial, mmnt fixed.Num
 }
 
 // value materialises the decimals.
 func (v fastValue) value() posValue {
-	return posValue{tier: v.tier, above: v.above, notional: v.notional.dec(), pnl: v.pnl.dec(), initial: v.initial.dec(), maintenance: v.mmnt.dec()}
+	return posValue{tier: v.tier, above: v.above, notional: v.notional.Decimal(), pnl: v.pnl.Decimal(), initial: v.initial.Decimal(), maintenance: v.mmnt.Decimal()}
 }
 
 // valueFast values a linear position exactly as market.value does, or
@@ -234,38 +64,53 @@ func (m *market) valueFast(pos *Position, mark decimal.Decimal, scale int32) (fa
 	if m.fast == nil {
 		return fastValue{}, false
 	}
-	q, ok1 := toFx(pos.Size)
-	e, ok2 := toFx(pos.EntryPrice)
-	p, ok3 := toFx(mark)
+	q, ok1 := fixed.FromDecimal(pos.Size)
+	e, ok2 := fixed.FromDecimal(pos.EntryPrice)
+	p, ok3 := fixed.FromDecimal(mark)
 	if !(ok1 && ok2 && ok3) {
+		return fastValue{}, false
+	}
+	var lev fixed.Num
+	if !pos.Leverage.IsZero() {
+		var ok bool
+		if lev, ok = fixed.FromDecimal(pos.Leverage); !ok {
+			return fastValue{}, false
+		}
+	}
+	return m.valueFx(q, e, p, lev, scale)
+}
+
+// valueFx is valueFast on numbers already in the kernel (size q, entry e,
+// mark p, leverage lev: zero for none). Prepared accounts call it directly.
+func (m *market) valueFx(q, e, p, lev fixed.Num, scale int32) (fastValue, bool) {
+	if m.fast == nil {
 		return fastValue{}, false
 	}
 	qc := q
 	var ok bool
 	if !m.csIsOne {
-		if qc, ok = q.mul(m.csFx); !ok {
+		if qc, ok = fixed.Mul(q, m.csFx); !ok {
 			return fastValue{}, false
 		}
 	}
-	absQc := fx{m: qc.m, e: qc.e}
-	if absQc.m < 0 {
-		absQc.m = -absQc.m
+	absQc := qc
+	if absQc.M < 0 {
+		if absQc, ok = fixed.Neg(qc); !ok {
+			return fastValue{}, false
+		}
 	}
 	vp := p
 	if m.basis == EntryValue {
 		vp = e
 	}
-	n, ok := absQc.mul(vp)
+	n, ok := fixed.Mul(absQc, vp)
 	if !ok {
 		return fastValue{}, false
 	}
 	last := len(m.fast) - 1
 	idx := -1
 	for i := range m.fast {
-		c, ok := n.cmp(m.fast[i].cap)
-		if !ok {
-			return fastValue{}, false
-		}
+		c := fixed.Cmp(n, m.fast[i].cap)
 		if c < 0 || (c == 0 && (m.sched.rule == Marginal || i == last)) { // as Schedule.index
 			idx = i
 			break
@@ -277,55 +122,47 @@ func (m *market) valueFast(pos *Position, mark decimal.Decimal, scale int32) (fa
 	}
 	t := &m.fast[idx]
 	v.tier = idx
-	mm, ok := n.mul(t.mmr)
+	mm, ok := fixed.Mul(n, t.mmr)
 	if !ok {
 		return fastValue{}, false
 	}
-	if mm, ok = mm.sub(t.cum); !ok {
+	if mm, ok = fixed.Sub(mm, t.cum); !ok {
 		return fastValue{}, false
 	}
-	v.mmnt = mm.round(scale, true)
-	if t.useLev {
-		if v.initial, ok = n.divCeil(t.lev, scale); !ok {
-			return fastValue{}, false
-		}
-	} else {
-		im, ok := n.mul(t.imr)
-		if !ok {
-			return fastValue{}, false
-		}
-		v.initial = im.round(scale, true)
+	if v.mmnt, ok = fixed.Round(mm, scale, num.Ceil); !ok {
+		return fastValue{}, false
 	}
-	if !pos.Leverage.IsZero() {
-		lev, ok := toFx(pos.Leverage)
+	if t.useLev {
+		if v.initial, ok = fixed.Div(n, t.lev, scale, num.Ceil); !ok {
+			return fastValue{}, false
+		}
+	} else if v.initial, ok = fixed.MulRound(n, t.imr, scale, num.Ceil); !ok {
+		return fastValue{}, false
+	}
+	if lev.M != 0 {
+		byLev, ok := fixed.Div(n, lev, scale, num.Ceil)
 		if !ok {
 			return fastValue{}, false
 		}
-		byLev, ok := n.divCeil(lev, scale)
-		if !ok {
-			return fastValue{}, false
-		}
-		if c, ok := byLev.cmp(v.initial); !ok {
-			return fastValue{}, false
-		} else if c > 0 {
+		if fixed.Cmp(byLev, v.initial) > 0 {
 			v.initial = byLev
 		}
 	}
-	diff, ok := p.sub(e)
+	diff, ok := fixed.Sub(p, e)
 	if !ok {
 		return fastValue{}, false
 	}
-	pnl, ok := qc.mul(diff)
-	if !ok {
+	if v.pnl, ok = fixed.MulRound(qc, diff, scale, num.Floor); !ok {
 		return fastValue{}, false
 	}
-	v.pnl = pnl.round(scale, false)
 	// Notional at the mark, as the decimal path reports it.
 	if m.basis == EntryValue {
-		if n, ok = absQc.mul(p); !ok {
+		if n, ok = fixed.Mul(absQc, p); !ok {
 			return fastValue{}, false
 		}
 	}
-	v.notional = n.round(scale, true)
+	if v.notional, ok = fixed.Round(n, scale, num.Ceil); !ok {
+		return fastValue{}, false
+	}
 	return v, true
 }

@@ -131,7 +131,7 @@ func (c *Calculator) LiquidationPrices(now time.Time, a Account, marketID string
 		}
 		var ownPnL, ownMaint decimal.Decimal
 		if fv, ok := m.valueFast(pos, mark, c.scale); ok {
-			ownPnL, ownMaint = fv.pnl.dec(), fv.mmnt.dec() // only the two figures needed
+			ownPnL, ownMaint = fv.pnl.Decimal(), fv.mmnt.Decimal() // only the two figures needed
 		} else {
 			v := m.value(pos, mark, c.scale)
 			ownPnL, ownMaint = v.pnl, v.maintenance

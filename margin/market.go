@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -149,7 +150,9 @@ type market struct {
 	lastCap decimal.Decimal
 	settle  string     // settlement key, never empty (see Market.Settlement)
 	fast    []fastTier // nil: decimal path only
-	csFx    fx
+	csFx    fixed.Num
+	idx     int         // position in Calculator.order (Settings order)
+	lanes   []laneTable // Prepared.Risk's int64 tables; nil: kernel path only
 }
 
 // Calculator computes requirements, account summaries, liquidation and
@@ -158,6 +161,7 @@ type market struct {
 // nothing to snapshot (accounts are plain values the host owns).
 type Calculator struct {
 	markets    map[string]*market
+	order      []*market // Settings order; Marks and Prepared index it
 	prices     PriceSource
 	scale      int32
 	priceScale int32
@@ -231,12 +235,15 @@ func New(s Settings) (*Calculator, error) {
 		mk.sched = sched
 		mk.lastCap = sched.LastCap()
 		if m.Kind == Linear {
-			if csFx, ok := toFx(mk.cs); ok {
+			if csFx, ok := fixed.FromDecimal(mk.cs); ok {
 				if ft, ok := buildFast(mk); ok {
 					mk.fast, mk.csFx = ft, csFx
+					buildLanes(mk, c.scale)
 				}
 			}
 		}
+		mk.idx = len(c.order)
+		c.order = append(c.order, mk)
 		c.markets[m.ID] = mk
 	}
 	return c, nil

@@ -2,11 +2,11 @@ package margin
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -217,7 +217,7 @@ func (c *Calculator) summary(a Account, now time.Time, override string, override
 
 // summaryMode is summary; without detail, Positions is left nil and
 // linear positions on the fast path build no per-position decimals. The
-// account totals are summed and compared in fx while they fit, so the
+// account totals are summed and compared in the kernel while they fit, so the
 // lean path allocates only for the figures it returns.
 func (c *Calculator) summaryMode(a Account, now time.Time, override string, overridePrice decimal.Decimal, detail bool) (Summary, error) {
 	var s Summary
@@ -251,7 +251,7 @@ func (c *Calculator) summaryMode(a Account, now time.Time, override string, over
 		}
 		if fast && !detail {
 			if pos.Isolated {
-				s.IsolatedLiquidatable = s.IsolatedLiquidatable || (fv.mmnt.m > 0 && isoBelow(pos.Margin, fv.pnl, fv.mmnt))
+				s.IsolatedLiquidatable = s.IsolatedLiquidatable || (fv.mmnt.M > 0 && isoBelow(pos.Margin, fv.pnl, fv.mmnt))
 			} else {
 				pnl.addFx(fv.pnl)
 				im.addFx(fv.initial)
@@ -343,31 +343,32 @@ func (c *Calculator) Requirement(marketID string, size, price decimal.Decimal) (
 	return Requirement{Tier: t, AboveLastCap: above, Notional: divCeil(n, d, c.scale), Initial: im, Maintenance: mm}, nil
 }
 
-// sumAcc sums exactly: in fx while it fits, in decimals after.
+// sumAcc sums exactly: in the fixed-point kernel while it fits, in
+// decimals after.
 type sumAcc struct {
-	f   fx
+	f   fixed.Num
 	d   decimal.Decimal
 	big bool
 }
 
-func (s *sumAcc) addFx(x fx) {
+func (s *sumAcc) addFx(x fixed.Num) {
 	if !s.big {
-		if r, ok := s.f.add(x); ok {
+		if r, ok := fixed.Add(s.f, x); ok {
 			s.f = r
 			return
 		}
-		s.big, s.d = true, s.f.dec()
+		s.big, s.d = true, s.f.Decimal()
 	}
-	s.d = s.d.Add(x.dec())
+	s.d = s.d.Add(x.Decimal())
 }
 
 func (s *sumAcc) addDec(x decimal.Decimal) {
 	if !s.big {
-		if xf, ok := toFx(x); ok {
+		if xf, ok := fixed.FromDecimal(x); ok {
 			s.addFx(xf)
 			return
 		}
-		s.big, s.d = true, s.f.dec()
+		s.big, s.d = true, s.f.Decimal()
 	}
 	s.d = s.d.Add(x)
 }
@@ -376,7 +377,7 @@ func (s *sumAcc) value() decimal.Decimal {
 	if s.big {
 		return s.d
 	}
-	return s.f.dec()
+	return s.f.Decimal()
 }
 
 // addAcc adds another sum.
@@ -390,9 +391,11 @@ func (s *sumAcc) addAcc(o sumAcc) {
 
 // subAcc subtracts another sum.
 func (s *sumAcc) subAcc(o sumAcc) {
-	if !o.big && o.f.m != math.MinInt64 {
-		s.addFx(fx{m: -o.f.m, e: o.f.e})
-		return
+	if !o.big {
+		if neg, ok := fixed.Neg(o.f); ok {
+			s.addFx(neg)
+			return
+		}
 	}
 	s.addDec(o.value().Neg())
 }
@@ -401,33 +404,23 @@ func (s *sumAcc) sign() int {
 	if s.big {
 		return s.d.Sign()
 	}
-	switch {
-	case s.f.m > 0:
-		return 1
-	case s.f.m < 0:
-		return -1
-	}
-	return 0
+	return s.f.Sign()
 }
 
 // cmp compares two sums exactly.
 func (s *sumAcc) cmp(o sumAcc) int {
 	if !s.big && !o.big {
-		if c, ok := s.f.cmp(o.f); ok {
-			return c
-		}
+		return fixed.Cmp(s.f, o.f)
 	}
 	return s.value().Cmp(o.value())
 }
 
-// isoBelow reports margin + pnl < maintenance, in fx when it fits.
-func isoBelow(margin decimal.Decimal, pnl, mm fx) bool {
-	if mf, ok := toFx(margin); ok {
-		if eq, ok := mf.add(pnl); ok {
-			if c, ok := eq.cmp(mm); ok {
-				return c < 0
-			}
+// isoBelow reports margin + pnl < maintenance, in the kernel when it fits.
+func isoBelow(margin decimal.Decimal, pnl, mm fixed.Num) bool {
+	if mf, ok := fixed.FromDecimal(margin); ok {
+		if eq, ok := fixed.Add(mf, pnl); ok {
+			return fixed.Cmp(eq, mm) < 0
 		}
 	}
-	return margin.Add(pnl.dec()).Cmp(mm.dec()) < 0
+	return margin.Add(pnl.Decimal()).Cmp(mm.Decimal()) < 0
 }

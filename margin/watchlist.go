@@ -1,0 +1,376 @@
+package margin
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/fixed"
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// Watchlist keeps accounts indexed by how far each price may move before
+// the account could have crossed maintenance, so that a price tick returns
+// only the accounts near the edge: a superset of the accounts that are
+// liquidatable (AccountRisk.Liquidatable) at the new prices, never missing
+// one, at a cost that grows with the accounts returned, not with the book.
+//
+// The host values an account with Set (which calls Calculator.Risk at the
+// PriceSource's prices and remembers them as the account's reference), and
+// again whenever the account changes (a fill, a deposit) or a Tick returns
+// it. Tick(key, price) reports the new price of one market or collateral
+// asset and returns, sorted by ID, every account that must be re-valued.
+//
+// # The bound
+//
+// At its reference prices p⁰ an account has the buffer R = Equity −
+// Maintenance ≥ 0 (as Risk rounds them). Between valuations each cross
+// position and collateral item (a "leg", with its price key) can lose at
+// most e·(adverse move) + J of the buffer, exactly:
+//
+//   - long, linear, size q, contract size c: e = |q|·c for a fall (its
+//     maintenance only falls with the notional: every table's maintenance
+//     is non-decreasing in notional, NewSchedule checks rates never fall);
+//     a rise only gains (every maintenance rate is below 1);
+//   - short: e = |q|·c·(1 + r) for a rise, r the table's highest (last)
+//     maintenance rate, since a Marginal table's maintenance is continuous
+//     with slope at most r (Binance "Leverage and Margin of USDⓈ-M
+//     Futures": notional × rate − maintenance amount); with Basis
+//     EntryValue the maintenance does not move and e = |q|·c;
+//   - a Step table (BitMEX risk limits) jumps at its caps: J = n⁰·(r −
+//     rate of the tier of n⁰) bounds the jump in either direction
+//     (maintenance ≤ notional × r), and is charged up front;
+//   - collateral: e = amount × ratio for a fall.
+//
+// Each rounded term (a PnL floored, a maintenance or collateral value
+// rounded) may drift by under one unit of the Calculator's scale: with k
+// terms that move, k − 1 units are set aside when the wallet sits on the
+// scale's grid, k otherwise. What remains, B = R − slack − ΣJ, is shared
+// among the legs in proportion to e·p⁰ (every leg tolerates the same
+// relative move): leg i gets the distance dᵢ = ⌊B·p⁰ᵢ / Σ eⱼ·p⁰ⱼ⌋ at the
+// Calculator's PriceScale, and the account is returned once any price
+// reaches p⁰ − dᵢ (a fall leg) or p⁰ + dᵢ (a rise leg). While no leg has
+// reached its trigger the total loss is below Σ eᵢ·dᵢ + ΣJ ≤ R − slack,
+// so the rounded Equity stays ≥ Maintenance: the account is not
+// liquidatable. The property test compares Tick with a full scan on random
+// books and price paths, including prices placed exactly at and a hair
+// past the triggers.
+//
+// # Always checked (documented fallback)
+//
+// Accounts the bound does not cover are returned by every Tick until they
+// are re-valued into a covered shape: any Inverse position (its PnL is
+// nonlinear in the price), any isolated position (judged on its own margin:
+// IsolatedLiquidatable), and an account already Liquidatable or MustReduce
+// at its valuation, or whose buffer is used up by the slack. Accounts with
+// no cross position are never liquidatable and are never returned.
+//
+// A Watchlist is deterministic (results are sorted by account ID; nothing
+// depends on map order) and not safe for concurrent use. Snapshot and
+// RestoreWatchlist round-trip it. Bad input (an account ID missing, an
+// invalid account, an unavailable price, a price ≤ 0) is an error and
+// changes nothing.
+type Watchlist struct {
+	c       *Calculator
+	slots   map[string]int32 // account ID → slot (looked up, never iterated)
+	accts   []watchAcct
+	freeA   []int32
+	entries []watchEntry
+	freeE   []int32
+	keys    map[string]int32 // price key → book (looked up, never iterated)
+	books   []*watchBook
+	due     map[int32]struct{} // returned by every Tick (sorted before use)
+	inputs  uint64
+}
+
+// WatchState is where the watchlist keeps an account.
+type WatchState string
+
+const (
+	// WatchIndexed accounts are returned when a price reaches a trigger.
+	WatchIndexed WatchState = "indexed"
+	// WatchDue accounts are returned by every Tick until re-valued: a
+	// trigger was reached, or the account was liquidatable, must reduce,
+	// or had no buffer left when valued.
+	WatchDue WatchState = "due"
+	// WatchAlways accounts are outside the bound (Inverse or isolated
+	// positions) and are returned by every Tick.
+	WatchAlways WatchState = "always"
+	// WatchQuiet accounts have no cross position: never liquidatable,
+	// never returned.
+	WatchQuiet WatchState = "quiet"
+)
+
+type watchAcct struct {
+	id      string
+	state   WatchState
+	entries []int32
+}
+
+// NewWatchlist returns an empty watchlist valuing accounts with c.
+func NewWatchlist(c *Calculator) (*Watchlist, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	return &Watchlist{c: c, slots: map[string]int32{}, keys: map[string]int32{}, due: map[int32]struct{}{}}, nil
+}
+
+// Len returns the number of accounts watched.
+func (w *Watchlist) Len() int {
+	if w == nil {
+		return 0
+	}
+	return len(w.slots)
+}
+
+// watchLeg is one price key of an account's plan.
+type watchLeg struct {
+	key   string
+	p0, e decimal.Decimal
+	below bool
+}
+
+// plan is what Set will store: a state and its triggers.
+type watchPlan struct {
+	state WatchState
+	trigs []WatchTrigger
+}
+
+// Set values the account at now (Calculator.Risk), remembers the prices as
+// its reference and indexes it, replacing any earlier valuation of the
+// same ID. It returns the Risk. Errors (an empty ID and every Risk error)
+// leave the watchlist unchanged.
+func (w *Watchlist) Set(now time.Time, a Account) (AccountRisk, error) {
+	if w == nil || w.c == nil {
+		return AccountRisk{}, fmt.Errorf("%w: Watchlist not built with NewWatchlist", ErrInvalidSettings)
+	}
+	if a.ID == "" {
+		return AccountRisk{}, fmt.Errorf("%w: account has no ID", ErrInvalidInput)
+	}
+	r, err := w.c.Risk(now, a)
+	if err != nil {
+		return AccountRisk{}, err
+	}
+	p, err := w.plan(now, a, r)
+	if err != nil {
+		return AccountRisk{}, err
+	}
+	w.apply(a.ID, p)
+	w.inputs++
+	return r, nil
+}
+
+// Remove forgets an account; it reports whether it was watched.
+func (w *Watchlist) Remove(id string) bool {
+	if w == nil {
+		return false
+	}
+	slot, ok := w.slots[id]
+	if !ok {
+		return false
+	}
+	w.dropEntries(slot)
+	delete(w.due, slot)
+	delete(w.slots, id)
+	w.accts[slot] = watchAcct{entries: w.accts[slot].entries[:0]}
+	w.freeA = append(w.freeA, slot)
+	w.inputs++
+	return true
+}
+
+// plan computes the state and triggers of a valued account (see the bound
+// in the Watchlist doc comment). It changes nothing.
+func (w *Watchlist) plan(now time.Time, a Account, r AccountRisk) (watchPlan, error) {
+	c := w.c
+	var legs []watchLeg
+	k := 0 // rounded terms that move with a price
+	jump := decimal.Zero
+	for i := range a.Positions {
+		pos := &a.Positions[i]
+		m := c.markets[pos.Market]
+		if pos.Isolated || m.kind != Linear {
+			return watchPlan{state: WatchAlways}, nil
+		}
+		p0, err := c.price(pos.Market, now)
+		if err != nil {
+			return watchPlan{}, err
+		}
+		q := pos.Size.Abs()
+		if !m.csIsOne {
+			q = q.Mul(m.cs)
+		}
+		rmax := m.sched.tiers[len(m.sched.tiers)-1].mmr
+		leg := watchLeg{key: pos.Market, p0: p0, e: q, below: pos.Size.Sign() > 0}
+		k++ // PnL
+		if m.basis == MarkValue {
+			k++ // maintenance
+			if !leg.below {
+				leg.e = q.Mul(decOne.Add(rmax))
+			}
+			if m.sched.rule == Step {
+				n0 := q.Mul(p0)
+				t, _ := m.sched.index(n0, decimal.Decimal{}, true)
+				jump = jump.Add(n0.Mul(rmax.Sub(m.sched.tiers[t].mmr)))
+			}
+		} // EntryValue: maintenance is valued at the entry price and never moves.
+		legs = append(legs, leg)
+	}
+	if len(legs) == 0 {
+		return watchPlan{state: WatchQuiet}, nil
+	}
+	if r.Liquidatable || r.MustReduce {
+		return watchPlan{state: WatchDue}, nil
+	}
+	for _, col := range a.Collateral {
+		if col.Amount.IsZero() {
+			continue
+		}
+		p0, err := c.price(col.Asset, now)
+		if err != nil {
+			return watchPlan{}, err
+		}
+		k++
+		legs = append(legs, watchLeg{key: col.Asset, p0: p0, e: col.Amount.Mul(col.Ratio), below: true})
+	}
+	unit := decimal.New(1, -c.scale)
+	slack := int64(k)
+	if a.Wallet.Equal(roundFloor(a.Wallet, c.scale)) {
+		slack-- // the wallet is on the grid: one term's drift is absorbed by the floor
+	}
+	budget := r.Equity.Sub(r.Maintenance).Sub(unit.Mul(decimal.NewFromInt(slack))).Sub(jump)
+	if budget.Sign() < 0 {
+		return watchPlan{state: WatchDue}, nil
+	}
+	sum := decimal.Zero
+	for _, l := range legs {
+		sum = sum.Add(l.e.Mul(l.p0))
+	}
+	p := watchPlan{state: WatchIndexed}
+	for _, l := range legs {
+		d := num.Div(budget.Mul(l.p0), sum, c.priceScale, num.Floor)
+		var t fixed.Num
+		var ok bool
+		if l.below {
+			at := l.p0.Sub(d)
+			if at.Sign() <= 0 {
+				continue // a price is never ≤ 0: this leg cannot trigger
+			}
+			t, ok = fit(at, num.Ceil) // a higher trigger is returned sooner
+		} else {
+			t, ok = fit(l.p0.Add(d), num.Floor)
+		}
+		if !ok {
+			return watchPlan{state: WatchAlways}, nil
+		}
+		p.trigs = append(p.trigs, WatchTrigger{Key: l.key, Below: l.below, Price: t.Decimal()})
+	}
+	return p, nil
+}
+
+// fit returns x in the kernel, rounded in direction r to the most places
+// that fit its 18 digits; ok is false for a value of more than 18 integer
+// digits.
+func fit(x decimal.Decimal, r num.Rounding) (fixed.Num, bool) {
+	if n, ok := fixed.FromDecimal(x); ok {
+		return n, true
+	}
+	for s := int32(fixed.MaxDigits); s >= 0; s-- {
+		if n, ok := fixed.FromDecimal(num.Round(x, s, r)); ok {
+			return n, true
+		}
+	}
+	return fixed.Num{}, false
+}
+
+// apply stores a plan for an account ID (no error can occur here).
+func (w *Watchlist) apply(id string, p watchPlan) {
+	slot, ok := w.slots[id]
+	if ok {
+		w.dropEntries(slot)
+		delete(w.due, slot)
+	} else {
+		if n := len(w.freeA); n > 0 {
+			slot = w.freeA[n-1]
+			w.freeA = w.freeA[:n-1]
+		} else {
+			slot = int32(len(w.accts))
+			w.accts = append(w.accts, watchAcct{})
+		}
+		w.slots[id] = slot
+	}
+	a := &w.accts[slot]
+	a.id, a.state = id, p.state
+	switch p.state {
+	case WatchDue, WatchAlways:
+		w.due[slot] = struct{}{}
+	case WatchIndexed:
+		for _, t := range p.trigs {
+			n, _ := fixed.FromDecimal(t.Price) // fitted by plan or checked by restore
+			a.entries = append(a.entries, w.newEntry(watchEntry{trig: n, acct: slot, book: w.book(t.Key), below: t.Below}))
+		}
+	}
+}
+
+// book returns the index of a price key's book, creating it.
+func (w *Watchlist) book(key string) int32 {
+	if b, ok := w.keys[key]; ok {
+		return b
+	}
+	b := int32(len(w.books))
+	w.books = append(w.books, &watchBook{key: key, below: watchHeap{below: true}})
+	w.keys[key] = b
+	return b
+}
+
+// Tick reports a new price for key (a market ID or a collateral asset)
+// and returns, sorted by ID, every account that could have crossed
+// maintenance since it was last valued: those whose trigger on key the
+// price has reached (they become due) and every due or always-checked
+// account. Re-value each with Set. A price ≤ 0 or out of range is
+// ErrInvalidInput and changes nothing.
+func (w *Watchlist) Tick(key string, price decimal.Decimal) ([]string, error) {
+	if w == nil || w.c == nil {
+		return nil, fmt.Errorf("%w: Watchlist not built with NewWatchlist", ErrInvalidSettings)
+	}
+	if err := num.CheckPositive(price); err != nil {
+		return nil, fmt.Errorf("%w: price %q: %w", ErrInvalidInput, key, err)
+	}
+	w.inputs++
+	if b, ok := w.keys[key]; ok {
+		bk := w.books[b]
+		// Compare a price rounded towards each heap's trigger side: a
+		// price of more than 18 digits can only return more accounts.
+		lo, okLo := fit(price, num.Floor)
+		hi, okHi := fit(price, num.Ceil)
+		for it := w.top(&bk.below); it != nil; it = w.top(&bk.below) {
+			if okLo && fixed.Cmp(lo, it.trig) > 0 {
+				break
+			}
+			w.markDue(w.entries[it.id].acct)
+		}
+		for it := w.top(&bk.above); it != nil; it = w.top(&bk.above) {
+			if okHi && fixed.Cmp(hi, it.trig) < 0 {
+				break
+			}
+			w.markDue(w.entries[it.id].acct)
+		}
+	}
+	if len(w.due) == 0 {
+		return nil, nil
+	}
+	out := make([]string, 0, len(w.due))
+	for slot := range w.due {
+		out = append(out, w.accts[slot].id)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// markDue takes an indexed account out of the heaps and makes it due.
+func (w *Watchlist) markDue(slot int32) {
+	w.dropEntries(slot)
+	w.accts[slot].state = WatchDue
+	w.due[slot] = struct{}{}
+}
