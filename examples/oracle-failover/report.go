@@ -161,10 +161,16 @@ func bandLines(b *strings.Builder, v band) {
 		fmt.Fprintf(b, "  band    %s %s %s: used, market %s\n", v.Price.StringFixed(2), d.Reason, span(v.Before, v.VolIn.Width), d.State)
 	default:
 		fmt.Fprintf(b, "  band    %s %s %s: refused, market %s\n", v.Price.StringFixed(2), d.Reason, span(v.Before, v.VolIn.Width), d.State)
+		ref := v.Before.Reference
+		move := v.Price.Sub(ref).Abs().DivRound(ref, 6) // for display only
+		fmt.Fprintf(b, "          (%s from the reference, more than the %s width in force)\n", pct(move, 2), pct(v.VolIn.Width, 2))
 	}
-	if v.Vol.Returns == v.VolIn.Returns {
-		fmt.Fprintf(b, "  band    σ %s a minute, width %s (no return learned)\n", pct(v.Vol.Sigma, 3), pct(v.Vol.Width, 2))
-	} else {
+	switch {
+	case v.Vol.Returns == v.VolIn.Returns && !d.Allowed():
+		fmt.Fprintf(b, "  band    σ %s a minute, width %s (a refused price is not learned)\n", pct(v.Vol.Sigma, 3), pct(v.Vol.Width, 2))
+	case v.Vol.Returns == v.VolIn.Returns:
+		fmt.Fprintf(b, "  band    σ %s a minute, width %s (no return learned yet)\n", pct(v.Vol.Sigma, 3), pct(v.Vol.Width, 2))
+	default:
 		fmt.Fprintf(b, "  band    σ %s -> %s a minute, so width %s -> %s\n", pct(v.VolIn.Sigma, 3), pct(v.Vol.Sigma, 3), pct(v.VolIn.Width, 2), pct(v.Vol.Width, 2))
 	}
 	if !v.Vol.Width.Equal(v.Vol.Target) {
