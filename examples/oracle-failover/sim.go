@@ -36,8 +36,9 @@ import (
 // Every used price that the feed newly accepted goes through a volatility
 // band (breaker.Market with Volatility). Steps 22-27 are a volatile
 // stretch: the market swings around its level by 0.5-2%, so σ rises and
-// the band widens; at step 28 it drops 8%, more than the width in force, and
-// the band refuses the price and enters its limit state; at step 29 the
+// the band widens; at step 28 it drops to 8% below its level (6% below the
+// previous price, within the feed's 10% jump limit), more than the width in
+// force, and the band refuses the price and enters its limit state; at step 29 the
 // limit state has lasted its 15 seconds and become a 5-minute pause.
 const (
 	steps            = 29
@@ -76,7 +77,7 @@ type stepReport struct {
 }
 
 // band is what the volatility band did at one step. When Fed is false the
-// price never reached it (Why says why) and only Vol is set.
+// price never reached it (Why says why) and only VolIn and Vol are set.
 type band struct {
 	Fed      bool
 	Why      string
@@ -254,7 +255,8 @@ func simulate(seed int64) ([]stepReport, error) {
 		// The L2 gate: the uptime feed's latest round, then Check before
 		// the price is used.
 		r.Uptime = uptimeRound(step)
-		r.NewUptime = step == 1 || r.Uptime != uptimeRound(step-1)
+		prev := uptimeRound(step - 1)
+		r.NewUptime = step == 1 || r.Uptime.Answer != prev.Answer || !r.Uptime.StartedAt.Equal(prev.StartedAt)
 		if _, r.SeqEvents, err = seq.Observe(now, r.Uptime); err != nil {
 			return nil, fmt.Errorf("step %d: %w", step, err)
 		}
