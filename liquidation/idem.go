@@ -210,6 +210,12 @@ func restoreKeys(recs []KeyRecord, ops ...string) (keyBook, error) {
 // names the auction an outcome concerns (0 for none).
 func once[R any](b *keyBook, last time.Time, live func(uint64) bool, now time.Time, key, op string, parts []any,
 	do func() (R, error), auction func(R) uint64) (R, error) {
+	return keyed(b, last, live, now, key, op, parts, do, auction, true)
+}
+
+// keyed is once; errors are remembered only when keepErrors is set.
+func keyed[R any](b *keyBook, last time.Time, live func(uint64) bool, now time.Time, key, op string, parts []any,
+	do func() (R, error), auction func(R) uint64, keepErrors bool) (R, error) {
 	var zero R
 	if key == "" {
 		return do()
@@ -227,6 +233,24 @@ func once[R any](b *keyBook, last time.Time, live func(uint64) bool, now time.Ti
 		return prev, err
 	}
 	r, err := do()
-	b.record(at, live, key, op, digest, auction(r), r, err)
+	if err == nil || keepErrors {
+		b.record(at, live, key, op, digest, auction(r), r, err)
+	}
 	return r, err
+}
+
+// derivedOnce is once with the key derived from the input itself (the
+// digest of op and parts), for calls whose content identifies them: the
+// same input is the same call, so there is no other input to refuse. Only
+// a success is remembered: a bid refused with an error (say, on an auction
+// not yet opened) applied nothing, and the same bid may rightly apply
+// later.
+func derivedOnce[R any](b *keyBook, last time.Time, live func(uint64) bool, now time.Time, op string, auction uint64, parts []any,
+	do func() (R, error)) (R, error) {
+	digest, err := digestInput(op, parts...)
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	return keyed(b, last, live, now, op+":"+digest, op, parts, do, func(R) uint64 { return auction }, false)
 }
