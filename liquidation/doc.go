@@ -87,6 +87,20 @@
 // Subject (the auction ID, account or market), From and To on a
 // transition, then the amounts; Event.LogValue logs one in a line.
 //
+// # Idempotent inputs
+//
+// An input a host may deliver twice (a retried request, a log replayed on
+// a standby) carries an idempotency key: KickParams.Key, TakeParams.Key,
+// RedoParams.Key, AuctionParams.Key (English Kick, batch Open),
+// BatchHouse.BidKeyed and Engine.CommitKeyed. A repeat returns the first
+// outcome — result, refusal or error — and changes nothing, even with an
+// earlier now; the same key with other parameters is ErrKeyReused. English
+// Bid and BidLot need no key: theirs is derived from (auction, bidder,
+// amount or lot), since a bid must strictly improve and the same bid can
+// never rightly apply twice. Keys travel in every Snapshot, so a standby
+// never starts a second auction for a replayed kick; each is remembered for
+// KeyWindow (24 h) after its call, or longer while its auction is live.
+//
 // # Fail closed
 //
 // Bad input — a decimal beyond 36 places or 36 integer digits, a zero or

@@ -201,3 +201,25 @@ func ExampleAaveV3Engine() {
 	// health 0.96: closes 5000.00 of 10000
 	// health 0.95: closes 10000.00 of 10000
 }
+
+// A kick delivered twice — a retried request, or the host's input log
+// replayed on a standby restored from a snapshot — starts one auction: the
+// repeat returns the first result. The same key with another lot is
+// refused.
+func ExampleKickParams_idempotent() {
+	curve, _ := liquidation.NewLinearDecrease(time.Hour)
+	house, _ := liquidation.NewDutchHouse(liquidation.DutchSettings{Market: "ETH", Curve: curve, Buf: dec("1.2"),
+		Tail: 2 * time.Hour, Cusp: dec("0.5"), Chop: dec("1.1")})
+	kick := liquidation.KickParams{Tab: dec("1100"), Lot: dec("1"), Owner: "alice", Price: dec("1500"), Key: "log-000042"}
+	first, _ := house.Kick(start, kick)
+	standby, _ := liquidation.RestoreDutchHouse(liquidation.DutchSettings{Market: "ETH", Curve: curve, Buf: dec("1.2"),
+		Tail: 2 * time.Hour, Cusp: dec("0.5"), Chop: dec("1.1")}, house.Snapshot())
+	again, _ := standby.Kick(start, kick) // replayed on the standby
+	fmt.Println("auction", first.ID, "then", again.ID, "- running on the standby:", len(standby.Active()))
+	kick.Lot = dec("2")
+	_, err := standby.Kick(start, kick)
+	fmt.Println(err)
+	// Output:
+	// auction 1 then 1 - running on the standby: 1
+	// liquidation: idempotency key reused with a different input: key "log-000042" was used for a kick with other parameters
+}

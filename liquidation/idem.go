@@ -89,8 +89,11 @@ func (b *keyBook) replay(now time.Time, auctionLive func(uint64) bool, key, op, 
 	if !ok || !r.live(now, auctionLive) {
 		return false, nil
 	}
-	if r.Op != op || r.Digest != digest {
-		return false, fmt.Errorf("%w: key %q was used for another %s", ErrKeyReused, key, r.Op)
+	if r.Op != op {
+		return false, fmt.Errorf("%w: key %q was used for a %s, not a %s", ErrKeyReused, key, r.Op, op)
+	}
+	if r.Digest != digest {
+		return false, fmt.Errorf("%w: key %q was used for a %s with other parameters", ErrKeyReused, key, op)
 	}
 	if r.Error != "" {
 		return true, storedError(r.Error)
