@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
@@ -208,4 +209,52 @@ func errText(err error) string {
 		return ""
 	}
 	return " error: " + err.Error()
+}
+
+// A keyed call with an absurd decimal is refused before the digest prints
+// it (formatting 1e2147483647 would hang), quickly and with no state
+// change, and its key stays free.
+func TestKeyedAbsurdDecimalRefusedQuickly(t *testing.T) {
+	absurd := decimal.New(1, 2147483647)
+	h := idemDutch(t)
+	k, _ := h.Kick(t0, KickParams{Tab: d("1100"), Lot: d("1"), Owner: "alice", Price: d("1500"), Key: "k"})
+	e, _ := NewEngine(EngineSettings{})
+	b, _ := NewBatchHouse(BatchSettings{ReserveRatio: d("0.8")})
+	bid, _, _ := b.Open(t0, AuctionParams{Tab: d("1"), Lot: d("1"), Owner: "o", Price: d("1")}, t0.Add(time.Hour))
+	en, _ := NewEnglishHouse(EnglishSettings{ReserveRatio: d("0.8"), BidDuration: time.Hour, MaxDuration: 2 * time.Hour})
+	eid, _, _ := en.Kick(t0, AuctionParams{Tab: d("1"), Lot: d("1"), Owner: "o", Price: d("1")})
+	before := snapJSON(t, []any{h.Snapshot(), e.Snapshot(), b.Snapshot(), en.Snapshot()})
+	start := time.Now()
+	for name, call := range map[string]func() error{
+		"kick": func() error {
+			_, err := h.Kick(t0, KickParams{Tab: absurd, Lot: d("1"), Owner: "o", Price: d("1"), Key: "x"})
+			return err
+		},
+		"take": func() error {
+			_, err := h.Take(t0, TakeParams{ID: k.ID, MaxLot: absurd, MaxPrice: d("1"), Key: "x"})
+			return err
+		},
+		"redo": func() error { _, err := h.Redo(t0, RedoParams{ID: k.ID, Price: absurd, Key: "x"}); return err },
+		"commit": func() error {
+			_, err := e.CommitKeyed(t0, "x", []Order{{Account: "a", Market: "m", Tab: absurd}})
+			return err
+		},
+		"batch open": func() error {
+			_, _, err := b.Open(t0, AuctionParams{Tab: absurd, Key: "x"}, t0.Add(time.Hour))
+			return err
+		},
+		"batch bid":   func() error { _, _, err := b.BidKeyed(t0, "x", bid, "b", absurd, d("1")); return err },
+		"english bid": func() error { _, err := en.Bid(t0, eid, "b", absurd); return err },
+		"english lot": func() error { _, err := en.BidLot(t0, eid, "b", absurd); return err },
+	} {
+		if err := call(); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: %v, want ErrInvalidInput", name, err)
+		}
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Fatalf("absurd keyed inputs took %s", el)
+	}
+	if after := snapJSON(t, []any{h.Snapshot(), e.Snapshot(), b.Snapshot(), en.Snapshot()}); after != before {
+		t.Fatal("a refused keyed call changed state")
+	}
 }
