@@ -75,3 +75,149 @@ func QuoteCollateral(q CompoundQuote) (decimal.Decimal, error) {
 	}
 	return num.DivFloor(q.BaseAmount.Mul(q.BasePrice), discounted, q.AssetDecimals), nil
 }
+
+// AaveLiquidation is the input of one Aave v3.3 liquidationCall: a
+// liquidator repays DebtToCover of one debt reserve and receives collateral
+// of one collateral reserve at a fixed bonus. Amounts are in token units
+// (e.g. 900 USDC), prices in the base currency with at most 8 places (Aave
+// oracle, 1e8).
+type AaveLiquidation struct {
+	DebtToCover        decimal.Decimal // debt the liquidator offers to repay (> 0)
+	ReserveDebt        decimal.Decimal // the borrower's debt in this reserve (> 0)
+	CollateralBalance  decimal.Decimal // the borrower's collateral in this reserve (> 0)
+	TotalDebtBase      decimal.Decimal // the borrower's debt over all reserves, base currency (≥ ReserveDebt's value)
+	DebtPrice          decimal.Decimal // debt asset price (> 0, ≤ 8 places)
+	CollateralPrice    decimal.Decimal // collateral asset price (> 0, ≤ 8 places)
+	DebtDecimals       int32           // debt token decimals, 0..18
+	CollateralDecimals int32           // collateral token decimals, 0..18
+	HealthFactor       decimal.Decimal // the borrower's health factor (< 1 to be liquidatable)
+	// LiquidationBonus is the collateral paid per unit of debt value, ≥ 1,
+	// at most 4 places (Aave liquidationBonus 10500 = 1.05).
+	LiquidationBonus decimal.Decimal
+	// ProtocolFee is the share of the bonus collateral the protocol keeps,
+	// in [0, 1], at most 4 places (Aave liquidationProtocolFee 1000 = 0.1).
+	ProtocolFee decimal.Decimal
+	// MinBaseMaxCloseFactorThreshold: when the reserve's debt or collateral
+	// value is below it the close factor is 100%; MIN_LEFTOVER_BASE is
+	// half of it. Zero means Aave v3.3's 2,000 (base currency).
+	MinBaseMaxCloseFactorThreshold decimal.Decimal
+}
+
+// AaveResult is what liquidationCall moves. When Dust is set the call
+// reverts in Aave (MustNotLeaveDust) and nothing moves.
+type AaveResult struct {
+	DebtRepaid             decimal.Decimal // debt the liquidator repays
+	CollateralToLiquidator decimal.Decimal // collateral the liquidator receives (after the protocol fee)
+	ProtocolFee            decimal.Decimal // collateral the protocol keeps
+	Dust                   bool            // the call would leave debt or collateral below MIN_LEFTOVER_BASE (v3.3): refused
+}
+
+// Aave v3 constants (aave-dao/aave-v3-origin LiquidationLogic.sol @fd1fbd9).
+var (
+	aaveCloseFactorHFThreshold = decimal.RequireFromString("0.95") // CLOSE_FACTOR_HF_THRESHOLD 0.95e18
+	aaveDefaultCloseFactor     = decimal.RequireFromString("0.5")  // DEFAULT_LIQUIDATION_CLOSE_FACTOR 0.5e4
+	aaveMinBaseThreshold       = decimal.NewFromInt(2000)          // MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD 2000e8
+)
+
+// LiquidationCall computes an Aave v3.3 liquidationCall
+// (aave-dao/aave-v3-origin src/contracts/protocol/libraries/logic/
+// LiquidationLogic.sol @fd1fbd9, executeLiquidationCall and
+// _calculateAvailableCollateralToLiquidate), with the contract's rounding
+// (token units and 1e8 base units; percentMul half up, percentMulFloor,
+// percentDivFloor/Ceil, percentMulCeil):
+//
+//	close factor:  100%, or 50% of the borrower's total debt value when the
+//	               reserve's debt and collateral values are both ≥ the
+//	               threshold and HF > 0.95 (and the reserve's debt exceeds it)
+//	debt        = min(DebtToCover, max liquidatable)
+//	collateral  = floor(debt × debtPrice / collPrice) × bonus, rounded down
+//	if collateral > balance: collateral = balance,
+//	               debt = ceil(floor(balance × collPrice / debtPrice) / bonus)
+//	fee         = ceil((collateral − floor(collateral / bonus)) × ProtocolFee)
+//	to liquidator = collateral − fee
+//	v3.3 leftover: unless all the reserve's debt or all the collateral goes,
+//	               both the debt left (value rounded up) and the collateral left
+//	               (value rounded down) must be ≥ threshold / 2 — else Dust.
+//
+// A health factor ≥ 1 is ErrInvalidInput (Aave reverts
+// HealthFactorNotBelowThreshold), as is any bad amount.
+func LiquidationCall(p AaveLiquidation) (AaveResult, error) {
+	one := decimal.NewFromInt(1)
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"debt to cover", p.DebtToCover}, {"reserve debt", p.ReserveDebt}, {"collateral balance", p.CollateralBalance},
+		{"debt price", p.DebtPrice}, {"collateral price", p.CollateralPrice}, {"liquidation bonus", p.LiquidationBonus}} {
+		if err := positive(ErrInvalidInput, f.name, f.v); err != nil {
+			return AaveResult{}, err
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"total debt", p.TotalDebtBase}, {"health factor", p.HealthFactor}, {"protocol fee", p.ProtocolFee},
+		{"threshold", p.MinBaseMaxCloseFactorThreshold}} {
+		if err := nonNegative(ErrInvalidInput, f.name, f.v); err != nil {
+			return AaveResult{}, err
+		}
+	}
+	if p.DebtDecimals < 0 || p.DebtDecimals > 18 || p.CollateralDecimals < 0 || p.CollateralDecimals > 18 {
+		return AaveResult{}, fmt.Errorf("%w: token decimals outside 0..18", ErrInvalidInput)
+	}
+	for _, f := range []struct {
+		name   string
+		v      decimal.Decimal
+		places int32
+	}{{"debt price", p.DebtPrice, 8}, {"collateral price", p.CollateralPrice, 8}, {"liquidation bonus", p.LiquidationBonus, 4},
+		{"protocol fee", p.ProtocolFee, 4}, {"debt to cover", p.DebtToCover, p.DebtDecimals},
+		{"reserve debt", p.ReserveDebt, p.DebtDecimals}, {"collateral balance", p.CollateralBalance, p.CollateralDecimals}} {
+		if err := onGrid(ErrInvalidInput, f.name, f.v, f.places); err != nil {
+			return AaveResult{}, err
+		}
+	}
+	if p.LiquidationBonus.LessThan(one) || p.ProtocolFee.GreaterThan(one) {
+		return AaveResult{}, fmt.Errorf("%w: liquidation bonus below 1 or protocol fee above 1", ErrInvalidInput)
+	}
+	if !p.HealthFactor.LessThan(one) {
+		return AaveResult{}, fmt.Errorf("%w: health factor not below 1", ErrInvalidInput)
+	}
+	threshold := p.MinBaseMaxCloseFactorThreshold
+	if threshold.IsZero() {
+		threshold = aaveMinBaseThreshold
+	}
+	minLeftover := threshold.Mul(aaveDefaultCloseFactor).RoundFloor(8) // MIN_LEFTOVER_BASE = threshold / 2 (integer division in 1e8 units)
+
+	debtBase := p.ReserveDebt.Mul(p.DebtPrice).RoundCeil(8)              // mulDivCeil
+	collBase := p.CollateralBalance.Mul(p.CollateralPrice).RoundFloor(8) // floor
+	maxDebt := p.ReserveDebt
+	if !collBase.LessThan(threshold) && !debtBase.LessThan(threshold) && p.HealthFactor.GreaterThan(aaveCloseFactorHFThreshold) {
+		half := p.TotalDebtBase.Mul(aaveDefaultCloseFactor).Round(8) // percentMul: half up
+		if debtBase.GreaterThan(half) {
+			maxDebt = num.DivFloor(half, p.DebtPrice, p.DebtDecimals)
+		}
+	}
+	debt := num.MinOf(p.DebtToCover, maxDebt)
+
+	base := num.DivFloor(debt.Mul(p.DebtPrice), p.CollateralPrice, p.CollateralDecimals)
+	coll := base.Mul(p.LiquidationBonus).RoundFloor(p.CollateralDecimals) // percentMulFloor
+	if coll.GreaterThan(p.CollateralBalance) {
+		coll = p.CollateralBalance
+		worth := num.DivFloor(coll.Mul(p.CollateralPrice), p.DebtPrice, p.DebtDecimals)
+		debt = num.DivCeil(worth, p.LiquidationBonus, p.DebtDecimals) // percentDivCeil
+	}
+	fee := decimal.Zero
+	if p.ProtocolFee.Sign() > 0 {
+		bonusColl := coll.Sub(num.DivFloor(coll, p.LiquidationBonus, p.CollateralDecimals)) // percentDivFloor
+		fee = bonusColl.Mul(p.ProtocolFee).RoundCeil(p.CollateralDecimals)                  // percentMulCeil
+		coll = coll.Sub(fee)
+	}
+	r := AaveResult{DebtRepaid: debt, CollateralToLiquidator: coll, ProtocolFee: fee}
+	if debt.LessThan(p.ReserveDebt) && coll.Add(fee).LessThan(p.CollateralBalance) {
+		debtLeft := p.ReserveDebt.Sub(debt).Mul(p.DebtPrice).RoundCeil(8)
+		collLeft := p.CollateralBalance.Sub(coll).Sub(fee).Mul(p.CollateralPrice).RoundFloor(8)
+		if debtLeft.LessThan(minLeftover) || collLeft.LessThan(minLeftover) {
+			return AaveResult{Dust: true}, nil
+		}
+	}
+	return r, nil
+}

@@ -57,3 +57,79 @@ func TestQuoteCollateralRoundsDownAndRefuses(t *testing.T) {
 		}
 	}
 }
+
+// Aave v3.3's worked examples (aave-dao/aave-v3-origin
+// docs/3.3/Aave-v3.3-features.md @fd1fbd9, sections 2.2 and 2.3), with
+// prices of 1, 8-decimal tokens, a 5% bonus (the docs state none) and
+// MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD 1,000 as the docs assume.
+func TestLiquidationCallAaveV33Examples(t *testing.T) {
+	base := func(cover, debt, coll, total, hf string) AaveLiquidation {
+		return AaveLiquidation{DebtToCover: d(cover), ReserveDebt: d(debt), CollateralBalance: d(coll), TotalDebtBase: d(total),
+			DebtPrice: d("1"), CollateralPrice: d("1"), DebtDecimals: 8, CollateralDecimals: 8, HealthFactor: d(hf),
+			LiquidationBonus: d("1.05"), MinBaseMaxCloseFactorThreshold: d("1000")}
+	}
+	for _, tc := range []struct {
+		name       string
+		in         AaveLiquidation
+		debt, coll string
+		dust       bool
+	}{
+		// 2.2: "1200 $ collateral A, 900 $ debt B, a health-factor at 0.96 …
+		// the debt position is below the threshold. Therefore a liquidation
+		// could liquidate 100% of debt B."
+		{"2.2 small position: 100% of debt B at HF 0.96", base("900", "900", "1200", "900", "0.96"), "900", "945", false},
+		// The same position above the threshold (×10) keeps the 50% close factor.
+		{"2.2 large position: 50% at HF 0.96", base("9000", "9000", "12000", "9000", "0.96"), "4500", "4725", false},
+		// 2.3: collateral A 400, collateral B 1000, debt A 900, debt B 400, HF 0.94,
+		// MIN_LEFTOVER_BASE 500: "liquidate 100% of debt B".
+		{"2.3 all of debt B against collateral B", base("400", "400", "1000", "1300", "0.94"), "400", "420", false},
+		// "liquidate 100% of collateral A" (debt A against collateral A: capped at the 400, debt = ceil(400 / 1.05))
+		{"2.3 all of collateral A", base("900", "900", "400", "1300", "0.94"), "380.95238096", "400", false},
+		// "liquidate up to 400e8 of debt A or liquidate 100% of debt A"
+		{"2.3 400 of debt A against collateral B", base("400", "900", "1000", "1300", "0.94"), "400", "420", false},
+		{"2.3 401 of debt A leaves 499 of debt: dust", base("401", "900", "1000", "1300", "0.94"), "0", "0", true},
+		{"2.3 all of debt A against collateral B", base("900", "900", "1000", "1300", "0.94"), "900", "945", false},
+		// "liquidate up to 500e8 of collateral B or 100% of collateral B" — the
+		// collateral side of the rule, shown with debt A raised to 2,000 so
+		// the debt left is not what binds: 476.19047619 of debt takes
+		// 499.99999999 and leaves 500.00000001; 477 would take 500.85.
+		{"2.3 up to 500 of collateral B", base("476.19047619", "2000", "1000", "2400", "0.94"), "476.19047619", "499.99999999", false},
+		{"2.3 more than 500 of collateral B: dust", base("477", "2000", "1000", "2400", "0.94"), "0", "0", true},
+		{"2.3 all of collateral B", base("2000", "2000", "1000", "2400", "0.94"), "952.38095239", "1000", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := LiquidationCall(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Dust != tc.dust || !r.DebtRepaid.Equal(d(tc.debt)) || !r.CollateralToLiquidator.Add(r.ProtocolFee).Equal(d(tc.coll)) {
+				t.Fatalf("got debt %s, collateral %s + fee %s, dust %v; want %s, %s, %v",
+					r.DebtRepaid, r.CollateralToLiquidator, r.ProtocolFee, r.Dust, tc.debt, tc.coll, tc.dust)
+			}
+		})
+	}
+}
+
+// The protocol fee is a share of the bonus collateral only
+// (_calculateAvailableCollateralToLiquidate: bonus = collateral −
+// floor(collateral / bonus); fee = ceil(bonus × fee)): 100 of debt at a 5%
+// bonus seizes 105, of which 5 is bonus; a 10% fee keeps 0.5.
+func TestLiquidationCallProtocolFee(t *testing.T) {
+	r, err := LiquidationCall(AaveLiquidation{DebtToCover: d("100"), ReserveDebt: d("100"), CollateralBalance: d("1000"),
+		TotalDebtBase: d("100"), DebtPrice: d("1"), CollateralPrice: d("1"), DebtDecimals: 6, CollateralDecimals: 6,
+		HealthFactor: d("0.9"), LiquidationBonus: d("1.05"), ProtocolFee: d("0.1")})
+	if err != nil || !r.DebtRepaid.Equal(d("100")) || !r.CollateralToLiquidator.Equal(d("104.5")) || !r.ProtocolFee.Equal(d("0.5")) || r.Dust {
+		t.Fatalf("%+v, %v", r, err)
+	}
+	for name, p := range map[string]AaveLiquidation{
+		"healthy":     {DebtToCover: d("1"), ReserveDebt: d("1"), CollateralBalance: d("1"), DebtPrice: d("1"), CollateralPrice: d("1"), HealthFactor: d("1"), LiquidationBonus: d("1.05")},
+		"bonus < 1":   {DebtToCover: d("1"), ReserveDebt: d("1"), CollateralBalance: d("1"), DebtPrice: d("1"), CollateralPrice: d("1"), HealthFactor: d("0.9"), LiquidationBonus: d("0.95")},
+		"zero debt":   {DebtToCover: d("0"), ReserveDebt: d("1"), CollateralBalance: d("1"), DebtPrice: d("1"), CollateralPrice: d("1"), HealthFactor: d("0.9"), LiquidationBonus: d("1.05")},
+		"price 9 pl.": {DebtToCover: d("1"), ReserveDebt: d("1"), CollateralBalance: d("1"), DebtPrice: d("1.000000001"), CollateralPrice: d("1"), HealthFactor: d("0.9"), LiquidationBonus: d("1.05"), DebtDecimals: 6, CollateralDecimals: 6},
+		"absurd":      {DebtToCover: decimal.New(1, 2147483647), ReserveDebt: d("1"), CollateralBalance: d("1"), DebtPrice: d("1"), CollateralPrice: d("1"), HealthFactor: d("0.9"), LiquidationBonus: d("1.05")},
+	} {
+		if _, err := LiquidationCall(p); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: %v, want ErrInvalidInput", name, err)
+		}
+	}
+}
