@@ -221,3 +221,78 @@ func LiquidationCall(p AaveLiquidation) (AaveResult, error) {
 	}
 	return r, nil
 }
+
+// CompoundCollateral is one collateral asset of an account Compound III
+// absorbs.
+type CompoundCollateral struct {
+	Amount            decimal.Decimal // the account's balance (≥ 0), token units
+	Price             decimal.Decimal // price (> 0), at most 8 places
+	Decimals          int32           // token decimals, 0..18
+	LiquidationFactor decimal.Decimal // share of the value credited to the account, in [0, 1], at most 18 places
+}
+
+// CompoundAbsorbResult is what absorb does to one account.
+type CompoundAbsorbResult struct {
+	Credit     decimal.Decimal // Σ floor8(floor8(amount × price) × liquidationFactor) / basePrice, rounded down to base decimals
+	NewBalance decimal.Decimal // the account's base balance after: max(0, Credit − Debt) (a surplus is supplied to it)
+	PaidOut    decimal.Decimal // debt the protocol's reserves take over: NewBalance + Debt (Comet's basePaidOut)
+	Shortfall  decimal.Decimal // max(0, Debt − Credit): bad debt absorbed by the reserves
+}
+
+// Absorb computes Compound III's absorb of one underwater account
+// (compound-finance/comet contracts/Comet.sol absorbInternal): every
+// collateral is seized; each is valued at mulPrice (amount × price,
+// truncated to the 1e8 price scale) times its liquidationFactor (mulFactor,
+// truncated), the sum is converted to base at the base price (divPrice,
+// truncated to the base token's decimals) and credited against Debt; a
+// negative result is set to zero, the reserves taking the rest. The seized
+// collateral goes to the protocol, which sells it through QuoteCollateral.
+func Absorb(debt, basePrice decimal.Decimal, baseDecimals int32, collateral []CompoundCollateral) (CompoundAbsorbResult, error) {
+	one := decimal.NewFromInt(1)
+	if err := nonNegative(ErrInvalidInput, "debt", debt); err != nil {
+		return CompoundAbsorbResult{}, err
+	}
+	if err := positive(ErrInvalidInput, "base price", basePrice); err != nil {
+		return CompoundAbsorbResult{}, err
+	}
+	if err := onGrid(ErrInvalidInput, "base price", basePrice, 8); err != nil {
+		return CompoundAbsorbResult{}, err
+	}
+	if baseDecimals < 0 || baseDecimals > 18 {
+		return CompoundAbsorbResult{}, fmt.Errorf("%w: base decimals %d outside 0..18", ErrInvalidInput, baseDecimals)
+	}
+	if err := onGrid(ErrInvalidInput, "debt", debt, baseDecimals); err != nil {
+		return CompoundAbsorbResult{}, err
+	}
+	value := decimal.Zero
+	for i, c := range collateral {
+		if c.Decimals < 0 || c.Decimals > 18 {
+			return CompoundAbsorbResult{}, fmt.Errorf("%w: collateral %d decimals outside 0..18", ErrInvalidInput, i)
+		}
+		for _, f := range []struct {
+			name   string
+			v      decimal.Decimal
+			places int32
+		}{{"amount", c.Amount, c.Decimals}, {"price", c.Price, 8}, {"liquidation factor", c.LiquidationFactor, 18}} {
+			if err := nonNegative(ErrInvalidInput, fmt.Sprintf("collateral %d %s", i, f.name), f.v); err != nil {
+				return CompoundAbsorbResult{}, err
+			}
+			if err := onGrid(ErrInvalidInput, fmt.Sprintf("collateral %d %s", i, f.name), f.v, f.places); err != nil {
+				return CompoundAbsorbResult{}, err
+			}
+		}
+		if c.Price.Sign() <= 0 || c.LiquidationFactor.GreaterThan(one) {
+			return CompoundAbsorbResult{}, fmt.Errorf("%w: collateral %d: price ≤ 0 or liquidation factor above 1", ErrInvalidInput, i)
+		}
+		v := c.Amount.Mul(c.Price).RoundFloor(8)                    // mulPrice
+		value = value.Add(v.Mul(c.LiquidationFactor).RoundFloor(8)) // mulFactor
+	}
+	if err := num.Check(value); err != nil {
+		return CompoundAbsorbResult{}, fmt.Errorf("%w: collateral value: %w", ErrInvalidInput, err)
+	}
+	credit := num.DivFloor(value, basePrice, baseDecimals) // divPrice
+	r := CompoundAbsorbResult{Credit: credit, NewBalance: decimal.Max(decimal.Zero, credit.Sub(debt)),
+		Shortfall: decimal.Max(decimal.Zero, debt.Sub(credit))}
+	r.PaidOut = r.NewBalance.Add(debt)
+	return r, nil
+}

@@ -133,3 +133,50 @@ func TestLiquidationCallProtocolFee(t *testing.T) {
 		}
 	}
 }
+
+// Compound III's absorb tests (compound-finance/comet test/absorb-test.ts
+// @17a6e7a; default assets of test/helpers.ts: COMP 175, WETH 3,000, WBTC
+// 41,000, USDC 1 with 6 decimals, liquidationFactor 1).
+func TestAbsorbCometTests(t *testing.T) {
+	comp := func(a string) CompoundCollateral {
+		return CompoundCollateral{Amount: d(a), Price: d("175"), Decimals: 18, LiquidationFactor: d("1")}
+	}
+	weth := func(a string) CompoundCollateral {
+		return CompoundCollateral{Amount: d(a), Price: d("3000"), Decimals: 18, LiquidationFactor: d("1")}
+	}
+	wbtc := func(a string) CompoundCollateral {
+		return CompoundCollateral{Amount: d(a), Price: d("41000"), Decimals: 8, LiquidationFactor: d("1")}
+	}
+	for _, tc := range []struct {
+		name                        string
+		debt                        string
+		coll                        []CompoundCollateral
+		newBalance, paid, shortfall string
+	}{
+		// "absorbs 1 account and pays out the absorber": principal −100 (wei), basePaidOut 100n.
+		{"1 account, no collateral", "0.0001", nil, "0", "0.0001", "0.0001"},
+		// "absorbs 3 accounts with collateral": basePaidOut = each debt, balances end at 0.
+		{"underwater1: 1 USDC, 1e-6 COMP", "1", []CompoundCollateral{comp("0.000001")}, "0", "1", "0.999825"},
+		{"underwater2: 1e6 USDC, 10 COMP + 1 WETH", "1000000", []CompoundCollateral{comp("10"), weth("1")}, "0", "1000000", "995250"},
+		{"underwater3: 1e12 USDC, 10,000 COMP + 50 WETH + 50 WBTC", "1000000000000",
+			[]CompoundCollateral{comp("10000"), weth("50"), wbtc("50")}, "0", "1000000000000", "999996050000"},
+		// "absorbs an account with more than enough collateral to still cover
+		// debt": debt 44,175 USDC − 1 wei, collateral worth 44,175: balance 1 wei.
+		{"more than enough collateral", "44174.999999", []CompoundCollateral{comp("1"), weth("1"), wbtc("1")}, "0.000001", "44175", "0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Absorb(d(tc.debt), d("1"), 6, tc.coll)
+			if err != nil || !r.NewBalance.Equal(d(tc.newBalance)) || !r.PaidOut.Equal(d(tc.paid)) || !r.Shortfall.Equal(d(tc.shortfall)) {
+				t.Fatalf("%+v, %v; want balance %s, paid out %s, shortfall %s", r, err, tc.newBalance, tc.paid, tc.shortfall)
+			}
+		})
+	}
+	// The liquidation factor cuts the credit: 1 WETH at 3,000 with factor 0.9 credits 2,700.
+	r, err := Absorb(d("5000"), d("1"), 6, []CompoundCollateral{{Amount: d("1"), Price: d("3000"), Decimals: 18, LiquidationFactor: d("0.9")}})
+	if err != nil || !r.Credit.Equal(d("2700")) || !r.Shortfall.Equal(d("2300")) {
+		t.Fatalf("%+v, %v", r, err)
+	}
+	if _, err := Absorb(d("1"), d("1"), 6, []CompoundCollateral{{Amount: d("1"), Price: d("1"), Decimals: 18, LiquidationFactor: d("1.5")}}); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("factor 1.5: %v", err)
+	}
+}
