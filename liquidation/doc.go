@@ -58,6 +58,18 @@
 // The batch house requires a reserve (ReserveRatio > 0) unless
 // NoReserve is set: no reserve is an explicit choice, never a zero value.
 //
+// # Fixed-spread liquidation (lending)
+//
+// Lending protocols sell no auction: a liquidator repays debt and takes
+// collateral at a fixed spread. LiquidationCall computes Aave v3.3's
+// liquidationCall (close factor, collateral capped with the debt
+// recomputed, the protocol fee on the bonus, the MIN_LEFTOVER_BASE dust
+// rule); Absorb computes Compound III's absorb (every collateral seized at
+// its liquidationFactor, the reserves taking any shortfall) and
+// QuoteCollateral its store-front price (a discount of
+// storeFrontPriceFactor × (1 − liquidationFactor)). All three are pure and
+// round as the contracts do.
+//
 // # Presets
 //
 // MakerETHAClipper, MakerETHADog and AaveV3Engine return dated snapshots

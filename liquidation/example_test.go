@@ -223,3 +223,23 @@ func ExampleKickParams_idempotent() {
 	// auction 1 then 1 - running on the standby: 1
 	// liquidation: idempotency key reused with a different input: key "log-000042" was used for a kick with other parameters
 }
+
+// Fixed-spread liquidation, the lending way: Aave v3.3's liquidationCall
+// (the v3.3 features doc's 1,200 $ collateral / 900 $ debt position at a
+// health factor of 0.96, small enough for a 100% close factor) and
+// Compound III's store-front price (comet's own quote test: 200 USDC buy
+// 1.25 COMP at a 20% discount).
+func ExampleLiquidationCall() {
+	r, _ := liquidation.LiquidationCall(liquidation.AaveLiquidation{
+		DebtToCover: dec("900"), ReserveDebt: dec("900"), CollateralBalance: dec("1200"), TotalDebtBase: dec("900"),
+		DebtPrice: dec("1"), CollateralPrice: dec("1"), DebtDecimals: 6, CollateralDecimals: 18,
+		HealthFactor: dec("0.96"), LiquidationBonus: dec("1.05"), ProtocolFee: dec("0.1"),
+		MinBaseMaxCloseFactorThreshold: dec("1000")})
+	fmt.Println("repaid", r.DebtRepaid, "liquidator gets", r.CollateralToLiquidator, "protocol fee", r.ProtocolFee)
+	q, _ := liquidation.QuoteCollateral(liquidation.CompoundQuote{BaseAmount: dec("200"), BasePrice: dec("1"),
+		AssetPrice: dec("200"), StoreFrontPriceFactor: dec("0.5"), LiquidationFactor: dec("0.6"), AssetDecimals: 18})
+	fmt.Println("200 USDC buy", q, "COMP")
+	// Output:
+	// repaid 900 liquidator gets 940.5 protocol fee 4.5
+	// 200 USDC buy 1.25 COMP
+}
