@@ -243,6 +243,9 @@ func (h *DutchHouse) reward(tab decimal.Decimal) decimal.Decimal {
 //
 // With a Key the kick is idempotent: a repeat returns the first result.
 func (h *DutchHouse) Kick(now time.Time, p KickParams) (KickResult, error) {
+	if p.Key == "" { // no key: nothing to digest or remember (no allocation on the hot path)
+		return h.kick(now, p)
+	}
 	return once(&h.keys, h.clock.last, h.isLive, now, p.Key, "kick",
 		[]any{p.Tab, p.Lot, p.Owner, p.Keeper, p.Price, p.Penalty},
 		func() (KickResult, error) { return h.kick(now, p) },
@@ -379,6 +382,9 @@ type RedoResult struct {
 // unless the auction is dusty (tab < chost or lot × Price < chost).
 // With a Key a repeat returns the first outcome (see KickParams.Key).
 func (h *DutchHouse) Redo(now time.Time, p RedoParams) (RedoResult, error) {
+	if p.Key == "" {
+		return h.redo(now, p)
+	}
 	return once(&h.keys, h.clock.last, h.isLive, now, p.Key, "redo",
 		[]any{p.ID, p.Keeper, p.Price},
 		func() (RedoResult, error) { return h.redo(now, p) },

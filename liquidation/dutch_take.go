@@ -74,6 +74,9 @@ type TakeResult struct {
 // With a Key a repeat returns the first outcome and buys nothing (see
 // KickParams.Key).
 func (h *DutchHouse) Take(now time.Time, p TakeParams) (TakeResult, error) {
+	if p.Key == "" { // no key: nothing to digest or remember (no allocation on the hot path)
+		return h.take(now, p)
+	}
 	return once(&h.keys, h.clock.last, h.isLive, now, p.Key, "take",
 		[]any{p.ID, p.Keeper, p.MaxLot, p.MaxPrice},
 		func() (TakeResult, error) { return h.take(now, p) },
