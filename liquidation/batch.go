@@ -51,6 +51,15 @@ type BatchHouse struct {
 	kicks    uint64
 	clock    clock
 	auctions map[uint64]*batchAuction
+	keys     keyBook // idempotency keys (see KeyWindow)
+}
+
+func (h *BatchHouse) isLive(id uint64) bool { _, ok := h.auctions[id]; return ok }
+
+// placed is the outcome of a batch bid, as remembered under its key.
+type placed struct {
+	Seq    uint64
+	Events []Event
 }
 
 type batchAuction struct {
@@ -99,7 +108,17 @@ func NewBatchHouse(s BatchSettings) (*BatchHouse, error) {
 }
 
 // Open starts a batch auction collecting bids until close (after now).
+//
+// With p.Key a repeat returns the first outcome and opens nothing.
 func (h *BatchHouse) Open(now time.Time, p AuctionParams, closeAt time.Time) (uint64, []Event, error) {
+	r, err := once(&h.keys, h.clock.last, h.isLive, now, p.Key, "open",
+		[]any{p.Tab, p.Lot, p.Owner, p.Price, p.Penalty, closeAt},
+		func() (opened, error) { id, ev, err := h.open(now, p, closeAt); return opened{id, ev}, err },
+		func(r opened) uint64 { return r.ID })
+	return r.ID, r.Events, err
+}
+
+func (h *BatchHouse) open(now time.Time, p AuctionParams, closeAt time.Time) (uint64, []Event, error) {
 	if err := h.clock.check(now); err != nil {
 		return 0, nil, err
 	}
@@ -125,7 +144,30 @@ func (h *BatchHouse) get(now time.Time, id uint64) (*batchAuction, error) {
 // Bid submits a sealed bid before the close: quantity > 0 (LotScale
 // places), limit > 0 (PriceScale places) and ≥ the reserve (ErrBidTooLow).
 // It returns the bid's sequence number.
+//
+// Bid has no idempotency key: two equal sealed bids from one bidder are two
+// bids. A host that may repeat an input uses BidKeyed.
 func (h *BatchHouse) Bid(now time.Time, id uint64, bidder string, quantity, limit decimal.Decimal) (uint64, []Event, error) {
+	return h.bid(now, id, bidder, quantity, limit)
+}
+
+// BidKeyed is Bid with an idempotency key (see KickParams.Key and
+// KeyWindow): a repeat returns the first sequence number and events (or
+// error) and places nothing; the key with another input is ErrKeyReused.
+// The key is the host's, not derived from the bid, because a bidder may
+// rightly place two equal sealed bids.
+func (h *BatchHouse) BidKeyed(now time.Time, key string, id uint64, bidder string, quantity, limit decimal.Decimal) (uint64, []Event, error) {
+	r, err := once(&h.keys, h.clock.last, h.isLive, now, key, "bid",
+		[]any{id, bidder, quantity, limit},
+		func() (placed, error) {
+			seq, ev, err := h.bid(now, id, bidder, quantity, limit)
+			return placed{seq, ev}, err
+		},
+		func(placed) uint64 { return id })
+	return r.Seq, r.Events, err
+}
+
+func (h *BatchHouse) bid(now time.Time, id uint64, bidder string, quantity, limit decimal.Decimal) (uint64, []Event, error) {
 	a, err := h.get(now, id)
 	if err != nil {
 		return 0, nil, err

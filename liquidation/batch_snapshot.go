@@ -54,6 +54,8 @@ type BatchSnapshot struct {
 	Kicks    uint64                 `json:"kicks"`
 	Last     time.Time              `json:"last"`
 	Auctions []BatchAuctionSnapshot `json:"auctions"` // ascending ID
+	// Keys are the remembered idempotency keys (see KeyWindow), ascending.
+	Keys []KeyRecord `json:"keys,omitempty"`
 }
 
 // BatchAuctionSnapshot is one open batch auction with its bids.
@@ -71,6 +73,9 @@ type BatchAuctionSnapshot struct {
 // Snapshot returns a copy of the house's state.
 func (h *BatchHouse) Snapshot() BatchSnapshot {
 	s := BatchSnapshot{Kicks: h.kicks, Last: h.clock.last, Auctions: []BatchAuctionSnapshot{}}
+	if ks := h.keys.snapshot(h.clock.last, h.isLive); len(ks) > 0 {
+		s.Keys = ks
+	}
 	for _, id := range h.Active() {
 		a := h.auctions[id]
 		s.Auctions = append(s.Auctions, BatchAuctionSnapshot{ID: id, Owner: a.owner, Tab: a.tab, Lot: a.lot,
@@ -124,6 +129,9 @@ func RestoreBatchHouse(s BatchSettings, snap BatchSnapshot) (*BatchHouse, error)
 		}
 		h.auctions[as.ID] = &batchAuction{id: as.ID, owner: as.Owner, tab: canon(as.Tab), lot: canon(as.Lot), penalty: canon(as.Penalty),
 			reserve: canon(as.Reserve), close: as.Close, bids: bids}
+	}
+	if h.keys, err = restoreKeys(snap.Keys, "open", "bid"); err != nil {
+		return nil, err
 	}
 	return h, nil
 }

@@ -58,6 +58,18 @@
 // The batch house requires a reserve (ReserveRatio > 0) unless
 // NoReserve is set: no reserve is an explicit choice, never a zero value.
 //
+// # Fixed-spread liquidation (lending)
+//
+// Lending protocols sell no auction: a liquidator repays debt and takes
+// collateral at a fixed spread. LiquidationCall computes Aave v3.3's
+// liquidationCall (close factor, collateral capped with the debt
+// recomputed, the protocol fee on the bonus, the MIN_LEFTOVER_BASE dust
+// rule); Absorb computes Compound III's absorb (every collateral seized at
+// its liquidationFactor, the reserves taking any shortfall) and
+// QuoteCollateral its store-front price (a discount of
+// storeFrontPriceFactor × (1 − liquidationFactor)). All three are pure and
+// round as the contracts do.
+//
 // # Presets
 //
 // MakerETHAClipper, MakerETHADog and AaveV3Engine return dated snapshots
@@ -86,6 +98,20 @@
 // its Events (nothing is queued or dropped), all of one shape: Time, Kind,
 // Subject (the auction ID, account or market), From and To on a
 // transition, then the amounts; Event.LogValue logs one in a line.
+//
+// # Idempotent inputs
+//
+// An input a host may deliver twice (a retried request, a log replayed on
+// a standby) carries an idempotency key: KickParams.Key, TakeParams.Key,
+// RedoParams.Key, AuctionParams.Key (English Kick, batch Open),
+// BatchHouse.BidKeyed and Engine.CommitKeyed. A repeat returns the first
+// outcome — result, refusal or error — and changes nothing, even with an
+// earlier now; the same key with other parameters is ErrKeyReused. English
+// Bid and BidLot need no key: theirs is derived from (auction, bidder,
+// amount or lot), since a bid must strictly improve and the same bid can
+// never rightly apply twice. Keys travel in every Snapshot, so a standby
+// never starts a second auction for a replayed kick; each is remembered for
+// KeyWindow (24 h) after its call, or longer while its auction is live.
 //
 // # Fail closed
 //

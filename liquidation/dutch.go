@@ -163,7 +163,11 @@ type DutchHouse struct {
 	stop     StopLevel
 	clock    clock
 	auctions map[uint64]*dutchAuction
+	keys     keyBook // idempotency keys (see KeyWindow)
 }
+
+// isLive reports whether auction id is running (its keys are remembered).
+func (h *DutchHouse) isLive(id uint64) bool { _, ok := h.auctions[id]; return ok }
 
 type dutchAuction struct {
 	id        uint64
@@ -204,6 +208,15 @@ type KickParams struct {
 	Keeper  string          // receives the kick incentive (optional)
 	Price   decimal.Decimal // current oracle price of one unit of collateral (> 0)
 	Penalty decimal.Decimal // part of Tab that is penalty (0 ≤ Penalty ≤ Tab), for the Settlement
+	// Key is the idempotency key (optional; see KeyWindow): a call with a
+	// key already used for the same parameters returns the first outcome
+	// (result, refusal or error) and changes nothing; with other
+	// parameters it is ErrKeyReused. The key is the host's, not derived:
+	// two identical kicks for two different liquidations are legitimate
+	// (same owner, tab, lot and price), so only the host knows which
+	// input a repeat is. A host replaying its log uses the log entry's
+	// sequence number or ID.
+	Key string
 }
 
 // KickResult reports a started auction.
@@ -227,7 +240,19 @@ func (h *DutchHouse) reward(tab decimal.Decimal) decimal.Decimal {
 
 // Kick starts an auction (Clipper kick): top = ceil(Price × Buf,
 // PriceScale), keeper reward = floor(tip + chip × tab, RewardScale).
+//
+// With a Key the kick is idempotent: a repeat returns the first result.
 func (h *DutchHouse) Kick(now time.Time, p KickParams) (KickResult, error) {
+	if p.Key == "" { // no key: nothing to digest or remember (no allocation on the hot path)
+		return h.kick(now, p)
+	}
+	return once(&h.keys, h.clock.last, h.isLive, now, p.Key, "kick",
+		[]any{p.Tab, p.Lot, p.Owner, p.Keeper, p.Price, p.Penalty},
+		func() (KickResult, error) { return h.kick(now, p) },
+		func(r KickResult) uint64 { return r.ID })
+}
+
+func (h *DutchHouse) kick(now time.Time, p KickParams) (KickResult, error) {
 	if err := h.clock.check(now); err != nil {
 		return KickResult{}, err
 	}
@@ -340,6 +365,7 @@ type RedoParams struct {
 	ID     uint64          // auction ID
 	Keeper string          // receives the redo incentive
 	Price  decimal.Decimal // current oracle price (> 0)
+	Key    string          // idempotency key (optional; see KickParams.Key and KeyWindow)
 }
 
 // RedoResult reports a reset; Refusal is set (and nothing changed) when the
@@ -354,7 +380,18 @@ type RedoResult struct {
 // Redo resets an auction that needs it (Clipper redo): the clock restarts
 // at now and top = ceil(Price × Buf). The keeper earns tip + chip × tab
 // unless the auction is dusty (tab < chost or lot × Price < chost).
+// With a Key a repeat returns the first outcome (see KickParams.Key).
 func (h *DutchHouse) Redo(now time.Time, p RedoParams) (RedoResult, error) {
+	if p.Key == "" {
+		return h.redo(now, p)
+	}
+	return once(&h.keys, h.clock.last, h.isLive, now, p.Key, "redo",
+		[]any{p.ID, p.Keeper, p.Price},
+		func() (RedoResult, error) { return h.redo(now, p) },
+		func(RedoResult) uint64 { return p.ID })
+}
+
+func (h *DutchHouse) redo(now time.Time, p RedoParams) (RedoResult, error) {
 	if err := h.clock.check(now); err != nil {
 		return RedoResult{}, err
 	}

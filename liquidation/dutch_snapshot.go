@@ -15,6 +15,10 @@ type DutchSnapshot struct {
 	Stop     StopLevel              `json:"stop"`
 	Last     time.Time              `json:"last"`
 	Auctions []DutchAuctionSnapshot `json:"auctions"` // ascending ID
+	// Keys are the idempotency keys remembered at Last (see KeyWindow),
+	// ascending: a standby restored from the snapshot returns the first
+	// result for a replayed keyed call instead of applying it again.
+	Keys []KeyRecord `json:"keys,omitempty"`
 }
 
 // DutchAuctionSnapshot is one running Dutch auction.
@@ -36,6 +40,9 @@ type DutchAuctionSnapshot struct {
 // Snapshot returns a copy of the house's state.
 func (h *DutchHouse) Snapshot() DutchSnapshot {
 	s := DutchSnapshot{Kicks: h.kicks, Stop: h.stop, Last: h.clock.last, Auctions: []DutchAuctionSnapshot{}}
+	if ks := h.keys.snapshot(h.clock.last, h.isLive); len(ks) > 0 {
+		s.Keys = ks
+	}
 	for _, id := range h.Active() {
 		a := h.auctions[id]
 		s.Auctions = append(s.Auctions, DutchAuctionSnapshot{
@@ -85,6 +92,9 @@ func RestoreDutchHouse(s DutchSettings, snap DutchSnapshot) (*DutchHouse, error)
 			penalty: canon(as.Penalty), top: canon(as.Top), tic: as.Started, sold: canon(as.Sold), recovered: canon(as.Recovered),
 			rewards: canon(as.Rewards),
 		}
+	}
+	if h.keys, err = restoreKeys(snap.Keys, "kick", "take", "redo"); err != nil {
+		return nil, err
 	}
 	if err := h.CheckInvariants(); err != nil {
 		return nil, restate(ErrInvalidSnapshot, err)

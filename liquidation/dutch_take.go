@@ -37,6 +37,7 @@ type TakeParams struct {
 	Keeper   string          // buyer (optional, for events)
 	MaxLot   decimal.Decimal // most collateral to buy (> 0) — Clipper `amt`
 	MaxPrice decimal.Decimal // highest acceptable price (> 0) — Clipper `max`
+	Key      string          // idempotency key (optional; see KickParams.Key and KeyWindow)
 }
 
 // TakeResult reports a take. When Refusal is set nothing changed and only
@@ -69,7 +70,20 @@ type TakeResult struct {
 // remaining lot goes back to the owner; when the lot runs out with tab left
 // that tab is the shortfall. Either way the auction ends with a Settlement.
 // A take on an auction that needs a redo is refused.
+//
+// With a Key a repeat returns the first outcome and buys nothing (see
+// KickParams.Key).
 func (h *DutchHouse) Take(now time.Time, p TakeParams) (TakeResult, error) {
+	if p.Key == "" { // no key: nothing to digest or remember (no allocation on the hot path)
+		return h.take(now, p)
+	}
+	return once(&h.keys, h.clock.last, h.isLive, now, p.Key, "take",
+		[]any{p.ID, p.Keeper, p.MaxLot, p.MaxPrice},
+		func() (TakeResult, error) { return h.take(now, p) },
+		func(TakeResult) uint64 { return p.ID })
+}
+
+func (h *DutchHouse) take(now time.Time, p TakeParams) (TakeResult, error) {
 	if err := h.clock.check(now); err != nil {
 		return TakeResult{}, err
 	}

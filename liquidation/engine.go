@@ -264,6 +264,7 @@ type Engine struct {
 	market map[string]decimal.Decimal
 	recent []ThrottleEntry // committed orders within the window, oldest first
 	clock  clock
+	keys   keyBook // CommitKeyed's idempotency keys (see KeyWindow)
 }
 
 // ThrottleEntry is one committed order remembered by the throttles.

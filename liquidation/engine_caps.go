@@ -231,7 +231,28 @@ type EngineSnapshot struct {
 	Dirt    decimal.Decimal `json:"dirt"`
 	Markets []MarketDebt    `json:"markets"` // ascending market
 	Recent  []ThrottleEntry `json:"recent"`  // oldest first
+	// Keys are the remembered idempotency keys of CommitKeyed (see
+	// KeyWindow), ascending.
+	Keys []KeyRecord `json:"keys,omitempty"`
 }
+
+// CommitKeyed is Commit with an idempotency key (see KickParams.Key and
+// KeyWindow): a repeat returns the first events (or error) and reserves
+// nothing again; the key with other orders is ErrKeyReused. The key is
+// the host's, not derived from the orders: after a Release the same plan
+// may rightly be committed again at the same time. The orders' content
+// (every field but Health, which Commit does not read) is what a repeat
+// must match.
+func (e *Engine) CommitKeyed(now time.Time, key string, orders []Order) ([]Event, error) {
+	parts := make([]any, 0, 9*len(orders))
+	for _, o := range orders {
+		parts = append(parts, o.Account, o.Market, o.Debt, o.Lot, o.Tab, o.Penalty, o.Bonus, o.Full, o.Reduce)
+	}
+	return once(&e.keys, e.clock.last, noAuction, now, key, "commit", parts,
+		func() ([]Event, error) { return e.Commit(now, orders) }, func([]Event) uint64 { return 0 })
+}
+
+func noAuction(uint64) bool { return false }
 
 // MarketDebt is one market's debt under auction.
 type MarketDebt struct {
@@ -245,6 +266,9 @@ func (e *Engine) Snapshot() EngineSnapshot {
 		Recent: append([]ThrottleEntry{}, e.recent...)}
 	for _, m := range e.markets() {
 		s.Markets = append(s.Markets, MarketDebt{Market: m, Debt: e.market[m]})
+	}
+	if ks := e.keys.snapshot(e.clock.last, noAuction); len(ks) > 0 {
+		s.Keys = ks
 	}
 	return s
 }
@@ -281,6 +305,9 @@ func RestoreEngine(s EngineSettings, snap EngineSnapshot) (*Engine, error) {
 		for _, r := range snap.Recent {
 			e.recent = append(e.recent, ThrottleEntry{Time: r.Time, Notional: canon(r.Notional)})
 		}
+	}
+	if e.keys, err = restoreKeys(snap.Keys, "commit"); err != nil {
+		return nil, err
 	}
 	if err := e.CheckInvariants(); err != nil {
 		return nil, restate(ErrInvalidSnapshot, err)

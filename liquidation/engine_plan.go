@@ -3,12 +3,15 @@ package liquidation
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -62,11 +65,53 @@ type candidate struct {
 	coll   decimal.Decimal
 	reduce decimal.Decimal // MustReduce (0 when the account does not implement Reducer)
 	legs   []Position
+	// The sort key, computed once per account: equity and maintenance in
+	// the fixed-point kernel when both coefficients fit (fast), so a
+	// comparison cross-multiplies machine words and never allocates.
+	eqN, mmN fixed.Num
+	fast     bool
+	liq      bool // Equity < Maintenance with Maintenance > 0
 }
 
 // liquidatable reports Equity < Maintenance with Maintenance > 0 (Maker
 // Dog bark's "not-unsafe" test ink·spot < art·rate is strict too).
-func (c candidate) liquidatable() bool { return c.mm.Sign() > 0 && c.eq.LessThan(c.mm) }
+func (c candidate) liquidatable() bool { return c.liq }
+
+// cmpHealth orders two candidates worst health first: equity/maintenance
+// ascending, compared exactly by cross-multiplication (E_a·M_b against
+// E_b·M_a, both maintenances positive); zero maintenance (no health) last;
+// ties by account ID. In the kernel when both keys fit, else in decimal —
+// the same order either way (TestPlanOrderIsTheDecimalOrder).
+func cmpHealth(a, b *candidate) int {
+	if za, zb := a.mm.Sign() == 0, b.mm.Sign() == 0; za != zb {
+		if za {
+			return 1
+		}
+		return -1
+	} else if !za {
+		var c int
+		if a.fast && b.fast {
+			c = fixed.CmpProducts(a.eqN, b.mmN, b.eqN, a.mmN)
+		} else {
+			c = a.eq.Mul(b.mm).Cmp(b.eq.Mul(a.mm))
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.id, b.id)
+}
+
+// sortCandidates sorts cands by cmpHealth, moving pointers, not the
+// candidates.
+func sortCandidates(cands []candidate) []*candidate {
+	order := make([]*candidate, len(cands))
+	for i := range cands {
+		order[i] = &cands[i]
+	}
+	slices.SortFunc(order, cmpHealth)
+	return order
+}
 
 // Plan selects the accounts to liquidate — the liquidatable ones (Equity <
 // Maintenance, Maintenance > 0) and those whose Reducer says they must be
@@ -109,16 +154,15 @@ func (e *Engine) Plan(now time.Time, accounts []Account) (Plan, error) {
 		return Plan{}, err
 	}
 	cands := make([]candidate, 0, len(accounts)/64+1)
-	seen := make(map[string]struct{}, len(accounts))
+	var ids uniqueIDs
 	for i, a := range accounts {
 		c, err := readAccount(i, a)
 		if err != nil {
 			return Plan{}, err
 		}
-		if _, dup := seen[c.id]; dup {
+		if !ids.add(c.id, len(accounts)) {
 			return Plan{}, fmt.Errorf("%w: account %q: duplicate ID", ErrInvalidInput, c.id)
 		}
-		seen[c.id] = struct{}{}
 		if c.liquidatable() || c.reduce.Sign() > 0 {
 			if num.Check(c.debt.Mul(e.cfg.chop)) != nil { // its tab would be beyond what Commit and the houses accept
 				return Plan{}, fmt.Errorf("%w: account %q: debt with the penalty beyond the supported range", ErrInvalidInput, c.id)
@@ -126,24 +170,44 @@ func (e *Engine) Plan(now time.Time, accounts []Account) (Plan, error) {
 			cands = append(cands, c)
 		}
 	}
-	sort.Slice(cands, func(i, j int) bool {
-		ci, cj := cands[i], cands[j]
-		if zi, zj := ci.mm.Sign() == 0, cj.mm.Sign() == 0; zi != zj {
-			return zj // zero maintenance (no health) sorts last
-		} else if !zi {
-			l, r := ci.eq.Mul(cj.mm), cj.eq.Mul(ci.mm)
-			if c := l.Cmp(r); c != 0 {
-				return c < 0
-			}
-		}
-		return ci.id < cj.id
-	})
 	pl := Plan{Time: now, Orders: []Order{}, Skipped: []Skip{}}
 	fit := e.newFitter(now)
-	for _, c := range cands {
-		e.planAccount(&pl, fit, c)
+	for _, c := range sortCandidates(cands) {
+		e.planAccount(&pl, fit, *c)
 	}
 	return pl, nil
+}
+
+// uniqueIDs detects a repeated account ID. While the IDs arrive in strictly
+// ascending order (a host listing its accounts by ID) none can repeat and
+// no hash set is built; at the first ID out of order the IDs so far go
+// into a set, which checks the rest. Either way a repeat is reported at
+// its second occurrence, as with a set alone.
+type uniqueIDs struct {
+	ids  []string // the IDs so far, while ascending
+	seen map[string]struct{}
+}
+
+// add records id and reports false when it was seen before; hint is the
+// number of IDs expected.
+func (u *uniqueIDs) add(id string, hint int) bool {
+	if u.seen == nil {
+		if len(u.ids) == 0 || id > u.ids[len(u.ids)-1] {
+			if u.ids == nil {
+				u.ids = make([]string, 0, hint)
+			}
+			u.ids = append(u.ids, id)
+			return true
+		}
+		u.seen = make(map[string]struct{}, hint)
+		for _, p := range u.ids {
+			u.seen[p] = struct{}{}
+		}
+		u.ids = nil
+	}
+	n := len(u.seen)
+	u.seen[id] = struct{}{}
+	return len(u.seen) > n // one hash per ID, not two
 }
 
 // readAccount reads and validates the i-th account of a Plan call, calling
@@ -173,16 +237,26 @@ func readAccount(i int, a Account) (c candidate, err error) {
 	}
 	named = true
 	c.eq, c.mm, c.debt, c.coll = a.Equity(), a.Maintenance(), a.Debt(), a.Collateral()
-	if err := num.Check(c.eq); err != nil {
-		return c, fmt.Errorf("%w: account %s: equity: %w", ErrInvalidInput, name(), err)
+	var err1 error
+	var eqOK, mmOK, debtOK bool
+	var debtN fixed.Num
+	if c.eqN, eqOK, err1 = readAmount(c.eq, false); err1 != nil {
+		return c, fmt.Errorf("%w: account %s: equity: %w", ErrInvalidInput, name(), err1)
 	}
-	for _, f := range []struct {
-		what string
-		v    decimal.Decimal
-	}{{"maintenance", c.mm}, {"debt", c.debt}, {"collateral", c.coll}} {
-		if err := num.CheckNonNegative(f.v); err != nil {
-			return c, fmt.Errorf("%w: account %s: %s: %w", ErrInvalidInput, name(), f.what, err)
-		}
+	if c.mmN, mmOK, err1 = readAmount(c.mm, true); err1 != nil {
+		return c, fmt.Errorf("%w: account %s: maintenance: %w", ErrInvalidInput, name(), err1)
+	}
+	if debtN, debtOK, err1 = readAmount(c.debt, true); err1 != nil {
+		return c, fmt.Errorf("%w: account %s: debt: %w", ErrInvalidInput, name(), err1)
+	}
+	if _, _, err1 = readAmount(c.coll, true); err1 != nil {
+		return c, fmt.Errorf("%w: account %s: collateral: %w", ErrInvalidInput, name(), err1)
+	}
+	c.fast = eqOK && mmOK
+	if c.fast {
+		c.liq = c.mmN.Sign() > 0 && fixed.Cmp(c.eqN, c.mmN) < 0
+	} else {
+		c.liq = c.mm.Sign() > 0 && c.eq.LessThan(c.mm)
 	}
 	c.reduce = decimal.Zero
 	if r, ok := a.(Reducer); ok {
@@ -192,7 +266,10 @@ func readAccount(i int, a Account) (c candidate, err error) {
 		}
 	}
 	legs := a.Positions()
-	sum := decimal.Zero
+	// The legs' debts are summed in the kernel while they fit, exactly, and
+	// in decimal otherwise: the same refusal either way, but no big-number
+	// allocation for the usual account.
+	sumN, sumOK := fixed.Num{}, debtOK
 	for k, l := range legs {
 		if l.Market == "" {
 			return c, fmt.Errorf("%w: account %s: leg with an empty market", ErrInvalidInput, name())
@@ -200,24 +277,55 @@ func readAccount(i int, a Account) (c candidate, err error) {
 		for _, f := range []struct {
 			what string
 			v    decimal.Decimal
-		}{{"size", l.Size}, {"value", l.Value}, {"debt", l.Debt}} {
-			if err := num.CheckNonNegative(f.v); err != nil {
+		}{{"size", l.Size}, {"value", l.Value}} {
+			if _, _, err := readAmount(f.v, true); err != nil {
 				return c, fmt.Errorf("%w: account %s: leg %q %s: %w", ErrInvalidInput, name(), l.Market, f.what, err)
 			}
 		}
-		if k == 0 {
-			sum = l.Debt // no addition for the usual one-leg account: Plan reads every account
-		} else {
-			sum = sum.Add(l.Debt)
+		dn, dok, err := readAmount(l.Debt, true)
+		if err != nil {
+			return c, fmt.Errorf("%w: account %s: leg %q debt: %w", ErrInvalidInput, name(), l.Market, err)
+		}
+		switch {
+		case !sumOK || !dok:
+			sumOK = false
+		case k == 0:
+			sumN = dn
+		default:
+			sumN, sumOK = fixed.Add(sumN, dn)
 		}
 	}
-	if !sum.Equal(c.debt) {
-		return c, fmt.Errorf("%w: account %s: legs' debts sum to %s, Debt() is %s", ErrInvalidInput, name(), sum, c.debt)
+	if !sumOK || fixed.Cmp(sumN, debtN) != 0 {
+		sum := decimal.Zero // the exact decimal sum: when a value left the kernel, and for the error
+		for _, l := range legs {
+			sum = sum.Add(l.Debt)
+		}
+		if !sum.Equal(c.debt) {
+			return c, fmt.Errorf("%w: account %s: legs' debts sum to %s, Debt() is %s", ErrInvalidInput, name(), sum, c.debt)
+		}
 	}
 	if c.liquidatable() || c.reduce.Sign() > 0 {
 		c.legs = append([]Position(nil), legs...) // a copy: the host's slice may change
 	}
 	return c, nil
+}
+
+// readAmount checks a host decimal as num.Check does (and, with nonNeg,
+// its sign as num.CheckNonNegative) and returns it in the kernel when its
+// coefficient fits (ok). At most 18 digits at an exponent in [−36, 18] is
+// within the range by construction; anything else is left to num.Check,
+// so the refusals are exactly num's.
+func readAmount(d decimal.Decimal, nonNeg bool) (n fixed.Num, ok bool, err error) {
+	n, ok = fixed.FromDecimal(d)
+	if !ok || n.E < -num.MaxScale || n.E > num.MaxIntDigits-fixed.MaxDigits {
+		if err := num.Check(d); err != nil {
+			return n, false, err
+		}
+	}
+	if nonNeg && d.Sign() < 0 {
+		return n, false, num.CheckNonNegative(d)
+	}
+	return n, ok, nil
 }
 
 // isNil reports a nil interface or an interface holding a nil pointer,

@@ -93,6 +93,16 @@ type EnglishHouse struct {
 	kicks    uint64
 	clock    clock
 	auctions map[uint64]*englishAuction
+	keys     keyBook // idempotency keys (see KeyWindow)
+}
+
+func (h *EnglishHouse) isLive(id uint64) bool { _, ok := h.auctions[id]; return ok }
+
+// opened is the outcome of an English Kick or a batch Open, as remembered
+// under an idempotency key.
+type opened struct {
+	ID     uint64
+	Events []Event
 }
 
 type englishAuction struct {
@@ -125,6 +135,10 @@ type AuctionParams struct {
 	Owner   string          // receives collateral not sold (required)
 	Price   decimal.Decimal // oracle price of one unit of collateral (> 0), for the reserve
 	Penalty decimal.Decimal // part of Tab that is penalty, for the Settlement
+	// Key is the idempotency key (optional; see KickParams.Key and
+	// KeyWindow): a repeat returns the first ID and events and opens
+	// nothing.
+	Key string
 }
 
 // EnglishStatus is a running English auction.
@@ -147,7 +161,17 @@ type EnglishStatus struct {
 
 // Kick starts an auction with reserve = ceil(Price × ReserveRatio) and end
 // = max end = now + MaxDuration.
+//
+// With p.Key a repeat returns the first outcome and opens nothing.
 func (h *EnglishHouse) Kick(now time.Time, p AuctionParams) (uint64, []Event, error) {
+	r, err := once(&h.keys, h.clock.last, h.isLive, now, p.Key, "open",
+		[]any{p.Tab, p.Lot, p.Owner, p.Price, p.Penalty},
+		func() (opened, error) { id, ev, err := h.kick(now, p); return opened{id, ev}, err },
+		func(r opened) uint64 { return r.ID })
+	return r.ID, r.Events, err
+}
+
+func (h *EnglishHouse) kick(now time.Time, p AuctionParams) (uint64, []Event, error) {
 	if err := h.clock.check(now); err != nil {
 		return 0, nil, err
 	}
@@ -227,7 +251,18 @@ func (h *EnglishHouse) Active() []uint64 { return sortedIDs(h.auctions) }
 // floor(tab / reserve, LotScale) when that is smaller (the rest returns to
 // the owner at settlement): unlike Flipper, the reserve also holds in the
 // reverse phase, so debt recovered ≥ collateral sold × reserve always.
+//
+// A bid is idempotent by its content, with no key to pass: the key is
+// derived from (auction, bidder, amount), because a bid must strictly beat
+// the current one, so the same bid can never rightly apply twice. A
+// repeat of a bid that applied returns its events and changes nothing (a
+// bid refused with an error is not remembered).
 func (h *EnglishHouse) Bid(now time.Time, id uint64, bidder string, amount decimal.Decimal) ([]Event, error) {
+	return derivedOnce(&h.keys, h.clock.last, h.isLive, now, "bid", id, []any{id, bidder, amount},
+		func() ([]Event, error) { return h.bid(now, id, bidder, amount) })
+}
+
+func (h *EnglishHouse) bid(now time.Time, id uint64, bidder string, amount decimal.Decimal) ([]Event, error) {
 	a, err := h.biddable(now, id, bidder)
 	if err != nil {
 		return nil, err
@@ -280,7 +315,15 @@ func earliest(a, b time.Time) time.Time {
 // take only lot collateral for the full tab (Flipper dent). lot must be at
 // most the current lot × (1 − MinDecrement), rounded down to LotScale, and
 // positive; otherwise ErrBidTooLow.
+//
+// Like Bid, idempotent by content: the key is derived from (auction,
+// bidder, lot), as a lot must strictly fall.
 func (h *EnglishHouse) BidLot(now time.Time, id uint64, bidder string, lot decimal.Decimal) ([]Event, error) {
+	return derivedOnce(&h.keys, h.clock.last, h.isLive, now, "bid-lot", id, []any{id, bidder, lot},
+		func() ([]Event, error) { return h.bidLot(now, id, bidder, lot) })
+}
+
+func (h *EnglishHouse) bidLot(now time.Time, id uint64, bidder string, lot decimal.Decimal) ([]Event, error) {
 	a, err := h.biddable(now, id, bidder)
 	if err != nil {
 		return nil, err

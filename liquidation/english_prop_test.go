@@ -83,6 +83,14 @@ func applyEnglish(t *rapid.T, h *EnglishHouse, cfg EnglishSettings, now time.Tim
 		if _, err := h.Bid(now, id, "b", amount); err != nil {
 			return "bid-err"
 		}
+		if after, _ := h.Status(now, id); after.Bid.Equal(st.Bid) && after.Bidder == st.Bidder && after.End.Equal(st.End) {
+			// Unchanged: only a repeat of a bid that applied before may do that (issue 14).
+			dg, _ := digestInput("bid", id, "b", amount)
+			if _, ok := h.keys.m["bid:"+dg]; !ok {
+				t.Fatalf("bid %s accepted without changing the auction, and it is no repeat", amount)
+			}
+			return "bid-repeat"
+		}
 		if !amount.GreaterThan(st.Bid) {
 			t.Fatalf("bid %s does not beat %s", amount, st.Bid)
 		}
@@ -111,6 +119,13 @@ func applyEnglish(t *rapid.T, h *EnglishHouse, cfg EnglishSettings, now time.Tim
 		}
 		if _, err := h.BidLot(now, id, "b", lot); err != nil {
 			return "lot-err"
+		}
+		if after, _ := h.Status(now, id); after.Lot.Equal(st.Lot) && after.Bidder == st.Bidder && after.End.Equal(st.End) {
+			dg, _ := digestInput("bid-lot", id, "b", lot) // unchanged: only a repeat may do that (issue 14)
+			if _, ok := h.keys.m["bid-lot:"+dg]; !ok {
+				t.Fatalf("lot bid %s accepted without changing the auction, and it is no repeat", lot)
+			}
+			return "lot-repeat"
 		}
 		if lot.GreaterThan(st.Lot.Mul(one.Sub(cfg.MinDecrement))) || !st.Reverse {
 			t.Fatalf("lot bid %s from %s breaks the decrement %s", lot, st.Lot, cfg.MinDecrement)

@@ -12,6 +12,8 @@ type EnglishSnapshot struct {
 	Kicks    uint64                   `json:"kicks"`
 	Last     time.Time                `json:"last"`
 	Auctions []EnglishAuctionSnapshot `json:"auctions"` // ascending ID
+	// Keys are the remembered idempotency keys (see KeyWindow), ascending.
+	Keys []KeyRecord `json:"keys,omitempty"`
 }
 
 // EnglishAuctionSnapshot is one running English auction.
@@ -32,6 +34,9 @@ type EnglishAuctionSnapshot struct {
 // Snapshot returns a copy of the house's state.
 func (h *EnglishHouse) Snapshot() EnglishSnapshot {
 	s := EnglishSnapshot{Kicks: h.kicks, Last: h.clock.last, Auctions: []EnglishAuctionSnapshot{}}
+	if ks := h.keys.snapshot(h.clock.last, h.isLive); len(ks) > 0 {
+		s.Keys = ks
+	}
 	for _, id := range h.Active() {
 		a := h.auctions[id]
 		s.Auctions = append(s.Auctions, EnglishAuctionSnapshot{ID: id, Owner: a.owner, Tab: a.tab, InitLot: a.lot0,
@@ -69,6 +74,9 @@ func RestoreEnglishHouse(s EnglishSettings, snap EnglishSnapshot) (*EnglishHouse
 		}
 		h.auctions[as.ID] = &englishAuction{id: as.ID, owner: as.Owner, tab: canon(as.Tab), lot0: canon(as.InitLot), lot: canon(as.Lot),
 			penalty: canon(as.Penalty), bid: canon(as.Bid), bidder: as.Bidder, reserve: canon(as.Reserve), end: as.End, maxEnd: as.MaxEnd}
+	}
+	if h.keys, err = restoreKeys(snap.Keys, "open", "bid", "bid-lot"); err != nil {
+		return nil, err
 	}
 	if err := h.CheckInvariants(); err != nil {
 		return nil, restate(ErrInvalidSnapshot, err)

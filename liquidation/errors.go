@@ -38,11 +38,15 @@ var (
 	ErrCapExceeded = errors.New("liquidation: cap exceeded")
 	// ErrInvariant reports a broken invariant found by a Check function.
 	ErrInvariant = errors.New("liquidation: invariant violated")
+	// ErrKeyReused reports an idempotency key already used for a different
+	// input (another operation, or other parameters): the call is refused
+	// and nothing changes.
+	ErrKeyReused = errors.New("liquidation: idempotency key reused with a different input")
 )
 
 // sentinels lists every sentinel, for restate.
 var sentinels = []error{ErrInvalidSettings, ErrInvalidInput, ErrUnknownAuction, ErrTimeBackwards, ErrStopped,
-	ErrBidTooLow, ErrAuctionEnded, ErrAuctionNotEnded, ErrInvalidSnapshot, ErrCapExceeded, ErrInvariant}
+	ErrBidTooLow, ErrAuctionEnded, ErrAuctionNotEnded, ErrInvalidSnapshot, ErrCapExceeded, ErrInvariant, ErrKeyReused}
 
 // restate returns err, an error of this package, under sentinel instead:
 // the inner sentinel's text is dropped, so the "liquidation: " prefix

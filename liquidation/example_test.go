@@ -201,3 +201,45 @@ func ExampleAaveV3Engine() {
 	// health 0.96: closes 5000.00 of 10000
 	// health 0.95: closes 10000.00 of 10000
 }
+
+// A kick delivered twice — a retried request, or the host's input log
+// replayed on a standby restored from a snapshot — starts one auction: the
+// repeat returns the first result. The same key with another lot is
+// refused.
+func ExampleKickParams_idempotent() {
+	curve, _ := liquidation.NewLinearDecrease(time.Hour)
+	house, _ := liquidation.NewDutchHouse(liquidation.DutchSettings{Market: "ETH", Curve: curve, Buf: dec("1.2"),
+		Tail: 2 * time.Hour, Cusp: dec("0.5"), Chop: dec("1.1")})
+	kick := liquidation.KickParams{Tab: dec("1100"), Lot: dec("1"), Owner: "alice", Price: dec("1500"), Key: "log-000042"}
+	first, _ := house.Kick(start, kick)
+	standby, _ := liquidation.RestoreDutchHouse(liquidation.DutchSettings{Market: "ETH", Curve: curve, Buf: dec("1.2"),
+		Tail: 2 * time.Hour, Cusp: dec("0.5"), Chop: dec("1.1")}, house.Snapshot())
+	again, _ := standby.Kick(start, kick) // replayed on the standby
+	fmt.Println("auction", first.ID, "then", again.ID, "- running on the standby:", len(standby.Active()))
+	kick.Lot = dec("2")
+	_, err := standby.Kick(start, kick)
+	fmt.Println(err)
+	// Output:
+	// auction 1 then 1 - running on the standby: 1
+	// liquidation: idempotency key reused with a different input: key "log-000042" was used for a kick with other parameters
+}
+
+// Fixed-spread liquidation, the lending way: Aave v3.3's liquidationCall
+// (the v3.3 features doc's 1,200 $ collateral / 900 $ debt position at a
+// health factor of 0.96, small enough for a 100% close factor) and
+// Compound III's store-front price (comet's own quote test: 200 USDC buy
+// 1.25 COMP at a 20% discount).
+func ExampleLiquidationCall() {
+	r, _ := liquidation.LiquidationCall(liquidation.AaveLiquidation{
+		DebtToCover: dec("900"), ReserveDebt: dec("900"), CollateralBalance: dec("1200"), TotalDebtBase: dec("900"),
+		DebtPrice: dec("1"), CollateralPrice: dec("1"), DebtDecimals: 6, CollateralDecimals: 18,
+		HealthFactor: dec("0.96"), LiquidationBonus: dec("1.05"), ProtocolFee: dec("0.1"),
+		MinBaseMaxCloseFactorThreshold: dec("1000")})
+	fmt.Println("repaid", r.DebtRepaid, "liquidator gets", r.CollateralToLiquidator, "protocol fee", r.ProtocolFee)
+	q, _ := liquidation.QuoteCollateral(liquidation.CompoundQuote{BaseAmount: dec("200"), BasePrice: dec("1"),
+		AssetPrice: dec("200"), StoreFrontPriceFactor: dec("0.5"), LiquidationFactor: dec("0.6"), AssetDecimals: 18})
+	fmt.Println("200 USDC buy", q, "COMP")
+	// Output:
+	// repaid 900 liquidator gets 940.5 protocol fee 4.5
+	// 200 USDC buy 1.25 COMP
+}

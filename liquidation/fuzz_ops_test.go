@@ -46,7 +46,13 @@ func FuzzEnginePlan(f *testing.F) {
 		now := t0.Add(time.Duration(dt) * time.Second)
 		for round := 0; round < 2; round++ {
 			before := e.Snapshot()
-			p, err := e.Plan(now, []Account{a, acct("z", "0", "10", "100", leg("ETH", "1", "100"))})
+			book := []Account{a, acct("z", "0", "10", "100", leg("ETH", "1", "100"))}
+			p, err := e.Plan(now, book)
+			// Issue 12: the kernel Plan equals the decimal one (planReference).
+			if want, werr := planReference(e, now, book); (err == nil) != (werr == nil) ||
+				(err != nil && err.Error() != werr.Error()) || !cmp.Equal(want, p, testkit.EquateDecimals) {
+				t.Fatalf("Plan %v / %v differs from planReference %v / %v", p, err, want, werr)
+			}
 			if err != nil {
 				sameSnap(t, "plan", before, e.Snapshot())
 				return
