@@ -305,3 +305,18 @@ func (b *ADLBook) resize(e bookEntry) {
 	s.total = s.total.Sub(old.r.Position.Size.Abs()).Add(e.r.Position.Size.Abs())
 	b.entries[e.r.Position.Account] = e
 }
+
+// Opposite returns how many positions of the book a bankrupt position p
+// would be closed against: those on the other side, p's own account left
+// out. Zero means an ADL layer for p would have nothing to draw.
+func (b *ADLBook) Opposite(p Position) int {
+	side := 0
+	if p.Size.Sign() > 0 {
+		side = 1
+	}
+	n := b.count(side)
+	if e, ok := b.entries[p.Account]; ok && sideOf(e.r.Position.Size) == side {
+		n--
+	}
+	return n
+}
