@@ -122,9 +122,9 @@ func FuzzFundDepositDraw(f *testing.F) {
 			before := snapJSON(t, fund.Snapshot())
 			var err error
 			if draw && i == 1 {
-				_, err = fund.Draw(now, "f", amt, "loss", "fuzz")
+				_, err = fund.Draw(now, "", "f", amt, "loss", "fuzz")
 			} else {
-				_, err = fund.Deposit(now, "f", amt, "fees", "fuzz")
+				_, err = fund.Deposit(now, "", "f", amt, "fees", "fuzz")
 			}
 			if err != nil && snapJSON(t, fund.Snapshot()) != before {
 				t.Fatalf("refused op changed state: %v", err)

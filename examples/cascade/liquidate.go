@@ -249,7 +249,7 @@ func (v *Venue) chargePenalty(now time.Time, t *trader, amount decimal.Decimal) 
 	if !amount.IsPositive() {
 		return nil
 	}
-	if _, err := v.fund.Deposit(now, Fund, amount, "penalty:"+t.acct.ID, "liquidation penalty"); err != nil {
+	if _, err := v.fund.Deposit(now, "", Fund, amount, "penalty:"+t.acct.ID, "liquidation penalty"); err != nil {
 		return err
 	}
 	t.credit(amount.Neg())
