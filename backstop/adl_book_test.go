@@ -208,3 +208,64 @@ func TestADLBookRollback(t *testing.T) {
 		t.Fatalf("restore of a book-backed layer: err = %v, want ErrInvalidInput", err)
 	}
 }
+
+// Bad input to the book and to a book-backed layer is refused with its
+// sentinel and changes nothing (the issue-10 hunt discipline).
+func TestADLBookRefusals(t *testing.T) {
+	mark := d("100")
+	good := []Position{
+		{Account: "s1", Size: d("-2"), EntryPrice: d("150"), BankruptcyPrice: d("200")},
+		{Account: "l1", Size: d("4"), EntryPrice: d("80"), BankruptcyPrice: d("50")},
+	}
+	for name, c := range map[string]struct {
+		mark decimal.Decimal
+		ps   []Position
+		want error
+	}{
+		"zero mark":         {decimal.Zero, good, ErrInvalidInput},
+		"absurd mark":       {decimal.New(1, 2147483647), good, ErrInvalidInput},
+		"duplicate":         {mark, []Position{good[0], good[0]}, ErrDuplicateID},
+		"zero size":         {mark, []Position{{Account: "x", Size: decimal.Zero, EntryPrice: d("1"), BankruptcyPrice: d("0")}}, ErrInvalidInput},
+		"beyond bankrupt":   {mark, []Position{{Account: "x", Size: d("1"), EntryPrice: d("90"), BankruptcyPrice: d("100")}}, ErrInvalidInput},
+		"empty account":     {mark, []Position{{Size: d("1"), EntryPrice: d("90"), BankruptcyPrice: d("10")}}, ErrInvalidInput},
+		"absurd entry":      {mark, []Position{{Account: "x", Size: d("1"), EntryPrice: decimal.New(1, -2147483647), BankruptcyPrice: d("10")}}, ErrInvalidInput},
+		"non-UTF-8 account": {mark, []Position{{Account: "\xff", Size: d("1"), EntryPrice: d("90"), BankruptcyPrice: d("10")}}, ErrInvalidInput},
+	} {
+		if _, err := NewADLBook(c.mark, nil, c.ps); !errors.Is(err, c.want) {
+			t.Errorf("NewADLBook %s: err = %v, want %v", name, err, c.want)
+		}
+	}
+	book, err := NewADLBook(mark, nil, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := append(book.Queue(true), book.Queue(false)...)
+	for name, p := range map[string]Position{
+		"zero size":       {Account: "s1", Size: decimal.Zero, EntryPrice: d("1"), BankruptcyPrice: d("0")},
+		"beyond bankrupt": {Account: "s1", Size: d("-1"), EntryPrice: d("150"), BankruptcyPrice: d("100")},
+		"absurd size":     {Account: "s1", Size: decimal.New(-1, 2147483647), EntryPrice: d("150"), BankruptcyPrice: d("200")},
+	} {
+		if err := book.Set(p); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("Set %s: err = %v, want ErrInvalidInput", name, err)
+		}
+	}
+	bankrupt := Position{Account: "bad", Size: d("4"), EntryPrice: d("100"), BankruptcyPrice: d("110")}
+	for name, req := range map[string]DeleverageRequest{
+		"candidates too": {Bankrupt: bankrupt, Candidates: good},
+		"own ranking":    {Bankrupt: bankrupt, Ranking: BitMEXRank},
+		"other mark":     {Bankrupt: bankrupt, Mark: d("101")},
+		"absurd mark":    {Bankrupt: bankrupt, Mark: decimal.New(1, 2147483647)},
+		"bad bankrupt":   {Bankrupt: Position{Account: "bad", Size: decimal.Zero, EntryPrice: d("1")}},
+	} {
+		if _, err := NewADLLayer(ADLSettings{Request: req, Book: book}); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("NewADLLayer %s: err = %v, want ErrInvalidInput", name, err)
+		}
+	}
+	if book.Remove("nobody") {
+		t.Error("Remove of an absent account reported true")
+	}
+	after := append(book.Queue(true), book.Queue(false)...)
+	if diff := cmp.Diff(before, after, testkit.EquateDecimals); diff != "" {
+		t.Fatalf("refused calls changed the book (-before +after):\n%s", diff)
+	}
+}
