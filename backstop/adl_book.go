@@ -2,7 +2,6 @@ package backstop
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -221,12 +220,6 @@ func (b *ADLBook) Remove(account string) bool {
 	return true
 }
 
-// Get returns the account's ranked position, if it is in the book.
-func (b *ADLBook) Get(account string) (Ranked, bool) {
-	e, ok := b.entries[account]
-	return e.r, ok
-}
-
 // Queue returns one side in rank order, highest first (a copy): the longs
 // when long is true, else the shorts.
 func (b *ADLBook) Queue(long bool) []Ranked {
@@ -282,11 +275,7 @@ func (b *ADLBook) fill(side int, skip string, size, price decimal.Decimal) []Fil
 	return fills
 }
 
-// String describes the book without its positions.
-func (b *ADLBook) String() string {
-	return fmt.Sprintf("ADLBook{%d long, %d short}", b.count(0), b.count(1))
-}
-
+// count returns the number of positions on a side.
 func (b *ADLBook) count(side int) int {
 	n := 0
 	for _, ch := range b.sides[side].chunks {
