@@ -240,6 +240,10 @@ func FuzzRestoreInsuranceFund(f *testing.F) {
 	_, _ = fund.Draw(t0, "", "f", d("3"), "loss", "y")
 	raw, _ := json.Marshal(fund.Snapshot())
 	f.Add(raw)
+	_, _ = fund.Deposit(t0, "k1", "f", d("5"), "fees", "x")
+	_, _ = fund.Draw(t0, "k2", "f", d("2"), "loss", "y")
+	raw, _ = json.Marshal(fund.Snapshot())
+	f.Add(raw)
 	f.Add([]byte(`{"funds":[{"id":"f","balance":"1e999999"}]}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -253,6 +257,19 @@ func FuzzRestoreInsuranceFund(f *testing.F) {
 		}
 		if err := g.CheckInvariants(); err != nil {
 			t.Fatal(err)
+		}
+		// A restored key is honoured: its replay changes nothing.
+		for _, k := range g.Snapshot().Keys {
+			before := snapJSON(t, g.Snapshot())
+			var err error
+			if k.Op == EventDeposit {
+				_, err = g.Deposit(t0.Add(time.Hour), k.Key, "f", k.Amount, k.Account, k.Reason)
+			} else {
+				_, err = g.Draw(t0.Add(time.Hour), k.Key, "f", k.Amount, k.Account, k.Reason)
+			}
+			if err != nil || snapJSON(t, g.Snapshot()) != before {
+				t.Fatalf("replay of restored key %q: err %v or state changed", k.Key, err)
+			}
 		}
 		_, _ = g.Draw(t0.Add(time.Hour), "", "f", d("1"), "loss", "z")
 		if err := g.CheckInvariants(); err != nil {
