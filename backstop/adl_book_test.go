@@ -41,9 +41,18 @@ func genBookPosition(t *rapid.T, account string) Position {
 // depends on size. Mutation tried: dropping the book update after a draw
 // (closed positions left in, the partial size not reduced) fails it at once.
 func TestPropertyADLBookMatchesFreshRanking(t *testing.T) {
+	rapid.Check(t, checkADLBookMatchesFresh)
+}
+
+// FuzzADLBookMatchesFresh runs the same property on fuzzed byte strings.
+func FuzzADLBookMatchesFresh(f *testing.F) {
+	f.Fuzz(rapid.MakeFuzz(checkADLBookMatchesFresh))
+}
+
+func checkADLBookMatchesFresh(t *rapid.T) {
 	mark := decimal.NewFromInt(100)
 	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
-	rapid.Check(t, func(t *rapid.T) {
+	{
 		var ranking Ranking
 		if rapid.Bool().Draw(t, "profitRank") {
 			ranking = profitRank
@@ -160,7 +169,7 @@ func TestPropertyADLBookMatchesFreshRanking(t *testing.T) {
 				t.Fatalf("Len %d, want %d", book.Len(), len(live))
 			}
 		}
-	})
+	}
 }
 
 // sortedRanked puts a mixed list in one canonical order (by account).
