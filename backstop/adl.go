@@ -140,6 +140,15 @@ type ADLSettings struct {
 	// other transfer layers (a BackstopPool.SharedLayer before this one).
 	// Nil: the layer tracks |Request.Bankrupt.Size| alone.
 	Shared *SharedPosition
+	// Book, if not nil, is the step's one ranking of the candidates
+	// (NewADLBook): the layer draws from its opposite side and applies its
+	// fills to it, so the next layer built on the book sees them, and
+	// nothing is ranked again. Request.Candidates and Request.Ranking must
+	// then be empty and Request.Mark zero or the book's mark. The
+	// bankrupt's own account, if the book holds it, is passed over. Such a
+	// layer's Snapshot leaves Queue empty (the queue is the book's, which
+	// the host rebuilds from its positions), and RestoreADLLayer refuses it.
+	Book *ADLBook
 }
 
 // ADLLayer puts auto-deleveraging in a waterfall. Closing size q of the
@@ -165,6 +174,9 @@ type ADLLayer struct {
 	queue            []Ranked
 	left             *SharedPosition // bankrupt size not yet handed over
 	fills            []Fill
+	book             *ADLBook    // the shared ranking, or nil: then queue is the layer's own
+	side             int         // the book side drawn from (opposite the bankrupt)
+	prior            []bookEntry // per fill, the book entry before it (to undo)
 }
 
 // NewADLLayer ranks the candidates and returns the layer.
@@ -175,9 +187,26 @@ func NewADLLayer(s ADLSettings) (*ADLLayer, error) {
 	}
 	req := s.Request
 	req.Size = decimal.Zero
-	res, err := Deleverage(req) // validates everything and ranks
-	if err != nil {
-		return nil, err
+	var queue []Ranked
+	if s.Book != nil {
+		if len(req.Candidates) > 0 || req.Ranking != nil {
+			return nil, fmt.Errorf("%w: a layer drawing from a book takes no candidates and no ranking of its own", ErrInvalidInput)
+		}
+		if req.Mark.IsZero() {
+			req.Mark = s.Book.mark
+		}
+		if err := num.Check(req.Mark); err != nil || !req.Mark.Equal(s.Book.mark) {
+			return nil, fmt.Errorf("%w: request mark differs from the book's %s", ErrInvalidInput, s.Book.mark)
+		}
+		if err := checkPosition(req.Bankrupt); err != nil {
+			return nil, err
+		}
+	} else {
+		res, err := Deleverage(req) // validates everything and ranks
+		if err != nil {
+			return nil, err
+		}
+		queue = res.Queue
 	}
 	id := s.ID
 	if id == "" {
@@ -194,20 +223,32 @@ func NewADLLayer(s ADLSettings) (*ADLLayer, error) {
 	} else if left.left.Cmp(b.Size.Abs()) > 0 {
 		return nil, fmt.Errorf("%w: shared position %s larger than the bankrupt position %s", ErrInvalidInput, left.left, b.Size.Abs())
 	}
-	return &ADLLayer{id: id, scale: scale, sizeScale: sizeScale, gap: gap, bankrupt: b, queue: res.Queue, left: left}, nil
+	l := &ADLLayer{id: id, scale: scale, sizeScale: sizeScale, gap: gap, bankrupt: b, queue: queue, left: left, book: s.Book}
+	if b.Size.Sign() > 0 {
+		l.side = 1 // a long bankrupt is closed against the shorts
+	}
+	return l, nil
 }
 
 // ID returns the layer's name.
 func (l *ADLLayer) ID() string { return l.id }
 
 // Queue returns the ranked opposite side as it stands now.
-func (l *ADLLayer) queueCopy() []Ranked { return append([]Ranked(nil), l.queue...) }
+func (l *ADLLayer) queueCopy() []Ranked {
+	if l.book != nil {
+		return nil
+	}
+	return append([]Ranked(nil), l.queue...)
+}
 
 // Fills returns every fill made so far.
 func (l *ADLLayer) Fills() []Fill { return append([]Fill(nil), l.fills...) }
 
 // closable is the size that can still be closed: min(left, Σ queue).
 func (l *ADLLayer) closable() decimal.Decimal {
+	if l.book != nil {
+		return num.MinOf(l.book.closable(l.side, l.bankrupt.Account), l.left.left).RoundFloor(l.sizeScale)
+	}
 	q := decimal.Zero
 	for _, r := range l.queue {
 		q = q.Add(r.Position.Size.Abs())
@@ -236,6 +277,9 @@ func (l *ADLLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]M
 		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, l.Capacity())
 	}
 	q := num.MinOf(num.DivCeil(amount, l.gap, l.sizeScale), l.closable())
+	if l.book != nil {
+		return l.absorbBook(now, amount, q, to)
+	}
 	res := fillQueue(l.queue, q, l.bankrupt.BankruptcyPrice)
 	ws := make([]decimal.Decimal, len(res.Fills))
 	for i, f := range res.Fills {
@@ -266,5 +310,63 @@ func (l *ADLLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]M
 		}
 	}
 	l.queue = kept
+	return ms, evs, nil
+}
+
+// absorbBook is Absorb for a layer drawing from a book: it closes q against
+// the book's side, charges amount pro rata to the closed sizes, and applies
+// the fills to the book — closed positions leave it, the partly closed one
+// stays in place with its size reduced (scored again only when the ranking
+// is a host's, which may depend on size).
+func (l *ADLLayer) absorbBook(now time.Time, amount, q decimal.Decimal, to string) ([]Movement, []Event, error) {
+	fills := l.book.fill(l.side, l.bankrupt.Account, q, l.bankrupt.BankruptcyPrice)
+	ws := make([]decimal.Decimal, len(fills))
+	for i, f := range fills {
+		ws[i] = f.Closed
+	}
+	charges, err := proRataExact(amount, ws, l.scale)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Score the partly closed position first, so a host ranking's error
+	// changes nothing.
+	var partial *bookEntry
+	if n := len(fills); n > 0 && fills[n-1].After.Sign() != 0 {
+		e := l.book.entries[fills[n-1].Account]
+		e.r.Position.Size = fills[n-1].After
+		if !l.book.bitmex {
+			if e, err = l.book.score(e.r.Position); err != nil {
+				return nil, nil, err
+			}
+		}
+		partial = &e
+	}
+	ms := make([]Movement, 0, len(fills))
+	evs := make([]Event, 0, len(fills))
+	for i, f := range fills {
+		l.prior = append(l.prior, l.book.entries[f.Account])
+		l.fills = append(l.fills, f)
+		evs = append(evs, Event{Time: now, Kind: EventDeleverage, Subject: l.id, Account: f.Account, Amount: f.Closed,
+			Reason: fmt.Sprintf("closed %s at %s, charged %s", f.Closed, f.Price, charges[i])})
+		if charges[i].Sign() > 0 {
+			ms = append(ms, Movement{From: "adl:" + f.Account, To: to, Amount: charges[i],
+				Reason: "auto-deleveraging at " + f.Price.String()})
+		}
+		if f.After.Sign() == 0 {
+			l.book.Remove(f.Account)
+		}
+	}
+	if partial != nil {
+		if l.book.bitmex { // same score, same place: change the size in place
+			l.book.resize(*partial)
+		} else {
+			l.book.put(*partial)
+		}
+	}
+	var closed decimal.Decimal
+	for _, f := range fills {
+		closed = closed.Add(f.Closed)
+	}
+	l.left.left = l.left.left.Sub(closed)
 	return ms, evs, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -111,15 +112,14 @@ func floorScore(n, den *big.Int) decimal.Decimal {
 func smallInts(exp int32, ds ...decimal.Decimal) (m, e, b int64, ok bool) {
 	var out [3]int64
 	for i, d := range ds {
-		k := d.Exponent() - exp
-		if d.NumDigits() > 18 || k > 18 {
+		n, ok := fixed.FromDecimal(d)
+		if ok {
+			n, ok = fixed.Rescale(n, exp) // exact: exp ≤ every exponent
+		}
+		if !ok || n.M < 0 || n.M >= 1<<62 { // prices are ≥ 0; below 2⁶² so m − e and m − b fit
 			return 0, 0, 0, false
 		}
-		hi, lo := bits.Mul64(uint64(d.CoefficientInt64()), pow10u64[k]) // prices are ≥ 0
-		if hi != 0 || lo >= 1<<62 {
-			return 0, 0, 0, false
-		}
-		out[i] = int64(lo)
+		out[i] = n.M
 	}
 	return out[0], out[1], out[2], true
 }
@@ -136,16 +136,16 @@ func rankSmall(p Position, mark decimal.Decimal, m, e, b int64, short bool) (dec
 	}
 	var nhi, nlo, dhi, dlo uint64
 	neg := pnl < 0
+	var nu, de fixed.U128
 	switch {
 	case pnl == 0:
 		return decimal.Zero, nil
 	case !neg:
-		nhi, nlo = bits.Mul64(uint64(pnl), uint64(m))
-		dhi, dlo = bits.Mul64(uint64(e), uint64(cushion))
+		nu, de = fixed.U128Mul(uint64(pnl), uint64(m)), fixed.U128Mul(uint64(e), uint64(cushion))
 	default:
-		nhi, nlo = bits.Mul64(uint64(-pnl), uint64(cushion))
-		dhi, dlo = bits.Mul64(uint64(e), uint64(m))
+		nu, de = fixed.U128Mul(uint64(-pnl), uint64(cushion)), fixed.U128Mul(uint64(e), uint64(m))
 	}
+	nhi, nlo, dhi, dlo = nu.Hi, nu.Lo, de.Hi, de.Lo
 	if dhi == 0 && bits.UintSize == 64 {
 		return floorScore64(nhi, nlo, dlo, neg), nil
 	}
@@ -162,15 +162,8 @@ func rankSmall(p Position, mark decimal.Decimal, m, e, b int64, short bool) (dec
 // sign neg and a 64-bit denominator den > 0: the numerator × 10¹⁸ is a
 // 192-bit number divided word by word.
 func floorScore64(nhi, nlo, den uint64, neg bool) decimal.Decimal {
-	const p18 = 1_000_000_000_000_000_000
-	// (nhi·2⁶⁴ + nlo) × 10¹⁸ = n2·2¹²⁸ + n1·2⁶⁴ + n0
-	h0, n0 := bits.Mul64(nlo, p18)
-	h1, l1 := bits.Mul64(nhi, p18)
-	n1, carry := bits.Add64(l1, h0, 0)
-	n2 := h1 + carry
-	q2, r := bits.Div64(0, n2, den)
-	q1, r := bits.Div64(r, n1, den)
-	q0, r := bits.Div64(r, n0, den)
+	q, r, _ := fixed.MulDiv128(fixed.U128{Hi: nhi, Lo: nlo}, 1_000_000_000_000_000_000, den) // den > 0
+	q0, q1, q2 := q[0], q[1], q[2]
 	if neg && r != 0 { // floor of a negative quotient: one more in magnitude
 		var c uint64
 		q0, c = bits.Add64(q0, 1, 0)
@@ -184,12 +177,12 @@ func floorScore64(nhi, nlo, den uint64, neg bool) decimal.Decimal {
 		}
 		return decimal.New(v, -rankScale)
 	}
-	var q big.Int
-	q.SetBits([]big.Word{big.Word(q0), big.Word(q1), big.Word(q2)})
+	var z big.Int
+	z.SetBits(words192(q0, q1, q2))
 	if neg {
-		q.Neg(&q)
+		z.Neg(&z)
 	}
-	return decimal.NewFromBigInt(&q, -rankScale)
+	return decimal.NewFromBigInt(&z, -rankScale)
 }
 
 // words128 returns hi·2⁶⁴ + lo as big.Int words.
@@ -290,4 +283,12 @@ func Rank(positions []Position, mark decimal.Decimal, ranking Ranking) ([]Ranked
 	}
 	sortRanked(out)
 	return out, nil
+}
+
+// words192 returns q2·2¹²⁸ + q1·2⁶⁴ + q0 as big.Int words.
+func words192(q0, q1, q2 uint64) []big.Word {
+	if bits.UintSize == 64 {
+		return []big.Word{big.Word(q0), big.Word(q1), big.Word(q2)}
+	}
+	return []big.Word{big.Word(q0), big.Word(q0 >> 32), big.Word(q1), big.Word(q1 >> 32), big.Word(q2), big.Word(q2 >> 32)}
 }

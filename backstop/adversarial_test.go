@@ -52,10 +52,10 @@ func TestAdversarialInsuranceFund(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := t0.Add(time.Hour)
-	if _, err := f.Deposit(later, "a", d("50"), "fees", "seed"); err != nil {
+	if _, err := f.Deposit(later, "", "a", d("50"), "fees", "seed"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Deposit(later, "b", d("5"), "fees", "seed"); err != nil {
+	if _, err := f.Deposit(later, "", "b", d("5"), "fees", "seed"); err != nil {
 		t.Fatal(err)
 	}
 	now := later.Add(time.Minute)
@@ -64,21 +64,21 @@ func TestAdversarialInsuranceFund(t *testing.T) {
 		call func() error
 		want error
 	}{
-		{"negative deposit", func() error { _, err := f.Deposit(now, "a", d("-1"), "fees", ""); return err }, ErrInvalidInput},
-		{"zero deposit", func() error { _, err := f.Deposit(now, "a", d("0"), "fees", ""); return err }, ErrInvalidInput},
-		{"deposit finer than the unit", func() error { _, err := f.Deposit(now, "a", d("0.001"), "fees", ""); return err }, ErrInvalidInput},
-		{"absurd deposit", func() error { _, err := f.Deposit(now, "a", absurd, "fees", ""); return err }, ErrInvalidInput},
-		{"deposit to an unknown fund", func() error { _, err := f.Deposit(now, "zz", d("1"), "fees", ""); return err }, ErrUnknownID},
-		{"deposit from the fund itself", func() error { _, err := f.Deposit(now, "a", d("1"), "insurance:a", ""); return err }, ErrInvalidInput},
-		{"deposit from another fund's account", func() error { _, err := f.Deposit(now, "a", d("1"), "insurance:b", ""); return err }, ErrInvalidInput},
-		{"deposit before the last entry", func() error { _, err := f.Deposit(t0, "a", d("1"), "fees", ""); return err }, ErrInvalidInput},
-		{"draw below the floor", func() error { _, err := f.Draw(now, "a", d("40.01"), "loss", ""); return err }, ErrBelowFloor},
-		{"negative draw", func() error { _, err := f.Draw(now, "a", d("-1"), "loss", ""); return err }, ErrInvalidInput},
-		{"absurd draw", func() error { _, err := f.Draw(now, "a", absurd, "loss", ""); return err }, ErrInvalidInput},
-		{"draw from an unknown fund", func() error { _, err := f.Draw(now, "zz", d("1"), "loss", ""); return err }, ErrUnknownID},
-		{"draw to nobody", func() error { _, err := f.Draw(now, "a", d("1"), "", ""); return err }, ErrInvalidInput},
-		{"draw into another fund's account", func() error { _, err := f.Draw(now, "a", d("1"), "insurance:b", ""); return err }, ErrInvalidInput},
-		{"draw before the last entry", func() error { _, err := f.Draw(t0, "a", d("1"), "loss", ""); return err }, ErrInvalidInput},
+		{"negative deposit", func() error { _, err := f.Deposit(now, "", "a", d("-1"), "fees", ""); return err }, ErrInvalidInput},
+		{"zero deposit", func() error { _, err := f.Deposit(now, "", "a", d("0"), "fees", ""); return err }, ErrInvalidInput},
+		{"deposit finer than the unit", func() error { _, err := f.Deposit(now, "", "a", d("0.001"), "fees", ""); return err }, ErrInvalidInput},
+		{"absurd deposit", func() error { _, err := f.Deposit(now, "", "a", absurd, "fees", ""); return err }, ErrInvalidInput},
+		{"deposit to an unknown fund", func() error { _, err := f.Deposit(now, "", "zz", d("1"), "fees", ""); return err }, ErrUnknownID},
+		{"deposit from the fund itself", func() error { _, err := f.Deposit(now, "", "a", d("1"), "insurance:a", ""); return err }, ErrInvalidInput},
+		{"deposit from another fund's account", func() error { _, err := f.Deposit(now, "", "a", d("1"), "insurance:b", ""); return err }, ErrInvalidInput},
+		{"deposit before the last entry", func() error { _, err := f.Deposit(t0, "", "a", d("1"), "fees", ""); return err }, ErrInvalidInput},
+		{"draw below the floor", func() error { _, err := f.Draw(now, "", "a", d("40.01"), "loss", ""); return err }, ErrBelowFloor},
+		{"negative draw", func() error { _, err := f.Draw(now, "", "a", d("-1"), "loss", ""); return err }, ErrInvalidInput},
+		{"absurd draw", func() error { _, err := f.Draw(now, "", "a", absurd, "loss", ""); return err }, ErrInvalidInput},
+		{"draw from an unknown fund", func() error { _, err := f.Draw(now, "", "zz", d("1"), "loss", ""); return err }, ErrUnknownID},
+		{"draw to nobody", func() error { _, err := f.Draw(now, "", "a", d("1"), "", ""); return err }, ErrInvalidInput},
+		{"draw into another fund's account", func() error { _, err := f.Draw(now, "", "a", d("1"), "insurance:b", ""); return err }, ErrInvalidInput},
+		{"draw before the last entry", func() error { _, err := f.Draw(t0, "", "a", d("1"), "loss", ""); return err }, ErrInvalidInput},
 		{"unknown fund layer", func() error { _, err := f.FundLayer("zz"); return err }, ErrUnknownID},
 	}
 	for _, tc := range tests {
@@ -93,7 +93,7 @@ func TestAdversarialDefaultFund(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Contribute(t0.Add(time.Hour), "A", d("1")); err != nil {
+	if _, err := f.Contribute(t0.Add(time.Hour), "", "A", d("1")); err != nil {
 		t.Fatal(err)
 	}
 	now := t0.Add(2 * time.Hour)
@@ -115,9 +115,9 @@ func TestAdversarialDefaultFund(t *testing.T) {
 		{"gains twice", cover(Default{ID: "x", Member: "D", Loss: d("1"), VariationGains: []Balance{{"A", d("1")}, {"A", d("1")}}}), ErrInvalidInput},
 		{"negative gain", cover(Default{ID: "x", Member: "D", Loss: d("1"), VariationGains: []Balance{{"A", d("-1")}}}), ErrInvalidInput},
 		{"cover before the last entry", func() error { _, err := f.Cover(t0, Default{ID: "x", Member: "D", Loss: d("1")}); return err }, ErrInvalidInput},
-		{"contribution from an unknown member", func() error { _, err := f.Contribute(now, "Z", d("1")); return err }, ErrUnknownID},
-		{"negative contribution", func() error { _, err := f.Contribute(now, "A", d("-1")); return err }, ErrInvalidInput},
-		{"absurd contribution", func() error { _, err := f.Contribute(now, "A", absurd); return err }, ErrInvalidInput},
+		{"contribution from an unknown member", func() error { _, err := f.Contribute(now, "", "Z", d("1")); return err }, ErrUnknownID},
+		{"negative contribution", func() error { _, err := f.Contribute(now, "", "A", d("-1")); return err }, ErrInvalidInput},
+		{"absurd contribution", func() error { _, err := f.Contribute(now, "", "A", absurd); return err }, ErrInvalidInput},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -242,7 +242,7 @@ func TestAdversarialRanking(t *testing.T) {
 
 func TestAdversarialWaterfall(t *testing.T) {
 	fund, _ := NewInsuranceFund(FundSettings{Unit: d("0.01")})
-	_, _ = fund.Deposit(t0.Add(time.Hour), "shared", d("100"), "fees", "")
+	_, _ = fund.Deposit(t0.Add(time.Hour), "", "shared", d("100"), "fees", "")
 	def, _ := NewDefaulterLayer("bob", d("10"), d("1"))
 	social, _ := NewSocialLayer("social", []Balance{{"w1", d("5")}, {"w2", d("7")}}, d("0.01"))
 	j := NewJournal()

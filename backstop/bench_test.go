@@ -59,7 +59,7 @@ func BenchmarkCoverBuiltInLayers(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		fund, _ := NewInsuranceFund(FundSettings{Unit: d("0.01")})
-		_, _ = fund.Deposit(t0, "shared", d("300"), "fees", "")
+		_, _ = fund.Deposit(t0, "", "shared", d("300"), "fees", "")
 		def, _ := NewDefaulterLayer("bob", d("50"), d("10"))
 		h1 := &refillLayer{id: "h1", left: d("100")}
 		h2 := &refillLayer{id: "h2", left: d("100")}

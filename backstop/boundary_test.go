@@ -16,17 +16,17 @@ import (
 // the floor itself is not drawable: one unit more is ErrBelowFloor.
 func TestBoundaryFundFloor(t *testing.T) {
 	f, _ := NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("100")}}, Unit: d("0.01")})
-	if _, err := f.Deposit(t0, "f", d("500"), "fees", ""); err != nil {
+	if _, err := f.Deposit(t0, "", "f", d("500"), "fees", ""); err != nil {
 		t.Fatal(err)
 	}
 	before := snapJSON(t, f.Snapshot())
-	if _, err := f.Draw(t0, "f", d("400.01"), "loss", ""); !errors.Is(err, ErrBelowFloor) {
+	if _, err := f.Draw(t0, "", "f", d("400.01"), "loss", ""); !errors.Is(err, ErrBelowFloor) {
 		t.Fatalf("draw of Available + one unit: %v, want ErrBelowFloor", err)
 	}
 	if snapJSON(t, f.Snapshot()) != before {
 		t.Fatal("refused draw changed state")
 	}
-	if _, err := f.Draw(t0, "f", d("400"), "loss", ""); err != nil {
+	if _, err := f.Draw(t0, "", "f", d("400"), "loss", ""); err != nil {
 		t.Fatalf("draw of exactly Available: %v", err)
 	}
 	if b, _ := f.Balance("f"); !b.Equal(d("100")) {
@@ -35,12 +35,12 @@ func TestBoundaryFundFloor(t *testing.T) {
 	if c := f.Layer("x").Capacity(); !c.IsZero() {
 		t.Fatalf("layer capacity at the floor %s, want 0", c)
 	}
-	if _, err := f.Draw(t0, "f", d("0.01"), "loss", ""); !errors.Is(err, ErrBelowFloor) {
+	if _, err := f.Draw(t0, "", "f", d("0.01"), "loss", ""); !errors.Is(err, ErrBelowFloor) {
 		t.Fatalf("draw of one unit at the floor: %v, want ErrBelowFloor", err)
 	}
 	// Through a waterfall: a loss of Available + one unit leaves one unit.
 	g, _ := NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("100")}}, Unit: d("0.01")})
-	_, _ = g.Deposit(t0, "f", d("500"), "fees", "")
+	_, _ = g.Deposit(t0, "", "f", d("500"), "fees", "")
 	w, _ := New(Settings{Layers: []Layer{g.Layer("x")}, Unit: d("0.01")})
 	a, err := w.Cover(t0, Claim{ID: "c", Amount: d("400.01")})
 	if err != nil || !a.Covered().Equal(d("400")) || !a.Residual.Equal(d("0.01")) {

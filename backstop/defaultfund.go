@@ -63,6 +63,10 @@ type DefaultFundSettings struct {
 	// Unit is the smallest money amount (a power of ten). Zero means
 	// 0.00000001.
 	Unit decimal.Decimal
+	// KeyMemory is how many keyed contributions the fund remembers (the
+	// oldest beyond it are forgotten; see Contribute). Zero means
+	// DefaultKeyMemory (100,000); at most 10,000,000.
+	KeyMemory int
 }
 
 type member struct {
@@ -86,6 +90,7 @@ type DefaultFund struct {
 	// defaults covered, by Default.ID (the idempotency key), in order.
 	defaults []CoveredDefault
 	byID     map[string]int
+	keys     keyMemory // keyed contributions, for idempotency
 }
 
 // NewDefaultFund validates the settings and returns a fund holding the
@@ -107,8 +112,12 @@ func NewDefaultFund(s DefaultFundSettings) (*DefaultFund, error) {
 	if err := num.CheckNonNegative(s.Assessment.Multiple); err != nil {
 		return nil, wrap(ErrInvalidSettings, err, "assessment multiple")
 	}
+	keys, err := newKeyMemory(s.KeyMemory)
+	if err != nil {
+		return nil, err
+	}
 	f := &DefaultFund{scale: scale, rule: s.Assessment, members: map[string]*member{}, skin: s.SkinInTheGame, journal: NewJournal(),
-		byID: map[string]int{}}
+		byID: map[string]int{}, keys: keys}
 	for i, m := range s.Members {
 		if badID(m.ID) {
 			return nil, fmt.Errorf("%w: member %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
@@ -484,7 +493,14 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 // Contribute pays amount (> 0) into member's contribution balance, e.g. to
 // replenish after a default, records it from "member:ID" and returns its
 // EventDeposit. A defaulted member cannot contribute (ErrInvalidInput).
-func (f *DefaultFund) Contribute(now time.Time, memberID string, amount decimal.Decimal) ([]Event, error) {
+//
+// key is the contribution's idempotency key: repeated with the same member
+// and amount it returns the first contribution's event and pays nothing
+// in; other content under the key is ErrDuplicateID; empty means no key.
+// The fund remembers its last DefaultFundSettings.KeyMemory keyed
+// contributions, in its snapshot. (Draws on the fund are Cover's, keyed by
+// the default's ID.)
+func (f *DefaultFund) Contribute(now time.Time, key, memberID string, amount decimal.Decimal) ([]Event, error) {
 	m, ok := f.members[memberID]
 	if !ok {
 		return nil, fmt.Errorf("%w: member %q", ErrUnknownID, memberID)
@@ -498,11 +514,19 @@ func (f *DefaultFund) Contribute(now time.Time, memberID string, amount decimal.
 	if err := checkNow(now); err != nil {
 		return nil, err
 	}
+	in := KeyedInput{Key: key, Op: EventDeposit, Subject: contributionAccount(memberID), Account: memberID, Amount: amount, Time: now}
+	if first, seen, err := f.keys.check(in); err != nil || seen {
+		if err != nil {
+			return nil, err
+		}
+		return []Event{first.event()}, nil
+	}
 	if err := f.journal.Record(now, Movement{From: "member:" + memberID, To: contributionAccount(memberID), Amount: amount, Reason: "contribution"}); err != nil {
 		return nil, err
 	}
 	m.balance = m.balance.Add(amount)
-	return []Event{{Time: now, Kind: EventDeposit, Subject: contributionAccount(memberID), Account: memberID, Amount: amount}}, nil
+	f.keys.remember(in)
+	return []Event{in.event()}, nil
 }
 
 // ResetAssessments starts a new assessment period: every member's

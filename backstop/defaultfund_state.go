@@ -80,6 +80,7 @@ type DefaultFundSnapshot struct {
 	SkinInTheGame decimal.Decimal  `json:"skin_in_the_game"` // the CCP's own resources left
 	Journal       JournalSnapshot  `json:"journal"`          // the fund's journal, opening entries included
 	Defaults      []CoveredDefault `json:"defaults"`         // every default covered, in order (its ID is its idempotency key)
+	Keys          []KeyedInput     `json:"keys,omitempty"`   // the keyed contributions remembered, oldest first
 }
 
 // MemberSnapshot is one member's state.
@@ -93,7 +94,7 @@ type MemberSnapshot struct {
 // Snapshot returns the fund's state. Settings are not included: restore
 // with the same settings.
 func (f *DefaultFund) Snapshot() DefaultFundSnapshot {
-	s := DefaultFundSnapshot{SkinInTheGame: f.skin, Journal: f.journal.Snapshot()}
+	s := DefaultFundSnapshot{SkinInTheGame: f.skin, Journal: f.journal.Snapshot(), Keys: f.keys.snapshot()}
 	for _, id := range f.order {
 		m := f.members[id]
 		s.Members = append(s.Members, MemberSnapshot{ID: id, Balance: m.balance, Assessed: m.assessed, Defaulted: m.defaulted})
@@ -149,6 +150,15 @@ func RestoreDefaultFund(s DefaultFundSettings, snap DefaultFundSnapshot) (*Defau
 	}
 	if err := f.CheckInvariants(); err != nil {
 		return nil, wrap(ErrBadSnapshot, err, "")
+	}
+	known := func(k KeyedInput) (Movement, bool) {
+		if _, ok := f.members[k.Account]; !ok || k.Op != EventDeposit || k.Subject != contributionAccount(k.Account) || k.Reason != "" {
+			return Movement{}, false
+		}
+		return Movement{From: "member:" + k.Account, To: k.Subject, Reason: "contribution"}, true
+	}
+	if err := f.keys.restore(snap.Keys, f.scale, known, f.journal); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

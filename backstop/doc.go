@@ -48,7 +48,9 @@
 //   - [ADLLayer] and [Deleverage]: auto-deleveraging of the opposite side,
 //     ranked by [BitMEXRank] or a host [Ranking], closed at the bankruptcy
 //     price, highest rank first. A [SharedPosition] links it to a
-//     BackstopPool layer so the two never hand over the same size.
+//     BackstopPool layer so the two never hand over the same size. An
+//     [ADLBook] ranks the candidates once per step and serves every
+//     shortfall of it, kept up to date as positions change.
 //   - [SocialLayer] and [Socialise]: a pro-rata haircut of winners' profits
 //     or of all balances.
 //   - [DefaultFund]: a clearing house's waterfall in EMIR Art. 45 order —

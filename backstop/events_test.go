@@ -35,7 +35,7 @@ func TestEventsReturnedByTheCallNeverDropped(t *testing.T) {
 	f, _ := NewInsuranceFund(FundSettings{Unit: d("0.01")})
 	total := 0
 	for i := 0; i < n; i++ {
-		evs, err := f.Deposit(t0.Add(time.Duration(i)*time.Second), "shared", d("1"), "fees", "")
+		evs, err := f.Deposit(t0.Add(time.Duration(i)*time.Second), "", "shared", d("1"), "fees", "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,7 @@ import (
 // refused.
 func ExampleWaterfall_Cover_idempotent() {
 	fund, _ := backstop.NewInsuranceFund(backstop.FundSettings{Unit: dec("0.01")})
-	_, _ = fund.Deposit(now, "shared", dec("1000"), "fees", "seed")
+	_, _ = fund.Deposit(now, "", "shared", dec("1000"), "fees", "seed")
 	w, _ := backstop.New(backstop.Settings{Layers: []backstop.Layer{fund.Layer("BTC-PERP")}, Unit: dec("0.01")})
 
 	a, _ := w.Cover(now, backstop.Claim{ID: "liq-42", Amount: dec("300")})
@@ -35,7 +35,7 @@ func ExampleWaterfall_Cover_idempotent() {
 func ExampleRestoreWaterfall() {
 	fs := backstop.FundSettings{Unit: dec("0.01")}
 	fund, _ := backstop.NewInsuranceFund(fs)
-	_, _ = fund.Deposit(now, "shared", dec("1000"), "fees", "seed")
+	_, _ = fund.Deposit(now, "", "shared", dec("1000"), "fees", "seed")
 	w, _ := backstop.New(backstop.Settings{Layers: []backstop.Layer{fund.Layer("BTC-PERP")}, Unit: dec("0.01")})
 	_, _ = w.Cover(now, backstop.Claim{ID: "liq-42", Amount: dec("300")})
 
@@ -63,7 +63,7 @@ func ExampleRestoreWaterfall() {
 // group.
 func ExampleEvent_LogValue() {
 	fund, _ := backstop.NewInsuranceFund(backstop.FundSettings{Unit: dec("0.01")})
-	evs, _ := fund.Deposit(now, "shared", dec("250"), "fees", "daily fees")
+	evs, _ := fund.Deposit(now, "", "shared", dec("250"), "fees", "daily fees")
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 			if len(groups) == 0 && a.Key == slog.TimeKey { // the logger's own clock: keep the output stable

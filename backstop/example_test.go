@@ -21,7 +21,7 @@ func Example_waterfall() {
 		Funds: []backstop.FundSpec{{ID: "btc", Floor: dec("100")}},
 		Unit:  dec("0.01"),
 	})
-	_, _ = fund.Deposit(now, "btc", dec("400"), "fees", "trading fees")
+	_, _ = fund.Deposit(now, "", "btc", dec("400"), "fees", "trading fees")
 
 	defaulter, _ := backstop.NewDefaulterLayer("bob", dec("50"), dec("10"))
 	adl, _ := backstop.NewADLLayer(backstop.ADLSettings{
@@ -141,9 +141,9 @@ func ExampleInsuranceFund() {
 		Funds: []backstop.FundSpec{{ID: "shared", Floor: dec("1000")}},
 		Unit:  dec("0.01"),
 	})
-	_, _ = fund.Deposit(now, "shared", dec("5000"), "fees", "daily fees")
-	_, _ = fund.Draw(now.Add(time.Hour), "shared", dec("3500"), "shortfall:42", "cover")
-	_, err := fund.Draw(now.Add(2*time.Hour), "shared", dec("600"), "shortfall:43", "cover")
+	_, _ = fund.Deposit(now, "", "shared", dec("5000"), "fees", "daily fees")
+	_, _ = fund.Draw(now.Add(time.Hour), "", "shared", dec("3500"), "shortfall:42", "cover")
+	_, err := fund.Draw(now.Add(2*time.Hour), "", "shared", dec("600"), "shortfall:43", "cover")
 	fmt.Println(err)
 	avail, _ := fund.Available("shared")
 	fmt.Println("available", avail)

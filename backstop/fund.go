@@ -39,6 +39,10 @@ type FundSettings struct {
 	// Unit is the smallest money amount (a power of ten). Zero means
 	// 0.00000001. Deposits and draws finer than it are rejected.
 	Unit decimal.Decimal
+	// KeyMemory is how many keyed deposits and draws the fund remembers
+	// (the oldest beyond it are forgotten; see Deposit). Zero means
+	// DefaultKeyMemory (100,000); at most 10,000,000.
+	KeyMemory int
 }
 
 // BalancePoint is one point of a fund's balance history, for charting: the
@@ -68,6 +72,7 @@ type InsuranceFund struct {
 	order    []string // fund IDs in settings order
 	funds    map[string]*fundState
 	journal  *Journal
+	keys     keyMemory // keyed deposits and draws, for idempotency
 }
 
 // NewInsuranceFund validates the settings and returns empty funds.
@@ -80,7 +85,11 @@ func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
 	if len(specs) == 0 {
 		specs = []FundSpec{{ID: "shared", Floor: decimal.Zero}}
 	}
-	f := &InsuranceFund{scale: scale, funds: map[string]*fundState{}, journal: NewJournal()}
+	keys, err := newKeyMemory(s.KeyMemory)
+	if err != nil {
+		return nil, err
+	}
+	f := &InsuranceFund{scale: scale, funds: map[string]*fundState{}, journal: NewJournal(), keys: keys}
 	for i, sp := range specs {
 		if badID(sp.ID) {
 			return nil, fmt.Errorf("%w: fund %d has an empty or non-UTF-8 ID", ErrInvalidSettings, i)
@@ -111,7 +120,7 @@ func NewInsuranceFund(s FundSettings) (*InsuranceFund, error) {
 		}
 		markets[m] = id
 	}
-	f.settings = FundSettings{Funds: append([]FundSpec(nil), specs...), Markets: markets, Shared: shared, Unit: s.Unit}
+	f.settings = FundSettings{Funds: append([]FundSpec(nil), specs...), Markets: markets, Shared: shared, Unit: s.Unit, KeyMemory: s.KeyMemory}
 	return f, nil
 }
 
@@ -184,10 +193,19 @@ func (f *InsuranceFund) Journal() []Entry { return f.journal.Entries() }
 // Deposit pays amount (> 0) into fund id from the journal account from
 // (e.g. "fees", "penalty:ACCOUNT"; empty means "external"), for reason.
 // It returns the deposit's event (EventDeposit).
+//
+// key is the deposit's idempotency key: a deposit repeated under the same
+// key with the same fund, amount, from and reason returns the first one's
+// event and pays nothing in (a replayed input is never counted twice);
+// other content under the key is ErrDuplicateID. Empty means no key (the
+// deposit applies each time). The fund remembers its last
+// FundSettings.KeyMemory keyed deposits and draws, in its snapshot.
+//
 // Errors (state unchanged): unknown fund (ErrUnknownID); a bad amount, from
-// naming any declared fund's account "insurance:ID", or now before the
-// ledger's last entry (ErrInvalidInput).
-func (f *InsuranceFund) Deposit(now time.Time, id string, amount decimal.Decimal, from, reason string) ([]Event, error) {
+// naming any declared fund's account "insurance:ID", a non-UTF-8 key, or
+// now before the ledger's last entry (ErrInvalidInput); a reused key
+// (ErrDuplicateID).
+func (f *InsuranceFund) Deposit(now time.Time, key, id string, amount decimal.Decimal, from, reason string) ([]Event, error) {
 	st, err := f.get(id)
 	if err != nil {
 		return nil, err
@@ -208,12 +226,20 @@ func (f *InsuranceFund) Deposit(now time.Time, id string, amount decimal.Decimal
 		// deposit from it instead.
 		return nil, fmt.Errorf("%w: deposit from fund account %q", ErrInvalidInput, from)
 	}
+	in := KeyedInput{Key: key, Op: EventDeposit, Subject: fundAccount(id), Account: from, Amount: amount, Reason: reason, Time: now}
+	if first, seen, err := f.keys.check(in); err != nil || seen {
+		if err != nil {
+			return nil, err
+		}
+		return []Event{first.event()}, nil
+	}
 	if err := f.journal.Record(now, Movement{From: from, To: fundAccount(id), Amount: amount, Reason: reason}); err != nil {
 		return nil, err
 	}
 	st.balance = st.balance.Add(amount)
 	st.history = append(st.history, BalancePoint{Time: now, Balance: st.balance, Change: amount, Reason: reason})
-	return []Event{{Time: now, Kind: EventDeposit, Subject: fundAccount(id), Reason: reason, Account: from, Amount: amount}}, nil
+	f.keys.remember(in)
+	return []Event{in.event()}, nil
 }
 
 // Draw pays amount (> 0) out of fund id to the journal account to, for
@@ -221,12 +247,35 @@ func (f *InsuranceFund) Deposit(now time.Time, id string, amount decimal.Decimal
 // ErrBelowFloor and changes nothing; draw at most Available. An empty to,
 // a to naming any declared fund's account, a bad amount or now before the
 // ledger's last entry is ErrInvalidInput (state unchanged). It returns the
-// draw's event (EventFundDraw).
-func (f *InsuranceFund) Draw(now time.Time, id string, amount decimal.Decimal, to, reason string) ([]Event, error) {
+// draw's event (EventFundDraw). key is the draw's idempotency key, as for
+// Deposit: a repeat with the same fund, amount, to and reason returns the
+// first draw's event and pays nothing out; other content under the key is
+// ErrDuplicateID; empty means no key.
+func (f *InsuranceFund) Draw(now time.Time, key, id string, amount decimal.Decimal, to, reason string) ([]Event, error) {
+	in := KeyedInput{Key: key, Op: EventFundDraw, Subject: fundAccount(id), Account: to, Amount: amount, Reason: reason, Time: now}
+	if key != "" {
+		if _, err := f.get(id); err != nil {
+			return nil, err
+		}
+		if err := checkPositive(amount, f.scale, "draw"); err != nil {
+			return nil, err
+		}
+		if err := checkNow(now); err != nil {
+			return nil, err
+		}
+		first, seen, err := f.keys.check(in)
+		if err != nil {
+			return nil, err
+		}
+		if seen {
+			return []Event{first.event()}, nil
+		}
+	}
 	_, ev, err := f.draw(now, id, amount, to, reason)
 	if err != nil {
 		return nil, err
 	}
+	f.keys.remember(in)
 	return []Event{ev}, nil
 }
 
@@ -378,8 +427,9 @@ func (f *InsuranceFund) checkLedgerMatchesHistory() error {
 
 // FundSnapshot is the JSON-serialisable state of an InsuranceFund.
 type FundSnapshot struct {
-	Funds   []FundStateSnapshot `json:"funds"`   // every fund once, settings order
-	Journal JournalSnapshot     `json:"journal"` // the ledger of every fund
+	Funds   []FundStateSnapshot `json:"funds"`          // every fund once, settings order
+	Journal JournalSnapshot     `json:"journal"`        // the ledger of every fund
+	Keys    []KeyedInput        `json:"keys,omitempty"` // the keyed deposits and draws remembered, oldest first
 }
 
 // FundStateSnapshot is one fund's balance and history.
@@ -392,7 +442,7 @@ type FundStateSnapshot struct {
 // Snapshot returns the funds' state. Settings are not included: restore
 // with the same settings.
 func (f *InsuranceFund) Snapshot() FundSnapshot {
-	s := FundSnapshot{Journal: f.journal.Snapshot()}
+	s := FundSnapshot{Journal: f.journal.Snapshot(), Keys: f.keys.snapshot()}
 	for _, id := range f.order {
 		st := f.funds[id]
 		s.Funds = append(s.Funds, FundStateSnapshot{ID: id, Balance: st.balance, History: append([]BalancePoint(nil), st.history...)})
@@ -443,6 +493,21 @@ func RestoreInsuranceFund(s FundSettings, snap FundSnapshot) (*InsuranceFund, er
 	}
 	if err := f.CheckInvariants(); err != nil {
 		return nil, wrap(ErrBadSnapshot, err, "")
+	}
+	known := func(k KeyedInput) (Movement, bool) {
+		if !f.isFundAccount(k.Subject) {
+			return Movement{}, false
+		}
+		switch k.Op {
+		case EventDeposit:
+			return Movement{From: k.Account, To: k.Subject, Reason: k.Reason}, true
+		case EventFundDraw:
+			return Movement{From: k.Subject, To: k.Account, Reason: k.Reason}, true
+		}
+		return Movement{}, false
+	}
+	if err := f.keys.restore(snap.Keys, f.scale, known, f.journal); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

@@ -35,18 +35,18 @@ func TestInsuranceFundLedger(t *testing.T) {
 		want    error
 		balance string
 	}{
-		{"deposit fees", func() error { _, err := f.Deposit(t0, "shared", d("1000"), "fees", "trading fees"); return err }, nil, "1000"},
+		{"deposit fees", func() error { _, err := f.Deposit(t0, "", "shared", d("1000"), "fees", "trading fees"); return err }, nil, "1000"},
 		{"deposit penalty", func() error {
-			_, err := f.Deposit(t0, "shared", d("50.25"), "penalty:alice", "liquidation penalty")
+			_, err := f.Deposit(t0, "", "shared", d("50.25"), "penalty:alice", "liquidation penalty")
 			return err
 		}, nil, "1050.25"},
-		{"draw within floor", func() error { _, err := f.Draw(t0, "shared", d("900"), "shortfall:1", "cover"); return err }, nil, "150.25"},
-		{"draw below floor refused", func() error { _, err := f.Draw(t0, "shared", d("50.26"), "shortfall:2", "cover"); return err }, ErrBelowFloor, "150.25"},
-		{"draw to the floor", func() error { _, err := f.Draw(t0, "shared", d("50.25"), "shortfall:2", "cover"); return err }, nil, "100"},
-		{"negative deposit", func() error { _, err := f.Deposit(t0, "shared", d("-1"), "x", ""); return err }, ErrInvalidInput, "100"},
-		{"too fine deposit", func() error { _, err := f.Deposit(t0, "shared", d("0.001"), "x", ""); return err }, ErrInvalidInput, "100"},
-		{"unknown fund", func() error { _, err := f.Deposit(t0, "eth", d("1"), "x", ""); return err }, ErrUnknownID, "100"},
-		{"zero draw", func() error { _, err := f.Draw(t0, "shared", d("0"), "x", ""); return err }, ErrInvalidInput, "100"},
+		{"draw within floor", func() error { _, err := f.Draw(t0, "", "shared", d("900"), "shortfall:1", "cover"); return err }, nil, "150.25"},
+		{"draw below floor refused", func() error { _, err := f.Draw(t0, "", "shared", d("50.26"), "shortfall:2", "cover"); return err }, ErrBelowFloor, "150.25"},
+		{"draw to the floor", func() error { _, err := f.Draw(t0, "", "shared", d("50.25"), "shortfall:2", "cover"); return err }, nil, "100"},
+		{"negative deposit", func() error { _, err := f.Deposit(t0, "", "shared", d("-1"), "x", ""); return err }, ErrInvalidInput, "100"},
+		{"too fine deposit", func() error { _, err := f.Deposit(t0, "", "shared", d("0.001"), "x", ""); return err }, ErrInvalidInput, "100"},
+		{"unknown fund", func() error { _, err := f.Deposit(t0, "", "eth", d("1"), "x", ""); return err }, ErrUnknownID, "100"},
+		{"zero draw", func() error { _, err := f.Draw(t0, "", "shared", d("0"), "x", ""); return err }, ErrInvalidInput, "100"},
 	}
 	for _, s := range steps {
 		err := s.op()
@@ -99,7 +99,7 @@ func TestInsuranceFundSettings(t *testing.T) {
 // socialised loss.
 func TestExchangeWaterfall(t *testing.T) {
 	f := newTestFund(t)
-	_, _ = f.Deposit(t0, "shared", d("400"), "fees", "fees")
+	_, _ = f.Deposit(t0, "", "shared", d("400"), "fees", "fees")
 	def, _ := NewDefaulterLayer("bob", d("50"), d("10"))
 	adl, err := NewADLLayer(ADLSettings{Request: DeleverageRequest{
 		Bankrupt:   Position{Account: "bob", Size: d("-20"), EntryPrice: d("600"), BankruptcyPrice: d("650")},

@@ -116,15 +116,19 @@ func FuzzFundDepositDraw(f *testing.F) {
 	f.Add(int64(1), int64(1<<31-1), int64(-10), int64(-1), int64(-40), int64(0), false)
 	f.Fuzz(func(t *testing.T, c1, e1, dt1, c2, e2, dt2 int64, draw bool) {
 		fund, _ := NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("10")}}, Unit: d("0.01")})
+		key := "" // an odd e1 puts both ops under one idempotency key
+		if e1%2 != 0 {
+			key = "k"
+		}
 		for i, op := range [][3]int64{{c1, e1, dt1}, {c2, e2, dt2}} {
 			amt := decimal.New(op[0], int32(op[1]))
 			now := t0.Add(time.Duration(op[2]) * time.Second)
 			before := snapJSON(t, fund.Snapshot())
 			var err error
 			if draw && i == 1 {
-				_, err = fund.Draw(now, "f", amt, "loss", "fuzz")
+				_, err = fund.Draw(now, key, "f", amt, "loss", "fuzz")
 			} else {
-				_, err = fund.Deposit(now, "f", amt, "fees", "fuzz")
+				_, err = fund.Deposit(now, key, "f", amt, "fees", "fuzz")
 			}
 			if err != nil && snapJSON(t, fund.Snapshot()) != before {
 				t.Fatalf("refused op changed state: %v", err)

@@ -33,7 +33,7 @@ func FuzzSettings(f *testing.F) {
 		}
 		if fd, err := NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: id1, Floor: amt}, {ID: id2}},
 			Markets: map[string]string{"m": id1}, Shared: id2, Unit: unit}); err == nil {
-			_, _ = fd.Deposit(t0, id1, loss, "x", "fuzz")
+			_, _ = fd.Deposit(t0, "", id1, loss, "x", "fuzz")
 		}
 		if df, err := NewDefaultFund(DefaultFundSettings{Members: []MemberSpec{{ID: id1, Contribution: amt, AssessmentCap: loss},
 			{ID: id2, Contribution: loss}}, SkinInTheGame: loss, Assessment: AssessmentRule{Fixed: amt, Multiple: unit}, Unit: unit}); err == nil {

@@ -47,7 +47,7 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	df, _ := NewDefaultFund(issueFundSettings())
-	if _, err := df.Contribute(later, "A", d("1")); err != nil {
+	if _, err := df.Contribute(later, "", "A", d("1")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := df.Cover(later, Default{ID: "seen", Member: "C", Loss: d("1")}); err != nil {
@@ -125,16 +125,16 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 			_, err := NewInsuranceFund(FundSettings{Markets: map[string]string{"BTC": "zz"}})
 			return err
 		}, ErrInvalidSettings},
-		{"InsuranceFund.Deposit", "amount exponent 2³¹−1", func() error { _, err := fund.Deposit(now, "f", hugeExp, "fees", ""); return err }, ErrInvalidInput},
-		{"InsuranceFund.Deposit", "amount 1e-40", func() error { _, err := fund.Deposit(now, "f", tiny, "fees", ""); return err }, ErrInvalidInput},
-		{"InsuranceFund.Deposit", "amount −0", func() error { _, err := fund.Deposit(now, "f", negZero, "fees", ""); return err }, ErrInvalidInput},
-		{"InsuranceFund.Deposit", "zero time", func() error { _, err := fund.Deposit(zeroTime, "f", d("1"), "fees", ""); return err }, ErrInvalidInput},
-		{"InsuranceFund.Deposit", "backwards time", func() error { _, err := fund.Deposit(t0.Add(-time.Hour), "f", d("1"), "fees", ""); return err }, ErrInvalidInput},
-		{"InsuranceFund.Deposit", "payer account not valid UTF-8", func() error { _, err := fund.Deposit(now, "f", d("1"), "\xff", ""); return err }, ErrInvalidInput},
-		{"InsuranceFund.Deposit", "empty fund ID", func() error { _, err := fund.Deposit(now, "", d("1"), "fees", ""); return err }, ErrUnknownID},
-		{"InsuranceFund.Draw", "amount 1e9999", func() error { _, err := fund.Draw(now, "f", huge, "loss", ""); return err }, ErrInvalidInput},
-		{"InsuranceFund.Draw", "zero time", func() error { _, err := fund.Draw(zeroTime, "f", d("1"), "loss", ""); return err }, ErrInvalidInput},
-		{"InsuranceFund.Draw", "the floor itself", func() error { _, err := fund.Draw(now, "f", d("90.01"), "loss", ""); return err }, ErrBelowFloor},
+		{"InsuranceFund.Deposit", "amount exponent 2³¹−1", func() error { _, err := fund.Deposit(now, "", "f", hugeExp, "fees", ""); return err }, ErrInvalidInput},
+		{"InsuranceFund.Deposit", "amount 1e-40", func() error { _, err := fund.Deposit(now, "", "f", tiny, "fees", ""); return err }, ErrInvalidInput},
+		{"InsuranceFund.Deposit", "amount −0", func() error { _, err := fund.Deposit(now, "", "f", negZero, "fees", ""); return err }, ErrInvalidInput},
+		{"InsuranceFund.Deposit", "zero time", func() error { _, err := fund.Deposit(zeroTime, "", "f", d("1"), "fees", ""); return err }, ErrInvalidInput},
+		{"InsuranceFund.Deposit", "backwards time", func() error { _, err := fund.Deposit(t0.Add(-time.Hour), "", "f", d("1"), "fees", ""); return err }, ErrInvalidInput},
+		{"InsuranceFund.Deposit", "payer account not valid UTF-8", func() error { _, err := fund.Deposit(now, "", "f", d("1"), "\xff", ""); return err }, ErrInvalidInput},
+		{"InsuranceFund.Deposit", "empty fund ID", func() error { _, err := fund.Deposit(now, "", "", d("1"), "fees", ""); return err }, ErrUnknownID},
+		{"InsuranceFund.Draw", "amount 1e9999", func() error { _, err := fund.Draw(now, "", "f", huge, "loss", ""); return err }, ErrInvalidInput},
+		{"InsuranceFund.Draw", "zero time", func() error { _, err := fund.Draw(zeroTime, "", "f", d("1"), "loss", ""); return err }, ErrInvalidInput},
+		{"InsuranceFund.Draw", "the floor itself", func() error { _, err := fund.Draw(now, "", "f", d("90.01"), "loss", ""); return err }, ErrBelowFloor},
 		{"InsuranceFund.FundLayer", "unknown fund", func() error { _, err := fund.FundLayer("zz"); return err }, ErrUnknownID},
 		{"InsuranceFund.Balance", "unknown fund", func() error { _, err := fund.Balance("zz"); return err }, ErrUnknownID},
 		{"InsuranceFund.Available", "empty fund", func() error { _, err := fund.Available(""); return err }, ErrUnknownID},
@@ -174,9 +174,9 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 			_, err := df.Cover(now, Default{ID: "x", Member: "D", Loss: d("1"), VariationGains: []Balance{{"A", d("1")}, {"A", d("1")}}})
 			return err
 		}, ErrInvalidInput},
-		{"DefaultFund.Contribute", "zero time", func() error { _, err := df.Contribute(zeroTime, "A", d("1")); return err }, ErrInvalidInput},
-		{"DefaultFund.Contribute", "amount 1e9999", func() error { _, err := df.Contribute(now, "A", huge); return err }, ErrInvalidInput},
-		{"DefaultFund.Contribute", "empty member", func() error { _, err := df.Contribute(now, "", d("1")); return err }, ErrUnknownID},
+		{"DefaultFund.Contribute", "zero time", func() error { _, err := df.Contribute(zeroTime, "", "A", d("1")); return err }, ErrInvalidInput},
+		{"DefaultFund.Contribute", "amount 1e9999", func() error { _, err := df.Contribute(now, "", "A", huge); return err }, ErrInvalidInput},
+		{"DefaultFund.Contribute", "empty member", func() error { _, err := df.Contribute(now, "", "", d("1")); return err }, ErrUnknownID},
 		{"RestoreDefaultFund", "entry touching no member", func() error {
 			s := roundTrip(t, goodDFSnap)
 			s.Journal.Entries = append(s.Journal.Entries, Entry{Seq: uint64(len(s.Journal.Entries) + 1), Time: later, From: "x", To: "y", Amount: d("1")})

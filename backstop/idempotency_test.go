@@ -21,7 +21,7 @@ import (
 func TestCoverIsIdempotentPerClaimID(t *testing.T) {
 	fs := FundSettings{Funds: []FundSpec{{ID: "f"}}, Unit: d("0.01")}
 	fund, _ := NewInsuranceFund(fs)
-	if _, err := fund.Deposit(t0, "f", d("1000"), "fees", "seed"); err != nil {
+	if _, err := fund.Deposit(t0, "", "f", d("1000"), "fees", "seed"); err != nil {
 		t.Fatal(err)
 	}
 	j := NewJournal()

@@ -98,7 +98,7 @@ func TestJournalCheckCatchesTampering(t *testing.T) {
 
 func TestFundCheckInvariantsCatchesTampering(t *testing.T) {
 	f := newTestFund(t)
-	_, _ = f.Deposit(t0, "shared", d("500"), "fees", "")
+	_, _ = f.Deposit(t0, "", "shared", d("500"), "fees", "")
 	f.funds["shared"].balance = d("499")
 	if err := f.CheckInvariants(); !errors.Is(err, ErrInvariant) {
 		t.Errorf("balance/journal mismatch not caught: %v", err)

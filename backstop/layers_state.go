@@ -109,6 +109,9 @@ func (l *ADLLayer) Snapshot() ADLSnapshot {
 // s.Shared is set it must already be restored, and it is used instead of
 // Remaining. Anything else is ErrBadSnapshot.
 func RestoreADLLayer(s ADLSettings, snap ADLSnapshot) (*ADLLayer, error) {
+	if s.Book != nil {
+		return nil, fmt.Errorf("%w: a layer drawing from a book is not restored: rebuild the book from the host's positions", ErrInvalidInput)
+	}
 	l, err := NewADLLayer(s)
 	if err != nil {
 		return nil, err

@@ -84,18 +84,6 @@ func floorUnit(d decimal.Decimal, scale int32) decimal.Decimal {
 	return d.RoundFloor(scale)
 }
 
-// checkScale bounds a scale a host passes (decimal places of the money
-// unit) by internal/num's limits: at most num.MaxScale places, and at most
-// num.MaxIntDigits places to the left of the point (a negative scale). A
-// scale beyond them (1e9 once hung num.DivFloor) is refused before any
-// arithmetic.
-func checkScale(scale int32) error {
-	if scale > num.MaxScale || scale < -num.MaxIntDigits {
-		return fmt.Errorf("%w: scale %d outside [%d, %d]", ErrInvalidInput, scale, -num.MaxIntDigits, num.MaxScale)
-	}
-	return nil
-}
-
 // checkAbsorb refuses what a built-in layer's Absorb, called directly by a
 // host, would otherwise record wrongly: a zero time, or an empty loss
 // account (its movements would go nowhere while the layer's state moved).

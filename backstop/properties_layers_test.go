@@ -20,7 +20,7 @@ func TestPropertyBuiltInLayers(t *testing.T) {
 		unit := d("0.01")
 		fund, _ := NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: "f", Floor: testkit.Decimal(0, 50_000, 2).Draw(t, "floor")}}, Unit: unit})
 		if dep := testkit.Decimal(0, 200_000, 2).Draw(t, "deposit"); dep.Sign() > 0 {
-			_, _ = fund.Deposit(t0, "f", dep, "fees", "")
+			_, _ = fund.Deposit(t0, "", "f", dep, "fees", "")
 		}
 		def, _ := NewDefaulterLayer("bad", testkit.Decimal(0, 50_000, 2).Draw(t, "margin"), testkit.Decimal(0, 5_000, 2).Draw(t, "penalty"))
 		mark := d("1000")

@@ -132,9 +132,9 @@ func TestPropertyFundFloorAndJournal(t *testing.T) {
 			amt := testkit.Decimal(-1000, 20_000, 2).Draw(t, "amount")
 			switch rapid.IntRange(0, 2).Draw(t, "op") {
 			case 0:
-				_, _ = f.Deposit(now, "f", amt, "fees", "fees")
+				_, _ = f.Deposit(now, "", "f", amt, "fees", "fees")
 			case 1:
-				_, _ = f.Draw(now, "f", amt, "out", "draw")
+				_, _ = f.Draw(now, "", "f", amt, "out", "draw")
 			case 2:
 				w, _ := New(Settings{Layers: []Layer{f.Layer("any")}, Unit: d("0.01")})
 				if amt.Sign() >= 0 {

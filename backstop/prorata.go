@@ -29,8 +29,8 @@ func proRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 	if len(weights) != len(caps) {
 		return nil, fmt.Errorf("%w: %d weights but %d caps", ErrInvalidInput, len(weights), len(caps))
 	}
-	if err := checkScale(scale); err != nil {
-		return nil, err
+	if err := num.CheckScale(scale); err != nil { // bounded before any arithmetic (issue 10 item 10)
+		return nil, wrap(ErrInvalidInput, err, "")
 	}
 	if err := checkAmount(total, scale, "total"); err != nil {
 		return nil, err
@@ -115,8 +115,8 @@ func proRataCapped(total decimal.Decimal, weights, caps []decimal.Decimal, scale
 // each is within one unit of total × wᵢ / Σw. Errors wrap ErrInvalidInput
 // (a scale outside [-36, 36] included).
 func proRataExact(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
-	if err := checkScale(scale); err != nil {
-		return nil, err
+	if err := num.CheckScale(scale); err != nil { // bounded before any arithmetic (issue 10 item 10)
+		return nil, wrap(ErrInvalidInput, err, "")
 	}
 	if err := checkAmount(total, scale, "total"); err != nil {
 		return nil, err

@@ -2,18 +2,19 @@ package backstop
 
 import (
 	"cmp"
-	"math/bits"
 	"slices"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
-// proRata is num.ProRata with a machine-word fast path: when the total (in
-// units of 10^-scale), every weight (at the weights' common exponent) and
-// their sum fit in 63 bits, the largest-remainder split is done in uint64
-// with 128-bit products. Same rule, same result (ties to the lower index);
+// proRata is num.ProRata with a machine-word fast path on the kernel in
+// internal/fixed: when the total (in units of 10^-scale), every weight (at
+// the weights' common exponent) and their sum fit in 63 bits, the
+// largest-remainder split is done in uint64 with 128-bit products
+// (fixed.MulDiv). Same rule, same result (ties to the lower index);
 // otherwise it defers to num.ProRata. Inputs are validated by the caller.
 //
 // num.ProRata is the one definition of the rule; this is only its fast
@@ -32,12 +33,14 @@ func proRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]d
 // toUint63 returns d × 10^-exp as a uint64 below 2⁶³, if d ≥ 0 is a whole
 // number of 10^exp units that fits.
 func toUint63(d decimal.Decimal, exp int32) (uint64, bool) {
-	k := d.Exponent() - exp
-	if d.Sign() < 0 || k < 0 || k > 18 || d.NumDigits() > 18 {
+	n, ok := fixed.FromDecimal(d)
+	if !ok || n.M < 0 {
 		return 0, false
 	}
-	hi, lo := bits.Mul64(uint64(d.CoefficientInt64()), pow10u64[k])
-	return lo, hi == 0 && lo < 1<<63
+	if n, ok = fixed.Rescale(n, exp); !ok { // exact: refused when exp > d's exponent or it overflows
+		return 0, false
+	}
+	return uint64(n.M), true
 }
 
 func fastProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, bool) {
@@ -69,8 +72,9 @@ func fastProRata(total decimal.Decimal, weights []decimal.Decimal, scale int32) 
 	r := make([]uint64, len(ws))
 	var given uint64
 	for i, w := range ws {
-		hi, lo := bits.Mul64(t, w)
-		q[i], r[i] = bits.Div64(hi, lo, sum) // hi < sum because t·w/sum ≤ t < 2⁶⁴
+		if q[i], r[i], ok = fixed.MulDiv(t, w, sum); !ok { // cannot fail: t·w/sum ≤ t < 2⁶³
+			return nil, false
+		}
 		given += q[i]
 	}
 	if left := t - given; left > 0 {

@@ -14,8 +14,8 @@ import (
 func TestRestoreRefusesJournalInconsistentWithFunds(t *testing.T) {
 	fs := FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("0")}, {ID: "g", Floor: d("0")}}, Unit: d("0.01")}
 	f, _ := NewInsuranceFund(fs)
-	_, _ = f.Deposit(t0, "f", d("10"), "fees", "fees")
-	_, _ = f.Deposit(t0, "g", d("5"), "fees", "fees")
+	_, _ = f.Deposit(t0, "", "f", d("10"), "fees", "fees")
+	_, _ = f.Deposit(t0, "", "g", d("5"), "fees", "fees")
 	good := f.Snapshot()
 	if _, err := RestoreInsuranceFund(fs, roundTrip(t, good)); err != nil {
 		t.Fatalf("good snapshot refused: %v", err)

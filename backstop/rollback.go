@@ -74,6 +74,15 @@ func (l *BLPLayer) mark() func() {
 }
 
 func (l *ADLLayer) mark() func() {
+	if l.book != nil {
+		fills, left := len(l.fills), l.left.left
+		return func() {
+			for k := len(l.prior) - 1; k >= fills; k-- { // the book entries as they were, latest first
+				l.book.put(l.prior[k])
+			}
+			l.fills, l.prior, l.left.left = l.fills[:fills:fills], l.prior[:fills:fills], left
+		}
+	}
 	queue, fills, left := append([]Ranked(nil), l.queue...), len(l.fills), l.left.left
 	return func() {
 		l.queue, l.fills, l.left.left = queue, l.fills[:fills:fills], left

@@ -31,7 +31,7 @@ func (b brokenLayer) Absorb(time.Time, decimal.Decimal, string) ([]Movement, []E
 func exchangeLayers(t *testing.T) (def *DefaulterLayer, fund *InsuranceFund, pool *BackstopPool, blp *BLPLayer, adl *ADLLayer, social *SocialLayer, state func() string) {
 	t.Helper()
 	fund, _ = NewInsuranceFund(FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("10")}}, Unit: d("0.01")})
-	if _, err := fund.Deposit(t0, "f", d("100"), "fees", ""); err != nil {
+	if _, err := fund.Deposit(t0, "", "f", d("100"), "fees", ""); err != nil {
 		t.Fatal(err)
 	}
 	def, _ = NewDefaulterLayer("bad", d("10"), d("1"))

@@ -92,7 +92,7 @@ func newRig(t *rapid.T) *exchangeRig {
 	r.fundSettings = FundSettings{Funds: []FundSpec{{ID: "f", Floor: testkit.Decimal(0, 50_000, 2).Draw(t, "floor")}}, Unit: r.unit}
 	r.fund, _ = NewInsuranceFund(r.fundSettings)
 	if dep := testkit.Decimal(0, 200_000, 2).Draw(t, "deposit"); dep.Sign() > 0 {
-		_, _ = r.fund.Deposit(t0, "f", dep, "fees", "")
+		_, _ = r.fund.Deposit(t0, "", "f", dep, "fees", "")
 	}
 	r.def, _ = NewDefaulterLayer("bad", testkit.Decimal(0, 50_000, 2).Draw(t, "margin"), testkit.Decimal(0, 5_000, 2).Draw(t, "penalty"))
 	pb := testkit.Decimal(1001, 1200, 0).Draw(t, "pb")

@@ -52,9 +52,9 @@ func applyFundOps(f *InsuranceFund, ops []fundOp, start time.Time) []string {
 		var err error
 		switch op.kind {
 		case 0:
-			_, err = f.Deposit(now, op.fund, op.amount, "fees", "fees")
+			_, err = f.Deposit(now, "", op.fund, op.amount, "fees", "fees")
 		case 1:
-			_, err = f.Draw(now, op.fund, op.amount, "loss", "draw")
+			_, err = f.Draw(now, "", op.fund, op.amount, "loss", "draw")
 		case 2:
 			w, _ := New(Settings{Layers: []Layer{f.Layer(op.fund)}, Unit: d("0.01")})
 			var a Allocation
@@ -127,7 +127,7 @@ func TestPropertyDefaultFundSnapshotRestore(t *testing.T) {
 				}
 				log = append(log, fmt.Sprint(drawn, a.Residual, err))
 			case 1:
-				log = append(log, fmt.Sprint(f.Contribute(now, o.member, o.amount)))
+				log = append(log, fmt.Sprint(f.Contribute(now, "", o.member, o.amount)))
 			case 2:
 				f.ResetAssessments(now)
 			}
@@ -192,7 +192,7 @@ func TestPropertyPoolSnapshotRestore(t *testing.T) {
 func TestRestoreRejectsMalformedSnapshots(t *testing.T) {
 	fs := FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("0")}}, Unit: d("0.01")}
 	f, _ := NewInsuranceFund(fs)
-	_, _ = f.Deposit(t0, "f", d("10"), "fees", "")
+	_, _ = f.Deposit(t0, "", "f", d("10"), "fees", "")
 	good := f.Snapshot()
 	bad := []func(s *FundSnapshot){
 		func(s *FundSnapshot) { s.Funds[0].Balance = d("11") },
@@ -236,9 +236,13 @@ func TestRestoreRejectsMalformedSnapshots(t *testing.T) {
 func FuzzRestoreInsuranceFund(f *testing.F) {
 	fs := FundSettings{Funds: []FundSpec{{ID: "f", Floor: d("1")}}, Unit: d("0.01")}
 	fund, _ := NewInsuranceFund(fs)
-	_, _ = fund.Deposit(t0, "f", d("10"), "fees", "x")
-	_, _ = fund.Draw(t0, "f", d("3"), "loss", "y")
+	_, _ = fund.Deposit(t0, "", "f", d("10"), "fees", "x")
+	_, _ = fund.Draw(t0, "", "f", d("3"), "loss", "y")
 	raw, _ := json.Marshal(fund.Snapshot())
+	f.Add(raw)
+	_, _ = fund.Deposit(t0, "k1", "f", d("5"), "fees", "x")
+	_, _ = fund.Draw(t0, "k2", "f", d("2"), "loss", "y")
+	raw, _ = json.Marshal(fund.Snapshot())
 	f.Add(raw)
 	f.Add([]byte(`{"funds":[{"id":"f","balance":"1e999999"}]}`))
 	f.Add([]byte(`{}`))
@@ -254,7 +258,20 @@ func FuzzRestoreInsuranceFund(f *testing.F) {
 		if err := g.CheckInvariants(); err != nil {
 			t.Fatal(err)
 		}
-		_, _ = g.Draw(t0.Add(time.Hour), "f", d("1"), "loss", "z")
+		// A restored key is honoured: its replay changes nothing.
+		for _, k := range g.Snapshot().Keys {
+			before := snapJSON(t, g.Snapshot())
+			var err error
+			if k.Op == EventDeposit {
+				_, err = g.Deposit(t0.Add(time.Hour), k.Key, "f", k.Amount, k.Account, k.Reason)
+			} else {
+				_, err = g.Draw(t0.Add(time.Hour), k.Key, "f", k.Amount, k.Account, k.Reason)
+			}
+			if err != nil || snapJSON(t, g.Snapshot()) != before {
+				t.Fatalf("replay of restored key %q: err %v or state changed", k.Key, err)
+			}
+		}
+		_, _ = g.Draw(t0.Add(time.Hour), "", "f", d("1"), "loss", "z")
 		if err := g.CheckInvariants(); err != nil {
 			t.Fatal(err)
 		}

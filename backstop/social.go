@@ -41,8 +41,8 @@ type Socialisation struct {
 // Errors (ErrInvalidInput): a negative, absurd or too-fine loss, an empty
 // or duplicated account, an absurd amount, a scale outside [-36, 36].
 func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisation, error) {
-	if err := checkScale(scale); err != nil {
-		return Socialisation{}, err
+	if err := num.CheckScale(scale); err != nil { // bounded before any arithmetic (issue 10 item 10)
+		return Socialisation{}, wrap(ErrInvalidInput, err, "")
 	}
 	if err := checkAmount(loss, scale, "loss"); err != nil {
 		return Socialisation{}, err

@@ -74,7 +74,7 @@ func ExampleSettlementClaim() {
 	dec := decimal.RequireFromString
 	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 	fund, _ := backstop.NewInsuranceFund(backstop.FundSettings{Unit: dec("0.01")})
-	_, _ = fund.Deposit(now, "shared", dec("1000"), "fees", "seed")
+	_, _ = fund.Deposit(now, "seed-1", "shared", dec("1000"), "fees", "seed")
 	w, _ := backstop.New(backstop.Settings{Layers: []backstop.Layer{fund.Layer("ETH")}, Unit: dec("0.01")})
 
 	s := liquidation.Settlement{Type: liquidation.AuctionDutch, Auction: 7, Market: "ETH", Owner: "acct-3",

@@ -140,7 +140,7 @@ func (v *Venue) closeShort(now time.Time, t *trader, o liquidation.Order, mark d
 		return err
 	}
 	v.stats.direct++
-	if err := v.chargePenalty(now, t, o.Penalty); err != nil {
+	if err := v.chargePenalty(now, fmt.Sprintf("penalty/%s/%s", t.acct.ID, now.Format(time.RFC3339Nano)), t, o.Penalty); err != nil {
 		return err
 	}
 	v.afterChange(t)
@@ -233,8 +233,9 @@ func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner str
 		if err := liquidation.CheckSettlement(*s); err != nil {
 			return err
 		}
+		key := fmt.Sprintf("penalty/auction-%d", t.auction)
 		t.auction = 0
-		if err := v.chargePenalty(now, t, s.Penalty); err != nil {
+		if err := v.chargePenalty(now, key, t, s.Penalty); err != nil {
 			return err
 		}
 	}
@@ -243,13 +244,14 @@ func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner str
 }
 
 // chargePenalty moves a liquidation penalty (at most the account's
-// remaining backing cash) into the insurance fund.
-func (v *Venue) chargePenalty(now time.Time, t *trader, amount decimal.Decimal) error {
+// remaining backing cash) into the insurance fund, under an idempotency key
+// naming the liquidation, so a replayed input never pays it twice.
+func (v *Venue) chargePenalty(now time.Time, key string, t *trader, amount decimal.Decimal) error {
 	amount = num.MinOf(amount, num.MaxOf(t.base(), decimal.Zero))
 	if !amount.IsPositive() {
 		return nil
 	}
-	if _, err := v.fund.Deposit(now, Fund, amount, "penalty:"+t.acct.ID, "liquidation penalty"); err != nil {
+	if _, err := v.fund.Deposit(now, key, Fund, amount, "penalty:"+t.acct.ID, "liquidation penalty"); err != nil {
 		return err
 	}
 	t.credit(amount.Neg())

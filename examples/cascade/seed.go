@@ -91,7 +91,7 @@ func (v *Venue) seed(now time.Time) error {
 			discount: decimal.New(int64(10+r.Intn(71)), -4)}) // 0.1%–0.8% below the oracle
 	}
 	if v.cfg.InsuranceFund.IsPositive() {
-		_, err := v.fund.Deposit(now, Fund, v.cfg.InsuranceFund, "treasury", "initial capital")
+		_, err := v.fund.Deposit(now, "seed/initial-capital", Fund, v.cfg.InsuranceFund, "treasury", "initial capital")
 		return err
 	}
 	return nil

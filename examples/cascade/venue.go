@@ -87,9 +87,10 @@ type Venue struct {
 	traders []trader
 	index   map[string]int // trader ID → position in traders (lookups only)
 	keepers []keeper
-	mm      book            // the house market maker: the other side of every trade
-	fees    decimal.Decimal // the venue's fee pool (100,000 of trading fees at the start): pays keeper rewards
-	holes   []int           // traders whose bad debt waits for the waterfall
+	mm      book              // the house market maker: the other side of every trade
+	fees    decimal.Decimal   // the venue's fee pool (100,000 of trading fees at the start): pays keeper rewards
+	holes   []int             // traders whose bad debt waits for the waterfall
+	adlBook *backstop.ADLBook // the deleveraging candidates ranked once for the holes of one tick (nil outside coverHoles)
 	rng     *rand.Rand
 	cfg     Config
 	set     settings  // every package's settings, for restoring snapshots

@@ -13,8 +13,12 @@ import (
 
 // coverHoles walks every queued bad debt through the waterfall, oldest
 // first. Deleveraging can leave a counterparty with a hole of its own; it
-// joins the queue and is covered in the same tick.
+// joins the queue and is covered in the same tick. The deleveraging
+// candidates are ranked once, when the first hole reaches that layer, in a
+// backstop.ADLBook that every later hole of the tick draws from; each cover
+// updates it for the accounts it changed (issue 12 item 1).
 func (v *Venue) coverHoles(now time.Time, mark decimal.Decimal) error {
+	defer func() { v.adlBook = nil }()
 	for len(v.holes) > 0 {
 		i := v.holes[0]
 		v.holes = v.holes[1:]
@@ -100,7 +104,54 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	for _, j := range touched {
 		v.afterChange(&v.traders[j])
 	}
+	if v.adlBook != nil { // the accounts this cover changed are ranked again, no other
+		if err := v.rerank(i, mark); err != nil {
+			return err
+		}
+		for _, j := range touched {
+			if err := v.rerank(j, mark); err != nil {
+				return err
+			}
+		}
+		if adl != nil {
+			for _, f := range adl.Fills() {
+				if err := v.rerank(v.index[f.Account], mark); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return nil
+}
+
+// rerank puts trader j's position in the tick's ADL book as it stands now,
+// or takes it out when it is no longer a candidate.
+func (v *Venue) rerank(j int, mark decimal.Decimal) error {
+	c := &v.traders[j]
+	if p, ok := v.candidate(c, mark); ok {
+		return v.adlBook.Set(p)
+	}
+	v.adlBook.Remove(c.acct.ID)
+	return nil
+}
+
+// candidate returns trader c as a deleveraging candidate at mark: a
+// profitable position, not in an auction, not itself at or beyond
+// bankruptcy.
+func (v *Venue) candidate(c *trader, mark decimal.Decimal) (backstop.Position, bool) {
+	pos, ok := c.position()
+	if !ok || c.auction != 0 || !c.pnl(mark).IsPositive() {
+		return backstop.Position{}, false
+	}
+	// bankruptcy price of the candidate: entry ∓ backing cash / size
+	pb := pos.EntryPrice.Add(num.DivFloor(c.base(), pos.Size.Abs(), 2))
+	if pos.Size.IsPositive() {
+		pb = pos.EntryPrice.Sub(num.DivCeil(c.base(), pos.Size, 2))
+	}
+	if pb.IsNegative() || (pos.Size.IsNegative() && !pb.GreaterThan(mark)) || (pos.Size.IsPositive() && !pb.LessThan(mark)) {
+		return backstop.Position{}, false
+	}
+	return backstop.Position{Account: c.acct.ID, Size: pos.Size, EntryPrice: pos.EntryPrice, BankruptcyPrice: pb}, true
 }
 
 // payer maps a movement's payer to a trader index: "adl:ID" and
@@ -125,7 +176,8 @@ func (v *Venue) payer(m backstop.Movement) (int, error) {
 // in its auction), so it is represented by the size it lost, L, at the
 // bankruptcy price that would have covered its hole: mark + hole / L for a
 // long (rounded up to the cent). The candidates are the profitable
-// opposite positions not themselves at or beyond bankruptcy.
+// opposite positions not themselves at or beyond bankruptcy, drawn from the
+// tick's ADL book.
 func (v *Venue) adlLayer(i int, mark decimal.Decimal) (*backstop.ADLLayer, error) {
 	t := &v.traders[i]
 	lost := t.lost
@@ -140,28 +192,25 @@ func (v *Venue) adlLayer(i int, mark decimal.Decimal) (*backstop.ADLLayer, error
 		}
 		bankrupt.Size, bankrupt.BankruptcyPrice = lost.Neg(), mark.Sub(gap)
 	}
-	var candidates []backstop.Position
-	for j := range v.traders {
-		c := &v.traders[j]
-		pos, ok := c.position()
-		if !ok || j == i || c.auction != 0 || pos.Size.IsNegative() == t.short || !c.pnl(mark).IsPositive() {
-			continue
+	if v.adlBook == nil { // the first hole of the tick to reach this layer ranks the candidates, once
+		var candidates []backstop.Position
+		for j := range v.traders {
+			if p, ok := v.candidate(&v.traders[j], mark); ok {
+				candidates = append(candidates, p)
+			}
 		}
-		// bankruptcy price of the candidate: entry ∓ backing cash / size
-		pb := pos.EntryPrice.Add(num.DivFloor(c.base(), pos.Size.Abs(), 2))
-		if pos.Size.IsPositive() {
-			pb = pos.EntryPrice.Sub(num.DivCeil(c.base(), pos.Size, 2))
+		book, err := backstop.NewADLBook(mark, nil, candidates)
+		if err != nil {
+			return nil, err
 		}
-		if pb.IsNegative() || (pos.Size.IsNegative() && !pb.GreaterThan(mark)) || (pos.Size.IsPositive() && !pb.LessThan(mark)) {
-			continue
-		}
-		candidates = append(candidates, backstop.Position{Account: c.acct.ID, Size: pos.Size, EntryPrice: pos.EntryPrice, BankruptcyPrice: pb})
+		v.adlBook = book
 	}
-	if len(candidates) == 0 {
+	if v.adlBook.Opposite(bankrupt) == 0 {
 		return nil, nil
 	}
 	return backstop.NewADLLayer(backstop.ADLSettings{
-		Request:  backstop.DeleverageRequest{Bankrupt: bankrupt, Mark: mark, Candidates: candidates},
+		Request:  backstop.DeleverageRequest{Bankrupt: bankrupt},
+		Book:     v.adlBook,
 		SizeUnit: sizeUnit,
 	})
 }

@@ -145,7 +145,7 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 			continue
 		}
 		if gap := m.Declared.Sub(m.Contribution); gap.Sign() > 0 {
-			if _, err := fund.Contribute(later, m.ID, gap); err != nil {
+			if _, err := fund.Contribute(later, "", m.ID, gap); err != nil {
 				return Result{}, fmt.Errorf("replenish %s: %w", m.ID, err)
 			}
 			res.Replenished = append(res.Replenished, Replenishment{Member: m.ID, Amount: gap})

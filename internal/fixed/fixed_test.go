@@ -234,3 +234,60 @@ func TestMulRoundWideBeyond64Bits(t *testing.T) {
 		t.Fatalf("ceil: got %v, %t", got, ok)
 	}
 }
+
+// MulDiv is a × b = q × c + rem exactly, 0 ≤ rem < c, against big.Rat; it
+// gives up only when c is zero or the quotient needs more than 64 bits.
+func TestMulDivIsExact(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a, b := rapid.Uint64().Draw(t, "a"), rapid.Uint64().Draw(t, "b")
+		c := rapid.OneOf(rapid.Uint64(), rapid.Uint64Range(0, 1000)).Draw(t, "c")
+		q, rem, ok := MulDiv(a, b, c)
+		prod := new(big.Int).Mul(new(big.Int).SetUint64(a), new(big.Int).SetUint64(b))
+		if c == 0 {
+			if ok {
+				t.Fatal("MulDiv by zero succeeded")
+			}
+			return
+		}
+		exact := new(big.Rat).SetFrac(prod, new(big.Int).SetUint64(c))
+		wantQ := new(big.Int).Quo(exact.Num(), exact.Denom()) // ≥ 0: truncation is floor
+		if !wantQ.IsUint64() {
+			if ok {
+				t.Fatalf("MulDiv(%d, %d, %d) fit 64 bits, true quotient %s", a, b, c, wantQ)
+			}
+			return
+		}
+		if !ok {
+			t.Fatalf("MulDiv(%d, %d, %d) gave up on a 64-bit quotient %s", a, b, c, wantQ)
+		}
+		got := new(big.Rat).SetFrac(new(big.Int).Add(new(big.Int).Mul(new(big.Int).SetUint64(q), new(big.Int).SetUint64(c)), new(big.Int).SetUint64(rem)), big.NewInt(1))
+		if q != wantQ.Uint64() || rem >= c || got.Cmp(new(big.Rat).SetInt(prod)) != 0 {
+			t.Fatalf("MulDiv(%d, %d, %d) = %d rem %d, want %s", a, b, c, q, rem, wantQ)
+		}
+	})
+}
+
+// MulDiv128 is n × m = q × d + rem exactly, 0 ≤ rem < d, against big.Int.
+func TestMulDiv128IsExact(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := U128{Hi: rapid.Uint64().Draw(t, "hi"), Lo: rapid.Uint64().Draw(t, "lo")}
+		m := rapid.Uint64().Draw(t, "m")
+		d := rapid.OneOf(rapid.Uint64(), rapid.Uint64Range(0, 1000)).Draw(t, "d")
+		q, rem, ok := MulDiv128(n, m, d)
+		if d == 0 {
+			if ok {
+				t.Fatal("MulDiv128 by zero succeeded")
+			}
+			return
+		}
+		word := func(hi, lo uint64) *big.Int {
+			return new(big.Int).Add(new(big.Int).Lsh(new(big.Int).SetUint64(hi), 64), new(big.Int).SetUint64(lo))
+		}
+		prod := new(big.Int).Mul(word(n.Hi, n.Lo), new(big.Int).SetUint64(m))
+		wantQ, wantR := new(big.Int).QuoRem(prod, new(big.Int).SetUint64(d), new(big.Int))
+		gotQ := new(big.Int).Add(new(big.Int).Lsh(word(q[2], q[1]), 64), new(big.Int).SetUint64(q[0]))
+		if !ok || gotQ.Cmp(wantQ) != 0 || wantR.Uint64() != rem {
+			t.Fatalf("MulDiv128(%v, %d, %d) = %v rem %d, want %s rem %s", n, m, d, q, rem, wantQ, wantR)
+		}
+	})
+}

@@ -142,3 +142,37 @@ func biased(hi, lo uint64, neg bool) Key {
 
 // Cmp compares two keys: -1, 0 or +1.
 func (a Key) Cmp(b Key) int { return U128{a.hi, a.lo}.Cmp(U128{b.hi, b.lo}) }
+
+// MulDiv returns the quotient and remainder of a × b / c, the product taken
+// in 128 bits: a × b = q × c + rem, 0 ≤ rem < c. ok is false when c is zero
+// or the quotient does not fit 64 bits. It is the step of a largest-
+// remainder split (each share is ⌊total × weight / Σ weights⌋, the
+// remainders decide who gets the units left).
+func MulDiv(a, b, c uint64) (q, rem uint64, ok bool) {
+	hi, lo := bits.Mul64(a, b)
+	if c == 0 || hi >= c {
+		return 0, 0, false
+	}
+	q, rem = bits.Div64(hi, lo, c)
+	return q, rem, true
+}
+
+// MulDiv128 returns the quotient and remainder of n × m / d for a 128-bit
+// n: n × m (up to 192 bits) = q × d + rem, 0 ≤ rem < d, with q as three
+// 64-bit words, least significant first. ok is false when d is zero. A score
+// computed as one exact fraction at a fixed number of places is this with m
+// a power of ten.
+func MulDiv128(n U128, m, d uint64) (q [3]uint64, rem uint64, ok bool) {
+	if d == 0 {
+		return q, 0, false
+	}
+	// n × m = w2·2¹²⁸ + w1·2⁶⁴ + w0
+	h0, w0 := bits.Mul64(n.Lo, m)
+	h1, l1 := bits.Mul64(n.Hi, m)
+	w1, carry := bits.Add64(l1, h0, 0)
+	w2 := h1 + carry // cannot overflow: n·m < 2¹⁹²
+	q[2], rem = bits.Div64(0, w2, d)
+	q[1], rem = bits.Div64(rem, w1, d)
+	q[0], rem = bits.Div64(rem, w0, d)
+	return q, rem, true
+}

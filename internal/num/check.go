@@ -65,3 +65,15 @@ func CheckNonNegative(d decimal.Decimal) error {
 	}
 	return nil
 }
+
+// CheckScale reports whether a scale a host passes (decimal places of a
+// unit; negative: places to the left of the point) is within
+// [−MaxIntDigits, MaxScale]. Anything beyond cannot describe an accepted
+// value and would make rounding build huge powers of ten (a scale of 1e9
+// once hung DivFloor), so it is refused before any arithmetic.
+func CheckScale(scale int32) error {
+	if scale > MaxScale || scale < -MaxIntDigits {
+		return fmt.Errorf("%w: scale %d outside [%d, %d]", ErrOutOfRange, scale, -MaxIntDigits, MaxScale)
+	}
+	return nil
+}

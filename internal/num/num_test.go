@@ -230,3 +230,18 @@ func BenchmarkDivCeil(b *testing.B) {
 		_ = DivCeil(x, y, 8)
 	}
 }
+
+// CheckScale accepts exactly [−MaxIntDigits, MaxScale]: both bounds, and
+// refuses one beyond each and the extremes of int32.
+func TestCheckScale(t *testing.T) {
+	for _, s := range []int32{0, 2, 18, MaxScale, -1, -MaxIntDigits} {
+		if err := CheckScale(s); err != nil {
+			t.Errorf("CheckScale(%d) = %v, want nil", s, err)
+		}
+	}
+	for _, s := range []int32{MaxScale + 1, -MaxIntDigits - 1, 1_000_000_000, -1_000_000_000, 1<<31 - 1, -1 << 31} {
+		if err := CheckScale(s); !errors.Is(err, ErrOutOfRange) {
+			t.Errorf("CheckScale(%d) = %v, want ErrOutOfRange", s, err)
+		}
+	}
+}
