@@ -88,8 +88,13 @@ type HaltSource interface {
 type Action uint8
 
 const (
+	// Refused is the zero Action: the call itself was refused (it returned
+	// an error) and nothing may proceed. A Decision that comes back with
+	// an error carries it, so a host that reads Allowed() before the error
+	// still does not trade; the zero value is never the unsafe choice.
+	Refused Action = iota
 	// Allow: the trade or liquidation may proceed at this price.
-	Allow Action = iota
+	Allow
 	// Reject: the price is outside the band; do not trade at it.
 	Reject
 	// Halted: the market is paused or halted; nothing may trade until
@@ -97,9 +102,11 @@ const (
 	HaltedAction
 )
 
-// String returns "allow", "reject" or "halted".
+// String returns "refused", "allow", "reject" or "halted".
 func (a Action) String() string {
 	switch a {
+	case Refused:
+		return "refused"
 	case Allow:
 		return "allow"
 	case Reject:
