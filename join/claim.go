@@ -63,27 +63,34 @@ func isPow10(digits string) bool {
 
 // SettlementClaim returns the backstop claim for the bad debt an auction
 // left (Settlement.Shortfall), in whole units of unit rounded up (ToUnit),
-// and false when the auction left none. Its ID, "auction:" + type + ":" +
-// market + ":" + auction number (for example "auction:dutch:ETH:7"), is
-// derived from the settlement, so a replayed settlement
-// yields the same claim and backstop.Waterfall.Cover returns the first
-// allocation instead of paying twice. The loss sits in the journal account
-// the waterfall names for it ("shortfall:" + ID).
-func SettlementClaim(s liquidation.Settlement, unit decimal.Decimal) (backstop.Claim, bool, error) {
+// and false when the auction left none. house names the auction house that
+// settled it, uniquely across the venue and for the venue's lifetime (for
+// example "dutch-ETH-A"): each house numbers its auctions from 1 and a
+// settlement's market is optional, so the house is what tells two auction
+// number 1s apart. The claim's ID, "auction:" + house + ":" + auction
+// number, is derived from the settlement, so a replayed settlement yields
+// the same claim and backstop.Waterfall.Cover returns the first allocation
+// instead of paying twice, while two auctions never share an ID. The loss
+// sits in the journal account the waterfall names for it ("shortfall:" +
+// ID).
+func SettlementClaim(house string, s liquidation.Settlement, unit decimal.Decimal) (backstop.Claim, bool, error) {
+	if house == "" {
+		return backstop.Claim{}, false, fmt.Errorf("%w: settlement without a house ID", ErrInvalidInput)
+	}
 	if s.Auction == 0 {
-		return backstop.Claim{}, false, fmt.Errorf("%w: settlement without an auction ID", ErrInvalidInput)
+		return backstop.Claim{}, false, fmt.Errorf("%w: house %q: settlement without an auction ID", ErrInvalidInput, house)
 	}
 	if s.Shortfall.Sign() < 0 {
-		return backstop.Claim{}, false, fmt.Errorf("%w: auction %d: negative shortfall", ErrInvalidInput, s.Auction)
+		return backstop.Claim{}, false, fmt.Errorf("%w: house %q auction %d: negative shortfall", ErrInvalidInput, house, s.Auction)
 	}
 	amount, err := toUnit(s.Shortfall, unit, true)
 	if err != nil {
-		return backstop.Claim{}, false, fmt.Errorf("%w: auction %d: %w", ErrInvalidInput, s.Auction, err)
+		return backstop.Claim{}, false, fmt.Errorf("%w: house %q auction %d: %w", ErrInvalidInput, house, s.Auction, err)
 	}
 	if amount.IsZero() {
 		return backstop.Claim{}, false, nil
 	}
-	id := "auction:" + string(s.Type) + ":" + s.Market + ":" + strconv.FormatUint(s.Auction, 10)
+	id := "auction:" + house + ":" + strconv.FormatUint(s.Auction, 10)
 	return backstop.Claim{ID: id, Amount: amount}, true, nil
 }
 

@@ -10,7 +10,9 @@
 //   - [SettlementClaim] and [FillClaim]: the bad debt an auction left
 //     (liquidation) or an isolated position lost beyond its margin
 //     (margin) as the loss the waterfall covers (backstop), with an
-//     idempotency key derived from the input so a replay cannot pay twice.
+//     idempotency key derived from the input (the house and auction
+//     number, or the host's fill ID) so a replay cannot pay twice and two
+//     losses never share a key.
 //   - [ToUnit]: the one explicit conversion between the packages' money
 //     scales (liquidation works to 18 places by default, a waterfall to its
 //     Unit), rounded in the stated direction.

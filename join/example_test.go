@@ -79,7 +79,7 @@ func ExampleSettlementClaim() {
 
 	s := liquidation.Settlement{Type: liquidation.AuctionDutch, Auction: 7, Market: "ETH", Owner: "acct-3",
 		Tab: dec("5000"), DebtRecovered: dec("4712.345678901234567891"), Shortfall: dec("287.654321098765432109")}
-	claim, ok, err := join.SettlementClaim(s, dec("0.01"))
+	claim, ok, err := join.SettlementClaim("dutch-ETH-A", s, dec("0.01"))
 	fmt.Println(claim.ID, claim.Amount, ok, err)
 
 	first, _ := w.Cover(now, claim)
@@ -87,7 +87,7 @@ func ExampleSettlementClaim() {
 	bal, _ := fund.Balance("shared")
 	fmt.Println(first.Covered(), again.Covered(), bal)
 	// Output:
-	// auction:dutch:ETH:7 287.66 true <nil>
+	// auction:dutch-ETH-A:7 287.66 true <nil>
 	// 287.66 287.66 712.34
 }
 

@@ -242,12 +242,12 @@ func TestToUnit(t *testing.T) {
 
 func TestSettlementClaim(t *testing.T) {
 	s := liquidation.Settlement{Type: liquidation.AuctionDutch, Auction: 7, Market: "ETH", Shortfall: d("12.3456789012345678")}
-	c, ok, err := join.SettlementClaim(s, d("0.00000001"))
-	if err != nil || !ok || c.ID != "auction:dutch:ETH:7" || !c.Amount.Equal(d("12.34567891")) {
+	c, ok, err := join.SettlementClaim("dutch-ETH", s, d("0.00000001"))
+	if err != nil || !ok || c.ID != "auction:dutch-ETH:7" || !c.Amount.Equal(d("12.34567891")) {
 		t.Fatalf("claim %+v, %v, %v", c, ok, err)
 	}
 	s.Shortfall = decimal.Zero
-	if _, ok, err := join.SettlementClaim(s, d("0.00000001")); ok || err != nil {
+	if _, ok, err := join.SettlementClaim("dutch-ETH", s, d("0.00000001")); ok || err != nil {
 		t.Fatalf("no shortfall: ok=%v err=%v", ok, err)
 	}
 	for name, bad := range map[string]liquidation.Settlement{
@@ -255,9 +255,20 @@ func TestSettlementClaim(t *testing.T) {
 		"no ID":    {Type: liquidation.AuctionDutch, Shortfall: d("1")},
 		"absurd":   {Type: liquidation.AuctionDutch, Auction: 7, Shortfall: decimal.New(1, 1<<30)},
 	} {
-		if _, _, err := join.SettlementClaim(bad, d("0.00000001")); !errors.Is(err, join.ErrInvalidInput) {
+		if _, _, err := join.SettlementClaim("dutch-ETH", bad, d("0.00000001")); !errors.Is(err, join.ErrInvalidInput) {
 			t.Errorf("%s: err = %v", name, err)
 		}
+	}
+	// Two houses without a market each settle their auction 1: two claims,
+	// never one ID (the review found the second loss went unpaid).
+	b := liquidation.Settlement{Type: liquidation.AuctionBatch, Auction: 1, Shortfall: d("500")}
+	c1, _, _ := join.SettlementClaim("batch-a", b, d("0.01"))
+	c2, _, _ := join.SettlementClaim("batch-b", b, d("0.01"))
+	if c1.ID == c2.ID {
+		t.Fatalf("two houses' auction 1 share the claim ID %q", c1.ID)
+	}
+	if _, _, err := join.SettlementClaim("", b, d("0.01")); !errors.Is(err, join.ErrInvalidInput) {
+		t.Errorf("empty house: err = %v", err)
 	}
 	f, ok, err := join.FillClaim("trade-9", margin.FillResult{Shortfall: d("49000")}, d("0.01"))
 	if err != nil || !ok || f.ID != "fill:trade-9" || !f.Amount.Equal(d("49000")) {
