@@ -42,7 +42,11 @@ func TestCoverIsIdempotentPerClaimID(t *testing.T) {
 	if err != nil {
 		t.Fatalf("repeated claim: %v", err)
 	}
-	if diff := cmp.Diff(first, again, testkit.EquateDecimals); diff != "" {
+	// The replay is the first allocation, marked as a replay and without
+	// the events (they happened once, when the claim was covered).
+	replay := first
+	replay.Events, replay.Replayed = nil, true
+	if diff := cmp.Diff(replay, again, testkit.EquateDecimals); diff != "" {
 		t.Errorf("repeated claim's allocation differs (-first +again):\n%s", diff)
 	}
 	if after := state(); after != before {
@@ -96,7 +100,7 @@ func TestCoverIsIdempotentPerClaimID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(first, again2, testkit.EquateDecimals); diff != "" {
+	if diff := cmp.Diff(replay, again2, testkit.EquateDecimals); diff != "" {
 		t.Errorf("standby's allocation differs (-first +standby):\n%s", diff)
 	}
 	if bal, _ := fund2.Balance("f"); !bal.Equal(d("700")) {

@@ -79,8 +79,13 @@ type Allocation struct {
 	// Events of the cover, in order: per layer drawn an EventDraw followed
 	// by the layer's own events (fund draws, takeovers, deleveraging,
 	// haircuts, default-fund steps), then an EventResidual if any; each
-	// carries the claim's ID.
+	// carries the claim's ID. Empty on a replay: the events happened once,
+	// when the claim was first covered, and a host that logs them must not
+	// log a second draw.
 	Events []Event `json:"events,omitempty"`
+	// Replayed is true when Cover returned the allocation it recorded for
+	// an earlier call with the same claim (nothing was drawn this time).
+	Replayed bool `json:"replayed,omitempty"`
 }
 
 // Covered is Σ Drawn.
@@ -176,8 +181,12 @@ func (w *Waterfall) journalOf() *Journal { return w.journal }
 // its events included.
 //
 // A claim ID is an idempotency key. Covering an ID already covered with
-// the same amount and loss account returns the first allocation unchanged
-// (events included) and changes nothing; the same ID with a different
+// the same amount and loss account returns the first allocation, marked
+// Replayed and without its events (they were returned the first time),
+// and changes nothing. The record belongs to this Waterfall: a venue that
+// runs one waterfall per market over a shared fund keeps claim IDs unique
+// across the venue (join derives them from the house and auction), since
+// another waterfall does not know this one's claims; the same ID with a different
 // amount or account is refused (ErrDuplicateID), as is an empty ID
 // (ErrInvalidInput).
 //
@@ -230,6 +239,7 @@ func (w *Waterfall) Cover(now time.Time, c Claim) (Allocation, error) {
 				ErrDuplicateID, c.ID, rec.Claim.Amount, rec.Claim.Account, c.Amount, to)
 		}
 		a := rec.Allocation.clone()
+		a.Events, a.Replayed = nil, true
 		if rec.Failed {
 			return a, fmt.Errorf("%w: claim %q was covered only in part before a layer failed; its draws stay and nothing more is drawn under this ID", ErrLayerFailed, c.ID)
 		}
