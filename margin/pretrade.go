@@ -272,9 +272,9 @@ func (c *Calculator) coverOpenLoss(fill FillResult, after Summary, now time.Time
 // search is bounded by the size whose notional reaches the last tier cap
 // (tiers) and by initial margin at the position's leverage; it closes an
 // opposite position first, then grows the new side. Zero means no order
-// on that side passes. The search is in whole lots up to 2⁵²: a position
-// of more lots is ErrInvalidInput, and a cap beyond that many lots is
-// searched only up to it (understating the maximum, never overstating).
+// on that side passes. The search bisects exact whole numbers of lots (as
+// decimals, so a wei-sized lot under a 500,000,000 cap, 10²² lots and more,
+// is searched to the lot: about log₂ of the lot count CheckOrder calls).
 func (c *Calculator) MaxOrderSize(now time.Time, a Account, o Order) (decimal.Decimal, error) {
 	if err := c.ready(); err != nil {
 		return decimal.Zero, err
@@ -285,11 +285,11 @@ func (c *Calculator) MaxOrderSize(now time.Time, a Account, o Order) (decimal.De
 		return decimal.Zero, err
 	}
 	sign := o.Size.Sign()
-	accept := func(lots int64) (bool, error) {
-		if lots == 0 {
+	accept := func(lots decimal.Decimal) (bool, error) {
+		if lots.IsZero() {
 			return true, nil
 		}
-		q := m.lot.Mul(decimal.NewFromInt(lots))
+		q := m.lot.Mul(lots)
 		if sign < 0 {
 			q = q.Neg()
 		}
@@ -298,18 +298,12 @@ func (c *Calculator) MaxOrderSize(now time.Time, a Account, o Order) (decimal.De
 		dec, err := c.decide(a, before, oo, price, now)
 		return dec.Accepted, err
 	}
-	// Lots needed to close an opposite position. The search runs in int64
-	// lots: a position of more than 2⁵² lots is refused rather than
-	// silently overflowing (an answer of zero for a closable position).
-	limit := decimal.NewFromInt(1 << 52)
-	var closeLots, spanLots int64 // lots that stay within the position; lots that span it
+	// Lots needed to close an opposite position: those that stay within it
+	// and those that span it.
+	closeLots, spanLots := decimal.Zero, decimal.Zero
 	if old, ok := a.Position(o.Market); ok && old.Size.Sign() != sign {
-		cl := num.Div(old.Size.Abs(), m.lot, 0, num.Floor)
-		if cl.Cmp(limit) > 0 {
-			return decimal.Zero, fmt.Errorf("%w: position %s is more than 2^52 lots of %s", ErrInvalidInput, old.Size, m.lot)
-		}
-		closeLots = cl.IntPart()
-		spanLots = num.Div(old.Size.Abs(), m.lot, 0, num.Ceil).IntPart()
+		closeLots = num.Div(old.Size.Abs(), m.lot, 0, num.Floor)
+		spanLots = num.Div(old.Size.Abs(), m.lot, 0, num.Ceil)
 	}
 	// Lots of the largest new-side size whose notional stays within the
 	// last cap, counted exactly in lots (not whole contracts: a 0.4-BTC
@@ -337,12 +331,10 @@ func (c *Calculator) MaxOrderSize(now time.Time, a Account, o Order) (decimal.De
 			capLots = l
 		}
 	}
-	if capLots.Cmp(limit) > 0 { // searching fewer lots can only understate the maximum
-		capLots = limit
-	}
-	hi := spanLots + capLots.IntPart() + 1
-	lo := int64(0)
-	if closeLots > 0 {
+	one, two := decimal.NewFromInt(1), decimal.NewFromInt(2)
+	hi := spanLots.Add(capLots).Add(one)
+	lo := decimal.Zero
+	if closeLots.Sign() > 0 {
 		ok, err := accept(closeLots)
 		if err != nil {
 			return decimal.Zero, err
@@ -354,8 +346,8 @@ func (c *Calculator) MaxOrderSize(now time.Time, a Account, o Order) (decimal.De
 		}
 	}
 	// Invariant: accept(lo) is true; find the largest accepted in [lo, hi).
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
+	for hi.Sub(lo).GreaterThan(one) {
+		mid := num.Div(lo.Add(hi), two, 0, num.Floor)
 		ok, err := accept(mid)
 		if err != nil {
 			return decimal.Zero, err
@@ -366,5 +358,5 @@ func (c *Calculator) MaxOrderSize(now time.Time, a Account, o Order) (decimal.De
 			hi = mid
 		}
 	}
-	return m.lot.Mul(decimal.NewFromInt(lo)), nil
+	return m.lot.Mul(lo), nil
 }

@@ -3,6 +3,7 @@ package margin
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -387,14 +388,42 @@ func TestOneSettlementAssetPerAccount(t *testing.T) {
 	}
 }
 
-func TestMaxOrderSizeRefusesLotOverflow(t *testing.T) {
-	// 10²⁰ contracts in lots of 10⁻³⁰ is 10⁵⁰ lots: the int64 search
-	// overflowed and answered 0 for a short that can plainly be closed.
-	m := Market{ID: "X", Tiers: []Tier{{Floor: d("0"), Cap: d("1e35"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}, LotSize: d("1e-30")}
-	c := newCalc(t, StaticPrices{"X": d("1")}, m)
-	a := Account{Wallet: d("1e30"), Positions: []Position{{Market: "X", Size: d("-1e20"), EntryPrice: d("1")}}}
-	if _, err := c.MaxOrderSize(t0, a, Order{Market: "X", Size: d("1")}); !errors.Is(err, ErrInvalidInput) {
-		t.Fatalf("err = %v, want ErrInvalidInput", err)
+// MaxOrderSize searches exact lot counts of any size: 10²⁰ contracts in
+// lots of 10⁻³⁰ (10⁵⁰ lots) once overflowed an int64 search and answered 0
+// for a short that can plainly be closed; then it was refused, and a
+// wei-sized lot was searched only up to 2⁵² lots (0.0045 BTC where
+// CheckOrder accepts 1 BTC: independent review of issue 10 item 8).
+func TestMaxOrderSizeFineLots(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		m       Market
+		price   string
+		a       Account
+		atLeast string
+	}{
+		{"10^50 lots closing a short", Market{ID: "X", Tiers: []Tier{{Floor: d("0"), Cap: d("1e35"), MaintenanceRate: d("0.01"), InitialRate: d("0.02")}}, LotSize: d("1e-30")},
+			"1", Account{Wallet: d("1e30"), Positions: []Position{{Market: "X", Size: d("-1e20"), EntryPrice: d("1")}}}, "1e20"},
+		{"wei lot on a Binance table", Market{ID: "X", Tiers: BinanceBTCUSDT20210318(), TickSize: d("0.1"), LotSize: d("1e-18")},
+			"60000", Account{Wallet: d("12345.678")}, "1"},
+	} {
+		c := newCalc(t, StaticPrices{"X": d(tc.price)}, tc.m)
+		start := time.Now()
+		got, err := c.MaxOrderSize(t0, tc.a, Order{Market: "X", Size: d("1")})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if el := time.Since(start); el > 2*time.Second {
+			t.Errorf("%s: took %v", tc.name, el)
+		}
+		if got.LessThan(d(tc.atLeast)) {
+			t.Errorf("%s: MaxOrderSize = %s, want at least %s", tc.name, got, tc.atLeast)
+		}
+		if dec, err := c.CheckOrder(t0, tc.a, Order{Market: "X", Size: got}); err != nil || !dec.Accepted {
+			t.Errorf("%s: CheckOrder(MaxOrderSize = %s) refused: %v %v", tc.name, got, dec, err)
+		}
+		if dec, err := c.CheckOrder(t0, tc.a, Order{Market: "X", Size: got.Add(tc.m.LotSize)}); err != nil || dec.Accepted {
+			t.Errorf("%s: CheckOrder(MaxOrderSize + one lot) accepted: %v %v", tc.name, dec, err)
+		}
 	}
 }
 
