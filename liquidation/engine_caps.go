@@ -88,8 +88,11 @@ func (f *fitter) take(o Order) {
 // throttles as they stand at now; if any no longer fits it returns
 // ErrCapExceeded and changes nothing. An order that cannot have come from
 // Plan (a tab ≤ 0, an empty account or market, an out-of-range debt,
-// lot, penalty or bonus; Health is not read) is
-// ErrInvalidInput, and changes nothing either.
+// lot, penalty or bonus; Health is not read) is ErrInvalidInput, and
+// changes nothing either. Commit itself has no memory: committing the same
+// plan twice reserves its room twice (Plan may emit two orders for one
+// account and market, one per leg, so a repeat is not refused by shape). A host that may replay a commit (a retry
+// after a timeout, a log replayed on a standby) uses CommitKeyed.
 func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 	if err := e.clock.check(now); err != nil {
 		return nil, err
