@@ -70,7 +70,30 @@ func (s *OutflowSettings) normalise() error {
 	if s.TickLength > s.WithdrawalPeriod {
 		return fmt.Errorf("%w: outflow %q: tick length %s > withdrawal period %s", ErrInvalidSettings, s.Asset, s.TickLength, s.WithdrawalPeriod)
 	}
+	// One bucket per tick of the window: bound their number, so memory,
+	// snapshots and the range check of every call stay bounded.
+	if s.WithdrawalPeriod/s.TickLength > maxOutflowBuckets {
+		return fmt.Errorf("%w: outflow %q: withdrawal period %s is more than %d ticks of %s", ErrInvalidSettings, s.Asset, s.WithdrawalPeriod, maxOutflowBuckets, s.TickLength)
+	}
 	return nil
+}
+
+// maxOutflowBuckets bounds the ticks in one withdrawal period (the
+// reference values, 4 h of 5-minute ticks, are 48).
+const maxOutflowBuckets = 100_000
+
+// fits reports whether recording amount (signed) keeps every figure the
+// limiter holds, and would hold after any later sync, within the range a
+// snapshot can restore: |liqTotal| + Σ|bucket| + |amount| bounds the
+// baseline after any buckets expire, the liquidity in period and every
+// bucket. Checked before anything changes, so a refused call changes
+// nothing.
+func (l *OutflowLimiter) fits(amount decimal.Decimal) error {
+	bound := l.st.liqTotal.Abs().Add(amount.Abs())
+	for _, n := range l.st.nodes[l.st.head:] {
+		bound = bound.Add(n.Amount.Abs())
+	}
+	return checkUnits(bound, true)
 }
 
 // bpsDenominator is LimiterLib.sol's BPS_DENOMINATOR.
@@ -270,6 +293,9 @@ func (l *OutflowLimiter) Inflow(now time.Time, amount decimal.Decimal) ([]Event,
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if err := l.fits(amount); err != nil {
+		return nil, fmt.Errorf("%w: outflow %q: inflow would take the recorded liquidity out of range: %w", ErrInvalidInput, l.s.Asset, err)
+	}
 	if err := l.begin(now); err != nil {
 		return nil, err
 	}
@@ -290,6 +316,9 @@ func (l *OutflowLimiter) Outflow(now time.Time, amount decimal.Decimal) (Outflow
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if err := l.fits(amount); err != nil {
+		return OutflowDecision{}, fmt.Errorf("%w: outflow %q: outflow would take the recorded liquidity out of range: %w", ErrInvalidInput, l.s.Asset, err)
+	}
 	if err := l.begin(now); err != nil {
 		return OutflowDecision{}, err
 	}
