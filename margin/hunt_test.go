@@ -173,7 +173,12 @@ func TestHuntTable(t *testing.T) {
 		huntRow{"Calculator.LiquidationPrices", "no position", ErrNoPosition, func() error { _, err := c.LiquidationPrices(t0, Account{}, "X"); return err }},
 		huntRow{"Calculator.LiquidationPrices", "price source fails", ErrPrice, func() error { _, err := cErr.LiquidationPrices(t0, good, "X"); return err }},
 		huntRow{"Calculator.Summary", "price source fails", ErrPrice, func() error { _, err := cErr.Summary(t0, good); return err }},
-		huntRow{"Calculator.Summary", "zero time (stateless: now only reaches the PriceSource)", nil, func() error { _, err := c.Summary(time.Time{}, good); return err }},
+		huntRow{"Calculator.Summary", "zero time (refused, as oracle, breaker and liquidation refuse it)", ErrPrice, func() error { _, err := c.Summary(time.Time{}, good); return err }},
+		huntRow{"Calculator.Risk", "price source panics (a failure of that market, not a crash)", ErrPrice, func() error {
+			cp := huntCalc(t, PriceFunc(func(time.Time, string) (decimal.Decimal, error) { panic("feed down") }))
+			_, err := cp.Risk(t0, good)
+			return err
+		}},
 		huntRow{"Calculator.Risk", "time going backwards (stateless)", nil, func() error { _, err := c.Risk(t0.Add(-time.Hour), good); return err }},
 		huntRow{"Calculator.CheckOrder", "price source fails", ErrPrice, func() error { _, err := cErr.CheckOrder(t0, good, okOrder); return err }},
 		huntRow{"Calculator.MaxOrderSize", "price source fails", ErrPrice, func() error { _, err := cErr.MaxOrderSize(t0, good, okOrder); return err }},

@@ -292,9 +292,16 @@ func (c *Calculator) market(id string) (*market, error) {
 	return m, nil
 }
 
-// price reads and checks a price from the host.
+// price reads and checks a price from the host. A zero now is refused (as
+// oracle, breaker and liquidation refuse it), and a PriceSource that
+// panics is a price failure of that market, not a crash of the caller
+// (as liquidation treats a panicking Account and oracle a panicking
+// Source).
 func (c *Calculator) price(id string, now time.Time) (decimal.Decimal, error) {
-	p, err := c.prices.Price(now, id)
+	if now.IsZero() {
+		return decimal.Zero, fmt.Errorf("%w: market %q: zero time", ErrPrice, id)
+	}
+	p, err := c.hostPrice(id, now)
 	if errors.Is(err, ErrPrice) { // already ours (StaticPrices): one prefix
 		return decimal.Zero, err
 	}
@@ -305,4 +312,14 @@ func (c *Calculator) price(id string, now time.Time) (decimal.Decimal, error) {
 		return decimal.Zero, fmt.Errorf("%w: market %q: %w", ErrPrice, id, err)
 	}
 	return p, nil
+}
+
+// hostPrice calls the host's PriceSource, turning a panic into an error.
+func (c *Calculator) hostPrice(id string, now time.Time) (p decimal.Decimal, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = decimal.Zero, fmt.Errorf("price source panicked: %v", r)
+		}
+	}()
+	return c.prices.Price(now, id)
 }
