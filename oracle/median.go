@@ -59,7 +59,7 @@ func checkValues(what string, vs []decimal.Decimal, scale int32) error {
 	}
 	for i, v := range vs {
 		if err := num.Check(v); err != nil {
-			return fmt.Errorf("%w: %s %d: %w", ErrInvalidInput, what, i, err)
+			return fmt.Errorf("%w: %s at index %d: %w", ErrInvalidInput, what, i, err)
 		}
 	}
 	return nil
@@ -105,7 +105,7 @@ func WeightedMedian(prices, weights []decimal.Decimal) (decimal.Decimal, error) 
 	total := decimal.Zero
 	for i := range idx {
 		if weights[i].Sign() <= 0 {
-			return decimal.Zero, fmt.Errorf("%w: weight %d: %w", ErrInvalidInput, i, num.ErrNotPositive)
+			return decimal.Zero, fmt.Errorf("%w: weight at index %d: %w", ErrInvalidInput, i, num.ErrNotPositive)
 		}
 		idx[i] = i
 		total = total.Add(weights[i])
