@@ -79,8 +79,11 @@
 // # Events, snapshots, invariants, concurrency
 //
 // Every call returns the state changes it caused as Events (Decision.Events,
-// Result.Events, WideStatus.Events, or a []Event return value): there is no
-// event queue and none is ever dropped; an Event logs as one slog group
+// Result.Events, WideStatus.Events, or a []Event return value) and none is
+// ever dropped. The one exception to "returned by the call that caused it"
+// is Service: a state change gobreaker notices between calls (an open
+// timeout running out) is held and returned by the next call, whichever
+// caller makes it. An Event logs as one slog group
 // (LogValue). Every stateful type offers Snapshot and a Restore function (RestoreMarket,
 // RestoreLevel, RestoreChange, RestoreComposite, RestoreMarketWide,
 // RestoreKillSwitch, RestoreService, RestoreCountLimiter,
