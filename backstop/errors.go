@@ -59,3 +59,16 @@ func wrap(sentinel, err error, format string, args ...any) error {
 	}
 	return fmt.Errorf("%w: %s%w", sentinel, what, err)
 }
+
+// about puts a subject ("claim %q") after the package sentinel of err,
+// keeping that sentinel, so the message still starts with "backstop:"
+// (rather than 'claim "c3": backstop: …'). An error with no sentinel of
+// this package is returned wrapped in fallback.
+func about(fallback, err error, format string, args ...any) error {
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			return wrap(s, err, format, args...)
+		}
+	}
+	return wrap(fallback, err, format, args...)
+}

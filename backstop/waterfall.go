@@ -220,10 +220,10 @@ func (w *Waterfall) Cover(now time.Time, c Claim) (Allocation, error) {
 		return Allocation{}, fmt.Errorf("%w: claim with an empty or non-UTF-8 ID (the ID is the claim's idempotency key)", ErrInvalidInput)
 	}
 	if err := checkAmount(c.Amount, w.scale, "loss"); err != nil {
-		return Allocation{}, fmt.Errorf("claim %q: %w", c.ID, err)
+		return Allocation{}, about(ErrInvalidInput, err, "claim %q", c.ID)
 	}
 	if err := checkNow(now); err != nil {
-		return Allocation{}, fmt.Errorf("claim %q: %w", c.ID, err)
+		return Allocation{}, about(ErrInvalidInput, err, "claim %q", c.ID)
 	}
 	to := c.Account
 	if to == "" {
@@ -273,7 +273,7 @@ func (w *Waterfall) cover(now time.Time, c Claim, to string) (Allocation, bool, 
 		}
 		if p, ok := l.(preflighter); ok {
 			if err := p.preflight(now, to); err != nil {
-				return Allocation{}, false, fmt.Errorf("layer %q: %w", l.ID(), err)
+				return Allocation{}, false, about(ErrLayerFailed, err, "layer %q", l.ID())
 			}
 		}
 	}
@@ -583,7 +583,7 @@ func CheckInvariants(j *Journal, allocs ...Allocation) error {
 	covered := map[string]decimal.Decimal{}
 	for _, a := range allocs {
 		if err := CheckAllocation(a); err != nil {
-			return fmt.Errorf("claim %q: %w", a.Claim, err)
+			return about(ErrInvariant, err, "claim %q", a.Claim)
 		}
 		covered[a.Account] = covered[a.Account].Add(a.Covered())
 	}
