@@ -27,8 +27,8 @@ func ToUnit(amount, unit decimal.Decimal, up bool) (decimal.Decimal, error) {
 	return v, nil
 }
 
-// toUnit is ToUnit with an unwrapped error, for callers that add their
-// subject before the package's sentinel.
+// toUnit is ToUnit with an unwrapped error, for callers that put their
+// subject between the package's sentinel and the detail.
 func toUnit(amount, unit decimal.Decimal, up bool) (decimal.Decimal, error) {
 	if err := num.Check(amount); err != nil {
 		return decimal.Decimal{}, fmt.Errorf("amount: %w", err)
