@@ -149,11 +149,15 @@ func (w *Watchlist) Set(now time.Time, a Account) (AccountRisk, error) {
 	if a.ID == "" {
 		return AccountRisk{}, fmt.Errorf("%w: account has no ID", ErrInvalidInput)
 	}
-	r, err := w.c.Risk(now, a)
+	// Read every price once: the valuation and the reference prices of the
+	// triggers must be the same marks, or a source that moved between two
+	// reads would leave a trigger on the wrong side of the account's edge.
+	c := w.c.pinned()
+	r, err := c.Risk(now, a)
 	if err != nil {
 		return AccountRisk{}, err
 	}
-	p, err := w.plan(now, a, r)
+	p, err := w.plan(c, now, a, r)
 	if err != nil {
 		return AccountRisk{}, err
 	}
@@ -181,9 +185,9 @@ func (w *Watchlist) Remove(id string) bool {
 }
 
 // plan computes the state and triggers of a valued account (see the bound
-// in the Watchlist doc comment). It changes nothing.
-func (w *Watchlist) plan(now time.Time, a Account, r AccountRisk) (watchPlan, error) {
-	c := w.c
+// in the Watchlist doc comment) with c, the calculator pinned to the marks
+// the account was valued at. It changes nothing.
+func (w *Watchlist) plan(c *Calculator, now time.Time, a Account, r AccountRisk) (watchPlan, error) {
 	var legs []watchLeg
 	k := 0 // rounded terms that move with a price
 	jump := decimal.Zero
