@@ -1,7 +1,6 @@
 package oracle
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -152,25 +151,7 @@ func TestHuntResistEntryPoints(t *testing.T) {
 		{"TallyBallot", "duplicate voter", ErrInvalidInput, nil, func() error { return second(TallyBallot([]Vote{{"a", d("1"), 1}, {"a", d("2"), 1}}, d("0.02"), 6)) }},
 		{"TallyBallot", "all power zero", ErrNoQuorum, nil, func() error { return second(TallyBallot([]Vote{{"a", d("1"), 0}}, d("0.02"), 6)) }},
 	}
-	entries := map[string]bool{}
-	for _, tc := range cases {
-		entries[tc.entry] = true
-		name := tc.entry + ": " + tc.input
-		var before string
-		if tc.snap != nil {
-			before = snapJSON(t, tc.snap())
-		}
-		within(t, 500*time.Millisecond, name, func() {
-			if err := tc.call(); !errors.Is(err, tc.want) {
-				t.Errorf("%s: err %v, want %v", name, err, tc.want)
-			}
-		})
-		if tc.snap != nil {
-			if after := snapJSON(t, tc.snap()); after != before {
-				t.Errorf("%s changed state:\nbefore %s\nafter  %s", name, before, after)
-			}
-		}
-	}
+	entries := runHunt(t, cases)
 	if len(entries) < 15 {
 		t.Errorf("the table covers %d entry points; keep it complete", len(entries))
 	}

@@ -236,6 +236,27 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 		{"Method.MarshalText", "Method 99", ErrInvalidSettings, nil, func() error { return second(Method(99).MarshalText()) }},
 		{"Status.MarshalText", "Status −1", ErrInvalidSnapshot, nil, func() error { return second(Status(-1).MarshalText()) }},
 	}
+	entries := runHunt(t, cases)
+	// Pure readers with a documented safe answer rather than an error.
+	if osm.Pass(at(30)) || osm.Pass(time.Time{}) {
+		t.Error("Delayed.Pass before the last poke or at the zero time must be false")
+	}
+	if (Result{}).RejectedFor("") != 0 || IsBreakerOpen(nil) {
+		t.Error("RejectedFor(\"\") and IsBreakerOpen(nil) must be the zero answers")
+	}
+	if len(entries) < 37 {
+		t.Errorf("the table covers %d entry points; keep it complete", len(entries))
+	}
+	if err := feed.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runHunt runs each bad input: it must be refused with its sentinel within
+// 500 ms and, where the case names a snapshot, change nothing. It returns
+// the entry points covered.
+func runHunt(t *testing.T, cases []huntCase) map[string]bool {
+	t.Helper()
 	entries := map[string]bool{}
 	for _, tc := range cases {
 		entries[tc.entry] = true
@@ -255,17 +276,5 @@ func TestHuntEveryEntryPoint(t *testing.T) {
 			}
 		}
 	}
-	// Pure readers with a documented safe answer rather than an error.
-	if osm.Pass(at(30)) || osm.Pass(time.Time{}) {
-		t.Error("Delayed.Pass before the last poke or at the zero time must be false")
-	}
-	if (Result{}).RejectedFor("") != 0 || IsBreakerOpen(nil) {
-		t.Error("RejectedFor(\"\") and IsBreakerOpen(nil) must be the zero answers")
-	}
-	if len(entries) < 37 {
-		t.Errorf("the table covers %d entry points; keep it complete", len(entries))
-	}
-	if err := feed.CheckInvariants(); err != nil {
-		t.Fatal(err)
-	}
+	return entries
 }
