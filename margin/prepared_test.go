@@ -17,22 +17,7 @@ import (
 // and Step, isolated and cross, collateral, chosen leverage).
 func TestPropPreparedRiskEqualsRisk(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		c, a, prices := genAccountCalc(t)
-		if rapid.Bool().Draw(t, "onBoundary") && len(a.Positions) > 0 && a.Positions[0].Market == "A" {
-			// Put the notional exactly on a tier cap (a Marginal tier owns its cap).
-			m := c.markets["A"]
-			cp := m.sched.tiers[rapid.IntRange(0, len(m.sched.tiers)-1).Draw(t, "tier")].cap
-			prices["A"] = d("1")
-			a.Positions[0].Size = cp.Shift(4) // contract size 0.0001
-			if m.csIsOne {
-				a.Positions[0].Size = cp
-			}
-		}
-		for i := range a.Positions {
-			if rapid.Bool().Draw(t, "lev") {
-				a.Positions[i].Leverage = rapid.SampledFrom([]decimal.Decimal{d("1"), d("3"), d("7"), d("125")}).Draw(t, "leverage")
-			}
-		}
+		c, a, _ := genEdgeAccount(t, d("1"), d("3"), d("7"), d("125"))
 		want, err := c.Risk(t0, a)
 		if err != nil {
 			t.Fatal(err)

@@ -353,3 +353,26 @@ func exactPnL(m *market, size, e, p decimal.Decimal) *big.Rat {
 	inv := new(big.Rat).Sub(new(big.Rat).Inv(e.Rat()), new(big.Rat).Inv(p.Rat()))
 	return qc.Mul(qc, inv)
 }
+
+// genEdgeAccount is genAccountCalc with the edges the fast paths must
+// match: the first position's notional sometimes exactly on a tier cap (a
+// Marginal tier owns its cap), and positions sometimes at a chosen
+// leverage from levs.
+func genEdgeAccount(t *rapid.T, levs ...decimal.Decimal) (*Calculator, Account, StaticPrices) {
+	c, a, prices := genAccountCalc(t)
+	if rapid.Bool().Draw(t, "onBoundary") && len(a.Positions) > 0 && a.Positions[0].Market == "A" {
+		m := c.markets["A"]
+		cp := m.sched.tiers[rapid.IntRange(0, len(m.sched.tiers)-1).Draw(t, "tier")].cap
+		prices["A"] = d("1")
+		a.Positions[0].Size = cp.Shift(4) // contract size 0.0001
+		if m.csIsOne {
+			a.Positions[0].Size = cp
+		}
+	}
+	for i := range a.Positions {
+		if rapid.Bool().Draw(t, "lev") {
+			a.Positions[i].Leverage = rapid.SampledFrom(levs).Draw(t, "leverage")
+		}
+	}
+	return c, a, prices
+}
