@@ -51,6 +51,15 @@ func (p PythPrice) Decode() (price, conf decimal.Decimal, at time.Time, err erro
 	if p.Conf == 0 {
 		conf = decimal.Zero
 	}
+	// A uint64 confidence at the largest exponent has 37 integer digits,
+	// beyond what every other call of the package accepts: refuse it here,
+	// where the feed's value enters, rather than at the first use.
+	if err := num.Check(price); err != nil {
+		return decimal.Zero, decimal.Zero, time.Time{}, fmt.Errorf("%w: pyth price: %w", ErrInvalidQuote, err)
+	}
+	if err := num.Check(conf); err != nil {
+		return decimal.Zero, decimal.Zero, time.Time{}, fmt.Errorf("%w: pyth confidence: %w", ErrInvalidQuote, err)
+	}
 	return price, conf, at, nil
 }
 

@@ -136,6 +136,23 @@ func TestPythDecodeDocExamples(t *testing.T) {
 	}
 }
 
+// A uint64 confidence at the largest exponent (0xffffffffffffffff × 10^17,
+// 37 integer digits) was decoded and then refused by every later call; the
+// decoder now refuses it with ErrInvalidQuote. Found by
+// TestPropConservativeSides (seed 4942451840692048094).
+func TestPythDecodeRefusesOutOfRange(t *testing.T) {
+	_, _, _, err := PythPrice{Price: 1, Conf: 1<<64 - 1, Expo: MaxPythExpo, PublishTime: 1}.Decode()
+	if !errors.Is(err, ErrInvalidQuote) {
+		t.Fatalf("conf 2^64−1 at expo %d: %v, want ErrInvalidQuote", MaxPythExpo, err)
+	}
+	if _, err := (PythPrice{Price: 1, Conf: 1<<64 - 1, Expo: MaxPythExpo, PublishTime: 1}).Quote("pyth"); !errors.Is(err, ErrInvalidQuote) {
+		t.Fatalf("Quote: %v", err)
+	}
+	if _, _, _, err := (PythPrice{Price: 1<<63 - 1, Conf: 1<<64 - 1, Expo: MaxPythExpo - 1, PublishTime: 1}).Decode(); err != nil {
+		t.Fatalf("largest values at expo %d are in range: %v", MaxPythExpo-1, err)
+	}
+}
+
 // Pyth best practices: collateral at price − conf, debt at price + conf.
 func TestConservativePricesPyth(t *testing.T) {
 	sp, err := ConservativePrices(d("123.45"), d("2.67"), d("1"))
@@ -161,7 +178,12 @@ func TestPropConservativeSides(t *testing.T) {
 			Expo: rapid.Int32Range(MinPythExpo, MaxPythExpo).Draw(t, "expo"), PublishTime: 1}
 		price, conf, _, err := p.Decode()
 		if err != nil {
-			t.Fatal(err)
+			// Only a confidence beyond 36 integer digits is refused
+			// (TestPythDecodeRefusesOutOfRange); anything else is a bug.
+			if !errors.Is(err, ErrInvalidQuote) || p.Expo < 17 {
+				t.Fatal(err)
+			}
+			return
 		}
 		k := decimal.New(rapid.Int64Range(0, 1000_000).Draw(t, "k"), -3)
 		sp, err := ConservativePrices(price, conf, k)
