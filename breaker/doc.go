@@ -62,8 +62,14 @@
 //
 // Service wraps gobreaker with this package's states and counts, operator
 // force-open/force-closed, and returns the state changes gobreaker reports
-// from the call that caused them (Execute returns value, events, error). CountLimiter and NotionalLimiter cap how fast automated actions fire
+// // from the call that caused them (Execute returns value, events, error).
+// CountLimiter and NotionalLimiter cap how fast automated actions fire
 // using rate.Limiter's explicit-time methods, so a replay is deterministic.
+// rate.Limiter counts tokens in float64; a host that replicates a
+// throttle's state across machines (a blockchain, a Raft group) sets
+// Exact, which keeps the same limit in int64 token-nanoseconds — decisions
+// and snapshots bit-identical everywhere. TokensAt is a float64 for
+// display in both forms: never replicate it.
 //
 // # Rounding
 //

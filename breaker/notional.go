@@ -2,7 +2,6 @@ package breaker
 
 import (
 	"fmt"
-	"math"
 	"sync"
 	"time"
 
@@ -28,6 +27,11 @@ type NotionalSettings struct {
 	// configured), so the configured notional limit is never exceeded.
 	// Max/Unit and Burst/Unit must fit in 2^53 units (exact in float64).
 	Unit decimal.Decimal
+	// Exact selects the integer token bucket, as CountSettings.Exact does:
+	// bit-identical state on every machine, for replicated throttles.
+	// Default false (golang.org/x/time/rate). Burst/Unit × Per must fit
+	// in 2^62 ns.
+	Exact bool
 }
 
 // NotionalLimiter caps notional per unit of time (a token bucket weighted
@@ -39,7 +43,7 @@ type NotionalLimiter struct {
 	maxUnits   int64
 	burstUnits int
 	mu         sync.Mutex
-	b          *bucket
+	b          throttleBucket
 }
 
 const maxExactUnits = 1 << 53
@@ -71,6 +75,9 @@ func (s *NotionalSettings) normalise() (maxUnits int64, burstUnits int, err erro
 	if mu.Sign() <= 0 || bu.Sign() <= 0 || mu.Cmp(lim) > 0 || bu.Cmp(lim) > 0 {
 		return 0, 0, fmt.Errorf("%w: %s: max %s / burst %s must be between one unit %s and 2^53 units", ErrInvalidSettings, s.Name, s.Max, s.Burst, s.Unit)
 	}
+	if s.Exact {
+		return mu.IntPart(), int(bu.IntPart()), nil // newExactBucket bounds the rest
+	}
 	if err := checkFillable(s.Name, rate.Limit(float64(mu.IntPart())/s.Per.Seconds()), int(bu.IntPart())); err != nil {
 		return 0, 0, err
 	}
@@ -82,6 +89,13 @@ func NewNotionalLimiter(s NotionalSettings) (*NotionalLimiter, error) {
 	mu, bu, err := s.normalise()
 	if err != nil {
 		return nil, err
+	}
+	if s.Exact {
+		b, err := newExactBucket(s.Name, mu, s.Per, int64(bu))
+		if err != nil {
+			return nil, err
+		}
+		return &NotionalLimiter{s: s, maxUnits: mu, burstUnits: bu, b: b}, nil
 	}
 	r := rate.Limit(float64(mu) / s.Per.Seconds())
 	return &NotionalLimiter{s: s, maxUnits: mu, burstUnits: bu, b: newBucket(s.Name, r, bu)}, nil
@@ -118,8 +132,7 @@ func (l *NotionalLimiter) Allow(now time.Time, notional decimal.Decimal) (bool, 
 func (l *NotionalLimiter) Available(now time.Time) decimal.Decimal {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	t := math.Floor(l.b.lim.TokensAt(now))
-	return decimal.NewFromInt(int64(t)).Mul(l.s.Unit)
+	return decimal.NewFromInt(l.b.wholeTokens(now)).Mul(l.s.Unit)
 }
 
 // Snapshot returns the limiter's state (tokens are in units).

@@ -9,6 +9,18 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// throttleBucket is a token bucket of either form: bucket (x/time/rate,
+// float64 tokens) or exactBucket (int64 token-nanoseconds, for consensus
+// hosts). The limiters hold one and never look inside.
+type throttleBucket interface {
+	allow(now time.Time, n int) (bool, error)
+	tokensAt(now time.Time) float64
+	wholeTokens(now time.Time) int64
+	snapshot() ThrottleSnapshot
+	restore(snap ThrottleSnapshot) error
+	check() error
+}
+
 // bucket wraps a rate.Limiter used only through its explicit-time methods,
 // remembering when its internal state last changed so the state can be
 // snapshotted exactly and rebuilt bit-for-bit.
@@ -40,6 +52,10 @@ func (b *bucket) allow(now time.Time, n int) (bool, error) {
 	return ok, nil
 }
 
+func (b *bucket) tokensAt(now time.Time) float64 { return b.lim.TokensAt(now) }
+
+func (b *bucket) wholeTokens(now time.Time) int64 { return int64(math.Floor(b.lim.TokensAt(now))) }
+
 // checkFillable rejects a rate so slow that a fresh rate.Limiter (whose
 // tokens refill from the zero time, at most ~292 years) would not start
 // full, which would make an exact snapshot rebuild impossible.
@@ -50,14 +66,19 @@ func checkFillable(name string, r rate.Limit, burst int) error {
 	return nil
 }
 
-// ThrottleSnapshot is the serialisable state of a throttle: the token count
-// at the time the limiter last changed (rate.Limiter's internal pair), so a
-// rebuild is exact.
+// ThrottleSnapshot is the serialisable state of a throttle. For the
+// x/time/rate form it is the token count at the time the limiter last
+// changed (rate.Limiter's internal pair), so a rebuild is exact; for the
+// exact form (Settings.Exact) it is the integer level at the last call.
 type ThrottleSnapshot struct {
-	At     time.Time `json:"at"`     // last admission; zero when none (bucket full)
-	Tokens float64   `json:"tokens"` // tokens right after that admission
+	At     time.Time `json:"at"`     // last admission; zero when none (bucket full) or Exact
+	Tokens float64   `json:"tokens"` // tokens right after that admission; 0 when Exact
 	Last   time.Time `json:"last"`   // last call
 	Seen   bool      `json:"seen"`   // at least one call
+	// Exact marks the integer form's state: Level is the bucket's level at
+	// Last, in token-nanoseconds (tokens × Per in ns; full = Burst × Per).
+	Exact bool  `json:"exact,omitempty"`
+	Level int64 `json:"level,omitempty"`
 }
 
 func (b *bucket) snapshot() ThrottleSnapshot {
@@ -81,6 +102,9 @@ func (b *bucket) snapshot() ThrottleSnapshot {
 //  3. SetLimitAt(At, limit) refills for exactly one second — 1.0 × Tokens,
 //     exact in float64 — and restores the real rate.
 func (b *bucket) restore(snap ThrottleSnapshot) error {
+	if snap.Exact || snap.Level != 0 {
+		return fmt.Errorf("%w: %s: an exact throttle's snapshot for an x/time/rate throttle", ErrInvalidSnapshot, b.name)
+	}
 	if !snap.Seen && (!snap.Last.IsZero() || !snap.At.IsZero()) {
 		return fmt.Errorf("%w: %s: state without calls", ErrInvalidSnapshot, b.name)
 	}
@@ -163,6 +187,13 @@ type CountSettings struct {
 	Per    time.Duration // the period of Events
 	// Burst is the bucket size: how many may pass at once. Default Events.
 	Burst int
+	// Exact selects the integer token bucket instead of x/time/rate's
+	// float64 one: the same limit, exactly, with a state of two integers
+	// and a time that is bit-identical on every machine. Set it when the
+	// throttle's state is replicated (a consensus host); the snapshots of
+	// the two forms are not interchangeable. Default false
+	// (golang.org/x/time/rate). Burst × Per must fit in 2^62 ns.
+	Exact bool
 }
 
 func (s *CountSettings) normalise() error {
@@ -178,6 +209,9 @@ func (s *CountSettings) normalise() error {
 	if s.Burst == 0 {
 		s.Burst = s.Events
 	}
+	if s.Exact {
+		return nil // newExactBucket bounds Burst × Per
+	}
 	return checkFillable(s.Name, s.rate(), s.Burst)
 }
 
@@ -186,18 +220,26 @@ func (s CountSettings) rate() rate.Limit { return rate.Limit(float64(s.Events) /
 
 // CountLimiter admits at most Burst + rate × elapsed events over any
 // period (e.g. at most 50 liquidations per second), over a token bucket
-// (golang.org/x/time/rate) driven only by explicit times, so a replay is
-// deterministic. Safe for concurrent use (one mutex).
+// (golang.org/x/time/rate, or the integer form when Exact) driven only by
+// explicit times, so a replay is deterministic. Safe for concurrent use
+// (one mutex).
 type CountLimiter struct {
 	s  CountSettings
 	mu sync.Mutex
-	b  *bucket
+	b  throttleBucket
 }
 
 // NewCountLimiter validates s and returns a full limiter.
 func NewCountLimiter(s CountSettings) (*CountLimiter, error) {
 	if err := s.normalise(); err != nil {
 		return nil, err
+	}
+	if s.Exact {
+		b, err := newExactBucket(s.Name, int64(s.Events), s.Per, int64(s.Burst))
+		if err != nil {
+			return nil, err
+		}
+		return &CountLimiter{s: s, b: b}, nil
 	}
 	return &CountLimiter{s: s, b: newBucket(s.Name, s.rate(), s.Burst)}, nil
 }
@@ -223,11 +265,13 @@ func (l *CountLimiter) AllowN(now time.Time, n int) (bool, error) {
 // Allow is AllowN(now, 1).
 func (l *CountLimiter) Allow(now time.Time) (bool, error) { return l.AllowN(now, 1) }
 
-// TokensAt returns the tokens available at now (without consuming).
+// TokensAt returns the tokens available at now (without consuming), as a
+// float64 for display: never replicate it (the exact form's state is its
+// Snapshot).
 func (l *CountLimiter) TokensAt(now time.Time) float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.b.lim.TokensAt(now)
+	return l.b.tokensAt(now)
 }
 
 // Snapshot returns the limiter's state.
