@@ -2,6 +2,7 @@ package breaker
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -17,7 +18,7 @@ type MarketSnapshot struct {
 	Widened    bool            `json:"widened"`     // band widening in force
 	WidenNext  time.Time       `json:"widen_next"`  // next widening boundary
 	LimitSince time.Time       `json:"limit_since"` // start of the limit state (Limit only)
-	Trades     []Point         `json:"trades"`      // trades in the reference window
+	Window     []WindowBucket  `json:"window"`      // the reference window's trades, by bucket, oldest first
 	Halts      []Halt          `json:"halts"`       // the market's own causes
 	External   []Halt          `json:"external"`    // causes last reported by sources
 	Last       time.Time       `json:"last"`        // last call
@@ -32,9 +33,27 @@ func (m *Market) Snapshot() MarketSnapshot {
 	defer m.mu.Unlock()
 	return MarketSnapshot{
 		State: m.state, Reference: m.band.Reference, Widened: m.widened, WidenNext: m.widenNext.UTC(),
-		LimitSince: m.limitSince.UTC(), Trades: utcPoints(m.window()), Halts: utcHalts(m.own),
+		LimitSince: m.limitSince.UTC(), Window: utcBuckets(m.window()), Halts: utcHalts(m.own),
 		External: utcHalts(m.ext), Last: m.last.UTC(), Seen: m.seen, Vol: m.volSnapshot(),
 	}
+}
+
+// maxWindowBuckets is the most buckets a window can hold: one per
+// resolution of the window, plus those its two ends cut.
+func maxWindowBuckets(s MarketSettings) int {
+	n := s.ReferenceWindow / s.ReferenceResolution
+	if n > 1<<30 {
+		return 1 << 30
+	}
+	return int(n) + 2
+}
+
+func utcBuckets(bs []WindowBucket) []WindowBucket {
+	out := make([]WindowBucket, len(bs))
+	for i, b := range bs {
+		out[i] = WindowBucket{End: b.End.UTC(), Sum: b.Sum, Count: b.Count}
+	}
+	return out
 }
 
 // RestoreMarket rebuilds a Market from settings (with the same Sources
@@ -64,13 +83,22 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 		}
 		m.setBand(snap.Reference) // at the snapshot's width (held during a limit state)
 	}
-	m.trades, m.head = slices.Clone(snap.Trades), 0
-	m.sum = decimal.Decimal{}
-	for i, p := range m.trades {
-		if err := num.CheckPositive(p.Value); err != nil {
-			return nil, bad("trade %d: %v", i, err)
+	if len(snap.Window) > maxWindowBuckets(m.s) {
+		return nil, bad("%d window buckets, more than the window holds", len(snap.Window))
+	}
+	m.trades, m.head = slices.Clone(snap.Window), 0
+	m.sum, m.count = decimal.Decimal{}, 0
+	for i, b := range m.trades {
+		if err := num.CheckPositive(b.Sum); err != nil {
+			return nil, bad("window bucket %d: %v", i, err)
 		}
-		m.sum = m.sum.Add(p.Value)
+		if b.Count <= 0 || m.count > math.MaxInt64-b.Count {
+			return nil, bad("window bucket %d: count %d", i, b.Count)
+		}
+		if !bucketEnd(b.End, m.s.ReferenceResolution).Equal(b.End) {
+			return nil, bad("window bucket %d ends off the resolution %s", i, m.s.ReferenceResolution)
+		}
+		m.sum, m.count = m.sum.Add(b.Sum), m.count+b.Count
 	}
 	for _, hs := range [][]Halt{snap.Halts, snap.External} {
 		for i, h := range hs {
@@ -156,20 +184,26 @@ func (m *Market) consistency() error {
 			return fmt.Errorf("band %s stale: want %s", b, want)
 		}
 	}
-	sum := decimal.Decimal{}
+	sum, count := decimal.Decimal{}, int64(0)
 	win := m.window()
-	for i, p := range win {
-		if i > 0 && p.Time.Before(win[i-1].Time) {
-			return fmt.Errorf("trades out of order at %d", i)
+	for i, b := range win {
+		if i > 0 && !b.End.After(win[i-1].End) {
+			return fmt.Errorf("window buckets out of order at %d", i)
 		}
-		newest := win[len(win)-1].Time
-		if p.Time.After(m.last) || !p.Time.After(newest.Add(-m.s.ReferenceWindow)) {
-			return fmt.Errorf("trade %d at %s outside the reference window", i, p.Time)
+		// The newest bucket holds a trade at or before the last call, so
+		// it ends before last + resolution; every bucket ends after the
+		// newest one's window start.
+		newest := win[len(win)-1].End
+		if !b.End.Before(m.last.Add(m.s.ReferenceResolution)) || !b.End.After(newest.Add(-m.s.ReferenceWindow).Add(-m.s.ReferenceResolution)) {
+			return fmt.Errorf("window bucket %d ending %s outside the reference window", i, b.End)
 		}
-		sum = sum.Add(p.Value)
+		if b.Count <= 0 || b.Sum.Sign() <= 0 {
+			return fmt.Errorf("window bucket %d empty or not positive", i)
+		}
+		sum, count = sum.Add(b.Sum), count+b.Count
 	}
-	if !sum.Equal(m.sum) {
-		return fmt.Errorf("reference sum %s ≠ Σ trades %s", m.sum, sum)
+	if !sum.Equal(m.sum) || count != m.count {
+		return fmt.Errorf("reference sum %s over %d trades ≠ Σ buckets %s over %d", m.sum, m.count, sum, count)
 	}
 	if !m.seen && (len(win) > 0 || !m.last.IsZero()) {
 		return fmt.Errorf("trades without observations")

@@ -42,8 +42,12 @@ func TestIssue10MarketObserveIsO1Amortised(t *testing.T) {
 	if err := m.CheckInvariants(); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(m.Snapshot().Trades); n != 300_000 {
-		t.Fatalf("window holds %d trades, want 300,000", n)
+	var n int64
+	for _, b := range m.Snapshot().Window {
+		n += b.Count
+	}
+	if n != 300_000 || len(m.Snapshot().Window) > 301 {
+		t.Fatalf("window holds %d trades in %d buckets, want 300,000 in at most 301", n, len(m.Snapshot().Window))
 	}
 }
 
@@ -407,7 +411,7 @@ func TestHuntSnapshotTimesSurviveJSONInOddZones(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameInstants(r.Snapshot().Last, snap.Last, r.Snapshot().Halts[0].Until, snap.Halts[0].Until, r.Snapshot().Trades[0].Time, snap.Trades[0].Time, r.Snapshot().External[0].Since, snap.External[0].Since) {
+	if !sameInstants(r.Snapshot().Last, snap.Last, r.Snapshot().Halts[0].Until, snap.Halts[0].Until, r.Snapshot().Window[0].End, snap.Window[0].End, r.Snapshot().External[0].Since, snap.External[0].Since) {
 		t.Fatalf("market round trip moved times:\n%+v\n%+v", r.Snapshot(), snap)
 	}
 	lv, _ := NewLevel(LevelSettings{Trip: testkit.D("2"), Reset: testkit.D("1")})
