@@ -185,8 +185,10 @@ type callAccount struct {
 //     state's level minus Hysteresis, move down one state (one event
 //     each). A state entered because a deadline passed is left only when
 //     the ratio is at or below CallRatio − Hysteresis (a call is cured, not
-//     re-granted a fresh deadline by a small improvement). Nothing moves
-//     down while the prices are stale.
+//     re-granted a fresh deadline by a small improvement; the record of
+//     the missed deadline stays while the account is reduce-only or
+//     liquidated, however it moves between the two). Nothing moves down
+//     while the prices are stale.
 //  3. Otherwise up by deadline: a MarginCall unmet for Grace of fresh time
 //     becomes ReduceOnly; a ReduceOnly unmet for ReduceOnlyGrace becomes
 //     Liquidation (never while stale).
@@ -319,7 +321,7 @@ func (c *Calls) step(a *callAccount, now time.Time, id string, eq, mm decimal.De
 		if !over(eq, mm, c.s.level(nxt)) || (nxt == CallLiquidation && stale) {
 			break
 		}
-		move(nxt, fmt.Sprintf("margin ratio over %s", c.s.level(nxt)), false)
+		move(nxt, fmt.Sprintf("margin ratio over %s", c.s.level(nxt)), a.byDeadline) // a missed deadline stays on record above the call
 	}
 	if len(evs) > 0 {
 		return evs

@@ -313,3 +313,48 @@ func TestPropCallsNoFlap(t *testing.T) {
 		}
 	})
 }
+
+// A missed deadline stays on record through liquidation: an account that
+// missed its call and was then liquidated by level leaves liquidation
+// only when cured below the call level (never re-granted a fresh call
+// deadline by a partial recovery).
+func TestCallsDeadlineRecordSticks(t *testing.T) {
+	c, _ := NewCalls(ClearingHouseCalls(time.Hour, 0))
+	c.Update(callT0, "m", atRatio("1.1"), false)
+	if _, evs, _ := c.Update(callT0.Add(time.Hour), "m", atRatio("1.1"), false); states(evs) != "margin-call>reduce-only" {
+		t.Fatalf("deadline: %q", states(evs))
+	}
+	if _, evs, _ := c.Update(callT0.Add(2*time.Hour), "m", atRatio("2.5"), false); states(evs) != "reduce-only>liquidation" {
+		t.Fatalf("level: %q", states(evs))
+	}
+	st, evs, _ := c.Update(callT0.Add(3*time.Hour), "m", atRatio("1.2"), false)
+	if len(evs) != 0 || st.State != CallLiquidation || !st.ByDeadline {
+		t.Fatalf("1.2 is not a cure of a missed call: %q %s by deadline %v", states(evs), st.State, st.ByDeadline)
+	}
+	st, evs, _ = c.Update(callT0.Add(4*time.Hour), "m", atRatio("0.9"), false)
+	if states(evs) != "liquidation>reduce-only,reduce-only>margin-call,margin-call>warning" || st.ByDeadline {
+		t.Fatalf("cure: %q by deadline %v", states(evs), st.ByDeadline)
+	}
+}
+
+func TestEventRendering(t *testing.T) {
+	c, _ := NewCalls(ClearingHouseCalls(time.Hour, 0))
+	_, evs, _ := c.Update(callT0, "m", atRatio("1.1"), false)
+	e := evs[1]
+	if got := e.String(); got != "2026-12-02T09:00:00Z call-state m warning→margin-call: margin ratio over 1 (deadline 2026-12-02T10:00:00Z)" {
+		t.Fatalf("String: %q", got)
+	}
+	attrs := map[string]string{}
+	for _, a := range e.LogValue().Group() {
+		attrs[a.Key] = a.Value.String()
+	}
+	want := map[string]string{"time": "2026-12-02 09:00:00 +0000 UTC", "kind": "call-state", "subject": "m", "from": "warning", "to": "margin-call",
+		"reason": "margin ratio over 1", "equity": "1000", "maintenance": "1100", "deadline": "2026-12-02 10:00:00 +0000 UTC"}
+	if diff := cmp.Diff(want, attrs); diff != "" {
+		t.Fatalf("LogValue (-want +got):\n%s", diff)
+	}
+	raw, err := json.Marshal(e)
+	if err != nil || !strings.Contains(string(raw), `"deadline":"2026-12-02T10:00:00Z"`) {
+		t.Fatalf("JSON %s %v", raw, err)
+	}
+}

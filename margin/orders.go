@@ -61,8 +61,11 @@ type OrderMargin struct {
 	// Initial is the initial requirement of RiskNotional (its tier,
 	// the position's leverage and the market's OIScaling), rounded up.
 	Initial decimal.Decimal `json:"initial"`
-	// OrderInitial is what the orders add: Initial minus the position's
-	// own initial requirement, at least zero.
+	// OrderInitial is what the orders (and OI scaling) add: Initial minus
+	// the position's own initial requirement as Summary values it, at
+	// least zero. The worse side is valued at the mark, so on an
+	// EntryValue market the two valuations may differ by the move since
+	// entry.
 	OrderInitial decimal.Decimal `json:"order_initial"`
 	// Fee is the taker fee reserved for the orders: Σ |order notional| ×
 	// Market.TakerFee, each rounded up.
@@ -73,8 +76,9 @@ type OrderMargin struct {
 type OrdersSummary struct {
 	// Summary is the account's positions valued at the marks (as Summary).
 	Summary Summary `json:"summary"`
-	// Markets are the markets with resting orders or positions, in the
-	// Calculator's market order.
+	// Markets are the markets with resting orders, and those with a
+	// position whose market scales initial margin with open interest, in
+	// the Calculator's market order.
 	Markets []OrderMargin `json:"markets"`
 	// OrderInitial = Σ Markets.OrderInitial.
 	OrderInitial decimal.Decimal `json:"order_initial"`
@@ -158,7 +162,7 @@ func (c *Calculator) orderMargins(now time.Time, a Account, s Summary, orders []
 		pos, had := a.Position(m.id)
 		om := OrderMargin{Market: m.id, Buys: decimal.Zero, Sells: decimal.Zero, Fee: decimal.Zero}
 		buyV, sellV := decimal.Zero, decimal.Zero
-		active := had
+		active := had && m.oiScaling.Enabled() // without orders, only OI scaling can add to a position's initial
 		for _, o := range orders {
 			if o.Market != m.id {
 				continue

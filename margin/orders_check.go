@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // OrderDecision is the answer of CheckOrderWith: a value, not an error.
@@ -93,7 +95,7 @@ func (c *Calculator) CheckOrderWith(now time.Time, a Account, ctx OrderContext, 
 			return reject(ReasonReduceOnly)
 		}
 	}
-	riskBefore, riskAfter := riskSize(out.BeforeOrders, o.Market), riskSize(out.AfterOrders, o.Market)
+	riskBefore, riskAfter := riskSize(a, ctx.Orders, o.Market), riskSize(a, withOrder, o.Market)
 	grows := riskAfter.Cmp(riskBefore) > 0
 	// 2. Position cap; 3. open-interest cap.
 	if grows && !m.maxPosition.IsZero() && riskAfter.Cmp(m.maxPosition) > 0 {
@@ -121,14 +123,24 @@ func (c *Calculator) CheckOrderWith(now time.Time, a Account, ctx OrderContext, 
 	return out, nil
 }
 
-// riskSize returns a market's RiskSize in an OrdersSummary (zero if absent).
-func riskSize(s OrdersSummary, market string) decimal.Decimal {
-	for _, om := range s.Markets {
-		if om.Market == market {
-			return om.RiskSize
+// riskSize is the worse side of a market in contracts, max(|q + buys|,
+// |q − sells|), for the account's position q and the orders given.
+func riskSize(a Account, orders []OpenOrder, market string) decimal.Decimal {
+	q, buys, sells := decimal.Zero, decimal.Zero, decimal.Zero
+	if p, ok := a.Position(market); ok {
+		q = p.Size
+	}
+	for _, o := range orders {
+		if o.Market != market {
+			continue
+		}
+		if o.Size.Sign() > 0 {
+			buys = buys.Add(o.Size)
+		} else {
+			sells = sells.Sub(o.Size)
 		}
 	}
-	return decimal.Zero
+	return num.MaxOf(q.Add(buys).Abs(), q.Sub(sells).Abs())
 }
 
 func contains(ids []string, id string) bool {
