@@ -358,3 +358,47 @@ func TestEventRendering(t *testing.T) {
 		t.Fatalf("JSON %s %v", raw, err)
 	}
 }
+
+// TestPropCallsGracePausedWhileStale: however long an account stays in a
+// margin call or reduce-only, no deadline moves it while every update
+// (but the first) reports stale prices, and its grace left never shrinks.
+//
+// Mutation seen failing: step counting every interval toward the clock
+// (the `!stale && !a.lastStale` condition dropped): "deadline passed".
+func TestPropCallsGracePausedWhileStale(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genCallSettings(t)
+		s.Grace = time.Duration(rapid.IntRange(1, 120).Draw(t, "grace")) * time.Minute
+		s.ReduceOnlyGrace = time.Duration(rapid.IntRange(1, 120).Draw(t, "ro grace")) * time.Minute
+		c, err := NewCalls(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Into a margin call, fresh: a ratio over the call level, under reduce-only.
+		r := s.CallRatio.Add(d("0.0001"))
+		if r.GreaterThan(s.ReduceOnlyRatio) {
+			t.Skip("call and reduce-only levels coincide")
+		}
+		now := callT0
+		st, _, err := c.Update(now, "a", atRatio(r.String()), false)
+		if err != nil || st.State != CallMarginCall {
+			t.Fatalf("entry: %v %v", st.State, err)
+		}
+		left := st.GraceLeft
+		for i := 0; i < 20; i++ {
+			now = now.Add(time.Duration(rapid.IntRange(1, 600).Draw(t, "dt min")) * time.Minute)
+			st, evs, err := c.Update(now, "a", atRatio(r.String()), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range evs {
+				if strings.Contains(e.Reason, "deadline") {
+					t.Fatalf("deadline passed on stale prices: %v", e)
+				}
+			}
+			if st.GraceLeft != left {
+				t.Fatalf("grace left %v, was %v, on stale prices", st.GraceLeft, left)
+			}
+		}
+	})
+}

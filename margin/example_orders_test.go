@@ -57,3 +57,23 @@ func ExampleCalculator_CheckOrderWith() {
 	// reduce-only, buy 0.1: reduce-only
 	// reduce-only, sell 0.2: collateralised fee 1.5
 }
+
+// dYdX v4's open-interest-scaled initial margin (liquidity tier Mid-Cap
+// in the v4 genesis: base 5%, caps 40M and 100M USDC of open notional):
+// the initial rate rises linearly from 5% to 100% between the caps.
+func ExampleOIScaling() {
+	mid := margin.OIScaling{LowerCap: dec("40000000"), UpperCap: dec("100000000")}
+	for _, oi := range []string{"10000000", "40000000", "70000000", "100000000", "150000000"} {
+		r, err := mid.InitialRate(dec("0.05"), dec(oi), 6)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("open notional %11s: initial rate %s\n", oi, r)
+	}
+	// Output:
+	// open notional    10000000: initial rate 0.05
+	// open notional    40000000: initial rate 0.05
+	// open notional    70000000: initial rate 0.525
+	// open notional   100000000: initial rate 1
+	// open notional   150000000: initial rate 1
+}

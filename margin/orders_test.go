@@ -259,3 +259,67 @@ func TestPropReduceOnlyNeverGrows(t *testing.T) {
 		}
 	})
 }
+
+// TestPropOrderMarginMonotone: adding a resting order never lowers what
+// the account's orders reserve (order initial + fees) nor raises what is
+// available, and the worse side is at least the position.
+//
+// Mutation seen failing: the worse side taken as the smaller side
+// (num.MinOf instead of num.MaxOf for RiskNotional): "risk notional
+// below a side".
+func TestPropOrderMarginMonotone(t *testing.T) {
+	c := ordersCalc(t, Market{Tiers: BinanceBTCUSDT20210318(), TakerFee: d("0.0004")}, "10000")
+	rapid.Check(t, func(t *rapid.T) {
+		a := Account{Wallet: testkit.Decimal(0, 100_000_000, 2).Draw(t, "wallet")}
+		if q := testkit.Decimal(-10_000, 10_000, 3).Draw(t, "position"); !q.IsZero() {
+			a.Positions = []Position{{Market: "BTCUSDT", Size: q, EntryPrice: testkit.Decimal(900_000, 1_100_000, 2).Draw(t, "entry")}}
+		}
+		gen := func(label string) OpenOrder {
+			sz := testkit.Decimal(-5_000, 5_000, 3).Draw(t, label)
+			if sz.IsZero() {
+				sz = d("0.001")
+			}
+			return OpenOrder{Market: "BTCUSDT", Size: sz, Price: testkit.Decimal(900_000, 1_100_000, 2).Draw(t, label+" price")}
+		}
+		var orders []OpenOrder
+		for i := rapid.IntRange(0, 3).Draw(t, "n"); i > 0; i-- {
+			orders = append(orders, gen("resting"))
+		}
+		s1, err := c.OrderMargins(callT0, a, OrderContext{Orders: orders})
+		if err != nil {
+			t.Fatal(err)
+		}
+		added := gen("added")
+		s2, err := c.OrderMargins(callT0, a, OrderContext{Orders: append(append([]OpenOrder(nil), orders...), added)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r1, r2 := s1.OrderInitial.Add(s1.Fees), s2.OrderInitial.Add(s2.Fees)
+		if r2.LessThan(r1) || s2.Available.GreaterThan(s1.Available) {
+			t.Fatalf("reserve %s → %s, available %s → %s", r1, r2, s1.Available, s2.Available)
+		}
+		all := append(append([]OpenOrder(nil), orders...), added)
+		for _, om := range s2.Markets {
+			q := decimal.Zero
+			if p, ok := a.Position(om.Market); ok {
+				q = p.Size
+			}
+			if om.RiskSize.LessThan(q.Abs()) {
+				t.Fatalf("risk size %s below the position %s", om.RiskSize, q)
+			}
+			// The worse side is at least each side: |q·mark + Σ buys·price|
+			// and |q·mark − Σ |sells|·price| (Linear, exact).
+			buy, sell := q.Mul(d("10000")), q.Mul(d("10000"))
+			for _, o := range all {
+				if o.Size.Sign() > 0 {
+					buy = buy.Add(o.Size.Mul(o.Price))
+				} else {
+					sell = sell.Add(o.Size.Mul(o.Price))
+				}
+			}
+			if om.RiskNotional.LessThan(buy.Abs()) || om.RiskNotional.LessThan(sell.Abs()) {
+				t.Fatalf("risk notional %s below a side (%s, %s)", om.RiskNotional, buy, sell)
+			}
+		}
+	})
+}

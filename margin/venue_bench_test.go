@@ -2,6 +2,7 @@ package margin
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -127,6 +128,39 @@ func FuzzRestoreCalls(f *testing.F) {
 					t.Fatal(err)
 				}
 			}
+		}
+	})
+}
+
+// FuzzFundingPayments: any price, rate and book of up to 8 positions is
+// refused with ErrInvalidInput or settled zero-sum (CheckFunding).
+func FuzzFundingPayments(f *testing.F) {
+	c := fundingCalc(f, 6)
+	f.Add("10000", "0.0001", "1.5", "-0.5", "-1", false)
+	f.Add("0.0001", "-1", "1e-30", "-1e-30", "0", true)
+	f.Fuzz(func(t *testing.T, price, rate, q1, q2, q3 string, inverse bool) {
+		var ds []decimal.Decimal
+		for _, s := range []string{price, rate, q1, q2, q3} {
+			x, err := decimal.NewFromString(s)
+			if err != nil {
+				return
+			}
+			ds = append(ds, x)
+		}
+		market := "BTCUSDT"
+		if inverse {
+			market = "BTCUSD"
+		}
+		book := []FundingPosition{{"a", ds[2]}, {"b", ds[3]}, {"c", ds[4]}, {"d", ds[2].Add(ds[3]).Add(ds[4]).Neg()}}
+		got, err := c.FundingPayments(market, ds[0], ds[1], book)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error outside ErrInvalidInput: %v", err)
+			}
+			return
+		}
+		if err := CheckFunding(got); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
