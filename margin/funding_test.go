@@ -31,8 +31,9 @@ func fundingCalc(t interface {
 	return c
 }
 
-// The venues' published formula, payment = position value × rate, value
-// at the price the host passes (Binance "Introduction to Binance Futures
+// The venues' published formula (none publishes a worked book to
+// reproduce), payment = position value × rate, valued at the price the
+// host passes (Binance "Introduction to Binance Futures
 // Funding Rates": Funding Amount = Nominal Value of Positions × Funding
 // Rate; Bybit "Funding Fee Calculation": Funding Fee = Position Value ×
 // Funding Rate; Bitget "Funding cost calculation": inverse position value
@@ -48,27 +49,27 @@ func TestFundingPaymentsPublished(t *testing.T) {
 		total       string
 	}{
 		{
-			// $20,000 at 0.01% per interval pays 2 (the Binance figure
-			// "20,000 × 0.01% × 3 = 6 per day" for three intervals).
-			name: "Binance nominal 20,000 × 0.01% = 2, long pays short", market: "BTCUSDT", price: "10000", rate: "0.0001",
+			// The formula applied (Binance publishes the formula, not a
+			// worked book): 20,000 of nominal at 0.01% pays 2.
+			name: "Binance formula: nominal 20,000 × 0.01% = 2, long pays short", market: "BTCUSDT", price: "10000", rate: "0.0001",
 			book: []FundingPosition{{"long", d("2")}, {"short", d("-2")}},
 			want: map[string]string{"long": "-2", "short": "2"}, total: "2",
 		},
 		{
-			name: "Bybit negative rate: shorts pay longs", market: "BTCUSDT", price: "40000", rate: "-0.000375",
+			name: "Bybit formula: negative rate, shorts pay longs", market: "BTCUSDT", price: "40000", rate: "-0.000375",
 			book: []FundingPosition{{"a", d("1.5")}, {"b", d("-1")}, {"c", d("-0.5")}},
 			want: map[string]string{"a": "22.5", "b": "-15", "c": "-7.5"}, total: "22.5",
 		},
 		{
 			// dYdX v4 values funding at the oracle price: the host passes it.
-			name: "dYdX v4 oracle price 1,999.37 × 3 ETH × 0.00125%", market: "BTCUSDT", price: "1999.37", rate: "0.0000125",
+			name: "dYdX v4: valued at the oracle price 1,999.37 × 3 × 0.00125%", market: "BTCUSDT", price: "1999.37", rate: "0.0000125",
 			book: []FundingPosition{{"x", d("3")}, {"y", d("-3")}},
 			// exact 0.07497637… → Total 0.07 at 2 places, both sides
 			want: map[string]string{"x": "-0.07", "y": "0.07"}, total: "0.07",
 		},
 		{
 			// Bitget inverse: 100 USD × 50 contracts / 10,000 × 0.01% = 0.00005 BTC
-			name: "Bitget inverse face 100 × 50 / 10,000 × 0.01%", market: "BTCUSD", price: "10000", rate: "0.0001",
+			name: "Bitget formula: inverse face 100 × 50 / 10,000 × 0.01%", market: "BTCUSD", price: "10000", rate: "0.0001",
 			book: []FundingPosition{{"l", d("50")}, {"s", d("-50")}},
 			want: map[string]string{"l": "0", "s": "0"}, total: "0", // below one cent at scale 2
 		},
