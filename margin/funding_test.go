@@ -39,8 +39,8 @@ func fundingCalc(t interface {
 // Funding Rate; Bitget "Funding cost calculation": inverse position value
 // = face value × contracts / mark).
 func TestFundingPaymentsPublished(t *testing.T) {
-	c := fundingCalc(t, 2)
 	tests := []struct {
+		scale       int32 // zero: 2
 		name        string
 		market      string
 		price, rate string
@@ -74,6 +74,11 @@ func TestFundingPaymentsPublished(t *testing.T) {
 			want: map[string]string{"l": "0", "s": "0"}, total: "0", // below one cent at scale 2
 		},
 		{
+			scale: 8, name: "Bitget formula: inverse face 100 × 50 / 10,000 × 0.01% = 0.00005 BTC at scale 8", market: "BTCUSD", price: "10000", rate: "0.0001",
+			book: []FundingPosition{{"l", d("50")}, {"s", d("-50")}},
+			want: map[string]string{"l": "-0.00005", "s": "0.00005"}, total: "0.00005",
+		},
+		{
 			// three equal shorts share 1.00 paid by one long: 0.34, 0.33, 0.33 —
 			// the extra cent goes to the lowest account ID (ties by ID).
 			name: "remainder unit to the lowest account ID", market: "BTCUSDT", price: "10000", rate: "0.0001",
@@ -93,7 +98,10 @@ func TestFundingPaymentsPublished(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := c.FundingPayments(tc.market, d(tc.price), d(tc.rate), tc.book)
+			if tc.scale == 0 {
+				tc.scale = 2
+			}
+			f, err := fundingCalc(t, tc.scale).FundingPayments(tc.market, d(tc.price), d(tc.rate), tc.book)
 			if err != nil {
 				t.Fatal(err)
 			}
