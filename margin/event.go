@@ -27,8 +27,9 @@ type Event struct {
 	From    string    `json:"from,omitempty"`    // previous state (CallState.String)
 	To      string    `json:"to,omitempty"`      // new state
 	Reason  string    `json:"reason,omitempty"`  // words for people; never needed to parse
-	// Equity and Maintenance are the figures the transition was decided on.
-	Equity      decimal.Decimal `json:"equity"`
+	// Equity is the equity the transition was decided on.
+	Equity decimal.Decimal `json:"equity"`
+	// Maintenance is the maintenance requirement it was decided on.
 	Maintenance decimal.Decimal `json:"maintenance"`
 	// Deadline is set on a move up into a state with a deadline
 	// (margin-call with Grace, reduce-only with ReduceOnlyGrace): when the
