@@ -241,3 +241,46 @@ func hasDuplicate(b []FundingPosition) bool {
 	}
 	return false
 }
+
+func TestApplyFunding(t *testing.T) {
+	c := fundingCalc(t, 2)
+	accts := []Account{
+		{ID: "b", Wallet: d("100"), Positions: []Position{{Market: "BTCUSDT", Size: d("-1"), EntryPrice: d("10000")}}},
+		{ID: "a", Wallet: d("5"), Positions: []Position{{Market: "BTCUSDT", Size: d("2"), EntryPrice: d("10000")}}},
+		{ID: "c", Wallet: d("50"), Positions: []Position{{Market: "BTCUSDT", Size: d("-1"), EntryPrice: d("10000"), Isolated: true, Margin: d("500")}}},
+		{ID: "d", Wallet: d("7")},
+	}
+	f, err := c.FundingPayments("BTCUSDT", d("10000"), d("0.0005"), FundingBook("BTCUSDT", accts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ApplyFunding(accts, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wallets := map[string]string{}
+	for _, a := range got {
+		wallets[a.ID] = a.Wallet.String()
+	}
+	if diff := cmp.Diff(map[string]string{"a": "-5", "b": "105", "c": "55", "d": "7"}, wallets); diff != "" {
+		t.Fatalf("wallets (-want +got):\n%s", diff)
+	}
+	if !sumWallets(got).Equal(sumWallets(accts)) || !accts[1].Wallet.Equal(d("5")) {
+		t.Fatalf("wallets not conserved, or the input modified")
+	}
+	if _, err := ApplyFunding(accts[:2], f); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("payment to an absent account: %v", err)
+	}
+	if _, err := ApplyFunding(append(accts, accts[0]), f); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("duplicate account: %v", err)
+	}
+}
+
+// sumWallets is Σ Wallet .
+func sumWallets(accounts []Account) decimal.Decimal {
+	s := decimal.Zero
+	for _, a := range accounts {
+		s = s.Add(a.Wallet)
+	}
+	return s
+}
