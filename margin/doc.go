@@ -91,7 +91,8 @@
 // when the rate is positive, valued at the mark (Binance, Bybit) or the
 // oracle price (dYdX v4). The payments sum to exactly zero to the unit:
 // the total is rounded down and each side split by largest remainder,
-// ties to the lower account ID.
+// ties to the lower account ID. FundingBook builds the book from
+// accounts and ApplyFunding books the payments to their wallets.
 //
 // # Margin calls
 //
