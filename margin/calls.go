@@ -27,7 +27,8 @@ const (
 	CallMarginCall
 	// CallReduceOnly: the account may only place orders that shrink its
 	// positions (SGX Rule 6A.3.1: no new orders "except for trades which
-	// reduce Customer Required Margins"). See ReduceOnly.
+	// reduce Customer Required Margins"; Binance Portfolio Margin's
+	// riskLevelChange REDUCE_ONLY). See ReduceOnly.
 	CallReduceOnly
 	// CallLiquidation: the account is handed to the liquidation engine.
 	CallLiquidation

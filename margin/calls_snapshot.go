@@ -114,13 +114,15 @@ func CheckCallEvents(events []Event) error {
 // CryptoVenueCalls returns settings shaped like a crypto perpetuals venue
 // (Binance, Bybit): no grace period and no margin-call deadline; the
 // holder is notified as the margin ratio rises (Warning over 70%, the
-// margin-call notice over 80%), the account is reduce-only and then
-// liquidated when the ratio passes 100% (equity < maintenance: Binance
-// "margin ratio hits 100%" liquidates, Binance announcement "Updates to
-// Maintenance Margin of Binance Futures Coin-Margined Contracts
-// (2021-03-01)"), both steps in the same update. The 70% / 80% levels are
-// this package's illustration of the notification levels these venues
-// let users set, not published constants.
+// margin-call notice over 80%: Binance USDⓈ-M user data stream event
+// MARGIN_CALL, pushed "when the user's position risk ratio is too high"),
+// the account is reduce-only and then liquidated when the ratio passes
+// 100% (equity < maintenance: Binance "margin ratio hits 100%" liquidates,
+// announcement "Updates to Maintenance Margin of Binance Futures
+// Coin-Margined Contracts (2021-03-01)"), both steps in the same update.
+// Binance Portfolio Margin names the same ladder in its riskLevelChange
+// event: MARGIN_CALL, REDUCE_ONLY, FORCE_LIQUIDATION. The 70% / 80%
+// levels are this package's illustration, not published constants.
 func CryptoVenueCalls() CallSettings {
 	return CallSettings{
 		WarningRatio:     decimal.RequireFromString("0.7"),
