@@ -2,10 +2,11 @@
 // and bankruptcy prices and pre-trade checks for derivatives venues, and
 // health factors for lending protocols.
 //
-// Every function is pure: the host passes accounts as plain values and a
-// PriceSource for marks; nothing is stored, so a Calculator is safe for
-// concurrent use and has nothing to snapshot. Money is decimal.Decimal and
-// every rounding favours the venue: requirements and debts round up,
+// Every Calculator method is pure: the host passes accounts as plain
+// values and a PriceSource for marks; nothing is stored, so a Calculator
+// is safe for concurrent use and has nothing to snapshot. The stateful
+// types, Watchlist and Calls (the margin-call protocol), have Snapshot and
+// a restore. Money is decimal.Decimal and every rounding favours the venue: requirements and debts round up,
 // PnL, collateral and health round down, a long's liquidation price rounds
 // up to the tick and a short's down.
 //
@@ -70,6 +71,38 @@
 // collateralised, or, for an account already below initial margin, when
 // the change does not increase its risk (the dYdX v4 rule).
 // Calculator.MaxOrderSize finds the largest order that passes.
+//
+// # Orders, fees, caps and reduce-only
+//
+// Calculator.OrderMargins values an account with its resting orders: per
+// market the worse side (position plus every buy, or position minus every
+// sell; Binance and Bybit count order margin this way) is margined at its
+// tier, and each order's taker fee (Market.TakerFee) is reserved.
+// Calculator.CheckOrderWith is the pre-trade check with all of it:
+// reduce-only for an account (a margin call) or a market (a breaker),
+// Market.MaxPosition and Market.MaxOpenInterest caps, CheckOrder's rules
+// with the fee charged, and the resting orders' margin. Market.OIScaling
+// raises the initial rate with open interest (dYdX v4 liquidity tiers).
+//
+// # Funding payments
+//
+// Calculator.FundingPayments settles one funding interval of a market's
+// book at a rate the host passes (oracle computes it): longs pay shorts
+// when the rate is positive, valued at the mark (Binance, Bybit) or the
+// oracle price (dYdX v4). The payments sum to exactly zero to the unit:
+// the total is rounded down and each side split by largest remainder,
+// ties to the lower account ID. FundingBook builds the book from
+// accounts and ApplyFunding books the payments to their wallets.
+//
+// # Margin calls
+//
+// Calls runs the margin-call protocol: per account a state machine
+// OK → Warning → MarginCall (with a deadline) → ReduceOnly → Liquidation,
+// driven by margin-ratio levels, with hysteresis, a grace period that does
+// not run while prices are stale, an Event for every step (returned by
+// Update, never queued), Snapshot and RestoreCalls. CryptoVenueCalls and
+// ClearingHouseCalls are the two shapes of preset. Calls is safe for
+// concurrent use.
 //
 // # Lending health
 //

@@ -3,6 +3,7 @@ package margin
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -120,6 +121,23 @@ type Market struct {
 	// Settlement; for Inverse, the market's own coin, shared with no other
 	// market unless both name it here.
 	Settlement string `json:"settlement,omitempty"`
+	// TakerFee is the fee rate OrderMargins and CheckOrderWith reserve on
+	// an order's notional (rounded up), in [0, 0.1]. Zero (the default)
+	// reserves no fee. Risk, Summary and CheckOrder ignore it.
+	TakerFee decimal.Decimal `json:"taker_fee,omitempty"`
+	// MaxPosition caps, in contracts, the worse side of an account's
+	// position and resting orders (OrderMargin.RiskSize) that
+	// CheckOrderWith lets an order grow to. Zero (the default): no cap.
+	MaxPosition decimal.Decimal `json:"max_position,omitempty"`
+	// MaxOpenInterest caps the market's open interest in contracts (one
+	// side): CheckOrderWith refuses an order that could grow it beyond
+	// (Bybit "Open Interest Limit": orders "that may increase the position
+	// size" are cancelled). Zero (the default): no cap.
+	MaxOpenInterest decimal.Decimal `json:"max_open_interest,omitempty"`
+	// OIScaling raises the initial rate with open interest in
+	// OrderMargins and CheckOrderWith (dYdX v4 liquidity tiers). The zero
+	// value (the default) disables it. Risk and Summary ignore it.
+	OIScaling OIScaling `json:"oi_scaling,omitempty"`
 }
 
 // Settings configures a Calculator.
@@ -153,6 +171,9 @@ type market struct {
 	csFx    fixed.Num
 	idx     int         // position in Calculator.order (Settings order)
 	lanes   []laneTable // Prepared.Risk's int64 tables; nil: kernel path only
+
+	takerFee, maxPosition, maxOI decimal.Decimal
+	oiScaling                    OIScaling
 }
 
 // Calculator computes requirements, account summaries, liquidation and
@@ -220,6 +241,10 @@ func New(s Settings) (*Calculator, error) {
 			}
 		}
 		mk.csIsOne = isOne(mk.cs)
+		if err := validateVenueLimits(m); err != nil {
+			return nil, err
+		}
+		mk.takerFee, mk.maxPosition, mk.maxOI, mk.oiScaling = m.TakerFee, m.MaxPosition, m.MaxOpenInterest, m.OIScaling
 		switch {
 		case m.Settlement != "":
 			mk.settle = m.Settlement
@@ -322,4 +347,23 @@ func (c *Calculator) hostPrice(id string, now time.Time) (p decimal.Decimal, err
 		}
 	}()
 	return c.prices.Price(now, id)
+}
+
+// validateVenueLimits checks a market's fee, caps and OI scaling.
+func validateVenueLimits(m Market) error {
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"taker fee", m.TakerFee}, {"max position", m.MaxPosition}, {"max open interest", m.MaxOpenInterest}} {
+		if err := num.CheckNonNegative(f.v); err != nil {
+			return fmt.Errorf("%w: market %q %s: %w", ErrInvalidSettings, m.ID, f.name, err)
+		}
+	}
+	if m.TakerFee.Cmp(maxTakerFee) > 0 {
+		return fmt.Errorf("%w: market %q taker fee %s above %s", ErrInvalidSettings, m.ID, m.TakerFee, maxTakerFee)
+	}
+	if err := m.OIScaling.Validate(); err != nil {
+		return fmt.Errorf("%w: market %q: %s", ErrInvalidSettings, m.ID, strings.TrimPrefix(err.Error(), ErrInvalidSettings.Error()+": "))
+	}
+	return nil
 }

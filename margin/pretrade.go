@@ -33,6 +33,20 @@ const (
 	// ReasonLeverageTooHigh: the position grows into a tier whose maximum
 	// leverage is below the position's selected leverage. Rejected.
 	ReasonLeverageTooHigh
+	// ReasonReduceOnly: the account or the market is reduce-only and the
+	// order (with the resting orders on its side) could grow |position|.
+	// Rejected (CheckOrderWith).
+	ReasonReduceOnly
+	// ReasonPositionCap: the order grows the worse side of position and
+	// resting orders beyond Market.MaxPosition. Rejected (CheckOrderWith).
+	ReasonPositionCap
+	// ReasonOpenInterestCap: the order could grow the market's open
+	// interest beyond Market.MaxOpenInterest. Rejected (CheckOrderWith).
+	ReasonOpenInterestCap
+	// ReasonInsufficientMargin: the order grows the worse side and the
+	// account's available margin after the order-margin and the fee
+	// reserve would be negative. Rejected (CheckOrderWith).
+	ReasonInsufficientMargin
 )
 
 // String describes the reason.
@@ -50,6 +64,14 @@ func (r Reason) String() string {
 		return "above last cap"
 	case ReasonLeverageTooHigh:
 		return "leverage too high for tier"
+	case ReasonReduceOnly:
+		return "reduce-only"
+	case ReasonPositionCap:
+		return "position cap"
+	case ReasonOpenInterestCap:
+		return "open interest cap"
+	case ReasonInsufficientMargin:
+		return "insufficient margin for orders and fees"
 	}
 	return fmt.Sprintf("Reason(%d)", int(r))
 }

@@ -1,0 +1,404 @@
+package margin
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
+)
+
+var callT0 = time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+
+// atRatio is an AccountRisk with equity 1,000 and the given margin ratio.
+func atRatio(r string) AccountRisk {
+	return AccountRisk{Equity: d("1000"), Maintenance: d(r).Mul(d("1000"))}
+}
+
+func states(evs []Event) string {
+	var s []string
+	for _, e := range evs {
+		s = append(s, e.From+">"+e.To)
+	}
+	return strings.Join(s, ",")
+}
+
+// The crypto preset (no grace): the ratio walks up and down; every state
+// is passed through, one event each, and hysteresis holds the account.
+func TestCallsCryptoVenueWalk(t *testing.T) {
+	c, err := NewCalls(CryptoVenueCalls())
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		ratio string
+		stale bool
+		want  string
+		state CallState
+	}{
+		{"0.5", false, "", CallOK},
+		{"0.7", false, "", CallOK}, // exactly at a level: not over it
+		{"0.71", false, "ok>warning", CallWarning},
+		{"0.66", false, "", CallWarning}, // within the band (0.65, 0.7]
+		{"0.72", false, "", CallWarning},
+		{"0.81", false, "warning>margin-call", CallMarginCall},
+		{"1.01", true, "margin-call>reduce-only", CallReduceOnly}, // stale: never into liquidation
+		{"1.01", false, "reduce-only>liquidation", CallLiquidation},
+		{"0.5", true, "", CallLiquidation}, // stale: never released
+		{"0.5", false, "liquidation>reduce-only,reduce-only>margin-call,margin-call>warning,warning>ok", CallOK},
+		{"1.2", false, "ok>warning,warning>margin-call,margin-call>reduce-only,reduce-only>liquidation", CallLiquidation},
+	}
+	var all []Event
+	for i, s := range steps {
+		st, evs, err := c.Update(callT0.Add(time.Duration(i)*time.Minute), "acct", atRatio(s.ratio), s.stale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := states(evs); got != s.want || st.State != s.state {
+			t.Fatalf("step %d (ratio %s): events %q state %s, want %q %s", i, s.ratio, got, st.State, s.want, s.state)
+		}
+		all = append(all, evs...)
+	}
+	if err := CheckCallEvents(all); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The clearing-house preset: a call at equity < maintenance with a
+// two-hour deadline (SGX Rule 6A.3.2 gives two market days; CME intraday
+// calls are shorter), the deadline paused while prices are stale, then
+// reduce-only (SGX Rule 6A.3.1), then liquidation after a further hour.
+func TestCallsClearingHouseDeadline(t *testing.T) {
+	c, err := NewCalls(ClearingHouseCalls(2*time.Hour, time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type step struct {
+		at    time.Duration
+		ratio string
+		stale bool
+		want  string
+		left  time.Duration
+	}
+	steps := []step{
+		{0, "0.5", false, "", 0},
+		{10 * time.Minute, "1.1", false, "ok>warning,warning>margin-call", 2 * time.Hour},
+		{70 * time.Minute, "1.1", false, "", time.Hour},
+		{100 * time.Minute, "1.1", true, "", time.Hour},  // went stale: 30 min not counted
+		{160 * time.Minute, "1.1", true, "", time.Hour},  // still stale
+		{170 * time.Minute, "1.1", false, "", time.Hour}, // fresh again: the stale interval not counted
+		{220 * time.Minute, "1.1", false, "", 10 * time.Minute},
+		{230 * time.Minute, "1.1", false, "margin-call>reduce-only", time.Hour},
+		{260 * time.Minute, "1.0", false, "", 30 * time.Minute}, // not cured: 1.0 > call 1 − 0.05
+		{290 * time.Minute, "1.1", false, "reduce-only>liquidation", 0},
+	}
+	for i, s := range steps {
+		st, evs, err := c.Update(callT0.Add(s.at), "member", atRatio(s.ratio), s.stale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := states(evs); got != s.want || st.GraceLeft != s.left {
+			t.Fatalf("step %d: events %q grace left %v, want %q %v", i, got, st.GraceLeft, s.want, s.left)
+		}
+		if i == 1 && (evs[1].Deadline == nil || !evs[1].Deadline.Equal(callT0.Add(130*time.Minute))) {
+			t.Fatalf("call deadline %v", evs[1].Deadline)
+		}
+	}
+	// A cure releases a deadline-entered state only below the call level.
+	c2, _ := NewCalls(ClearingHouseCalls(time.Hour, 0))
+	c2.Update(callT0, "m", atRatio("1.1"), false)
+	_, evs, _ := c2.Update(callT0.Add(time.Hour), "m", atRatio("1.1"), false)
+	if states(evs) != "margin-call>reduce-only" {
+		t.Fatalf("deadline: %q", states(evs))
+	}
+	if _, evs, _ = c2.Update(callT0.Add(2*time.Hour), "m", atRatio("0.96"), false); len(evs) != 0 {
+		t.Fatalf("0.96 is not a cure of a 1.0 call with 0.05 hysteresis: %q", states(evs))
+	}
+	if _, evs, _ = c2.Update(callT0.Add(3*time.Hour), "m", atRatio("0.95"), false); states(evs) != "reduce-only>margin-call,margin-call>warning" {
+		t.Fatalf("cure: %q", states(evs))
+	}
+}
+
+func TestCallsRefuses(t *testing.T) {
+	bad := []struct {
+		name string
+		s    CallSettings
+	}{
+		{"levels decreasing", CallSettings{WarningRatio: d("0.9"), CallRatio: d("0.8")}},
+		{"hysteresis at warning", CallSettings{WarningRatio: d("0.1"), Hysteresis: d("0.1")}},
+		{"negative ratio", CallSettings{WarningRatio: d("-0.1")}},
+		{"negative grace", CallSettings{Grace: -time.Second}},
+		{"absurd grace", CallSettings{ReduceOnlyGrace: 1 << 62}},
+		{"absurd level", CallSettings{LiquidationRatio: decimal.New(1, 1<<30)}},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := NewCalls(tc.s); !errors.Is(err, ErrInvalidSettings) {
+				t.Fatalf("err %v", err)
+			}
+		})
+	}
+	c, _ := NewCalls(CallSettings{})
+	c.Update(callT0, "a", atRatio("0.95"), false)
+	before := c.Snapshot()
+	inputs := []struct {
+		name string
+		now  time.Time
+		id   string
+		r    AccountRisk
+	}{
+		{"empty id", callT0, "", atRatio("1")},
+		{"zero time", time.Time{}, "a", atRatio("1")},
+		{"time going back", callT0.Add(-time.Second), "a", atRatio("2")},
+		{"negative maintenance", callT0, "a", AccountRisk{Equity: d("1"), Maintenance: d("-1")}},
+		{"absurd equity", callT0, "a", AccountRisk{Equity: decimal.New(1, -900), Maintenance: d("1")}},
+	}
+	for _, tc := range inputs {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, _, err := c.Update(tc.now, tc.id, tc.r, false); !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("err %v", err)
+			}
+			if diff := cmp.Diff(before, c.Snapshot(), testkit.EquateDecimals); diff != "" {
+				t.Fatalf("state changed:\n%s", diff)
+			}
+		})
+	}
+	var nilCalls *Calls
+	if _, _, err := nilCalls.Update(callT0, "a", atRatio("1"), false); !errors.Is(err, ErrInvalidSettings) {
+		t.Fatalf("nil: %v", err)
+	}
+	for _, snap := range []CallsSnapshot{
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "nope", Since: callT0, Last: callT0}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0}, {ID: "a", State: "ok", Since: callT0, Last: callT0}}},
+		{Accounts: []CallAccountSnapshot{{ID: "", State: "ok", Since: callT0, Last: callT0}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0, Used: -1}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0.Add(time.Hour), Last: callT0}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "warning", Since: callT0, Last: callT0, ByDeadline: true}}},
+	} {
+		if _, err := RestoreCalls(snap); !errors.Is(err, ErrInvalidInput) {
+			t.Fatalf("snapshot %+v: %v", snap, err)
+		}
+	}
+}
+
+// genCallSettings draws valid settings: four non-decreasing levels, a
+// hysteresis below the first, and graces of 0–3 hours.
+func genCallSettings(t *rapid.T) CallSettings {
+	w := testkit.Decimal(2, 150, 2).Draw(t, "warning")
+	c := w.Add(testkit.Decimal(0, 50, 2).Draw(t, "call+"))
+	r := c.Add(testkit.Decimal(0, 50, 2).Draw(t, "reduce+"))
+	l := r.Add(testkit.Decimal(0, 50, 2).Draw(t, "liq+"))
+	h := testkit.Decimal(1, w.Shift(2).IntPart()-1, 2).Draw(t, "hysteresis")
+	return CallSettings{WarningRatio: w, CallRatio: c, ReduceOnlyRatio: r, LiquidationRatio: l, Hysteresis: h,
+		Grace:           time.Duration(rapid.IntRange(0, 180).Draw(t, "grace min")) * time.Minute,
+		ReduceOnlyGrace: time.Duration(rapid.IntRange(0, 180).Draw(t, "ro grace min")) * time.Minute}
+}
+
+// TestPropCallsNeverSkip: on random ratio paths (negative equity and no
+// maintenance included), random staleness and random time steps, every
+// event moves one step and each account's events chain; the account is
+// never liquidated on a stale update; and Snapshot → RestoreCalls →
+// continue gives the same events and statuses as continuing.
+//
+// Mutation seen failing: in step, the level rule moving straight to the
+// highest level reached (a.state = target) instead of one state at a
+// time: CheckCallEvents reports "jumped ok → liquidation".
+func TestPropCallsNeverSkip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c, err := NewCalls(genCallSettings(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := callT0
+		var all []Event
+		n := rapid.IntRange(1, 40).Draw(t, "steps")
+		for i := 0; i < n; i++ {
+			id := rapid.SampledFrom([]string{"a", "b"}).Draw(t, "id")
+			now = now.Add(time.Duration(rapid.IntRange(0, 120).Draw(t, "dt min")) * time.Minute)
+			r := AccountRisk{Equity: testkit.Decimal(-500, 3000, 0).Draw(t, "equity"), Maintenance: testkit.Decimal(0, 3000, 0).Draw(t, "mm")}
+			stale := rapid.Bool().Draw(t, "stale")
+			if rapid.IntRange(0, 9).Draw(t, "roundtrip") == 0 {
+				snap := c.Snapshot()
+				raw, err := json.Marshal(snap)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var back CallsSnapshot
+				if err := json.Unmarshal(raw, &back); err != nil {
+					t.Fatal(err)
+				}
+				c2, err := RestoreCalls(back)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s1, e1, err1 := c.Update(now, id, r, stale)
+				s2, e2, err2 := c2.Update(now, id, r, stale)
+				if diff := cmp.Diff([]any{s1, e1, err1 == nil}, []any{s2, e2, err2 == nil}, testkit.EquateDecimals); diff != "" {
+					t.Fatalf("restored machine diverged:\n%s", diff)
+				}
+				all = append(all, e1...)
+				c = c2
+				continue
+			}
+			st, evs, err := c.Update(now, id, r, stale)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range evs {
+				if stale && e.To == CallLiquidation.String() {
+					t.Fatalf("liquidated on a stale update: %v", e)
+				}
+			}
+			if len(evs) > 0 && evs[len(evs)-1].To != st.State.String() {
+				t.Fatalf("status %s, last event %v", st.State, evs[len(evs)-1])
+			}
+			all = append(all, evs...)
+		}
+		if err := CheckCallEvents(all); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestPropCallsNoFlap: once in a state, fresh updates whose ratio stays
+// inside the state's band — above (level − hysteresis), not over the
+// next level — cause no transition, however the ratio moves within it
+// (no deadlines here: Grace zero).
+//
+// Mutation seen failing: the hysteresis dropped from cured (leave at
+// ratio ≤ level instead of ≤ level − hysteresis): an account at
+// level − hysteresis/2 flaps down and up.
+func TestPropCallsNoFlap(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genCallSettings(t)
+		s.Grace, s.ReduceOnlyGrace = 0, 0
+		c, err := NewCalls(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := CallState(rapid.IntRange(1, 3).Draw(t, "state"))
+		lvl := s.level(target)
+		// Enter the state from below: a ratio just over its level, under the next.
+		enter := lvl.Add(d("0.0001"))
+		if !over(d("1000"), enter.Mul(d("1000")), s.level(target+1)) {
+			// fine: enter is not over the next level
+		} else {
+			t.Skip("levels coincide")
+		}
+		now := callT0
+		if _, _, err := c.Update(now, "a", atRatio(enter.String()), false); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := c.Status("a"); st.State != target {
+			t.Fatalf("entered %s, want %s", st.State, target)
+		}
+		lo, hi := lvl.Sub(s.Hysteresis), s.level(target+1) // band (lo, hi]
+		for i := 0; i < 30; i++ {
+			now = now.Add(time.Minute)
+			units := hi.Sub(lo).Shift(4).IntPart()
+			r := lo.Add(decimal.New(rapid.Int64Range(1, units).Draw(t, "in band"), -4))
+			_, evs, err := c.Update(now, "a", atRatio(r.String()), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(evs) > 0 {
+				t.Fatalf("ratio %s inside (%s, %s] moved the account: %q", r, lo, hi, states(evs))
+			}
+		}
+	})
+}
+
+// A missed deadline stays on record through liquidation: an account that
+// missed its call and was then liquidated by level leaves liquidation
+// only when cured below the call level (never re-granted a fresh call
+// deadline by a partial recovery).
+func TestCallsDeadlineRecordSticks(t *testing.T) {
+	c, _ := NewCalls(ClearingHouseCalls(time.Hour, 0))
+	c.Update(callT0, "m", atRatio("1.1"), false)
+	if _, evs, _ := c.Update(callT0.Add(time.Hour), "m", atRatio("1.1"), false); states(evs) != "margin-call>reduce-only" {
+		t.Fatalf("deadline: %q", states(evs))
+	}
+	if _, evs, _ := c.Update(callT0.Add(2*time.Hour), "m", atRatio("2.5"), false); states(evs) != "reduce-only>liquidation" {
+		t.Fatalf("level: %q", states(evs))
+	}
+	st, evs, _ := c.Update(callT0.Add(3*time.Hour), "m", atRatio("1.2"), false)
+	if len(evs) != 0 || st.State != CallLiquidation || !st.ByDeadline {
+		t.Fatalf("1.2 is not a cure of a missed call: %q %s by deadline %v", states(evs), st.State, st.ByDeadline)
+	}
+	st, evs, _ = c.Update(callT0.Add(4*time.Hour), "m", atRatio("0.9"), false)
+	if states(evs) != "liquidation>reduce-only,reduce-only>margin-call,margin-call>warning" || st.ByDeadline {
+		t.Fatalf("cure: %q by deadline %v", states(evs), st.ByDeadline)
+	}
+}
+
+func TestEventRendering(t *testing.T) {
+	c, _ := NewCalls(ClearingHouseCalls(time.Hour, 0))
+	_, evs, _ := c.Update(callT0, "m", atRatio("1.1"), false)
+	e := evs[1]
+	if got := e.String(); got != "2026-12-02T09:00:00Z call-state m warning→margin-call: margin ratio over 1 (deadline 2026-12-02T10:00:00Z)" {
+		t.Fatalf("String: %q", got)
+	}
+	attrs := map[string]string{}
+	for _, a := range e.LogValue().Group() {
+		attrs[a.Key] = a.Value.String()
+	}
+	want := map[string]string{"time": "2026-12-02 09:00:00 +0000 UTC", "kind": "call-state", "subject": "m", "from": "warning", "to": "margin-call",
+		"reason": "margin ratio over 1", "equity": "1000", "maintenance": "1100", "deadline": "2026-12-02 10:00:00 +0000 UTC"}
+	if diff := cmp.Diff(want, attrs); diff != "" {
+		t.Fatalf("LogValue (-want +got):\n%s", diff)
+	}
+	raw, err := json.Marshal(e)
+	if err != nil || !strings.Contains(string(raw), `"deadline":"2026-12-02T10:00:00Z"`) {
+		t.Fatalf("JSON %s %v", raw, err)
+	}
+}
+
+// TestPropCallsGracePausedWhileStale: however long an account stays in a
+// margin call or reduce-only, no deadline moves it while every update
+// (but the first) reports stale prices, and its grace left never shrinks.
+//
+// Mutation seen failing: step counting every interval toward the clock
+// (the `!stale && !a.lastStale` condition dropped): "deadline passed".
+func TestPropCallsGracePausedWhileStale(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genCallSettings(t)
+		s.Grace = time.Duration(rapid.IntRange(1, 120).Draw(t, "grace")) * time.Minute
+		s.ReduceOnlyGrace = time.Duration(rapid.IntRange(1, 120).Draw(t, "ro grace")) * time.Minute
+		c, err := NewCalls(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Into a margin call, fresh: a ratio over the call level, under reduce-only.
+		r := s.CallRatio.Add(d("0.0001"))
+		if r.GreaterThan(s.ReduceOnlyRatio) {
+			t.Skip("call and reduce-only levels coincide")
+		}
+		now := callT0
+		st, _, err := c.Update(now, "a", atRatio(r.String()), false)
+		if err != nil || st.State != CallMarginCall {
+			t.Fatalf("entry: %v %v", st.State, err)
+		}
+		left := st.GraceLeft
+		for i := 0; i < 20; i++ {
+			now = now.Add(time.Duration(rapid.IntRange(1, 600).Draw(t, "dt min")) * time.Minute)
+			st, evs, err := c.Update(now, "a", atRatio(r.String()), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range evs {
+				if strings.Contains(e.Reason, "deadline") {
+					t.Fatalf("deadline passed on stale prices: %v", e)
+				}
+			}
+			if st.GraceLeft != left {
+				t.Fatalf("grace left %v, was %v, on stale prices", st.GraceLeft, left)
+			}
+		}
+	})
+}
