@@ -367,3 +367,51 @@ func TestBookSnapshotRoundTrip(t *testing.T) {
 		t.Fatalf("a snapshot with an order limited beyond bankruptcy: %v", err)
 	}
 }
+
+// TestBookBinanceSmallUsersAreBankruptOnEntry reproduces Binance's
+// statement in "Liquidation" (binance.zendesk.com/hc/en-us/articles/
+// 360033525271): the liquidation fee (0.3% on BTCUSDT, 0.5% on other
+// perpetuals) is "charged on the amount liquidated", and "for smaller
+// users, the effective maintenance margin is lower than the liquidation
+// fee rate, so they are already bankrupt when first entering liquidation,
+// regardless of the final price when clearing". 1 BTC at 40,000 in
+// Binance's first BTCUSDT bracket (maintenance 0.4% → 160) entering
+// liquidation with equity 150: the order is limited at the bankruptcy
+// price 39,850; filled at the mark, 150 is above bankruptcy; a 0.5% fee
+// (200) takes all of it, the trader keeps nothing; at 0.3% (120) it keeps
+// 30. With SurplusToFund (Binance's takeover) the 30 goes to the fund.
+func TestBookBinanceSmallUsersAreBankruptOnEntry(t *testing.T) {
+	m := BookMarket{Market: "BTCUSDT", Oracle: d("40000"), Tick: d("0.1"), Step: d("0.001"),
+		Tiers: []RiskTier{{MaxNotional: d("50000"), MaintenanceRate: d("0.004")}}}
+	for name, tc := range map[string]struct {
+		fee    string
+		toFund bool
+		want   FillSplit
+	}{
+		"0.5% (other perpetuals): bankrupt on entry": {"0.005", false,
+			FillSplit{Proceeds: d("40000"), Bankruptcy: d("39850"), Surplus: d("150"), Fee: d("150"), Fund: d("0"), Kept: d("0")}},
+		"0.3% (BTCUSDT): keeps 30": {"0.003", false,
+			FillSplit{Proceeds: d("40000"), Bankruptcy: d("39850"), Surplus: d("150"), Fee: d("120"), Fund: d("0"), Kept: d("30")}},
+		"0.3%, taken over: the rest to the fund": {"0.003", true,
+			FillSplit{Proceeds: d("40000"), Bankruptcy: d("39850"), Surplus: d("150"), Fee: d("120"), Fund: d("30"), Kept: d("0")}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := mustDesk(t, BookSettings{FeeRate: d(tc.fee), SurplusToFund: tc.toFund})
+			acct := BookAccount{ID: "small", Collateral: d("-39850"), Positions: []BookPosition{{Market: "BTCUSDT", Size: d("1")}}}
+			step, err := b.Start(bookT0, BookStartParams{Account: acct, Markets: []BookMarket{m}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !step.Order.Limit.Equal(d("39850")) || !step.Order.Close {
+				t.Fatalf("order %+v", step.Order)
+			}
+			f, err := b.Fill(bookT0, BookFillParams{Account: "small", Size: d("1"), Price: d("40000")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, f.Split, testkit.EquateDecimals); diff != "" {
+				t.Fatal(diff)
+			}
+		})
+	}
+}
