@@ -162,6 +162,17 @@ type BookOrder struct {
 	// Bankruptcy is the order's bankruptcy price per unit, on the tick
 	// grid against the trade (up for a sell, down for a buy).
 	Bankruptcy decimal.Decimal `json:"bankruptcy"`
+	// Quote is the order's bankruptcy quote (BankruptcyQuote of the whole
+	// order when it was placed). The desk apportions it over the order's
+	// fills: a fill taking the order from f to f + q filled has the
+	// bankruptcy quote ⌈Quote × (f + q) / Size⌉ − ⌈Quote × f / Size⌉ at
+	// QuoteScale, so the fills' quotes sum to Quote exactly and a fill at
+	// or better than Bankruptcy is at most one quote unit short of it —
+	// where recomputing dYdX's rule on the account after each partial fill
+	// would, with tiered (non-linear) maintenance, put the later fills of
+	// a tier step beyond their own bankruptcy and charge the fund. For a
+	// single fill of the whole order it is dYdX's rule exactly.
+	Quote decimal.Decimal `json:"quote"`
 	// FromTier and ToTier are the risk-tier indexes (0 = lowest) of the
 	// position before and after the order fills; len(Tiers) means above
 	// the last cap. Close is set when the order closes the whole position
@@ -308,7 +319,8 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 		delta, side = q.Neg(), Sell
 	}
 	in := st.closeInput(market, delta, c.scale)
-	bp, ok := bankruptcyLimit(in, c.scale)
+	quote := bankruptcyQuote(in, c.scale)
+	bp, ok := limitOf(in, quote)
 	if !ok {
 		return BookOrder{}, false
 	}
@@ -321,7 +333,7 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 			limit = num.MinOf(fp, bp) // never buy above bankruptcy
 		}
 	}
-	return BookOrder{Seq: seq, Market: market, Side: side, Size: q, Limit: limit, Bankruptcy: bp,
+	return BookOrder{Seq: seq, Market: market, Side: side, Size: q, Limit: limit, Bankruptcy: bp, Quote: quote,
 		FromTier: from, ToTier: to, Close: keep.IsZero(), Filled: decimal.Zero}, true
 }
 

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // BookDesk liquidates perpetual accounts through the order book, one
@@ -180,9 +182,10 @@ func (b *BookDesk) start(now time.Time, p BookStartParams) (BookStep, error) {
 	return step, nil
 }
 
-// Fill applies one fill of the current order: it splits the fill
-// (SplitFill, with the desk's fee; a closing order's surplus goes to the
-// fund when SurplusToFund), moves the position and credits the account
+// Fill applies one fill of the current order: it splits the fill as
+// SplitFill does — against the order's bankruptcy quote apportioned to it
+// (BookOrder.Quote), with the desk's fee; a closing order's surplus goes
+// to the fund when SurplusToFund — moves the position and credits the account
 // with the proceeds less the fund's delta. A fill beyond the order's
 // limit, larger than what is left of it, or off the step grid is refused
 // and changes nothing.
@@ -222,8 +225,10 @@ func (b *BookDesk) fill(now time.Time, p BookFillParams) (BookFillResult, error)
 	if o.Side == Sell {
 		delta = delta.Neg()
 	}
-	s := splitFill(l.st.closeInput(o.Market, delta, b.cfg.scale), canon(p.Price), b.cfg.FeeRate,
-		b.cfg.SurplusToFund && o.Close, b.cfg.scale)
+	// The order's bankruptcy quote apportioned to this fill (BookOrder.Quote).
+	upTo := func(f decimal.Decimal) decimal.Decimal { return num.DivCeil(o.Quote.Mul(f), o.Size, b.cfg.scale) }
+	bq := upTo(o.Filled.Add(delta.Abs())).Sub(upTo(o.Filled))
+	s := splitAt(delta.Neg().Mul(canon(p.Price)), bq, b.cfg.FeeRate, b.cfg.SurplusToFund && o.Close, b.cfg.scale)
 	l.st.collateral = l.st.collateral.Add(s.Proceeds).Sub(s.FundDelta())
 	l.st.setSize(o.Market, l.st.size(o.Market).Add(delta))
 	o.Filled = o.Filled.Add(delta.Abs())

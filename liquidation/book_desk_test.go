@@ -82,7 +82,7 @@ func TestBookBybitIllustratedExampleTierStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &BookOrder{Seq: 1, Market: "BTCUSDT", Side: Sell, Size: d("20"), Limit: d("24800"), Bankruptcy: d("24800"),
+	want := &BookOrder{Seq: 1, Market: "BTCUSDT", Side: Sell, Size: d("20"), Limit: d("24800"), Bankruptcy: d("24800"), Quote: d("496000"),
 		FromTier: 1, ToTier: 0, Filled: d("0")}
 	if diff := cmp.Diff(want, step.Order, testkit.EquateDecimals); diff != "" || step.Cancels[0] != "o1" {
 		t.Fatalf("first order (-want +got):\n%s cancels %v", diff, step.Cancels)
@@ -102,7 +102,7 @@ func TestBookBybitIllustratedExampleTierStep(t *testing.T) {
 		t.Fatalf("after the first fill: %+v", f)
 	}
 	step, _ = b.Next(bookT0, BookNextParams{Account: "A"})
-	want = &BookOrder{Seq: 2, Market: "BTCUSDT", Side: Sell, Size: d("40"), Limit: d("24887.35"), Bankruptcy: d("24887.35"),
+	want = &BookOrder{Seq: 2, Market: "BTCUSDT", Side: Sell, Size: d("40"), Limit: d("24887.35"), Bankruptcy: d("24887.35"), Quote: d("995494"),
 		FromTier: 0, ToTier: 0, Close: true, Filled: d("0")}
 	if diff := cmp.Diff(want, step.Order, testkit.EquateDecimals); diff != "" {
 		t.Fatalf("second order (-want +got):\n%s", diff)

@@ -247,7 +247,11 @@ func fillablePrice(in CloseInput, f FillableSettings) decimal.Decimal {
 // bankruptcy quote. ok is false for a buy whose bankruptcy price is below
 // one tick (no price can close it without the fund).
 func bankruptcyLimit(in CloseInput, scale int32) (price decimal.Decimal, ok bool) {
-	b := bankruptcyQuote(in, scale)
+	return limitOf(in, bankruptcyQuote(in, scale))
+}
+
+// limitOf is bankruptcyLimit of a known bankruptcy quote b.
+func limitOf(in CloseInput, b decimal.Decimal) (price decimal.Decimal, ok bool) {
 	q := in.Delta.Abs().Mul(in.Market.Tick)
 	if in.Delta.Sign() < 0 { // sell |Delta| for at least b
 		return num.MaxOf(num.DivCeil(b, q, 0), decimal.NewFromInt(1)).Mul(in.Market.Tick), true
@@ -306,7 +310,12 @@ func SplitFill(in CloseInput, price, feeRate decimal.Decimal, surplusToFund bool
 }
 
 func splitFill(in CloseInput, price, feeRate decimal.Decimal, surplusToFund bool, scale int32) FillSplit {
-	s := FillSplit{Proceeds: in.Delta.Neg().Mul(price), Bankruptcy: bankruptcyQuote(in, scale)}
+	return splitAt(in.Delta.Neg().Mul(price), bankruptcyQuote(in, scale), feeRate, surplusToFund, scale)
+}
+
+// splitAt splits proceeds against a bankruptcy quote (see SplitFill).
+func splitAt(proceeds, bankruptcy, feeRate decimal.Decimal, surplusToFund bool, scale int32) FillSplit {
+	s := FillSplit{Proceeds: proceeds, Bankruptcy: bankruptcy}
 	s.Surplus = s.Proceeds.Sub(s.Bankruptcy)
 	if s.Surplus.Sign() <= 0 {
 		s.Fee, s.Fund, s.Kept = decimal.Zero, s.Surplus, decimal.Zero

@@ -137,6 +137,11 @@ func TestPropBookLiquidation(t *testing.T) {
 					t.Fatalf("fill %s at %s of %+v: %v", q, price, o, err)
 				}
 				sp := f.Split
+				// Never beyond bankruptcy: a fill within the order's limit is
+				// at most one quote unit (rounding) short of its bankruptcy quote.
+				if sp.Surplus.LessThan(decimal.New(-1, -s.QuoteScale)) {
+					t.Fatalf("fill of %s at %s: %s beyond its bankruptcy quote (order %+v)", q, price, sp.Surplus.Neg(), o)
+				}
 				// Conservation to the unit, from the split's own parts.
 				if !sp.Fee.Add(sp.Fund).Add(sp.Kept).Equal(sp.Proceeds.Sub(sp.Bankruptcy)) || sp.Fee.IsNegative() || sp.Kept.IsNegative() {
 					t.Fatalf("split %+v: fee + fund + kept ≠ proceeds − bankruptcy, or negative", sp)

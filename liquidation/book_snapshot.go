@@ -91,7 +91,7 @@ func RestoreBookDesk(s BookSettings, snap BookSnapshot) (*BookDesk, error) {
 				return nil, restate(ErrInvalidSnapshot, fmt.Errorf("liquidation %d: %w", ls.ID, err))
 			}
 			cp := *o
-			cp.Size, cp.Limit, cp.Bankruptcy, cp.Filled = canon(o.Size), canon(o.Limit), canon(o.Bankruptcy), canon(o.Filled)
+			cp.Size, cp.Limit, cp.Bankruptcy, cp.Filled, cp.Quote = canon(o.Size), canon(o.Limit), canon(o.Bankruptcy), canon(o.Filled), canon(o.Quote)
 			l.order = &cp
 		}
 		b.live[ls.Account], b.byID[ls.ID] = l, ls.Account
@@ -122,6 +122,9 @@ func checkBookOrder(o BookOrder, st *bookState) error {
 		if err := positive(ErrInvalidInput, "order amount", v); err != nil {
 			return err
 		}
+	}
+	if err := checkWide(o.Quote); err != nil {
+		return fmt.Errorf("%w: order quote: %w", ErrInvalidInput, err)
 	}
 	if err := nonNegative(ErrInvalidInput, "order filled", o.Filled); err != nil {
 		return err
