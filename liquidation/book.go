@@ -299,8 +299,9 @@ func (st *bookState) worst() string {
 // nextOrder plans the next step on the worst position: down to the next
 // lower risk tier's cap (Bybit: "the difference between the current
 // position value and the lower margin tier value"), or the whole position
-// from the lowest tier. ok is false when no order can be priced (a buy
-// whose bankruptcy price is below one tick).
+// from the lowest tier. ok is false when no order can be priced: a buy
+// whose bankruptcy price is below one tick, or a price beyond the range
+// of a host decimal (36 integer digits).
 func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 	market := st.worst()
 	m := st.markets[market]
@@ -332,6 +333,9 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 		} else {
 			limit = num.MinOf(fp, bp) // never buy above bankruptcy
 		}
+	}
+	if num.Check(bp) != nil || num.Check(limit) != nil {
+		return BookOrder{}, false // no book trades beyond 36 integer digits: hand it over (fail closed)
 	}
 	return BookOrder{Seq: seq, Market: market, Side: side, Size: q, Limit: limit, Bankruptcy: bp, Quote: quote,
 		FromTier: from, ToTier: to, Close: keep.IsZero(), Filled: decimal.Zero}, true

@@ -18,7 +18,7 @@ import (
 // planner's first step brings it under that cap (fail closed).
 type RiskTier struct {
 	MaxNotional       decimal.Decimal `json:"max_notional"`       // upper bound of the bracket, > 0, ascending
-	MaintenanceRate   decimal.Decimal `json:"maintenance_rate"`   // in [0, 1), non-decreasing
+	MaintenanceRate   decimal.Decimal `json:"maintenance_rate"`   // in (0, 1), non-decreasing
 	MaintenanceAmount decimal.Decimal `json:"maintenance_amount"` // ≥ 0; 0 in the first tier
 }
 
@@ -94,7 +94,9 @@ func (m BookMarket) validate() error {
 		if err := positive(ErrInvalidInput, fmt.Sprintf("market %s tier %d cap", m.Market, i), t.MaxNotional); err != nil {
 			return err
 		}
-		if err := nonNegative(ErrInvalidInput, fmt.Sprintf("market %s tier %d rate", m.Market, i), t.MaintenanceRate); err != nil {
+		// A zero rate would leave a position with no requirement, and the
+		// bankruptcy share (TNC × DMMR / TMMR) undefined: refused.
+		if err := positive(ErrInvalidInput, fmt.Sprintf("market %s tier %d rate", m.Market, i), t.MaintenanceRate); err != nil {
 			return err
 		}
 		if err := nonNegative(ErrInvalidInput, fmt.Sprintf("market %s tier %d amount", m.Market, i), t.MaintenanceAmount); err != nil {

@@ -1,6 +1,7 @@
 package liquidation
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -63,6 +64,9 @@ func (l *bookLedger) equityAndMaintenance() (decimal.Decimal, decimal.Decimal) {
 //     bankruptcy quotes leaves it there (mutations seen failing: advance
 //     ending "restored" on equity ≥ 0 instead of ≥ maintenance; handover
 //     returning after its first item).
+//
+// At random points a standby takes over from a JSON snapshot; the test's
+// own ledger must still agree with it to the unit.
 func TestPropBookLiquidation(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := BookSettings{
@@ -159,6 +163,19 @@ func TestPropBookLiquidation(t *testing.T) {
 					t.Fatalf("desk equity %s / maintenance %s, ledger %s / %s", f.Equity, f.Maintenance, e, mm)
 				}
 				left = f.Remaining
+			}
+			if rapid.Bool().Draw(t, "failover") { // a standby resumes from the snapshot
+				raw, err := json.Marshal(desk.Snapshot())
+				if err != nil {
+					t.Fatal(err)
+				}
+				var snap BookSnapshot
+				if err := json.Unmarshal(raw, &snap); err != nil {
+					t.Fatal(err)
+				}
+				if desk, err = RestoreBookDesk(s, snap); err != nil {
+					t.Fatalf("restore: %v", err)
+				}
 			}
 			if step, err = desk.Next(bookT0, BookNextParams{Account: acct.ID}); err != nil {
 				t.Fatal(err)
