@@ -415,3 +415,25 @@ func TestBookBinanceSmallUsersAreBankruptOnEntry(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkBookStep is one round of a book liquidation on a three-tier
+// market: Start (cancel and first order), one partial Fill and Next (the
+// handover), without keys.
+func BenchmarkBookStep(b *testing.B) {
+	desk, _ := NewBookDesk(BookSettings{FeeRate: d("0.003")})
+	mk := []BookMarket{bybitMarket()}
+	acct := bybitAccount("8000")
+	fill := BookFillParams{Account: "A", Size: d("10"), Price: d("24900")}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := desk.Start(bookT0, BookStartParams{Account: acct, Markets: mk}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := desk.Fill(bookT0, fill); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := desk.Next(bookT0, BookNextParams{Account: "A"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
