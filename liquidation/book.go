@@ -191,7 +191,8 @@ type HandoverItem struct {
 	// Bankruptcy is the price per unit at which closing it leaves the
 	// account at zero surplus (rounded against the trade, as BookOrder's):
 	// the price an auction's reserve, a backstop's takeover or
-	// deleveraging uses.
+	// deleveraging uses. Zero when no positive price closes it (a short
+	// whose bankruptcy price is below one tick): only the fund can.
 	Bankruptcy decimal.Decimal `json:"bankruptcy"`
 	// Quote is the bankruptcy quote of the whole item (BankruptcyQuote).
 	Quote decimal.Decimal `json:"quote"`

@@ -78,8 +78,8 @@ type BookStartParams struct {
 
 // BookFillParams is one fill of the current order, as the book reported it.
 type BookFillParams struct {
-	Key     string
-	Account string
+	Key     string          // idempotency key (the book's fill ID); empty for none
+	Account string          // the account whose current order filled
 	Size    decimal.Decimal // > 0, on the step grid, at most what is left of the order
 	Price   decimal.Decimal // never beyond the order's Limit
 }
@@ -99,8 +99,8 @@ type BookFillResult struct {
 
 // BookNextParams is the input of Next.
 type BookNextParams struct {
-	Key     string
-	Account string
+	Key     string // idempotency key; empty for none
+	Account string // the account under liquidation
 }
 
 // Active returns the accounts under liquidation, ascending.
