@@ -76,6 +76,11 @@ type BookSettings struct {
 	// QuoteScale is the number of places of quote amounts (bankruptcy
 	// quotes round toward +∞ and fees up at it). Default (zero) 18.
 	QuoteScale int32
+	// FillOrKill makes every order fill-or-kill, as Bybit's ("Submit a
+	// FillOrKill order of the difference …"): Fill accepts only the whole
+	// order at once. Default false: immediate-or-cancel, as Binance's ("all
+	// liquidation orders are Immediate or Cancel orders") and dYdX's.
+	FillOrKill bool
 }
 
 type bookConfig struct {
@@ -177,10 +182,13 @@ type BookOrder struct {
 	// position before and after the order fills; len(Tiers) means above
 	// the last cap. Close is set when the order closes the whole position
 	// (the lowest tier did not restore maintenance).
-	FromTier int             `json:"from_tier"`
-	ToTier   int             `json:"to_tier"`
-	Close    bool            `json:"close,omitempty"`
-	Filled   decimal.Decimal `json:"filled"` // filled so far (BookDesk.Fill)
+	FromTier int  `json:"from_tier"`
+	ToTier   int  `json:"to_tier"`
+	Close    bool `json:"close,omitempty"`
+	// TimeInForce is "IOC" (immediate-or-cancel) or "FOK" (fill-or-kill,
+	// BookSettings.FillOrKill). Every order is reduce-only.
+	TimeInForce string          `json:"time_in_force"`
+	Filled      decimal.Decimal `json:"filled"` // filled so far (BookDesk.Fill)
 }
 
 // HandoverItem is one position the book could not close.
@@ -339,7 +347,7 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 		return BookOrder{}, false // no book trades beyond 36 integer digits: hand it over (fail closed)
 	}
 	return BookOrder{Seq: seq, Market: market, Side: side, Size: q, Limit: limit, Bankruptcy: bp, Quote: quote,
-		FromTier: from, ToTier: to, Close: keep.IsZero(), Filled: decimal.Zero}, true
+		FromTier: from, ToTier: to, Close: keep.IsZero(), TimeInForce: tif(c.FillOrKill), Filled: decimal.Zero}, true
 }
 
 // handover lists every open position, worst first, each at its
@@ -368,6 +376,19 @@ func handover(st *bookState, c bookConfig) *Handover {
 		sim.collateral = sim.collateral.Add(q)
 		sim.setSize(market, decimal.Zero)
 	}
+}
+
+// Time-in-force values of a BookOrder.
+const (
+	timeIOC = "IOC"
+	timeFOK = "FOK"
+)
+
+func tif(fok bool) string {
+	if fok {
+		return timeFOK
+	}
+	return timeIOC
 }
 
 func (st *bookState) clone() *bookState {

@@ -218,6 +218,9 @@ func (b *BookDesk) fill(now time.Time, p BookFillParams) (BookFillResult, error)
 	if p.Size.GreaterThan(left) || !p.Size.Mod(m.Step).IsZero() {
 		return BookFillResult{}, fmt.Errorf("%w: fill of %s: %s left of the order, step %s", ErrInvalidInput, p.Size, left, m.Step)
 	}
+	if o.TimeInForce == timeFOK && !p.Size.Equal(left) {
+		return BookFillResult{}, fmt.Errorf("%w: fill-or-kill order: a fill of %s, not the whole %s", ErrInvalidInput, p.Size, left)
+	}
 	if (o.Side == Sell && p.Price.LessThan(o.Limit)) || (o.Side == Buy && p.Price.GreaterThan(o.Limit)) {
 		return BookFillResult{}, fmt.Errorf("%w: %s at %s is beyond the limit %s", ErrInvalidInput, o.Side, p.Price, o.Limit)
 	}

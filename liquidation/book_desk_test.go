@@ -83,7 +83,7 @@ func TestBookBybitIllustratedExampleTierStep(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &BookOrder{Seq: 1, Market: "BTCUSDT", Side: Sell, Size: d("20"), Limit: d("24800"), Bankruptcy: d("24800"), Quote: d("496000"),
-		FromTier: 1, ToTier: 0, Filled: d("0")}
+		FromTier: 1, ToTier: 0, TimeInForce: "IOC", Filled: d("0")}
 	if diff := cmp.Diff(want, step.Order, testkit.EquateDecimals); diff != "" || step.Cancels[0] != "o1" {
 		t.Fatalf("first order (-want +got):\n%s cancels %v", diff, step.Cancels)
 	}
@@ -103,7 +103,7 @@ func TestBookBybitIllustratedExampleTierStep(t *testing.T) {
 	}
 	step, _ = b.Next(bookT0, BookNextParams{Account: "A"})
 	want = &BookOrder{Seq: 2, Market: "BTCUSDT", Side: Sell, Size: d("40"), Limit: d("24887.35"), Bankruptcy: d("24887.35"), Quote: d("995494"),
-		FromTier: 0, ToTier: 0, Close: true, Filled: d("0")}
+		FromTier: 0, ToTier: 0, Close: true, TimeInForce: "IOC", Filled: d("0")}
 	if diff := cmp.Diff(want, step.Order, testkit.EquateDecimals); diff != "" {
 		t.Fatalf("second order (-want +got):\n%s", diff)
 	}
@@ -435,5 +435,21 @@ func BenchmarkBookStep(b *testing.B) {
 		if _, err := desk.Next(bookT0, BookNextParams{Account: "A"}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBookFillOrKill: Bybit's orders are FillOrKill — a partial fill is
+// refused and changes nothing; the whole order fills.
+func TestBookFillOrKill(t *testing.T) {
+	b := mustDesk(t, BookSettings{FillOrKill: true})
+	step, err := b.Start(bookT0, BookStartParams{Account: bybitAccount("8000"), Markets: []BookMarket{bybitMarket()}})
+	if err != nil || step.Order.TimeInForce != "FOK" {
+		t.Fatalf("start: %v %+v", err, step.Order)
+	}
+	if _, err := b.Fill(bookT0, BookFillParams{Account: "A", Size: d("10"), Price: d("24900")}); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("partial fill of a FOK order: %v", err)
+	}
+	if f, err := b.Fill(bookT0, BookFillParams{Account: "A", Size: d("20"), Price: d("24900")}); err != nil || !f.Remaining.IsZero() {
+		t.Fatalf("whole fill: %v %+v", err, f)
 	}
 }

@@ -74,6 +74,7 @@ func TestPropBookLiquidation(t *testing.T) {
 			FeeRate:       d(rapid.SampledFrom([]string{"0", "0.003", "0.005", "0.5"}).Draw(t, "fee")),
 			SurplusToFund: rapid.Bool().Draw(t, "to fund"),
 			QuoteScale:    int32(rapid.SampledFrom([]int{2, 6, 18}).Draw(t, "scale")),
+			FillOrKill:    rapid.Bool().Draw(t, "fok"),
 		}
 		desk, err := NewBookDesk(s)
 		if err != nil {
@@ -122,7 +123,7 @@ func TestPropBookLiquidation(t *testing.T) {
 			left := o.Size
 			for k := rapid.IntRange(0, 3).Draw(t, "fills"); k > 0 && left.IsPositive(); k-- {
 				q := left
-				if k > 1 || rapid.Bool().Draw(t, "partial") {
+				if !s.FillOrKill && (k > 1 || rapid.Bool().Draw(t, "partial")) {
 					q = num3(testkit.Decimal(1, 1000, 0).Draw(t, "share").Mul(left).Shift(-3), decimal.NewFromInt(1))
 					if q.IsZero() {
 						q = m.Step

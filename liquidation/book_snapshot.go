@@ -136,6 +136,9 @@ func checkBookOrder(o BookOrder, st *bookState) error {
 		(o.Side == Sell && o.Limit.LessThan(o.Bankruptcy)) || (o.Side == Buy && o.Limit.GreaterThan(o.Bankruptcy)) {
 		return fmt.Errorf("%w: order side unknown or limit beyond bankruptcy", ErrInvalidInput)
 	}
+	if o.TimeInForce != timeIOC && o.TimeInForce != timeFOK {
+		return fmt.Errorf("%w: order time in force %q", ErrInvalidInput, o.TimeInForce)
+	}
 	if o.FromTier < 0 || o.ToTier < 0 || o.FromTier > len(m.Tiers) || o.ToTier > o.FromTier {
 		return fmt.Errorf("%w: order tiers out of range", ErrInvalidInput)
 	}

@@ -57,3 +57,25 @@ func ExampleBookDesk() {
 	// filled 10: fee 747 kept 253 left 10
 	// handed-over sell 50 at bankruptcy 24874.94 to [backstop deleverage]
 }
+
+// dYdX v4's own numbers (x/clob liquidations_test.go): 0.1 BTC long at an
+// oracle of 50,000 against −4,501 USDC — equity 499, maintenance 500.
+// The fillable price is 49,999; closing at 56,100 the position has 5,610
+// − 4,501 = 1,109 above bankruptcy, of which the 0.5% fee (28.05) goes to
+// the insurance fund.
+func ExampleSplitFill() {
+	dec := decimal.RequireFromString
+	in := liquidation.CloseInput{
+		Market: liquidation.BookMarket{Market: "BTC-USD", Oracle: dec("50000"), Tick: dec("1"), Step: dec("0.0001"),
+			Tiers: []liquidation.RiskTier{{MaxNotional: dec("1000000000"), MaintenanceRate: dec("0.1")}}},
+		Position: dec("0.1"), Delta: dec("-0.1"), Equity: dec("499"), Maintenance: dec("500"), QuoteScale: 6,
+	}
+	b, _ := liquidation.BankruptcyQuote(in)
+	fp, _ := liquidation.FillablePrice(in, liquidation.FillableSettings{})
+	s, _ := liquidation.SplitFill(in, dec("56100"), dec("0.005"), false)
+	fmt.Println("bankruptcy quote", b, "fillable price", fp)
+	fmt.Println("surplus", s.Surplus, "fee", s.Fee, "kept", s.Kept, "fund delta", s.FundDelta())
+	// Output:
+	// bankruptcy quote 4501 fillable price 49999
+	// surplus 1109 fee 28.05 kept 1080.95 fund delta 28.05
+}
