@@ -215,3 +215,51 @@ func TestPropBookLiquidation(t *testing.T) {
 func num3(notional, price decimal.Decimal) decimal.Decimal {
 	return divFloor(notional, price, 3)
 }
+
+// TestPropFillablePriceBounds: dYdX's fillable price lies between the
+// oracle and the oracle moved by the whole spread SMMR × PMMR / |PS|
+// against the position (each bound rounded to the tick the way the price
+// is), and moves toward the oracle as TNC rises. Mutation seen failing:
+// fillablePrice without the clamp of ABR to [0, 1] (`abrT` taken as
+// BA × (TMMR − TNC) unbounded).
+func TestPropFillablePriceBounds(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := drawBookMarket(t, "M")
+		size := testkit.Decimal(1, 10_000_000, 3).Draw(t, "size")
+		if rapid.Bool().Draw(t, "short") {
+			size = size.Neg()
+		}
+		tmmr := m.positionMaintenance(size).Add(testkit.Decimal(0, 1_000_000, 2).Draw(t, "other maintenance"))
+		tnc := testkit.Decimal(-2_000_000, 2_000_000, 2).Draw(t, "tnc")
+		f := FillableSettings{BankruptcyAdjustment: testkit.Decimal(1, 3000, 3).Draw(t, "ba"),
+			SpreadToMaintenance: testkit.Decimal(1, 1000, 3).Draw(t, "smmr")}
+		in := CloseInput{Market: m, Position: size, Delta: size.Neg(), Equity: tnc, Maintenance: tmmr}
+		fp, err := FillablePrice(in, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spread := f.SpreadToMaintenance.Mul(m.positionMaintenance(size))
+		tick := func(x decimal.Decimal, up bool) decimal.Decimal {
+			if up {
+				return decimal.Max(divCeilTest(x, m.Tick), decimal.NewFromInt(1)).Mul(m.Tick)
+			}
+			return decimal.Max(divFloor(x, m.Tick, 0), decimal.NewFromInt(1)).Mul(m.Tick)
+		}
+		var lo, hi decimal.Decimal
+		if size.IsPositive() { // sell: rounded up
+			lo, hi = tick(m.Oracle.Sub(divCeilTest(spread.Shift(18), size).Shift(-18)), true), tick(m.Oracle, true)
+		} else { // buy: rounded down
+			lo, hi = tick(m.Oracle, false), tick(m.Oracle.Add(divCeilTest(spread.Shift(18), size.Abs()).Shift(-18)), false)
+		}
+		if fp.LessThan(lo) || fp.GreaterThan(hi) {
+			t.Fatalf("fillable price %s outside [%s, %s]", fp, lo, hi)
+		}
+		in.Equity = tnc.Add(testkit.Decimal(1, 1_000_000, 2).Draw(t, "more tnc"))
+		fp2, _ := FillablePrice(in, f)
+		if (size.IsPositive() && fp2.LessThan(fp)) || (size.IsNegative() && fp2.GreaterThan(fp)) {
+			t.Fatalf("more collateral moved the price away from the oracle: %s → %s", fp, fp2)
+		}
+	})
+}
+
+func divCeilTest(a, b decimal.Decimal) decimal.Decimal { return divFloor(a.Neg(), b, 0).Neg() }
