@@ -305,12 +305,18 @@ func (st *bookState) worst() string {
 	return best
 }
 
-// nextOrder plans the next step on the worst position: down to the next
-// lower risk tier's cap (Bybit: "the difference between the current
-// position value and the lower margin tier value"), or the whole position
-// from the lowest tier. ok is false when no order can be priced: a buy
-// whose bankruptcy price is below one tick, or a price beyond the range
-// of a host decimal (36 integer digits).
+// nextOrder plans the next step on the worst position. Above the lowest
+// tier it takes the position down to a lower tier's cap — Bybit's
+// FillOrKill "of the difference between the current position value and
+// the lower margin tier value which satisfies the margin requirement" —
+// the highest lower tier at which the account would meet maintenance if
+// the order filled at the oracle less the clearance fee, and, when none
+// would, the next lower tier (step by step; Next re-plans from the
+// fills). From the lowest tier it closes the whole position (Bybit: "that
+// position will be closed at the bankruptcy price"; Binance likewise).
+// ok is false when no order can be priced: a buy whose bankruptcy price is
+// below one tick, or a price beyond the range of a host decimal (36
+// integer digits).
 func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 	market := st.worst()
 	m := st.markets[market]
@@ -318,9 +324,19 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 	from := tierIndex(m.Tiers, size.Abs().Mul(m.Oracle))
 	keep, to := decimal.Zero, 0
 	if from > 0 {
-		// The most that stays within the lower tier's cap, on the step grid.
-		keep = num.DivFloor(m.Tiers[from-1].MaxNotional, m.Oracle.Mul(m.Step), 0).Mul(m.Step)
-		to = from - 1
+		equity, others := st.equity(), st.maintenance().Sub(m.positionMaintenance(size))
+		keepAt := func(j int) decimal.Decimal { // the most that stays within tier j's cap, on the step grid
+			return num.DivFloor(m.Tiers[j].MaxNotional, m.Oracle.Mul(m.Step), 0).Mul(m.Step)
+		}
+		to, keep = from-1, keepAt(from-1)
+		for j := from - 1; j >= 0; j-- {
+			k := keepAt(j)
+			fee := size.Abs().Sub(k).Mul(m.Oracle).Mul(c.FeeRate)
+			if !equity.Sub(fee).LessThan(others.Add(m.positionMaintenance(k))) {
+				to, keep = j, k
+				break
+			}
+		}
 	}
 	q := size.Abs().Sub(keep)
 	delta := q

@@ -18,8 +18,9 @@ import (
 //     if it is still below maintenance, opens a liquidation and returns
 //     its first order;
 //  2. each order takes the worst position (largest maintenance) down to
-//     the next lower risk tier's cap — or, from the lowest tier, closes it
-//     — reduce-only, limited at the bankruptcy price (LimitBankruptcy) or
+//     a lower risk tier's cap — the highest at which the account would
+//     meet maintenance at the oracle after the fee, else the next lower
+//     one — or, from the lowest tier, closes it; reduce-only, limited at the bankruptcy price (LimitBankruptcy) or
 //     dYdX's fillable price (LimitFillable), never beyond bankruptcy;
 //  3. the host sends it and reports each fill (Fill), which SplitFill
 //     divides into the clearance fee and fund share (the insurance

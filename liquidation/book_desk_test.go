@@ -453,3 +453,34 @@ func TestBookFillOrKill(t *testing.T) {
 		t.Fatalf("whole fill: %v %+v", err, f)
 	}
 }
+
+// TestBookLowerTierWhichSatisfies: Bybit's order is "the difference
+// between the current position value and the lower margin tier value
+// which satisfies the margin requirement". 100 BTC (2.5M, third tier,
+// maintenance 22,500): with equity 20,000 the second tier (2M, 15,000)
+// satisfies — sell 20; with 8,000 only the first (1M, 5,000) does — sell
+// 60 in one order; with 3,000 none does, or none once the 0.3% fee on the
+// 1.5M closed (4,500) is paid — one tier down, step by step.
+func TestBookLowerTierWhichSatisfies(t *testing.T) {
+	for name, tc := range map[string]struct {
+		equity, fee, size string
+		to                int
+	}{
+		"second tier satisfies":         {"20000", "0", "20", 1},
+		"only the first tier satisfies": {"8000", "0", "60", 0},
+		"none satisfies: one step":      {"3000", "0", "20", 1},
+		"none satisfies after the fee":  {"8000", "0.003", "20", 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := mustDesk(t, BookSettings{FeeRate: d(tc.fee)})
+			acct := BookAccount{ID: "A", Collateral: d(tc.equity).Sub(d("2500000")), Positions: []BookPosition{{Market: "BTCUSDT", Size: d("100")}}}
+			step, err := b.Start(bookT0, BookStartParams{Account: acct, Markets: []BookMarket{bybitMarket()}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o := step.Order; !o.Size.Equal(d(tc.size)) || o.FromTier != 2 || o.ToTier != tc.to || o.Close {
+				t.Fatalf("order %+v, want %s BTC to tier %d", o, tc.size, tc.to)
+			}
+		})
+	}
+}

@@ -78,9 +78,12 @@
 // cross-margined BookAccount (collateral, signed positions, open orders)
 // on BookMarkets (oracle, risk tiers, tick, step). Start returns the
 // cancels and, if they do not restore maintenance, the first order: the
-// worst position taken down to the next lower risk tier's cap (Bybit's
-// "difference between the current position value and the lower margin
-// tier value"), or closed from the lowest tier, limited at the order's
+// worst position taken down to a lower risk tier's cap — the highest one
+// at which the account would meet maintenance, filled at the oracle less
+// the fee (Bybit's "difference between the current position value and
+// the lower margin tier value which satisfies the margin requirement"),
+// else the next lower one, step by step — or closed from the lowest
+// tier, limited at the order's
 // bankruptcy price (Binance, Bybit) or dYdX's fillable price — never
 // beyond bankruptcy. The host reports each fill (Fill), which splits it:
 // the clearance fee to the insurance fund, capped so the trader is never
