@@ -234,7 +234,7 @@ type BookStep struct {
 	Order       *BookOrder      `json:"order,omitempty"`
 	Handover    *Handover       `json:"handover,omitempty"`
 	Equity      decimal.Decimal `json:"equity"`      // TNC now (after the cancels on Start)
-	Maintenance decimal.Decimal `json:"maintenance"` // TMMR now (after the cancels on Start)
+	Maintenance decimal.Decimal `json:"maintenance"` // TMMR now (after the cancels on Start; with the open orders when BookHealthy)
 	Events      []Event         `json:"events"`      // what the call changed, in order
 }
 
