@@ -70,6 +70,34 @@
 // storeFrontPriceFactor × (1 − liquidationFactor)). All three are pure and
 // round as the contracts do.
 //
+// # Liquidation through the order book
+//
+// Perpetual venues (Binance, Bybit, dYdX v4) do not auction: they cancel
+// the account's open orders and close it through the order book with
+// immediate-or-cancel, reduce-only orders. A BookDesk plans that for a
+// cross-margined BookAccount (collateral, signed positions, open orders)
+// on BookMarkets (oracle, risk tiers, tick, step). Start returns the
+// cancels and, if they do not restore maintenance, the first order: the
+// worst position taken down to a lower risk tier's cap — the highest one
+// at which the account would meet maintenance, filled at the oracle less
+// the fee (Bybit's "difference between the current position value and
+// the lower margin tier value which satisfies the margin requirement"),
+// else the next lower one, step by step — or closed from the lowest
+// tier, limited at the order's
+// bankruptcy price (Binance, Bybit) or dYdX's fillable price — never
+// beyond bankruptcy. The host reports each fill (Fill), which splits it:
+// the clearance fee to the insurance fund, capped so the trader is never
+// taken below zero, the rest kept (or, for a closing order with
+// SurplusToFund, the fund's), and a fill below bankruptcy paid by the
+// fund; fee + fund + kept = surplus to the unit. Next ends the
+// liquidation once the account is at or above maintenance, returns the
+// next order after a full fill, and — when an order came back short —
+// hands every position left, with its bankruptcy price, to the fallbacks
+// in the configured order (auction, backstop, deleveraging).
+// BankruptcyQuote, FillablePrice and SplitFill are dYdX v4's
+// GetBankruptcyPriceInQuoteQuantums, GetFillablePrice and
+// GetLiquidationInsuranceFundDelta as pure functions.
+//
 // # Presets
 //
 // MakerETHAClipper, MakerETHADog and AaveV3Engine return dated snapshots
@@ -104,7 +132,8 @@
 // An input a host may deliver twice (a retried request, a log replayed on
 // a standby) carries an idempotency key: KickParams.Key, TakeParams.Key,
 // RedoParams.Key, AuctionParams.Key (English Kick, batch Open),
-// BatchHouse.BidKeyed and Engine.CommitKeyed. A repeat returns the first
+// BatchHouse.BidKeyed, Engine.CommitKeyed and the BookDesk's
+// BookStartParams.Key, BookFillParams.Key and BookNextParams.Key. A repeat returns the first
 // outcome — result, refusal or error — and changes nothing, even with an
 // earlier now; the same key with other parameters is ErrKeyReused. English
 // Bid and BidLot need no key: theirs is derived from (auction, bidder,

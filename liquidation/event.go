@@ -26,6 +26,13 @@ const (
 	EventCommit      EventKind = "commit"       // engine reserved cap room for a planned liquidation
 	EventRelease     EventKind = "release"      // engine released cap room (Dog digs)
 	EventAuctionOpen EventKind = "auction-open" // English or batch auction opened
+
+	EventBookCancel   EventKind = "book-cancel"   // book liquidation: cancel an open order (Subject: its ID)
+	EventBookStart    EventKind = "book-start"    // book liquidation opened
+	EventBookOrder    EventKind = "book-order"    // book liquidation order to send
+	EventBookFill     EventKind = "book-fill"     // a fill of it, split (SplitFill)
+	EventBookHandover EventKind = "book-handover" // a position handed to the fallbacks
+	EventBookDone     EventKind = "book-done"     // book liquidation ended: restored or handed over
 )
 
 // Auction states named in Event.From and Event.To.
@@ -35,6 +42,8 @@ const (
 	auctionYanked  = "yanked"  // cancelled by Yank
 	phaseForward   = "forward" // English: bidding up the debt
 	phaseReverse   = "reverse" // English: the bid covers the tab; bidding down the lot
+
+	bookLiquidating = "liquidating" // BookDesk: a liquidation is open
 )
 
 func auctionSubject(id uint64) string { return strconv.FormatUint(id, 10) }
@@ -65,6 +74,16 @@ func auctionSubject(id uint64) string { return strconv.FormatUint(id, 10) }
 //	auction-open  Price reserve, Lot, Tab
 //	commit        Lot, Tab, Amount debt closed (Account, Market of the order)
 //	release       Amount released, Tab market debt still under auction
+//	book-cancel   Subject the open order's ID, Account
+//	book-start    To "liquidating"; Auction the liquidation ID, Amount equity, Tab maintenance
+//	book-order    Market, Price limit, Lot size, Reason the side
+//	book-fill     Market, Price, Lot size, Tab the fund's delta (fee + fund), Amount the fee
+//	book-handover Market, Price bankruptcy price, Lot size, Tab bankruptcy quote, Reason the side
+//	book-done     From "liquidating" To "restored" or "handed-over" (no transition when the
+//	              cancels alone restored it); Amount equity, Tab maintenance
+//
+// Book events have Subject the account (but book-cancel) and Auction the
+// BookDesk liquidation ID.
 type Event struct {
 	Time    time.Time `json:"time"`              // the now of the call that caused it
 	Kind    EventKind `json:"kind"`              // what changed

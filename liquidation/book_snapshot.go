@@ -1,0 +1,179 @@
+package liquidation
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// BookSnapshot is a BookDesk's whole state, plain and JSON-serialisable.
+type BookSnapshot struct {
+	Seq    uint64                    `json:"seq"`  // liquidations opened so far (the last ID)
+	Last   time.Time                 `json:"last"` // the latest now seen
+	Live   []BookLiquidationSnapshot `json:"live"` // open liquidations, ascending ID
+	Totals BookTotals                `json:"totals"`
+	// Keys are the remembered idempotency keys (see KeyWindow), ascending.
+	Keys []KeyRecord `json:"keys,omitempty"`
+}
+
+// BookLiquidationSnapshot is one open liquidation: the account's state as
+// the desk tracks it, the markets read at Start and the current order.
+type BookLiquidationSnapshot struct {
+	ID         uint64          `json:"id"`
+	Account    string          `json:"account"`
+	Collateral decimal.Decimal `json:"collateral"`
+	Positions  []BookPosition  `json:"positions"`
+	Markets    []BookMarket    `json:"markets"` // ascending market
+	Order      *BookOrder      `json:"order,omitempty"`
+}
+
+// Snapshot returns a copy of the desk's state.
+func (b *BookDesk) Snapshot() BookSnapshot {
+	s := BookSnapshot{Seq: b.seq, Last: b.clock.last, Live: []BookLiquidationSnapshot{}, Totals: b.totals}
+	if ks := b.keys.snapshot(b.clock.last, b.isLive); len(ks) > 0 {
+		s.Keys = ks
+	}
+	ids := make([]uint64, 0, len(b.byID))
+	for id := range b.byID {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		l := b.live[b.byID[id]]
+		ls := BookLiquidationSnapshot{ID: id, Account: l.account, Collateral: l.st.collateral,
+			Positions: append([]BookPosition{}, l.st.positions...)}
+		for _, m := range sortedMarkets(l.st.markets) {
+			m.Tiers = append([]RiskTier(nil), m.Tiers...)
+			ls.Markets = append(ls.Markets, m)
+		}
+		if l.order != nil {
+			o := *l.order
+			ls.Order = &o
+		}
+		s.Live = append(s.Live, ls)
+	}
+	return s
+}
+
+func sortedMarkets(ms map[string]BookMarket) []BookMarket {
+	out := make([]BookMarket, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Market < out[j].Market })
+	return out
+}
+
+// RestoreBookDesk rebuilds a desk from settings and a snapshot, validating
+// every field; a malformed snapshot is ErrInvalidSnapshot.
+func RestoreBookDesk(s BookSettings, snap BookSnapshot) (*BookDesk, error) {
+	b, err := NewBookDesk(s)
+	if err != nil {
+		return nil, err
+	}
+	b.seq, b.clock.last = snap.Seq, snap.Last
+	for i, ls := range snap.Live {
+		if ls.ID == 0 || ls.ID > snap.Seq || (i > 0 && ls.ID <= snap.Live[i-1].ID) {
+			return nil, fmt.Errorf("%w: liquidation %d: ID out of order or above seq", ErrInvalidSnapshot, ls.ID)
+		}
+		st, _, err := readBookAccount(BookAccount{ID: ls.Account, Collateral: ls.Collateral, Positions: ls.Positions}, ls.Markets)
+		if err != nil {
+			return nil, restate(ErrInvalidSnapshot, fmt.Errorf("liquidation %d: %w", ls.ID, err))
+		}
+		if _, dup := b.live[ls.Account]; dup {
+			return nil, fmt.Errorf("%w: account %q twice", ErrInvalidSnapshot, ls.Account)
+		}
+		l := &bookLiq{id: ls.ID, account: ls.Account, st: st}
+		if o := ls.Order; o != nil {
+			if err := checkBookOrder(*o, st); err != nil {
+				return nil, restate(ErrInvalidSnapshot, fmt.Errorf("liquidation %d: %w", ls.ID, err))
+			}
+			cp := *o
+			cp.Size, cp.Limit, cp.Bankruptcy, cp.Filled, cp.Quote = canon(o.Size), canon(o.Limit), canon(o.Bankruptcy), canon(o.Filled), canon(o.Quote)
+			l.order = &cp
+		}
+		b.live[ls.Account], b.byID[ls.ID] = l, ls.Account
+	}
+	t := snap.Totals
+	for _, v := range []decimal.Decimal{t.Surplus, t.Fee, t.Fund, t.Kept} {
+		if err := checkWide(v); err != nil {
+			return nil, fmt.Errorf("%w: totals: %w", ErrInvalidSnapshot, err)
+		}
+	}
+	b.totals = BookTotals{Fills: t.Fills, Surplus: canon(t.Surplus), Fee: canon(t.Fee), Fund: canon(t.Fund), Kept: canon(t.Kept)}
+	if b.keys, err = restoreKeys(snap.Keys, "book-start", "book-fill", "book-next"); err != nil {
+		return nil, err
+	}
+	if err := b.CheckInvariants(); err != nil {
+		return nil, restate(ErrInvalidSnapshot, err)
+	}
+	return b, nil
+}
+
+// checkBookOrder validates an order against the state it belongs to.
+func checkBookOrder(o BookOrder, st *bookState) error {
+	m, ok := st.markets[o.Market]
+	if !ok || o.Seq < 1 {
+		return fmt.Errorf("%w: order in unknown market or without a sequence", ErrInvalidInput)
+	}
+	for _, v := range []decimal.Decimal{o.Size, o.Limit, o.Bankruptcy} {
+		if err := positive(ErrInvalidInput, "order amount", v); err != nil {
+			return err
+		}
+	}
+	if err := checkWide(o.Quote); err != nil {
+		return fmt.Errorf("%w: order quote: %w", ErrInvalidInput, err)
+	}
+	if err := nonNegative(ErrInvalidInput, "order filled", o.Filled); err != nil {
+		return err
+	}
+	if o.Filled.GreaterThan(o.Size) || !o.Size.Mod(m.Step).IsZero() || !o.Filled.Mod(m.Step).IsZero() {
+		return fmt.Errorf("%w: order size or filled off the step grid, or overfilled", ErrInvalidInput)
+	}
+	if (o.Side != Buy && o.Side != Sell) ||
+		(o.Side == Sell && o.Limit.LessThan(o.Bankruptcy)) || (o.Side == Buy && o.Limit.GreaterThan(o.Bankruptcy)) {
+		return fmt.Errorf("%w: order side unknown or limit beyond bankruptcy", ErrInvalidInput)
+	}
+	if o.TimeInForce != timeIOC && o.TimeInForce != timeFOK {
+		return fmt.Errorf("%w: order time in force %q", ErrInvalidInput, o.TimeInForce)
+	}
+	if o.FromTier < 0 || o.ToTier < 0 || o.FromTier > len(m.Tiers) || o.ToTier > o.FromTier {
+		return fmt.Errorf("%w: order tiers out of range", ErrInvalidInput)
+	}
+	return nil
+}
+
+// CheckInvariants proves the desk's promises: the running totals conserve
+// value (Fee + Fund + Kept = Surplus, fee and kept never negative), every
+// live liquidation is indexed both ways, and its current order is within
+// the position and never limited beyond its bankruptcy price.
+func (b *BookDesk) CheckInvariants() error {
+	t := b.totals
+	if !t.Fee.Add(t.Fund).Add(t.Kept).Equal(t.Surplus) {
+		return fmt.Errorf("%w: book totals: fee + fund + kept ≠ surplus", ErrInvariant)
+	}
+	if t.Fee.Sign() < 0 || t.Kept.Sign() < 0 {
+		return fmt.Errorf("%w: book totals: negative fee or kept", ErrInvariant)
+	}
+	if len(b.live) != len(b.byID) {
+		return fmt.Errorf("%w: book: %d live accounts, %d IDs", ErrInvariant, len(b.live), len(b.byID))
+	}
+	for id, acct := range b.byID {
+		l, ok := b.live[acct]
+		if !ok || l.id != id || id > b.seq {
+			return fmt.Errorf("%w: book: liquidation %d is not indexed both ways", ErrInvariant, id)
+		}
+		if l.order != nil {
+			if err := checkBookOrder(*l.order, l.st); err != nil {
+				return restate(ErrInvariant, fmt.Errorf("liquidation %d: %w", id, err))
+			}
+			left := l.order.Size.Sub(l.order.Filled)
+			if left.GreaterThan(l.st.size(l.order.Market).Abs()) {
+				return fmt.Errorf("%w: liquidation %d: order larger than the position", ErrInvariant, id)
+			}
+		}
+	}
+	return nil
+}
