@@ -88,7 +88,9 @@ func (e Event) LogValue() slog.Value {
 }
 
 // String renders the event on one line for people, e.g.
-// "2024-03-01T12:00:00Z status market=BTC live -> stale".
+// "2024-03-01T12:00:00Z status subject=BTC live -> stale". The Subject is
+// labelled "subject=", as LogValue names it: it is a market for a Feed or
+// a Delayed price but the sequencer's name for a Sequencer.
 func (e Event) String() string {
 	var b strings.Builder
 	b.WriteString(e.Time.UTC().Format(time.RFC3339Nano))
@@ -99,7 +101,7 @@ func (e Event) String() string {
 			b.WriteString(" " + k + "=" + v)
 		}
 	}
-	add("market", e.Subject)
+	add("subject", e.Subject)
 	if e.From != "" || e.To != "" {
 		b.WriteString(" " + orNone(e.From) + " -> " + orNone(e.To))
 	}
