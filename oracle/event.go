@@ -61,6 +61,9 @@ type Event struct {
 	// before EventAccepted or EventReanchor, or the price a poke made
 	// current. Zero when there was none.
 	Previous decimal.Decimal `json:"previous"`
+	// Rate is the settled funding rate of EventFunding (per the
+	// settings' RatePeriod). Zero for every other kind.
+	Rate decimal.Decimal `json:"rate"`
 }
 
 // LogValue makes an Event log as one slog group holding every non-zero
@@ -83,6 +86,9 @@ func (e Event) LogValue() slog.Value {
 	}
 	if !e.Previous.IsZero() {
 		attrs = append(attrs, slog.String("previous", e.Previous.String()))
+	}
+	if e.Kind == EventFunding || !e.Rate.IsZero() {
+		attrs = append(attrs, slog.String("rate", e.Rate.String()))
 	}
 	return slog.GroupValue(attrs...)
 }
@@ -112,6 +118,9 @@ func (e Event) String() string {
 	}
 	if !e.Previous.IsZero() {
 		add("previous", e.Previous.String())
+	}
+	if e.Kind == EventFunding || !e.Rate.IsZero() {
+		add("rate", e.Rate.String())
 	}
 	if e.Reason != "" {
 		b.WriteString(": " + e.Reason)
