@@ -256,7 +256,7 @@ type FundingRate struct {
 func ComputeFunding(s FundingSettings, premiums []decimal.Decimal) (FundingRate, error) {
 	s, err := s.withDefaults()
 	if err != nil {
-		return FundingRate{}, fmt.Errorf("%w: %w", ErrInvalidSettings, err)
+		return FundingRate{}, fmt.Errorf("%w: market %q: %w", ErrInvalidSettings, s.Market, err)
 	}
 	if len(premiums) > s.MaxSamples {
 		return FundingRate{}, fmt.Errorf("%w: %d premium samples, more than MaxSamples %d", ErrInvalidInput, len(premiums), s.MaxSamples)
@@ -287,7 +287,7 @@ func computeFunding(s *FundingSettings, premiums []decimal.Decimal) (FundingRate
 	pad := max(s.MinSamples-len(premiums), 0)
 	n := pad + len(premiums)
 	if n == 0 {
-		return FundingRate{}, fmt.Errorf("%w: no premium samples in the interval", ErrNoPrice)
+		return FundingRate{}, fmt.Errorf("%w: market %q: no premium samples in the interval", ErrNoPrice, s.Market)
 	}
 	r := s.Rounding.mode()
 	var sum, weights decimal.Decimal

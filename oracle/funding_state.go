@@ -118,7 +118,7 @@ func (f *Funding) rate(now time.Time) (FundingRate, error) {
 	}
 	r, err := computeFunding(&f.s, ps)
 	if err != nil {
-		return r, fmt.Errorf("market %q: %w", f.s.Market, err)
+		return r, err
 	}
 	r.Time = now
 	return r, nil
