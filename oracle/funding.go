@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -276,11 +277,13 @@ func checkPremium(p decimal.Decimal) error {
 	if err := num.Check(p); err != nil {
 		return err
 	}
-	if p.Abs().Cmp(decimal.NewFromInt(MaxFundingCap)) > 0 {
+	if p.Cmp(maxPremium) > 0 || p.Cmp(minPremium) < 0 {
 		return fmt.Errorf("magnitude %s above %d", p, MaxFundingCap)
 	}
 	return nil
 }
+
+var maxPremium, minPremium = decimal.NewFromInt(MaxFundingCap), decimal.NewFromInt(-MaxFundingCap)
 
 // computeFunding is ComputeFunding on validated settings and samples.
 func computeFunding(s *FundingSettings, premiums []decimal.Decimal) (FundingRate, error) {
@@ -290,20 +293,14 @@ func computeFunding(s *FundingSettings, premiums []decimal.Decimal) (FundingRate
 		return FundingRate{}, fmt.Errorf("%w: market %q: no premium samples in the interval", ErrNoPrice, s.Market)
 	}
 	r := s.Rounding.mode()
-	var sum, weights decimal.Decimal
-	switch s.Averaging {
-	case AverageMean:
-		for _, p := range premiums {
-			sum = sum.Add(p)
-		}
-		weights = decimal.NewFromInt(int64(n))
-	default:
-		// Padding zeros are the oldest samples (weights 1..pad) and add
-		// nothing to the sum; sample k of premiums weighs pad+k+1.
-		for k, p := range premiums {
-			sum = sum.Add(p.Mul(decimal.NewFromInt(int64(pad + k + 1))))
-		}
+	weighted := s.Averaging != AverageMean
+	weights := decimal.NewFromInt(int64(n))
+	if weighted {
 		weights = decimal.NewFromInt(int64(n) * int64(n+1) / 2)
+	}
+	sum, ok := premiumSumFixed(premiums, pad, weighted)
+	if !ok {
+		sum = premiumSum(premiums, pad, weighted)
 	}
 	out := FundingRate{Samples: n, Premium: num.Div(sum, weights, s.Scale, r)}
 	f := out.Premium.Add(s.Interest)
@@ -318,6 +315,42 @@ func computeFunding(s *FundingSettings, premiums []decimal.Decimal) (FundingRate
 		out.Paid = num.Div(out.Rate.Mul(decimal.NewFromInt(int64(s.Interval))), decimal.NewFromInt(int64(s.RatePeriod)), s.Scale, r)
 	}
 	return out, nil
+}
+
+// premiumSum is Σ wₖ·pₖ in decimal: wₖ = 1 for the mean; for the
+// weighted average padding zeros are the oldest samples (weights 1..pad,
+// adding nothing) and premiums[k] weighs pad+k+1.
+func premiumSum(premiums []decimal.Decimal, pad int, weighted bool) decimal.Decimal {
+	sum := decimal.Zero
+	for k, p := range premiums {
+		if weighted {
+			p = p.Mul(decimal.NewFromInt(int64(pad + k + 1)))
+		}
+		sum = sum.Add(p)
+	}
+	return sum
+}
+
+// premiumSumFixed is premiumSum in the fixed-point kernel (samples of at
+// most 18 digits at a shared exponent, no allocation); ok is false on
+// any overflow, and the caller then takes the exact decimal path.
+func premiumSumFixed(premiums []decimal.Decimal, pad int, weighted bool) (decimal.Decimal, bool) {
+	var acc fixed.Num
+	for k, p := range premiums {
+		x, ok := fixed.FromDecimal(p)
+		if !ok {
+			return decimal.Zero, false
+		}
+		if weighted {
+			if x, ok = fixed.Mul(x, fixed.Num{M: int64(pad + k + 1)}); !ok {
+				return decimal.Zero, false
+			}
+		}
+		if acc, ok = fixed.Add(acc, x); !ok {
+			return decimal.Zero, false
+		}
+	}
+	return acc.Decimal(), true
 }
 
 // BinanceFunding returns Binance USDⓈ-M perpetual settings: 8-hour
