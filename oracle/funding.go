@@ -364,17 +364,3 @@ func BinanceFunding(market string, cap decimal.Decimal) FundingSettings {
 		Formula: FormulaDampened, Cap: cap, Scale: DefaultFundingScale, Rounding: RoundHalfEven,
 	}
 }
-
-// DYDXFunding returns dYdX v4 settings: an 8-hour rate paid every hour,
-// the mean of the hour's one-minute samples padded with zeros to 60
-// (funding-tick 3600 s / funding-sample 60 s), F = P + defaultFunding,
-// capped at 600% × (initial − maintenance margin fraction) of the
-// market's liquidity tier (pass FundingCap(6, imf, mmf)), in parts per
-// million rounded toward zero.
-func DYDXFunding(market string, defaultFunding, cap decimal.Decimal) FundingSettings {
-	return FundingSettings{
-		Market: market, Interval: time.Hour, RatePeriod: 8 * time.Hour, Averaging: AverageMean,
-		MinSamples: 60, MaxSamples: 3600, Interest: defaultFunding, Formula: FormulaAdditive,
-		Cap: cap, Scale: 6, Rounding: RoundTowardZero,
-	}
-}

@@ -178,3 +178,51 @@ func TestFundingSettingsRefused(t *testing.T) {
 		t.Errorf("premium of 1100%%: err = %v, want ErrInvalidInput", err)
 	}
 }
+
+// dYdX v4 lib.Median (protocol/lib/math_test.go TestMedian_Int32), the
+// median of a sample's premium votes, in ppm: an even count's mean rounds
+// half away from zero.
+func TestDYDXPremiumSampleMedian(t *testing.T) {
+	ppm := func(vs ...int64) []decimal.Decimal {
+		out := make([]decimal.Decimal, len(vs))
+		for i, v := range vs {
+			out[i] = decimal.New(v, -6)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name  string
+		votes []decimal.Decimal
+		want  int64
+	}{
+		{"Odd number input", ppm(2, 0, 1, 3, 4), 2},
+		{"Even, middle both odd", ppm(5, 11, 1, 3, 12, 50), 8},
+		{"Even, odd and even", ppm(5, 12, 1, 3, 12, 50), 9},
+		{"Even, even and odd", ppm(6, 11, 1, 3, 12, 50), 9},
+		{"All negative, even and odd", ppm(-5, -12, -1, -3, -12, -50), -9},
+		{"All negative, odd and even", ppm(-6, -11, -1, -3, -12, -50), -9},
+		{"Mixed signs, odd", ppm(6, 12, 1, -12, -50), 1},
+		{"Mixed, middle both non-negative", ppm(-12, 20, 100, 1, 0, -50), 1},
+		{"Mixed, middle both non-positive", ppm(-12, 20, 100, -9, 0, -50), -5},
+		{"Mixed, different signs, both odd", ppm(-12, 20, 100, -9, 1, -50), -4},
+		{"Mixed, negative median", ppm(-12, 5, 100, -10, 20, -50), -3},
+		{"Mixed, positive median", ppm(-12, 5, 100, -4, 20, -50), 1},
+		{"Mixed, odd and even, negative", ppm(-12, 2, 100, -9, 20, -50), -4},
+		{"Mixed, odd and even, positive", ppm(-12, 16, 100, -9, 20, -50), 4},
+	} {
+		got, err := DYDXPremiumSample(c.votes, 0)
+		if err != nil || !got.Equal(decimal.New(c.want, -6)) {
+			t.Errorf("%s (dydxprotocol/v4-chain protocol/lib/math_test.go TestMedian_Int32): %s, %v; want %d ppm", c.name, got, err, c.want)
+		}
+	}
+	// Padding: 3 votes of 100 ppm among 15 are outvoted by 12 zeros.
+	if got, err := DYDXPremiumSample(ppm(100, 100, 100), DYDXMinVotesPerSample); err != nil || !got.IsZero() {
+		t.Errorf("padded: %s, %v; want 0", got, err)
+	}
+	if _, err := DYDXPremiumSample(nil, 0); !errors.Is(err, ErrNoPrice) {
+		t.Errorf("no votes: %v", err)
+	}
+	if _, err := DYDXPremiumSample(decs("11"), 0); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("absurd vote: %v", err)
+	}
+}
