@@ -68,3 +68,21 @@ func TestScaleCheckUsesNum(t *testing.T) {
 		t.Errorf("checkScale(36) = %d, %v", s, err)
 	}
 }
+
+// A funding event logs and prints its rate.
+func TestEventFundingRate(t *testing.T) {
+	at := time.Date(2024, 3, 1, 16, 0, 0, 0, time.UTC)
+	e := Event{Time: at, Kind: EventFunding, Subject: "BTCUSDT", Rate: decimal.RequireFromString("-0.00012345")}
+	if got, want := e.String(), "2024-03-01T16:00:00Z funding subject=BTCUSDT rate=-0.00012345"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	var rate string
+	for _, a := range e.LogValue().Group() {
+		if a.Key == "rate" {
+			rate = a.Value.String()
+		}
+	}
+	if rate != "-0.00012345" {
+		t.Errorf("LogValue rate = %q", rate)
+	}
+}

@@ -14,8 +14,8 @@ const EventFunding EventKind = "funding"
 
 // PremiumSample is one premium observation of the current interval.
 type PremiumSample struct {
-	Time    time.Time       `json:"time"`
-	Premium decimal.Decimal `json:"premium"`
+	Time    time.Time       `json:"time"`    // when the premium was observed (UTC)
+	Premium decimal.Decimal `json:"premium"` // the premium index sample, a fraction (0.0001 = 0.01%)
 }
 
 // FundingSnapshot is a Funding's whole state, plain and JSON-serialisable.

@@ -72,8 +72,8 @@ type MarkSettings struct {
 // BasisSample is one basis observation: the order book's mid minus the
 // index at Time.
 type BasisSample struct {
-	Time  time.Time       `json:"time"`
-	Basis decimal.Decimal `json:"basis"`
+	Time  time.Time       `json:"time"`  // when the book and index were observed (UTC)
+	Basis decimal.Decimal `json:"basis"` // (bid + ask)/2 − index, exact
 }
 
 // MarkSnapshot is a Mark's whole state: the basis window.

@@ -134,14 +134,17 @@ type PremiumSettings struct {
 type BookPremium struct {
 	// Premium is the sample.
 	Premium decimal.Decimal `json:"premium"`
-	// ImpactBid and ImpactAsk are the average fill prices; zero for a
-	// side that was too thin under ThinSideNeutral.
+	// ImpactBid is the bids' average fill price; zero when the bids were
+	// too thin under ThinSideNeutral.
 	ImpactBid decimal.Decimal `json:"impact_bid"`
+	// ImpactAsk is the asks' average fill price; zero when the asks were
+	// too thin under ThinSideNeutral.
 	ImpactAsk decimal.Decimal `json:"impact_ask"`
 }
 
 // Sample walks both sides of the book and returns the premium against
-// index. Bids and asks are best first; a crossed book (best bid at or
+// index, computed from the impact prices as reported (each rounded to
+// Scale half-even first). Bids and asks are best first; a crossed book (best bid at or
 // above best ask) is ErrInvalidInput; a thin side follows s.Thin.
 func (s PremiumSettings) Sample(index decimal.Decimal, bids, asks []Level) (BookPremium, error) {
 	var out BookPremium
