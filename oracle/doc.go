@@ -124,7 +124,8 @@
 //   - ComputeFunding and Funding: the interval's premium samples averaged
 //     (Binance's weights 1..n, or dYdX's mean padded with zeros), then
 //     F = P + clamp(I − P, ±0.05%) (Binance) or F = P + I (dYdX), capped
-//     at ±Cap (FundingCap: factor × (initial − maintenance margin)) and
+//     at ±Cap (BinanceFundingCap: 0.75 × maintenance margin ratio;
+//     FundingCap: dYdX's 600% × (initial − maintenance margin)) and
 //     rounded to 8 places (Binance) or a millionth toward zero (dYdX);
 //     Paid scales a rate quoted per RatePeriod to the payment interval
 //     (dYdX's 8-hour rate paid hourly). Presets: BinanceFunding,

@@ -51,12 +51,12 @@ func ExamplePremiumSettings_Sample() {
 
 // Binance's funding rate: premium samples averaged with weights 1..n,
 // F = P + clamp(0.01% − P, −0.05%, +0.05%), capped at ±0.4875% (ADAUSDT:
-// 75% × (1.3% − 0.65%)), to 8 places. Here P = (1×2 + 2×4 + 3×9 + 4×12) /
+// 0.75 × its 0.65% maintenance margin ratio), to 8 places. Here P = (1×2 + 2×4 + 3×9 + 4×12) /
 // 10 × 0.0001 = 0.00085, and 0.01% − P is beyond −0.05%, so F = P − 0.05%.
 func ExampleFunding() {
 	dec := decimal.RequireFromString
 	start := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
-	cap, _ := oracle.FundingCap(dec("0.75"), dec("0.013"), dec("0.0065"))
+	cap, _ := oracle.BinanceFundingCap(dec("0.75"), dec("0.0065"))
 	f, err := oracle.NewFunding(oracle.BinanceFunding("ADAUSDT", cap))
 	if err != nil {
 		panic(err)

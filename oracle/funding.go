@@ -89,8 +89,8 @@ type FundingSettings struct {
 	Formula FundingFormula `json:"formula"`
 	// Cap bounds the rate: −Cap ≤ F ≤ Cap. Required, positive, at most
 	// MaxFundingCap; cut toward zero to Scale places. See
-	// FundingCap (Binance 0.75 × (initial − maintenance margin rate);
-	// dYdX 600% × (initial − maintenance margin fraction)).
+	// BinanceFundingCap (0.75 × maintenance margin ratio) and FundingCap
+	// (dYdX: 600% × (initial − maintenance margin fraction)).
 	Cap decimal.Decimal `json:"cap"`
 	// Scale is the places P, F and Paid are rounded to. Default
 	// DefaultFundingScale (8); at most 36.
@@ -181,23 +181,17 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 // hundred percent per 8 hours).
 const MaxFundingCap = 10
 
-// FundingCap is a funding-rate cap made from margin rates:
-// factor × (initial − maintenance).
+// FundingCap is dYdX v4's funding-rate cap from a liquidity tier's margin
+// fractions, factor × (initial − maintenance)
+// (LiquidityTier.GetMaxAbsFundingClampPpm: |R| ≤ clamp factor × (initial
+// margin − maintenance margin), factor 600%,
+// DefaultFundingRateClampFactorPpm; maintenance = initial × maintenance
+// fraction). Its test: 600%, 15% initial, 80% fraction gives 18%. For
+// Binance's cap use BinanceFundingCap.
 //
-//   - dYdX v4 (LiquidityTier.GetMaxAbsFundingClampPpm): |R| ≤ clamp
-//     factor × (initial margin − maintenance margin), factor 600%
-//     (DefaultFundingRateClampFactorPpm), maintenance = initial ×
-//     maintenance fraction; its test: 600%, 15% initial, 80% fraction
-//     gives 18%.
-//   - Binance ("Introduction to Binance Futures Funding Rates"): cap and
-//     floor = ±75% × (initial margin ratio − maintenance margin ratio) at
-//     the maximum leverage; its example ADAUSDT at 75x (1.3% and 0.65%)
-//     gives ±0.4875%. Binance's later notices state it as
-//     clamp(F, −k × MMR, k × MMR) with a per-contract multiplier k (0.75,
-//     raised to 1 for DODOBUSD, 2023-08-08): FundingCap(k, 2×MMR, MMR).
-//
-// The product is exact. factor must be positive, initial ≥ maintenance ≥ 0,
-// and the result positive (a zero cap would pin every rate at 0).
+// The product is exact. factor must be positive, initial > maintenance ≥ 0
+// (dYdX's tier with equal fractions has a zero cap, which pins every rate
+// at 0: refused here rather than accepted silently).
 func FundingCap(factor, initial, maintenance decimal.Decimal) (decimal.Decimal, error) {
 	if err := num.CheckPositive(factor); err != nil {
 		return decimal.Zero, fmt.Errorf("%w: funding cap factor: %w", ErrInvalidInput, err)
@@ -353,10 +347,34 @@ func premiumSumFixed(premiums []decimal.Decimal, pad int, weighted bool) (decima
 	return acc.Decimal(), true
 }
 
+// BinanceFundingCap is Binance's cap and floor: ±multiplier × the
+// maintenance margin ratio ("Floor = −0.75 × Maintenance Margin Ratio,
+// Cap = 0.75 × Maintenance Margin Ratio, Capped Funding Rate =
+// clamp(Funding Rate, Floor, Cap)" for the listed majors; the multiplier
+// is per contract, raised from 0.75 to 1 for DODOBUSD on 2023-08-08;
+// other USDⓈ-M perpetuals are capped at ±2%). The funding page's example,
+// ADAUSDT at 75x with maintenance margin ratio 0.65%, gives ±0.4875%
+// ("Introduction to Binance Futures Funding Rates",
+// https://www.binance.com/en/support/faq/360033525031). Exact; both
+// arguments must be positive.
+func BinanceFundingCap(multiplier, maintenance decimal.Decimal) (decimal.Decimal, error) {
+	if err := num.CheckPositive(multiplier); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: funding cap multiplier: %w", ErrInvalidInput, err)
+	}
+	if err := num.CheckPositive(maintenance); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: maintenance margin ratio: %w", ErrInvalidInput, err)
+	}
+	c := multiplier.Mul(maintenance)
+	if err := num.Check(c); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: funding cap: %w", ErrInvalidInput, err)
+	}
+	return c, nil
+}
+
 // BinanceFunding returns Binance USDⓈ-M perpetual settings: 8-hour
 // interval, weighted average of up to 5,760 samples (every 5 s), interest
 // 0.01% per 8 hours, dampener ±0.05%, rates to 8 places half-even, and the
-// given cap (see FundingCap; e.g. 0.0075, or the contract's own).
+// given cap (BinanceFundingCap, or 0.02 for contracts capped at ±2%).
 func BinanceFunding(market string, cap decimal.Decimal) FundingSettings {
 	return FundingSettings{
 		Market: market, Interval: 8 * time.Hour, Averaging: AverageWeighted,

@@ -44,9 +44,6 @@ func TestFundingCapAnchors(t *testing.T) {
 		factor, initial, maint string
 		want                   string
 	}{
-		// Binance: ADAUSDT at 75x, initial 1.3%, maintenance 0.65%:
-		// ±75% × (1.3% − 0.65%) = ±0.4875%.
-		{"Binance ADAUSDT 75x", binanceFundingURL, "0.75", "0.013", "0.0065", "0.004875"},
 		// dYdX: 600% × (15% − 15% × 80%) = 18%.
 		{"dYdX 600%, 15% IM, 80% MF", dydxClampTest, "6", "0.15", "0.12", "0.18"},
 		// dYdX: 300% × (100% − 0) = 300%.
@@ -58,6 +55,18 @@ func TestFundingCapAnchors(t *testing.T) {
 		if err != nil || !got.Equal(d(c.want)) {
 			t.Errorf("%s (%s): FundingCap = %s, %v; want %s", c.name, c.source, got, err, c.want)
 		}
+	}
+	// Binance: ADAUSDT at 75x, maintenance margin ratio 0.65%:
+	// ±0.75 × 0.65% = ±0.4875%.
+	if got, err := BinanceFundingCap(d("0.75"), d("0.0065")); err != nil || !got.Equal(d("0.004875")) {
+		t.Errorf("Binance ADAUSDT 75x (%s): %s, %v; want 0.004875", binanceFundingURL, got, err)
+	}
+	// DODOBUSD's multiplier raised to 1: the cap is the maintenance ratio.
+	if got, err := BinanceFundingCap(d("1"), d("0.025")); err != nil || !got.Equal(d("0.025")) {
+		t.Errorf("multiplier 1: %s, %v", got, err)
+	}
+	if _, err := BinanceFundingCap(d("0.75"), d("0")); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("zero maintenance: %v", err)
 	}
 	// dYdX's "45% IM, 100% MF gives 0": a zero cap is refused here (it
 	// would pin every rate at 0), never silently accepted.
