@@ -90,7 +90,9 @@ type FundingSettings struct {
 	// Cap bounds the rate: −Cap ≤ F ≤ Cap. Required, positive, at most
 	// MaxFundingCap; cut toward zero to Scale places. See
 	// BinanceFundingCap (0.75 × maintenance margin ratio) and FundingCap
-	// (dYdX: 600% × (initial − maintenance margin fraction)).
+	// (dYdX: 600% × (initial − maintenance margin fraction)). It bounds
+	// Rate, the rate per RatePeriod (dYdX caps its 8-hour rate); Paid
+	// scales the capped rate.
 	Cap decimal.Decimal `json:"cap"`
 	// Scale is the places P, F and Paid are rounded to. Default
 	// DefaultFundingScale (8); at most 36.
@@ -154,7 +156,7 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 		}
 		if err := check(f.v); err != nil {
 			if f.name == "Cap" && f.v.IsZero() {
-				return s, fmt.Errorf("funding Cap is required (see FundingCap): a zero cap would pin every rate at 0")
+				return s, fmt.Errorf("funding Cap is required (see BinanceFundingCap, FundingCap): a zero cap would pin every rate at 0")
 			}
 			return s, fmt.Errorf("funding %s: %w", f.name, err)
 		}
