@@ -61,7 +61,8 @@ type FundingSettings struct {
 	Interval time.Duration `json:"interval"`
 	// RatePeriod is the period the rate F is quoted for; what a position
 	// pays at each funding time is F × Interval / RatePeriod (FundingRate.Paid).
-	// Default Interval. dYdX v4 quotes an 8-hour rate and pays it hourly
+	// Default Interval; at least Interval, so |Paid| ≤ |Rate| ≤ Cap.
+	// dYdX v4 quotes an 8-hour rate and pays it hourly
 	// (funding.GetFundingIndexDelta: × time / (60×60×8)); Binance's
 	// formula since September 2025 is F / (8/N) for an N-hour interval.
 	RatePeriod time.Duration `json:"rate_period"`
@@ -117,6 +118,10 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 	}
 	if s.RatePeriod == 0 {
 		s.RatePeriod = s.Interval
+	}
+	if s.Interval > s.RatePeriod {
+		// Paid = Rate × Interval / RatePeriod must stay within the cap.
+		return s, fmt.Errorf("funding Interval %s must not exceed RatePeriod %s", s.Interval, s.RatePeriod)
 	}
 	if s.Averaging != AverageWeighted && s.Averaging != AverageMean {
 		return s, fmt.Errorf("unknown funding averaging %d", int(s.Averaging))

@@ -241,8 +241,8 @@ func (f *Funding) check() error {
 			return fmt.Errorf("market %q: last rate: %w", f.s.Market, err)
 		}
 	}
-	if l.Rate.Abs().Cmp(f.s.Cap) > 0 {
-		return fmt.Errorf("market %q: last rate %s beyond cap ±%s", f.s.Market, l.Rate, f.s.Cap)
+	if l.Rate.Abs().Cmp(f.s.Cap) > 0 || l.Paid.Abs().Cmp(l.Rate.Abs()) > 0 {
+		return fmt.Errorf("market %q: last rate %s (paid %s) beyond cap ±%s", f.s.Market, l.Rate, l.Paid, f.s.Cap)
 	}
 	if l.Samples < 0 || l.Samples > f.s.MaxSamples {
 		return fmt.Errorf("market %q: last rate averaged %d samples", f.s.Market, l.Samples)

@@ -162,6 +162,7 @@ func TestFundingSettingsRefused(t *testing.T) {
 		"interest of 100%":      func(s *FundingSettings) { s.Interest = d("1") },
 		"negative dampener":     func(s *FundingSettings) { s.Dampener = d("-0.0005") },
 		"negative interval":     func(s *FundingSettings) { s.Interval = -time.Hour },
+		"paid beyond the rate":  func(s *FundingSettings) { s.Interval, s.RatePeriod = 8*time.Hour, time.Nanosecond },
 		"unknown averaging":     func(s *FundingSettings) { s.Averaging = 7 },
 		"unknown formula":       func(s *FundingSettings) { s.Formula = 7 },
 		"unknown rounding":      func(s *FundingSettings) { s.Rounding = 7 },
