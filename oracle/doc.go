@@ -107,6 +107,38 @@
 //   - TallyBallot: Terra/Ojo x/oracle's weighted median, standard
 //     deviation and the voters inside the reward band.
 //
+// # Index, premium, funding and mark (issue 15)
+//
+// What a perpetual venue prices between its oracle and its margin engine,
+// each rule cited to its anchor and reproduced with its published numbers:
+//
+//   - Index: Binance's Price Index, the volume-weighted average of spot
+//     exchanges (Quote.Weight) after the Aggregator's guards; a source more
+//     than 5% from the median gets weight zero, and if more than one
+//     deviates the median is the index.
+//   - ImpactPrice and ImpactNotional: the average fill price of the impact
+//     notional (200 USDT × maximum leverage on Binance) walked through the
+//     book levels the host passes; a side too thin for it is ErrThinBook.
+//   - PremiumIndex and PremiumSettings.Sample: [max(0, impact bid − index)
+//     − max(0, index − impact ask)] / index (Binance and dYdX v4).
+//   - ComputeFunding and Funding: the interval's premium samples averaged
+//     (Binance's weights 1..n, or dYdX's mean padded with zeros), then
+//     F = P + clamp(I − P, ±0.05%) (Binance) or F = P + I (dYdX), capped
+//     at ±Cap (BinanceFundingCap: 0.75 × maintenance margin ratio;
+//     FundingCap: dYdX's 600% × (initial − maintenance margin)) and
+//     rounded to 8 places (Binance) or a millionth toward zero (dYdX);
+//     Paid scales a rate quoted per RatePeriod to the payment interval
+//     (dYdX's 8-hour rate paid hourly). Presets: BinanceFunding,
+//     DYDXFunding. Funding settles once per instant and returns an
+//     EventFunding; paying it to positions is the margin package's job.
+//   - Mark: Binance's median of Price 1 (index plus the funding basis),
+//     Price 2 (index plus the moving average of mid − index over a bounded
+//     window) and the last price; or dYdX v4's oracle mark (MarkOracle).
+//
+// Premiums and funding rates are transfers between traders, so they round
+// neutrally (half-even) unless a preset says otherwise; prices round
+// half-even as everywhere in the package.
+//
 // # The I/O edge
 //
 // A Source fetches a quote under a context. A Collector wraps each source
@@ -128,16 +160,19 @@
 //
 // # State, events and invariants
 //
-// Feed, TWAP, EMA, Delayed and Sequencer are safe for concurrent use (one mutex each,
-// no callbacks); so are Aggregator (validated settings and pooled scratch
-// space) and Collector. Each stateful type has Snapshot and a Restore
-// function (RestoreFeed, RestoreTWAP, RestoreEMA, RestoreDelayed,
-// RestoreSequencer, each taking
+// Feed, TWAP, EMA, Delayed, Sequencer, Funding and Mark are safe for
+// concurrent use (one mutex each, no callbacks); so are Aggregator
+// (validated settings and pooled scratch space), Index and Collector. Each
+// stateful type has Snapshot and a Restore function (RestoreFeed,
+// RestoreTWAP, RestoreEMA, RestoreDelayed, RestoreSequencer,
+// RestoreFunding, RestoreMark, each taking
 // the Settings and the snapshot) that validates every field, so a standby
 // resumes exactly where the primary stopped.
 // Mutating calls return the Events they caused, nothing queued or dropped:
 // one shape (Time, Kind, Subject, From, To, Reason, then structured Tier,
-// Source, Price, Previous) that logs as one slog group (Event.LogValue).
+// Source, Price, Previous, Rate) that logs as one slog group
+// (Event.LogValue) and prints on one line (Event.String, the Subject
+// labelled "subject=").
 // Every error wraps one sentinel once ("oracle: ..." appears once).
 // CheckResult and each type's CheckInvariants (ErrInvariant) verify the
 // package's promises; the tests call them after every step and hosts may

@@ -61,6 +61,9 @@ type Event struct {
 	// before EventAccepted or EventReanchor, or the price a poke made
 	// current. Zero when there was none.
 	Previous decimal.Decimal `json:"previous"`
+	// Rate is the settled funding rate of EventFunding (per the
+	// settings' RatePeriod). Zero for every other kind.
+	Rate decimal.Decimal `json:"rate"`
 }
 
 // LogValue makes an Event log as one slog group holding every non-zero
@@ -84,11 +87,16 @@ func (e Event) LogValue() slog.Value {
 	if !e.Previous.IsZero() {
 		attrs = append(attrs, slog.String("previous", e.Previous.String()))
 	}
+	if e.Kind == EventFunding || !e.Rate.IsZero() {
+		attrs = append(attrs, slog.String("rate", e.Rate.String()))
+	}
 	return slog.GroupValue(attrs...)
 }
 
 // String renders the event on one line for people, e.g.
-// "2024-03-01T12:00:00Z status market=BTC live -> stale".
+// "2024-03-01T12:00:00Z status subject=BTC live -> stale". The Subject is
+// labelled "subject=", as LogValue names it: it is a market for a Feed or
+// a Delayed price but the sequencer's name for a Sequencer.
 func (e Event) String() string {
 	var b strings.Builder
 	b.WriteString(e.Time.UTC().Format(time.RFC3339Nano))
@@ -99,7 +107,7 @@ func (e Event) String() string {
 			b.WriteString(" " + k + "=" + v)
 		}
 	}
-	add("market", e.Subject)
+	add("subject", e.Subject)
 	if e.From != "" || e.To != "" {
 		b.WriteString(" " + orNone(e.From) + " -> " + orNone(e.To))
 	}
@@ -110,6 +118,9 @@ func (e Event) String() string {
 	}
 	if !e.Previous.IsZero() {
 		add("previous", e.Previous.String())
+	}
+	if e.Kind == EventFunding || !e.Rate.IsZero() {
+		add("rate", e.Rate.String())
 	}
 	if e.Reason != "" {
 		b.WriteString(": " + e.Reason)

@@ -101,11 +101,11 @@ func ExampleDelayed() {
 	_, err = osm.Price(start.Add(2*time.Hour + time.Minute))
 	fmt.Println(err)
 	// Output:
-	// 2024-03-01T13:00:00Z poke market=ETH-USD price=2010 previous=2000
+	// 2024-03-01T13:00:00Z poke subject=ETH-USD price=2010 previous=2000
 	// effective 2000
 	// true
 	// effective 2010 queued 1
-	// 2024-03-01T14:01:00Z void market=ETH-USD running -> stopped: current and next values cleared
+	// 2024-03-01T14:01:00Z void subject=ETH-USD running -> stopped: current and next values cleared
 	// oracle: no price
 }
 
@@ -182,7 +182,7 @@ func ExampleMedian() {
 	// median 100.15
 	// weighted median 250
 	// trimmed mean 100.15
-	// oracle: invalid input: scale must lie in [0, 36], got 100000000
+	// oracle: invalid input: scale: decimal out of supported range: scale 100000000 outside [-36, 36]
 }
 
 // The per-quote guards a DeFi venue needs: a Pyth-style confidence bound

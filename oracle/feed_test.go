@@ -153,7 +153,7 @@ func TestFeedEvents(t *testing.T) {
 	if got, w := buf.String(), "level=INFO msg=feed event.time=2024-03-01T12:00:00.000Z event.kind=accepted event.subject=BTC-USD event.tier=primary event.price=100\n"; got != w {
 		t.Fatalf("log line\n got %q\nwant %q", got, w)
 	}
-	if got := want[4].String(); got != "2024-03-01T12:00:00Z status market=BTC-USD empty -> live" {
+	if got := want[4].String(); got != "2024-03-01T12:00:00Z status subject=BTC-USD empty -> live" {
 		t.Fatalf("String() = %q", got)
 	}
 }

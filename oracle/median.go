@@ -54,8 +54,8 @@ func checkValues(what string, vs []decimal.Decimal, scale int32) error {
 	if len(vs) > MaxQuotes {
 		return fmt.Errorf("%w: %d %ss, more than %d", ErrInvalidInput, len(vs), what, MaxQuotes)
 	}
-	if scale < 0 || scale > num.MaxScale {
-		return fmt.Errorf("%w: scale must lie in [0, %d], got %d", ErrInvalidInput, num.MaxScale, scale)
+	if err := scaleProblem(scale); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
 	for i, v := range vs {
 		if err := num.Check(v); err != nil {
@@ -172,11 +172,26 @@ func trimmedMeanSorted(n int, at func(int) decimal.Decimal, trim decimal.Decimal
 	return clamp(m, at(lo), at(hi-1))
 }
 
-// checkScale validates a Settings Scale (0 to num.MaxScale) and returns it
-// with 0 replaced by DefaultScale. The error carries no sentinel.
+// scaleProblem refuses a scale an oracle price cannot be rounded to: the
+// range rule is num.CheckScale's (the library's one), and an oracle price
+// is never rounded to the left of the point, so a negative scale is
+// refused too. The error carries no sentinel.
+func scaleProblem(scale int32) error {
+	if err := num.CheckScale(scale); err != nil {
+		return fmt.Errorf("scale: %w", err)
+	}
+	if scale < 0 {
+		return fmt.Errorf("scale %d: %w", scale, num.ErrNegative)
+	}
+	return nil
+}
+
+// checkScale validates a Settings Scale (0 to num.MaxScale, see
+// scaleProblem) and returns it with 0 replaced by DefaultScale. The error
+// carries no sentinel.
 func checkScale(what string, scale int32) (int32, error) {
-	if scale < 0 || scale > num.MaxScale {
-		return 0, fmt.Errorf("%s must lie in [0, %d], got %d", what, num.MaxScale, scale)
+	if err := scaleProblem(scale); err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	if scale == 0 {
 		return DefaultScale, nil
