@@ -3,14 +3,19 @@ package stress
 import (
 	"errors"
 	"math"
-	"testing"
 )
 
 // errorsIs is errors.Is, short for tables.
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
 
+// tb is what both *testing.T and *rapid.T offer.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+}
+
 // mustTicks draws every tick of g's scenario of seed.
-func mustTicks(t testing.TB, g Generator, seed int64) []Tick {
+func mustTicks(t tb, g Generator, seed int64) []Tick {
 	t.Helper()
 	sc, err := g.Scenario(seed)
 	if err != nil {
