@@ -15,7 +15,7 @@ import (
 // but hourly ticks of the BlackThursday2020 reconstruction with ±40 bp of
 // noise, quoted by three sources with ±25 bp of jitter, the "chainlink"
 // column filled every third hour (a heartbeat), prices in cents.
-func sample(t testing.TB) []byte {
+func sample(t tb) []byte {
 	t.Helper()
 	b, err := os.ReadFile("testdata/eth-2020-03-12-reconstruction.csv")
 	if err != nil {

@@ -1,6 +1,7 @@
 package stress
 
 import (
+	"bytes"
 	"errors"
 	"math"
 )
@@ -59,3 +60,6 @@ func momentsOf(x []float64) moments {
 	m4 /= n
 	return moments{mean, m2, math.Sqrt(m2 / n), math.Sqrt((m4 - m2*m2) / n)}
 }
+
+// bytesReader reads b.
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
