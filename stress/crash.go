@@ -76,7 +76,8 @@ type ScriptedSettings struct {
 type Scripted struct {
 	s     ScriptedSettings
 	path  PathSettings
-	knots []Knot // rescaled, at Scale
+	knots []Knot            // rescaled, at Scale
+	cache []decimal.Decimal // the noiseless path, when at most maxCached ticks
 }
 
 // NewScripted validates s and returns its generator.
@@ -143,7 +144,34 @@ func NewScripted(s ScriptedSettings) (*Scripted, error) {
 		g.knots[i] = Knot{At: k.At, Price: price}
 	}
 	g.path.Price = g.knots[0].Price
+	if g.path.Ticks <= maxCached {
+		g.cache = make([]decimal.Decimal, g.path.Ticks)
+		seg := 1
+		for i := range g.cache {
+			g.cache[i] = g.line(i, &seg)
+		}
+	}
 	return g, nil
+}
+
+// maxCached is the longest path a Scripted keeps precomputed (its
+// noiseless prices are the same for every seed); a longer one is
+// computed tick by tick.
+const maxCached = 100_000
+
+// line is the noiseless price of tick seq; seg is the segment the
+// previous call ended in (ticks are read in order).
+func (g *Scripted) line(seq int, seg *int) decimal.Decimal {
+	at := time.Duration(seq) * g.path.Step
+	for *seg < len(g.knots)-1 && at >= g.knots[*seg].At {
+		*seg++
+	}
+	a, b := g.knots[*seg-1], g.knots[*seg]
+	if at >= b.At {
+		return b.Price
+	}
+	frac := num.Div(b.Price.Sub(a.Price).Mul(decimal.NewFromInt(int64(at-a.At))), decimal.NewFromInt(int64(b.At-a.At)), g.path.Scale, num.HalfEven)
+	return a.Price.Add(frac)
 }
 
 // Name says what is drawn, e.g. "shape(eth-2020-03-12, ±20bp, 157×10m0s)".
@@ -157,19 +185,15 @@ func (g *Scripted) Scenario(seed int64) (Scenario, error) {
 	seg := 1
 	unit := decimal.New(1, -g.path.Scale)
 	return &pathScenario{s: g.path, next: func(seq int) (decimal.Decimal, error) {
-		at := time.Duration(seq) * g.path.Step
-		for seg < len(g.knots)-1 && at >= g.knots[seg].At {
-			seg++
-		}
-		a, b := g.knots[seg-1], g.knots[seg]
-		price := b.Price
-		if at < b.At {
-			frac := num.Div(b.Price.Sub(a.Price).Mul(decimal.NewFromInt(int64(at-a.At))), decimal.NewFromInt(int64(b.At-a.At)), g.path.Scale, num.HalfEven)
-			price = a.Price.Add(frac)
+		var price decimal.Decimal
+		if g.cache != nil {
+			price = g.cache[seq]
+		} else {
+			price = g.line(seq, &seg)
 		}
 		if g.s.NoiseBP > 0 && seq > 0 {
 			u := int64(rng.IntN(2*g.s.NoiseBP+1) - g.s.NoiseBP)
-			price = num.MulRound(price, decimal.New(10_000+u, -4), g.path.Scale, num.HalfEven)
+			price = mulBP(price, u, g.path.Scale)
 		}
 		if price.LessThan(unit) {
 			price = unit

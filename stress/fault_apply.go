@@ -6,7 +6,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/oracle"
 )
 
@@ -105,13 +104,13 @@ func (s *faulted) apply(f Fault, st *faultState, seq int, quotes []oracle.Quote)
 	if !in || !cur.ok {
 		return quotes
 	}
-	factor := f.Factor
-	if f.Kind == FaultDrift {
-		factor = decimal.New(10_000+int64(f.BiasBP)*int64(seq-f.From+1), -4)
-	}
 	scale := s.g.s.Scale
 	q := cur.q
-	q.Price = num.MulRound(q.Price, factor, scale, num.HalfEven)
+	if f.Kind == FaultDrift {
+		q.Price = mulBP(q.Price, int64(f.BiasBP)*int64(seq-f.From+1), scale)
+	} else {
+		q.Price = mulDec(q.Price, f.Factor, scale)
+	}
 	if !q.Price.IsPositive() {
 		q.Price = decimal.New(1, -scale) // a drift below zero prints one unit
 	}

@@ -195,7 +195,7 @@ func (s *quoted) Next() (Tick, bool, error) {
 		price := t.Price
 		if set.JitterBP > 0 {
 			u := int64(s.rng.IntN(2*set.JitterBP+1) - set.JitterBP)
-			price = num.MulRound(price, decimal.New(10_000+u, -4), set.Scale, num.HalfEven)
+			price = mulBP(price, u, set.Scale)
 		} else {
 			price = num.Round(price, set.Scale, num.HalfEven)
 		}
@@ -204,11 +204,13 @@ func (s *quoted) Next() (Tick, bool, error) {
 		}
 		quotes = append(quotes, oracle.Quote{Source: src, Price: price, Time: t.Time, Weight: weightOne})
 	}
-	slices.SortStableFunc(quotes, func(a, b oracle.Quote) int { return strings.Compare(a.Source, b.Source) })
-	for i := 1; i < len(quotes); i++ {
-		if quotes[i].Source == quotes[i-1].Source {
-			s.err = fmt.Errorf("%w: quotes: tick %d: source %q quoted twice", ErrInvalidInput, t.Seq, quotes[i].Source)
-			return Tick{}, false, s.err
+	if len(t.Quotes) > 0 { // merge with the inner quotes (ours are sorted already)
+		slices.SortStableFunc(quotes, func(a, b oracle.Quote) int { return strings.Compare(a.Source, b.Source) })
+		for i := 1; i < len(quotes); i++ {
+			if quotes[i].Source == quotes[i-1].Source {
+				s.err = fmt.Errorf("%w: quotes: tick %d: source %q quoted twice", ErrInvalidInput, t.Seq, quotes[i].Source)
+				return Tick{}, false, s.err
+			}
 		}
 	}
 	t.Quotes = quotes
@@ -223,10 +225,7 @@ func (s *quoted) Next() (Tick, bool, error) {
 func (c CongestionSettings) next(seq, prev int, last, p decimal.Decimal) int {
 	level := c.Base
 	if last.IsPositive() {
-		move := int64(1_000_000) // capped: a move of 10,000% saturates anyway
-		if m := num.DivFloor(p.Sub(last).Abs().Mul(decimal.New(10_000, 0)), last, 0); m.LessThan(decimal.New(move, 0)) {
-			move = m.IntPart()
-		}
+		move := moveBP(p, last)
 		shock := int(min(move*int64(c.PerPercent)/100, 100))
 		carry := (prev - c.Base) * c.Persist / 100
 		level = min(100, c.Base+max(shock, carry))

@@ -121,3 +121,30 @@ func TestQuotesRefusals(t *testing.T) {
 		t.Errorf("nil inner: %v", err)
 	}
 }
+
+// TestQuotesMergeWithReplay: a CSV's own quotes are kept and merged in
+// Source order; a source named both in the file and in the wrapper is
+// refused at its first tick. (Mutation seen failing: skipping the merge
+// sort when the inner tick has quotes.)
+func TestQuotesMergeWithReplay(t *testing.T) {
+	replay, err := NewReplay(bytesReader(sample(t)), ReplaySettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := NewQuotes(replay, QuoteSettings{Sources: []string{"binance", "okx"}, JitterBP: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, qu := range mustTicks(t, q, 1)[0].Quotes {
+		got = append(got, qu.Source)
+	}
+	if strings.Join(got, ",") != "binance,chainlink,coinbase,kraken,okx" {
+		t.Errorf("merged sources %v", got)
+	}
+	dup, _ := NewQuotes(replay, QuoteSettings{Sources: []string{"kraken"}})
+	sc, _ := dup.Scenario(1)
+	if _, _, err := sc.Next(); !errorsIs(err, ErrInvalidInput) || !strings.Contains(err.Error(), `"kraken" quoted twice`) {
+		t.Errorf("err = %v", err)
+	}
+}
