@@ -87,6 +87,6 @@ func CrashShape(s CrashSettings) (Shape, error) {
 		Knots: []Knot{
 			{0, s.Price}, {t1, s.Price}, {t2, low}, {t3, final}, {t3 + s.After, final},
 		},
-		Sources: []string{"examples/cascade/path.go (the default crash of the perpetual venue example)"},
+		Sources: []string{"the default crash of examples/cascade (its path.go; stress/perp once merged)"},
 	}, nil
 }

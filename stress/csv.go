@@ -10,8 +10,8 @@ import (
 	"github.com/failsafe-fi/failsafe/oracle"
 )
 
-// ReplaySettings bound a CSV replay.
-type ReplaySettings struct {
+// CSVSettings bound a CSV replay.
+type CSVSettings struct {
 	// Name names the replay in reports. Zero means "csv".
 	Name string
 	// MaxBytes bounds the input, in [1, 1 GiB]. Zero means 16 MiB.
@@ -23,7 +23,7 @@ type ReplaySettings struct {
 	Scale int32
 }
 
-// Replay replays a price path read from CSV, the same for every seed
+// CSV replays a price path read from CSV, the same for every seed
 // (wrap it in Quotes or Faults for seeded variation). Safe for concurrent
 // use.
 //
@@ -43,13 +43,13 @@ type ReplaySettings struct {
 // quote cells, sorted by Source, stamped with the row's time and Weight
 // 1. Any violation is an error wrapping ErrInvalidInput that names the
 // line.
-type Replay struct {
+type CSV struct {
 	name  string
 	ticks []Tick
 }
 
-// NewReplay reads and checks the whole CSV from r.
-func NewReplay(r io.Reader, s ReplaySettings) (*Replay, error) {
+// NewCSV reads and checks the whole CSV from r.
+func NewCSV(r io.Reader, s CSVSettings) (*CSV, error) {
 	if s.Name == "" {
 		s.Name = "csv"
 	}
@@ -69,19 +69,19 @@ func NewReplay(r io.Reader, s ReplaySettings) (*Replay, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Replay{name: s.Name, ticks: ticks}, nil
+	return &CSV{name: s.Name, ticks: ticks}, nil
 }
 
 // Name says what is replayed, e.g. "csv(eth.csv, 157 rows)".
-func (g *Replay) Name() string { return fmt.Sprintf("csv(%s, %d rows)", g.name, len(g.ticks)) }
+func (g *CSV) Name() string { return fmt.Sprintf("csv(%s, %d rows)", g.name, len(g.ticks)) }
 
 // Len is the number of ticks (data rows).
-func (g *Replay) Len() int { return len(g.ticks) }
+func (g *CSV) Len() int { return len(g.ticks) }
 
 // Scenario returns the replay; seed is ignored.
-func (g *Replay) Scenario(int64) (Scenario, error) { return &replayed{ticks: g.ticks}, nil }
+func (g *CSV) Scenario(int64) (Scenario, error) { return &replayed{ticks: g.ticks}, nil }
 
-// replayed is one reading of a Replay.
+// replayed is one reading of a CSV.
 type replayed struct {
 	ticks []Tick
 	i     int

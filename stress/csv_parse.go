@@ -11,8 +11,8 @@ import (
 	"github.com/failsafe-fi/failsafe/oracle"
 )
 
-// parseCSV reads the whole file of a Replay (see its doc for the format).
-func parseCSV(r io.Reader, s ReplaySettings) ([]Tick, error) {
+// parseCSV reads the whole file of a CSV (see its doc for the format).
+func parseCSV(r io.Reader, s CSVSettings) ([]Tick, error) {
 	limited := &io.LimitedReader{R: r, N: s.MaxBytes + 1}
 	cr := csv.NewReader(limited)
 	cr.ReuseRecord = true

@@ -24,10 +24,10 @@ func sample(t tb) []byte {
 	return b
 }
 
-// TestReplaySample reads the sample and replays it row by row, the same
+// TestCSVSample reads the sample and replays it row by row, the same
 // for every seed.
-func TestReplaySample(t *testing.T) {
-	g, err := NewReplay(bytes.NewReader(sample(t)), ReplaySettings{Name: "eth.csv"})
+func TestCSVSample(t *testing.T) {
+	g, err := NewCSV(bytes.NewReader(sample(t)), CSVSettings{Name: "eth.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,41 +57,41 @@ func TestReplaySample(t *testing.T) {
 	}
 }
 
-// TestReplayRefusals: each malformed input is refused with the line it
+// TestCSVRefusals: each malformed input is refused with the line it
 // is on.
-func TestReplayRefusals(t *testing.T) {
+func TestCSVRefusals(t *testing.T) {
 	const head = "time,price,a\n"
 	for _, tc := range []struct {
 		name, in, want string
-		s              ReplaySettings
+		s              CSVSettings
 	}{
-		{"empty", "", "empty input", ReplaySettings{}},
-		{"header only", head, "no data rows", ReplaySettings{}},
-		{"wrong header", "when,price\n1,2\n", "line 1: the header", ReplaySettings{}},
-		{"duplicate source", "time,price,a,a\n", "line 1: source \"a\" named twice", ReplaySettings{}},
-		{"reserved source", "time,price,time\n", "line 1", ReplaySettings{}},
-		{"padded source", "time,price, a\n", "line 1", ReplaySettings{}},
-		{"missing field", head + "1,2,3\n2,3\n", "line 3", ReplaySettings{}},
-		{"bad time", head + "yesterday,2,\n", "line 2: time", ReplaySettings{}},
-		{"time not increasing", head + "10,2,\n10,2,\n", "line 3: time", ReplaySettings{}},
-		{"time going back", head + "2020-03-12T00:00:00Z,2,\n2020-03-11T00:00:00Z,2,\n", "line 3: time", ReplaySettings{}},
-		{"zero price", head + "1,0,\n", "line 2: price", ReplaySettings{}},
-		{"negative price", head + "1,-5,\n", "line 2: price", ReplaySettings{}},
-		{"exponent", head + "1,1e5,\n", "line 2: price", ReplaySettings{}},
-		{"absurd exponent", head + "1,1e-2147483648,\n", "line 2: price", ReplaySettings{}},
-		{"huge price", head + "1,10000000000000000,\n", "line 2: price", ReplaySettings{}},
-		{"too fine", head + "1,1.123456789,\n", "line 2: price", ReplaySettings{}},
-		{"bare point", head + "1,5.,\n", "line 2: price", ReplaySettings{}},
-		{"space", head + "1, 5,\n", "line 2: price", ReplaySettings{}},
-		{"bad quote", head + "1,5,x\n", "line 2: source a", ReplaySettings{}},
-		{"zero quote", head + "1,5,0\n", "line 2: source a", ReplaySettings{}},
-		{"bare quote mark", head + "1,5,\"x\n", "line 2", ReplaySettings{}},
-		{"too many rows", head + "1,5,\n2,5,\n3,5,\n", "line 4: more than 2 rows", ReplaySettings{MaxRows: 2}},
-		{"too many bytes", head + "1,5,\n2,5,\n", "larger than the byte limit", ReplaySettings{MaxBytes: 20}},
-		{"bad settings", head + "1,5,\n", "settings", ReplaySettings{Scale: 19}},
+		{"empty", "", "empty input", CSVSettings{}},
+		{"header only", head, "no data rows", CSVSettings{}},
+		{"wrong header", "when,price\n1,2\n", "line 1: the header", CSVSettings{}},
+		{"duplicate source", "time,price,a,a\n", "line 1: source \"a\" named twice", CSVSettings{}},
+		{"reserved source", "time,price,time\n", "line 1", CSVSettings{}},
+		{"padded source", "time,price, a\n", "line 1", CSVSettings{}},
+		{"missing field", head + "1,2,3\n2,3\n", "line 3", CSVSettings{}},
+		{"bad time", head + "yesterday,2,\n", "line 2: time", CSVSettings{}},
+		{"time not increasing", head + "10,2,\n10,2,\n", "line 3: time", CSVSettings{}},
+		{"time going back", head + "2020-03-12T00:00:00Z,2,\n2020-03-11T00:00:00Z,2,\n", "line 3: time", CSVSettings{}},
+		{"zero price", head + "1,0,\n", "line 2: price", CSVSettings{}},
+		{"negative price", head + "1,-5,\n", "line 2: price", CSVSettings{}},
+		{"exponent", head + "1,1e5,\n", "line 2: price", CSVSettings{}},
+		{"absurd exponent", head + "1,1e-2147483648,\n", "line 2: price", CSVSettings{}},
+		{"huge price", head + "1,10000000000000000,\n", "line 2: price", CSVSettings{}},
+		{"too fine", head + "1,1.123456789,\n", "line 2: price", CSVSettings{}},
+		{"bare point", head + "1,5.,\n", "line 2: price", CSVSettings{}},
+		{"space", head + "1, 5,\n", "line 2: price", CSVSettings{}},
+		{"bad quote", head + "1,5,x\n", "line 2: source a", CSVSettings{}},
+		{"zero quote", head + "1,5,0\n", "line 2: source a", CSVSettings{}},
+		{"bare quote mark", head + "1,5,\"x\n", "line 2", CSVSettings{}},
+		{"too many rows", head + "1,5,\n2,5,\n3,5,\n", "line 4: more than 2 rows", CSVSettings{MaxRows: 2}},
+		{"too many bytes", head + "1,5,\n2,5,\n", "larger than the byte limit", CSVSettings{MaxBytes: 20}},
+		{"bad settings", head + "1,5,\n", "settings", CSVSettings{Scale: 19}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := NewReplay(strings.NewReader(tc.in), tc.s)
+			_, err := NewCSV(strings.NewReader(tc.in), tc.s)
 			if !errorsIs(err, ErrInvalidInput) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want one containing %q", err, tc.want)
 			}
@@ -99,17 +99,17 @@ func TestReplayRefusals(t *testing.T) {
 	}
 }
 
-// FuzzReplay: no input makes the parser panic or hang, and whatever it
+// FuzzCSV: no input makes the parser panic or hang, and whatever it
 // accepts is a valid path: rows strictly increasing in time, every price
 // and quote positive, quotes sorted by Source and stamped with the row's
 // time.
-func FuzzReplay(f *testing.F) {
+func FuzzCSV(f *testing.F) {
 	f.Add(sample(f))
 	f.Add([]byte("time,price,a,b\n1,5,,4.5\n2,6.25,6,\n"))
 	f.Add([]byte("time,price\n2020-03-12T00:00:00+01:00,1\n"))
 	f.Add([]byte("time,price,a\n1,1e9999999999,\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		g, err := NewReplay(bytes.NewReader(in), ReplaySettings{MaxRows: 1000, MaxBytes: 1 << 16})
+		g, err := NewCSV(bytes.NewReader(in), CSVSettings{MaxRows: 1000, MaxBytes: 1 << 16})
 		if err != nil {
 			if !errorsIs(err, ErrInvalidInput) {
 				t.Fatalf("error %v does not wrap ErrInvalidInput", err)

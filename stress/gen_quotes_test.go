@@ -122,12 +122,12 @@ func TestQuotesRefusals(t *testing.T) {
 	}
 }
 
-// TestQuotesMergeWithReplay: a CSV's own quotes are kept and merged in
+// TestQuotesMergeWithCSV: a CSV's own quotes are kept and merged in
 // Source order; a source named both in the file and in the wrapper is
 // refused at its first tick. (Mutation seen failing: skipping the merge
 // sort when the inner tick has quotes.)
-func TestQuotesMergeWithReplay(t *testing.T) {
-	replay, err := NewReplay(bytesReader(sample(t)), ReplaySettings{})
+func TestQuotesMergeWithCSV(t *testing.T) {
+	replay, err := NewCSV(bytesReader(sample(t)), CSVSettings{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func BenchmarkScenario168(b *testing.B) {
 		{Kind: FaultSpike, Source: "src-b", From: 40, To: 44, Factor: testkit.D("0.6")},
 		{Kind: FaultDelay, Source: "src-c", From: 0, To: 168, Delay: 3},
 	}})
-	replay, _ := NewReplay(bytesReader(sample(b)), ReplaySettings{})
+	replay, _ := NewCSV(bytesReader(sample(b)), CSVSettings{})
 	for _, tc := range []struct {
 		name string
 		g    Generator

@@ -103,13 +103,13 @@ func ExampleNewFaults() {
 
 // A CSV replay: time, true price and two sources' quotes (an empty cell:
 // no quote that tick).
-func ExampleNewReplay() {
+func ExampleNewCSV() {
 	const file = `time,price,cex,chainlink
 2020-03-12T00:00:00Z,194.00,194.10,193.80
 2020-03-12T01:00:00Z,190.50,190.40,
 2020-03-12T02:00:00Z,186.25,186.30,186.20
 `
-	g, err := stress.NewReplay(strings.NewReader(file), stress.ReplaySettings{Name: "eth"})
+	g, err := stress.NewCSV(strings.NewReader(file), stress.CSVSettings{Name: "eth"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -119,7 +119,7 @@ func ExampleNewReplay() {
 	for _, t := range ticks {
 		fmt.Println(t.Time.Format("15:04"), t.Price, len(t.Quotes))
 	}
-	_, err = stress.NewReplay(strings.NewReader("time,price\n2020-03-12T00:00:00Z,1e9\n"), stress.ReplaySettings{})
+	_, err = stress.NewCSV(strings.NewReader("time,price\n2020-03-12T00:00:00Z,1e9\n"), stress.CSVSettings{})
 	fmt.Println(err)
 	// Output:
 	// 00:00 194 2

@@ -32,7 +32,7 @@ func drawGenerator(t *rapid.T) Generator {
 		}
 		g, err = NewScripted(ScriptedSettings{Shape: sh, NoiseBP: rapid.IntRange(0, 100).Draw(t, "noise")})
 	case 4:
-		g, err = NewReplay(bytesReader(sample(t)), ReplaySettings{})
+		g, err = NewCSV(bytesReader(sample(t)), CSVSettings{})
 	}
 	if err != nil {
 		t.Fatal(err)
