@@ -1,6 +1,7 @@
 package stress
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -150,5 +151,23 @@ func TestScriptedRefusals(t *testing.T) {
 		if _, err := CrashShape(s); !errorsIs(err, ErrInvalidInput) {
 			t.Errorf("%s: err = %v", name, err)
 		}
+	}
+}
+
+// TestScriptedNoiseGolden pins the noisy default crash of seed 1 (ticks 1
+// to 4 of ±20 bp around 100).
+func TestScriptedNoiseGolden(t *testing.T) {
+	sh, _ := CrashShape(CrashSettings{})
+	g, err := NewScripted(ScriptedSettings{Shape: sh, NoiseBP: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ticks := mustTicks(t, g, 1)
+	var got []string
+	for _, tk := range ticks[:5] {
+		got = append(got, tk.Price.String())
+	}
+	if want := "100 100.18 99.93 99.8 100.16"; strings.Join(got, " ") != want {
+		t.Errorf("got %s, want %s", strings.Join(got, " "), want)
 	}
 }
