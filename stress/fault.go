@@ -147,7 +147,9 @@ type FaultSettings struct {
 // spiking, drifting and delayed quotes (see FaultKind). It changes only
 // Tick.Quotes, only of each fault's source and only within its window;
 // the quotes stay sorted by Source. It draws nothing, so the seed's path
-// is unchanged. Safe for concurrent use.
+// is unchanged. Wrap it around a generator that quotes (Quotes, or a CSV
+// with quote columns): on a tick without quotes a fault has nothing to
+// break. Safe for concurrent use.
 type Faults struct {
 	inner Generator
 	s     FaultSettings
