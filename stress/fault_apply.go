@@ -23,10 +23,20 @@ type faultState struct {
 
 // faulted is one scenario of Faults.
 type faulted struct {
-	g   *Faults
-	in  Scenario
-	st  []faultState
-	err error
+	g     *Faults
+	in    Scenario
+	st    []faultState
+	err   error
+	owned bool // this tick's quotes are our copy
+}
+
+// own returns quotes as this tick's own copy, copying it the first time.
+func (s *faulted) own(quotes []oracle.Quote) []oracle.Quote {
+	if s.owned {
+		return quotes
+	}
+	s.owned = true
+	return slices.Clone(quotes)
 }
 
 // Next returns the inner tick with the faults applied.
@@ -39,7 +49,8 @@ func (s *faulted) Next() (Tick, bool, error) {
 		s.err = err
 		return t, ok, err
 	}
-	quotes := slices.Clone(t.Quotes)
+	quotes := t.Quotes
+	s.owned = false // the inner tick's slice is copied before the first change
 	for i, f := range s.g.s.Faults {
 		quotes = s.apply(f, &s.st[i], t.Seq, quotes)
 	}
@@ -91,7 +102,7 @@ func (s *faulted) apply(f Fault, st *faultState, seq int, quotes []oracle.Quote)
 		if !st.last.ok {
 			st.last = cur // nothing before the window: freeze the first quote in it
 		}
-		return put(quotes, i, f.Source, st.last)
+		return put(s.own(quotes), i, f.Source, st.last)
 	case FaultDelay:
 		k := seq % f.Delay
 		late := st.ring[k] // the quote of tick seq − Delay (absent before tick Delay)
@@ -99,7 +110,7 @@ func (s *faulted) apply(f Fault, st *faultState, seq int, quotes []oracle.Quote)
 		if !in {
 			return quotes
 		}
-		return put(quotes, i, f.Source, late)
+		return put(s.own(quotes), i, f.Source, late)
 	}
 	if !in || !cur.ok {
 		return quotes
@@ -114,6 +125,7 @@ func (s *faulted) apply(f Fault, st *faultState, seq int, quotes []oracle.Quote)
 	if !q.Price.IsPositive() {
 		q.Price = decimal.New(1, -scale) // a drift below zero prints one unit
 	}
+	quotes = s.own(quotes)
 	quotes[i] = q
 	return quotes
 }

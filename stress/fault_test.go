@@ -163,3 +163,61 @@ func TestFaultRefusals(t *testing.T) {
 		t.Errorf("too many faults: %v", err)
 	}
 }
+
+// spy is a generator that remembers the quotes slice of its last tick
+// and a copy of it, to see whether a wrapper writes into it.
+type spy struct {
+	inner      Generator
+	shared     []oracle.Quote
+	copyOfLast []oracle.Quote
+}
+
+// Name is "spy".
+func (s *spy) Name() string { return "spy" }
+
+// Scenario wraps the inner scenario of seed.
+func (s *spy) Scenario(seed int64) (Scenario, error) {
+	in, err := s.inner.Scenario(seed)
+	return spyScenario{s, in}, err
+}
+
+// spyScenario records each tick it passes on.
+type spyScenario struct {
+	s  *spy
+	in Scenario
+}
+
+// Next passes the inner tick on and records its quotes.
+func (p spyScenario) Next() (Tick, bool, error) {
+	t, ok, err := p.in.Next()
+	p.s.shared, p.s.copyOfLast = t.Quotes, slices.Clone(t.Quotes)
+	return t, ok, err
+}
+
+// TestFaultsNeverWriteIntoTheInnerQuotes: a fault changes its own copy of
+// the tick's quotes, never the slice the inner generator returned (which
+// that generator may keep). (Mutation seen failing: the spike writing
+// quotes[i] without s.own.)
+func TestFaultsNeverWriteIntoTheInnerQuotes(t *testing.T) {
+	sp := &spy{inner: quotedMerton(t, 0)}
+	g, err := NewFaults(sp, FaultSettings{Faults: []Fault{
+		{Kind: FaultSpike, Source: "dex", From: 2, To: 9, Factor: testkit.D("0.5")},
+		{Kind: FaultStale, Source: "pyth", From: 3, To: 7},
+		{Kind: FaultDelay, Source: "cex-a", From: 1, To: 8, Delay: 2},
+		{Kind: FaultDrift, Source: "cex-b", From: 0, To: 5, BiasBP: 40},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := g.Scenario(3)
+	for i := 0; i < 12; i++ {
+		if _, _, err := sc.Next(); err != nil {
+			t.Fatal(err)
+		}
+		for j := range sp.shared {
+			if sp.shared[j].Source != sp.copyOfLast[j].Source || !sp.shared[j].Price.Equal(sp.copyOfLast[j].Price) {
+				t.Fatalf("tick %d: the inner slice was written: %v, was %v", i, sp.shared[j], sp.copyOfLast[j])
+			}
+		}
+	}
+}
