@@ -1,0 +1,223 @@
+package stress
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
+	"github.com/failsafe-fi/failsafe/oracle"
+)
+
+// faultSources are quotedMerton's sources, sorted.
+var faultSources = []string{"cex-a", "cex-b", "chainlink", "dex", "pyth"}
+
+// drawFault draws a valid fault on one of faultSources (or on a source
+// nobody quotes) within the first 200 ticks.
+func drawFault(t *rapid.T, i int) Fault {
+	src := rapid.SampledFrom(append(faultSources, "ghost")).Draw(t, "src")
+	from := rapid.IntRange(0, 180).Draw(t, "from")
+	f := Fault{Kind: FaultKind(rapid.IntRange(1, 4).Draw(t, "kind")), Source: src, From: from, To: from + rapid.IntRange(1, 60).Draw(t, "len")}
+	switch f.Kind {
+	case FaultSpike:
+		f.Factor = testkit.D(rapid.SampledFrom([]string{"0.6", "1.5", "0.01", "100"}).Draw(t, "factor"))
+	case FaultDrift:
+		f.BiasBP = rapid.SampledFrom([]int{-1000, -30, 5, 200}).Draw(t, "bias")
+	case FaultDelay:
+		f.Delay = rapid.IntRange(1, 30).Draw(t, "delay")
+	}
+	return f
+}
+
+// TestFaultsTouchOnlyTheirSourceAndWindow: whatever faults are stacked,
+// the faulted ticks equal the unfaulted ones except the quotes of a
+// faulty source within one of its faults' windows; prices, times and
+// congestion never change; the quotes stay sorted with each source at
+// most once. (Mutation seen failing: a stale fault that stays stuck after
+// its window, i.e. `in := seq >= f.From`.)
+func TestFaultsTouchOnlyTheirSourceAndWindow(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		base := quotedMerton(t, 0)
+		n := rapid.IntRange(1, 5).Draw(t, "faults")
+		var fs []Fault
+		for i := 0; i < n; i++ {
+			fs = append(fs, drawFault(t, i))
+		}
+		g, err := NewFaults(base, FaultSettings{Faults: fs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed := rapid.Int64().Draw(t, "seed")
+		got, want := mustTicks(t, g, seed), mustTicks(t, base, seed)
+		for i := range want {
+			a, b := got[i], want[i]
+			if !a.Price.Equal(b.Price) || !a.Time.Equal(b.Time) || a.Congestion != b.Congestion || a.Seq != b.Seq {
+				t.Fatalf("tick %d: price/time/congestion changed", i)
+			}
+			if !slices.IsSortedFunc(a.Quotes, func(x, y oracle.Quote) int { return strings.Compare(x.Source, y.Source) }) {
+				t.Fatalf("tick %d: unsorted %v", i, a.Quotes)
+			}
+			for _, src := range append(faultSources, "ghost") {
+				faulty := false
+				for _, f := range fs {
+					faulty = faulty || (f.Source == src && i >= f.From && i < f.To)
+				}
+				ja, jb := find(a.Quotes, src), find(b.Quotes, src)
+				if faulty {
+					continue
+				}
+				if (ja < 0) != (jb < 0) || (ja >= 0 && (!a.Quotes[ja].Price.Equal(b.Quotes[jb].Price) || !a.Quotes[ja].Time.Equal(b.Quotes[jb].Time))) {
+					t.Fatalf("tick %d: source %s changed outside its faults %v", i, src, fs)
+				}
+			}
+		}
+	})
+}
+
+// TestFaultKinds works each fault by hand on the default crash quoted by
+// three sources without jitter.
+func TestFaultKinds(t *testing.T) {
+	sh, _ := CrashShape(CrashSettings{})
+	path, _ := NewScripted(ScriptedSettings{Shape: sh})
+	base, err := NewQuotes(path, QuoteSettings{JitterBP: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := mustTicks(t, base, 1)
+	for _, tc := range []struct {
+		name  string
+		fault Fault
+		check func(t *testing.T, tick int, q oracle.Quote, present bool)
+	}{
+		{"stale resends tick 19's quote, time and all", Fault{Kind: FaultStale, Source: "src-c", From: 20, To: 40},
+			func(t *testing.T, i int, q oracle.Quote, ok bool) {
+				if i >= 20 && i < 40 && (!ok || !q.Price.Equal(plain[19].Price) || !q.Time.Equal(plain[19].Time)) {
+					t.Errorf("tick %d: %v, want tick 19's %s", i, q, plain[19].Price)
+				}
+			}},
+		{"spike prints 0.6 × price (examples/cascade's wick)", Fault{Kind: FaultSpike, Source: "src-b", From: 30, To: 32, Factor: testkit.D("0.6")},
+			func(t *testing.T, i int, q oracle.Quote, ok bool) {
+				if i >= 30 && i < 32 && !q.Price.Equal(plain[i].Price.Mul(testkit.D("0.6")).Round(8)) {
+					t.Errorf("tick %d: %s", i, q.Price)
+				}
+			}},
+		{"drift grows 50 bp a tick", Fault{Kind: FaultDrift, Source: "src-a", From: 0, To: 10, BiasBP: 50},
+			func(t *testing.T, i int, q oracle.Quote, ok bool) {
+				if i < 10 && !q.Price.Equal(plain[i].Price.Mul(testkit.D("1").Add(testkit.D("0.005").Mul(decimal.NewFromInt(int64(i+1))))).Round(8)) {
+					t.Errorf("tick %d: %s", i, q.Price)
+				}
+			}},
+		{"delay shows the quote of 3 ticks before, none at first", Fault{Kind: FaultDelay, Source: "src-a", From: 0, To: 50, Delay: 3},
+			func(t *testing.T, i int, q oracle.Quote, ok bool) {
+				switch {
+				case i < 3 && ok:
+					t.Errorf("tick %d: quote %v before any arrived", i, q)
+				case i >= 3 && i < 50 && (!ok || !q.Price.Equal(plain[i-3].Price) || !q.Time.Equal(plain[i-3].Time)):
+					t.Errorf("tick %d: %v, want tick %d's", i, q, i-3)
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, err := NewFaults(base, FaultSettings{Faults: []Fault{tc.fault}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, tk := range mustTicks(t, g, 1) {
+				j := find(tk.Quotes, tc.fault.Source)
+				var q oracle.Quote
+				if j >= 0 {
+					q = tk.Quotes[j]
+				}
+				tc.check(t, i, q, j >= 0)
+			}
+		})
+	}
+}
+
+// TestFaultRefusals: each bound of a fault is enforced.
+func TestFaultRefusals(t *testing.T) {
+	g := quotedMerton(t, 0)
+	for name, f := range map[string]Fault{
+		"unknown kind":       {Kind: 9, Source: "a", To: 1},
+		"no source":          {Kind: FaultStale, To: 1},
+		"empty window":       {Kind: FaultStale, Source: "a", From: 5, To: 5},
+		"negative from":      {Kind: FaultStale, Source: "a", From: -1, To: 5},
+		"stale with factor":  {Kind: FaultStale, Source: "a", To: 5, Factor: testkit.D("2")},
+		"spike factor 1":     {Kind: FaultSpike, Source: "a", To: 5, Factor: testkit.D("1")},
+		"spike factor 0":     {Kind: FaultSpike, Source: "a", To: 5},
+		"spike too fine":     {Kind: FaultSpike, Source: "a", To: 5, Factor: testkit.D("0.000000001")},
+		"spike above 1000":   {Kind: FaultSpike, Source: "a", To: 5, Factor: testkit.D("1001")},
+		"drift with delay":   {Kind: FaultDrift, Source: "a", To: 5, BiasBP: 3, Delay: 2},
+		"drift of 0":         {Kind: FaultDrift, Source: "a", To: 5},
+		"delay of 0":         {Kind: FaultDelay, Source: "a", To: 5},
+		"delay above 10,000": {Kind: FaultDelay, Source: "a", To: 5, Delay: 10_001},
+	} {
+		if _, err := NewFaults(g, FaultSettings{Faults: []Fault{f}}); !errorsIs(err, ErrInvalidInput) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+	if _, err := NewFaults(g, FaultSettings{Faults: make([]Fault, MaxFaults+1)}); !errorsIs(err, ErrInvalidInput) {
+		t.Errorf("too many faults: %v", err)
+	}
+}
+
+// spy is a generator that remembers the quotes slice of its last tick
+// and a copy of it, to see whether a wrapper writes into it.
+type spy struct {
+	inner      Generator
+	shared     []oracle.Quote
+	copyOfLast []oracle.Quote
+}
+
+// Name is "spy".
+func (s *spy) Name() string { return "spy" }
+
+// Scenario wraps the inner scenario of seed.
+func (s *spy) Scenario(seed int64) (Scenario, error) {
+	in, err := s.inner.Scenario(seed)
+	return spyScenario{s, in}, err
+}
+
+// spyScenario records each tick it passes on.
+type spyScenario struct {
+	s  *spy
+	in Scenario
+}
+
+// Next passes the inner tick on and records its quotes.
+func (p spyScenario) Next() (Tick, bool, error) {
+	t, ok, err := p.in.Next()
+	p.s.shared, p.s.copyOfLast = t.Quotes, slices.Clone(t.Quotes)
+	return t, ok, err
+}
+
+// TestFaultsNeverWriteIntoTheInnerQuotes: a fault changes its own copy of
+// the tick's quotes, never the slice the inner generator returned (which
+// that generator may keep). (Mutation seen failing: the spike writing
+// quotes[i] without s.own.)
+func TestFaultsNeverWriteIntoTheInnerQuotes(t *testing.T) {
+	sp := &spy{inner: quotedMerton(t, 0)}
+	g, err := NewFaults(sp, FaultSettings{Faults: []Fault{
+		{Kind: FaultSpike, Source: "dex", From: 2, To: 9, Factor: testkit.D("0.5")},
+		{Kind: FaultStale, Source: "pyth", From: 3, To: 7},
+		{Kind: FaultDelay, Source: "cex-a", From: 1, To: 8, Delay: 2},
+		{Kind: FaultDrift, Source: "cex-b", From: 0, To: 5, BiasBP: 40},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := g.Scenario(3)
+	for i := 0; i < 12; i++ {
+		if _, _, err := sc.Next(); err != nil {
+			t.Fatal(err)
+		}
+		for j := range sp.shared {
+			if sp.shared[j].Source != sp.copyOfLast[j].Source || !sp.shared[j].Price.Equal(sp.copyOfLast[j].Price) {
+				t.Fatalf("tick %d: the inner slice was written: %v, was %v", i, sp.shared[j], sp.copyOfLast[j])
+			}
+		}
+	}
+}
