@@ -2,7 +2,6 @@ package portfolio
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -92,16 +91,16 @@ type groupDeltas struct {
 
 // deltas computes each group's net delta by expiry, when an add-on needs
 // it: futures q (linear) or q / price (inverse, rounded half-even at 16
-// places), options q × Black-76 delta, risk arrays none.
-func (e *Engine) deltas(now time.Time, b *book) ([]groupDeltas, error) {
+// places), options q × Black-76 delta at the marks, risk arrays none.
+func (a *Arrays) deltas(b *book) []groupDeltas {
+	e := a.e
 	if e.addOns.InterMonthRate.IsZero() && len(e.addOns.InterCommodity) == 0 {
-		return nil, nil
+		return nil
 	}
 	out := make([]groupDeltas, len(e.groups))
-	var k kern
-	for j, np := range b.net {
+	for _, np := range b.net {
 		in := e.insts[np.inst]
-		u := &b.unders[b.uPos[e.instUnder[np.inst]]]
+		u := b.unders[b.uPos[e.instUnder[np.inst]]].u
 		q := np.size.Mul(in.ContractSize)
 		var d decimal.Decimal
 		switch in.Kind {
@@ -113,15 +112,7 @@ func (e *Engine) deltas(now time.Time, b *book) ([]groupDeltas, error) {
 				d = num.Div(q, u.price, wScale, num.HalfEven)
 			}
 		case Option:
-			sr, err := e.optSeries(&k, in, u, yearsTo(now, in.Expiry, 0), b.rate)
-			if err != nil {
-				return nil, err
-			}
-			g := sr.greeks(&k, wOne, 0, b.vols[j])
-			if k.bad {
-				return nil, fmt.Errorf("%w: instrument %q", ErrRange, in.ID)
-			}
-			d = q.Mul(wDec(g.delta))
+			d = q.Mul(wDec(a.arr[np.inst].delta))
 		}
 		gd := &out[e.groupOf[u.idx]]
 		exp := int64(0)
@@ -142,7 +133,7 @@ func (e *Engine) deltas(now time.Time, b *book) ([]groupDeltas, error) {
 		}
 		gd.net = gd.net.Add(d)
 	}
-	return out, nil
+	return out
 }
 
 // interMonth is min(Σ long deltas, Σ short deltas) across a group's
@@ -231,7 +222,8 @@ func (e *Engine) shortOptionMinimum(b *book, g int) decimal.Decimal {
 // contingency is Contingency × Σ over (underlying, expiry, strike) of the
 // net short option quantity (calls and puts netted) × the price (linear)
 // or 1 (inverse), rounded up.
-func (e *Engine) contingency(b *book) decimal.Decimal {
+func (a *Arrays) contingency(b *book) decimal.Decimal {
+	e := a.e
 	if e.addOns.Contingency.IsZero() {
 		return decimal.Zero
 	}
@@ -269,7 +261,7 @@ func (e *Engine) contingency(b *book) decimal.Decimal {
 		}
 		amt := nets[i].Neg()
 		if !b.inverse {
-			amt = amt.Mul(b.unders[b.uPos[kk.under]].price)
+			amt = amt.Mul(b.unders[b.uPos[kk.under]].u.price)
 		}
 		total = total.Add(amt)
 	}

@@ -245,10 +245,10 @@ func (sr *series) value(k *kern, s, ls, sig int64) int64 {
 	} else {
 		d1 := k.div(x, v) + v/2
 		d2 := d1 - v
-		if sr.right == Put {
-			d1, d2 = -d1, -d2
+		n1, n2 = k.cdfPair(d1, d2, s, sr.kk)
+		if sr.right == Put { // Φ(−d) = 1 − Φ(d): the same tails, exactly
+			n1, n2 = wOne-n1, wOne-n2
 		}
-		n1, n2 = k.cdf(d1), k.cdf(d2)
 	}
 	if sr.right == Call {
 		return k.mul(sr.df, k.mul(s, n1)-k.mul(sr.kk, n2))

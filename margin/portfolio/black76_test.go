@@ -84,8 +84,8 @@ func genOption(t *rapid.T) OptionInput {
 }
 
 // TestPropPutCallParity: C − P = e^(−rT)(F − K) to 10^-14 × max(F, K).
-// Mutation seen failing: computing the put as e^(−rT)(K·Φ(−d2) −
-// F·Φ(−d1)) with Φ(−d1) replaced by Φ(−d2) in series.value.
+// Mutation seen failing: the put's F term weighted by Φ(−d2) instead of
+// Φ(−d1) in series.value (n1 = n2 for puts).
 func TestPropPutCallParity(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		in := genOption(t)

@@ -93,12 +93,13 @@ const expLow = -38 * wOne
 // the kernel holds.
 const expHigh = 68 * wOne / 10
 
-// exp returns e^x at 16 places. Method: x = n·ln2 + r with n the nearest
-// integer to x/ln2 and |r| ≤ ln2/2 (n·ln2 formed exactly from 18 digits of
-// ln 2 and rounded once), e^r by its Taylor series to the r^15/15! term
-// in Horner form (the first omitted term, r^16/16! for |r| ≤ 0.35, is
-// below 10^-20), and e^x = 2^n·e^r. Relative error below 2×10^-15 (checked
-// against shopspring's ExpTaylor at 30 places in the tests).
+// exp returns e^x at 16 places. Method: x = a + b/64 + r with integers a,
+// b (0 ≤ b < 64) and 0 ≤ r < 1/64; e^x = e^a · e^(b/64) · e^r with e^a and
+// e^(b/64) from tables (exptable.go, correctly rounded to 16 places) and
+// e^r by its Taylor series to r^7/7! in Horner form (the first omitted
+// term is below 10^-19). Absolute error below 4×10^-16 plus a relative
+// 2×10^-15 (checked against shopspring's ExpTaylor at 30 places in the
+// tests). Below −38 the result is 0; above 6.8 the kernel overflows.
 func (k *kern) exp(x int64) int64 {
 	if x < expLow {
 		return 0
@@ -107,28 +108,22 @@ func (k *kern) exp(x int64) int64 {
 		k.bad = true
 		return 0
 	}
-	q, _ := fixed.Div(w(x), ln2x18, 0, num.HalfEven) // |x/ln2| ≤ 55: always fits
-	n := q.M
-	nl, ok := fixed.MulRoundWide(fixed.Num{M: n}, ln2x18, wScale, num.HalfEven)
-	if !ok {
-		k.bad = true
-		return 0
+	const step = wOne / 64 // exact: 1/64 = 0.015625
+	m := x / step
+	if x%step < 0 {
+		m-- // floor
 	}
-	r := x - nl.M
-	// e^r = 1 + r(1 + r/2(1 + r/3(… (1 + r/15)))).
-	t := wOne
-	for i := int64(15); i >= 1; i-- {
-		t = wOne + k.divInt(k.mul(r, t), i)
+	r := x - m*step
+	a := m / 64
+	if m%64 < 0 {
+		a--
 	}
-	switch {
-	case n > 0:
-		for ; n > 0; n-- {
-			t = k.add(t, t)
-		}
-	case n < 0:
-		t = k.divInt(t, int64(1)<<uint(-n))
+	b := m - 64*a
+	t := invFact[7]
+	for i := 6; i >= 0; i-- {
+		t = k.mul(t, r) + invFact[i]
 	}
-	return t
+	return k.mul(k.mul(expInt[a+38], expFrac[b]), t)
 }
 
 // ln returns the natural logarithm of x > 0 (at 16 places). Method: x =
@@ -250,12 +245,23 @@ func (k *kern) cdf(x int64) int64 {
 	if ax < 0 {
 		ax = -ax
 	}
-	var tail int64
-	switch {
-	case ax >= normTailMax:
-		tail = 0
-	case ax < hartSplit:
-		e := k.exp(-k.divInt(k.mul(ax, ax), 2))
+	if ax >= normTailMax {
+		return k.signed(x, 0)
+	}
+	return k.signed(x, k.tail(ax, k.exp(-k.divInt(k.mul(ax, ax), 2))))
+}
+
+// signed turns the tail Φ(−|x|) into Φ(x).
+func (k *kern) signed(x, tail int64) int64 {
+	if x > 0 {
+		return wOne - tail
+	}
+	return tail
+}
+
+// tail returns Φ(−ax) for 0 ≤ ax < normTailMax given e = e^(−ax²/2).
+func (k *kern) tail(ax, e int64) int64 {
+	if ax < hartSplit {
 		uNum := fixed.Num{M: ax, E: -wScale - 1} // u = |x|/10, exact
 		n := hartNum[0]
 		for _, c := range hartNum[1:] {
@@ -265,20 +271,14 @@ func (k *kern) cdf(x int64) int64 {
 		for _, c := range hartDen[1:] {
 			d = k.add(k.mulU(d, uNum), c)
 		}
-		tail = k.mul(e, k.div(n, d))
-	default:
-		e := k.exp(-k.divInt(k.mul(ax, ax), 2))
-		b := ax + 65*wOne/100
-		b = ax + k.div(4*wOne, b)
-		b = ax + k.div(3*wOne, b)
-		b = ax + k.div(2*wOne, b)
-		b = ax + k.div(wOne, b)
-		tail = k.div(e, k.mul(b, sqrt2Pi))
+		return k.mul(e, k.div(n, d))
 	}
-	if x > 0 {
-		return wOne - tail
-	}
-	return tail
+	b := ax + 65*wOne/100
+	b = ax + k.div(4*wOne, b)
+	b = ax + k.div(3*wOne, b)
+	b = ax + k.div(2*wOne, b)
+	b = ax + k.div(wOne, b)
+	return k.div(e, k.mul(b, sqrt2Pi))
 }
 
 // mulU returns a × u at 16 places, half-even, where u carries its own
@@ -290,4 +290,25 @@ func (k *kern) mulU(a int64, u fixed.Num) int64 {
 		return 0
 	}
 	return r.M
+}
+
+// cdfPair returns Φ(d1) and Φ(d2) for d2 = d1 − σ√T, sharing one
+// exponential: e^(−d2²/2) = e^(−d1²/2) · s/kk (since d1² − d2² =
+// 2·ln(s/kk)) when s/kk is within [1/8, 8], so that the product's error
+// stays below 8 units of the 16th place; otherwise each is computed on its
+// own.
+func (k *kern) cdfPair(d1, d2, s, kk int64) (int64, int64) {
+	a1, a2 := d1, d2
+	if a1 < 0 {
+		a1 = -a1
+	}
+	if a2 < 0 {
+		a2 = -a2
+	}
+	if a1 >= normTailMax || a2 >= normTailMax || s > 8*kk || kk > 8*s {
+		return k.cdf(d1), k.cdf(d2)
+	}
+	e1 := k.exp(-k.divInt(k.mul(a1, a1), 2))
+	e2 := k.mul(e1, k.div(s, kk))
+	return k.signed(d1, k.tail(a1, e1)), k.signed(d2, k.tail(a2, e2))
 }

@@ -1,7 +1,6 @@
 package portfolio
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -65,28 +64,50 @@ type Result struct {
 // every position is revalued (options with Black-76, futures linearly or
 // inversely, risk arrays as published), and the worst covered loss is the
 // group's scan risk; add-ons follow (AddOns). Positions in the same
-// instrument are netted first. Errors wrap ErrInvalidInput,
+// instrument are netted first. It is Arrays for the book's instruments
+// followed by Arrays.Requirement. Errors wrap ErrInvalidInput,
 // ErrUnknownInstrument, ErrMissingMark or ErrRange; nothing is margined at
 // a guessed value.
 func (e *Engine) Requirement(now time.Time, positions []Position, m Marks) (Result, error) {
-	b, err := e.prepare(now, positions, m)
+	ids := make([]string, 0, len(positions))
+	for _, p := range positions {
+		ids = append(ids, p.Instrument)
+	}
+	if len(ids) == 0 {
+		if err := checkNow(now); err != nil {
+			return Result{}, err
+		}
+		return e.emptyResult(), nil
+	}
+	a, err := e.Arrays(now, m, ids...)
 	if err != nil {
 		return Result{}, err
 	}
-	return e.requirement(now, b)
+	return a.Requirement(positions)
 }
 
-func (e *Engine) requirement(now time.Time, b *book) (Result, error) {
+// emptyResult is the requirement of a book with no positions.
+func (e *Engine) emptyResult() Result {
+	r := Result{Losses: make([]decimal.Decimal, len(e.sc)), Worst: -1}
+	return r
+}
+
+// Requirement sums the book's positions over the precomputed arrays and
+// applies coverage and add-ons; see Engine.Requirement. Positions must be
+// in instruments these Arrays valued (ErrMissingMark otherwise).
+func (a *Arrays) Requirement(positions []Position) (Result, error) {
+	b, err := a.netBook(positions)
+	if err != nil {
+		return Result{}, err
+	}
+	e := a.e
 	n := len(e.sc)
-	ng := len(e.groups)
-	arrays := make([][]decimal.Decimal, ng) // risk-array gains per group and scenario
-	var k kern
-	for j, np := range b.net {
+	arrays := make([][]decimal.Decimal, len(e.groups)) // risk-array gains per group and scenario
+	for _, np := range b.net {
 		in := e.insts[np.inst]
-		u := &b.unders[b.uPos[e.instUnder[np.inst]]]
-		switch in.Kind {
-		case RiskArray:
-			g := e.groupOf[u.idx]
+		bu := &b.unders[b.uPos[e.instUnder[np.inst]]]
+		if in.Kind == RiskArray {
+			g := e.groupOf[bu.u.idx]
 			if arrays[g] == nil {
 				arrays[g] = make([]decimal.Decimal, n)
 			}
@@ -94,79 +115,53 @@ func (e *Engine) requirement(now time.Time, b *book) (Result, error) {
 				arrays[g][s] = arrays[g][s].Add(np.size.Mul(in.Array[s]))
 			}
 			continue
-		case Future:
-			q := np.size.Mul(in.ContractSize)
-			qN, qOK := fixed.FromDecimal(q)
-			for s := range n {
-				if in.Inverse {
-					u.invf[s].add(qN, qOK, q, wOne-u.invS[s])
-				} else {
-					u.lin[s].add(qN, qOK, q, u.s[s]-wOne)
-				}
-			}
-			continue
 		}
 		q := np.size.Mul(in.ContractSize)
 		qN, qOK := fixed.FromDecimal(q)
-		sr0, err := e.optSeries(&k, in, u, yearsTo(now, in.Expiry, 0), b.rate)
-		if err != nil {
-			return Result{}, err
+		target := bu.lin
+		switch {
+		case in.Kind == Future && in.Inverse:
+			target = bu.invf
+		case in.Kind == Option && in.Inverse:
+			target = bu.coin
 		}
-		w0 := sr0.value(&k, wOne, 0, b.vols[j])
-		sr1 := sr0
-		if la := e.grid.LookAheadSeconds; la > 0 {
-			sr1.years = yearsTo(now, in.Expiry, la)
-			sr1.sqrtT = k.sqrt(sr1.years)
-			if b.rate != 0 {
-				sr1.df = k.exp(-k.mul(b.rate, sr1.years))
-			}
-		}
-		vols := e.shocked(&k, b.vols[j], sr1.years)
-		for s, sc := range e.sc {
-			v := sr1.value(&k, u.s[s], u.ls[s], vols[sc.vol])
-			if in.Inverse {
-				u.coin[s].add(qN, qOK, q, k.div(v, u.s[s])-w0)
-			} else {
-				u.lin[s].add(qN, qOK, q, v-w0)
-			}
-		}
-		if k.bad {
-			return Result{}, fmt.Errorf("%w: instrument %q", ErrRange, in.ID)
+		gain := a.arr[np.inst].gain
+		for s := range n {
+			target[s].add(qN, qOK, q, gain[s])
 		}
 	}
-	return e.collect(now, b, arrays)
+	return a.collect(b, arrays)
 }
 
 // collect turns the per-underlying sums into losses, applies coverage and
 // the add-ons.
-func (e *Engine) collect(now time.Time, b *book, arrays [][]decimal.Decimal) (Result, error) {
+func (a *Arrays) collect(b *book, arrays [][]decimal.Decimal) (Result, error) {
+	e := a.e
 	n := len(e.sc)
 	ng := len(e.groups)
 	held := make([]bool, ng)
-	for _, u := range b.unders {
-		held[e.groupOf[u.idx]] = true
+	for _, bu := range b.unders {
+		held[e.groupOf[bu.u.idx]] = true
 	}
 	// Model gains per group and scenario, before coverage.
 	model := make([][]decimal.Decimal, ng)
-	for _, u := range b.unders {
+	for _, bu := range b.unders {
+		u := bu.u
 		g := e.groupOf[u.idx]
 		if model[g] == nil {
 			model[g] = make([]decimal.Decimal, n)
 		}
 		for s := range n {
-			gain := u.lin[s].value().Mul(u.price).Add(u.coin[s].value())
-			if u.invf[s].spilled || u.invf[s].v != 0 {
-				gain = gain.Add(num.Div(u.invf[s].value(), u.price, accScale, num.Floor))
+			gain := bu.lin[s].value().Mul(u.price).Add(bu.coin[s].value())
+			if bu.invf[s].spilled || bu.invf[s].v != 0 {
+				gain = gain.Add(num.Div(bu.invf[s].value(), u.price, accScale, num.Floor))
 			}
 			model[g][s] = model[g][s].Add(gain)
 		}
 	}
 	r := Result{Losses: make([]decimal.Decimal, n), Worst: -1}
 	book := make([]decimal.Decimal, n)
-	deltas, err := e.deltas(now, b)
-	if err != nil {
-		return Result{}, err
-	}
+	deltas := a.deltas(b)
 	var groups []GroupResult
 	for g := range ng {
 		if !held[g] {
@@ -216,7 +211,7 @@ func (e *Engine) collect(now time.Time, b *book, arrays [][]decimal.Decimal) (Re
 		r.WorstScenario = e.grid.Scenarios[r.Worst].Name
 	}
 	r.BookWorst = num.Round(worst, e.scale, num.Ceil)
-	r.Contingency = e.contingency(b)
+	r.Contingency = a.contingency(b)
 	r.Maintenance = decimal.Max(total.Add(r.Contingency), r.BookWorst)
 	r.Initial = num.MulRound(r.Maintenance, e.initial, e.scale, num.Ceil)
 	return r, nil

@@ -47,13 +47,8 @@ func (c *cell) value() decimal.Decimal {
 	return decimal.New(c.v, -accScale)
 }
 
-// netPos is the net holding of one instrument in a book.
-type netPos struct {
-	inst int
-	size decimal.Decimal // contracts
-}
-
-// uState is one underlying of a book, priced and moved.
+// uState is one underlying priced at the marks and moved through every
+// scenario.
 type uState struct {
 	idx   int
 	price decimal.Decimal
@@ -61,105 +56,6 @@ type uState struct {
 	s     []int64 // s = moved price / price, per scenario, at 16 places
 	ls    []int64 // ln s
 	invS  []int64 // 1/s
-	// Sums of per-position scenario gains: lin × price (linear), coin as
-	// is (inverse options), invf / price (inverse futures).
-	lin, coin, invf []cell
-}
-
-// book is a validated, netted book with its marks.
-type book struct {
-	net     []netPos
-	unders  []uState
-	uPos    map[int]int // underlying index → position in unders
-	inverse bool
-	rate    int64
-	vols    []int64 // per net position: the option's mark vol (16 places)
-}
-
-// prepare validates positions and marks and nets the book by instrument,
-// in order of first appearance (never map order).
-func (e *Engine) prepare(now time.Time, positions []Position, m Marks) (*book, error) {
-	if err := checkNow(now); err != nil {
-		return nil, err
-	}
-	if len(positions) > 100_000 {
-		return nil, fmt.Errorf("%w: %d positions (at most 100,000)", ErrInvalidInput, len(positions))
-	}
-	b := &book{uPos: map[int]int{}}
-	where := map[int]int{}
-	first := true
-	for _, p := range positions {
-		i, ok := e.instIdx[p.Instrument]
-		if !ok {
-			return nil, fmt.Errorf("%w: %q", ErrUnknownInstrument, p.Instrument)
-		}
-		if err := num.Check(p.Size); err != nil {
-			return nil, fmt.Errorf("%w: position %q size: %w", ErrInvalidInput, p.Instrument, err)
-		}
-		if p.Size.IsZero() {
-			return nil, fmt.Errorf("%w: position %q: size is zero", ErrInvalidInput, p.Instrument)
-		}
-		in := e.insts[i]
-		if in.Kind == Future {
-			if err := num.CheckPositive(p.Entry); err != nil {
-				return nil, fmt.Errorf("%w: position %q entry: %w", ErrInvalidInput, p.Instrument, err)
-			}
-		}
-		if in.Kind != RiskArray {
-			if first {
-				b.inverse, first = in.Inverse, false
-			} else if b.inverse != in.Inverse {
-				return nil, fmt.Errorf("%w: position %q: a book holds only linear or only inverse instruments (one settlement asset)", ErrInvalidInput, p.Instrument)
-			}
-		}
-		if j, ok := where[i]; ok {
-			b.net[j].size = b.net[j].size.Add(p.Size)
-			continue
-		}
-		where[i] = len(b.net)
-		b.net = append(b.net, netPos{inst: i, size: p.Size})
-	}
-	kept := b.net[:0]
-	for _, n := range b.net {
-		if !n.size.IsZero() {
-			kept = append(kept, n)
-		}
-	}
-	b.net = kept
-	if err := num.Check(m.Rate); err != nil {
-		return nil, fmt.Errorf("%w: rate: %w", ErrInvalidInput, err)
-	}
-	if m.Rate.Abs().Cmp(decimal.NewFromInt(1)) > 0 {
-		return nil, fmt.Errorf("%w: rate %s outside [-1, 1]", ErrInvalidInput, m.Rate)
-	}
-	b.rate, _ = toW(m.Rate)
-	b.vols = make([]int64, len(b.net))
-	for j, n := range b.net {
-		in := e.insts[n.inst]
-		if _, ok := b.uPos[e.instUnder[n.inst]]; !ok {
-			u, err := e.underState(e.instUnder[n.inst], m)
-			if err != nil {
-				return nil, err
-			}
-			b.uPos[e.instUnder[n.inst]] = len(b.unders)
-			b.unders = append(b.unders, u)
-		}
-		if in.Kind == Option {
-			v, ok := m.Vols[in.ID]
-			if !ok {
-				return nil, fmt.Errorf("%w: no volatility for %q", ErrMissingMark, in.ID)
-			}
-			if err := checkVol(v); err != nil {
-				return nil, fmt.Errorf("%w (instrument %q)", err, in.ID)
-			}
-			vw, ok := toW(v)
-			if !ok {
-				return nil, fmt.Errorf("%w: volatility of %q", ErrInvalidInput, in.ID)
-			}
-			b.vols[j] = vw
-		}
-	}
-	return b, nil
 }
 
 // maxPrice bounds an underlying's price: 10^15.
@@ -182,7 +78,6 @@ func (e *Engine) underState(i int, m Marks) (uState, error) {
 	st := uState{idx: i, price: p, lnF: k.lnDec(p)}
 	n := len(e.sc)
 	st.s, st.ls, st.invS = make([]int64, n), make([]int64, n), make([]int64, n)
-	st.lin, st.coin, st.invf = make([]cell, n), make([]cell, n), make([]cell, n)
 	den := decimal.NewFromInt(e.grid.Denominator)
 	one := decimal.NewFromInt(1)
 	for j, sc := range e.sc {
