@@ -250,10 +250,12 @@ func (sr *series) value(k *kern, s, ls, sig int64) int64 {
 			n1, n2 = wOne-n1, wOne-n2
 		}
 	}
+	// An option is never worth less than nothing: rounding in the 16th
+	// place can make a far out-of-the-money difference −1 unit.
 	if sr.right == Call {
-		return k.mul(sr.df, k.mul(s, n1)-k.mul(sr.kk, n2))
+		return max(k.mul(sr.df, k.mul(s, n1)-k.mul(sr.kk, n2)), 0)
 	}
-	return k.mul(sr.df, k.mul(sr.kk, n2)-k.mul(s, n1))
+	return max(k.mul(sr.df, k.mul(sr.kk, n2)-k.mul(s, n1)), 0)
 }
 
 // intrinsic returns max(s − K/F0, 0) for a call, max(K/F0 − s, 0) for a
