@@ -124,8 +124,10 @@ func TestNewRefuses(t *testing.T) {
 		"shift to zero":           func(s *Settings) { s.Grid.Scenarios[0].Shift = d("-1") },
 		"initial factor below 1":  func(s *Settings) { s.InitialFactor = d("0.5") },
 		"scale 19":                func(s *Settings) { s.Scale = 19 },
-		"credit unknown group":    func(s *Settings) { s.AddOns.InterCommodity = []InterCommodity{{A: "BTC", B: "X", DeltaA: d("1"), DeltaB: d("1"), Rate: d("0.5")}} },
-		"absurd vol shock":        func(s *Settings) { s.Grid.VolShock.Up = decimal.New(1, 1<<30) },
+		"credit unknown group": func(s *Settings) {
+			s.AddOns.InterCommodity = []InterCommodity{{A: "BTC", B: "X", DeltaA: d("1"), DeltaB: d("1"), Rate: d("0.5")}}
+		},
+		"absurd vol shock": func(s *Settings) { s.Grid.VolShock.Up = decimal.New(1, 1<<30) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := good()
