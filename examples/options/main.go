@@ -122,7 +122,7 @@ func run(w io.Writer) (report, error) {
 	var rep report
 	for _, b := range books {
 		l := line{Name: b.name, Positions: b.pos}
-		if l.StdInitial, l.StdMaint, err = standard(m, insts, arrays, b.pos); err != nil {
+		if l.StdInitial, l.StdMaint, err = standard(m, insts, b.pos); err != nil {
 			return report{}, err
 		}
 		res, err := arrays.Requirement(b.pos)
@@ -138,7 +138,7 @@ func run(w io.Writer) (report, error) {
 		}
 		rep.Lines = append(rep.Lines, l)
 	}
-	print(w, rep, hedge)
+	printReport(w, rep, hedge)
 	return rep, nil
 }
 
@@ -158,7 +158,7 @@ func find(insts []portfolio.Instrument, id string) portfolio.Instrument {
 
 // standard margins a book position by position: options by Deribit's
 // standard formulas at their Black-76 mark, futures at the flat rate.
-func standard(m portfolio.Marks, insts []portfolio.Instrument, _ *portfolio.Arrays, pos []portfolio.Position) (im, mm decimal.Decimal, err error) {
+func standard(m portfolio.Marks, insts []portfolio.Instrument, pos []portfolio.Position) (im, mm decimal.Decimal, err error) {
 	u := m.Prices["BTC"]
 	for _, p := range pos {
 		in := find(insts, p.Instrument)
@@ -202,7 +202,7 @@ func delta(m portfolio.Marks, insts []portfolio.Instrument, pos []portfolio.Posi
 	return num.Round(total, 3, num.HalfEven), nil
 }
 
-func print(w io.Writer, rep report, hedge decimal.Decimal) {
+func printReport(w io.Writer, rep report, hedge decimal.Decimal) {
 	fmt.Fprintf(w, "BTC at 100,000 USD, options expiring in 30 days; Deribit-shaped grid (±16%% in 9 buckets × vol up/same/down, extended moves at %s%%)\n", extendedCoverage.Shift(2))
 	fmt.Fprintf(w, "position by position: Deribit standard option margin; futures at %s%% initial, %s%% maintenance of notional\n", futIM.Shift(2), futMM.Shift(2))
 	fmt.Fprintf(w, "hedge: %s BTC of the 90-day future for 5 short 105,000 calls\n\n", hedge)

@@ -184,15 +184,24 @@ func (e *Engine) interCommodity(groups []GroupResult, ds []groupDeltas) {
 		if da.Sign() == 0 || db.Sign() == 0 || da.Sign() == db.Sign() {
 			continue
 		}
-		spreads := decimal.Min(num.Div(da.Abs(), c.DeltaA, wScale, num.Floor), num.Div(db.Abs(), c.DeltaB, wScale, num.Floor))
+		// Spreads = min(|ΔA|/DeltaA, |ΔB|/DeltaB). The side that runs out
+		// is wholly spread (fraction 1); the other's fraction is the exact
+		// ratio spreads × its delta per spread / its |Δ|, so each credit is
+		// one division rounded down.
+		aa, ab := da.Abs(), db.Abs()
+		num1, den1 := decimal.NewFromInt(1), decimal.NewFromInt(1) // A's fraction
+		num2, den2 := decimal.NewFromInt(1), decimal.NewFromInt(1) // B's fraction
+		if aa.Mul(c.DeltaB).Cmp(ab.Mul(c.DeltaA)) <= 0 { // A runs out: spreads = |ΔA|/DeltaA
+			num2, den2 = aa.Mul(c.DeltaB), c.DeltaA.Mul(ab)
+		} else {
+			num1, den1 = ab.Mul(c.DeltaA), c.DeltaB.Mul(aa)
+		}
 		for _, side := range []struct {
-			i     int
-			per   decimal.Decimal
-			delta decimal.Decimal
-		}{{ia, c.DeltaA, da.Abs()}, {ib, c.DeltaB, db.Abs()}} {
+			i        int
+			num, den decimal.Decimal
+		}{{ia, num1, den1}, {ib, num2, den2}} {
 			gr := &groups[side.i]
-			frac := decimal.Min(num.Div(spreads.Mul(side.per), side.delta, wScale, num.Floor), decimal.NewFromInt(1))
-			credit := num.Round(c.Rate.Mul(frac).Mul(gr.ScanRisk), e.scale, num.Floor)
+			credit := num.Div(c.Rate.Mul(gr.ScanRisk).Mul(side.num), side.den, e.scale, num.Floor)
 			gr.InterCommodityCredit = decimal.Min(gr.InterCommodityCredit.Add(credit), gr.ScanRisk)
 		}
 	}

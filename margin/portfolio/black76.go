@@ -56,8 +56,9 @@ type OptionInput struct {
 	// [0, MaxVol]. Zero values the option at its discounted intrinsic value.
 	Vol decimal.Decimal `json:"vol"`
 	// Rate is the continuously compounded discount rate as a fraction a
-	// year, in [−1, 1]; zero (no discounting, as crypto venues price) by
-	// default.
+	// year, in [−1, 1], with |Rate × Years| ≤ 0.5 (a discount factor within
+	// e^±0.5, which keeps every intermediate in the kernel's range); zero
+	// (no discounting, as crypto venues price) by default.
 	Rate decimal.Decimal `json:"rate"`
 	// Years is the time to expiry in years, in [0, MaxYears]. Zero values
 	// the option at its intrinsic value.
@@ -182,6 +183,9 @@ func newSeries(r Right, f0, strike, years, rate decimal.Decimal) (series, error)
 	}
 	if rate.Abs().Cmp(decimal.NewFromInt(1)) > 0 {
 		return series{}, fmt.Errorf("%w: rate %s outside [-1, 1]", ErrInvalidInput, rate)
+	}
+	if rate.Mul(years).Abs().Cmp(decimal.RequireFromString("0.5")) > 0 {
+		return series{}, fmt.Errorf("%w: rate × years = %s outside [−0.5, 0.5]", ErrInvalidInput, rate.Mul(years))
 	}
 	if strike.Cmp(f0.Mul(MaxMoneyness)) > 0 || f0.Cmp(strike.Mul(MaxMoneyness)) > 0 {
 		return series{}, fmt.Errorf("%w: strike %s and forward %s more than %s apart", ErrInvalidInput, strike, f0, MaxMoneyness)

@@ -159,7 +159,8 @@ type Marks struct {
 	// Vols are the options' implied volatilities by Instrument ID, in
 	// [0, MaxVol].
 	Vols map[string]decimal.Decimal `json:"vols"`
-	// Rate is the discount rate of Black-76, in [−1, 1]; zero by default.
+	// Rate is the discount rate of Black-76, in [−1, 1], with |Rate × years
+	// to expiry| ≤ 0.5 for every option valued; zero by default.
 	Rate decimal.Decimal `json:"rate"`
 }
 

@@ -125,6 +125,13 @@ func (e *Engine) optSeries(k *kern, in Instrument, u *uState, years, rate int64)
 	if in.Strike.Cmp(u.price.Mul(MaxMoneyness)) > 0 || u.price.Cmp(in.Strike.Mul(MaxMoneyness)) > 0 {
 		return series{}, fmt.Errorf("%w: %q strike %s and price %s more than %s apart", ErrRange, in.ID, in.Strike, u.price, MaxMoneyness)
 	}
+	var rt int64
+	if rate != 0 {
+		rt = k.mul(rate, years)
+	}
+	if rt > wOne/2 || rt < -wOne/2 {
+		return series{}, fmt.Errorf("%w: %q: rate × years outside [−0.5, 0.5]", ErrInvalidInput, in.ID)
+	}
 	sr := series{right: in.Right, years: years, rate: rate}
 	kk, ok := toW(num.Div(in.Strike, u.price, wScale, num.HalfEven))
 	if !ok {
