@@ -191,7 +191,7 @@ func (e *Engine) interCommodity(groups []GroupResult, ds []groupDeltas) {
 		aa, ab := da.Abs(), db.Abs()
 		num1, den1 := decimal.NewFromInt(1), decimal.NewFromInt(1) // A's fraction
 		num2, den2 := decimal.NewFromInt(1), decimal.NewFromInt(1) // B's fraction
-		if aa.Mul(c.DeltaB).Cmp(ab.Mul(c.DeltaA)) <= 0 { // A runs out: spreads = |ΔA|/DeltaA
+		if aa.Mul(c.DeltaB).Cmp(ab.Mul(c.DeltaA)) <= 0 {           // A runs out: spreads = |ΔA|/DeltaA
 			num2, den2 = aa.Mul(c.DeltaB), c.DeltaA.Mul(ab)
 		} else {
 			num1, den1 = ab.Mul(c.DeltaA), c.DeltaB.Mul(aa)

@@ -77,8 +77,8 @@ func genOption(t *rapid.T) OptionInput {
 		Right:   rapid.SampledFrom([]Right{Call, Put}).Draw(t, "right"),
 		Forward: f,
 		Strike:  f.Mul(m).Round(6).Add(decimal.New(1, -6)),
-		Vol:     testkit.Decimal(0, 3000, 3).Draw(t, "vol"),    // 0 … 3
-		Years:   testkit.Decimal(0, 30000, 4).Draw(t, "years"), // 0 … 3
+		Vol:     testkit.Decimal(0, 3000, 3).Draw(t, "vol"),     // 0 … 3
+		Years:   testkit.Decimal(0, 30000, 4).Draw(t, "years"),  // 0 … 3
 		Rate:    testkit.Decimal(-500, 1500, 4).Draw(t, "rate"), // ≤ 0.15 × 3 years: within the 0.5 bound
 	}
 }

@@ -105,8 +105,6 @@ func TestKernCDFAgainstErfc(t *testing.T) {
 	t.Logf("worst |Φ error| = %.3g", worst)
 }
 
-func mustD(s string) decimal.Decimal { return decimal.RequireFromString(s) }
-
 // TestExpTables checks the generated tables against ExpTaylor at 30 places.
 func TestExpTables(t *testing.T) {
 	half := decimal.New(5, -17)
