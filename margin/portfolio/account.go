@@ -149,13 +149,14 @@ type Decision struct {
 	// Reason is margin's reason (ReasonCollateralised, ReasonNotRiskier,
 	// ReasonNewlyUndercollateralised, ReasonStillUndercollateralised).
 	Reason margin.Reason `json:"reason"`
-	// Before and After are the account's risk before and after the order.
+	// Before is the account's risk before the order.
 	Before margin.AccountRisk `json:"before"`
-	After  margin.AccountRisk `json:"after"`
-	// BeforeResult and AfterResult are the requirements with the scenario
-	// driving each.
+	// After is the account's risk after the order.
+	After margin.AccountRisk `json:"after"`
+	// BeforeResult is the requirement before, with its driving scenario.
 	BeforeResult Result `json:"before_result"`
-	AfterResult  Result `json:"after_result"`
+	// AfterResult is the what-if requirement after the order.
+	AfterResult Result `json:"after_result"`
 	// Account is the account after the order (the order added as a lot,
 	// an option's premium moved through the wallet).
 	Account Account `json:"account"`

@@ -43,11 +43,13 @@ type AddOns struct {
 // credits: a rate applied to the weighted futures price risk of the
 // legs).
 type InterCommodity struct {
-	// A and B are group names (Underlying.Group).
+	// A is the first group's name (Underlying.Group).
 	A string `json:"a"`
+	// B is the second group's name.
 	B string `json:"b"`
-	// DeltaA and DeltaB are the deltas of one spread's legs; > 0.
+	// DeltaA is the delta of one spread's A leg; > 0.
 	DeltaA decimal.Decimal `json:"delta_a"`
+	// DeltaB is the delta of one spread's B leg; > 0.
 	DeltaB decimal.Decimal `json:"delta_b"`
 	// Rate is the credit rate, in (0, 1].
 	Rate decimal.Decimal `json:"rate"`

@@ -52,8 +52,9 @@ type Result struct {
 	// moved by the same scenario at once), each rounded up.
 	Losses []decimal.Decimal `json:"losses"`
 	// Worst is the index of the whole book's worst scenario, −1 when none
-	// loses; WorstScenario its name.
-	Worst         int    `json:"worst"`
+	// loses.
+	Worst int `json:"worst"`
+	// WorstScenario is that scenario's name ("" when Worst is −1).
 	WorstScenario string `json:"worst_scenario"`
 	// BookWorst is max(0, largest of Losses).
 	BookWorst decimal.Decimal `json:"book_worst"`
