@@ -145,9 +145,10 @@ func (a *Arrays) value(i int, m Marks) error {
 		}
 	}
 	vols := e.shocked(&k, sig, sr1.years)
+	states := [3]volState{sr1.volState(&k, vols[0]), sr1.volState(&k, vols[1]), sr1.volState(&k, vols[2])}
 	ia.gain = make([]int64, n)
 	for s, sc := range e.sc {
-		val := sr1.value(&k, u.s[s], u.ls[s], vols[sc.vol])
+		val := sr1.valueAt(&k, u.s[s], u.ls[s], &states[sc.vol])
 		if in.Inverse {
 			val = k.div(val, u.s[s])
 		}

@@ -13,8 +13,9 @@
 // library's one fixed-point kernel, never float64: the natural logarithm by
 // an atanh series, the exponential from correctly rounded tables and a
 // short Taylor series, the square root by Newton's iteration and the
-// normal distribution function by Hart's algorithm 5666 as published by
-// West (2005). Every operation rounds half-even once, so results are
+// normal distribution function from a table of Φ and its Taylor
+// coefficients at steps of 1/64 (generated at 120 digits, checked against
+// Hart's algorithm 5666 as published by West, 2005). Every operation rounds half-even once, so results are
 // bit-identical on every machine. Black76 also returns delta, gamma, vega
 // and theta for reports.
 //

@@ -46,6 +46,7 @@ type Engine struct {
 	initial   decimal.Decimal
 	lnPivot   int64 // ln(PivotDays / 365), when the power rule is on
 	vs        volShockW
+	moves     []*moves // per underlying with a ScanFraction: its scenario moves
 	sc        []scenarioC
 }
 
@@ -131,6 +132,16 @@ func New(s Settings) (*Engine, error) {
 	}
 	_ = den
 	e.vs = newVolShockW(s.Grid.VolShock)
+	e.moves = make([]*moves, len(e.unders))
+	for i, u := range e.unders {
+		if u.ScanFraction.Sign() > 0 {
+			mv, err := e.movesOf(u, decimal.Zero)
+			if err != nil { // err wraps ErrRange: say it once, as a setting
+				return nil, fmt.Errorf("%w: underlying %q: a scenario moves its price to 10^-6 of itself or less, or beyond 900 times", ErrInvalidSettings, u.ID)
+			}
+			e.moves[i] = mv
+		}
+	}
 	if v := s.Grid.VolShock; v.PivotDays.Sign() > 0 {
 		var k kern
 		e.lnPivot = k.lnDec(num.Div(v.PivotDays, decimal.NewFromInt(365), wScale, num.HalfEven))

@@ -76,8 +76,34 @@ func (e *Engine) underState(i int, m Marks) (uState, error) {
 	}
 	var k kern
 	st := uState{idx: i, price: p, lnF: k.lnDec(p)}
+	if mv := e.moves[i]; mv != nil { // relative scan: the moves do not depend on the price
+		st.s, st.ls, st.invS = mv.s, mv.ls, mv.invS
+		return st, nil
+	}
+	mv, err := e.movesOf(u, p)
+	if err != nil {
+		return uState{}, err
+	}
+	st.s, st.ls, st.invS = mv.s, mv.ls, mv.invS
+	if k.bad {
+		return uState{}, fmt.Errorf("%w: underlying %q", ErrRange, u.ID)
+	}
+	return st, nil
+}
+
+// moves are an underlying's scenario prices relative to its mark.
+type moves struct {
+	s, ls, invS []int64 // s = moved / mark, ln s, 1/s, per scenario
+}
+
+// movesOf computes an underlying's relative moves: 1 + Shift + Steps /
+// Denominator × ScanFraction (or × ScanAmount / price, when the scan is an
+// amount), each rounded half-even to 16 places. For a fraction the price
+// is not needed (pass zero) and New computes them once.
+func (e *Engine) movesOf(u Underlying, p decimal.Decimal) (*moves, error) {
+	var k kern
 	n := len(e.sc)
-	st.s, st.ls, st.invS = make([]int64, n), make([]int64, n), make([]int64, n)
+	mv := &moves{s: make([]int64, n), ls: make([]int64, n), invS: make([]int64, n)}
 	den := decimal.NewFromInt(e.grid.Denominator)
 	one := decimal.NewFromInt(1)
 	for j, sc := range e.sc {
@@ -89,18 +115,18 @@ func (e *Engine) underState(i int, m Marks) (uState, error) {
 		}
 		s := one.Add(sc.shift).Add(move)
 		if s.Cmp(decimal.New(1, -6)) < 0 {
-			return uState{}, fmt.Errorf("%w: scenario %d moves %q to %s of its price (at most a 99.9999%% fall)", ErrRange, j, u.ID, s)
+			return nil, fmt.Errorf("%w: scenario %d moves %q to %s of its price (at most a 99.9999%% fall)", ErrRange, j, u.ID, s)
 		}
 		sw, ok := toW(s)
 		if !ok {
-			return uState{}, fmt.Errorf("%w: scenario %d moves %q to %s times its price", ErrRange, j, u.ID, s)
+			return nil, fmt.Errorf("%w: scenario %d moves %q to %s times its price", ErrRange, j, u.ID, s)
 		}
-		st.s[j], st.ls[j], st.invS[j] = sw, k.ln(sw), k.div(wOne, sw)
+		mv.s[j], mv.ls[j], mv.invS[j] = sw, k.ln(sw), k.div(wOne, sw)
 	}
 	if k.bad {
-		return uState{}, fmt.Errorf("%w: underlying %q", ErrRange, u.ID)
+		return nil, fmt.Errorf("%w: underlying %q", ErrRange, u.ID)
 	}
-	return st, nil
+	return mv, nil
 }
 
 // yearsTo returns the time from now (plus ahead seconds) to expiry in
