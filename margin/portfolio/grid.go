@@ -82,6 +82,11 @@ type VolShock struct {
 	// MinUp is the least volatility of a VolUp scenario (Deribit: 0.5 for
 	// BTC). Zero by default.
 	MinUp decimal.Decimal `json:"min_up"`
+	// MinDays floors the time to expiry in the power rule, (PivotDays /
+	// max(MinDays, days))^Power (Paradex's "DTE floor",
+	// docs.paradex.trade/risk/portfolio-margin), in [0, PivotDays]. Zero:
+	// no floor (the factor is then capped at 90).
+	MinDays decimal.Decimal `json:"min_days"`
 }
 
 // Grid is a scenario grid as data: the requirement of a group of
@@ -141,7 +146,7 @@ func (g *Grid) validate() error {
 		name string
 		d    decimal.Decimal
 		max  decimal.Decimal
-	}{{"up", v.Up, MaxVol}, {"down", v.Down, MaxVol}, {"pivot days", v.PivotDays, decimal.NewFromInt(3650)}, {"short power", v.ShortPower, decimal.NewFromInt(2)}, {"long power", v.LongPower, decimal.NewFromInt(2)}, {"min up", v.MinUp, MaxVol}} {
+	}{{"up", v.Up, MaxVol}, {"down", v.Down, MaxVol}, {"pivot days", v.PivotDays, decimal.NewFromInt(3650)}, {"short power", v.ShortPower, decimal.NewFromInt(2)}, {"long power", v.LongPower, decimal.NewFromInt(2)}, {"min up", v.MinUp, MaxVol}, {"min days", v.MinDays, v.PivotDays}} {
 		if err := num.CheckNonNegative(f.d); err != nil {
 			return fmt.Errorf("%w: grid %q vol shock %s: %w", ErrInvalidSettings, g.Name, f.name, err)
 		}

@@ -68,6 +68,23 @@ func TestVegaPowerRule(t *testing.T) {
 	}
 }
 
+// TestVegaPowerMinDays: with a 7-day floor, a 1-day option is shocked as
+// a 7-day one. Mutation seen failing: the floor ignored in shocked.
+func TestVegaPowerMinDays(t *testing.T) {
+	shock := DeribitBTCShock()
+	shock.MinDays = d("7")
+	e, err := New(Settings{Underlyings: []Underlying{{ID: "BTC", ScanFraction: d("0.16")}}, Grid: DeribitPM(shock, d("0.5"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k kern
+	day := yearsTo(propNow, propNow.Add(24*time.Hour), 0)
+	week := yearsTo(propNow, propNow.Add(7*24*time.Hour), 0)
+	if a, b := e.shocked(&k, mustW(d("0.6")), day), e.shocked(&k, mustW(d("0.6")), week); a != b {
+		t.Errorf("1 day %v, 7 days %v", a, b)
+	}
+}
+
 // TestContingencyDeribitExample reproduces the example of Deribit's
 // portfolio margin page (deribit.com/pages/docs/portfoliomargin): "you
 // have a position in strike X, call +10 and put −20, your net short

@@ -180,6 +180,7 @@ func (e *Engine) shocked(k *kern, sig, years int64) [3]int64 {
 	v := &e.vs
 	up, down := v.up, v.down
 	if v.power && years > 0 {
+		years = max(years, v.minYears)
 		p := v.longP
 		if years <= v.pivotYears {
 			p = v.shortP
@@ -208,8 +209,8 @@ const maxVolW = 10 * wOne
 
 // volShockW is the grid's VolShock in the kernel.
 type volShockW struct {
-	up, down, minUp, shortP, longP, pivotYears int64
-	relative, power                            bool
+	up, down, minUp, shortP, longP, pivotYears, minYears int64
+	relative, power                                      bool
 }
 
 func newVolShockW(v VolShock) volShockW {
@@ -217,6 +218,7 @@ func newVolShockW(v VolShock) volShockW {
 		up: mustW(v.Up), down: mustW(v.Down), minUp: mustW(v.MinUp),
 		shortP: mustW(v.ShortPower), longP: mustW(v.LongPower),
 		pivotYears: mustW(num.Div(v.PivotDays, decimal.NewFromInt(365), wScale, num.HalfEven)),
+		minYears:   mustW(num.Div(v.MinDays, decimal.NewFromInt(365), wScale, num.HalfEven)),
 		relative:   v.Relative, power: v.PivotDays.Sign() > 0,
 	}
 }
