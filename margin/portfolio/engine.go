@@ -126,11 +126,9 @@ func New(s Settings) (*Engine, error) {
 	if err := e.addOns.validate(groupIdx); err != nil {
 		return nil, err
 	}
-	den := decimal.NewFromInt(s.Grid.Denominator)
 	for _, sc := range s.Grid.Scenarios {
 		e.sc = append(e.sc, scenarioC{steps: decimal.NewFromInt(sc.Steps), shift: sc.Shift, vol: sc.Vol, coverage: sc.coverage(), full: sc.coverage().Equal(decimal.NewFromInt(1))})
 	}
-	_ = den
 	e.vs = newVolShockW(s.Grid.VolShock)
 	e.moves = make([]*moves, len(e.unders))
 	for i, u := range e.unders {
