@@ -1,0 +1,22 @@
+// Command options margins a small BTC options book two ways, side by side:
+// position by position (Deribit-style standard option margin, a flat rate
+// for futures legs) and by portfolio (a Deribit-shaped scenario grid from
+// margin/portfolio), for three strategies and for the whole book:
+//
+//   - a covered call: long 1 BTC future, short 1 call 10% out of the money;
+//   - a short straddle: short the at-the-money call and put;
+//   - a delta-hedged short: 5 short calls 5% out of the money, with a long
+//     future for their delta, next to the same calls unhedged.
+//
+// For every line it prints the initial and maintenance requirement under
+// each method and the scenario that drives the portfolio figure, so the
+// hedge's effect is visible: the covered call's future offsets its call in
+// every up move, and the hedge cuts the short calls' requirement.
+//
+//	go run ./examples/options
+//
+// Every number comes from margin/portfolio in decimal arithmetic; the
+// program's test checks the relations between them (a hedge lowers the
+// portfolio figure, the book never needs more than its parts, portfolio
+// margin credits offsets that per-position margin cannot).
+package main

@@ -1,0 +1,239 @@
+package portfolio
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/failsafe-fi/failsafe/margin"
+)
+
+// Account is a portfolio-margined account as the host stores it: a wallet
+// in the settlement asset (option premiums paid and received included)
+// and positions. It is a plain value; the Engine never keeps it.
+type Account struct {
+	// ID names the account (informational).
+	ID string `json:"id"`
+	// Wallet is the cash balance in the settlement asset; may be negative.
+	Wallet decimal.Decimal `json:"wallet"`
+	// Positions are the holdings; several lots in one instrument are
+	// allowed (the scan nets them, equity values each).
+	Positions []Position `json:"positions"`
+}
+
+// Clone returns a deep copy of the account.
+func (a Account) Clone() Account {
+	b := a
+	b.Positions = append([]Position(nil), a.Positions...)
+	return b
+}
+
+// Risk values an account at the arrays' marks and returns margin's own
+// AccountRisk, so margin.CompareAccountRisk, liquidation queues and the
+// stress harness work on an options book unchanged:
+//
+//   - Equity = Wallet + Σ option values (size × contract size × the
+//     Black-76 value at the marks; coin value for inverse options) + Σ
+//     futures PnL (linear: q × (price − entry); inverse: q × (1/entry −
+//     1/price)), each term rounded down at the Engine's scale; risk-array
+//     instruments add nothing (the host books their value in Wallet);
+//   - Maintenance and Initial are the Result's;
+//   - Liquidatable = Maintenance > 0 and Equity < Maintenance;
+//     InitialCollateralised = Equity ≥ Initial (margin's predicates).
+func (a *Arrays) Risk(acct Account) (margin.AccountRisk, Result, error) {
+	if err := num.Check(acct.Wallet); err != nil {
+		return margin.AccountRisk{}, Result{}, fmt.Errorf("%w: account %q wallet: %w", ErrInvalidInput, acct.ID, err)
+	}
+	r, err := a.Requirement(acct.Positions)
+	if err != nil {
+		return margin.AccountRisk{}, Result{}, err
+	}
+	eq, err := a.Equity(acct)
+	if err != nil {
+		return margin.AccountRisk{}, Result{}, err
+	}
+	return riskOf(eq, r), r, nil
+}
+
+// Risk is Arrays for the account's instruments followed by Arrays.Risk.
+func (e *Engine) Risk(now time.Time, acct Account, m Marks) (margin.AccountRisk, Result, error) {
+	a, err := e.Arrays(now, m, instrumentsOf(acct.Positions)...)
+	if err != nil {
+		return margin.AccountRisk{}, Result{}, err
+	}
+	return a.Risk(acct)
+}
+
+func instrumentsOf(ps []Position, extra ...string) []string {
+	ids := make([]string, 0, len(ps)+len(extra))
+	for _, p := range ps {
+		ids = append(ids, p.Instrument)
+	}
+	return append(ids, extra...)
+}
+
+func riskOf(eq decimal.Decimal, r Result) margin.AccountRisk {
+	return margin.AccountRisk{
+		Equity:                eq,
+		Initial:               r.Initial,
+		Maintenance:           r.Maintenance,
+		FreeCollateral:        eq.Sub(r.Initial),
+		InitialCollateralised: eq.Cmp(r.Initial) >= 0,
+		Liquidatable:          r.Maintenance.Sign() > 0 && eq.Cmp(r.Maintenance) < 0,
+	}
+}
+
+// Equity returns the account's equity at the arrays' marks (see Risk),
+// rounded down.
+func (a *Arrays) Equity(acct Account) (decimal.Decimal, error) {
+	e := a.e
+	eq := acct.Wallet
+	for _, p := range acct.Positions {
+		i, ok := e.instIdx[p.Instrument]
+		if !ok {
+			return decimal.Zero, fmt.Errorf("%w: %q", ErrUnknownInstrument, p.Instrument)
+		}
+		if a.arr[i] == nil {
+			return decimal.Zero, fmt.Errorf("%w: instrument %q was not valued in these arrays", ErrMissingMark, p.Instrument)
+		}
+		if err := num.Check(p.Size); err != nil {
+			return decimal.Zero, fmt.Errorf("%w: position %q size: %w", ErrInvalidInput, p.Instrument, err)
+		}
+		in := e.insts[i]
+		u := &a.unders[a.uPos[e.instUnder[i]]]
+		q := p.Size.Mul(in.ContractSize)
+		var v decimal.Decimal
+		switch in.Kind {
+		case RiskArray:
+			continue
+		case Option:
+			v = q.Mul(wDec(a.arr[i].w0))
+			if !in.Inverse {
+				v = v.Mul(u.price)
+			}
+		case Future:
+			if err := num.CheckPositive(p.Entry); err != nil {
+				return decimal.Zero, fmt.Errorf("%w: position %q entry: %w", ErrInvalidInput, p.Instrument, err)
+			}
+			if in.Inverse {
+				// q × (1/entry − 1/price) = q × (price − entry) / (entry × price)
+				v = num.Div(q.Mul(u.price.Sub(p.Entry)), p.Entry.Mul(u.price), e.scale, num.Floor)
+			} else {
+				v = q.Mul(u.price.Sub(p.Entry))
+			}
+		}
+		eq = eq.Add(num.Round(v, e.scale, num.Floor))
+	}
+	return eq, nil
+}
+
+// Order is a trade to check before it is placed.
+type Order struct {
+	// Instrument is the instrument ID.
+	Instrument string `json:"instrument"`
+	// Size is the signed number of contracts (buy > 0); not zero.
+	Size decimal.Decimal `json:"size"`
+	// Price is the fill price: for an option its premium per unit of
+	// underlying (coin for inverse options), paid from (or received into)
+	// the wallet as Size × ContractSize × Price; for a future the entry
+	// price of the new lot. > 0.
+	Price decimal.Decimal `json:"price"`
+}
+
+// Decision is the answer of a pre-trade check: a value, not an error.
+type Decision struct {
+	// Accepted is Reason.Accepted().
+	Accepted bool `json:"accepted"`
+	// Reason is margin's reason (ReasonCollateralised, ReasonNotRiskier,
+	// ReasonNewlyUndercollateralised, ReasonStillUndercollateralised).
+	Reason margin.Reason `json:"reason"`
+	// Before is the account's risk before the order.
+	Before margin.AccountRisk `json:"before"`
+	// After is the account's risk after the order.
+	After margin.AccountRisk `json:"after"`
+	// BeforeResult is the requirement before, with its driving scenario.
+	BeforeResult Result `json:"before_result"`
+	// AfterResult is the what-if requirement after the order.
+	AfterResult Result `json:"after_result"`
+	// Account is the account after the order (the order added as a lot,
+	// an option's premium moved through the wallet).
+	Account Account `json:"account"`
+}
+
+// CheckOrder decides whether an order may be placed by the what-if
+// requirement of the whole book after it: accepted when the account is
+// initially collateralised afterwards, or — for an account already below
+// initial margin — when the order does not increase its risk
+// (maintenance not up and equity / maintenance not down: the dYdX v4 rule
+// margin.Calculator.CheckOrder applies; dydxprotocol/v4-chain
+// x/subaccounts IsValidStateTransitionForUndercollateralizedSubaccount).
+// So a hedge that lowers the portfolio requirement is accepted even below
+// initial margin, where a per-position check would refuse it. Both states
+// are valued at the same marks. Errors are for bad input only.
+func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Decision, error) {
+	i, ok := e.instIdx[o.Instrument]
+	if !ok {
+		return Decision{}, fmt.Errorf("%w: %q", ErrUnknownInstrument, o.Instrument)
+	}
+	if err := num.Check(o.Size); err != nil {
+		return Decision{}, fmt.Errorf("%w: order size: %w", ErrInvalidInput, err)
+	}
+	if o.Size.IsZero() {
+		return Decision{}, fmt.Errorf("%w: order size is zero", ErrInvalidInput)
+	}
+	if err := num.CheckPositive(o.Price); err != nil {
+		return Decision{}, fmt.Errorf("%w: order price: %w", ErrInvalidInput, err)
+	}
+	a, err := e.Arrays(now, m, instrumentsOf(acct.Positions, o.Instrument)...)
+	if err != nil {
+		return Decision{}, err
+	}
+	before, br, err := a.Risk(acct)
+	if err != nil {
+		return Decision{}, err
+	}
+	after := acct.Clone()
+	lot := Position{Instrument: o.Instrument, Size: o.Size}
+	switch e.insts[i].Kind {
+	case Future:
+		lot.Entry = o.Price
+	default:
+		after.Wallet = after.Wallet.Sub(num.Round(o.Size.Mul(e.insts[i].ContractSize).Mul(o.Price), e.scale, num.Ceil))
+	}
+	after.Positions = append(after.Positions, lot)
+	ar, rr, err := a.Risk(after)
+	if err != nil {
+		return Decision{}, err
+	}
+	reason := transition(before, ar)
+	return Decision{Accepted: reason.Accepted(), Reason: reason, Before: before, After: ar, BeforeResult: br, AfterResult: rr, Account: after}, nil
+}
+
+// transition is the dYdX v4 rule, as margin applies it: accepted when
+// equity ≥ initial after; otherwise only when maintenance does not rise
+// and equity/maintenance does not fall (cross-multiplied; with either
+// maintenance zero, only when both are and equity improves).
+func transition(cur, nxt margin.AccountRisk) margin.Reason {
+	if nxt.Equity.Cmp(nxt.Initial) >= 0 {
+		return margin.ReasonCollateralised
+	}
+	under := margin.ReasonStillUndercollateralised
+	if cur.Initial.Cmp(cur.Equity) <= 0 {
+		under = margin.ReasonNewlyUndercollateralised
+	}
+	if nxt.Maintenance.Cmp(cur.Maintenance) > 0 {
+		return under
+	}
+	if nxt.Maintenance.Sign() == 0 || cur.Maintenance.Sign() == 0 {
+		if nxt.Maintenance.Sign() == 0 && cur.Maintenance.Sign() == 0 && nxt.Equity.Cmp(cur.Equity) > 0 {
+			return margin.ReasonNotRiskier
+		}
+		return under
+	}
+	if nxt.Equity.Mul(cur.Maintenance).Cmp(cur.Equity.Mul(nxt.Maintenance)) >= 0 {
+		return margin.ReasonNotRiskier
+	}
+	return under
+}

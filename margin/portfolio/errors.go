@@ -1,0 +1,25 @@
+package portfolio
+
+import "errors"
+
+// Sentinel errors. Every error returned by this package wraps exactly one
+// of them with %w and a detail, so hosts can branch with errors.Is.
+var (
+	// ErrInvalidInput reports a bad argument: a zero or negative price, a
+	// volatility outside [0, MaxVol], an expiry beyond MaxYears, a zero
+	// size, an absurd decimal, an unknown right.
+	ErrInvalidInput = errors.New("portfolio: invalid input")
+	// ErrInvalidSettings reports Settings or a Grid that New refuses.
+	ErrInvalidSettings = errors.New("portfolio: invalid settings")
+	// ErrUnknownInstrument reports an instrument or underlying ID the
+	// Engine was not built with.
+	ErrUnknownInstrument = errors.New("portfolio: unknown instrument")
+	// ErrMissingMark reports a book position whose underlying has no price
+	// or whose option has no volatility in the Marks.
+	ErrMissingMark = errors.New("portfolio: missing mark")
+	// ErrRange reports a valuation whose intermediate values leave the
+	// range of the 16-place kernel (a strike more than MaxMoneyness times
+	// the underlying, say). The book is refused, never margined at a
+	// guessed value.
+	ErrRange = errors.New("portfolio: value out of the pricer's range")
+)

@@ -1,0 +1,231 @@
+package portfolio
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/fixed"
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// accScale is the number of places at which each position's scenario
+// gain is rounded (half-even) before it is summed: far below any
+// settlement unit, and the same in the fast int64 path and its exact
+// decimal fallback, so the two never differ.
+const accScale = 12
+
+// cell sums rounded products q × Δ for one underlying and scenario in an
+// int64 at accScale places, spilling to an exact decimal sum of the same
+// rounded products when the int64 would overflow.
+type cell struct {
+	v       int64
+	big     decimal.Decimal
+	spilled bool
+}
+
+func (c *cell) add(q fixed.Num, qOK bool, qd decimal.Decimal, delta int64) {
+	if qOK && !c.spilled {
+		if p, ok := fixed.MulRoundWide(q, w(delta), accScale, num.HalfEven); ok {
+			if s, ok := fixed.AddInt(c.v, p.M); ok {
+				c.v = s
+				return
+			}
+		}
+	}
+	if !c.spilled {
+		c.big, c.spilled = decimal.New(c.v, -accScale), true
+	}
+	c.big = c.big.Add(num.MulRound(qd, wDec(delta), accScale, num.HalfEven))
+}
+
+func (c *cell) value() decimal.Decimal {
+	if c.spilled {
+		return c.big
+	}
+	return decimal.New(c.v, -accScale)
+}
+
+// uState is one underlying priced at the marks and moved through every
+// scenario.
+type uState struct {
+	idx   int
+	price decimal.Decimal
+	lnF   int64
+	s     []int64 // s = moved price / price, per scenario, at 16 places
+	ls    []int64 // ln s
+	invS  []int64 // 1/s
+}
+
+// maxPrice bounds an underlying's price: 10^15.
+var maxPrice = decimal.New(1, 15)
+
+// underState prices an underlying and moves it through every scenario.
+func (e *Engine) underState(i int, m Marks) (uState, error) {
+	u := e.unders[i]
+	p, ok := m.Prices[u.ID]
+	if !ok {
+		return uState{}, fmt.Errorf("%w: no price for underlying %q", ErrMissingMark, u.ID)
+	}
+	if err := num.CheckPositive(p); err != nil {
+		return uState{}, fmt.Errorf("%w: price of %q: %w", ErrInvalidInput, u.ID, err)
+	}
+	if p.Cmp(maxPrice) > 0 {
+		return uState{}, fmt.Errorf("%w: price of %q above 10^15", ErrInvalidInput, u.ID)
+	}
+	var k kern
+	st := uState{idx: i, price: p, lnF: k.lnDec(p)}
+	if mv := e.moves[i]; mv != nil { // relative scan: the moves do not depend on the price
+		st.s, st.ls, st.invS = mv.s, mv.ls, mv.invS
+		return st, nil
+	}
+	mv, err := e.movesOf(u, p)
+	if err != nil {
+		return uState{}, err
+	}
+	st.s, st.ls, st.invS = mv.s, mv.ls, mv.invS
+	if k.bad {
+		return uState{}, fmt.Errorf("%w: underlying %q", ErrRange, u.ID)
+	}
+	return st, nil
+}
+
+// moves are an underlying's scenario prices relative to its mark.
+type moves struct {
+	s, ls, invS []int64 // s = moved / mark, ln s, 1/s, per scenario
+}
+
+// movesOf computes an underlying's relative moves: 1 + Shift + Steps /
+// Denominator × ScanFraction (or × ScanAmount / price, when the scan is an
+// amount), each rounded half-even to 16 places. For a fraction the price
+// is not needed (pass zero) and New computes them once.
+func (e *Engine) movesOf(u Underlying, p decimal.Decimal) (*moves, error) {
+	var k kern
+	n := len(e.sc)
+	mv := &moves{s: make([]int64, n), ls: make([]int64, n), invS: make([]int64, n)}
+	den := decimal.NewFromInt(e.grid.Denominator)
+	one := decimal.NewFromInt(1)
+	for j, sc := range e.sc {
+		var move decimal.Decimal
+		if u.ScanFraction.Sign() > 0 {
+			move = num.Div(sc.steps.Mul(u.ScanFraction), den, wScale, num.HalfEven)
+		} else {
+			move = num.Div(sc.steps.Mul(u.ScanAmount), den.Mul(p), wScale, num.HalfEven)
+		}
+		s := one.Add(sc.shift).Add(move)
+		if s.Cmp(decimal.New(1, -6)) < 0 {
+			return nil, fmt.Errorf("%w: scenario %d moves %q to %s of its price (at most a 99.9999%% fall)", ErrRange, j, u.ID, s)
+		}
+		sw, ok := toW(s)
+		if !ok {
+			return nil, fmt.Errorf("%w: scenario %d moves %q to %s times its price", ErrRange, j, u.ID, s)
+		}
+		mv.s[j], mv.ls[j], mv.invS[j] = sw, k.ln(sw), k.div(wOne, sw)
+	}
+	if k.bad {
+		return nil, fmt.Errorf("%w: underlying %q", ErrRange, u.ID)
+	}
+	return mv, nil
+}
+
+// yearsTo returns the time from now (plus ahead seconds) to expiry in
+// years at 16 places, 0 when expired.
+func yearsTo(now, expiry time.Time, ahead int64) int64 {
+	secs := expiry.Unix() - now.Unix() - ahead
+	if secs <= 0 {
+		return 0
+	}
+	if secs > 11*secondsPerYear {
+		secs = 11 * secondsPerYear // refused by the MaxYears check
+	}
+	r, _ := fixed.Div(fixed.Num{M: secs}, fixed.Num{M: secondsPerYear}, wScale, num.HalfEven)
+	return r.M
+}
+
+// optSeries prepares an option of the book at the given years to expiry.
+func (e *Engine) optSeries(k *kern, in Instrument, u *uState, years, rate int64) (series, error) {
+	if years > 10*wOne {
+		return series{}, fmt.Errorf("%w: %q expires more than MaxYears ahead", ErrInvalidInput, in.ID)
+	}
+	if in.Strike.Cmp(u.price.Mul(MaxMoneyness)) > 0 || u.price.Cmp(in.Strike.Mul(MaxMoneyness)) > 0 {
+		return series{}, fmt.Errorf("%w: %q strike %s and price %s more than %s apart", ErrRange, in.ID, in.Strike, u.price, MaxMoneyness)
+	}
+	var rt int64
+	if rate != 0 {
+		rt = k.mul(rate, years)
+	}
+	if rt > wOne/2 || rt < -wOne/2 {
+		return series{}, fmt.Errorf("%w: %q: rate × years outside [−0.5, 0.5]", ErrInvalidInput, in.ID)
+	}
+	sr := series{right: in.Right, years: years, rate: rate}
+	kk, ok := toW(num.Div(in.Strike, u.price, wScale, num.HalfEven))
+	if !ok {
+		return series{}, fmt.Errorf("%w: %q strike / price", ErrRange, in.ID)
+	}
+	sr.kk = kk
+	sr.lnKK = k.lnDec(in.Strike) - u.lnF
+	sr.sqrtT = k.sqrt(years)
+	sr.df = wOne
+	if rate != 0 {
+		sr.df = k.exp(-k.mul(rate, years))
+	}
+	return sr, nil
+}
+
+// shocked returns the option's volatility under each VolMove (same, up,
+// down) at years to expiry. The scaled shock is capped at 90 (9,000%),
+// far beyond MaxVol, so the cap never binds below it.
+func (e *Engine) shocked(k *kern, sig, years int64) [3]int64 {
+	v := &e.vs
+	up, down := v.up, v.down
+	if v.power && years > 0 {
+		years = max(years, v.minYears)
+		p := v.longP
+		if years <= v.pivotYears {
+			p = v.shortP
+		}
+		x := k.mul(p, e.lnPivot-k.ln(years))
+		f := int64(90) * wOne
+		if x < expHigh {
+			f = min(k.exp(x), f)
+		}
+		up, down = min(k.mul(up, f), 90*wOne), min(k.mul(down, f), 90*wOne)
+	}
+	var su, sd int64
+	if v.relative {
+		su = k.add(sig, k.mul(sig, up))
+		sd = sig - k.mul(sig, min(down, wOne))
+	} else {
+		su, sd = k.add(sig, up), sig-down
+	}
+	su = min(max(su, v.minUp), maxVolW)
+	sd = max(sd, 0)
+	return [3]int64{sig, su, sd}
+}
+
+// maxVolW is MaxVol in the kernel.
+const maxVolW = 10 * wOne
+
+// volShockW is the grid's VolShock in the kernel.
+type volShockW struct {
+	up, down, minUp, shortP, longP, pivotYears, minYears int64
+	relative, power                                      bool
+}
+
+func newVolShockW(v VolShock) volShockW {
+	return volShockW{
+		up: mustW(v.Up), down: mustW(v.Down), minUp: mustW(v.MinUp),
+		shortP: mustW(v.ShortPower), longP: mustW(v.LongPower),
+		pivotYears: mustW(num.Div(v.PivotDays, decimal.NewFromInt(365), wScale, num.HalfEven)),
+		minYears:   mustW(num.Div(v.MinDays, decimal.NewFromInt(365), wScale, num.HalfEven)),
+		relative:   v.Relative, power: v.PivotDays.Sign() > 0,
+	}
+}
+
+// mustW converts a validated setting (in range by construction) to the
+// kernel.
+func mustW(d decimal.Decimal) int64 {
+	v, _ := toW(d)
+	return v
+}

@@ -1,0 +1,212 @@
+package portfolio
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
+
+// StandardRates are a venue's per-position (non-portfolio) option margin
+// rates, as fractions of the underlying price (Deribit, OKX, Bit.com
+// style):
+//
+//	short call: IM = max(Initial − OTM/U, InitialFloor)·f + mark
+//	            MM = Maintenance·f + mark
+//	short put:  IM = max(max(Initial − OTM/U, InitialFloor)·f + mark, MM)
+//	            MM = max(Maintenance·f, Maintenance·f·mark) + mark
+//
+// per unit of underlying, where U is the underlying (index) price, OTM the
+// out-of-the-money amount (call: max(K − U, 0); put: max(U − K, 0)), mark
+// the option's mark price and f the factor of the position's size tier.
+// Long options need no margin (their premium is paid). For inverse
+// options every term is in coin per coin of underlying; for linear ones
+// the fractions are multiplied by U. Source: Deribit's standard margin
+// formulas as quoted by TSLab's Deribit connector documentation
+// (doc.tslab.pro, "Deribit Margin Requirements Calculation"); Bit.com
+// publishes the same shape with 0.25 / 0.15 / 0.125
+// (support.bit.com, "BCH Option Margin").
+type StandardRates struct {
+	// Initial is the initial rate before the OTM discount (Deribit 0.15);
+	// in [0, 10].
+	Initial decimal.Decimal `json:"initial"`
+	// InitialFloor is the least initial rate (Deribit 0.1); in [0, Initial].
+	InitialFloor decimal.Decimal `json:"initial_floor"`
+	// Maintenance is the maintenance rate (Deribit 0.075); in [0, Initial].
+	Maintenance decimal.Decimal `json:"maintenance"`
+	// Tiers scale the rates by position size; empty means factor 1 for
+	// every size. Caps strictly increase, factors never decrease; a size
+	// above the last cap uses the last factor (fail closed: never
+	// unmargined).
+	Tiers []FactorTier `json:"tiers,omitempty"`
+}
+
+// FactorTier multiplies a position's margin rates while its absolute size
+// (contracts) is at most UpTo.
+type FactorTier struct {
+	// UpTo is the tier's cap in contracts; > 0.
+	UpTo decimal.Decimal `json:"up_to"`
+	// Factor multiplies the rates; ≥ 1.
+	Factor decimal.Decimal `json:"factor"`
+}
+
+// DeribitStandard returns Deribit's standard option margin rates: initial
+// 0.15 less the OTM fraction, at least 0.10; maintenance 0.075 (see
+// StandardRates for the source).
+func DeribitStandard() StandardRates {
+	return StandardRates{
+		Initial:      decimal.RequireFromString("0.15"),
+		InitialFloor: decimal.RequireFromString("0.1"),
+		Maintenance:  decimal.RequireFromString("0.075"),
+	}
+}
+
+// StandardInput is one option position for Standard.
+type StandardInput struct {
+	// Right is Call or Put.
+	Right Right `json:"right"`
+	// Size is the signed number of contracts (short < 0); not zero.
+	Size decimal.Decimal `json:"size"`
+	// ContractSize is the underlying quantity per contract; > 0.
+	ContractSize decimal.Decimal `json:"contract_size"`
+	// Underlying is the underlying (index) price U; > 0.
+	Underlying decimal.Decimal `json:"underlying"`
+	// Strike is the strike; > 0.
+	Strike decimal.Decimal `json:"strike"`
+	// Mark is the option's mark price per unit of underlying, in coin
+	// (Inverse) or in quote currency; ≥ 0.
+	Mark decimal.Decimal `json:"mark"`
+	// Inverse marks a coin-settled option (Deribit BTC options).
+	Inverse bool `json:"inverse,omitempty"`
+}
+
+// StandardMargin is a position's standard requirement in settlement
+// currency.
+type StandardMargin struct {
+	// Initial is the initial requirement, rounded up.
+	Initial decimal.Decimal `json:"initial"`
+	// Maintenance is the maintenance requirement, rounded up.
+	Maintenance decimal.Decimal `json:"maintenance"`
+	// Factor is the size tier's factor applied.
+	Factor decimal.Decimal `json:"factor"`
+}
+
+// Standard returns a position's standard (non-portfolio) option margin,
+// rounded up at scale places (the OTM fraction is rounded down first, so
+// every step favours the venue). Errors wrap ErrInvalidInput.
+func Standard(r StandardRates, in StandardInput, scale int32) (StandardMargin, error) {
+	if err := r.validate(); err != nil {
+		return StandardMargin{}, err
+	}
+	if scale < 0 || scale > 18 {
+		return StandardMargin{}, fmt.Errorf("%w: scale %d outside [0, 18]", ErrInvalidInput, scale)
+	}
+	if in.Right != Call && in.Right != Put {
+		return StandardMargin{}, fmt.Errorf("%w: right %d", ErrInvalidInput, int(in.Right))
+	}
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+		pos  bool
+	}{{"size", in.Size, false}, {"contract size", in.ContractSize, true}, {"underlying", in.Underlying, true}, {"strike", in.Strike, true}, {"mark", in.Mark, false}} {
+		check := num.Check
+		if f.pos {
+			check = num.CheckPositive
+		}
+		if err := check(f.v); err != nil {
+			return StandardMargin{}, fmt.Errorf("%w: %s: %w", ErrInvalidInput, f.name, err)
+		}
+	}
+	if in.Size.IsZero() {
+		return StandardMargin{}, fmt.Errorf("%w: size is zero", ErrInvalidInput)
+	}
+	if in.Mark.Sign() < 0 {
+		return StandardMargin{}, fmt.Errorf("%w: mark %s below zero", ErrInvalidInput, in.Mark)
+	}
+	f := r.factor(in.Size.Abs())
+	out := StandardMargin{Initial: decimal.Zero, Maintenance: decimal.Zero, Factor: f}
+	if in.Size.Sign() > 0 {
+		return out, nil
+	}
+	otm := in.Strike.Sub(in.Underlying) // call
+	if in.Right == Put {
+		otm = otm.Neg()
+	}
+	otm = decimal.Max(otm, decimal.Zero)
+	// Per unit of underlying, in units of U (inverse: coin per coin).
+	otmFrac := num.Div(otm, in.Underlying, wScale, num.Floor)
+	im := decimal.Max(r.Initial.Sub(otmFrac), r.InitialFloor).Mul(f)
+	mm := r.Maintenance.Mul(f)
+	if !in.Inverse {
+		im, mm = im.Mul(in.Underlying), mm.Mul(in.Underlying)
+	}
+	if in.Right == Put {
+		mm = decimal.Max(mm, r.Maintenance.Mul(f).Mul(in.Mark))
+	}
+	mm = mm.Add(in.Mark)
+	im = im.Add(in.Mark)
+	if in.Right == Put {
+		im = decimal.Max(im, mm)
+	}
+	q := in.Size.Abs().Mul(in.ContractSize)
+	out.Initial = num.MulRound(im, q, scale, num.Ceil)
+	out.Maintenance = num.MulRound(mm, q, scale, num.Ceil)
+	return out, nil
+}
+
+func (r StandardRates) validate() error {
+	ten := decimal.NewFromInt(10)
+	for _, f := range []struct {
+		name string
+		v    decimal.Decimal
+	}{{"initial", r.Initial}, {"initial floor", r.InitialFloor}, {"maintenance", r.Maintenance}} {
+		if err := num.CheckNonNegative(f.v); err != nil {
+			return fmt.Errorf("%w: standard rate %s: %w", ErrInvalidInput, f.name, err)
+		}
+		if f.v.Cmp(ten) > 0 {
+			return fmt.Errorf("%w: standard rate %s %s above 10", ErrInvalidInput, f.name, f.v)
+		}
+	}
+	if r.InitialFloor.Cmp(r.Initial) > 0 || r.Maintenance.Cmp(r.Initial) > 0 {
+		return fmt.Errorf("%w: standard rates: floor and maintenance must not exceed initial", ErrInvalidInput)
+	}
+	if r.Initial.IsZero() {
+		return fmt.Errorf("%w: standard rates: zero initial rate (use DeribitStandard for a preset)", ErrInvalidInput)
+	}
+	if len(r.Tiers) > 1000 {
+		return fmt.Errorf("%w: %d tiers (at most 1,000)", ErrInvalidInput, len(r.Tiers))
+	}
+	for i, t := range r.Tiers {
+		if err := num.CheckPositive(t.UpTo); err != nil {
+			return fmt.Errorf("%w: tier %d cap: %w", ErrInvalidInput, i, err)
+		}
+		if err := num.CheckPositive(t.Factor); err != nil {
+			return fmt.Errorf("%w: tier %d factor: %w", ErrInvalidInput, i, err)
+		}
+		if t.Factor.Cmp(decimal.NewFromInt(1)) < 0 || t.Factor.Cmp(decimal.NewFromInt(100)) > 0 {
+			return fmt.Errorf("%w: tier %d factor %s outside [1, 100]", ErrInvalidInput, i, t.Factor)
+		}
+		if i > 0 && t.UpTo.Cmp(r.Tiers[i-1].UpTo) <= 0 {
+			return fmt.Errorf("%w: tier %d cap %s not above the previous", ErrInvalidInput, i, t.UpTo)
+		}
+		if i > 0 && t.Factor.Cmp(r.Tiers[i-1].Factor) < 0 {
+			return fmt.Errorf("%w: tier %d factor %s below the previous (a larger position never needs less per contract)", ErrInvalidInput, i, t.Factor)
+		}
+	}
+	return nil
+}
+
+// factor returns the factor of the tier holding size (the last tier's
+// above its cap; 1 without tiers).
+func (r StandardRates) factor(size decimal.Decimal) decimal.Decimal {
+	if len(r.Tiers) == 0 {
+		return decimal.NewFromInt(1)
+	}
+	for _, t := range r.Tiers {
+		if size.Cmp(t.UpTo) <= 0 {
+			return t.Factor
+		}
+	}
+	return r.Tiers[len(r.Tiers)-1].Factor
+}
