@@ -40,12 +40,14 @@ func (u unprefixed) Unwrap() error { return u.error }
 // a terminal only.
 func run(ctx context.Context, o options, stdout io.Writer) error {
 	out := textout.New(stdout)
-	gen := o.model.gen()
+	gen, err := o.model.gen(o.set)
+	if err != nil {
+		return cli.Errorf("-set: %v", err)
+	}
 	if o.replay != nil {
 		return replay(ctx, o, gen, out)
 	}
 	var res *stress.Result
-	var err error
 	if len(o.merge) > 0 {
 		res, err = mergeFiles(o.merge)
 	} else {

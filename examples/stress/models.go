@@ -14,8 +14,11 @@ type entry struct {
 	name string
 	// about is one line for -h.
 	about string
-	// gen is the model's default scenario generator.
-	gen func() stress.Generator
+	// gen is the model's default scenario generator, given the -set
+	// settings (a model may read its scenario's shape from its Config; a
+	// sweep's cells all run the generator of the fixed settings, so they
+	// share their scenarios).
+	gen func(settings []stress.Setting) (stress.Generator, error)
 	// build makes a factory from -set and -sweep settings.
 	build stress.Builder
 	// efficiency is the parameter a sweep chart puts on its x axis, the
@@ -27,7 +30,7 @@ type entry struct {
 // models is every model -model accepts, in the order -h lists them.
 var models = []entry{
 	{name: "toy", about: "a leveraged book of longs and an insurance fund (built in)",
-		gen: func() stress.Generator { return toyWalk{} }, build: builder(defaultToy(), (*toyConfig).Set, newToy), efficiency: "leverage"},
+		gen: func([]stress.Setting) (stress.Generator, error) { return toyWalk{}, nil }, build: builder(defaultToy(), (*toyConfig).Set, newToy), efficiency: "leverage"},
 }
 
 // builder makes a stress.Builder from a model package's default Config,
