@@ -39,7 +39,7 @@ func buildBook(ss []Setting) (Factory, error) {
 // shards of a sweep merge to the same report.
 func TestSweep(t *testing.T) {
 	axes := []Axis{{Name: "leverage", Values: []string{"2", "10", "40"}}, {Name: "fund", Values: []string{"0", "5000"}}}
-	o := Options{Model: "book", Scenarios: 200, Seed: 9}
+	o := Options{Model: "book", Scenarios: 100, Seed: 9}
 	res, err := Sweep(context.Background(), testGen, buildBook, axes, o)
 	if err != nil {
 		t.Fatal(err)
