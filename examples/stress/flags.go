@@ -77,7 +77,7 @@ func parseFlags(args []string) (options, error) {
 		o.sweep = append(o.sweep, stress.Axis{Name: name, Values: strings.Split(vals, ",")})
 		return nil
 	})
-	fs.Func("set", "set a model parameter for the run: `name=value` (repeatable)", func(s string) error {
+	fs.Func("set", "set a model parameter: `name=value` (repeatable); with -sweep it holds in every cell, and it shapes the model's default scenarios (a sweep's cells share them)", func(s string) error {
 		name, val, ok := strings.Cut(s, "=")
 		if !ok || name == "" || val == "" {
 			return fmt.Errorf("want name=value")
@@ -141,8 +141,12 @@ func parseFlags(args []string) (options, error) {
 	if o.chart != "" && filepath.Ext(o.chart) != ".png" {
 		return o, cli.Errorf("-chart %q: want a .png file", o.chart)
 	}
-	if len(o.set) > 0 && len(o.sweep) > 0 {
-		return o, cli.Errorf("-set and -sweep: give a fixed parameter as a one-value sweep (-sweep name=value)")
+	for _, s := range o.set {
+		for _, a := range o.sweep {
+			if s.Name == a.Name {
+				return o, cli.Errorf("-set %s and -sweep %s: set or sweep it, not both", s.Name, a.Name)
+			}
+		}
 	}
 	sort.Slice(o.set, func(i, j int) bool { return o.set[i].Name < o.set[j].Name })
 	return o, nil

@@ -102,7 +102,11 @@ func runScenarios(ctx context.Context, o options, gen stress.Generator) (*stress
 		so.Progress = func(done, total int) { prog.Set("%s", bar(done, total)) }
 	}
 	if len(o.sweep) > 0 {
-		return stress.Sweep(ctx, gen, o.model.build, o.sweep, so)
+		// -set parameters hold in every cell, under the swept ones.
+		build := func(cell []stress.Setting) (stress.Factory, error) {
+			return o.model.build(append(append([]stress.Setting(nil), o.set...), cell...))
+		}
+		return stress.Sweep(ctx, gen, build, o.sweep, so)
 	}
 	f, err := o.model.build(o.set)
 	if err != nil {

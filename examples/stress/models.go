@@ -30,7 +30,7 @@ type entry struct {
 // models is every model -model accepts, in the order -h lists them.
 var models = []entry{
 	{name: "toy", about: "a leveraged book of longs and an insurance fund (built in)",
-		gen: func([]stress.Setting) (stress.Generator, error) { return toyWalk{}, nil }, build: builder(defaultToy(), (*toyConfig).Set, newToy), efficiency: "leverage"},
+		gen: configGen(defaultToy(), (*toyConfig).Set, func(toyConfig) (stress.Generator, error) { return toyWalk{}, nil }), build: builder(defaultToy(), (*toyConfig).Set, newToy), efficiency: "leverage"},
 }
 
 // builder makes a stress.Builder from a model package's default Config,
@@ -49,6 +49,21 @@ func builder[C any, M stress.Model](def C, set func(*C, string, string) error, n
 			return nil, err
 		}
 		return func(seed int64) (stress.Model, error) { return newModel(cfg, seed) }, nil
+	}
+}
+
+// configGen makes an entry's gen from a model package's default Config,
+// its Set method and a function drawing the model's default scenarios
+// from a Config (perp.DefaultCrash): the -set settings shape the scenario.
+func configGen[C any](def C, set func(*C, string, string) error, gen func(C) (stress.Generator, error)) func([]stress.Setting) (stress.Generator, error) {
+	return func(settings []stress.Setting) (stress.Generator, error) {
+		cfg := def
+		for _, s := range settings {
+			if err := set(&cfg, s.Name, s.Value); err != nil {
+				return nil, err
+			}
+		}
+		return gen(cfg)
 	}
 }
 

@@ -46,7 +46,7 @@ func TestReport(t *testing.T) {
 func TestSmallSweepAndShards(t *testing.T) {
 	dir := t.TempDir()
 	p := func(name string) string { return filepath.Join(dir, name) }
-	args := []string{"-scenarios", "40", "-seed", "5", "-sweep", "leverage=2,10,25", "-sweep", "fund=0,50000", "-sweep", "accounts=25"}
+	args := []string{"-scenarios", "40", "-seed", "5", "-sweep", "leverage=2,10,25", "-sweep", "fund=0,50000", "-sweep", "accounts=25", "-set", "penalty=0.02"}
 	single := mustRun(t, append(args, "-csv", p("s.csv"), "-json", p("s.json"), "-chart", p("s.png"), "-workers", "3")...)
 	f, err := os.Open(p("s.csv"))
 	if err != nil {
