@@ -47,10 +47,10 @@ func runShards(t testing.TB, gen Generator, f Factory, o Options, count int, shu
 // scenarios is named then depends on arrival order).
 func TestMergeEqualsSingleRun(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		n := rapid.IntRange(1, 120).Draw(rt, "n")
+		n := rapid.IntRange(1, 60).Draw(rt, "n")
 		count := rapid.IntRange(1, min(n, 6)).Draw(rt, "shards")
 		o := Options{Model: "book", Scenarios: n, Seed: rapid.Int64().Draw(rt, "seed"), Workers: rapid.IntRange(1, 4).Draw(rt, "workers")}
-		gen, f := walk{ticks: 12, jumpEvery: 5}, bookFactory(8, 20, "0.05", "300")
+		gen, f := walk{ticks: 8, jumpEvery: 4}, bookFactory(5, 20, "0.05", "300")
 		single, err := Run(context.Background(), gen, f, o)
 		if err != nil {
 			rt.Fatal(err)

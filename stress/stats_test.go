@@ -22,7 +22,7 @@ func tallyOf(vals []decimal.Decimal) *tally {
 }
 
 // f6 converts a float to a decimal with six places (test inputs only).
-func f6(x float64) decimal.Decimal { return decimal.NewFromFloat(x).Round(6) }
+func f6(x float64) decimal.Decimal { return decimal.New(int64(math.Round(x*1e6)), -6) }
 
 // near checks got against want within a relative tolerance tol.
 func near(t *testing.T, name string, got decimal.Decimal, want, tol float64) {
@@ -40,9 +40,10 @@ func near(t *testing.T, name string, got decimal.Decimal, want, tol float64) {
 //     memoryless property: the mean beyond any level is the level plus
 //     the mean);
 //   - Pareto with α = 3, x_m = 1: VaR_p = (1 − p)^(−1/3),
-//     ES_p = VaR_p · α/(α − 1).
+//     ES_p = VaR_p · α/(α − 1) (to 1%: the heavy tail beyond the
+//     sample's last point is missing from its mean).
 func TestVaRESClosedForms(t *testing.T) {
-	const n = 50_000
+	const n = 20_000
 	for _, c := range []struct {
 		name     string
 		inv      func(u float64) float64
@@ -54,7 +55,7 @@ func TestVaRESClosedForms(t *testing.T) {
 		{"exponential", func(u float64) float64 { return -math.Log(1 - u) },
 			func(p float64) float64 { return -math.Log(1 - p) }, func(p float64) float64 { return -math.Log(1-p) + 1 }, 2e-3},
 		{"pareto α=3", func(u float64) float64 { return math.Pow(1-u, -1.0/3) },
-			func(p float64) float64 { return math.Pow(1-p, -1.0/3) }, func(p float64) float64 { return 1.5 * math.Pow(1-p, -1.0/3) }, 3e-3},
+			func(p float64) float64 { return math.Pow(1-p, -1.0/3) }, func(p float64) float64 { return 1.5 * math.Pow(1-p, -1.0/3) }, 1e-2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			vals := make([]decimal.Decimal, n)
@@ -124,13 +125,13 @@ func binomPMF(n, k int, p float64) float64 {
 	return math.Exp(lg(n) - lg(k) - lg(n-k) + float64(k)*math.Log(p) + float64(n-k)*math.Log(1-p))
 }
 
-// Coverage of the intervals on random samples: of 400 samples of 1,000
+// Coverage of the intervals on random samples: of 200 samples of 600
 // exponential draws, the VaR95 interval holds the true −ln 0.05 in about
 // 95%, the ES95 interval the true VaR + 1 in about 95% (we accept 90%:
 // the ES interval is asymptotic), and the Wilson interval of P(X > VaR95)
 // the true 5%.
 func TestIntervalCoverage(t *testing.T) {
-	const reps, n = 400, 1000
+	const reps, n = 200, 600
 	rng := rand.New(rand.NewPCG(13, 14))
 	var inVaR, inES, inP int
 	trueVaR := -math.Log(0.05)
