@@ -23,8 +23,8 @@ var (
 // several failing scenarios, a run reports the lowest index, whatever
 // the number of workers.
 type ScenarioError struct {
-	// Index is the scenario's index in the run, Seed its seed
-	// (SeedFor(base, Index)).
+	// Index is the scenario's index in the run (−1 in a Replay), Seed its
+	// seed (SeedFor(base, Index)).
 	Index int
 	Seed  int64
 	// Tick is the tick at which it failed (its Seq), or −1 before the
@@ -59,6 +59,9 @@ func (e *ScenarioError) Error() string {
 	s := sentinelOf(e.Err)
 	msg := e.Err.Error()
 	where := fmt.Sprintf("scenario %d (seed %d)", e.Index, e.Seed)
+	if e.Index < 0 {
+		where = fmt.Sprintf("replayed scenario (seed %d)", e.Seed)
+	}
 	if e.Tick >= 0 {
 		where += fmt.Sprintf(", tick %d", e.Tick)
 	}
