@@ -12,7 +12,9 @@ import "fmt"
 // — about Scenarios/20 + 2√Scenarios, an index and a decimal of about 80
 // bytes — so 1,000 scenarios keep 72 entries per measure and a million
 // about 52,000 (≈ 8 MB for both measures); everything else is a fixed
-// number of counters and sums. No outcome is kept beyond its tail.
+// number of counters and sums. No outcome is kept beyond its tail. While
+// a run is under way each worker keeps its own tails, merged at the end,
+// so its peak is Workers times that.
 type Result struct {
 	// Model and Generator name what was run; Seed is the base seed and
 	// Scenarios the run's N (of all shards).
