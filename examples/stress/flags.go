@@ -52,6 +52,7 @@ type options struct {
 	json      string
 	chart     string
 	replay    *int64
+	bar       bool // draw the progress bar (standard output is a terminal)
 }
 
 // parseFlags reads and checks the command line.

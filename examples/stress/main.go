@@ -8,6 +8,8 @@ import (
 	"os/signal"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/failsafe-fi/failsafe/examples/internal/cli"
 	"github.com/failsafe-fi/failsafe/examples/internal/textout"
 	"github.com/failsafe-fi/failsafe/stress"
@@ -16,6 +18,9 @@ import (
 // main parses the flags and runs.
 func main() {
 	o, err := parseFlags(os.Args[1:])
+	// The bar is for a person watching: not when the report goes to a
+	// pipe or a file.
+	o.bar = term.IsTerminal(int(os.Stdout.Fd()))
 	if err == nil {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		err = run(ctx, o, os.Stdout)
@@ -37,7 +42,7 @@ func (u unprefixed) Unwrap() error { return u.error }
 // run does what the options say: replay one scenario, run (or sweep) a
 // shard and write its partial, merge partials, or run everything; then
 // print the report and write the files asked for. A progress bar shows on
-// a terminal only.
+// standard error when both it and standard output are terminals.
 func run(ctx context.Context, o options, stdout io.Writer) error {
 	out := textout.New(stdout)
 	gen, err := o.model.gen(o.set)
@@ -98,7 +103,7 @@ func runScenarios(ctx context.Context, o options, gen stress.Generator) (*stress
 	prog := cli.NewProgress()
 	defer prog.Done()
 	so := stress.Options{Model: modelLabel(o), Scenarios: o.scenarios, Seed: o.seed, Workers: o.workers, Shard: o.shard}
-	if prog.On() {
+	if o.bar && prog.On() {
 		so.Progress = func(done, total int) { prog.Set("%s", bar(done, total)) }
 	}
 	if len(o.sweep) > 0 {
