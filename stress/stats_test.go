@@ -227,3 +227,35 @@ func TestTailSuffices(t *testing.T) {
 		}
 	})
 }
+
+// ES by hand on 1..100: VaR95 is the 95th value, 95; ES95 the mean of the
+// five beyond it, 98; its SE by Manistre–Hancock √((s² + p(ES − VaR)²)/w)
+// = √((2.5 + 0.95·9)/5) = √2.21 = 1.486607 (rounded up); VaR95's interval
+// the order statistics ⌊95 − 1.96·√4.75⌋ = 90 and ⌈95 + 4.27⌉ = 100.
+// Mutation seen failing: w = n − k + 1 (the VaR itself in the tail mean).
+func TestShortfallByHand(t *testing.T) {
+	var vals []decimal.Decimal
+	for i := 1; i <= 100; i++ {
+		vals = append(vals, decimal.NewFromInt(int64(i)))
+	}
+	s := tallyOf(vals).stats(0)
+	for _, c := range []struct {
+		name      string
+		got, want decimal.Decimal
+	}{
+		{"VaR95", s.VaR95.Value, decimal.NewFromInt(95)},
+		{"VaR95 lo", s.VaR95.Lo, decimal.NewFromInt(90)},
+		{"VaR95 hi", s.VaR95.Hi, decimal.NewFromInt(100)},
+		{"ES95", s.ES95.Value, decimal.NewFromInt(98)},
+		{"ES95 SE", s.ES95.SE, decimal.RequireFromString("1.486607")},
+		{"ES99", s.ES99.Value, decimal.NewFromInt(100)},
+		{"mean", s.MeanBadDebt, decimal.RequireFromString("50.5")},
+	} {
+		if !c.got.Equal(c.want) {
+			t.Errorf("%s = %s, want %s", c.name, c.got, c.want)
+		}
+	}
+	if !s.ES99.Open || s.ES95.Open || s.VaR95.Open {
+		t.Errorf("open: ES99 %t (want true), ES95 %t, VaR95 %t (want false)", s.ES99.Open, s.ES95.Open, s.VaR95.Open)
+	}
+}
