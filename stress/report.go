@@ -47,7 +47,7 @@ func (r *Report) Sentence() string {
 	}
 	s := r.Cells[0].Stats
 	fund := fmt.Sprintf("the insurance fund ran dry in %s of %s scenarios (95%% CI %s–%s)",
-		pct(s.FundExhausted.P, 1), groupInt(int64(s.Scenarios)), pctDown(s.FundExhausted.Lo), pctUp(s.FundExhausted.Hi))
+		pct(s.FundExhausted.P, 1), groupInt(int64(s.Scenarios)), pctDown(s.FundExhausted.Lo, 1), pctUp(s.FundExhausted.Hi, 1))
 	v := fmt.Sprintf("VaR99 of bad debt %s", compact(s.VaR99.Value))
 	if s.VaR99.Open {
 		v += fmt.Sprintf(" (95%% CI from %s, open above: too few scenarios for its upper bound)", compact(s.VaR99.Lo))

@@ -32,8 +32,12 @@ func groupInt(n int64) string {
 
 // money writes an amount rounded to the nearest cent (ties to even) with
 // thousands separators: 1234567.891 → "1,234,567.89".
-func money(d decimal.Decimal) string {
-	d = num.Round(d, 2, num.HalfEven)
+func money(d decimal.Decimal) string { return moneyR(d, num.HalfEven) }
+
+// moneyR writes an amount as money does, rounded to the cent in direction
+// r (an interval's bounds round outward).
+func moneyR(d decimal.Decimal, r num.Rounding) string {
+	d = num.Round(d, 2, r)
 	s := d.StringFixed(2)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -78,12 +82,13 @@ func pct(f decimal.Decimal, places int32) string {
 	return num.Round(f.Shift(2), places, num.HalfEven).StringFixed(places) + "%"
 }
 
-// pctDown and pctUp write an interval's bounds to one place, rounded
-// outward (down and up), so the printed interval contains the computed one.
-func pctDown(f decimal.Decimal) string {
-	return num.Round(f.Shift(2), 1, num.Floor).StringFixed(1) + "%"
+// pctDown and pctUp write an interval's bounds to places decimals,
+// rounded outward (down and up), so the printed interval contains the
+// computed one.
+func pctDown(f decimal.Decimal, places int32) string {
+	return num.Round(f.Shift(2), places, num.Floor).StringFixed(places) + "%"
 }
 
-func pctUp(f decimal.Decimal) string {
-	return num.Round(f.Shift(2), 1, num.Ceil).StringFixed(1) + "%"
+func pctUp(f decimal.Decimal, places int32) string {
+	return num.Round(f.Shift(2), places, num.Ceil).StringFixed(places) + "%"
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // WriteText writes the report for a reader: a header naming the run, then
@@ -39,7 +41,7 @@ scenarios for that interval — run more.
 func writeCellTable(b *strings.Builder, s Stats) {
 	rows := [][]string{{"statistic", "estimate", "95% CI", "SE"}}
 	est := func(name string, e Estimate) {
-		ci := fmt.Sprintf("%s – %s", money(e.Lo), money(e.Hi))
+		ci := fmt.Sprintf("%s – %s", moneyR(e.Lo, num.Floor), moneyR(e.Hi, num.Ceil))
 		se := money(e.SE)
 		if e.Open {
 			ci += " (open)"
@@ -49,7 +51,7 @@ func writeCellTable(b *strings.Builder, s Stats) {
 	}
 	prop := func(name string, p Proportion) {
 		rows = append(rows, []string{name, pct(p.P, 2) + fmt.Sprintf(" (%s)", groupInt(int64(p.Count))),
-			fmt.Sprintf("%s – %s", pct(p.Lo, 2), pct(p.Hi, 2)), pct(p.SE, 2)})
+			fmt.Sprintf("%s – %s", pctDown(p.Lo, 2), pctUp(p.Hi, 2)), pct(p.SE, 2)})
 	}
 	est("bad debt VaR95", s.VaR95)
 	est("bad debt VaR99", s.VaR99)
@@ -82,7 +84,7 @@ func writeSweepTable(b *strings.Builder, r *Report) {
 		}
 		s := c.Stats
 		row = append(row, ciCompact(s.VaR95), ciCompact(s.VaR99), compact(s.ES99.Value), compact(s.LaR95.Value),
-			fmt.Sprintf("%s [%s–%s]", pct(s.FundExhausted.P, 1), pctDown(s.FundExhausted.Lo), pctUp(s.FundExhausted.Hi)),
+			fmt.Sprintf("%s [%s–%s]", pct(s.FundExhausted.P, 1), pctDown(s.FundExhausted.Lo, 1), pctUp(s.FundExhausted.Hi, 1)),
 			pct(s.LossSocialised.P, 1))
 		rows = append(rows, row)
 	}
