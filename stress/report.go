@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // Report is the statistics of a complete run or sweep: one CellReport per
@@ -50,9 +52,9 @@ func (r *Report) Sentence() string {
 		pct(s.FundExhausted.P, 1), groupInt(int64(s.Scenarios)), pctDown(s.FundExhausted.Lo, 1), pctUp(s.FundExhausted.Hi, 1))
 	v := fmt.Sprintf("VaR99 of bad debt %s", compact(s.VaR99.Value))
 	if s.VaR99.Open {
-		v += fmt.Sprintf(" (95%% CI from %s, open above: too few scenarios for its upper bound)", compact(s.VaR99.Lo))
+		v += fmt.Sprintf(" (95%% CI from %s, open above: too few scenarios for its upper bound)", compactR(s.VaR99.Lo, num.Floor))
 	} else {
-		v += fmt.Sprintf(" (95%% CI %s–%s)", compact(s.VaR99.Lo), compact(s.VaR99.Hi))
+		v += fmt.Sprintf(" (95%% CI %s–%s)", compactR(s.VaR99.Lo, num.Floor), compactR(s.VaR99.Hi, num.Ceil))
 	}
 	return upperFirst(fund) + "; " + v + "."
 }

@@ -56,7 +56,11 @@ func moneyR(d decimal.Decimal, r num.Rounding) string {
 // compact writes an amount in three significant-ish figures with a unit:
 // 1234567 → "1.23M", 45210 → "45.2k", 812.5 → "812.50". Rounded to the
 // nearest (ties to even).
-func compact(d decimal.Decimal) string {
+func compact(d decimal.Decimal) string { return compactR(d, num.HalfEven) }
+
+// compactR writes an amount as compact does, rounded in direction r (an
+// interval's bounds round outward).
+func compactR(d decimal.Decimal, r num.Rounding) string {
 	a := d.Abs()
 	for _, u := range []struct {
 		exp  int32
@@ -70,10 +74,10 @@ func compact(d decimal.Decimal) string {
 			} else if a.Cmp(decimal.New(1, u.exp+1)) >= 0 {
 				places = 1
 			}
-			return num.Round(v, places, num.HalfEven).StringFixed(places) + u.name
+			return num.Round(v, places, r).StringFixed(places) + u.name
 		}
 	}
-	return money(d)
+	return moneyR(d, r)
 }
 
 // pct writes a fraction as a percentage to places decimals, rounded to the

@@ -93,7 +93,7 @@ func writeSweepTable(b *strings.Builder, r *Report) {
 
 // ciCompact writes an estimate and its interval compactly.
 func ciCompact(e Estimate) string {
-	s := fmt.Sprintf("%s [%s–%s]", compact(e.Value), compact(e.Lo), compact(e.Hi))
+	s := fmt.Sprintf("%s [%s–%s]", compact(e.Value), compactR(e.Lo, num.Floor), compactR(e.Hi, num.Ceil))
 	if e.Open {
 		s += "*"
 	}
