@@ -29,7 +29,7 @@ Examples:
   go run ./examples/stress -sweep leverage=2,5,10,20 -sweep fund=0,20000 -chart sweep.png -csv sweep.csv
   go run ./examples/stress -shard 0/4 -out part-0.json     # one slice; then:
   go run ./examples/stress -merge 'part-*.json'             # the same report as one machine
-  go run ./examples/stress -replay 6079232133429934306       # one scenario alone`
+  go run ./examples/stress -replay 4937276393668321198       # one scenario alone`
 
 // Bounds of the command line.
 const (
