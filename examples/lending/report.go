@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/examples/internal/textout"
+	"github.com/failsafe-fi/failsafe/stress/lending"
 )
 
 // money formats d with places decimals and thousands separators.
@@ -36,7 +37,7 @@ func money(d decimal.Decimal, places int32) string {
 
 // clock formats a simulated time as day and UTC time of day.
 func clock(t time.Time) string {
-	d := t.Sub(start)
+	d := t.Sub(lending.Start)
 	return fmt.Sprintf("%s %02d:%02d", []string{"Thu", "Fri", "Sat", "Sun"}[int(d/(24*time.Hour))%4], t.Hour(), t.Minute())
 }
 
@@ -58,6 +59,10 @@ var story = []string{
 
 // report writes the narrative of a Result.
 func report(w io.Writer, r Result) error {
+	pool, err := lending.Config{}.Resolved()
+	if err != nil {
+		return err
+	}
 	o := textout.New(w)
 	title := fmt.Sprintf("Black Thursday, replayed: a lending pool in a %s%% ETH crash (seed %d)", r.Config.Depth.Shift(2).String(), r.Config.Seed)
 	o.Printf("%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
@@ -68,16 +73,19 @@ func report(w io.Writer, r Result) error {
 		money(r.Collateral, 2), money(r.Collateral.Mul(r.OpenSpot), 0), r.OpenSpot.StringFixed(2), money(r.Debt, 0))
 	o.Printf("ETH reserve (Aave v3 WETH): LTV %s%%, liquidation threshold %s%%, bonus %s%%; close factor 50%% (100%% below\n"+
 		"health 0.95); dust %s DAI. The protocol sees Maker's OSM price: hourly, one hour late.\n",
-		ethReserve.LTV.Shift(2), ethReserve.LiquidationThreshold.Shift(2), ethReserve.LiquidationBonus.Sub(decimal.NewFromInt(1)).Shift(2), money(dust, 0))
+		pool.LTV.Shift(2), pool.LiquidationThreshold.Shift(2), pool.LiquidationBonus.Sub(decimal.NewFromInt(1)).Shift(2), money(pool.Dust, 0))
 	o.Printf("Keepers: keeper-1 … keeper-%d bid or buy at spot less 3–8%%, with 1.5–4M DAI each, when their transactions\n"+
 		"land; zero-bot's always land: it bids the least an English auction accepts (while that is below 80%% of\n"+
 		"spot) and buys Dutch lots only at 20%% below spot.\n\n", r.Config.Keepers)
 
-	m := NewMarket(start, openPrice, r.Config.Depth)
+	m, err := lending.NewMarket(lending.Start, lending.OpenPrice, r.Config.Depth)
+	if err != nil {
+		return err
+	}
 	o.Printf("%-10s %9s %9s %11s\n", "time (UTC)", "spot", "OSM", "congestion")
 	for h := 0; h <= 24; h += 2 {
-		t := start.Add(time.Duration(h) * time.Hour)
-		o.Printf("%-10s %9s %9s %10d%%\n", clock(t), m.Spot(t).StringFixed(2), m.OSM(t).StringFixed(2), m.Congestion(t)/100)
+		t := lending.Start.Add(time.Duration(h) * time.Hour)
+		o.Printf("%-10s %9s %9s %10d%%\n", clock(t), m.Spot(t).StringFixed(2), m.OSM(t).StringFixed(2), m.CongestionBP(t)/100)
 	}
 	o.Printf("\n")
 
@@ -88,14 +96,14 @@ func report(w io.Writer, r Result) error {
 	o.Printf("Comparison (DAI)\n----------------\n")
 	o.Printf("%-42s %8s %5s %5s %7s %12s %12s %11s %11s %11s\n", "mechanism", "auctions", "open", "zero", "minutes", "tab", "recovered", "shortfall", "bad debt", "ETH sold")
 	for _, run := range r.Runs {
-		o.Printf("%-42s %8d %5d %5d %7d %12s %12s %11s %11s %11s\n", run.Mechanism, run.Auctions, run.Open, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
+		o.Printf("%-42s %8d %5d %5d %7d %12s %12s %11s %11s %11s\n", run.Name, run.Auctions, run.Open, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
 			money(run.Recovered, 0), money(run.Shortfall, 0), money(run.BadDebt, 0), money(run.Sold, 2))
 	}
 	o.Printf("(shortfall: tab left unpaid, debt and bonus; bad debt: the debt part alone, max(0, debt − recovered) per auction)\n")
 	for _, run := range r.Runs {
 		if run.Open > 0 {
 			o.Printf("(%s: %d auctions still open after %s, their tab of %s DAI neither recovered nor lost yet:\n"+
-				"its shortfall and bad debt count settled auctions only)\n", run.Mechanism, run.Open, maxDuration, money(run.OpenTab, 0))
+				"its shortfall and bad debt count settled auctions only)\n", run.Name, run.Open, lending.ReplayLength, money(run.OpenTab, 0))
 		}
 	}
 	if len(r.Runs) == 3 {
@@ -129,7 +137,7 @@ func dutchVersusReserve(du, rs RunResult) string {
 // reportRun writes one replay: its totals, the worst auctions, who ended
 // up with the value, and the conservation lines.
 func reportRun(o *textout.Writer, run RunResult, verbose bool) {
-	o.Printf("%s\n%s\n", run.Mechanism, strings.Repeat("-", len([]rune(run.Mechanism))))
+	o.Printf("%s\n%s\n", run.Name, strings.Repeat("-", len([]rune(run.Name))))
 	o.Printf("%d auctions (%d resets), peak %d borrowers liquidatable at once; %d settled below 1%% of their tab;\n"+
 		"%d minutes from kick to settlement on average; the run ended %s.\n",
 		run.Auctions, run.Resets, run.PeakLiquidatable, run.ZeroBids, run.MeanMinutes, clock(run.Ended))
@@ -164,20 +172,20 @@ func reportRun(o *textout.Writer, run RunResult, verbose bool) {
 	}
 	o.Printf("Conservation, to 10⁻⁸:\n")
 	o.Printf("  every auction: collateral sold + returned = lot; DAI recovered + shortfall = tab (%d of %d settled)\n", run.Auctions-run.Open, run.Auctions)
-	o.Printf("  collateral: sold %s + returned %s = lot %s ETH\n", run.Sold.StringFixed(scale), run.Returned.StringFixed(scale), run.Sold.Add(run.Returned).StringFixed(scale))
-	o.Printf("  tabs:       recovered %s + shortfall %s = tab %s DAI (bad debt, the debt part: %s)\n", run.Recovered.StringFixed(scale),
-		run.Shortfall.StringFixed(scale), run.Recovered.Add(run.Shortfall).StringFixed(scale), run.BadDebt.StringFixed(scale))
-	o.Printf("  ETH:        borrowers' %s at start = %s at end + %s sold\n", run.EthStart.StringFixed(scale), run.EthEnd.StringFixed(scale), run.Sold.StringFixed(scale))
-	o.Printf("  DAI:        debt %s + bonuses %s = debt left %s + recovered %s + shortfall %s\n", run.DebtStart.StringFixed(scale),
-		run.Tab.Sub(run.DebtClosed).StringFixed(scale), run.DebtEnd.StringFixed(scale), run.Recovered.StringFixed(scale), run.Shortfall.StringFixed(scale))
+	o.Printf("  collateral: sold %s + returned %s = lot %s ETH\n", run.Sold.StringFixed(lending.Scale), run.Returned.StringFixed(lending.Scale), run.Sold.Add(run.Returned).StringFixed(lending.Scale))
+	o.Printf("  tabs:       recovered %s + shortfall %s = tab %s DAI (bad debt, the debt part: %s)\n", run.Recovered.StringFixed(lending.Scale),
+		run.Shortfall.StringFixed(lending.Scale), run.Recovered.Add(run.Shortfall).StringFixed(lending.Scale), run.BadDebt.StringFixed(lending.Scale))
+	o.Printf("  ETH:        borrowers' %s at start = %s at end + %s sold\n", run.EthStart.StringFixed(lending.Scale), run.EthEnd.StringFixed(lending.Scale), run.Sold.StringFixed(lending.Scale))
+	o.Printf("  DAI:        debt %s + bonuses %s = debt left %s + recovered %s + shortfall %s\n", run.DebtStart.StringFixed(lending.Scale),
+		run.Tab.Sub(run.DebtClosed).StringFixed(lending.Scale), run.DebtEnd.StringFixed(lending.Scale), run.Recovered.StringFixed(lending.Scale), run.Shortfall.StringFixed(lending.Scale))
 	o.Printf("  total value, start → end (all ETH valued at the final spot, so nothing moves but ownership):\n")
 	for _, h := range run.Holders {
 		if h.Start.IsZero() && h.End.IsZero() {
 			continue
 		}
-		o.Printf("    %-28s %18s → %18s  %17s\n", h.Name, money(h.Start, scale), money(h.End, scale), money(h.End.Sub(h.Start), scale))
+		o.Printf("    %-28s %18s → %18s  %17s\n", h.Name, money(h.Start, lending.Scale), money(h.End, lending.Scale), money(h.End.Sub(h.Start), lending.Scale))
 	}
-	o.Printf("    %-28s %18s → %18s  %17s\n", "total", money(run.ValueStart, scale), money(run.ValueEnd, scale), money(run.ValueEnd.Sub(run.ValueStart), scale))
+	o.Printf("    %-28s %18s → %18s  %17s\n", "total", money(run.ValueStart, lending.Scale), money(run.ValueEnd, lending.Scale), money(run.ValueEnd.Sub(run.ValueStart), lending.Scale))
 	o.Printf("    (a change compares with holding the same ETH to the end: borrowers whose ETH was sold early\n" +
 		"    escaped part of the fall, which the DEX buyers took; the pool's change is bonuses charged − shortfall − rewards)\n")
 	o.Printf("  keeper rewards paid by the pool: %s DAI\n\n", money(run.Rewards, 2))

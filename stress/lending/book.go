@@ -1,4 +1,4 @@
-package main
+package lending
 
 import (
 	"fmt"
@@ -40,22 +40,11 @@ type lendingView struct {
 	h   margin.Health
 }
 
-// AccountID implements liquidation.Account.
-func (v lendingView) AccountID() string { return v.id }
-
-// Equity implements liquidation.Account: Σ collateral × threshold.
-func (v lendingView) Equity() decimal.Decimal { return v.h.LiquidationCollateral }
-
-// Maintenance implements liquidation.Account: the debt.
+func (v lendingView) AccountID() string            { return v.id }
+func (v lendingView) Equity() decimal.Decimal      { return v.h.LiquidationCollateral }
 func (v lendingView) Maintenance() decimal.Decimal { return v.h.Debt }
-
-// Debt implements liquidation.Account.
-func (v lendingView) Debt() decimal.Decimal { return v.h.Debt }
-
-// Collateral implements liquidation.Account.
-func (v lendingView) Collateral() decimal.Decimal { return v.h.Collateral }
-
-// Positions implements liquidation.Account: one ETH leg for the whole debt.
+func (v lendingView) Debt() decimal.Decimal        { return v.h.Debt }
+func (v lendingView) Collateral() decimal.Decimal  { return v.h.Collateral }
 func (v lendingView) Positions() []liquidation.Position {
 	return []liquidation.Position{{Market: "ETH", Size: v.eth, Value: v.h.Collateral, Debt: v.h.Debt}}
 }
@@ -100,71 +89,65 @@ var sizes = []int64{80, 100, 120, 150, 200, 250, 300, 400, 500, 700, 1000, 1500,
 // newBook draws n borrowers from rng: collateral from sizes, and a debt
 // giving an opening health factor between 1.04 and 2.54 — skewed toward
 // the low end, as borrowers lever up in a bull market — never above the
-// LTV borrow limit and never below dust. Integer arithmetic only, so the
-// book is the same on every platform.
-func newBook(rng *rand.Rand, n int, price decimal.Decimal) []*borrower {
-	book := make([]*borrower, n)
+// LTV borrow limit and never below twice the dust. Integer arithmetic for
+// the draws, so the book is the same on every platform.
+func newBook(rng *rand.Rand, c Config, price decimal.Decimal) []*borrower {
+	book := make([]*borrower, c.Borrowers)
 	for i := range book {
 		eth := decimal.NewFromInt(sizes[rng.Intn(len(sizes))] * int64(100+rng.Intn(100))).Shift(-2)
 		u := int64(rng.Intn(1000))
 		hf := decimal.NewFromInt(1040 + u*u*1500/1000/1000).Shift(-3) // 1.040 … 2.538
-		limit := eth.Mul(price).Mul(ethReserve.LTV).RoundFloor(scale)
-		debt := num.DivFloor(eth.Mul(price).Mul(ethReserve.LiquidationThreshold), hf, 0)
-		debt = num.MaxOf(num.MinOf(debt, limit.RoundFloor(0)), dust.Add(dust))
+		limit := eth.Mul(price).Mul(c.LTV).RoundFloor(Scale)
+		debt := num.DivFloor(eth.Mul(price).Mul(c.LiquidationThreshold), hf, 0)
+		debt = num.MaxOf(num.MinOf(debt, limit.RoundFloor(0)), c.Dust.Add(c.Dust))
 		book[i] = &borrower{id: fmt.Sprintf("vault-%03d", i+1), eth: eth, dai: debt}
 	}
 	return book
 }
 
-// keeper is a liquidation bot with DAI capital. Ordinary keepers bid or
-// take at the spot price less their required discount, when their
+// keeper is a liquidation bot with DAI capital. Ordinary keepers bid, take
+// or liquidate at the spot price less their required discount, when their
 // transactions land; the zero-bid bot pays any gas, so its transactions
-// always land, and it bids the least the auction accepts.
+// always land, and it bids the least an auction accepts.
 type keeper struct {
 	id       string
 	discount decimal.Decimal // required discount to spot, e.g. 0.05
 	cash     decimal.Decimal // DAI
-	congest  int64           // landing chance per minute under full congestion, basis points
+	congest  int64           // landing chance per tick under full congestion, basis points
 	zeroBot  bool
 	locked   decimal.Decimal // DAI locked in leading English bids
 }
 
-// Landing chances per minute, in basis points: half the time in a normal
-// network, a few percent when congested (the zero-bid bot: always).
-const (
-	landNormal = 5000
-)
+// landNormal is the chance, in basis points, that an ordinary keeper's
+// transactions land in a tick of a calm network: half the time.
+const landNormal = 5000
 
 // newKeepers draws n ordinary keepers and adds the zero-bid bot last.
-func newKeepers(rng *rand.Rand, n int) []*keeper {
-	ks := make([]*keeper, 0, n+1)
-	for i := 0; i < n; i++ {
-		ks = append(ks, &keeper{
-			id:       fmt.Sprintf("keeper-%d", i+1),
-			discount: decimal.NewFromInt(int64(3 + rng.Intn(6))).Shift(-2),  // 3%–8%
-			cash:     decimal.NewFromInt(int64(1500+rng.Intn(2500)) * 1000), // 1.5M–4M DAI
-			congest:  int64(50 + rng.Intn(250)),                             // 0.5%–3% a minute
-		})
+func newKeepers(rng *rand.Rand, c Config) []*keeper {
+	ks := make([]*keeper, 0, c.Keepers+1)
+	for i := 0; i < c.Keepers; i++ {
+		disc := decimal.NewFromInt(int64(3 + rng.Intn(6))).Shift(-2)         // 3%–8%
+		units := decimal.NewFromInt(int64(1500 + rng.Intn(2500)))            // capital 1–2.67 × KeeperCapital
+		cash := num.DivFloor(c.KeeperCapital.Mul(units), dec("1500"), Scale) // 1.5M–4M DAI by default
+		congest := int64(50 + rng.Intn(250))                                 // 0.5%–3% a tick
+		ks = append(ks, &keeper{id: fmt.Sprintf("keeper-%d", i+1), discount: disc, cash: cash, congest: congest,
+			locked: decimal.Zero})
 	}
-	return append(ks, &keeper{id: "zero-bot", discount: dec("0.2"), cash: dec("3000000"), congest: 10000, zeroBot: true})
+	return append(ks, &keeper{id: "zero-bot", discount: dec("0.2"), cash: c.KeeperCapital.Add(c.KeeperCapital),
+		congest: 10000, zeroBot: true, locked: decimal.Zero})
 }
 
-// landings precomputes, for every keeper and minute, whether its
-// transactions land, so that every run of one seed sees the same network.
-func landings(rng *rand.Rand, m Market, ks []*keeper, minutes int) [][]bool {
-	out := make([][]bool, len(ks))
-	for i := range out {
-		out[i] = make([]bool, minutes)
-	}
-	for t := 0; t < minutes; t++ {
-		c := m.Congestion(start.Add(time.Duration(t) * time.Minute))
-		for i, k := range ks {
-			p := (landNormal*(10000-c) + k.congest*c) / 10000
-			if k.zeroBot {
-				p = 10000
-			}
-			out[i][t] = int64(rng.Intn(10000)) < p
+// lands draws, for every keeper in order, whether its transactions land
+// this tick at congestion c (basis points): an ordinary keeper lands with
+// chance (landNormal × (10,000 − c) + congest × c) / 10,000, the bot
+// always. One rng draw per keeper per tick, in keeper order, so every
+// mechanism run on one seed sees the same network.
+func lands(rng *rand.Rand, ks []*keeper, c int64, out []bool) {
+	for i, k := range ks {
+		p := (landNormal*(10000-c) + k.congest*c) / 10000
+		if k.zeroBot {
+			p = 10000
 		}
+		out[i] = int64(rng.Intn(10000)) < p
 	}
-	return out
 }
