@@ -53,8 +53,10 @@ var story = []string{
 	"Maker's answer, Liquidations 2.0 (MIP45, 2021), replaced them with Dutch auctions (the Clipper): the price starts " +
 		"above the oracle and falls on a curve, and whoever's transaction lands first buys, at once, at the current " +
 		"price. A late keeper pays less; nobody can win the lot for nothing while it is still worth something.",
-	"This program replays such a crash on an Aave-style pool three times, on the same borrowers, keepers and network: " +
-		"English auctions without a reserve, English auctions with a reserve price, and Dutch auctions.",
+	"This program replays such a crash on an Aave-style pool four times, on the same borrowers, keepers and network: " +
+		"English auctions without a reserve, English auctions with a reserve price, Dutch auctions, and the fixed-spread " +
+		"liquidation Aave and Compound use instead of auctions (a liquidator repays debt and takes collateral at the " +
+		"oracle price plus a bonus).",
 }
 
 // report writes the narrative of a Result.
@@ -92,6 +94,7 @@ func report(w io.Writer, r Result) error {
 	for _, run := range r.Runs {
 		reportRun(o, run, r.Config.Verbose)
 	}
+	reportFixed(o, r.FixedSpread, r.Config.Verbose)
 
 	o.Printf("Comparison (DAI)\n----------------\n")
 	o.Printf("%-42s %8s %5s %5s %7s %12s %12s %11s %11s %11s\n", "mechanism", "auctions", "open", "zero", "minutes", "tab", "recovered", "shortfall", "bad debt", "ETH sold")
@@ -99,7 +102,11 @@ func report(w io.Writer, r Result) error {
 		o.Printf("%-42s %8d %5d %5d %7d %12s %12s %11s %11s %11s\n", run.Name, run.Auctions, run.Open, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
 			money(run.Recovered, 0), money(run.Shortfall, 0), money(run.BadDebt, 0), money(run.Sold, 2))
 	}
-	o.Printf("(shortfall: tab left unpaid, debt and bonus; bad debt: the debt part alone, max(0, debt − recovered) per auction)\n")
+	fs := r.FixedSpread
+	o.Printf("%-42s %8d %5d %5d %7d %12s %12s %11s %11s %11s\n", fs.Name, fs.Auctions, fs.Open, fs.WriteOffs, fs.MeanMinutes, money(fs.Tab, 0),
+		money(fs.Recovered, 0), money(fs.Shortfall, 0), money(fs.BadDebt, 0), money(fs.Sold, 2))
+	o.Printf("(shortfall: tab left unpaid, debt and bonus; bad debt: the debt part alone, max(0, debt − recovered) per auction;\n" +
+		"fixed spread: liquidations, not auctions; its \"zero\" column counts debts written off, its tab is debt repaid + written off)\n")
 	for _, run := range r.Runs {
 		if run.Open > 0 {
 			o.Printf("(%s: %d auctions still open after %s, their tab of %s DAI neither recovered nor lost yet:\n"+
@@ -118,6 +125,14 @@ func report(w io.Writer, r Result) error {
 			"average against %d for English ones with a reserve. %s",
 			nr.ZeroBids, nr.Auctions, rs.Resets, money(rs.BadDebt, 0), money(du.BadDebt, 0), du.MeanMinutes, rs.MeanMinutes,
 			dutchVersusReserve(du, rs)), 100))
+		if fs.Auctions == 0 {
+			return o.Err()
+		}
+		o.Printf("\n%s\n", textout.Wrap(fmt.Sprintf("The fixed spread (Aave) auctions nothing: it left %s DAI of bad debt. "+
+			"It needs no bid window and no curve, but it prices the collateral at the oracle: while the hour-old OSM price stood "+
+			"above the market, a bonus of %s%% did not cover the gap and no keeper liquidated; the first liquidation came at %s, "+
+			"when the oracle had caught up, and %d borrowers were by then so far under water that their last collateral did not "+
+			"cover the debt left, which was written off.", money(fs.BadDebt, 0), pool.LiquidationBonus.Sub(decimal.NewFromInt(1)).Shift(2), firstLiquidation(fs), fs.WriteOffs), 100))
 	}
 	return o.Err()
 }
@@ -189,4 +204,57 @@ func reportRun(o *textout.Writer, run RunResult, verbose bool) {
 	o.Printf("    (a change compares with holding the same ETH to the end: borrowers whose ETH was sold early\n" +
 		"    escaped part of the fall, which the DEX buyers took; the pool's change is bonuses charged − shortfall − rewards)\n")
 	o.Printf("  keeper rewards paid by the pool: %s DAI\n\n", money(run.Rewards, 2))
+}
+
+// firstLiquidation names when a run's first liquidation happened.
+func firstLiquidation(run RunResult) string {
+	for _, a := range run.Records {
+		if !a.WriteOff {
+			return clock(a.Kicked)
+		}
+	}
+	return "no time (none happened)"
+}
+
+// reportFixed writes the fixed-spread replay: its totals, the largest
+// liquidations and write-offs, and the conservation lines.
+func reportFixed(o *textout.Writer, run RunResult, verbose bool) {
+	o.Printf("%s\n%s\n", run.Name, strings.Repeat("-", len([]rune(run.Name))))
+	o.Printf("%d liquidations (liquidationCall), peak %d borrowers liquidatable at once; %d debts written off when a\n"+
+		"borrower's last collateral went (Aave v3.3 burns them as deficit); protocol fees sold for %s DAI; the run ended %s.\n",
+		run.Auctions, run.PeakLiquidatable, run.WriteOffs, money(run.Fees, 2), clock(run.Ended))
+	worst := append([]AuctionRecord(nil), run.Records...)
+	sort.SliceStable(worst, func(i, j int) bool { return worst[i].BadDebt.GreaterThan(worst[j].BadDebt) })
+	n := 5
+	if verbose {
+		n = len(worst)
+		sort.SliceStable(worst, func(i, j int) bool { return worst[i].ID < worst[j].ID })
+	}
+	if n > len(worst) {
+		n = len(worst)
+	}
+	if n > 0 {
+		if verbose {
+			o.Printf("Every liquidation and write-off:\n")
+		} else {
+			o.Printf("Largest bad debts:\n")
+		}
+		o.Printf("  %4s %-9s %-7s %9s %9s %9s %12s %11s %11s %s\n", "id", "owner", "at", "spot", "OSM", "ETH", "debt", "repaid", "bad debt", "by")
+		for _, a := range worst[:n] {
+			o.Printf("  %4d %-9s %-7s %9s %9s %9s %12s %11s %11s %s\n", a.ID, a.Owner, clock(a.Kicked)[4:], a.KickSpot.StringFixed(2),
+				a.KickOSM.StringFixed(2), money(a.Lot, 2), money(a.Debt, 2), money(a.Recovered, 2), money(a.BadDebt, 2), a.Winner)
+		}
+	}
+	o.Printf("Conservation, to 10⁻⁸:\n")
+	o.Printf("  ETH:        borrowers' %s at start = %s at end + %s sold\n", run.EthStart.StringFixed(lending.Scale), run.EthEnd.StringFixed(lending.Scale), run.Sold.StringFixed(lending.Scale))
+	o.Printf("  DAI:        debt %s = debt left %s + repaid %s + written off %s\n", run.DebtStart.StringFixed(lending.Scale),
+		run.DebtEnd.StringFixed(lending.Scale), run.Recovered.StringFixed(lending.Scale), run.Shortfall.StringFixed(lending.Scale))
+	o.Printf("  total value, start → end (all ETH valued at the final spot):\n")
+	for _, h := range run.Holders {
+		if h.Start.IsZero() && h.End.IsZero() {
+			continue
+		}
+		o.Printf("    %-28s %18s → %18s  %17s\n", h.Name, money(h.Start, lending.Scale), money(h.End, lending.Scale), money(h.End.Sub(h.Start), lending.Scale))
+	}
+	o.Printf("    %-28s %18s → %18s  %17s\n\n", "total", money(run.ValueStart, lending.Scale), money(run.ValueEnd, lending.Scale), money(run.ValueEnd.Sub(run.ValueStart), lending.Scale))
 }

@@ -38,6 +38,10 @@ type AuctionRecord struct {
 	Resets int
 	// Open is true when the run ended before the auction did.
 	Open bool
+	// WriteOff marks the write-off of a borrower's debt left without
+	// collateral (fixed spread; Aave v3.3 _burnBadDebt): no liquidation,
+	// all bad debt.
+	WriteOff bool
 
 	done bool
 }
@@ -56,8 +60,9 @@ type Report struct {
 	Mechanism Mechanism
 	// Records are the liquidations, by ID.
 	Records []AuctionRecord
-	// Auctions counts the liquidations begun; Open those still running.
-	Auctions, Open int
+	// Auctions counts the liquidations begun; Open those still running;
+	// WriteOffs the debts written off (fixed spread), which are records too.
+	Auctions, Open, WriteOffs int
 	// ZeroBids counts liquidations that settled for less than 1% of their tab.
 	ZeroBids int
 	// Resets counts English restarts or Dutch redos.
@@ -113,6 +118,12 @@ func (m *Model) Report() (Report, error) {
 		BadDebt: z, DebtClosed: z, Fees: z, OpenLot: z, OpenTab: z, Rewards: m.rewards, EthStart: m.ethStart, EthEnd: z,
 		DebtStart: m.debtStart, DebtEnd: z, DEXEth: m.dexETH, PeakLiquidatable: m.peakLiquidatable, Ended: m.now}
 	r.Auctions = len(r.Records)
+	for _, a := range r.Records {
+		if a.WriteOff {
+			r.WriteOffs++
+			r.Auctions--
+		}
+	}
 	var minutes int64
 	for i := range r.Records {
 		a := &r.Records[i]
@@ -131,15 +142,17 @@ func (m *Model) Report() (Report, error) {
 		if a.BadDebt.Sign() < 0 || a.BadDebt.GreaterThan(a.Shortfall) {
 			return r, notConserved("liquidation %d: bad debt %s outside [0, shortfall %s]", a.ID, a.BadDebt, a.Shortfall)
 		}
-		minutes += int64(a.Ended.Sub(a.Kicked) / time.Minute)
+		if !a.WriteOff {
+			minutes += int64(a.Ended.Sub(a.Kicked) / time.Minute)
+		}
 		r.Sold, r.Returned = r.Sold.Add(a.Sold), r.Returned.Add(a.Returned)
 		r.Recovered, r.Shortfall, r.BadDebt = r.Recovered.Add(a.Recovered), r.Shortfall.Add(a.Shortfall), r.BadDebt.Add(a.BadDebt)
 		r.Fees = r.Fees.Add(a.Fee)
-		if a.Recovered.Mul(decimal.NewFromInt(100)).LessThan(a.Tab) {
+		if !a.WriteOff && a.Recovered.Mul(decimal.NewFromInt(100)).LessThan(a.Tab) {
 			r.ZeroBids++
 		}
 	}
-	if settled := int64(r.Auctions - r.Open); settled > 0 {
+	if settled := int64(r.Auctions - r.Open); settled > 0 { // write-offs excluded
 		r.MeanMinutes = minutes / settled
 	}
 	for _, b := range m.book {
