@@ -88,8 +88,10 @@ type Config struct {
 	// LiquidationBonus is the liquidation penalty as a multiplier: the tab
 	// of an auction is debt × bonus (Maker chop), and a fixed-spread
 	// liquidator receives collateral worth debt × bonus (Aave
-	// liquidationBonus). Default 1.05 (Aave v3 WETH at launch); in [1, 1.5],
-	// at most 4 places (Aave's percentage precision).
+	// liquidationBonus). Default 1.05 (Aave v3 WETH at launch); in (1, 1.5],
+	// at most 4 places (Aave's percentage precision), and threshold × bonus
+	// ≤ 1 (Aave v3 PoolConfigurator.configureReserveAsCollateral: a
+	// liquidation must not pay out more collateral than secures the debt).
 	LiquidationBonus decimal.Decimal
 	// CloseFactor is the share of the debt one liquidation may close while
 	// the health factor is at least 0.95 (all of it below). Default 0.5
@@ -257,7 +259,7 @@ func (c Config) validate() error {
 		{"KeeperCapital", c.KeeperCapital, decimal.Zero, dec("1e12"), true, false, Scale},
 		{"LiquidationThreshold", c.LiquidationThreshold, decimal.Zero, one, true, true, Scale},
 		{"LTV", c.LTV, decimal.Zero, one, true, true, Scale},
-		{"LiquidationBonus", c.LiquidationBonus, one, dec("1.5"), false, false, 4},
+		{"LiquidationBonus", c.LiquidationBonus, one, dec("1.5"), true, false, 4},
 		{"CloseFactor", c.CloseFactor, decimal.Zero, one, true, false, Scale},
 		{"Dust", c.Dust, decimal.Zero, dec("1e9"), false, false, Scale},
 		{"Reserve", c.Reserve, decimal.Zero, one, true, false, Scale},
@@ -280,8 +282,55 @@ func (c Config) validate() error {
 			return bad(f.name, fmt.Sprintf("%s outside %s%s, %s%s", f.v, bracket(f.loOpen, "(", "["), f.lo, f.hi, bracket(f.hiOpen, ")", "]")))
 		}
 	}
+	if c.LiquidationThreshold.Mul(c.LiquidationBonus).GreaterThan(one) {
+		return bad("LiquidationBonus", fmt.Sprintf("%s × threshold %s exceeds 1", c.LiquidationBonus, c.LiquidationThreshold))
+	}
 	if c.LTV.GreaterThan(c.LiquidationThreshold) {
 		return bad("LTV", fmt.Sprintf("%s above the liquidation threshold %s", c.LTV, c.LiquidationThreshold))
+	}
+	if err := c.validateDurations(); err != nil {
+		return err
+	}
+	return c.validateParts()
+}
+
+// validateParts builds the packages' settings once, so a combination they
+// refuse (a Clipper whose penalty on a dust-sized lot does not pay its
+// keeper incentives, clip.sol's chost rule) is refused here, not when a
+// scenario starts.
+func (c Config) validateParts() error {
+	if _, err := margin.NewLending(margin.LendingSettings{Reserves: c.reserves(), Scale: Scale,
+		Prices: margin.PriceFunc(func(time.Time, string) (decimal.Decimal, error) { return decimal.NewFromInt(1), nil })}); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	if _, err := liquidation.NewEngine(c.engineSettings()); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	switch c.Mechanism {
+	case EnglishNoReserve:
+		_, err := liquidation.NewEnglishHouse(c.englishSettings(noReserve))
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		}
+	case EnglishReserve:
+		if _, err := liquidation.NewEnglishHouse(c.englishSettings(c.Reserve)); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		}
+	case Dutch:
+		ds, err := c.dutchSettings()
+		if err != nil {
+			return err
+		}
+		if _, err := liquidation.NewDutchHouse(ds); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		}
+	}
+	return nil
+}
+
+func (c Config) validateDurations() error {
+	bad := func(field, detail string) error {
+		return fmt.Errorf("%w: %s %s", ErrInvalidConfig, field, detail)
 	}
 	for _, f := range []struct {
 		name   string
