@@ -17,7 +17,8 @@ type borrower struct {
 	id       string
 	eth      decimal.Decimal
 	dai      decimal.Decimal
-	auctions int // auctions of this borrower's collateral still running
+	cash     decimal.Decimal // DAI paid to the borrower (a Compound absorb's surplus credit)
+	auctions int             // auctions of this borrower's collateral still running
 }
 
 // account is the borrower as margin.Lending reads it.
@@ -100,7 +101,7 @@ func newBook(rng *rand.Rand, c Config, price decimal.Decimal) []*borrower {
 		limit := eth.Mul(price).Mul(c.LTV).RoundFloor(Scale)
 		debt := num.DivFloor(eth.Mul(price).Mul(c.LiquidationThreshold), hf, 0)
 		debt = num.MaxOf(num.MinOf(debt, limit.RoundFloor(0)), c.Dust.Add(c.Dust))
-		book[i] = &borrower{id: fmt.Sprintf("vault-%03d", i+1), eth: eth, dai: debt}
+		book[i] = &borrower{id: fmt.Sprintf("vault-%03d", i+1), eth: eth, dai: debt, cash: decimal.Zero}
 	}
 	return book
 }

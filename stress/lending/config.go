@@ -45,11 +45,18 @@ const (
 	// protocol keeping its fee on the bonus (aave-dao/aave-v3-origin
 	// LiquidationLogic.sol, via liquidation.LiquidationCall).
 	FixedSpread Mechanism = "fixed-spread"
+	// Absorb is Compound III's liquidation (compound-finance/comet
+	// Comet.sol absorb and buyCollateral, via liquidation.Absorb and
+	// liquidation.QuoteCollateral): the protocol takes over the whole
+	// account, crediting its collateral at the oracle price × the
+	// liquidation factor, and sells the collateral at a store-front
+	// discount.
+	Absorb Mechanism = "absorb"
 )
 
 // Mechanisms lists every mechanism, in the order the example reports them.
 func Mechanisms() []Mechanism {
-	return []Mechanism{EnglishNoReserve, EnglishReserve, Dutch, FixedSpread}
+	return []Mechanism{EnglishNoReserve, EnglishReserve, Dutch, FixedSpread, Absorb}
 }
 
 // Scale is the number of decimal places of every amount and price in the
@@ -140,6 +147,13 @@ type Config struct {
 	// collateral the protocol keeps (Aave liquidationProtocolFee). Default
 	// 0.1 (Aave v3 WETH's 10%); in [0, 1], at most 4 places.
 	ProtocolFee decimal.Decimal
+	// StoreFrontPriceFactor is the share of the liquidation penalty
+	// (1 − liquidation factor, the liquidation factor being 2 −
+	// LiquidationBonus) Compound III passes to collateral buyers (Comet
+	// storeFrontPriceFactor). Default 0.5 (cUSDCv3 on Ethereum,
+	// compound-finance/comet deployments/mainnet/usdc/configuration.json);
+	// in (0, 1], at most 18 places. Only Absorb uses it.
+	StoreFrontPriceFactor decimal.Decimal
 	// Surplus is the protocol's surplus buffer at the start, in DAI: the
 	// first layer that absorbs bad debt and keeper incentives, and where
 	// liquidation income goes (MakerDAO's system surplus, the Vow's DAI;
@@ -170,6 +184,7 @@ var (
 	defaultTip           = dec("100")
 	defaultChip          = dec("0.001")
 	defaultProtocolFee   = dec("0.1")
+	defaultStoreFront    = dec("0.5")
 	defaultSurplus       = dec("500000")
 )
 
@@ -212,6 +227,7 @@ func (c Config) withDefaults() (Config, error) {
 	setDec(&c.DutchTip, defaultTip)
 	setDec(&c.DutchChip, defaultChip)
 	setDec(&c.ProtocolFee, defaultProtocolFee)
+	setDec(&c.StoreFrontPriceFactor, defaultStoreFront)
 	setDec(&c.Surplus, defaultSurplus)
 	if c.NoSurplus {
 		c.Surplus = decimal.Zero
@@ -236,7 +252,7 @@ func (c Config) validate() error {
 		return fmt.Errorf("%w: %s %s", ErrInvalidConfig, field, detail)
 	}
 	switch c.Mechanism {
-	case EnglishNoReserve, EnglishReserve, Dutch, FixedSpread:
+	case EnglishNoReserve, EnglishReserve, Dutch, FixedSpread, Absorb:
 	default:
 		return bad("Mechanism", fmt.Sprintf("%q unknown (want one of %s)", string(c.Mechanism), mechanismNames()))
 	}
@@ -270,6 +286,7 @@ func (c Config) validate() error {
 		{"DutchTip", c.DutchTip, decimal.Zero, dec("1e6"), false, false, Scale},
 		{"DutchChip", c.DutchChip, decimal.Zero, dec("0.1"), false, false, 18},
 		{"ProtocolFee", c.ProtocolFee, decimal.Zero, one, false, false, 4},
+		{"StoreFrontPriceFactor", c.StoreFrontPriceFactor, decimal.Zero, one, true, false, 18},
 		{"Surplus", c.Surplus, decimal.Zero, dec("1e12"), false, false, Scale},
 	} {
 		if err := num.Check(f.v); err != nil {
@@ -389,6 +406,7 @@ var setters = map[string]func(c *Config, v string) error{
 	"dutch-tip":             func(c *Config, v string) error { return setDec(&c.DutchTip, v) },
 	"dutch-chip":            func(c *Config, v string) error { return setDec(&c.DutchChip, v) },
 	"protocol-fee":          func(c *Config, v string) error { return setDec(&c.ProtocolFee, v) },
+	"store-front":           func(c *Config, v string) error { return setDec(&c.StoreFrontPriceFactor, v) },
 	"surplus": func(c *Config, v string) error {
 		if err := setDec(&c.Surplus, v); err != nil {
 			return err
@@ -410,11 +428,11 @@ func Parameters() []string {
 
 // Set sets the parameter name to value, for sweeps. Names and the field
 // each sets: mechanism (Mechanism: english-no-reserve, english-reserve,
-// dutch, fixed-spread), borrowers, keepers, keeper-capital, ltv,
+// dutch, fixed-spread, absorb), borrowers, keepers, keeper-capital, ltv,
 // liquidation-threshold, liquidation-bonus, close-factor, dust, reserve,
 // english-beg, english-ttl, english-tau, dutch-buf, dutch-cut, dutch-step,
-// dutch-tail, dutch-cusp, dutch-tip, dutch-chip, protocol-fee, surplus
-// ("0" empties the buffer). Decimals are written as decimals ("0.83"),
+// dutch-tail, dutch-cusp, dutch-tip, dutch-chip, protocol-fee,
+// store-front (StoreFrontPriceFactor), surplus ("0" empties the buffer). Decimals are written as decimals ("0.83"),
 // durations as Go durations ("90s"), counts as integers. An unknown name,
 // an unparsable value or a Config that no longer validates is
 // ErrInvalidConfig, and c is left unchanged.

@@ -32,12 +32,16 @@ import (
 // spread's weakness, as the auctions' is the zero bid.
 type fixedSpread struct {
 	m *Model
-	// candidates are the borrowers liquidatable at candidatesAt (the OSM
-	// price they were found at): recomputed on planning ticks and when the
-	// OSM moves, so keepers do not value the whole book every tick.
+	finder
+	nextID uint64
+}
+
+// finder keeps the borrowers liquidatable at the price they were found at:
+// recomputed on planning ticks and when the OSM moves, so keepers do not
+// value the whole book every tick.
+type finder struct {
 	candidates   []*borrower
 	candidatesAt decimal.Decimal
-	nextID       uint64
 }
 
 func (f *fixedSpread) check() error { return nil }
@@ -54,29 +58,37 @@ func (f *fixedSpread) tick(time.Time, decimal.Decimal, decimal.Decimal) error { 
 // liquidatable borrowers (the protocol itself liquidates nobody) and
 // returns how many there are.
 func (f *fixedSpread) liquidate(now time.Time, osm decimal.Decimal) (int, error) {
-	if err := f.find(now, osm); err != nil {
+	if err := f.find(f.m, now, osm); err != nil {
 		return 0, err
 	}
 	return len(f.candidates), nil
 }
 
 // find values the book at osm and keeps the liquidatable borrowers.
-func (f *fixedSpread) find(now time.Time, osm decimal.Decimal) error {
-	accts, liq, err := views(f.m.lending, f.m.book, now)
+func (f *finder) find(m *Model, now time.Time, osm decimal.Decimal) error {
+	accts, liq, err := views(m.lending, m.book, now)
 	if err != nil {
 		return err
 	}
-	if liq > f.m.peakLiquidatable {
-		f.m.peakLiquidatable = liq
+	if liq > m.peakLiquidatable {
+		m.peakLiquidatable = liq
 	}
 	f.candidates = f.candidates[:0]
 	for _, a := range accts {
 		if v := a.(lendingView); v.h.Liquidatable {
-			f.candidates = append(f.candidates, f.m.byID[v.id])
+			f.candidates = append(f.candidates, m.byID[v.id])
 		}
 	}
 	f.candidatesAt = osm
 	return nil
+}
+
+// refresh re-finds the candidates when the OSM has moved since.
+func (f *finder) refresh(m *Model, now time.Time, osm decimal.Decimal) error {
+	if osm.Equal(f.candidatesAt) {
+		return nil
+	}
+	return f.find(m, now, osm)
 }
 
 // act is keeper k's transactions landing at now: one liquidationCall on
@@ -85,10 +97,8 @@ func (f *fixedSpread) act(now time.Time, k *keeper, spot, osm decimal.Decimal) e
 	if !f.m.osmOK {
 		return nil
 	}
-	if !osm.Equal(f.candidatesAt) {
-		if err := f.find(now, osm); err != nil {
-			return err
-		}
+	if err := f.refresh(f.m, now, osm); err != nil {
+		return err
 	}
 	for _, b := range f.candidates {
 		if b.dai.Sign() == 0 || b.eth.Sign() == 0 {
@@ -154,7 +164,7 @@ func (f *fixedSpread) call(now time.Time, k *keeper, b *borrower, spot, osm deci
 	fee := m.sellFee(r.ProtocolFee, spot)
 	rec.Ended, rec.Winner, rec.done = now, k.id, true
 	rec.Sold, rec.Recovered, rec.Fee = rec.Lot, r.DebtRepaid, fee
-	if err := m.closeRecord(now, rec); err != nil {
+	if err := m.closeRecord(now, rec, decimal.Zero); err != nil {
 		return err
 	}
 	if err := m.fund.earn(now, fee, "liquidation protocol fee"); err != nil {
@@ -177,7 +187,7 @@ func (f *fixedSpread) writeOff(now time.Time, b *borrower) error {
 		Rewards: z, Winner: "pool", WriteOff: true, done: true}
 	m.records[rec.ID] = rec
 	b.dai = z
-	return m.closeRecord(now, rec)
+	return m.closeRecord(now, rec, decimal.Zero)
 }
 
 // sellFee sells the protocol's fee collateral at spot (rounded down) and

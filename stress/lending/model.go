@@ -73,6 +73,7 @@ type Model struct {
 	recovered decimal.Decimal // DAI paid to the pool for liquidated debt
 	feeETH    decimal.Decimal // ETH protocol fees taken (sold at once)
 	feeDAI    decimal.Decimal // DAI the fees fetched
+	paidOut   decimal.Decimal // DAI paid to borrowers (Compound absorb credits above the debt)
 	shortfall decimal.Decimal // Σ shortfall of settled liquidations
 	bonuses   decimal.Decimal // Σ (tab − debt) of every liquidation begun
 	dexDAI    decimal.Decimal // DAI the DEX paid for ETH (≤ 0)
@@ -104,7 +105,7 @@ func New(cfg Config, seed int64) (*Model, error) {
 		records: map[uint64]*AuctionRecord{}}
 	z := decimal.Zero
 	m.poolCash, m.rewards, m.recovered, m.feeETH, m.feeDAI, m.shortfall, m.bonuses, m.dexDAI, m.dexETH = z, z, z, z, z, z, z, z, z
-	m.badDebt, m.liquidated, m.ethStart, m.debtStart, m.cashStart = z, z, z, z, z
+	m.badDebt, m.liquidated, m.ethStart, m.debtStart, m.cashStart, m.paidOut = z, z, z, z, z, z
 	m.lending, err = margin.NewLending(margin.LendingSettings{
 		Reserves: c.reserves(),
 		Prices:   margin.PriceFunc(m.price),
@@ -143,6 +144,8 @@ func New(cfg Config, seed int64) (*Model, error) {
 		m.mech, err = newEnglish(m, c.Reserve)
 	case Dutch:
 		m.mech, err = newDutch(m)
+	case Absorb:
+		m.mech = &absorber{m: m}
 	default:
 		m.mech = &fixedSpread{m: m}
 	}
@@ -415,15 +418,16 @@ func (m *Model) settled(now time.Time, st *liquidation.Settlement, winner string
 	rec.BadDebt = num.MaxOf(decimal.Zero, rec.Debt.Sub(st.DebtRecovered))
 	rec.Rewards = st.KeeperRewards
 	rec.done = true
-	return m.closeRecord(now, rec)
+	// The penalty recovered beyond the debt (chop) is the Vow's income.
+	return m.closeRecord(now, rec, num.MaxOf(decimal.Zero, rec.Recovered.Sub(rec.Debt)))
 }
 
-// closeRecord books a finished liquidation's shortfall, bad debt and
-// income.
-func (m *Model) closeRecord(now time.Time, rec *AuctionRecord) error {
+// closeRecord books a finished liquidation's shortfall, its bad debt (a
+// loss the surplus buffer covers) and its income (paid into the buffer).
+func (m *Model) closeRecord(now time.Time, rec *AuctionRecord, income decimal.Decimal) error {
 	m.shortfall = m.shortfall.Add(rec.Shortfall)
 	m.badDebt = m.badDebt.Add(rec.BadDebt)
-	if err := m.fund.earn(now, num.MaxOf(decimal.Zero, rec.Recovered.Sub(rec.Debt)), "liquidation penalty"); err != nil {
+	if err := m.fund.earn(now, income, "liquidation penalty"); err != nil {
 		return err
 	}
 	return m.fund.lose(now, rec.BadDebt, "bad debt")

@@ -155,8 +155,10 @@ func (m *Model) Report() (Report, error) {
 	if settled := int64(r.Auctions - r.Open); settled > 0 { // write-offs excluded
 		r.MeanMinutes = minutes / settled
 	}
+	borrowerCash := z
 	for _, b := range m.book {
 		r.EthEnd, r.DebtEnd = r.EthEnd.Add(b.eth), r.DebtEnd.Add(b.dai)
+		borrowerCash = borrowerCash.Add(b.cash)
 	}
 	openLot, openTab, _, err := m.mech.open(m.now)
 	if err != nil {
@@ -168,7 +170,7 @@ func (m *Model) Report() (Report, error) {
 		keepEnd = keepEnd.Add(k.cash)
 	}
 	r.Holders = []Holder{
-		{Name: "borrowers (ETH − debt)", Start: m.ethStart.Mul(p).Sub(m.debtStart), End: r.EthEnd.Mul(p).Sub(r.DebtEnd)},
+		{Name: "borrowers (ETH − debt)", Start: m.ethStart.Mul(p).Sub(m.debtStart), End: r.EthEnd.Mul(p).Sub(r.DebtEnd).Add(borrowerCash)},
 		{Name: "pool (claims + cash)", Start: m.debtStart, End: r.DebtEnd.Add(m.poolCash).Add(openTab)},
 		{Name: "keepers (DAI)", Start: m.cashStart, End: keepEnd},
 		{Name: "DEX buyers of the ETH", Start: z, End: m.dexETH.Mul(p).Add(m.dexDAI)},
@@ -195,8 +197,8 @@ func (m *Model) Report() (Report, error) {
 //
 //	ETH:   borrowers' ETH at start = now + in open auctions + sold on the DEX
 //	debt:  debt at start + bonuses = debt now + recovered + shortfall + open tabs
-//	cash:  pool + keepers + DEX = keepers' DAI at start
-//	pool:  pool cash = recovered + fees − keeper rewards
+//	cash:  pool + keepers + DEX + borrowers = keepers' DAI at start
+//	pool:  pool cash = recovered + fees − keeper rewards − paid to borrowers
 //	fund:  buffer = start + income − (losses − socialised − uncovered)
 //
 // The value line (Σ holders at start = now, ETH at the current spot) is
@@ -214,11 +216,14 @@ func (m *Model) conserved(eth, debt, openLot, openTab decimal.Decimal) error {
 	for _, k := range m.keepers {
 		cash = cash.Add(k.cash)
 	}
+	for _, b := range m.book {
+		cash = cash.Add(b.cash)
+	}
 	if !cash.Equal(m.cashStart) {
 		return notConserved("DAI cash: pool %s + keepers + DEX %s = %s ≠ keepers' %s at start", m.poolCash, m.dexDAI, cash, m.cashStart)
 	}
-	if !m.poolCash.Equal(m.recovered.Add(m.feeDAI).Sub(m.rewards)) {
-		return notConserved("pool cash %s ≠ recovered %s + fees %s − rewards %s", m.poolCash, m.recovered, m.feeDAI, m.rewards)
+	if !m.poolCash.Equal(m.recovered.Add(m.feeDAI).Sub(m.rewards).Sub(m.paidOut)) {
+		return notConserved("pool cash %s ≠ recovered %s + fees %s − rewards %s − paid to borrowers %s", m.poolCash, m.recovered, m.feeDAI, m.rewards, m.paidOut)
 	}
 	if err := m.fund.check(); err != nil {
 		return notConserved("%s", err)
