@@ -1,10 +1,10 @@
 // Command lending replays a crash shaped like 12 March 2020 — "Black
-// Thursday" — on an over-collateralised lending pool, four times: with
+// Thursday" — on an over-collateralised lending pool, five times: with
 // English auctions as MakerDAO ran them that day, with English auctions
 // protected by a reserve price, with Dutch auctions on a falling price
-// curve, and with the fixed-spread liquidation Aave and Compound use
-// instead of auctions. It prints what every run recovered and the bad
-// debt it left.
+// curve, and with the two ways Aave and Compound liquidate instead of
+// auctions: Aave v3.3's fixed spread and Compound III's absorb. It prints
+// what every run recovered and the bad debt it left.
 //
 // The pool is the reference model of the stress harness,
 // stress/lending; this program only drives it through the
@@ -73,7 +73,7 @@
 // won is sold on a DEX at once). Whether a keeper's transactions land in a
 // given minute is drawn once per seed: about half the time in a calm
 // network, a few percent when it is congested, always for the zero-bid bot
-// that pays any gas. All four runs see the same book, keepers and
+// that pays any gas. All five runs see the same book, keepers and
 // network, so the differences are the mechanisms' alone.
 //
 // In the English runs the bot bids the least the auction accepts; without
@@ -115,6 +115,12 @@
 //     price less the keeper's discount is worth the debt it repays; a
 //     borrower left without collateral has the rest of its debt written
 //     off (Aave v3.3's deficit).
+//   - The absorb run calls liquidation.Absorb (Compound III absorb: every
+//     liquidatable account taken over, its collateral credited at the
+//     oracle price × the liquidation factor 0.95) and sells the seized
+//     ETH through liquidation.QuoteCollateral (buyCollateral at the
+//     store-front discount, factor 0.5: 2.5% below the oracle) to any
+//     keeper whose limit it meets.
 //
 // The host — stress/lending's Model — owns the clock, the keepers, the DEX and the
 // books: it moves collateral out of a borrower at kick and back when an

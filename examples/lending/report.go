@@ -53,10 +53,11 @@ var story = []string{
 	"Maker's answer, Liquidations 2.0 (MIP45, 2021), replaced them with Dutch auctions (the Clipper): the price starts " +
 		"above the oracle and falls on a curve, and whoever's transaction lands first buys, at once, at the current " +
 		"price. A late keeper pays less; nobody can win the lot for nothing while it is still worth something.",
-	"This program replays such a crash on an Aave-style pool four times, on the same borrowers, keepers and network: " +
-		"English auctions without a reserve, English auctions with a reserve price, Dutch auctions, and the fixed-spread " +
-		"liquidation Aave and Compound use instead of auctions (a liquidator repays debt and takes collateral at the " +
-		"oracle price plus a bonus).",
+	"This program replays such a crash on an Aave-style pool five times, on the same borrowers, keepers and network: " +
+		"English auctions without a reserve, English auctions with a reserve price, Dutch auctions, and the two ways " +
+		"Aave and Compound liquidate instead of auctions: Aave's fixed spread (a liquidator repays debt and takes " +
+		"collateral at the oracle price plus a bonus) and Compound III's absorb (the protocol takes the account over " +
+		"and sells its collateral at a fixed discount to the oracle price).",
 }
 
 // report writes the narrative of a Result.
@@ -95,6 +96,7 @@ func report(w io.Writer, r Result) error {
 		reportRun(o, run, r.Config.Verbose)
 	}
 	reportFixed(o, r.FixedSpread, r.Config.Verbose)
+	reportFixed(o, r.Absorb, r.Config.Verbose)
 
 	o.Printf("Comparison (DAI)\n----------------\n")
 	o.Printf("%-42s %8s %5s %5s %7s %12s %12s %11s %11s %11s\n", "mechanism", "auctions", "open", "zero", "minutes", "tab", "recovered", "shortfall", "bad debt", "ETH sold")
@@ -102,11 +104,15 @@ func report(w io.Writer, r Result) error {
 		o.Printf("%-42s %8d %5d %5d %7d %12s %12s %11s %11s %11s\n", run.Name, run.Auctions, run.Open, run.ZeroBids, run.MeanMinutes, money(run.Tab, 0),
 			money(run.Recovered, 0), money(run.Shortfall, 0), money(run.BadDebt, 0), money(run.Sold, 2))
 	}
-	fs := r.FixedSpread
-	o.Printf("%-42s %8d %5d %5d %7d %12s %12s %11s %11s %11s\n", fs.Name, fs.Auctions, fs.Open, fs.WriteOffs, fs.MeanMinutes, money(fs.Tab, 0),
-		money(fs.Recovered, 0), money(fs.Shortfall, 0), money(fs.BadDebt, 0), money(fs.Sold, 2))
+	fs, ab := r.FixedSpread, r.Absorb
+	for _, run := range []RunResult{fs, ab} {
+		o.Printf("%-42s %8d %5d %5d %7d %12s %12s %11s %11s %11s\n", run.Name, run.Auctions, run.Open, run.WriteOffs, run.MeanMinutes, money(run.Tab, 0),
+			money(run.Recovered, 0), money(run.Shortfall, 0), money(run.BadDebt, 0), money(run.Sold, 2))
+	}
 	o.Printf("(shortfall: tab left unpaid, debt and bonus; bad debt: the debt part alone, max(0, debt − recovered) per auction;\n" +
-		"fixed spread: liquidations, not auctions; its \"zero\" column counts debts written off, its tab is debt repaid + written off)\n")
+		"fixed spread: liquidations, not auctions; its \"zero\" column counts debts written off, its tab is debt repaid + written off;\n" +
+		"absorb: absorbs, their tab the debt + what was credited to the borrower, their bad debt all of it left unpaid;\n" +
+		"\"open\" absorbs still hold collateral nobody bought)\n")
 	for _, run := range r.Runs {
 		if run.Open > 0 {
 			o.Printf("(%s: %d auctions still open after %s, their tab of %s DAI neither recovered nor lost yet:\n"+
@@ -133,6 +139,13 @@ func report(w io.Writer, r Result) error {
 			"above the market, a bonus of %s%% did not cover the gap and no keeper liquidated; the first liquidation came at %s, "+
 			"when the oracle had caught up, and %d borrowers were by then so far under water that their last collateral did not "+
 			"cover the debt left, which was written off.", money(fs.BadDebt, 0), pool.LiquidationBonus.Sub(decimal.NewFromInt(1)).Shift(2), firstLiquidation(fs), fs.WriteOffs), 100))
+		o.Printf("\n%s\n", textout.Wrap(fmt.Sprintf("Compound III's absorb needs no liquidator capital: the protocol takes every "+
+			"liquidatable account over at once, %d of them, and left %s DAI of bad debt on the collateral it sold. But it sells at "+
+			"a fixed discount to the same oracle: %s%% here (store-front factor %s × the %s%% penalty), less than any keeper "+
+			"asked, so collateral sold only while the oracle stood below the market, and %d absorbs still held %s ETH "+
+			"nobody would buy when the run ended.", ab.Auctions, money(ab.BadDebt, 0),
+			pool.StoreFrontPriceFactor.Mul(pool.LiquidationBonus.Sub(decimal.NewFromInt(1))).Shift(2), pool.StoreFrontPriceFactor,
+			pool.LiquidationBonus.Sub(decimal.NewFromInt(1)).Shift(2), ab.Open, money(ab.Lot.Sub(ab.Sold), 2)), 100))
 	}
 	return o.Err()
 }
@@ -220,9 +233,14 @@ func firstLiquidation(run RunResult) string {
 // liquidations and write-offs, and the conservation lines.
 func reportFixed(o *textout.Writer, run RunResult, verbose bool) {
 	o.Printf("%s\n%s\n", run.Name, strings.Repeat("-", len([]rune(run.Name))))
-	o.Printf("%d liquidations (liquidationCall), peak %d borrowers liquidatable at once; %d debts written off when a\n"+
-		"borrower's last collateral went (Aave v3.3 burns them as deficit); protocol fees sold for %s DAI; the run ended %s.\n",
-		run.Auctions, run.PeakLiquidatable, run.WriteOffs, money(run.Fees, 2), clock(run.Ended))
+	if run.Mechanism == lending.Absorb {
+		o.Printf("%d absorbs, peak %d borrowers liquidatable at once; %d still hold collateral nobody bought (%s ETH);\n"+
+			"the run ended %s.\n", run.Auctions, run.PeakLiquidatable, run.Open, money(run.Lot.Sub(run.Sold), 2), clock(run.Ended))
+	} else {
+		o.Printf("%d liquidations (liquidationCall), peak %d borrowers liquidatable at once; %d debts written off when a\n"+
+			"borrower's last collateral went (Aave v3.3 burns them as deficit); protocol fees sold for %s DAI; the run ended %s.\n",
+			run.Auctions, run.PeakLiquidatable, run.WriteOffs, money(run.Fees, 2), clock(run.Ended))
+	}
 	worst := append([]AuctionRecord(nil), run.Records...)
 	sort.SliceStable(worst, func(i, j int) bool { return worst[i].BadDebt.GreaterThan(worst[j].BadDebt) })
 	n := 5
@@ -246,9 +264,14 @@ func reportFixed(o *textout.Writer, run RunResult, verbose bool) {
 		}
 	}
 	o.Printf("Conservation, to 10⁻⁸:\n")
-	o.Printf("  ETH:        borrowers' %s at start = %s at end + %s sold\n", run.EthStart.StringFixed(lending.Scale), run.EthEnd.StringFixed(lending.Scale), run.Sold.StringFixed(lending.Scale))
-	o.Printf("  DAI:        debt %s = debt left %s + repaid %s + written off %s\n", run.DebtStart.StringFixed(lending.Scale),
-		run.DebtEnd.StringFixed(lending.Scale), run.Recovered.StringFixed(lending.Scale), run.Shortfall.StringFixed(lending.Scale))
+	if run.Mechanism == lending.Absorb {
+		o.Printf("  ETH:        borrowers' %s at start = %s at end + %s seized (%s sold, %s unsold)\n", run.EthStart.StringFixed(lending.Scale),
+			run.EthEnd.StringFixed(lending.Scale), run.Lot.StringFixed(lending.Scale), run.DEXEth.StringFixed(lending.Scale), run.Lot.Sub(run.DEXEth).StringFixed(lending.Scale))
+	} else {
+		o.Printf("  ETH:        borrowers' %s at start = %s at end + %s sold\n", run.EthStart.StringFixed(lending.Scale), run.EthEnd.StringFixed(lending.Scale), run.Sold.StringFixed(lending.Scale))
+		o.Printf("  DAI:        debt %s = debt left %s + repaid %s + written off %s\n", run.DebtStart.StringFixed(lending.Scale),
+			run.DebtEnd.StringFixed(lending.Scale), run.Recovered.StringFixed(lending.Scale), run.Shortfall.StringFixed(lending.Scale))
+	}
 	o.Printf("  total value, start → end (all ETH valued at the final spot):\n")
 	for _, h := range run.Holders {
 		if h.Start.IsZero() && h.End.IsZero() {

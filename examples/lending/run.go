@@ -22,6 +22,9 @@ const (
 	// FixedSpread is Aave v3.3's liquidationCall: no auction, collateral
 	// at the oracle price plus the bonus.
 	FixedSpread = "fixed spread (Aave v3.3)"
+	// Absorb is Compound III's absorb: the protocol takes the account over
+	// and sells the collateral at a store-front discount.
+	Absorb = "absorb + buyCollateral (Compound III)"
 )
 
 // replays pairs each mechanism's name with the model's.
@@ -33,6 +36,7 @@ var replays = []struct {
 	{EnglishReserve, lending.EnglishReserve},
 	{Dutch, lending.Dutch},
 	{FixedSpread, lending.FixedSpread},
+	{Absorb, lending.Absorb},
 }
 
 // AuctionRecord is one liquidation from start to settlement.
@@ -62,13 +66,15 @@ type Result struct {
 	// Runs are the auction replays, in the order EnglishNoReserve,
 	// EnglishReserve, Dutch.
 	Runs []RunResult
-	// FixedSpread is the replay with Aave's fixed-spread liquidation.
-	FixedSpread RunResult
+	// FixedSpread is the replay with Aave's fixed-spread liquidation,
+	// Absorb the one with Compound III's absorb and buyCollateral.
+	FixedSpread, Absorb RunResult
 }
 
 // Run replays the crash on the same borrowers, keepers and network with
 // English auctions without a reserve, English auctions with a reserve,
-// Dutch auctions with a price curve, and Aave's fixed-spread liquidation;
+// Dutch auctions with a price curve, Aave's fixed-spread liquidation and
+// Compound III's absorb;
 // checks after every minute that the pool conserves collateral, debt and
 // value; and writes the narrative to w.
 func Run(cfg Config, w io.Writer) (Result, error) {
@@ -91,9 +97,12 @@ func Run(cfg Config, w io.Writer) (Result, error) {
 			return Result{}, fmt.Errorf("%s: %w", r.name, err)
 		}
 		run := RunResult{Report: rep, Name: r.name}
-		if r.mech == lending.FixedSpread {
+		switch r.mech {
+		case lending.FixedSpread:
 			res.FixedSpread = run
-		} else {
+		case lending.Absorb:
+			res.Absorb = run
+		default:
 			res.Runs = append(res.Runs, run)
 		}
 	}
