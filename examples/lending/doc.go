@@ -115,6 +115,7 @@
 //     price less the keeper's discount is worth the debt it repays; a
 //     borrower left without collateral has the rest of its debt written
 //     off (Aave v3.3's deficit).
+//
 //   - The absorb run calls liquidation.Absorb (Compound III absorb: every
 //     liquidatable account taken over, its collateral credited at the
 //     oracle price × the liquidation factor 0.95) and sells the seized
