@@ -47,7 +47,7 @@ func TestAdapterAppliesAaveCloseFactor(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			b := &borrower{id: "v", eth: d(tc.eth), dai: d(tc.debt)}
-			accts, liq, err := views(l, []*borrower{b}, Start)
+			accts, liq, err := views(l, []*borrower{b}, Start, decimal.Zero, decimal.Zero)
 			if err != nil {
 				t.Fatal(err)
 			}

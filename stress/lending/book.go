@@ -19,6 +19,31 @@ type borrower struct {
 	dai      decimal.Decimal
 	cash     decimal.Decimal // DAI paid to the borrower (a Compound absorb's surplus credit)
 	auctions int             // auctions of this borrower's collateral still running
+
+	// safeAbove caches, for the eth and dai it was computed from, a price
+	// at or above which the borrower is surely not liquidatable; see safe.
+	safeAbove, safeEth, safeDai decimal.Decimal
+	safeOK                      bool
+}
+
+// safeMargin is added to the debt before the safe price is computed: it
+// covers the units margin.Lending's rounding of the collateral's value
+// (down, to 10⁻⁸, twice) can take off.
+var safeMargin = decimal.New(1, -6)
+
+// safe reports whether the borrower is surely not liquidatable at price
+// with liquidation threshold thr: eth × price × thr ≥ debt + safeMargin,
+// through the cached price ⌈(debt + margin) / (eth × thr)⌉. A false is
+// no verdict: the caller asks margin.Lending.
+func (b *borrower) safe(price, thr decimal.Decimal) bool {
+	if b.eth.Sign() <= 0 {
+		return false
+	}
+	if !b.safeOK || !b.safeEth.Equal(b.eth) || !b.safeDai.Equal(b.dai) {
+		b.safeAbove = num.DivCeil(b.dai.Add(safeMargin), b.eth.Mul(thr), Scale)
+		b.safeEth, b.safeDai, b.safeOK = b.eth, b.dai, true
+	}
+	return !price.LessThan(b.safeAbove)
 }
 
 // account is the borrower as margin.Lending reads it.
@@ -58,11 +83,15 @@ func (v lendingView) Positions() []liquidation.Position {
 // returns the collateral the tab did not need — before the next is sized.
 // (A proportional lot leaves the health factor unchanged, so without this
 // rule the close factor would be re-applied every few minutes.)
-func views(l *margin.Lending, book []*borrower, now time.Time) ([]liquidation.Account, int, error) {
+//
+// Borrowers surely safe at price (borrower.safe, threshold thr) are left
+// out: they would give the engine nothing to plan and count as not
+// liquidatable. A zero price values everyone.
+func views(l *margin.Lending, book []*borrower, now time.Time, price, thr decimal.Decimal) ([]liquidation.Account, int, error) {
 	out := make([]liquidation.Account, 0, len(book))
 	liq := 0
 	for _, b := range book {
-		if b.dai.Sign() == 0 {
+		if b.dai.Sign() == 0 || (price.Sign() > 0 && b.safe(price, thr)) {
 			continue
 		}
 		h, err := l.Health(now, b.account())

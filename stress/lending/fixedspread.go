@@ -66,7 +66,7 @@ func (f *fixedSpread) liquidate(now time.Time, osm decimal.Decimal) (int, error)
 
 // find values the book at osm and keeps the liquidatable borrowers.
 func (f *finder) find(m *Model, now time.Time, osm decimal.Decimal) error {
-	accts, liq, err := views(m.lending, m.book, now)
+	accts, liq, err := views(m.lending, m.book, now, m.osmPrice, m.cfg.LiquidationThreshold)
 	if err != nil {
 		return err
 	}

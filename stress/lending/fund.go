@@ -32,6 +32,9 @@ type surplus struct {
 	// was covered, what the flop minted and what no layer took.
 	income, losses, uncovered decimal.Decimal
 	claims                    int
+	// pendingIn and pendingOut are the tick's income and losses, settled
+	// by flush at its end.
+	pendingIn, pendingOut decimal.Decimal
 }
 
 // flopCapacity bounds one debt auction's DAI (10¹⁵: no real pool reaches
@@ -67,7 +70,7 @@ func newSurplus(start decimal.Decimal) (*surplus, error) {
 		return nil, err
 	}
 	return &surplus{fund: f, w: w, flop: flop, start: start, min: start, income: decimal.Zero, losses: decimal.Zero,
-		uncovered: decimal.Zero}, nil
+		uncovered: decimal.Zero, pendingIn: decimal.Zero, pendingOut: decimal.Zero}, nil
 }
 
 // seed pays the starting buffer in at the first tick.
@@ -90,33 +93,47 @@ func (s *surplus) balance() decimal.Decimal {
 	return b
 }
 
-// earn pays amount (≥ 0) of liquidation income into the buffer, rounded
+// earn books amount (≥ 0) of liquidation income for the buffer, rounded
 // down to the unit (a Dutch take's payment may be finer): the buffer never
-// counts more than came in.
-func (s *surplus) earn(now time.Time, amount decimal.Decimal, reason string) error {
-	amount = amount.RoundFloor(Scale)
-	if amount.Sign() <= 0 {
-		return nil
+// counts more than came in. It is paid in at the end of the tick (flush).
+func (s *surplus) earn(_ time.Time, amount decimal.Decimal, _ string) error {
+	if amount = amount.RoundFloor(Scale); amount.Sign() > 0 {
+		s.pendingIn = s.pendingIn.Add(amount)
 	}
-	if _, err := s.fund.Deposit(now, "", "surplus", amount, "liquidations", reason); err != nil {
-		return err
-	}
-	s.income = s.income.Add(amount)
 	return nil
 }
 
-// lose covers a loss of amount (≥ 0), rounded up to the unit: the buffer
-// first, then the flop.
-func (s *surplus) lose(now time.Time, amount decimal.Decimal, reason string) error {
-	amount = amount.RoundCeil(Scale)
-	if amount.Sign() <= 0 {
+// lose books a loss of amount (≥ 0), rounded up to the unit, to be covered
+// at the end of the tick (flush).
+func (s *surplus) lose(_ time.Time, amount decimal.Decimal, _ string) error {
+	if amount = amount.RoundCeil(Scale); amount.Sign() > 0 {
+		s.pendingOut = s.pendingOut.Add(amount)
+	}
+	return nil
+}
+
+// flush settles the tick's income and losses: the income is paid into the
+// buffer first, then the losses are covered as one claim — the buffer
+// first, then the flop. (Per tick, not per liquidation: a tick's income
+// covers the same tick's losses.)
+func (s *surplus) flush(now time.Time) error {
+	if s.pendingIn.Sign() > 0 {
+		if _, err := s.fund.Deposit(now, "", "surplus", s.pendingIn, "liquidations", "liquidation income"); err != nil {
+			return err
+		}
+		s.income = s.income.Add(s.pendingIn)
+		s.pendingIn = decimal.Zero
+	}
+	if s.pendingOut.Sign() <= 0 {
 		return nil
 	}
+	amount := s.pendingOut
 	s.claims++
 	a, err := s.w.Cover(now, backstop.Claim{ID: fmt.Sprintf("loss-%d", s.claims), Amount: amount})
 	if err != nil {
-		return fmt.Errorf("%s: %w", reason, err)
+		return fmt.Errorf("losses of the tick: %w", err)
 	}
+	s.pendingOut = decimal.Zero
 	s.losses = s.losses.Add(amount)
 	s.uncovered = s.uncovered.Add(a.Residual)
 	b := s.balance()
@@ -133,6 +150,9 @@ func (s *surplus) lose(now time.Time, amount decimal.Decimal, reason string) err
 // socialised − uncovered), and the flop minted exactly what the buffer
 // could not cover.
 func (s *surplus) check() error {
+	if s.pendingIn.Sign() != 0 || s.pendingOut.Sign() != 0 {
+		return fmt.Errorf("surplus buffer: %s income and %s losses of the tick not settled", s.pendingIn, s.pendingOut)
+	}
 	want := s.start.Add(s.income).Sub(s.losses.Sub(s.flop.minted).Sub(s.uncovered))
 	if !s.seeded {
 		want = decimal.Zero

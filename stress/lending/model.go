@@ -241,7 +241,7 @@ func (m *Model) StepBP(t stress.Tick, congestionBP int) error {
 		}
 	}
 	m.ticks++
-	return nil
+	return m.fund.flush(now)
 }
 
 // checkTick refuses a tick the model cannot take, changing nothing.
@@ -341,7 +341,7 @@ func (m *Model) begin(now time.Time, id uint64, owner string, debt, lot, tab dec
 // planAuctions plans at the OSM price and kicks an auction per order
 // through kick. It returns the number of orders.
 func (m *Model) planAuctions(now time.Time, kick func(liquidation.Order) (uint64, error)) (int, error) {
-	accts, liq, err := views(m.lending, m.book, now)
+	accts, liq, err := views(m.lending, m.book, now, m.osmPrice, m.cfg.LiquidationThreshold)
 	if err != nil {
 		return 0, err
 	}

@@ -212,13 +212,16 @@ func (m *Model) conserved(eth, debt, openLot, openTab decimal.Decimal) error {
 		return notConserved("DAI: debt %s + bonuses %s ≠ debt %s + recovered %s + shortfall %s + open tabs %s",
 			m.debtStart, m.bonuses, debt, m.recovered, m.shortfall, openTab)
 	}
-	cash := m.poolCash.Add(m.dexDAI)
-	for _, k := range m.keepers {
-		cash = cash.Add(k.cash)
-	}
+	var all summer // the book first: keepers' DAI may be finer than the kernel takes
 	for _, b := range m.book {
-		cash = cash.Add(b.cash)
+		all.add(b.cash)
 	}
+	all.add(m.poolCash)
+	all.add(m.dexDAI)
+	for _, k := range m.keepers {
+		all.add(k.cash)
+	}
+	cash := all.sum()
 	if !cash.Equal(m.cashStart) {
 		return notConserved("DAI cash: pool %s + keepers + DEX %s = %s ≠ keepers' %s at start", m.poolCash, m.dexDAI, cash, m.cashStart)
 	}
@@ -248,13 +251,14 @@ func (m *Model) Check() error {
 	if err := m.mech.check(); err != nil {
 		return fmt.Errorf("%w: %w", errNotConserved, err)
 	}
-	eth, debt := decimal.Zero, decimal.Zero
+	var eth, debt summer
 	for _, b := range m.book {
-		eth, debt = eth.Add(b.eth), debt.Add(b.dai)
+		eth.add(b.eth)
+		debt.add(b.dai)
 	}
 	openLot, openTab, _, err := m.mech.open(m.now)
 	if err != nil {
 		return err
 	}
-	return m.conserved(eth, debt, openLot, openTab)
+	return m.conserved(eth.sum(), debt.sum(), openLot, openTab)
 }
