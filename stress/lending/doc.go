@@ -24,7 +24,11 @@
 //     liquidation.DutchHouse), the default;
 //   - FixedSpread: Aave v3.3's liquidationCall (liquidation.LiquidationCall):
 //     no auction; a liquidator repays debt and takes collateral at the
-//     oracle price plus the bonus.
+//     oracle price plus the bonus, the protocol keeping a fee; what a
+//     borrower owes once its last collateral is gone is written off;
+//   - Absorb: Compound III's absorb and buyCollateral (liquidation.Absorb,
+//     liquidation.QuoteCollateral): the protocol takes the whole account
+//     over and sells the collateral at a store-front discount.
 //
 // Keepers have finite DAI, a required discount to the market price, and
 // transactions that land less often the more congested the network is
@@ -44,6 +48,15 @@
 // Check proves, after every tick and to the last 10⁻⁸, that ETH, debt,
 // DAI cash and the surplus buffer are conserved (see Model.Check); Report
 // adds the value line and the per-liquidation lines.
+//
+// # In the harness
+//
+// New(cfg, seed) builds the pool of one scenario (Factory(cfg) for the
+// runner); Config.Set sets a sweep parameter by name (Parameters lists
+// them). Step takes stress.Tick.Price as the market price keepers trade
+// at, Tick.Quotes as the oracle's sources and Tick.Congestion as the
+// share of keepers' transactions that do not land; StepBP takes the
+// congestion in basis points.
 //
 // # Scenarios
 //
