@@ -43,8 +43,9 @@ type mechanism interface {
 // Aave-style pool (margin.Lending) lending DAI against ETH, pricing ETH
 // with a median of the scenario's quotes (oracle.Aggregator) delayed an
 // hour like MakerDAO's OSM (oracle.Delayed), liquidating through
-// liquidation.Engine and an English or Dutch auction house or at a fixed
-// spread (liquidation.LiquidationCall), with keepers of finite capital
+// liquidation.Engine and an English or Dutch auction house, at Aave's
+// fixed spread (liquidation.LiquidationCall) or by Compound III's absorb
+// (liquidation.Absorb, QuoteCollateral), with keepers of finite capital
 // whose transactions land less often under congestion, and a surplus
 // buffer backed by a debt auction (backstop.Waterfall).
 //
