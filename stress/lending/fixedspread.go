@@ -97,6 +97,9 @@ func (f *fixedSpread) act(now time.Time, k *keeper, spot, osm decimal.Decimal) e
 	if !f.m.osmOK {
 		return nil
 	}
+	if f.unprofitable(k, spot, osm) {
+		return nil
+	}
 	if err := f.refresh(f.m, now, osm); err != nil {
 		return err
 	}
@@ -202,4 +205,19 @@ func (m *Model) sellFee(eth, spot decimal.Decimal) decimal.Decimal {
 	m.dexDAI = m.dexDAI.Sub(proceeds)
 	m.dexETH = m.dexETH.Add(eth)
 	return proceeds
+}
+
+// unprofitable reports whether no liquidation can pay keeper k at these
+// prices, whoever the borrower: a liquidator repaying D receives at most
+// D / osm × (bonus − fee × (bonus − 1)) of collateral (every rounding of
+// liquidationCall only lowers it, and capping at the balance keeps the
+// ratio), worth at k's price spot × (1 − discount) less than D exactly
+// when spot × (1 − discount) × (bonus − fee × (bonus − 1)) < osm. It
+// spares the keeper a health check and a liquidationCall per borrower
+// while a stale oracle stands above the market.
+func (f *fixedSpread) unprofitable(k *keeper, spot, osm decimal.Decimal) bool {
+	c := f.m.cfg
+	one := decimal.NewFromInt(1)
+	eff := c.LiquidationBonus.Sub(c.ProtocolFee.Mul(c.LiquidationBonus.Sub(one)))
+	return spot.Mul(one.Sub(k.discount)).Mul(eff).LessThan(osm)
 }
