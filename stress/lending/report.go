@@ -94,14 +94,22 @@ type Report struct {
 	PeakLiquidatable int
 	// Ended is the last tick's time.
 	Ended time.Time
-	// Outcome is the run's stress.Outcome measures.
+	// Surplus is the surplus buffer's story.
 	Surplus SurplusReport
 }
 
-// SurplusReport is the surplus buffer's story.
+// SurplusReport is the surplus buffer's story, in DAI.
 type SurplusReport struct {
-	Start, End, Min, Income, Losses, Socialised decimal.Decimal
-	Exhausted                                   bool
+	// Start, End and Min are the buffer at the first tick, now, and at
+	// its lowest.
+	Start, End, Min decimal.Decimal
+	// Income is what liquidations paid in (penalties recovered beyond the
+	// debt, protocol fees, Compound sale surpluses); Losses what was
+	// covered (bad debt, keeper incentives); Socialised the part of the
+	// losses a debt auction (Flop) took because the buffer was empty.
+	Income, Losses, Socialised decimal.Decimal
+	// Exhausted is true once a loss found the buffer empty or emptied it.
+	Exhausted bool
 }
 
 // Report totals the run so far and proves its conservation lines:
