@@ -1,8 +1,16 @@
 // Command lending replays a crash shaped like 12 March 2020 — "Black
-// Thursday" — on an over-collateralised lending pool, three times: with
+// Thursday" — on an over-collateralised lending pool, five times: with
 // English auctions as MakerDAO ran them that day, with English auctions
-// protected by a reserve price, and with Dutch auctions on a falling price
-// curve. It prints what every run recovered and the bad debt it left.
+// protected by a reserve price, with Dutch auctions on a falling price
+// curve, and with the two ways Aave and Compound liquidate instead of
+// auctions: Aave v3.3's fixed spread and Compound III's absorb. It prints
+// what every run recovered and the bad debt it left.
+//
+// The pool is the reference model of the stress harness,
+// stress/lending; this program only drives it through the
+// lending.BlackThursday scenario minute by minute (with the congestion in
+// basis points, Model.StepBP), checks its conservation after every
+// minute, and tells the story.
 //
 //	go run ./examples/lending                 # the default replay, seed 1
 //	go run ./examples/lending -seed 7 -v      # another book and network; every auction
@@ -65,8 +73,8 @@
 // won is sold on a DEX at once). Whether a keeper's transactions land in a
 // given minute is drawn once per seed: about half the time in a calm
 // network, a few percent when it is congested, always for the zero-bid bot
-// that pays any gas. All three runs see the same book, keepers and
-// network, so the differences are the auction mechanisms' alone.
+// that pays any gas. All five runs see the same book, keepers and
+// network, so the differences are the mechanisms' alone.
 //
 // In the English runs the bot bids the least the auction accepts; without
 // a reserve that is 10⁻⁸ DAI for the lot, and unless an ordinary keeper's
@@ -85,19 +93,37 @@
 //   - margin.NewLending with the ETH and DAI reserves and a
 //     margin.PriceFunc over the OSM price computes every borrower's health
 //     factor (Health.Factor, Health.Liquidatable).
+//
 //   - A three-line adapter, lendingView, presents each Health to the
 //     liquidation engine as liquidation.Account: Equity = Σ collateral ×
 //     threshold and Maintenance = debt, so the engine's health is exactly
 //     the Aave health factor.
+//
 //   - liquidation.NewEngine (close factor 0.5, full close below 0.95, dust,
 //     penalty = bonus − 1) plans the liquidations; the host commits the
 //     plan and releases debt as auctions recover it.
+//
 //   - liquidation.NewEnglishHouse (Flipper: beg 3%, ttl 10 minutes, tau 6
 //     hours) or liquidation.NewDutchHouse (a Clipper with a
 //     StairstepExponentialDecrease curve) sells each lot; every auction ends
 //     in a liquidation.Settlement, checked with liquidation.CheckSettlement.
 //
-// The host — this program — owns the clock, the keepers, the DEX and the
+//   - The fixed-spread run calls liquidation.LiquidationCall (Aave v3.3
+//     liquidationCall: close factor, collateral = debt × price ratio ×
+//     bonus, the protocol's fee on the bonus, no dust left) for every
+//     keeper whose transaction lands, when the collateral at the market
+//     price less the keeper's discount is worth the debt it repays; a
+//     borrower left without collateral has the rest of its debt written
+//     off (Aave v3.3's deficit).
+//
+//   - The absorb run calls liquidation.Absorb (Compound III absorb: every
+//     liquidatable account taken over, its collateral credited at the
+//     oracle price × the liquidation factor 0.95) and sells the seized
+//     ETH through liquidation.QuoteCollateral (buyCollateral at the
+//     store-front discount, factor 0.5: 2.5% below the oracle) to any
+//     keeper whose limit it meets.
+//
+// The host — stress/lending's Model — owns the clock, the keepers, the DEX and the
 // books: it moves collateral out of a borrower at kick and back when an
 // auction returns it, pays the pool what auctions recover and keepers what
 // the Dutch house rewards, and proves at the end of every run that

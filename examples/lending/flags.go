@@ -11,9 +11,13 @@ const usage = `lending — Black Thursday (12 March 2020) replayed on an Aave-st
 
 ETH falls 43% in a day while the network is congested and keepers'
 transactions land late. The same borrowers, keepers and network are run
-three times: English auctions without a reserve (Maker's Flipper as it was
-that day, where zero bids won), English auctions with a reserve price, and
-Dutch auctions with a falling price (the Clipper). The program prints each
+five times: English auctions without a reserve (Maker's Flipper as it was
+that day, where zero bids won), English auctions with a reserve price,
+Dutch auctions with a falling price (the Clipper), Aave's fixed-spread
+liquidation (no auction: collateral at the oracle price plus a bonus) and
+Compound III's absorb (the protocol takes the account over and sells the
+collateral at a discount). The pool is stress/lending's model. The
+program prints each
 run's worst auctions, a conservation check to 10⁻⁸, and the bad debt each
 mechanism left. Same flags, same output.
 

@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"io"
 	"testing"
-	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
-	"github.com/failsafe-fi/failsafe/liquidation"
-	"github.com/failsafe-fi/failsafe/margin"
 )
 
 var d = testkit.D
@@ -145,90 +142,5 @@ func TestConfigErrors(t *testing.T) {
 		if _, err := Run(cfg, io.Discard); err == nil {
 			t.Errorf("%s: no error", name)
 		}
-	}
-}
-
-// The market: 194 at midnight, −43% a day later; the OSM lags by up to two
-// hours; congestion peaks during the crash.
-func TestMarket(t *testing.T) {
-	m := NewMarket(start, openPrice, d("0.43"))
-	tests := []struct {
-		at         time.Duration
-		spot, osm  string
-		congestion int64
-	}{
-		{0, "194", "194", 0},
-		{90 * time.Minute, "192.12305", "194", 0},     // 194 × (1 − 0.43 × 0.09 × 90/360)
-		{24 * time.Hour, "110.58", "113.91679999", 0}, // OSM = spot at 23:00, the 2/3 step rounded down
-		{48 * time.Hour, "110.58", "110.58", 0},
-		{12 * time.Hour, "144.3651", "153.1242", 10000}, // OSM = spot at 11:00 = 194 × (1 − 0.43 × 0.49)
-	}
-	for _, tc := range tests {
-		now := start.Add(tc.at)
-		if got := m.Spot(now); !got.Equal(d(tc.spot)) {
-			t.Errorf("spot at %s = %s, want %s", tc.at, got, tc.spot)
-		}
-		if got := m.OSM(now); !got.Equal(d(tc.osm)) {
-			t.Errorf("OSM at %s = %s, want %s", tc.at, got, tc.osm)
-		}
-		if got := m.Congestion(now); got != tc.congestion {
-			t.Errorf("congestion at %s = %d, want %d", tc.at, got, tc.congestion)
-		}
-	}
-}
-
-// The adapter makes the engine's health the Aave health factor, so the
-// engine applies Aave v3's close factor: 50% of the debt at health ≥ 0.95,
-// all of it below (Aave v3 LiquidationLogic, CLOSE_FACTOR_HF_THRESHOLD).
-// 1,000 ETH at 100 DAI with an 83% threshold: 83,000 of threshold collateral.
-func TestAdapterAppliesAaveCloseFactor(t *testing.T) {
-	l, err := margin.NewLending(margin.LendingSettings{
-		Reserves: []margin.Reserve{ethReserve, daiReserve},
-		Prices: margin.PriceFunc(func(_ time.Time, a string) (decimal.Decimal, error) {
-			if a == "ETH" {
-				return d("100"), nil
-			}
-			return d("1"), nil
-		}),
-		Scale: scale,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name, eth, debt, closed, tab string
-		above095                     bool
-	}{
-		// 83,000 / 0.96 = 86,458.33…: close ⌈debt / 2⌉, tab ⌈closed × 1.05⌉.
-		{"health 0.96: half the debt", "1000", "86458.33333334", "43229.16666667", "45390.62500001", true},
-		// 83,000 / 0.94 = 88,297.87…: close everything.
-		{"health 0.94: all of it", "1000", "88297.87234043", "88297.87234043", "92712.76595746", false},
-		// 8,300 / 0.96: half would leave 4,322.92 < dust 5,000, so all of it (Aave v3.3 MIN_LEFTOVER_BASE).
-		{"health 0.96, dusty remainder: all of it", "100", "8645.83333334", "8645.83333334", "9078.12500001", true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			b := &borrower{id: "v", eth: d(tc.eth), dai: d(tc.debt)}
-			accts, liq, err := views(l, []*borrower{b}, start)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := accts[0].(lendingView)
-			if liq != 1 || v.h.Factor.GreaterThanOrEqual(d("1")) || v.h.Factor.GreaterThanOrEqual(d("0.95")) != tc.above095 {
-				t.Fatalf("factor %s, liquidatable %d", v.h.Factor, liq)
-			}
-			e, err := liquidation.NewEngine(engineSettings())
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := e.Plan(start, accts)
-			if err != nil || len(p.Orders) != 1 {
-				t.Fatalf("plan %+v, %v", p, err)
-			}
-			o := p.Orders[0]
-			if !o.Debt.Equal(d(tc.closed)) || !o.Tab.Equal(d(tc.tab)) {
-				t.Errorf("closed %s tab %s, want %s and %s", o.Debt, o.Tab, tc.closed, tc.tab)
-			}
-		})
 	}
 }

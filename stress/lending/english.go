@@ -1,4 +1,4 @@
-package main
+package lending
 
 import (
 	"errors"
@@ -12,32 +12,44 @@ import (
 )
 
 // english drives liquidation.EnglishHouse like Maker's Flipper on 12 March
-// 2020: keepers bid DAI for the whole lot (tend) until the bid covers the
-// tab, then offer to take less ETH for it (dent); each bid gives the others
-// ten minutes to answer; the winner's DAI is locked until the auction
-// settles.
+// 2020 (dss flip.sol): keepers bid DAI for the whole lot (tend) until the
+// bid covers the tab, then offer to take less ETH for it (dent); each bid
+// gives the others EnglishTTL to answer; the winner's DAI is locked until
+// the auction settles.
 type english struct {
-	s *sim
+	m *Model
 	h *liquidation.EnglishHouse
 }
 
 // newEnglish builds the English house of a run with a reserve ratio.
-func newEnglish(s *sim, reserve decimal.Decimal) (*english, error) {
-	h, err := liquidation.NewEnglishHouse(englishSettings(reserve))
+func newEnglish(m *Model, reserve decimal.Decimal) (*english, error) {
+	h, err := liquidation.NewEnglishHouse(m.cfg.englishSettings(reserve))
 	if err != nil {
 		return nil, err
 	}
-	return &english{s: s, h: h}, nil
+	return &english{m: m, h: h}, nil
 }
 
-// active and check implement mechanism.
-func (e *english) active() []uint64 { return e.h.Active() }
-func (e *english) check() error     { return e.h.CheckInvariants() }
+func (e *english) check() error { return e.h.CheckInvariants() }
 
-// kick starts an English auction whose reserve is priced from the OSM.
-func (e *english) kick(now time.Time, o liquidation.Order, osm decimal.Decimal) (uint64, error) {
-	id, _, err := e.h.Kick(now, liquidation.AuctionParams{Tab: o.Tab, Lot: o.Lot, Owner: o.Account, Price: osm, Penalty: o.Penalty})
-	return id, err
+// open: an English house holds the whole lot and tab until it settles.
+func (e *english) open(time.Time) (lot, tab decimal.Decimal, n int, err error) {
+	lot, tab = decimal.Zero, decimal.Zero
+	for _, id := range e.h.Active() {
+		rec := e.m.records[id]
+		lot, tab = lot.Add(rec.Lot), tab.Add(rec.Tab)
+		n++
+	}
+	return lot, tab, n, nil
+}
+
+// liquidate kicks an English auction per planned order, its reserve priced
+// from the OSM.
+func (e *english) liquidate(now time.Time, osm decimal.Decimal) (int, error) {
+	return e.m.planAuctions(now, func(o liquidation.Order) (uint64, error) {
+		id, _, err := e.h.Kick(now, liquidation.AuctionParams{Tab: o.Tab, Lot: o.Lot, Owner: o.Account, Price: osm, Penalty: o.Penalty})
+		return id, err
+	})
 }
 
 // tick settles every auction past its end (Flipper deal): the winner pays
@@ -58,22 +70,24 @@ func (e *english) tick(now time.Time, spot, osm decimal.Decimal) error {
 			return err
 		}
 		if r.Refusal == liquidation.RefusalNoBid {
+			if !e.m.osmOK {
+				continue // no fresh price to restart at: wait
+			}
 			if _, err := e.h.Restart(now, id, osm); err != nil {
 				return err
 			}
-			e.s.records[id].Resets++
+			e.m.records[id].Resets++
 			continue
 		}
 		st2 := r.Settlement
-		k := e.s.byKeeper[r.Winner]
+		k := e.m.byKeeper[r.Winner]
 		k.locked = k.locked.Sub(st2.DebtRecovered)
-		k.cash = k.cash.Sub(st2.DebtRecovered)
-		e.s.poolCash = e.s.poolCash.Add(st2.DebtRecovered)
-		e.s.sellOnDEX(k, st2.CollateralSold, spot)
-		if _, err := e.s.engine.Release(now, "ETH", st2.Tab); err != nil {
+		e.m.receive(k, st2.DebtRecovered)
+		e.m.sellOnDEX(k, st2.CollateralSold, spot)
+		if _, err := e.m.engine.Release(now, "ETH", st2.Tab); err != nil {
 			return err
 		}
-		if err := e.s.settled(now, st2, r.Winner); err != nil {
+		if err := e.m.settled(now, st2, r.Winner); err != nil {
 			return err
 		}
 	}
@@ -86,7 +100,7 @@ func (e *english) tick(now time.Time, spot, osm decimal.Decimal) error {
 // covered, asks for only the ETH worth the tab to it; the zero-bid bot
 // bids the least the auction accepts, if that is below its own value.
 func (e *english) act(now time.Time, k *keeper, spot, _ decimal.Decimal) error {
-	unit := decimal.New(1, -scale)
+	unit := decimal.New(1, -Scale)
 	for _, id := range e.h.Active() {
 		st, err := e.h.Status(now, id)
 		if err != nil {
@@ -95,14 +109,14 @@ func (e *english) act(now time.Time, k *keeper, spot, _ decimal.Decimal) error {
 		if !now.Before(st.End) || st.Bidder == k.id {
 			continue
 		}
-		price := spot.Mul(decimal.NewFromInt(1).Sub(k.discount)).RoundFloor(scale)
-		value := st.Lot.Mul(price).RoundFloor(scale)
+		price := spot.Mul(decimal.NewFromInt(1).Sub(k.discount)).RoundFloor(Scale)
+		value := st.Lot.Mul(price).RoundFloor(Scale)
 		avail := k.cash.Sub(k.locked)
 		if st.Reverse {
 			if k.zeroBot || price.Sign() <= 0 {
 				continue
 			}
-			lot := num.DivCeil(st.Tab, price, scale)
+			lot := num.DivCeil(st.Tab, price, Scale)
 			if lot.GreaterThan(st.MaxLot) || avail.LessThan(st.Tab) {
 				continue
 			}
@@ -112,7 +126,7 @@ func (e *english) act(now time.Time, k *keeper, spot, _ decimal.Decimal) error {
 			e.moveLock(st, k, st.Tab)
 			continue
 		}
-		least := num.MinOf(st.Tab, st.MinBid.RoundCeil(scale))
+		least := num.MinOf(st.Tab, st.MinBid.RoundCeil(Scale))
 		if !least.GreaterThan(st.Bid) {
 			least = st.Bid.Add(unit)
 		}
@@ -140,7 +154,7 @@ func (e *english) act(now time.Time, k *keeper, spot, _ decimal.Decimal) error {
 func (e *english) moveLock(st liquidation.EnglishStatus, k *keeper, amount decimal.Decimal) {
 	k.locked = k.locked.Add(amount)
 	if st.Bidder != "" {
-		prev := e.s.byKeeper[st.Bidder]
+		prev := e.m.byKeeper[st.Bidder]
 		prev.locked = prev.locked.Sub(st.Bid)
 	}
 }
