@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/failsafe-fi/failsafe/stress"
+	"github.com/failsafe-fi/failsafe/stress/lending"
 )
 
 // entry is one model the program can run. Adding a model is one entry in
@@ -31,6 +32,8 @@ type entry struct {
 var models = []entry{
 	{name: "toy", about: "a leveraged book of longs and an insurance fund (built in)",
 		gen: configGen(defaultToy(), (*toyConfig).Set, func(toyConfig) (stress.Generator, error) { return toyWalk{}, nil }), build: builder(defaultToy(), (*toyConfig).Set, newToy), efficiency: "leverage"},
+	{name: "lending", about: "the lending pool of examples/lending (stress/lending) through Black Thursday, minute by minute",
+		gen: func([]stress.Setting) (stress.Generator, error) { return lending.BlackThursday{}, nil }, build: builder(lending.Config{}, (*lending.Config).Set, lending.New), efficiency: "ltv"},
 }
 
 // builder makes a stress.Builder from a model package's default Config,
