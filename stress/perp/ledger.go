@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"fmt"
@@ -120,7 +120,7 @@ func (t *trader) credit(amount decimal.Decimal) {
 func (t *trader) reduce(q, cashIn decimal.Decimal) (decimal.Decimal, error) {
 	pos, ok := t.position()
 	if !ok || !q.IsPositive() || q.GreaterThan(pos.Size.Abs()) {
-		return decimal.Zero, fmt.Errorf("cascade: reduce %s of size %s by %s", t.acct.ID, t.size(), q)
+		return decimal.Zero, fmt.Errorf("%w: reduce %s of size %s by %s", ErrLedger, t.acct.ID, t.size(), q)
 	}
 	delta := q.Neg()
 	if pos.Size.IsNegative() {
@@ -146,7 +146,7 @@ func (t *trader) reduce(q, cashIn decimal.Decimal) (decimal.Decimal, error) {
 func closeAt(t *trader, mm *book, q, p decimal.Decimal) error {
 	pos, ok := t.position()
 	if !ok {
-		return fmt.Errorf("cascade: close %s: no position", t.acct.ID)
+		return fmt.Errorf("%w: close %s: no position", ErrLedger, t.acct.ID)
 	}
 	cashIn := q.Mul(p)
 	if pos.Size.IsNegative() {

@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"fmt"
@@ -93,6 +93,7 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 		t := &v.traders[v.index[o.Account]]
 		t.liquidated = true
 		v.stats.penaltyDue = v.stats.penaltyDue.Add(o.Penalty)
+		v.stats.liquidated = v.stats.liquidated.Add(o.Debt)
 		if t.size().IsNegative() {
 			if err := v.closeShort(now, t, o, mark); err != nil {
 				return err
@@ -108,17 +109,18 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 		v.reward(k, kick.Reward)
 		t.auction = kick.ID
 		v.stats.auctions++
-		v.minute.kicks++
+		v.minute.Kicks++
 	}
-	v.minute.waiting = 0
+	v.minute.Waiting = 0
 	for _, s := range plan.Skipped {
 		if s.Reason != liquidation.SkipDust && s.Reason != liquidation.SkipNoDebt {
-			v.minute.waiting++
-			v.stats.mostWaiting = max(v.stats.mostWaiting, v.minute.waiting)
+			v.minute.Waiting++
+			v.stats.mostWaiting = max(v.stats.mostWaiting, v.minute.Waiting)
 			continue // cap or throttle: it waits for room
 		}
 		t := &v.traders[v.index[s.Account]]
 		t.liquidated = true
+		v.stats.liquidated = v.stats.liquidated.Add(t.size().Abs().Mul(mark))
 		t.lost = t.lost.Add(t.size().Abs())
 		if err := closeAt(t, &v.mm, t.size().Abs(), mark); err != nil {
 			return err
@@ -162,6 +164,9 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 			k := &v.keepers[(first+n)%len(v.keepers)]
 			if v.rng.Intn(100) >= v.cfg.KeeperOnline {
 				continue
+			}
+			if v.congestion > 0 && v.rng.Intn(100) < v.congestion {
+				continue // its transaction does not land (drawn only under congestion)
 			}
 			st, err := v.house.Status(now, id)
 			if err != nil {
@@ -226,9 +231,9 @@ func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner str
 	v.stats.takes++
 	v.stats.sold = v.stats.sold.Add(res.Lot)
 	v.stats.proceeds = v.stats.proceeds.Add(res.Paid)
-	v.minute.takes++
-	v.minute.sold = v.minute.sold.Add(res.Lot)
-	v.minute.proceeds = v.minute.proceeds.Add(res.Paid)
+	v.minute.Takes++
+	v.minute.Sold = v.minute.Sold.Add(res.Lot)
+	v.minute.Proceeds = v.minute.Proceeds.Add(res.Paid)
 	if s := res.Settlement; s != nil {
 		if err := liquidation.CheckSettlement(*s); err != nil {
 			return err

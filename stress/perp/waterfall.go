@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"fmt"
@@ -44,6 +44,9 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	claim := backstop.Claim{ID: fmt.Sprintf("%s/%d", t.acct.ID, v.stats.claims), Amount: t.hole, Account: "account:" + t.acct.ID}
 	fund := v.fund.Layer(Market)
 	layers, reach := []backstop.Layer{fund}, fund.Capacity()
+	if !reach.GreaterThan(t.hole) { // the loss finds the fund empty or empties it
+		v.stats.exhausted = true
+	}
 	if reach.LessThan(t.hole) { // later layers are built only when the loss can reach them
 		adl, err = v.adlLayer(i, mark)
 		if err != nil {
@@ -99,6 +102,7 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 		}
 	}
 	v.note(a)
+	v.lowFund()
 	t.uncovered = t.uncovered.Add(t.hole)
 	t.hole = decimal.Zero
 	for _, j := range touched {
@@ -168,7 +172,7 @@ func (v *Venue) payer(m backstop.Movement) (int, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("cascade: unknown payer %q", m.From)
+	return 0, fmt.Errorf("%w: unknown payer %q", ErrLedger, m.From)
 }
 
 // adlLayer builds the auto-deleveraging layer for trader i's loss, or nil

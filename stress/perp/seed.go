@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"fmt"
@@ -30,7 +30,7 @@ type keeper struct {
 // every position so that Σ sizes = 0; the keepers; the insurance fund.
 func (v *Venue) seed(now time.Time) error {
 	r := v.rng
-	table := tiers()
+	table := tiers(v.cfg.Config)
 	sched, err := margin.NewSchedule(margin.Marginal, table)
 	if err != nil {
 		return err
@@ -42,7 +42,7 @@ func (v *Venue) seed(now time.Time) error {
 		long := r.Intn(100) < 70
 		isolated := r.Intn(100) < 40
 		notional := decimal.New(bases[r.Intn(len(bases))]*int64(100+r.Intn(100)), -2)
-		entry := startPrice.Mul(decimal.New(int64(10_000+r.Intn(81)-40), -4)).Round(2) // ±0.4%
+		entry := v.open.Mul(decimal.New(int64(10_000+r.Intn(81)-40), -4)).Round(2) // ±0.4%
 		size := num.DivFloor(notional, entry, 3)
 		if size.IsZero() {
 			size = sizeUnit

@@ -1,0 +1,118 @@
+package perp
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/backstop"
+)
+
+// settled reports whether the venue's queues are empty: no auction
+// running, no loss waiting for the waterfall, and nobody found below
+// maintenance by the last step's scan.
+func (v *Venue) settled() bool {
+	return len(v.house.Active()) == 0 && len(v.holes) == 0 && v.stats.below == 0
+}
+
+// done reports whether the run may stop at now: the queues are empty
+// (settled) and a fresh margin scan of every account with a position,
+// auctions included, finds nobody below maintenance.
+func (v *Venue) done(now time.Time) (bool, error) {
+	if !v.settled() {
+		return false, nil
+	}
+	n, err := v.liquidatable(now)
+	return n == 0, err
+}
+
+// fundBalance returns the insurance fund's balance.
+func (v *Venue) fundBalance() decimal.Decimal {
+	b, _ := v.fund.Balance(Fund)
+	return b
+}
+
+// openInterest returns Σ |size| of the traders' longs.
+func (v *Venue) openInterest() decimal.Decimal {
+	oi := decimal.Zero
+	for i := range v.traders {
+		if s := v.traders[i].size(); s.IsPositive() {
+			oi = oi.Add(s)
+		}
+	}
+	return oi
+}
+
+// total is the value of every ledger entry: traders, keepers, the market
+// maker, the fee pool and the insurance fund. Because Σ sizes = 0 it does
+// not depend on the price it is valued at; the start price is used.
+func (v *Venue) total() decimal.Decimal {
+	return v.holdings(v.open).Total()
+}
+
+// holdings values every ledger entry at mark.
+func (v *Venue) holdings(mark decimal.Decimal) Holdings {
+	h := Holdings{MarketMaker: v.mm.value(mark), FeePool: v.fees, Fund: v.fundBalance()}
+	for i := range v.traders {
+		h.Traders = h.Traders.Add(v.traders[i].value(mark))
+	}
+	for i := range v.keepers {
+		h.Keepers = h.Keepers.Add(v.keepers[i].value(mark))
+	}
+	return h
+}
+
+// liquidatable counts the accounts below maintenance at now, with or
+// without a running auction.
+func (v *Venue) liquidatable(now time.Time) (int, error) {
+	n := 0
+	for i := range v.traders {
+		t := &v.traders[i]
+		if len(t.acct.Positions) == 0 {
+			continue
+		}
+		r, err := v.calc.Risk(now, marginView(t))
+		if err != nil {
+			return 0, err
+		}
+		if r.Liquidatable || r.IsolatedLiquidatable {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// check proves the venue's promises: Σ sizes = 0, value equals the start to
+// the unit, and every package's own invariants.
+func (v *Venue) check(start decimal.Decimal) error {
+	size := v.mm.size
+	for i := range v.traders {
+		size = size.Add(v.traders[i].size())
+	}
+	for i := range v.keepers {
+		size = size.Add(v.keepers[i].size)
+	}
+	if !size.IsZero() {
+		return fmt.Errorf("Σ sizes = %s, not 0", size)
+	}
+	if end := v.total(); !end.Equal(start) {
+		return fmt.Errorf("value %s at the end, %s at the start (diff %s)", end, start, end.Sub(start))
+	}
+	if err := v.engine.CheckInvariants(); err != nil {
+		return err
+	}
+	if err := v.house.CheckInvariants(); err != nil {
+		return err
+	}
+	if err := v.fund.CheckInvariants(); err != nil {
+		return err
+	}
+	if err := v.feed.CheckInvariants(); err != nil {
+		return err
+	}
+	if err := v.band.CheckInvariants(); err != nil {
+		return err
+	}
+	return backstop.CheckInvariants(v.journal, v.allocs...)
+}
