@@ -33,9 +33,11 @@ type Config struct {
 	MaintenanceRate decimal.Decimal
 	// MaxLeverage is the highest leverage the first margin tier allows;
 	// no tier allows more, and none more than 1 / its maintenance rate.
-	// Zero means 20 (dYdX v4's 5% initial margin fraction for BTC-USD);
-	// an integer in [1, 100]; MaintenanceRate × MaxLeverage must be below
-	// 1 (the initial margin above the maintenance margin).
+	// Zero means 20 (dYdX v4's 5% initial margin fraction for BTC-USD),
+	// or, when MaintenanceRate × 20 ≥ 1, the highest integer leverage
+	// below 1 / MaintenanceRate; an integer in [1, 100]; MaintenanceRate ×
+	// MaxLeverage must be below 1 (the initial margin above the
+	// maintenance margin).
 	MaxLeverage decimal.Decimal
 	// InsuranceFund is the fund's balance before the first tick. Zero
 	// means 500,000; negative means an empty fund; at most cents.
@@ -120,21 +122,21 @@ type param struct {
 // params are Set's names (looked up, never iterated except by Parameters,
 // which sorts).
 var params = map[string]param{
-	"accounts":        {"Accounts, an integer", func(c *Config, v string) error { return setInt(&c.Accounts, v) }},
-	"maintenance":     {"MaintenanceRate, e.g. 0.03", func(c *Config, v string) error { return setDec(&c.MaintenanceRate, v) }},
-	"leverage":        {"MaxLeverage, e.g. 20", func(c *Config, v string) error { return setDec(&c.MaxLeverage, v) }},
-	"fund":            {"InsuranceFund, e.g. 500000; 0 is an empty fund", func(c *Config, v string) error { return setEmptyable(&c.InsuranceFund, v) }},
-	"penalty":         {"Penalty, e.g. 0.01", func(c *Config, v string) error { return setDec(&c.Penalty, v) }},
-	"auction-step":    {"AuctionStep, e.g. 0.01 (1% every 10 s)", func(c *Config, v string) error { return setDec(&c.AuctionStep, v) }},
-	"auction-start":   {"AuctionStart, e.g. 0.01 (1% below the oracle); 0 is at the oracle", func(c *Config, v string) error { return setEmptyable(&c.AuctionStart, v) }},
-	"keepers":         {"Keepers, an integer", func(c *Config, v string) error { return setInt(&c.Keepers, v) }},
-	"keeper-capital":  {"KeeperCapital, e.g. 25000000", func(c *Config, v string) error { return setDec(&c.KeeperCapital, v) }},
-	"keeper-online":   {"KeeperOnline, percent", func(c *Config, v string) error { return setInt(&c.KeeperOnline, v) }},
-	"crash":           {"Crash.Depth, e.g. 0.35 (−35%); negative is a squeeze", func(c *Config, v string) error { return setDec(&c.Crash.Depth, v) }},
-	"recovery":        {"Crash.Recovery, e.g. 0.4; 0 is none", func(c *Config, v string) error { return setEmptyable(&c.Crash.Recovery, v) }},
-	"crash-minutes":   {"Crash.Minutes, an integer", func(c *Config, v string) error { return setInt(&c.Crash.Minutes, v) }},
-	"noise-bp":        {"Crash.NoiseBP, basis points; 0 is none", func(c *Config, v string) error { return setIntNone(&c.Crash.NoiseBP, v) }},
-	"settle-ticks":    {"Crash.SettleTicks, an integer", func(c *Config, v string) error { return setInt(&c.Crash.SettleTicks, v) }},
+	"accounts":       {"Accounts, an integer", func(c *Config, v string) error { return setInt(&c.Accounts, v) }},
+	"maintenance":    {"MaintenanceRate, e.g. 0.03", func(c *Config, v string) error { return setDec(&c.MaintenanceRate, v) }},
+	"leverage":       {"MaxLeverage, e.g. 20", func(c *Config, v string) error { return setDec(&c.MaxLeverage, v) }},
+	"fund":           {"InsuranceFund, e.g. 500000; 0 is an empty fund", func(c *Config, v string) error { return setEmptyable(&c.InsuranceFund, v) }},
+	"penalty":        {"Penalty, e.g. 0.01", func(c *Config, v string) error { return setDec(&c.Penalty, v) }},
+	"auction-step":   {"AuctionStep, e.g. 0.01 (1% every 10 s)", func(c *Config, v string) error { return setDec(&c.AuctionStep, v) }},
+	"auction-start":  {"AuctionStart, e.g. 0.01 (1% below the oracle); 0 is at the oracle", func(c *Config, v string) error { return setEmptyable(&c.AuctionStart, v) }},
+	"keepers":        {"Keepers, an integer", func(c *Config, v string) error { return setInt(&c.Keepers, v) }},
+	"keeper-capital": {"KeeperCapital, e.g. 25000000", func(c *Config, v string) error { return setDec(&c.KeeperCapital, v) }},
+	"keeper-online":  {"KeeperOnline, percent", func(c *Config, v string) error { return setInt(&c.KeeperOnline, v) }},
+	"crash":          {"Crash.Depth, e.g. 0.35 (−35%); negative is a squeeze", func(c *Config, v string) error { return setDec(&c.Crash.Depth, v) }},
+	"recovery":       {"Crash.Recovery, e.g. 0.4; 0 is none", func(c *Config, v string) error { return setEmptyable(&c.Crash.Recovery, v) }},
+	"crash-minutes":  {"Crash.Minutes, an integer", func(c *Config, v string) error { return setInt(&c.Crash.Minutes, v) }},
+	"noise-bp":       {"Crash.NoiseBP, basis points; 0 is none", func(c *Config, v string) error { return setIntNone(&c.Crash.NoiseBP, v) }},
+	"settle-ticks":   {"Crash.SettleTicks, an integer", func(c *Config, v string) error { return setInt(&c.Crash.SettleTicks, v) }},
 }
 
 // Set sets the parameter name (one of Parameters) to value, for parameter
@@ -254,7 +256,7 @@ func (c Config) withDefaults() (settled, error) {
 		return bad("maintenance rate %s outside (0, 0.4] or finer than 0.0001", c.MaintenanceRate)
 	}
 	if c.MaxLeverage.IsZero() {
-		c.MaxLeverage = decimal.New(20, 0)
+		c.MaxLeverage = num.MinOf(decimal.New(20, 0), num.DivCeil(decimal.New(1, 0), c.MaintenanceRate, 0).Sub(decimal.New(1, 0)))
 	}
 	if !c.MaxLeverage.IsInteger() || c.MaxLeverage.LessThan(decimal.New(1, 0)) || c.MaxLeverage.GreaterThan(decimal.New(100, 0)) {
 		return bad("max leverage %s: want an integer in [1, 100]", c.MaxLeverage)

@@ -9,7 +9,6 @@ import (
 	"github.com/failsafe-fi/failsafe/margin"
 )
 
-
 // Closing part or all of a position against the market maker moves value
 // from one entry to the other and never changes the sum, at any price.
 func TestCloseAtConservesValue(t *testing.T) {

@@ -39,7 +39,7 @@ func drawConfig(t *rapid.T) Config {
 		},
 	}
 	if mmr > 0 {
-		c.MaintenanceRate = decimal.New(int64(mmr*25), -4) // 0.25% … 10%
+		c.MaintenanceRate = decimal.New(int64(mmr*25), -4)                            // 0.25% … 10%
 		maxLev := num.DivFloor(decimal.New(9999, -4), c.MaintenanceRate, 0).IntPart() // MaintenanceRate × MaxLeverage < 1
 		c.MaxLeverage = decimal.New(int64(rapid.IntRange(1, int(min(maxLev, 100))).Draw(t, "leverage")), 0)
 	}
