@@ -41,6 +41,10 @@ type trader struct {
 	// liquidated, deleveraged and queued mark what happened to the
 	// account (for the report) and whether its hole waits in the queue.
 	liquidated, deleveraged, queued bool
+	// prep is the account as margin last prepared it (marginView), nil
+	// once the account changed: every change to acct goes through credit,
+	// reduce or settleFlat, which drop it.
+	prep *margin.Prepared
 }
 
 // book is a participant that holds contracts without margin checks: a
@@ -100,6 +104,7 @@ func (t *trader) base() decimal.Decimal {
 
 // credit adds amount (negative: a debit) to the cash backing the position.
 func (t *trader) credit(amount decimal.Decimal) {
+	t.prep = nil
 	if p, ok := t.position(); ok && p.Isolated {
 		p.Margin = p.Margin.Add(amount)
 		return
@@ -122,6 +127,7 @@ func (t *trader) reduce(q, cashIn decimal.Decimal) (decimal.Decimal, error) {
 	if !ok || !q.IsPositive() || q.GreaterThan(pos.Size.Abs()) {
 		return decimal.Zero, fmt.Errorf("%w: reduce %s of size %s by %s", ErrLedger, t.acct.ID, t.size(), q)
 	}
+	t.prep = nil
 	delta := q.Neg()
 	if pos.Size.IsNegative() {
 		delta = q
@@ -167,6 +173,7 @@ func (t *trader) settleFlat() bool {
 	if len(t.acct.Positions) > 0 || !t.acct.Wallet.IsNegative() {
 		return false
 	}
+	t.prep = nil
 	t.hole = t.hole.Sub(t.acct.Wallet)
 	t.acct.Wallet = decimal.Zero
 	return true

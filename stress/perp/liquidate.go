@@ -12,26 +12,37 @@ import (
 )
 
 // belowMaintenance values every account with a position and no running
-// auction (margin.Calculator.Risk; Summary only for an isolated position
-// found liquidatable) and returns those below maintenance as the
-// liquidation engine's Account view.
+// auction (margin.Prepared.Risk at the tick's Marks, read once; Summary
+// only for an isolated position found liquidatable) and returns those
+// below maintenance as the liquidation engine's Account view. An account
+// is prepared (validated and compiled) once, and again only after it
+// changed.
 func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquidation.Account, error) {
+	marks, err := v.calc.Marks(now)
+	if err != nil {
+		return nil, err
+	}
 	var below []liquidation.Account
 	for i := range v.traders {
 		t := &v.traders[i]
 		if t.auction != 0 || len(t.acct.Positions) == 0 {
 			continue
 		}
-		acct := marginView(t)
-		r, err := v.calc.Risk(now, acct)
+		p, err := v.prepared(t)
+		if err != nil {
+			return nil, err
+		}
+		r, err := p.Risk(marks)
 		if err != nil {
 			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
 		}
-		equity, maintenance := r.Equity, r.Maintenance
+		var equity, maintenance decimal.Decimal
 		switch {
-		case r.Liquidatable:
-		case r.IsolatedLiquidatable:
-			s, err := v.calc.Summary(now, acct)
+		case r.Liquidatable():
+			ar := r.AccountRisk()
+			equity, maintenance = ar.Equity, ar.Maintenance
+		case r.IsolatedLiquidatable():
+			s, err := v.calc.Summary(now, marginView(t))
 			if err != nil {
 				return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
 			}
@@ -43,6 +54,19 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 	}
 	v.stats.below = len(below)
 	return below, nil
+}
+
+// prepared returns the trader's account as margin prepared it, preparing
+// it again if it changed since.
+func (v *Venue) prepared(t *trader) (*margin.Prepared, error) {
+	if t.prep == nil {
+		p, err := v.calc.Prepare(marginView(t))
+		if err != nil {
+			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
+		}
+		t.prep = p
+	}
+	return t.prep, nil
 }
 
 // marginView is the account as margin values it. An isolated position

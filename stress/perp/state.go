@@ -66,17 +66,25 @@ func (v *Venue) holdings(mark decimal.Decimal) Holdings {
 // liquidatable counts the accounts below maintenance at now, with or
 // without a running auction.
 func (v *Venue) liquidatable(now time.Time) (int, error) {
+	marks, err := v.calc.Marks(now)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	for i := range v.traders {
 		t := &v.traders[i]
 		if len(t.acct.Positions) == 0 {
 			continue
 		}
-		r, err := v.calc.Risk(now, marginView(t))
+		p, err := v.prepared(t)
 		if err != nil {
 			return 0, err
 		}
-		if r.Liquidatable || r.IsolatedLiquidatable {
+		r, err := p.Risk(marks)
+		if err != nil {
+			return 0, err
+		}
+		if r.Liquidatable() || r.IsolatedLiquidatable() {
 			n++
 		}
 	}

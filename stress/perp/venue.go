@@ -112,6 +112,7 @@ type Venue struct {
 	fees    decimal.Decimal   // the venue's fee pool (100,000 of trading fees at the start): pays keeper rewards
 	holes   []int             // traders whose bad debt waits for the waterfall
 	adlBook *backstop.ADLBook // the deleveraging candidates ranked once for the holes of one tick (nil outside coverHoles)
+	winners *backstop.SocialBook // the profits a socialised loss may haircut, collected once for the holes of one tick (nil outside coverHoles)
 	rng     *rand.Rand
 	cfg     settled
 	set     settings  // every package's settings, for restoring snapshots

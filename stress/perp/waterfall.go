@@ -18,7 +18,7 @@ import (
 // backstop.ADLBook that every later hole of the tick draws from; each cover
 // updates it for the accounts it changed (issue 12 item 1).
 func (v *Venue) coverHoles(now time.Time, mark decimal.Decimal) error {
-	defer func() { v.adlBook = nil }()
+	defer func() { v.adlBook, v.winners = nil, nil }()
 	for len(v.holes) > 0 {
 		i := v.holes[0]
 		v.holes = v.holes[1:]
@@ -108,6 +108,23 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	for _, j := range touched {
 		v.afterChange(&v.traders[j])
 	}
+	if v.winners != nil { // and their profits, for the next hole's social layer
+		if err := v.rewin(i, mark); err != nil {
+			return err
+		}
+		for _, j := range touched {
+			if err := v.rewin(j, mark); err != nil {
+				return err
+			}
+		}
+		if adl != nil {
+			for _, f := range adl.Fills() {
+				if err := v.rewin(v.index[f.Account], mark); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	if v.adlBook != nil { // the accounts this cover changed are ranked again, no other
 		if err := v.rerank(i, mark); err != nil {
 			return err
@@ -125,6 +142,17 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 			}
 		}
 	}
+	return nil
+}
+
+// rewin puts trader j's unrealised profit in the tick's social book as it
+// stands now, or takes it out when it has none.
+func (v *Venue) rewin(j int, mark decimal.Decimal) error {
+	c := &v.traders[j]
+	if p := c.pnl(mark); p.IsPositive() {
+		return v.winners.Set(backstop.Balance{Account: c.acct.ID, Amount: p})
+	}
+	v.winners.Remove(c.acct.ID)
 	return nil
 }
 
@@ -222,15 +250,27 @@ func (v *Venue) adlLayer(i int, mark decimal.Decimal) (*backstop.ADLLayer, error
 // socialLayer builds the last layer for trader i's loss: a pro-rata
 // haircut of every other account's unrealised profit at the mark (BitMEX's
 // socialised loss of winners' profits), or nil when nobody is in profit.
+// The winners are collected once, when the first hole of the tick reaches
+// this layer, in a backstop.SocialBook that every later hole of the tick
+// draws from; each cover updates it for the accounts it changed (issue 12
+// item 1).
 func (v *Venue) socialLayer(i int, mark decimal.Decimal) (*backstop.SocialLayer, error) {
-	var winners []backstop.Balance
-	for j := range v.traders {
-		if p := v.traders[j].pnl(mark); j != i && p.IsPositive() {
-			winners = append(winners, backstop.Balance{Account: v.traders[j].acct.ID, Amount: p})
+	if v.winners == nil {
+		var winners []backstop.Balance
+		for j := range v.traders {
+			if p := v.traders[j].pnl(mark); p.IsPositive() {
+				winners = append(winners, backstop.Balance{Account: v.traders[j].acct.ID, Amount: p})
+			}
 		}
+		book, err := backstop.NewSocialBook(winners)
+		if err != nil {
+			return nil, err
+		}
+		v.winners = book
 	}
-	if len(winners) == 0 {
+	id := v.traders[i].acct.ID
+	if n := v.winners.Len(); n == 0 || n == 1 && v.winners.Contains(id) {
 		return nil, nil
 	}
-	return backstop.NewSocialLayer("socialised", winners, decimal.Zero)
+	return backstop.NewSocialBookLayer("socialised", v.winners, decimal.Zero, id)
 }
