@@ -140,8 +140,24 @@ type settings struct {
 
 // venueSettings returns the venue's settings for every package. The
 // margin calculator reads its marks from v's oracle feed.
+//
+// The liquidation engine's limits — debt under auction at once (20,000,000
+// in all, 15,000,000 in the market: Maker's Dog Hole and Clipper hole) and
+// the throttle (600 auctions a minute) — are sized for the default book of
+// 1,000 accounts and grow in proportion to a bigger one (20,000 of debt
+// and 0.6 auctions a minute per account), so that a bigger book is a
+// bigger venue under the same per-account limits, not the same venue
+// crowded: with the limits fixed, 32 times the accounts would queue for
+// the same 600 auctions a minute. Books of at most 1,000 accounts get the
+// limits as written.
 func venueSettings(v *Venue) (settings, error) {
 	penalty := v.cfg.penalty
+	scale := func(limit int64) int64 { // limit for 1,000 accounts, grown in proportion to a bigger book
+		if n := int64(v.cfg.Accounts); n > 1000 {
+			return limit * n / 1000
+		}
+		return limit
+	}
 	quorum := oracle.AggregatorSettings{
 		MaxAge:       30 * time.Second,   // a quote older than three ticks is stale
 		MinSources:   2,                  // two of the three sources must agree
@@ -173,10 +189,10 @@ func venueSettings(v *Venue) (settings, error) {
 			SmallPosition: decimal.New(2_000, 0), // below $2,000 no close-factor cap (Aave v3.3)
 			Dust:          dust,
 			Penalty:       penalty,
-			GlobalCap:     decimal.New(20_000_000, 0), // Maker Dog Hole: debt under auction at once
-			MarketCaps:    map[string]decimal.Decimal{Market: decimal.New(15_000_000, 0)},
-			Window:        time.Minute, // throttle: at most 600 auctions a minute
-			MaxCount:      600,
+			GlobalCap:     decimal.New(scale(20_000_000), 0), // Maker Dog Hole: debt under auction at once
+			MarketCaps:    map[string]decimal.Decimal{Market: decimal.New(scale(15_000_000), 0)},
+			Window:        time.Minute, // throttle: at most 600 auctions a minute (for 1,000 accounts)
+			MaxCount:      int(scale(600)),
 			DebtScale:     2,
 			LotScale:      3,
 		},
