@@ -165,3 +165,9 @@ func containsString(list []string, s string) bool {
 	}
 	return false
 }
+
+// Contains reports whether the account has a positive amount in the book.
+func (b *SocialBook) Contains(account string) bool {
+	i, ok := b.find(account)
+	return ok && b.entries[i].Amount.Sign() > 0
+}

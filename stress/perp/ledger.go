@@ -2,6 +2,7 @@ package perp
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -177,4 +178,46 @@ func (t *trader) settleFlat() bool {
 	t.hole = t.hole.Sub(t.acct.Wallet)
 	t.acct.Wallet = decimal.Zero
 	return true
+}
+
+// traderID is the ID of the trader at index i: "acct-" and i with at least
+// five digits (acct-00042), so that up to 100,000 accounts the IDs sort as
+// the indexes do.
+func traderID(i int) string { return fmt.Sprintf("acct-%05d", i) }
+
+// traderIndex reads the index out of a trader's ID (traderID's inverse),
+// so that the venue needs no map of a million IDs; ok is false for
+// anything traderID does not write.
+func traderIndex(id string) (int, bool) {
+	digits, ok := strings.CutPrefix(id, "acct-")
+	if !ok || len(digits) < 5 || len(digits) > 7 || (len(digits) > 5 && digits[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// lookup returns the index of the trader with this ID.
+func (v *Venue) lookup(id string) (int, bool) {
+	i, ok := traderIndex(id)
+	if !ok || i >= len(v.traders) || v.traders[i].acct.ID != id {
+		return 0, false
+	}
+	return i, true
+}
+
+// trader returns the trader with this ID; an ID the venue did not issue is
+// an error wrapping ErrLedger.
+func (v *Venue) trader(id string) (*trader, error) {
+	i, ok := v.lookup(id)
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown account %q", ErrLedger, id)
+	}
+	return &v.traders[i], nil
 }

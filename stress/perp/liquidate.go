@@ -114,7 +114,10 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 		return err
 	}
 	for _, o := range plan.Orders {
-		t := &v.traders[v.index[o.Account]]
+		t, err := v.trader(o.Account)
+		if err != nil {
+			return err
+		}
 		t.liquidated = true
 		v.stats.penaltyDue = v.stats.penaltyDue.Add(o.Penalty)
 		v.stats.liquidated = v.stats.liquidated.Add(o.Debt)
@@ -142,7 +145,10 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 			v.stats.mostWaiting = max(v.stats.mostWaiting, v.minute.Waiting)
 			continue // cap or throttle: it waits for room
 		}
-		t := &v.traders[v.index[s.Account]]
+		t, err := v.trader(s.Account)
+		if err != nil {
+			return err
+		}
 		t.liquidated = true
 		v.stats.liquidated = v.stats.liquidated.Add(t.size().Abs().Mul(mark))
 		t.lost = t.lost.Add(t.size().Abs())
@@ -239,7 +245,10 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 // debt; a finished auction settles (penalty to the insurance fund, any
 // hole queued). Every leg is a transfer between ledger entries.
 func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner string, res liquidation.TakeResult) error {
-	t := &v.traders[v.index[owner]]
+	t, err := v.trader(owner)
+	if err != nil {
+		return err
+	}
 	if _, err := t.reduce(res.Lot, res.Paid); err != nil {
 		return err
 	}
@@ -300,7 +309,8 @@ func (v *Venue) afterChange(t *trader) {
 	t.settleFlat()
 	if t.hole.IsPositive() && !t.queued {
 		t.queued = true
-		v.holes = append(v.holes, v.index[t.acct.ID])
+		i, _ := traderIndex(t.acct.ID) // the trader's own ID: always found
+		v.holes = append(v.holes, i)
 	}
 }
 

@@ -106,12 +106,11 @@ type Venue struct {
 	allocs  []backstop.Allocation   // every waterfall outcome, for CheckInvariants
 
 	traders []trader
-	index   map[string]int // trader ID → position in traders (lookups only)
 	keepers []keeper
-	mm      book              // the house market maker: the other side of every trade
-	fees    decimal.Decimal   // the venue's fee pool (100,000 of trading fees at the start): pays keeper rewards
-	holes   []int             // traders whose bad debt waits for the waterfall
-	adlBook *backstop.ADLBook // the deleveraging candidates ranked once for the holes of one tick (nil outside coverHoles)
+	mm      book                 // the house market maker: the other side of every trade
+	fees    decimal.Decimal      // the venue's fee pool (100,000 of trading fees at the start): pays keeper rewards
+	holes   []int                // traders whose bad debt waits for the waterfall
+	adlBook *backstop.ADLBook    // the deleveraging candidates ranked once for the holes of one tick (nil outside coverHoles)
 	winners *backstop.SocialBook // the profits a socialised loss may haircut, collected once for the holes of one tick (nil outside coverHoles)
 	rng     *rand.Rand
 	cfg     settled
@@ -212,7 +211,7 @@ func venueSettings(v *Venue) (settings, error) {
 // the breaker, whose band needs a reference price, is built by the opening
 // tick (see open).
 func newVenue(cfg settled) (*Venue, error) {
-	v := &Venue{cfg: cfg, index: map[string]int{}, fees: decimal.New(100_000, 0)}
+	v := &Venue{cfg: cfg, fees: decimal.New(100_000, 0)}
 	var err error
 	if v.set, err = venueSettings(v); err != nil {
 		return nil, err

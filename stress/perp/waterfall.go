@@ -90,7 +90,10 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	}
 	if adl != nil {
 		for _, f := range adl.Fills() { // the deleveraged close at the mark; the charge above made it the bankruptcy price
-			c := &v.traders[v.index[f.Account]]
+			c, err := v.trader(f.Account)
+			if err != nil {
+				return err
+			}
 			if err := closeAt(c, &v.mm, f.Closed, mark); err != nil {
 				return err
 			}
@@ -119,7 +122,8 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 		}
 		if adl != nil {
 			for _, f := range adl.Fills() {
-				if err := v.rewin(v.index[f.Account], mark); err != nil {
+				j, _ := traderIndex(f.Account) // found above
+				if err := v.rewin(j, mark); err != nil {
 					return err
 				}
 			}
@@ -136,7 +140,8 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 		}
 		if adl != nil {
 			for _, f := range adl.Fills() {
-				if err := v.rerank(v.index[f.Account], mark); err != nil {
+				j, _ := traderIndex(f.Account) // found above
+				if err := v.rerank(j, mark); err != nil {
 					return err
 				}
 			}
@@ -195,7 +200,7 @@ func (v *Venue) payer(m backstop.Movement) (int, error) {
 	}
 	for _, p := range []string{"adl:", "haircut:"} {
 		if id, ok := strings.CutPrefix(m.From, p); ok {
-			if j, ok := v.index[id]; ok {
+			if j, ok := v.lookup(id); ok {
 				return j, nil
 			}
 		}
