@@ -150,6 +150,11 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	return nil
 }
 
+// rebuildPerClaim makes every claim collect the winners afresh from the
+// whole book, as the venue did before the SocialBook: the tests compare
+// the two.
+var rebuildPerClaim = false
+
 // rewin puts trader j's unrealised profit in the tick's social book as it
 // stands now, or takes it out when it has none.
 func (v *Venue) rewin(j int, mark decimal.Decimal) error {
@@ -260,6 +265,9 @@ func (v *Venue) adlLayer(i int, mark decimal.Decimal) (*backstop.ADLLayer, error
 // draws from; each cover updates it for the accounts it changed (issue 12
 // item 1).
 func (v *Venue) socialLayer(i int, mark decimal.Decimal) (*backstop.SocialLayer, error) {
+	if rebuildPerClaim {
+		v.winners = nil
+	}
 	if v.winners == nil {
 		var winners []backstop.Balance
 		for j := range v.traders {
