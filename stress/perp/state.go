@@ -101,7 +101,7 @@ func (v *Venue) conserved(start decimal.Decimal) error {
 		size = size.Add(v.keepers[i].size)
 	}
 	if !size.IsZero() {
-		return fmt.Errorf("Σ sizes = %s, not 0", size)
+		return fmt.Errorf("the sizes sum to %s, not 0", size)
 	}
 	if end := v.total(); !end.Equal(start) {
 		return fmt.Errorf("value %s at the end, %s at the start (diff %s)", end, start, end.Sub(start))
