@@ -72,7 +72,11 @@ func (v *Venue) seed(now time.Time) error {
 		if err := v.topUp(&acct, now); err != nil {
 			return err
 		}
-		v.traders = append(v.traders, trader{acct: acct, entry: entry, short: !long, leverage: lev.IntPart()})
+		prep, err := v.calc.Prepare(acct) // validated and compiled once, as a venue does on a fill, not on every price tick
+		if err != nil {
+			return err
+		}
+		v.traders = append(v.traders, trader{acct: acct, entry: entry, short: !long, leverage: lev.IntPart(), prep: prep})
 		v.mm.size = v.mm.size.Sub(size) // the market maker took the other side at the same entry
 		v.mm.cost = v.mm.cost.Sub(size.Mul(entry))
 	}
