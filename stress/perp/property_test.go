@@ -94,6 +94,14 @@ func TestEndToEndConservation(t *testing.T) {
 			t.Fatalf("Σ balances %s + fund %s + fees %s + keeper profit %s = %s, want %s (diff %s)",
 				balances, rep.FundAfter, v.fees, rep.KeeperProfit, end, start, end.Sub(start))
 		}
+		// The per-tick check's sum without the mark is the value at any
+		// mark (Σ sizes = 0). Mutation seen failing: total() leaving out
+		// the uncovered debt.
+		for _, m := range []decimal.Decimal{mark, v.open, d("0.01"), d("123456.78")} {
+			if h := v.holdings(m).Total(); !h.Equal(v.total()) {
+				t.Fatalf("total %s, holdings at %s %s", v.total(), m, h)
+			}
+		}
 		// Keepers are hedged arbitrageurs: each one ends with at least its
 		// capital, and their profit is exactly discounts plus rewards.
 		for i := range v.keepers {

@@ -164,7 +164,7 @@ func (v *Venue) Report(now time.Time) (Report, error) {
 	res.DeleveragedAccounts, res.DeleveragedSize, res.DeleveragedLoss = s.deleveraged, s.adlSize, s.adlDrawn
 	res.SocialisedLoss, res.Uncovered = s.socialised, s.residual
 	res.NoPriceTicks, res.HeldTicks, res.Limits, res.Pauses = s.noPrice, s.held, s.limits, s.pauses
-	res.FundAfter, res.ValueEnd = v.fundBalance(), v.total()
+	res.FundAfter, res.ValueEnd = v.fundBalance(), v.holdings(v.open).Total()
 	res.QuotesRefused = map[string]int{}
 	for reason, n := range s.refused {
 		res.QuotesRefused[reason.String()] = n

@@ -104,7 +104,7 @@ func BenchmarkScenario(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var cpu time.Duration
+	var cpu, checks time.Duration
 	for i := 0; i < b.N; i++ {
 		c0 := cpuTime()
 		seed := int64(i + 1)
@@ -127,12 +127,15 @@ func BenchmarkScenario(b *testing.B) {
 			if err := m.Step(tick); err != nil {
 				b.Fatal(err)
 			}
+			k0 := cpuTime()
 			if err := m.Check(); err != nil {
 				b.Fatal(err)
 			}
+			checks += cpuTime() - k0
 		}
 		_ = m.Outcome()
 		cpu += cpuTime() - c0
 	}
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/scenario")
+	b.ReportMetric(float64(checks.Milliseconds())/float64(b.N), "check-cpu-ms/scenario")
 }

@@ -45,10 +45,35 @@ func (v *Venue) openInterest() decimal.Decimal {
 }
 
 // total is the value of every ledger entry: traders, keepers, the market
-// maker, the fee pool and the insurance fund. Because Σ sizes = 0 it does
-// not depend on the price it is valued at; the start price is used.
+// maker, the fee pool and the insurance fund. Because Σ sizes = 0 (which
+// conserved checks first) it does not depend on the price it is valued at:
+// Σ size × mark cancels, so each entry is summed without it — a trader as
+// Wallet + Margin − hole − uncovered − Size × Entry, a book as Cash − Cost
+// — which is exactly holdings(mark).Total() at any mark, for fewer decimal
+// operations (zero terms skipped) on every tick's check.
 func (v *Venue) total() decimal.Decimal {
-	return v.holdings(v.open).Total()
+	sum := v.fees.Add(v.fundBalance())
+	for i := range v.traders {
+		t := &v.traders[i]
+		sum = sum.Add(t.acct.Wallet)
+		if !t.hole.IsZero() {
+			sum = sum.Sub(t.hole)
+		}
+		if !t.uncovered.IsZero() {
+			sum = sum.Sub(t.uncovered)
+		}
+		if p, ok := t.position(); ok {
+			if !p.Margin.IsZero() {
+				sum = sum.Add(p.Margin)
+			}
+			sum = sum.Sub(p.Size.Mul(p.EntryPrice))
+		}
+	}
+	sum = sum.Add(v.mm.cash).Sub(v.mm.cost)
+	for i := range v.keepers {
+		sum = sum.Add(v.keepers[i].cash).Sub(v.keepers[i].cost)
+	}
+	return sum
 }
 
 // holdings values every ledger entry at mark.
