@@ -56,7 +56,9 @@
 // Two calm minutes later the price falls 35% in ten minutes, then wins back
 // 40% of the drop. Along the way one source prints a wick at 60% of the
 // price and another stops updating. Every tick runs the whole risk stack,
-// [Venue.Step]:
+// Venue.Step of the venue model in stress/perp (stress/perp/step.go; the
+// program is the loop, the story, the table, the chart and the metrics
+// around it, and the same model runs under the stress harness):
 //
 //  1. oracle — the feed drops the stale source and the outlier, requires two
 //     agreeing sources, and holds the last good price when it cannot get
