@@ -41,27 +41,40 @@ type Socialisation struct {
 // Errors (ErrInvalidInput): a negative, absurd or too-fine loss, an empty
 // or duplicated account, an absurd amount, a scale outside [-36, 36].
 func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisation, error) {
+	res, _, err := socialise(loss, accounts, scale, true)
+	return res, err
+}
+
+// socialise is Socialise; idx[n] is the index in accounts of haircut n.
+// check = false skips the per-account checks (IDs, duplicates, amounts)
+// for accounts a SocialBook has already checked.
+func socialise(loss decimal.Decimal, accounts []Balance, scale int32, check bool) (Socialisation, []int, error) {
 	if err := num.CheckScale(scale); err != nil { // bounded before any arithmetic (issue 10 item 10)
-		return Socialisation{}, wrap(ErrInvalidInput, err, "")
+		return Socialisation{}, nil, wrap(ErrInvalidInput, err, "")
 	}
 	if err := checkAmount(loss, scale, "loss"); err != nil {
-		return Socialisation{}, err
+		return Socialisation{}, nil, err
 	}
 	weights := make([]decimal.Decimal, 0, len(accounts))
 	caps := make([]decimal.Decimal, 0, len(accounts))
 	idx := make([]int, 0, len(accounts))
-	seen := make(map[string]struct{}, len(accounts))
+	var seen map[string]struct{}
+	if check {
+		seen = make(map[string]struct{}, len(accounts))
+	}
 	exact := true
 	for i, a := range accounts {
-		if badID(a.Account) {
-			return Socialisation{}, fmt.Errorf("%w: account %d has an empty or non-UTF-8 ID", ErrInvalidInput, i)
-		}
-		if _, dup := seen[a.Account]; dup {
-			return Socialisation{}, fmt.Errorf("%w: account %q twice", ErrDuplicateID, a.Account)
-		}
-		seen[a.Account] = struct{}{}
-		if err := num.Check(a.Amount); err != nil {
-			return Socialisation{}, wrap(ErrInvalidInput, err, "account %q amount", a.Account)
+		if check {
+			if badID(a.Account) {
+				return Socialisation{}, nil, fmt.Errorf("%w: account %d has an empty or non-UTF-8 ID", ErrInvalidInput, i)
+			}
+			if _, dup := seen[a.Account]; dup {
+				return Socialisation{}, nil, fmt.Errorf("%w: account %q twice", ErrDuplicateID, a.Account)
+			}
+			seen[a.Account] = struct{}{}
+			if err := num.Check(a.Amount); err != nil {
+				return Socialisation{}, nil, wrap(ErrInvalidInput, err, "account %q amount", a.Account)
+			}
 		}
 		if a.Amount.Sign() <= 0 {
 			continue
@@ -85,13 +98,13 @@ func Socialise(loss decimal.Decimal, accounts []Balance, scale int32) (Socialisa
 		shares, err = proRataCapped(total, weights, caps, scale)
 	}
 	if err != nil {
-		return Socialisation{}, err
+		return Socialisation{}, nil, err
 	}
 	out := Socialisation{Haircuts: make([]Haircut, len(idx)), Total: total, Residual: loss.Sub(total)}
 	for n, i := range idx {
 		out.Haircuts[n] = Haircut{Account: accounts[i].Account, Amount: shares[n]}
 	}
-	return out, nil
+	return out, idx, nil
 }
 
 // SocialLayer is the last layer of an exchange waterfall: a socialised
@@ -105,6 +118,7 @@ type SocialLayer struct {
 	scale    int32
 	accounts []Balance
 	cuts     []Haircut
+	checked  bool // accounts come from a SocialBook: IDs unique and amounts checked
 }
 
 // NewSocialLayer returns a socialised-loss layer named id over accounts
@@ -152,21 +166,17 @@ func (s *SocialLayer) Absorb(now time.Time, amount decimal.Decimal, to string) (
 	if amount.Cmp(s.Capacity()) > 0 {
 		return nil, nil, fmt.Errorf("%w: %s > %s", ErrOverCapacity, amount, s.Capacity())
 	}
-	res, err := Socialise(amount, s.accounts, s.scale)
+	res, idx, err := socialise(amount, s.accounts, s.scale, !s.checked)
 	if err != nil {
 		return nil, nil, err
 	}
 	var evs []Event
 	ms := make([]Movement, 0, len(res.Haircuts))
-	pos := make(map[string]int, len(s.accounts))
-	for i, a := range s.accounts {
-		pos[a.Account] = i
-	}
-	for _, h := range res.Haircuts {
+	for n, h := range res.Haircuts {
 		if h.Amount.Sign() == 0 {
 			continue
 		}
-		i := pos[h.Account]
+		i := idx[n]
 		s.accounts[i].Amount = s.accounts[i].Amount.Sub(h.Amount)
 		s.cuts = append(s.cuts, h)
 		evs = append(evs, Event{Time: now, Kind: EventHaircut, Subject: s.id, Account: h.Account, Amount: h.Amount})

@@ -117,7 +117,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestConfigRejected(t *testing.T) {
 	for name, cfg := range map[string]Config{
-		"too many accounts": {Accounts: 100_001},
+		"too many accounts": {Accounts: 1_000_001},
 		"negative accounts": {Accounts: -1},
 		"crash above 0.9":   {Crash: decimal.RequireFromString("0.95")},
 		"squeeze above 0.9": {Crash: decimal.RequireFromString("-0.91")},

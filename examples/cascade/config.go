@@ -6,16 +6,22 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/failsafe-fi/failsafe/stress/perp"
 )
 
-// Config describes one simulated crash. The zero value of every field
-// means the default written on it, so Config{} is the README's run.
+// Config describes one simulated crash: the venue of stress/perp and its
+// default crash (perp.Config and perp.Crash say what every field means
+// and its default; they are repeated here for the command line). The zero
+// value of every field means the default written on it, so Config{} is
+// the README's run.
 type Config struct {
 	// Seed drives every random choice: the account book, the price noise and
 	// the keepers. Same seed, same output. Zero means 1.
 	Seed int64
 	// Accounts is the number of seeded trader accounts. Zero means 1,000;
-	// at most 100,000.
+	// at most 1,000,000 (perp.MaxAccounts).
 	Accounts int
 	// Crash is the depth of the flash crash, e.g. 0.35 for −35% over
 	// CrashMinutes. A negative value is a squeeze instead (−0.3: +30%),
@@ -55,100 +61,45 @@ type Config struct {
 	// OnTick, when set, is called after every tick with the venue and the
 	// tick's number and time (the command draws its progress line and
 	// exports its metrics from it). It must only read the venue.
-	OnTick func(v *Venue, tick int, now time.Time)
+	OnTick func(v *perp.Venue, tick int, now time.Time)
 	// Strict makes Run check conservation of value after every tick and
 	// fail on the first unit out of place (tests turn it on).
 	Strict bool
 }
 
 // Tick is the simulated time between two price updates.
-const Tick = 10 * time.Second
+const Tick = perp.Interval
+
+// settleTicks is how long the run may go on after the scripted crash, at
+// the final price, for the venue to work off its auctions; it stops as
+// soon as it is done.
+const settleTicks = 360
 
 // ErrConfig reports a Config that Run refuses.
 var ErrConfig = errors.New("cascade: invalid config")
 
-// withDefaults fills the zero fields and validates the result.
+// venueConfig is the model's configuration for c.
+func (c Config) venueConfig() perp.Config {
+	return perp.Config{Accounts: c.Accounts, InsuranceFund: c.InsuranceFund, Keepers: c.Keepers, KeeperCapital: c.KeeperCapital,
+		KeeperOnline: c.KeeperOnline, Crash: perp.Crash{Depth: c.Crash, Recovery: c.Recovery, Minutes: c.CrashMinutes, NoiseBP: c.NoiseBP,
+			SpikeAt: c.SpikeAt, SpikeTicks: c.SpikeTicks, StaleAt: c.StaleAt, StaleTicks: c.StaleTicks, SettleTicks: settleTicks}}
+}
+
+// withDefaults fills the zero fields with the model's defaults
+// (perp.Config) and validates the result.
 func (c Config) withDefaults() (Config, error) {
 	if c.Seed == 0 {
 		c.Seed = 1
 	}
-	if c.Accounts == 0 {
-		c.Accounts = 1000
+	pc, err := c.venueConfig().Defaults()
+	if err != nil {
+		return c, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	if c.Accounts < 1 || c.Accounts > 100_000 {
-		return c, fmt.Errorf("%w: accounts %d outside [1, 100000]", ErrConfig, c.Accounts)
-	}
-	if c.Crash.IsZero() {
-		c.Crash = decimal.New(35, -2)
-	}
-	if c.Crash.Abs().GreaterThan(decimal.New(9, -1)) {
-		return c, fmt.Errorf("%w: crash %s outside [−0.9, 0.9]", ErrConfig, c.Crash)
-	}
-	if c.Crash.Exponent() < -4 {
-		return c, fmt.Errorf("%w: crash %s finer than 0.0001", ErrConfig, c.Crash)
-	}
-	switch {
-	case c.Recovery.IsZero():
-		c.Recovery = decimal.New(4, -1)
-	case c.Recovery.IsNegative():
-		c.Recovery = decimal.Zero
-	}
-	if c.Recovery.GreaterThan(decimal.New(1, 0)) || c.Recovery.Exponent() < -4 {
-		return c, fmt.Errorf("%w: recovery %s outside [0, 1] or finer than 0.0001", ErrConfig, c.Recovery)
-	}
-	if c.CrashMinutes == 0 {
-		c.CrashMinutes = 10
-	}
-	if c.CrashMinutes < 1 || c.CrashMinutes > 120 {
-		return c, fmt.Errorf("%w: crash minutes %d outside [1, 120]", ErrConfig, c.CrashMinutes)
-	}
-	switch {
-	case c.NoiseBP == 0:
-		c.NoiseBP = 20
-	case c.NoiseBP < 0:
-		c.NoiseBP = 0
-	}
-	if c.NoiseBP > 500 {
-		return c, fmt.Errorf("%w: noise %d bp above 500", ErrConfig, c.NoiseBP)
-	}
-	if c.Keepers == 0 {
-		c.Keepers = 6
-	}
-	if c.Keepers < 1 || c.Keepers > 100 {
-		return c, fmt.Errorf("%w: keepers %d outside [1, 100]", ErrConfig, c.Keepers)
-	}
-	if c.KeeperCapital.IsZero() {
-		c.KeeperCapital = decimal.New(25_000_000, 0)
-	}
-	if !c.KeeperCapital.IsPositive() || c.KeeperCapital.Exponent() < -2 {
-		return c, fmt.Errorf("%w: keeper capital %s", ErrConfig, c.KeeperCapital)
-	}
-	if c.KeeperOnline == 0 {
-		c.KeeperOnline = 90
-	}
-	if c.KeeperOnline < 1 || c.KeeperOnline > 100 {
-		return c, fmt.Errorf("%w: keeper online %d%% outside [1, 100]", ErrConfig, c.KeeperOnline)
-	}
-	switch {
-	case c.InsuranceFund.IsZero():
-		c.InsuranceFund = decimal.New(500_000, 0)
-	case c.InsuranceFund.IsNegative():
-		c.InsuranceFund = decimal.Zero
-	}
-	if c.InsuranceFund.Exponent() < -2 {
-		return c, fmt.Errorf("%w: insurance fund %s finer than a cent", ErrConfig, c.InsuranceFund)
-	}
-	if c.SpikeAt == 0 {
-		c.SpikeAt = 30
-	}
-	if c.SpikeTicks == 0 {
-		c.SpikeTicks = 4
-	}
-	if c.StaleAt == 0 {
-		c.StaleAt = 18
-	}
-	if c.StaleTicks == 0 {
-		c.StaleTicks = 30
-	}
+	c.Accounts, c.InsuranceFund, c.Keepers, c.KeeperCapital, c.KeeperOnline = pc.Accounts, pc.InsuranceFund, pc.Keepers, pc.KeeperCapital, pc.KeeperOnline
+	k := pc.Crash
+	c.InsuranceFund = num.MaxOf(c.InsuranceFund, decimal.Zero) // "none" (−1) is an empty fund
+	k.Recovery, k.NoiseBP = num.MaxOf(k.Recovery, decimal.Zero), max(k.NoiseBP, 0)
+	c.Crash, c.Recovery, c.CrashMinutes, c.NoiseBP = k.Depth, k.Recovery, k.Minutes, k.NoiseBP
+	c.SpikeAt, c.SpikeTicks, c.StaleAt, c.StaleTicks = k.SpikeAt, k.SpikeTicks, k.StaleAt, k.StaleTicks
 	return c, nil
 }

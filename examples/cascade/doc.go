@@ -12,9 +12,9 @@
 //
 // -h lists the flags and their ranges. A flag out of range is refused
 // before the run, with the reason and exit code 2: -seed is any integer
-// but 0, -accounts 1 to 20,000 (the run slows faster than the book grows:
-// 20,000 take minutes), -crash a depth in [−0.9, 0.9] other than 0 with
-// at most four decimal places. On a terminal a progress line shows the
+// but 0, -accounts 1 to 1,000,000 (the run's cost grows about linearly
+// with the book: 100,000 accounts take under a minute), -crash a depth in
+// [−0.9, 0.9] other than 0 with at most four decimal places. On a terminal a progress line shows the
 // tick, the liquidations and the bad debt so far; piped, the program
 // prints only the story, the same for the same flags.
 //
@@ -56,7 +56,9 @@
 // Two calm minutes later the price falls 35% in ten minutes, then wins back
 // 40% of the drop. Along the way one source prints a wick at 60% of the
 // price and another stops updating. Every tick runs the whole risk stack,
-// [Venue.Step]:
+// Venue.Step of the venue model in stress/perp (stress/perp/step.go; the
+// program is the loop, the story, the table, the chart and the metrics
+// around it, and the same model runs under the stress harness):
 //
 //  1. oracle — the feed drops the stale source and the outlier, requires two
 //     agreeing sources, and holds the last good price when it cannot get

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/examples/internal/cli"
+	"github.com/failsafe-fi/failsafe/stress/perp"
 )
 
 // usage is the header of -h: what the program does and how to run it.
@@ -34,10 +35,12 @@ Examples:
   go run ./examples/cascade -metrics           # Prometheus metrics instead of the story
   go run ./examples/cascade -listen 127.0.0.1:9108 -serve-for 1m`
 
-// maxAccounts bounds -accounts: the run's cost grows faster than the
-// book (every shortfall scans it for deleveraging candidates), and 20,000
+// maxAccounts bounds -accounts: the venue model's own bound
+// (perp.MaxAccounts), one step of which fits in about 600 MB; the run's
+// cost grows about linearly with the book (100,000 accounts take under a
+// minute)
 // accounts already take minutes.
-const maxAccounts = 20_000
+const maxAccounts = perp.MaxAccounts
 
 // maxServe bounds -serve-for.
 const maxServe = 10 * time.Minute
@@ -58,7 +61,7 @@ type options struct {
 func parseFlags(args []string) (options, error) {
 	fs := cli.NewFlagSet("cascade", usage)
 	seed := fs.Int64("seed", 1, "seed for the account book, the price noise and the keepers; any integer `N` but 0")
-	accounts := fs.Int("accounts", 1000, fmt.Sprintf("number of trader accounts `N`, 1 to %s (that many take minutes)", groupInt(maxAccounts)))
+	accounts := fs.Int("accounts", 1000, fmt.Sprintf("number of trader accounts `N`, 1 to %s (100,000 take about a minute)", groupInt(maxAccounts)))
 	crash := fs.String("crash", "0.35", "`DEPTH` of the flash crash: 0.35 = −35% over 10 minutes; negative is a squeeze up; in [-0.9, 0.9], not 0, at most 4 decimal places")
 	chart := fs.String("chart", "", "draw price, insurance fund and bad debt to `FILE`; its extension, .png or .svg, picks the format")
 	svg := fs.String("svg", "", "the same as -chart `FILE`, always SVG (kept for old scripts)")
@@ -73,7 +76,7 @@ func parseFlags(args []string) (options, error) {
 		return o, cli.Errorf("-seed 0: 0 is not a seed here (the library reads it as 1); use any other integer")
 	}
 	if *accounts < 1 || *accounts > maxAccounts {
-		return o, cli.Errorf("-accounts %d: want 1 to %s (the run slows with the book: %s accounts take several minutes, more are refused)",
+		return o, cli.Errorf("-accounts %d: want 1 to %s (the venue's bound: one step of %s accounts needs about 600 MB; more are refused)",
 			*accounts, groupInt(maxAccounts), groupInt(maxAccounts))
 	}
 	depth, err := decimal.NewFromString(*crash)

@@ -16,9 +16,9 @@ func TestFlagsRefused(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-accounts", "0"}, "-accounts 0: want 1 to 20,000"},
+		{[]string{"-accounts", "0"}, "-accounts 0: want 1 to 1,000,000"},
 		{[]string{"-accounts", "-5"}, "-accounts -5"},
-		{[]string{"-accounts", "20001"}, "more are refused"},
+		{[]string{"-accounts", "1000001"}, "more are refused"},
 		{[]string{"-accounts", "many"}, "invalid value"},
 		{[]string{"-seed", "0"}, "-seed 0"},
 		{[]string{"-crash", "0"}, "a crash of 0 is no crash"},
@@ -57,7 +57,7 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("-h: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	out, errOut, code = clitest.Run(t, "-accounts", "0")
-	if code != 2 || out != "" || !strings.Contains(errOut, "cascade: -accounts 0: want 1 to 20,000") || !strings.Contains(errOut, "cascade -h") {
+	if code != 2 || out != "" || !strings.Contains(errOut, "cascade: -accounts 0: want 1 to 1,000,000") || !strings.Contains(errOut, "cascade -h") {
 		t.Errorf("-accounts 0: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

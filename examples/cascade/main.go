@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/failsafe-fi/failsafe/examples/internal/cli"
+	"github.com/failsafe-fi/failsafe/stress/perp"
 )
 
 // main parses the flags and runs the simulation.
@@ -55,10 +56,12 @@ func run(o options, stdout, stderr io.Writer) error {
 	}
 	cfg := o.cfg
 	deadline := time.Now().Add(o.serveFor)
-	cfg.OnTick = func(v *Venue, k int, now time.Time) {
-		exp.update(read(v, now))
+	cfg.OnTick = func(v *perp.Venue, k int, now time.Time) {
+		g := read(v, now)
+		exp.update(g)
+		t := v.Totals()
 		prog.Set("cascade: tick %d, t%s simulated, %d liquidations, bad debt %s",
-			k, signedClock(now.Sub(v.log.start)), v.stats.auctions+v.stats.direct, money(v.stats.badDebt))
+			k, signedClock(now.Sub(crashStart)), t.Auctions+t.DirectCloses, money(t.BadDebt))
 		if pace > 0 {
 			time.Sleep(pace)
 		}

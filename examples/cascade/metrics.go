@@ -11,6 +11,7 @@ import (
 
 	"github.com/failsafe-fi/failsafe/breaker"
 	"github.com/failsafe-fi/failsafe/oracle"
+	"github.com/failsafe-fi/failsafe/stress/perp"
 )
 
 // gauges is what the venue exports, read from the packages' own getters
@@ -29,21 +30,17 @@ type gauges struct {
 	refused                  map[string]int // quotes refused by the oracle, by reason
 }
 
-// read copies the venue's state.
-func read(v *Venue, now time.Time) gauges {
-	s, feed := v.stats, v.feed.Snapshot()
-	g := gauges{
-		sim: now.Sub(v.log.start).Seconds(), price: feed.Price.InexactFloat64(),
-		feed: feed.Status, state: v.log.state,
-		fund: v.fundBalance().InexactFloat64(), fundDrawn: s.fundDrawn.InexactFloat64(), badDebt: s.badDebt.InexactFloat64(),
-		liquidations: map[string]int{"auction": s.auctions, "mark": s.direct},
-		open:         len(v.house.Active()), takes: s.takes, resets: s.redos, shortfalls: s.claims, pauses: s.pauses,
-		refused: map[string]int{},
+// read copies the venue's state at now.
+func read(v *perp.Venue, now time.Time) gauges {
+	t := v.Totals()
+	return gauges{
+		sim: now.Sub(crashStart).Seconds(), price: t.Mark.InexactFloat64(),
+		feed: t.Feed, state: t.Breaker,
+		fund: t.Fund.InexactFloat64(), fundDrawn: t.FundDrawn.InexactFloat64(), badDebt: t.BadDebt.InexactFloat64(),
+		liquidations: map[string]int{"auction": t.Auctions, "mark": t.DirectCloses},
+		open:         t.Running, takes: t.Takes, resets: t.Redos, shortfalls: t.Shortfalls, pauses: t.Pauses,
+		refused: t.Refused,
 	}
-	for r, n := range s.refused {
-		g.refused[r.String()] = n
-	}
-	return g
 }
 
 // exporter is a prometheus.Collector over the last gauges it was given.
@@ -98,27 +95,27 @@ func (e *exporter) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, labels...)
 	}
 	gauge(descSim, g.sim)
-	gauge(descPx, g.price, Market)
+	gauge(descPx, g.price, perp.Market)
 	for s := oracle.StatusEmpty; s <= oracle.StatusHalted; s++ {
-		gauge(descFd, one(s == g.feed), Market, s.String())
+		gauge(descFd, one(s == g.feed), perp.Market, s.String())
 	}
 	for _, r := range sortedKeys(g.refused) {
-		count(descRf, float64(g.refused[r]), Market, r)
+		count(descRf, float64(g.refused[r]), perp.Market, r)
 	}
 	for s := breaker.Reopening; s <= breaker.Halted; s++ {
-		gauge(descBr, one(s == g.state), Market, s.String())
+		gauge(descBr, one(s == g.state), perp.Market, s.String())
 	}
-	count(descPs, float64(g.pauses), Market)
-	gauge(descFb, g.fund, Fund)
-	count(descFw, g.fundDrawn, Fund)
+	count(descPs, float64(g.pauses), perp.Market)
+	gauge(descFb, g.fund, perp.Fund)
+	count(descFw, g.fundDrawn, perp.Fund)
 	for _, k := range sortedKeys(g.liquidations) {
-		count(descLq, float64(g.liquidations[k]), Market, k)
+		count(descLq, float64(g.liquidations[k]), perp.Market, k)
 	}
-	gauge(descAo, float64(g.open), Market)
-	count(descAt, float64(g.takes), Market)
-	count(descAr, float64(g.resets), Market)
-	count(descSf, float64(g.shortfalls), Market)
-	count(descBd, g.badDebt, Market)
+	gauge(descAo, float64(g.open), perp.Market)
+	count(descAt, float64(g.takes), perp.Market)
+	count(descAr, float64(g.resets), perp.Market)
+	count(descSf, float64(g.shortfalls), perp.Market)
+	count(descBd, g.badDebt, perp.Market)
 }
 
 // writeMetrics writes every metric of reg to w in the Prometheus text

@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
+
+	"github.com/failsafe-fi/failsafe/stress/perp"
 )
 
 // The exported metrics are the run's own figures: after a crash of 300
@@ -19,7 +21,7 @@ import (
 // the auctions taken and the bad debt exactly as the final table has them.
 func TestMetricsValues(t *testing.T) {
 	exp := &exporter{}
-	cfg := Config{Seed: 5, Accounts: 300, Strict: true, OnTick: func(v *Venue, _ int, now time.Time) { exp.update(read(v, now)) }}
+	cfg := Config{Seed: 5, Accounts: 300, Strict: true, OnTick: func(v *perp.Venue, _ int, now time.Time) { exp.update(read(v, now)) }}
 	res, err := Run(cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -52,24 +54,24 @@ func TestMetricsValues(t *testing.T) {
 		t.Fatalf("no %s%v", name, labels)
 		return 0
 	}
-	btc := map[string]string{"market": Market}
+	btc := map[string]string{"market": perp.Market}
 	for _, c := range []struct {
 		name   string
 		labels map[string]string
 		want   float64
 	}{
 		{"failsafe_oracle_price_usd", btc, res.FinalMark.InexactFloat64()},
-		{"failsafe_oracle_status", map[string]string{"market": Market, "status": "live"}, 1},
-		{"failsafe_oracle_status", map[string]string{"market": Market, "status": "stale"}, 0},
-		{"failsafe_oracle_quotes_refused_total", map[string]string{"market": Market, "reason": "stale"}, float64(res.QuotesRefused["stale"])},
-		{"failsafe_oracle_quotes_refused_total", map[string]string{"market": Market, "reason": "outlier"}, float64(res.QuotesRefused["outlier"])},
-		{"failsafe_breaker_state", map[string]string{"market": Market, "state": "open"}, 1},
-		{"failsafe_breaker_state", map[string]string{"market": Market, "state": "paused"}, 0},
+		{"failsafe_oracle_status", map[string]string{"market": perp.Market, "status": "live"}, 1},
+		{"failsafe_oracle_status", map[string]string{"market": perp.Market, "status": "stale"}, 0},
+		{"failsafe_oracle_quotes_refused_total", map[string]string{"market": perp.Market, "reason": "stale"}, float64(res.QuotesRefused["stale"])},
+		{"failsafe_oracle_quotes_refused_total", map[string]string{"market": perp.Market, "reason": "outlier"}, float64(res.QuotesRefused["outlier"])},
+		{"failsafe_breaker_state", map[string]string{"market": perp.Market, "state": "open"}, 1},
+		{"failsafe_breaker_state", map[string]string{"market": perp.Market, "state": "paused"}, 0},
 		{"failsafe_breaker_pauses_total", btc, float64(res.Pauses)},
-		{"failsafe_insurance_fund_balance_usd", map[string]string{"fund": Fund}, res.FundAfter.InexactFloat64()},
-		{"failsafe_insurance_fund_drawn_usd_total", map[string]string{"fund": Fund}, res.FundDrawn.InexactFloat64()},
-		{"failsafe_liquidations_total", map[string]string{"market": Market, "kind": "auction"}, float64(res.Auctions)},
-		{"failsafe_liquidations_total", map[string]string{"market": Market, "kind": "mark"}, float64(res.DirectCloses)},
+		{"failsafe_insurance_fund_balance_usd", map[string]string{"fund": perp.Fund}, res.FundAfter.InexactFloat64()},
+		{"failsafe_insurance_fund_drawn_usd_total", map[string]string{"fund": perp.Fund}, res.FundDrawn.InexactFloat64()},
+		{"failsafe_liquidations_total", map[string]string{"market": perp.Market, "kind": "auction"}, float64(res.Auctions)},
+		{"failsafe_liquidations_total", map[string]string{"market": perp.Market, "kind": "mark"}, float64(res.DirectCloses)},
 		{"failsafe_auctions_open", btc, 0},
 		{"failsafe_auction_takes_total", btc, float64(res.Takes)},
 		{"failsafe_auction_resets_total", btc, float64(res.Redos)},

@@ -10,13 +10,13 @@ import (
 // doc.go honest: both quote Venue.Step as "the real wiring code", so the
 // quotes must match step.go exactly.
 func TestWiringSnippetIsVerbatim(t *testing.T) {
-	src, err := os.ReadFile("step.go")
+	src, err := os.ReadFile("../../stress/perp/step.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	i := strings.Index(string(src), "func (v *Venue) Step")
 	if i < 0 {
-		t.Fatal("step.go has no Venue.Step")
+		t.Fatal("stress/perp/step.go has no Venue.Step")
 	}
 	step := strings.TrimRight(string(src[i:]), "\n")
 

@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"testing"
@@ -36,7 +36,7 @@ func TestDoneNeedsEveryCondition(t *testing.T) {
 		{"an auction running", func(t *testing.T, v *Venue) {
 			tr := firstLong(v)
 			if _, err := v.house.Kick(v.log.now, liquidation.KickParams{Tab: decimal.New(1_000, 0), Lot: tr.size(),
-				Owner: tr.acct.ID, Price: startPrice}); err != nil {
+				Owner: tr.acct.ID, Price: OpenPrice}); err != nil {
 				t.Fatal(err)
 			}
 		}, false},

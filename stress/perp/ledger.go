@@ -1,7 +1,8 @@
-package main
+package perp
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -41,6 +42,10 @@ type trader struct {
 	// liquidated, deleveraged and queued mark what happened to the
 	// account (for the report) and whether its hole waits in the queue.
 	liquidated, deleveraged, queued bool
+	// prep is the account as margin last prepared it (marginView), nil
+	// once the account changed: every change to acct goes through credit,
+	// reduce or settleFlat, which drop it.
+	prep *margin.Prepared
 }
 
 // book is a participant that holds contracts without margin checks: a
@@ -100,6 +105,7 @@ func (t *trader) base() decimal.Decimal {
 
 // credit adds amount (negative: a debit) to the cash backing the position.
 func (t *trader) credit(amount decimal.Decimal) {
+	t.prep = nil
 	if p, ok := t.position(); ok && p.Isolated {
 		p.Margin = p.Margin.Add(amount)
 		return
@@ -120,8 +126,9 @@ func (t *trader) credit(amount decimal.Decimal) {
 func (t *trader) reduce(q, cashIn decimal.Decimal) (decimal.Decimal, error) {
 	pos, ok := t.position()
 	if !ok || !q.IsPositive() || q.GreaterThan(pos.Size.Abs()) {
-		return decimal.Zero, fmt.Errorf("cascade: reduce %s of size %s by %s", t.acct.ID, t.size(), q)
+		return decimal.Zero, fmt.Errorf("%w: reduce %s of size %s by %s", ErrLedger, t.acct.ID, t.size(), q)
 	}
+	t.prep = nil
 	delta := q.Neg()
 	if pos.Size.IsNegative() {
 		delta = q
@@ -146,7 +153,7 @@ func (t *trader) reduce(q, cashIn decimal.Decimal) (decimal.Decimal, error) {
 func closeAt(t *trader, mm *book, q, p decimal.Decimal) error {
 	pos, ok := t.position()
 	if !ok {
-		return fmt.Errorf("cascade: close %s: no position", t.acct.ID)
+		return fmt.Errorf("%w: close %s: no position", ErrLedger, t.acct.ID)
 	}
 	cashIn := q.Mul(p)
 	if pos.Size.IsNegative() {
@@ -167,7 +174,50 @@ func (t *trader) settleFlat() bool {
 	if len(t.acct.Positions) > 0 || !t.acct.Wallet.IsNegative() {
 		return false
 	}
+	t.prep = nil
 	t.hole = t.hole.Sub(t.acct.Wallet)
 	t.acct.Wallet = decimal.Zero
 	return true
+}
+
+// traderID is the ID of the trader at index i: "acct-" and i with at least
+// five digits (acct-00042), so that up to 100,000 accounts the IDs sort as
+// the indexes do.
+func traderID(i int) string { return fmt.Sprintf("acct-%05d", i) }
+
+// traderIndex reads the index out of a trader's ID (traderID's inverse),
+// so that the venue needs no map of a million IDs; ok is false for
+// anything traderID does not write.
+func traderIndex(id string) (int, bool) {
+	digits, ok := strings.CutPrefix(id, "acct-")
+	if !ok || len(digits) < 5 || len(digits) > 7 || (len(digits) > 5 && digits[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// lookup returns the index of the trader with this ID.
+func (v *Venue) lookup(id string) (int, bool) {
+	i, ok := traderIndex(id)
+	if !ok || i >= len(v.traders) || v.traders[i].acct.ID != id {
+		return 0, false
+	}
+	return i, true
+}
+
+// trader returns the trader with this ID; an ID the venue did not issue is
+// an error wrapping ErrLedger.
+func (v *Venue) trader(id string) (*trader, error) {
+	i, ok := v.lookup(id)
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown account %q", ErrLedger, id)
+	}
+	return &v.traders[i], nil
 }

@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"fmt"
@@ -30,24 +30,28 @@ type keeper struct {
 // every position so that Σ sizes = 0; the keepers; the insurance fund.
 func (v *Venue) seed(now time.Time) error {
 	r := v.rng
-	table := tiers()
+	table := tiers(v.cfg.Config)
 	sched, err := margin.NewSchedule(margin.Marginal, table)
 	if err != nil {
 		return err
 	}
 	levs := []int64{2, 3, 3, 5, 5, 5, 10, 10, 10, 15, 20, 20, 25, 50}
+	levDecs := make([]decimal.Decimal, len(levs))
+	for i, l := range levs {
+		levDecs[i] = decimal.New(l, 0)
+	}
 	bases := []int64{1_000, 2_500, 5_000, 10_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000}
 	v.traders = make([]trader, 0, v.cfg.Accounts)
 	for i := 0; i < v.cfg.Accounts; i++ {
 		long := r.Intn(100) < 70
 		isolated := r.Intn(100) < 40
 		notional := decimal.New(bases[r.Intn(len(bases))]*int64(100+r.Intn(100)), -2)
-		entry := startPrice.Mul(decimal.New(int64(10_000+r.Intn(81)-40), -4)).Round(2) // ±0.4%
+		entry := v.open.Mul(decimal.New(int64(10_000+r.Intn(81)-40), -4)).Round(2) // ±0.4%
 		size := num.DivFloor(notional, entry, 3)
 		if size.IsZero() {
 			size = sizeUnit
 		}
-		lev := decimal.New(levs[r.Intn(len(levs))], 0)
+		lev := levDecs[r.Intn(len(levs))] // shared: a decimal is never changed in place
 		tier, err := sched.TierIndex(size.Mul(entry))
 		if err != nil {
 			return err
@@ -61,15 +65,18 @@ func (v *Venue) seed(now time.Time) error {
 			size = size.Neg()
 		}
 		pos := margin.Position{Market: Market, Size: size, EntryPrice: entry, Leverage: lev}
-		acct := margin.Account{ID: fmt.Sprintf("acct-%05d", i), Wallet: initial.Add(extra), Positions: []margin.Position{pos}}
+		acct := margin.Account{ID: traderID(i), Wallet: initial.Add(extra), Positions: []margin.Position{pos}}
 		if isolated {
 			acct.Positions[0].Isolated, acct.Positions[0].Margin, acct.Wallet = true, initial, extra
 		}
 		if err := v.topUp(&acct, now); err != nil {
 			return err
 		}
-		v.index[acct.ID] = len(v.traders)
-		v.traders = append(v.traders, trader{acct: acct, entry: entry, short: !long, leverage: lev.IntPart()})
+		prep, err := v.calc.Prepare(acct) // validated and compiled once, as a venue does on a fill, not on every price tick
+		if err != nil {
+			return err
+		}
+		v.traders = append(v.traders, trader{acct: acct, entry: entry, short: !long, leverage: lev.IntPart(), prep: prep})
 		v.mm.size = v.mm.size.Sub(size) // the market maker took the other side at the same entry
 		v.mm.cost = v.mm.cost.Sub(size.Mul(entry))
 	}

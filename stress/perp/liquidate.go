@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"fmt"
@@ -12,26 +12,37 @@ import (
 )
 
 // belowMaintenance values every account with a position and no running
-// auction (margin.Calculator.Risk; Summary only for an isolated position
-// found liquidatable) and returns those below maintenance as the
-// liquidation engine's Account view.
+// auction (margin.Prepared.Risk at the tick's Marks, read once; Summary
+// only for an isolated position found liquidatable) and returns those
+// below maintenance as the liquidation engine's Account view. An account
+// is prepared (validated and compiled) once, and again only after it
+// changed.
 func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquidation.Account, error) {
+	marks, err := v.calc.Marks(now)
+	if err != nil {
+		return nil, err
+	}
 	var below []liquidation.Account
 	for i := range v.traders {
 		t := &v.traders[i]
 		if t.auction != 0 || len(t.acct.Positions) == 0 {
 			continue
 		}
-		acct := marginView(t)
-		r, err := v.calc.Risk(now, acct)
+		p, err := v.prepared(t)
+		if err != nil {
+			return nil, err
+		}
+		r, err := p.Risk(marks)
 		if err != nil {
 			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
 		}
-		equity, maintenance := r.Equity, r.Maintenance
+		var equity, maintenance decimal.Decimal
 		switch {
-		case r.Liquidatable:
-		case r.IsolatedLiquidatable:
-			s, err := v.calc.Summary(now, acct)
+		case r.Liquidatable():
+			ar := r.AccountRisk()
+			equity, maintenance = ar.Equity, ar.Maintenance
+		case r.IsolatedLiquidatable():
+			s, err := v.calc.Summary(now, marginView(t))
 			if err != nil {
 				return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
 			}
@@ -43,6 +54,19 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 	}
 	v.stats.below = len(below)
 	return below, nil
+}
+
+// prepared returns the trader's account as margin prepared it, preparing
+// it again if it changed since.
+func (v *Venue) prepared(t *trader) (*margin.Prepared, error) {
+	if t.prep == nil {
+		p, err := v.calc.Prepare(marginView(t))
+		if err != nil {
+			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
+		}
+		t.prep = p
+	}
+	return t.prep, nil
 }
 
 // marginView is the account as margin values it. An isolated position
@@ -90,9 +114,13 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 		return err
 	}
 	for _, o := range plan.Orders {
-		t := &v.traders[v.index[o.Account]]
+		t, err := v.trader(o.Account)
+		if err != nil {
+			return err
+		}
 		t.liquidated = true
 		v.stats.penaltyDue = v.stats.penaltyDue.Add(o.Penalty)
+		v.stats.liquidated = v.stats.liquidated.Add(o.Debt)
 		if t.size().IsNegative() {
 			if err := v.closeShort(now, t, o, mark); err != nil {
 				return err
@@ -108,17 +136,21 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 		v.reward(k, kick.Reward)
 		t.auction = kick.ID
 		v.stats.auctions++
-		v.minute.kicks++
+		v.minute.Kicks++
 	}
-	v.minute.waiting = 0
+	v.minute.Waiting = 0
 	for _, s := range plan.Skipped {
 		if s.Reason != liquidation.SkipDust && s.Reason != liquidation.SkipNoDebt {
-			v.minute.waiting++
-			v.stats.mostWaiting = max(v.stats.mostWaiting, v.minute.waiting)
+			v.minute.Waiting++
+			v.stats.mostWaiting = max(v.stats.mostWaiting, v.minute.Waiting)
 			continue // cap or throttle: it waits for room
 		}
-		t := &v.traders[v.index[s.Account]]
+		t, err := v.trader(s.Account)
+		if err != nil {
+			return err
+		}
 		t.liquidated = true
+		v.stats.liquidated = v.stats.liquidated.Add(t.size().Abs().Mul(mark))
 		t.lost = t.lost.Add(t.size().Abs())
 		if err := closeAt(t, &v.mm, t.size().Abs(), mark); err != nil {
 			return err
@@ -162,6 +194,9 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 			k := &v.keepers[(first+n)%len(v.keepers)]
 			if v.rng.Intn(100) >= v.cfg.KeeperOnline {
 				continue
+			}
+			if v.congestion > 0 && v.rng.Intn(100) < v.congestion {
+				continue // its transaction does not land (drawn only under congestion)
 			}
 			st, err := v.house.Status(now, id)
 			if err != nil {
@@ -210,7 +245,10 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 // debt; a finished auction settles (penalty to the insurance fund, any
 // hole queued). Every leg is a transfer between ledger entries.
 func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner string, res liquidation.TakeResult) error {
-	t := &v.traders[v.index[owner]]
+	t, err := v.trader(owner)
+	if err != nil {
+		return err
+	}
 	if _, err := t.reduce(res.Lot, res.Paid); err != nil {
 		return err
 	}
@@ -226,9 +264,9 @@ func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner str
 	v.stats.takes++
 	v.stats.sold = v.stats.sold.Add(res.Lot)
 	v.stats.proceeds = v.stats.proceeds.Add(res.Paid)
-	v.minute.takes++
-	v.minute.sold = v.minute.sold.Add(res.Lot)
-	v.minute.proceeds = v.minute.proceeds.Add(res.Paid)
+	v.minute.Takes++
+	v.minute.Sold = v.minute.Sold.Add(res.Lot)
+	v.minute.Proceeds = v.minute.Proceeds.Add(res.Paid)
 	if s := res.Settlement; s != nil {
 		if err := liquidation.CheckSettlement(*s); err != nil {
 			return err
@@ -271,7 +309,8 @@ func (v *Venue) afterChange(t *trader) {
 	t.settleFlat()
 	if t.hole.IsPositive() && !t.queued {
 		t.queued = true
-		v.holes = append(v.holes, v.index[t.acct.ID])
+		i, _ := traderIndex(t.acct.ID) // the trader's own ID: always found
+		v.holes = append(v.holes, i)
 	}
 }
 

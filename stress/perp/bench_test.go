@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"runtime"
@@ -17,7 +17,7 @@ import (
 // throttle), the Dutch auctions started and the keepers' first bids. Each
 // iteration starts from a freshly seeded venue (setup not timed).
 func BenchmarkCascadeStep10k(b *testing.B) {
-	price := startPrice.Mul(decimal.New(94, -2))
+	price := OpenPrice.Mul(decimal.New(94, -2))
 	below := 0
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
@@ -26,7 +26,7 @@ func BenchmarkCascadeStep10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		now := start.Add(Tick)
+		now := start.Add(Interval)
 		quotes := []oracle.Quote{
 			{Source: "cex-a", Price: price, Time: now},
 			{Source: "cex-b", Price: price.Add(decimal.New(1, 0)), Time: now},
@@ -52,13 +52,13 @@ func BenchmarkCascadePlan10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	price := startPrice.Mul(decimal.New(94, -2))
+	price := OpenPrice.Mul(decimal.New(94, -2))
 	orders := 0
 	runtime.GC()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		now := start.Add(time.Duration(i+1) * Tick)
+		now := start.Add(time.Duration(i+1) * Interval)
 		quotes := []oracle.Quote{
 			{Source: "cex-a", Price: price, Time: now},
 			{Source: "cex-b", Price: price.Add(decimal.New(1, 0)), Time: now},

@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/failsafe-fi/failsafe/backstop"
 	"github.com/failsafe-fi/failsafe/breaker"
+	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/liquidation"
 	"github.com/failsafe-fi/failsafe/margin"
 	"github.com/failsafe-fi/failsafe/oracle"
@@ -20,20 +21,11 @@ const Market = "BTC-PERP"
 // Fund is the insurance fund's ID in the backstop ledger.
 const Fund = "btc"
 
+// Interval is the time between two ticks of the default crash, and the
+// step of the Dutch auctions' price curve.
+const Interval = 10 * time.Second
+
 var (
-	// startPrice is the mark before the crash.
-	startPrice = decimal.New(30_000, 0)
-	// penalty is the liquidation penalty, a fraction of the debt closed,
-	// paid into the insurance fund. dYdX v4 caps its liquidation fee at 1.5%
-	// of the position (liquidations_config max_liquidation_fee_ppm = 15,000,
-	// all of it to the insurance fund) against a 3% maintenance fraction for
-	// BTC; 1% sits well under that cap, so the 3% maintenance cushion covers
-	// the penalty plus the auction's discount and a tick or two of drift.
-	// Like Binance's liquidation clearance fee it is taken only from what
-	// the account has left: the Dutch auction recovers it last (Settlement
-	// Penalty) and chargePenalty never pushes a balance below zero, so an
-	// unrecovered penalty is simply not earned and never becomes bad debt.
-	penalty = decimal.New(1, -2)
 	// dust is the smallest debt a liquidation closes or leaves (Maker dust;
 	// $1,000 as Aave v3.3's MIN_LEFTOVER_BASE), so no position is whittled
 	// down to a remainder worth a lot or two of contracts.
@@ -41,6 +33,18 @@ var (
 	// sizeUnit is the contract lot: 0.001 BTC.
 	sizeUnit = decimal.New(1, -3)
 )
+
+// The liquidation penalty (Config.Penalty, 1% by default) is a fraction of
+// the debt closed, paid into the insurance fund. dYdX v4 caps its
+// liquidation fee at 1.5% of the position (liquidations_config
+// max_liquidation_fee_ppm = 15,000, all of it to the insurance fund)
+// against a 3% maintenance fraction for BTC; 1% sits well under that cap,
+// so the 3% maintenance cushion covers the penalty plus the auction's
+// discount and a tick or two of drift. Like Binance's liquidation
+// clearance fee it is taken only from what the account has left: the Dutch
+// auction recovers it last (Settlement Penalty) and chargePenalty never
+// pushes a balance below zero, so an unrecovered penalty is simply not
+// earned and never becomes bad debt.
 
 // tiers is a marginal tier table in the shape of Binance's "Leverage and
 // Margin of USDⓈ-M Futures" brackets (bigger positions need more margin;
@@ -51,10 +55,25 @@ var (
 // three times the liquidation penalty (1%), so a position caught near
 // maintenance still pays its debt and penalty at an auction discount of
 // about 2%.
-func tiers() []margin.Tier {
+//
+// Config.MaintenanceRate moves every tier's rate by its difference from
+// 3% (the table keeps its shape); Config.MaxLeverage caps every tier's
+// leverage, and no tier allows more than ⌊1 / its maintenance rate⌋, so
+// its initial margin never falls below its maintenance margin. The
+// defaults give the table below unchanged.
+func tiers(cfg Config) []margin.Tier {
+	shift := cfg.MaintenanceRate.Sub(decimal.New(3, -2))
+	one := decimal.New(1, 0)
 	row := func(floor, capital int64, mmr string, lev int64) margin.Tier {
-		return margin.Tier{Floor: decimal.New(floor, 0), Cap: decimal.New(capital, 0),
-			MaintenanceRate: decimal.RequireFromString(mmr), MaxLeverage: decimal.New(lev, 0)}
+		rate := decimal.RequireFromString(mmr).Add(shift)
+		l := num.MinOf(decimal.New(lev, 0), cfg.MaxLeverage)
+		if l.Mul(rate).GreaterThan(one) {
+			l = num.DivFloor(one, rate, 0)
+		}
+		if lev == 20 { // the first tier: MaxLeverage itself (checked against its rate)
+			l = cfg.MaxLeverage
+		}
+		return margin.Tier{Floor: decimal.New(floor, 0), Cap: decimal.New(capital, 0), MaintenanceRate: rate, MaxLeverage: l}
 	}
 	return []margin.Tier{
 		row(0, 50_000, "0.03", 20),
@@ -73,7 +92,9 @@ func tiers() []margin.Tier {
 // Venue is the simulated exchange: the five failsafe packages wired around
 // one ledger. Every field a package owns is that package's own type; the
 // venue only moves value between ledger entries and never mints any. A
-// Venue is not safe for concurrent use: one goroutine drives its clock.
+// Model drives it from a scenario's ticks; a host may read it between
+// ticks. A Venue is not safe for concurrent use: one goroutine drives its
+// clock.
 type Venue struct {
 	feed    *oracle.Feed            // three sources → one guarded mark
 	band    *breaker.Market         // LULD-style price band with limit state and pause
@@ -85,18 +106,24 @@ type Venue struct {
 	allocs  []backstop.Allocation   // every waterfall outcome, for CheckInvariants
 
 	traders []trader
-	index   map[string]int // trader ID → position in traders (lookups only)
 	keepers []keeper
-	mm      book              // the house market maker: the other side of every trade
-	fees    decimal.Decimal   // the venue's fee pool (100,000 of trading fees at the start): pays keeper rewards
-	holes   []int             // traders whose bad debt waits for the waterfall
-	adlBook *backstop.ADLBook // the deleveraging candidates ranked once for the holes of one tick (nil outside coverHoles)
+	mm      book                 // the house market maker: the other side of every trade
+	fees    decimal.Decimal      // the venue's fee pool (100,000 of trading fees at the start): pays keeper rewards
+	holes   []int                // traders whose bad debt waits for the waterfall
+	adlBook *backstop.ADLBook    // the deleveraging candidates ranked once for the holes of one tick (nil outside coverHoles)
+	winners *backstop.SocialBook // the profits a socialised loss may haircut, collected once for the holes of one tick (nil outside coverHoles)
 	rng     *rand.Rand
-	cfg     Config
+	cfg     settled
 	set     settings  // every package's settings, for restoring snapshots
-	stats   stats     // totals for the final table
-	minute  interval  // totals of the current minute, for the narrative
-	log     *narrator // the story, one line per minute and per change
+	stats   stats     // running totals for the report
+	minute  Activity  // totals since the last Interval call
+	log     *recorder // what the oracle and the breaker did, for the report and the host's observer
+
+	open       decimal.Decimal // the opening price: the book is seeded around it and valued at it
+	opened     bool            // the first tick has priced the feed and seeded the book
+	congestion int             // this tick's share of keeper actions that do not land, in percent
+	before     Holdings        // the entries at the opening, at the opening price
+	valueStart decimal.Decimal // Σ of every ledger entry at the opening
 }
 
 // settings are the packages' settings, kept so that a standby can restore
@@ -112,14 +139,31 @@ type settings struct {
 
 // venueSettings returns the venue's settings for every package. The
 // margin calculator reads its marks from v's oracle feed.
+//
+// The liquidation engine's limits — debt under auction at once (20,000,000
+// in all, 15,000,000 in the market: Maker's Dog Hole and Clipper hole) and
+// the throttle (600 auctions a minute) — are sized for the default book of
+// 1,000 accounts and grow in proportion to a bigger one (20,000 of debt
+// and 0.6 auctions a minute per account), so that a bigger book is a
+// bigger venue under the same per-account limits, not the same venue
+// crowded: with the limits fixed, 32 times the accounts would queue for
+// the same 600 auctions a minute. Books of at most 1,000 accounts get the
+// limits as written.
 func venueSettings(v *Venue) (settings, error) {
+	penalty := v.cfg.penalty
+	scale := func(limit int64) int64 { // limit for 1,000 accounts, grown in proportion to a bigger book
+		if n := int64(v.cfg.Accounts); n > 1000 {
+			return limit * n / 1000
+		}
+		return limit
+	}
 	quorum := oracle.AggregatorSettings{
 		MaxAge:       30 * time.Second,   // a quote older than three ticks is stale
 		MinSources:   2,                  // two of the three sources must agree
 		MaxDeviation: decimal.New(5, -2), // a quote 5% from the median is an outlier
 		MaxSpread:    decimal.New(3, -2),
 	}
-	curve, err := liquidation.NewStairstepExponentialDecrease(decimal.New(99, -2), Tick) // −1% every tick
+	curve, err := liquidation.NewStairstepExponentialDecrease(v.cfg.cut, Interval) // −1% every tick by default
 	if err != nil {
 		return settings{}, err
 	}
@@ -131,12 +175,12 @@ func venueSettings(v *Venue) (settings, error) {
 		},
 		band: breaker.MarketSettings{
 			ID:            Market,
-			Reference:     startPrice,
+			Reference:     v.open,
 			Band:          breaker.BandSettings{Tier1Percent: decimal.New(8, -2)}, // ±8% around the 5-minute mean
 			PauseDuration: 2 * time.Minute,                                        // a limit state lasting 15 s pauses liquidations for 2 minutes
 		},
 		calc: margin.Settings{
-			Markets: []margin.Market{{ID: Market, Tiers: tiers(), TickSize: decimal.New(1, -2), LotSize: sizeUnit}},
+			Markets: []margin.Market{{ID: Market, Tiers: tiers(v.cfg.Config), TickSize: decimal.New(1, -2), LotSize: sizeUnit}},
 			Prices:  margin.PriceFunc(func(now time.Time, _ string) (decimal.Decimal, error) { return v.feed.Price(now) }),
 		},
 		engine: liquidation.EngineSettings{
@@ -144,16 +188,16 @@ func venueSettings(v *Venue) (settings, error) {
 			SmallPosition: decimal.New(2_000, 0), // below $2,000 no close-factor cap (Aave v3.3)
 			Dust:          dust,
 			Penalty:       penalty,
-			GlobalCap:     decimal.New(20_000_000, 0), // Maker Dog Hole: debt under auction at once
-			MarketCaps:    map[string]decimal.Decimal{Market: decimal.New(15_000_000, 0)},
-			Window:        time.Minute, // throttle: at most 600 auctions a minute
-			MaxCount:      600,
+			GlobalCap:     decimal.New(scale(20_000_000), 0), // Maker Dog Hole: debt under auction at once
+			MarketCaps:    map[string]decimal.Decimal{Market: decimal.New(scale(15_000_000), 0)},
+			Window:        time.Minute, // throttle: at most 600 auctions a minute (for 1,000 accounts)
+			MaxCount:      int(scale(600)),
 			DebtScale:     2,
 			LotScale:      3,
 		},
 		house: liquidation.DutchSettings{
 			Market: Market, Curve: curve,
-			Buf:  decimal.New(99, -2), // start 1% below the oracle: most keepers take in the tick of the kick
+			Buf:  v.cfg.buf, // by default start 1% below the oracle: most keepers take in the tick of the kick
 			Tail: 5 * time.Minute, Cusp: decimal.New(8, -1),
 			Chop: decimal.New(1, 0).Add(penalty), Dust: dust,
 			Tip: decimal.New(1, -1), Chip: decimal.New(5, -4), // keeper rewards, paid from the fee pool
@@ -163,17 +207,16 @@ func venueSettings(v *Venue) (settings, error) {
 	}, nil
 }
 
-// newVenue builds the packages with the venue's settings and an empty book.
-func newVenue(cfg Config) (*Venue, error) {
-	v := &Venue{cfg: cfg, index: map[string]int{}, fees: decimal.New(100_000, 0)}
+// newVenue builds the packages with the venue's settings and an empty book;
+// the breaker, whose band needs a reference price, is built by the opening
+// tick (see open).
+func newVenue(cfg settled) (*Venue, error) {
+	v := &Venue{cfg: cfg, fees: decimal.New(100_000, 0)}
 	var err error
 	if v.set, err = venueSettings(v); err != nil {
 		return nil, err
 	}
 	if v.feed, err = oracle.NewFeed(v.set.feed); err != nil {
-		return nil, err
-	}
-	if v.band, err = breaker.NewMarket(v.set.band); err != nil {
 		return nil, err
 	}
 	if v.calc, err = margin.New(v.set.calc); err != nil {

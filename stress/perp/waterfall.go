@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ import (
 // backstop.ADLBook that every later hole of the tick draws from; each cover
 // updates it for the accounts it changed (issue 12 item 1).
 func (v *Venue) coverHoles(now time.Time, mark decimal.Decimal) error {
-	defer func() { v.adlBook = nil }()
+	defer func() { v.adlBook, v.winners = nil, nil }()
 	for len(v.holes) > 0 {
 		i := v.holes[0]
 		v.holes = v.holes[1:]
@@ -44,6 +44,9 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	claim := backstop.Claim{ID: fmt.Sprintf("%s/%d", t.acct.ID, v.stats.claims), Amount: t.hole, Account: "account:" + t.acct.ID}
 	fund := v.fund.Layer(Market)
 	layers, reach := []backstop.Layer{fund}, fund.Capacity()
+	if !reach.GreaterThan(t.hole) { // the loss finds the fund empty or empties it
+		v.stats.exhausted = true
+	}
 	if reach.LessThan(t.hole) { // later layers are built only when the loss can reach them
 		adl, err = v.adlLayer(i, mark)
 		if err != nil {
@@ -87,7 +90,10 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	}
 	if adl != nil {
 		for _, f := range adl.Fills() { // the deleveraged close at the mark; the charge above made it the bankruptcy price
-			c := &v.traders[v.index[f.Account]]
+			c, err := v.trader(f.Account)
+			if err != nil {
+				return err
+			}
 			if err := closeAt(c, &v.mm, f.Closed, mark); err != nil {
 				return err
 			}
@@ -99,10 +105,29 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 		}
 	}
 	v.note(a)
+	v.lowFund()
 	t.uncovered = t.uncovered.Add(t.hole)
 	t.hole = decimal.Zero
 	for _, j := range touched {
 		v.afterChange(&v.traders[j])
+	}
+	if v.winners != nil { // and their profits, for the next hole's social layer
+		if err := v.rewin(i, mark); err != nil {
+			return err
+		}
+		for _, j := range touched {
+			if err := v.rewin(j, mark); err != nil {
+				return err
+			}
+		}
+		if adl != nil {
+			for _, f := range adl.Fills() {
+				j, _ := traderIndex(f.Account) // found above
+				if err := v.rewin(j, mark); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	if v.adlBook != nil { // the accounts this cover changed are ranked again, no other
 		if err := v.rerank(i, mark); err != nil {
@@ -115,12 +140,29 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 		}
 		if adl != nil {
 			for _, f := range adl.Fills() {
-				if err := v.rerank(v.index[f.Account], mark); err != nil {
+				j, _ := traderIndex(f.Account) // found above
+				if err := v.rerank(j, mark); err != nil {
 					return err
 				}
 			}
 		}
 	}
+	return nil
+}
+
+// rebuildPerClaim makes every claim collect the winners afresh from the
+// whole book, as the venue did before the SocialBook: the tests compare
+// the two.
+var rebuildPerClaim = false
+
+// rewin puts trader j's unrealised profit in the tick's social book as it
+// stands now, or takes it out when it has none.
+func (v *Venue) rewin(j int, mark decimal.Decimal) error {
+	c := &v.traders[j]
+	if p := c.pnl(mark); p.IsPositive() {
+		return v.winners.Set(backstop.Balance{Account: c.acct.ID, Amount: p})
+	}
+	v.winners.Remove(c.acct.ID)
 	return nil
 }
 
@@ -163,12 +205,12 @@ func (v *Venue) payer(m backstop.Movement) (int, error) {
 	}
 	for _, p := range []string{"adl:", "haircut:"} {
 		if id, ok := strings.CutPrefix(m.From, p); ok {
-			if j, ok := v.index[id]; ok {
+			if j, ok := v.lookup(id); ok {
 				return j, nil
 			}
 		}
 	}
-	return 0, fmt.Errorf("cascade: unknown payer %q", m.From)
+	return 0, fmt.Errorf("%w: unknown payer %q", ErrLedger, m.From)
 }
 
 // adlLayer builds the auto-deleveraging layer for trader i's loss, or nil
@@ -218,15 +260,30 @@ func (v *Venue) adlLayer(i int, mark decimal.Decimal) (*backstop.ADLLayer, error
 // socialLayer builds the last layer for trader i's loss: a pro-rata
 // haircut of every other account's unrealised profit at the mark (BitMEX's
 // socialised loss of winners' profits), or nil when nobody is in profit.
+// The winners are collected once, when the first hole of the tick reaches
+// this layer, in a backstop.SocialBook that every later hole of the tick
+// draws from; each cover updates it for the accounts it changed (issue 12
+// item 1).
 func (v *Venue) socialLayer(i int, mark decimal.Decimal) (*backstop.SocialLayer, error) {
-	var winners []backstop.Balance
-	for j := range v.traders {
-		if p := v.traders[j].pnl(mark); j != i && p.IsPositive() {
-			winners = append(winners, backstop.Balance{Account: v.traders[j].acct.ID, Amount: p})
-		}
+	if rebuildPerClaim {
+		v.winners = nil
 	}
-	if len(winners) == 0 {
+	if v.winners == nil {
+		var winners []backstop.Balance
+		for j := range v.traders {
+			if p := v.traders[j].pnl(mark); p.IsPositive() {
+				winners = append(winners, backstop.Balance{Account: v.traders[j].acct.ID, Amount: p})
+			}
+		}
+		book, err := backstop.NewSocialBook(winners)
+		if err != nil {
+			return nil, err
+		}
+		v.winners = book
+	}
+	id := v.traders[i].acct.ID
+	if n := v.winners.Len(); n == 0 || n == 1 && v.winners.Contains(id) {
 		return nil, nil
 	}
-	return backstop.NewSocialLayer("socialised", winners, decimal.Zero)
+	return backstop.NewSocialBookLayer("socialised", v.winners, decimal.Zero, id)
 }

@@ -1,4 +1,4 @@
-package main
+package perp
 
 import (
 	"testing"
@@ -8,8 +8,6 @@ import (
 	"github.com/failsafe-fi/failsafe/liquidation"
 	"github.com/failsafe-fi/failsafe/margin"
 )
-
-var d = decimal.RequireFromString
 
 // Closing part or all of a position against the market maker moves value
 // from one entry to the other and never changes the sum, at any price.

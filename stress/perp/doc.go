@@ -1,0 +1,67 @@
+// Package perp is the perpetual futures venue of examples/cascade as a
+// reusable stress model: the five failsafe packages wired around one
+// ledger, driven one tick at a time by a scenario.
+//
+// # The venue
+//
+// One market, BTC-PERP. A seeded book of traders (long and short, 2× to
+// 20× capped by a tiered margin table, cross and isolated) against a house
+// market maker that holds the other side of every position, keepers with
+// finite cash, a fee pool and an insurance fund. Every tick runs the whole
+// risk stack, [Venue.Step]:
+//
+//  1. oracle — three sources (cex-a, cex-b, dex-c), stale quotes and
+//     outliers dropped, two must agree, the last good price held;
+//  2. breaker — a ±8% Limit Up-Limit Down band; a lasting limit pauses
+//     liquidations for two minutes;
+//  3. margin — every account valued against the tiered maintenance;
+//  4. liquidation — worst first, sized, fitted under caps and a throttle,
+//     sold in Dutch auctions (MakerDAO's Clipper) to keepers who take
+//     only at a discount to the mark and hedge at once;
+//  5. backstop — each shortfall walks the waterfall: insurance fund,
+//     auto-deleveraging of the most profitable opposite positions, a
+//     haircut of winners' profits.
+//
+// The venue only moves value between ledger entries; [Model.Check] proves
+// after any tick that the total is the opening's to the smallest unit.
+//
+// # Under the harness
+//
+// [New] returns a [Model] (a stress.Model) for a [Config] and a seed;
+// [Factory] wraps it for the runner. The first tick opens the venue: its
+// quotes price the feed and the book is seeded around its price. A tick's
+// Congestion is the share of keeper actions (auction resets and takes)
+// that do not land. [Model.Outcome] gives the harness's measures: bad debt
+// (Σ shortfalls sent to the waterfall), liquidations and the debt they
+// took over, the fund at the opening, now and at its lowest, whether it
+// was exhausted, the loss socialised (deleveraging and haircuts) and the
+// loss left uncovered.
+//
+// Config's zero value is examples/cascade's venue; [Config.Set] sets a
+// parameter by name for sweeps (see [Parameters]): accounts, maintenance,
+// leverage, fund, penalty, auction-step, auction-start, keepers,
+// keeper-capital, keeper-online, and the default crash's crash, recovery,
+// crash-minutes, noise-bp, settle-ticks.
+//
+// # The default crash
+//
+// [DefaultCrash] is the scenario the venue was built with, as a
+// stress.Generator: from 30,000, a linear fall of 35% over ten minutes, a
+// recovery of 40% of the drop, a wick on cex-b and dex-c stale (a scripted
+// shape, not the reconstruction of a real event), 168 ticks of ten
+// seconds. [NewWithCrash] draws the venue and its crash from one generator
+// in the cascade's order, so examples/cascade prints what it always has.
+//
+// # Reading the venue
+//
+// [Model.Venue] gives a host the venue between ticks: [Venue.Totals] (cheap,
+// every tick), [Venue.Interval] (activity since the last call: a
+// narrator's minute), [Venue.Report] (the final table; it scans the book),
+// [Venue.Observe] (events as they happen inside a Step: oracle refusals,
+// feed and breaker transitions, a waterfall layer reached),
+// [Venue.Failover] (every package's state through JSON snapshots to a
+// standby that must carry on identically).
+//
+// A Model and its Venue are not safe for concurrent use; the harness gives
+// each scenario its own.
+package perp
