@@ -93,6 +93,8 @@ type Prepared struct {
 	wsOK   bool
 	pos    []prepPos
 	cols   []prepCol
+	fast   []fastPos // every position on the fast lane, when fastOK
+	fastOK bool
 }
 
 type prepPos struct {
@@ -146,6 +148,7 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 		}
 		p.cols = append(p.cols, pc)
 	}
+	p.prepareFast()
 	return p, nil
 }
 
@@ -206,6 +209,10 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 		return PreparedRisk{}, fmt.Errorf("%w: prepared account and marks of different Calculators", ErrInvalidInput)
 	}
 	var r PreparedRisk
+	if p.riskFast(m, &r) {
+		return r, nil
+	}
+	r = PreparedRisk{}
 	if p.riskLane(m, &r) {
 		return r, nil
 	}
