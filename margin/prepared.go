@@ -59,7 +59,8 @@ func (c *Calculator) Marks(now time.Time, assets ...string) (*Marks, error) {
 			if n.E > 0 {
 				n, ok = fixed.Rescale(n, 0)
 			}
-			mp.ln, mp.lE, mp.lok = n.M, n.E, ok
+			mp.ln, mp.lE = stripZeros(n.M, n.E)
+			mp.lok = ok
 		}
 		m.price[i] = mp
 	}

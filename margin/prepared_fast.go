@@ -34,17 +34,22 @@ type fastPos struct {
 func fastLimit(n int) uint64 { return (uint64(1) << 62) / (2*uint64(n) + 2) }
 
 // prepareFast compiles a lane position for the fast lane; ok = false
-// leaves it to the lane.
+// leaves it to the lane. The mark is expected at the entry's exponent,
+// trailing zeros dropped (an entry kept to 12 places by ApplyFill is
+// usually on a coarser grid): a coarser mark is scaled to it, a finer one
+// takes the lane. Not finer than needed: every digit of exponent costs a
+// digit of headroom below the overflow bound.
 func prepareFast(lp *lanePos, idx int, scale int32, limit uint64) (fastPos, bool) {
 	if !lp.ok {
 		return fastPos{}, false
 	}
-	j := -int64(lp.qE) - int64(lp.eE)
+	e, eE := stripZeros(lp.e, lp.eE)
+	j := -int64(lp.qE) - int64(eE)
 	if j < 0 || j >= laneExps || !lp.lanes[j].ok {
 		return fastPos{}, false
 	}
 	t := &lp.lanes[j]
-	fp := fastPos{absQc: lp.absQc, qc: lp.qc, e: lp.e, t: t, idx: idx, pE: lp.eE, pnlMul: 1, pnlDiv: 1}
+	fp := fastPos{absQc: lp.absQc, qc: lp.qc, e: e, t: t, idx: idx, pE: eE, pnlMul: 1, pnlDiv: 1}
 	nMax := uint64(math.MaxInt64 - 1)
 	// Maintenance: |n × mmr − cum| ≤ raw, and raw × 10^−mmK ≤ L (a
 	// division only makes it smaller).
@@ -73,7 +78,7 @@ func prepareFast(lp *lanePos, idx int, scale int32, limit uint64) (fastPos, bool
 		}
 	}
 	// PnL: |qc × (p − e)| < max(n, |qc| × e); × 10^−pnlK ≤ L.
-	pnlK := -int64(scale) - (int64(lp.qE) + int64(lp.eE))
+	pnlK := -int64(scale) - (int64(lp.qE) + int64(eE))
 	if pnlK > 18 || pnlK < -18 {
 		return fastPos{}, false
 	}
@@ -84,7 +89,7 @@ func prepareFast(lp *lanePos, idx int, scale int32, limit uint64) (fastPos, bool
 	} else {
 		fp.pnlDiv = pow10i[pnlK]
 	}
-	if hi, lo := bits.Mul64(lp.absQc, uint64(lp.e)); hi != 0 || lo > rawP {
+	if hi, lo := bits.Mul64(lp.absQc, uint64(e)); hi != 0 || lo > rawP {
 		return fastPos{}, false
 	}
 	fp.nMax = min(nMax, rawP)
@@ -188,4 +193,13 @@ func (p *Prepared) prepareFast() {
 		fast[i] = fp
 	}
 	p.fast, p.fastOK = fast, true
+}
+
+// stripZeros returns m × 10^e with the trailing zeros of m moved into the
+// exponent, up to exponent 0 (the same value, exactly).
+func stripZeros(m int64, e int32) (int64, int32) {
+	for e < 0 && m != 0 && m%10 == 0 {
+		m, e = m/10, e+1
+	}
+	return m, e
 }

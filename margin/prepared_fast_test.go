@@ -50,6 +50,9 @@ func genFastAccount(t *rapid.T) (*Calculator, Account) {
 			size = decimal.New(rapid.Int64Range(1e6, 1e10).Draw(t, "bigSize"), -int32(rapid.IntRange(0, 3).Draw(t, "sizePlaces")))
 			entry = decimal.New(rapid.Int64Range(1, 1e10).Draw(t, "bigEntry"), -pl)
 		}
+		// Trailing zeros (an entry kept to 12 places by ApplyFill) change
+		// exponents, never values.
+		mark, entry = padZeros(t, "markPad", mark), padZeros(t, "entryPad", entry)
 		prices[id] = mark
 		if rapid.Bool().Draw(t, "short") {
 			size = size.Neg()
@@ -61,6 +64,15 @@ func genFastAccount(t *rapid.T) (*Calculator, Account) {
 		t.Fatal(err)
 	}
 	return c, a
+}
+
+// padZeros returns x with 0 to 6 trailing zeros added to its coefficient.
+func padZeros(t *rapid.T, label string, x decimal.Decimal) decimal.Decimal {
+	z := rapid.IntRange(0, 6).Draw(t, label)
+	if x.NumDigits()+z > 18 {
+		return x
+	}
+	return decimal.New(x.CoefficientInt64()*int64(math.Pow10(z)), x.Exponent()-int32(z))
 }
 
 // genMagnitude draws a positive decimal: a coefficient of up to digits
