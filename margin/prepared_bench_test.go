@@ -37,7 +37,10 @@ type refPos struct{ q, e, p int64 }             // q ×10, e and p ×10²
 // notional × rate − cum rounded up, initial = notional / max leverage
 // rounded up, PnL = q × (p − e) rounded down, all at 10⁻⁸) written in plain
 // int64 with no overflow checks: the floor the kernel path is measured
-// against. It returns equity, initial and maintenance ×10⁸.
+// against. It returns equity, initial and maintenance ×10⁸. It is, if
+// anything, generous to itself: Prepared.Risk also checks every position
+// against its overflow bound, flags a notional above the last cap
+// (MustReduce), computes free collateral and reads each mark from Marks.
 func refRisk(wallet int64, pos []refPos, tiers []refTier) (eq, im, mm int64, liq bool) {
 	eq = wallet
 	for _, x := range pos {
