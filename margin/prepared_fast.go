@@ -19,15 +19,13 @@ import (
 
 // fastPos is a prepared position on the fast lane.
 type fastPos struct {
-	absQc  uint64 // |size × contract size| at 10^qE
-	qc     int64  // signed
-	e      int64  // entry at 10^pE
-	nMax   uint64 // n ≤ nMax: nothing overflows (see above)
-	t      *laneTable
-	pnlMul int64 // PnL at 10^(qE+pE) → money scale: × pnlMul, then ⌊/ pnlDiv⌋
-	pnlDiv int64
-	idx    int   // the market's index in Marks
-	pE     int32 // the mark's expected exponent (the entry's)
+	qc   int64  // signed size × contract size at 10^qE
+	e    int64  // entry at 10^pE
+	nMax uint64 // n ≤ nMax: nothing overflows (see above)
+	t    *laneTable
+	idx  int32 // the market's index in Marks
+	pE   int32 // the mark's expected exponent (the entry's)
+	pnlK int32 // PnL at 10^(qE+pE) → money scale: × 10^−pnlK, or ⌊/ 10^pnlK⌋
 }
 
 // fastLimit is L for an account of n positions.
@@ -49,7 +47,7 @@ func prepareFast(lp *lanePos, idx int, scale int32, limit uint64) (fastPos, bool
 		return fastPos{}, false
 	}
 	t := &lp.lanes[j]
-	fp := fastPos{absQc: lp.absQc, qc: lp.qc, e: e, t: t, idx: idx, pE: eE, pnlMul: 1, pnlDiv: 1}
+	fp := fastPos{qc: lp.qc, e: e, t: t, idx: int32(idx), pE: eE}
 	nMax := uint64(math.MaxInt64 - 1)
 	// Maintenance: |n × mmr − cum| ≤ raw, and raw × 10^−mmK ≤ L (a
 	// division only makes it smaller).
@@ -82,12 +80,10 @@ func prepareFast(lp *lanePos, idx int, scale int32, limit uint64) (fastPos, bool
 	if pnlK > 18 || pnlK < -18 {
 		return fastPos{}, false
 	}
+	fp.pnlK = int32(pnlK)
 	rawP := limit
-	if pnlK <= 0 {
-		fp.pnlMul = pow10i[-pnlK]
-		rawP = limit / uint64(fp.pnlMul)
-	} else {
-		fp.pnlDiv = pow10i[pnlK]
+	if pnlK < 0 {
+		rawP = limit / uint64(pow10i[-pnlK])
 	}
 	if hi, lo := bits.Mul64(lp.absQc, uint64(e)); hi != 0 || lo > rawP {
 		return fastPos{}, false
@@ -122,7 +118,7 @@ func (p *Prepared) riskFast(m *Marks, r *PreparedRisk) bool {
 			}
 			pr = lo
 		}
-		hi, lo := bits.Mul64(fp.absQc, pr)
+		hi, lo := bits.Mul64(absU(fp.qc), pr)
 		if hi != 0 || lo > fp.nMax {
 			return false
 		}
@@ -158,11 +154,12 @@ func (p *Prepared) riskFast(m *Marks, r *PreparedRisk) bool {
 				im += divScale(raw, pow10i[t.mmK], true)
 			}
 		}
-		v := fp.qc * (int64(pr) - fp.e) * fp.pnlMul
-		if fp.pnlDiv != 1 {
-			v = divScale(v, fp.pnlDiv, false)
+		v := fp.qc * (int64(pr) - fp.e)
+		if fp.pnlK <= 0 {
+			pnl += v * pow10i[-fp.pnlK]
+		} else {
+			pnl += divScale(v, pow10i[fp.pnlK], false)
 		}
-		pnl += v
 	}
 	eq := p.ws + pnl
 	free := eq - im
