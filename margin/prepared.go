@@ -59,7 +59,8 @@ func (c *Calculator) Marks(now time.Time, assets ...string) (*Marks, error) {
 			if n.E > 0 {
 				n, ok = fixed.Rescale(n, 0)
 			}
-			mp.ln, mp.lE, mp.lok = n.M, n.E, ok
+			mp.ln, mp.lE = stripZeros(n.M, n.E)
+			mp.lok = ok
 		}
 		m.price[i] = mp
 	}
@@ -93,6 +94,8 @@ type Prepared struct {
 	wsOK   bool
 	pos    []prepPos
 	cols   []prepCol
+	fast   []fastPos // every position on the fast lane, when fastOK
+	fastOK bool
 }
 
 type prepPos struct {
@@ -146,6 +149,7 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 		}
 		p.cols = append(p.cols, pc)
 	}
+	p.prepareFast()
 	return p, nil
 }
 
@@ -206,6 +210,10 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 		return PreparedRisk{}, fmt.Errorf("%w: prepared account and marks of different Calculators", ErrInvalidInput)
 	}
 	var r PreparedRisk
+	if p.riskFast(m, &r) {
+		return r, nil
+	}
+	r = PreparedRisk{}
 	if p.riskLane(m, &r) {
 		return r, nil
 	}

@@ -28,6 +28,32 @@ func BenchmarkPreparedRiskCross10(b *testing.B) {
 	}
 }
 
+// The same account with averaged entry prices kept to 12 places (as
+// ApplyFill keeps them): such a position's PnL does not fit the fast
+// lane's int64 bound, so the account is valued on the checked lane — the
+// same answer, at the lane's speed.
+func BenchmarkPreparedRiskCross10Entry12(b *testing.B) {
+	c, a := benchSetup(b)
+	for i := range a.Positions {
+		a.Positions[i].EntryPrice = a.Positions[i].EntryPrice.Add(d("0.333333333333"))
+	}
+	p, err := c.Prepare(a)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := c.Marks(t0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := p.Risk(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // refTier and refPos are the benchSetup account in plain int64 fixed point:
 // sizes in 0.1 units, prices in 0.01, rates in 0.0001, money in 10⁻⁸.
 type refTier struct{ cap, mmr, cum, lev int64 } // cap ×10³ (notional units), mmr ×10⁴, cum ×10⁷
@@ -37,7 +63,10 @@ type refPos struct{ q, e, p int64 }             // q ×10, e and p ×10²
 // notional × rate − cum rounded up, initial = notional / max leverage
 // rounded up, PnL = q × (p − e) rounded down, all at 10⁻⁸) written in plain
 // int64 with no overflow checks: the floor the kernel path is measured
-// against. It returns equity, initial and maintenance ×10⁸.
+// against. It returns equity, initial and maintenance ×10⁸. It is, if
+// anything, generous to itself: Prepared.Risk also checks every position
+// against its overflow bound, flags a notional above the last cap
+// (MustReduce), computes free collateral and reads each mark from Marks.
 func refRisk(wallet int64, pos []refPos, tiers []refTier) (eq, im, mm int64, liq bool) {
 	eq = wallet
 	for _, x := range pos {

@@ -20,6 +20,7 @@ const laneExps = 30 // notional exponents 0 … −29
 
 type laneTier struct {
 	cap      int64 // at the notional exponent; MaxInt64 when beyond int64
+	lim      int64 // the tier holds n < lim (cap, or cap + 1 where the cap itself belongs to it)
 	mmr, imr int64 // at the table's rate exponent
 	cum      int64 // at notional exponent + rate exponent
 	levMul   uint64
@@ -89,6 +90,10 @@ func buildLanes(m *market, scale int32) {
 			if !(ok1 && ok2 && ok3) {
 				lt.ok = false
 				break
+			}
+			x.lim = x.cap
+			if (lt.marg || i == len(m.fast)-1) && x.cap < math.MaxInt64 {
+				x.lim++
 			}
 			lt.tiers[i] = x
 		}
