@@ -6,6 +6,7 @@ import (
 
 	"github.com/failsafe-fi/failsafe/stress"
 	"github.com/failsafe-fi/failsafe/stress/lending"
+	"github.com/failsafe-fi/failsafe/stress/perp"
 )
 
 // entry is one model the program can run. Adding a model is one entry in
@@ -32,6 +33,8 @@ type entry struct {
 var models = []entry{
 	{name: "toy", about: "a leveraged book of longs and an insurance fund (built in)",
 		gen: configGen(defaultToy(), (*toyConfig).Set, func(toyConfig) (stress.Generator, error) { return toyWalk{}, nil }), build: builder(defaultToy(), (*toyConfig).Set, newToy), efficiency: "leverage"},
+	{name: "perp", about: "the perpetual futures venue of examples/cascade (stress/perp) through its default crash, 168 ticks of 10 s",
+		gen: configGen(perp.Config{}, (*perp.Config).Set, perp.DefaultCrash), build: builder(perp.Config{}, (*perp.Config).Set, perp.New), efficiency: "leverage"},
 	{name: "lending", about: "the lending pool of examples/lending (stress/lending) through Black Thursday, minute by minute",
 		gen: func([]stress.Setting) (stress.Generator, error) { return lending.BlackThursday{}, nil }, build: builder(lending.Config{}, (*lending.Config).Set, lending.New), efficiency: "ltv"},
 }
