@@ -31,6 +31,15 @@
 //     account as the liquidation engine's accounts, an auction's or a fill's
 //     bad debt as an idempotent waterfall claim, and the one conversion
 //     between money scales. The five never import one another; join does.
+//   - [github.com/failsafe-fi/failsafe/margin/portfolio] margins a book of
+//     futures and European options by scenario grid (SPAN-, Deribit- and
+//     TIMS-shaped presets), with Black-76 in deterministic decimal.
+//   - [github.com/failsafe-fi/failsafe/stress] is the layer above the
+//     five: it runs a venue model (stress/perp, stress/lending, or the
+//     host's own) through thousands of seeded scenarios and reports how
+//     often the fund runs dry and the percentiles of bad debt, with
+//     confidence intervals; go run ./examples/stress asks it from the
+//     command line.
 //
 // # How they compose
 //
