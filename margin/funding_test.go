@@ -284,3 +284,37 @@ func sumWallets(accounts []Account) decimal.Decimal {
 	}
 	return s
 }
+
+// TestApplyFundingAbsurdWallet: a wallet with an absurd exponent is
+// refused at once (ErrInvalidInput), before any arithmetic: adding a
+// payment to 1e(2^30) used to hang in Decimal.Add, and 1e(−2^30) too.
+func TestApplyFundingAbsurdWallet(t *testing.T) {
+	c := fundingCalc(t, 2)
+	f, err := c.FundingPayments("BTCUSDT", d("10000"), d("0.0001"), []FundingPosition{{"a", d("1")}, {"b", d("-1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		wallet decimal.Decimal
+	}{
+		{"exponent 2^30", decimal.New(1, 1<<30)},
+		{"exponent -2^30", decimal.New(1, -(1 << 30))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			accts := []Account{{ID: "a", Wallet: tc.wallet}, {ID: "b", Wallet: decimal.NewFromInt(1)}}
+			var got []Account
+			err := callBounded(t, func() error {
+				var err error
+				got, err = ApplyFunding(accts, f)
+				return err
+			})
+			if !errors.Is(err, ErrInvalidInput) || got != nil {
+				t.Fatalf("got %d accounts, err %v; want ErrInvalidInput", len(got), err)
+			}
+			if accts[0].Wallet.Exponent() != tc.wallet.Exponent() || !accts[1].Wallet.Equal(decimal.NewFromInt(1)) {
+				t.Fatalf("input modified")
+			}
+		})
+	}
+}
