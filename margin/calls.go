@@ -91,8 +91,9 @@ type CallSettings struct {
 	// be below WarningRatio. Use a tiny positive value for almost none.
 	Hysteresis decimal.Decimal `json:"hysteresis"`
 	// Grace is how long a margin call may stay unmet before the account
-	// becomes reduce-only. Time while the prices are stale (Update's stale)
-	// does not count. Zero (the default) means no deadline: only the
+	// becomes reduce-only. Time while the prices are stale does not count:
+	// an interval between two updates counts when the update at its start
+	// reported fresh prices (Update's stale false); see Calls. Zero (the default) means no deadline: only the
 	// ratio levels escalate (crypto venues).
 	Grace time.Duration `json:"grace"`
 	// ReduceOnlyGrace is how long an account may stay reduce-only before
@@ -164,7 +165,7 @@ func (s *CallSettings) level(st CallState) decimal.Decimal {
 type callAccount struct {
 	state      CallState
 	since      time.Time     // when the state was entered
-	used       time.Duration // fresh time spent in the state (the grace clock)
+	used       time.Duration // fresh-started time spent in the state (the grace clock)
 	last       time.Time     // the now of the last Update
 	lastStale  bool          // the prices were stale at the last Update
 	byDeadline bool          // the state was entered because a deadline passed
@@ -194,9 +195,14 @@ type callAccount struct {
 //     becomes ReduceOnly; a ReduceOnly unmet for ReduceOnlyGrace becomes
 //     Liquidation (never while stale).
 //
-// Each state's clock restarts when it is entered. An interval between two
-// updates counts toward the clock only when the prices were fresh at both
-// ends. Isolated positions are judged by the cross figures of AccountRisk
+// Each state's clock restarts when it is entered. The interval [last,
+// now] between two updates of an account counts toward the clock in full
+// when the prices were fresh at its START (the last update passed stale
+// false: the host reported fresh prices then), and not at all when they
+// were stale then; the staleness passed at now governs the next interval.
+// So the host must call Update as soon as its prices go stale (and when
+// they turn fresh again): a gap between two fresh updates counts in full.
+// Isolated positions are judged by the cross figures of AccountRisk
 // only (their own maintenance is the liquidation engine's matter).
 type Calls struct {
 	mu       sync.Mutex
@@ -297,7 +303,7 @@ func (c *Calls) Update(now time.Time, id string, risk AccountRisk, stale bool) (
 
 // step applies the rules to a copy of an account's state.
 func (c *Calls) step(a *callAccount, now time.Time, id string, eq, mm decimal.Decimal, stale bool) []Event {
-	if !stale && !a.lastStale && now.After(a.last) {
+	if !a.lastStale && now.After(a.last) { // [last, now] counts: fresh at its start
 		a.used += now.Sub(a.last)
 		if a.used > maxGrace { // saturate: no overflow over decades
 			a.used = maxGrace

@@ -3,6 +3,7 @@ package margin
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -90,13 +91,13 @@ func TestCallsClearingHouseDeadline(t *testing.T) {
 		{0, "0.5", false, "", 0},
 		{10 * time.Minute, "1.1", false, "ok>warning,warning>margin-call", 2 * time.Hour},
 		{70 * time.Minute, "1.1", false, "", time.Hour},
-		{100 * time.Minute, "1.1", true, "", time.Hour},  // went stale: 30 min not counted
-		{160 * time.Minute, "1.1", true, "", time.Hour},  // still stale
-		{170 * time.Minute, "1.1", false, "", time.Hour}, // fresh again: the stale interval not counted
-		{220 * time.Minute, "1.1", false, "", 10 * time.Minute},
-		{230 * time.Minute, "1.1", false, "margin-call>reduce-only", time.Hour},
-		{260 * time.Minute, "1.0", false, "", 30 * time.Minute}, // not cured: 1.0 > call 1 − 0.05
-		{290 * time.Minute, "1.1", false, "reduce-only>liquidation", 0},
+		{100 * time.Minute, "1.1", true, "", 30 * time.Minute},  // went stale: the 30 min before, fresh at their start, count
+		{160 * time.Minute, "1.1", true, "", 30 * time.Minute},  // still stale: not counted
+		{170 * time.Minute, "1.1", false, "", 30 * time.Minute}, // fresh again: the interval began stale, not counted
+		{190 * time.Minute, "1.1", false, "", 10 * time.Minute},
+		{200 * time.Minute, "1.1", false, "margin-call>reduce-only", time.Hour},
+		{230 * time.Minute, "1.0", false, "", 30 * time.Minute}, // not cured: 1.0 > call 1 − 0.05
+		{260 * time.Minute, "1.1", false, "reduce-only>liquidation", 0},
 	}
 	for i, s := range steps {
 		st, evs, err := c.Update(callT0.Add(s.at), "member", atRatio(s.ratio), s.stale)
@@ -361,10 +362,13 @@ func TestEventRendering(t *testing.T) {
 
 // TestPropCallsGracePausedWhileStale: however long an account stays in a
 // margin call or reduce-only, no deadline moves it while every update
-// (but the first) reports stale prices, and its grace left never shrinks.
+// after the one entering the call (the host reporting the feed stale at
+// that same instant, then at random later times) reports stale prices,
+// and its grace left never shrinks: an interval starting stale never
+// counts.
 //
 // Mutation seen failing: step counting every interval toward the clock
-// (the `!stale && !a.lastStale` condition dropped): "deadline passed".
+// (the `!a.lastStale` condition dropped): "deadline passed".
 func TestPropCallsGracePausedWhileStale(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := genCallSettings(t)
@@ -386,7 +390,9 @@ func TestPropCallsGracePausedWhileStale(t *testing.T) {
 		}
 		left := st.GraceLeft
 		for i := 0; i < 20; i++ {
-			now = now.Add(time.Duration(rapid.IntRange(1, 600).Draw(t, "dt min")) * time.Minute)
+			if i > 0 { // the first stale report comes at the entry's instant
+				now = now.Add(time.Duration(rapid.IntRange(1, 600).Draw(t, "dt min")) * time.Minute)
+			}
 			st, evs, err := c.Update(now, "a", atRatio(r.String()), true)
 			if err != nil {
 				t.Fatal(err)
@@ -401,4 +407,48 @@ func TestPropCallsGracePausedWhileStale(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCallsGraceCountsFromFreshStart: an interval between two updates
+// counts toward the deadline when the prices were fresh at its START
+// (the host reported fresh prices then). A feed alternating stale and
+// fresh every minute therefore runs the clock half the time: the
+// one-hour call of ClearingHouseCalls(1h, 1h) entered at minute 0 is
+// missed at minute 119 (the 60th fresh-started minute ends there, a
+// stale update: a move to reduce-only is allowed on stale prices), and
+// reduce-only's hour is used up at minute 239 (stale: no liquidation) so
+// the account is liquidated at the fresh update of minute 240. Under the
+// old rule (fresh at both ends) no interval ever counted and the account
+// stayed in margin-call with an hour left after 24 hours.
+func TestCallsGraceCountsFromFreshStart(t *testing.T) {
+	c, err := NewCalls(ClearingHouseCalls(time.Hour, time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for m := 0; m <= 24*60; m++ {
+		_, evs, err := c.Update(callT0.Add(time.Duration(m)*time.Minute), "m", atRatio("1.1"), m%2 == 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			got = append(got, fmt.Sprintf("%d:%s>%s", m, e.From, e.To))
+		}
+	}
+	want := []string{"0:ok>warning", "0:warning>margin-call", "119:margin-call>reduce-only", "240:reduce-only>liquidation"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("transitions (-want +got):\n%s", diff)
+	}
+	// A fresh update, then a stale one 30 minutes later: the 30 minutes
+	// count (fresh at their start); the stale hour after them does not.
+	c2, _ := NewCalls(ClearingHouseCalls(2*time.Hour, 0))
+	c2.Update(callT0, "m", atRatio("1.1"), false)
+	st, _, _ := c2.Update(callT0.Add(30*time.Minute), "m", atRatio("1.1"), true)
+	if st.GraceLeft != 90*time.Minute {
+		t.Fatalf("fresh-started interval: grace left %v, want 1h30m", st.GraceLeft)
+	}
+	st, _, _ = c2.Update(callT0.Add(90*time.Minute), "m", atRatio("1.1"), false)
+	if st.GraceLeft != 90*time.Minute {
+		t.Fatalf("stale-started interval: grace left %v, want 1h30m", st.GraceLeft)
+	}
 }
