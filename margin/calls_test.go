@@ -76,7 +76,9 @@ func TestCallsCryptoVenueWalk(t *testing.T) {
 // calls are shorter), the deadline paused while prices are stale, then
 // reduce-only (SGX Rule 6A.3.1), then liquidation after a further hour.
 func TestCallsClearingHouseDeadline(t *testing.T) {
-	c, err := NewCalls(ClearingHouseCalls(2*time.Hour, time.Hour))
+	s := ClearingHouseCalls(2*time.Hour, time.Hour)
+	s.MaxStale = 2 * time.Hour // the 70-minute outage below stays within it
+	c, err := NewCalls(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,6 +138,8 @@ func TestCallsRefuses(t *testing.T) {
 		{"negative ratio", CallSettings{WarningRatio: d("-0.1")}},
 		{"negative grace", CallSettings{Grace: -time.Second}},
 		{"absurd grace", CallSettings{ReduceOnlyGrace: 1 << 62}},
+		{"negative max stale", CallSettings{MaxStale: -time.Second}},
+		{"absurd max stale", CallSettings{MaxStale: 1 << 62}},
 		{"absurd level", CallSettings{LiquidationRatio: decimal.New(1, 1<<30)}},
 	}
 	for _, tc := range bad {
@@ -181,6 +185,9 @@ func TestCallsRefuses(t *testing.T) {
 		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0, Used: -1}}},
 		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0.Add(time.Hour), Last: callT0}}},
 		{Accounts: []CallAccountSnapshot{{ID: "a", State: "warning", Since: callT0, Last: callT0, ByDeadline: true}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0, LastStale: true}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0, StaleSince: callT0}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0, LastStale: true, StaleSince: callT0.Add(time.Second)}}},
 	} {
 		if _, err := RestoreCalls(snap); !errors.Is(err, ErrInvalidInput) {
 			t.Fatalf("snapshot %+v: %v", snap, err)
@@ -198,24 +205,31 @@ func genCallSettings(t *rapid.T) CallSettings {
 	h := testkit.Decimal(1, w.Shift(2).IntPart()-1, 2).Draw(t, "hysteresis")
 	return CallSettings{WarningRatio: w, CallRatio: c, ReduceOnlyRatio: r, LiquidationRatio: l, Hysteresis: h,
 		Grace:           time.Duration(rapid.IntRange(0, 180).Draw(t, "grace min")) * time.Minute,
-		ReduceOnlyGrace: time.Duration(rapid.IntRange(0, 180).Draw(t, "ro grace min")) * time.Minute}
+		ReduceOnlyGrace: time.Duration(rapid.IntRange(0, 180).Draw(t, "ro grace min")) * time.Minute,
+		MaxStale:        time.Duration(rapid.IntRange(0, 180).Draw(t, "max stale min")) * time.Minute} // 0: the default
 }
 
 // TestPropCallsNeverSkip: on random ratio paths (negative equity and no
 // maintenance included), random staleness and random time steps, every
 // event moves one step and each account's events chain; the account is
-// never liquidated on a stale update; and Snapshot → RestoreCalls →
-// continue gives the same events and statuses as continuing.
+// never liquidated on a stale update before its prices have been stale
+// for MaxStale, and always is, stale or not, when over the liquidation
+// level once they have (or on fresh prices); and Snapshot → RestoreCalls
+// → continue gives the same events and statuses as continuing.
 //
-// Mutation seen failing: in step, the level rule moving straight to the
+// Mutations seen failing: in step, the level rule moving straight to the
 // highest level reached (a.state = target) instead of one state at a
-// time: CheckCallEvents reports "jumped ok → liquidation".
+// time: CheckCallEvents reports "jumped ok → liquidation"; held = stale
+// (MaxStale ignored): "over the liquidation level … still reduce-only";
+// held = false: "liquidated on a stale update".
 func TestPropCallsNeverSkip(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c, err := NewCalls(genCallSettings(t))
 		if err != nil {
 			t.Fatal(err)
 		}
+		set := c.Settings()
+		staleSince := map[string]time.Time{} // the model: first update of each account's stale run
 		now := callT0
 		var all []Event
 		n := rapid.IntRange(1, 40).Draw(t, "steps")
@@ -224,6 +238,8 @@ func TestPropCallsNeverSkip(t *testing.T) {
 			now = now.Add(time.Duration(rapid.IntRange(0, 120).Draw(t, "dt min")) * time.Minute)
 			r := AccountRisk{Equity: testkit.Decimal(-500, 3000, 0).Draw(t, "equity"), Maintenance: testkit.Decimal(0, 3000, 0).Draw(t, "mm")}
 			stale := rapid.Bool().Draw(t, "stale")
+			var st CallStatus
+			var evs []Event
 			if rapid.IntRange(0, 9).Draw(t, "roundtrip") == 0 {
 				snap := c.Snapshot()
 				raw, err := json.Marshal(snap)
@@ -243,18 +259,26 @@ func TestPropCallsNeverSkip(t *testing.T) {
 				if diff := cmp.Diff([]any{s1, e1, err1 == nil}, []any{s2, e2, err2 == nil}, testkit.EquateDecimals); diff != "" {
 					t.Fatalf("restored machine diverged:\n%s", diff)
 				}
-				all = append(all, e1...)
-				c = c2
-				continue
-			}
-			st, evs, err := c.Update(now, id, r, stale)
-			if err != nil {
+				if err1 != nil {
+					t.Fatal(err1)
+				}
+				st, evs, c = s1, e1, c2
+			} else if st, evs, err = c.Update(now, id, r, stale); err != nil {
 				t.Fatal(err)
 			}
+			if _, ok := staleSince[id]; stale && !ok {
+				staleSince[id] = now
+			} else if !stale {
+				delete(staleSince, id)
+			}
+			expired := stale && now.Sub(staleSince[id]) >= set.MaxStale
 			for _, e := range evs {
-				if stale && e.To == CallLiquidation.String() {
+				if stale && e.To == CallLiquidation.String() && (!expired || !strings.Contains(e.Reason, "MaxStale")) {
 					t.Fatalf("liquidated on a stale update: %v", e)
 				}
+			}
+			if over(r.Equity, r.Maintenance, set.LiquidationRatio) && (!stale || expired) && st.State != CallLiquidation {
+				t.Fatalf("over the liquidation level (stale %v since %v), still %s", stale, staleSince[id], st.State)
 			}
 			if len(evs) > 0 && evs[len(evs)-1].To != st.State.String() {
 				t.Fatalf("status %s, last event %v", st.State, evs[len(evs)-1])
@@ -374,6 +398,7 @@ func TestPropCallsGracePausedWhileStale(t *testing.T) {
 		s := genCallSettings(t)
 		s.Grace = time.Duration(rapid.IntRange(1, 120).Draw(t, "grace")) * time.Minute
 		s.ReduceOnlyGrace = time.Duration(rapid.IntRange(1, 120).Draw(t, "ro grace")) * time.Minute
+		s.MaxStale = maxGrace // the pause itself; TestCallsStaleHoldIsBounded bounds it
 		c, err := NewCalls(s)
 		if err != nil {
 			t.Fatal(err)
@@ -441,7 +466,9 @@ func TestCallsGraceCountsFromFreshStart(t *testing.T) {
 	}
 	// A fresh update, then a stale one 30 minutes later: the 30 minutes
 	// count (fresh at their start); the stale hour after them does not.
-	c2, _ := NewCalls(ClearingHouseCalls(2*time.Hour, 0))
+	s := ClearingHouseCalls(2*time.Hour, 0)
+	s.MaxStale = 2 * time.Hour // the stale hour stays within it
+	c2, _ := NewCalls(s)
 	c2.Update(callT0, "m", atRatio("1.1"), false)
 	st, _, _ := c2.Update(callT0.Add(30*time.Minute), "m", atRatio("1.1"), true)
 	if st.GraceLeft != 90*time.Minute {
@@ -450,5 +477,56 @@ func TestCallsGraceCountsFromFreshStart(t *testing.T) {
 	st, _, _ = c2.Update(callT0.Add(90*time.Minute), "m", atRatio("1.1"), false)
 	if st.GraceLeft != 90*time.Minute {
 		t.Fatalf("stale-started interval: grace left %v, want 1h30m", st.GraceLeft)
+	}
+}
+
+// TestCallsStaleHoldIsBounded: staleness holds an account back from
+// liquidation for at most MaxStale (default 15 minutes) of continuously
+// stale updates; after that a feed that stays stale no longer lets an
+// account over the liquidation level escape it (fail closed), and the
+// event says why. Every update stale, one a minute, the stale run
+// starting at minute 0: at ratio 5 (over every liquidation level)
+// liquidation comes at minute MaxStale; below the liquidation level the
+// deadlines run from minute MaxStale on (the clearing house's 1h call is
+// missed at 15 + 60 = 75, its 1h reduce-only at 135). Before MaxStale the
+// account stayed reduce-only forever.
+func TestCallsStaleHoldIsBounded(t *testing.T) {
+	withMaxStale := func(s CallSettings, d time.Duration) CallSettings { s.MaxStale = d; return s }
+	for _, tc := range []struct {
+		name  string
+		s     CallSettings
+		ratio string
+		want  int // minute of the move into liquidation
+	}{
+		{"crypto preset, default MaxStale", CryptoVenueCalls(), "5", 15},
+		{"clearing house, default MaxStale", ClearingHouseCalls(time.Hour, time.Hour), "5", 15},
+		{"clearing house, MaxStale 1h", withMaxStale(ClearingHouseCalls(time.Hour, time.Hour), time.Hour), "5", 60},
+		{"reduce-only by level, its deadline runs after MaxStale", ClearingHouseCalls(time.Hour, time.Hour), "1.6", 75},
+		{"margin call, both deadlines run after MaxStale", ClearingHouseCalls(time.Hour, time.Hour), "1.1", 135},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := NewCalls(tc.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := -1
+			for m := 0; m <= 24*60 && got < 0; m++ {
+				_, evs, err := c.Update(callT0.Add(time.Duration(m)*time.Minute), "a", atRatio(tc.ratio), true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range evs {
+					if e.To == CallLiquidation.String() {
+						got = m
+						if !strings.Contains(e.Reason, "MaxStale") {
+							t.Errorf("the event does not say staleness stopped holding: %q", e.Reason)
+						}
+					}
+				}
+			}
+			if got != tc.want {
+				t.Fatalf("liquidated at minute %d, want %d", got, tc.want)
+			}
+		})
 	}
 }
