@@ -247,8 +247,21 @@ func NewCalls(s CallSettings) (*Calls, error) {
 	return &Calls{s: s, accounts: map[string]*callAccount{}}, nil
 }
 
-// Settings returns the settings in use, defaults filled in.
+// ready refuses a nil Calls or one not built with NewCalls (a zero
+// Calls{}).
+func (c *Calls) ready() error {
+	if c == nil || c.accounts == nil {
+		return fmt.Errorf("%w: Calls not built with NewCalls", ErrInvalidSettings)
+	}
+	return nil
+}
+
+// Settings returns the settings in use, defaults filled in (zero for a
+// Calls not built with NewCalls).
 func (c *Calls) Settings() CallSettings {
+	if c.ready() != nil {
+		return CallSettings{}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.s
@@ -290,12 +303,14 @@ func cured(equity, maintenance, level, hysteresis decimal.Decimal) bool {
 // Risk, Summary or Prepared.Risk) at now, and whether the prices they
 // were computed from are stale, and returns the account's status and the
 // transitions this update caused, in order. An unknown account starts in
-// CallOK at this update. Errors (ErrInvalidInput, no state change): an
+// CallOK at this update. A Calls not built with NewCalls (nil, or a zero
+// Calls{}) is refused with ErrInvalidSettings. Errors (ErrInvalidInput,
+// no state change): an
 // empty ID, a zero now or one before the account's last update, absurd
 // decimals, a negative maintenance, a new account beyond MaxCallAccounts.
 func (c *Calls) Update(now time.Time, id string, risk AccountRisk, stale bool) (CallStatus, []Event, error) {
-	if c == nil || c.accounts == nil {
-		return CallStatus{}, nil, fmt.Errorf("%w: Calls not built with NewCalls", ErrInvalidSettings)
+	if err := c.ready(); err != nil {
+		return CallStatus{}, nil, err
 	}
 	if id == "" {
 		return CallStatus{}, nil, fmt.Errorf("%w: call account without an ID", ErrInvalidInput)
@@ -433,8 +448,12 @@ func (c *Calls) status(a *callAccount) CallStatus {
 }
 
 // Status returns an account's status; ok is false for an account the
-// protocol does not track (treat it as CallOK).
+// protocol does not track (treat it as CallOK), and for every account of
+// a Calls not built with NewCalls.
 func (c *Calls) Status(id string) (CallStatus, bool) {
+	if c.ready() != nil {
+		return CallStatus{}, false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a, ok := c.accounts[id]
@@ -446,15 +465,20 @@ func (c *Calls) Status(id string) (CallStatus, bool) {
 
 // ReduceOnly reports whether the account may only reduce its positions
 // (CallReduceOnly or CallLiquidation): the host passes it to
-// CheckOrderWith as OrderContext.ReduceOnly.
+// CheckOrderWith as OrderContext.ReduceOnly. False for an untracked
+// account and for a Calls not built with NewCalls (as Status).
 func (c *Calls) ReduceOnly(id string) bool {
 	st, _ := c.Status(id)
 	return st.State.ReduceOnly()
 }
 
 // Remove stops tracking an account (closed, or fully liquidated and
-// reset). Removing an unknown ID is an error wrapping ErrInvalidInput.
+// reset). Removing an unknown ID is an error wrapping ErrInvalidInput; a
+// Calls not built with NewCalls, ErrInvalidSettings.
 func (c *Calls) Remove(id string) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.accounts[id]; !ok {
@@ -464,8 +488,12 @@ func (c *Calls) Remove(id string) error {
 	return nil
 }
 
-// Len returns the number of accounts tracked.
+// Len returns the number of accounts tracked (0 for a Calls not built
+// with NewCalls).
 func (c *Calls) Len() int {
+	if c.ready() != nil {
+		return 0
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.accounts)

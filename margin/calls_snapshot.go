@@ -38,8 +38,13 @@ type CallAccountSnapshot struct {
 	ByDeadline bool `json:"by_deadline,omitempty"`
 }
 
-// Snapshot returns the protocol's state; RestoreCalls rebuilds it.
+// Snapshot returns the protocol's state; RestoreCalls rebuilds it. A
+// Calls not built with NewCalls (nil, or a zero Calls{}) returns the zero
+// CallsSnapshot.
 func (c *Calls) Snapshot() CallsSnapshot {
+	if c.ready() != nil {
+		return CallsSnapshot{}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	snap := CallsSnapshot{Settings: c.s, Accounts: make([]CallAccountSnapshot, 0, len(c.accounts))}

@@ -530,3 +530,50 @@ func TestCallsStaleHoldIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestCallsNotBuilt: every exported method of a nil *Calls or a zero
+// Calls{} (not built with NewCalls) answers as its doc says — an error
+// wrapping ErrInvalidSettings, or a zero result — and never panics.
+func TestCallsNotBuilt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    *Calls
+	}{{"nil", nil}, {"zero value", &Calls{}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			if _, _, err := c.Update(callT0, "a", atRatio("1"), false); !errors.Is(err, ErrInvalidSettings) {
+				t.Errorf("Update: %v", err)
+			}
+			if st, ok := c.Status("a"); ok || st != (CallStatus{}) {
+				t.Errorf("Status: %+v %v", st, ok)
+			}
+			if c.ReduceOnly("a") {
+				t.Errorf("ReduceOnly: true")
+			}
+			if err := c.Remove("a"); !errors.Is(err, ErrInvalidSettings) {
+				t.Errorf("Remove: %v", err)
+			}
+			if n := c.Len(); n != 0 {
+				t.Errorf("Len: %d", n)
+			}
+			if diff := cmp.Diff(CallSettings{}, c.Settings(), testkit.EquateDecimals); diff != "" {
+				t.Errorf("Settings:\n%s", diff)
+			}
+			if diff := cmp.Diff(CallsSnapshot{}, c.Snapshot(), testkit.EquateDecimals); diff != "" {
+				t.Errorf("Snapshot:\n%s", diff)
+			}
+		})
+	}
+	// The Calculator methods of the same review: guarded already.
+	for _, calc := range []*Calculator{nil, {}} {
+		if _, err := calc.FundingPayments("BTCUSDT", d("1"), d("0"), nil); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("FundingPayments: %v", err)
+		}
+		if _, err := calc.OrderMargins(callT0, Account{ID: "a"}, OrderContext{}); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("OrderMargins: %v", err)
+		}
+		if _, err := calc.CheckOrderWith(callT0, Account{ID: "a"}, OrderContext{}, Order{Market: "BTCUSDT", Size: d("1")}); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("CheckOrderWith: %v", err)
+		}
+	}
+}
