@@ -2,6 +2,7 @@ package margin
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -119,7 +120,9 @@ func (c *Calculator) OrderMargins(now time.Time, a Account, ctx OrderContext) (O
 	return c.orderMargins(now, a, s, ctx.Orders, ctx)
 }
 
-// validateContext checks the orders and the open interest.
+// validateContext checks the orders, then the open interest in
+// ascending market ID order, then the reduce-only markets; the first bad
+// entry is reported.
 func (c *Calculator) validateContext(ctx OrderContext) error {
 	if len(ctx.Orders) > MaxOpenOrders {
 		return fmt.Errorf("%w: %d resting orders, at most %d", ErrInvalidInput, len(ctx.Orders), MaxOpenOrders)
@@ -138,11 +141,16 @@ func (c *Calculator) validateContext(ctx OrderContext) error {
 			return fmt.Errorf("%w: market %q: resting order price: %w", ErrInvalidInput, o.Market, err)
 		}
 	}
-	for id, oi := range ctx.OpenInterest {
+	ids := make([]string, 0, len(ctx.OpenInterest))
+	for id := range ctx.OpenInterest {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids) // the first bad entry by ID is reported, never a map-order one
+	for _, id := range ids {
 		if _, err := c.market(id); err != nil {
 			return err
 		}
-		if err := num.CheckNonNegative(oi); err != nil {
+		if err := num.CheckNonNegative(ctx.OpenInterest[id]); err != nil {
 			return fmt.Errorf("%w: market %q: open interest: %w", ErrInvalidInput, id, err)
 		}
 	}

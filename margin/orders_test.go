@@ -323,3 +323,23 @@ func TestPropOrderMarginMonotone(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderContextErrorDeterministic: with two bad OpenInterest entries
+// the error reported is always the one of the lowest market ID (the keys
+// are walked in sorted order, never in map order): "BTCUSDT" (negative)
+// before "ETH" (unknown).
+func TestOrderContextErrorDeterministic(t *testing.T) {
+	c := ordersCalc(t, Market{Tiers: oneTier("10")}, "1000")
+	a := Account{Wallet: d("1000")}
+	o := Order{Market: "BTCUSDT", Size: d("1")}
+	for i := 0; i < 64; i++ {
+		ctx := OrderContext{OpenInterest: map[string]decimal.Decimal{"ETH": d("1"), "BTCUSDT": d("-1")}}
+		_, err := c.CheckOrderWith(callT0, a, ctx, o)
+		if !errors.Is(err, ErrInvalidInput) || errors.Is(err, ErrUnknownMarket) {
+			t.Fatalf("try %d: %v, want the negative open interest of BTCUSDT", i, err)
+		}
+		if _, err2 := c.OrderMargins(callT0, a, ctx); err2 == nil || err2.Error() != err.Error() {
+			t.Fatalf("try %d: OrderMargins %v, CheckOrderWith %v", i, err2, err)
+		}
+	}
+}
