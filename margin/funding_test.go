@@ -61,8 +61,10 @@ func TestFundingPaymentsPublished(t *testing.T) {
 			want: map[string]string{"a": "22.5", "b": "-15", "c": "-7.5"}, total: "22.5",
 		},
 		{
-			// dYdX v4 values funding at the oracle price: the host passes it.
-			name: "dYdX v4: valued at the oracle price 1,999.37 × 3 × 0.00125%", market: "BTCUSDT", price: "1999.37", rate: "0.0000125",
+			// The formula on made-up numbers, valued at an oracle-style price
+			// the host passes (as dYdX v4 values funding at the oracle
+			// price); not a published example.
+			name: "formula at an oracle price: 1,999.37 × 3 × 0.00125%, floored", market: "BTCUSDT", price: "1999.37", rate: "0.0000125",
 			book: []FundingPosition{{"x", d("3")}, {"y", d("-3")}},
 			// exact 0.07497637… → Total 0.07 at 2 places, both sides
 			want: map[string]string{"x": "-0.07", "y": "0.07"}, total: "0.07",
