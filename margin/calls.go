@@ -91,15 +91,34 @@ type CallSettings struct {
 	// be below WarningRatio. Use a tiny positive value for almost none.
 	Hysteresis decimal.Decimal `json:"hysteresis"`
 	// Grace is how long a margin call may stay unmet before the account
-	// becomes reduce-only. Time while the prices are stale (Update's stale)
-	// does not count. Zero (the default) means no deadline: only the
+	// becomes reduce-only. Time while the prices are stale does not count
+	// (until MaxStale): an interval between two updates counts when the
+	// update at its start reported fresh prices (Update's stale false);
+	// see Calls. Zero (the default) means no deadline: only the
 	// ratio levels escalate (crypto venues).
 	Grace time.Duration `json:"grace"`
 	// ReduceOnlyGrace is how long an account may stay reduce-only before
-	// it is liquidated, stale time excluded. Zero (the default) means no
-	// deadline: only LiquidationRatio liquidates.
+	// it is liquidated, stale time excluded (until MaxStale). Zero (the
+	// default) means no deadline: only LiquidationRatio liquidates.
 	ReduceOnlyGrace time.Duration `json:"reduce_only_grace"`
+	// MaxStale bounds how long stale prices hold an account back. Once an
+	// account's updates have reported stale prices continuously for
+	// MaxStale (counted from the first stale update of the run), staleness
+	// no longer keeps it out of Liquidation (the event's Reason says so),
+	// and stale time beyond MaxStale counts toward the deadlines; stale
+	// prices still never release an account. Zero means 15 minutes. Fail
+	// closed: an account over the liquidation level cannot escape
+	// liquidation by a feed that stays stale, while a hiccup of a few
+	// minutes (a missed update, a feed restart) does not liquidate on a
+	// price the host distrusts. 15 minutes is this package's choice, not a
+	// published constant; a host whose feed updates less often (an oracle
+	// with an hourly heartbeat) sets it above its update interval. At most
+	// ten years.
+	MaxStale time.Duration `json:"max_stale,omitempty"`
 }
+
+// defaultMaxStale is CallSettings.MaxStale's default.
+const defaultMaxStale = 15 * time.Minute
 
 // MaxCallAccounts bounds the accounts one Calls tracks; Update refuses a
 // new account beyond it.
@@ -119,6 +138,9 @@ func (s CallSettings) withDefaults() CallSettings {
 	def(&s.ReduceOnlyRatio, "1")
 	def(&s.LiquidationRatio, "1")
 	def(&s.Hysteresis, "0.05")
+	if s.MaxStale == 0 {
+		s.MaxStale = defaultMaxStale
+	}
 	return s
 }
 
@@ -144,6 +166,9 @@ func (s CallSettings) validate() error {
 	if s.Grace < 0 || s.Grace > maxGrace || s.ReduceOnlyGrace < 0 || s.ReduceOnlyGrace > maxGrace {
 		return fmt.Errorf("%w: calls grace %v / reduce-only grace %v outside [0, %v]", ErrInvalidSettings, s.Grace, s.ReduceOnlyGrace, maxGrace)
 	}
+	if s.MaxStale <= 0 || s.MaxStale > maxGrace {
+		return fmt.Errorf("%w: calls max stale %v outside (0, %v]", ErrInvalidSettings, s.MaxStale, maxGrace)
+	}
 	return nil
 }
 
@@ -164,9 +189,10 @@ func (s *CallSettings) level(st CallState) decimal.Decimal {
 type callAccount struct {
 	state      CallState
 	since      time.Time     // when the state was entered
-	used       time.Duration // fresh time spent in the state (the grace clock)
+	used       time.Duration // fresh-started time spent in the state (the grace clock)
 	last       time.Time     // the now of the last Update
 	lastStale  bool          // the prices were stale at the last Update
+	staleSince time.Time     // first update of the current stale run (zero when fresh)
 	byDeadline bool          // the state was entered because a deadline passed
 }
 
@@ -181,7 +207,7 @@ type callAccount struct {
 //  1. Up by level: while the ratio is over the next state's level, move up
 //     one state (one event each: a state is never skipped), except into
 //     Liquidation while the prices are stale (no liquidation on a stale
-//     price).
+//     price), unless they have been stale for MaxStale.
 //  2. Otherwise down by cure: while the ratio is at or below the current
 //     state's level minus Hysteresis, move down one state (one event
 //     each). A state entered because a deadline passed is left only when
@@ -192,11 +218,18 @@ type callAccount struct {
 //     while the prices are stale.
 //  3. Otherwise up by deadline: a MarginCall unmet for Grace of fresh time
 //     becomes ReduceOnly; a ReduceOnly unmet for ReduceOnlyGrace becomes
-//     Liquidation (never while stale).
+//     Liquidation (not while stale, unless stale for MaxStale).
 //
-// Each state's clock restarts when it is entered. An interval between two
-// updates counts toward the clock only when the prices were fresh at both
-// ends. Isolated positions are judged by the cross figures of AccountRisk
+// Each state's clock restarts when it is entered. The interval [last,
+// now] between two updates of an account counts toward the clock in full
+// when the prices were fresh at its START (the last update passed stale
+// false: the host reported fresh prices then), and not at all when they
+// were stale then; the staleness passed at now governs the next interval.
+// So the host must call Update as soon as its prices go stale (and when
+// they turn fresh again): a gap between two fresh updates counts in full.
+// Staleness holds an account back for at most MaxStale of continuously
+// stale updates: beyond it, stale time counts and Liquidation is allowed.
+// Isolated positions are judged by the cross figures of AccountRisk
 // only (their own maintenance is the liquidation engine's matter).
 type Calls struct {
 	mu       sync.Mutex
@@ -214,8 +247,21 @@ func NewCalls(s CallSettings) (*Calls, error) {
 	return &Calls{s: s, accounts: map[string]*callAccount{}}, nil
 }
 
-// Settings returns the settings in use, defaults filled in.
+// ready refuses a nil Calls or one not built with NewCalls (a zero
+// Calls{}).
+func (c *Calls) ready() error {
+	if c == nil || c.accounts == nil {
+		return fmt.Errorf("%w: Calls not built with NewCalls", ErrInvalidSettings)
+	}
+	return nil
+}
+
+// Settings returns the settings in use, defaults filled in (zero for a
+// Calls not built with NewCalls).
 func (c *Calls) Settings() CallSettings {
+	if c.ready() != nil {
+		return CallSettings{}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.s
@@ -257,12 +303,14 @@ func cured(equity, maintenance, level, hysteresis decimal.Decimal) bool {
 // Risk, Summary or Prepared.Risk) at now, and whether the prices they
 // were computed from are stale, and returns the account's status and the
 // transitions this update caused, in order. An unknown account starts in
-// CallOK at this update. Errors (ErrInvalidInput, no state change): an
+// CallOK at this update. A Calls not built with NewCalls (nil, or a zero
+// Calls{}) is refused with ErrInvalidSettings. Errors (ErrInvalidInput,
+// no state change): an
 // empty ID, a zero now or one before the account's last update, absurd
 // decimals, a negative maintenance, a new account beyond MaxCallAccounts.
 func (c *Calls) Update(now time.Time, id string, risk AccountRisk, stale bool) (CallStatus, []Event, error) {
-	if c == nil || c.accounts == nil {
-		return CallStatus{}, nil, fmt.Errorf("%w: Calls not built with NewCalls", ErrInvalidSettings)
+	if err := c.ready(); err != nil {
+		return CallStatus{}, nil, err
 	}
 	if id == "" {
 		return CallStatus{}, nil, fmt.Errorf("%w: call account without an ID", ErrInvalidInput)
@@ -283,7 +331,7 @@ func (c *Calls) Update(now time.Time, id string, risk AccountRisk, stale bool) (
 		if len(c.accounts) >= MaxCallAccounts {
 			return CallStatus{}, nil, fmt.Errorf("%w: account %q: more than %d accounts", ErrInvalidInput, id, MaxCallAccounts)
 		}
-		a = &callAccount{state: CallOK, since: now, last: now, lastStale: stale}
+		a = &callAccount{state: CallOK, since: now, last: now}
 	} else if now.Before(a.last) {
 		return CallStatus{}, nil, fmt.Errorf("%w: account %q: time %s before the last update %s", ErrInvalidInput, id,
 			now.UTC().Format(time.RFC3339Nano), a.last.UTC().Format(time.RFC3339Nano))
@@ -297,13 +345,37 @@ func (c *Calls) Update(now time.Time, id string, risk AccountRisk, stale bool) (
 
 // step applies the rules to a copy of an account's state.
 func (c *Calls) step(a *callAccount, now time.Time, id string, eq, mm decimal.Decimal, stale bool) []Event {
-	if !stale && !a.lastStale && now.After(a.last) {
-		a.used += now.Sub(a.last)
-		if a.used > maxGrace { // saturate: no overflow over decades
-			a.used = maxGrace
+	if a.lastStale && a.staleSince.IsZero() {
+		a.staleSince = a.last // (cannot happen: RestoreCalls requires it)
+	}
+	from := a.last // [last, now] counts: fresh at its start
+	if a.lastStale {
+		from = a.staleSince.Add(c.s.MaxStale) // or beyond MaxStale of staleness
+		if from.Before(a.last) {
+			from = a.last
 		}
 	}
+	if now.After(from) {
+		if d := now.Sub(from); d >= maxGrace-a.used { // saturate: no overflow over decades
+			a.used = maxGrace
+		} else {
+			a.used += d
+		}
+	}
+	switch {
+	case !stale:
+		a.staleSince = time.Time{}
+	case !a.lastStale:
+		a.staleSince = now
+	}
 	a.last, a.lastStale = now, stale
+	// held: stale prices keep the account out of Liquidation; why says
+	// why they no longer do.
+	held, why := stale, ""
+	if stale && now.Sub(a.staleSince) >= c.s.MaxStale {
+		held = false
+		why = fmt.Sprintf("; prices stale since %s, MaxStale %v passed", a.staleSince.UTC().Format(time.RFC3339Nano), c.s.MaxStale)
+	}
 	var evs []Event
 	move := func(to CallState, reason string, byDeadline bool) {
 		e := Event{Time: now, Kind: EventCallState, Subject: id, From: a.state.String(), To: to.String(), Reason: reason,
@@ -319,10 +391,14 @@ func (c *Calls) step(a *callAccount, now time.Time, id string, eq, mm decimal.De
 	// 1. Up by level, one state at a time.
 	for a.state < CallLiquidation {
 		nxt := a.state + 1
-		if !over(eq, mm, c.s.level(nxt)) || (nxt == CallLiquidation && stale) {
+		if !over(eq, mm, c.s.level(nxt)) || (nxt == CallLiquidation && held) {
 			break
 		}
-		move(nxt, fmt.Sprintf("margin ratio over %s", c.s.level(nxt)), a.byDeadline) // a missed deadline stays on record above the call
+		reason := fmt.Sprintf("margin ratio over %s", c.s.level(nxt))
+		if nxt == CallLiquidation {
+			reason += why
+		}
+		move(nxt, reason, a.byDeadline) // a missed deadline stays on record above the call
 	}
 	if len(evs) > 0 {
 		return evs
@@ -341,9 +417,13 @@ func (c *Calls) step(a *callAccount, now time.Time, id string, eq, mm decimal.De
 	if len(evs) > 0 {
 		return evs
 	}
-	// 3. Up by deadline; never into Liquidation on stale prices.
-	if g := c.grace(a.state); g > 0 && a.used >= g && !(a.state+1 == CallLiquidation && stale) {
-		move(a.state+1, fmt.Sprintf("deadline passed: %s unmet for %v", a.state, g), true)
+	// 3. Up by deadline; not into Liquidation on stale prices held back.
+	if g := c.grace(a.state); g > 0 && a.used >= g && !(a.state+1 == CallLiquidation && held) {
+		reason := fmt.Sprintf("deadline passed: %s unmet for %v", a.state, g)
+		if a.state+1 == CallLiquidation {
+			reason += why
+		}
+		move(a.state+1, reason, true)
 	}
 	return evs
 }
@@ -368,8 +448,12 @@ func (c *Calls) status(a *callAccount) CallStatus {
 }
 
 // Status returns an account's status; ok is false for an account the
-// protocol does not track (treat it as CallOK).
+// protocol does not track (treat it as CallOK), and for every account of
+// a Calls not built with NewCalls.
 func (c *Calls) Status(id string) (CallStatus, bool) {
+	if c.ready() != nil {
+		return CallStatus{}, false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a, ok := c.accounts[id]
@@ -381,15 +465,20 @@ func (c *Calls) Status(id string) (CallStatus, bool) {
 
 // ReduceOnly reports whether the account may only reduce its positions
 // (CallReduceOnly or CallLiquidation): the host passes it to
-// CheckOrderWith as OrderContext.ReduceOnly.
+// CheckOrderWith as OrderContext.ReduceOnly. False for an untracked
+// account and for a Calls not built with NewCalls (as Status).
 func (c *Calls) ReduceOnly(id string) bool {
 	st, _ := c.Status(id)
 	return st.State.ReduceOnly()
 }
 
 // Remove stops tracking an account (closed, or fully liquidated and
-// reset). Removing an unknown ID is an error wrapping ErrInvalidInput.
+// reset). Removing an unknown ID is an error wrapping ErrInvalidInput; a
+// Calls not built with NewCalls, ErrInvalidSettings.
 func (c *Calls) Remove(id string) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.accounts[id]; !ok {
@@ -399,8 +488,12 @@ func (c *Calls) Remove(id string) error {
 	return nil
 }
 
-// Len returns the number of accounts tracked.
+// Len returns the number of accounts tracked (0 for a Calls not built
+// with NewCalls).
 func (c *Calls) Len() int {
+	if c.ready() != nil {
+		return 0
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.accounts)

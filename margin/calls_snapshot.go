@@ -31,18 +31,26 @@ type CallAccountSnapshot struct {
 	Last time.Time `json:"last"`
 	// LastStale is whether the prices were stale at that update.
 	LastStale bool `json:"last_stale,omitempty"`
+	// StaleSince is the first update of the current run of stale updates
+	// (for MaxStale); set exactly when LastStale, at or before Last.
+	StaleSince time.Time `json:"stale_since"`
 	// ByDeadline is whether the state was entered because a deadline passed.
 	ByDeadline bool `json:"by_deadline,omitempty"`
 }
 
-// Snapshot returns the protocol's state; RestoreCalls rebuilds it.
+// Snapshot returns the protocol's state; RestoreCalls rebuilds it. A
+// Calls not built with NewCalls (nil, or a zero Calls{}) returns the zero
+// CallsSnapshot.
 func (c *Calls) Snapshot() CallsSnapshot {
+	if c.ready() != nil {
+		return CallsSnapshot{}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	snap := CallsSnapshot{Settings: c.s, Accounts: make([]CallAccountSnapshot, 0, len(c.accounts))}
 	for id, a := range c.accounts {
 		snap.Accounts = append(snap.Accounts, CallAccountSnapshot{ID: id, State: a.state.String(), Since: a.since, Used: a.used,
-			Last: a.last, LastStale: a.lastStale, ByDeadline: a.byDeadline})
+			Last: a.last, LastStale: a.lastStale, StaleSince: a.staleSince, ByDeadline: a.byDeadline})
 	}
 	sort.Slice(snap.Accounts, func(i, j int) bool { return snap.Accounts[i].ID < snap.Accounts[j].ID })
 	return snap
@@ -51,7 +59,8 @@ func (c *Calls) Snapshot() CallsSnapshot {
 // RestoreCalls rebuilds a Calls from a snapshot, so a standby continues
 // exactly where the primary stopped. A malformed snapshot (invalid
 // settings, an unknown state, a duplicate or empty ID, a negative or
-// absurd clock, Since after Last, ByDeadline outside reduce-only and
+// absurd clock, Since after Last, StaleSince set without LastStale, missing
+// with it or after Last, ByDeadline outside reduce-only and
 // liquidation, more than MaxCallAccounts accounts) is refused with an
 // error wrapping ErrInvalidSettings or ErrInvalidInput.
 func RestoreCalls(snap CallsSnapshot) (*Calls, error) {
@@ -76,10 +85,14 @@ func RestoreCalls(snap CallsSnapshot) (*Calls, error) {
 		if s.Used < 0 || s.Used > maxGrace || s.Since.IsZero() || s.Last.IsZero() || s.Since.After(s.Last) {
 			return nil, fmt.Errorf("%w: calls snapshot: account %q: clock out of range", ErrInvalidInput, s.ID)
 		}
+		if s.LastStale == s.StaleSince.IsZero() || s.StaleSince.After(s.Last) {
+			return nil, fmt.Errorf("%w: calls snapshot: account %q: stale since out of range", ErrInvalidInput, s.ID)
+		}
 		if s.ByDeadline && !st.ReduceOnly() {
 			return nil, fmt.Errorf("%w: calls snapshot: account %q: by deadline in state %s", ErrInvalidInput, s.ID, st)
 		}
-		c.accounts[s.ID] = &callAccount{state: st, since: s.Since, used: s.Used, last: s.Last, lastStale: s.LastStale, byDeadline: s.ByDeadline}
+		c.accounts[s.ID] = &callAccount{state: st, since: s.Since, used: s.Used, last: s.Last, lastStale: s.LastStale,
+			staleSince: s.StaleSince, byDeadline: s.ByDeadline}
 	}
 	return c, nil
 }

@@ -3,6 +3,7 @@ package margin
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +76,9 @@ func TestCallsCryptoVenueWalk(t *testing.T) {
 // calls are shorter), the deadline paused while prices are stale, then
 // reduce-only (SGX Rule 6A.3.1), then liquidation after a further hour.
 func TestCallsClearingHouseDeadline(t *testing.T) {
-	c, err := NewCalls(ClearingHouseCalls(2*time.Hour, time.Hour))
+	s := ClearingHouseCalls(2*time.Hour, time.Hour)
+	s.MaxStale = 2 * time.Hour // the 70-minute outage below stays within it
+	c, err := NewCalls(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,13 +93,13 @@ func TestCallsClearingHouseDeadline(t *testing.T) {
 		{0, "0.5", false, "", 0},
 		{10 * time.Minute, "1.1", false, "ok>warning,warning>margin-call", 2 * time.Hour},
 		{70 * time.Minute, "1.1", false, "", time.Hour},
-		{100 * time.Minute, "1.1", true, "", time.Hour},  // went stale: 30 min not counted
-		{160 * time.Minute, "1.1", true, "", time.Hour},  // still stale
-		{170 * time.Minute, "1.1", false, "", time.Hour}, // fresh again: the stale interval not counted
-		{220 * time.Minute, "1.1", false, "", 10 * time.Minute},
-		{230 * time.Minute, "1.1", false, "margin-call>reduce-only", time.Hour},
-		{260 * time.Minute, "1.0", false, "", 30 * time.Minute}, // not cured: 1.0 > call 1 − 0.05
-		{290 * time.Minute, "1.1", false, "reduce-only>liquidation", 0},
+		{100 * time.Minute, "1.1", true, "", 30 * time.Minute},  // went stale: the 30 min before, fresh at their start, count
+		{160 * time.Minute, "1.1", true, "", 30 * time.Minute},  // still stale: not counted
+		{170 * time.Minute, "1.1", false, "", 30 * time.Minute}, // fresh again: the interval began stale, not counted
+		{190 * time.Minute, "1.1", false, "", 10 * time.Minute},
+		{200 * time.Minute, "1.1", false, "margin-call>reduce-only", time.Hour},
+		{230 * time.Minute, "1.0", false, "", 30 * time.Minute}, // not cured: 1.0 > call 1 − 0.05
+		{260 * time.Minute, "1.1", false, "reduce-only>liquidation", 0},
 	}
 	for i, s := range steps {
 		st, evs, err := c.Update(callT0.Add(s.at), "member", atRatio(s.ratio), s.stale)
@@ -135,6 +138,8 @@ func TestCallsRefuses(t *testing.T) {
 		{"negative ratio", CallSettings{WarningRatio: d("-0.1")}},
 		{"negative grace", CallSettings{Grace: -time.Second}},
 		{"absurd grace", CallSettings{ReduceOnlyGrace: 1 << 62}},
+		{"negative max stale", CallSettings{MaxStale: -time.Second}},
+		{"absurd max stale", CallSettings{MaxStale: 1 << 62}},
 		{"absurd level", CallSettings{LiquidationRatio: decimal.New(1, 1<<30)}},
 	}
 	for _, tc := range bad {
@@ -180,6 +185,9 @@ func TestCallsRefuses(t *testing.T) {
 		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0, Used: -1}}},
 		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0.Add(time.Hour), Last: callT0}}},
 		{Accounts: []CallAccountSnapshot{{ID: "a", State: "warning", Since: callT0, Last: callT0, ByDeadline: true}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0, LastStale: true}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0, StaleSince: callT0}}},
+		{Accounts: []CallAccountSnapshot{{ID: "a", State: "ok", Since: callT0, Last: callT0, LastStale: true, StaleSince: callT0.Add(time.Second)}}},
 	} {
 		if _, err := RestoreCalls(snap); !errors.Is(err, ErrInvalidInput) {
 			t.Fatalf("snapshot %+v: %v", snap, err)
@@ -197,24 +205,31 @@ func genCallSettings(t *rapid.T) CallSettings {
 	h := testkit.Decimal(1, w.Shift(2).IntPart()-1, 2).Draw(t, "hysteresis")
 	return CallSettings{WarningRatio: w, CallRatio: c, ReduceOnlyRatio: r, LiquidationRatio: l, Hysteresis: h,
 		Grace:           time.Duration(rapid.IntRange(0, 180).Draw(t, "grace min")) * time.Minute,
-		ReduceOnlyGrace: time.Duration(rapid.IntRange(0, 180).Draw(t, "ro grace min")) * time.Minute}
+		ReduceOnlyGrace: time.Duration(rapid.IntRange(0, 180).Draw(t, "ro grace min")) * time.Minute,
+		MaxStale:        time.Duration(rapid.IntRange(0, 180).Draw(t, "max stale min")) * time.Minute} // 0: the default
 }
 
 // TestPropCallsNeverSkip: on random ratio paths (negative equity and no
 // maintenance included), random staleness and random time steps, every
 // event moves one step and each account's events chain; the account is
-// never liquidated on a stale update; and Snapshot → RestoreCalls →
-// continue gives the same events and statuses as continuing.
+// never liquidated on a stale update before its prices have been stale
+// for MaxStale, and always is, stale or not, when over the liquidation
+// level once they have (or on fresh prices); and Snapshot → RestoreCalls
+// → continue gives the same events and statuses as continuing.
 //
-// Mutation seen failing: in step, the level rule moving straight to the
+// Mutations seen failing: in step, the level rule moving straight to the
 // highest level reached (a.state = target) instead of one state at a
-// time: CheckCallEvents reports "jumped ok → liquidation".
+// time: CheckCallEvents reports "jumped ok → liquidation"; held = stale
+// (MaxStale ignored): "over the liquidation level … still reduce-only";
+// held = false: "liquidated on a stale update".
 func TestPropCallsNeverSkip(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c, err := NewCalls(genCallSettings(t))
 		if err != nil {
 			t.Fatal(err)
 		}
+		set := c.Settings()
+		staleSince := map[string]time.Time{} // the model: first update of each account's stale run
 		now := callT0
 		var all []Event
 		n := rapid.IntRange(1, 40).Draw(t, "steps")
@@ -223,6 +238,8 @@ func TestPropCallsNeverSkip(t *testing.T) {
 			now = now.Add(time.Duration(rapid.IntRange(0, 120).Draw(t, "dt min")) * time.Minute)
 			r := AccountRisk{Equity: testkit.Decimal(-500, 3000, 0).Draw(t, "equity"), Maintenance: testkit.Decimal(0, 3000, 0).Draw(t, "mm")}
 			stale := rapid.Bool().Draw(t, "stale")
+			var st CallStatus
+			var evs []Event
 			if rapid.IntRange(0, 9).Draw(t, "roundtrip") == 0 {
 				snap := c.Snapshot()
 				raw, err := json.Marshal(snap)
@@ -242,18 +259,26 @@ func TestPropCallsNeverSkip(t *testing.T) {
 				if diff := cmp.Diff([]any{s1, e1, err1 == nil}, []any{s2, e2, err2 == nil}, testkit.EquateDecimals); diff != "" {
 					t.Fatalf("restored machine diverged:\n%s", diff)
 				}
-				all = append(all, e1...)
-				c = c2
-				continue
-			}
-			st, evs, err := c.Update(now, id, r, stale)
-			if err != nil {
+				if err1 != nil {
+					t.Fatal(err1)
+				}
+				st, evs, c = s1, e1, c2
+			} else if st, evs, err = c.Update(now, id, r, stale); err != nil {
 				t.Fatal(err)
 			}
+			if _, ok := staleSince[id]; stale && !ok {
+				staleSince[id] = now
+			} else if !stale {
+				delete(staleSince, id)
+			}
+			expired := stale && now.Sub(staleSince[id]) >= set.MaxStale
 			for _, e := range evs {
-				if stale && e.To == CallLiquidation.String() {
+				if stale && e.To == CallLiquidation.String() && (!expired || !strings.Contains(e.Reason, "MaxStale")) {
 					t.Fatalf("liquidated on a stale update: %v", e)
 				}
+			}
+			if over(r.Equity, r.Maintenance, set.LiquidationRatio) && (!stale || expired) && st.State != CallLiquidation {
+				t.Fatalf("over the liquidation level (stale %v since %v), still %s", stale, staleSince[id], st.State)
 			}
 			if len(evs) > 0 && evs[len(evs)-1].To != st.State.String() {
 				t.Fatalf("status %s, last event %v", st.State, evs[len(evs)-1])
@@ -361,15 +386,19 @@ func TestEventRendering(t *testing.T) {
 
 // TestPropCallsGracePausedWhileStale: however long an account stays in a
 // margin call or reduce-only, no deadline moves it while every update
-// (but the first) reports stale prices, and its grace left never shrinks.
+// after the one entering the call (the host reporting the feed stale at
+// that same instant, then at random later times) reports stale prices,
+// and its grace left never shrinks: an interval starting stale never
+// counts.
 //
 // Mutation seen failing: step counting every interval toward the clock
-// (the `!stale && !a.lastStale` condition dropped): "deadline passed".
+// (the `!a.lastStale` condition dropped): "deadline passed".
 func TestPropCallsGracePausedWhileStale(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := genCallSettings(t)
 		s.Grace = time.Duration(rapid.IntRange(1, 120).Draw(t, "grace")) * time.Minute
 		s.ReduceOnlyGrace = time.Duration(rapid.IntRange(1, 120).Draw(t, "ro grace")) * time.Minute
+		s.MaxStale = maxGrace // the pause itself; TestCallsStaleHoldIsBounded bounds it
 		c, err := NewCalls(s)
 		if err != nil {
 			t.Fatal(err)
@@ -386,7 +415,9 @@ func TestPropCallsGracePausedWhileStale(t *testing.T) {
 		}
 		left := st.GraceLeft
 		for i := 0; i < 20; i++ {
-			now = now.Add(time.Duration(rapid.IntRange(1, 600).Draw(t, "dt min")) * time.Minute)
+			if i > 0 { // the first stale report comes at the entry's instant
+				now = now.Add(time.Duration(rapid.IntRange(1, 600).Draw(t, "dt min")) * time.Minute)
+			}
 			st, evs, err := c.Update(now, "a", atRatio(r.String()), true)
 			if err != nil {
 				t.Fatal(err)
@@ -401,4 +432,148 @@ func TestPropCallsGracePausedWhileStale(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCallsGraceCountsFromFreshStart: an interval between two updates
+// counts toward the deadline when the prices were fresh at its START
+// (the host reported fresh prices then). A feed alternating stale and
+// fresh every minute therefore runs the clock half the time: the
+// one-hour call of ClearingHouseCalls(1h, 1h) entered at minute 0 is
+// missed at minute 119 (the 60th fresh-started minute ends there, a
+// stale update: a move to reduce-only is allowed on stale prices), and
+// reduce-only's hour is used up at minute 239 (stale: no liquidation) so
+// the account is liquidated at the fresh update of minute 240. Under the
+// old rule (fresh at both ends) no interval ever counted and the account
+// stayed in margin-call with an hour left after 24 hours.
+func TestCallsGraceCountsFromFreshStart(t *testing.T) {
+	c, err := NewCalls(ClearingHouseCalls(time.Hour, time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for m := 0; m <= 24*60; m++ {
+		_, evs, err := c.Update(callT0.Add(time.Duration(m)*time.Minute), "m", atRatio("1.1"), m%2 == 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			got = append(got, fmt.Sprintf("%d:%s>%s", m, e.From, e.To))
+		}
+	}
+	want := []string{"0:ok>warning", "0:warning>margin-call", "119:margin-call>reduce-only", "240:reduce-only>liquidation"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("transitions (-want +got):\n%s", diff)
+	}
+	// A fresh update, then a stale one 30 minutes later: the 30 minutes
+	// count (fresh at their start); the stale hour after them does not.
+	s := ClearingHouseCalls(2*time.Hour, 0)
+	s.MaxStale = 2 * time.Hour // the stale hour stays within it
+	c2, _ := NewCalls(s)
+	c2.Update(callT0, "m", atRatio("1.1"), false)
+	st, _, _ := c2.Update(callT0.Add(30*time.Minute), "m", atRatio("1.1"), true)
+	if st.GraceLeft != 90*time.Minute {
+		t.Fatalf("fresh-started interval: grace left %v, want 1h30m", st.GraceLeft)
+	}
+	st, _, _ = c2.Update(callT0.Add(90*time.Minute), "m", atRatio("1.1"), false)
+	if st.GraceLeft != 90*time.Minute {
+		t.Fatalf("stale-started interval: grace left %v, want 1h30m", st.GraceLeft)
+	}
+}
+
+// TestCallsStaleHoldIsBounded: staleness holds an account back from
+// liquidation for at most MaxStale (default 15 minutes) of continuously
+// stale updates; after that a feed that stays stale no longer lets an
+// account over the liquidation level escape it (fail closed), and the
+// event says why. Every update stale, one a minute, the stale run
+// starting at minute 0: at ratio 5 (over every liquidation level)
+// liquidation comes at minute MaxStale; below the liquidation level the
+// deadlines run from minute MaxStale on (the clearing house's 1h call is
+// missed at 15 + 60 = 75, its 1h reduce-only at 135). Before MaxStale the
+// account stayed reduce-only forever.
+func TestCallsStaleHoldIsBounded(t *testing.T) {
+	withMaxStale := func(s CallSettings, d time.Duration) CallSettings { s.MaxStale = d; return s }
+	for _, tc := range []struct {
+		name  string
+		s     CallSettings
+		ratio string
+		want  int // minute of the move into liquidation
+	}{
+		{"crypto preset, default MaxStale", CryptoVenueCalls(), "5", 15},
+		{"clearing house, default MaxStale", ClearingHouseCalls(time.Hour, time.Hour), "5", 15},
+		{"clearing house, MaxStale 1h", withMaxStale(ClearingHouseCalls(time.Hour, time.Hour), time.Hour), "5", 60},
+		{"reduce-only by level, its deadline runs after MaxStale", ClearingHouseCalls(time.Hour, time.Hour), "1.6", 75},
+		{"margin call, both deadlines run after MaxStale", ClearingHouseCalls(time.Hour, time.Hour), "1.1", 135},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := NewCalls(tc.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := -1
+			for m := 0; m <= 24*60 && got < 0; m++ {
+				_, evs, err := c.Update(callT0.Add(time.Duration(m)*time.Minute), "a", atRatio(tc.ratio), true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range evs {
+					if e.To == CallLiquidation.String() {
+						got = m
+						if !strings.Contains(e.Reason, "MaxStale") {
+							t.Errorf("the event does not say staleness stopped holding: %q", e.Reason)
+						}
+					}
+				}
+			}
+			if got != tc.want {
+				t.Fatalf("liquidated at minute %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestCallsNotBuilt: every exported method of a nil *Calls or a zero
+// Calls{} (not built with NewCalls) answers as its doc says — an error
+// wrapping ErrInvalidSettings, or a zero result — and never panics.
+func TestCallsNotBuilt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    *Calls
+	}{{"nil", nil}, {"zero value", &Calls{}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			if _, _, err := c.Update(callT0, "a", atRatio("1"), false); !errors.Is(err, ErrInvalidSettings) {
+				t.Errorf("Update: %v", err)
+			}
+			if st, ok := c.Status("a"); ok || st != (CallStatus{}) {
+				t.Errorf("Status: %+v %v", st, ok)
+			}
+			if c.ReduceOnly("a") {
+				t.Errorf("ReduceOnly: true")
+			}
+			if err := c.Remove("a"); !errors.Is(err, ErrInvalidSettings) {
+				t.Errorf("Remove: %v", err)
+			}
+			if n := c.Len(); n != 0 {
+				t.Errorf("Len: %d", n)
+			}
+			if diff := cmp.Diff(CallSettings{}, c.Settings(), testkit.EquateDecimals); diff != "" {
+				t.Errorf("Settings:\n%s", diff)
+			}
+			if diff := cmp.Diff(CallsSnapshot{}, c.Snapshot(), testkit.EquateDecimals); diff != "" {
+				t.Errorf("Snapshot:\n%s", diff)
+			}
+		})
+	}
+	// The Calculator methods of the same review: guarded already.
+	for _, calc := range []*Calculator{nil, {}} {
+		if _, err := calc.FundingPayments("BTCUSDT", d("1"), d("0"), nil); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("FundingPayments: %v", err)
+		}
+		if _, err := calc.OrderMargins(callT0, Account{ID: "a"}, OrderContext{}); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("OrderMargins: %v", err)
+		}
+		if _, err := calc.CheckOrderWith(callT0, Account{ID: "a"}, OrderContext{}, Order{Market: "BTCUSDT", Size: d("1")}); !errors.Is(err, ErrInvalidSettings) {
+			t.Errorf("CheckOrderWith: %v", err)
+		}
+	}
 }

@@ -99,7 +99,8 @@
 // Calls runs the margin-call protocol: per account a state machine
 // OK → Warning → MarginCall (with a deadline) → ReduceOnly → Liquidation,
 // driven by margin-ratio levels, with hysteresis, a grace period that does
-// not run while prices are stale, an Event for every step (returned by
+// not run while prices are stale (for at most MaxStale, after which
+// staleness no longer holds off liquidation), an Event for every step (returned by
 // Update, never queued), Snapshot and RestoreCalls. CryptoVenueCalls and
 // ClearingHouseCalls are the two shapes of preset. Calls is safe for
 // concurrent use.

@@ -34,7 +34,8 @@ type Event struct {
 	// Deadline is set on a move up into a state with a deadline
 	// (margin-call with Grace, reduce-only with ReduceOnlyGrace): when the
 	// account moves on if unmet and the prices stay fresh until then
-	// (stale time extends it). Nil otherwise.
+	// (stale time, up to CallSettings.MaxStale of a stale run, extends
+	// it). Nil otherwise.
 	Deadline *time.Time `json:"deadline,omitempty"`
 }
 

@@ -11,7 +11,8 @@ import (
 // maintenance, the call is issued with a one-hour deadline, a stale price
 // feed pauses the clock, the deadline passes unmet and the account turns
 // reduce-only; a deposit then cures it, one state at a time. An interval
-// counts toward the deadline only when the prices were fresh at both ends.
+// between two updates counts toward the deadline when the prices were
+// fresh at its start.
 func ExampleCalls() {
 	calls, err := margin.NewCalls(margin.ClearingHouseCalls(time.Hour, 4*time.Hour))
 	if err != nil {
@@ -26,13 +27,13 @@ func ExampleCalls() {
 		equity, mm string
 		stale      bool
 	}{
-		{0, "10000", "9500", false},                 // ratio 0.95: warning
-		{5 * time.Minute, "9000", "9500", false},    // below maintenance: the call
-		{35 * time.Minute, "9000", "9500", false},   // 30 fresh minutes used
-		{50 * time.Minute, "9000", "9500", true},    // the feed is stale: not counted
-		{110 * time.Minute, "9000", "9500", false},  // fresh again; the stale hour did not count
-		{140 * time.Minute, "9000", "9500", false},  // an hour of fresh time: unmet
-		{145 * time.Minute, "20000", "9500", false}, // deposit: cured
+		{0, "10000", "9500", false},                // ratio 0.95: warning
+		{5 * time.Minute, "9000", "9500", false},   // below maintenance: the call
+		{35 * time.Minute, "9000", "9500", false},  // 30 fresh minutes used
+		{50 * time.Minute, "9000", "9500", true},   // the feed went stale: 15 more fresh minutes counted
+		{60 * time.Minute, "9000", "9500", false},  // fresh again; the 10 stale minutes did not count
+		{75 * time.Minute, "9000", "9500", false},  // an hour of fresh time: unmet
+		{80 * time.Minute, "20000", "9500", false}, // deposit: cured
 	}
 	for _, s := range steps {
 		st, evs, err := calls.Update(t.Add(s.after), "member-7", risk(s.equity, s.mm), s.stale)
@@ -50,12 +51,12 @@ func ExampleCalls() {
 	// 2026-12-02T14:05:00Z call-state member-7 warning→margin-call: margin ratio over 1 (deadline 2026-12-02T15:05:00Z)
 	//   14:05: margin-call, reduce-only false, grace left 1h0m0s
 	//   14:35: margin-call, reduce-only false, grace left 30m0s
-	//   14:50: margin-call, reduce-only false, grace left 30m0s
-	//   15:50: margin-call, reduce-only false, grace left 30m0s
-	// 2026-12-02T16:20:00Z call-state member-7 margin-call→reduce-only: deadline passed: margin-call unmet for 1h0m0s (deadline 2026-12-02T20:20:00Z)
-	//   16:20: reduce-only, reduce-only true, grace left 4h0m0s
-	// 2026-12-02T16:25:00Z call-state member-7 reduce-only→margin-call: margin ratio at or below 0.95
-	// 2026-12-02T16:25:00Z call-state member-7 margin-call→warning: margin ratio at or below 0.95
-	// 2026-12-02T16:25:00Z call-state member-7 warning→ok: margin ratio at or below 0.85
-	//   16:25: ok, reduce-only false, grace left 0s
+	//   14:50: margin-call, reduce-only false, grace left 15m0s
+	//   15:00: margin-call, reduce-only false, grace left 15m0s
+	// 2026-12-02T15:15:00Z call-state member-7 margin-call→reduce-only: deadline passed: margin-call unmet for 1h0m0s (deadline 2026-12-02T19:15:00Z)
+	//   15:15: reduce-only, reduce-only true, grace left 4h0m0s
+	// 2026-12-02T15:20:00Z call-state member-7 reduce-only→margin-call: margin ratio at or below 0.95
+	// 2026-12-02T15:20:00Z call-state member-7 margin-call→warning: margin ratio at or below 0.95
+	// 2026-12-02T15:20:00Z call-state member-7 warning→ok: margin ratio at or below 0.85
+	//   15:20: ok, reduce-only false, grace left 0s
 }

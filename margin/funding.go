@@ -54,9 +54,17 @@ type Funding struct {
 // Funding Amount = Nominal Value of Positions × Funding Rate; Bybit
 // "Funding Fee Calculation": Funding Fee = Position Value × Funding Rate,
 // position value at the mark). price is the price the payment is valued
-// at: the mark (Binance, Bybit) or the oracle price (dYdX v4:
-// x/perpetuals/funding GetFundingIndexDelta multiplies the rate by the
-// oracle price). rate is the rate for this interval (oracle computes it).
+// at: the mark (Binance, Bybit) or the oracle price (dYdX v4-chain:
+// protocol/x/perpetuals/funding/funding.go GetFundingIndexDelta, called by
+// keeper/perpetual.go MaybeProcessNewFundingTickEpoch, multiplies the
+// rate by the oracle price). rate is the rate for THIS interval (oracle
+// computes it), applied as given: nothing here pro-rates it. dYdX's rate
+// is an 8-hour rate that GetFundingIndexDelta pro-rates by the time
+// elapsed (rate × seconds since the last tick / 28,800, truncated toward
+// zero), so a host replaying dYdX passes the 8-hour rate × elapsed / 8h
+// (1/8 of it for the hourly tick: protocol/app/testdata/
+// default_genesis_state.json, epoch "funding-tick", duration 3600), not
+// the 8-hour rate.
 //
 // The payments sum to exactly zero, to the unit of the Calculator's
 // scale. Rounding: the paying side's exact total is rounded DOWN to the

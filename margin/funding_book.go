@@ -1,6 +1,10 @@
 package margin
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
+)
 
 // FundingBook lists the positions accounts hold in a market, in the
 // form FundingPayments takes (accounts without a position in the market
@@ -21,9 +25,10 @@ func FundingBook(market string, accounts []Account) []FundingPosition {
 // included (Bybit "Funding Fee Calculation": the fee is deducted from the
 // available balance), so the wallet may go negative and the account's
 // next Risk shows it. It returns copies; the input is not modified. Every
-// payment must name exactly one account (ErrInvalidInput otherwise, and
-// nothing is returned). The sum of the wallets is unchanged, as the
-// payments sum to zero.
+// payment must name exactly one account, and every wallet must be a
+// supported decimal (num.Check: an absurd exponent is refused before any
+// arithmetic); otherwise ErrInvalidInput, and nothing is returned. The
+// sum of the wallets is unchanged, as the payments sum to zero.
 func ApplyFunding(accounts []Account, f Funding) ([]Account, error) {
 	if err := CheckFunding(f); err != nil {
 		return nil, fmt.Errorf("%w: funding to apply: %w", ErrInvalidInput, err)
@@ -32,6 +37,9 @@ func ApplyFunding(accounts []Account, f Funding) ([]Account, error) {
 	for i, a := range accounts {
 		if _, dup := idx[a.ID]; dup {
 			return nil, fmt.Errorf("%w: account %q listed twice", ErrInvalidInput, a.ID)
+		}
+		if err := num.Check(a.Wallet); err != nil {
+			return nil, fmt.Errorf("%w: account %q wallet: %w", ErrInvalidInput, a.ID, err)
 		}
 		idx[a.ID] = i
 	}

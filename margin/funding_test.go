@@ -61,8 +61,10 @@ func TestFundingPaymentsPublished(t *testing.T) {
 			want: map[string]string{"a": "22.5", "b": "-15", "c": "-7.5"}, total: "22.5",
 		},
 		{
-			// dYdX v4 values funding at the oracle price: the host passes it.
-			name: "dYdX v4: valued at the oracle price 1,999.37 × 3 × 0.00125%", market: "BTCUSDT", price: "1999.37", rate: "0.0000125",
+			// The formula on made-up numbers, valued at an oracle-style price
+			// the host passes (as dYdX v4 values funding at the oracle
+			// price); not a published example.
+			name: "formula at an oracle price: 1,999.37 × 3 × 0.00125%, floored", market: "BTCUSDT", price: "1999.37", rate: "0.0000125",
 			book: []FundingPosition{{"x", d("3")}, {"y", d("-3")}},
 			// exact 0.07497637… → Total 0.07 at 2 places, both sides
 			want: map[string]string{"x": "-0.07", "y": "0.07"}, total: "0.07",
@@ -283,4 +285,38 @@ func sumWallets(accounts []Account) decimal.Decimal {
 		s = s.Add(a.Wallet)
 	}
 	return s
+}
+
+// TestApplyFundingAbsurdWallet: a wallet with an absurd exponent is
+// refused at once (ErrInvalidInput), before any arithmetic: adding a
+// payment to 1e(2^30) used to hang in Decimal.Add, and 1e(−2^30) too.
+func TestApplyFundingAbsurdWallet(t *testing.T) {
+	c := fundingCalc(t, 2)
+	f, err := c.FundingPayments("BTCUSDT", d("10000"), d("0.0001"), []FundingPosition{{"a", d("1")}, {"b", d("-1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		wallet decimal.Decimal
+	}{
+		{"exponent 2^30", decimal.New(1, 1<<30)},
+		{"exponent -2^30", decimal.New(1, -(1 << 30))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			accts := []Account{{ID: "a", Wallet: tc.wallet}, {ID: "b", Wallet: decimal.NewFromInt(1)}}
+			var got []Account
+			err := callBounded(t, func() error {
+				var err error
+				got, err = ApplyFunding(accts, f)
+				return err
+			})
+			if !errors.Is(err, ErrInvalidInput) || got != nil {
+				t.Fatalf("got %d accounts, err %v; want ErrInvalidInput", len(got), err)
+			}
+			if accts[0].Wallet.Exponent() != tc.wallet.Exponent() || !accts[1].Wallet.Equal(decimal.NewFromInt(1)) {
+				t.Fatalf("input modified")
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package margin
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -88,6 +89,21 @@ type OrdersSummary struct {
 	// "Available for Order" = cross wallet + cross PnL − (cross initial +
 	// open-order initial)); negative when the orders are not covered.
 	Available decimal.Decimal `json:"available"`
+	// Cancel lists the resting orders the host must cancel because the
+	// account (OrderContext.ReduceOnly) or their market
+	// (ReduceOnlyMarkets) is reduce-only and their fills could grow
+	// |position|: indexes into the orders valued (OrderContext.Orders; in
+	// CheckOrderWith's AfterOrders, followed by the order checked),
+	// ascending. Every order on the position's side, or in a market
+	// without a position, is listed; the orders opposite the position are
+	// kept in the order given while their running Σ |size| stays within
+	// |position|, the rest listed. Once the listed orders are cancelled no
+	// fill of the others grows or flips a position, and each passes
+	// CheckOrderWith's reduce-only rule (SGX Rule 6A.3.1: only trades that
+	// reduce the required margin; Bybit "Open Interest Limit": orders that
+	// may increase the position are cancelled). Empty when nothing is
+	// reduce-only.
+	Cancel []int `json:"cancel,omitempty"`
 }
 
 // OrderMargins values an account with its resting orders: per market the
@@ -100,7 +116,8 @@ type OrdersSummary struct {
 // Contracts)": the risk limit follows "both the position value and the
 // active order value"; Bybit "Order Cost": Fee to Open = Quantity ×
 // Order Price × Taker Fee Rate. Rounding: notionals, requirements and fees
-// up. Errors as CheckOrderWith's.
+// up. When the account or a market is reduce-only, Cancel lists the
+// resting orders to cancel. Errors as CheckOrderWith's.
 func (c *Calculator) OrderMargins(now time.Time, a Account, ctx OrderContext) (OrdersSummary, error) {
 	if err := c.ready(); err != nil {
 		return OrdersSummary{}, err
@@ -119,7 +136,9 @@ func (c *Calculator) OrderMargins(now time.Time, a Account, ctx OrderContext) (O
 	return c.orderMargins(now, a, s, ctx.Orders, ctx)
 }
 
-// validateContext checks the orders and the open interest.
+// validateContext checks the orders, then the open interest in
+// ascending market ID order, then the reduce-only markets; the first bad
+// entry is reported.
 func (c *Calculator) validateContext(ctx OrderContext) error {
 	if len(ctx.Orders) > MaxOpenOrders {
 		return fmt.Errorf("%w: %d resting orders, at most %d", ErrInvalidInput, len(ctx.Orders), MaxOpenOrders)
@@ -138,11 +157,16 @@ func (c *Calculator) validateContext(ctx OrderContext) error {
 			return fmt.Errorf("%w: market %q: resting order price: %w", ErrInvalidInput, o.Market, err)
 		}
 	}
-	for id, oi := range ctx.OpenInterest {
+	ids := make([]string, 0, len(ctx.OpenInterest))
+	for id := range ctx.OpenInterest {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids) // the first bad entry by ID is reported, never a map-order one
+	for _, id := range ids {
 		if _, err := c.market(id); err != nil {
 			return err
 		}
-		if err := num.CheckNonNegative(oi); err != nil {
+		if err := num.CheckNonNegative(ctx.OpenInterest[id]); err != nil {
 			return fmt.Errorf("%w: market %q: open interest: %w", ErrInvalidInput, id, err)
 		}
 	}
@@ -206,7 +230,42 @@ func (c *Calculator) orderMargins(now time.Time, a Account, s Summary, orders []
 		out.Markets = append(out.Markets, om)
 	}
 	out.Available = s.FreeCollateral.Sub(out.OrderInitial).Sub(out.Fees)
+	out.Cancel = reduceOnlyCancels(a, orders, ctx)
 	return out, nil
+}
+
+// reduceOnlyCancels lists the orders that could grow |position| in a
+// reduce-only account or market (OrdersSummary.Cancel).
+func reduceOnlyCancels(a Account, orders []OpenOrder, ctx OrderContext) []int {
+	if !ctx.ReduceOnly && len(ctx.ReduceOnlyMarkets) == 0 {
+		return nil
+	}
+	ro := make(map[string]bool, len(ctx.ReduceOnlyMarkets))
+	for _, id := range ctx.ReduceOnlyMarkets {
+		ro[id] = true
+	}
+	var cancel []int
+	kept := map[string]decimal.Decimal{} // Σ |size| of the opposite orders kept, per market (lookups only)
+	for i, o := range orders {
+		if !ctx.ReduceOnly && !ro[o.Market] {
+			continue
+		}
+		q := decimal.Zero
+		if p, ok := a.Position(o.Market); ok {
+			q = p.Size
+		}
+		if q.Sign() != -o.Size.Sign() { // same side, or flat
+			cancel = append(cancel, i)
+			continue
+		}
+		t := kept[o.Market].Add(o.Size.Abs())
+		if t.Cmp(q.Abs()) > 0 { // a full fill would flip the position
+			cancel = append(cancel, i)
+			continue
+		}
+		kept[o.Market] = t
+	}
+	return cancel
 }
 
 // signedValue is size × c × price (Linear, exact) or size × c / price

@@ -48,7 +48,9 @@ type OrderDecision struct {
 //     order margin of the worse side and every order's fee reserved).
 //
 // An order that does not grow the worse side (a reducing order) is judged
-// by rules 1 and 4 only. Every price is read once per call. Errors are
+// by rules 1 and 4 only. Rule 1 judges the new order only: the resting
+// orders that reduce-only mode makes unacceptable are listed in
+// BeforeOrders.Cancel for the host to cancel. Every price is read once per call. Errors are
 // for bad input only (as CheckOrder's, and a bad OrderContext: unknown
 // markets, a zero or absurd resting size, a non-positive price, a
 // negative open interest, more than MaxOpenOrders orders).

@@ -323,3 +323,145 @@ func TestPropOrderMarginMonotone(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderContextErrorDeterministic: with two bad OpenInterest entries
+// the error reported is always the one of the lowest market ID (the keys
+// are walked in sorted order, never in map order): "BTCUSDT" (negative)
+// before "ETH" (unknown).
+func TestOrderContextErrorDeterministic(t *testing.T) {
+	c := ordersCalc(t, Market{Tiers: oneTier("10")}, "1000")
+	a := Account{Wallet: d("1000")}
+	o := Order{Market: "BTCUSDT", Size: d("1")}
+	for i := 0; i < 64; i++ {
+		ctx := OrderContext{OpenInterest: map[string]decimal.Decimal{"ETH": d("1"), "BTCUSDT": d("-1")}}
+		_, err := c.CheckOrderWith(callT0, a, ctx, o)
+		if !errors.Is(err, ErrInvalidInput) || errors.Is(err, ErrUnknownMarket) {
+			t.Fatalf("try %d: %v, want the negative open interest of BTCUSDT", i, err)
+		}
+		if _, err2 := c.OrderMargins(callT0, a, ctx); err2 == nil || err2.Error() != err.Error() {
+			t.Fatalf("try %d: OrderMargins %v, CheckOrderWith %v", i, err2, err)
+		}
+	}
+}
+
+// TestOrderMarginsReduceOnlyCancel: resting orders placed before the
+// account or a market went reduce-only are listed for cancellation when
+// their fills could grow |position| (the review's case: long 1 with a
+// resting buy 5 used to pass unflagged).
+func TestOrderMarginsReduceOnlyCancel(t *testing.T) {
+	c, err := New(Settings{
+		Markets: []Market{{ID: "BTCUSDT", Tiers: oneTier("10")}, {ID: "ETHUSDT", Tiers: oneTier("10")}},
+		Prices:  StaticPrices{"BTCUSDT": d("1000"), "ETHUSDT": d("100")},
+		Scale:   2,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long1 := Account{Wallet: d("10000"), Positions: []Position{{Market: "BTCUSDT", Size: d("1"), EntryPrice: d("1000")}}}
+	for _, tc := range []struct {
+		name   string
+		a      Account
+		ctx    OrderContext
+		cancel []int
+	}{
+		{"long 1, resting buy 5, account reduce-only", long1,
+			OrderContext{ReduceOnly: true, Orders: []OpenOrder{{"BTCUSDT", d("5"), d("990")}}}, []int{0}},
+		{"not reduce-only: nothing listed", long1,
+			OrderContext{Orders: []OpenOrder{{"BTCUSDT", d("5"), d("990")}}}, nil},
+		{"sells within the position kept, the one past it listed", long1,
+			OrderContext{ReduceOnly: true, Orders: []OpenOrder{{"BTCUSDT", d("-0.6"), d("1010")}, {"BTCUSDT", d("-0.6"), d("1020")},
+				{"BTCUSDT", d("-0.4"), d("1030")}, {"BTCUSDT", d("0.1"), d("990")}}}, []int{1, 3}},
+		{"a flat market: every order listed", long1,
+			OrderContext{ReduceOnly: true, Orders: []OpenOrder{{"ETHUSDT", d("-1"), d("100")}, {"BTCUSDT", d("-1"), d("1010")}}}, []int{0}},
+		{"only the reduce-only market", long1,
+			OrderContext{ReduceOnlyMarkets: []string{"ETHUSDT"}, Orders: []OpenOrder{{"BTCUSDT", d("5"), d("990")}, {"ETHUSDT", d("2"), d("100")}}}, []int{1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := c.OrderMargins(callT0, tc.a, tc.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.cancel, s.Cancel); diff != "" {
+				t.Fatalf("Cancel (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// CheckOrderWith's before and after figures carry the list too; the
+	// order checked is index len(Orders) in AfterOrders.
+	dec, err := c.CheckOrderWith(callT0, long1, OrderContext{ReduceOnly: true, Orders: []OpenOrder{{"BTCUSDT", d("5"), d("990")}}},
+		Order{Market: "BTCUSDT", Size: d("-0.5")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]any{[]int{0}, []int{0}}, []any{dec.BeforeOrders.Cancel, dec.AfterOrders.Cancel}); diff != "" {
+		t.Fatalf("decision lists (-want +got):\n%s", diff)
+	}
+}
+
+// TestPropReduceOnlyCancelLeavesNoGrowth: in a reduce-only account, once
+// the orders OrdersSummary.Cancel lists are cancelled, filling all the
+// remaining buys, or all the remaining sells, never grows or flips the
+// position, and every remaining order passes CheckOrderWith's reduce-only
+// rule against the others.
+//
+// Mutations seen failing (both "remaining buys take … past zero or grow
+// it"): the running-total cap on orders opposite the position dropped
+// (a buy of 0.02 against short 0.01 kept); the same-side rule dropped
+// (a buy of 0.01 on long 0.01 kept).
+func TestPropReduceOnlyCancelLeavesNoGrowth(t *testing.T) {
+	c := ordersCalc(t, Market{Tiers: oneTier("20")}, "1000")
+	rapid.Check(t, func(t *rapid.T) {
+		q := testkit.Decimal(-1000, 1000, 2).Draw(t, "position")
+		a := Account{Wallet: d("100000000")}
+		if !q.IsZero() {
+			a.Positions = []Position{{Market: "BTCUSDT", Size: q, EntryPrice: d("1000")}}
+		}
+		var resting []OpenOrder
+		for i := rapid.IntRange(0, 6).Draw(t, "orders"); i > 0; i-- {
+			sz := testkit.Decimal(-500, 500, 2).Draw(t, "resting")
+			if !sz.IsZero() {
+				resting = append(resting, OpenOrder{Market: "BTCUSDT", Size: sz, Price: d("1000")})
+			}
+		}
+		ctx := OrderContext{Orders: resting, ReduceOnly: true}
+		s, err := c.OrderMargins(callT0, a, ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := map[int]bool{}
+		for _, i := range s.Cancel {
+			listed[i] = true
+		}
+		var left []OpenOrder
+		buys, sells := q, q
+		for i, o := range resting {
+			if listed[i] {
+				continue
+			}
+			left = append(left, o)
+			if o.Size.Sign() > 0 {
+				buys = buys.Add(o.Size)
+			} else {
+				sells = sells.Add(o.Size)
+			}
+		}
+		for _, end := range []struct {
+			side string
+			p    decimal.Decimal
+		}{{"buys", buys}, {"sells", sells}} {
+			if end.p.Abs().Cmp(q.Abs()) > 0 || (end.p.Sign() != 0 && end.p.Sign() != q.Sign()) {
+				t.Fatalf("remaining %s take %s past zero or grow it: %s (cancel %v of %v)", end.side, q, end.p, s.Cancel, resting)
+			}
+		}
+		for i, o := range left {
+			others := append(append([]OpenOrder(nil), left[:i]...), left[i+1:]...)
+			dec, err := c.CheckOrderWith(callT0, a, OrderContext{Orders: others, ReduceOnly: true}, Order{Market: o.Market, Size: o.Size, Price: o.Price})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dec.Reason == ReasonReduceOnly {
+				t.Fatalf("remaining order %v refused as reduce-only against %v", o, others)
+			}
+		}
+	})
+}
