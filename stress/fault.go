@@ -12,6 +12,10 @@ import (
 // MaxFaults is the most faults one Faults wrapper applies.
 const MaxFaults = 256
 
+// MaxTotalDelay bounds the sum of the Delay of a wrapper's delay faults:
+// each remembers up to Delay quotes per scenario.
+const MaxTotalDelay = 100_000
+
 // FaultKind names an oracle fault.
 type FaultKind int
 
@@ -136,7 +140,8 @@ func (f Fault) check() error {
 // FaultSettings configure the Faults wrapper.
 type FaultSettings struct {
 	// Faults are applied in order, each to the quotes the previous ones
-	// left; at most MaxFaults.
+	// left; at most MaxFaults, their delays summing to at most
+	// MaxTotalDelay.
 	Faults []Fault
 	// Scale is the decimal places a spiked or drifted quote is rounded
 	// to (half-even), in [1, MaxScale]. Zero means 8.
@@ -169,10 +174,15 @@ func NewFaults(inner Generator, s FaultSettings) (*Faults, error) {
 	if s.Scale < 1 || s.Scale > MaxScale {
 		return nil, fmt.Errorf("%w: faults: scale %d outside [1, %d]", ErrInvalidInput, s.Scale, MaxScale)
 	}
+	total := 0
 	for _, f := range s.Faults {
 		if err := f.check(); err != nil {
 			return nil, err
 		}
+		total += f.Delay // each ≤ 10,000 and at most MaxFaults of them: no overflow
+	}
+	if total > MaxTotalDelay {
+		return nil, fmt.Errorf("%w: faults: delays sum to %d ticks, at most %d", ErrInvalidInput, total, MaxTotalDelay)
 	}
 	s.Faults = append([]Fault(nil), s.Faults...)
 	return &Faults{inner: inner, s: s}, nil
@@ -193,11 +203,7 @@ func (g *Faults) Scenario(seed int64) (Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := make([]faultState, len(g.s.Faults))
-	for i, f := range g.s.Faults {
-		if f.Kind == FaultDelay {
-			st[i].ring = make([]slot, f.Delay)
-		}
-	}
-	return &faulted{g: g, in: in, st: st}, nil
+	// A delay's ring grows as ticks come (see apply), so a short path
+	// never holds Delay slots.
+	return &faulted{g: g, in: in, st: make([]faultState, len(g.s.Faults))}, nil
 }

@@ -18,7 +18,8 @@ type slot struct {
 // faultState is what one fault remembers within a scenario.
 type faultState struct {
 	last slot   // stale: the source's last quote before the window (then frozen)
-	ring []slot // delay: the source's quotes of the last Delay ticks
+	ring []slot // delay: the source's quotes of the last Delay ticks, grown a tick at a time
+	n    int    // delay: ticks seen so far
 }
 
 // faulted is one scenario of Faults.
@@ -104,9 +105,15 @@ func (s *faulted) apply(f Fault, st *faultState, seq int, quotes []oracle.Quote)
 		}
 		return put(s.own(quotes), i, f.Source, st.last)
 	case FaultDelay:
-		k := seq % f.Delay
-		late := st.ring[k] // the quote of tick seq − Delay (absent before tick Delay)
-		st.ring[k] = cur
+		var late slot // the quote of tick seq − Delay (absent before tick Delay)
+		if len(st.ring) < f.Delay {
+			st.ring = append(st.ring, cur) // still filling: ring[seq] is tick seq
+		} else {
+			k := st.n % f.Delay
+			late = st.ring[k]
+			st.ring[k] = cur
+		}
+		st.n++
 		if !in {
 			return quotes
 		}

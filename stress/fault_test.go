@@ -1,6 +1,7 @@
 package stress
 
 import (
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -161,6 +162,48 @@ func TestFaultRefusals(t *testing.T) {
 	}
 	if _, err := NewFaults(g, FaultSettings{Faults: make([]Fault, MaxFaults+1)}); !errorsIs(err, ErrInvalidInput) {
 		t.Errorf("too many faults: %v", err)
+	}
+}
+
+// TestFaultsBoundDelayMemory: the delays of a wrapper's faults sum to at
+// most MaxTotalDelay (review: 256 delays of 10,000 ticks allocated 236 MB
+// per Scenario call), and a delay's memory grows with the path, not with
+// Delay: MaxTotalDelay slots over a 10-tick path allocate well under 1 MB
+// (Mutation seen failing: the ring made with Delay slots up front, ~9 MB.)
+func TestFaultsBoundDelayMemory(t *testing.T) {
+	g, err := NewMerton(MertonSettings{Path: PathSettings{Ticks: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := NewQuotes(g, QuoteSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	over := make([]Fault, MaxFaults)
+	for i := range over {
+		over[i] = Fault{Kind: FaultDelay, Source: "src-a", From: 0, To: 10, Delay: 10_000}
+	}
+	if _, err := NewFaults(q, FaultSettings{Faults: over}); !errorsIs(err, ErrInvalidInput) {
+		t.Fatalf("%d delays of 10,000: err = %v", len(over), err)
+	}
+	at := over[:MaxTotalDelay/10_000]
+	f, err := NewFaults(q, FaultSettings{Faults: at})
+	if err != nil {
+		t.Fatalf("delays summing to %d: %v", MaxTotalDelay, err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	sc, err := f.Scenario(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ticks, err := Collect(sc, 0)
+	runtime.ReadMemStats(&after)
+	if err != nil || len(ticks) != 10 {
+		t.Fatalf("%d ticks, err %v", len(ticks), err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Errorf("a 10-tick path with delays summing to %d allocated %d bytes", MaxTotalDelay, grew)
 	}
 }
 
