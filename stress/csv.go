@@ -3,6 +3,7 @@ package stress
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -44,8 +45,9 @@ type CSVSettings struct {
 // 1. Any violation is an error wrapping ErrInvalidInput that names the
 // line.
 type CSV struct {
-	name  string
-	ticks []Tick
+	name    string
+	ticks   []Tick
+	sources []string // quoted in at least one row, sorted
 }
 
 // NewCSV reads and checks the whole CSV from r.
@@ -69,7 +71,16 @@ func NewCSV(r io.Reader, s CSVSettings) (*CSV, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &CSV{name: s.Name, ticks: ticks}, nil
+	var sources []string
+	for _, t := range ticks {
+		for _, q := range t.Quotes {
+			if _, found := slices.BinarySearch(sources, q.Source); !found {
+				sources = append(sources, q.Source) // at most MaxSources of them
+				slices.Sort(sources)
+			}
+		}
+	}
+	return &CSV{name: s.Name, ticks: ticks, sources: sources}, nil
 }
 
 // Name says what is replayed, e.g. "csv(eth.csv, 157 rows)".

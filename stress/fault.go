@@ -153,8 +153,12 @@ type FaultSettings struct {
 // Tick.Quotes, only of each fault's source and only within its window;
 // the quotes stay sorted by Source. It draws nothing, so the seed's path
 // is unchanged. Wrap it around a generator that quotes (Quotes, or a CSV
-// with quote columns): on a tick without quotes a fault has nothing to
-// break. Safe for concurrent use.
+// with quote columns). A fault that cannot fire is an error, never a
+// silent no-op: when the inner generator is this package's, a window
+// starting after its last tick or a source it never quotes is refused by
+// NewFaults; otherwise a scenario whose path ends before a fault found
+// its source within its window returns an error wrapping ErrInvalidInput
+// from Next at the end. Safe for concurrent use.
 type Faults struct {
 	inner Generator
 	s     FaultSettings
@@ -183,6 +187,13 @@ func NewFaults(inner Generator, s FaultSettings) (*Faults, error) {
 	}
 	if total > MaxTotalDelay {
 		return nil, fmt.Errorf("%w: faults: delays sum to %d ticks, at most %d", ErrInvalidInput, total, MaxTotalDelay)
+	}
+	if sh, ok := shapeOf(inner); ok {
+		for _, f := range s.Faults {
+			if err := checkReach(f, sh); err != nil {
+				return nil, err
+			}
+		}
 	}
 	s.Faults = append([]Fault(nil), s.Faults...)
 	return &Faults{inner: inner, s: s}, nil
