@@ -111,7 +111,7 @@ func (r *replayed) Next() (Tick, bool, error) {
 }
 
 // parseTime reads an RFC 3339 time or whole Unix seconds (at most 12
-// digits, so years before 33658).
+// digits, so years before 33658), in UTC.
 func parseTime(cell string) (time.Time, bool) {
 	if n := len(cell); n > 0 && n <= 12 && allDigits(cell) {
 		var sec int64
@@ -121,7 +121,7 @@ func parseTime(cell string) (time.Time, bool) {
 		return time.Unix(sec, 0).UTC(), true
 	}
 	t, err := time.Parse(time.RFC3339Nano, cell)
-	return t, err == nil
+	return t.UTC(), err == nil // never the machine's zone (Parse picks Local when the offset matches)
 }
 
 // allDigits is true when s is only ASCII digits.

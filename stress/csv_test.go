@@ -24,6 +24,42 @@ func sample(t tb) []byte {
 	return b
 }
 
+// TestTickTimesAreUTC: tick times never carry the machine's time zone
+// (review: "2020-03-12T01:00:00+01:00" got Location Europe/Paris under
+// TZ=Europe/Paris), neither a CSV's nor a path's from a Start in
+// another zone, so a tick prints the same on every machine. (Mutations
+// seen failing: parseTime without .UTC(); withDefaults without
+// s.Start.UTC().)
+func TestTickTimesAreUTC(t *testing.T) {
+	saved := time.Local
+	t.Cleanup(func() { time.Local = saved })
+	time.Local = time.FixedZone("CET", 3600) // as under TZ=Europe/Paris in March
+	replay, err := NewCSV(strings.NewReader("time,price\n2020-03-12T01:00:00+01:00,194\n2020-03-12T02:00:00-05:00,190\n1584000000,180\n"), CSVSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paris := time.FixedZone("Paris", 3600)
+	sh, _ := CrashShape(CrashSettings{})
+	scripted, err := NewScripted(ScriptedSettings{Shape: sh, Start: time.Date(2020, 3, 12, 1, 0, 0, 0, paris), Ticks: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merton, err := NewMerton(MertonSettings{Path: PathSettings{Start: time.Date(2020, 3, 12, 1, 0, 0, 0, time.Local), Ticks: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []Generator{replay, scripted, merton} {
+		for _, tk := range mustTicks(t, g, 1) {
+			if tk.Time.Location() != time.UTC {
+				t.Errorf("%s: tick %d at %s, location %q", g.Name(), tk.Seq, tk.Time, tk.Time.Location())
+			}
+		}
+	}
+	if got := mustTicks(t, replay, 1)[0].Time.String(); got != "2020-03-12 00:00:00 +0000 UTC" {
+		t.Errorf("first row at %s", got)
+	}
+}
+
 // TestCSVSample reads the sample and replays it row by row, the same
 // for every seed.
 func TestCSVSample(t *testing.T) {

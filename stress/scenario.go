@@ -33,7 +33,8 @@ var defaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // PathSettings are what every drawn price path shares: when it starts,
 // how often it ticks, for how long, from which price and to which scale.
 type PathSettings struct {
-	// Start is the time of tick 0. Zero means 2026-01-01 00:00 UTC.
+	// Start is the time of tick 0; ticks are stamped in UTC whatever
+	// its location. Zero means 2026-01-01 00:00 UTC.
 	Start time.Time
 	// Step is the time between two ticks, in (0, MaxStep]. Zero means one
 	// hour.
@@ -54,6 +55,7 @@ func (s PathSettings) withDefaults() (PathSettings, error) {
 	if s.Start.IsZero() {
 		s.Start = defaultStart
 	}
+	s.Start = s.Start.UTC() // every tick in UTC, whatever the host's zone
 	if s.Step == 0 {
 		s.Step = time.Hour
 	}
