@@ -72,7 +72,7 @@ func CrashShape(s CrashSettings) (Shape, error) {
 	if err := checkParam("crash recover", s.Recover, 0, 1); err != nil {
 		return Shape{}, err
 	}
-	if !s.Fall.IsPositive() || s.Fall.GreaterThan(decimal.New(9999, -4)) || s.Fall.Exponent() < -4 || s.Recover.Exponent() < -4 {
+	if !s.Fall.IsPositive() || s.Fall.GreaterThan(decimal.New(9999, -4)) || finer(s.Fall, 4) || finer(s.Recover, 4) {
 		return Shape{}, fmt.Errorf("%w: crash: fall %s outside (0, 0.9999] or fall/recover finer than 4 places", ErrInvalidInput, s.Fall)
 	}
 	one := decimal.New(1, 0)

@@ -111,7 +111,7 @@ func (f Fault) check() error {
 			return bad("a stale fault takes no factor, bias or delay")
 		}
 	case FaultSpike:
-		if !f.Factor.IsPositive() || f.Factor.GreaterThan(decimal.New(1000, 0)) || f.Factor.Equal(decimal.New(1, 0)) || f.Factor.Exponent() < -8 {
+		if !f.Factor.IsPositive() || f.Factor.GreaterThan(decimal.New(1000, 0)) || f.Factor.Equal(decimal.New(1, 0)) || finer(f.Factor, 8) {
 			return bad("factor must be in (0, 1000], not 1, at most 8 places")
 		}
 		if drift || delay {

@@ -96,10 +96,17 @@ func checkPrice(p decimal.Decimal, scale int32) error {
 	if p.GreaterThan(maxPrice) {
 		return fmt.Errorf("%s above 10^15", p)
 	}
-	if !p.Round(scale).Equal(p) {
+	if finer(p, scale) {
 		return fmt.Errorf("%s finer than %d places", p, scale)
 	}
 	return nil
+}
+
+// finer is true when v has a non-zero digit beyond places decimal places
+// (trailing zeros do not count: 0.35000 has two places). v must have
+// passed num.Check.
+func finer(v decimal.Decimal, places int32) bool {
+	return !v.Equal(v.Truncate(places))
 }
 
 // timeAt is the time of tick seq.
