@@ -33,7 +33,8 @@ type CSVSettings struct {
 // 64 bytes, distinct, at most MaxSources). Each row is:
 //
 //   - time: RFC 3339 (2020-03-12T00:00:00Z, any offset) or whole Unix
-//     seconds (1583971200), strictly increasing from row to row;
+//     seconds (1583971200), strictly increasing from row to row, in UTC
+//     within the years 1 to 9999;
 //   - price: a plain positive decimal (digits, at most one point; no
 //     sign, exponent or spaces), at most 10^15 and Scale places;
 //   - each source's quote at that time in the same form, or empty when
@@ -110,18 +111,25 @@ func (r *replayed) Next() (Tick, bool, error) {
 	return t, true, nil
 }
 
-// parseTime reads an RFC 3339 time or whole Unix seconds (at most 12
-// digits, so years before 33658), in UTC.
+// maxUnix is 9999-12-31T23:59:59Z in Unix seconds: the last second
+// RFC 3339 (and so every oracle) can write.
+const maxUnix = 253_402_300_799
+
+// parseTime reads an RFC 3339 time or whole Unix seconds (at most
+// 9999-12-31T23:59:59Z), in UTC.
 func parseTime(cell string) (time.Time, bool) {
 	if n := len(cell); n > 0 && n <= 12 && allDigits(cell) {
 		var sec int64
 		for _, c := range cell {
 			sec = sec*10 + int64(c-'0')
 		}
-		return time.Unix(sec, 0).UTC(), true
+		return time.Unix(sec, 0).UTC(), sec <= maxUnix
 	}
 	t, err := time.Parse(time.RFC3339Nano, cell)
-	return t.UTC(), err == nil // never the machine's zone (Parse picks Local when the offset matches)
+	// Never the machine's zone (Parse picks Local when the offset
+	// matches); an offset may carry 9999-12-31 into the year 10000.
+	t = t.UTC()
+	return t, err == nil && t.Year() >= 1 && t.Year() <= 9999
 }
 
 // allDigits is true when s is only ASCII digits.

@@ -69,7 +69,7 @@ func parseCSV(r io.Reader, s CSVSettings) ([]Tick, error) {
 		}
 		at, ok := parseTime(rec[0])
 		if !ok {
-			return nil, bad(line, "time %.40q is neither RFC 3339 nor whole Unix seconds", rec[0])
+			return nil, bad(line, "time %.40q is neither RFC 3339 nor whole Unix seconds, within the years 1 to 9999 UTC", rec[0])
 		}
 		if n := len(ticks); n > 0 && !at.After(ticks[n-1].Time) {
 			return nil, bad(line, "time %s does not follow %s", at.Format("2006-01-02T15:04:05.999999999Z07:00"), ticks[n-1].Time.Format("2006-01-02T15:04:05.999999999Z07:00"))

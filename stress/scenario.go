@@ -34,7 +34,8 @@ var defaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // how often it ticks, for how long, from which price and to which scale.
 type PathSettings struct {
 	// Start is the time of tick 0; ticks are stamped in UTC whatever
-	// its location. Zero means 2026-01-01 00:00 UTC.
+	// its location, and every tick must fall in the years 1 to 9999 (what
+	// RFC 3339 and the oracles accept). Zero means 2026-01-01 00:00 UTC.
 	Start time.Time
 	// Step is the time between two ticks, in (0, MaxStep]. Zero means one
 	// hour.
@@ -76,6 +77,9 @@ func (s PathSettings) withDefaults() (PathSettings, error) {
 	}
 	if time.Duration(s.Ticks) > maxSpan/s.Step {
 		return s, fmt.Errorf("%w: %d ticks of %s span more than a hundred years", ErrInvalidInput, s.Ticks, s.Step)
+	}
+	if s.Start.Year() < 1 || s.Start.Year() > 9999 || s.timeAt(s.Ticks-1).Year() > 9999 {
+		return s, fmt.Errorf("%w: %d ticks of %s from %s leave the years 1 to 9999", ErrInvalidInput, s.Ticks, s.Step, s.Start.Format(time.RFC3339))
 	}
 	if s.Scale < 1 || s.Scale > MaxScale {
 		return s, fmt.Errorf("%w: scale %d outside [1, %d]", ErrInvalidInput, s.Scale, MaxScale)
