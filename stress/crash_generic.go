@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // CrashSettings parametrise a generic crash: flat, a straight fall of
@@ -36,6 +38,11 @@ type CrashSettings struct {
 // CrashShape returns the generic crash of s as a Shape (name
 // "crash(-35%, +40%)", step 10 seconds), to give to NewScripted.
 func CrashShape(s CrashSettings) (Shape, error) {
+	for _, d := range []decimal.Decimal{s.Price, s.Fall, s.Recover} {
+		if err := num.Check(d); err != nil { // before a sign turns an absurd value into a default
+			return Shape{}, fmt.Errorf("%w: crash: %s", ErrInvalidInput, err)
+		}
+	}
 	if s.Price.IsZero() {
 		s.Price = decimal.New(100, 0)
 	}
