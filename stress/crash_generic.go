@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // CrashSettings parametrise a generic crash: flat, a straight fall of
@@ -36,6 +38,11 @@ type CrashSettings struct {
 // CrashShape returns the generic crash of s as a Shape (name
 // "crash(-35%, +40%)", step 10 seconds), to give to NewScripted.
 func CrashShape(s CrashSettings) (Shape, error) {
+	for _, d := range []decimal.Decimal{s.Price, s.Fall, s.Recover} {
+		if err := num.Check(d); err != nil { // before a sign turns an absurd value into a default
+			return Shape{}, fmt.Errorf("%w: crash: %s", ErrInvalidInput, err)
+		}
+	}
 	if s.Price.IsZero() {
 		s.Price = decimal.New(100, 0)
 	}
@@ -72,7 +79,7 @@ func CrashShape(s CrashSettings) (Shape, error) {
 	if err := checkParam("crash recover", s.Recover, 0, 1); err != nil {
 		return Shape{}, err
 	}
-	if !s.Fall.IsPositive() || s.Fall.GreaterThan(decimal.New(9999, -4)) || s.Fall.Exponent() < -4 || s.Recover.Exponent() < -4 {
+	if !s.Fall.IsPositive() || s.Fall.GreaterThan(decimal.New(9999, -4)) || finer(s.Fall, 4) || finer(s.Recover, 4) {
 		return Shape{}, fmt.Errorf("%w: crash: fall %s outside (0, 0.9999] or fall/recover finer than 4 places", ErrInvalidInput, s.Fall)
 	}
 	one := decimal.New(1, 0)

@@ -147,6 +147,11 @@ func TestScriptedRefusals(t *testing.T) {
 		"recover above 1":   {Recover: testkit.D("1.5")},
 		"negative duration": {Over: -time.Second},
 		"bad price":         {Price: testkit.D("-3")},
+		// review: an absurd negative Recover became "no recovery"
+		// (mutation seen failing: the num.Check loop removed)
+		"absurd negative recover": {Recover: decimal.New(-1, 1<<30)},
+		"absurd negative fall":    {Fall: decimal.New(-1, 1<<30)},
+		"absurd tiny recover":     {Recover: decimal.New(1, -(1 << 30))},
 	} {
 		if _, err := CrashShape(s); !errorsIs(err, ErrInvalidInput) {
 			t.Errorf("%s: err = %v", name, err)

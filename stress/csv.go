@@ -3,6 +3,7 @@ package stress
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -32,7 +33,8 @@ type CSVSettings struct {
 // 64 bytes, distinct, at most MaxSources). Each row is:
 //
 //   - time: RFC 3339 (2020-03-12T00:00:00Z, any offset) or whole Unix
-//     seconds (1583971200), strictly increasing from row to row;
+//     seconds (1583971200), strictly increasing from row to row, in UTC
+//     within the years 1 to 9999;
 //   - price: a plain positive decimal (digits, at most one point; no
 //     sign, exponent or spaces), at most 10^15 and Scale places;
 //   - each source's quote at that time in the same form, or empty when
@@ -44,8 +46,9 @@ type CSVSettings struct {
 // 1. Any violation is an error wrapping ErrInvalidInput that names the
 // line.
 type CSV struct {
-	name  string
-	ticks []Tick
+	name    string
+	ticks   []Tick
+	sources []string // quoted in at least one row, sorted
 }
 
 // NewCSV reads and checks the whole CSV from r.
@@ -69,7 +72,16 @@ func NewCSV(r io.Reader, s CSVSettings) (*CSV, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &CSV{name: s.Name, ticks: ticks}, nil
+	var sources []string
+	for _, t := range ticks {
+		for _, q := range t.Quotes {
+			if _, found := slices.BinarySearch(sources, q.Source); !found {
+				sources = append(sources, q.Source) // at most MaxSources of them
+				slices.Sort(sources)
+			}
+		}
+	}
+	return &CSV{name: s.Name, ticks: ticks, sources: sources}, nil
 }
 
 // Name says what is replayed, e.g. "csv(eth.csv, 157 rows)".
@@ -99,18 +111,25 @@ func (r *replayed) Next() (Tick, bool, error) {
 	return t, true, nil
 }
 
-// parseTime reads an RFC 3339 time or whole Unix seconds (at most 12
-// digits, so years before 33658).
+// maxUnix is 9999-12-31T23:59:59Z in Unix seconds: the last second
+// RFC 3339 (and so every oracle) can write.
+const maxUnix = 253_402_300_799
+
+// parseTime reads an RFC 3339 time or whole Unix seconds (at most
+// 9999-12-31T23:59:59Z), in UTC.
 func parseTime(cell string) (time.Time, bool) {
 	if n := len(cell); n > 0 && n <= 12 && allDigits(cell) {
 		var sec int64
 		for _, c := range cell {
 			sec = sec*10 + int64(c-'0')
 		}
-		return time.Unix(sec, 0).UTC(), true
+		return time.Unix(sec, 0).UTC(), sec <= maxUnix
 	}
 	t, err := time.Parse(time.RFC3339Nano, cell)
-	return t, err == nil
+	// Never the machine's zone (Parse picks Local when the offset
+	// matches); an offset may carry 9999-12-31 into the year 10000.
+	t = t.UTC()
+	return t, err == nil && t.Year() >= 1 && t.Year() <= 9999
 }
 
 // allDigits is true when s is only ASCII digits.

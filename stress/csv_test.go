@@ -2,6 +2,8 @@ package stress
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -22,6 +24,42 @@ func sample(t tb) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestTickTimesAreUTC: tick times never carry the machine's time zone
+// (review: "2020-03-12T01:00:00+01:00" got Location Europe/Paris under
+// TZ=Europe/Paris), neither a CSV's nor a path's from a Start in
+// another zone, so a tick prints the same on every machine. (Mutations
+// seen failing: parseTime without .UTC(); withDefaults without
+// s.Start.UTC().)
+func TestTickTimesAreUTC(t *testing.T) {
+	saved := time.Local
+	t.Cleanup(func() { time.Local = saved })
+	time.Local = time.FixedZone("CET", 3600) // as under TZ=Europe/Paris in March
+	replay, err := NewCSV(strings.NewReader("time,price\n2020-03-12T01:00:00+01:00,194\n2020-03-12T02:00:00-05:00,190\n1584000000,180\n"), CSVSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paris := time.FixedZone("Paris", 3600)
+	sh, _ := CrashShape(CrashSettings{})
+	scripted, err := NewScripted(ScriptedSettings{Shape: sh, Start: time.Date(2020, 3, 12, 1, 0, 0, 0, paris), Ticks: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merton, err := NewMerton(MertonSettings{Path: PathSettings{Start: time.Date(2020, 3, 12, 1, 0, 0, 0, time.Local), Ticks: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []Generator{replay, scripted, merton} {
+		for _, tk := range mustTicks(t, g, 1) {
+			if tk.Time.Location() != time.UTC {
+				t.Errorf("%s: tick %d at %s, location %q", g.Name(), tk.Seq, tk.Time, tk.Time.Location())
+			}
+		}
+	}
+	if got := mustTicks(t, replay, 1)[0].Time.String(); got != "2020-03-12 00:00:00 +0000 UTC" {
+		t.Errorf("first row at %s", got)
+	}
 }
 
 // TestCSVSample reads the sample and replays it row by row, the same
@@ -88,6 +126,10 @@ func TestCSVRefusals(t *testing.T) {
 		{"bare quote mark", head + "1,5,\"x\n", "line 2", CSVSettings{}},
 		{"too many rows", head + "1,5,\n2,5,\n3,5,\n", "line 4: more than 2 rows", CSVSettings{MaxRows: 2}},
 		{"too many bytes", head + "1,5,\n2,5,\n", "larger than the byte limit", CSVSettings{MaxBytes: 20}},
+		// review: the cut left "2,5." and the error said "bad price"
+		{"row cut at the byte limit", "time,price\n1,5\n2,5.5\n", "larger than the byte limit", CSVSettings{MaxBytes: 18}},
+		{"long header", "time,price," + strings.Repeat("a", maxLine) + "\n1,5,\n", "line 1 longer than", CSVSettings{}},
+		{"long row", head + "1,5,\n2,5," + strings.Repeat("1", maxLine) + "\n", "line 3 longer than", CSVSettings{}},
 		{"bad settings", head + "1,5,\n", "settings", CSVSettings{Scale: 19}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,6 +138,45 @@ func TestCSVRefusals(t *testing.T) {
 				t.Errorf("err = %v, want one containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// digits is an endless stream of '1' that counts the bytes read.
+type digits struct{ read int }
+
+// Read fills p with '1'.
+func (d *digits) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '1'
+	}
+	d.read += len(p)
+	return len(p), nil
+}
+
+// TestCSVLongLineFailsFast: one endless line with MaxBytes at 1 GiB is
+// refused after about maxLine bytes, not after the byte limit (review: a
+// 1 GB line took 9.9 s and more than 1 GB of memory before any cell rule
+// fired, as encoding/csv buffers the record). A valid line of MaxSources
+// quotes at their longest still passes. (Mutation seen failing:
+// lineBound.Read passing every byte on.)
+func TestCSVLongLineFailsFast(t *testing.T) {
+	d := &digits{}
+	_, err := NewCSV(io.MultiReader(strings.NewReader("time,price,a\n1,"), d), CSVSettings{MaxBytes: 1 << 30})
+	if !errorsIs(err, ErrInvalidInput) || !strings.Contains(err.Error(), "line 2 longer than") {
+		t.Errorf("err = %v", err)
+	}
+	if d.read > 1<<20 {
+		t.Errorf("read %d bytes of one line", d.read)
+	}
+	var h, row strings.Builder
+	h.WriteString("time,price")
+	row.WriteString("2020-03-12T00:00:00.123456789+01:00,\"" + strings.Repeat("1", 15) + "." + strings.Repeat("1", 18) + "\"")
+	for i := 0; i < MaxSources; i++ {
+		fmt.Fprintf(&h, ",\"%s%02d\"", strings.Repeat("s", 62), i)
+		row.WriteString(",\"" + strings.Repeat("1", 15) + "." + strings.Repeat("1", 18) + "\"")
+	}
+	if _, err := NewCSV(strings.NewReader(h.String()+"\n"+row.String()+"\n"), CSVSettings{Scale: MaxScale}); err != nil {
+		t.Errorf("the longest valid lines (%d, %d bytes): %v", h.Len(), row.Len(), err)
 	}
 }
 

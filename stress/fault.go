@@ -12,6 +12,10 @@ import (
 // MaxFaults is the most faults one Faults wrapper applies.
 const MaxFaults = 256
 
+// MaxTotalDelay bounds the sum of the Delay of a wrapper's delay faults:
+// each remembers up to Delay quotes per scenario.
+const MaxTotalDelay = 100_000
+
 // FaultKind names an oracle fault.
 type FaultKind int
 
@@ -107,7 +111,7 @@ func (f Fault) check() error {
 			return bad("a stale fault takes no factor, bias or delay")
 		}
 	case FaultSpike:
-		if !f.Factor.IsPositive() || f.Factor.GreaterThan(decimal.New(1000, 0)) || f.Factor.Equal(decimal.New(1, 0)) || f.Factor.Exponent() < -8 {
+		if !f.Factor.IsPositive() || f.Factor.GreaterThan(decimal.New(1000, 0)) || f.Factor.Equal(decimal.New(1, 0)) || finer(f.Factor, 8) {
 			return bad("factor must be in (0, 1000], not 1, at most 8 places")
 		}
 		if drift || delay {
@@ -136,7 +140,8 @@ func (f Fault) check() error {
 // FaultSettings configure the Faults wrapper.
 type FaultSettings struct {
 	// Faults are applied in order, each to the quotes the previous ones
-	// left; at most MaxFaults.
+	// left; at most MaxFaults, their delays summing to at most
+	// MaxTotalDelay.
 	Faults []Fault
 	// Scale is the decimal places a spiked or drifted quote is rounded
 	// to (half-even), in [1, MaxScale]. Zero means 8.
@@ -148,8 +153,12 @@ type FaultSettings struct {
 // Tick.Quotes, only of each fault's source and only within its window;
 // the quotes stay sorted by Source. It draws nothing, so the seed's path
 // is unchanged. Wrap it around a generator that quotes (Quotes, or a CSV
-// with quote columns): on a tick without quotes a fault has nothing to
-// break. Safe for concurrent use.
+// with quote columns). A fault that cannot fire is an error, never a
+// silent no-op: when the inner generator is this package's, a window
+// starting after its last tick or a source it never quotes is refused by
+// NewFaults; otherwise a scenario whose path ends before a fault found
+// its source within its window returns an error wrapping ErrInvalidInput
+// from Next at the end. Safe for concurrent use.
 type Faults struct {
 	inner Generator
 	s     FaultSettings
@@ -169,9 +178,21 @@ func NewFaults(inner Generator, s FaultSettings) (*Faults, error) {
 	if s.Scale < 1 || s.Scale > MaxScale {
 		return nil, fmt.Errorf("%w: faults: scale %d outside [1, %d]", ErrInvalidInput, s.Scale, MaxScale)
 	}
+	total := 0
 	for _, f := range s.Faults {
 		if err := f.check(); err != nil {
 			return nil, err
+		}
+		total += f.Delay // each ≤ 10,000 and at most MaxFaults of them: no overflow
+	}
+	if total > MaxTotalDelay {
+		return nil, fmt.Errorf("%w: faults: delays sum to %d ticks, at most %d", ErrInvalidInput, total, MaxTotalDelay)
+	}
+	if sh, ok := shapeOf(inner); ok {
+		for _, f := range s.Faults {
+			if err := checkReach(f, sh); err != nil {
+				return nil, err
+			}
 		}
 	}
 	s.Faults = append([]Fault(nil), s.Faults...)
@@ -193,11 +214,7 @@ func (g *Faults) Scenario(seed int64) (Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := make([]faultState, len(g.s.Faults))
-	for i, f := range g.s.Faults {
-		if f.Kind == FaultDelay {
-			st[i].ring = make([]slot, f.Delay)
-		}
-	}
-	return &faulted{g: g, in: in, st: st}, nil
+	// A delay's ring grows as ticks come (see apply), so a short path
+	// never holds Delay slots.
+	return &faulted{g: g, in: in, st: make([]faultState, len(g.s.Faults))}, nil
 }

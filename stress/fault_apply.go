@@ -1,6 +1,7 @@
 package stress
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -18,7 +19,9 @@ type slot struct {
 // faultState is what one fault remembers within a scenario.
 type faultState struct {
 	last slot   // stale: the source's last quote before the window (then frozen)
-	ring []slot // delay: the source's quotes of the last Delay ticks
+	ring []slot // delay: the source's quotes of the last Delay ticks, grown a tick at a time
+	n    int    // delay: ticks seen so far
+	hit  bool   // the fault found its source within its window
 }
 
 // faulted is one scenario of Faults.
@@ -28,6 +31,7 @@ type faulted struct {
 	st    []faultState
 	err   error
 	owned bool // this tick's quotes are our copy
+	seen  int  // ticks passed on
 }
 
 // own returns quotes as this tick's own copy, copying it the first time.
@@ -45,6 +49,9 @@ func (s *faulted) Next() (Tick, bool, error) {
 		return Tick{}, false, s.err
 	}
 	t, ok, err := s.in.Next()
+	if err == nil && !ok {
+		err = s.missed()
+	}
 	if err != nil || !ok {
 		s.err = err
 		return t, ok, err
@@ -55,7 +62,19 @@ func (s *faulted) Next() (Tick, bool, error) {
 		quotes = s.apply(f, &s.st[i], t.Seq, quotes)
 	}
 	t.Quotes = quotes
+	s.seen++
 	return t, true, nil
+}
+
+// missed is an error naming the first fault that never found its source
+// within its window, or nil.
+func (s *faulted) missed() error {
+	for i, f := range s.g.s.Faults {
+		if !s.st[i].hit {
+			return fmt.Errorf("%w: fault %s never found its source within its window (path of %d ticks)", ErrInvalidInput, f, s.seen)
+		}
+	}
+	return nil
 }
 
 // find is the index of src's quote in quotes, or −1.
@@ -102,19 +121,28 @@ func (s *faulted) apply(f Fault, st *faultState, seq int, quotes []oracle.Quote)
 		if !st.last.ok {
 			st.last = cur // nothing before the window: freeze the first quote in it
 		}
+		st.hit = st.hit || st.last.ok
 		return put(s.own(quotes), i, f.Source, st.last)
 	case FaultDelay:
-		k := seq % f.Delay
-		late := st.ring[k] // the quote of tick seq − Delay (absent before tick Delay)
-		st.ring[k] = cur
+		var late slot // the quote of tick seq − Delay (absent before tick Delay)
+		if len(st.ring) < f.Delay {
+			st.ring = append(st.ring, cur) // still filling: ring[seq] is tick seq
+		} else {
+			k := st.n % f.Delay
+			late = st.ring[k]
+			st.ring[k] = cur
+		}
+		st.n++
 		if !in {
 			return quotes
 		}
+		st.hit = st.hit || cur.ok || late.ok
 		return put(s.own(quotes), i, f.Source, late)
 	}
 	if !in || !cur.ok {
 		return quotes
 	}
+	st.hit = true
 	scale := s.g.s.Scale
 	q := cur.q
 	if f.Kind == FaultDrift {

@@ -128,8 +128,9 @@ func (g *normals) next() float64 {
 
 // poisson draws a Poisson(mean) count by Knuth's multiplication method
 // (The Art of Computer Programming vol. 2, 3.4.1): multiply uniforms until
-// the product falls to e^−mean. mean is bounded by the callers (≤ 200), and
-// the count by 10,000.
+// the product falls to e^−mean. mean is bounded by the caller (NewMerton
+// refuses more than 10 jumps a tick on average, so e^−mean never
+// underflows), and the count by 10,000.
 func poisson(rng *rand.Rand, mean float64) int {
 	if mean <= 0 {
 		return 0

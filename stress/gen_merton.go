@@ -98,7 +98,7 @@ func checkParam(name string, v decimal.Decimal, lo, hi int64) error {
 	if err := num.Check(v); err != nil {
 		return fmt.Errorf("%w: %s: %s", ErrInvalidInput, name, err)
 	}
-	if v.LessThan(decimal.New(lo, 0)) || v.GreaterThan(decimal.New(hi, 0)) || v.Exponent() < -18 {
+	if v.LessThan(decimal.New(lo, 0)) || v.GreaterThan(decimal.New(hi, 0)) || finer(v, 18) {
 		return fmt.Errorf("%w: %s %s outside [%d, %d] or finer than 18 places", ErrInvalidInput, name, v, lo, hi)
 	}
 	return nil

@@ -14,6 +14,10 @@ import (
 // MaxSources is the most oracle sources a tick may quote.
 const MaxSources = 64
 
+// MaxWindows is the most congestion windows one CongestionSettings may
+// script (every tick scans them all).
+const MaxWindows = 256
+
 // QuoteSettings configure the Quotes wrapper: which sources quote the
 // true price, how noisily, and how congested the network is.
 type QuoteSettings struct {
@@ -57,7 +61,7 @@ type CongestionSettings struct {
 	// means 0.
 	Persist int
 	// Windows script congestion: within each window the congestion is
-	// at least its Percent.
+	// at least its Percent; at most MaxWindows.
 	Windows []CongestionWindow
 }
 
@@ -142,6 +146,9 @@ func (c CongestionSettings) withDefaults() (CongestionSettings, error) {
 	}
 	if c.Base < 0 || c.Base > 100 || c.PerPercent > 1000 || c.Persist > 99 {
 		return c, fmt.Errorf("%w: congestion: base %d, per percent %d or persist %d out of range", ErrInvalidInput, c.Base, c.PerPercent, c.Persist)
+	}
+	if len(c.Windows) > MaxWindows {
+		return c, fmt.Errorf("%w: congestion: %d windows, at most %d", ErrInvalidInput, len(c.Windows), MaxWindows)
 	}
 	c.Windows = slices.Clone(c.Windows)
 	for _, w := range c.Windows {

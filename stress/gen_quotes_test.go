@@ -122,6 +122,23 @@ func TestQuotesRefusals(t *testing.T) {
 	}
 }
 
+// TestQuotesRefuseTooManyWindows: more than MaxWindows congestion windows
+// are refused at construction (review: 5×10⁶ windows passed and each tick
+// then took ~150 ms); MaxWindows are accepted.
+func TestQuotesRefuseTooManyWindows(t *testing.T) {
+	g := quotedMerton(t, 0).inner
+	windows := make([]CongestionWindow, MaxWindows+1)
+	for i := range windows {
+		windows[i] = CongestionWindow{From: i, To: i + 1, Percent: 50}
+	}
+	if _, err := NewQuotes(g, QuoteSettings{Congestion: CongestionSettings{Windows: windows}}); !errorsIs(err, ErrInvalidInput) {
+		t.Errorf("%d windows: err = %v", len(windows), err)
+	}
+	if _, err := NewQuotes(g, QuoteSettings{Congestion: CongestionSettings{Windows: windows[:MaxWindows]}}); err != nil {
+		t.Errorf("%d windows: %v", MaxWindows, err)
+	}
+}
+
 // TestQuotesMergeWithCSV: a CSV's own quotes are kept and merged in
 // Source order; a source named both in the file and in the wrapper is
 // refused at its first tick. (Mutation seen failing: skipping the merge

@@ -33,7 +33,9 @@ var defaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // PathSettings are what every drawn price path shares: when it starts,
 // how often it ticks, for how long, from which price and to which scale.
 type PathSettings struct {
-	// Start is the time of tick 0. Zero means 2026-01-01 00:00 UTC.
+	// Start is the time of tick 0; ticks are stamped in UTC whatever
+	// its location, and every tick must fall in the years 1 to 9999 (what
+	// RFC 3339 and the oracles accept). Zero means 2026-01-01 00:00 UTC.
 	Start time.Time
 	// Step is the time between two ticks, in (0, MaxStep]. Zero means one
 	// hour.
@@ -54,6 +56,7 @@ func (s PathSettings) withDefaults() (PathSettings, error) {
 	if s.Start.IsZero() {
 		s.Start = defaultStart
 	}
+	s.Start = s.Start.UTC() // every tick in UTC, whatever the host's zone
 	if s.Step == 0 {
 		s.Step = time.Hour
 	}
@@ -75,6 +78,9 @@ func (s PathSettings) withDefaults() (PathSettings, error) {
 	if time.Duration(s.Ticks) > maxSpan/s.Step {
 		return s, fmt.Errorf("%w: %d ticks of %s span more than a hundred years", ErrInvalidInput, s.Ticks, s.Step)
 	}
+	if s.Start.Year() < 1 || s.Start.Year() > 9999 || s.timeAt(s.Ticks-1).Year() > 9999 {
+		return s, fmt.Errorf("%w: %d ticks of %s from %s leave the years 1 to 9999", ErrInvalidInput, s.Ticks, s.Step, s.Start.Format(time.RFC3339))
+	}
 	if s.Scale < 1 || s.Scale > MaxScale {
 		return s, fmt.Errorf("%w: scale %d outside [1, %d]", ErrInvalidInput, s.Scale, MaxScale)
 	}
@@ -94,10 +100,17 @@ func checkPrice(p decimal.Decimal, scale int32) error {
 	if p.GreaterThan(maxPrice) {
 		return fmt.Errorf("%s above 10^15", p)
 	}
-	if !p.Round(scale).Equal(p) {
+	if finer(p, scale) {
 		return fmt.Errorf("%s finer than %d places", p, scale)
 	}
 	return nil
+}
+
+// finer is true when v has a non-zero digit beyond places decimal places
+// (trailing zeros do not count: 0.35000 has two places). v must have
+// passed num.Check.
+func finer(v decimal.Decimal, places int32) bool {
+	return !v.Equal(v.Truncate(places))
 }
 
 // timeAt is the time of tick seq.

@@ -42,8 +42,8 @@ func drawGenerator(t *rapid.T) Generator {
 			t.Fatal(err)
 		}
 		if rapid.Bool().Draw(t, "faulty") {
-			f := Fault{Kind: FaultSpike, Source: "y", From: 1, To: 20, Factor: testkit.D("0.5")}
-			if g, err = NewFaults(g, FaultSettings{Faults: []Fault{f, {Kind: FaultStale, Source: "z", From: 3, To: 9}}}); err != nil {
+			f := Fault{Kind: FaultSpike, Source: "y", From: 0, To: 20, Factor: testkit.D("0.5")}
+			if g, err = NewFaults(g, FaultSettings{Faults: []Fault{f, {Kind: FaultStale, Source: "z", From: 0, To: 9}}}); err != nil {
 				t.Fatal(err)
 			}
 		}
