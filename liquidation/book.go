@@ -325,9 +325,7 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 	keep, to := decimal.Zero, 0
 	if from > 0 {
 		equity, others := st.equity(), st.maintenance().Sub(m.positionMaintenance(size))
-		keepAt := func(j int) decimal.Decimal { // the most that stays within tier j's cap, on the step grid
-			return num.DivFloor(m.Tiers[j].MaxNotional, m.Oracle.Mul(m.Step), 0).Mul(m.Step)
-		}
+		keepAt := m.keepAt
 		to, keep = from-1, keepAt(from-1)
 		for j := from - 1; j >= 0; j-- {
 			k := keepAt(j)
@@ -364,6 +362,12 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 	}
 	return BookOrder{Seq: seq, Market: market, Side: side, Size: q, Limit: limit, Bankruptcy: bp, Quote: quote,
 		FromTier: from, ToTier: to, Close: keep.IsZero(), TimeInForce: tif(c.FillOrKill), Filled: decimal.Zero}, true
+}
+
+// keepAt returns the largest size that stays within tier j's cap, on the
+// step grid: what a tier-lowering order to tier j keeps.
+func (m BookMarket) keepAt(j int) decimal.Decimal {
+	return num.DivFloor(m.Tiers[j].MaxNotional, m.Oracle.Mul(m.Step), 0).Mul(m.Step)
 }
 
 // handover lists every open position, worst first, each at its

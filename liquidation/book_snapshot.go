@@ -87,7 +87,7 @@ func RestoreBookDesk(s BookSettings, snap BookSnapshot) (*BookDesk, error) {
 		}
 		l := &bookLiq{id: ls.ID, account: ls.Account, st: st}
 		if o := ls.Order; o != nil {
-			if err := checkBookOrder(*o, st); err != nil {
+			if err := checkBookOrder(*o, st, b.cfg); err != nil {
 				return nil, restate(ErrInvalidSnapshot, fmt.Errorf("liquidation %d: %w", ls.ID, err))
 			}
 			cp := *o
@@ -112,8 +112,16 @@ func RestoreBookDesk(s BookSettings, snap BookSnapshot) (*BookDesk, error) {
 	return b, nil
 }
 
-// checkBookOrder validates an order against the state it belongs to.
-func checkBookOrder(o BookOrder, st *bookState) error {
+// checkBookOrder validates an order against the state it belongs to and
+// the desk's settings, so that a forged order never fills: its side must
+// close the position and its size fit in it; an order not yet filled must
+// be exactly the one nextOrder places from the state; a partly filled one
+// must be the worst position's, with the tiers, size, time in force and
+// close flag the planner gives the position before its fills, its
+// Bankruptcy the limit of its Quote (limitOf), its Limit that price under
+// LimitBankruptcy, and its Quote at least −DNNV − |DMMR| (the bankruptcy
+// quote of an account below maintenance never is less).
+func checkBookOrder(o BookOrder, st *bookState, c bookConfig) error {
 	m, ok := st.markets[o.Market]
 	if !ok || o.Seq < 1 {
 		return fmt.Errorf("%w: order in unknown market or without a sequence", ErrInvalidInput)
@@ -142,7 +150,52 @@ func checkBookOrder(o BookOrder, st *bookState) error {
 	if o.FromTier < 0 || o.ToTier < 0 || o.FromTier > len(m.Tiers) || o.ToTier > o.FromTier {
 		return fmt.Errorf("%w: order tiers out of range", ErrInvalidInput)
 	}
+	if !containsMarket(st.positions, o.Market) {
+		return fmt.Errorf("%w: order in market %q without a position", ErrInvalidInput, o.Market)
+	}
+	// The position before the order's fills: reduce-only, the order closes
+	// at most all of it.
+	cur, delta := st.size(o.Market), o.Size
+	pre := cur.Sub(o.Filled)
+	if o.Side == Sell {
+		pre, delta = cur.Add(o.Filled), o.Size.Neg()
+	}
+	if cur.Sign()*pre.Sign() < 0 || pre.Sign()*delta.Sign() != -1 || o.Size.GreaterThan(pre.Abs()) {
+		return fmt.Errorf("%w: order must close the position and fit in it", ErrInvalidInput)
+	}
+	if o.Filled.IsZero() { // nothing filled: the state is the one the order was placed from
+		want, ok := nextOrder(st, c, o.Seq)
+		if !ok || !sameBookOrder(want, o) {
+			return fmt.Errorf("%w: order is not the one the state places", ErrInvalidInput)
+		}
+		return nil
+	}
+	was := st.clone()
+	was.setSize(o.Market, pre)
+	from, keep := tierIndex(m.Tiers, pre.Abs().Mul(m.Oracle)), pre.Abs().Sub(o.Size)
+	planned := from == 0 && o.ToTier == 0 && keep.IsZero() ||
+		from > 0 && o.ToTier < from && keep.Equal(m.keepAt(o.ToTier))
+	if was.worst() != o.Market || o.FromTier != from || !planned || o.Close != keep.IsZero() || o.TimeInForce != tif(c.FillOrKill) {
+		return fmt.Errorf("%w: order is not one the planner places on the position", ErrInvalidInput)
+	}
+	in := CloseInput{Market: m, Position: pre, Delta: delta}
+	if bp, ok := limitOf(in, o.Quote); !ok || !bp.Equal(o.Bankruptcy) || (c.Limit == LimitBankruptcy && !o.Limit.Equal(bp)) {
+		return fmt.Errorf("%w: order bankruptcy or limit does not follow from its quote", ErrInvalidInput)
+	}
+	// Placed below maintenance (TNC < TMMR), the share TNC × |DMMR| / TMMR
+	// is at most |DMMR|: the quote is at least −DNNV − |DMMR|.
+	dmmr := m.positionMaintenance(pre.Add(delta)).Sub(m.positionMaintenance(pre)).Abs()
+	if o.Quote.LessThan(delta.Neg().Mul(m.Oracle).Sub(dmmr)) {
+		return fmt.Errorf("%w: order quote below what the position can owe", ErrInvalidInput)
+	}
 	return nil
+}
+
+// sameBookOrder compares two orders field by field, decimals by value.
+func sameBookOrder(a, b BookOrder) bool {
+	return a.Seq == b.Seq && a.Market == b.Market && a.Side == b.Side && a.Size.Equal(b.Size) && a.Limit.Equal(b.Limit) &&
+		a.Bankruptcy.Equal(b.Bankruptcy) && a.Quote.Equal(b.Quote) && a.FromTier == b.FromTier && a.ToTier == b.ToTier &&
+		a.Close == b.Close && a.TimeInForce == b.TimeInForce && a.Filled.Equal(b.Filled)
 }
 
 // CheckInvariants proves the desk's promises: the running totals conserve
@@ -166,7 +219,7 @@ func (b *BookDesk) CheckInvariants() error {
 			return fmt.Errorf("%w: book: liquidation %d is not indexed both ways", ErrInvariant, id)
 		}
 		if l.order != nil {
-			if err := checkBookOrder(*l.order, l.st); err != nil {
+			if err := checkBookOrder(*l.order, l.st, b.cfg); err != nil {
 				return restate(ErrInvariant, fmt.Errorf("liquidation %d: %w", id, err))
 			}
 			left := l.order.Size.Sub(l.order.Filled)
