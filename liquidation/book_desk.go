@@ -92,8 +92,10 @@ type BookFillResult struct {
 	Remaining   decimal.Decimal `json:"remaining"` // of the order
 	Equity      decimal.Decimal `json:"equity"`
 	Maintenance decimal.Decimal `json:"maintenance"`
-	// Compliant: the account is at or above maintenance; Next will end the
-	// liquidation (Binance stops once the account is "margin compliant").
+	// Compliant: the account is at or above maintenance at the prices the
+	// desk holds; Next will end the liquidation (Binance stops once the
+	// account is "margin compliant") unless the prices given to it say
+	// otherwise.
 	Compliant bool    `json:"compliant"`
 	Events    []Event `json:"events"`
 }
@@ -102,6 +104,16 @@ type BookFillResult struct {
 type BookNextParams struct {
 	Key     string // idempotency key; empty for none
 	Account string // the account under liquidation
+	// Markets are the account's markets at the current oracle prices.
+	// Optional: when empty the desk keeps the prices it holds (read at
+	// Start or given to the last Next). When given they must be exactly the
+	// markets read at Start, each once, with the same tiers, tick and step
+	// — only the oracle may change; anything else is refused and changes
+	// nothing. Next then judges the account and plans the next order or the
+	// handover at these prices. Hosts should pass them whenever the price
+	// may have moved since the liquidation began: at stale prices a falling
+	// market can look restored while the account is below maintenance.
+	Markets []BookMarket
 }
 
 // Active returns the accounts under liquidation, ascending.
@@ -247,8 +259,9 @@ func (b *BookDesk) fill(now time.Time, p BookFillParams) (BookFillResult, error)
 	return r, nil
 }
 
-// Next moves a liquidation on after its current order's fills: restored
-// when the account is at or above maintenance; the next order when the
+// Next moves a liquidation on after its current order's fills, at the
+// oracle prices of p.Markets when given (else those the desk holds):
+// restored when the account is at or above maintenance; the next order when the
 // last one filled completely; otherwise a Handover of every open
 // position to the fallbacks (an immediate-or-cancel order that came back
 // short means the book could not take more at the limit). Restored and
@@ -257,7 +270,14 @@ func (b *BookDesk) Next(now time.Time, p BookNextParams) (BookStep, error) {
 	if p.Key == "" {
 		return b.next(now, p)
 	}
-	return once(&b.keys, b.clock.last, b.isLive, now, p.Key, "book-next", []any{p.Account},
+	parts := []any{p.Account}
+	for _, m := range p.Markets {
+		parts = append(parts, "m", m.Market, m.Oracle, m.Tick, m.Step)
+		for _, t := range m.Tiers {
+			parts = append(parts, t.MaxNotional, t.MaintenanceRate, t.MaintenanceAmount)
+		}
+	}
+	return once(&b.keys, b.clock.last, b.isLive, now, p.Key, "book-next", parts,
 		func() (BookStep, error) { return b.next(now, p) },
 		func(r BookStep) uint64 { return r.Liquidation })
 }
@@ -269,6 +289,13 @@ func (b *BookDesk) next(now time.Time, p BookNextParams) (BookStep, error) {
 	l, ok := b.live[p.Account]
 	if !ok {
 		return BookStep{}, fmt.Errorf("%w: account %q is not under liquidation", ErrUnknownAuction, p.Account)
+	}
+	if len(p.Markets) > 0 {
+		ms, err := repriced(l.st.markets, p.Markets)
+		if err != nil {
+			return BookStep{}, err
+		}
+		l.st.markets = ms
 	}
 	b.clock.advance(now)
 	step := BookStep{Liquidation: l.id, Account: l.account}
@@ -311,6 +338,35 @@ func (b *BookDesk) advance(now time.Time, l *bookLiq, step *BookStep) {
 	step.Events = append(step.Events, Event{Time: now, Kind: EventBookDone, Subject: l.account, From: bookLiquidating,
 		To: string(BookHandedOver), Account: l.account, Auction: l.id, Amount: step.Equity, Tab: step.Maintenance})
 	b.end(l)
+}
+
+// repriced returns held with the oracle prices of fresh, which must list
+// exactly the markets of held with the same tiers, tick and step.
+func repriced(held map[string]BookMarket, fresh []BookMarket) (map[string]BookMarket, error) {
+	if len(fresh) != len(held) {
+		return nil, fmt.Errorf("%w: %d markets, the liquidation has %d", ErrInvalidInput, len(fresh), len(held))
+	}
+	out := make(map[string]BookMarket, len(held))
+	for _, m := range fresh {
+		if err := m.validate(); err != nil {
+			return nil, err
+		}
+		h, ok := held[m.Market]
+		if _, dup := out[m.Market]; dup || !ok {
+			return nil, fmt.Errorf("%w: market %q unknown to the liquidation or twice", ErrInvalidInput, m.Market)
+		}
+		same := h.Tick.Equal(m.Tick) && h.Step.Equal(m.Step) && len(h.Tiers) == len(m.Tiers)
+		for i := 0; same && i < len(h.Tiers); i++ {
+			a, c := h.Tiers[i], m.Tiers[i]
+			same = a.MaxNotional.Equal(c.MaxNotional) && a.MaintenanceRate.Equal(c.MaintenanceRate) && a.MaintenanceAmount.Equal(c.MaintenanceAmount)
+		}
+		if !same {
+			return nil, fmt.Errorf("%w: market %q: only the oracle may change during a liquidation", ErrInvalidInput, m.Market)
+		}
+		h.Oracle = canon(m.Oracle)
+		out[m.Market] = h
+	}
+	return out, nil
 }
 
 func (b *BookDesk) end(l *bookLiq) {

@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
 // TestBookRestoreRefusesForgedOrders: a snapshot whose current order was
@@ -62,5 +66,58 @@ func TestBookRestoreRefusesForgedOrders(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestBookNextRepricesAFallingMarket: equity 8,000 on the 60 BTC long; the
+// first order sells 20 BTC, filled at 24,900 with no fee: equity 6,000
+// against 5,000 at the 25,000 read at Start. The price then falls to
+// 24,800: equity −2,000 against 4,960. Given the current market, Next
+// must not end the liquidation as restored (before the fix it could not
+// be told the price and returned BookRestored); it orders the rest or
+// hands it over. A changed tick, step or tier, or a market it does not
+// hold, is refused and changes nothing.
+func TestBookNextRepricesAFallingMarket(t *testing.T) {
+	b := mustDesk(t, BookSettings{})
+	if _, err := b.Start(bookT0, BookStartParams{Account: bybitAccount("8000"), Markets: []BookMarket{bybitMarket()}}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := b.Fill(bookT0, BookFillParams{Account: "A", Size: d("20"), Price: d("24900")})
+	if err != nil || !f.Compliant || !f.Equity.Equal(d("6000")) {
+		t.Fatalf("fill %+v %v: want compliant at 6,000 at the Start price", f, err)
+	}
+	fallen := bybitMarket()
+	fallen.Oracle = d("24800")
+	for name, ms := range map[string][]BookMarket{
+		"tick changed":   {func() BookMarket { m := fallen; m.Tick = d("0.1"); return m }()},
+		"step changed":   {func() BookMarket { m := fallen; m.Step = d("0.01"); return m }()},
+		"tier changed":   {func() BookMarket { m := fallen; m.Tiers = m.Tiers[:2]; return m }()},
+		"unknown market": {func() BookMarket { m := fallen; m.Market = "ETHUSDT"; return m }()},
+		"twice":          {fallen, fallen},
+		"zero oracle":    {func() BookMarket { m := fallen; m.Oracle = d("0"); return m }()},
+	} {
+		before := b.Snapshot()
+		if _, err := b.Next(bookT0, BookNextParams{Account: "A", Markets: ms}); !errors.Is(err, ErrInvalidInput) {
+			t.Fatalf("%s: %v, want ErrInvalidInput", name, err)
+		}
+		if diff := cmp.Diff(before, b.Snapshot(), testkit.EquateDecimals); diff != "" {
+			t.Fatalf("%s: a refused Next changed the desk:\n%s", name, diff)
+		}
+	}
+	step, err := b.Next(bookT0, BookNextParams{Account: "A", Markets: []BookMarket{fallen}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if step.Status == BookRestored || step.Equity.GreaterThanOrEqual(step.Maintenance) {
+		t.Fatalf("step %+v: restored below maintenance at the current price", step)
+	}
+	if !step.Equity.Equal(d("-2000")) || !step.Maintenance.Equal(d("4960")) {
+		t.Fatalf("equity %s, maintenance %s: want −2,000 and 4,960 at 24,800", step.Equity, step.Maintenance)
+	}
+	if step.Status == BookOrdering && !step.Order.Close {
+		t.Fatalf("order %+v: want the rest closed", step.Order)
+	}
+	if err := b.CheckInvariants(); err != nil {
+		t.Fatal(err)
 	}
 }
