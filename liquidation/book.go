@@ -209,8 +209,19 @@ type HandoverItem struct {
 // Handover is what the book could not fill, for the host to offer to the
 // fallbacks in Targets order (BookSettings.Fallbacks).
 type Handover struct {
-	Items   []HandoverItem `json:"items"`
-	Targets []Fallback     `json:"targets"`
+	// Items are the positions left, worst first, each priced after the
+	// ones before it are closed at their bankruptcy quotes.
+	Items []HandoverItem `json:"items"`
+	// Targets are the fallbacks to offer them to, in order
+	// (BookSettings.Fallbacks).
+	Targets []Fallback `json:"targets"`
+	// Deficit is the bad debt no item carries: −equity of the account once
+	// every item is closed at its Quote, when that is below 0, else 0. An
+	// account with no position left and negative collateral hands over no
+	// item and a Deficit of −collateral; with items it is 0 (each
+	// bankruptcy quote already takes the loss, rounded toward +∞). The
+	// host books it to the insurance fund or the loss waterfall.
+	Deficit decimal.Decimal `json:"deficit"`
 }
 
 // BookStatus is where a liquidation stands after a BookDesk call.
@@ -380,6 +391,7 @@ func handover(st *bookState, c bookConfig) *Handover {
 	for {
 		market := sim.worst()
 		if market == "" || sim.compliant() {
+			h.Deficit = num.MaxOf(sim.equity().Neg(), decimal.Zero)
 			return h
 		}
 		size := sim.size(market)

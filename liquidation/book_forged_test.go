@@ -121,3 +121,38 @@ func TestBookNextRepricesAFallingMarket(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBookHandoverReportsTheDeficit: an account with no position and
+// collateral −5 is handed over with no item; the 5 of bad debt is its
+// Deficit (before the fix it was reported nowhere). With a position the
+// bankruptcy quotes carry the loss and the Deficit is 0.
+func TestBookHandoverReportsTheDeficit(t *testing.T) {
+	for name, tc := range map[string]struct {
+		acct    BookAccount
+		items   int
+		deficit string
+	}{
+		"no position, collateral −5": {BookAccount{ID: "A", Collateral: d("-5")}, 0, "5"},
+		"60 BTC long below zero equity": {BookAccount{ID: "A", Collateral: d("-1500100"),
+			Positions: []BookPosition{{Market: "BTCUSDT", Size: d("60")}}}, 1, "0"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := mustDesk(t, BookSettings{})
+			step, err := b.Start(bookT0, BookStartParams{Account: tc.acct, Markets: []BookMarket{bybitMarket()}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.items > 0 { // the book takes nothing: handed over
+				if step.Status != BookOrdering {
+					t.Fatalf("step %+v", step)
+				}
+				if step, err = b.Next(bookT0, BookNextParams{Account: "A"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if step.Status != BookHandedOver || len(step.Handover.Items) != tc.items || !step.Handover.Deficit.Equal(d(tc.deficit)) {
+				t.Fatalf("step %+v handover %+v: want %d items and a deficit of %s", step, step.Handover, tc.items, tc.deficit)
+			}
+		})
+	}
+}
