@@ -31,7 +31,10 @@ import (
 //     order) when an order came back short: the book could not take it.
 //
 // Start, Fill and Next take an idempotency key (see KeyWindow). Not safe
-// for concurrent use: the host serialises calls.
+// for concurrent use: the host serialises calls. Build it with NewBookDesk
+// or RestoreBookDesk: the zero value and a nil *BookDesk are refused
+// (ErrInvalidSettings) by every method that returns an error, and read as
+// empty by the others, changing nothing.
 type BookDesk struct {
 	cfg    bookConfig
 	seq    uint64
@@ -116,8 +119,20 @@ type BookNextParams struct {
 	Markets []BookMarket
 }
 
-// Active returns the accounts under liquidation, ascending.
+// ready refuses a desk not built by NewBookDesk or RestoreBookDesk.
+func (b *BookDesk) ready() error {
+	if b == nil || b.live == nil || b.byID == nil {
+		return fmt.Errorf("%w: BookDesk not built with NewBookDesk or RestoreBookDesk", ErrInvalidSettings)
+	}
+	return nil
+}
+
+// Active returns the accounts under liquidation, ascending (none on a desk
+// not built by NewBookDesk or RestoreBookDesk).
 func (b *BookDesk) Active() []string {
+	if b.ready() != nil {
+		return []string{}
+	}
 	out := make([]string, 0, len(b.live))
 	for a := range b.live {
 		out = append(out, a)
@@ -126,8 +141,15 @@ func (b *BookDesk) Active() []string {
 	return out
 }
 
-// Totals returns the running sums of every split.
-func (b *BookDesk) Totals() BookTotals { return b.totals }
+// Totals returns the running sums of every split (zero sums on a desk not
+// built by NewBookDesk or RestoreBookDesk).
+func (b *BookDesk) Totals() BookTotals {
+	if b.ready() != nil {
+		z := decimal.Zero
+		return BookTotals{Surplus: z, Fee: z, Fund: z, Kept: z}
+	}
+	return b.totals
+}
 
 func (b *BookDesk) isLive(id uint64) bool { _, ok := b.byID[id]; return ok }
 
@@ -136,6 +158,9 @@ func (b *BookDesk) isLive(id uint64) bool { _, ok := b.byID[id]; return ok }
 // or above maintenance with its orders is BookHealthy and nothing
 // changes. An account already under liquidation is refused.
 func (b *BookDesk) Start(now time.Time, p BookStartParams) (BookStep, error) {
+	if err := b.ready(); err != nil {
+		return BookStep{}, err
+	}
 	if p.Key == "" {
 		return b.start(now, p)
 	}
@@ -203,6 +228,9 @@ func (b *BookDesk) start(now time.Time, p BookStartParams) (BookStep, error) {
 // limit, larger than what is left of it, or off the step grid is refused
 // and changes nothing.
 func (b *BookDesk) Fill(now time.Time, p BookFillParams) (BookFillResult, error) {
+	if err := b.ready(); err != nil {
+		return BookFillResult{}, err
+	}
 	if p.Key == "" {
 		return b.fill(now, p)
 	}
@@ -267,6 +295,9 @@ func (b *BookDesk) fill(now time.Time, p BookFillParams) (BookFillResult, error)
 // short means the book could not take more at the limit). Restored and
 // handed-over liquidations end.
 func (b *BookDesk) Next(now time.Time, p BookNextParams) (BookStep, error) {
+	if err := b.ready(); err != nil {
+		return BookStep{}, err
+	}
 	if p.Key == "" {
 		return b.next(now, p)
 	}

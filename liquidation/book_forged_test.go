@@ -3,6 +3,7 @@ package liquidation
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -152,6 +153,43 @@ func TestBookHandoverReportsTheDeficit(t *testing.T) {
 			}
 			if step.Status != BookHandedOver || len(step.Handover.Items) != tc.items || !step.Handover.Deficit.Equal(d(tc.deficit)) {
 				t.Fatalf("step %+v handover %+v: want %d items and a deficit of %s", step, step.Handover, tc.items, tc.deficit)
+			}
+		})
+	}
+}
+
+// TestBookDeskNotBuilt: the zero value and a nil *BookDesk are refused
+// with ErrInvalidSettings by every method returning an error, read as
+// empty by the others, and never change (before the fix the zero value's
+// Start on an underwater account panicked "assignment to entry in nil
+// map" after moving its clock and sequence; nil's Next and Snapshot
+// panicked).
+func TestBookDeskNotBuilt(t *testing.T) {
+	acct := BookAccount{ID: "A", Collateral: d("-1500100"), Positions: []BookPosition{{Market: "BTCUSDT", Size: d("60")}}}
+	for name, b := range map[string]*BookDesk{"zero value": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			calls := map[string]func() error{
+				"Start": func() error {
+					_, err := b.Start(bookT0, BookStartParams{Key: "k", Account: acct, Markets: []BookMarket{bybitMarket()}})
+					return err
+				},
+				"Fill": func() error {
+					_, err := b.Fill(bookT0, BookFillParams{Account: "A", Size: d("1"), Price: d("25000")})
+					return err
+				},
+				"Next":            func() error { _, err := b.Next(bookT0, BookNextParams{Account: "A"}); return err },
+				"CheckInvariants": func() error { return b.CheckInvariants() },
+			}
+			for _, m := range []string{"Start", "Fill", "Next", "CheckInvariants"} {
+				if err := calls[m](); !errors.Is(err, ErrInvalidSettings) {
+					t.Fatalf("%s: %v, want ErrInvalidSettings", m, err)
+				}
+			}
+			if a, tot, snap := b.Active(), b.Totals(), b.Snapshot(); len(a) != 0 || tot.Fills != 0 || !tot.Fee.IsZero() || len(snap.Live) != 0 || snap.Seq != 0 {
+				t.Fatalf("active %v, totals %+v, snapshot %+v: want empty", a, tot, snap)
+			}
+			if b != nil && !reflect.DeepEqual(*b, BookDesk{}) {
+				t.Fatalf("the refused calls changed the desk: %+v", *b)
 			}
 		})
 	}

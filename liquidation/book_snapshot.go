@@ -29,8 +29,12 @@ type BookLiquidationSnapshot struct {
 	Order      *BookOrder      `json:"order,omitempty"`
 }
 
-// Snapshot returns a copy of the desk's state.
+// Snapshot returns a copy of the desk's state (an empty one for a desk not
+// built by NewBookDesk or RestoreBookDesk).
 func (b *BookDesk) Snapshot() BookSnapshot {
+	if b.ready() != nil {
+		return BookSnapshot{Live: []BookLiquidationSnapshot{}, Totals: b.Totals()}
+	}
 	s := BookSnapshot{Seq: b.seq, Last: b.clock.last, Live: []BookLiquidationSnapshot{}, Totals: b.totals}
 	if ks := b.keys.snapshot(b.clock.last, b.isLive); len(ks) > 0 {
 		s.Keys = ks
@@ -203,6 +207,9 @@ func sameBookOrder(a, b BookOrder) bool {
 // live liquidation is indexed both ways, and its current order is within
 // the position and never limited beyond its bankruptcy price.
 func (b *BookDesk) CheckInvariants() error {
+	if err := b.ready(); err != nil {
+		return err
+	}
 	t := b.totals
 	if !t.Fee.Add(t.Fund).Add(t.Kept).Equal(t.Surplus) {
 		return fmt.Errorf("%w: book totals: fee + fund + kept ≠ surplus", ErrInvariant)
