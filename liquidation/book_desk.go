@@ -25,8 +25,10 @@ import (
 //  3. the host sends it and reports each fill (Fill), which SplitFill
 //     divides into the clearance fee and fund share (the insurance
 //     fund's) and what the trader keeps;
-//  4. Next ends the liquidation once the account is at or above
-//     maintenance, returns the next order after a full fill, and hands
+//  4. Next, at the oracle prices the host passes (BookNextParams.Markets;
+//     else those read at Start or last given), ends the liquidation once
+//     the account is at or above maintenance, returns the next order
+//     after a full fill, and hands
 //     every position left to the fallbacks (Handover, in the configured
 //     order) when an order came back short: the book could not take it.
 //
@@ -55,11 +57,11 @@ type bookLiq struct {
 // BookTotals are the running sums over every fill the desk has split;
 // CheckInvariants proves Fee + Fund + Kept = Surplus.
 type BookTotals struct {
-	Fills   uint64          `json:"fills"`
-	Surplus decimal.Decimal `json:"surplus"`
-	Fee     decimal.Decimal `json:"fee"`
-	Fund    decimal.Decimal `json:"fund"`
-	Kept    decimal.Decimal `json:"kept"`
+	Fills   uint64          `json:"fills"`   // fills split (Fill calls that succeeded)
+	Surplus decimal.Decimal `json:"surplus"` // Σ FillSplit.Surplus: proceeds above the fills' bankruptcy quotes (negative: below)
+	Fee     decimal.Decimal `json:"fee"`     // Σ FillSplit.Fee: clearance fees to the insurance fund, ≥ 0
+	Fund    decimal.Decimal `json:"fund"`    // Σ FillSplit.Fund: surplus to the fund beyond the fee, less the losses it covered
+	Kept    decimal.Decimal `json:"kept"`    // Σ FillSplit.Kept: what the traders kept, ≥ 0
 }
 
 // NewBookDesk validates s and returns an empty desk.
@@ -90,17 +92,17 @@ type BookFillParams struct {
 
 // BookFillResult is what a fill did.
 type BookFillResult struct {
-	Liquidation uint64          `json:"liquidation"`
-	Split       FillSplit       `json:"split"`
-	Remaining   decimal.Decimal `json:"remaining"` // of the order
-	Equity      decimal.Decimal `json:"equity"`
-	Maintenance decimal.Decimal `json:"maintenance"`
+	Liquidation uint64          `json:"liquidation"` // the liquidation the fill belongs to
+	Split       FillSplit       `json:"split"`       // where the fill's value went (SplitFill against the apportioned quote)
+	Remaining   decimal.Decimal `json:"remaining"`   // of the order
+	Equity      decimal.Decimal `json:"equity"`      // TNC after the fill, at the prices the desk holds
+	Maintenance decimal.Decimal `json:"maintenance"` // TMMR after the fill, at the prices the desk holds
 	// Compliant: the account is at or above maintenance at the prices the
 	// desk holds; Next will end the liquidation (Binance stops once the
 	// account is "margin compliant") unless the prices given to it say
 	// otherwise.
 	Compliant bool    `json:"compliant"`
-	Events    []Event `json:"events"`
+	Events    []Event `json:"events"` // the fill's event (EventBookFill)
 }
 
 // BookNextParams is the input of Next.

@@ -10,10 +10,10 @@ import (
 
 // BookSnapshot is a BookDesk's whole state, plain and JSON-serialisable.
 type BookSnapshot struct {
-	Seq    uint64                    `json:"seq"`  // liquidations opened so far (the last ID)
-	Last   time.Time                 `json:"last"` // the latest now seen
-	Live   []BookLiquidationSnapshot `json:"live"` // open liquidations, ascending ID
-	Totals BookTotals                `json:"totals"`
+	Seq    uint64                    `json:"seq"`    // liquidations opened so far (the last ID)
+	Last   time.Time                 `json:"last"`   // the latest now seen
+	Live   []BookLiquidationSnapshot `json:"live"`   // open liquidations, ascending ID
+	Totals BookTotals                `json:"totals"` // the running sums (BookDesk.Totals)
 	// Keys are the remembered idempotency keys (see KeyWindow), ascending.
 	Keys []KeyRecord `json:"keys,omitempty"`
 }
@@ -21,12 +21,12 @@ type BookSnapshot struct {
 // BookLiquidationSnapshot is one open liquidation: the account's state as
 // the desk tracks it, the markets read at Start and the current order.
 type BookLiquidationSnapshot struct {
-	ID         uint64          `json:"id"`
-	Account    string          `json:"account"`
-	Collateral decimal.Decimal `json:"collateral"`
-	Positions  []BookPosition  `json:"positions"`
-	Markets    []BookMarket    `json:"markets"` // ascending market
-	Order      *BookOrder      `json:"order,omitempty"`
+	ID         uint64          `json:"id"`              // the liquidation's ID (BookStep.Liquidation)
+	Account    string          `json:"account"`         // the account under liquidation
+	Collateral decimal.Decimal `json:"collateral"`      // its quote balance after the fills so far
+	Positions  []BookPosition  `json:"positions"`       // its positions after the fills so far, ascending market
+	Markets    []BookMarket    `json:"markets"`         // ascending market, at the prices the desk holds
+	Order      *BookOrder      `json:"order,omitempty"` // the current order with its Filled; nil before the first
 }
 
 // Snapshot returns a copy of the desk's state (an empty one for a desk not
