@@ -81,6 +81,17 @@ type BookSettings struct {
 	// order at once. Default false: immediate-or-cancel, as Binance's ("all
 	// liquidation orders are Immediate or Cancel orders") and dYdX's.
 	FillOrKill bool
+	// TakeOverAfterStep applies Bybit's rule after the tier step: "If the
+	// position is still in liquidation, this position shall be taken over
+	// by the liquidation engine at the bankruptcy price" ("Liquidation
+	// Process (USDT Contract)", help.bybit.com/hc/en-us/articles/
+	// 900000167723). Only the first order of a liquidation may lower a
+	// tier; every later one closes its whole position (Close), limited at
+	// its bankruptcy price under LimitBankruptcy. Default false: the desk
+	// keeps stepping down one tier per order while the book fills them.
+	// Either way an order the book does not fill in full hands every
+	// position over at its bankruptcy price (Next).
+	TakeOverAfterStep bool
 }
 
 type bookConfig struct {
@@ -181,7 +192,8 @@ type BookOrder struct {
 	// FromTier and ToTier are the risk-tier indexes (0 = lowest) of the
 	// position before and after the order fills; len(Tiers) means above
 	// the last cap. Close is set when the order closes the whole position
-	// (the lowest tier did not restore maintenance).
+	// (from the lowest tier, or after the first order under
+	// BookSettings.TakeOverAfterStep).
 	FromTier int  `json:"from_tier"`       // tier of the position before the order
 	ToTier   int  `json:"to_tier"`         // tier of the position once the order fills; 0 when it closes it
 	Close    bool `json:"close,omitempty"` // the order closes the whole position
@@ -334,7 +346,7 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 	size := st.size(market)
 	from := tierIndex(m.Tiers, size.Abs().Mul(m.Oracle))
 	keep, to := decimal.Zero, 0
-	if from > 0 {
+	if from > 0 && !(c.TakeOverAfterStep && seq > 1) {
 		equity, others := st.equity(), st.maintenance().Sub(m.positionMaintenance(size))
 		keepAt := m.keepAt
 		to, keep = from-1, keepAt(from-1)

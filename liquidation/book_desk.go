@@ -32,6 +32,14 @@ import (
 //     every position left to the fallbacks (Handover, in the configured
 //     order) when an order came back short: the book could not take it.
 //
+// Where this differs from Bybit: after its one FillOrKill tier step, a
+// position "still in liquidation … shall be taken over by the liquidation
+// engine at the bankruptcy price". By default the desk instead keeps
+// stepping down a tier per order while the book fills them; set
+// BookSettings.TakeOverAfterStep for Bybit's rule (every order after the
+// first closes its whole position). A step the book does not fill in full
+// is handed over whole at the bankruptcy price either way.
+//
 // Start, Fill and Next take an idempotency key (see KeyWindow). Not safe
 // for concurrent use: the host serialises calls. Build it with NewBookDesk
 // or RestoreBookDesk: the zero value and a nil *BookDesk are refused

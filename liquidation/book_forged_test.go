@@ -194,3 +194,64 @@ func TestBookDeskNotBuilt(t *testing.T) {
 		})
 	}
 }
+
+// TestBookTakeOverAfterStep: 100 BTC long (2.5M, the third tier:
+// maintenance 22,500) with equity 20,000. The first order steps down to
+// the second tier (80 BTC kept, where 20,000 would meet 15,000 at the
+// oracle); filled at its bankruptcy price the account keeps its health
+// ratio (equity 13,333.33… against 15,000) and is still in liquidation.
+// By default the desk steps down again (40 BTC more, to the first tier);
+// with TakeOverAfterStep it follows Bybit ("If the position is still in
+// liquidation, this position shall be taken over by the liquidation
+// engine at the bankruptcy price") and closes all 80 BTC at bankruptcy.
+// A standby restores either second order, fresh or partly filled.
+func TestBookTakeOverAfterStep(t *testing.T) {
+	acct := BookAccount{ID: "A", Collateral: d("-2480000"), Positions: []BookPosition{{Market: "BTCUSDT", Size: d("100")}}}
+	for name, tc := range map[string]struct {
+		takeOver bool
+		size     string
+		close    bool
+	}{"default: another tier step": {false, "40", false}, "Bybit: the rest taken over": {true, "80", true}} {
+		t.Run(name, func(t *testing.T) {
+			s := BookSettings{TakeOverAfterStep: tc.takeOver, SurplusToFund: true}
+			b := mustDesk(t, s)
+			step, err := b.Start(bookT0, BookStartParams{Account: acct, Markets: []BookMarket{bybitMarket()}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o := step.Order; o == nil || !o.Size.Equal(d("20")) || o.FromTier != 2 || o.ToTier != 1 || o.Close {
+				t.Fatalf("first order %+v: want 20 BTC from tier 2 to 1", o)
+			}
+			if _, err := b.Fill(bookT0, BookFillParams{Account: "A", Size: d("20"), Price: step.Order.Bankruptcy}); err != nil {
+				t.Fatal(err)
+			}
+			if step, err = b.Next(bookT0, BookNextParams{Account: "A"}); err != nil {
+				t.Fatal(err)
+			}
+			o := step.Order
+			if o == nil || o.Seq != 2 || !o.Size.Equal(d(tc.size)) || o.Close != tc.close || o.FromTier != 1 || o.ToTier != 0 {
+				t.Fatalf("second order %+v: want %s BTC, close %v", o, tc.size, tc.close)
+			}
+			for _, filled := range []string{"0", "10"} {
+				if filled != "0" {
+					if _, err := b.Fill(bookT0, BookFillParams{Account: "A", Size: d(filled), Price: o.Limit}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				raw, _ := json.Marshal(b.Snapshot())
+				var snap BookSnapshot
+				if err := json.Unmarshal(raw, &snap); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := RestoreBookDesk(s, snap); err != nil {
+					t.Fatalf("restore with %s filled: %v", filled, err)
+				}
+				other := s
+				other.TakeOverAfterStep = !tc.takeOver
+				if _, err := RestoreBookDesk(other, snap); !errors.Is(err, ErrInvalidSnapshot) {
+					t.Fatalf("restore under the other rule with %s filled: %v, want ErrInvalidSnapshot", filled, err)
+				}
+			}
+		})
+	}
+}

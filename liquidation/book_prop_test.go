@@ -70,11 +70,12 @@ func (l *bookLedger) equityAndMaintenance() (decimal.Decimal, decimal.Decimal) {
 func TestPropBookLiquidation(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := BookSettings{
-			Limit:         rapid.SampledFrom([]LimitRule{LimitBankruptcy, LimitFillable}).Draw(t, "limit"),
-			FeeRate:       d(rapid.SampledFrom([]string{"0", "0.003", "0.005", "0.5"}).Draw(t, "fee")),
-			SurplusToFund: rapid.Bool().Draw(t, "to fund"),
-			QuoteScale:    int32(rapid.SampledFrom([]int{2, 6, 18}).Draw(t, "scale")),
-			FillOrKill:    rapid.Bool().Draw(t, "fok"),
+			Limit:             rapid.SampledFrom([]LimitRule{LimitBankruptcy, LimitFillable}).Draw(t, "limit"),
+			FeeRate:           d(rapid.SampledFrom([]string{"0", "0.003", "0.005", "0.5"}).Draw(t, "fee")),
+			SurplusToFund:     rapid.Bool().Draw(t, "to fund"),
+			QuoteScale:        int32(rapid.SampledFrom([]int{2, 6, 18}).Draw(t, "scale")),
+			FillOrKill:        rapid.Bool().Draw(t, "fok"),
+			TakeOverAfterStep: rapid.Bool().Draw(t, "take over"),
 		}
 		desk, err := NewBookDesk(s)
 		if err != nil {
@@ -119,6 +120,11 @@ func TestPropBookLiquidation(t *testing.T) {
 			m := led.markets[o.Market]
 			if (o.Side == Sell && o.Limit.LessThan(o.Bankruptcy)) || (o.Side == Buy && o.Limit.GreaterThan(o.Bankruptcy)) {
 				t.Fatalf("order %d limited at %s beyond its bankruptcy price %s", o.Seq, o.Limit, o.Bankruptcy)
+			}
+			// Bybit's takeover: no tier step after the first order (mutation
+			// seen failing: nextOrder ignoring TakeOverAfterStep).
+			if s.TakeOverAfterStep && o.Seq > 1 && (!o.Close || !o.Size.Equal(led.size[o.Market].Abs())) {
+				t.Fatalf("order %+v after the first does not take the whole position %s over", *o, led.size[o.Market])
 			}
 			left := o.Size
 			for k := rapid.IntRange(0, 3).Draw(t, "fills"); k > 0 && left.IsPositive(); k-- {

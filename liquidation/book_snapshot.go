@@ -177,8 +177,9 @@ func checkBookOrder(o BookOrder, st *bookState, c bookConfig) error {
 	was := st.clone()
 	was.setSize(o.Market, pre)
 	from, keep := tierIndex(m.Tiers, pre.Abs().Mul(m.Oracle)), pre.Abs().Sub(o.Size)
-	planned := from == 0 && o.ToTier == 0 && keep.IsZero() ||
-		from > 0 && o.ToTier < from && keep.Equal(m.keepAt(o.ToTier))
+	closes := from == 0 || c.TakeOverAfterStep && o.Seq > 1
+	planned := closes && o.ToTier == 0 && keep.IsZero() ||
+		!closes && o.ToTier < from && keep.Equal(m.keepAt(o.ToTier))
 	if was.worst() != o.Market || o.FromTier != from || !planned || o.Close != keep.IsZero() || o.TimeInForce != tif(c.FillOrKill) {
 		return fmt.Errorf("%w: order is not one the planner places on the position", ErrInvalidInput)
 	}
