@@ -81,6 +81,17 @@ type BookSettings struct {
 	// order at once. Default false: immediate-or-cancel, as Binance's ("all
 	// liquidation orders are Immediate or Cancel orders") and dYdX's.
 	FillOrKill bool
+	// TakeOverAfterStep applies Bybit's rule after the tier step: "If the
+	// position is still in liquidation, this position shall be taken over
+	// by the liquidation engine at the bankruptcy price" ("Liquidation
+	// Process (USDT Contract)", help.bybit.com/hc/en-us/articles/
+	// 900000167723). Only the first order of a liquidation may lower a
+	// tier; every later one closes its whole position (Close), limited at
+	// its bankruptcy price under LimitBankruptcy. Default false: the desk
+	// keeps stepping down one tier per order while the book fills them.
+	// Either way an order the book does not fill in full hands every
+	// position over at its bankruptcy price (Next).
+	TakeOverAfterStep bool
 }
 
 type bookConfig struct {
@@ -133,16 +144,16 @@ func (s BookSettings) validate() (bookConfig, error) {
 
 // BookPosition is one perpetual position of a book account.
 type BookPosition struct {
-	Market string          `json:"market"`
-	Size   decimal.Decimal `json:"size"` // signed: long > 0, short < 0; a multiple of the market's Step
+	Market string          `json:"market"` // the BookMarket it is held in
+	Size   decimal.Decimal `json:"size"`   // signed: long > 0, short < 0; a multiple of the market's Step
 }
 
 // OpenOrder is one resting order of the account, cancelled first.
 type OpenOrder struct {
-	ID     string          `json:"id"`
-	Market string          `json:"market"`
-	Size   decimal.Decimal `json:"size"`  // signed: buy > 0, sell < 0
-	Price  decimal.Decimal `json:"price"` // limit price, > 0
+	ID     string          `json:"id"`     // the venue's order ID, non-empty and unique in the account: what Cancels lists
+	Market string          `json:"market"` // the BookMarket it rests in
+	Size   decimal.Decimal `json:"size"`   // signed: buy > 0, sell < 0
+	Price  decimal.Decimal `json:"price"`  // limit price, > 0
 }
 
 // BookAccount is a cross-margined perpetual account as the book planner
@@ -151,19 +162,19 @@ type OpenOrder struct {
 // position's notional plus that of its open orders that would grow it
 // (Bybit counts "position value + active order value" in the risk limit).
 type BookAccount struct {
-	ID         string          `json:"id"`
-	Collateral decimal.Decimal `json:"collateral"` // quote balance; negative when a long was bought on credit
-	Positions  []BookPosition  `json:"positions"`  // at most one per market
-	OpenOrders []OpenOrder     `json:"open_orders,omitempty"`
+	ID         string          `json:"id"`                    // the account's ID, non-empty; one liquidation per account at a time
+	Collateral decimal.Decimal `json:"collateral"`            // quote balance; negative when a long was bought on credit
+	Positions  []BookPosition  `json:"positions"`             // at most one per market
+	OpenOrders []OpenOrder     `json:"open_orders,omitempty"` // resting orders; they add maintenance until Start cancels them
 }
 
 // BookOrder is one immediate-or-cancel, reduce-only liquidation order.
 type BookOrder struct {
-	Seq    int             `json:"seq"` // 1 for the first order of a liquidation, then 2, …
-	Market string          `json:"market"`
-	Side   Side            `json:"side"`
-	Size   decimal.Decimal `json:"size"`  // > 0, a multiple of Step
-	Limit  decimal.Decimal `json:"limit"` // worst price it may fill at (LimitRule), never beyond Bankruptcy
+	Seq    int             `json:"seq"`    // 1 for the first order of a liquidation, then 2, …
+	Market string          `json:"market"` // the market of the position it reduces: the worst (largest maintenance)
+	Side   Side            `json:"side"`   // Sell closes a long, Buy a short
+	Size   decimal.Decimal `json:"size"`   // > 0, a multiple of Step
+	Limit  decimal.Decimal `json:"limit"`  // worst price it may fill at (LimitRule), never beyond Bankruptcy
 	// Bankruptcy is the order's bankruptcy price per unit, on the tick
 	// grid against the trade (up for a sell, down for a buy).
 	Bankruptcy decimal.Decimal `json:"bankruptcy"`
@@ -181,10 +192,11 @@ type BookOrder struct {
 	// FromTier and ToTier are the risk-tier indexes (0 = lowest) of the
 	// position before and after the order fills; len(Tiers) means above
 	// the last cap. Close is set when the order closes the whole position
-	// (the lowest tier did not restore maintenance).
-	FromTier int  `json:"from_tier"`
-	ToTier   int  `json:"to_tier"`
-	Close    bool `json:"close,omitempty"`
+	// (from the lowest tier, or after the first order under
+	// BookSettings.TakeOverAfterStep).
+	FromTier int  `json:"from_tier"`       // tier of the position before the order
+	ToTier   int  `json:"to_tier"`         // tier of the position once the order fills; 0 when it closes it
+	Close    bool `json:"close,omitempty"` // the order closes the whole position
 	// TimeInForce is "IOC" (immediate-or-cancel) or "FOK" (fill-or-kill,
 	// BookSettings.FillOrKill). Every order is reduce-only.
 	TimeInForce string          `json:"time_in_force"`
@@ -193,9 +205,9 @@ type BookOrder struct {
 
 // HandoverItem is one position the book could not close.
 type HandoverItem struct {
-	Market string          `json:"market"`
-	Side   Side            `json:"side"` // the side that closes it
-	Size   decimal.Decimal `json:"size"` // > 0
+	Market string          `json:"market"` // the position's market
+	Side   Side            `json:"side"`   // the side that closes it
+	Size   decimal.Decimal `json:"size"`   // > 0
 	// Bankruptcy is the price per unit at which closing it leaves the
 	// account at zero surplus (rounded against the trade, as BookOrder's):
 	// the price an auction's reserve, a backstop's takeover or
@@ -209,8 +221,19 @@ type HandoverItem struct {
 // Handover is what the book could not fill, for the host to offer to the
 // fallbacks in Targets order (BookSettings.Fallbacks).
 type Handover struct {
-	Items   []HandoverItem `json:"items"`
-	Targets []Fallback     `json:"targets"`
+	// Items are the positions left, worst first, each priced after the
+	// ones before it are closed at their bankruptcy quotes.
+	Items []HandoverItem `json:"items"`
+	// Targets are the fallbacks to offer them to, in order
+	// (BookSettings.Fallbacks).
+	Targets []Fallback `json:"targets"`
+	// Deficit is the bad debt no item carries: −equity of the account once
+	// every item is closed at its Quote, when that is below 0, else 0. An
+	// account with no position left and negative collateral hands over no
+	// item and a Deficit of −collateral; with items it is 0 (each
+	// bankruptcy quote already takes the loss, rounded toward +∞). The
+	// host books it to the insurance fund or the loss waterfall.
+	Deficit decimal.Decimal `json:"deficit"`
 }
 
 // BookStatus is where a liquidation stands after a BookDesk call.
@@ -228,14 +251,14 @@ const (
 // cancel Cancels, then send Order, or act on Handover.
 type BookStep struct {
 	Liquidation uint64          `json:"liquidation,omitempty"` // 0 when none was opened
-	Account     string          `json:"account"`
-	Status      BookStatus      `json:"status"`
-	Cancels     []string        `json:"cancels,omitempty"` // open order IDs to cancel first (Start only), by market then ID
-	Order       *BookOrder      `json:"order,omitempty"`
-	Handover    *Handover       `json:"handover,omitempty"`
-	Equity      decimal.Decimal `json:"equity"`      // TNC now (after the cancels on Start)
-	Maintenance decimal.Decimal `json:"maintenance"` // TMMR now (after the cancels on Start; with the open orders when BookHealthy)
-	Events      []Event         `json:"events"`      // what the call changed, in order
+	Account     string          `json:"account"`               // the account the step concerns
+	Status      BookStatus      `json:"status"`                // where the liquidation stands
+	Cancels     []string        `json:"cancels,omitempty"`     // open order IDs to cancel first (Start only), by market then ID
+	Order       *BookOrder      `json:"order,omitempty"`       // the order to send when BookOrdering, else nil
+	Handover    *Handover       `json:"handover,omitempty"`    // what the fallbacks take when BookHandedOver, else nil
+	Equity      decimal.Decimal `json:"equity"`                // TNC now (after the cancels on Start)
+	Maintenance decimal.Decimal `json:"maintenance"`           // TMMR now (after the cancels on Start; with the open orders when BookHealthy)
+	Events      []Event         `json:"events"`                // what the call changed, in order
 }
 
 // bookState is one account under liquidation: its positions (ascending
@@ -323,11 +346,9 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 	size := st.size(market)
 	from := tierIndex(m.Tiers, size.Abs().Mul(m.Oracle))
 	keep, to := decimal.Zero, 0
-	if from > 0 {
+	if from > 0 && !(c.TakeOverAfterStep && seq > 1) {
 		equity, others := st.equity(), st.maintenance().Sub(m.positionMaintenance(size))
-		keepAt := func(j int) decimal.Decimal { // the most that stays within tier j's cap, on the step grid
-			return num.DivFloor(m.Tiers[j].MaxNotional, m.Oracle.Mul(m.Step), 0).Mul(m.Step)
-		}
+		keepAt := m.keepAt
 		to, keep = from-1, keepAt(from-1)
 		for j := from - 1; j >= 0; j-- {
 			k := keepAt(j)
@@ -366,6 +387,12 @@ func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 		FromTier: from, ToTier: to, Close: keep.IsZero(), TimeInForce: tif(c.FillOrKill), Filled: decimal.Zero}, true
 }
 
+// keepAt returns the largest size that stays within tier j's cap, on the
+// step grid: what a tier-lowering order to tier j keeps.
+func (m BookMarket) keepAt(j int) decimal.Decimal {
+	return num.DivFloor(m.Tiers[j].MaxNotional, m.Oracle.Mul(m.Step), 0).Mul(m.Step)
+}
+
 // handover lists every open position, worst first, each at its
 // bankruptcy price computed after the ones before it are closed there. (A
 // close at the bankruptcy price leaves the account's health unchanged, so
@@ -376,6 +403,7 @@ func handover(st *bookState, c bookConfig) *Handover {
 	for {
 		market := sim.worst()
 		if market == "" || sim.compliant() {
+			h.Deficit = num.MaxOf(sim.equity().Neg(), decimal.Zero)
 			return h
 		}
 		size := sim.size(market)

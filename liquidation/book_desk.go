@@ -25,13 +25,26 @@ import (
 //  3. the host sends it and reports each fill (Fill), which SplitFill
 //     divides into the clearance fee and fund share (the insurance
 //     fund's) and what the trader keeps;
-//  4. Next ends the liquidation once the account is at or above
-//     maintenance, returns the next order after a full fill, and hands
+//  4. Next, at the oracle prices the host passes (BookNextParams.Markets;
+//     else those read at Start or last given), ends the liquidation once
+//     the account is at or above maintenance, returns the next order
+//     after a full fill, and hands
 //     every position left to the fallbacks (Handover, in the configured
 //     order) when an order came back short: the book could not take it.
 //
+// Where this differs from Bybit: after its one FillOrKill tier step, a
+// position "still in liquidation … shall be taken over by the liquidation
+// engine at the bankruptcy price". By default the desk instead keeps
+// stepping down a tier per order while the book fills them; set
+// BookSettings.TakeOverAfterStep for Bybit's rule (every order after the
+// first closes its whole position). A step the book does not fill in full
+// is handed over whole at the bankruptcy price either way.
+//
 // Start, Fill and Next take an idempotency key (see KeyWindow). Not safe
-// for concurrent use: the host serialises calls.
+// for concurrent use: the host serialises calls. Build it with NewBookDesk
+// or RestoreBookDesk: the zero value and a nil *BookDesk are refused
+// (ErrInvalidSettings) by every method that returns an error, and read as
+// empty by the others, changing nothing.
 type BookDesk struct {
 	cfg    bookConfig
 	seq    uint64
@@ -52,11 +65,11 @@ type bookLiq struct {
 // BookTotals are the running sums over every fill the desk has split;
 // CheckInvariants proves Fee + Fund + Kept = Surplus.
 type BookTotals struct {
-	Fills   uint64          `json:"fills"`
-	Surplus decimal.Decimal `json:"surplus"`
-	Fee     decimal.Decimal `json:"fee"`
-	Fund    decimal.Decimal `json:"fund"`
-	Kept    decimal.Decimal `json:"kept"`
+	Fills   uint64          `json:"fills"`   // fills split (Fill calls that succeeded)
+	Surplus decimal.Decimal `json:"surplus"` // Σ FillSplit.Surplus: proceeds above the fills' bankruptcy quotes (negative: below)
+	Fee     decimal.Decimal `json:"fee"`     // Σ FillSplit.Fee: clearance fees to the insurance fund, ≥ 0
+	Fund    decimal.Decimal `json:"fund"`    // Σ FillSplit.Fund: surplus to the fund beyond the fee, less the losses it covered
+	Kept    decimal.Decimal `json:"kept"`    // Σ FillSplit.Kept: what the traders kept, ≥ 0
 }
 
 // NewBookDesk validates s and returns an empty desk.
@@ -87,25 +100,49 @@ type BookFillParams struct {
 
 // BookFillResult is what a fill did.
 type BookFillResult struct {
-	Liquidation uint64          `json:"liquidation"`
-	Split       FillSplit       `json:"split"`
-	Remaining   decimal.Decimal `json:"remaining"` // of the order
-	Equity      decimal.Decimal `json:"equity"`
-	Maintenance decimal.Decimal `json:"maintenance"`
-	// Compliant: the account is at or above maintenance; Next will end the
-	// liquidation (Binance stops once the account is "margin compliant").
+	Liquidation uint64          `json:"liquidation"` // the liquidation the fill belongs to
+	Split       FillSplit       `json:"split"`       // where the fill's value went (SplitFill against the apportioned quote)
+	Remaining   decimal.Decimal `json:"remaining"`   // of the order
+	Equity      decimal.Decimal `json:"equity"`      // TNC after the fill, at the prices the desk holds
+	Maintenance decimal.Decimal `json:"maintenance"` // TMMR after the fill, at the prices the desk holds
+	// Compliant: the account is at or above maintenance at the prices the
+	// desk holds; Next will end the liquidation (Binance stops once the
+	// account is "margin compliant") unless the prices given to it say
+	// otherwise.
 	Compliant bool    `json:"compliant"`
-	Events    []Event `json:"events"`
+	Events    []Event `json:"events"` // the fill's event (EventBookFill)
 }
 
 // BookNextParams is the input of Next.
 type BookNextParams struct {
 	Key     string // idempotency key; empty for none
 	Account string // the account under liquidation
+	// Markets are the account's markets at the current oracle prices.
+	// Optional: when empty the desk keeps the prices it holds (read at
+	// Start or given to the last Next). When given they must be exactly the
+	// markets read at Start, each once, with the same tiers, tick and step
+	// — only the oracle may change; anything else is refused and changes
+	// nothing. Next then judges the account and plans the next order or the
+	// handover at these prices. Hosts should pass them whenever the price
+	// may have moved since the liquidation began: at stale prices a falling
+	// market can look restored while the account is below maintenance.
+	Markets []BookMarket
 }
 
-// Active returns the accounts under liquidation, ascending.
+// ready refuses a desk not built by NewBookDesk or RestoreBookDesk.
+func (b *BookDesk) ready() error {
+	if b == nil || b.live == nil || b.byID == nil {
+		return fmt.Errorf("%w: BookDesk not built with NewBookDesk or RestoreBookDesk", ErrInvalidSettings)
+	}
+	return nil
+}
+
+// Active returns the accounts under liquidation, ascending (none on a desk
+// not built by NewBookDesk or RestoreBookDesk).
 func (b *BookDesk) Active() []string {
+	if b.ready() != nil {
+		return []string{}
+	}
 	out := make([]string, 0, len(b.live))
 	for a := range b.live {
 		out = append(out, a)
@@ -114,8 +151,15 @@ func (b *BookDesk) Active() []string {
 	return out
 }
 
-// Totals returns the running sums of every split.
-func (b *BookDesk) Totals() BookTotals { return b.totals }
+// Totals returns the running sums of every split (zero sums on a desk not
+// built by NewBookDesk or RestoreBookDesk).
+func (b *BookDesk) Totals() BookTotals {
+	if b.ready() != nil {
+		z := decimal.Zero
+		return BookTotals{Surplus: z, Fee: z, Fund: z, Kept: z}
+	}
+	return b.totals
+}
 
 func (b *BookDesk) isLive(id uint64) bool { _, ok := b.byID[id]; return ok }
 
@@ -124,6 +168,9 @@ func (b *BookDesk) isLive(id uint64) bool { _, ok := b.byID[id]; return ok }
 // or above maintenance with its orders is BookHealthy and nothing
 // changes. An account already under liquidation is refused.
 func (b *BookDesk) Start(now time.Time, p BookStartParams) (BookStep, error) {
+	if err := b.ready(); err != nil {
+		return BookStep{}, err
+	}
 	if p.Key == "" {
 		return b.start(now, p)
 	}
@@ -191,6 +238,9 @@ func (b *BookDesk) start(now time.Time, p BookStartParams) (BookStep, error) {
 // limit, larger than what is left of it, or off the step grid is refused
 // and changes nothing.
 func (b *BookDesk) Fill(now time.Time, p BookFillParams) (BookFillResult, error) {
+	if err := b.ready(); err != nil {
+		return BookFillResult{}, err
+	}
 	if p.Key == "" {
 		return b.fill(now, p)
 	}
@@ -247,17 +297,28 @@ func (b *BookDesk) fill(now time.Time, p BookFillParams) (BookFillResult, error)
 	return r, nil
 }
 
-// Next moves a liquidation on after its current order's fills: restored
-// when the account is at or above maintenance; the next order when the
+// Next moves a liquidation on after its current order's fills, at the
+// oracle prices of p.Markets when given (else those the desk holds):
+// restored when the account is at or above maintenance; the next order when the
 // last one filled completely; otherwise a Handover of every open
 // position to the fallbacks (an immediate-or-cancel order that came back
 // short means the book could not take more at the limit). Restored and
 // handed-over liquidations end.
 func (b *BookDesk) Next(now time.Time, p BookNextParams) (BookStep, error) {
+	if err := b.ready(); err != nil {
+		return BookStep{}, err
+	}
 	if p.Key == "" {
 		return b.next(now, p)
 	}
-	return once(&b.keys, b.clock.last, b.isLive, now, p.Key, "book-next", []any{p.Account},
+	parts := []any{p.Account}
+	for _, m := range p.Markets {
+		parts = append(parts, "m", m.Market, m.Oracle, m.Tick, m.Step)
+		for _, t := range m.Tiers {
+			parts = append(parts, t.MaxNotional, t.MaintenanceRate, t.MaintenanceAmount)
+		}
+	}
+	return once(&b.keys, b.clock.last, b.isLive, now, p.Key, "book-next", parts,
 		func() (BookStep, error) { return b.next(now, p) },
 		func(r BookStep) uint64 { return r.Liquidation })
 }
@@ -269,6 +330,13 @@ func (b *BookDesk) next(now time.Time, p BookNextParams) (BookStep, error) {
 	l, ok := b.live[p.Account]
 	if !ok {
 		return BookStep{}, fmt.Errorf("%w: account %q is not under liquidation", ErrUnknownAuction, p.Account)
+	}
+	if len(p.Markets) > 0 {
+		ms, err := repriced(l.st.markets, p.Markets)
+		if err != nil {
+			return BookStep{}, err
+		}
+		l.st.markets = ms
 	}
 	b.clock.advance(now)
 	step := BookStep{Liquidation: l.id, Account: l.account}
@@ -311,6 +379,35 @@ func (b *BookDesk) advance(now time.Time, l *bookLiq, step *BookStep) {
 	step.Events = append(step.Events, Event{Time: now, Kind: EventBookDone, Subject: l.account, From: bookLiquidating,
 		To: string(BookHandedOver), Account: l.account, Auction: l.id, Amount: step.Equity, Tab: step.Maintenance})
 	b.end(l)
+}
+
+// repriced returns held with the oracle prices of fresh, which must list
+// exactly the markets of held with the same tiers, tick and step.
+func repriced(held map[string]BookMarket, fresh []BookMarket) (map[string]BookMarket, error) {
+	if len(fresh) != len(held) {
+		return nil, fmt.Errorf("%w: %d markets, the liquidation has %d", ErrInvalidInput, len(fresh), len(held))
+	}
+	out := make(map[string]BookMarket, len(held))
+	for _, m := range fresh {
+		if err := m.validate(); err != nil {
+			return nil, err
+		}
+		h, ok := held[m.Market]
+		if _, dup := out[m.Market]; dup || !ok {
+			return nil, fmt.Errorf("%w: market %q unknown to the liquidation or twice", ErrInvalidInput, m.Market)
+		}
+		same := h.Tick.Equal(m.Tick) && h.Step.Equal(m.Step) && len(h.Tiers) == len(m.Tiers)
+		for i := 0; same && i < len(h.Tiers); i++ {
+			a, c := h.Tiers[i], m.Tiers[i]
+			same = a.MaxNotional.Equal(c.MaxNotional) && a.MaintenanceRate.Equal(c.MaintenanceRate) && a.MaintenanceAmount.Equal(c.MaintenanceAmount)
+		}
+		if !same {
+			return nil, fmt.Errorf("%w: market %q: only the oracle may change during a liquidation", ErrInvalidInput, m.Market)
+		}
+		h.Oracle = canon(m.Oracle)
+		out[m.Market] = h
+	}
+	return out, nil
 }
 
 func (b *BookDesk) end(l *bookLiq) {

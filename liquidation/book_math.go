@@ -25,7 +25,7 @@ type RiskTier struct {
 // BookMarket is what the book planner reads of one perpetual market: its
 // oracle (mark) price, maintenance schedule, price tick and size step.
 type BookMarket struct {
-	Market string          `json:"market"`
+	Market string          `json:"market"` // the market's ID, non-empty, unique among the markets passed
 	Oracle decimal.Decimal `json:"oracle"` // oracle or mark price, > 0
 	Tiers  []RiskTier      `json:"tiers"`  // at least one
 	Tick   decimal.Decimal `json:"tick"`   // price increment, > 0; limits are multiples of it

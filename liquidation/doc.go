@@ -89,11 +89,13 @@
 // the clearance fee to the insurance fund, capped so the trader is never
 // taken below zero, the rest kept (or, for a closing order with
 // SurplusToFund, the fund's), and a fill below bankruptcy paid by the
-// fund; fee + fund + kept = surplus to the unit. Next ends the
+// fund; fee + fund + kept = surplus to the unit. Next, given the markets
+// at the current oracle (BookNextParams.Markets), ends the
 // liquidation once the account is at or above maintenance, returns the
 // next order after a full fill, and — when an order came back short —
 // hands every position left, with its bankruptcy price, to the fallbacks
-// in the configured order (auction, backstop, deleveraging).
+// in the configured order (auction, backstop, deleveraging), with any
+// bad debt no position carries as Handover.Deficit.
 // BankruptcyQuote, FillablePrice and SplitFill are dYdX v4's
 // GetBankruptcyPriceInQuoteQuantums, GetFillablePrice and
 // GetLiquidationInsuranceFundDelta as pure functions.

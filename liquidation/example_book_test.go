@@ -58,24 +58,31 @@ func ExampleBookDesk() {
 	// handed-over sell 50 at bankruptcy 24874.94 to [backstop deleverage]
 }
 
-// dYdX v4's own numbers (x/clob liquidations_test.go): 0.1 BTC long at an
-// oracle of 50,000 against −4,501 USDC — equity 499, maintenance 500.
-// The fillable price is 49,999; closing at 56,100 the position has 5,610
-// − 4,501 = 1,109 above bankruptcy, of which the 0.5% fee (28.05) goes to
-// the insurance fund.
+// Two accounts from dYdX v4's x/clob keeper tests (liquidations_test.go),
+// each holding 0.1 BTC long at an oracle of 50,000 on a one-tier 10%
+// maintenance market (maintenance 500). Against −4,501 USDC (equity 499):
+// the bankruptcy quote of closing it is 4,501
+// (TestGetBankruptcyPriceInQuoteQuantums, "fully closing long below
+// maintenance") and the fillable price 49,999 (TestGetFillablePrice,
+// "long slightly below maintenance"). Against −5,100 USDC (equity −100)
+// closed at 56,100: 5,610 of proceeds are 510 above its bankruptcy quote
+// 5,100, of which the 0.5% fee (28.05) goes to the insurance fund
+// (TestGetLiquidationInsuranceFundDelta, "long 10% above bankruptcy pays
+// max fee") and the trader keeps 481.95.
 func ExampleSplitFill() {
 	dec := decimal.RequireFromString
-	in := liquidation.CloseInput{
-		Market: liquidation.BookMarket{Market: "BTC-USD", Oracle: dec("50000"), Tick: dec("1"), Step: dec("0.0001"),
-			Tiers: []liquidation.RiskTier{{MaxNotional: dec("1000000000"), MaintenanceRate: dec("0.1")}}},
-		Position: dec("0.1"), Delta: dec("-0.1"), Equity: dec("499"), Maintenance: dec("500"), QuoteScale: 6,
-	}
+	btc := liquidation.BookMarket{Market: "BTC-USD", Oracle: dec("50000"), Tick: dec("1"), Step: dec("0.0001"),
+		Tiers: []liquidation.RiskTier{{MaxNotional: dec("1000000000"), MaintenanceRate: dec("0.1")}}}
+	in := liquidation.CloseInput{Market: btc, Position: dec("0.1"), Delta: dec("-0.1"),
+		Equity: dec("499"), Maintenance: dec("500"), QuoteScale: 6} // collateral −4,501
 	b, _ := liquidation.BankruptcyQuote(in)
 	fp, _ := liquidation.FillablePrice(in, liquidation.FillableSettings{})
-	s, _ := liquidation.SplitFill(in, dec("56100"), dec("0.005"), false)
 	fmt.Println("bankruptcy quote", b, "fillable price", fp)
-	fmt.Println("surplus", s.Surplus, "fee", s.Fee, "kept", s.Kept, "fund delta", s.FundDelta())
+
+	in.Equity = dec("-100") // collateral −5,100
+	s, _ := liquidation.SplitFill(in, dec("56100"), dec("0.005"), false)
+	fmt.Println("bankruptcy quote", s.Bankruptcy, "surplus", s.Surplus, "fee", s.Fee, "kept", s.Kept, "fund delta", s.FundDelta())
 	// Output:
 	// bankruptcy quote 4501 fillable price 49999
-	// surplus 1109 fee 28.05 kept 1080.95 fund delta 28.05
+	// bankruptcy quote 5100 surplus 510 fee 28.05 kept 481.95 fund delta 28.05
 }
