@@ -146,10 +146,13 @@ func writeChart(w io.Writer, rep *stress.Report, eff string) error {
 	body := draw.TextStyle{Color: color.Gray{Y: 0x30}, Font: font.From(plot.DefaultFont, 10.5), Handler: plot.DefaultTextHandler}
 	dc.FillText(title, vg.Point{X: dc.Min.X + vg.Points(14), Y: dc.Max.Y - vg.Points(24)},
 		fmt.Sprintf("Risk against capital efficiency: model %s, %s scenarios per cell", rep.Model, groupInt(rep.Scenarios)))
-	dc.FillText(body, vg.Point{X: dc.Min.X + vg.Points(14), Y: dc.Min.Y + vg.Points(14)},
-		fmt.Sprintf("scenarios %s · base seed %d · every cell on the same seeds (common random numbers) · value conserved in every tick",
-			rep.Generator, rep.Seed))
-	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(40), PadBottom: vg.Points(30), PadLeft: vg.Points(8), PadRight: vg.Points(16), PadY: vg.Points(12)}
+	// Two caption lines: a generator's name with its parameters is long
+	// enough to run off the right edge on one.
+	dc.FillText(body, vg.Point{X: dc.Min.X + vg.Points(14), Y: dc.Min.Y + vg.Points(26)},
+		fmt.Sprintf("scenarios: %s", rep.Generator))
+	dc.FillText(body, vg.Point{X: dc.Min.X + vg.Points(14), Y: dc.Min.Y + vg.Points(12)},
+		fmt.Sprintf("base seed %d · every cell on the same seeds (common random numbers) · value conserved in every tick", rep.Seed))
+	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(40), PadBottom: vg.Points(42), PadLeft: vg.Points(8), PadRight: vg.Points(16), PadY: vg.Points(12)}
 	rows := [][]*plot.Plot{{top}, {bottom}}
 	canvases := plot.Align(rows, tiles, dc)
 	top.Draw(canvases[0][0])
