@@ -39,8 +39,10 @@ type FundingSnapshot struct {
 // interval with no samples.
 //
 // Every input is checked before anything changes: a time before the last
-// accepted input is ErrOutOfOrder, and a settlement is keyed by its time,
-// so settling twice at one instant is refused (it must not apply twice).
+// accepted input is ErrOutOfOrder, and after a settlement the next one is
+// refused (ErrOutOfOrder) until a whole Interval has passed, so an
+// interval's funding is never paid twice (not at one instant, nor at two
+// instants a nanosecond apart).
 // Safe for concurrent use (one mutex, no callbacks).
 type Funding struct {
 	mu sync.Mutex
@@ -126,9 +128,10 @@ func (f *Funding) rate(now time.Time) (FundingRate, error) {
 
 // Settle computes the interval's rate at the funding time now, records it
 // as the last rate, clears the samples and returns the rate with one
-// EventFunding. A now before the last input, or equal to the last
-// settlement, is ErrOutOfOrder; an interval with no samples and no
-// padding is ErrNoPrice; either changes nothing.
+// EventFunding. A now before the last input, or — once there is a last
+// settlement — before that settlement's time + Interval, is ErrOutOfOrder
+// (funding is paid at most once per Interval); an interval with no
+// samples and no padding is ErrNoPrice; either changes nothing.
 func (f *Funding) Settle(now time.Time) (FundingRate, []Event, error) {
 	if err := checkNow(now); err != nil {
 		return FundingRate{}, nil, err
@@ -136,8 +139,14 @@ func (f *Funding) Settle(now time.Time) (FundingRate, []Event, error) {
 	now = instant(now)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if now.Before(f.st.Time) || (f.st.HasLast && !now.After(f.st.Last.Time)) {
+	if now.Before(f.st.Time) {
 		return FundingRate{}, nil, f.outOfOrder(now)
+	}
+	if f.st.HasLast {
+		if next := f.st.Last.Time.Add(f.s.Interval); now.Before(next) {
+			return FundingRate{}, nil, fmt.Errorf("%w: market %q: settlement at %s before the next funding time %s (last settlement + Interval %s)",
+				ErrOutOfOrder, f.s.Market, now.Format(time.RFC3339Nano), next.Format(time.RFC3339Nano), f.s.Interval)
+		}
 	}
 	r, err := f.rate(now)
 	if err != nil {
