@@ -77,8 +77,9 @@ func ExampleFunding() {
 // dYdX v4: the hour's one-minute premium samples padded with zeros to 60
 // and averaged; F = P + default funding is an 8-hour rate capped at
 // 600% × (initial − maintenance margin), of which one eighth is paid each
-// hour. Here P = 45 × 0.08% / 60 = 0.06%, F = 0.07%, paid 0.07%/8
-// rounded toward zero to a millionth.
+// hour. Here P = 45 × 0.08% / 60 = 0.06%, F = 0.07%, paid exactly
+// 0.07%/8 = 0.00875% (dYdX divides rate × time × price once; the payment
+// rounds, not the rate).
 func ExampleDYDXFunding() {
 	dec := decimal.RequireFromString
 	cap, _ := oracle.FundingCap(dec("6"), dec("0.05"), dec("0.03"))
@@ -89,7 +90,7 @@ func ExampleDYDXFunding() {
 	r, err := oracle.ComputeFunding(oracle.DYDXFunding("BTC-USD", dec("0.0001"), cap), premiums)
 	fmt.Println("8h rate", r.Rate, "paid this hour", r.Paid, err)
 	// Output:
-	// 8h rate 0.0007 paid this hour 0.000087 <nil>
+	// 8h rate 0.0007 paid this hour 0.0000875 <nil>
 }
 
 // Binance's mark price: the median of Price 1 (index plus the funding

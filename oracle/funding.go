@@ -60,8 +60,10 @@ type FundingSettings struct {
 	// pays every hour: its funding-tick epoch).
 	Interval time.Duration `json:"interval"`
 	// RatePeriod is the period the rate F is quoted for; what a position
-	// pays at each funding time is F × Interval / RatePeriod (FundingRate.Paid).
-	// Default Interval; at least Interval, so |Paid| ≤ |Rate| ≤ Cap.
+	// pays at each funding time is F × Interval / RatePeriod (FundingRate.Paid),
+	// exactly. Default Interval; at least Interval, so |Paid| ≤ |Rate| ≤ Cap;
+	// Interval / RatePeriod must be a terminating decimal (1/8, 1/2, 3/8;
+	// not 1/3) of at most 36 − Scale places.
 	// dYdX v4 quotes an 8-hour rate and pays it hourly
 	// (funding.GetFundingIndexDelta: × time / (60×60×8)); Binance's
 	// formula since September 2025 is F / (8/N) for an N-hour interval.
@@ -95,10 +97,11 @@ type FundingSettings struct {
 	// Rate, the rate per RatePeriod (dYdX caps its 8-hour rate); Paid
 	// scales the capped rate.
 	Cap decimal.Decimal `json:"cap"`
-	// Scale is the places P, F and Paid are rounded to. Default
+	// Scale is the places P and F are rounded to (Paid is exact: Rate's
+	// places plus those of Interval / RatePeriod). Default
 	// DefaultFundingScale (8); at most 36.
 	Scale int32 `json:"scale"`
-	// Rounding of P, F and Paid. Default RoundHalfEven (funding moves
+	// Rounding of P and F. Default RoundHalfEven (funding moves
 	// between traders, so neither side is favoured; dYdX: RoundTowardZero).
 	Rounding Rounding `json:"rounding"`
 }
@@ -146,6 +149,12 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 	}
 	if err := scaleProblem(s.Scale); err != nil {
 		return s, fmt.Errorf("funding %w", err)
+	}
+	if _, _, places, ok := paidRatio(s.Interval, s.RatePeriod); !ok || s.Scale+places > num.MaxScale {
+		// Paid = Rate × Interval / RatePeriod is exact: the ratio must end
+		// (its reduced denominator 2^a·5^b) within num's places.
+		return s, fmt.Errorf("funding Interval %s / RatePeriod %s is not a decimal of at most %d places beyond Scale %d, so Paid could not be exact",
+			s.Interval, s.RatePeriod, num.MaxScale-s.Scale, s.Scale)
 	}
 	if s.Dampener.IsZero() {
 		s.Dampener = defaultDampener
@@ -235,9 +244,11 @@ type FundingRate struct {
 	// Capped reports whether the cap bound (Rate ≠ Uncapped).
 	Capped bool `json:"capped,omitempty"`
 	// Paid is the rate applied at this funding time:
-	// Rate × Interval / RatePeriod, rounded to Scale (equal to Rate when
-	// RatePeriod = Interval). A long pays Paid × its notional, a short
-	// receives it (negative: the other way).
+	// Rate × Interval / RatePeriod, exact — not rounded to Scale (dYdX's
+	// 13 ppm per 8 hours pays 1.625 ppm an hour; the payment, e.g.
+	// margin.FundingPayments, rounds). Equal to Rate when RatePeriod =
+	// Interval. A long pays Paid × its notional, a short receives it
+	// (negative: the other way).
 	Paid decimal.Decimal `json:"paid"`
 }
 
@@ -249,7 +260,7 @@ type FundingRate struct {
 //	F = P + clamp(I − P, −d, +d)   (FormulaDampened, Binance)
 //	F = P + I                      (FormulaAdditive, dYdX v4)
 //	Rate = clamp(round(F), −Cap, +Cap)
-//	Paid = round(Rate × Interval / RatePeriod)
+//	Paid = Rate × Interval / RatePeriod   (exact)
 //
 // Each rounding is s.Rounding at s.Scale. Because I and d carry at most
 // Scale places, a P within d of I gives exactly Rate = I (when I is within
@@ -311,11 +322,53 @@ func computeFunding(s *FundingSettings, premiums []decimal.Decimal) (FundingRate
 	out.Uncapped = num.Round(f, s.Scale, r)
 	out.Rate = clamp(out.Uncapped, s.Cap.Neg(), s.Cap)
 	out.Capped = !out.Rate.Equal(out.Uncapped)
-	out.Paid = out.Rate
-	if s.Interval != s.RatePeriod {
-		out.Paid = num.Div(out.Rate.Mul(decimal.NewFromInt(int64(s.Interval))), decimal.NewFromInt(int64(s.RatePeriod)), s.Scale, r)
-	}
+	out.Paid = fundingPaid(out.Rate, s.Scale, s.Interval, s.RatePeriod)
 	return out, nil
+}
+
+// fundingPaid is Rate × interval / period, exact: dYdX divides rate ×
+// time × price once (funding.GetFundingIndexDelta: Quo by 60×60×8) and
+// never rounds the hourly rate, so the payment (margin.FundingPayments)
+// is where rounding happens. rate has at most scale places and the
+// settings were validated: the ratio ends (paidRatio ok) and scale plus
+// its places is at most num.MaxScale.
+func fundingPaid(rate decimal.Decimal, scale int32, interval, period time.Duration) decimal.Decimal {
+	n, den, places, _ := paidRatio(interval, period)
+	if n == den {
+		return rate
+	}
+	// rate × n / den with den | 10^places: no remainder at scale + places,
+	// so the rounding direction never applies.
+	return num.Div(rate.Mul(decimal.NewFromInt(n)), decimal.NewFromInt(den), scale+places, num.Floor)
+}
+
+// paidRatio reduces interval/period to n/den and reports the decimal
+// places the ratio needs; ok is false when it does not end (den has a
+// prime factor other than 2 and 5) or a duration is not positive.
+func paidRatio(interval, period time.Duration) (n, den int64, places int32, ok bool) {
+	if interval <= 0 || period <= 0 {
+		return 0, 0, 0, false
+	}
+	a, b := int64(interval), int64(period)
+	for b != 0 {
+		a, b = b, a%b
+	}
+	n, den = int64(interval)/a, int64(period)/a
+	twos, fives := int32(0), int32(0)
+	for r := den; r%2 == 0; r /= 2 {
+		twos++
+	}
+	for r := den; r%5 == 0; r /= 5 {
+		fives++
+	}
+	rest := den
+	for range twos {
+		rest /= 2
+	}
+	for range fives {
+		rest /= 5
+	}
+	return n, den, max(twos, fives), rest == 1
 }
 
 // premiumSum is Σ wₖ·pₖ in decimal: wₖ = 1 for the mean; for the

@@ -136,8 +136,12 @@ func TestComputeFundingDYDX(t *testing.T) {
 		{"60 samples of -15%, 20% IM 18% MM: floored", narrow, 60, repeat("-0.15", 60), "-0.12", "-0.015"},
 		{"60 samples of 12%: at the cap", narrow, 60, repeat("0.12", 60), "0.12", "0.015"},
 		// "Average sampled rate = 0.0005% due to padding of zeros": 500 ppm.
-		{"30 samples of 1000 ppm, 60 expected", wide, 60, repeat("0.001", 30), "0.0005", "0.000062"},
-		{"60 samples of 1000 ppm, 120 expected (30 s samples)", wide, 120, repeat("0.001", 60), "0.0005", "0.000062"},
+		{"30 samples of 1000 ppm, 60 expected", wide, 60, repeat("0.001", 30), "0.0005", "0.0000625"},
+		{"60 samples of 1000 ppm, 120 expected (30 s samples)", wide, 120, repeat("0.001", 60), "0.0005", "0.0000625"},
+		// Paid is exact (dYdX divides rate × time × price once, in
+		// funding.GetFundingIndexDelta): 13 ppm per 8 hours pays 1.625 ppm
+		// an hour, not 1.
+		{"60 samples of 13 ppm: paid 1.625 ppm", wide, 60, repeat("0.000013", 60), "0.000013", "0.000001625"},
 	} {
 		s := DYDXFunding("BTC-USD", decimal.Zero, c.cap)
 		s.MinSamples = c.minSamples
@@ -148,6 +152,41 @@ func TestComputeFundingDYDX(t *testing.T) {
 		if !got.Rate.Equal(d(c.rate)) || !got.Paid.Equal(d(c.paid)) {
 			t.Errorf("%s (%s): rate %s paid %s, want %s and %s", c.name, dydxFundingTest, got.Rate, got.Paid, c.rate, c.paid)
 		}
+	}
+}
+
+// dYdX v4 protocol/x/perpetuals/funding/funding_test.go
+// TestGetFundingIndexDelta "Varied parameters (2)": an 8-hour rate of
+// −1,001,999 ppm over 8×60×60/8 s (one hour) at a price of 1,000 quote
+// quantums per base quantum (atomic resolution 0, price exponent −6) moves
+// the funding index by −125,249,875 ppm: −0.125249875 per unit of price,
+// the exact Paid. Here the rate is a premium of −0.5 plus a default funding
+// of −0.501999, under a cap of 150%.
+func TestDYDXPaidIndexDelta(t *testing.T) {
+	const src = "dydxprotocol/v4-chain protocol/x/perpetuals/funding/funding_test.go TestGetFundingIndexDelta"
+	wide, err := FundingCap(d("6"), d("0.5"), d("0.25"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name                  string
+		premium, interest     string
+		rate, paid            string
+		price, wantIndexDelta int64 // index delta in ppm of quote quantums per base quantum
+	}{
+		{"Varied parameters (2)", "-0.5", "-0.501999", "-1.001999", "-0.125249875", 1_000, -125_249_875},
+		{"Varied parameters (2), positive", "0.5", "0.501999", "1.001999", "0.125249875", 1_000, 125_249_875},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ComputeFunding(DYDXFunding("X", d(c.interest), wide), repeat(c.premium, 60))
+			if err != nil {
+				t.Fatal(err)
+			}
+			delta := got.Paid.Mul(decimal.NewFromInt(c.price)).Shift(6)
+			if !got.Rate.Equal(d(c.rate)) || !got.Paid.Equal(d(c.paid)) || !delta.Equal(decimal.NewFromInt(c.wantIndexDelta)) {
+				t.Errorf("%s: rate %s paid %s (index delta %s), want %s, %s (%d)", src, got.Rate, got.Paid, delta, c.rate, c.paid, c.wantIndexDelta)
+			}
+		})
 	}
 }
 
@@ -163,6 +202,8 @@ func TestFundingSettingsRefused(t *testing.T) {
 		"negative dampener":     func(s *FundingSettings) { s.Dampener = d("-0.0005") },
 		"negative interval":     func(s *FundingSettings) { s.Interval = -time.Hour },
 		"paid beyond the rate":  func(s *FundingSettings) { s.Interval, s.RatePeriod = 8*time.Hour, time.Nanosecond },
+		"paid not exact (1/3)":  func(s *FundingSettings) { s.Interval, s.RatePeriod = time.Hour, 3*time.Hour },
+		"paid beyond 36 places": func(s *FundingSettings) { s.Interval, s.RatePeriod = time.Nanosecond, 1<<40 },
 		"unknown averaging":     func(s *FundingSettings) { s.Averaging = 7 },
 		"unknown formula":       func(s *FundingSettings) { s.Formula = 7 },
 		"unknown rounding":      func(s *FundingSettings) { s.Rounding = 7 },
