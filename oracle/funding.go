@@ -75,6 +75,9 @@ type FundingSettings struct {
 	// max(NumPremiums, funding-tick / funding-sample) = 60 an hour, so a
 	// market with few samples gets a premium near zero). Default 0: no
 	// padding, and an interval with no sample has no rate (ErrNoPrice).
+	// Padding is to max(samples, MinSamples), so the host must Sample
+	// every premium it observes, zeros included: a dropped zero shifts the
+	// average whenever the interval holds more than MinSamples.
 	MinSamples int `json:"min_samples"`
 	// MaxSamples is the most samples one interval holds; a further sample
 	// is refused (ErrInvalidInput), so a host sampling too often learns it

@@ -261,19 +261,66 @@ func TestDYDXPremiumSampleMedian(t *testing.T) {
 		{"Mixed, odd and even, negative", ppm(-12, 2, 100, -9, 20, -50), -4},
 		{"Mixed, odd and even, positive", ppm(-12, 16, 100, -9, 20, -50), 4},
 	} {
-		got, err := DYDXPremiumSample(c.votes, 0)
+		got, err := DYDXPremiumSample(c.votes, 0, d("6"))
 		if err != nil || !got.Equal(decimal.New(c.want, -6)) {
 			t.Errorf("%s (dydxprotocol/v4-chain protocol/lib/math_test.go TestMedian_Int32): %s, %v; want %d ppm", c.name, got, err, c.want)
 		}
 	}
 	// Padding: 3 votes of 100 ppm among 15 are outvoted by 12 zeros.
-	if got, err := DYDXPremiumSample(ppm(100, 100, 100), DYDXMinVotesPerSample); err != nil || !got.IsZero() {
+	if got, err := DYDXPremiumSample(ppm(100, 100, 100), DYDXMinVotesPerSample, d("6")); err != nil || !got.IsZero() {
 		t.Errorf("padded: %s, %v; want 0", got, err)
 	}
-	if _, err := DYDXPremiumSample(nil, 0); !errors.Is(err, ErrNoPrice) {
+	if _, err := DYDXPremiumSample(nil, 0, d("6")); !errors.Is(err, ErrNoPrice) {
 		t.Errorf("no votes: %v", err)
 	}
-	if _, err := DYDXPremiumSample(decs("11"), 0); !errors.Is(err, ErrInvalidInput) {
+	if _, err := DYDXPremiumSample(decs("11"), 0, d("60")); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("absurd vote: %v", err)
+	}
+}
+
+// dYdX v4 keeper.PerformStatefulPremiumVotesValidation
+// (protocol/x/perpetuals/keeper/perpetual_test.go
+// TestPerformStatefulPremiumVotesValidation): a vote beyond
+// 60 × (initial − maintenance margin) of the market's liquidity tier is
+// ErrPremiumVoteNotClamped. Its tiers: (100%, 100%) → 0, (100%, 75%) → 15,
+// (100%, 0%) → 60, (20%, 10%) → 6, (50%, 40%) → 6. A vote finer than a
+// ppm (dYdX votes are int32 ppm) is refused too.
+func TestDYDXPremiumVoteBound(t *testing.T) {
+	const src = "dydxprotocol/v4-chain protocol/x/perpetuals/keeper/perpetual_test.go TestPerformStatefulPremiumVotesValidation"
+	for _, c := range []struct{ initial, maintenance, want string }{
+		{"1", "1", "0"}, {"1", "0.75", "15"}, {"1", "0", "60"}, {"0.2", "0.1", "6"}, {"0.5", "0.4", "6"},
+	} {
+		got, err := DYDXPremiumVoteBound(d(c.initial), d(c.maintenance))
+		if err != nil || !got.Equal(d(c.want)) {
+			t.Errorf("%s: tier (%s, %s): bound %s, %v; want %s", src, c.initial, c.maintenance, got, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		bound string
+		votes []decimal.Decimal
+		ok    bool
+	}{
+		{"tier 3: 6,000,000 ppm", "6", decs("6", "-6", "0.001"), true},
+		{"tier 3: 6,000,000 + 1 ppm", "6", decs("6.000001"), false},
+		{"tier 1: -15,000,000 - 1 ppm", "15", decs("-15.000001"), false},
+		{"tier 0: 1 ppm", "0", decs("0.000001"), false},
+		{"tier 0: 0 ppm", "0", decs("0"), true},
+		{"900% under a 600% bound", "6", decs("9"), false},
+		{"half a ppm", "6", decs("0.0000005"), false},
+		{"trailing zeros are whole ppm", "6", decs("0.000001000"), true},
+	} {
+		_, err := DYDXPremiumSample(c.votes, 0, d(c.bound))
+		if c.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidInput)) {
+			t.Errorf("%s (%s): err = %v, want ok=%v or ErrInvalidInput", c.name, src, err, c.ok)
+		}
+	}
+	for i, b := range []decimal.Decimal{d("-1"), decimal.New(1, 1<<30)} {
+		if _, err := DYDXPremiumSample(decs("0"), 0, b); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("bad bound %d: %v, want ErrInvalidInput", i, err)
+		}
+	}
+	if _, err := DYDXPremiumVoteBound(d("0.1"), d("0.2")); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("maintenance above initial: %v", err)
 	}
 }
