@@ -199,8 +199,11 @@ func RestoreFunding(s FundingSettings, snap FundingSnapshot) (*Funding, error) {
 }
 
 // CheckInvariants verifies the state (ErrInvariant): at most MaxSamples
-// samples, strictly increasing times none after the last input, every
-// premium in range, the last rate within ±Cap and Paid consistent with it.
+// samples, strictly increasing times none before the last settlement,
+// Time the newest sample's (else the last settlement's, else zero) and
+// writable (years 1–9999), every premium in range, the last rate within
+// ±Cap, Paid of its sign and no larger, Capped exactly when Rate ≠
+// Uncapped (and then Rate is Uncapped clamped toward zero).
 func (f *Funding) CheckInvariants() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -215,6 +218,19 @@ func (f *Funding) check() error {
 	st := &f.st
 	if len(st.Samples) > f.s.MaxSamples {
 		return fmt.Errorf("market %q: %d samples, more than MaxSamples %d", f.s.Market, len(st.Samples), f.s.MaxSamples)
+	}
+	// Time is the now of the last accepted input: the newest sample's, else
+	// the last settlement's, else zero (nothing accepted yet). Anything
+	// else would refuse every later input (a Time far ahead) or make the
+	// snapshot unwritable (a year past 9999).
+	want := time.Time{}
+	if n := len(st.Samples); n > 0 {
+		want = st.Samples[n-1].Time
+	} else if st.HasLast {
+		want = st.Last.Time
+	}
+	if !st.Time.Equal(want) {
+		return fmt.Errorf("market %q: last input time is not the newest sample's or settlement's", f.s.Market)
 	}
 	if len(st.Samples) > 0 || st.HasLast {
 		if err := timeProblem(st.Time); err != nil {
@@ -245,6 +261,9 @@ func (f *Funding) check() error {
 	if err := timeProblem(l.Time); err != nil || l.Time.After(st.Time) {
 		return fmt.Errorf("market %q: last settlement time is not a time at or before the last input", f.s.Market)
 	}
+	if len(st.Samples) > 0 && st.Samples[0].Time.Before(l.Time) {
+		return fmt.Errorf("market %q: a sample before the last settlement", f.s.Market)
+	}
 	for _, v := range []decimal.Decimal{l.Premium, l.Uncapped, l.Rate, l.Paid} {
 		if err := checkPremium(v); err != nil {
 			return fmt.Errorf("market %q: last rate: %w", f.s.Market, err)
@@ -252,6 +271,15 @@ func (f *Funding) check() error {
 	}
 	if l.Rate.Abs().Cmp(f.s.Cap) > 0 || l.Paid.Abs().Cmp(l.Rate.Abs()) > 0 {
 		return fmt.Errorf("market %q: last rate %s (paid %s) beyond cap ±%s", f.s.Market, l.Rate, l.Paid, f.s.Cap)
+	}
+	if l.Paid.Sign() != l.Rate.Sign() {
+		return fmt.Errorf("market %q: last rate %s paid as %s: not the rate's sign", f.s.Market, l.Rate, l.Paid)
+	}
+	if l.Capped == l.Rate.Equal(l.Uncapped) {
+		return fmt.Errorf("market %q: last rate %s, uncapped %s, capped %v: Capped must be Rate ≠ Uncapped", f.s.Market, l.Rate, l.Uncapped, l.Capped)
+	}
+	if l.Capped && (l.Uncapped.Sign() != l.Rate.Sign() || l.Uncapped.Abs().Cmp(l.Rate.Abs()) <= 0) {
+		return fmt.Errorf("market %q: last rate %s is not uncapped %s clamped toward zero", f.s.Market, l.Rate, l.Uncapped)
 	}
 	if l.Samples < 0 || l.Samples > f.s.MaxSamples {
 		return fmt.Errorf("market %q: last rate averaged %d samples", f.s.Market, l.Samples)

@@ -324,8 +324,9 @@ func RestoreMark(s MarkSettings, snap MarkSnapshot) (*Mark, error) {
 }
 
 // CheckInvariants verifies the basis window (ErrInvariant): at most
-// MaxBasisSamples samples, strictly increasing times ending at the last
-// input, each basis in num's range.
+// MaxBasisSamples samples, strictly increasing writable times ending at
+// the last input (zero when there is no sample), each basis in num's
+// range.
 func (m *Mark) CheckInvariants() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -353,6 +354,11 @@ func (m *Mark) check() error {
 	}
 	if n := len(ss); n > 0 && !ss[n-1].Time.Equal(m.st.Time) {
 		return fmt.Errorf("market %q: last basis sample is not at the last input", m.s.Market)
+	}
+	// The newest sample is never dropped, so no sample means no input yet:
+	// a Time then would refuse every later input or be unwritable.
+	if len(ss) == 0 && !m.st.Time.IsZero() {
+		return fmt.Errorf("market %q: a last input time without a basis sample", m.s.Market)
 	}
 	return nil
 }
