@@ -74,3 +74,28 @@ func TestRestoreRefusesMalformedSnapshots(t *testing.T) {
 		})
 	}
 }
+
+// A zero ImpactNotional (the settings' zero value) is refused, not priced
+// from the top of the book: dYdX refuses a liquidity tier with a zero
+// impact notional (types.LiquidityTier.Validate, ErrImpactNotionalIsZero)
+// and Binance's is 200 × max leverage (ImpactNotional).
+func TestBookPremiumZeroNotionalRefused(t *testing.T) {
+	bids, asks := lv("101", "1", "100.9", "1"), lv("101.1", "5")
+	for _, c := range []struct {
+		name     string
+		notional decimal.Decimal
+		ok       bool
+	}{
+		{"zero value", decimal.Decimal{}, false},
+		{"explicit zero", d("0"), false},
+		{"negative", d("-1"), false},
+		{"positive", d("50"), true},
+	} {
+		for _, thin := range []ThinBook{ThinRefuse, ThinSideNeutral} {
+			got, err := PremiumSettings{ImpactNotional: c.notional, Scale: 8, Thin: thin}.Sample(d("100"), bids, asks)
+			if c.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidInput)) {
+				t.Errorf("%s, thin rule %d: %+v, %v; want ok=%v or ErrInvalidInput", c.name, thin, got, err, c.ok)
+			}
+		}
+	}
+}
