@@ -94,7 +94,9 @@ type FundingSettings struct {
 	// Formula makes F from P and I. Default FormulaDampened (Binance).
 	Formula FundingFormula `json:"formula"`
 	// Cap bounds the rate: −Cap ≤ F ≤ Cap. Required, positive, at most
-	// MaxFundingCap; cut toward zero to Scale places. See
+	// MaxFundingCap, and Cap × Interval / RatePeriod at most
+	// MaxFundingPaid (1, margin.FundingPayments' bound); cut toward zero
+	// to Scale places. See
 	// BinanceFundingCap (0.75 × maintenance margin ratio) and FundingCap
 	// (dYdX: 600% × (initial − maintenance margin fraction)). It bounds
 	// Rate, the rate per RatePeriod (dYdX caps its 8-hour rate); Paid
@@ -187,6 +189,11 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 	if s.Cap.Cmp(decimal.NewFromInt(MaxFundingCap)) > 0 {
 		return s, fmt.Errorf("funding Cap must be at most %d, got %s", MaxFundingCap, s.Cap)
 	}
+	// Cap × Interval > MaxFundingPaid × RatePeriod, exactly, without dividing.
+	if s.Cap.Mul(decimal.NewFromInt(int64(s.Interval))).Cmp(decimal.NewFromInt(MaxFundingPaid).Mul(decimal.NewFromInt(int64(s.RatePeriod)))) > 0 {
+		return s, fmt.Errorf("funding Cap %s × Interval %s / RatePeriod %s pays more than %d at one funding time (margin.FundingPayments refuses |rate| > 1)",
+			s.Cap, s.Interval, s.RatePeriod, MaxFundingPaid)
+	}
 	// A cap finer than Scale is cut toward zero, so a rate rounded to
 	// Scale and clamped to it still has Scale places and stays within it.
 	if s.Cap = s.Cap.Truncate(s.Scale); s.Cap.IsZero() {
@@ -195,10 +202,20 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 	return s, nil
 }
 
-// MaxFundingCap bounds FundingSettings.Cap: a rate of 10 (1,000% per
-// period) is far beyond any venue's cap (dYdX's largest are a few
-// hundred percent per 8 hours).
+// MaxFundingCap bounds FundingSettings.Cap, the rate per RatePeriod: a
+// rate of 10 (1,000% per period) is far beyond any venue's cap. It stays
+// above 1 because a rate per RatePeriod may exceed 100%: dYdX caps its
+// 8-hour rate at 600% × (initial − maintenance), 150% in its keeper tests
+// (1,500,000 ppm), and its funding-index test pays an 8-hour rate of
+// 100.1999% for one hour. What is paid at one funding time is bounded
+// separately, by MaxFundingPaid.
 const MaxFundingCap = 10
+
+// MaxFundingPaid bounds Cap × Interval / RatePeriod, the most a position
+// pays at one funding time (FundingRate.Paid): 1 (100% of the notional),
+// margin.FundingPayments' bound on the rate it settles (|rate| ≤ 1), so
+// every rate a Funding settles is one margin accepts.
+const MaxFundingPaid = 1
 
 // FundingCap is dYdX v4's funding-rate cap from a liquidity tier's margin
 // fractions, factor × (initial − maintenance)
@@ -285,20 +302,38 @@ func ComputeFunding(s FundingSettings, premiums []decimal.Decimal) (FundingRate,
 	return computeFunding(&s, premiums)
 }
 
-// checkPremium bounds a premium sample: in num's range and below 1 in
-// magnitude beyond which no index and book make sense (a premium of −1
-// is an impact ask of zero). The error carries no sentinel.
+// checkPremium bounds a premium sample: in num's range and within
+// [−1, MaxFundingCap]. Below −1 is impossible: [max(0, bid − I) −
+// max(0, I − ask)] / I ≥ −1 for any ask ≥ 0 (−1 is an impact ask of
+// zero). Above, a premium of 10 is an impact bid 11 times the index,
+// beyond any book that makes sense. The error carries no sentinel.
 func checkPremium(p decimal.Decimal) error {
 	if err := num.Check(p); err != nil {
 		return err
 	}
 	if p.Cmp(maxPremium) > 0 || p.Cmp(minPremium) < 0 {
-		return fmt.Errorf("magnitude %s above %d", p, MaxFundingCap)
+		return fmt.Errorf("%s outside [-1, %d]", p, MaxFundingCap)
 	}
 	return nil
 }
 
-var maxPremium, minPremium = decimal.NewFromInt(MaxFundingCap), decimal.NewFromInt(-MaxFundingCap)
+// checkRateValue bounds a restored rate (Uncapped, Rate, Paid): in num's
+// range and at most MaxFundingCap + 1 in magnitude (P in [−1, 10] plus
+// |I| < 1). The error carries no sentinel.
+func checkRateValue(v decimal.Decimal) error {
+	if err := num.Check(v); err != nil {
+		return err
+	}
+	if v.Abs().Cmp(maxRateValue) > 0 {
+		return fmt.Errorf("magnitude %s above %d", v, MaxFundingCap+1)
+	}
+	return nil
+}
+
+var (
+	maxPremium, minPremium = decimal.NewFromInt(MaxFundingCap), decimal.NewFromInt(-1)
+	maxRateValue           = decimal.NewFromInt(MaxFundingCap + 1)
+)
 
 // computeFunding is ComputeFunding on validated settings and samples.
 func computeFunding(s *FundingSettings, premiums []decimal.Decimal) (FundingRate, error) {

@@ -68,9 +68,10 @@ func DYDXPremiumVoteBound(initial, maintenance decimal.Decimal) (decimal.Decimal
 // Votes are fractions (0.000012 is 12 ppm) in whole ppm, as dYdX's int32
 // PremiumPpm: a vote finer than 6 places is refused (ErrInvalidInput), as
 // is one beyond maxAbsVote in magnitude (dYdX's ErrPremiumVoteNotClamped;
-// pass DYDXPremiumVoteBound of the market's tier) or outside checkPremium's
-// range (Funding.Sample's). maxAbsVote must be ≥ 0. No vote and no
-// padding is ErrNoPrice.
+// pass DYDXPremiumVoteBound of the market's tier) or outside [−1, 10]
+// (Funding.Sample's range: dYdX's bound alone admits a vote of −6 under a
+// 600% tier, but no book gives a premium below −1). maxAbsVote must be
+// ≥ 0. No vote and no padding is ErrNoPrice.
 //
 // Pass every vote cast for the market, zeros included: padding is to
 // max(len(votes), minVotes), as dYdX's, so a host that drops zero votes

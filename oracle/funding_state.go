@@ -64,8 +64,8 @@ func (f *Funding) Settings() FundingSettings { return f.s }
 
 // Sample records a premium observed at now (see BookPremium and
 // PremiumIndex). A sample at the time of the last one replaces it; one
-// beyond MaxSamples in the interval, a premium above MaxFundingCap in
-// magnitude or outside num's range, or an earlier time is refused and
+// beyond MaxSamples in the interval, a premium outside [−1, MaxFundingCap]
+// or num's range, or an earlier time is refused and
 // changes nothing.
 func (f *Funding) Sample(now time.Time, premium decimal.Decimal) error {
 	if err := checkNow(now); err != nil {
@@ -264,8 +264,11 @@ func (f *Funding) check() error {
 	if len(st.Samples) > 0 && st.Samples[0].Time.Before(l.Time) {
 		return fmt.Errorf("market %q: a sample before the last settlement", f.s.Market)
 	}
-	for _, v := range []decimal.Decimal{l.Premium, l.Uncapped, l.Rate, l.Paid} {
-		if err := checkPremium(v); err != nil {
+	if err := checkPremium(l.Premium); err != nil {
+		return fmt.Errorf("market %q: last premium: %w", f.s.Market, err)
+	}
+	for _, v := range []decimal.Decimal{l.Uncapped, l.Rate, l.Paid} {
+		if err := checkRateValue(v); err != nil {
 			return fmt.Errorf("market %q: last rate: %w", f.s.Market, err)
 		}
 	}

@@ -301,7 +301,10 @@ func TestDYDXPremiumVoteBound(t *testing.T) {
 		votes []decimal.Decimal
 		ok    bool
 	}{
-		{"tier 3: 6,000,000 ppm", "6", decs("6", "-6", "0.001"), true},
+		{"tier 3: 6,000,000 ppm", "6", decs("6", "-1", "0.001"), true},
+		// dYdX's test accepts −6,000,000 under tier 3; no book gives a
+		// premium below −1 (an impact ask below zero), so it is refused.
+		{"tier 3: -6,000,000 ppm, below the -1 floor", "6", decs("-6"), false},
 		{"tier 3: 6,000,000 + 1 ppm", "6", decs("6.000001"), false},
 		{"tier 1: -15,000,000 - 1 ppm", "15", decs("-15.000001"), false},
 		{"tier 0: 1 ppm", "0", decs("0.000001"), false},

@@ -99,3 +99,61 @@ func TestBookPremiumZeroNotionalRefused(t *testing.T) {
 		}
 	}
 }
+
+// A premium below −1 is impossible (it would need an impact ask below
+// zero: [max(0, bid − I) − max(0, I − ask)] / I ≥ −1 for ask ≥ 0), so it
+// is refused wherever a premium enters; 10 stays the upper bound.
+func TestPremiumBelowMinusOneRefused(t *testing.T) {
+	s := BinanceFunding("BTCUSDT", d("0.004875"))
+	for _, c := range []struct {
+		p  string
+		ok bool
+	}{{"-1", true}, {"-1.00000001", false}, {"-3", false}, {"10", true}, {"10.00000001", false}} {
+		_, err := ComputeFunding(s, decs(c.p))
+		if c.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidInput)) {
+			t.Errorf("ComputeFunding(premium %s): %v, want ok=%v or ErrInvalidInput", c.p, err, c.ok)
+		}
+		f, _ := NewFunding(s)
+		if err := f.Sample(t0, d(c.p)); c.ok != (err == nil) {
+			t.Errorf("Sample(%s): %v, want ok=%v", c.p, err, c.ok)
+		}
+		if _, err := DYDXPremiumSample(decs(c.p), 0, d("60")); c.ok != (err == nil) {
+			t.Errorf("DYDXPremiumSample(%s): %v, want ok=%v", c.p, err, c.ok)
+		}
+	}
+	// A restored last rate with a premium of −3 (review of issue 15).
+	f, _ := NewFunding(s)
+	if err := f.Sample(t0, d("0.001")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.Settle(t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	snap := f.Snapshot()
+	snap.Last.Premium = d("-3")
+	if _, err := RestoreFunding(s, snap); !errors.Is(err, ErrInvalidSnapshot) {
+		t.Errorf("last premium -3: %v, want ErrInvalidSnapshot", err)
+	}
+}
+
+// What a position pays at one funding time, Cap × Interval / RatePeriod
+// at most, must stay within margin.FundingPayments' |rate| ≤ 1: a rate
+// the oracle settles is one margin accepts.
+func TestFundingCapPaidWithinMargin(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		s    FundingSettings
+		ok   bool
+	}{
+		{"Binance, cap 100%", BinanceFunding("X", d("1")), true},
+		{"Binance, cap 200% paid each interval", BinanceFunding("X", d("2")), false},
+		{"dYdX, 8h cap 800% paid 100% an hour", DYDXFunding("X", decimal.Zero, d("8")), true},
+		{"dYdX, 8h cap 800.0001%", DYDXFunding("X", decimal.Zero, d("8.000001")), false},
+		{"dYdX, 8h cap 150% (its keeper tests' 1,500,000 ppm)", DYDXFunding("X", decimal.Zero, d("1.5")), true},
+	} {
+		_, err := NewFunding(c.s)
+		if c.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidSettings)) {
+			t.Errorf("%s: %v, want ok=%v or ErrInvalidSettings", c.name, err, c.ok)
+		}
+	}
+}
