@@ -179,7 +179,8 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 			}
 			return s, fmt.Errorf("funding %s: %w", f.name, err)
 		}
-		if f.name != "Cap" && -f.v.Exponent() > s.Scale {
+		// By value, not exponent: 0.000100000 has 4 places, not 9.
+		if f.name != "Cap" && !f.v.Equal(f.v.Truncate(s.Scale)) {
 			return s, fmt.Errorf("funding %s %s has more than Scale %d places", f.name, f.v, s.Scale)
 		}
 	}

@@ -157,3 +157,28 @@ func TestFundingCapPaidWithinMargin(t *testing.T) {
 		}
 	}
 }
+
+// Trailing zeros are not places: Interest "0.000100000" (9 digits after
+// the point, 0.0001 in value) fits Scale 8 (review of issue 15: it was
+// refused as "more than Scale 8 places").
+func TestFundingSettingsTrailingZeros(t *testing.T) {
+	for _, c := range []struct {
+		name               string
+		interest, dampener string
+		ok                 bool
+	}{
+		{"interest with trailing zeros", "0.000100000", "0.0005", true},
+		{"dampener with trailing zeros", "0.0001", "0.000500000000", true},
+		{"interest truly finer than Scale", "0.000100001", "0.0005", false},
+	} {
+		s := BinanceFunding("X", d("0.0075"))
+		s.Interest, s.Dampener = d(c.interest), d(c.dampener)
+		r, err := ComputeFunding(s, decs("0.0001"))
+		if c.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidSettings)) {
+			t.Errorf("%s: %v, want ok=%v or ErrInvalidSettings", c.name, err, c.ok)
+		}
+		if c.ok && err == nil && !r.Rate.Equal(d("0.0001")) {
+			t.Errorf("%s: rate %s, want 0.0001", c.name, r.Rate)
+		}
+	}
+}
