@@ -9,8 +9,9 @@ import (
 )
 
 const (
-	binanceFundingURL = "https://www.binance.com/en/support/faq/360033525031" // Introduction to Binance Futures Funding Rates
-	binanceMarkURL    = "https://www.binance.com/en/support/faq/360033525071" // Mark Price in USDⓈ-M Futures
+	binanceFundingURL = "https://www.binance.com/en/support/faq/360033525031"                     // Introduction to Binance Futures Funding Rates
+	binanceMarkURL    = "https://www.binance.com/en/support/faq/360033525071"                     // Mark Price in USDⓈ-M Futures
+	binanceIndexURL   = "https://www.binance.com/en/support/faq/547ba48141474ab3bddc5d7898f97928" // Price Index, 2020-10-29
 	dydxFundingTest   = "dydxprotocol/v4-chain protocol/x/perpetuals/keeper/perpetual_test.go TestMaybeProcessNewFundingTickEpoch_ProcessNewEpoch"
 	dydxClampTest     = "dydxprotocol/v4-chain protocol/x/perpetuals/types/liquidity_tier_test.go TestLiquidityTierGetMaxAbsFundingClampPpm"
 )
