@@ -12,6 +12,7 @@ const (
 	binanceFundingURL = "https://www.binance.com/en/support/faq/360033525031"                     // Introduction to Binance Futures Funding Rates
 	binanceMarkURL    = "https://www.binance.com/en/support/faq/360033525071"                     // Mark Price in USDⓈ-M Futures
 	binanceIndexURL   = "https://www.binance.com/en/support/faq/547ba48141474ab3bddc5d7898f97928" // Price Index, 2020-10-29
+	binanceMark2025   = "Binance announcement 2025-09-16, effective 2025-09-18 08:01 UTC: Price 2 = index + MA of 30 one-second basis samples (https://www.binance.bh/square/post/29758881844449)"
 	dydxFundingTest   = "dydxprotocol/v4-chain protocol/x/perpetuals/keeper/perpetual_test.go TestMaybeProcessNewFundingTickEpoch_ProcessNewEpoch"
 	dydxClampTest     = "dydxprotocol/v4-chain protocol/x/perpetuals/types/liquidity_tier_test.go TestLiquidityTierGetMaxAbsFundingClampPpm"
 )

@@ -182,3 +182,39 @@ func TestFundingSettingsTrailingZeros(t *testing.T) {
 		}
 	}
 }
+
+// BinanceMark: since 2025-09-18 08:01 UTC Binance's Price 2 is the index
+// plus the moving average of 30 one-second basis samples (binanceMark2025).
+// 40 samples of basis 1, 2, …, 40 at one a second: at the 40th only the
+// last 30 count, mean (11 + … + 40)/30 = 25.5.
+func TestBinanceMarkThirtySecondBasis(t *testing.T) {
+	m, err := NewMark(BinanceMark("BTCUSDT", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Settings()
+	if s.BasisWindow != 30*time.Second || s.MaxBasisSamples != 30 || s.FundingInterval != 8*time.Hour || s.Method != MarkMedianOfThree {
+		t.Fatalf("settings %+v (%s)", s, binanceMark2025)
+	}
+	index := d("64000")
+	var now time.Time
+	for i := 1; i <= 40; i++ {
+		now = t0.Add(time.Duration(i) * time.Second)
+		mid := index.Add(decimal.NewFromInt(int64(i)))
+		if err := m.ObserveBasis(now, mid.Sub(d("0.5")), mid.Add(d("0.5")), index); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := m.Price(now, MarkInputs{Index: index, Last: d("64100"), FundingRate: d("0.0001"), NextFunding: now.Add(time.Hour)})
+	if err != nil || got.Samples != 30 || !got.Basis.Equal(d("25.5")) || !got.Price2.Equal(d("64025.5")) {
+		t.Errorf("%s: %+v, %v; want 30 samples, basis 25.5, Price 2 64025.5", binanceMark2025, got, err)
+	}
+	// Ten seconds without a sample: the window holds the last 20.
+	got, err = m.Price(now.Add(10*time.Second), MarkInputs{Index: index, Last: d("64100"), FundingRate: d("0.0001"), NextFunding: now.Add(time.Hour)})
+	if err != nil || got.Samples != 20 || !got.Basis.Equal(d("30.5")) {
+		t.Errorf("ten seconds later: %+v, %v; want 20 samples, basis 30.5", got, err)
+	}
+	if s := BinanceMark("X", 4*time.Hour); s.FundingInterval != 4*time.Hour {
+		t.Errorf("a 4-hour contract: FundingInterval %s", s.FundingInterval)
+	}
+}
