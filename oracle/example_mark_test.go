@@ -1,6 +1,7 @@
 package oracle_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,6 +28,23 @@ func ExampleIndex() {
 	fmt.Println(res.Price, res.Rule, res.Deviating, err)
 	// Output:
 	// 64037.5 weighted-excluding-one [c] <nil>
+}
+
+// The impact ask of 250 USDT: the first level fills 1 at 100 (100 USDT),
+// the remaining 150 buy 150/101 at 101, so the average fill is
+// 250 / (1 + 150/101) = 25250/251 ≈ 100.59760956. A side holding less
+// notional than asked has no impact price (ErrThinBook), never one made
+// up from what the book holds.
+func ExampleImpactPrice() {
+	dec := decimal.RequireFromString
+	asks := []oracle.Level{{Price: dec("100"), Size: dec("1")}, {Price: dec("101"), Size: dec("2")}, {Price: dec("102"), Size: dec("5")}}
+	p, err := oracle.ImpactPrice(oracle.Asks, asks, dec("250"), 8)
+	fmt.Println("impact ask", p, err)
+	_, err = oracle.ImpactPrice(oracle.Asks, asks, dec("1000"), 8)
+	fmt.Println(errors.Is(err, oracle.ErrThinBook))
+	// Output:
+	// impact ask 100.59760956 <nil>
+	// true
 }
 
 // One premium sample from the book: walk the impact notional (200 USDT at
