@@ -131,7 +131,9 @@ func (f *Funding) rate(now time.Time) (FundingRate, error) {
 // EventFunding. A now before the last input, or — once there is a last
 // settlement — before that settlement's time + Interval, is ErrOutOfOrder
 // (funding is paid at most once per Interval); an interval with no
-// samples and no padding is ErrNoPrice; either changes nothing.
+// samples and no padding is ErrNoPrice; either changes nothing. Pass the
+// scheduled funding time as now, not the moment the host got round to
+// it: a settlement recorded δ late moves the earliest next one δ later.
 func (f *Funding) Settle(now time.Time) (FundingRate, []Event, error) {
 	if err := checkNow(now); err != nil {
 		return FundingRate{}, nil, err
