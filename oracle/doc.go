@@ -128,8 +128,8 @@
 //     FundingCap: dYdX's 600% × (initial − maintenance margin)) and
 //     rounded to 8 places (Binance) or a millionth toward zero (dYdX);
 //     Paid scales a rate quoted per RatePeriod to the payment interval
-//     (dYdX's 8-hour rate paid hourly). Presets: BinanceFunding,
-//     DYDXFunding. Funding settles once per instant and returns an
+//     exactly (dYdX's 8-hour rate paid hourly; the payment rounds). Presets: BinanceFunding,
+//     DYDXFunding. Funding settles at most once per Interval and returns an
 //     EventFunding; paying it to positions is the margin package's job.
 //   - Mark: Binance's median of Price 1 (index plus the funding basis),
 //     Price 2 (index plus the moving average of mid − index over a bounded

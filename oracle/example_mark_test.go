@@ -1,6 +1,7 @@
 package oracle_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,6 +28,23 @@ func ExampleIndex() {
 	fmt.Println(res.Price, res.Rule, res.Deviating, err)
 	// Output:
 	// 64037.5 weighted-excluding-one [c] <nil>
+}
+
+// The impact ask of 250 USDT: the first level fills 1 at 100 (100 USDT),
+// the remaining 150 buy 150/101 at 101, so the average fill is
+// 250 / (1 + 150/101) = 25250/251 ≈ 100.59760956. A side holding less
+// notional than asked has no impact price (ErrThinBook), never one made
+// up from what the book holds.
+func ExampleImpactPrice() {
+	dec := decimal.RequireFromString
+	asks := []oracle.Level{{Price: dec("100"), Size: dec("1")}, {Price: dec("101"), Size: dec("2")}, {Price: dec("102"), Size: dec("5")}}
+	p, err := oracle.ImpactPrice(oracle.Asks, asks, dec("250"), 8)
+	fmt.Println("impact ask", p, err)
+	_, err = oracle.ImpactPrice(oracle.Asks, asks, dec("1000"), 8)
+	fmt.Println(errors.Is(err, oracle.ErrThinBook))
+	// Output:
+	// impact ask 100.59760956 <nil>
+	// true
 }
 
 // One premium sample from the book: walk the impact notional (200 USDT at
@@ -77,8 +95,9 @@ func ExampleFunding() {
 // dYdX v4: the hour's one-minute premium samples padded with zeros to 60
 // and averaged; F = P + default funding is an 8-hour rate capped at
 // 600% × (initial − maintenance margin), of which one eighth is paid each
-// hour. Here P = 45 × 0.08% / 60 = 0.06%, F = 0.07%, paid 0.07%/8
-// rounded toward zero to a millionth.
+// hour. Here P = 45 × 0.08% / 60 = 0.06%, F = 0.07%, paid exactly
+// 0.07%/8 = 0.00875% (dYdX divides rate × time × price once; the payment
+// rounds, not the rate).
 func ExampleDYDXFunding() {
 	dec := decimal.RequireFromString
 	cap, _ := oracle.FundingCap(dec("6"), dec("0.05"), dec("0.03"))
@@ -89,7 +108,7 @@ func ExampleDYDXFunding() {
 	r, err := oracle.ComputeFunding(oracle.DYDXFunding("BTC-USD", dec("0.0001"), cap), premiums)
 	fmt.Println("8h rate", r.Rate, "paid this hour", r.Paid, err)
 	// Output:
-	// 8h rate 0.0007 paid this hour 0.000087 <nil>
+	// 8h rate 0.0007 paid this hour 0.0000875 <nil>
 }
 
 // Binance's mark price: the median of Price 1 (index plus the funding

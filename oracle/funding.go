@@ -60,8 +60,10 @@ type FundingSettings struct {
 	// pays every hour: its funding-tick epoch).
 	Interval time.Duration `json:"interval"`
 	// RatePeriod is the period the rate F is quoted for; what a position
-	// pays at each funding time is F × Interval / RatePeriod (FundingRate.Paid).
-	// Default Interval; at least Interval, so |Paid| ≤ |Rate| ≤ Cap.
+	// pays at each funding time is F × Interval / RatePeriod (FundingRate.Paid),
+	// exactly. Default Interval; at least Interval, so |Paid| ≤ |Rate| ≤ Cap;
+	// Interval / RatePeriod must be a terminating decimal (1/8, 1/2, 3/8;
+	// not 1/3) of at most 36 − Scale places.
 	// dYdX v4 quotes an 8-hour rate and pays it hourly
 	// (funding.GetFundingIndexDelta: × time / (60×60×8)); Binance's
 	// formula since September 2025 is F / (8/N) for an N-hour interval.
@@ -73,6 +75,9 @@ type FundingSettings struct {
 	// max(NumPremiums, funding-tick / funding-sample) = 60 an hour, so a
 	// market with few samples gets a premium near zero). Default 0: no
 	// padding, and an interval with no sample has no rate (ErrNoPrice).
+	// Padding is to max(samples, MinSamples), so the host must Sample
+	// every premium it observes, zeros included: a dropped zero shifts the
+	// average whenever the interval holds more than MinSamples.
 	MinSamples int `json:"min_samples"`
 	// MaxSamples is the most samples one interval holds; a further sample
 	// is refused (ErrInvalidInput), so a host sampling too often learns it
@@ -89,16 +94,19 @@ type FundingSettings struct {
 	// Formula makes F from P and I. Default FormulaDampened (Binance).
 	Formula FundingFormula `json:"formula"`
 	// Cap bounds the rate: −Cap ≤ F ≤ Cap. Required, positive, at most
-	// MaxFundingCap; cut toward zero to Scale places. See
+	// MaxFundingCap, and Cap × Interval / RatePeriod at most
+	// MaxFundingPaid (1, margin.FundingPayments' bound); cut toward zero
+	// to Scale places. See
 	// BinanceFundingCap (0.75 × maintenance margin ratio) and FundingCap
 	// (dYdX: 600% × (initial − maintenance margin fraction)). It bounds
 	// Rate, the rate per RatePeriod (dYdX caps its 8-hour rate); Paid
 	// scales the capped rate.
 	Cap decimal.Decimal `json:"cap"`
-	// Scale is the places P, F and Paid are rounded to. Default
+	// Scale is the places P and F are rounded to (Paid is exact: Rate's
+	// places plus those of Interval / RatePeriod). Default
 	// DefaultFundingScale (8); at most 36.
 	Scale int32 `json:"scale"`
-	// Rounding of P, F and Paid. Default RoundHalfEven (funding moves
+	// Rounding of P and F. Default RoundHalfEven (funding moves
 	// between traders, so neither side is favoured; dYdX: RoundTowardZero).
 	Rounding Rounding `json:"rounding"`
 }
@@ -147,6 +155,12 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 	if err := scaleProblem(s.Scale); err != nil {
 		return s, fmt.Errorf("funding %w", err)
 	}
+	if _, _, places, ok := paidRatio(s.Interval, s.RatePeriod); !ok || s.Scale+places > num.MaxScale {
+		// Paid = Rate × Interval / RatePeriod is exact: the ratio must end
+		// (its reduced denominator 2^a·5^b) within num's places.
+		return s, fmt.Errorf("funding Interval %s / RatePeriod %s is not a decimal of at most %d places beyond Scale %d, so Paid could not be exact",
+			s.Interval, s.RatePeriod, num.MaxScale-s.Scale, s.Scale)
+	}
 	if s.Dampener.IsZero() {
 		s.Dampener = defaultDampener
 	}
@@ -165,7 +179,8 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 			}
 			return s, fmt.Errorf("funding %s: %w", f.name, err)
 		}
-		if f.name != "Cap" && -f.v.Exponent() > s.Scale {
+		// By value, not exponent: 0.000100000 has 4 places, not 9.
+		if f.name != "Cap" && !f.v.Equal(f.v.Truncate(s.Scale)) {
 			return s, fmt.Errorf("funding %s %s has more than Scale %d places", f.name, f.v, s.Scale)
 		}
 	}
@@ -175,6 +190,11 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 	if s.Cap.Cmp(decimal.NewFromInt(MaxFundingCap)) > 0 {
 		return s, fmt.Errorf("funding Cap must be at most %d, got %s", MaxFundingCap, s.Cap)
 	}
+	// Cap × Interval > MaxFundingPaid × RatePeriod, exactly, without dividing.
+	if s.Cap.Mul(decimal.NewFromInt(int64(s.Interval))).Cmp(decimal.NewFromInt(MaxFundingPaid).Mul(decimal.NewFromInt(int64(s.RatePeriod)))) > 0 {
+		return s, fmt.Errorf("funding Cap %s × Interval %s / RatePeriod %s pays more than %d at one funding time (margin.FundingPayments refuses |rate| > 1)",
+			s.Cap, s.Interval, s.RatePeriod, MaxFundingPaid)
+	}
 	// A cap finer than Scale is cut toward zero, so a rate rounded to
 	// Scale and clamped to it still has Scale places and stays within it.
 	if s.Cap = s.Cap.Truncate(s.Scale); s.Cap.IsZero() {
@@ -183,10 +203,20 @@ func (s FundingSettings) withDefaults() (FundingSettings, error) {
 	return s, nil
 }
 
-// MaxFundingCap bounds FundingSettings.Cap: a rate of 10 (1,000% per
-// period) is far beyond any venue's cap (dYdX's largest are a few
-// hundred percent per 8 hours).
+// MaxFundingCap bounds FundingSettings.Cap, the rate per RatePeriod: a
+// rate of 10 (1,000% per period) is far beyond any venue's cap. It stays
+// above 1 because a rate per RatePeriod may exceed 100%: dYdX caps its
+// 8-hour rate at 600% × (initial − maintenance), 150% in its keeper tests
+// (1,500,000 ppm), and its funding-index test pays an 8-hour rate of
+// 100.1999% for one hour. What is paid at one funding time is bounded
+// separately, by MaxFundingPaid.
 const MaxFundingCap = 10
+
+// MaxFundingPaid bounds Cap × Interval / RatePeriod, the most a position
+// pays at one funding time (FundingRate.Paid): 1 (100% of the notional),
+// margin.FundingPayments' bound on the rate it settles (|rate| ≤ 1), so
+// every rate a Funding settles is one margin accepts.
+const MaxFundingPaid = 1
 
 // FundingCap is dYdX v4's funding-rate cap from a liquidity tier's margin
 // fractions, factor × (initial − maintenance)
@@ -235,9 +265,11 @@ type FundingRate struct {
 	// Capped reports whether the cap bound (Rate ≠ Uncapped).
 	Capped bool `json:"capped,omitempty"`
 	// Paid is the rate applied at this funding time:
-	// Rate × Interval / RatePeriod, rounded to Scale (equal to Rate when
-	// RatePeriod = Interval). A long pays Paid × its notional, a short
-	// receives it (negative: the other way).
+	// Rate × Interval / RatePeriod, exact — not rounded to Scale (dYdX's
+	// 13 ppm per 8 hours pays 1.625 ppm an hour; the payment, e.g.
+	// margin.FundingPayments, rounds). Equal to Rate when RatePeriod =
+	// Interval. A long pays Paid × its notional, a short receives it
+	// (negative: the other way).
 	Paid decimal.Decimal `json:"paid"`
 }
 
@@ -249,7 +281,7 @@ type FundingRate struct {
 //	F = P + clamp(I − P, −d, +d)   (FormulaDampened, Binance)
 //	F = P + I                      (FormulaAdditive, dYdX v4)
 //	Rate = clamp(round(F), −Cap, +Cap)
-//	Paid = round(Rate × Interval / RatePeriod)
+//	Paid = Rate × Interval / RatePeriod   (exact)
 //
 // Each rounding is s.Rounding at s.Scale. Because I and d carry at most
 // Scale places, a P within d of I gives exactly Rate = I (when I is within
@@ -271,20 +303,38 @@ func ComputeFunding(s FundingSettings, premiums []decimal.Decimal) (FundingRate,
 	return computeFunding(&s, premiums)
 }
 
-// checkPremium bounds a premium sample: in num's range and below 1 in
-// magnitude beyond which no index and book make sense (a premium of −1
-// is an impact ask of zero). The error carries no sentinel.
+// checkPremium bounds a premium sample: in num's range and within
+// [−1, MaxFundingCap]. Below −1 is impossible: [max(0, bid − I) −
+// max(0, I − ask)] / I ≥ −1 for any ask ≥ 0 (−1 is an impact ask of
+// zero). Above, a premium of 10 is an impact bid 11 times the index,
+// beyond any book that makes sense. The error carries no sentinel.
 func checkPremium(p decimal.Decimal) error {
 	if err := num.Check(p); err != nil {
 		return err
 	}
 	if p.Cmp(maxPremium) > 0 || p.Cmp(minPremium) < 0 {
-		return fmt.Errorf("magnitude %s above %d", p, MaxFundingCap)
+		return fmt.Errorf("%s outside [-1, %d]", p, MaxFundingCap)
 	}
 	return nil
 }
 
-var maxPremium, minPremium = decimal.NewFromInt(MaxFundingCap), decimal.NewFromInt(-MaxFundingCap)
+// checkRateValue bounds a restored rate (Uncapped, Rate, Paid): in num's
+// range and at most MaxFundingCap + 1 in magnitude (P in [−1, 10] plus
+// |I| < 1). The error carries no sentinel.
+func checkRateValue(v decimal.Decimal) error {
+	if err := num.Check(v); err != nil {
+		return err
+	}
+	if v.Abs().Cmp(maxRateValue) > 0 {
+		return fmt.Errorf("magnitude %s above %d", v, MaxFundingCap+1)
+	}
+	return nil
+}
+
+var (
+	maxPremium, minPremium = decimal.NewFromInt(MaxFundingCap), decimal.NewFromInt(-1)
+	maxRateValue           = decimal.NewFromInt(MaxFundingCap + 1)
+)
 
 // computeFunding is ComputeFunding on validated settings and samples.
 func computeFunding(s *FundingSettings, premiums []decimal.Decimal) (FundingRate, error) {
@@ -311,11 +361,53 @@ func computeFunding(s *FundingSettings, premiums []decimal.Decimal) (FundingRate
 	out.Uncapped = num.Round(f, s.Scale, r)
 	out.Rate = clamp(out.Uncapped, s.Cap.Neg(), s.Cap)
 	out.Capped = !out.Rate.Equal(out.Uncapped)
-	out.Paid = out.Rate
-	if s.Interval != s.RatePeriod {
-		out.Paid = num.Div(out.Rate.Mul(decimal.NewFromInt(int64(s.Interval))), decimal.NewFromInt(int64(s.RatePeriod)), s.Scale, r)
-	}
+	out.Paid = fundingPaid(out.Rate, s.Scale, s.Interval, s.RatePeriod)
 	return out, nil
+}
+
+// fundingPaid is Rate × interval / period, exact: dYdX divides rate ×
+// time × price once (funding.GetFundingIndexDelta: Quo by 60×60×8) and
+// never rounds the hourly rate, so the payment (margin.FundingPayments)
+// is where rounding happens. rate has at most scale places and the
+// settings were validated: the ratio ends (paidRatio ok) and scale plus
+// its places is at most num.MaxScale.
+func fundingPaid(rate decimal.Decimal, scale int32, interval, period time.Duration) decimal.Decimal {
+	n, den, places, _ := paidRatio(interval, period)
+	if n == den {
+		return rate
+	}
+	// rate × n / den with den | 10^places: no remainder at scale + places,
+	// so the rounding direction never applies.
+	return num.Div(rate.Mul(decimal.NewFromInt(n)), decimal.NewFromInt(den), scale+places, num.Floor)
+}
+
+// paidRatio reduces interval/period to n/den and reports the decimal
+// places the ratio needs; ok is false when it does not end (den has a
+// prime factor other than 2 and 5) or a duration is not positive.
+func paidRatio(interval, period time.Duration) (n, den int64, places int32, ok bool) {
+	if interval <= 0 || period <= 0 {
+		return 0, 0, 0, false
+	}
+	a, b := int64(interval), int64(period)
+	for b != 0 {
+		a, b = b, a%b
+	}
+	n, den = int64(interval)/a, int64(period)/a
+	twos, fives := int32(0), int32(0)
+	for r := den; r%2 == 0; r /= 2 {
+		twos++
+	}
+	for r := den; r%5 == 0; r /= 5 {
+		fives++
+	}
+	rest := den
+	for range twos {
+		rest /= 2
+	}
+	for range fives {
+		rest /= 5
+	}
+	return n, den, max(twos, fives), rest == 1
 }
 
 // premiumSum is Σ wₖ·pₖ in decimal: wₖ = 1 for the mean; for the

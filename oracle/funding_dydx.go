@@ -28,22 +28,70 @@ func DYDXFunding(market string, defaultFunding, cap decimal.Decimal) FundingSett
 // the premium votes of one sample are padded with zeros up to it.
 const DYDXMinVotesPerSample = 15
 
+// DYDXPremiumVoteClampFactor is dYdX v4's DefaultPremiumVoteClampFactorPpm
+// (60,000,000 ppm: 6,000%), the factor of DYDXPremiumVoteBound.
+const DYDXPremiumVoteClampFactor = 60
+
+// DYDXPremiumVoteBound is the largest |premium vote| dYdX v4 accepts for a
+// market of a liquidity tier: DYDXPremiumVoteClampFactor × (initial −
+// maintenance margin fraction) (keeper.getLiquidityTiertoMaxAbsPremiumVotePpm;
+// keeper.PerformStatefulPremiumVotesValidation refuses a larger vote with
+// ErrPremiumVoteNotClamped). Its test's tiers: (100%, 75%) gives 15,
+// (20%, 10%) gives 6, (100%, 100%) gives 0 (only zero votes). Exact;
+// initial ≥ maintenance ≥ 0 (maintenance = initial × maintenance
+// fraction, as for FundingCap).
+func DYDXPremiumVoteBound(initial, maintenance decimal.Decimal) (decimal.Decimal, error) {
+	if err := num.CheckNonNegative(initial); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: initial margin: %w", ErrInvalidInput, err)
+	}
+	if err := num.CheckNonNegative(maintenance); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: maintenance margin: %w", ErrInvalidInput, err)
+	}
+	if initial.Cmp(maintenance) < 0 {
+		return decimal.Zero, fmt.Errorf("%w: initial margin %s below maintenance margin %s", ErrInvalidInput, initial, maintenance)
+	}
+	b := decimal.NewFromInt(DYDXPremiumVoteClampFactor).Mul(initial.Sub(maintenance))
+	if err := num.Check(b); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: premium vote bound: %w", ErrInvalidInput, err)
+	}
+	return b, nil
+}
+
 // DYDXPremiumSample is one dYdX v4 premium sample from the block
 // proposers' premium votes of a funding-sample epoch
 // (keeper.processPremiumVotesIntoSamples): the votes padded with zeros to
 // minVotes (DYDXMinVotesPerSample), then their median (lib.Median): the
 // middle vote for an odd count, for an even count the mean of the middle
 // two rounded half away from zero to a millionth (dYdX's ppm: (5 + 12)/2 =
-// 8.5 gives 9, (−12 − 5)/2 = −8.5 gives −9, (−9 + 0)/2 gives −5). Votes
-// are fractions (0.000012 is 12 ppm), each within ±MaxFundingCap; no vote
-// and no padding is ErrNoPrice.
-func DYDXPremiumSample(votes []decimal.Decimal, minVotes int) (decimal.Decimal, error) {
+// 8.5 gives 9, (−12 − 5)/2 = −8.5 gives −9, (−9 + 0)/2 gives −5).
+//
+// Votes are fractions (0.000012 is 12 ppm) in whole ppm, as dYdX's int32
+// PremiumPpm: a vote finer than 6 places is refused (ErrInvalidInput), as
+// is one beyond maxAbsVote in magnitude (dYdX's ErrPremiumVoteNotClamped;
+// pass DYDXPremiumVoteBound of the market's tier) or outside [−1, 10]
+// (Funding.Sample's range: dYdX's bound alone admits a vote of −6 under a
+// 600% tier, but no book gives a premium below −1). maxAbsVote must be
+// ≥ 0. No vote and no padding is ErrNoPrice.
+//
+// Pass every vote cast for the market, zeros included: padding is to
+// max(len(votes), minVotes), as dYdX's, so a host that drops zero votes
+// from a sample of more than minVotes shifts the median.
+func DYDXPremiumSample(votes []decimal.Decimal, minVotes int, maxAbsVote decimal.Decimal) (decimal.Decimal, error) {
 	if len(votes) > MaxQuotes || minVotes < 0 || minVotes > MaxQuotes {
 		return decimal.Zero, fmt.Errorf("%w: %d premium votes padded to %d: each must lie in [0, %d]", ErrInvalidInput, len(votes), minVotes, MaxQuotes)
+	}
+	if err := num.CheckNonNegative(maxAbsVote); err != nil {
+		return decimal.Zero, fmt.Errorf("%w: premium vote bound: %w", ErrInvalidInput, err)
 	}
 	for i, v := range votes {
 		if err := checkPremium(v); err != nil {
 			return decimal.Zero, fmt.Errorf("%w: premium vote at index %d: %w", ErrInvalidInput, i, err)
+		}
+		if !v.Equal(v.Truncate(dydxScale)) {
+			return decimal.Zero, fmt.Errorf("%w: premium vote at index %d: %s is finer than a ppm (%d places)", ErrInvalidInput, i, v, dydxScale)
+		}
+		if v.Abs().Cmp(maxAbsVote) > 0 {
+			return decimal.Zero, fmt.Errorf("%w: premium vote at index %d: %s beyond ±%s (dYdX ErrPremiumVoteNotClamped)", ErrInvalidInput, i, v, maxAbsVote)
 		}
 	}
 	n := max(len(votes), minVotes)

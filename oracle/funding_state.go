@@ -39,8 +39,10 @@ type FundingSnapshot struct {
 // interval with no samples.
 //
 // Every input is checked before anything changes: a time before the last
-// accepted input is ErrOutOfOrder, and a settlement is keyed by its time,
-// so settling twice at one instant is refused (it must not apply twice).
+// accepted input is ErrOutOfOrder, and after a settlement the next one is
+// refused (ErrOutOfOrder) until a whole Interval has passed, so an
+// interval's funding is never paid twice (not at one instant, nor at two
+// instants a nanosecond apart).
 // Safe for concurrent use (one mutex, no callbacks).
 type Funding struct {
 	mu sync.Mutex
@@ -62,8 +64,8 @@ func (f *Funding) Settings() FundingSettings { return f.s }
 
 // Sample records a premium observed at now (see BookPremium and
 // PremiumIndex). A sample at the time of the last one replaces it; one
-// beyond MaxSamples in the interval, a premium above MaxFundingCap in
-// magnitude or outside num's range, or an earlier time is refused and
+// beyond MaxSamples in the interval, a premium outside [−1, MaxFundingCap]
+// or num's range, or an earlier time is refused and
 // changes nothing.
 func (f *Funding) Sample(now time.Time, premium decimal.Decimal) error {
 	if err := checkNow(now); err != nil {
@@ -126,9 +128,12 @@ func (f *Funding) rate(now time.Time) (FundingRate, error) {
 
 // Settle computes the interval's rate at the funding time now, records it
 // as the last rate, clears the samples and returns the rate with one
-// EventFunding. A now before the last input, or equal to the last
-// settlement, is ErrOutOfOrder; an interval with no samples and no
-// padding is ErrNoPrice; either changes nothing.
+// EventFunding. A now before the last input, or — once there is a last
+// settlement — before that settlement's time + Interval, is ErrOutOfOrder
+// (funding is paid at most once per Interval); an interval with no
+// samples and no padding is ErrNoPrice; either changes nothing. Pass the
+// scheduled funding time as now, not the moment the host got round to
+// it: a settlement recorded δ late moves the earliest next one δ later.
 func (f *Funding) Settle(now time.Time) (FundingRate, []Event, error) {
 	if err := checkNow(now); err != nil {
 		return FundingRate{}, nil, err
@@ -136,8 +141,14 @@ func (f *Funding) Settle(now time.Time) (FundingRate, []Event, error) {
 	now = instant(now)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if now.Before(f.st.Time) || (f.st.HasLast && !now.After(f.st.Last.Time)) {
+	if now.Before(f.st.Time) {
 		return FundingRate{}, nil, f.outOfOrder(now)
+	}
+	if f.st.HasLast {
+		if next := f.st.Last.Time.Add(f.s.Interval); now.Before(next) {
+			return FundingRate{}, nil, fmt.Errorf("%w: market %q: settlement at %s before the next funding time %s (last settlement + Interval %s)",
+				ErrOutOfOrder, f.s.Market, now.Format(time.RFC3339Nano), next.Format(time.RFC3339Nano), f.s.Interval)
+		}
 	}
 	r, err := f.rate(now)
 	if err != nil {
@@ -190,8 +201,11 @@ func RestoreFunding(s FundingSettings, snap FundingSnapshot) (*Funding, error) {
 }
 
 // CheckInvariants verifies the state (ErrInvariant): at most MaxSamples
-// samples, strictly increasing times none after the last input, every
-// premium in range, the last rate within ±Cap and Paid consistent with it.
+// samples, strictly increasing times none before the last settlement,
+// Time the newest sample's (else the last settlement's, else zero) and
+// writable (years 1–9999), every premium in range, the last rate within
+// ±Cap, Paid of its sign and no larger, Capped exactly when Rate ≠
+// Uncapped (and then Rate is Uncapped clamped toward zero).
 func (f *Funding) CheckInvariants() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -206,6 +220,19 @@ func (f *Funding) check() error {
 	st := &f.st
 	if len(st.Samples) > f.s.MaxSamples {
 		return fmt.Errorf("market %q: %d samples, more than MaxSamples %d", f.s.Market, len(st.Samples), f.s.MaxSamples)
+	}
+	// Time is the now of the last accepted input: the newest sample's, else
+	// the last settlement's, else zero (nothing accepted yet). Anything
+	// else would refuse every later input (a Time far ahead) or make the
+	// snapshot unwritable (a year past 9999).
+	want := time.Time{}
+	if n := len(st.Samples); n > 0 {
+		want = st.Samples[n-1].Time
+	} else if st.HasLast {
+		want = st.Last.Time
+	}
+	if !st.Time.Equal(want) {
+		return fmt.Errorf("market %q: last input time is not the newest sample's or settlement's", f.s.Market)
 	}
 	if len(st.Samples) > 0 || st.HasLast {
 		if err := timeProblem(st.Time); err != nil {
@@ -236,13 +263,28 @@ func (f *Funding) check() error {
 	if err := timeProblem(l.Time); err != nil || l.Time.After(st.Time) {
 		return fmt.Errorf("market %q: last settlement time is not a time at or before the last input", f.s.Market)
 	}
-	for _, v := range []decimal.Decimal{l.Premium, l.Uncapped, l.Rate, l.Paid} {
-		if err := checkPremium(v); err != nil {
+	if len(st.Samples) > 0 && st.Samples[0].Time.Before(l.Time) {
+		return fmt.Errorf("market %q: a sample before the last settlement", f.s.Market)
+	}
+	if err := checkPremium(l.Premium); err != nil {
+		return fmt.Errorf("market %q: last premium: %w", f.s.Market, err)
+	}
+	for _, v := range []decimal.Decimal{l.Uncapped, l.Rate, l.Paid} {
+		if err := checkRateValue(v); err != nil {
 			return fmt.Errorf("market %q: last rate: %w", f.s.Market, err)
 		}
 	}
 	if l.Rate.Abs().Cmp(f.s.Cap) > 0 || l.Paid.Abs().Cmp(l.Rate.Abs()) > 0 {
 		return fmt.Errorf("market %q: last rate %s (paid %s) beyond cap ±%s", f.s.Market, l.Rate, l.Paid, f.s.Cap)
+	}
+	if l.Paid.Sign() != l.Rate.Sign() {
+		return fmt.Errorf("market %q: last rate %s paid as %s: not the rate's sign", f.s.Market, l.Rate, l.Paid)
+	}
+	if l.Capped == l.Rate.Equal(l.Uncapped) {
+		return fmt.Errorf("market %q: last rate %s, uncapped %s, capped %v: Capped must be Rate ≠ Uncapped", f.s.Market, l.Rate, l.Uncapped, l.Capped)
+	}
+	if l.Capped && (l.Uncapped.Sign() != l.Rate.Sign() || l.Uncapped.Abs().Cmp(l.Rate.Abs()) <= 0) {
+		return fmt.Errorf("market %q: last rate %s is not uncapped %s clamped toward zero", f.s.Market, l.Rate, l.Uncapped)
 	}
 	if l.Samples < 0 || l.Samples > f.s.MaxSamples {
 		return fmt.Errorf("market %q: last rate averaged %d samples", f.s.Market, l.Samples)

@@ -9,8 +9,10 @@ import (
 )
 
 const (
-	binanceFundingURL = "https://www.binance.com/en/support/faq/360033525031" // Introduction to Binance Futures Funding Rates
-	binanceMarkURL    = "https://www.binance.com/en/support/faq/360033525071" // Mark Price in USDⓈ-M Futures
+	binanceFundingURL = "https://www.binance.com/en/support/faq/360033525031"                     // Introduction to Binance Futures Funding Rates
+	binanceMarkURL    = "https://www.binance.com/en/support/faq/360033525071"                     // Mark Price in USDⓈ-M Futures
+	binanceIndexURL   = "https://www.binance.com/en/support/faq/547ba48141474ab3bddc5d7898f97928" // Price Index, 2020-10-29
+	binanceMark2025   = "Binance announcement 2025-09-16, effective 2025-09-18 08:01 UTC: Price 2 = index + MA of 30 one-second basis samples (https://www.binance.bh/square/post/29758881844449)"
 	dydxFundingTest   = "dydxprotocol/v4-chain protocol/x/perpetuals/keeper/perpetual_test.go TestMaybeProcessNewFundingTickEpoch_ProcessNewEpoch"
 	dydxClampTest     = "dydxprotocol/v4-chain protocol/x/perpetuals/types/liquidity_tier_test.go TestLiquidityTierGetMaxAbsFundingClampPpm"
 )
@@ -136,8 +138,12 @@ func TestComputeFundingDYDX(t *testing.T) {
 		{"60 samples of -15%, 20% IM 18% MM: floored", narrow, 60, repeat("-0.15", 60), "-0.12", "-0.015"},
 		{"60 samples of 12%: at the cap", narrow, 60, repeat("0.12", 60), "0.12", "0.015"},
 		// "Average sampled rate = 0.0005% due to padding of zeros": 500 ppm.
-		{"30 samples of 1000 ppm, 60 expected", wide, 60, repeat("0.001", 30), "0.0005", "0.000062"},
-		{"60 samples of 1000 ppm, 120 expected (30 s samples)", wide, 120, repeat("0.001", 60), "0.0005", "0.000062"},
+		{"30 samples of 1000 ppm, 60 expected", wide, 60, repeat("0.001", 30), "0.0005", "0.0000625"},
+		{"60 samples of 1000 ppm, 120 expected (30 s samples)", wide, 120, repeat("0.001", 60), "0.0005", "0.0000625"},
+		// Paid is exact (dYdX divides rate × time × price once, in
+		// funding.GetFundingIndexDelta): 13 ppm per 8 hours pays 1.625 ppm
+		// an hour, not 1.
+		{"60 samples of 13 ppm: paid 1.625 ppm", wide, 60, repeat("0.000013", 60), "0.000013", "0.000001625"},
 	} {
 		s := DYDXFunding("BTC-USD", decimal.Zero, c.cap)
 		s.MinSamples = c.minSamples
@@ -148,6 +154,41 @@ func TestComputeFundingDYDX(t *testing.T) {
 		if !got.Rate.Equal(d(c.rate)) || !got.Paid.Equal(d(c.paid)) {
 			t.Errorf("%s (%s): rate %s paid %s, want %s and %s", c.name, dydxFundingTest, got.Rate, got.Paid, c.rate, c.paid)
 		}
+	}
+}
+
+// dYdX v4 protocol/x/perpetuals/funding/funding_test.go
+// TestGetFundingIndexDelta "Varied parameters (2)": an 8-hour rate of
+// −1,001,999 ppm over 8×60×60/8 s (one hour) at a price of 1,000 quote
+// quantums per base quantum (atomic resolution 0, price exponent −6) moves
+// the funding index by −125,249,875 ppm: −0.125249875 per unit of price,
+// the exact Paid. Here the rate is a premium of −0.5 plus a default funding
+// of −0.501999, under a cap of 150%.
+func TestDYDXPaidIndexDelta(t *testing.T) {
+	const src = "dydxprotocol/v4-chain protocol/x/perpetuals/funding/funding_test.go TestGetFundingIndexDelta"
+	wide, err := FundingCap(d("6"), d("0.5"), d("0.25"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name                  string
+		premium, interest     string
+		rate, paid            string
+		price, wantIndexDelta int64 // index delta in ppm of quote quantums per base quantum
+	}{
+		{"Varied parameters (2)", "-0.5", "-0.501999", "-1.001999", "-0.125249875", 1_000, -125_249_875},
+		{"Varied parameters (2), positive", "0.5", "0.501999", "1.001999", "0.125249875", 1_000, 125_249_875},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ComputeFunding(DYDXFunding("X", d(c.interest), wide), repeat(c.premium, 60))
+			if err != nil {
+				t.Fatal(err)
+			}
+			delta := got.Paid.Mul(decimal.NewFromInt(c.price)).Shift(6)
+			if !got.Rate.Equal(d(c.rate)) || !got.Paid.Equal(d(c.paid)) || !delta.Equal(decimal.NewFromInt(c.wantIndexDelta)) {
+				t.Errorf("%s: rate %s paid %s (index delta %s), want %s, %s (%d)", src, got.Rate, got.Paid, delta, c.rate, c.paid, c.wantIndexDelta)
+			}
+		})
 	}
 }
 
@@ -163,6 +204,8 @@ func TestFundingSettingsRefused(t *testing.T) {
 		"negative dampener":     func(s *FundingSettings) { s.Dampener = d("-0.0005") },
 		"negative interval":     func(s *FundingSettings) { s.Interval = -time.Hour },
 		"paid beyond the rate":  func(s *FundingSettings) { s.Interval, s.RatePeriod = 8*time.Hour, time.Nanosecond },
+		"paid not exact (1/3)":  func(s *FundingSettings) { s.Interval, s.RatePeriod = time.Hour, 3*time.Hour },
+		"paid beyond 36 places": func(s *FundingSettings) { s.Interval, s.RatePeriod = time.Nanosecond, 1<<40 },
 		"unknown averaging":     func(s *FundingSettings) { s.Averaging = 7 },
 		"unknown formula":       func(s *FundingSettings) { s.Formula = 7 },
 		"unknown rounding":      func(s *FundingSettings) { s.Rounding = 7 },
@@ -220,19 +263,69 @@ func TestDYDXPremiumSampleMedian(t *testing.T) {
 		{"Mixed, odd and even, negative", ppm(-12, 2, 100, -9, 20, -50), -4},
 		{"Mixed, odd and even, positive", ppm(-12, 16, 100, -9, 20, -50), 4},
 	} {
-		got, err := DYDXPremiumSample(c.votes, 0)
+		got, err := DYDXPremiumSample(c.votes, 0, d("6"))
 		if err != nil || !got.Equal(decimal.New(c.want, -6)) {
 			t.Errorf("%s (dydxprotocol/v4-chain protocol/lib/math_test.go TestMedian_Int32): %s, %v; want %d ppm", c.name, got, err, c.want)
 		}
 	}
 	// Padding: 3 votes of 100 ppm among 15 are outvoted by 12 zeros.
-	if got, err := DYDXPremiumSample(ppm(100, 100, 100), DYDXMinVotesPerSample); err != nil || !got.IsZero() {
+	if got, err := DYDXPremiumSample(ppm(100, 100, 100), DYDXMinVotesPerSample, d("6")); err != nil || !got.IsZero() {
 		t.Errorf("padded: %s, %v; want 0", got, err)
 	}
-	if _, err := DYDXPremiumSample(nil, 0); !errors.Is(err, ErrNoPrice) {
+	if _, err := DYDXPremiumSample(nil, 0, d("6")); !errors.Is(err, ErrNoPrice) {
 		t.Errorf("no votes: %v", err)
 	}
-	if _, err := DYDXPremiumSample(decs("11"), 0); !errors.Is(err, ErrInvalidInput) {
+	if _, err := DYDXPremiumSample(decs("11"), 0, d("60")); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("absurd vote: %v", err)
+	}
+}
+
+// dYdX v4 keeper.PerformStatefulPremiumVotesValidation
+// (protocol/x/perpetuals/keeper/perpetual_test.go
+// TestPerformStatefulPremiumVotesValidation): a vote beyond
+// 60 × (initial − maintenance margin) of the market's liquidity tier is
+// ErrPremiumVoteNotClamped. Its tiers: (100%, 100%) → 0, (100%, 75%) → 15,
+// (100%, 0%) → 60, (20%, 10%) → 6, (50%, 40%) → 6. A vote finer than a
+// ppm (dYdX votes are int32 ppm) is refused too.
+func TestDYDXPremiumVoteBound(t *testing.T) {
+	const src = "dydxprotocol/v4-chain protocol/x/perpetuals/keeper/perpetual_test.go TestPerformStatefulPremiumVotesValidation"
+	for _, c := range []struct{ initial, maintenance, want string }{
+		{"1", "1", "0"}, {"1", "0.75", "15"}, {"1", "0", "60"}, {"0.2", "0.1", "6"}, {"0.5", "0.4", "6"},
+	} {
+		got, err := DYDXPremiumVoteBound(d(c.initial), d(c.maintenance))
+		if err != nil || !got.Equal(d(c.want)) {
+			t.Errorf("%s: tier (%s, %s): bound %s, %v; want %s", src, c.initial, c.maintenance, got, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		bound string
+		votes []decimal.Decimal
+		ok    bool
+	}{
+		{"tier 3: 6,000,000 ppm", "6", decs("6", "-1", "0.001"), true},
+		// dYdX's test accepts −6,000,000 under tier 3; no book gives a
+		// premium below −1 (an impact ask below zero), so it is refused.
+		{"tier 3: -6,000,000 ppm, below the -1 floor", "6", decs("-6"), false},
+		{"tier 3: 6,000,000 + 1 ppm", "6", decs("6.000001"), false},
+		{"tier 1: -15,000,000 - 1 ppm", "15", decs("-15.000001"), false},
+		{"tier 0: 1 ppm", "0", decs("0.000001"), false},
+		{"tier 0: 0 ppm", "0", decs("0"), true},
+		{"900% under a 600% bound", "6", decs("9"), false},
+		{"half a ppm", "6", decs("0.0000005"), false},
+		{"trailing zeros are whole ppm", "6", decs("0.000001000"), true},
+	} {
+		_, err := DYDXPremiumSample(c.votes, 0, d(c.bound))
+		if c.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidInput)) {
+			t.Errorf("%s (%s): err = %v, want ok=%v or ErrInvalidInput", c.name, src, err, c.ok)
+		}
+	}
+	for i, b := range []decimal.Decimal{d("-1"), decimal.New(1, 1<<30)} {
+		if _, err := DYDXPremiumSample(decs("0"), 0, b); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("bad bound %d: %v, want ErrInvalidInput", i, err)
+		}
+	}
+	if _, err := DYDXPremiumVoteBound(d("0.1"), d("0.2")); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("maintenance above initial: %v", err)
 	}
 }

@@ -11,14 +11,21 @@ import (
 
 // IndexSettings configures an Index: Binance's Price Index of a perpetual,
 // a volume-weighted average of the underlying's spot price on several
-// exchanges with two protections ("Mark Price in USDⓈ-Margined Futures",
-// https://www.binance.com/en/support/faq/360033525071):
+// exchanges with two protections — the 2020 rule, from Binance's "Price
+// Index" FAQ of 2020-10-29
+// (https://www.binance.com/en/support/faq/547ba48141474ab3bddc5d7898f97928,
+// "Price Index of USDⓈ-M Futures Contracts"):
 //
 //   - single price source deviation: an exchange whose price deviates more
 //     than 5% from the median of all sources gets weight zero;
 //   - multi price source deviation: if more than one exchange deviates
 //     that far, the median of all sources is the index instead of the
 //     weighted average.
+//
+// Binance has since described a different single-source rule (a deviating
+// source's price capped at median × 1.03 or × 0.97, 1% for BTC and ETH),
+// but only on pages this package could not cite from binance.com, so it
+// is not offered; a host needing it caps the quotes before Price.
 type IndexSettings struct {
 	// Aggregation holds the per-quote guards the index reuses from the
 	// Aggregator: MaxAge (required), MaxFutureSkew, MinSources (the

@@ -50,9 +50,9 @@ type MarkSettings struct {
 	Method MarkMethod `json:"method"`
 	// BasisWindow is the moving average's span ending at now: samples at
 	// or before now − BasisWindow no longer count. Default 30 min
-	// (Binance's "Moving Average (30-minute Basis)", one sample a minute;
-	// since 18 September 2025 Binance uses 30 one-second samples, i.e. a
-	// 30 s window).
+	// (Binance's earlier "Moving Average (30-minute Basis)", one sample a
+	// minute; since 18 September 2025 Binance uses 30 one-second samples,
+	// a 30 s window: see BinanceMark).
 	BasisWindow time.Duration `json:"basis_window"`
 	// MaxBasisSamples is the most samples kept (the newest); default 30
 	// (Binance's 30 data points); at most MaxQuotes.
@@ -67,6 +67,28 @@ type MarkSettings struct {
 	// half-even (a mark is a reference price, neither debt nor payout).
 	// Default DefaultScale (18); at most 36.
 	Scale int32 `json:"scale"`
+}
+
+// BinanceMark returns Binance's perpetual mark settings in force since
+// 2025-09-18 08:01 UTC: the median of Price 1, Price 2 and the last price,
+// Price 2 = index + the moving average of 30 basis samples taken once a
+// second ((Bid1 + Ask1)/2 − index), so a 30-second window of at most 30
+// samples (Binance's announcement of 2025-09-16, "Binance Futures Will
+// Update Funding Rate Formula & Mark Price Calculations": "adjusting the
+// basis of Price 2 from 1 minute to 30 seconds … the average of 30 data
+// points in 30 seconds", reported on Binance Square,
+// https://www.binance.bh/square/post/29758881844449). fundingInterval is
+// Price 1's denominator, the contract's funding interval (0: 8 hours).
+// The host samples the basis every second (ObserveBasis) and sets Scale
+// to the contract's price places (default 18).
+func BinanceMark(market string, fundingInterval time.Duration) MarkSettings {
+	if fundingInterval == 0 {
+		fundingInterval = 8 * time.Hour
+	}
+	return MarkSettings{
+		Market: market, Method: MarkMedianOfThree, BasisWindow: 30 * time.Second,
+		MaxBasisSamples: 30, MinBasisSamples: 1, FundingInterval: fundingInterval,
+	}
 }
 
 // BasisSample is one basis observation: the order book's mid minus the
@@ -324,8 +346,9 @@ func RestoreMark(s MarkSettings, snap MarkSnapshot) (*Mark, error) {
 }
 
 // CheckInvariants verifies the basis window (ErrInvariant): at most
-// MaxBasisSamples samples, strictly increasing times ending at the last
-// input, each basis in num's range.
+// MaxBasisSamples samples, strictly increasing writable times ending at
+// the last input (zero when there is no sample), each basis in num's
+// range.
 func (m *Mark) CheckInvariants() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -353,6 +376,11 @@ func (m *Mark) check() error {
 	}
 	if n := len(ss); n > 0 && !ss[n-1].Time.Equal(m.st.Time) {
 		return fmt.Errorf("market %q: last basis sample is not at the last input", m.s.Market)
+	}
+	// The newest sample is never dropped, so no sample means no input yet:
+	// a Time then would refuse every later input or be unwritable.
+	if len(ss) == 0 && !m.st.Time.IsZero() {
+		return fmt.Errorf("market %q: a last input time without a basis sample", m.s.Market)
 	}
 	return nil
 }

@@ -111,7 +111,8 @@ func TestBookPremiumThinSide(t *testing.T) {
 }
 
 // Binance's index: the weighted average, one deviating source at weight
-// zero, the median when more than one deviates (binanceMarkURL).
+// zero, the median when more than one deviates (binanceIndexURL: the 2020
+// rule).
 func TestIndexBinanceRules(t *testing.T) {
 	ix, err := NewIndex(IndexSettings{Aggregation: AggregatorSettings{MaxAge: time.Minute, MinSources: 2, Scale: 8}})
 	if err != nil {
@@ -140,7 +141,7 @@ func TestIndexBinanceRules(t *testing.T) {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		if !got.Price.Equal(d(c.want)) || got.Rule != c.rule || !cmp.Equal(got.Deviating, c.deviating) {
-			t.Errorf("%s: index %s rule %s deviating %v; want %s %s %v", c.name, got.Price, got.Rule, got.Deviating, c.want, c.rule, c.deviating)
+			t.Errorf("%s (%s): index %s rule %s deviating %v; want %s %s %v", c.name, binanceIndexURL, got.Price, got.Rule, got.Deviating, c.want, c.rule, c.deviating)
 		}
 	}
 	// A quote without a weight is rejected (ReasonInvalid), never weight 1.

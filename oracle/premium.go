@@ -117,7 +117,10 @@ const (
 // PremiumSettings configures BookPremium.
 type PremiumSettings struct {
 	// ImpactNotional is the notional walked through each side (see
-	// ImpactNotional). Must not be negative; zero uses the best prices.
+	// ImpactNotional). Required, positive: zero (the zero value) is
+	// refused rather than silently pricing from the top of the book, as
+	// dYdX refuses a liquidity tier with a zero impact notional
+	// (types.LiquidityTier.Validate, ErrImpactNotionalIsZero). No default.
 	ImpactNotional decimal.Decimal `json:"impact_notional"`
 	// Scale is the places of the impact prices and the premium. Default
 	// DefaultScale (18); at most 36.
@@ -145,7 +148,8 @@ type BookPremium struct {
 // Sample walks both sides of the book and returns the premium against
 // index, computed from the impact prices as reported (each rounded to
 // Scale half-even first). Bids and asks are best first; a crossed book (best bid at or
-// above best ask) is ErrInvalidInput; a thin side follows s.Thin.
+// above best ask) or an ImpactNotional that is not positive is
+// ErrInvalidInput; a thin side follows s.Thin.
 func (s PremiumSettings) Sample(index decimal.Decimal, bids, asks []Level) (BookPremium, error) {
 	var out BookPremium
 	scale, err := checkScale("premium Scale", s.Scale)
@@ -154,6 +158,9 @@ func (s PremiumSettings) Sample(index decimal.Decimal, bids, asks []Level) (Book
 	}
 	if s.Thin != ThinRefuse && s.Thin != ThinSideNeutral {
 		return out, fmt.Errorf("%w: unknown thin-book rule %d", ErrInvalidInput, int(s.Thin))
+	}
+	if err := num.CheckPositive(s.ImpactNotional); err != nil {
+		return out, fmt.Errorf("%w: premium ImpactNotional is required (see ImpactNotional): %w", ErrInvalidInput, err)
 	}
 	if err := num.CheckPositive(index); err != nil {
 		return out, fmt.Errorf("%w: index: %w", ErrInvalidInput, err)
