@@ -176,7 +176,7 @@ func (m *Model) Check() error {
 	if m.checks%FullCheckEvery == 1 {
 		return m.v.Check()
 	}
-	if err := m.v.conserved(m.v.valueStart); err != nil {
+	if err := m.v.conservedFast(m.v.valueStart); err != nil {
 		return fmt.Errorf("%w: %w", stress.ErrNotConserved, err)
 	}
 	return nil
@@ -256,7 +256,7 @@ func (v *Venue) Journal() []backstop.Entry { return v.journal.Entries() }
 
 // Mark returns the feed's price at now, or its error when it has no fresh
 // one (stale, halted, never priced).
-func (v *Venue) Mark(now time.Time) (decimal.Decimal, error) { return v.feed.Price(now) }
+func (v *Venue) Mark(now time.Time) (decimal.Decimal, error) { return v.mark(now) }
 
 // Activity returns what the venue did since the last Interval call,
 // without starting a new interval.

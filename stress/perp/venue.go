@@ -124,6 +124,7 @@ type Venue struct {
 	congestion int             // this tick's share of keeper actions that do not land, in percent
 	before     Holdings        // the entries at the opening, at the opening price
 	valueStart decimal.Decimal // Σ of every ledger entry at the opening
+	sums       ledgerCache     // the traders as the per-tick conservation check last read them
 }
 
 // settings are the packages' settings, kept so that a standby can restore
@@ -181,7 +182,7 @@ func venueSettings(v *Venue) (settings, error) {
 		},
 		calc: margin.Settings{
 			Markets: []margin.Market{{ID: Market, Tiers: tiers(v.cfg.Config), TickSize: decimal.New(1, -2), LotSize: sizeUnit}},
-			Prices:  margin.PriceFunc(func(now time.Time, _ string) (decimal.Decimal, error) { return v.feed.Price(now) }),
+			Prices:  margin.PriceFunc(func(now time.Time, _ string) (decimal.Decimal, error) { return v.mark(now) }),
 		},
 		engine: liquidation.EngineSettings{
 			TargetHealth:  decimal.New(2, 0),     // a partial liquidation restores 2 × maintenance (6% in the first tier, above its 5% initial margin)
