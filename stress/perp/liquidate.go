@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/liquidation"
 	"github.com/failsafe-fi/failsafe/margin"
@@ -16,17 +17,22 @@ import (
 // only for an isolated position found liquidatable) and returns those
 // below maintenance as the liquidation engine's Account view. An account
 // is prepared (validated and compiled) once, and again only after it
-// changed.
+// changed. An account whose band of safe marks (safeRange) holds the
+// mark is surely above maintenance and is not valued at all.
 func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquidation.Account, error) {
 	marks, err := v.calc.Marks(now)
 	if err != nil {
 		return nil, err
 	}
+	fx, screen := fixed.FromDecimal(mark)
 	var below []liquidation.Account
 	for i := range v.traders {
 		t := &v.traders[i]
 		if t.auction != 0 || len(t.acct.Positions) == 0 {
 			continue
+		}
+		if screen && v.safe(t, fx) {
+			continue // surely above maintenance at this mark (see safeRange)
 		}
 		p, err := v.prepared(t)
 		if err != nil {

@@ -125,6 +125,7 @@ type Venue struct {
 	before     Holdings        // the entries at the opening, at the opening price
 	valueStart decimal.Decimal // Σ of every ledger entry at the opening
 	sums       ledgerCache     // the traders as the per-tick conservation check last read them
+	tiers      []margin.Tier   // the market's maintenance tiers (see safeRange)
 }
 
 // settings are the packages' settings, kept so that a standby can restore
@@ -223,6 +224,7 @@ func newVenue(cfg settled) (*Venue, error) {
 	if v.calc, err = margin.New(v.set.calc); err != nil {
 		return nil, err
 	}
+	v.tiers = v.set.calc.Markets[0].Tiers
 	if v.engine, err = liquidation.NewEngine(v.set.engine); err != nil {
 		return nil, err
 	}
