@@ -196,6 +196,8 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 	one := decimal.New(1, 0)
 	for _, id := range v.house.Active() {
 		first := v.rng.Intn(len(v.keepers))
+		var st liquidation.DutchStatus
+		known := false // st is the auction's status at now (read again after a reset or a take)
 		for n := range v.keepers {
 			k := &v.keepers[(first+n)%len(v.keepers)]
 			if v.rng.Intn(100) >= v.cfg.KeeperOnline {
@@ -204,9 +206,12 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 			if v.congestion > 0 && v.rng.Intn(100) < v.congestion {
 				continue // its transaction does not land (drawn only under congestion)
 			}
-			st, err := v.house.Status(now, id)
-			if err != nil {
-				return err
+			if !known {
+				var err error
+				if st, err = v.house.Status(now, id); err != nil {
+					return err
+				}
+				known = true
 			}
 			if st.NeedsRedo {
 				r, err := v.house.Redo(now, liquidation.RedoParams{ID: id, Keeper: k.id, Price: mark})
@@ -230,6 +235,7 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 			if err != nil {
 				return err
 			}
+			known = false
 			if res.Refusal != "" {
 				continue
 			}
