@@ -224,11 +224,12 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 					return err
 				}
 			}
-			if st.Price.GreaterThan(mark.Mul(one.Sub(k.discount))) {
+			keep := one.Sub(k.discount)
+			if fixed.CmpProduct(st.Price, mark, keep) > 0 { // price > mark × (1 − discount)
 				continue
 			}
-			lot := num.MinOf(st.Lot, num.DivFloor(k.cash, st.Price, 3))
-			if !lot.IsPositive() || !worthIt(st, lot, mark, one.Sub(k.discount)) {
+			lot := num.MinOf(st.Lot, divFloor(k.cash, st.Price, 3))
+			if !lot.IsPositive() || !worthIt(st, lot, mark, keep) {
 				continue
 			}
 			res, err := v.house.Take(now, liquidation.TakeParams{ID: id, Keeper: k.id, MaxLot: lot, MaxPrice: st.Price})
@@ -332,8 +333,22 @@ func (v *Venue) afterChange(t *trader) {
 // favour), so the keeper takes only if those contracts, sold at the mark
 // less its discount (keep = 1 − discount), still pay for the tab.
 func worthIt(st liquidation.DutchStatus, lot, mark, keep decimal.Decimal) bool {
-	if !lot.Mul(st.Price).GreaterThan(st.Tab) {
+	if fixed.CmpProduct(st.Tab, lot, st.Price) >= 0 { // lot × price ≤ tab
 		return true
 	}
 	return !num.DivFloor(st.Tab, st.Price, 3).Mul(mark).Mul(keep).LessThan(st.Tab)
+}
+
+// divFloor is num.DivFloor(a, b, scale), in the fixed-point kernel when
+// a, b and the quotient fit it (the kernel agrees with num digit for
+// digit), else with decimals.
+func divFloor(a, b decimal.Decimal, scale int32) decimal.Decimal {
+	if x, ok := fixed.FromDecimal(a); ok {
+		if y, ok := fixed.FromDecimal(b); ok {
+			if q, ok := fixed.Div(x, y, scale, num.Floor); ok {
+				return q.Decimal()
+			}
+		}
+	}
+	return num.DivFloor(a, b, scale)
 }
