@@ -1,8 +1,6 @@
 package perp
 
 import (
-	"github.com/shopspring/decimal"
-
 	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/margin"
@@ -47,10 +45,6 @@ type safeRange struct {
 	ok     bool
 }
 
-// markSlack is the relative distance (1%) kept between a band's edge and
-// the mark where the bound on maintenance would be reached.
-var markSlack = decimal.New(101, -2)
-
 // safe reports whether mark (in the kernel) lies in t's band; the band is
 // worked out again after the account changed.
 func (v *Venue) safe(t *trader, mark fixed.Num) bool {
@@ -63,7 +57,9 @@ func (v *Venue) safe(t *trader, mark fixed.Num) bool {
 	return t.band.ok && fixed.Cmp(mark, t.band.lo) >= 0 && fixed.Cmp(mark, t.band.hi) <= 0
 }
 
-// safeRangeOf works out t's band (see safeRange).
+// safeRangeOf works out t's band (see safeRange) in the fixed-point
+// kernel; an account whose figures do not fit it gets no band (it is
+// valued every tick).
 func (v *Venue) safeRangeOf(t *trader) safeRange {
 	r := safeRange{for_: t.prep}
 	p, ok := t.position()
@@ -79,35 +75,97 @@ func (v *Venue) safeRangeOf(t *trader) safeRange {
 	case !p.Margin.IsZero():
 		return r
 	}
-	one := decimal.New(1, 0)
-	q := p.Size.Abs()
+	size, ok1 := fixed.FromDecimal(p.Size)
+	entry, ok2 := fixed.FromDecimal(p.EntryPrice)
+	cash, ok3 := fixed.FromDecimal(b)
+	if !ok1 || !ok2 || !ok3 {
+		return r
+	}
+	r.lo, r.hi, r.ok = v.safeBand(size.Sign() > 0, fixed.Num{M: abs(size.M), E: size.E}, entry, cash)
+	return r
+}
+
+// safeBand returns [lo, hi] for a position of q > 0 contracts (long or short)
+// entered at entry and backed by cash b (see safeRange); ok is false when
+// the band is empty or a step does not fit the kernel. The slack is
+// 1.01: lo = m* × 1.01 rounded up, hi = m* / 1.01 rounded down.
+func (v *Venue) safeBand(long bool, q, entry, b fixed.Num) (lo, hi fixed.Num, ok bool) {
+	one, slack := fixed.Num{M: 1}, fixed.Num{M: 101, E: -2}
+	notional, ok := fixed.Mul(q, entry)
+	if !ok || len(v.tierCaps) == 0 {
+		return lo, hi, false
+	}
 	// The first tier whose cap leaves the notional room to grow by half
 	// from the entry (the last tier if none): up to 1% below that cap,
 	// mark ≤ cap / (1.01 × q), every requirement is at most its rate ×
 	// notional.
+	grown, ok := fixed.Mul(notional, fixed.Num{M: 15, E: -1})
+	if !ok {
+		return lo, hi, false
+	}
 	k := 0
-	for k < len(v.tiers)-1 && v.tiers[k].Cap.LessThan(q.Mul(p.EntryPrice).Mul(decimal.New(15, -1))) {
+	for k < len(v.tierCaps)-1 && fixed.Cmp(v.tierCaps[k], grown) < 0 {
 		k++
 	}
-	rmax := v.tiers[k].MaintenanceRate
-	hi := num.DivFloor(v.tiers[k].Cap, q.Mul(markSlack), 2)
-	lo := decimal.Zero
-	if p.Size.IsPositive() {
-		star := num.DivCeil(q.Mul(p.EntryPrice).Sub(b).Add(one), q.Mul(one.Sub(rmax)), 8)
-		lo = num.Round(star.Mul(markSlack), 2, num.Ceil)
-		if lo.IsNegative() {
-			lo = decimal.Zero
+	rmax := v.tierRates[k]
+	qs, ok := fixed.Mul(q, slack)
+	if !ok {
+		return lo, hi, false
+	}
+	if hi, ok = fixed.Div(v.tierCaps[k], qs, 2, num.Floor); !ok {
+		return lo, hi, false
+	}
+	lo = fixed.Num{E: -2}
+	if long {
+		// m* = (q × E − b + 1) / (q × (1 − rmax)), lo = m* × 1.01 up.
+		n, ok1 := fixed.Sub(notional, b)
+		n, ok2 := fixed.Add(n, one)
+		keep, ok3 := fixed.Sub(one, rmax)
+		d, ok4 := fixed.Mul(q, keep)
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			return lo, hi, false
+		}
+		star, ok := fixed.Div(n, d, 8, num.Ceil)
+		if ok {
+			star, ok = fixed.MulRound(star, slack, 2, num.Ceil)
+		}
+		if !ok {
+			return lo, hi, false
+		}
+		if star.Sign() > 0 {
+			lo = star
 		}
 	} else {
-		star := num.DivFloor(b.Sub(one).Add(q.Mul(p.EntryPrice)), q.Mul(one.Add(rmax)), 8)
-		hi = num.MinOf(hi, num.DivFloor(star, markSlack, 2))
+		// m* = (b − 1 + q × E) / (q × (1 + rmax)), hi = m* / 1.01 down.
+		n, ok1 := fixed.Sub(b, one)
+		n, ok2 := fixed.Add(n, notional)
+		up, ok3 := fixed.Add(one, rmax)
+		d, ok4 := fixed.Mul(q, up)
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			return lo, hi, false
+		}
+		star, ok := fixed.Div(n, d, 8, num.Floor)
+		if ok {
+			star, ok = fixed.Div(star, slack, 2, num.Floor)
+		}
+		if !ok {
+			return lo, hi, false
+		}
+		if fixed.Cmp(star, hi) < 0 {
+			hi = star
+		}
 	}
-	if !hi.IsPositive() || hi.LessThan(lo) {
-		return r
+	if hi.Sign() <= 0 || fixed.Cmp(hi, lo) < 0 {
+		return lo, hi, false
 	}
-	var okLo, okHi bool
-	r.lo, okLo = fixed.FromDecimal(lo)
-	r.hi, okHi = fixed.FromDecimal(hi)
-	r.ok = okLo && okHi
-	return r
+	return lo, hi, true
+}
+
+// abs returns |x| for the coefficient of a decimal that fits the kernel
+// (never math.MinInt64: FromDecimal takes at most 18 digits).
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

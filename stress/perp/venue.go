@@ -9,6 +9,7 @@ import (
 
 	"github.com/failsafe-fi/failsafe/backstop"
 	"github.com/failsafe-fi/failsafe/breaker"
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/liquidation"
 	"github.com/failsafe-fi/failsafe/margin"
@@ -125,7 +126,8 @@ type Venue struct {
 	before     Holdings        // the entries at the opening, at the opening price
 	valueStart decimal.Decimal // Σ of every ledger entry at the opening
 	sums       ledgerCache     // the traders as the per-tick conservation check last read them
-	tiers      []margin.Tier   // the market's maintenance tiers (see safeRange)
+	tierCaps   []fixed.Num     // the market's tiers' caps (see safeRange)
+	tierRates  []fixed.Num     // and maintenance rates
 }
 
 // settings are the packages' settings, kept so that a standby can restore
@@ -224,7 +226,15 @@ func newVenue(cfg settled) (*Venue, error) {
 	if v.calc, err = margin.New(v.set.calc); err != nil {
 		return nil, err
 	}
-	v.tiers = v.set.calc.Markets[0].Tiers
+	for _, t := range v.set.calc.Markets[0].Tiers { // validated by margin.New: 18-digit figures fit
+		c, okC := fixed.FromDecimal(t.Cap)
+		r, okR := fixed.FromDecimal(t.MaintenanceRate)
+		if !okC || !okR {
+			v.tierCaps, v.tierRates = nil, nil // no band: every account is valued
+			break
+		}
+		v.tierCaps, v.tierRates = append(v.tierCaps, c), append(v.tierRates, r)
+	}
 	if v.engine, err = liquidation.NewEngine(v.set.engine); err != nil {
 		return nil, err
 	}
