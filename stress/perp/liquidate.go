@@ -20,6 +20,7 @@ import (
 // changed. An account whose band of safe marks (safeRange) holds the
 // mark is surely above maintenance and is not valued at all.
 func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquidation.Account, error) {
+	mark = trimZeros(mark) // see Venue.mark
 	marks, err := v.calc.Marks(now)
 	if err != nil {
 		return nil, err
@@ -116,6 +117,7 @@ func view(t *trader, equity, maintenance, mark decimal.Decimal) liquidation.Stat
 // in a crash; see the package doc) and its tab released. Accounts skipped
 // as dust or without debt are closed in full at the mark the same way.
 func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Plan) error {
+	mark = trimZeros(mark) // see Venue.mark
 	if _, err := v.engine.Commit(now, plan.Orders); err != nil {
 		return err
 	}
@@ -193,6 +195,7 @@ func (v *Venue) closeShort(now time.Time, t *trader, o liquidation.Order, mark d
 // the engine releases the debt that left auction; the keeper hedges the
 // contracts at the mark at once (see bought).
 func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
+	mark = trimZeros(mark) // see Venue.mark
 	one := decimal.New(1, 0)
 	for _, id := range v.house.Active() {
 		first := v.rng.Intn(len(v.keepers))
@@ -228,7 +231,7 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 			if fixed.CmpProduct(st.Price, mark, keep) > 0 { // price > mark × (1 − discount)
 				continue
 			}
-			lot := num.MinOf(st.Lot, divFloor(k.cash, st.Price, 3))
+			lot := affordable(st.Lot, k.cash, st.Price)
 			if !lot.IsPositive() || !worthIt(st, lot, mark, keep) {
 				continue
 			}
@@ -336,19 +339,38 @@ func worthIt(st liquidation.DutchStatus, lot, mark, keep decimal.Decimal) bool {
 	if fixed.CmpProduct(st.Tab, lot, st.Price) >= 0 { // lot × price ≤ tab
 		return true
 	}
-	return !num.DivFloor(st.Tab, st.Price, 3).Mul(mark).Mul(keep).LessThan(st.Tab)
-}
-
-// divFloor is num.DivFloor(a, b, scale), in the fixed-point kernel when
-// a, b and the quotient fit it (the kernel agrees with num digit for
-// digit), else with decimals.
-func divFloor(a, b decimal.Decimal, scale int32) decimal.Decimal {
-	if x, ok := fixed.FromDecimal(a); ok {
-		if y, ok := fixed.FromDecimal(b); ok {
-			if q, ok := fixed.Div(x, y, scale, num.Floor); ok {
-				return q.Decimal()
+	// floor(tab / price) × mark × keep ≥ tab, in the kernel when it fits.
+	tab, ok1 := fixed.FromDecimal(st.Tab)
+	price, ok2 := fixed.FromDecimal(st.Price)
+	m, ok3 := fixed.FromDecimal(mark)
+	kp, ok4 := fixed.FromDecimal(keep)
+	if ok1 && ok2 && ok3 && ok4 {
+		if q, ok := fixed.Div(tab, price, 3, num.Floor); ok {
+			if qm, ok := fixed.Mul(q, m); ok {
+				if c, ok := fixed.CmpProductNum(tab, qm, kp); ok {
+					return c <= 0
+				}
 			}
 		}
 	}
-	return num.DivFloor(a, b, scale)
+	return !num.DivFloor(st.Tab, st.Price, 3).Mul(mark).Mul(keep).LessThan(st.Tab)
+}
+
+// affordable returns min(max, floor(cash / price) to the lot unit of 0.001):
+// what a keeper's cash buys of a lot, in the fixed-point kernel when the
+// figures fit it (the kernel agrees with num.DivFloor digit for digit),
+// else with decimals.
+func affordable(max, cash, price decimal.Decimal) decimal.Decimal {
+	c, ok1 := fixed.FromDecimal(cash)
+	p, ok2 := fixed.FromDecimal(price)
+	m, ok3 := fixed.FromDecimal(max)
+	if ok1 && ok2 && ok3 {
+		if q, ok := fixed.Div(c, p, 3, num.Floor); ok {
+			if fixed.Cmp(m, q) <= 0 {
+				return max
+			}
+			return q.Decimal()
+		}
+	}
+	return num.MinOf(max, num.DivFloor(cash, price, 3))
 }

@@ -14,9 +14,10 @@ import (
 // 24736.395000000000000000: a 23-digit coefficient, which keeps every
 // product of it out of the fixed-point kernel (margin.Prepared.Risk takes
 // its decimal fallback; the ledger's sums rescale big integers). Trimmed,
-// it is 24736.395, eight digits. Every reader of the mark — the margin
-// calculator, the breaker, the liquidation and the waterfall — goes
-// through here.
+// it is 24736.395, eight digits. The margin calculator reads its marks
+// through here; Venue.Step, which the root README and doc.go quote
+// verbatim, passes the feed's price as it is, and each stage it calls
+// (belowMaintenance, execute, keepersBid, coverHoles) trims it first.
 func (v *Venue) mark(now time.Time) (decimal.Decimal, error) {
 	p, err := v.feed.Price(now)
 	if err != nil {

@@ -18,7 +18,7 @@ func (v *Venue) Step(now time.Time, quotes []oracle.Quote) error {
 		return err
 	}
 	v.log.oracle(update)
-	mark, err := v.mark(now)
+	mark, err := v.feed.Price(now)
 	if err != nil {
 		return v.log.noPrice(err)
 	}
