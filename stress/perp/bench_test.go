@@ -67,7 +67,7 @@ func BenchmarkCascadePlan10k(b *testing.B) {
 		if _, err := v.feed.Update(now, quotes); err != nil {
 			b.Fatal(err)
 		}
-		mark, err := v.feed.Price(now)
+		mark, err := v.mark(now)
 		if err != nil {
 			b.Fatal(err)
 		}

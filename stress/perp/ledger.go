@@ -46,6 +46,9 @@ type trader struct {
 	// once the account changed: every change to acct goes through credit,
 	// reduce or settleFlat, which drop it.
 	prep *margin.Prepared
+	// band is the range of marks where the account as prepared is surely
+	// above maintenance (safeRange), valid while band.for_ is prep.
+	band safeRange
 }
 
 // book is a participant that holds contracts without margin checks: a

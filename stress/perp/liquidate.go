@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/liquidation"
 	"github.com/failsafe-fi/failsafe/margin"
@@ -16,17 +17,23 @@ import (
 // only for an isolated position found liquidatable) and returns those
 // below maintenance as the liquidation engine's Account view. An account
 // is prepared (validated and compiled) once, and again only after it
-// changed.
+// changed. An account whose band of safe marks (safeRange) holds the
+// mark is surely above maintenance and is not valued at all.
 func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquidation.Account, error) {
+	mark = trimZeros(mark) // see Venue.mark
 	marks, err := v.calc.Marks(now)
 	if err != nil {
 		return nil, err
 	}
+	fx, screen := fixed.FromDecimal(mark)
 	var below []liquidation.Account
 	for i := range v.traders {
 		t := &v.traders[i]
 		if t.auction != 0 || len(t.acct.Positions) == 0 {
 			continue
+		}
+		if screen && v.safe(t, fx) {
+			continue // surely above maintenance at this mark (see safeRange)
 		}
 		p, err := v.prepared(t)
 		if err != nil {
@@ -110,6 +117,7 @@ func view(t *trader, equity, maintenance, mark decimal.Decimal) liquidation.Stat
 // in a crash; see the package doc) and its tab released. Accounts skipped
 // as dust or without debt are closed in full at the mark the same way.
 func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Plan) error {
+	mark = trimZeros(mark) // see Venue.mark
 	if _, err := v.engine.Commit(now, plan.Orders); err != nil {
 		return err
 	}
@@ -187,9 +195,12 @@ func (v *Venue) closeShort(now time.Time, t *trader, o liquidation.Order, mark d
 // the engine releases the debt that left auction; the keeper hedges the
 // contracts at the mark at once (see bought).
 func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
+	mark = trimZeros(mark) // see Venue.mark
 	one := decimal.New(1, 0)
 	for _, id := range v.house.Active() {
 		first := v.rng.Intn(len(v.keepers))
+		var st liquidation.DutchStatus
+		known := false // st is the auction's status at now (read again after a reset or a take)
 		for n := range v.keepers {
 			k := &v.keepers[(first+n)%len(v.keepers)]
 			if v.rng.Intn(100) >= v.cfg.KeeperOnline {
@@ -198,9 +209,12 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 			if v.congestion > 0 && v.rng.Intn(100) < v.congestion {
 				continue // its transaction does not land (drawn only under congestion)
 			}
-			st, err := v.house.Status(now, id)
-			if err != nil {
-				return err
+			if !known {
+				var err error
+				if st, err = v.house.Status(now, id); err != nil {
+					return err
+				}
+				known = true
 			}
 			if st.NeedsRedo {
 				r, err := v.house.Redo(now, liquidation.RedoParams{ID: id, Keeper: k.id, Price: mark})
@@ -213,17 +227,19 @@ func (v *Venue) keepersBid(now time.Time, mark decimal.Decimal) error {
 					return err
 				}
 			}
-			if st.Price.GreaterThan(mark.Mul(one.Sub(k.discount))) {
+			keep := one.Sub(k.discount)
+			if fixed.CmpProduct(st.Price, mark, keep) > 0 { // price > mark × (1 − discount)
 				continue
 			}
-			lot := num.MinOf(st.Lot, num.DivFloor(k.cash, st.Price, 3))
-			if !lot.IsPositive() || !worthIt(st, lot, mark, one.Sub(k.discount)) {
+			lot := affordable(st.Lot, k.cash, st.Price)
+			if !lot.IsPositive() || !worthIt(st, lot, mark, keep) {
 				continue
 			}
 			res, err := v.house.Take(now, liquidation.TakeParams{ID: id, Keeper: k.id, MaxLot: lot, MaxPrice: st.Price})
 			if err != nil {
 				return err
 			}
+			known = false
 			if res.Refusal != "" {
 				continue
 			}
@@ -320,8 +336,41 @@ func (v *Venue) afterChange(t *trader) {
 // favour), so the keeper takes only if those contracts, sold at the mark
 // less its discount (keep = 1 − discount), still pay for the tab.
 func worthIt(st liquidation.DutchStatus, lot, mark, keep decimal.Decimal) bool {
-	if !lot.Mul(st.Price).GreaterThan(st.Tab) {
+	if fixed.CmpProduct(st.Tab, lot, st.Price) >= 0 { // lot × price ≤ tab
 		return true
 	}
+	// floor(tab / price) × mark × keep ≥ tab, in the kernel when it fits.
+	tab, ok1 := fixed.FromDecimal(st.Tab)
+	price, ok2 := fixed.FromDecimal(st.Price)
+	m, ok3 := fixed.FromDecimal(mark)
+	kp, ok4 := fixed.FromDecimal(keep)
+	if ok1 && ok2 && ok3 && ok4 {
+		if q, ok := fixed.Div(tab, price, 3, num.Floor); ok {
+			if qm, ok := fixed.Mul(q, m); ok {
+				if c, ok := fixed.CmpProductNum(tab, qm, kp); ok {
+					return c <= 0
+				}
+			}
+		}
+	}
 	return !num.DivFloor(st.Tab, st.Price, 3).Mul(mark).Mul(keep).LessThan(st.Tab)
+}
+
+// affordable returns min(max, floor(cash / price) to the lot unit of 0.001):
+// what a keeper's cash buys of a lot, in the fixed-point kernel when the
+// figures fit it (the kernel agrees with num.DivFloor digit for digit),
+// else with decimals.
+func affordable(max, cash, price decimal.Decimal) decimal.Decimal {
+	c, ok1 := fixed.FromDecimal(cash)
+	p, ok2 := fixed.FromDecimal(price)
+	m, ok3 := fixed.FromDecimal(max)
+	if ok1 && ok2 && ok3 {
+		if q, ok := fixed.Div(c, p, 3, num.Floor); ok {
+			if fixed.Cmp(m, q) <= 0 {
+				return max
+			}
+			return q.Decimal()
+		}
+	}
+	return num.MinOf(max, num.DivFloor(cash, price, 3))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/backstop"
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 )
 
 // settled reports whether the venue's queues are empty: no auction
@@ -117,21 +118,100 @@ func (v *Venue) liquidatable(now time.Time) (int, error) {
 }
 
 // conserved proves Σ sizes = 0 and that value equals start to the unit.
+// Both sums are taken in the fixed-point kernel (sumSizes, totalFixed),
+// exact term by term; only when an entry does not fit it, or the sums
+// disagree (to word the error), are they taken again with decimals.
 func (v *Venue) conserved(start decimal.Decimal) error {
-	size := v.mm.size
-	for i := range v.traders {
-		size = size.Add(v.traders[i].size())
+	if s := v.sumSizes(); !s.ok || s.n.M != 0 {
+		size := v.mm.size
+		for i := range v.traders {
+			size = size.Add(v.traders[i].size())
+		}
+		for i := range v.keepers {
+			size = size.Add(v.keepers[i].size)
+		}
+		if !size.IsZero() {
+			return fmt.Errorf("the sizes sum to %s, not 0", size)
+		}
 	}
-	for i := range v.keepers {
-		size = size.Add(v.keepers[i].size)
-	}
-	if !size.IsZero() {
-		return fmt.Errorf("the sizes sum to %s, not 0", size)
+	want, wantOK := fixed.FromDecimal(start)
+	if s := v.totalFixed(); s.equals(want, wantOK) {
+		return nil
 	}
 	if end := v.total(); !end.Equal(start) {
 		return fmt.Errorf("value %s at the end, %s at the start (diff %s)", end, start, end.Sub(start))
 	}
 	return nil
+}
+
+// conservedFast is conserved with the traders read through v.sums: only
+// the accounts whose entries changed since the last call are read again
+// (see ledgerCache), the other entries every time. It proves the same
+// thing to the same unit; when a sum does not fit the kernel or the sums
+// disagree, conserved reads everything again and answers.
+func (v *Venue) conservedFast(start decimal.Decimal) error {
+	if value, size, ok := v.traderSums(); ok {
+		sum, sizes := exactSum{n: value, ok: true}, exactSum{n: size, ok: true}
+		v.addBooks(&sum, &sizes)
+		want, wantOK := fixed.FromDecimal(start)
+		if sizes.ok && sizes.n.M == 0 && sum.equals(want, wantOK) {
+			return nil
+		}
+	}
+	return v.conserved(start)
+}
+
+// sumSizes is Σ sizes (traders, the market maker, keepers) in the
+// fixed-point kernel.
+func (v *Venue) sumSizes() exactSum {
+	s := newExactSum()
+	for i := range v.traders {
+		if p, ok := v.traders[i].position(); ok {
+			s.add(p.Size)
+		}
+	}
+	var value exactSum
+	v.addBooks(&value, &s)
+	return s
+}
+
+// totalFixed is total() in the fixed-point kernel, term for term; not ok
+// when some entry does not fit it (total() then answers).
+func (v *Venue) totalFixed() exactSum {
+	s := newExactSum()
+	for i := range v.traders {
+		t := &v.traders[i]
+		s.add(t.acct.Wallet)
+		s.sub(t.hole)
+		s.sub(t.uncovered)
+		if p, ok := t.position(); ok {
+			s.add(p.Margin)
+			s.subProduct(p.Size, p.EntryPrice)
+		}
+		if !s.ok {
+			return s
+		}
+	}
+	var sizes exactSum
+	v.addBooks(&s, &sizes)
+	return s
+}
+
+// addBooks adds every entry but the traders to value (fees, the fund, the
+// market maker's and the keepers' cash − cost) and to size (the market
+// maker's and the keepers' sizes).
+func (v *Venue) addBooks(value, size *exactSum) {
+	value.add(v.fees)
+	value.add(v.fundBalance())
+	value.add(v.mm.cash)
+	value.sub(v.mm.cost)
+	size.add(v.mm.size)
+	for i := range v.keepers {
+		k := &v.keepers[i]
+		value.add(k.cash)
+		value.sub(k.cost)
+		size.add(k.size)
+	}
 }
 
 // check proves the venue's promises: Σ sizes = 0, value equals the start to

@@ -9,6 +9,7 @@ import (
 
 	"github.com/failsafe-fi/failsafe/backstop"
 	"github.com/failsafe-fi/failsafe/breaker"
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/liquidation"
 	"github.com/failsafe-fi/failsafe/margin"
@@ -124,6 +125,9 @@ type Venue struct {
 	congestion int             // this tick's share of keeper actions that do not land, in percent
 	before     Holdings        // the entries at the opening, at the opening price
 	valueStart decimal.Decimal // Σ of every ledger entry at the opening
+	sums       ledgerCache     // the traders as the per-tick conservation check last read them
+	tierCaps   []fixed.Num     // the market's tiers' caps (see safeRange)
+	tierRates  []fixed.Num     // and maintenance rates
 }
 
 // settings are the packages' settings, kept so that a standby can restore
@@ -181,7 +185,7 @@ func venueSettings(v *Venue) (settings, error) {
 		},
 		calc: margin.Settings{
 			Markets: []margin.Market{{ID: Market, Tiers: tiers(v.cfg.Config), TickSize: decimal.New(1, -2), LotSize: sizeUnit}},
-			Prices:  margin.PriceFunc(func(now time.Time, _ string) (decimal.Decimal, error) { return v.feed.Price(now) }),
+			Prices:  margin.PriceFunc(func(now time.Time, _ string) (decimal.Decimal, error) { return v.mark(now) }),
 		},
 		engine: liquidation.EngineSettings{
 			TargetHealth:  decimal.New(2, 0),     // a partial liquidation restores 2 × maintenance (6% in the first tier, above its 5% initial margin)
@@ -221,6 +225,15 @@ func newVenue(cfg settled) (*Venue, error) {
 	}
 	if v.calc, err = margin.New(v.set.calc); err != nil {
 		return nil, err
+	}
+	for _, t := range v.set.calc.Markets[0].Tiers { // validated by margin.New: 18-digit figures fit
+		c, okC := fixed.FromDecimal(t.Cap)
+		r, okR := fixed.FromDecimal(t.MaintenanceRate)
+		if !okC || !okR {
+			v.tierCaps, v.tierRates = nil, nil // no band: every account is valued
+			break
+		}
+		v.tierCaps, v.tierRates = append(v.tierCaps, c), append(v.tierRates, r)
 	}
 	if v.engine, err = liquidation.NewEngine(v.set.engine); err != nil {
 		return nil, err

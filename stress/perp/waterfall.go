@@ -18,6 +18,7 @@ import (
 // backstop.ADLBook that every later hole of the tick draws from; each cover
 // updates it for the accounts it changed (issue 12 item 1).
 func (v *Venue) coverHoles(now time.Time, mark decimal.Decimal) error {
+	mark = trimZeros(mark) // see Venue.mark
 	defer func() { v.adlBook, v.winners = nil, nil }()
 	for len(v.holes) > 0 {
 		i := v.holes[0]
