@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 
 	"golang.org/x/term"
@@ -17,6 +18,13 @@ import (
 
 // main parses the flags and runs.
 func main() {
+	// A scenario allocates short-lived garbage (decimals) and keeps little:
+	// collecting four times less often trades some tens of MB for about a
+	// fifth of the CPU (the report is the same byte for byte). An explicit
+	// GOGC in the environment wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	o, err := parseFlags(os.Args[1:])
 	// The bar is for a person watching: not when the report goes to a
 	// pipe or a file.
