@@ -1,0 +1,34 @@
+package portfolio
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// TestCheckOrderRefusesRiskArray: a RiskArray carries no premium or entry
+// the engine can value, so an order on one is refused. Review of issue 17:
+// selling one McMillan SP future array (ContractSize 500) at 410 credited
+// 205,000 to a zero wallet as if it were an option premium and was
+// accepted against a 10,000 maintenance. Mutation seen failing: the old
+// `default:` branch crediting every non-future as a premium.
+func TestCheckOrderRefusesRiskArray(t *testing.T) {
+	future := ds("0", "0", "3330", "3330", "-3330", "-3330", "6670", "6670", "-6670", "-6670", "10000", "10000", "-10000", "-10000", "7000", "-7000")
+	e, err := New(Settings{
+		Underlyings: []Underlying{{ID: "SP", ScanAmount: d("20")}},
+		Instruments: []Instrument{{ID: "SP-DEC", Underlying: "SP", Kind: RiskArray, ContractSize: d("500"), Array: future}},
+		Grid:        SPAN16(d("0.05"), 0),
+		Scale:       2,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	m := Marks{Prices: map[string]decimal.Decimal{"SP": d("410")}}
+	dec, err := e.CheckOrder(now, Account{ID: "a"}, Order{Instrument: "SP-DEC", Size: d("-1"), Price: d("410")}, m)
+	if !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("RiskArray order: err %v, decision accepted %v wallet %s; want ErrInvalidInput", err, dec.Accepted, dec.Account.Wallet)
+	}
+}
