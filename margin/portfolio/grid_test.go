@@ -2,6 +2,7 @@ package portfolio
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -229,5 +230,26 @@ func TestLookAheadIsTheta(t *testing.T) {
 		if diff := res.Losses[0].Sub(oneDay).Abs(); diff.Cmp(oneDay.Abs().Mul(d("0.03"))) > 0 {
 			t.Errorf("%s: one-day loss %s, −Θ/365 = %s", r, res.Losses[0], oneDay)
 		}
+	}
+}
+
+// TestTIMSPointsBounded: TIMS with points outside [2, 1000] returns a grid
+// New refuses (a clear ErrInvalidSettings naming the count), without
+// allocating per point. Review of issue 17: TIMS(1<<40) allocated until
+// the runtime aborted, and TIMS(1) silently became TIMS(2). Mutation seen
+// failing: the old clamp of points < 2 to 2 and no upper bound.
+func TestTIMSPointsBounded(t *testing.T) {
+	for _, p := range []int64{-5, 0, 1, maxScenarios + 1, 1 << 40} {
+		g := TIMS(p)
+		if len(g.Scenarios) != 0 {
+			t.Fatalf("TIMS(%d): %d scenarios, want none (refused)", p, len(g.Scenarios))
+		}
+		_, err := New(Settings{Underlyings: []Underlying{{ID: "X", ScanFraction: d("0.1")}}, Grid: g})
+		if !errors.Is(err, ErrInvalidSettings) || !strings.Contains(err.Error(), "points") {
+			t.Errorf("TIMS(%d): New err %v, want ErrInvalidSettings naming the points", p, err)
+		}
+	}
+	if g := TIMS(maxScenarios); len(g.Scenarios) != maxScenarios {
+		t.Errorf("TIMS(max): %d scenarios", len(g.Scenarios))
 	}
 }

@@ -92,9 +92,14 @@ func DeribitBTCShock() VolShock {
 // class group at 10 such points (points = 10; a step of 2/9 of the
 // interval). Source: OCC, "Theoretical Intermarket Margining System"
 // (theocc.com, Risk Management: TIMS / CPM methodology).
+//
+// points must lie in [2, 1000] (1000 is the most scenarios a Grid may
+// hold); outside it TIMS returns a Grid with no scenarios, named after the
+// request, which New refuses with ErrInvalidSettings — nothing is
+// allocated per point and nothing is silently rounded.
 func TIMS(points int64) Grid {
-	if points < 2 {
-		points = 2
+	if points < 2 || points > maxScenarios {
+		return Grid{Name: fmt.Sprintf("TIMS %d points (outside 2 … %d)", points, maxScenarios), Denominator: 1}
 	}
 	den := points - 1
 	g := Grid{Name: fmt.Sprintf("TIMS %d points", points), Denominator: den}
