@@ -253,3 +253,34 @@ func TestTIMSPointsBounded(t *testing.T) {
 		t.Errorf("TIMS(max): %d scenarios", len(g.Scenarios))
 	}
 }
+
+// TestDeribitPMExtendedCoverage pins the condition DeribitPM's doc states
+// (review of issue 17: the doc claimed extended losses "at least
+// Deribit's" at any coverage): an extended scenario charges exactly
+// extendedCoverage × the full loss, so only coverage 1 charges the whole
+// (undampened) loss. Mutation seen failing: Scenario.coverage ignoring
+// Coverage.
+func TestDeribitPMExtendedCoverage(t *testing.T) {
+	for _, c := range []string{"1", "0.25", "0.02"} {
+		g := DeribitPM(DeribitBTCShock(), d(c))
+		for _, s := range g.Scenarios[27:] {
+			if !s.Coverage.Equal(d(c)) {
+				t.Fatalf("%s: coverage %s, want %s", s.Name, s.Coverage, c)
+			}
+		}
+		e, err := New(Settings{Underlyings: []Underlying{{ID: "X", ScanFraction: d("0.16")}},
+			Instruments: []Instrument{{ID: "F", Underlying: "X", Kind: Future, ContractSize: d("1")}}, Grid: g, Scale: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := e.Requirement(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), []Position{{Instrument: "F", Size: d("1"), Entry: d("100")}},
+			Marks{Prices: map[string]decimal.Decimal{"X": d("100")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Extended −66% (index 27): a long future loses 66 in full.
+		if want := d("66").Mul(d(c)); !r.Losses[27].Equal(want) {
+			t.Errorf("coverage %s: extended −66%% loss %s, want %s", c, r.Losses[27], want)
+		}
+	}
+}

@@ -53,9 +53,12 @@ func SPAN16(volScan decimal.Decimal, lookAheadSeconds int64) Grid {
 // on its margin page and change without notice — DeribitBTCShock gives
 // the values quoted by docs.oreome.com ("Advanced Risk Scenarios").
 //
-// Deribit also applies a dampener to the extended table whose formula its
-// public page does not give; this preset does not model it, so its
-// extended losses are at least Deribit's (fail closed).
+// Deribit also applies a dampener to the extended table; no public
+// formula for it was found and this preset does not model it. Each
+// extended scenario is charged at extendedCoverage × its full revalued
+// loss: at least Deribit's only when extendedCoverage = 1 (the whole loss,
+// which a dampener can only reduce); with a smaller coverage the extended
+// charge may fall below Deribit's.
 func DeribitPM(shock VolShock, extendedCoverage decimal.Decimal) Grid {
 	g := Grid{Name: "Deribit PM", Denominator: 4, VolShock: shock}
 	for n := int64(-4); n <= 4; n++ {
