@@ -2,6 +2,7 @@ package portfolio
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -282,5 +283,28 @@ func TestDeribitPMExtendedCoverage(t *testing.T) {
 		if want := d("66").Mul(d(c)); !r.Losses[27].Equal(want) {
 			t.Errorf("coverage %s: extended −66%% loss %s, want %s", c, r.Losses[27], want)
 		}
+	}
+}
+
+// TestNewBoundsRevaluations: New refuses more than maxRevaluations
+// (10⁷) instrument × scenario revaluations. Review of issue 17: 10⁶
+// instruments × 1,000 scenarios were accepted, and Arrays with no IDs then
+// needed ~8 GB and ~500 s. Mutation seen failing: the product check
+// removed from New.
+func TestNewBoundsRevaluations(t *testing.T) {
+	mk := func(n int) []Instrument {
+		ins := make([]Instrument, n)
+		for i := range ins {
+			ins[i] = Instrument{ID: fmt.Sprintf("F%d", i), Underlying: "X", Kind: Future, ContractSize: d("1")}
+		}
+		return ins
+	}
+	u := []Underlying{{ID: "X", ScanFraction: d("0.1")}}
+	if _, err := New(Settings{Underlyings: u, Instruments: mk(10_000), Grid: TIMS(1000)}); err != nil {
+		t.Fatalf("10⁴ × 10³ = 10⁷: %v", err)
+	}
+	_, err := New(Settings{Underlyings: u, Instruments: mk(10_001), Grid: TIMS(1000)})
+	if !errors.Is(err, ErrInvalidSettings) || !strings.Contains(err.Error(), "revaluations") {
+		t.Fatalf("10,001 × 1,000: err %v, want ErrInvalidSettings naming the revaluations", err)
 	}
 }
