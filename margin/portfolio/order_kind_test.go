@@ -32,3 +32,26 @@ func TestCheckOrderRefusesRiskArray(t *testing.T) {
 		t.Fatalf("RiskArray order: err %v, decision accepted %v wallet %s; want ErrInvalidInput", err, dec.Accepted, dec.Account.Wallet)
 	}
 }
+
+// TestCheckOrderRefusesExpiredOption: a new order on an option at or past
+// its expiry is refused with ErrInvalidInput (review of issue 17: it was
+// checked at intrinsic value and accepted). Mutation seen failing: the
+// expiry check in CheckOrder removed.
+func TestCheckOrderRefusesExpiredOption(t *testing.T) {
+	e, m := hedgeEngine(t)
+	exp := propNow.Add(30 * 24 * time.Hour)
+	acct := Account{ID: "a", Wallet: d("1000000")}
+	for _, now := range []time.Time{exp, exp.Add(time.Second), exp.Add(24 * time.Hour)} {
+		_, err := e.CheckOrder(now, acct, Order{Instrument: "C100", Size: d("1"), Price: d("1")}, m)
+		if !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("order at %s (expiry %s): err %v, want ErrInvalidInput", now, exp, err)
+		}
+	}
+	// Before expiry the same order is checked, and a future is never expired.
+	if _, err := e.CheckOrder(exp.Add(-time.Minute), acct, Order{Instrument: "C100", Size: d("1"), Price: d("1")}, m); err != nil {
+		t.Errorf("order a minute before expiry: %v", err)
+	}
+	if _, err := e.CheckOrder(exp.Add(time.Hour), acct, Order{Instrument: "PERP", Size: d("1"), Price: d("100000")}, m); err != nil {
+		t.Errorf("perpetual after the option's expiry: %v", err)
+	}
+}
