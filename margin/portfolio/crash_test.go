@@ -58,3 +58,24 @@ func TestCrashScenarioFloorsPrice(t *testing.T) {
 		})
 	}
 }
+
+// TestRiskNearExpiry: an at-the-money option in its last second is still
+// margined. Found while fixing the review of issue 17: one second before
+// expiry its gamma and theta (not used by margin) overflowed the kernel and
+// Risk returned ErrRange, so a short was never reported liquidatable.
+// Mutation seen failing: Arrays.value using greeks (all Greeks) instead of
+// priceDelta.
+func TestRiskNearExpiry(t *testing.T) {
+	e, m := hedgeEngine(t)
+	exp := propNow.Add(30 * 24 * time.Hour)
+	acct := Account{ID: "a", Positions: []Position{{Instrument: "C100", Size: d("-10")}}}
+	for _, before := range []time.Duration{time.Second, 10 * time.Second, time.Minute} {
+		r, res, err := e.Risk(exp.Add(-before), acct, m)
+		if err != nil {
+			t.Fatalf("%v before expiry: %v", before, err)
+		}
+		if !r.Liquidatable || res.Maintenance.Sign() <= 0 {
+			t.Errorf("%v before expiry: short 10 ATM calls, wallet 0: %+v", before, r)
+		}
+	}
+}
