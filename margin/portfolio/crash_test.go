@@ -79,3 +79,30 @@ func TestRiskNearExpiry(t *testing.T) {
 		}
 	}
 }
+
+// TestCrashScenarioInverseCapped: an inverse future (coin-settled, value
+// ∝ 1/price) under a crash scenario that moves its price to zero is
+// charged at 1/s capped at maxInvS (500), not refused. Mutation seen
+// failing: invS computed as 1/s with no cap (kernel overflow → ErrRange).
+func TestCrashScenarioInverseCapped(t *testing.T) {
+	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	e, err := New(Settings{
+		Underlyings: []Underlying{{ID: "BTC", ScanAmount: d("20")}},
+		Instruments: []Instrument{{ID: "F", Underlying: "BTC", Kind: Future, Inverse: true, ContractSize: d("10")}},
+		Grid:        SPAN16(d("0.05"), 0),
+		Scale:       8,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Marks{Prices: map[string]decimal.Decimal{"BTC": d("40")}}
+	res, err := e.Requirement(now, []Position{{Instrument: "F", Size: d("1"), Entry: d("40")}}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 10 USD at 40 is 0.25 coin; at 1/500 of the price it is 125 coin:
+	// a loss of 124.75 coin, 35% covered.
+	if want := d("0.35").Mul(d("124.75")); !res.Losses[15].Equal(want) {
+		t.Errorf("down-extreme loss %s, want %s", res.Losses[15], want)
+	}
+}
