@@ -39,6 +39,7 @@ type line struct {
 	PortInitial, PortMaint decimal.Decimal // by portfolio
 	Worst                  string          // scenario driving the portfolio figure
 	WorstLoss              decimal.Decimal
+	Contingency            decimal.Decimal // PortMaint − WorstLoss
 	Delta                  decimal.Decimal // book delta (BTC)
 }
 
@@ -59,6 +60,11 @@ const (
 // (illustrative: Deribit's own fraction and dampener are not public).
 var extendedCoverage = dec("0.02")
 
+// contingency is Deribit's contingency charge per net short option, as a
+// fraction of the underlying price (0.6%: 600 USD at 100,000), Deribit
+// "Portfolio Margin" (see portfolio.AddOns.Contingency).
+var contingency = dec("0.006")
+
 func setup() (*portfolio.Engine, portfolio.Marks, []portfolio.Instrument, error) {
 	exp := now.AddDate(0, 0, 30)
 	insts := []portfolio.Instrument{
@@ -72,7 +78,7 @@ func setup() (*portfolio.Engine, portfolio.Marks, []portfolio.Instrument, error)
 		Underlyings:   []portfolio.Underlying{{ID: "BTC", ScanFraction: dec("0.16")}},
 		Instruments:   insts,
 		Grid:          portfolio.DeribitPM(portfolio.DeribitBTCShock(), extendedCoverage),
-		AddOns:        portfolio.AddOns{Contingency: dec("0.006")},
+		AddOns:        portfolio.AddOns{Contingency: contingency},
 		Scale:         2,
 		InitialFactor: dec("1.3"),
 	})
@@ -133,12 +139,13 @@ func run(w io.Writer) (report, error) {
 			return report{}, err
 		}
 		l.PortInitial, l.PortMaint, l.Worst, l.WorstLoss = res.Initial, res.Maintenance, res.WorstScenario, res.BookWorst
+		l.Contingency = l.PortMaint.Sub(l.WorstLoss)
 		if l.Delta, err = delta(m, insts, b.pos); err != nil {
 			return report{}, err
 		}
 		rep.Lines = append(rep.Lines, l)
 	}
-	printReport(w, rep, hedge)
+	printReport(w, rep, hedge, num.MulRound(contingency, m.Prices["BTC"], 2, num.Ceil))
 	return rep, nil
 }
 
@@ -202,8 +209,8 @@ func delta(m portfolio.Marks, insts []portfolio.Instrument, pos []portfolio.Posi
 	return num.Round(total, 3, num.HalfEven), nil
 }
 
-func printReport(w io.Writer, rep report, hedge decimal.Decimal) {
-	fmt.Fprintf(w, "BTC at 100,000 USD, options expiring in 30 days; Deribit-shaped grid (±16%% in 9 buckets × vol up/same/down, extended moves at %s%%)\n", extendedCoverage.Shift(2))
+func printReport(w io.Writer, rep report, hedge, perShort decimal.Decimal) {
+	fmt.Fprintf(w, "BTC at 100,000 USD, options expiring in 30 days; Deribit-shaped grid (±16%% in 9 buckets × vol up/same/down; extended moves −66%% … +500%% charged at %s%% of their loss)\n", extendedCoverage.Shift(2))
 	fmt.Fprintf(w, "position by position: Deribit standard option margin; futures at %s%% initial, %s%% maintenance of notional\n", futIM.Shift(2), futMM.Shift(2))
 	fmt.Fprintf(w, "hedge: %s BTC of the 90-day future for 5 short 105,000 calls\n\n", hedge)
 	fmt.Fprintf(w, "%-28s %9s | %12s %12s | %12s %12s | %s\n", "line", "delta", "std initial", "std maint", "port initial", "port maint", "scenario driving the portfolio figure")
@@ -212,4 +219,6 @@ func printReport(w io.Writer, rep report, hedge decimal.Decimal) {
 		fmt.Fprintf(w, "%-28s %9s | %12s %12s | %12s %12s | %s (loss %s)\n", l.Name, l.Delta.StringFixed(3),
 			l.StdInitial.StringFixed(2), l.StdMaint.StringFixed(2), l.PortInitial.StringFixed(2), l.PortMaint.StringFixed(2), l.Worst, l.WorstLoss.StringFixed(2))
 	}
+	fmt.Fprintf(w, "\nportfolio maint − worst loss = contingency: %s%% × BTC = %s per net short option (per strike, calls and puts netted)\n", contingency.Shift(2), perShort.StringFixed(0))
+	fmt.Fprintln(w, "5 short calls need more by portfolio than standard: the grid charges the full loss of a +16% move with vol up, above the standard maintenance of 0.075 × BTC + mark a call; portfolio margin pays for offsets, not for naked shorts")
 }

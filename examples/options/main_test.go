@@ -34,7 +34,25 @@ func TestRelations(t *testing.T) {
 			t.Errorf("%s: portfolio maintenance %s below its worst scenario loss %s", l.Name, l.PortMaint, l.WorstLoss)
 		}
 	}
+	// Portfolio maintenance − worst loss is the contingency: 600 USD
+	// (0.6% × 100,000) per net short option, per strike with calls and
+	// puts netted. Net short options: covered call 1, straddle 2, 5 calls
+	// 5, hedged 5, whole book 1 + 2 + 5.
+	for name, n := range map[string]int64{"covered call": 1, "short straddle": 2, "5 short calls": 5, "5 short calls, delta-hedged": 5, "whole book (lines 1, 2, 4)": 8} {
+		want := decimal.NewFromInt(600 * n)
+		if got := by[name].Contingency; !got.Equal(want) || !by[name].PortMaint.Sub(by[name].WorstLoss).Equal(want) {
+			t.Errorf("%s: portfolio maint − worst loss %s, want contingency %s", name, got, want)
+		}
+	}
+	if !strings.Contains(out.String(), "600 per net short option") || strings.Contains(out.String(), "extended moves at") {
+		t.Error("caption: contingency line missing or extended coverage still called a move")
+	}
 	cc, naked, hedged := by["covered call"], by["5 short calls"], by["5 short calls, delta-hedged"]
+	// A naked short needs more by portfolio (the full +16% loss) than by
+	// the standard flat rate: the line the program explains.
+	if naked.PortMaint.Cmp(naked.StdMaint) <= 0 {
+		t.Errorf("5 short calls: portfolio %s not above standard %s", naked.PortMaint, naked.StdMaint)
+	}
 	if cc.PortMaint.Cmp(cc.StdMaint) >= 0 {
 		t.Errorf("covered call: portfolio %s not below position-by-position %s", cc.PortMaint, cc.StdMaint)
 	}

@@ -171,7 +171,10 @@ type Decision struct {
 // x/subaccounts IsValidStateTransitionForUndercollateralizedSubaccount).
 // So a hedge that lowers the portfolio requirement is accepted even below
 // initial margin, where a per-position check would refuse it. Both states
-// are valued at the same marks. Errors are for bad input only.
+// are valued at the same marks. Errors are for bad input only; an order
+// on a RiskArray is refused with ErrInvalidInput (its premium or entry is
+// not known to the engine: value the fill yourself and call Risk), and
+// so is an order on an option at or past its expiry (now ≥ Expiry).
 func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Decision, error) {
 	i, ok := e.instIdx[o.Instrument]
 	if !ok {
@@ -186,6 +189,15 @@ func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Deci
 	if err := num.CheckPositive(o.Price); err != nil {
 		return Decision{}, fmt.Errorf("%w: order price: %w", ErrInvalidInput, err)
 	}
+	if k := e.insts[i].Kind; k != Future && k != Option {
+		// A RiskArray has no entry price or premium the engine can value:
+		// crediting its price as a premium would collateralise a short
+		// with its own notional (review of issue 17).
+		return Decision{}, fmt.Errorf("%w: %q is a %s: orders on it are not checked (value the fill in the wallet and call Risk)", ErrInvalidInput, o.Instrument, k)
+	}
+	if in := e.insts[i]; in.Kind == Option && !now.Before(in.Expiry) {
+		return Decision{}, fmt.Errorf("%w: option %q expired at %s", ErrInvalidInput, o.Instrument, in.Expiry.UTC().Format(time.RFC3339))
+	}
 	a, err := e.Arrays(now, m, instrumentsOf(acct.Positions, o.Instrument)...)
 	if err != nil {
 		return Decision{}, err
@@ -199,7 +211,7 @@ func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Deci
 	switch e.insts[i].Kind {
 	case Future:
 		lot.Entry = o.Price
-	default:
+	case Option:
 		after.Wallet = after.Wallet.Sub(num.Round(o.Size.Mul(e.insts[i].ContractSize).Mul(o.Price), e.scale, num.Ceil))
 	}
 	after.Positions = append(after.Positions, lot)

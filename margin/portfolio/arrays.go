@@ -134,7 +134,7 @@ func (a *Arrays) value(i int, m Marks) error {
 	if err != nil {
 		return err
 	}
-	g := sr0.greeks(&k, wOne, 0, sig)
+	g, _, _ := sr0.priceDelta(&k, wOne, 0, sig) // gamma and theta unused (and unbounded near expiry)
 	ia.w0, ia.delta = g.price, g.delta
 	sr1 := sr0
 	if la := e.grid.LookAheadSeconds; la > 0 {

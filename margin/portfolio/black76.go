@@ -304,10 +304,14 @@ func (sr *series) intrinsic(s int64) int64 {
 // greeksW holds a valuation divided by F0 (gamma multiplied by F0).
 type greeksW struct{ price, delta, gamma, vega, theta int64 }
 
-// greeks values the option at s·F0 with volatility sig and returns its
-// Greeks, all normalised by F0.
-func (sr *series) greeks(k *kern, s, ls, sig int64) greeksW {
-	g := greeksW{price: sr.value(k, s, ls, sig)}
+// priceDelta values the option at s·F0 with volatility sig and returns
+// its price and delta (normalised by F0), and d1 (0 when the value is
+// piecewise linear: at expiry or with no volatility, reported by linear).
+// Margin needs only these: near expiry gamma and theta grow like 1/√T
+// and would leave the kernel's range, refusing a book exactly in its last
+// seconds.
+func (sr *series) priceDelta(k *kern, s, ls, sig int64) (g greeksW, d1 int64, linear bool) {
+	g = greeksW{price: sr.value(k, s, ls, sig)}
 	v := k.mul(sig, sr.sqrtT)
 	if sr.years == 0 || v == 0 {
 		// At expiry or with no volatility the value is piecewise linear:
@@ -318,15 +322,13 @@ func (sr *series) greeks(k *kern, s, ls, sig int64) greeksW {
 				g.delta = -sr.df
 			}
 		}
-		g.theta = k.mul(sr.rate, g.price)
-		return g
+		return g, 0, true
 	}
 	x := ls - sr.lnKK
 	ax := x
 	if ax < 0 {
 		ax = -ax
 	}
-	var d1 int64
 	if ax >= k.mul(v, normTailMax+v/2) {
 		d1 = normTailMax
 		if x < 0 {
@@ -341,6 +343,18 @@ func (sr *series) greeks(k *kern, s, ls, sig int64) greeksW {
 	} else {
 		g.delta = -k.mul(sr.df, wOne-nd1)
 	}
+	return g, d1, false
+}
+
+// greeks values the option at s·F0 with volatility sig and returns its
+// Greeks, all normalised by F0.
+func (sr *series) greeks(k *kern, s, ls, sig int64) greeksW {
+	g, d1, linear := sr.priceDelta(k, s, ls, sig)
+	if linear {
+		g.theta = k.mul(sr.rate, g.price)
+		return g
+	}
+	v := k.mul(sig, sr.sqrtT)
 	pd := k.mul(sr.df, k.phi(d1)) // e^(−rT)·φ(d1)
 	g.gamma = k.div(pd, k.mul(s, v))
 	g.vega = k.mul(k.mul(pd, s), sr.sqrtT)

@@ -2,6 +2,8 @@ package portfolio
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -229,5 +231,80 @@ func TestLookAheadIsTheta(t *testing.T) {
 		if diff := res.Losses[0].Sub(oneDay).Abs(); diff.Cmp(oneDay.Abs().Mul(d("0.03"))) > 0 {
 			t.Errorf("%s: one-day loss %s, −Θ/365 = %s", r, res.Losses[0], oneDay)
 		}
+	}
+}
+
+// TestTIMSPointsBounded: TIMS with points outside [2, 1000] returns a grid
+// New refuses (a clear ErrInvalidSettings naming the count), without
+// allocating per point. Review of issue 17: TIMS(1<<40) allocated until
+// the runtime aborted, and TIMS(1) silently became TIMS(2). Mutation seen
+// failing: the old clamp of points < 2 to 2 and no upper bound.
+func TestTIMSPointsBounded(t *testing.T) {
+	for _, p := range []int64{-5, 0, 1, maxScenarios + 1, 1 << 40} {
+		g := TIMS(p)
+		if len(g.Scenarios) != 0 {
+			t.Fatalf("TIMS(%d): %d scenarios, want none (refused)", p, len(g.Scenarios))
+		}
+		_, err := New(Settings{Underlyings: []Underlying{{ID: "X", ScanFraction: d("0.1")}}, Grid: g})
+		if !errors.Is(err, ErrInvalidSettings) || !strings.Contains(err.Error(), "points") {
+			t.Errorf("TIMS(%d): New err %v, want ErrInvalidSettings naming the points", p, err)
+		}
+	}
+	if g := TIMS(maxScenarios); len(g.Scenarios) != maxScenarios {
+		t.Errorf("TIMS(max): %d scenarios", len(g.Scenarios))
+	}
+}
+
+// TestDeribitPMExtendedCoverage pins the condition DeribitPM's doc states
+// (review of issue 17: the doc claimed extended losses "at least
+// Deribit's" at any coverage): an extended scenario charges exactly
+// extendedCoverage × the full loss, so only coverage 1 charges the whole
+// (undampened) loss. Mutation seen failing: Scenario.coverage ignoring
+// Coverage.
+func TestDeribitPMExtendedCoverage(t *testing.T) {
+	for _, c := range []string{"1", "0.25", "0.02"} {
+		g := DeribitPM(DeribitBTCShock(), d(c))
+		for _, s := range g.Scenarios[27:] {
+			if !s.Coverage.Equal(d(c)) {
+				t.Fatalf("%s: coverage %s, want %s", s.Name, s.Coverage, c)
+			}
+		}
+		e, err := New(Settings{Underlyings: []Underlying{{ID: "X", ScanFraction: d("0.16")}},
+			Instruments: []Instrument{{ID: "F", Underlying: "X", Kind: Future, ContractSize: d("1")}}, Grid: g, Scale: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := e.Requirement(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), []Position{{Instrument: "F", Size: d("1"), Entry: d("100")}},
+			Marks{Prices: map[string]decimal.Decimal{"X": d("100")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Extended −66% (index 27): a long future loses 66 in full.
+		if want := d("66").Mul(d(c)); !r.Losses[27].Equal(want) {
+			t.Errorf("coverage %s: extended −66%% loss %s, want %s", c, r.Losses[27], want)
+		}
+	}
+}
+
+// TestNewBoundsRevaluations: New refuses more than maxRevaluations
+// (10⁷) instrument × scenario revaluations. Review of issue 17: 10⁶
+// instruments × 1,000 scenarios were accepted, and Arrays with no IDs then
+// needed ~8 GB and ~500 s. Mutation seen failing: the product check
+// removed from New.
+func TestNewBoundsRevaluations(t *testing.T) {
+	mk := func(n int) []Instrument {
+		ins := make([]Instrument, n)
+		for i := range ins {
+			ins[i] = Instrument{ID: fmt.Sprintf("F%d", i), Underlying: "X", Kind: Future, ContractSize: d("1")}
+		}
+		return ins
+	}
+	u := []Underlying{{ID: "X", ScanFraction: d("0.1")}}
+	if _, err := New(Settings{Underlyings: u, Instruments: mk(10_000), Grid: TIMS(1000)}); err != nil {
+		t.Fatalf("10⁴ × 10³ = 10⁷: %v", err)
+	}
+	_, err := New(Settings{Underlyings: u, Instruments: mk(10_001), Grid: TIMS(1000)})
+	if !errors.Is(err, ErrInvalidSettings) || !strings.Contains(err.Error(), "revaluations") {
+		t.Fatalf("10,001 × 1,000: err %v, want ErrInvalidSettings naming the revaluations", err)
 	}
 }

@@ -54,6 +54,11 @@ type Instrument struct {
 	Strike decimal.Decimal `json:"strike"`
 	// Expiry is the expiry (options: required; futures: zero for a
 	// perpetual). Inter-month spreads group positions by expiry.
+	// CheckOrder refuses a new order on an option at or past its expiry.
+	// An option position still held at or past expiry is valued at its
+	// intrinsic value, undiscounted, at the mark and at each scenario's
+	// moved price (so it is still scanned, at zero time value): the host
+	// should settle it at the venue's settlement price and remove it.
 	Expiry time.Time `json:"expiry"`
 	// ContractSize is the underlying quantity per contract (linear and
 	// inverse options, linear futures) or the quote amount per contract

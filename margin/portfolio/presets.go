@@ -53,9 +53,12 @@ func SPAN16(volScan decimal.Decimal, lookAheadSeconds int64) Grid {
 // on its margin page and change without notice — DeribitBTCShock gives
 // the values quoted by docs.oreome.com ("Advanced Risk Scenarios").
 //
-// Deribit also applies a dampener to the extended table whose formula its
-// public page does not give; this preset does not model it, so its
-// extended losses are at least Deribit's (fail closed).
+// Deribit also applies a dampener to the extended table; no public
+// formula for it was found and this preset does not model it. Each
+// extended scenario is charged at extendedCoverage × its full revalued
+// loss: at least Deribit's only when extendedCoverage = 1 (the whole loss,
+// which a dampener can only reduce); with a smaller coverage the extended
+// charge may fall below Deribit's.
 func DeribitPM(shock VolShock, extendedCoverage decimal.Decimal) Grid {
 	g := Grid{Name: "Deribit PM", Denominator: 4, VolShock: shock}
 	for n := int64(-4); n <= 4; n++ {
@@ -92,9 +95,14 @@ func DeribitBTCShock() VolShock {
 // class group at 10 such points (points = 10; a step of 2/9 of the
 // interval). Source: OCC, "Theoretical Intermarket Margining System"
 // (theocc.com, Risk Management: TIMS / CPM methodology).
+//
+// points must lie in [2, 1000] (1000 is the most scenarios a Grid may
+// hold); outside it TIMS returns a Grid with no scenarios, named after the
+// request, which New refuses with ErrInvalidSettings — nothing is
+// allocated per point and nothing is silently rounded.
 func TIMS(points int64) Grid {
-	if points < 2 {
-		points = 2
+	if points < 2 || points > maxScenarios {
+		return Grid{Name: fmt.Sprintf("TIMS %d points (outside 2 … %d)", points, maxScenarios), Denominator: 1}
 	}
 	den := points - 1
 	g := Grid{Name: fmt.Sprintf("TIMS %d points", points), Denominator: den}

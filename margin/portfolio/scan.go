@@ -91,6 +91,22 @@ func (e *Engine) underState(i int, m Marks) (uState, error) {
 	return st, nil
 }
 
+// minMove is the floor of a scenario price relative to its mark, 10⁻⁶:
+// a move to zero or below (a ScanAmount ≥ half the price, × SPAN's
+// extreme 2 ranges) values the underlying at 10⁻⁶ of its mark, the
+// smallest price the 16-place kernel values with ln and 1/s in range. A
+// put is then worth its strike less at most 10⁻⁶ of the mark (per unit),
+// a call ≈ 0 and a long future loses all but 10⁻⁶ of the mark: the total
+// loss, short by at most 10⁻⁶ × mark × quantity, where the unfloored
+// price (≤ 0) has no value at all. An inverse instrument (valued in coin,
+// ∝ 1/price) has no finite value at zero: below 1/maxInvS of the mark its
+// 1/s is capped at maxInvS (a long inverse future then loses 499 × its
+// notional in coin), the largest the kernel holds.
+var minMove = decimal.New(1, -6)
+
+// maxInvS caps 1/s for inverse instruments (see minMove).
+const maxInvS = 500
+
 // moves are an underlying's scenario prices relative to its mark.
 type moves struct {
 	s, ls, invS []int64 // s = moved / mark, ln s, 1/s, per scenario
@@ -98,7 +114,7 @@ type moves struct {
 
 // movesOf computes an underlying's relative moves: 1 + Shift + Steps /
 // Denominator × ScanFraction (or × ScanAmount / price, when the scan is an
-// amount), each rounded half-even to 16 places. For a fraction the price
+// amount), each rounded half-even to 16 places and floored at minMove. For a fraction the price
 // is not needed (pass zero) and New computes them once.
 func (e *Engine) movesOf(u Underlying, p decimal.Decimal) (*moves, error) {
 	var k kern
@@ -114,14 +130,23 @@ func (e *Engine) movesOf(u Underlying, p decimal.Decimal) (*moves, error) {
 			move = num.Div(sc.steps.Mul(u.ScanAmount), den.Mul(p), wScale, num.HalfEven)
 		}
 		s := one.Add(sc.shift).Add(move)
-		if s.Cmp(decimal.New(1, -6)) < 0 {
-			return nil, fmt.Errorf("%w: scenario %d moves %q to %s of its price (at most a 99.9999%% fall)", ErrRange, j, u.ID, s)
+		if s.Cmp(minMove) < 0 {
+			// Fail closed (DESIGN rule 10): a scan amount at least half
+			// the price moves it to zero or below in SPAN's extreme
+			// scenario — a crash, exactly when an account must be seen
+			// liquidatable. Refusing would hide it; the price is floored
+			// instead (see minMove).
+			s = minMove
 		}
 		sw, ok := toW(s)
 		if !ok {
 			return nil, fmt.Errorf("%w: scenario %d moves %q to %s times its price", ErrRange, j, u.ID, s)
 		}
-		mv.s[j], mv.ls[j], mv.invS[j] = sw, k.ln(sw), k.div(wOne, sw)
+		inv := int64(maxInvS) * wOne
+		if sw > wOne/maxInvS {
+			inv = k.div(wOne, sw)
+		}
+		mv.s[j], mv.ls[j], mv.invS[j] = sw, k.ln(sw), inv
 	}
 	if k.bad {
 		return nil, fmt.Errorf("%w: underlying %q", ErrRange, u.ID)

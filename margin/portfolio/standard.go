@@ -31,9 +31,12 @@ type StandardRates struct {
 	// Initial is the initial rate before the OTM discount (Deribit 0.15);
 	// in [0, 10].
 	Initial decimal.Decimal `json:"initial"`
-	// InitialFloor is the least initial rate (Deribit 0.1); in [0, Initial].
+	// InitialFloor is the least initial rate (Deribit 0.1); in
+	// [Maintenance, Initial], so initial margin never falls below
+	// maintenance.
 	InitialFloor decimal.Decimal `json:"initial_floor"`
-	// Maintenance is the maintenance rate (Deribit 0.075); in [0, Initial].
+	// Maintenance is the maintenance rate (Deribit 0.075); in [0,
+	// InitialFloor].
 	Maintenance decimal.Decimal `json:"maintenance"`
 	// Tiers scale the rates by position size; empty means factor 1 for
 	// every size. Caps strictly increase, factors never decrease; a size
@@ -170,6 +173,11 @@ func (r StandardRates) validate() error {
 	}
 	if r.InitialFloor.Cmp(r.Initial) > 0 || r.Maintenance.Cmp(r.Initial) > 0 {
 		return fmt.Errorf("%w: standard rates: floor and maintenance must not exceed initial", ErrInvalidInput)
+	}
+	if r.InitialFloor.Cmp(r.Maintenance) < 0 {
+		// Otherwise a far out-of-the-money short opens with initial below
+		// maintenance: liquidatable the moment it is accepted.
+		return fmt.Errorf("%w: standard rates: initial floor below maintenance", ErrInvalidInput)
 	}
 	if r.Initial.IsZero() {
 		return fmt.Errorf("%w: standard rates: zero initial rate (use DeribitStandard for a preset)", ErrInvalidInput)

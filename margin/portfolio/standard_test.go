@@ -63,6 +63,12 @@ func TestStandardRefuses(t *testing.T) {
 		"no right":         func(in *StandardInput, _ *StandardRates) { in.Right = 0 },
 		"zero rates":       func(_ *StandardInput, r *StandardRates) { *r = StandardRates{} },
 		"floor above rate": func(_ *StandardInput, r *StandardRates) { r.InitialFloor = d("0.2") },
+		// Review of issue 17: Initial 0.15, floor 0.05, maintenance 0.1
+		// gave a short far-OTM call IM 0.051 < MM 0.101, liquidatable the
+		// moment it opened. Mutation seen failing: no floor ≥ maintenance check.
+		"floor below maintenance": func(_ *StandardInput, r *StandardRates) {
+			r.InitialFloor, r.Maintenance = d("0.05"), d("0.1")
+		},
 		"decreasing factors": func(_ *StandardInput, r *StandardRates) {
 			r.Tiers = []FactorTier{{UpTo: d("1"), Factor: d("2")}, {UpTo: d("2"), Factor: d("1")}}
 		},
