@@ -51,8 +51,8 @@
 // interface it consumes (a price lookup, an account view) and the host passes
 // a method value or a three-line adapter. The programs under examples/ show
 // every wiring; examples/cascade runs all five through a flash crash. Its
-// step, verbatim from examples/cascade/step.go, is the whole data flow (the
-// v.log calls print the narrative):
+// venue's step, verbatim from stress/perp/step.go, is the whole data flow
+// (the v.log calls print the narrative):
 //
 //	func (v *Venue) Step(now time.Time, quotes []oracle.Quote) error {
 //		// 1. Oracle: drop stale and outlying quotes, demand a quorum, keep the

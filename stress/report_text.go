@@ -33,8 +33,8 @@ func (r *Report) WriteText(w io.Writer) error {
 const methods = `Methods: VaR and LaR are nearest-rank percentiles (Hyndman–Fan type 1) with
 distribution-free order-statistic 95% intervals (Conover §3.2; SE = width/3.92);
 ES is the mean beyond the percentile, ± 1.96 SE (Manistre–Hancock 2005);
-proportions have Wilson score intervals and SE √(p(1−p)/n). "open": too few
-scenarios for that interval — run more.
+proportions have Wilson score intervals and SE √(p(1−p)/n). "open" (* in a
+sweep table): too few scenarios for that interval — run more.
 `
 
 // writeCellTable writes one cell's statistics as a table.

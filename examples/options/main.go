@@ -9,15 +9,33 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/examples/internal/cli"
 	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/margin/portfolio"
 )
 
+// usage is the header of -h: what the program does and how to run it.
+const usage = `options — a small BTC options book margined two ways, side by side.
+
+A covered call, a short straddle and five short calls with and without a
+delta hedge, margined position by position (Deribit-style standard option
+margin; futures at a flat rate) and by portfolio (a Deribit-shaped scenario
+grid from margin/portfolio: ±16% in 9 buckets × vol up/same/down, plus the
+extended moves). For every line it prints both requirements and the
+scenario that drives the portfolio figure. It takes no flags: the book and
+the valuation time are fixed, so the output is the same every time.
+
+Usage:
+  go run ./examples/options`
+
+// main parses the (empty) command line and prints the comparison.
 func main() {
-	if _, err := run(os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "options:", err)
-		os.Exit(1)
+	fs := cli.NewFlagSet("options", usage)
+	err := cli.Parse(fs, os.Args[1:])
+	if err == nil {
+		_, err = run(os.Stdout)
 	}
+	cli.Exit("options", err)
 }
 
 var dec = decimal.RequireFromString
@@ -220,5 +238,5 @@ func printReport(w io.Writer, rep report, hedge, perShort decimal.Decimal) {
 			l.StdInitial.StringFixed(2), l.StdMaint.StringFixed(2), l.PortInitial.StringFixed(2), l.PortMaint.StringFixed(2), l.Worst, l.WorstLoss.StringFixed(2))
 	}
 	fmt.Fprintf(w, "\nportfolio maint − worst loss = contingency: %s%% × BTC = %s per net short option (per strike, calls and puts netted)\n", contingency.Shift(2), perShort.StringFixed(0))
-	fmt.Fprintln(w, "5 short calls need more by portfolio than standard: the grid charges the full loss of a +16% move with vol up, above the standard maintenance of 0.075 × BTC + mark a call; portfolio margin pays for offsets, not for naked shorts")
+	fmt.Fprintln(w, "5 short calls need more by portfolio than standard: the grid charges the full loss of a +16% move with vol up, above the standard maintenance of 0.075 × BTC plus the call's mark, per call; portfolio margin pays for offsets, not for naked shorts")
 }
