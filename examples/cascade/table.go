@@ -41,7 +41,7 @@ func printTable(w io.Writer, r Result) {
 	row("  kick/reset rewards", money(r.KeeperRewards))
 	row("bad debt (unrecovered debt)", fmt.Sprintf("%s (%d shortfalls)", money(r.BadDebt), r.Shortfalls))
 	for _, b := range r.ByLeverage {
-		row("  accounts at "+b.Label, fmt.Sprintf("%d of %d liquidated: %s", b.Shortfall, b.Liquidated, money(b.BadDebt)))
+		row("  accounts at "+b.Label, fmt.Sprintf("%d liquidated, %d with bad debt: %s", b.Liquidated, b.Shortfall, money(b.BadDebt)))
 	}
 	if wt := r.WorstTick; wt.BadDebt.IsPositive() {
 		row("  worst tick", fmt.Sprintf("t+%s: %s", clock(wt.At), money(wt.BadDebt)))
