@@ -60,7 +60,7 @@ func parseFlags(args []string) (options, error) {
 	fs := cli.NewFlagSet("stress", usage)
 	var names []string
 	for _, m := range models {
-		names = append(names, fmt.Sprintf("%s (%s)", m.name, m.about))
+		names = append(names, fmt.Sprintf("%s (%s; -set and -sweep take %s)", m.name, m.about, strings.Join(paramNames(m.params), ", ")))
 	}
 	model := fs.String("model", "toy", "the venue `model`: "+strings.Join(names, "; "))
 	scen := fs.Int("scenarios", 1000, fmt.Sprintf("number of scenarios `N`, 1 to %d", maxScenarios))
@@ -151,6 +151,16 @@ func parseFlags(args []string) (options, error) {
 	}
 	sort.Slice(o.set, func(i, j int) bool { return o.set[i].Name < o.set[j].Name })
 	return o, nil
+}
+
+// paramNames returns the parameter names of a model's list, whose entries
+// may carry a description after a colon ("fund: InsuranceFund, …").
+func paramNames(params []string) []string {
+	out := make([]string, len(params))
+	for i, p := range params {
+		out[i], _, _ = strings.Cut(p, ":")
+	}
+	return out
 }
 
 // expand reads -merge: comma-separated files, each a glob.

@@ -23,6 +23,8 @@ type entry struct {
 	gen func(settings []stress.Setting) (stress.Generator, error)
 	// build makes a factory from -set and -sweep settings.
 	build stress.Builder
+	// params are the names -set and -sweep accept, for -h.
+	params []string
 	// efficiency is the parameter a sweep chart puts on its x axis, the
 	// capital efficiency it trades against risk (e.g. the leverage
 	// allowed); "" means the sweep's first axis.
@@ -32,11 +34,12 @@ type entry struct {
 // models is every model -model accepts, in the order -h lists them.
 var models = []entry{
 	{name: "toy", about: "a leveraged book of longs and an insurance fund (built in)",
-		gen: configGen(defaultToy(), (*toyConfig).Set, func(toyConfig) (stress.Generator, error) { return toyWalk{}, nil }), build: builder(defaultToy(), (*toyConfig).Set, newToy), efficiency: "leverage"},
+		gen: configGen(defaultToy(), (*toyConfig).Set, func(toyConfig) (stress.Generator, error) { return toyWalk{}, nil }), build: builder(defaultToy(), (*toyConfig).Set, newToy), efficiency: "leverage",
+		params: toyParams},
 	{name: "perp", about: "the perpetual futures venue of examples/cascade (stress/perp) through its default crash, 168 ticks of 10 s",
-		gen: configGen(perp.Config{}, (*perp.Config).Set, perp.DefaultCrash), build: builder(perp.Config{}, (*perp.Config).Set, perp.New), efficiency: "leverage"},
+		gen: configGen(perp.Config{}, (*perp.Config).Set, perp.DefaultCrash), build: builder(perp.Config{}, (*perp.Config).Set, perp.New), efficiency: "leverage", params: perp.Parameters()},
 	{name: "lending", about: "the lending pool of examples/lending (stress/lending) through Black Thursday, minute by minute",
-		gen: func([]stress.Setting) (stress.Generator, error) { return lending.BlackThursday{}, nil }, build: builder(lending.Config{}, (*lending.Config).Set, lending.New), efficiency: "ltv"},
+		gen: func([]stress.Setting) (stress.Generator, error) { return lending.BlackThursday{}, nil }, build: builder(lending.Config{}, (*lending.Config).Set, lending.New), efficiency: "ltv", params: lending.Parameters()},
 }
 
 // builder makes a stress.Builder from a model package's default Config,

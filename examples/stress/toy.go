@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -43,8 +44,10 @@ func defaultToy() toyConfig {
 		Fund: decimal.NewFromInt(20_000), Penalty: decimal.New(1, -2)}
 }
 
-// Set sets the parameter name ("accounts", "leverage", "maintenance",
-// "fund", "penalty") from its text, checked.
+// toyParams are the names toyConfig.Set accepts.
+var toyParams = []string{"accounts", "fund", "leverage", "maintenance", "penalty"}
+
+// Set sets the parameter name (one of toyParams) from its text, checked.
 func (c *toyConfig) Set(name, value string) error {
 	if name == "accounts" {
 		n, err := strconv.Atoi(value)
@@ -57,7 +60,7 @@ func (c *toyConfig) Set(name, value string) error {
 	switch name {
 	case "leverage", "maintenance", "fund", "penalty":
 	default:
-		return fmt.Errorf("unknown parameter %q (the toy model has accounts, leverage, maintenance, fund, penalty)", name)
+		return fmt.Errorf("unknown parameter %q (the toy model has %s)", name, strings.Join(toyParams, ", "))
 	}
 	d, err := decimal.NewFromString(value)
 	if err == nil {
