@@ -172,17 +172,8 @@ func reportRun(o *textout.Writer, run RunResult, verbose bool) {
 	if run.Open > 0 {
 		o.Printf("%d auctions were still open when the run stopped (%s ETH, tab %s DAI).\n", run.Open, money(run.OpenLot, 2), money(run.OpenTab, 0))
 	}
-	worst := append([]AuctionRecord(nil), run.Records...)
-	sort.SliceStable(worst, func(i, j int) bool { return worst[i].Shortfall.GreaterThan(worst[j].Shortfall) })
-	n := 5
-	if verbose {
-		n = len(worst)
-		sort.SliceStable(worst, func(i, j int) bool { return worst[i].ID < worst[j].ID })
-	}
-	if n > len(worst) {
-		n = len(worst)
-	}
-	if n > 0 {
+	worst := listed(run.Records, verbose, func(a AuctionRecord) decimal.Decimal { return a.Shortfall })
+	if n := len(worst); n > 0 {
 		if verbose {
 			o.Printf("Every auction:\n")
 		} else {
@@ -241,17 +232,8 @@ func reportFixed(o *textout.Writer, run RunResult, verbose bool) {
 			"borrower's last collateral went (Aave v3.3 burns them as deficit); protocol fees sold for %s DAI; the run ended %s.\n",
 			run.Auctions, run.PeakLiquidatable, run.WriteOffs, money(run.Fees, 2), clock(run.Ended))
 	}
-	worst := append([]AuctionRecord(nil), run.Records...)
-	sort.SliceStable(worst, func(i, j int) bool { return worst[i].BadDebt.GreaterThan(worst[j].BadDebt) })
-	n := 5
-	if verbose {
-		n = len(worst)
-		sort.SliceStable(worst, func(i, j int) bool { return worst[i].ID < worst[j].ID })
-	}
-	if n > len(worst) {
-		n = len(worst)
-	}
-	if n > 0 {
+	worst := listed(run.Records, verbose, func(a AuctionRecord) decimal.Decimal { return a.BadDebt })
+	if n := len(worst); n > 0 {
 		if verbose {
 			o.Printf("Every liquidation and write-off:\n")
 		} else {
@@ -280,4 +262,16 @@ func reportFixed(o *textout.Writer, run RunResult, verbose bool) {
 		o.Printf("    %-28s %18s → %18s  %17s\n", h.Name, money(h.Start, lending.Scale), money(h.End, lending.Scale), money(h.End.Sub(h.Start), lending.Scale))
 	}
 	o.Printf("    %-28s %18s → %18s  %17s\n\n", "total", money(run.ValueStart, lending.Scale), money(run.ValueEnd, lending.Scale), money(run.ValueEnd.Sub(run.ValueStart), lending.Scale))
+}
+
+// listed returns the records a report lists: every one by ID when verbose,
+// else the five largest by the measure (ties in ID order, as recorded).
+func listed(records []AuctionRecord, verbose bool, measure func(AuctionRecord) decimal.Decimal) []AuctionRecord {
+	out := append([]AuctionRecord(nil), records...)
+	if verbose {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+		return out
+	}
+	sort.SliceStable(out, func(i, j int) bool { return measure(out[i]).GreaterThan(measure(out[j])) })
+	return out[:min(5, len(out))]
 }
