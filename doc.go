@@ -31,6 +31,10 @@
 //     account as the liquidation engine's accounts, an auction's or a fill's
 //     bad debt as an idempotent waterfall claim, and the one conversion
 //     between money scales. The five never import one another; join does.
+//   - [github.com/failsafe-fi/failsafe/replay] is what a replicated host
+//     wraps around any of them: a checkpoint that says which input it
+//     reflects, a canonical digest replicas compare, and a cursor that
+//     applies each input of the log exactly once.
 //   - [github.com/failsafe-fi/failsafe/margin/portfolio] margins a book of
 //     futures and European options by scenario grid (SPAN-, Deribit- and
 //     TIMS-shaped presets), with Black-76 in deterministic decimal.
