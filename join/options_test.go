@@ -266,3 +266,4 @@ func TestOptionsCloses(t *testing.T) {
 		t.Errorf("nil arrays: err %v", err)
 	}
 }
+
