@@ -69,9 +69,9 @@ func ExampleOptionsAccount() {
 		}
 	}
 	// Closing 28% of every position (the lot rounded up to the 0.1
-	// contract step) scales the requirement to 0.72 × 608,430.52 =
-	// 438,069.98 (recomputed: rounded up) against equity 488,722.06 − 676.96 = 488,045.10: health
-	// 1.11, the engine's 1.1 target.
+	// contract step) leaves maintenance 438,069.98 (0.72 × 608,430.52,
+	// rounded up) against equity 488,722.06 − 676.96 = 488,045.10:
+	// health 1.11, the engine's 1.1 target.
 
 	// Output:
 	// equity 488722.06, maintenance 608430.52, liquidatable true; book notional 2500000

@@ -266,4 +266,3 @@ func TestOptionsCloses(t *testing.T) {
 		t.Errorf("nil arrays: err %v", err)
 	}
 }
-
