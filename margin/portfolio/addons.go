@@ -238,41 +238,40 @@ func (a *Arrays) contingency(b *book) decimal.Decimal {
 	if e.addOns.Contingency.IsZero() {
 		return decimal.Zero
 	}
-	type key struct {
-		under  int
-		expiry int64
-		strike decimal.Decimal
-	}
-	var keys []key
+	// Net by (underlying, expiry, strike): New numbered the triples
+	// (instPrep.contKey), so netting compares ints, in order of first
+	// appearance.
+	var keys, unders []int
 	var nets []decimal.Decimal
 	for _, np := range b.net {
 		in := e.insts[np.inst]
 		if in.Kind != Option {
 			continue
 		}
-		kk := key{e.instUnder[np.inst], in.Expiry.Unix(), in.Strike}
+		ck := e.prep[np.inst].contKey
 		q := np.size.Mul(in.ContractSize)
 		found := false
 		for i := range keys {
-			if keys[i].under == kk.under && keys[i].expiry == kk.expiry && keys[i].strike.Equal(kk.strike) {
+			if keys[i] == ck {
 				nets[i] = nets[i].Add(q)
 				found = true
 				break
 			}
 		}
 		if !found {
-			keys = append(keys, kk)
+			keys = append(keys, ck)
+			unders = append(unders, e.instUnder[np.inst])
 			nets = append(nets, q)
 		}
 	}
 	total := decimal.Zero
-	for i, kk := range keys {
+	for i := range keys {
 		if nets[i].Sign() >= 0 {
 			continue
 		}
 		amt := nets[i].Neg()
 		if !b.inverse {
-			amt = amt.Mul(b.unders[b.uPos[kk.under]].u.price)
+			amt = amt.Mul(b.unders[b.uPos[unders[i]]].u.price)
 		}
 		total = total.Add(amt)
 	}

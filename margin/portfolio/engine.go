@@ -49,6 +49,7 @@ type Engine struct {
 	vs        volShockW
 	moves     []*moves // per underlying with a ScanFraction: its scenario moves
 	sc        []scenarioC
+	prep      []instPrep // per instrument (see prepare)
 }
 
 // scenarioC is a scenario prepared for the kernel.
@@ -139,6 +140,7 @@ func New(s Settings) (*Engine, error) {
 		e.sc = append(e.sc, scenarioC{steps: decimal.NewFromInt(sc.Steps), shift: sc.Shift, vol: sc.Vol, coverage: sc.coverage(), full: sc.coverage().Equal(decimal.NewFromInt(1))})
 	}
 	e.vs = newVolShockW(s.Grid.VolShock)
+	e.prepare()
 	e.moves = make([]*moves, len(e.unders))
 	for i, u := range e.unders {
 		if u.ScanFraction.Sign() > 0 {
