@@ -148,7 +148,12 @@ func (a *Arrays) value(i int, m Marks) error {
 	vols := e.shockedBy(&k, sig, es.shockFactor)
 	states := [3]volState{sr1.volState(&k, vols[0]), sr1.volState(&k, vols[1]), sr1.volState(&k, vols[2])}
 	ia.gain = make([]int64, n)
+	same := e.grid.LookAheadSeconds == 0 // the scenarios' series is the marks'
 	for s, sc := range e.sc {
+		if same && sc.vol == VolSame && u.s[s] == wOne && u.ls[s] == 0 {
+			ia.gain[s] = 0 // the marks' valuation again (an inverse one divided by 1, exact)
+			continue
+		}
 		val := sr1.valueAt(&k, u.s[s], u.ls[s], &states[sc.vol])
 		if in.Inverse {
 			val = k.div(val, u.s[s])
