@@ -33,6 +33,10 @@ type AddOns struct {
 	// "contingency component … per option for all net short options per
 	// strike").
 	Contingency decimal.Decimal `json:"contingency"`
+	// ProductGroups are OCC TIMS product groups: class groups whose gains
+	// offset each other's losses at a percentage (ProductGroup). None by
+	// default: each group is margined alone.
+	ProductGroups []ProductGroup `json:"product_groups,omitempty"`
 }
 
 // InterCommodity is a SPAN inter-commodity spread credit: when groups A

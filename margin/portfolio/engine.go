@@ -38,6 +38,8 @@ type Engine struct {
 	underIdx  map[string]int
 	groups    []string
 	groupOf   []int // underlying → group
+	groupIdx  map[string]int
+	pgOf      []int // group → product group, −1 when none
 	insts     []Instrument
 	instIdx   map[string]int
 	instUnder []int
@@ -136,6 +138,11 @@ func New(s Settings) (*Engine, error) {
 	if err := e.addOns.validate(groupIdx); err != nil {
 		return nil, err
 	}
+	pgOf, err := e.addOns.validateProductGroups(groupIdx)
+	if err != nil {
+		return nil, err
+	}
+	e.groupIdx, e.pgOf = groupIdx, pgOf
 	for _, sc := range s.Grid.Scenarios {
 		e.sc = append(e.sc, scenarioC{steps: decimal.NewFromInt(sc.Steps), shift: sc.Shift, vol: sc.Vol, coverage: sc.coverage(), full: sc.coverage().Equal(decimal.NewFromInt(1))})
 	}

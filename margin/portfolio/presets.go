@@ -94,7 +94,10 @@ func DeribitBTCShock() VolShock {
 // both ends included, with volatility unchanged. OCC's TIMS values each
 // class group at 10 such points (points = 10; a step of 2/9 of the
 // interval). Source: OCC, "Theoretical Intermarket Margining System"
-// (theocc.com, Risk Management: TIMS / CPM methodology).
+// (theocc.com, Risk Management: TIMS / CPM methodology). A TIMS class
+// group is an Underlying.Group (an underlying with its options and
+// futures, full offset within); class groups that offset each other at a
+// percentage form a product group (AddOns.ProductGroups, ProductGroup).
 //
 // points must lie in [2, 1000] (1000 is the most scenarios a Grid may
 // hold); outside it TIMS returns a Grid with no scenarios, named after the

@@ -37,8 +37,9 @@ type GroupResult struct {
 // Result is a book's portfolio requirement with the scenario that drives
 // it.
 type Result struct {
-	// Maintenance is max(Σ group requirements + Contingency, BookWorst):
-	// credits never take it below the worst whole-book scenario loss.
+	// Maintenance is max(Σ requirements of the groups in no product group
+	// + Σ product group requirements + Contingency, BookWorst): credits
+	// and offsets never take it below the worst whole-book scenario loss.
 	// Rounded up at the Engine's scale.
 	Maintenance decimal.Decimal `json:"maintenance"`
 	// Initial is Maintenance × InitialFactor, rounded up.
@@ -46,6 +47,9 @@ type Result struct {
 	// Groups are the groups the book holds, in the order their underlyings
 	// are listed in the Settings.
 	Groups []GroupResult `json:"groups"`
+	// ProductGroups are the TIMS product groups the book holds
+	// (AddOns.ProductGroups), in the order they are configured.
+	ProductGroups []ProductGroupResult `json:"product_groups,omitempty"`
 	// Contingency is the contingency charge, rounded up.
 	Contingency decimal.Decimal `json:"contingency"`
 	// Losses are the whole book's covered losses per scenario (every group
@@ -164,6 +168,10 @@ func (a *Arrays) collect(b *book, arrays [][]decimal.Decimal) (Result, error) {
 	book := make([]decimal.Decimal, n)
 	deltas := a.deltas(b)
 	var groups []GroupResult
+	var pgLoss [][]decimal.Decimal // exact losses per group, for product groups
+	if len(e.addOns.ProductGroups) > 0 {
+		pgLoss = make([][]decimal.Decimal, ng)
+	}
 	for g := range ng {
 		if !held[g] {
 			continue
@@ -180,6 +188,12 @@ func (a *Arrays) collect(b *book, arrays [][]decimal.Decimal) (Result, error) {
 			}
 			loss := gain.Neg()
 			book[s] = book[s].Add(loss)
+			if pgLoss != nil {
+				if pgLoss[g] == nil {
+					pgLoss[g] = make([]decimal.Decimal, n)
+				}
+				pgLoss[g][s] = loss
+			}
 			gr.Losses[s] = num.Round(loss, e.scale, num.Ceil)
 			if loss.Cmp(worst) > 0 {
 				worst, gr.Worst = loss, s
@@ -195,10 +209,26 @@ func (a *Arrays) collect(b *book, arrays [][]decimal.Decimal) (Result, error) {
 	}
 	e.interCommodity(groups, deltas)
 	total := decimal.Zero
+	var byGroup []*GroupResult
+	if pgLoss != nil {
+		byGroup = make([]*GroupResult, ng)
+	}
 	for i := range groups {
 		gr := &groups[i]
 		gr.Requirement = decimal.Max(gr.ScanRisk.Add(gr.InterMonth).Sub(gr.InterCommodityCredit), gr.ShortOptionMinimum)
-		total = total.Add(gr.Requirement)
+		g := e.groupIdx[gr.Group]
+		if byGroup != nil {
+			byGroup[g] = gr
+		}
+		if e.pgOf[g] < 0 {
+			total = total.Add(gr.Requirement)
+		}
+	}
+	if pgLoss != nil {
+		r.ProductGroups = e.productGroups(pgLoss, byGroup)
+		for _, pr := range r.ProductGroups {
+			total = total.Add(pr.Requirement)
+		}
 	}
 	r.Groups = groups
 	worst := decimal.Zero
