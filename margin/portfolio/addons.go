@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -246,38 +247,41 @@ func (a *Arrays) contingency(b *book) decimal.Decimal {
 	// (instPrep.contKey), so netting compares ints, in order of first
 	// appearance.
 	var keys, unders []int
-	var nets []decimal.Decimal
+	var nets []xsum // exact, in the kernel while they fit
 	for _, np := range b.net {
-		in := e.insts[np.inst]
+		in := &e.insts[np.inst]
 		if in.Kind != Option {
 			continue
 		}
-		ck := e.prep[np.inst].contKey
-		q := np.size.Mul(in.ContractSize)
-		found := false
-		for i := range keys {
-			if keys[i] == ck {
-				nets[i] = nets[i].Add(q)
-				found = true
-				break
-			}
+		p := &e.prep[np.inst]
+		q, ok := fixed.Num{}, false
+		if sz, szOK := fixed.FromDecimal(np.size); szOK && p.csOK {
+			q, ok = fixed.Mul(sz, p.cs)
 		}
-		if !found {
-			keys = append(keys, ck)
+		qd := func() decimal.Decimal { return np.size.Mul(in.ContractSize) }
+		i := 0
+		for i < len(keys) && keys[i] != p.contKey {
+			i++
+		}
+		if i == len(keys) {
+			keys = append(keys, p.contKey)
 			unders = append(unders, e.instUnder[np.inst])
-			nets = append(nets, q)
+			nets = append(nets, xsum{})
 		}
+		nets[i].add(q, ok, qd)
 	}
-	total := decimal.Zero
+	var total xsum
 	for i := range keys {
-		if nets[i].Sign() >= 0 {
+		x := &nets[i]
+		if x.cmp(&xsum{}) >= 0 {
 			continue
 		}
-		amt := nets[i].Neg()
+		x.neg()
 		if !b.inverse {
-			amt = amt.Mul(b.unders[b.uPos[unders[i]]].u.price)
+			u := b.unders[b.uPos[unders[i]]].u
+			x.mul(u.priceN, u.priceOK, u.price)
 		}
-		total = total.Add(amt)
+		total.addX(x)
 	}
-	return num.MulRound(total, e.addOns.Contingency, e.scale, num.Ceil)
+	return num.MulRound(total.value(), e.addOns.Contingency, e.scale, num.Ceil)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -56,11 +57,13 @@ type Engine struct {
 
 // scenarioC is a scenario prepared for the kernel.
 type scenarioC struct {
-	steps    decimal.Decimal // Steps / Denominator, exact as a fraction below
-	shift    decimal.Decimal
-	vol      VolMove
-	coverage decimal.Decimal
-	full     bool
+	steps      decimal.Decimal // Steps / Denominator, exact as a fraction below
+	shift      decimal.Decimal
+	vol        VolMove
+	coverage   decimal.Decimal
+	coverageN  fixed.Num // coverage in the kernel, when it fits
+	coverageOK bool
+	full       bool
 }
 
 // maxRevaluations bounds instruments × scenarios, the revaluations (and
@@ -144,7 +147,9 @@ func New(s Settings) (*Engine, error) {
 	}
 	e.groupIdx, e.pgOf = groupIdx, pgOf
 	for _, sc := range s.Grid.Scenarios {
-		e.sc = append(e.sc, scenarioC{steps: decimal.NewFromInt(sc.Steps), shift: sc.Shift, vol: sc.Vol, coverage: sc.coverage(), full: sc.coverage().Equal(decimal.NewFromInt(1))})
+		c := scenarioC{steps: decimal.NewFromInt(sc.Steps), shift: sc.Shift, vol: sc.Vol, coverage: sc.coverage(), full: sc.coverage().Equal(decimal.NewFromInt(1))}
+		c.coverageN, c.coverageOK = fixed.FromDecimal(c.coverage)
+		e.sc = append(e.sc, c)
 	}
 	e.vs = newVolShockW(s.Grid.VolShock)
 	e.prepare()

@@ -18,7 +18,9 @@ type instPrep struct {
 	lnBad    bool      // lnDec overflowed: the valuation refuses (ErrRange)
 	strike   fixed.Num // the strike, when it fits an int64 coefficient
 	strikeOK bool
-	contKey  int // index of (underlying, expiry, strike) among the options; −1 otherwise
+	contKey  int       // index of (underlying, expiry, strike) among the options; −1 otherwise
+	cs       fixed.Num // the contract size, when it fits
+	csOK     bool
 }
 
 // prepare fills e.prep for every instrument.
@@ -28,6 +30,7 @@ func (e *Engine) prepare() {
 	for i, in := range e.insts {
 		p := &e.prep[i]
 		p.contKey = -1
+		p.cs, p.csOK = fixed.FromDecimal(in.ContractSize)
 		if in.Kind != Option {
 			continue
 		}

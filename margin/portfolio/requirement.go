@@ -148,24 +148,39 @@ func (a *Arrays) collect(b *book, arrays [][]decimal.Decimal) (Result, error) {
 	for _, bu := range b.unders {
 		held[e.groupOf[bu.u.idx]] = true
 	}
-	// Model gains per group and scenario, before coverage.
-	model := make([][]decimal.Decimal, ng)
+	// Model gains per group and scenario, before coverage: exact, in the
+	// kernel while they fit (xsum).
+	model := make([][]xsum, ng)
 	for _, bu := range b.unders {
 		u := bu.u
 		g := e.groupOf[u.idx]
 		if model[g] == nil {
-			model[g] = make([]decimal.Decimal, n)
+			model[g] = make([]xsum, n)
 		}
 		for s := range n {
-			gain := bu.lin[s].value().Mul(u.price).Add(bu.coin[s].value())
-			if bu.invf[s].spilled || bu.invf[s].v != 0 {
-				gain = gain.Add(num.Div(bu.invf[s].value(), u.price, accScale, num.Floor))
+			ms := &model[g][s]
+			lin, coin := &bu.lin[s], &bu.coin[s]
+			// lin × price + coin
+			if !lin.spilled && u.priceOK {
+				p, ok := fixed.Mul(fixed.Num{M: lin.v, E: -accScale}, u.priceN)
+				ms.add(p, ok, func() decimal.Decimal { return lin.value().Mul(u.price) })
+			} else {
+				ms.add(fixed.Num{}, false, func() decimal.Decimal { return lin.value().Mul(u.price) })
 			}
-			model[g][s] = model[g][s].Add(gain)
+			ms.add(fixed.Num{M: coin.v, E: -accScale}, !coin.spilled, coin.value)
+			if inv := &bu.invf[s]; inv.spilled || inv.v != 0 {
+				// invf / price, rounded down at accScale (the same quotient
+				// in the kernel or in decimal: both correctly rounded).
+				q, ok := fixed.Num{}, false
+				if !inv.spilled && u.priceOK {
+					q, ok = fixed.Div(fixed.Num{M: inv.v, E: -accScale}, u.priceN, accScale, num.Floor)
+				}
+				ms.add(q, ok, func() decimal.Decimal { return num.Div(inv.value(), u.price, accScale, num.Floor) })
+			}
 		}
 	}
 	r := Result{Losses: make([]decimal.Decimal, n), Worst: -1}
-	book := make([]decimal.Decimal, n)
+	book := make([]xsum, n)
 	deltas := a.deltas(b)
 	var groups []GroupResult
 	var pgLoss [][]decimal.Decimal // exact losses per group, for product groups
@@ -177,29 +192,29 @@ func (a *Arrays) collect(b *book, arrays [][]decimal.Decimal) (Result, error) {
 			continue
 		}
 		gr := GroupResult{Group: e.groups[g], Losses: make([]decimal.Decimal, n), Worst: -1}
-		worst := decimal.Zero
+		var worst xsum // zero
 		for s, sc := range e.sc {
-			gain := model[g][s]
+			loss := model[g][s]
 			if !sc.full {
-				gain = gain.Mul(sc.coverage)
+				loss.mul(sc.coverageN, sc.coverageOK, sc.coverage)
 			}
 			if arrays[g] != nil {
-				gain = gain.Add(arrays[g][s])
+				loss.add(fixed.Num{}, false, func() decimal.Decimal { return arrays[g][s] })
 			}
-			loss := gain.Neg()
-			book[s] = book[s].Add(loss)
+			loss.neg()
+			book[s].addX(&loss)
 			if pgLoss != nil {
 				if pgLoss[g] == nil {
 					pgLoss[g] = make([]decimal.Decimal, n)
 				}
-				pgLoss[g][s] = loss
+				pgLoss[g][s] = loss.value()
 			}
-			gr.Losses[s] = num.Round(loss, e.scale, num.Ceil)
-			if loss.Cmp(worst) > 0 {
+			gr.Losses[s] = loss.roundUp(e.scale)
+			if loss.cmp(&worst) > 0 {
 				worst, gr.Worst = loss, s
 			}
 		}
-		gr.ScanRisk = num.Round(worst, e.scale, num.Ceil)
+		gr.ScanRisk = worst.roundUp(e.scale)
 		if gr.Worst >= 0 {
 			gr.WorstScenario = e.grid.Scenarios[gr.Worst].Name
 		}
@@ -231,17 +246,17 @@ func (a *Arrays) collect(b *book, arrays [][]decimal.Decimal) (Result, error) {
 		}
 	}
 	r.Groups = groups
-	worst := decimal.Zero
+	var worst xsum // zero
 	for s := range n {
-		r.Losses[s] = num.Round(book[s], e.scale, num.Ceil)
-		if book[s].Cmp(worst) > 0 {
+		r.Losses[s] = book[s].roundUp(e.scale)
+		if book[s].cmp(&worst) > 0 {
 			worst, r.Worst = book[s], s
 		}
 	}
 	if r.Worst >= 0 {
 		r.WorstScenario = e.grid.Scenarios[r.Worst].Name
 	}
-	r.BookWorst = num.Round(worst, e.scale, num.Ceil)
+	r.BookWorst = worst.roundUp(e.scale)
 	r.Contingency = a.contingency(b)
 	r.Maintenance = decimal.Max(total.Add(r.Contingency), r.BookWorst)
 	r.Initial = num.MulRound(r.Maintenance, e.initial, e.scale, num.Ceil)
