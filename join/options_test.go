@@ -210,11 +210,16 @@ func TestPropOptionsPlanRestoresHealth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		after1 := margin.AccountRiskOf(eq, r1.Initial, r1.Maintenance)
+		// Rounding slack: the requirement is a sum of a few figures each
+		// rounded up to the cent and equity a sum of figures rounded down,
+		// so a tiny remainder of a book may miss the target by a few cents
+		// (a 1% health and one long put left 3.84 against 3.50).
+		slack := d("0.05")
+		after1 := margin.AccountRiskOf(eq.Add(slack), r1.Initial, r1.Maintenance)
 		if after1.Liquidatable && !(full && eq.Sign() < 0) {
 			t.Fatalf("still liquidatable after the plan: equity %s, maintenance %s → %s (orders %+v)", eq, res.Maintenance, r1.Maintenance, plan.Orders)
 		}
-		if !full && eq.Cmp(r1.Maintenance.Mul(d("1.099"))) < 0 {
+		if !full && eq.Add(slack).Cmp(r1.Maintenance.Mul(d("1.099"))) < 0 {
 			t.Fatalf("health after %s/%s below the 1.1 target", eq, r1.Maintenance)
 		}
 	})
