@@ -35,10 +35,11 @@ import (
 // book (R(k·B) = k·R(B), up to rounding in the venue's favour: the
 // package's scaling property), while closing at the marks leaves equity
 // unchanged but for the penalty. Closing legs one at a time, largest
-// first (as the engine does with several legs), is not sound for a hedged
-// book: closing a hedge raises the requirement, and the account would be
-// left as liquidatable as before, or more (TestOptionsPlanRestoresHealth
-// fails with one leg per position).
+// first (as the engine does with several legs), is not sound for a
+// portfolio: a leg's share of the requirement is not its share of the
+// notional (closing a hedge even raises the requirement), and the account
+// can be left liquidatable (TestPropOptionsPlanRestoresHealth fails with
+// one leg per position).
 //
 // Errors wrap ErrInvalidInput: a nil Arrays, an empty account ID or
 // market, or an account the arrays cannot value (the portfolio error is

@@ -161,8 +161,11 @@ func TestOptionsHedgedBookPlanned(t *testing.T) {
 // closed the whole book — at the engine's target health (1.1) up to
 // rounding. Mutation seen failing: OptionsAccount with one leg per net
 // position (Debt = its notional; the engine closes the largest first):
-// closing the long perpetual of a book short puts and long perpetuals
-// raised the requirement.
+// for a long 90,000 call and a long perpetual at 1% health the engine
+// closed the call whole and 98% of the perpetual, assuming maintenance
+// falls with the debt closed; the call had carried less than its share,
+// and the perpetual's remainder (maintenance 300) was still liquidatable
+// against equity 262.
 func TestPropOptionsPlanRestoresHealth(t *testing.T) {
 	_, a, ids := optEngine(t)
 	rapid.Check(t, func(t *rapid.T) {
