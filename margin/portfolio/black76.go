@@ -240,13 +240,6 @@ func (k *kern) lnDec(d decimal.Decimal) int64 {
 	return k.add(k.ln(cw), el.M)
 }
 
-// value returns the option's value divided by F0 when the underlying is at
-// s·F0 (ls = ln s) and the volatility is sig, at 16 places.
-func (sr *series) value(k *kern, s, ls, sig int64) int64 {
-	vs := sr.volState(k, sig)
-	return sr.valueAt(k, s, ls, &vs)
-}
-
 // volState holds what one volatility contributes to a valuation, so a
 // grid computes it once per option and volatility state, not per
 // scenario.
