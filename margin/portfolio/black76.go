@@ -256,7 +256,8 @@ func (sr *series) volState(k *kern, sig int64) volState {
 	return volState{v: v, lim: k.mul(v, normTailMax+v/2)}
 }
 
-// valueAt is value with the volatility state precomputed.
+// valueAt returns the option's value divided by F0 when the underlying is at
+// s·F0 (ls = ln s), with the volatility state vs precomputed.
 func (sr *series) valueAt(k *kern, s, ls int64, vs *volState) int64 {
 	v, _, _ := sr.valueN(k, s, ls, vs)
 	return v
