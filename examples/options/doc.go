@@ -17,6 +17,17 @@
 // option) and why 5 naked short calls need more by portfolio than by the
 // standard formula.
 //
+// Then one account holds the whole book, funded halfway between its
+// portfolio maintenance and initial requirement, and goes through the
+// margin package's world unchanged: a pre-trade check by the what-if
+// requirement after the order refuses five more short calls and accepts
+// a futures hedge that lowers the requirement although the account stays
+// below initial margin (margin.Transition, the dYdX rule); BTC then falls
+// to 93,000, the account is liquidatable, and liquidation.Engine plans it
+// through join.OptionsAccount as one leg, the whole book, closed pro rata
+// (join.OptionsCloses gives the trades), leaving it at the engine's 1.1
+// target health.
+//
 //	go run ./examples/options
 //
 // Every number comes from margin/portfolio in decimal arithmetic; the

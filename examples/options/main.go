@@ -22,7 +22,10 @@ delta hedge, margined position by position (Deribit-style standard option
 margin; futures at a flat rate) and by portfolio (a Deribit-shaped scenario
 grid from margin/portfolio: ±16% in 9 buckets × vol up/same/down, plus the
 extended moves). For every line it prints both requirements and the
-scenario that drives the portfolio figure. It takes no flags: the book and
+scenario that drives the portfolio figure. Then one account holds the
+whole book: a pre-trade check refuses a riskier order and accepts a hedge
+below initial margin, and after BTC falls the liquidation engine plans
+the book (join.OptionsAccount). It takes no flags: the book and
 the valuation time are fixed, so the output is the same every time.
 
 Usage:
@@ -64,6 +67,7 @@ type line struct {
 // report is everything the program prints, for its test.
 type report struct {
 	Lines []line
+	Flow  flow // the whole book in one account: pre-trade and liquidation
 }
 
 const (
@@ -164,6 +168,9 @@ func run(w io.Writer) (report, error) {
 		rep.Lines = append(rep.Lines, l)
 	}
 	printReport(w, rep, hedge, num.MulRound(contingency, m.Prices["BTC"], 2, num.Ceil))
+	if rep.Flow, err = runFlow(w, e, m, whole); err != nil {
+		return report{}, err
+	}
 	return rep, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/failsafe-fi/failsafe/margin"
 )
 
 // TestRelations checks the relations the program's table is meant to
@@ -73,5 +75,39 @@ func TestRelations(t *testing.T) {
 	stdParts := cc.StdMaint.Add(by["short straddle"].StdMaint).Add(hedged.StdMaint)
 	if !whole.StdMaint.Equal(stdParts) {
 		t.Errorf("position by position is additive: whole %s, lines %s", whole.StdMaint, stdParts)
+	}
+}
+
+// TestFlow checks the account section: the riskier order is refused and
+// the hedge accepted below initial margin by the what-if requirement;
+// after the fall the account is liquidatable, the liquidation engine
+// plans one order on the whole book, and executing it leaves the account
+// at least at the engine's 1.1 target health.
+func TestFlow(t *testing.T) {
+	var out bytes.Buffer
+	rep, err := run(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Flow
+	if f.Before.InitialCollateralised || f.Before.Liquidatable {
+		t.Fatalf("setup: want between maintenance and initial, got %+v", f.Before)
+	}
+	if f.More.Accepted {
+		t.Errorf("riskier order accepted: %v", f.More.Reason)
+	}
+	if f.Hedge.Reason != margin.ReasonNotRiskier || f.Hedge.After.InitialCollateralised || f.Hedge.After.Maintenance.Cmp(f.Hedge.Before.Maintenance) >= 0 {
+		t.Errorf("hedge: %v, maintenance %s → %s, collateralised after %v", f.Hedge.Reason, f.Hedge.Before.Maintenance, f.Hedge.After.Maintenance, f.Hedge.After.InitialCollateralised)
+	}
+	if !f.Crash.Liquidatable || len(f.Plan.Orders) != 1 || f.Plan.Orders[0].Market != "BTC-OPTIONS" {
+		t.Fatalf("crash: liquidatable %v, plan %+v", f.Crash.Liquidatable, f.Plan)
+	}
+	if f.After.Liquidatable || f.After.Equity.Cmp(f.After.Maintenance.Mul(decimal.RequireFromString("1.1"))) < 0 {
+		t.Errorf("after the plan: equity %s, maintenance %s (want health ≥ 1.1)", f.After.Equity, f.After.Maintenance)
+	}
+	for _, s := range []string{"refused", "accepted (not riskier)", "join.OptionsAccount", "liquidatable false"} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("output lacks %q", s)
+		}
 	}
 }

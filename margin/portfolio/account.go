@@ -54,7 +54,7 @@ func (a *Arrays) Risk(acct Account) (margin.AccountRisk, Result, error) {
 	if err != nil {
 		return margin.AccountRisk{}, Result{}, err
 	}
-	return riskOf(eq, r), r, nil
+	return margin.AccountRiskOf(eq, r.Initial, r.Maintenance), r, nil
 }
 
 // Risk is Arrays for the account's instruments followed by Arrays.Risk.
@@ -72,17 +72,6 @@ func instrumentsOf(ps []Position, extra ...string) []string {
 		ids = append(ids, p.Instrument)
 	}
 	return append(ids, extra...)
-}
-
-func riskOf(eq decimal.Decimal, r Result) margin.AccountRisk {
-	return margin.AccountRisk{
-		Equity:                eq,
-		Initial:               r.Initial,
-		Maintenance:           r.Maintenance,
-		FreeCollateral:        eq.Sub(r.Initial),
-		InitialCollateralised: eq.Cmp(r.Initial) >= 0,
-		Liquidatable:          r.Maintenance.Sign() > 0 && eq.Cmp(r.Maintenance) < 0,
-	}
 }
 
 // Equity returns the account's equity at the arrays' marks (see Risk),
@@ -219,33 +208,6 @@ func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Deci
 	if err != nil {
 		return Decision{}, err
 	}
-	reason := transition(before, ar)
+	reason := margin.Transition(before, ar)
 	return Decision{Accepted: reason.Accepted(), Reason: reason, Before: before, After: ar, BeforeResult: br, AfterResult: rr, Account: after}, nil
-}
-
-// transition is the dYdX v4 rule, as margin applies it: accepted when
-// equity ≥ initial after; otherwise only when maintenance does not rise
-// and equity/maintenance does not fall (cross-multiplied; with either
-// maintenance zero, only when both are and equity improves).
-func transition(cur, nxt margin.AccountRisk) margin.Reason {
-	if nxt.Equity.Cmp(nxt.Initial) >= 0 {
-		return margin.ReasonCollateralised
-	}
-	under := margin.ReasonStillUndercollateralised
-	if cur.Initial.Cmp(cur.Equity) <= 0 {
-		under = margin.ReasonNewlyUndercollateralised
-	}
-	if nxt.Maintenance.Cmp(cur.Maintenance) > 0 {
-		return under
-	}
-	if nxt.Maintenance.Sign() == 0 || cur.Maintenance.Sign() == 0 {
-		if nxt.Maintenance.Sign() == 0 && cur.Maintenance.Sign() == 0 && nxt.Equity.Cmp(cur.Equity) > 0 {
-			return margin.ReasonNotRiskier
-		}
-		return under
-	}
-	if nxt.Equity.Mul(cur.Maintenance).Cmp(cur.Equity.Mul(nxt.Maintenance)) >= 0 {
-		return margin.ReasonNotRiskier
-	}
-	return under
 }

@@ -36,7 +36,8 @@ func hedgeEngine(t testing.TB) (*Engine, Marks) {
 // the perpetual as a delta hedge lowers the portfolio requirement and is
 // accepted although the account stays below initial margin. Mutation
 // seen failing: CheckOrder accepting only initially collateralised
-// results (no dYdX not-riskier branch).
+// results (margin.Transition without its not-riskier branch; also fails
+// examples/options TestFlow).
 func TestCheckOrderHedgeBelowInitial(t *testing.T) {
 	e, m := hedgeEngine(t)
 	acct := Account{ID: "a", Positions: []Position{{Instrument: "C100", Size: d("-10")}}}
@@ -80,7 +81,7 @@ func TestCheckOrderHedgeBelowInitial(t *testing.T) {
 // exactly when maintenance > 0 and equity < maintenance, initially
 // collateralised exactly when equity ≥ initial; and equity moves with the
 // wallet one for one. Mutation seen failing: Liquidatable as equity ≤
-// maintenance in riskOf.
+// maintenance in margin.AccountRiskOf.
 func TestPropRiskPredicates(t *testing.T) {
 	e := propEngine(t, false)
 	m := propMarks(e)

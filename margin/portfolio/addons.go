@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -33,6 +34,10 @@ type AddOns struct {
 	// "contingency component … per option for all net short options per
 	// strike").
 	Contingency decimal.Decimal `json:"contingency"`
+	// ProductGroups are OCC TIMS product groups: class groups whose gains
+	// offset each other's losses at a percentage (ProductGroup). None by
+	// default: each group is margined alone.
+	ProductGroups []ProductGroup `json:"product_groups,omitempty"`
 }
 
 // InterCommodity is a SPAN inter-commodity spread credit: when groups A
@@ -238,43 +243,45 @@ func (a *Arrays) contingency(b *book) decimal.Decimal {
 	if e.addOns.Contingency.IsZero() {
 		return decimal.Zero
 	}
-	type key struct {
-		under  int
-		expiry int64
-		strike decimal.Decimal
-	}
-	var keys []key
-	var nets []decimal.Decimal
+	// Net by (underlying, expiry, strike): New numbered the triples
+	// (instPrep.contKey), so netting compares ints, in order of first
+	// appearance.
+	var keys, unders []int
+	var nets []xsum // exact, in the kernel while they fit
 	for _, np := range b.net {
-		in := e.insts[np.inst]
+		in := &e.insts[np.inst]
 		if in.Kind != Option {
 			continue
 		}
-		kk := key{e.instUnder[np.inst], in.Expiry.Unix(), in.Strike}
-		q := np.size.Mul(in.ContractSize)
-		found := false
-		for i := range keys {
-			if keys[i].under == kk.under && keys[i].expiry == kk.expiry && keys[i].strike.Equal(kk.strike) {
-				nets[i] = nets[i].Add(q)
-				found = true
-				break
-			}
+		p := &e.prep[np.inst]
+		q, ok := fixed.Num{}, false
+		if sz, szOK := fixed.FromDecimal(np.size); szOK && p.csOK {
+			q, ok = fixed.Mul(sz, p.cs)
 		}
-		if !found {
-			keys = append(keys, kk)
-			nets = append(nets, q)
+		qd := func() decimal.Decimal { return np.size.Mul(in.ContractSize) }
+		i := 0
+		for i < len(keys) && keys[i] != p.contKey {
+			i++
 		}
+		if i == len(keys) {
+			keys = append(keys, p.contKey)
+			unders = append(unders, e.instUnder[np.inst])
+			nets = append(nets, xsum{})
+		}
+		nets[i].add(q, ok, qd)
 	}
-	total := decimal.Zero
-	for i, kk := range keys {
-		if nets[i].Sign() >= 0 {
+	var total xsum
+	for i := range keys {
+		x := &nets[i]
+		if x.cmp(&xsum{}) >= 0 {
 			continue
 		}
-		amt := nets[i].Neg()
+		x.neg()
 		if !b.inverse {
-			amt = amt.Mul(b.unders[b.uPos[kk.under]].u.price)
+			u := b.unders[b.uPos[unders[i]]].u
+			x.mul(u.priceN, u.priceOK, u.price)
 		}
-		total = total.Add(amt)
+		total.addX(x)
 	}
-	return num.MulRound(total, e.addOns.Contingency, e.scale, num.Ceil)
+	return num.MulRound(total.value(), e.addOns.Contingency, e.scale, num.Ceil)
 }

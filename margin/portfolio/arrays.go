@@ -22,7 +22,8 @@ type Arrays struct {
 	rate   int64
 	unders []uState
 	uPos   map[int]int
-	arr    []*instArr // by instrument index; nil when not valued
+	arr    []*instArr    // by instrument index; nil when not valued
+	exps   []expiryState // per expiry, on first use (see expiry)
 }
 
 // instArr is one instrument's risk array, normalised by its underlying's
@@ -130,24 +131,29 @@ func (a *Arrays) value(i int, m Marks) error {
 		return fmt.Errorf("%w: volatility of %q", ErrInvalidInput, in.ID)
 	}
 	var k kern
-	sr0, err := e.optSeries(&k, in, u, yearsTo(a.now, in.Expiry, 0), a.rate)
+	es := a.expiry(in.Expiry)
+	sr0, err := e.optSeries(&k, i, u, es, a.rate)
 	if err != nil {
 		return err
 	}
 	g, _, _ := sr0.priceDelta(&k, wOne, 0, sig) // gamma and theta unused (and unbounded near expiry)
 	ia.w0, ia.delta = g.price, g.delta
 	sr1 := sr0
-	if la := e.grid.LookAheadSeconds; la > 0 {
-		sr1.years = yearsTo(a.now, in.Expiry, la)
-		sr1.sqrtT = k.sqrt(sr1.years)
+	if e.grid.LookAheadSeconds > 0 {
+		sr1.years, sr1.sqrtT = es.years1, es.sqrt1
 		if a.rate != 0 {
-			sr1.df = k.exp(-k.mul(a.rate, sr1.years))
+			sr1.df = es.df1
 		}
 	}
-	vols := e.shocked(&k, sig, sr1.years)
+	vols := e.shockedBy(&k, sig, es.shockFactor)
 	states := [3]volState{sr1.volState(&k, vols[0]), sr1.volState(&k, vols[1]), sr1.volState(&k, vols[2])}
 	ia.gain = make([]int64, n)
+	same := e.grid.LookAheadSeconds == 0 // the scenarios' series is the marks'
 	for s, sc := range e.sc {
+		if same && sc.vol == VolSame && u.s[s] == wOne && u.ls[s] == 0 {
+			ia.gain[s] = 0 // the marks' valuation again (an inverse one divided by 1, exact)
+			continue
+		}
 		val := sr1.valueAt(&k, u.s[s], u.ls[s], &states[sc.vol])
 		if in.Inverse {
 			val = k.div(val, u.s[s])

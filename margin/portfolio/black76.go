@@ -133,6 +133,18 @@ func wDec(m int64) decimal.Decimal { return fixed.Num{M: m, E: -wScale}.Decimal(
 // toW converts a decimal to a 16-place kernel value, rounding half-even;
 // ok is false when it does not fit.
 func toW(d decimal.Decimal) (int64, bool) {
+	// In the kernel when the coefficient fits (the same half-even rounding
+	// as num.Round), else in decimal.
+	if n, ok := fixed.FromDecimal(d); ok {
+		if r, ok := fixed.Round(n, wScale, num.HalfEven); ok {
+			if r, ok := fixed.Rescale(r, -wScale); ok {
+				if r.M > 900*wOne || r.M < -900*wOne {
+					return 0, false
+				}
+				return r.M, true
+			}
+		}
+	}
 	r := num.Round(d, wScale, num.HalfEven)
 	if r.Abs().Cmp(decimal.NewFromInt(900)) > 0 {
 		return 0, false
@@ -228,13 +240,6 @@ func (k *kern) lnDec(d decimal.Decimal) int64 {
 	return k.add(k.ln(cw), el.M)
 }
 
-// value returns the option's value divided by F0 when the underlying is at
-// s·F0 (ls = ln s) and the volatility is sig, at 16 places.
-func (sr *series) value(k *kern, s, ls, sig int64) int64 {
-	vs := sr.volState(k, sig)
-	return sr.valueAt(k, s, ls, &vs)
-}
-
 // volState holds what one volatility contributes to a valuation, so a
 // grid computes it once per option and volatility state, not per
 // scenario.
@@ -251,11 +256,21 @@ func (sr *series) volState(k *kern, sig int64) volState {
 	return volState{v: v, lim: k.mul(v, normTailMax+v/2)}
 }
 
-// valueAt is value with the volatility state precomputed.
+// valueAt returns the option's value divided by F0 when the underlying is at
+// s·F0 (ls = ln s), with the volatility state vs precomputed.
 func (sr *series) valueAt(k *kern, s, ls int64, vs *volState) int64 {
+	v, _, _ := sr.valueN(k, s, ls, vs)
+	return v
+}
+
+// valueN is valueAt that also returns d1 (±normTailMax when |d1|, |d2| ≥
+// 9) and Φ(d1), for delta, so a valuation at the marks computes each Φ
+// once. With no volatility d1 and Φ(d1) are 0 (the value is piecewise
+// linear).
+func (sr *series) valueN(k *kern, s, ls int64, vs *volState) (val, nd1, d1 int64) {
 	v := vs.v
 	if v == 0 {
-		return sr.discount(k, sr.intrinsic(s))
+		return sr.discount(k, sr.intrinsic(s)), 0, 0
 	}
 	x := ls - sr.lnKK // ln(F/K)
 	var n1, n2 int64  // Φ(±d1), Φ(±d2) with the put's sign
@@ -264,13 +279,19 @@ func (sr *series) valueAt(k *kern, s, ls int64, vs *volState) int64 {
 		ax = -ax
 	}
 	if ax >= vs.lim { // |d1|, |d2| ≥ 9, with the sign of x
+		d1 = normTailMax
+		if x < 0 {
+			d1 = -normTailMax
+		}
+		nd1 = k.cdf(d1)
 		if (x > 0) == (sr.right == Call) {
 			n1, n2 = wOne, wOne
 		}
 	} else {
-		d1 := k.div(x, v) + v/2
+		d1 = k.div(x, v) + v/2
 		d2 := d1 - v
-		n1, n2 = k.cdf(d1), k.cdf(d2)
+		nd1 = k.cdf(d1)
+		n1, n2 = nd1, k.cdf(d2)
 		if sr.right == Put { // Φ(−d) = 1 − Φ(d): the same tails, exactly
 			n1, n2 = wOne-n1, wOne-n2
 		}
@@ -278,9 +299,9 @@ func (sr *series) valueAt(k *kern, s, ls int64, vs *volState) int64 {
 	// An option is never worth less than nothing: rounding in the 16th
 	// place can make a far out-of-the-money difference −1 unit.
 	if sr.right == Call {
-		return max(sr.discount(k, k.mul(s, n1)-k.mul(sr.kk, n2)), 0)
+		return max(sr.discount(k, k.mul(s, n1)-k.mul(sr.kk, n2)), 0), nd1, d1
 	}
-	return max(sr.discount(k, k.mul(sr.kk, n2)-k.mul(s, n1)), 0)
+	return max(sr.discount(k, k.mul(sr.kk, n2)-k.mul(s, n1)), 0), nd1, d1
 }
 
 // discount multiplies by e^(−rT) (nothing to do without a rate).
@@ -311,9 +332,10 @@ type greeksW struct{ price, delta, gamma, vega, theta int64 }
 // and would leave the kernel's range, refusing a book exactly in its last
 // seconds.
 func (sr *series) priceDelta(k *kern, s, ls, sig int64) (g greeksW, d1 int64, linear bool) {
-	g = greeksW{price: sr.value(k, s, ls, sig)}
-	v := k.mul(sig, sr.sqrtT)
-	if sr.years == 0 || v == 0 {
+	vs := sr.volState(k, sig)
+	var nd1 int64
+	g.price, nd1, d1 = sr.valueN(k, s, ls, &vs)
+	if sr.years == 0 || vs.v == 0 {
 		// At expiry or with no volatility the value is piecewise linear:
 		// delta is ±e^(−rT) in the money, 0 out of it.
 		if sr.intrinsic(s) > 0 {
@@ -324,20 +346,6 @@ func (sr *series) priceDelta(k *kern, s, ls, sig int64) (g greeksW, d1 int64, li
 		}
 		return g, 0, true
 	}
-	x := ls - sr.lnKK
-	ax := x
-	if ax < 0 {
-		ax = -ax
-	}
-	if ax >= k.mul(v, normTailMax+v/2) {
-		d1 = normTailMax
-		if x < 0 {
-			d1 = -normTailMax
-		}
-	} else {
-		d1 = k.div(x, v) + v/2
-	}
-	nd1 := k.cdf(d1)
 	if sr.right == Call {
 		g.delta = k.mul(sr.df, nd1)
 	} else {

@@ -14,8 +14,9 @@
 // an atanh series, the exponential from correctly rounded tables and a
 // short Taylor series, the square root by Newton's iteration and the
 // normal distribution function from a table of Φ and its Taylor
-// coefficients at steps of 1/64 (generated at 120 digits, checked against
-// Hart's algorithm 5666 as published by West, 2005). Every operation rounds half-even once, so results are
+// coefficients at steps of 1/256, four terms (generated at 130 digits by
+// testdata/gen_normtable.py, checked against Hart's algorithm 5666 as
+// published by West, 2005). Every operation rounds half-even once, so results are
 // bit-identical on every machine. Black76 also returns delta, gamma, vega
 // and theta for reports.
 //
@@ -29,11 +30,22 @@
 // moves at twice the range covered 35%), DeribitPM (±range in 9 buckets ×
 // 3 volatility states plus the extended table) and TIMS (points evenly
 // spaced across ± the margin interval). Underlyings in one Group (a SPAN
-// combined commodity) move together; each group's requirement is its
-// worst covered loss, plus add-ons (AddOns): SPAN's short option minimum,
-// inter-month spread charges, inter-commodity spread credits, and
-// Deribit's contingency per net short option. Credits never take the
-// requirement below the worst whole-book scenario loss.
+// combined commodity, a TIMS class group) move together; each group's
+// requirement is its worst covered loss, plus add-ons (AddOns): SPAN's
+// short option minimum, inter-month spread charges, inter-commodity spread
+// credits, Deribit's contingency per net short option, and TIMS product
+// groups (ProductGroup: class groups whose gains offset each other's
+// losses at a set percentage, scenario by scenario). Credits and offsets
+// never take the requirement below the worst whole-book scenario loss.
+//
+// Deribit's extended table applies "only a fraction of simulated P&L" and
+// "a dampener" (support.deribit.com, "Portfolio Margin"); neither the
+// fraction nor the dampener's formula or parameters are published there
+// or in Deribit's API documentation (private/pme/simulate returns the
+// results, not the rule). DeribitPM charges each extended scenario at a
+// configured coverage of its full loss; a venue that knows a multiplicative
+// dampener folds it into that coverage, and only coverage 1 is sure to be
+// at least Deribit's charge.
 //
 //	e, err := portfolio.New(portfolio.Settings{
 //		Underlyings: []portfolio.Underlying{{ID: "BTC", ScanFraction: dec("0.16")}},
@@ -53,14 +65,19 @@
 //
 // # With the margin package
 //
-// Engine.Risk and Arrays.Risk return margin.AccountRisk — equity, initial,
-// maintenance and margin's predicates (Liquidatable: maintenance > 0 and
-// equity < maintenance; InitialCollateralised: equity ≥ initial) — so
-// margin.CompareAccountRisk, liquidation queues and the stress harness
-// take an options book unchanged. Engine.CheckOrder values the book after
-// the order (the what-if requirement) and applies margin's dYdX rule: a
-// hedge that lowers the requirement is accepted even for an account below
-// initial margin.
+// Engine.Risk and Arrays.Risk return margin.AccountRisk built by
+// margin.AccountRiskOf — equity, initial, maintenance and margin's own
+// predicates (Liquidatable: maintenance > 0 and equity < maintenance;
+// InitialCollateralised: equity ≥ initial) — so margin.CompareAccountRisk,
+// margin calls and liquidation queues take an options book unchanged.
+// Engine.CheckOrder values the book after the order (the what-if
+// requirement) and applies margin.Transition, the rule
+// margin.Calculator.CheckOrder applies (dYdX v4): a hedge that lowers the
+// requirement is accepted even for an account below initial margin, a
+// riskier order is refused. join.OptionsAccount hands an account to
+// liquidation.Engine as one leg, the whole book, whose Lot is the fraction
+// of every position to close (join.OptionsCloses): sound because the
+// requirement scales with the book; Arrays.Notional is the penalty base.
 //
 // The Engine and Arrays are immutable and safe for concurrent use; there
 // is no state to snapshot: accounts and marks are plain values the host

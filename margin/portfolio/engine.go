@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -38,6 +39,8 @@ type Engine struct {
 	underIdx  map[string]int
 	groups    []string
 	groupOf   []int // underlying → group
+	groupIdx  map[string]int
+	pgOf      []int // group → product group, −1 when none
 	insts     []Instrument
 	instIdx   map[string]int
 	instUnder []int
@@ -49,15 +52,18 @@ type Engine struct {
 	vs        volShockW
 	moves     []*moves // per underlying with a ScanFraction: its scenario moves
 	sc        []scenarioC
+	prep      []instPrep // per instrument (see prepare)
 }
 
 // scenarioC is a scenario prepared for the kernel.
 type scenarioC struct {
-	steps    decimal.Decimal // Steps / Denominator, exact as a fraction below
-	shift    decimal.Decimal
-	vol      VolMove
-	coverage decimal.Decimal
-	full     bool
+	steps      decimal.Decimal // Steps / Denominator, exact as a fraction below
+	shift      decimal.Decimal
+	vol        VolMove
+	coverage   decimal.Decimal
+	coverageN  fixed.Num // coverage in the kernel, when it fits
+	coverageOK bool
+	full       bool
 }
 
 // maxRevaluations bounds instruments × scenarios, the revaluations (and
@@ -135,10 +141,18 @@ func New(s Settings) (*Engine, error) {
 	if err := e.addOns.validate(groupIdx); err != nil {
 		return nil, err
 	}
+	pgOf, err := e.addOns.validateProductGroups(groupIdx)
+	if err != nil {
+		return nil, err
+	}
+	e.groupIdx, e.pgOf = groupIdx, pgOf
 	for _, sc := range s.Grid.Scenarios {
-		e.sc = append(e.sc, scenarioC{steps: decimal.NewFromInt(sc.Steps), shift: sc.Shift, vol: sc.Vol, coverage: sc.coverage(), full: sc.coverage().Equal(decimal.NewFromInt(1))})
+		c := scenarioC{steps: decimal.NewFromInt(sc.Steps), shift: sc.Shift, vol: sc.Vol, coverage: sc.coverage(), full: sc.coverage().Equal(decimal.NewFromInt(1))}
+		c.coverageN, c.coverageOK = fixed.FromDecimal(c.coverage)
+		e.sc = append(e.sc, c)
 	}
 	e.vs = newVolShockW(s.Grid.VolShock)
+	e.prepare()
 	e.moves = make([]*moves, len(e.unders))
 	for i, u := range e.unders {
 		if u.ScanFraction.Sign() > 0 {

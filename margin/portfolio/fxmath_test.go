@@ -202,7 +202,7 @@ func (k *kern) mulU(a int64, u fixed.Num) int64 {
 // is −φ(a0).
 func TestNormTable(t *testing.T) {
 	var k kern
-	for i := int64(0); i < 577*4; i++ {
+	for i := int64(0); i < int64(len(normTable))*4; i++ {
 		ax := i * (normStep / 4)
 		if ax >= normTailMax {
 			break

@@ -53,12 +53,19 @@ func SPAN16(volScan decimal.Decimal, lookAheadSeconds int64) Grid {
 // on its margin page and change without notice — DeribitBTCShock gives
 // the values quoted by docs.oreome.com ("Advanced Risk Scenarios").
 //
-// Deribit also applies a dampener to the extended table; no public
-// formula for it was found and this preset does not model it. Each
-// extended scenario is charged at extendedCoverage × its full revalued
-// loss: at least Deribit's only when extendedCoverage = 1 (the whole loss,
-// which a dampener can only reduce); with a smaller coverage the extended
-// charge may fall below Deribit's.
+// What Deribit publishes of the extended table (the support article
+// above): the moves, "only on Volatility Range Up", "only a fraction of
+// simulated P&L" and "application of a dampener". What it does not: the
+// fraction, the dampener's formula and its parameters (not in the
+// article, nor in the API documentation of private/pme/simulate, which
+// returns the extended risk matrix's results, not the rule). So this
+// preset does not model the dampener: each extended scenario is charged at
+// extendedCoverage × its full revalued loss. A venue that knows its
+// dampener as a factor on the loss folds it into the coverage (coverage ×
+// factor, per scenario in the Grid); one that is not a factor cannot be
+// expressed. Only extendedCoverage = 1 (the whole loss, which a fraction
+// and a dampener can only reduce) is sure to be at least Deribit's charge;
+// with a smaller coverage the extended charge may fall below it.
 func DeribitPM(shock VolShock, extendedCoverage decimal.Decimal) Grid {
 	g := Grid{Name: "Deribit PM", Denominator: 4, VolShock: shock}
 	for n := int64(-4); n <= 4; n++ {
@@ -94,7 +101,10 @@ func DeribitBTCShock() VolShock {
 // both ends included, with volatility unchanged. OCC's TIMS values each
 // class group at 10 such points (points = 10; a step of 2/9 of the
 // interval). Source: OCC, "Theoretical Intermarket Margining System"
-// (theocc.com, Risk Management: TIMS / CPM methodology).
+// (theocc.com, Risk Management: TIMS / CPM methodology). A TIMS class
+// group is an Underlying.Group (an underlying with its options and
+// futures, full offset within); class groups that offset each other at a
+// percentage form a product group (AddOns.ProductGroups, ProductGroup).
 //
 // points must lie in [2, 1000] (1000 is the most scenarios a Grid may
 // hold); outside it TIMS returns a Grid with no scenarios, named after the

@@ -37,8 +37,9 @@ type GroupResult struct {
 // Result is a book's portfolio requirement with the scenario that drives
 // it.
 type Result struct {
-	// Maintenance is max(Σ group requirements + Contingency, BookWorst):
-	// credits never take it below the worst whole-book scenario loss.
+	// Maintenance is max(Σ requirements of the groups in no product group
+	// + Σ product group requirements + Contingency, BookWorst): credits
+	// and offsets never take it below the worst whole-book scenario loss.
 	// Rounded up at the Engine's scale.
 	Maintenance decimal.Decimal `json:"maintenance"`
 	// Initial is Maintenance × InitialFactor, rounded up.
@@ -46,6 +47,9 @@ type Result struct {
 	// Groups are the groups the book holds, in the order their underlyings
 	// are listed in the Settings.
 	Groups []GroupResult `json:"groups"`
+	// ProductGroups are the TIMS product groups the book holds
+	// (AddOns.ProductGroups), in the order they are configured.
+	ProductGroups []ProductGroupResult `json:"product_groups,omitempty"`
 	// Contingency is the contingency charge, rounded up.
 	Contingency decimal.Decimal `json:"contingency"`
 	// Losses are the whole book's covered losses per scenario (every group
@@ -144,48 +148,73 @@ func (a *Arrays) collect(b *book, arrays [][]decimal.Decimal) (Result, error) {
 	for _, bu := range b.unders {
 		held[e.groupOf[bu.u.idx]] = true
 	}
-	// Model gains per group and scenario, before coverage.
-	model := make([][]decimal.Decimal, ng)
+	// Model gains per group and scenario, before coverage: exact, in the
+	// kernel while they fit (xsum).
+	model := make([][]xsum, ng)
 	for _, bu := range b.unders {
 		u := bu.u
 		g := e.groupOf[u.idx]
 		if model[g] == nil {
-			model[g] = make([]decimal.Decimal, n)
+			model[g] = make([]xsum, n)
 		}
 		for s := range n {
-			gain := bu.lin[s].value().Mul(u.price).Add(bu.coin[s].value())
-			if bu.invf[s].spilled || bu.invf[s].v != 0 {
-				gain = gain.Add(num.Div(bu.invf[s].value(), u.price, accScale, num.Floor))
+			ms := &model[g][s]
+			lin, coin := &bu.lin[s], &bu.coin[s]
+			// lin × price + coin
+			if !lin.spilled && u.priceOK {
+				p, ok := fixed.Mul(fixed.Num{M: lin.v, E: -accScale}, u.priceN)
+				ms.add(p, ok, func() decimal.Decimal { return lin.value().Mul(u.price) })
+			} else {
+				ms.add(fixed.Num{}, false, func() decimal.Decimal { return lin.value().Mul(u.price) })
 			}
-			model[g][s] = model[g][s].Add(gain)
+			ms.add(fixed.Num{M: coin.v, E: -accScale}, !coin.spilled, coin.value)
+			if inv := &bu.invf[s]; inv.spilled || inv.v != 0 {
+				// invf / price, rounded down at accScale (the same quotient
+				// in the kernel or in decimal: both correctly rounded).
+				q, ok := fixed.Num{}, false
+				if !inv.spilled && u.priceOK {
+					q, ok = fixed.Div(fixed.Num{M: inv.v, E: -accScale}, u.priceN, accScale, num.Floor)
+				}
+				ms.add(q, ok, func() decimal.Decimal { return num.Div(inv.value(), u.price, accScale, num.Floor) })
+			}
 		}
 	}
 	r := Result{Losses: make([]decimal.Decimal, n), Worst: -1}
-	book := make([]decimal.Decimal, n)
+	book := make([]xsum, n)
 	deltas := a.deltas(b)
 	var groups []GroupResult
+	var pgLoss [][]decimal.Decimal // exact losses per group, for product groups
+	if len(e.addOns.ProductGroups) > 0 {
+		pgLoss = make([][]decimal.Decimal, ng)
+	}
 	for g := range ng {
 		if !held[g] {
 			continue
 		}
 		gr := GroupResult{Group: e.groups[g], Losses: make([]decimal.Decimal, n), Worst: -1}
-		worst := decimal.Zero
+		var worst xsum // zero
 		for s, sc := range e.sc {
-			gain := model[g][s]
+			loss := model[g][s]
 			if !sc.full {
-				gain = gain.Mul(sc.coverage)
+				loss.mul(sc.coverageN, sc.coverageOK, sc.coverage)
 			}
 			if arrays[g] != nil {
-				gain = gain.Add(arrays[g][s])
+				loss.add(fixed.Num{}, false, func() decimal.Decimal { return arrays[g][s] })
 			}
-			loss := gain.Neg()
-			book[s] = book[s].Add(loss)
-			gr.Losses[s] = num.Round(loss, e.scale, num.Ceil)
-			if loss.Cmp(worst) > 0 {
+			loss.neg()
+			book[s].addX(&loss)
+			if pgLoss != nil {
+				if pgLoss[g] == nil {
+					pgLoss[g] = make([]decimal.Decimal, n)
+				}
+				pgLoss[g][s] = loss.value()
+			}
+			gr.Losses[s] = loss.roundUp(e.scale)
+			if loss.cmp(&worst) > 0 {
 				worst, gr.Worst = loss, s
 			}
 		}
-		gr.ScanRisk = num.Round(worst, e.scale, num.Ceil)
+		gr.ScanRisk = worst.roundUp(e.scale)
 		if gr.Worst >= 0 {
 			gr.WorstScenario = e.grid.Scenarios[gr.Worst].Name
 		}
@@ -195,23 +224,39 @@ func (a *Arrays) collect(b *book, arrays [][]decimal.Decimal) (Result, error) {
 	}
 	e.interCommodity(groups, deltas)
 	total := decimal.Zero
+	var byGroup []*GroupResult
+	if pgLoss != nil {
+		byGroup = make([]*GroupResult, ng)
+	}
 	for i := range groups {
 		gr := &groups[i]
 		gr.Requirement = decimal.Max(gr.ScanRisk.Add(gr.InterMonth).Sub(gr.InterCommodityCredit), gr.ShortOptionMinimum)
-		total = total.Add(gr.Requirement)
+		g := e.groupIdx[gr.Group]
+		if byGroup != nil {
+			byGroup[g] = gr
+		}
+		if e.pgOf[g] < 0 {
+			total = total.Add(gr.Requirement)
+		}
+	}
+	if pgLoss != nil {
+		r.ProductGroups = e.productGroups(pgLoss, byGroup)
+		for _, pr := range r.ProductGroups {
+			total = total.Add(pr.Requirement)
+		}
 	}
 	r.Groups = groups
-	worst := decimal.Zero
+	var worst xsum // zero
 	for s := range n {
-		r.Losses[s] = num.Round(book[s], e.scale, num.Ceil)
-		if book[s].Cmp(worst) > 0 {
+		r.Losses[s] = book[s].roundUp(e.scale)
+		if book[s].cmp(&worst) > 0 {
 			worst, r.Worst = book[s], s
 		}
 	}
 	if r.Worst >= 0 {
 		r.WorstScenario = e.grid.Scenarios[r.Worst].Name
 	}
-	r.BookWorst = num.Round(worst, e.scale, num.Ceil)
+	r.BookWorst = worst.roundUp(e.scale)
 	r.Contingency = a.contingency(b)
 	r.Maintenance = decimal.Max(total.Add(r.Contingency), r.BookWorst)
 	r.Initial = num.MulRound(r.Maintenance, e.initial, e.scale, num.Ceil)

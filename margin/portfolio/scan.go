@@ -50,12 +50,14 @@ func (c *cell) value() decimal.Decimal {
 // uState is one underlying priced at the marks and moved through every
 // scenario.
 type uState struct {
-	idx   int
-	price decimal.Decimal
-	lnF   int64
-	s     []int64 // s = moved price / price, per scenario, at 16 places
-	ls    []int64 // ln s
-	invS  []int64 // 1/s
+	idx     int
+	price   decimal.Decimal
+	priceN  fixed.Num // the price, when it fits an int64 coefficient
+	priceOK bool
+	lnF     int64
+	s       []int64 // s = moved price / price, per scenario, at 16 places
+	ls      []int64 // ln s
+	invS    []int64 // 1/s
 }
 
 // maxPrice bounds an underlying's price: 10^15.
@@ -76,6 +78,7 @@ func (e *Engine) underState(i int, m Marks) (uState, error) {
 	}
 	var k kern
 	st := uState{idx: i, price: p, lnF: k.lnDec(p)}
+	st.priceN, st.priceOK = fixed.FromDecimal(p)
 	if mv := e.moves[i]; mv != nil { // relative scan: the moves do not depend on the price
 		st.s, st.ls, st.invS = mv.s, mv.ls, mv.invS
 		return st, nil
@@ -168,8 +171,10 @@ func yearsTo(now, expiry time.Time, ahead int64) int64 {
 	return r.M
 }
 
-// optSeries prepares an option of the book at the given years to expiry.
-func (e *Engine) optSeries(k *kern, in Instrument, u *uState, years, rate int64) (series, error) {
+// optSeries prepares option i of the book at its expiry's shared state.
+func (e *Engine) optSeries(k *kern, i int, u *uState, es *expiryState, rate int64) (series, error) {
+	in := &e.insts[i]
+	years := es.years0
 	if years > 10*wOne {
 		return series{}, fmt.Errorf("%w: %q expires more than MaxYears ahead", ErrInvalidInput, in.ID)
 	}
@@ -184,17 +189,28 @@ func (e *Engine) optSeries(k *kern, in Instrument, u *uState, years, rate int64)
 		return series{}, fmt.Errorf("%w: %q: rate × years outside [−0.5, 0.5]", ErrInvalidInput, in.ID)
 	}
 	sr := series{right: in.Right, years: years, rate: rate}
-	kk, ok := toW(num.Div(in.Strike, u.price, wScale, num.HalfEven))
+	p := &e.prep[i]
+	// K / price at 16 places, half-even: in the kernel when both fit (the
+	// same correctly rounded quotient num.Div gives), else in decimal.
+	kk, ok := int64(0), false
+	if p.strikeOK && u.priceOK {
+		if r, fits := fixed.Div(p.strike, u.priceN, wScale, num.HalfEven); fits && r.M <= 900*wOne && r.M >= -900*wOne {
+			kk, ok = r.M, true
+		}
+	}
+	if !ok {
+		kk, ok = toW(num.Div(in.Strike, u.price, wScale, num.HalfEven))
+	}
 	if !ok {
 		return series{}, fmt.Errorf("%w: %q strike / price", ErrRange, in.ID)
 	}
 	sr.kk = kk
-	sr.lnKK = k.lnDec(in.Strike) - u.lnF
-	sr.sqrtT = k.sqrt(years)
-	sr.df = wOne
-	if rate != 0 {
-		sr.df = k.exp(-k.mul(rate, years))
+	if p.lnBad || es.bad {
+		k.bad = true
 	}
+	sr.lnKK = p.lnStrike - u.lnF
+	sr.sqrtT = es.sqrt0
+	sr.df = es.df0
 	return sr, nil
 }
 
@@ -202,19 +218,35 @@ func (e *Engine) optSeries(k *kern, in Instrument, u *uState, years, rate int64)
 // down) at years to expiry. The scaled shock is capped at 90 (9,000%),
 // far beyond MaxVol, so the cap never binds below it.
 func (e *Engine) shocked(k *kern, sig, years int64) [3]int64 {
+	return e.shockedBy(k, sig, e.shockFactor(k, years))
+}
+
+// shockFactor is the vega power rule's factor (PivotDays / days)^Power at
+// years to expiry, capped at 90; −1 when the rule is off or the option
+// has expired.
+func (e *Engine) shockFactor(k *kern, years int64) int64 {
+	v := &e.vs
+	if !v.power || years <= 0 {
+		return -1
+	}
+	years = max(years, v.minYears)
+	p := v.longP
+	if years <= v.pivotYears {
+		p = v.shortP
+	}
+	x := k.mul(p, e.lnPivot-k.ln(years))
+	f := int64(90) * wOne
+	if x < expHigh {
+		f = min(k.exp(x), f)
+	}
+	return f
+}
+
+// shockedBy is shocked with the power rule's factor f (−1: none).
+func (e *Engine) shockedBy(k *kern, sig, f int64) [3]int64 {
 	v := &e.vs
 	up, down := v.up, v.down
-	if v.power && years > 0 {
-		years = max(years, v.minYears)
-		p := v.longP
-		if years <= v.pivotYears {
-			p = v.shortP
-		}
-		x := k.mul(p, e.lnPivot-k.ln(years))
-		f := int64(90) * wOne
-		if x < expHigh {
-			f = min(k.exp(x), f)
-		}
+	if f >= 0 {
 		up, down = min(k.mul(up, f), 90*wOne), min(k.mul(down, f), 90*wOne)
 	}
 	var su, sd int64

@@ -65,6 +65,31 @@ func DeribitStandard() StandardRates {
 	}
 }
 
+// OKXStandardBTC returns OKX's standard (non-portfolio) option margin
+// rates for BTCUSD options: a = 0.1 (InitialFloor), b = 0.15 (Initial),
+// c = 0.03 (Maintenance), the margin factor of the position tier applied
+// to all three. Source: OKX, "Option Margin" (okx.com/help/ii-option-margin,
+// updated 2024-04-12): position IMR (short) = max(a, b − OTM / forward) ×
+// margin factor + mark; MMR short call = c × margin factor + mark, short
+// put = max(c, c × mark) × margin factor + mark. (OKX's put IMR has no
+// max with the MMR; StandardRates adds it, which only ever raises the
+// requirement.) OKX publishes its factor tiers on its trading page, not
+// here: set Tiers from it.
+func OKXStandardBTC() StandardRates {
+	return StandardRates{
+		Initial:      decimal.RequireFromString("0.15"),
+		InitialFloor: decimal.RequireFromString("0.1"),
+		Maintenance:  decimal.RequireFromString("0.03"),
+	}
+}
+
+// OKXStandardETH is OKXStandardBTC with ETHUSD's c = 0.05 (same source).
+func OKXStandardETH() StandardRates {
+	r := OKXStandardBTC()
+	r.Maintenance = decimal.RequireFromString("0.05")
+	return r
+}
+
 // StandardInput is one option position for Standard.
 type StandardInput struct {
 	// Right is Call or Put.

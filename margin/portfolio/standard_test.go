@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
+	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
@@ -118,4 +119,43 @@ func TestPropStandardMonotone(t *testing.T) {
 			t.Fatalf("initial %s below maintenance %s", ma.Initial, ma.Maintenance)
 		}
 	})
+}
+
+// TestStandardOKXPublished reproduces OKX's published worked example of a
+// short call's position margin: "Selling 100 BTCUSD calls … with $100
+// out-of-the-money: Position Margin = [Max(0.1, 0.15 − 100/5900) × 1.02 +
+// 0.0575] × 0.1 × 1 = 0.01932 BTC" (OKX, "Single-currency and
+// cross-currency option margin calculation rules", BTCUSD-20200515
+// options, contract multiplier 0.1 BTC, second tier with margin
+// coefficient 1.02; as republished at 365shuku.com/13503.html and
+// mtwwr.com/8665.html), with the rates of OKXStandardBTC
+// (okx.com/help/ii-option-margin). The example rounds to 5 places; the
+// library rounds up at 8: 0.0193211864… → 0.01932119, which is 0.01932
+// at the example's 5 places. 100 contracts: 1.932118644… → 1.93211865.
+func TestStandardOKXPublished(t *testing.T) {
+	r := OKXStandardBTC()
+	r.Tiers = []FactorTier{{UpTo: d("1000"), Factor: d("1.02")}}
+	for _, c := range []struct {
+		name      string
+		size      string
+		im        string
+		published string // the example's figure at 5 places, per contract
+	}{
+		{"one contract", "-1", "0.01932119", "0.01932"},
+		{"the example's 100 contracts", "-100", "1.93211865", "0.01932"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Standard(r, StandardInput{Right: Call, Size: d(c.size), ContractSize: d("0.1"), Underlying: d("5900"), Strike: d("6000"), Mark: d("0.0575"), Inverse: true}, 8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Initial.Equal(d(c.im)) || !got.Factor.Equal(d("1.02")) {
+				t.Errorf("initial %s (factor %s), want %s", got.Initial, got.Factor, c.im)
+			}
+			per := num.Div(got.Initial, d(c.size).Neg(), 5, num.HalfEven)
+			if !per.Equal(d(c.published)) {
+				t.Errorf("per contract at 5 places %s, published %s", per, c.published)
+			}
+		})
+	}
 }
