@@ -13,6 +13,11 @@
 //     idempotency key derived from the input (the house and auction
 //     number, or the host's fill ID) so a replay cannot pay twice and two
 //     losses never share a key.
+//   - [OptionsAccount] and [OptionsCloses]: a portfolio-margined options
+//     account (margin/portfolio) as the engine's account with one leg, the
+//     whole book, so the planned lot is the fraction of every position to
+//     close pro rata (the requirement scales with the book; closing legs
+//     one by one would not restore it).
 //   - [ToUnit]: the one explicit conversion between the packages' money
 //     scales (liquidation works to 18 places by default, a waterfall to its
 //     Unit), rounded in the stated direction.
