@@ -3,7 +3,6 @@ package breaker
 import (
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
@@ -69,9 +68,9 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 	if snap.State > Halted {
 		return nil, bad("unknown state %d", snap.State)
 	}
-	m.state, m.widened, m.widenNext, m.limitSince = snap.State, snap.Widened, snap.WidenNext, snap.LimitSince
+	m.state, m.widened, m.widenNext, m.limitSince = snap.State, snap.Widened, instant(snap.WidenNext), instant(snap.LimitSince)
 	m.band, m.lo, m.hi = Band{}, nil, nil
-	if err := m.restoreVol(snap.Vol, snap.Last); err != nil {
+	if err := m.restoreVol(snap.Vol, instant(snap.Last)); err != nil {
 		return nil, bad("%v", err)
 	}
 	if !snap.Reference.IsZero() {
@@ -86,7 +85,7 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 	if len(snap.Window) > maxWindowBuckets(m.s) {
 		return nil, bad("%d window buckets, more than the window holds", len(snap.Window))
 	}
-	m.trades, m.head = slices.Clone(snap.Window), 0
+	m.trades, m.head = utcBuckets(snap.Window), 0
 	m.sum, m.count = decimal.Decimal{}, 0
 	for i, b := range m.trades {
 		if err := num.CheckPositive(b.Sum); err != nil {
@@ -107,8 +106,8 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 			}
 		}
 	}
-	m.own, m.ext = slices.Clone(snap.Halts), slices.Clone(snap.External)
-	m.last, m.seen = snap.Last, snap.Seen
+	m.own, m.ext = utcHalts(snap.Halts), utcHalts(snap.External)
+	m.last, m.seen = instant(snap.Last), snap.Seen
 	if err := m.consistency(); err != nil {
 		return nil, bad("%v", err)
 	}

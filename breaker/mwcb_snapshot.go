@@ -2,7 +2,6 @@ package breaker
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
@@ -53,10 +52,10 @@ func RestoreMarketWide(s WideSettings, snap WideSnapshot) (*MarketWide, error) {
 			return nil, fmt.Errorf("%w: %s: sample %d: %w", ErrInvalidSnapshot, w.s.Name, i, err)
 		}
 	}
-	w.st.ref, w.st.open, w.st.cls = snap.Reference, snap.Open, snap.Close
-	w.st.triggered = slices.Clone(snap.Triggered)
-	w.st.haltLevel, w.st.haltSince, w.st.haltUntil = snap.HaltLevel, snap.HaltSince, snap.HaltUntil
-	w.st.samples, w.st.last, w.st.seen = slices.Clone(snap.Samples), snap.Last, snap.Seen
+	w.st.ref, w.st.open, w.st.cls = snap.Reference, instant(snap.Open), instant(snap.Close)
+	w.st.triggered = utcTimes(snap.Triggered)
+	w.st.haltLevel, w.st.haltSince, w.st.haltUntil = snap.HaltLevel, instant(snap.HaltSince), instant(snap.HaltUntil)
+	w.st.samples, w.st.last, w.st.seen = utcPoints(snap.Samples), instant(snap.Last), snap.Seen
 	if err := w.consistency(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}

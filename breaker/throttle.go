@@ -41,6 +41,7 @@ func newBucket(name string, limit rate.Limit, burst int) *bucket {
 
 // allow admits n at now if n tokens are available (rate.Limiter.AllowN).
 func (b *bucket) allow(now time.Time, n int) (bool, error) {
+	now = instant(now)
 	if b.seen && now.Before(b.last) {
 		return false, fmt.Errorf("%w: %s: %s < %s", ErrTimeWentBack, b.name, now, b.last)
 	}
@@ -112,7 +113,7 @@ func (b *bucket) restore(snap ThrottleSnapshot) error {
 		return fmt.Errorf("%w: %s: admission after the last call", ErrInvalidSnapshot, b.name)
 	}
 	b.lim = rate.NewLimiter(b.limit, b.burst)
-	b.last, b.seen = snap.Last, snap.Seen
+	b.last, b.seen = instant(snap.Last), snap.Seen
 	if snap.At.IsZero() {
 		if snap.Tokens != 0 {
 			return fmt.Errorf("%w: %s: tokens without an admission time", ErrInvalidSnapshot, b.name)
@@ -134,19 +135,20 @@ func (b *bucket) restore(snap ThrottleSnapshot) error {
 			return fmt.Errorf("%w: %s: tokens %v cannot be rebuilt", ErrInvalidSnapshot, b.name, snap.Tokens)
 		}
 	}
-	pre := snap.At.Add(-time.Second)
+	at := instant(snap.At)
+	pre := at.Add(-time.Second)
 	if !b.lim.AllowN(pre, b.burst) {
 		return fmt.Errorf("%w: %s: cannot drain the limiter", ErrInvalidSnapshot, b.name)
 	}
 	b.lim.SetLimitAt(pre, rate.Limit(target))
-	b.lim.SetLimitAt(snap.At, b.limit)
-	if take > 0 && !b.lim.AllowN(snap.At, take) {
+	b.lim.SetLimitAt(at, b.limit)
+	if take > 0 && !b.lim.AllowN(at, take) {
 		return fmt.Errorf("%w: %s: tokens %v cannot be rebuilt", ErrInvalidSnapshot, b.name, snap.Tokens)
 	}
-	if got := b.lim.TokensAt(snap.At); got != snap.Tokens {
+	if got := b.lim.TokensAt(at); got != snap.Tokens {
 		return fmt.Errorf("%w: %s: rebuilt %v tokens, want %v", ErrInvalidSnapshot, b.name, got, snap.Tokens)
 	}
-	b.changed, b.used = snap.At, true
+	b.changed, b.used = at, true
 	return nil
 }
 
