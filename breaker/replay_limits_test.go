@@ -11,11 +11,9 @@ import (
 	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
-// Mutation seen failing: exactBucket.restore dropping Last (b.at zero
-// with seen kept: the restored bucket refills from the zero time, full at
-// once); bucket.restore dropping the admission time (b.changed, b.used =
-// snap.Last, true: the x/time/rate form's token count is rebuilt at the
-// last call instead of the last admission).
+// Mutation seen failing: exactBucket.restore dropping Last (b.at =
+// time.Time{}, seen kept); bucket.restore taking the last call for the
+// last admission (b.changed = instant(snap.Last)).
 func TestReplayCountLimiter(t *testing.T) {
 	for _, exact := range []bool{false, true} {
 		s := CountSettings{Name: "liquidations", Events: 5, Per: time.Second, Burst: 3, Exact: exact}
@@ -36,8 +34,8 @@ func TestReplayCountLimiter(t *testing.T) {
 }
 
 // Mutation seen failing: exactBucket.restore restoring Level one token
-// lower (snap.Level - b.per, floored at 0); bucket.restore rebuilding the
-// token count one token lower than the snapshot's.
+// lower (max(snap.Level-b.per, 0)); bucket.restore rebuilding the token
+// count one token lower (target = max(snap.Tokens-1, 0)).
 func TestReplayNotionalLimiter(t *testing.T) {
 	for _, exact := range []bool{false, true} {
 		s := NotionalSettings{Name: "auction notional", Max: decimal.NewFromInt(1000), Per: time.Minute,
@@ -70,9 +68,8 @@ func TestReplayNotionalLimiter(t *testing.T) {
 }
 
 // Mutation seen failing: RestoreOutflowLimiter dropping GraceEnd
-// (graceEnd: zero: a breach inside the grace period rate limits the
-// restored limiter only); dropping LastLimit (lastLimit: snap.Last: the
-// cooldown and the override's grace end are counted from another time).
+// (graceEnd: time.Time{}); restoring LastLimit as Last (lastLimit:
+// instant(snap.Last)).
 func TestReplayOutflowLimiter(t *testing.T) {
 	s := OutflowSettings{Asset: "USDC", LimitBeginThreshold: decimal.NewFromInt(100), WithdrawalPeriod: time.Hour,
 		TickLength: 5 * time.Minute, CooldownPeriod: 3 * time.Hour}
@@ -114,9 +111,9 @@ func TestReplayOutflowLimiter(t *testing.T) {
 // errReplayRequest is the failure of a request a replayed Service runs.
 var errReplayRequest = errors.New("upstream down")
 
-// Mutation seen failing: RestoreService dropping the forced state
-// (restoring every snapshot as ServiceClosed: a forced-open breaker
-// restored lets calls through).
+// Mutation seen failing: RestoreService dropping the forced state (no
+// svc.forced.Store: a forced breaker restored as closed, its reason and
+// actor kept).
 //
 // Only the operator's forced state is replicated: gobreaker's own
 // closed/half-open/open state and counts run on the wall clock (see

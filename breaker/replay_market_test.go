@@ -71,11 +71,11 @@ func replayMarketSettings() MarketSettings {
 	}
 }
 
-// Mutation seen failing: RestoreMarket dropping LimitSince (m.limitSince =
-// snap.Last: the limit state of the restored market becomes a pause at
-// another time); dropping WidenNext (m.widenNext = time.Time{}: the
-// restored market re-checks the widening window at once and emits a
-// re-reference event the original does not).
+// Mutation seen failing: RestoreMarket dropping WidenNext (m.widenNext =
+// time.Time{}); restoring LimitSince as Last (refused: a limit timer in
+// state open); Snapshot leaving out the reference window (Window: nil:
+// the snapshots digest alike, and the restored market's reference mean
+// then differs).
 func TestReplayMarket(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -102,10 +102,10 @@ func TestReplayMarket(t *testing.T) {
 	}
 }
 
-// Mutation seen failing: restoreVol dropping Returns (returns: 0: the
-// restored market reports another Volatility().Returns); dropping
-// SamplePrice (samplePrice: zero: the restored market takes its next
-// trade as the first sample and learns no return from it).
+// Mutation seen failing: restoreVol dropping Returns (returns: 0);
+// dropping SamplePrice (samplePrice: decimal.Zero); Snapshot leaving out
+// HeldWidening (the defect this property found: see
+// TestVolatilityBandHeldWideningRestores).
 func TestReplayMarketVolatilityBand(t *testing.T) {
 	s := func() MarketSettings {
 		s := replayMarketSettings()
@@ -156,9 +156,8 @@ func replayWide() WideSettings {
 	}}
 }
 
-// Mutation seen failing: RestoreMarket dropping External (m.ext = nil:
-// the restored market reports a source's halt as starting again);
-// RestoreKillSwitch dropping the engaged entries' Since.
+// Mutation seen failing: RestoreMarket dropping External (m.ext = nil);
+// RestoreKillSwitch dropping the engaged entries (engaged: nil).
 func TestReplayMarketWithHaltSources(t *testing.T) {
 	ms := func(ks *KillSwitch, mw *MarketWide) MarketSettings {
 		s := replayMarketSettings()
@@ -213,8 +212,9 @@ func TestReplayMarketWithHaltSources(t *testing.T) {
 	})
 }
 
-// Mutation seen failing: RestoreKillSwitch dropping Last (last: zero: the
-// restored switch accepts an engagement dated before its last action).
+// Mutation seen failing: RestoreKillSwitch dropping Last (last:
+// time.Time{}: refused while an entry is engaged, and otherwise the
+// restored switch accepts a call dated before its last one).
 func TestReplayKillSwitch(t *testing.T) {
 	const engage, release, haltFor = 0, 1, 2
 	rapid.Check(t, func(t *rapid.T) {
@@ -241,10 +241,10 @@ func TestReplayKillSwitch(t *testing.T) {
 	})
 }
 
-// Mutation seen failing: RestoreMarketWide dropping Triggered (every
-// level re-armed: the restored breaker triggers a level again within its
-// session); dropping HaltSince (haltSince: zero: HaltFor reports another
-// start).
+// Mutation seen failing: RestoreMarketWide re-arming every level
+// (triggered: make([]time.Time, n)); restoring HaltSince as HaltUntil.
+// The session case found a snapshot that did not restore (see
+// TestMarketWideHaltCarriedIntoASessionRestores).
 func TestReplayMarketWide(t *testing.T) {
 	for _, c := range []struct {
 		name string
