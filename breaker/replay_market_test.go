@@ -87,6 +87,11 @@ func TestReplayMarket(t *testing.T) {
 			s.Reference = decimal.NewFromInt(100)
 			return s
 		}},
+		{"crypto bands", func() MarketSettings { // 5 significant figures: increments 0.01 at 100, 0.1 at 1,000
+			s := replayMarketSettings()
+			s.Band = CryptoBands()
+			return s
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rapid.Check(t, func(t *rapid.T) {
@@ -133,14 +138,15 @@ func TestReplayMarketVolatilityBand(t *testing.T) {
 // venue is a Market whose halt sources are a KillSwitch and a MarketWide
 // breaker: the sources are state too, so they are replayed with it.
 type venue struct {
-	ks *KillSwitch
-	mw *MarketWide
-	m  *Market
+	ks, desk *KillSwitch // two switches: the market merges their halts into one cause
+	mw       *MarketWide
+	m        *Market
 }
 
 // venueSnapshot is a venue's state: each part's snapshot.
 type venueSnapshot struct {
 	KillSwitch KillSwitchSnapshot `json:"kill_switch"`
+	Desk       KillSwitchSnapshot `json:"desk"`
 	Wide       WideSnapshot       `json:"wide"`
 	Market     MarketSnapshot     `json:"market"`
 }
@@ -159,31 +165,37 @@ func replayWide() WideSettings {
 // Mutation seen failing: RestoreMarket dropping External (m.ext = nil);
 // RestoreKillSwitch dropping the engaged entries (engaged: nil).
 func TestReplayMarketWithHaltSources(t *testing.T) {
-	ms := func(ks *KillSwitch, mw *MarketWide) MarketSettings {
+	ms := func(v venue) MarketSettings {
 		s := replayMarketSettings()
-		s.Sources = []HaltSource{ks, mw}
+		s.Sources = []HaltSource{v.ks, v.mw, v.desk}
 		return s
 	}
+	const mDesk = mIndex + 1 // engage or release the second switch
 	rapid.Check(t, func(t *rapid.T) {
-		ops := append(marketOps, mEngage, mRelease, mIndex, mIndex)
+		ops := append(marketOps, mEngage, mRelease, mIndex, mIndex, mDesk)
 		in := drawInputs(t, ops, 5*time.Second, func(t *rapid.T, in *replayIn) {
 			drawMarketIn(t, in)
-			if in.Op == mEngage || in.Op == mRelease {
+			if in.Op == mEngage || in.Op == mRelease || in.Op == mDesk {
 				in.Name = rapid.SampledFrom([]string{"ACME", AllMarkets, "OTHER", ""}).Draw(t, "target")
 			}
 		})
 		testkit.CheckReplay(t, testkit.Replayable[venue, venueSnapshot, replayIn]{
 			New: func() (venue, error) {
-				ks := NewKillSwitch()
 				mw, err := NewMarketWide(replayWide())
 				if err != nil {
 					return venue{}, err
 				}
-				m, err := NewMarket(ms(ks, mw))
-				return venue{ks, mw, m}, err
+				v := venue{ks: NewKillSwitch(), desk: NewKillSwitch(), mw: mw}
+				v.m, err = NewMarket(ms(v))
+				return v, err
 			},
 			Apply: func(v venue, in replayIn) (any, error) {
 				switch in.Op {
+				case mDesk:
+					if len(v.desk.Engaged()) == 0 {
+						return v.desk.Engage(in.At, in.Name, "desk "+in.Reason, in.Actor)
+					}
+					return v.desk.Release(in.At, in.Name, "desk "+in.Reason, in.Actor)
 				case mEngage:
 					return v.ks.Engage(in.At, in.Name, in.Reason, in.Actor)
 				case mRelease:
@@ -194,19 +206,22 @@ func TestReplayMarketWithHaltSources(t *testing.T) {
 				return applyMarket(v.m, in)
 			},
 			Snapshot: func(v venue) venueSnapshot {
-				return venueSnapshot{v.ks.Snapshot(), v.mw.Snapshot(), v.m.Snapshot()}
+				return venueSnapshot{v.ks.Snapshot(), v.desk.Snapshot(), v.mw.Snapshot(), v.m.Snapshot()}
 			},
 			Restore: func(snap venueSnapshot) (venue, error) {
-				ks, err := RestoreKillSwitch(snap.KillSwitch)
-				if err != nil {
+				var v venue
+				var err error
+				if v.ks, err = RestoreKillSwitch(snap.KillSwitch); err != nil {
 					return venue{}, err
 				}
-				mw, err := RestoreMarketWide(replayWide(), snap.Wide)
-				if err != nil {
+				if v.desk, err = RestoreKillSwitch(snap.Desk); err != nil {
 					return venue{}, err
 				}
-				m, err := RestoreMarket(ms(ks, mw), snap.Market)
-				return venue{ks, mw, m}, err
+				if v.mw, err = RestoreMarketWide(replayWide(), snap.Wide); err != nil {
+					return venue{}, err
+				}
+				v.m, err = RestoreMarket(ms(v), snap.Market)
+				return v, err
 			},
 		}, in)
 	})
