@@ -239,6 +239,7 @@ func (a *AnomalyTrigger) setLevels() {
 // the previous observation; otherwise an error is returned and the state is
 // unchanged. Between windows an observation is allocation-free.
 func (a *AnomalyTrigger) Observe(now time.Time, value decimal.Decimal) (Result, error) {
+	now = instant(now)
 	if err := num.CheckPositive(value); err != nil {
 		return Result{}, fmt.Errorf("%w: %s: value: %w", ErrInvalidInput, a.s.Name, err)
 	}
@@ -341,8 +342,8 @@ func RestoreAnomaly(s AnomalySettings, snap AnomalySnapshot) (*AnomalyTrigger, e
 	if snap.Tripped != !snap.Since.IsZero() || snap.Since.After(snap.Last) || (snap.Tripped && snap.Windows < a.s.WarmUp) {
 		return nil, bad("tripped state inconsistent with its start or the warm-up")
 	}
-	a.st = anomalyState{baseline: snap.Baseline, variance: snap.Variance, count: snap.Windows, winStart: snap.WindowStart,
-		winLast: snap.WindowLast, tripped: snap.Tripped, since: snap.Since, last: snap.Last, seen: true}
+	a.st = anomalyState{baseline: snap.Baseline, variance: snap.Variance, count: snap.Windows, winStart: instant(snap.WindowStart),
+		winLast: snap.WindowLast, tripped: snap.Tripped, since: instant(snap.Since), last: instant(snap.Last), seen: true}
 	a.setLevels()
 	return a, nil
 }

@@ -69,7 +69,12 @@ type BandSettings struct {
 	// WidenFactor multiplies the band amount inside Widened windows.
 	// Default 2. Must be ≥ 1.
 	WidenFactor decimal.Decimal
-	// Location is the time zone of Widened. Default UTC.
+	// Location is the time zone of Widened. Default UTC (never
+	// time.Local). A replicated host must give every node the same zone
+	// rules: time.LoadLocation reads the machine's zoneinfo database, whose
+	// version may differ between nodes, so embed one (import time/tzdata,
+	// or load from bytes with time.LoadLocationFromTZData) or use a
+	// time.FixedZone.
 	Location *time.Location
 	// SigFigs, when > 0, makes the price increment follow the price's own
 	// precision, as crypto venues do: a reference (and the band around it)

@@ -122,6 +122,7 @@ func (t *ChangeTrigger) dominated(a, b decimal.Decimal) bool {
 // Observe feeds one positive value observed at now. Errors (bad value, time
 // going back) leave the state unchanged.
 func (t *ChangeTrigger) Observe(now time.Time, value decimal.Decimal) (Result, error) {
+	now = instant(now)
 	if err := num.CheckPositive(value); err != nil {
 		return Result{}, fmt.Errorf("%w: %s: value: %w", ErrInvalidInput, t.s.Name, err)
 	}
@@ -206,8 +207,8 @@ func RestoreChange(s ChangeSettings, snap ChangeSnapshot) (*ChangeTrigger, error
 	if err != nil {
 		return nil, err
 	}
-	t.win = append([]Point(nil), snap.Window...)
-	t.tripped, t.since, t.last, t.seen = snap.Tripped, snap.Since, snap.Last, snap.Seen
+	t.win = utcPoints(snap.Window)
+	t.tripped, t.since, t.last, t.seen = snap.Tripped, instant(snap.Since), instant(snap.Last), snap.Seen
 	if err := t.check(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}

@@ -81,6 +81,7 @@ func (c *Composite) Active() bool {
 // Evaluate reads the members and returns the composite's signal at now.
 // Result.Detail lists the active members in declaration order.
 func (c *Composite) Evaluate(now time.Time) (Result, error) {
+	now = instant(now)
 	var names []string
 	for _, m := range c.members {
 		if m.Active() {
@@ -137,7 +138,7 @@ func RestoreComposite(name string, mode Mode, snap CompositeSnapshot, members ..
 	if err != nil {
 		return nil, err
 	}
-	c.active, c.since, c.last = snap.Active, snap.Since, snap.Last
+	c.active, c.since, c.last = snap.Active, instant(snap.Since), instant(snap.Last)
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}

@@ -62,14 +62,26 @@
 //
 // Service wraps gobreaker with this package's states and counts, operator
 // force-open/force-closed, and returns the state changes gobreaker reports
-// // from the call that caused them (Execute returns value, events, error).
+// from the call that caused them (Execute returns value, events, error).
 // CountLimiter and NotionalLimiter cap how fast automated actions fire
-// using rate.Limiter's explicit-time methods, so a replay is deterministic.
-// rate.Limiter counts tokens in float64; a host that replicates a
-// throttle's state across machines (a blockchain, a Raft group) sets
-// Exact, which keeps the same limit in int64 token-nanoseconds — decisions
-// and snapshots bit-identical everywhere. TokensAt is a float64 for
-// display in both forms: never replicate it.
+// using rate.Limiter's explicit-time methods, so a replay on one machine is
+// deterministic. rate.Limiter counts tokens in float64, which another
+// architecture may round differently (a fused multiply-add); a host that
+// replicates a throttle's state across machines (a blockchain, a Raft
+// group) sets Exact, which keeps the same limit in int64
+// token-nanoseconds — decisions and snapshots bit-identical everywhere.
+// TokensAt is a float64 for display in both forms: never replicate it.
+//
+// # Replay
+//
+// Every stateful type's state after Snapshot at input k, restored, plus
+// inputs k+1… equals its state after the uninterrupted run, with the same
+// results, events and errors (DESIGN.md rule 11; a rapid property per
+// type in replay_*_test.go, refusals included). Times are kept and
+// reported in UTC without a monotonic reading, whatever zone the host
+// passes. Two things are not replicable: a Service's gobreaker state,
+// counts and event times (wall clock; only its forced state is), and the
+// default, float64 form of the throttles (use Exact).
 //
 // # Rounding
 //

@@ -29,7 +29,7 @@ const (
 // no queue, and none is ever dropped. Events are plain values and
 // JSON-serialisable.
 type Event struct {
-	Time    time.Time `json:"time"`              // the now of the call that caused it (Service: wall clock)
+	Time    time.Time `json:"time"`              // the now of the call that caused it, in UTC (Service: wall clock)
 	Kind    EventKind `json:"kind"`              // what happened
 	Subject string    `json:"subject,omitempty"` // trigger name, market ID, kill-switch target, breaker name
 	From    string    `json:"from,omitempty"`    // previous state, set only on a transition

@@ -63,6 +63,7 @@ func (b *exactBucket) refill(now time.Time) int64 {
 }
 
 func (b *exactBucket) allow(now time.Time, n int) (bool, error) {
+	now = instant(now)
 	if b.seen && now.Before(b.at) {
 		return false, fmt.Errorf("%w: %s: %s < %s", ErrTimeWentBack, b.name, now, b.at)
 	}
@@ -110,7 +111,7 @@ func (b *exactBucket) restore(snap ThrottleSnapshot) error {
 	if !snap.Seen && (!snap.Last.IsZero() || snap.Level != b.full) {
 		return fmt.Errorf("%w: %s: state without calls", ErrInvalidSnapshot, b.name)
 	}
-	b.level, b.at, b.seen = snap.Level, snap.Last, snap.Seen
+	b.level, b.at, b.seen = snap.Level, instant(snap.Last), snap.Seen
 	return nil
 }
 

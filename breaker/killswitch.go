@@ -46,6 +46,7 @@ func (k *KillSwitch) validate(now time.Time, target, reason, actor string) error
 // actor and start time stay (the audit trail keeps who engaged it first;
 // Release it to engage it anew).
 func (k *KillSwitch) Engage(now time.Time, target, reason, actor string) ([]Event, error) {
+	now = instant(now)
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if err := k.validate(now, target, reason, actor); err != nil {
@@ -67,6 +68,7 @@ func (k *KillSwitch) Engage(now time.Time, target, reason, actor string) ([]Even
 // engaged. Releasing a market does not lift a venue-wide halt, and vice
 // versa.
 func (k *KillSwitch) Release(now time.Time, target, reason, actor string) ([]Event, error) {
+	now = instant(now)
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if err := k.validate(now, target, reason, actor); err != nil {
@@ -121,7 +123,7 @@ func (k *KillSwitch) Snapshot() KillSwitchSnapshot {
 // RestoreKillSwitch rebuilds a KillSwitch, validating the entries (sorted,
 // unique, non-empty target, reason and actor, engaged by the last action).
 func RestoreKillSwitch(snap KillSwitchSnapshot) (*KillSwitch, error) {
-	k := &KillSwitch{engaged: slices.Clone(snap.Engaged), last: snap.Last}
+	k := &KillSwitch{engaged: utcHalts(snap.Engaged), last: instant(snap.Last)}
 	if err := k.check(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}

@@ -110,6 +110,7 @@ func (t *LevelTrigger) Active() bool {
 // after since+MinTripped. A value strictly between Reset and Trip never
 // changes the tripped state. Below mirrors this.
 func (t *LevelTrigger) Observe(now time.Time, value decimal.Decimal) (Result, error) {
+	now = instant(now)
 	if err := num.Check(value); err != nil {
 		return Result{}, fmt.Errorf("%w: %s: value: %w", ErrInvalidInput, t.s.Name, err)
 	}
@@ -196,7 +197,7 @@ func RestoreLevel(s LevelSettings, snap LevelSnapshot) (*LevelTrigger, error) {
 	if !snap.Seen && (!snap.Last.IsZero() || snap.Count != 0) {
 		return nil, fmt.Errorf("%w: level: observations recorded but none seen", ErrInvalidSnapshot)
 	}
-	t.st = levelState{tripped: snap.Tripped, since: snap.Since, count: snap.Count, last: snap.Last, seen: snap.Seen}
+	t.st = levelState{tripped: snap.Tripped, since: instant(snap.Since), count: snap.Count, last: instant(snap.Last), seen: snap.Seen}
 	return t, nil
 }
 

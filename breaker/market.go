@@ -192,6 +192,7 @@ func (m *Market) poll(now time.Time, buf []Halt) []Halt {
 			if h.Cause == "" {
 				h.Cause = causeUnnamedSource
 			}
+			h.Since, h.Until = instant(h.Since), instant(h.Until)
 			buf = append(buf, h)
 		}
 	}
@@ -410,6 +411,7 @@ func (m *Market) Observe(now time.Time, price decimal.Decimal) (Decision, error)
 }
 
 func (m *Market) check(now time.Time, price decimal.Decimal, record bool) (Decision, error) {
+	now = instant(now)
 	if err := num.CheckPositive(price); err != nil {
 		return Decision{}, fmt.Errorf("%w: market %s: price: %w", ErrInvalidInput, m.s.ID, err)
 	}
@@ -494,6 +496,7 @@ func (m *Market) check(now time.Time, price decimal.Decimal, record bool) (Decis
 // market is left as Status(now) would leave it, and the events of bringing
 // it up to now are returned with the error.
 func (m *Market) Trade(now time.Time, price decimal.Decimal) ([]Event, error) {
+	now = instant(now)
 	if _, err := m.s.Band.checkRef(price); err != nil {
 		return nil, fmt.Errorf("%w: market %s: %w", ErrInvalidInput, m.s.ID, err)
 	}

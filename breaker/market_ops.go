@@ -17,6 +17,7 @@ import (
 // now. The market stays halted until this and every other cause has
 // cleared. Halt returns the events it caused.
 func (m *Market) Halt(now time.Time, cause, reason, actor string, until time.Time) ([]Event, error) {
+	now, until = instant(now), instant(until)
 	if cause == "" {
 		return nil, fmt.Errorf("%w: market %s: empty halt cause", ErrInvalidInput, m.s.ID)
 	}
@@ -57,6 +58,7 @@ func (m *Market) Halt(now time.Time, cause, reason, actor string, until time.Tim
 // expired and is reported as unknown). Causes reported by HaltSources are
 // cleared at their source.
 func (m *Market) Clear(now time.Time, cause, actor string) ([]Event, error) {
+	now = instant(now)
 	ext := m.poll(now, nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -89,6 +91,7 @@ func (m *Market) Clear(now time.Time, cause, actor string) ([]Event, error) {
 // check would report for the market as a whole: the state, band and, when
 // halted, the cause and expected end. It does not record a price.
 func (m *Market) Status(now time.Time) (Decision, error) {
+	now = instant(now)
 	ext := m.poll(now, nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()

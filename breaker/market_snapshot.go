@@ -3,7 +3,6 @@ package breaker
 import (
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
@@ -25,6 +24,16 @@ type MarketSnapshot struct {
 	Seen       bool            `json:"seen"`        // at least one call
 	// Vol is the volatility band's state (nil without one).
 	Vol *VolSnapshot `json:"vol,omitempty"`
+	// HeldWidening says the band still carries the widening from before
+	// the last widening-window boundary (its Band.Widened is the opposite
+	// of Widened): a volatility band holds through a limit state and takes
+	// the new widening only when the market leaves it (see
+	// VolatilitySettings). Without it a market restored after a boundary
+	// crossed in a limit state reported the band as already widened and
+	// missed the re-reference event the original emits on leaving the
+	// limit state (TestReplayMarketVolatilityBand, issue 14). Always false
+	// without a volatility band.
+	HeldWidening bool `json:"held_widening,omitempty"`
 }
 
 // Snapshot returns the market's state (copies).
@@ -35,6 +44,7 @@ func (m *Market) Snapshot() MarketSnapshot {
 		State: m.state, Reference: m.band.Reference, Widened: m.widened, WidenNext: m.widenNext.UTC(),
 		LimitSince: m.limitSince.UTC(), Window: utcBuckets(m.window()), Halts: utcHalts(m.own),
 		External: utcHalts(m.ext), Last: m.last.UTC(), Seen: m.seen, Vol: m.volSnapshot(),
+		HeldWidening: !m.band.Reference.IsZero() && m.band.Widened != m.widened,
 	}
 }
 
@@ -69,9 +79,9 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 	if snap.State > Halted {
 		return nil, bad("unknown state %d", snap.State)
 	}
-	m.state, m.widened, m.widenNext, m.limitSince = snap.State, snap.Widened, snap.WidenNext, snap.LimitSince
+	m.state, m.widened, m.widenNext, m.limitSince = snap.State, snap.Widened, instant(snap.WidenNext), instant(snap.LimitSince)
 	m.band, m.lo, m.hi = Band{}, nil, nil
-	if err := m.restoreVol(snap.Vol, snap.Last); err != nil {
+	if err := m.restoreVol(snap.Vol, instant(snap.Last)); err != nil {
 		return nil, bad("%v", err)
 	}
 	if !snap.Reference.IsZero() {
@@ -83,10 +93,16 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 		}
 		m.setBand(snap.Reference) // at the snapshot's width (held during a limit state)
 	}
+	if snap.HeldWidening {
+		if !m.s.Volatility.enabled() || m.band.Reference.IsZero() {
+			return nil, bad("a held widening without a volatility band")
+		}
+		m.band.Widened = !m.widened
+	}
 	if len(snap.Window) > maxWindowBuckets(m.s) {
 		return nil, bad("%d window buckets, more than the window holds", len(snap.Window))
 	}
-	m.trades, m.head = slices.Clone(snap.Window), 0
+	m.trades, m.head = utcBuckets(snap.Window), 0
 	m.sum, m.count = decimal.Decimal{}, 0
 	for i, b := range m.trades {
 		if err := num.CheckPositive(b.Sum); err != nil {
@@ -107,8 +123,8 @@ func RestoreMarket(s MarketSettings, snap MarketSnapshot) (*Market, error) {
 			}
 		}
 	}
-	m.own, m.ext = slices.Clone(snap.Halts), slices.Clone(snap.External)
-	m.last, m.seen = snap.Last, snap.Seen
+	m.own, m.ext = utcHalts(snap.Halts), utcHalts(snap.External)
+	m.last, m.seen = instant(snap.Last), snap.Seen
 	if err := m.consistency(); err != nil {
 		return nil, bad("%v", err)
 	}
@@ -182,6 +198,9 @@ func (m *Market) consistency() error {
 		}
 		if !want.Lower.Equal(b.Lower) || !want.Upper.Equal(b.Upper) {
 			return fmt.Errorf("band %s stale: want %s", b, want)
+		}
+		if b.Widened != m.widened && !m.s.Volatility.enabled() {
+			return fmt.Errorf("band widened %t, the window says %t", b.Widened, m.widened)
 		}
 	}
 	sum, count := decimal.Decimal{}, int64(0)

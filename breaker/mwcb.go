@@ -194,6 +194,7 @@ func NewMarketWide(s WideSettings) (*MarketWide, error) {
 // open before the previous observation. It returns the EventSession it
 // records (timed at open).
 func (w *MarketWide) StartSession(reference decimal.Decimal, open, close time.Time) ([]Event, error) {
+	open, close = instant(open), instant(close)
 	if w.s.Rolling > 0 {
 		return nil, fmt.Errorf("%w: %s: StartSession in rolling mode", ErrInvalidInput, w.s.Name)
 	}
@@ -224,6 +225,7 @@ func (w *MarketWide) StartSession(reference decimal.Decimal, open, close time.Ti
 // halt in force, so level 3 dominates levels 1 and 2. Session mode ignores
 // observations before StartSession or outside [open, close).
 func (w *MarketWide) Observe(now time.Time, index decimal.Decimal) (WideStatus, error) {
+	now = instant(now)
 	if err := num.CheckPositive(index); err != nil {
 		return WideStatus{}, fmt.Errorf("%w: %s: index: %w", ErrInvalidInput, w.s.Name, err)
 	}

@@ -2,7 +2,6 @@ package breaker
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
@@ -53,10 +52,10 @@ func RestoreMarketWide(s WideSettings, snap WideSnapshot) (*MarketWide, error) {
 			return nil, fmt.Errorf("%w: %s: sample %d: %w", ErrInvalidSnapshot, w.s.Name, i, err)
 		}
 	}
-	w.st.ref, w.st.open, w.st.cls = snap.Reference, snap.Open, snap.Close
-	w.st.triggered = slices.Clone(snap.Triggered)
-	w.st.haltLevel, w.st.haltSince, w.st.haltUntil = snap.HaltLevel, snap.HaltSince, snap.HaltUntil
-	w.st.samples, w.st.last, w.st.seen = slices.Clone(snap.Samples), snap.Last, snap.Seen
+	w.st.ref, w.st.open, w.st.cls = snap.Reference, instant(snap.Open), instant(snap.Close)
+	w.st.triggered = utcTimes(snap.Triggered)
+	w.st.haltLevel, w.st.haltSince, w.st.haltUntil = snap.HaltLevel, instant(snap.HaltSince), instant(snap.HaltUntil)
+	w.st.samples, w.st.last, w.st.seen = utcPoints(snap.Samples), instant(snap.Last), snap.Seen
 	if err := w.consistency(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidSnapshot, err)
 	}
@@ -66,7 +65,8 @@ func RestoreMarketWide(s WideSettings, snap WideSnapshot) (*MarketWide, error) {
 // CheckInvariants verifies the breaker's consistency: triggered levels form
 // a prefix-closed set in session mode (a deeper level consumes the ones
 // above it), nothing triggered or halted after the last observation, a
-// halt in force has a level that triggered, samples are in time
+// halt in force has a level that triggered (in session mode: unless it
+// was carried over from before the session's open), samples are in time
 // order within the rolling window and the reference is the oldest sample.
 func (w *MarketWide) CheckInvariants() error {
 	w.mu.Lock()
@@ -93,7 +93,12 @@ func (w *MarketWide) consistency() error {
 	if st.haltLevel > 0 && (!st.seen || st.haltSince.After(st.last)) {
 		return fmt.Errorf("%s: halt since %s, after the last observation %s", w.s.Name, st.haltSince, st.last)
 	}
-	if st.haltLevel > 0 && st.triggered[st.haltLevel-1].IsZero() && w.s.Rolling == 0 {
+	// StartSession re-arms every level but keeps a halt in force, so a halt
+	// carried over from the previous session (started at or before this
+	// session's open) has no triggered level; one that started inside the
+	// session has. Refusing the carried-over one made a snapshot taken
+	// during it unrestorable (TestReplayMarketWide/session, issue 14).
+	if st.haltLevel > 0 && st.triggered[st.haltLevel-1].IsZero() && w.s.Rolling == 0 && st.haltSince.After(st.open) {
 		return fmt.Errorf("%s: halt at level %d that did not trigger", w.s.Name, st.haltLevel)
 	}
 	if w.s.Rolling == 0 {

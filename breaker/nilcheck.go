@@ -25,6 +25,20 @@ func isNil(v any) bool {
 // 5*3600+1) would come back one second off after a JSON round trip (and a
 // standby would resume at another instant); UTC keeps the instant exact and
 // takes the host's local zone out of replicated state (DESIGN rule 11).
+//
+// The same goes for the state itself and for every result: each exported
+// method takes its times through instant on entry, so what a type keeps,
+// returns and reports in an event or an error is in UTC with no monotonic
+// clock reading. A time kept as the host passed it (time.Now() carries a
+// monotonic reading, which JSON drops; a zone prints its offset) made a
+// restored standby answer differently from its primary: a LevelTrigger's
+// Result.Since came back in UTC instead of the host's zone, and an
+// ErrTimeWentBack error named the last call's time in another form
+// (TestReplayLevel and the other replay properties, issue 14).
+
+// instant returns t as the package keeps and reports it: UTC, with the
+// monotonic clock reading stripped (time.Time.UTC does both).
+func instant(t time.Time) time.Time { return t.UTC() }
 
 func utcPoints(ps []Point) []Point {
 	out := make([]Point, len(ps))

@@ -38,6 +38,21 @@ type NotionalSettings struct {
 // by notional over golang.org/x/time/rate, driven only by explicit times).
 // Over any period it admits at most Burst + Max × elapsed / Per, in whole
 // Units. Safe for concurrent use (one mutex).
+//
+// Replication. The default form keeps its token count as a float64 inside
+// rate.Limiter (in units; and in ThrottleSnapshot.Tokens), refilled as tokens +
+// elapsed.Seconds() × rate. The Go specification lets a compiler fuse that
+// multiply and add into one instruction, rounded once (Floating-point
+// operators: "An implementation may combine multiple floating-point
+// operations into a single fused operation"); gc does so on arm64,
+// ppc64le and s390x and not on amd64, so two machines given the same
+// inputs can hold different token counts and, at a boundary, decide
+// differently. A consensus host (a blockchain, a Raft group) must
+// therefore not replicate the default form — neither its snapshot nor its
+// decisions — and sets Exact instead: the same limit in int64
+// token-nanoseconds, every decision and snapshot bit-identical on every
+// machine (TestReplayNotionalLimiter holds for both forms on one machine). TokensAt is
+// a float64 for display in either form: never replicate it.
 type NotionalLimiter struct {
 	s          NotionalSettings
 	maxUnits   int64

@@ -288,6 +288,7 @@ func (l *OutflowLimiter) status() LimitStatus {
 // number within bounds, now out of range or before the previous call) is an
 // error and changes nothing.
 func (l *OutflowLimiter) Inflow(now time.Time, amount decimal.Decimal) ([]Event, error) {
+	now = instant(now)
 	if err := checkUnits(amount, false); err != nil {
 		return nil, fmt.Errorf("%w: outflow %q: inflow: %w", ErrInvalidInput, l.s.Asset, err)
 	}
@@ -311,6 +312,7 @@ func (l *OutflowLimiter) Inflow(now time.Time, amount decimal.Decimal) ([]Event,
 // this outflow is locked (EventRateLimited); otherwise it is allowed. Bad
 // input is an error and changes nothing.
 func (l *OutflowLimiter) Outflow(now time.Time, amount decimal.Decimal) (OutflowDecision, error) {
+	now = instant(now)
 	if err := checkUnits(amount, false); err != nil {
 		return OutflowDecision{}, fmt.Errorf("%w: outflow %q: outflow: %w", ErrInvalidInput, l.s.Asset, err)
 	}
@@ -356,6 +358,7 @@ type Liquidity struct {
 // Status returns the limit status at now (after moving expired buckets
 // into the baseline) and whether the asset is rate limited.
 func (l *OutflowLimiter) Status(now time.Time) (LimitStatus, bool, error) {
+	now = instant(now)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err := l.begin(now); err != nil {
@@ -370,6 +373,7 @@ func (l *OutflowLimiter) Status(now time.Time) (LimitStatus, bool, error) {
 // window does not re-trigger at once. Refused (ErrInvalidInput) when the
 // asset is not rate limited (the contract reverts NotRateLimited).
 func (l *OutflowLimiter) Override(now time.Time, actor string) ([]Event, error) {
+	now = instant(now)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.st.limited {
@@ -390,6 +394,7 @@ func (l *OutflowLimiter) Override(now time.Time, actor string) ([]Event, error) 
 // now − lastRateLimit < cooldown, so it succeeds at exactly the cooldown).
 // No grace period is started. Refused when not rate limited or too early.
 func (l *OutflowLimiter) OverrideExpired(now time.Time) ([]Event, error) {
+	now = instant(now)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.st.limited {
@@ -411,6 +416,7 @@ func (l *OutflowLimiter) OverrideExpired(now time.Time) ([]Event, error) {
 // a breach does not rate limit the asset (CircuitBreaker.startGracePeriod:
 // end must be after now).
 func (l *OutflowLimiter) StartGrace(now, end time.Time, actor string) ([]Event, error) {
+	now, end = instant(now), instant(end)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !end.After(now) {
@@ -491,7 +497,7 @@ func RestoreOutflowLimiter(s OutflowSettings, snap OutflowSnapshot) (*OutflowLim
 		return nil, bad("rate limited without a trigger time at or before the last call")
 	}
 	l.st = outflowState{liqTotal: snap.LiqTotal, liqInPeriod: snap.LiqInPeriod, limited: snap.RateLimited,
-		lastLimit: snap.LastLimit, graceEnd: snap.GraceEnd, last: snap.Last, seen: snap.Seen}
+		lastLimit: instant(snap.LastLimit), graceEnd: instant(snap.GraceEnd), last: instant(snap.Last), seen: snap.Seen}
 	for _, n := range snap.Nodes {
 		l.st.nodes = append(l.st.nodes, LiquidityBucket{Tick: n.Tick.UTC(), Amount: n.Amount})
 	}

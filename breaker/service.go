@@ -106,6 +106,17 @@ type ServiceSettings struct {
 // time, and event times are wall-clock times. It is therefore not
 // deterministic under replay, unlike the rest of the package.
 //
+// Replication. Only the operator's forced state (ServiceSnapshot: Forced,
+// Reason, Actor) is replayable (TestReplayService). A consensus host (a
+// blockchain, a Raft group) must not replicate anything else of a Service
+// nor let it decide inside the replicated state machine: not gobreaker's
+// closed/half-open/open state, not its counts, not Execute's ErrOpen or
+// ErrTooManyRequests, not the events' Time. Run the Service at each node's
+// I/O edge, outside consensus, and turn what it sees into replicated
+// inputs stamped with the input's time: a failure rate or count observed
+// by a LevelTrigger (or an AnomalyTrigger), a KillSwitch engaged and
+// released by an operator input; those are deterministic and replayable.
+//
 // gobreaker calls its state-change callback while holding its mutex, inside
 // Execute (or State); this wrapper records the change there and the call
 // returns it: Execute, ForceOpen, ForceClosed and Release return every

@@ -41,6 +41,7 @@ func newBucket(name string, limit rate.Limit, burst int) *bucket {
 
 // allow admits n at now if n tokens are available (rate.Limiter.AllowN).
 func (b *bucket) allow(now time.Time, n int) (bool, error) {
+	now = instant(now)
 	if b.seen && now.Before(b.last) {
 		return false, fmt.Errorf("%w: %s: %s < %s", ErrTimeWentBack, b.name, now, b.last)
 	}
@@ -68,8 +69,11 @@ func checkFillable(name string, r rate.Limit, burst int) error {
 
 // ThrottleSnapshot is the serialisable state of a throttle. For the
 // x/time/rate form it is the token count at the time the limiter last
-// changed (rate.Limiter's internal pair), so a rebuild is exact; for the
-// exact form (Settings.Exact) it is the integer level at the last call.
+// changed (rate.Limiter's internal pair), so a rebuild on the same machine
+// is exact; its Tokens is a float64 that another architecture may compute
+// differently (see CountLimiter): a consensus host replicates only the
+// exact form's snapshot (Settings.Exact), the integer level at the last
+// call.
 type ThrottleSnapshot struct {
 	At     time.Time `json:"at"`     // last admission; zero when none (bucket full) or Exact
 	Tokens float64   `json:"tokens"` // tokens right after that admission; 0 when Exact
@@ -112,7 +116,7 @@ func (b *bucket) restore(snap ThrottleSnapshot) error {
 		return fmt.Errorf("%w: %s: admission after the last call", ErrInvalidSnapshot, b.name)
 	}
 	b.lim = rate.NewLimiter(b.limit, b.burst)
-	b.last, b.seen = snap.Last, snap.Seen
+	b.last, b.seen = instant(snap.Last), snap.Seen
 	if snap.At.IsZero() {
 		if snap.Tokens != 0 {
 			return fmt.Errorf("%w: %s: tokens without an admission time", ErrInvalidSnapshot, b.name)
@@ -134,19 +138,20 @@ func (b *bucket) restore(snap ThrottleSnapshot) error {
 			return fmt.Errorf("%w: %s: tokens %v cannot be rebuilt", ErrInvalidSnapshot, b.name, snap.Tokens)
 		}
 	}
-	pre := snap.At.Add(-time.Second)
+	at := instant(snap.At)
+	pre := at.Add(-time.Second)
 	if !b.lim.AllowN(pre, b.burst) {
 		return fmt.Errorf("%w: %s: cannot drain the limiter", ErrInvalidSnapshot, b.name)
 	}
 	b.lim.SetLimitAt(pre, rate.Limit(target))
-	b.lim.SetLimitAt(snap.At, b.limit)
-	if take > 0 && !b.lim.AllowN(snap.At, take) {
+	b.lim.SetLimitAt(at, b.limit)
+	if take > 0 && !b.lim.AllowN(at, take) {
 		return fmt.Errorf("%w: %s: tokens %v cannot be rebuilt", ErrInvalidSnapshot, b.name, snap.Tokens)
 	}
-	if got := b.lim.TokensAt(snap.At); got != snap.Tokens {
+	if got := b.lim.TokensAt(at); got != snap.Tokens {
 		return fmt.Errorf("%w: %s: rebuilt %v tokens, want %v", ErrInvalidSnapshot, b.name, got, snap.Tokens)
 	}
-	b.changed, b.used = snap.At, true
+	b.changed, b.used = at, true
 	return nil
 }
 
@@ -221,8 +226,23 @@ func (s CountSettings) rate() rate.Limit { return rate.Limit(float64(s.Events) /
 // CountLimiter admits at most Burst + rate × elapsed events over any
 // period (e.g. at most 50 liquidations per second), over a token bucket
 // (golang.org/x/time/rate, or the integer form when Exact) driven only by
-// explicit times, so a replay is deterministic. Safe for concurrent use
-// (one mutex).
+// explicit times, so a replay on one machine is deterministic. Safe for
+// concurrent use (one mutex).
+//
+// Replication. The default form keeps its token count as a float64 inside
+// rate.Limiter (and in ThrottleSnapshot.Tokens), refilled as tokens +
+// elapsed.Seconds() × rate. The Go specification lets a compiler fuse that
+// multiply and add into one instruction, rounded once (Floating-point
+// operators: "An implementation may combine multiple floating-point
+// operations into a single fused operation"); gc does so on arm64,
+// ppc64le and s390x and not on amd64, so two machines given the same
+// inputs can hold different token counts and, at a boundary, decide
+// differently. A consensus host (a blockchain, a Raft group) must
+// therefore not replicate the default form — neither its snapshot nor its
+// decisions — and sets Exact instead: the same limit in int64
+// token-nanoseconds, every decision and snapshot bit-identical on every
+// machine (TestReplayCountLimiter holds for both forms on one machine). TokensAt is
+// a float64 for display in either form: never replicate it.
 type CountLimiter struct {
 	s  CountSettings
 	mu sync.Mutex

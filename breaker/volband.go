@@ -219,6 +219,6 @@ func (m *Market) restoreVol(s *VolSnapshot, last time.Time) error {
 	if err := num.Check(s.Width); err != nil || s.Width.Cmp(v.Floor) < 0 || s.Width.Cmp(v.Cap) > 0 {
 		return fmt.Errorf("volatility width outside [floor, cap]")
 	}
-	m.vol = volState{variance: s.Variance, samplePrice: s.SamplePrice, sampleAt: s.SampleAt, returns: s.Returns, width: s.Width}
+	m.vol = volState{variance: s.Variance, samplePrice: s.SamplePrice, sampleAt: instant(s.SampleAt), returns: s.Returns, width: s.Width}
 	return nil
 }

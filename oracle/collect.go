@@ -62,6 +62,13 @@ type CollectorSettings struct {
 // Collector fetches quotes from its sources concurrently, each through its
 // own gobreaker v2 circuit breaker and a per-call timeout. Safe for
 // concurrent use.
+//
+// Replication. A Collector has no snapshot and is not replayable: what it
+// returns depends on the network, the wall clock (timeouts, gobreaker's
+// open timeout) and goroutine timing. A consensus host (a blockchain, a
+// Raft group) runs it at each node's I/O edge, outside consensus, and
+// replicates the quotes it collected as an input (Feed.Update's quotes,
+// with their times), never the Collection or a source's health.
 type Collector struct {
 	s       CollectorSettings
 	sources []Source
