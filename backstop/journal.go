@@ -73,6 +73,8 @@ func validateMovements(ms []Movement) error {
 // A nil Journal records nothing and returns nil, so an optional journal can
 // be left out.
 func (j *Journal) Record(now time.Time, ms ...Movement) error {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if j == nil {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
+	"github.com/failsafe-fi/failsafe/replay"
 )
 
 // The replay properties of issue 14 item 1 (DESIGN.md rule 11) for the
@@ -86,7 +87,7 @@ func TestReplayInsuranceFund(t *testing.T) {
 				Who:    rapid.SampledFrom([]string{"shared", "doge", "nope"}).Draw(t, "fund"),
 				Amount: bsAmount(t, "amount", 50_000_00)}
 		})
-		testkit.CheckReplay(t, testkit.Replayable[*InsuranceFund, FundSnapshot, bsIn]{
+		checkReplay(t, testkit.Replayable[*InsuranceFund, FundSnapshot, bsIn]{
 			New: func() (*InsuranceFund, error) { return NewInsuranceFund(s) },
 			Apply: func(f *InsuranceFund, in bsIn) (any, error) {
 				switch in.Kind {
@@ -127,7 +128,7 @@ func TestReplayDefaultFund(t *testing.T) {
 			}
 			return in
 		})
-		testkit.CheckReplay(t, testkit.Replayable[*DefaultFund, DefaultFundSnapshot, bsIn]{
+		checkReplay(t, testkit.Replayable[*DefaultFund, DefaultFundSnapshot, bsIn]{
 			New: func() (*DefaultFund, error) { return NewDefaultFund(s) },
 			Apply: func(f *DefaultFund, in bsIn) (any, error) {
 				switch in.Kind {
@@ -164,7 +165,7 @@ func TestReplayBackstopPool(t *testing.T) {
 				Amount:  size,
 				Amount2: testkit.Decimal(0, 2000, 1).Draw(t, "price")}
 		})
-		testkit.CheckReplay(t, testkit.Replayable[*BackstopPool, PoolSnapshot, bsIn]{
+		checkReplay(t, testkit.Replayable[*BackstopPool, PoolSnapshot, bsIn]{
 			New: func() (*BackstopPool, error) { return NewBackstopPool(s) },
 			Apply: func(p *BackstopPool, in bsIn) (any, error) {
 				if in.Kind == 1 {
@@ -194,7 +195,7 @@ func TestReplayJournal(t *testing.T) {
 				Amount:  bsAmount(t, "amount", 1_000_00),
 				Amount2: bsAmount(t, "amount2", 1_000_00)}
 		})
-		testkit.CheckReplay(t, testkit.Replayable[*Journal, JournalSnapshot, bsIn]{
+		checkReplay(t, testkit.Replayable[*Journal, JournalSnapshot, bsIn]{
 			New: func() (*Journal, error) { return NewJournal(), nil },
 			Apply: func(j *Journal, in bsIn) (any, error) {
 				ms := []Movement{{From: in.Key, To: in.Who, Amount: in.Amount, Reason: "r"}}
@@ -265,7 +266,7 @@ func TestReplayWaterfall(t *testing.T) {
 			}
 			return in
 		})
-		testkit.CheckReplay(t, testkit.Replayable[*rigState, rigReplaySnapshot, bsIn]{
+		checkReplay(t, testkit.Replayable[*rigState, rigReplaySnapshot, bsIn]{
 			New: func() (*rigState, error) {
 				r := build()
 				w, err := New(r.settings())
@@ -371,5 +372,43 @@ func drawRig(t *rapid.T) func() *exchangeRig {
 		r.social, _ = NewSocialLayer("social", winners, r.unit)
 		r.journal = NewJournal()
 		return r
+	}
+}
+
+func (in bsIn) inZone(z *time.Location) bsIn { in.At = in.At.In(z); return in }
+
+// zoneProbe is a time zone a replica's host might run in: half an hour
+// off the hour, so no clock arithmetic hides it.
+var zoneProbe = time.FixedZone("probe", 5*3600+1800)
+
+// checkReplay is testkit.CheckReplay, then the canonical-digest half of
+// DESIGN.md rule 11 across machines: the same inputs with every time in
+// another zone (the same instants, as a host in that zone would read them
+// from its log) give the same digest after every input.
+func checkReplay[T, S any, In interface{ inZone(*time.Location) In }](t *rapid.T, r testkit.Replayable[T, S, In], in []In) {
+	t.Helper()
+	testkit.CheckReplay(t, r, in)
+	a, err := r.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range in {
+		r.Apply(a, x)
+		r.Apply(b, x.inZone(zoneProbe))
+		da, err := replay.Of(r.Snapshot(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := replay.Of(r.Snapshot(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if da != db {
+			t.Fatalf("input %d: the same inputs in zone %s digest to %s, in UTC to %s", i+1, zoneProbe, db.Short(), da.Short())
+		}
 	}
 }

@@ -129,6 +129,12 @@
 // Subject (the auction ID, account or market), From and To on a
 // transition, then the amounts; Event.LogValue logs one in a line.
 //
+// Replay (DESIGN.md rule 11): restoring a Snapshot taken after input k and
+// applying inputs k+1… gives the state, results and errors of the
+// uninterrupted run (TestReplay* in replay_prop_test.go), and a snapshot
+// is canonical: every time is held in UTC (each method converts now), so
+// replicas in different time zones digest equal states equally.
+//
 // # Idempotent inputs
 //
 // An input a host may deliver twice (a retried request, a log replayed on

@@ -94,6 +94,8 @@ func (f *fitter) take(o Order) {
 // account and market, one per leg, so a repeat is not refused by shape). A host that may replay a commit (a retry
 // after a timeout, a log replayed on a standby) uses CommitKeyed.
 func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := e.clock.check(now); err != nil {
 		return nil, err
 	}
@@ -154,6 +156,8 @@ func (e *Engine) prune(now time.Time) {
 // digs): call it with TakeResult.Released, YankResult.Released or a
 // settlement's tab. Releasing more than the market holds is an error.
 func (e *Engine) Release(now time.Time, market string, amount decimal.Decimal) (Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := e.clock.check(now); err != nil {
 		return Event{}, err
 	}
@@ -247,6 +251,8 @@ type EngineSnapshot struct {
 // (every field but Health, which Commit does not read) is what a repeat
 // must match.
 func (e *Engine) CommitKeyed(now time.Time, key string, orders []Order) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	parts := make([]any, 0, 9*len(orders))
 	for _, o := range orders {
 		parts = append(parts, o.Account, o.Market, o.Debt, o.Lot, o.Tab, o.Penalty, o.Bonus, o.Full, o.Reduce)

@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
+	"github.com/failsafe-fi/failsafe/replay"
 )
 
 // The replay properties of issue 14 item 1 (DESIGN.md rule 11), one per
@@ -112,7 +113,7 @@ func TestReplayDutchHouse(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := drawDutchSettings(t)
 		in := replayInputs(t, func(t *rapid.T, at time.Time) lqIn { return drawLq(t, at, []int{0, 0, 1, 1, 1, 2, 3, 4}) }, lqAt)
-		testkit.CheckReplay(t, testkit.Replayable[*DutchHouse, DutchSnapshot, lqIn]{
+		checkReplay(t, testkit.Replayable[*DutchHouse, DutchSnapshot, lqIn]{
 			New: func() (*DutchHouse, error) { return NewDutchHouse(s) },
 			Apply: func(h *DutchHouse, in lqIn) (any, error) {
 				switch in.Kind {
@@ -151,7 +152,7 @@ func TestReplayEnglishHouse(t *testing.T) {
 			in.Max = in.Tab.Mul(testkit.Decimal(50, 120, 2).Draw(t, "bid/tab")).Round(6)
 			return in
 		}, lqAt)
-		testkit.CheckReplay(t, testkit.Replayable[*EnglishHouse, EnglishSnapshot, lqIn]{
+		checkReplay(t, testkit.Replayable[*EnglishHouse, EnglishSnapshot, lqIn]{
 			New: func() (*EnglishHouse, error) { return NewEnglishHouse(s) },
 			Apply: func(h *EnglishHouse, in lqIn) (any, error) {
 				switch in.Kind {
@@ -192,7 +193,7 @@ func TestReplayBatchHouse(t *testing.T) {
 			in.Level = StopLevel(rapid.IntRange(-1, 10).Draw(t, "close in")) // minutes; ≤ 0 refused
 			return in
 		}, lqAt)
-		testkit.CheckReplay(t, testkit.Replayable[*BatchHouse, BatchSnapshot, lqIn]{
+		checkReplay(t, testkit.Replayable[*BatchHouse, BatchSnapshot, lqIn]{
 			New: func() (*BatchHouse, error) { return NewBatchHouse(s) },
 			Apply: func(h *BatchHouse, in lqIn) (any, error) {
 				closeAt := in.At.Add(time.Duration(in.Level) * time.Minute)
@@ -235,7 +236,7 @@ func TestReplayEngine(t *testing.T) {
 			in.Max = testkit.Decimal(1, 2000, 0).Draw(t, "release")
 			return in
 		}, lqAt)
-		testkit.CheckReplay(t, testkit.Replayable[*Engine, EngineSnapshot, lqIn]{
+		checkReplay(t, testkit.Replayable[*Engine, EngineSnapshot, lqIn]{
 			New: func() (*Engine, error) { return NewEngine(s) },
 			Apply: func(e *Engine, in lqIn) (any, error) {
 				orders := []Order{{Account: "acct-" + in.Who, Market: in.Who, Tab: in.Tab, Debt: in.Tab, Lot: in.Lot}}
@@ -275,7 +276,7 @@ func TestReplayBookDesk(t *testing.T) {
 			in.Price = testkit.Decimal(24000, 26000, 0).Draw(t, "oracle")
 			return in
 		}, lqAt)
-		testkit.CheckReplay(t, testkit.Replayable[*BookDesk, BookSnapshot, lqIn]{
+		checkReplay(t, testkit.Replayable[*BookDesk, BookSnapshot, lqIn]{
 			New: func() (*BookDesk, error) { return NewBookDesk(BookSettings{}) },
 			Apply: func(b *BookDesk, in lqIn) (any, error) {
 				m := bybitMarket()
@@ -309,4 +310,42 @@ func TestReplayBookDesk(t *testing.T) {
 			Restore:  func(snap BookSnapshot) (*BookDesk, error) { return RestoreBookDesk(BookSettings{}, snap) },
 		}, in)
 	})
+}
+
+func (in lqIn) inZone(z *time.Location) lqIn { in.At = in.At.In(z); return in }
+
+// zoneProbe is a time zone a replica's host might run in: half an hour
+// off the hour, so no clock arithmetic hides it.
+var zoneProbe = time.FixedZone("probe", 5*3600+1800)
+
+// checkReplay is testkit.CheckReplay, then the canonical-digest half of
+// DESIGN.md rule 11 across machines: the same inputs with every time in
+// another zone (the same instants, as a host in that zone would read them
+// from its log) give the same digest after every input.
+func checkReplay[T, S any, In interface{ inZone(*time.Location) In }](t *rapid.T, r testkit.Replayable[T, S, In], in []In) {
+	t.Helper()
+	testkit.CheckReplay(t, r, in)
+	a, err := r.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range in {
+		r.Apply(a, x)
+		r.Apply(b, x.inZone(zoneProbe))
+		da, err := replay.Of(r.Snapshot(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := replay.Of(r.Snapshot(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if da != db {
+			t.Fatalf("input %d: the same inputs in zone %s digest to %s, in UTC to %s", i+1, zoneProbe, db.Short(), da.Short())
+		}
+	}
 }

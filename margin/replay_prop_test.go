@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
+	"github.com/failsafe-fi/failsafe/replay"
 )
 
 // The replay properties of issue 14 item 1 (DESIGN.md rule 11) for the
@@ -71,7 +72,7 @@ func TestReplayCalls(t *testing.T) {
 			// lasts across several updates and its deadline runs.
 			in[i].Equity = in[i].Maintenance.Mul(d(rapid.SampledFrom([]string{"3", "1.05", "0.95", "0.95", "0.8", "0.6", "0.4", "-0.1"}).Draw(t, "equity/mm")))
 		}
-		testkit.CheckReplay(t, testkit.Replayable[*Calls, CallsSnapshot, callsIn]{
+		checkReplay(t, testkit.Replayable[*Calls, CallsSnapshot, callsIn]{
 			New: func() (*Calls, error) { return NewCalls(s) },
 			Apply: func(c *Calls, in callsIn) (any, error) {
 				if in.Remove {
@@ -136,7 +137,7 @@ func TestReplayWatchlist(t *testing.T) {
 			}
 			return Account{ID: "ghost"}
 		}
-		testkit.CheckReplay(t, testkit.Replayable[*Watchlist, WatchlistSnapshot, watchIn]{
+		checkReplay(t, testkit.Replayable[*Watchlist, WatchlistSnapshot, watchIn]{
 			New: func() (*Watchlist, error) { return NewWatchlist(c) },
 			Apply: func(w *Watchlist, in watchIn) (any, error) {
 				switch in.Kind {
@@ -155,4 +156,44 @@ func TestReplayWatchlist(t *testing.T) {
 			Restore:  func(s WatchlistSnapshot) (*Watchlist, error) { return RestoreWatchlist(c, s) },
 		}, in)
 	})
+}
+
+func (in callsIn) inZone(z *time.Location) callsIn { in.At = in.At.In(z); return in }
+
+func (in watchIn) inZone(z *time.Location) watchIn { in.At = in.At.In(z); return in }
+
+// zoneProbe is a time zone a replica's host might run in: half an hour
+// off the hour, so no clock arithmetic hides it.
+var zoneProbe = time.FixedZone("probe", 5*3600+1800)
+
+// checkReplay is testkit.CheckReplay, then the canonical-digest half of
+// DESIGN.md rule 11 across machines: the same inputs with every time in
+// another zone (the same instants, as a host in that zone would read them
+// from its log) give the same digest after every input.
+func checkReplay[T, S any, In interface{ inZone(*time.Location) In }](t *rapid.T, r testkit.Replayable[T, S, In], in []In) {
+	t.Helper()
+	testkit.CheckReplay(t, r, in)
+	a, err := r.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range in {
+		r.Apply(a, x)
+		r.Apply(b, x.inZone(zoneProbe))
+		da, err := replay.Of(r.Snapshot(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := replay.Of(r.Snapshot(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if da != db {
+			t.Fatalf("input %d: the same inputs in zone %s digest to %s, in UTC to %s", i+1, zoneProbe, db.Short(), da.Short())
+		}
+	}
 }
