@@ -192,7 +192,8 @@ func (j *Journal) Check() error {
 		return fmt.Errorf("%w: journal has %d cached accounts, replay gives %d", ErrInvariant, len(j.balances), len(replay))
 	}
 	total := decimal.Zero
-	for a, b := range j.balances {
+	for _, a := range j.Accounts() { // sorted: the same error on every replica
+		b := j.balances[a]
 		if !replay[a].Equal(b) {
 			return fmt.Errorf("%w: journal account %s cached %s, replay %s", ErrInvariant, a, b, replay[a])
 		}

@@ -2,6 +2,7 @@ package backstop
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -409,6 +410,25 @@ func checkReplay[T, S any, In interface{ inZone(*time.Location) In }](t *rapid.T
 		}
 		if da != db {
 			t.Fatalf("input %d: the same inputs in zone %s digest to %s, in UTC to %s", i+1, zoneProbe, db.Short(), da.Short())
+		}
+	}
+}
+
+// TestJournalCheckNamesFirstAccount: with two accounts' cached balances
+// corrupted, Check names the first in account order every time, not the
+// one map iteration met first (a replica must get the same error). Seen
+// failing before Check walked Accounts(): it named "b" in about half the
+// runs.
+func TestJournalCheckNamesFirstAccount(t *testing.T) {
+	for i := 0; i < 50; i++ {
+		j := NewJournal()
+		if err := j.Record(t0, Movement{From: "a", To: "b", Amount: d("1"), Reason: "r"}); err != nil {
+			t.Fatal(err)
+		}
+		j.balances["a"], j.balances["b"] = d("5"), d("-5")
+		err := j.Check()
+		if err == nil || !strings.Contains(err.Error(), "journal account a cached") {
+			t.Fatalf("run %d: %v, want the error to name account a", i, err)
 		}
 	}
 }

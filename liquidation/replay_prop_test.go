@@ -1,6 +1,7 @@
 package liquidation
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -346,6 +347,26 @@ func checkReplay[T, S any, In interface{ inZone(*time.Location) In }](t *rapid.T
 		}
 		if da != db {
 			t.Fatalf("input %d: the same inputs in zone %s digest to %s, in UTC to %s", i+1, zoneProbe, db.Short(), da.Short())
+		}
+	}
+}
+
+// TestBookInvariantsNameFirstLiquidation: with two liquidations badly
+// indexed, CheckInvariants (which RestoreBookDesk runs) names the lowest
+// ID every time, not the one map iteration met first (a replica must get
+// the same error). Seen failing before it walked the IDs in order: it
+// named liquidation 2 in about half the runs.
+func TestBookInvariantsNameFirstLiquidation(t *testing.T) {
+	for i := 0; i < 50; i++ {
+		b, err := NewBookDesk(BookSettings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.seq = 2
+		b.byID = map[uint64]string{1: "x", 2: "y"}
+		b.live = map[string]*bookLiq{"p": {}, "q": {}}
+		if err := b.CheckInvariants(); err == nil || !strings.Contains(err.Error(), "liquidation 1 ") {
+			t.Fatalf("run %d: %v, want the error to name liquidation 1", i, err)
 		}
 	}
 }
