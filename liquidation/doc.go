@@ -140,7 +140,7 @@
 // An input a host may deliver twice (a retried request, a log replayed on
 // a standby) carries an idempotency key: KickParams.Key, TakeParams.Key,
 // RedoParams.Key, AuctionParams.Key (English Kick, batch Open),
-// BatchHouse.BidKeyed, Engine.CommitKeyed and the BookDesk's
+// BatchHouse.BidKeyed, Engine.CommitKeyed, Engine.ReleaseKeyed and the BookDesk's
 // BookStartParams.Key, BookFillParams.Key and BookNextParams.Key. A repeat returns the first
 // outcome — result, refusal or error — and changes nothing, even with an
 // earlier now; the same key with other parameters is ErrKeyReused. English

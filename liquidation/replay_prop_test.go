@@ -220,8 +220,9 @@ func TestReplayBatchHouse(t *testing.T) {
 	})
 }
 
-// TestReplayEngine: Commit, CommitKeyed (orders from a drawn Plan, and
-// bad orders) and Release, with caps and a throttle window.
+// TestReplayEngine: Commit, CommitKeyed (one or two orders, some refused:
+// a tab ≤ 0, above the cap room or the throttle), Release and
+// ReleaseKeyed, with caps and a throttle window.
 //
 // Mutations seen failing: Engine.Snapshot with Recent empty (the
 // throttle window forgotten): a commit the uninterrupted run's throttle
@@ -231,7 +232,7 @@ func TestReplayEngine(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := drawEngineSettings(t)
 		in := replayInputs(t, func(t *rapid.T, at time.Time) lqIn {
-			in := drawLq(t, at, []int{0, 1, 1, 2, 2})
+			in := drawLq(t, at, []int{0, 1, 1, 2, 3, 3})
 			in.Who = rapid.SampledFrom(propMarkets).Draw(t, "market")
 			in.Tab = testkit.Decimal(-100, 3000, 0).Draw(t, "order tab") // ≤ 0 refused
 			in.Max = testkit.Decimal(1, 2000, 0).Draw(t, "release")
@@ -249,8 +250,10 @@ func TestReplayEngine(t *testing.T) {
 					return e.Commit(in.At, orders)
 				case 1:
 					return e.CommitKeyed(in.At, in.Key, orders)
-				default:
+				case 2:
 					return e.Release(in.At, in.Who, in.Max)
+				default:
+					return e.ReleaseKeyed(in.At, in.Key, in.Who, in.Max)
 				}
 			},
 			Snapshot: (*Engine).Snapshot,
