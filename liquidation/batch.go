@@ -338,6 +338,19 @@ func (h *BatchHouse) Clear(now time.Time, id uint64) (BatchResult, error) {
 	}}, nil
 }
 
+// ClearKeyed is Clear with an idempotency key (see KickParams.Key and
+// KeyWindow): a repeat returns the first result — the clearing and its
+// settlement, the no-bid refusal or the error — and clears nothing again,
+// so a host retrying a clear whose answer it lost still gets the fills to
+// deliver (a plain Clear repeated finds the auction gone); the key with
+// another auction is ErrKeyReused.
+func (h *BatchHouse) ClearKeyed(now time.Time, key string, id uint64) (BatchResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
+	return once(&h.keys, h.clock.last, h.isLive, now, key, "clear", []any{id},
+		func() (BatchResult, error) { return h.Clear(now, id) }, func(BatchResult) uint64 { return id })
+}
+
 // Reopen restarts a closed auction that drew no bid, with the reserve
 // re-priced from price and a new close.
 func (h *BatchHouse) Reopen(now time.Time, id uint64, price decimal.Decimal, closeAt time.Time) ([]Event, error) {

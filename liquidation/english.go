@@ -392,6 +392,19 @@ func (h *EnglishHouse) Settle(now time.Time, id uint64) (EnglishSettleResult, er
 		Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: a.bidder, Lot: a.lot, Tab: a.bid, Settlement: &s}}}, nil
 }
 
+// SettleKeyed is Settle with an idempotency key (see KickParams.Key and
+// KeyWindow): a repeat returns the first result — the settlement, the
+// no-bid refusal or the error — and settles nothing again, so a host
+// retrying a settle whose answer it lost still gets the settlement to pay
+// out (a plain Settle repeated finds the auction gone); the key with
+// another auction is ErrKeyReused.
+func (h *EnglishHouse) SettleKeyed(now time.Time, key string, id uint64) (EnglishSettleResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
+	return once(&h.keys, h.clock.last, h.isLive, now, key, "settle", []any{id},
+		func() (EnglishSettleResult, error) { return h.Settle(now, id) }, func(EnglishSettleResult) uint64 { return id })
+}
+
 // Restart re-opens an auction that ended with no bid (Flipper tick): the
 // reserve is re-priced from the current oracle price and the end and max
 // end move to now + MaxDuration.

@@ -136,7 +136,8 @@ func TestReplayDutchHouse(t *testing.T) {
 	})
 }
 
-// TestReplayEnglishHouse: Kick, Bid, BidLot, Settle, Restart and Yank.
+// TestReplayEnglishHouse: Kick, Bid, BidLot, Settle, SettleKeyed, Restart
+// and Yank.
 // Bids are drawn around the tab so both phases and the too-low refusals
 // happen.
 //
@@ -148,7 +149,7 @@ func TestReplayEnglishHouse(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := drawEnglishSettings(t)
 		in := replayInputs(t, func(t *rapid.T, at time.Time) lqIn {
-			in := drawLq(t, at, []int{0, 0, 1, 1, 1, 2, 2, 3, 4, 5})
+			in := drawLq(t, at, []int{0, 0, 1, 1, 1, 2, 2, 3, 3, 4, 5})
 			in.At = t0.Add(in.At.Sub(t0) * 12) // English auctions last hours: stretch the clock
 			in.Max = in.Tab.Mul(testkit.Decimal(50, 120, 2).Draw(t, "bid/tab")).Round(6)
 			return in
@@ -165,7 +166,10 @@ func TestReplayEnglishHouse(t *testing.T) {
 				case 2:
 					return h.BidLot(in.At, in.ID, in.Who, in.Lot.Mul(in.F).Truncate(6))
 				case 3:
-					return h.Settle(in.At, in.ID)
+					if in.Key == "" {
+						return h.Settle(in.At, in.ID)
+					}
+					return h.SettleKeyed(in.At, in.Key, in.ID)
 				case 4:
 					return h.Restart(in.At, in.ID, in.Price)
 				default:
@@ -178,7 +182,7 @@ func TestReplayEnglishHouse(t *testing.T) {
 	})
 }
 
-// TestReplayBatchHouse: Open, Bid, BidKeyed, Clear and Reopen.
+// TestReplayBatchHouse: Open, Bid, BidKeyed, Clear, ClearKeyed and Reopen.
 //
 // Mutations seen failing: BatchHouse.Snapshot without Keys: a repeated
 // keyed open or bid after the snapshot applies again; BatchHouse.Snapshot
@@ -209,7 +213,10 @@ func TestReplayBatchHouse(t *testing.T) {
 					seq, ev, err := h.BidKeyed(in.At, in.Key, in.ID, in.Who, in.Max, in.MaxPx)
 					return []any{seq, ev}, err
 				case 3:
-					return h.Clear(in.At, in.ID)
+					if in.Key == "" {
+						return h.Clear(in.At, in.ID)
+					}
+					return h.ClearKeyed(in.At, in.Key, in.ID)
 				default:
 					return h.Reopen(in.At, in.ID, in.Price, closeAt)
 				}
