@@ -376,6 +376,7 @@ func drawRig(t *rapid.T) func() *exchangeRig {
 	}
 }
 
+//lint:ignore U1000 called through checkReplay's type constraint (staticcheck does not see it)
 func (in bsIn) inZone(z *time.Location) bsIn { in.At = in.At.In(z); return in }
 
 // zoneProbe is a time zone a replica's host might run in: half an hour

@@ -323,6 +323,7 @@ func TestReplayBookDesk(t *testing.T) {
 	})
 }
 
+//lint:ignore U1000 called through checkReplay's type constraint (staticcheck does not see it)
 func (in lqIn) inZone(z *time.Location) lqIn { in.At = in.At.In(z); return in }
 
 // zoneProbe is a time zone a replica's host might run in: half an hour

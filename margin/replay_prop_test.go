@@ -158,8 +158,10 @@ func TestReplayWatchlist(t *testing.T) {
 	})
 }
 
+//lint:ignore U1000 called through checkReplay's type constraint (staticcheck does not see it)
 func (in callsIn) inZone(z *time.Location) callsIn { in.At = in.At.In(z); return in }
 
+//lint:ignore U1000 called through checkReplay's type constraint (staticcheck does not see it)
 func (in watchIn) inZone(z *time.Location) watchIn { in.At = in.At.In(z); return in }
 
 // zoneProbe is a time zone a replica's host might run in: half an hour
