@@ -1,6 +1,7 @@
 package liquidation
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -327,8 +328,9 @@ func TestReplayBookDesk(t *testing.T) {
 func (in lqIn) inZone(z *time.Location) lqIn { in.At = in.At.In(z); return in }
 
 // zoneProbe is a time zone a replica's host might run in: half an hour
-// off the hour, so no clock arithmetic hides it.
-var zoneProbe = time.FixedZone("probe", 5*3600+1800)
+// and a second off the hour (JSON writes offsets in whole minutes, so a
+// time held in it would also come back from a snapshot a second off).
+var zoneProbe = time.FixedZone("probe", 5*3600+1800+1)
 
 // checkReplay is testkit.CheckReplay, then the canonical-digest half of
 // DESIGN.md rule 11 across machines: the same inputs with every time in
@@ -379,5 +381,34 @@ func TestBookInvariantsNameFirstLiquidation(t *testing.T) {
 		if err := b.CheckInvariants(); err == nil || !strings.Contains(err.Error(), "liquidation 1 ") {
 			t.Fatalf("run %d: %v, want the error to name liquidation 1", i, err)
 		}
+	}
+}
+
+// TestSnapshotTimesSurviveAnyZone: a now in a zone whose offset has
+// seconds (time.FixedZone("X", 5*3600+1)) was held as given, and JSON
+// writes offsets in whole minutes, so the restored house's clock and
+// auction start came back a second off and every later price differed.
+// Times are now held in UTC. Seen failing before (Kick without its UTC
+// line): both restored times one second after the kick.
+func TestSnapshotTimesSurviveAnyZone(t *testing.T) {
+	odd := time.FixedZone("X", 5*3600+1)
+	h, err := NewDutchHouse(testDutchSettings(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0.In(odd)
+	if _, err := h.Kick(now, KickParams{Tab: d("1100"), Lot: d("10"), Owner: "o", Price: d("100")}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(h.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap DutchSnapshot
+	if err := json.Unmarshal(raw, &snap); err != nil {
+		t.Fatal(err)
+	}
+	if !snap.Last.Equal(now) || !snap.Auctions[0].Started.Equal(now) {
+		t.Fatalf("kicked at %s UTC, restored from JSON with last %s and started %s UTC", now.UTC(), snap.Last.UTC(), snap.Auctions[0].Started.UTC())
 	}
 }
