@@ -267,6 +267,8 @@ func (l *ADLLayer) Capacity() decimal.Decimal {
 
 // Absorb deleverages enough of the bankrupt position to absorb amount.
 func (l *ADLLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := checkPositive(amount, l.scale, "amount"); err != nil {
 		return nil, nil, err
 	}

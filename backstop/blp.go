@@ -120,6 +120,8 @@ func (p *BackstopPool) Remaining() []Provider {
 // capacity (FTX reset BLP capacity per minute and per hour) and returns
 // its EventReplenish.
 func (p *BackstopPool) Replenish(now time.Time) []Event {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	for _, id := range p.order {
 		p.providers[id].remaining = p.providers[id].spec.Capacity
 	}
@@ -199,6 +201,8 @@ func (p *BackstopPool) sizeCaps(price decimal.Decimal) (weights, caps []decimal.
 // long-lived pool grows by one record per takeover. (A BLPLayer's draws are
 // keyed by the claim the waterfall covers instead.)
 func (p *BackstopPool) TakeOver(now time.Time, t Takeover) (TakeoverResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if badID(t.ID) {
 		return TakeoverResult{}, fmt.Errorf("%w: takeover with an empty or non-UTF-8 ID (the ID is its idempotency key)", ErrInvalidInput)
 	}

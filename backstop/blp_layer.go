@@ -85,6 +85,8 @@ func (l *BLPLayer) Capacity() decimal.Decimal {
 // Absorb takes over enough of the position to absorb amount.
 // It returns an EventTakeover per provider assigned.
 func (l *BLPLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := checkPositive(amount, l.pool.scale, "amount"); err != nil {
 		return nil, nil, err
 	}

@@ -47,6 +47,8 @@ func (d *DefaulterLayer) Capacity() decimal.Decimal { return d.margin.Add(d.pena
 // Absorb draws margin first, then penalty.
 // It reports no events of its own: the waterfall's EventDraw says it.
 func (d *DefaulterLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := num.CheckPositive(amount); err != nil {
 		return nil, nil, wrap(ErrInvalidInput, err, "amount")
 	}

@@ -266,6 +266,8 @@ func (f *DefaultFund) Journal() []Entry { return f.journal.Entries() }
 // defaulter, an unknown or repeated member in gains, a time before the fund
 // journal's last entry.
 func (f *DefaultFund) Cover(now time.Time, def Default) (Allocation, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if badID(def.ID) {
 		return Allocation{}, fmt.Errorf("%w: default with an empty or non-UTF-8 ID (the ID is the default's idempotency key)", ErrInvalidInput)
 	}
@@ -501,6 +503,8 @@ func (f *DefaultFund) layers(def Default, d *member) []Layer {
 // contributions, in its snapshot. (Draws on the fund are Cover's, keyed by
 // the default's ID.)
 func (f *DefaultFund) Contribute(now time.Time, key, memberID string, amount decimal.Decimal) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	m, ok := f.members[memberID]
 	if !ok {
 		return nil, fmt.Errorf("%w: member %q", ErrUnknownID, memberID)
@@ -534,6 +538,8 @@ func (f *DefaultFund) Contribute(now time.Time, key, memberID string, amount dec
 // default-management period, after which members' liability resets). It
 // returns its EventReplenish.
 func (f *DefaultFund) ResetAssessments(now time.Time) []Event {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	for _, id := range f.order {
 		f.members[id].assessed = decimal.Zero
 	}

@@ -92,7 +92,11 @@
 // event, but have Snapshot and Restore too, so a default can be resumed
 // half-way. No type is safe for concurrent use: the host serialises calls.
 // Nothing reads the clock: every operation takes now, as its first
-// argument, and refuses the zero time.
+// argument, and refuses the zero time. Times are held in UTC (each method
+// converts now), so a snapshot is the same JSON in every time zone, and
+// restoring one taken after input k and applying inputs k+1… gives the
+// state, results and errors of the uninterrupted run (DESIGN.md rule 11;
+// TestReplay* in replay_prop_test.go).
 //
 // # Bounds
 //

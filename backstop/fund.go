@@ -206,6 +206,8 @@ func (f *InsuranceFund) Journal() []Entry { return f.journal.Entries() }
 // now before the ledger's last entry (ErrInvalidInput); a reused key
 // (ErrDuplicateID).
 func (f *InsuranceFund) Deposit(now time.Time, key, id string, amount decimal.Decimal, from, reason string) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	st, err := f.get(id)
 	if err != nil {
 		return nil, err
@@ -252,6 +254,8 @@ func (f *InsuranceFund) Deposit(now time.Time, key, id string, amount decimal.De
 // first draw's event and pays nothing out; other content under the key is
 // ErrDuplicateID; empty means no key.
 func (f *InsuranceFund) Draw(now time.Time, key, id string, amount decimal.Decimal, to, reason string) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	in := KeyedInput{Key: key, Op: EventFundDraw, Subject: fundAccount(id), Account: to, Amount: amount, Reason: reason, Time: now}
 	if key != "" {
 		if _, err := f.get(id); err != nil {
@@ -344,6 +348,8 @@ func (l fundLayer) preflight(now time.Time, to string) error {
 }
 
 func (l fundLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	m, ev, err := l.f.draw(now, l.id, amount, to, "cover "+to)
 	if err != nil {
 		return nil, nil, err

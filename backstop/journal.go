@@ -73,6 +73,8 @@ func validateMovements(ms []Movement) error {
 // A nil Journal records nothing and returns nil, so an optional journal can
 // be left out.
 func (j *Journal) Record(now time.Time, ms ...Movement) error {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if j == nil {
 		return nil
 	}
@@ -190,7 +192,8 @@ func (j *Journal) Check() error {
 		return fmt.Errorf("%w: journal has %d cached accounts, replay gives %d", ErrInvariant, len(j.balances), len(replay))
 	}
 	total := decimal.Zero
-	for a, b := range j.balances {
+	for _, a := range j.Accounts() { // sorted: the same error on every replica
+		b := j.balances[a]
 		if !replay[a].Equal(b) {
 			return fmt.Errorf("%w: journal account %s cached %s, replay %s", ErrInvariant, a, b, replay[a])
 		}

@@ -157,6 +157,8 @@ func (s *SocialLayer) haircutsCopy() []Haircut { return append([]Haircut(nil), s
 // Absorb haircuts the accounts pro rata by amount (> 0, at most
 // Capacity) and returns an EventHaircut per account haircut.
 func (s *SocialLayer) Absorb(now time.Time, amount decimal.Decimal, to string) ([]Movement, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := checkPositive(amount, s.scale, "amount"); err != nil { // checked before formatting
 		return nil, nil, err
 	}

@@ -216,6 +216,8 @@ func (w *Waterfall) journalOf() *Journal { return w.journal }
 // CheckInvariants over the journal with it included. The failing layer's
 // own state is the host's to repair.
 func (w *Waterfall) Cover(now time.Time, c Claim) (Allocation, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if badID(c.ID) {
 		return Allocation{}, fmt.Errorf("%w: claim with an empty or non-UTF-8 ID (the ID is the claim's idempotency key)", ErrInvalidInput)
 	}

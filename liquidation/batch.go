@@ -111,6 +111,8 @@ func NewBatchHouse(s BatchSettings) (*BatchHouse, error) {
 //
 // With p.Key a repeat returns the first outcome and opens nothing.
 func (h *BatchHouse) Open(now time.Time, p AuctionParams, closeAt time.Time) (uint64, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now, closeAt = now.UTC(), closeAt.UTC()
 	r, err := once(&h.keys, h.clock.last, h.isLive, now, p.Key, "open",
 		[]any{p.Tab, p.Lot, p.Owner, p.Price, p.Penalty, closeAt},
 		func() (opened, error) { id, ev, err := h.open(now, p, closeAt); return opened{id, ev}, err },
@@ -148,6 +150,8 @@ func (h *BatchHouse) get(now time.Time, id uint64) (*batchAuction, error) {
 // Bid has no idempotency key: two equal sealed bids from one bidder are two
 // bids. A host that may repeat an input uses BidKeyed.
 func (h *BatchHouse) Bid(now time.Time, id uint64, bidder string, quantity, limit decimal.Decimal) (uint64, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	return h.bid(now, id, bidder, quantity, limit)
 }
 
@@ -157,6 +161,8 @@ func (h *BatchHouse) Bid(now time.Time, id uint64, bidder string, quantity, limi
 // The key is the host's, not derived from the bid, because a bidder may
 // rightly place two equal sealed bids.
 func (h *BatchHouse) BidKeyed(now time.Time, key string, id uint64, bidder string, quantity, limit decimal.Decimal) (uint64, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	r, err := once(&h.keys, h.clock.last, h.isLive, now, key, "bid",
 		[]any{id, bidder, quantity, limit},
 		func() (placed, error) {
@@ -298,6 +304,8 @@ func clearBids(lot decimal.Decimal, bids []BatchBid, lotScale int32) (decimal.De
 
 // Clear settles an auction at or after its close.
 func (h *BatchHouse) Clear(now time.Time, id uint64) (BatchResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	a, err := h.get(now, id)
 	if err != nil {
 		return BatchResult{}, err
@@ -330,9 +338,24 @@ func (h *BatchHouse) Clear(now time.Time, id uint64) (BatchResult, error) {
 	}}, nil
 }
 
+// ClearKeyed is Clear with an idempotency key (see KickParams.Key and
+// KeyWindow): a repeat returns the first result — the clearing and its
+// settlement, the no-bid refusal or the error — and clears nothing again,
+// so a host retrying a clear whose answer it lost still gets the fills to
+// deliver (a plain Clear repeated finds the auction gone); the key with
+// another auction is ErrKeyReused.
+func (h *BatchHouse) ClearKeyed(now time.Time, key string, id uint64) (BatchResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
+	return once(&h.keys, h.clock.last, h.isLive, now, key, "clear", []any{id},
+		func() (BatchResult, error) { return h.Clear(now, id) }, func(BatchResult) uint64 { return id })
+}
+
 // Reopen restarts a closed auction that drew no bid, with the reserve
 // re-priced from price and a new close.
 func (h *BatchHouse) Reopen(now time.Time, id uint64, price decimal.Decimal, closeAt time.Time) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now, closeAt = now.UTC(), closeAt.UTC()
 	a, err := h.get(now, id)
 	if err != nil {
 		return nil, err

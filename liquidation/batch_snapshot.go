@@ -130,7 +130,7 @@ func RestoreBatchHouse(s BatchSettings, snap BatchSnapshot) (*BatchHouse, error)
 		h.auctions[as.ID] = &batchAuction{id: as.ID, owner: as.Owner, tab: canon(as.Tab), lot: canon(as.Lot), penalty: canon(as.Penalty),
 			reserve: canon(as.Reserve), close: as.Close, bids: bids}
 	}
-	if h.keys, err = restoreKeys(snap.Keys, "open", "bid"); err != nil {
+	if h.keys, err = restoreKeys(snap.Keys, "open", "bid", "clear"); err != nil {
 		return nil, err
 	}
 	return h, nil

@@ -168,6 +168,8 @@ func (b *BookDesk) isLive(id uint64) bool { _, ok := b.byID[id]; return ok }
 // or above maintenance with its orders is BookHealthy and nothing
 // changes. An account already under liquidation is refused.
 func (b *BookDesk) Start(now time.Time, p BookStartParams) (BookStep, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := b.ready(); err != nil {
 		return BookStep{}, err
 	}
@@ -238,6 +240,8 @@ func (b *BookDesk) start(now time.Time, p BookStartParams) (BookStep, error) {
 // limit, larger than what is left of it, or off the step grid is refused
 // and changes nothing.
 func (b *BookDesk) Fill(now time.Time, p BookFillParams) (BookFillResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := b.ready(); err != nil {
 		return BookFillResult{}, err
 	}
@@ -305,6 +309,8 @@ func (b *BookDesk) fill(now time.Time, p BookFillParams) (BookFillResult, error)
 // short means the book could not take more at the limit). Restored and
 // handed-over liquidations end.
 func (b *BookDesk) Next(now time.Time, p BookNextParams) (BookStep, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := b.ready(); err != nil {
 		return BookStep{}, err
 	}

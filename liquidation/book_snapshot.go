@@ -221,7 +221,8 @@ func (b *BookDesk) CheckInvariants() error {
 	if len(b.live) != len(b.byID) {
 		return fmt.Errorf("%w: book: %d live accounts, %d IDs", ErrInvariant, len(b.live), len(b.byID))
 	}
-	for id, acct := range b.byID {
+	for _, id := range sortedIDs(b.byID) { // ascending: the same error on every replica
+		acct := b.byID[id]
 		l, ok := b.live[acct]
 		if !ok || l.id != id || id > b.seq {
 			return fmt.Errorf("%w: book: liquidation %d is not indexed both ways", ErrInvariant, id)

@@ -129,18 +129,27 @@
 // Subject (the auction ID, account or market), From and To on a
 // transition, then the amounts; Event.LogValue logs one in a line.
 //
+// Replay (DESIGN.md rule 11): restoring a Snapshot taken after input k and
+// applying inputs k+1… gives the state, results and errors of the
+// uninterrupted run (TestReplay* in replay_prop_test.go), and a snapshot
+// is canonical: every time is held in UTC (each method converts now), so
+// replicas in different time zones digest equal states equally.
+//
 // # Idempotent inputs
 //
 // An input a host may deliver twice (a retried request, a log replayed on
 // a standby) carries an idempotency key: KickParams.Key, TakeParams.Key,
 // RedoParams.Key, AuctionParams.Key (English Kick, batch Open),
-// BatchHouse.BidKeyed, Engine.CommitKeyed and the BookDesk's
+// BatchHouse.BidKeyed, EnglishHouse.SettleKeyed, BatchHouse.ClearKeyed,
+// Engine.CommitKeyed, Engine.ReleaseKeyed and the BookDesk's
 // BookStartParams.Key, BookFillParams.Key and BookNextParams.Key. A repeat returns the first
 // outcome — result, refusal or error — and changes nothing, even with an
 // earlier now; the same key with other parameters is ErrKeyReused. English
 // Bid and BidLot need no key: theirs is derived from (auction, bidder,
 // amount or lot), since a bid must strictly improve and the same bid can
-// never rightly apply twice. Keys travel in every Snapshot, so a standby
+// never rightly apply twice. Yank, Restart, Reopen and SetStop have no
+// key: repeated, they are refused (the auction is gone, or not ended) or
+// set what is already set, and change nothing but the clock. Keys travel in every Snapshot, so a standby
 // never starts a second auction for a replayed kick; each is remembered for
 // KeyWindow (24 h) after its call, or longer while its auction is live.
 //

@@ -243,6 +243,8 @@ func (h *DutchHouse) reward(tab decimal.Decimal) decimal.Decimal {
 //
 // With a Key the kick is idempotent: a repeat returns the first result.
 func (h *DutchHouse) Kick(now time.Time, p KickParams) (KickResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if p.Key == "" { // no key: nothing to digest or remember (no allocation on the hot path)
 		return h.kick(now, p)
 	}
@@ -382,6 +384,8 @@ type RedoResult struct {
 // unless the auction is dusty (tab < chost or lot × Price < chost).
 // With a Key a repeat returns the first outcome (see KickParams.Key).
 func (h *DutchHouse) Redo(now time.Time, p RedoParams) (RedoResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if p.Key == "" {
 		return h.redo(now, p)
 	}
@@ -437,6 +441,8 @@ type YankResult struct {
 // the remaining lot goes to the caller and the remaining tab is released.
 // Allowed at every stop level.
 func (h *DutchHouse) Yank(now time.Time, id uint64) (YankResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	a, err := lookup(&h.clock, h.auctions, now, id)
 	if err != nil {
 		return YankResult{}, err
@@ -452,6 +458,8 @@ func (h *DutchHouse) Yank(now time.Time, id uint64) (YankResult, error) {
 
 // SetStop sets the stop switch level (Clipper file "stopped").
 func (h *DutchHouse) SetStop(now time.Time, level StopLevel) (Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := h.clock.check(now); err != nil {
 		return Event{}, err
 	}

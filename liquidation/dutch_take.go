@@ -74,6 +74,8 @@ type TakeResult struct {
 // With a Key a repeat returns the first outcome and buys nothing (see
 // KickParams.Key).
 func (h *DutchHouse) Take(now time.Time, p TakeParams) (TakeResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if p.Key == "" { // no key: nothing to digest or remember (no allocation on the hot path)
 		return h.take(now, p)
 	}

@@ -94,6 +94,8 @@ func (f *fitter) take(o Order) {
 // account and market, one per leg, so a repeat is not refused by shape). A host that may replay a commit (a retry
 // after a timeout, a log replayed on a standby) uses CommitKeyed.
 func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := e.clock.check(now); err != nil {
 		return nil, err
 	}
@@ -153,7 +155,11 @@ func (e *Engine) prune(now time.Time) {
 // Release removes amount from the debt under auction in market (Maker Dog
 // digs): call it with TakeResult.Released, YankResult.Released or a
 // settlement's tab. Releasing more than the market holds is an error.
+// Release has no memory: a repeat releases again. A host that may replay
+// a release (a retry, a log replayed on a standby) uses ReleaseKeyed.
 func (e *Engine) Release(now time.Time, market string, amount decimal.Decimal) (Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := e.clock.check(now); err != nil {
 		return Event{}, err
 	}
@@ -234,7 +240,7 @@ type EngineSnapshot struct {
 	Dirt    decimal.Decimal `json:"dirt"`
 	Markets []MarketDebt    `json:"markets"` // ascending market
 	Recent  []ThrottleEntry `json:"recent"`  // oldest first
-	// Keys are the remembered idempotency keys of CommitKeyed (see
+	// Keys are the remembered idempotency keys of CommitKeyed and ReleaseKeyed (see
 	// KeyWindow), ascending.
 	Keys []KeyRecord `json:"keys,omitempty"`
 }
@@ -247,12 +253,27 @@ type EngineSnapshot struct {
 // (every field but Health, which Commit does not read) is what a repeat
 // must match.
 func (e *Engine) CommitKeyed(now time.Time, key string, orders []Order) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	parts := make([]any, 0, 9*len(orders))
 	for _, o := range orders {
 		parts = append(parts, o.Account, o.Market, o.Debt, o.Lot, o.Tab, o.Penalty, o.Bonus, o.Full, o.Reduce)
 	}
 	return once(&e.keys, e.clock.last, noAuction, now, key, "commit", parts,
 		func() ([]Event, error) { return e.Commit(now, orders) }, func([]Event) uint64 { return 0 })
+}
+
+// ReleaseKeyed is Release with an idempotency key (see KickParams.Key and
+// KeyWindow): a repeat returns the first event (or error) and releases
+// nothing again; the key with another market or amount is ErrKeyReused.
+// The key is the host's, not derived: two takes may rightly release the
+// same amount from one market at the same time. Keys travel in
+// EngineSnapshot.Keys with CommitKeyed's.
+func (e *Engine) ReleaseKeyed(now time.Time, key, market string, amount decimal.Decimal) (Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
+	return once(&e.keys, e.clock.last, noAuction, now, key, "release", []any{market, amount},
+		func() (Event, error) { return e.Release(now, market, amount) }, func(Event) uint64 { return 0 })
 }
 
 func noAuction(uint64) bool { return false }
@@ -309,7 +330,7 @@ func RestoreEngine(s EngineSettings, snap EngineSnapshot) (*Engine, error) {
 			e.recent = append(e.recent, ThrottleEntry{Time: r.Time, Notional: canon(r.Notional)})
 		}
 	}
-	if e.keys, err = restoreKeys(snap.Keys, "commit"); err != nil {
+	if e.keys, err = restoreKeys(snap.Keys, "commit", "release"); err != nil {
 		return nil, err
 	}
 	if err := e.CheckInvariants(); err != nil {

@@ -164,6 +164,8 @@ type EnglishStatus struct {
 //
 // With p.Key a repeat returns the first outcome and opens nothing.
 func (h *EnglishHouse) Kick(now time.Time, p AuctionParams) (uint64, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	r, err := once(&h.keys, h.clock.last, h.isLive, now, p.Key, "open",
 		[]any{p.Tab, p.Lot, p.Owner, p.Price, p.Penalty},
 		func() (opened, error) { id, ev, err := h.kick(now, p); return opened{id, ev}, err },
@@ -258,6 +260,8 @@ func (h *EnglishHouse) Active() []uint64 { return sortedIDs(h.auctions) }
 // repeat of a bid that applied returns its events and changes nothing (a
 // bid refused with an error is not remembered).
 func (h *EnglishHouse) Bid(now time.Time, id uint64, bidder string, amount decimal.Decimal) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	return derivedOnce(&h.keys, h.clock.last, h.isLive, now, "bid", id, []any{id, bidder, amount},
 		func() ([]Event, error) { return h.bid(now, id, bidder, amount) })
 }
@@ -319,6 +323,8 @@ func earliest(a, b time.Time) time.Time {
 // Like Bid, idempotent by content: the key is derived from (auction,
 // bidder, lot), as a lot must strictly fall.
 func (h *EnglishHouse) BidLot(now time.Time, id uint64, bidder string, lot decimal.Decimal) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	return derivedOnce(&h.keys, h.clock.last, h.isLive, now, "bid-lot", id, []any{id, bidder, lot},
 		func() ([]Event, error) { return h.bidLot(now, id, bidder, lot) })
 }
@@ -364,6 +370,8 @@ const RefusalNoBid Refusal = "no-bid"
 // pays the bid for the lot; collateral given up in the reverse phase goes
 // back to the owner; tab − bid is the shortfall.
 func (h *EnglishHouse) Settle(now time.Time, id uint64) (EnglishSettleResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	a, err := h.get(now, id)
 	if err != nil {
 		return EnglishSettleResult{}, err
@@ -384,10 +392,25 @@ func (h *EnglishHouse) Settle(now time.Time, id uint64) (EnglishSettleResult, er
 		Auction: id, Market: h.cfg.Market, Account: a.owner, Keeper: a.bidder, Lot: a.lot, Tab: a.bid, Settlement: &s}}}, nil
 }
 
+// SettleKeyed is Settle with an idempotency key (see KickParams.Key and
+// KeyWindow): a repeat returns the first result — the settlement, the
+// no-bid refusal or the error — and settles nothing again, so a host
+// retrying a settle whose answer it lost still gets the settlement to pay
+// out (a plain Settle repeated finds the auction gone); the key with
+// another auction is ErrKeyReused.
+func (h *EnglishHouse) SettleKeyed(now time.Time, key string, id uint64) (EnglishSettleResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
+	return once(&h.keys, h.clock.last, h.isLive, now, key, "settle", []any{id},
+		func() (EnglishSettleResult, error) { return h.Settle(now, id) }, func(EnglishSettleResult) uint64 { return id })
+}
+
 // Restart re-opens an auction that ended with no bid (Flipper tick): the
 // reserve is re-priced from the current oracle price and the end and max
 // end move to now + MaxDuration.
 func (h *EnglishHouse) Restart(now time.Time, id uint64, price decimal.Decimal) ([]Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	a, err := h.get(now, id)
 	if err != nil {
 		return nil, err
@@ -420,6 +443,8 @@ type EnglishYankResult struct {
 
 // Yank cancels a running auction (Flipper yank, for emergency shutdown).
 func (h *EnglishHouse) Yank(now time.Time, id uint64) (EnglishYankResult, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	a, err := h.get(now, id)
 	if err != nil {
 		return EnglishYankResult{}, err

@@ -75,7 +75,7 @@ func RestoreEnglishHouse(s EnglishSettings, snap EnglishSnapshot) (*EnglishHouse
 		h.auctions[as.ID] = &englishAuction{id: as.ID, owner: as.Owner, tab: canon(as.Tab), lot0: canon(as.InitLot), lot: canon(as.Lot),
 			penalty: canon(as.Penalty), bid: canon(as.Bid), bidder: as.Bidder, reserve: canon(as.Reserve), end: as.End, maxEnd: as.MaxEnd}
 	}
-	if h.keys, err = restoreKeys(snap.Keys, "open", "bid", "bid-lot"); err != nil {
+	if h.keys, err = restoreKeys(snap.Keys, "open", "bid", "bid-lot", "settle"); err != nil {
 		return nil, err
 	}
 	if err := h.CheckInvariants(); err != nil {

@@ -30,7 +30,7 @@ const KeyWindow = 24 * time.Hour
 // the keys the primary saw.
 type KeyRecord struct {
 	Key     string          `json:"key"`
-	Op      string          `json:"op"`                // "kick", "take", "redo", "open", "commit"
+	Op      string          `json:"op"`                // "kick", "take", "redo", "open", "bid", "bid-lot", "settle", "clear", "commit", "release", or a BookDesk operation
 	Digest  string          `json:"digest"`            // hex SHA-256 of the input (operation, parameters; not now, not the key)
 	Time    time.Time       `json:"time"`              // the now of the call
 	Auction uint64          `json:"auction,omitempty"` // the auction it concerns: remembered while live

@@ -309,6 +309,8 @@ func cured(equity, maintenance, level, hysteresis decimal.Decimal) bool {
 // empty ID, a zero now or one before the account's last update, absurd
 // decimals, a negative maintenance, a new account beyond MaxCallAccounts.
 func (c *Calls) Update(now time.Time, id string, risk AccountRisk, stale bool) (CallStatus, []Event, error) {
+	// Held in UTC, so the snapshot is the same in every time zone.
+	now = now.UTC()
 	if err := c.ready(); err != nil {
 		return CallStatus{}, nil, err
 	}

@@ -101,7 +101,8 @@
 // driven by margin-ratio levels, with hysteresis, a grace period that does
 // not run while prices are stale (for at most MaxStale, after which
 // staleness no longer holds off liquidation), an Event for every step (returned by
-// Update, never queued), Snapshot and RestoreCalls. CryptoVenueCalls and
+// Update, never queued), Snapshot and RestoreCalls (times held in UTC, so
+// a snapshot is the same JSON in every time zone). CryptoVenueCalls and
 // ClearingHouseCalls are the two shapes of preset. Calls is safe for
 // concurrent use.
 //
