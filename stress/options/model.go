@@ -52,31 +52,24 @@ type Model struct {
 	lastOrders, lastClosed int             // of the last tick, for tests
 }
 
-// New builds the venue of cfg for one scenario: the accounts' strategies,
-// sizes and headroom are drawn from seed (math/rand, integer draws only);
-// every account opens its book against the market maker at Black-76
-// prices at OpenPrice and Vol, and deposits what brings its equity to its
-// drawn multiple of the initial requirement (rounded up to the cent). It
-// fails with ErrConfig.
-func New(cfg Config, seed int64) (*Model, error) {
-	c, err := cfg.withDefaults()
-	if err != nil {
-		return nil, err
-	}
+// newEmpty builds the venue of c with no accounts yet, and the arrays at
+// the opening marks.
+func newEmpty(c settled) (*Model, *portfolio.Arrays, error) {
+	var err error
 	m := &Model{cfg: c, insts: map[string]int{}, byID: map[string]int{}}
 	if m.eng, err = engineFor(c.Preset); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if m.liq, err = liquidation.NewEngine(liquidation.EngineSettings{Penalty: c.Penalty, CloseFactor: decimal.New(1, 0),
 		DebtScale: Scale, LotScale: 8}); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	if m.fund, err = backstop.NewInsuranceFund(backstop.FundSettings{Funds: []backstop.FundSpec{{ID: fundID}}, Unit: decimal.New(1, -Scale)}); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	if c.InsuranceFund.IsPositive() {
 		if _, err := m.fund.Deposit(Epoch, "", fundID, c.InsuranceFund, "treasury", "seed"); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+			return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}
 	m.fundStart, m.fundMin, m.cashStart = c.InsuranceFund, c.InsuranceFund, c.InsuranceFund
@@ -91,33 +84,61 @@ func New(cfg Config, seed int64) (*Model, error) {
 	m.settle = OpenPrice
 	arrays, err := m.eng.Arrays(Epoch, m.marks(OpenPrice))
 	if err != nil {
-		return nil, fmt.Errorf("%w: opening marks: %w", ErrConfig, err)
+		return nil, nil, fmt.Errorf("%w: opening marks: %w", ErrConfig, err)
+	}
+	return m, arrays, nil
+}
+
+// New builds the venue of cfg for one scenario: the accounts' strategies,
+// sizes and headroom are drawn from seed (math/rand, integer draws only);
+// every account opens its book against the market maker at Black-76
+// prices at OpenPrice and Vol, and deposits what brings its equity to its
+// drawn multiple of the initial requirement (rounded up to the cent). It
+// fails with ErrConfig.
+func New(cfg Config, seed int64) (*Model, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	m, arrays, err := newEmpty(c)
+	if err != nil {
+		return nil, err
 	}
 	rng := rand.New(rand.NewSource(seed))
 	hundredths := c.Headroom.Shift(2).IntPart()
 	for i := 0; i < c.Accounts; i++ {
 		s, q := draw(rng, c.ShortShare)
 		h := decimal.New(rng.Int63n(hundredths+1), -2)
-		a := portfolio.Account{ID: fmt.Sprintf("acct-%04d", i), Wallet: z}
-		for _, p := range s.legs(q) {
-			if err := m.trade(arrays, &a, p.Instrument, p.Size, OpenPrice); err != nil {
-				return nil, fmt.Errorf("%w: opening %s: %w", ErrConfig, a.ID, err)
-			}
+		if err := m.open(arrays, fmt.Sprintf("acct-%04d", i), s, s.legs(q), h); err != nil {
+			return nil, err
 		}
-		risk, _, err := arrays.Risk(a)
-		if err != nil {
-			return nil, fmt.Errorf("%w: opening %s: %w", ErrConfig, a.ID, err)
-		}
-		target := num.MulRound(risk.Initial, decimal.New(1, 0).Add(h), Scale, num.Ceil)
-		if dep := target.Sub(risk.Equity); dep.IsPositive() {
-			a.Wallet = a.Wallet.Add(dep)
-			m.cashStart = m.cashStart.Add(dep)
-		}
-		m.byID[a.ID] = len(m.accts)
-		m.accts, m.strat = append(m.accts, a), append(m.strat, s)
 	}
-	m.closed = make([]bool, len(m.accts))
 	return m, nil
+}
+
+// open opens one account: its legs bought or sold from the market maker
+// at the opening arrays' prices, then a deposit bringing its equity to
+// (1 + h) × its initial requirement, rounded up to the cent.
+func (m *Model) open(arrays *portfolio.Arrays, id string, s Strategy, legs []portfolio.Position, h decimal.Decimal) error {
+	a := portfolio.Account{ID: id, Wallet: decimal.Zero}
+	for _, p := range legs {
+		if err := m.trade(arrays, &a, p.Instrument, p.Size, OpenPrice); err != nil {
+			return fmt.Errorf("%w: opening %s: %w", ErrConfig, id, err)
+		}
+	}
+	risk, _, err := arrays.Risk(a)
+	if err != nil {
+		return fmt.Errorf("%w: opening %s: %w", ErrConfig, id, err)
+	}
+	target := num.MulRound(risk.Initial, decimal.New(1, 0).Add(h), Scale, num.Ceil)
+	if dep := target.Sub(risk.Equity); dep.IsPositive() {
+		a.Wallet = a.Wallet.Add(dep)
+		m.cashStart = m.cashStart.Add(dep)
+	}
+	m.byID[a.ID] = len(m.accts)
+	m.accts, m.strat = append(m.accts, a), append(m.strat, s)
+	m.closed = append(m.closed, false)
+	return nil
 }
 
 // Factory returns a stress.Factory building New(cfg, seed) for each
