@@ -1,7 +1,6 @@
 package options
 
 import (
-	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -19,6 +18,12 @@ var decCmp = cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })
 // t0 is the scenarios' first tick time in the tests.
 var t0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
+// tb is what the helpers need of a *testing.T or a *rapid.T.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+}
+
 // book is one account a test opens: a strategy, its unit and headroom.
 type book struct {
 	s Strategy
@@ -27,7 +32,7 @@ type book struct {
 }
 
 // venue builds cfg's venue holding exactly the books given.
-func venue(t testing.TB, cfg Config, books ...book) *Model {
+func venue(t tb, cfg Config, books ...book) *Model {
 	t.Helper()
 	c, err := cfg.withDefaults()
 	if err != nil {
@@ -52,7 +57,7 @@ func tick(seq, minutes int, price string) stress.Tick {
 
 // risks values every open account at the model's last tick (its clock
 // and its last price), through margin's predicates.
-func risks(t testing.TB, m *Model) []margin.AccountRisk {
+func risks(t tb, m *Model) []margin.AccountRisk {
 	t.Helper()
 	arrays, err := m.eng.Arrays(m.now, m.marks(m.settle))
 	if err != nil {
