@@ -1,12 +1,17 @@
 package options
 
 import (
+	"errors"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/margin/portfolio"
+	"github.com/failsafe-fi/failsafe/stress"
 )
 
 // blackValue is the Black-76 value of qty options (rate 0), worked out
@@ -132,6 +137,42 @@ func TestVolRule(t *testing.T) {
 			m := venue(t, tc.cfg)
 			if got := m.vol(d(tc.price)); !got.Equal(d(tc.want)) {
 				t.Fatalf("vol(%s) = %s, want %s", tc.price, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTickRefused: a tick the venue cannot take is refused with
+// ErrInvalidTick (wrapping stress.ErrModel) and changes nothing.
+func TestTickRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tk   stress.Tick
+	}{
+		{"zero price", tick(1, 1, "0")},
+		{"negative price", tick(1, 1, "-5")},
+		{"before the first tick", tick(1, -1, "100000")},
+		{"beyond the horizon", tick(1, int(MaxHorizon/time.Minute)+1, "100000")},
+		{"no time", stress.Tick{Seq: 1, Price: d("100000")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := venue(t, Config{}, book{ShortStraddle, d("1"), decimal.Zero})
+			if err := m.Step(tick(0, 0, "95000")); err != nil {
+				t.Fatal(err)
+			}
+			before := m.Accounts()
+			o := m.Outcome()
+			if err := m.Step(tc.tk); !errors.Is(err, ErrInvalidTick) || !errors.Is(err, stress.ErrModel) {
+				t.Fatalf("Step: %v, want ErrInvalidTick", err)
+			}
+			if diff := cmp.Diff(before, m.Accounts(), decCmp); diff != "" {
+				t.Fatalf("accounts changed:\n%s", diff)
+			}
+			if diff := cmp.Diff(o, m.Outcome(), decCmp); diff != "" {
+				t.Fatalf("outcome changed:\n%s", diff)
+			}
+			if err := m.Check(); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}
