@@ -43,7 +43,7 @@ func venue(t tb, cfg Config, books ...book) *Model {
 		t.Fatal(err)
 	}
 	for i, b := range books {
-		if err := m.open(arrays, "acct-"+string(rune('a'+i)), b.s, b.s.legs(b.q), b.h); err != nil {
+		if err := m.open(arrays, "acct-"+string(rune('a'+i)), b.s.legs(b.q), b.h); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -35,7 +35,6 @@ type Model struct {
 	byID   map[string]int // account ID → index in accts
 	ids    []string       // instrument IDs, in listing order
 	accts  []portfolio.Account
-	strat  []Strategy
 	closed []bool // the book was closed in full: the account holds nothing
 	mm     portfolio.Account
 	mmPos  []decimal.Decimal // the market maker's net size per instrument
@@ -109,7 +108,7 @@ func New(cfg Config, seed int64) (*Model, error) {
 	for i := 0; i < c.Accounts; i++ {
 		s, q := draw(rng, c.ShortShare)
 		h := decimal.New(rng.Int63n(hundredths+1), -2)
-		if err := m.open(arrays, fmt.Sprintf("acct-%04d", i), s, s.legs(q), h); err != nil {
+		if err := m.open(arrays, fmt.Sprintf("acct-%04d", i), s.legs(q), h); err != nil {
 			return nil, err
 		}
 	}
@@ -119,7 +118,7 @@ func New(cfg Config, seed int64) (*Model, error) {
 // open opens one account: its legs bought or sold from the market maker
 // at the opening arrays' prices, then a deposit bringing its equity to
 // (1 + h) × its initial requirement, rounded up to the cent.
-func (m *Model) open(arrays *portfolio.Arrays, id string, s Strategy, legs []portfolio.Position, h decimal.Decimal) error {
+func (m *Model) open(arrays *portfolio.Arrays, id string, legs []portfolio.Position, h decimal.Decimal) error {
 	a := portfolio.Account{ID: id, Wallet: decimal.Zero}
 	for _, p := range legs {
 		if err := m.trade(arrays, &a, p.Instrument, p.Size, OpenPrice); err != nil {
@@ -136,7 +135,7 @@ func (m *Model) open(arrays *portfolio.Arrays, id string, s Strategy, legs []por
 		m.cashStart = m.cashStart.Add(dep)
 	}
 	m.byID[a.ID] = len(m.accts)
-	m.accts, m.strat = append(m.accts, a), append(m.strat, s)
+	m.accts = append(m.accts, a)
 	m.closed = append(m.closed, false)
 	return nil
 }
@@ -144,10 +143,11 @@ func (m *Model) open(arrays *portfolio.Arrays, id string, s Strategy, legs []por
 // Factory returns a stress.Factory building New(cfg, seed) for each
 // scenario; cfg is validated once, here.
 func Factory(cfg Config) (stress.Factory, error) {
-	if _, err := New(Config{Accounts: 1, Preset: cfg.Preset}, 1); err != nil {
+	c, err := cfg.withDefaults()
+	if err != nil {
 		return nil, err
 	}
-	if _, err := cfg.withDefaults(); err != nil {
+	if _, err := engineFor(c.Preset); err != nil {
 		return nil, err
 	}
 	return func(seed int64) (stress.Model, error) { return New(cfg, seed) }, nil
