@@ -16,9 +16,10 @@ import (
 	"github.com/failsafe-fi/failsafe/stress"
 )
 
-// ErrInvalidTick is a tick the model refuses: a bad price, time going
-// backwards, or a scenario longer than MaxHorizon. It wraps
-// stress.ErrModel.
+// ErrInvalidTick is a tick the model refuses, changing nothing: a price
+// that is not positive or that the portfolio engine cannot value (too far
+// from the strikes: portfolio.MaxMoneyness), time before the first tick,
+// or a scenario longer than MaxHorizon. It wraps stress.ErrModel.
 var ErrInvalidTick = fmt.Errorf("%w: options: invalid tick", stress.ErrModel)
 
 // fundID is the insurance fund's ID in its backstop.InsuranceFund.
@@ -212,9 +213,10 @@ func (m *Model) trade(a *portfolio.Arrays, acct *portfolio.Account, id string, s
 //     wallet moves by size × (price − last settlement), rounded down to
 //     the cent, the market maker's by the opposite of their sum);
 //  2. every open account is valued at t.Price and the volatility rule
-//     (Arrays.Risk through join.OptionsAccount); those margin's predicate
-//     calls liquidatable go to liquidation.Engine.Plan (close factor 1,
-//     target health 1.1, Config.Penalty on the gross notional closed);
+//     (each distinct book once: see screen); those margin's predicate
+//     calls liquidatable are revalued by join.OptionsAccount (which must
+//     agree) and go to liquidation.Engine.Plan (close factor 1, target
+//     health 1.1, Config.Penalty on the gross notional closed);
 //  3. each order closes its Lot of every position of the book against
 //     the market maker at model prices (join.OptionsCloses, rounded up to
 //     SizeScale), and its penalty goes to the fund; an order closing the
