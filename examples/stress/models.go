@@ -6,6 +6,7 @@ import (
 
 	"github.com/failsafe-fi/failsafe/stress"
 	"github.com/failsafe-fi/failsafe/stress/lending"
+	optionsmodel "github.com/failsafe-fi/failsafe/stress/options"
 	"github.com/failsafe-fi/failsafe/stress/perp"
 )
 
@@ -40,6 +41,8 @@ var models = []entry{
 		gen: configGen(perp.Config{}, (*perp.Config).Set, perp.DefaultCrash), build: builder(perp.Config{}, (*perp.Config).Set, perp.New), efficiency: "leverage", params: perp.Parameters()},
 	{name: "lending", about: "the lending pool of examples/lending (stress/lending) through Black Thursday, minute by minute",
 		gen: func([]stress.Setting) (stress.Generator, error) { return lending.BlackThursday{}, nil }, build: builder(lending.Config{}, (*lending.Config).Set, lending.New), efficiency: "ltv", params: lending.Parameters()},
+	{name: "options", about: "a portfolio-margined options book (stress/options) through a 35% crash in 2 minutes, tick a minute",
+		gen: configGen(optionsmodel.Config{}, (*optionsmodel.Config).Set, optionsmodel.DefaultCrash), build: builder(optionsmodel.Config{}, (*optionsmodel.Config).Set, optionsmodel.New), efficiency: "headroom", params: optionsmodel.Parameters()},
 }
 
 // builder makes a stress.Builder from a model package's default Config,
