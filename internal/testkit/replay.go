@@ -3,6 +3,7 @@ package testkit
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
@@ -25,7 +26,17 @@ type Replayable[T, S, In any] struct {
 	Snapshot func(T) S
 	// Restore rebuilds the type from a snapshot read back from JSON.
 	Restore func(S) (T, error)
+	// InZone, if set, returns the input with every time in it moved to
+	// zone (the same instant): CheckReplay then also applies every input
+	// in ZoneProbe and demands the same results and digests as in UTC, as
+	// replicas whose hosts run in different zones must get.
+	InZone func(In, *time.Location) In
 }
+
+// ZoneProbe is a time zone a replica's host might run in: half an hour
+// off the hour and one second more, so a zone offset that JSON (whole
+// minutes) cannot carry is caught too.
+var ZoneProbe = time.FixedZone("probe", 5*3600+1800+1)
 
 // CheckReplay proves DESIGN.md rule 11 for one type on one input sequence:
 // it runs every input without interruption, then runs them again, stopping
@@ -33,7 +44,9 @@ type Replayable[T, S, In any] struct {
 // restore it, and replays inputs k+1… on the restored instance. After every
 // input the two runs must have the same digest (replay.Of of the snapshot),
 // the same call results and the same errors; at the end the same snapshot.
-// The restored snapshot must also digest to the one it came from.
+// The restored snapshot must also digest to the one it came from. With
+// r.InZone set, the inputs are run once more in ZoneProbe and must give
+// the same results and digests as in UTC.
 func CheckReplay[T, S, In any](t *rapid.T, r Replayable[T, S, In], inputs []In) {
 	t.Helper()
 	type step struct {
@@ -88,6 +101,23 @@ func CheckReplay[T, S, In any](t *rapid.T, r Replayable[T, S, In], inputs []In) 
 	}
 	if diff := cmp.Diff(r.Snapshot(a), r.Snapshot(c), EquateDecimals); diff != "" {
 		t.Fatalf("final state, uninterrupted vs snapshot after input %d (-want +got):\n%s", k, diff)
+	}
+	if r.InZone == nil {
+		return
+	}
+	z, err := r.New()
+	if err != nil {
+		t.Fatalf("new: %v", err)
+	}
+	for i, in := range inputs {
+		res, err := r.Apply(z, r.InZone(in, ZoneProbe))
+		got := step{result: resultText(t, res, err), digest: digest(t, r.Snapshot(z))}
+		if got.result != whole[i].result {
+			t.Fatalf("input %d in zone %s returned\n%s\nin UTC\n%s", i+1, ZoneProbe, got.result, whole[i].result)
+		}
+		if got.digest != whole[i].digest {
+			t.Fatalf("input %d: the same inputs in zone %s digest to %s, in UTC to %s", i+1, ZoneProbe, got.digest.Short(), whole[i].digest.Short())
+		}
 	}
 }
 
