@@ -204,17 +204,21 @@ func (e *Engine) CheckInvariants() error {
 	if cfg.GlobalCap.Sign() > 0 && e.dirt.GreaterThan(cfg.GlobalCap) {
 		return fmt.Errorf("%w: debt under auction %s above global cap %s", ErrInvariant, e.dirt, cfg.GlobalCap)
 	}
+	// One pass with a sliding window (entries are in time order, checked
+	// as it goes): lo is the oldest entry inside the window ending at r, so
+	// the check is linear in the entries, not quadratic — a standby
+	// restoring a long throttle window runs it once.
+	lo, notional := 0, decimal.Zero
 	for i, r := range e.recent {
 		if i > 0 && r.Time.Before(e.recent[i-1].Time) {
 			return fmt.Errorf("%w: throttle entries out of order", ErrInvariant)
 		}
-		n, notional := 0, decimal.Zero
-		for _, q := range e.recent[:i+1] {
-			if q.Time.After(r.Time.Add(-cfg.Window)) {
-				n++
-				notional = notional.Add(q.Notional)
-			}
+		notional = notional.Add(r.Notional)
+		for lo <= i && !e.recent[lo].Time.After(r.Time.Add(-cfg.Window)) {
+			notional = notional.Sub(e.recent[lo].Notional)
+			lo++
 		}
+		n := i - lo + 1
 		if cfg.MaxCount > 0 && n > cfg.MaxCount {
 			return fmt.Errorf("%w: %d orders in window ending %s", ErrInvariant, n, r.Time)
 		}
