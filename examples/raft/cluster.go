@@ -66,6 +66,8 @@ type sim struct {
 	wall       time.Duration
 	restores   []time.Duration
 	events     int
+	installs   int  // snapshots installed from a leader
+	hookFired  bool // a test hook injected its fault
 }
 
 // lossMark is a leader loss not yet recovered from.

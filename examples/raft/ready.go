@@ -46,6 +46,7 @@ func (s *sim) ready(n *node) error {
 			if err := n.restore(s.k, rd.Snapshot); err != nil {
 				return err
 			}
+			s.installs++
 			s.logf(false, "n%d installs the leader's snapshot at index %d (input %d, checkpoint verified)", n.id, rd.Snapshot.Metadata.Index, n.base)
 		}
 		for _, e := range rd.CommittedEntries {
@@ -103,6 +104,7 @@ func (s *sim) apply(n *node, e raftpb.Entry) error {
 	}
 	if h := s.c.hooks.skip; h.Node == n.id && h.Seq == in.Seq && in.Seq == n.cur.Last()+1 {
 		s.c.hooks.skip.Node = 0 // once: this entry is lost on this node
+		s.hookFired = true
 		return nil
 	}
 	ok, err := n.cur.Admit(in.Seq)
@@ -118,6 +120,7 @@ func (s *sim) apply(n *node, e raftpb.Entry) error {
 	times := 1
 	if h := s.c.hooks.applyTwice; h.Node == n.id && h.Seq == in.Seq {
 		s.c.hooks.applyTwice.Node = 0
+		s.hookFired = true
 		times = 2
 	}
 	for ; times > 0; times-- {
