@@ -82,22 +82,36 @@ type result struct {
 	sim        *sim
 }
 
-// replicate runs the seed's fault schedule over the venue k and proves the
-// end state against the single-node run.
+// replicate runs the seed's fault schedule (none if calm) over the venue
+// k and proves the end state against the single-node run.
 func replicate(k kind, seed int64, window int, out io.Writer, verbose bool, h hooks) (result, error) {
+	return replicateWith(k, seed, window, false, out, verbose, h)
+}
+
+func replicateWith(k kind, seed int64, window int, calm bool, out io.Writer, verbose bool, h hooks) (result, error) {
 	ticks, err := k.Scenario()
 	if err != nil {
 		return result{}, err
 	}
 	n := uint64(len(ticks))
+	if n < 2 {
+		return result{}, fmt.Errorf("%d inputs: the run needs at least 2", n)
+	}
 	crashFrom, crashTo := uint64(perp.WarmTicks+1), uint64(perp.WarmTicks+60)
 	sc := drawSchedule(rand.New(rand.NewSource(seed^0x736368)), n, crashFrom, crashTo)
-	s, err := newSim(k, simConfig{Seed: seed, Schedule: sc, Window: window, SnapEvery: 16, KeepLog: 4, Verbose: verbose, Out: out, hooks: h})
+	if calm {
+		sc = schedule{}
+	}
+	s, err := newSim(k, simConfig{Seed: seed, Schedule: sc, Calm: calm, Window: window, SnapEvery: 16, KeepLog: 4, Verbose: verbose, Out: out, hooks: h})
 	if err != nil {
 		return result{}, err
 	}
 	if out != nil {
-		fmt.Fprintf(out, "fault schedule: %s\n\ntimeline (step = one raft tick of the simulated clock):\n", sc)
+		if calm {
+			fmt.Fprintf(out, "no faults\n")
+		} else {
+			fmt.Fprintf(out, "fault schedule: %s\n\ntimeline (step = one raft tick of the simulated clock):\n", sc)
+		}
 	}
 	if err := s.run(); err != nil {
 		return result{sim: s}, err

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io"
-
 	"github.com/failsafe-fi/failsafe/stress/perp"
 )
 
@@ -10,5 +8,3 @@ import (
 func newVenueKind(cfg perp.Config, seed int64, ticks int) kind {
 	return standinKind{accounts: max(cfg.Accounts, 1), seed: seed, cfg: cfg, ticks: ticks}
 }
-
-func measure(w io.Writer) error { return nil }

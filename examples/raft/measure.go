@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/failsafe-fi/failsafe/stress/perp"
+)
+
+// measure prints issue 14's figures: inputs committed per second by three
+// nodes (no faults, the whole crash, 1,000 accounts, one and eight
+// proposals in flight), and the snapshot size and restore time of the
+// venue at 10,000 and 100,000 accounts, mid-crash.
+func measure(w io.Writer) error {
+	fmt.Fprintln(w, "throughput: three nodes, no faults, the default crash, 1,000 accounts")
+	for _, window := range []int{1, 8} {
+		k := newVenueKind(perp.Config{Accounts: 1000}, 1, 0)
+		r, err := replicateWith(k, 1, window, true, nil, false, hooks{})
+		if err != nil {
+			return err
+		}
+		if err := failed(r.proofs); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  window %d: %d inputs in %d steps of the simulated clock (%.1f per step), %s wall: %.0f inputs/s\n",
+			window, r.inputs, r.sim.step, float64(r.inputs)/float64(r.sim.step), r.wall.Round(time.Millisecond), float64(r.inputs)/r.wall.Seconds())
+	}
+	fmt.Fprintln(w, "\nsnapshots: the venue after the opening and 30 ticks of the crash")
+	for _, accounts := range []int{10_000, 100_000} {
+		f, err := measureSnapshot(accounts, perp.WarmTicks+30)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %7d accounts: checkpoint %.1f MB, taken in %s; restored (decode, verify, rebuild) in %s; digest in %s\n",
+			accounts, float64(f.bytes)/1e6, f.take.Round(time.Millisecond), f.restore.Round(time.Millisecond), f.digest.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// snapFigures are one snapshot's measurements.
+type snapFigures struct {
+	bytes                 int
+	take, restore, digest time.Duration
+}
+
+// measureSnapshot steps a venue of accounts through the first ticks of
+// the default crash, then takes its checkpoint, restores it, and checks
+// the restored venue digests the same.
+func measureSnapshot(accounts, ticks int) (snapFigures, error) {
+	k := newVenueKind(perp.Config{Accounts: accounts}, 1, ticks)
+	in, err := k.Scenario()
+	if err != nil {
+		return snapFigures{}, err
+	}
+	m, err := k.New()
+	if err != nil {
+		return snapFigures{}, err
+	}
+	for _, t := range in {
+		_ = m.Step(t)
+	}
+	var f snapFigures
+	t0 := time.Now()
+	data, err := m.Checkpoint(uint64(len(in)))
+	if err != nil {
+		return f, err
+	}
+	f.take, f.bytes = time.Since(t0), len(data)
+	t0 = time.Now()
+	back, seq, err := k.Restore(data)
+	if err != nil {
+		return f, err
+	}
+	f.restore = time.Since(t0)
+	t0 = time.Now()
+	d1, err := m.Digest()
+	if err != nil {
+		return f, err
+	}
+	f.digest = time.Since(t0)
+	d2, err := back.Digest()
+	if err != nil {
+		return f, err
+	}
+	if d1 != d2 || seq != uint64(len(in)) {
+		return f, fmt.Errorf("%w: %d accounts: restored venue digests to %s at input %d, the original to %s at %d", errProof, accounts, d2.Short(), seq, d1.Short(), len(in))
+	}
+	return f, nil
+}
