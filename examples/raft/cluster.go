@@ -18,6 +18,7 @@ type simConfig struct {
 	Seed      int64
 	Schedule  schedule
 	Calm      bool   // no faults at all: Schedule is ignored
+	Sparse    bool   // digest only when a snapshot is taken, not after every input
 	Window    int    // proposals in flight, ≥ 1
 	SnapEvery uint64 // raft entries between a node's snapshots
 	KeepLog   uint64 // entries kept behind a snapshot when the log is compacted

@@ -18,8 +18,12 @@ type machine interface {
 	// to that input (every replica gets the same one), not a reason to
 	// retry.
 	Step(t stress.Tick) error
-	// Check proves conservation (stress.Model.Check).
+	// Check proves conservation (stress.Model.Check), as a host does
+	// after every input; it may count its calls in the state.
 	Check() error
+	// Audit runs every invariant check without changing the state (the
+	// end-of-run proof).
+	Audit() error
 	// Outcome reports the measures so far (stress.Model.Outcome).
 	Outcome() stress.Outcome
 	// Digest is the canonical digest of the state (replay.Of of its

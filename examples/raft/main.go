@@ -28,6 +28,7 @@ the result is the single-node run's. It exits 1 if a proof fails.
 // options are the command line.
 type options struct {
 	seed     int64
+	venue    int64
 	accounts int
 	ticks    int
 	window   int
@@ -38,7 +39,8 @@ type options struct {
 func parseFlags(args []string) (options, error) {
 	var o options
 	fs := cli.NewFlagSet("raft", header)
-	fs.Int64Var(&o.seed, "seed", 1, "seed of the crash, the book, the network and the fault schedule")
+	fs.Int64Var(&o.seed, "seed", 1, "seed of the fault schedule, the network and the election timers (and of the venue unless -venue)")
+	fs.Int64Var(&o.venue, "venue", 0, "seed of the venue's book and crash (0: -seed)")
 	fs.IntVar(&o.accounts, "accounts", 1000, "trader accounts in the venue (1 to 1,000,000)")
 	fs.IntVar(&o.ticks, "ticks", 0, "replicate only the first `N` ticks of the crash (0: all)")
 	fs.IntVar(&o.window, "window", 8, "proposals the feed keeps in flight (1 to 256)")
@@ -50,8 +52,8 @@ func parseFlags(args []string) (options, error) {
 	switch {
 	case o.accounts < 1 || o.accounts > perp.MaxAccounts:
 		return o, cli.Errorf("-accounts %d: want 1 to %d", o.accounts, perp.MaxAccounts)
-	case o.ticks < 0:
-		return o, cli.Errorf("-ticks %d: want 0 or more", o.ticks)
+	case o.ticks < 0 || (o.ticks > 0 && o.ticks < 20):
+		return o, cli.Errorf("-ticks %d: want 0 (all) or at least 20", o.ticks)
 	case o.window < 1 || o.window > 256:
 		return o, cli.Errorf("-window %d: want 1 to 256", o.window)
 	}
@@ -82,51 +84,72 @@ type result struct {
 	sim        *sim
 }
 
-// replicate runs the seed's fault schedule (none if calm) over the venue
-// k and proves the end state against the single-node run.
-func replicate(k kind, seed int64, window int, out io.Writer, verbose bool, h hooks) (result, error) {
-	return replicateWith(k, seed, window, false, out, verbose, h)
+// spec is one replicated run.
+type spec struct {
+	kind   kind
+	seed   int64 // the fault schedule's seed: the schedule, the network and the election timers
+	window int   // proposals in flight
+	calm   bool  // no faults at all
+	sparse bool  // digest only at snapshots, not after every input (throughput as a host would run)
+	out    io.Writer
+	verb   bool
+	hooks  hooks
+	ref    *reference // the single-node run of kind, when already computed
 }
 
-func replicateWith(k kind, seed int64, window int, calm bool, out io.Writer, verbose bool, h hooks) (result, error) {
-	ticks, err := k.Scenario()
+// replicate runs the spec's fault schedule over its venue and proves the
+// end state against the single-node run.
+func replicate(p spec) (result, error) {
+	ticks, err := p.kind.Scenario()
 	if err != nil {
 		return result{}, err
 	}
 	n := uint64(len(ticks))
-	if n < 2 {
-		return result{}, fmt.Errorf("%d inputs: the run needs at least 2", n)
+	if n < 20 {
+		return result{}, fmt.Errorf("%d inputs: the run needs at least 20", n)
 	}
-	crashFrom, crashTo := uint64(perp.WarmTicks+1), uint64(perp.WarmTicks+60)
-	sc := drawSchedule(rand.New(rand.NewSource(seed^0x736368)), n, crashFrom, crashTo)
-	if calm {
+	// The leader dies during the fall (its first 60 ticks after the two
+	// calm minutes), with at least ten inputs still to come, so a new
+	// leader must commit some.
+	crashFrom, crashTo := uint64(perp.WarmTicks+1), min(uint64(perp.WarmTicks+60), n-10)
+	sc := drawSchedule(rand.New(rand.NewSource(p.seed^0x736368)), n, crashFrom, crashTo)
+	if p.calm {
 		sc = schedule{}
 	}
-	s, err := newSim(k, simConfig{Seed: seed, Schedule: sc, Calm: calm, Window: window, SnapEvery: 16, KeepLog: 4, Verbose: verbose, Out: out, hooks: h})
+	s, err := newSim(p.kind, simConfig{Seed: p.seed, Schedule: sc, Calm: p.calm, Sparse: p.sparse, Window: p.window,
+		SnapEvery: 16, KeepLog: 4, Verbose: p.verb, Out: p.out, hooks: p.hooks})
 	if err != nil {
 		return result{}, err
 	}
-	if out != nil {
-		if calm {
-			fmt.Fprintf(out, "no faults\n")
+	if p.out != nil {
+		if p.calm {
+			fmt.Fprintf(p.out, "no faults\n")
 		} else {
-			fmt.Fprintf(out, "fault schedule: %s\n\ntimeline (step = one raft tick of the simulated clock):\n", sc)
+			fmt.Fprintf(p.out, "fault schedule: %s\n\ntimeline (step = one raft tick of the simulated clock):\n", sc)
 		}
 	}
 	if err := s.run(); err != nil {
 		return result{sim: s}, err
 	}
-	ref, err := runReference(k)
-	if err != nil {
-		return result{sim: s}, err
+	ref := p.ref
+	if ref == nil {
+		r, err := runReference(p.kind)
+		if err != nil {
+			return result{sim: s}, err
+		}
+		ref = &r
 	}
-	return result{proofs: s.prove(ref), recoveries: s.recoveries, wall: s.wall, inputs: n, sim: s}, nil
+	return result{proofs: s.prove(*ref), recoveries: s.recoveries, wall: s.wall, inputs: n, sim: s}, nil
 }
 
 func run(o options, w io.Writer) error {
-	k := newVenueKind(perp.Config{Accounts: o.accounts}, o.seed, o.ticks)
-	fmt.Fprintf(w, "raft: the cascade venue, %d accounts, seed %d, three nodes on etcd raft\n", o.accounts, o.seed)
-	r, err := replicate(k, o.seed, o.window, w, o.verbose, hooks{})
+	venue := o.venue
+	if venue == 0 {
+		venue = o.seed
+	}
+	k := newVenueKind(perp.Config{Accounts: o.accounts}, venue, o.ticks)
+	fmt.Fprintf(w, "raft: the cascade venue (%d accounts, venue seed %d) on three etcd raft nodes, fault schedule seed %d\n", o.accounts, venue, o.seed)
+	r, err := replicate(spec{kind: k, seed: o.seed, window: o.window, out: w, verb: o.verbose})
 	if err != nil {
 		return err
 	}

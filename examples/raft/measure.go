@@ -13,18 +13,22 @@ import (
 // proposals in flight), and the snapshot size and restore time of the
 // venue at 10,000 and 100,000 accounts, mid-crash.
 func measure(w io.Writer) error {
-	fmt.Fprintln(w, "throughput: three nodes, no faults, the default crash, 1,000 accounts")
-	for _, window := range []int{1, 8} {
+	fmt.Fprintln(w, "throughput: three nodes in one process, no faults, the default crash, 1,000 accounts")
+	for _, c := range []struct {
+		window int
+		sparse bool
+		what   string
+	}{{1, false, "digest after every input"}, {8, false, "digest after every input"}, {8, true, "digest at snapshots only"}} {
 		k := newVenueKind(perp.Config{Accounts: 1000}, 1, 0)
-		r, err := replicateWith(k, 1, window, true, nil, false, hooks{})
+		r, err := replicate(spec{kind: k, seed: 1, window: c.window, calm: true, sparse: c.sparse})
 		if err != nil {
 			return err
 		}
 		if err := failed(r.proofs); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "  window %d: %d inputs in %d steps of the simulated clock (%.1f per step), %s wall: %.0f inputs/s\n",
-			window, r.inputs, r.sim.step, float64(r.inputs)/float64(r.sim.step), r.wall.Round(time.Millisecond), float64(r.inputs)/r.wall.Seconds())
+		fmt.Fprintf(w, "  window %d, %s: %d inputs in %d steps of the simulated clock (%.1f per step), %s wall: %.0f inputs/s\n",
+			c.window, c.what, r.inputs, r.sim.step, float64(r.inputs)/float64(r.sim.step), r.wall.Round(time.Millisecond), float64(r.inputs)/r.wall.Seconds())
 	}
 	fmt.Fprintln(w, "\nsnapshots: the venue after the opening and 30 ticks of the crash")
 	for _, accounts := range []int{10_000, 100_000} {

@@ -42,6 +42,7 @@ type node struct {
 
 	applied uint64 // raft index of the last entry applied
 	digest  replay.Digest
+	stale   bool // the venue stepped since digest was taken (sparse digests)
 
 	// the host's election timer (see campaign in cluster.go)
 	elapsed, timeout int
@@ -177,7 +178,7 @@ func (n *node) restore(k kind, snap raftpb.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	n.m, n.cur, n.applied, n.digest = m, replay.CursorAt(seq), snap.Metadata.Index, d
+	n.m, n.cur, n.applied, n.digest, n.stale = m, replay.CursorAt(seq), snap.Metadata.Index, d, false
 	n.base, n.restoredFrom, n.lastSnap = seq, snap.Metadata.Index, snap.Metadata.Index
 	for s := range n.count {
 		if s > seq {
@@ -191,6 +192,10 @@ func (n *node) restore(k kind, snap raftpb.Snapshot) error {
 // record notes the digest after raft index i; a digest that differs from
 // the one this node had at i in an earlier life fails the node.
 func (n *node) record(i uint64) {
+	if n.stale {
+		n.seqAt[i] = n.cur.Last()
+		return
+	}
 	if prev, ok := n.digestAt[i]; ok && prev != n.digest && n.failed == nil {
 		n.failed = fmt.Errorf("node %d: index %d digests to %s after a restart, %s before", n.id, i, n.digest.Short(), prev.Short())
 	}

@@ -152,7 +152,7 @@ func (s *sim) prove(ref reference) []proof {
 	ok, detail = true, ""
 	for _, nd := range s.nodes {
 		if nd.alive && nd.failed == nil {
-			if err := nd.m.Check(); err != nil {
+			if err := nd.m.Audit(); err != nil {
 				fail("n%d: %v", nd.id, err)
 			}
 		}

@@ -133,12 +133,16 @@ func (s *sim) apply(n *node, e raftpb.Entry) error {
 		n.failed = fmt.Errorf("n%d: after input %d: %w", n.id, in.Seq, err)
 		return nil
 	}
+	if s.c.Sparse {
+		n.stale = true // digested at the next snapshot; record skips this index
+		return nil
+	}
 	d, err := n.m.Digest()
 	if err != nil {
 		n.failed = fmt.Errorf("n%d: digest after input %d: %w", n.id, in.Seq, err)
 		return nil
 	}
-	n.digest = d
+	n.digest, n.stale = d, false
 	return nil
 }
 
@@ -148,6 +152,14 @@ func (s *sim) apply(n *node, e raftpb.Entry) error {
 func (s *sim) snapshot(n *node) error {
 	if !n.alive || n.failed != nil || n.applied < n.lastSnap+s.c.SnapEvery {
 		return nil
+	}
+	if n.stale {
+		d, err := n.m.Digest()
+		if err != nil {
+			return fmt.Errorf("n%d: digest: %w", n.id, err)
+		}
+		n.digest, n.stale = d, false
+		n.record(n.applied)
 	}
 	data, err := n.m.Checkpoint(n.cur.Last())
 	if err != nil {

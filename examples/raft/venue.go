@@ -1,3 +1,5 @@
+//go:build !venuecheckpoint
+
 package main
 
 import (
