@@ -82,6 +82,7 @@ type result struct {
 	wall       time.Duration
 	inputs     uint64
 	sim        *sim
+	ref        *reference
 }
 
 // spec is one replicated run.
@@ -139,7 +140,7 @@ func replicate(p spec) (result, error) {
 		}
 		ref = &r
 	}
-	return result{proofs: s.prove(*ref), recoveries: s.recoveries, wall: s.wall, inputs: n, sim: s}, nil
+	return result{proofs: s.prove(*ref), recoveries: s.recoveries, wall: s.wall, inputs: n, sim: s, ref: ref}, nil
 }
 
 func run(o options, w io.Writer) error {
@@ -166,6 +167,11 @@ func run(o options, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "  %d inputs committed and applied on three nodes in %d steps, %s wall: %.0f inputs/s (faults included)\n",
 		r.inputs, s.step, r.wall.Round(time.Millisecond), float64(r.inputs)/r.wall.Seconds())
+	out := r.ref.outcome
+	fmt.Fprintf(w, "\nfinal table (the same on every node and in the single-node run, or a proof below fails):\n")
+	fmt.Fprintf(w, "  ticks %d, liquidations %d, debt liquidated %s, bad debt %s\n", out.Ticks, out.Liquidations, out.Liquidated.StringFixed(2), out.BadDebt.StringFixed(2))
+	fmt.Fprintf(w, "  insurance fund %s → %s (lowest %s), socialised %s, uncovered %s\n",
+		out.FundStart.StringFixed(2), out.FundEnd.StringFixed(2), out.FundMin.StringFixed(2), out.Socialised.StringFixed(2), out.Uncovered.StringFixed(2))
 	fmt.Fprintf(w, "\nproofs:\n")
 	printProofs(w, r.proofs)
 	return failed(r.proofs)
