@@ -219,8 +219,14 @@ func (s *sim) faults() error {
 		if l := s.leader(); l != nil {
 			s.killed, s.victim, s.restartAt = true, l.id, s.step+sc.RestartAfter
 			s.markLoss("leader killed", l)
-			l.kill()
-			s.logf(false, "KILL leader n%d mid-crash (after input %d: crash tick %d); restart in %d steps", l.id, acked, int(acked)-1-12, sc.RestartAfter)
+			if sc.KillInReady {
+				l.dieInReady = true
+				s.logf(false, "KILL leader n%d mid-crash (after input %d: crash tick %d) inside its next Ready batch, after persisting, before sending; restart in %d steps",
+					l.id, acked, int(acked)-1-12, sc.RestartAfter)
+			} else {
+				l.kill()
+				s.logf(false, "KILL leader n%d mid-crash (after input %d: crash tick %d); restart in %d steps", l.id, acked, int(acked)-1-12, sc.RestartAfter)
+			}
 		}
 	}
 	if s.killed && !s.restarted && s.step >= s.restartAt {

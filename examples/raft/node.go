@@ -35,10 +35,13 @@ var raftLogger = &raft.DefaultLogger{Logger: log.New(io.Discard, "", 0)}
 type node struct {
 	id    uint64
 	alive bool
-	rn    *raft.RawNode
-	disk  *raft.MemoryStorage
-	m     machine
-	cur   replay.Cursor
+	// dieInReady: the node dies in its next Ready batch, after step 1
+	// (persist) and before step 2 (send).
+	dieInReady bool
+	rn         *raft.RawNode
+	disk       *raft.MemoryStorage
+	m          machine
+	cur        replay.Cursor
 
 	applied uint64 // raft index of the last entry applied
 	digest  replay.Digest
@@ -205,7 +208,7 @@ func (n *node) record(i uint64) {
 
 // kill drops everything but the disk.
 func (n *node) kill() {
-	n.alive = false
+	n.alive, n.dieInReady = false, false
 	n.rn, n.m = nil, nil
 	n.cur = replay.Cursor{}
 }

@@ -30,6 +30,10 @@ func (s *sim) ready(n *node) error {
 				return fmt.Errorf("n%d: persist hard state: %w", n.id, err)
 			}
 		}
+		if n.dieInReady {
+			n.kill() // what was persisted survives; the messages and the applying are lost
+			return nil
+		}
 		// 2. Send.
 		for _, m := range rd.Messages {
 			s.net.send(s.step, m)

@@ -14,6 +14,10 @@ type schedule struct {
 	// RestartAfter steps later it restarts from its snapshot plus log.
 	KillAt       uint64
 	RestartAfter int64
+	// KillInReady kills the leader inside its next Ready batch, after it
+	// persisted the batch and before it sent the messages or applied the
+	// entries; otherwise between two batches.
+	KillInReady bool
 	// PartAt: once input PartAt is acknowledged, one node (the leader if
 	// PartLeader, else a follower) is cut off for PartFor steps.
 	PartAt     uint64
@@ -42,6 +46,7 @@ func drawSchedule(rng *rand.Rand, n, crashFrom, crashTo uint64) schedule {
 		Net:          netFaults{DropPct: rng.Intn(11), DupPct: rng.Intn(11), MaxDelay: rng.Intn(4)},
 		KillAt:       pick(crashFrom, crashTo),
 		RestartAfter: 20 + rng.Int63n(60),
+		KillInReady:  rng.Intn(2) == 0,
 		PartAt:       pick(1, n-1),
 		PartLeader:   rng.Intn(2) == 0,
 		PartFor:      10 + rng.Int63n(50),
@@ -53,6 +58,10 @@ func (s schedule) String() string {
 	if s.PartLeader {
 		who = "the leader"
 	}
-	return fmt.Sprintf("kill the leader after input %d, restart it %d steps later; cut off %s after input %d for %d steps; network: %d%% lost, %d%% duplicated, delays up to %d steps",
-		s.KillAt, s.RestartAfter, who, s.PartAt, s.PartFor, s.Net.DropPct, s.Net.DupPct, s.Net.MaxDelay)
+	when := "between two Ready batches"
+	if s.KillInReady {
+		when = "inside a Ready batch, after persisting it, before sending"
+	}
+	return fmt.Sprintf("kill the leader after input %d (%s), restart it %d steps later; cut off %s after input %d for %d steps; network: %d%% lost, %d%% duplicated, delays up to %d steps",
+		s.KillAt, when, s.RestartAfter, who, s.PartAt, s.PartFor, s.Net.DropPct, s.Net.DupPct, s.Net.MaxDelay)
 }
