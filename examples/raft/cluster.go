@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
+	"strings"
 	"time"
 
 	"go.etcd.io/raft/v3"
@@ -333,7 +334,7 @@ func (s *sim) observe(n *node) {
 	if st.RaftState == raft.StateLeader {
 		s.logf(false, "n%d elected leader, term %d", n.id, st.Term)
 	} else if st.RaftState != n.state || st.Term != n.term {
-		s.logf(true, "n%d is %s, term %d", n.id, st.RaftState, st.Term)
+		s.logf(true, "n%d is %s, term %d", n.id, strings.ToLower(strings.TrimPrefix(st.RaftState.String(), "State")), st.Term)
 	}
 	n.term, n.state = st.Term, st.RaftState
 	n.elapsed, n.timeout = 0, s.drawTimeout()
