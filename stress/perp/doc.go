@@ -59,8 +59,23 @@
 // narrator's minute), [Venue.Report] (the final table; it scans the book),
 // [Venue.Observe] (events as they happen inside a Step: oracle refusals,
 // feed and breaker transitions, a waterfall layer reached),
-// [Venue.Failover] (every package's state through JSON snapshots to a
+// [Venue.Failover] (the whole venue through its JSON snapshot to a
 // standby that must carry on identically).
+//
+// # Checkpoint and replay
+//
+// [Model.Snapshot] returns the model's whole state between ticks as a
+// [ModelSnapshot]: the ledger (traders, keepers, market maker, fee pool,
+// queued losses), every package's own snapshot (feed, breaker, engine,
+// auctions, fund, journal, allocations), the running totals, the tick
+// count and the position of the random number generator (math/rand's
+// seeded source, counted: its seed and the number of draws). It is plain
+// JSON and canonical, so [Model.Digest] (replay.Of of it) lets replicas
+// compare state after every tick. [RestoreModel] validates a snapshot and
+// rebuilds the model exactly: restored after tick k and fed ticks k+1…,
+// it has the digest after every tick and the Outcome of the run that was
+// never interrupted (TestReplayEndToEnd). The input log and the sequence
+// number are the host's (replay.Checkpoint, replay.Cursor).
 //
 // A Model and its Venue are not safe for concurrent use; the harness gives
 // each scenario its own.

@@ -49,7 +49,7 @@ func New(cfg Config, seed int64) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newModel(s, rand.New(rand.NewSource(seed)))
+	return newModel(s, newCountingSource(seed))
 }
 
 // Factory returns a stress.Factory building New(cfg, seed) for every
@@ -73,18 +73,21 @@ func NewWithCrash(cfg Config, seed int64) (*Model, *CrashPath, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	rng := rand.New(rand.NewSource(seed))
-	p := newPath(s.Crash, rng)
-	m, err := newModel(s, rng)
-	return m, p, err
+	src := newCountingSource(seed)
+	m, err := newModel(s, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := newPath(s.Crash, m.v.rng) // drawn first: newModel draws nothing
+	return m, p, nil
 }
 
-func newModel(s settled, rng *rand.Rand) (*Model, error) {
+func newModel(s settled, src *countingSource) (*Model, error) {
 	v, err := newVenue(s)
 	if err != nil {
 		return nil, err
 	}
-	v.rng = rng
+	v.src, v.rng = src, rand.New(src)
 	v.log = &recorder{v: v, state: breaker.Open}
 	v.stats.refused = map[oracle.Reason]int{}
 	return &Model{v: v}, nil

@@ -113,7 +113,8 @@ type Venue struct {
 	holes   []int                // traders whose bad debt waits for the waterfall
 	adlBook *backstop.ADLBook    // the deleveraging candidates ranked once for the holes of one tick (nil outside coverHoles)
 	winners *backstop.SocialBook // the profits a socialised loss may haircut, collected once for the holes of one tick (nil outside coverHoles)
-	rng     *rand.Rand
+	rng     *rand.Rand           // every draw of the venue (the book, the keepers), from src
+	src     *countingSource      // rng's source and its position, for snapshots
 	cfg     settled
 	set     settings  // every package's settings, for restoring snapshots
 	stats   stats     // running totals for the report
