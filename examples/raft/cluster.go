@@ -44,6 +44,7 @@ type recovery struct {
 	Cause string
 	Ticks int64
 	Wall  time.Duration
+	CPU   time.Duration // process CPU time over the same span
 }
 
 // sim is three nodes, the network, the feed and the fault schedule, driven
@@ -67,6 +68,7 @@ type sim struct {
 	recoveries []recovery
 	started    time.Time
 	wall       time.Duration
+	cpu        time.Duration // process CPU time of the run
 	restores   []time.Duration
 	events     int
 	installs   int  // snapshots installed from a leader
@@ -78,6 +80,7 @@ type lossMark struct {
 	cause string
 	step  int64
 	wall  time.Time
+	cpu   time.Duration
 	term  uint64
 }
 
@@ -159,6 +162,7 @@ var errLiveness = errors.New("raft: the cluster stopped making progress")
 // whole log (or failed, which the proofs report).
 func (s *sim) run() error {
 	s.started = time.Now()
+	c0 := cpuTime()
 	budget := int64(4000 + 60*len(s.feed.inputs))
 	for s.step = 1; !s.done(); s.step++ {
 		if s.step > budget {
@@ -176,7 +180,7 @@ func (s *sim) run() error {
 			}
 		}
 	}
-	s.wall = time.Since(s.started)
+	s.wall, s.cpu = time.Since(s.started), cpuTime()-c0
 	return nil
 }
 
@@ -281,7 +285,7 @@ func (s *sim) faults() error {
 
 func (s *sim) markLoss(cause string, l *node) {
 	if s.loss == nil {
-		s.loss = &lossMark{cause: cause, step: s.step, wall: time.Now(), term: l.rn.BasicStatus().Term}
+		s.loss = &lossMark{cause: cause, step: s.step, wall: time.Now(), cpu: cpuTime(), term: l.rn.BasicStatus().Term}
 	}
 }
 
@@ -396,10 +400,10 @@ func (s *sim) ack(seq, term uint64) {
 		f.lastAck = s.step
 	}
 	if s.loss != nil && term > s.loss.term {
-		r := recovery{Cause: s.loss.cause, Ticks: s.step - s.loss.step, Wall: time.Since(s.loss.wall)}
+		r := recovery{Cause: s.loss.cause, Ticks: s.step - s.loss.step, Wall: time.Since(s.loss.wall), CPU: cpuTime() - s.loss.cpu}
 		s.recoveries = append(s.recoveries, r)
-		s.logf(false, "first input committed after the %s: input %d in term %d, %d steps (%s) after the loss",
-			r.Cause, seq, term, r.Ticks, r.Wall.Round(time.Microsecond))
+		s.logf(false, "first input committed after the %s: input %d in term %d, %d steps after the loss (%s wall, %s CPU)",
+			r.Cause, seq, term, r.Ticks, r.Wall.Round(time.Microsecond), r.CPU.Round(time.Microsecond))
 		s.loss = nil
 	}
 }

@@ -27,8 +27,9 @@ func measure(w io.Writer) error {
 		if err := failed(r.proofs); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "  window %d, %s: %d inputs in %d steps of the simulated clock (%.1f per step), %s wall: %.0f inputs/s\n",
-			c.window, c.what, r.inputs, r.sim.step, float64(r.inputs)/float64(r.sim.step), r.wall.Round(time.Millisecond), float64(r.inputs)/r.wall.Seconds())
+		fmt.Fprintf(w, "  window %d, %s: %d inputs in %d steps of the simulated clock (%.1f per step); %s wall, %s CPU: %.0f inputs/s of wall, %.0f of CPU\n",
+			c.window, c.what, r.inputs, r.sim.step, float64(r.inputs)/float64(r.sim.step), r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond),
+			float64(r.inputs)/r.wall.Seconds(), float64(r.inputs)/r.cpu.Seconds())
 	}
 	fmt.Fprintln(w, "\nsnapshots: the venue after the opening and 30 ticks of the crash")
 	for _, accounts := range []int{10_000, 100_000} {
@@ -36,16 +37,18 @@ func measure(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "  %7d accounts: checkpoint %.1f MB, taken in %s; restored (decode, verify, rebuild) in %s; digest in %s\n",
-			accounts, float64(f.bytes)/1e6, f.take.Round(time.Millisecond), f.restore.Round(time.Millisecond), f.digest.Round(time.Millisecond))
+		fmt.Fprintf(w, "  %7d accounts: checkpoint %.1f MB, taken in %s (CPU %s); restored (decode, verify, rebuild) in %s (CPU %s); digest in %s (CPU %s)\n",
+			accounts, float64(f.bytes)/1e6, f.take.Round(time.Millisecond), f.takeCPU.Round(time.Millisecond),
+			f.restore.Round(time.Millisecond), f.restoreCPU.Round(time.Millisecond), f.digest.Round(time.Millisecond), f.digestCPU.Round(time.Millisecond))
 	}
 	return nil
 }
 
 // snapFigures are one snapshot's measurements.
 type snapFigures struct {
-	bytes                 int
-	take, restore, digest time.Duration
+	bytes                          int
+	take, restore, digest          time.Duration // wall
+	takeCPU, restoreCPU, digestCPU time.Duration // process CPU (GC included)
 }
 
 // measureSnapshot steps a venue of accounts through the first ticks of
@@ -65,24 +68,24 @@ func measureSnapshot(accounts, ticks int) (snapFigures, error) {
 		_ = m.Step(t)
 	}
 	var f snapFigures
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuTime()
 	data, err := m.Checkpoint(uint64(len(in)))
 	if err != nil {
 		return f, err
 	}
-	f.take, f.bytes = time.Since(t0), len(data)
-	t0 = time.Now()
+	f.take, f.takeCPU, f.bytes = time.Since(t0), cpuTime()-c0, len(data)
+	t0, c0 = time.Now(), cpuTime()
 	back, seq, err := k.Restore(data)
 	if err != nil {
 		return f, err
 	}
-	f.restore = time.Since(t0)
-	t0 = time.Now()
+	f.restore, f.restoreCPU = time.Since(t0), cpuTime()-c0
+	t0, c0 = time.Now(), cpuTime()
 	d1, err := m.Digest()
 	if err != nil {
 		return f, err
 	}
-	f.digest = time.Since(t0)
+	f.digest, f.digestCPU = time.Since(t0), cpuTime()-c0
 	d2, err := back.Digest()
 	if err != nil {
 		return f, err
