@@ -102,6 +102,8 @@ type feed struct {
 	proposed    int
 	reproposed  int
 	dropped     int
+	newest      uint64 // the newest leader term the feed has seen
+	fenced      int    // answers refused from deposed leaders
 }
 
 // retryTicks is how long the feed waits for an acknowledgement before it
@@ -344,7 +346,8 @@ func (s *sim) observe(n *node) {
 	n.elapsed, n.timeout = 0, s.drawTimeout()
 }
 
-// propose lets the feed propose to the leader it sees. Within one leader
+// propose lets the feed propose to the leader it sees (the live node
+// that says it leads with the highest term). Within one leader
 // and term, proposals go in input order from the lowest unacknowledged
 // input, so a log never holds input k+1 without input k before it; a
 // repeated input is a duplicate the cursor absorbs.
@@ -358,6 +361,7 @@ func (s *sim) propose() {
 		return
 	}
 	term := l.rn.BasicStatus().Term
+	f.newest = max(f.newest, term)
 	if l.id != f.target || term != f.term {
 		if f.target != 0 {
 			s.logf(true, "feed: proposing to n%d (term %d) from input %d", l.id, term, f.lo)
@@ -387,10 +391,19 @@ func (s *sim) propose() {
 	}
 }
 
-// ack records that input seq is committed (a node applied the entry
-// carrying it, in term term).
-func (s *sim) ack(seq, term uint64) {
+// ack is the leader of term leader telling the feed that input seq is
+// committed (it applied the entry carrying it, written in term term). The
+// feed fences: it refuses an answer from a leader older than the newest
+// term it has seen, so a deposed leader that has not noticed yet never
+// acts beside the new one.
+func (s *sim) ack(seq, leader, term uint64) {
 	f := &s.feed
+	if leader < f.newest {
+		f.fenced++
+		s.logf(true, "feed: refused the answer of a deposed leader (term %d < %d) for input %d", leader, f.newest, seq)
+		return
+	}
+	f.newest = leader
 	if f.acked[seq] {
 		return
 	}

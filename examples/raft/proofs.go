@@ -109,7 +109,7 @@ func (s *sim) prove(ref reference) []proof {
 		}
 	}
 	out = append(out, proof{"every acknowledged input applied exactly once on every live node", ok,
-		pick(ok, fmt.Sprintf("%d inputs acknowledged; %d duplicate deliveries absorbed by the cursor; %d re-proposals", n, dups, s.feed.reproposed), detail)})
+		pick(ok, fmt.Sprintf("%d inputs acknowledged by the leader of the newest term (%d answers of deposed leaders fenced off); %d re-proposals; %d duplicate deliveries absorbed by the cursor", n, s.feed.fenced, s.feed.reproposed, dups), detail)})
 
 	// Digests.
 	ok, detail = true, ""

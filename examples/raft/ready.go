@@ -116,7 +116,9 @@ func (s *sim) apply(n *node, e raftpb.Entry) error {
 		n.failed = fmt.Errorf("n%d: index %d: %w", n.id, e.Index, err)
 		return nil
 	}
-	s.ack(in.Seq, e.Term)
+	if st := n.rn.BasicStatus(); st.RaftState == raft.StateLeader {
+		s.ack(in.Seq, st.Term, e.Term) // the leader answers the feed, for a duplicate too (with the first result)
+	}
 	if !ok {
 		n.dups++
 		return nil
