@@ -37,7 +37,7 @@ func read(v *perp.Venue, now time.Time) gauges {
 		sim: now.Sub(crashStart).Seconds(), price: t.Mark.InexactFloat64(),
 		feed: t.Feed, state: t.Breaker,
 		fund: t.Fund.InexactFloat64(), fundDrawn: t.FundDrawn.InexactFloat64(), badDebt: t.BadDebt.InexactFloat64(),
-		liquidations: map[string]int{"auction": t.Auctions, "mark": t.DirectCloses},
+		liquidations: map[string]int{"book": t.Book, "auction": t.Auctions, "takeover": t.TakenOver},
 		open:         t.Running, takes: t.Takes, resets: t.Redos, shortfalls: t.Shortfalls, pauses: t.Pauses,
 		refused: t.Refused,
 	}

@@ -201,7 +201,7 @@ func (m *Model) Outcome() stress.Outcome {
 	v := m.v
 	s := v.stats
 	fundEnd := v.fundBalance()
-	o := stress.Outcome{Ticks: m.ticks, BadDebt: s.badDebt, Liquidations: s.auctions + s.direct, Liquidated: s.liquidated,
+	o := stress.Outcome{Ticks: m.ticks, BadDebt: s.badDebt, Liquidations: s.book, Liquidated: s.liquidated,
 		FundStart: v.before.Fund, FundEnd: fundEnd, FundMin: s.fundMin, FundExhausted: s.exhausted,
 		Socialised: s.adlDrawn.Add(s.socialised), Uncovered: s.residual}
 	if !v.opened {

@@ -119,6 +119,19 @@ func restoreVenue(s settled, snap VenueSnapshot) (*Venue, error) {
 	if v.house, err = liquidation.RestoreDutchHouse(v.set.house, snap.Auctions); err != nil {
 		return nil, bad("auctions: %w", err)
 	}
+	if v.desk, err = liquidation.RestoreBookDesk(v.set.book, snap.Book); err != nil {
+		return nil, bad("book desk: %w", err)
+	}
+	if v.calls, err = margin.RestoreCalls(snap.Calls); err != nil {
+		return nil, bad("margin calls: %w", err)
+	}
+	if got, want := v.calls.Settings(), v.set.calls; !want.WarningRatio.Equal(got.WarningRatio) || !want.CallRatio.Equal(got.CallRatio) ||
+		!want.LiquidationRatio.Equal(got.LiquidationRatio) || !want.Hysteresis.Equal(got.Hysteresis) {
+		return nil, bad("margin calls: other settings")
+	}
+	if len(snap.Book.Live) != 0 {
+		return nil, bad("a book liquidation open between ticks")
+	}
 	if v.fund, err = backstop.RestoreInsuranceFund(v.set.fund, snap.Fund); err != nil {
 		return nil, bad("insurance fund: %w", err)
 	}
@@ -164,11 +177,20 @@ func restoreVenue(s settled, snap VenueSnapshot) (*Venue, error) {
 	if owners != len(auctions) {
 		return nil, bad("%d running auctions, %d accounts in auction", len(auctions), owners)
 	}
-	queued := 0
+	queued, called := 0, 0
 	for _, t := range v.traders {
 		if t.queued {
 			queued++
 		}
+		if t.call != margin.CallOK {
+			if st, ok := v.calls.Status(t.acct.ID); !ok || st.State != t.call {
+				return nil, bad("%s: margin-call state %s, the protocol's differs", t.acct.ID, t.call)
+			}
+			called++
+		}
+	}
+	if called != v.calls.Len() {
+		return nil, bad("%d accounts in the margin-call protocol, %d traders not ok", v.calls.Len(), called)
 	}
 	seen := map[int]bool{}
 	for _, i := range snap.Holes {
@@ -230,7 +252,11 @@ func (ts TraderSnapshot) trader(i int) (trader, error) {
 	}
 	t := trader{acct: margin.Account{ID: id, Wallet: ts.Wallet}, hole: ts.Hole, uncovered: ts.Uncovered, badDebt: ts.BadDebt,
 		lost: ts.Lost, auction: ts.Auction, entry: ts.Entry, short: ts.Short, leverage: ts.Leverage,
-		liquidated: ts.Liquidated, deleveraged: ts.Deleveraged, queued: ts.Queued}
+		liquidated: ts.Liquidated, deleveraged: ts.Deleveraged, queued: ts.Queued,
+		call: ts.Call, called: ts.Called, recovered: ts.Recovered}
+	if ts.Call < margin.CallOK || ts.Call > margin.CallLiquidation || ts.Recovered && !ts.Called {
+		return bad("margin-call state %d, recovered without a call", int(ts.Call))
+	}
 	if p := ts.Position; p != nil {
 		if p.Size.IsZero() || p.Size.IsNegative() != ts.Short || !p.EntryPrice.IsPositive() || !p.Leverage.IsPositive() ||
 			(!p.Isolated && !p.Margin.IsZero()) {
@@ -246,12 +272,15 @@ func (ts TraderSnapshot) trader(i int) (trader, error) {
 
 // stats rebuilds the running totals.
 func (s StatsSnapshot) stats() (stats, error) {
-	for _, n := range []int{s.Auctions, s.Direct, s.Takes, s.Redos, s.Claims, s.Deleveraged, s.Below, s.NoPrice, s.Held, s.Limits, s.Pauses, s.MostWaiting} {
+	for _, n := range []int{s.Auctions, s.Book, s.BookRestored, s.BookFills, s.ToAuction, s.Backstop, s.Warnings, s.Calls, s.CalledAccounts, s.Recovered, s.Takes, s.Redos, s.Claims, s.Deleveraged, s.Below, s.NoPrice, s.Held, s.Limits, s.Pauses, s.MostWaiting} {
 		if n < 0 {
 			return stats{}, fmt.Errorf("%w: a negative count in the totals", ErrSnapshot)
 		}
 	}
-	out := stats{auctions: s.Auctions, direct: s.Direct, takes: s.Takes, redos: s.Redos, claims: s.Claims,
+	out := stats{auctions: s.Auctions, book: s.Book, bookRestored: s.BookRestored, bookFills: s.BookFills,
+		toAuction: s.ToAuction, backstop: s.Backstop, bookSold: s.BookSold, bookNotional: s.BookNotional, bookFees: s.BookFees,
+		backstopSize: s.BackstopSize, warnings: s.Warnings, calls: s.Calls, calledAccounts: s.CalledAccounts, recovered: s.Recovered,
+		takes: s.Takes, redos: s.Redos, claims: s.Claims,
 		deleveraged: s.Deleveraged, below: s.Below, sold: s.Sold, proceeds: s.Proceeds, penalties: s.Penalties,
 		rewards: s.Rewards, edge: s.Edge, penaltyDue: s.PenaltyDue, badDebt: s.BadDebt, fundDrawn: s.FundDrawn,
 		adlDrawn: s.ADLDrawn, socialised: s.Socialised, residual: s.Residual, adlSize: s.ADLSize, liquidated: s.Liquidated,
@@ -282,10 +311,10 @@ func checkDecimals(s VenueSnapshot) error {
 	ds := []decimal.Decimal{s.Open, s.Fees, s.ValueStart, s.MarketMaker.Cash, s.MarketMaker.Size, s.MarketMaker.Cost,
 		s.Before.Traders, s.Before.MarketMaker, s.Before.Keepers, s.Before.FeePool, s.Before.Fund}
 	st := s.Stats
-	ds = append(ds, st.Sold, st.Proceeds, st.Penalties, st.Rewards, st.Edge, st.PenaltyDue, st.BadDebt, st.FundDrawn,
+	ds = append(ds, st.BookSold, st.BookNotional, st.BookFees, st.BackstopSize, st.Sold, st.Proceeds, st.Penalties, st.Rewards, st.Edge, st.PenaltyDue, st.BadDebt, st.FundDrawn,
 		st.ADLDrawn, st.Socialised, st.Residual, st.ADLSize, st.Liquidated, st.FundMin)
 	a := s.Activity
-	ds = append(ds, a.Sold, a.Proceeds, a.Losses, a.Fund, a.ADL, a.Social, a.Uncovered)
+	ds = append(ds, a.BookSold, a.Sold, a.Proceeds, a.Losses, a.Fund, a.ADL, a.Social, a.Uncovered)
 	for _, k := range s.Keepers {
 		ds = append(ds, k.Cash, k.Size, k.Cost, k.Capital, k.Discount)
 	}

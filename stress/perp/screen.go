@@ -108,6 +108,9 @@ func (v *Venue) safeBand(long bool, q, entry, b fixed.Num) (lo, hi fixed.Num, ok
 		k++
 	}
 	rmax := v.tierRates[k]
+	if fixed.Cmp(rmax, one) >= 0 {
+		return lo, hi, false
+	}
 	qs, ok := fixed.Mul(q, slack)
 	if !ok {
 		return lo, hi, false

@@ -9,6 +9,7 @@ import (
 	"github.com/failsafe-fi/failsafe/backstop"
 	"github.com/failsafe-fi/failsafe/breaker"
 	"github.com/failsafe-fi/failsafe/liquidation"
+	"github.com/failsafe-fi/failsafe/margin"
 	"github.com/failsafe-fi/failsafe/oracle"
 	"github.com/failsafe-fi/failsafe/replay"
 )
@@ -71,6 +72,8 @@ type VenueSnapshot struct {
 	Band     *breaker.MarketSnapshot    `json:"band,omitempty"` // nil before the opening
 	Engine   liquidation.EngineSnapshot `json:"engine"`
 	Auctions liquidation.DutchSnapshot  `json:"auctions"`
+	Book     liquidation.BookSnapshot   `json:"book"`
+	Calls    margin.CallsSnapshot       `json:"calls"`
 	Fund     backstop.FundSnapshot      `json:"fund"`
 	Journal  backstop.JournalSnapshot   `json:"journal"`
 	// Allocations are every waterfall outcome, oldest first, without
@@ -128,6 +131,12 @@ type TraderSnapshot struct {
 	Liquidated  bool `json:"liq,omitempty"`
 	Deleveraged bool `json:"adl,omitempty"`
 	Queued      bool `json:"q,omitempty"`
+	// Call is the account's state in the margin-call protocol (ok: not
+	// in it); Called and Recovered: it had a margin call, and came back
+	// to ok after one without having been liquidated.
+	Call      margin.CallState `json:"call,omitempty"`
+	Called    bool             `json:"called,omitempty"`
+	Recovered bool             `json:"rec,omitempty"`
 }
 
 // PositionSnapshot is a trader's open position in the venue's market.
@@ -142,12 +151,15 @@ type PositionSnapshot struct {
 // StatsSnapshot are the venue's running totals (see Report for what each
 // counts).
 type StatsSnapshot struct {
-	Auctions, Direct, Takes, Redos, Claims, Deleveraged int
-	Below                                               int
-	Sold, Proceeds, Penalties, Rewards                  decimal.Decimal
-	Edge, PenaltyDue                                    decimal.Decimal
-	BadDebt, FundDrawn, ADLDrawn, Socialised, Residual  decimal.Decimal
-	ADLSize, Liquidated                                 decimal.Decimal
+	Auctions, Takes, Redos, Claims, Deleveraged        int
+	Book, BookRestored, BookFills, ToAuction, Backstop int
+	BookSold, BookNotional, BookFees, BackstopSize     decimal.Decimal
+	Warnings, Calls, CalledAccounts, Recovered         int
+	Below                                              int
+	Sold, Proceeds, Penalties, Rewards                 decimal.Decimal
+	Edge, PenaltyDue                                   decimal.Decimal
+	BadDebt, FundDrawn, ADLDrawn, Socialised, Residual decimal.Decimal
+	ADLSize, Liquidated                                decimal.Decimal
 	// Refused counts the oracle's refusals by reason, in ascending
 	// reason order, each reason once with a positive count.
 	Refused                       []RefusalCount
@@ -211,7 +223,7 @@ func (v *Venue) snapshot() VenueSnapshot {
 	s := VenueSnapshot{Opened: v.opened, Open: v.open, Congestion: v.congestion, Fees: v.fees,
 		MarketMaker: v.mm.snapshot(), Keepers: make([]KeeperSnapshot, len(v.keepers)), Traders: make([]TraderSnapshot, len(v.traders)),
 		Holes: append([]int{}, v.holes...), Before: v.before, ValueStart: v.valueStart,
-		Feed: v.feed.Snapshot(), Engine: v.engine.Snapshot(), Auctions: v.house.Snapshot(), Fund: v.fund.Snapshot(),
+		Feed: v.feed.Snapshot(), Engine: v.engine.Snapshot(), Auctions: v.house.Snapshot(), Book: v.desk.Snapshot(), Calls: v.calls.Snapshot(), Fund: v.fund.Snapshot(),
 		Journal: v.journal.Snapshot(), Allocations: make([]backstop.Allocation, len(v.allocs)),
 		Stats: v.stats.snapshot(), Activity: v.minute, Recorder: v.log.snapshot()}
 	if v.band != nil {
@@ -241,7 +253,8 @@ func (t *trader) snapshot() TraderSnapshot {
 	// cover, so its value — and the venue's conservation — changes).
 	s := TraderSnapshot{Wallet: t.acct.Wallet, Hole: t.hole, Uncovered: t.uncovered, BadDebt: t.badDebt, Lost: t.lost,
 		Auction: t.auction, Entry: t.entry, Short: t.short, Leverage: t.leverage,
-		Liquidated: t.liquidated, Deleveraged: t.deleveraged, Queued: t.queued}
+		Liquidated: t.liquidated, Deleveraged: t.deleveraged, Queued: t.queued,
+		Call: t.call, Called: t.called, Recovered: t.recovered}
 	if p, ok := t.position(); ok {
 		s.Position = &PositionSnapshot{Size: p.Size, EntryPrice: p.EntryPrice, Isolated: p.Isolated, Margin: p.Margin, Leverage: p.Leverage}
 	}
@@ -249,7 +262,10 @@ func (t *trader) snapshot() TraderSnapshot {
 }
 
 func (s stats) snapshot() StatsSnapshot {
-	out := StatsSnapshot{Auctions: s.auctions, Direct: s.direct, Takes: s.takes, Redos: s.redos, Claims: s.claims,
+	out := StatsSnapshot{Auctions: s.auctions, Book: s.book, BookRestored: s.bookRestored, BookFills: s.bookFills,
+		ToAuction: s.toAuction, Backstop: s.backstop, BookSold: s.bookSold, BookNotional: s.bookNotional, BookFees: s.bookFees,
+		BackstopSize: s.backstopSize, Warnings: s.warnings, Calls: s.calls, CalledAccounts: s.calledAccounts, Recovered: s.recovered,
+		Takes: s.takes, Redos: s.redos, Claims: s.claims,
 		Deleveraged: s.deleveraged, Below: s.below, Sold: s.sold, Proceeds: s.proceeds, Penalties: s.penalties,
 		Rewards: s.rewards, Edge: s.edge, PenaltyDue: s.penaltyDue, BadDebt: s.badDebt, FundDrawn: s.fundDrawn,
 		ADLDrawn: s.adlDrawn, Socialised: s.socialised, Residual: s.residual, ADLSize: s.adlSize, Liquidated: s.liquidated,
