@@ -236,6 +236,9 @@ func (s *sim) faults() error {
 			}
 		}
 	}
+	if s.killed && !s.restarted && s.step >= s.restartAt && s.nodes[s.victim-1].failed != nil {
+		s.restarted = true // a halted node stays down
+	}
 	if s.killed && !s.restarted && s.step >= s.restartAt {
 		n := s.nodes[s.victim-1]
 		t0 := time.Now()

@@ -60,6 +60,14 @@ func (s *sim) ready(n *node) error {
 		}
 		// 4. Advance.
 		n.rn.Advance(rd)
+		if n.failed != nil {
+			// Fail-stop: a replica whose state machine cannot go on stops
+			// (were it the leader, it would keep the cluster waiting); the
+			// others elect a leader and carry on, and the proofs report it.
+			n.kill()
+			s.logf(false, "HALT n%d: %v", n.id, n.failed)
+			return nil
+		}
 		if err := s.snapshot(n); err != nil {
 			return err
 		}
