@@ -32,9 +32,10 @@
 //
 // Applying an entry decodes the input, admits it with a replay.Cursor
 // (a duplicate is not applied, a gap fails the node), steps the venue,
-// runs Check, and records the venue's digest at that raft index. An
-// input is acknowledged to the feed only once a node applies the
-// committed entry carrying it. Every 16 applied entries a node takes a
+// runs Check, and records the venue's digest at that raft index; a node
+// whose apply fails halts (fail-stop), so a failed leader cannot hold the
+// cluster up. An input is acknowledged to the feed only by the leader that
+// applied the committed entry carrying it. Every 16 applied entries a node takes a
 // checkpoint (replay.Take of the model's snapshot, with the sequence
 // number of the last input it reflects), stores it as raft's snapshot and
 // compacts its log to 4 entries behind it; a follower too far behind gets
