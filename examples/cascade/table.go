@@ -36,7 +36,7 @@ func printTable(w io.Writer, r Result) {
 	row("  restored by the book", fmt.Sprint(r.BookRestored))
 	row("  clearance fees to the fund", money(r.ClearanceFees))
 	row("  to Dutch auctions (longs)", fmt.Sprintf("%d (%d takes, %d resets)", r.Auctions, r.Takes, r.Redos))
-	row("  taken over at bankruptcy", fmt.Sprintf("%d (%s BTC)", r.TakenOver, r.TakenOverSize.StringFixed(3)))
+	row("  taken over at bankruptcy", fmt.Sprintf("%d (%s BTC; MM lost %s)", r.TakenOver, r.TakenOverSize.StringFixed(3), money(r.TakeoverLoss)))
 	row("  most waiting (caps/throttle)", fmt.Sprint(r.MostHeldBack))
 	row("collateral sold", r.CollateralSold.StringFixed(3)+" BTC")
 	row("auction proceeds", money(r.AuctionProceeds))

@@ -84,7 +84,13 @@ func (v *Venue) throughBook(now time.Time, t *trader, mark decimal.Decimal, auct
 	if !ok {
 		return bookDone, nil
 	}
-	market := liquidation.BookMarket{Market: Market, Oracle: mark, Tiers: v.riskTiers, Tick: tick, Step: sizeUnit}
+	// The tiers up to the position's own: a liquidation only shrinks it,
+	// so the tiers above never apply (and the desk validates fewer).
+	k, notional := 0, pos.Size.Abs().Mul(mark)
+	for k < len(v.riskTiers)-1 && notional.GreaterThan(v.riskTiers[k].MaxNotional) {
+		k++
+	}
+	market := liquidation.BookMarket{Market: Market, Oracle: mark, Tiers: v.riskTiers[:k+1], Tick: tick, Step: sizeUnit}
 	acct := liquidation.BookAccount{ID: t.acct.ID, Collateral: t.base().Sub(pos.Size.Mul(pos.EntryPrice)),
 		Positions: []liquidation.BookPosition{{Market: Market, Size: pos.Size}}}
 	step, err := v.desk.Start(now, liquidation.BookStartParams{Account: acct, Markets: []liquidation.BookMarket{market}})
@@ -175,6 +181,13 @@ func (v *Venue) takeover(t *trader, h *liquidation.Handover, mark decimal.Decima
 		if err := closeAt(t, &v.mm, it.Size, px); err != nil {
 			return err
 		}
+		// What the market maker paid above the mark for a long's
+		// contracts, or sold a short's below it.
+		loss := it.Size.Mul(px.Sub(mark))
+		if it.Side == liquidation.Buy {
+			loss = loss.Neg()
+		}
+		v.stats.backstopLoss = v.stats.backstopLoss.Add(loss)
 		t.lost = t.lost.Add(it.Size)
 		v.stats.backstop++
 		v.stats.backstopSize = v.stats.backstopSize.Add(it.Size)

@@ -14,10 +14,16 @@
 //     outliers dropped, two must agree, the last good price held;
 //  2. breaker — a ±8% Limit Up-Limit Down band; a lasting limit pauses
 //     liquidations for two minutes;
-//  3. margin — every account valued against the tiered maintenance;
+//  3. margin — every account valued against the tiered maintenance; the
+//     margin-call protocol (margin.Calls) warns and calls the accounts
+//     whose margin ratio passes 70% and 80%;
 //  4. liquidation — worst first, sized, fitted under caps and a throttle,
-//     sold in Dutch auctions (MakerDAO's Clipper) to keepers who take
-//     only at a discount to the mark and hedge at once;
+//     then through the order book (liquidation.BookDesk: tier steps, IOC
+//     orders at the bankruptcy price, a clearance fee to the fund) against
+//     the market maker; what the book cannot take of a long is sold in a
+//     Dutch auction (MakerDAO's Clipper) to keepers who take only at a
+//     discount to the mark and hedge at once, of a short taken over by the
+//     market maker at the bankruptcy price;
 //  5. backstop — each shortfall walks the waterfall: insurance fund,
 //     auto-deleveraging of the most profitable opposite positions, a
 //     haircut of winners' profits.

@@ -190,9 +190,10 @@ func (m *Model) Check() error {
 }
 
 // Outcome reports the measures so far (stress.Outcome): BadDebt is Σ the
-// shortfalls sent to the waterfall, Liquidations the orders executed
-// (auctions started and closes at the mark), Liquidated Σ the debt they
-// took over (a close at the mark: its notional), the fund at the opening,
+// shortfalls sent to the waterfall, Liquidations the liquidations through
+// the order book (each account the engine planned or skipped as dust; the
+// book's fallbacks, auctions and takeovers, are part of them), Liquidated
+// Σ the debt they took over (for dust, the notional at the mark), the fund at the opening,
 // now and at its lowest (read after every tick and every loss), whether a
 // loss found the fund empty or emptied it, Socialised the loss absorbed
 // by auto-deleveraging and by the haircut of winners' profits, Uncovered

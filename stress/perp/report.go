@@ -16,6 +16,7 @@ type stats struct {
 	auctions, takes, redos, claims, deleveraged        int
 	book, bookRestored, bookFills, toAuction, backstop int             // book liquidations opened, restored by the book, fills; handed to an auction, positions taken over
 	bookSold, bookNotional, bookFees, backstopSize     decimal.Decimal // contracts and notional the book took, clearance fees paid into the fund, contracts taken over
+	backstopLoss                                       decimal.Decimal // Σ what the takeovers cost the market maker at the mark (negative: earned)
 	warnings, calls, calledAccounts, recovered         int             // margin-call protocol: warnings and calls issued, accounts called, accounts that recovered after a call without liquidation
 	below                                              int             // accounts below maintenance and not yet in auction at the last valued tick
 	sold, proceeds, penalties, rewards                 decimal.Decimal
@@ -110,6 +111,7 @@ type Report struct {
 	Auctions            int             // Dutch auctions started: what the book handed over of a long
 	TakenOver           int             // positions the book handed over that the market maker took over at their bankruptcy price
 	TakenOverSize       decimal.Decimal // contracts taken over
+	TakeoverLoss        decimal.Decimal // what the takeovers cost the market maker, valued at the mark (negative: it earned)
 	MostHeldBack        int             // most liquidatable accounts one plan left waiting for cap or throttle room
 	Warnings            int             // margin-ratio warnings issued (over 70%)
 	MarginCalls         int             // margin calls issued (over 80%)
@@ -175,7 +177,7 @@ func (v *Venue) Report(now time.Time) (Report, error) {
 	res := Report{Accounts: len(v.traders), FundBefore: v.before.Fund, ValueStart: v.valueStart, Before: v.before}
 	res.Liquidations, res.BookRestored, res.BookFills = s.book, s.bookRestored, s.bookFills
 	res.BookSold, res.BookNotional, res.ClearanceFees = s.bookSold, s.bookNotional, s.bookFees
-	res.TakenOver, res.TakenOverSize = s.backstop, s.backstopSize
+	res.TakenOver, res.TakenOverSize, res.TakeoverLoss = s.backstop, s.backstopSize, s.backstopLoss
 	res.MostHeldBack = s.mostWaiting
 	res.Warnings, res.MarginCalls, res.CalledAccounts, res.Recovered = s.warnings, s.calls, s.calledAccounts, s.recovered
 	res.Auctions, res.Takes, res.Redos = s.auctions, s.takes, s.redos

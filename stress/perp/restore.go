@@ -279,7 +279,7 @@ func (s StatsSnapshot) stats() (stats, error) {
 	}
 	out := stats{auctions: s.Auctions, book: s.Book, bookRestored: s.BookRestored, bookFills: s.BookFills,
 		toAuction: s.ToAuction, backstop: s.Backstop, bookSold: s.BookSold, bookNotional: s.BookNotional, bookFees: s.BookFees,
-		backstopSize: s.BackstopSize, warnings: s.Warnings, calls: s.Calls, calledAccounts: s.CalledAccounts, recovered: s.Recovered,
+		backstopSize: s.BackstopSize, backstopLoss: s.BackstopLoss, warnings: s.Warnings, calls: s.Calls, calledAccounts: s.CalledAccounts, recovered: s.Recovered,
 		takes: s.Takes, redos: s.Redos, claims: s.Claims,
 		deleveraged: s.Deleveraged, below: s.Below, sold: s.Sold, proceeds: s.Proceeds, penalties: s.Penalties,
 		rewards: s.Rewards, edge: s.Edge, penaltyDue: s.PenaltyDue, badDebt: s.BadDebt, fundDrawn: s.FundDrawn,
@@ -311,7 +311,7 @@ func checkDecimals(s VenueSnapshot) error {
 	ds := []decimal.Decimal{s.Open, s.Fees, s.ValueStart, s.MarketMaker.Cash, s.MarketMaker.Size, s.MarketMaker.Cost,
 		s.Before.Traders, s.Before.MarketMaker, s.Before.Keepers, s.Before.FeePool, s.Before.Fund}
 	st := s.Stats
-	ds = append(ds, st.BookSold, st.BookNotional, st.BookFees, st.BackstopSize, st.Sold, st.Proceeds, st.Penalties, st.Rewards, st.Edge, st.PenaltyDue, st.BadDebt, st.FundDrawn,
+	ds = append(ds, st.BackstopLoss, st.BookSold, st.BookNotional, st.BookFees, st.BackstopSize, st.Sold, st.Proceeds, st.Penalties, st.Rewards, st.Edge, st.PenaltyDue, st.BadDebt, st.FundDrawn,
 		st.ADLDrawn, st.Socialised, st.Residual, st.ADLSize, st.Liquidated, st.FundMin)
 	a := s.Activity
 	ds = append(ds, a.BookSold, a.Sold, a.Proceeds, a.Losses, a.Fund, a.ADL, a.Social, a.Uncovered)

@@ -155,6 +155,7 @@ type StatsSnapshot struct {
 	Book, BookRestored, BookFills, ToAuction, Backstop int
 	BookSold, BookNotional, BookFees, BackstopSize     decimal.Decimal
 	Warnings, Calls, CalledAccounts, Recovered         int
+	BackstopLoss                                       decimal.Decimal
 	Below                                              int
 	Sold, Proceeds, Penalties, Rewards                 decimal.Decimal
 	Edge, PenaltyDue                                   decimal.Decimal
@@ -264,7 +265,7 @@ func (t *trader) snapshot() TraderSnapshot {
 func (s stats) snapshot() StatsSnapshot {
 	out := StatsSnapshot{Auctions: s.auctions, Book: s.book, BookRestored: s.bookRestored, BookFills: s.bookFills,
 		ToAuction: s.toAuction, Backstop: s.backstop, BookSold: s.bookSold, BookNotional: s.bookNotional, BookFees: s.bookFees,
-		BackstopSize: s.backstopSize, Warnings: s.warnings, Calls: s.calls, CalledAccounts: s.calledAccounts, Recovered: s.recovered,
+		BackstopSize: s.backstopSize, BackstopLoss: s.backstopLoss, Warnings: s.warnings, Calls: s.calls, CalledAccounts: s.calledAccounts, Recovered: s.recovered,
 		Takes: s.takes, Redos: s.redos, Claims: s.claims,
 		Deleveraged: s.deleveraged, Below: s.below, Sold: s.sold, Proceeds: s.proceeds, Penalties: s.penalties,
 		Rewards: s.rewards, Edge: s.edge, PenaltyDue: s.penaltyDue, BadDebt: s.badDebt, FundDrawn: s.fundDrawn,

@@ -10,6 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/failsafe-fi/failsafe/internal/testkit"
+	"github.com/failsafe-fi/failsafe/margin"
 	"github.com/failsafe-fi/failsafe/replay"
 	"github.com/failsafe-fi/failsafe/stress"
 )
@@ -225,6 +226,14 @@ func TestRestoreModelRefuses(t *testing.T) {
 			p.Size = decimal.Zero
 			t.Position = &p
 		}), ErrSnapshot},
+		{"a margin-call state the protocol does not hold", cfg, withTrader(func(t *TraderSnapshot) {
+			if t.Call == margin.CallOK {
+				t.Call = margin.CallWarning
+			} else {
+				t.Call = margin.CallOK
+			}
+		}), ErrSnapshot},
+		{"recovered without a call", cfg, withTrader(func(t *TraderSnapshot) { t.Recovered, t.Called = true, false }), ErrSnapshot},
 		{"congestion 101", cfg, func(s *ModelSnapshot) { s.Venue.Congestion = 101 }, ErrSnapshot},
 		{"an unknown breaker state", cfg, func(s *ModelSnapshot) { s.Venue.Recorder.State = 9 }, ErrSnapshot},
 		{"a negative count", cfg, func(s *ModelSnapshot) { s.Venue.Stats.Takes = -1 }, ErrSnapshot},
