@@ -9,6 +9,7 @@ require (
 	github.com/prometheus/client_model v0.6.1
 	github.com/prometheus/common v0.55.0
 	github.com/shopspring/decimal v1.5.0
+	go.etcd.io/raft/v3 v3.6.0
 	golang.org/x/term v0.25.0
 	gonum.org/v1/plot v0.15.2
 	pgregory.net/rapid v1.2.0
@@ -31,7 +32,6 @@ require (
 	github.com/pmezard/go-difflib v1.0.0 // indirect
 	github.com/prometheus/procfs v0.15.1 // indirect
 	github.com/sony/gobreaker/v2 v2.0.0 // indirect
-	go.etcd.io/raft/v3 v3.6.0 // indirect
 	golang.org/x/image v0.24.0 // indirect
 	golang.org/x/sys v0.30.0 // indirect
 	golang.org/x/text v0.22.0 // indirect
