@@ -36,8 +36,8 @@
 // -metrics runs the crash and prints, instead of the story, the venue's
 // state as Prometheus metrics in the text exposition format: the feed's
 // price and status and the quotes it refused, the breaker's state and
-// pauses, the insurance fund's balance and draws, liquidations (auction or
-// closed at the mark), auctions open, taken and reset, shortfalls and bad
+// pauses, the insurance fund's balance and draws, liquidations (through
+// the book, to an auction, taken over), auctions open, taken and reset, shortfalls and bad
 // debt (metrics.go; a Collector over values read from the packages after
 // every tick). -listen ADDR serves the same at http://ADDR/metrics on a
 // loopback address while the crash plays out, slowed down, then exits
@@ -69,12 +69,25 @@
 //     lasting 15 seconds pauses liquidations for two minutes, after which
 //     the market reopens around the new price.
 //  3. margin — every account is valued at the mark against the tiered
-//     maintenance requirement; those below it are handed to the engine.
+//     maintenance requirement. The margin-call protocol (margin.Calls,
+//     the crypto venue's preset) warns an account whose margin ratio,
+//     maintenance / equity, passes 70%, calls it over 80% and makes it
+//     reduce-only over 100%; it holds only the accounts not ok. Those
+//     below maintenance are handed to the engine.
 //  4. liquidation — the engine ranks them worst first, sizes each (back to
 //     2 × maintenance, never leaving less than $1,000 of debt), adds a 1%
 //     penalty and fits the orders under the debt-under-auction caps and a
-//     per-minute throttle. Each order starts a Dutch auction (MakerDAO's
-//     Clipper: the price starts 1% below the oracle and falls 1% a tick).
+//     per-minute throttle. Each account is liquidated through the order
+//     book first (liquidation.BookDesk, as Binance, Bybit and dYdX v4 do):
+//     its position is taken down to a lower risk tier, or closed from the
+//     lowest, by immediate-or-cancel orders limited at the bankruptcy
+//     price, a 1% clearance fee to the insurance fund. The book is the
+//     market maker, bidding 0.2% under the mark (offering 0.2% over it)
+//     for up to 2,000,000 of notional a tick. What it cannot take goes to
+//     a fallback: a long's contracts to a Dutch auction (MakerDAO's
+//     Clipper: the price starts 1% below the oracle and falls 1% a tick),
+//     a short's position to the market maker as backstop liquidity
+//     provider, at its bankruptcy price.
 //     Six keepers with finite cash act as arbitrageurs: a keeper takes only
 //     when the auction price is at or below the mark less its required
 //     discount (0.1%–0.8%), and at once sells what it bought to the market
@@ -138,11 +151,10 @@
 // what the auction raised, never the penalty. The auction's penalty, the
 // last part of the tab it recovers, goes to the insurance fund.
 //
-// Shorts are simpler here: a short below maintenance is closed at the
-// oracle price against the market maker (a market order into the book),
-// with the penalty charged the same way. In a crash almost only longs
-// fail; doing shorts as auctions would need a Clipper whose collateral is
-// cash and whose "price" is contracts per dollar.
+// Shorts cannot be sold in a Clipper (its collateral would be cash and
+// its "price" contracts per dollar). They go through the order book like
+// longs, and what the book cannot take is taken over by the market maker
+// at the bankruptcy price; the table shows what that cost it at the mark.
 //
 // Auto-deleveraging happens after the auction, so the bankrupt position no
 // longer exists. The deleveraging layer is given the size the defaulter
@@ -153,11 +165,11 @@
 //
 // # Failover
 //
-// Every stateful package can be snapshotted and restored. With
-// Config.FailoverAt a standby takes over mid-crash: the feed, the breaker,
-// the engine, the auction house, the insurance fund and the journal are
-// written to JSON, read back and restored with the same settings, and the
-// run carries on from them. The tests check that the story and the table
+// The whole venue can be snapshotted and restored (perp.Model.Snapshot,
+// perp.RestoreModel). With Config.FailoverAt a standby takes over
+// mid-crash: the venue's snapshot — the ledger, every package's state, the
+// totals, the random generator's position — is written to JSON, read back
+// and restored, and the run carries on from it. The tests check that the story and the table
 // are exactly those of the run without a failover.
 //
 // # Determinism

@@ -61,7 +61,7 @@ func run(o options, stdout, stderr io.Writer) error {
 		exp.update(g)
 		t := v.Totals()
 		prog.Set("cascade: tick %d, t%s simulated, %d liquidations, bad debt %s",
-			k, signedClock(now.Sub(crashStart)), t.Auctions+t.DirectCloses, money(t.BadDebt))
+			k, signedClock(now.Sub(crashStart)), t.Book, money(t.BadDebt))
 		if pace > 0 {
 			time.Sleep(pace)
 		}

@@ -24,7 +24,7 @@ type gauges struct {
 	feed                     oracle.Status
 	state                    breaker.MarketState
 	fund, fundDrawn, badDebt float64
-	liquidations             map[string]int // by kind: auction, mark (a close at the mark)
+	liquidations             map[string]int // by kind: book (through the order book), auction (the rest of a long), takeover (the rest of a short)
 	open, takes, resets      int            // auctions running; keeper takes; auction resets
 	shortfalls, pauses       int
 	refused                  map[string]int // quotes refused by the oracle, by reason
@@ -37,7 +37,7 @@ func read(v *perp.Venue, now time.Time) gauges {
 		sim: now.Sub(crashStart).Seconds(), price: t.Mark.InexactFloat64(),
 		feed: t.Feed, state: t.Breaker,
 		fund: t.Fund.InexactFloat64(), fundDrawn: t.FundDrawn.InexactFloat64(), badDebt: t.BadDebt.InexactFloat64(),
-		liquidations: map[string]int{"auction": t.Auctions, "mark": t.DirectCloses},
+		liquidations: map[string]int{"book": t.Book, "auction": t.Auctions, "takeover": t.TakenOver},
 		open:         t.Running, takes: t.Takes, resets: t.Redos, shortfalls: t.Shortfalls, pauses: t.Pauses,
 		refused: t.Refused,
 	}
@@ -67,7 +67,7 @@ var (
 	descPs  = prometheus.NewDesc("failsafe_breaker_pauses_total", "Times the breaker paused liquidations.", mkt, nil)
 	descFb  = prometheus.NewDesc("failsafe_insurance_fund_balance_usd", "The insurance fund's balance.", []string{"fund"}, nil)
 	descFw  = prometheus.NewDesc("failsafe_insurance_fund_drawn_usd_total", "Drawn from the insurance fund by the waterfall.", []string{"fund"}, nil)
-	descLq  = prometheus.NewDesc("failsafe_liquidations_total", "Liquidation orders executed: auction (a Dutch auction started) or mark (closed at the mark).", []string{"market", "kind"}, nil)
+	descLq  = prometheus.NewDesc("failsafe_liquidations_total", "Liquidations: book (through the order book; every liquidation starts there), auction (a Dutch auction of what the book left of a long), takeover (the market maker took what the book left over at the bankruptcy price).", []string{"market", "kind"}, nil)
 	descAo  = prometheus.NewDesc("failsafe_auctions_open", "Dutch auctions running.", mkt, nil)
 	descAt  = prometheus.NewDesc("failsafe_auction_takes_total", "Keeper takes in Dutch auctions.", mkt, nil)
 	descAr  = prometheus.NewDesc("failsafe_auction_resets_total", "Dutch auctions reset (redo) after running too long or too low.", mkt, nil)

@@ -14,10 +14,16 @@
 //     outliers dropped, two must agree, the last good price held;
 //  2. breaker — a ±8% Limit Up-Limit Down band; a lasting limit pauses
 //     liquidations for two minutes;
-//  3. margin — every account valued against the tiered maintenance;
+//  3. margin — every account valued against the tiered maintenance; the
+//     margin-call protocol (margin.Calls) warns and calls the accounts
+//     whose margin ratio passes 70% and 80%;
 //  4. liquidation — worst first, sized, fitted under caps and a throttle,
-//     sold in Dutch auctions (MakerDAO's Clipper) to keepers who take
-//     only at a discount to the mark and hedge at once;
+//     then through the order book (liquidation.BookDesk: tier steps, IOC
+//     orders at the bankruptcy price, a clearance fee to the fund) against
+//     the market maker; what the book cannot take of a long is sold in a
+//     Dutch auction (MakerDAO's Clipper) to keepers who take only at a
+//     discount to the mark and hedge at once, of a short taken over by the
+//     market maker at the bankruptcy price;
 //  5. backstop — each shortfall walks the waterfall: insurance fund,
 //     auto-deleveraging of the most profitable opposite positions, a
 //     haircut of winners' profits.
@@ -59,8 +65,23 @@
 // narrator's minute), [Venue.Report] (the final table; it scans the book),
 // [Venue.Observe] (events as they happen inside a Step: oracle refusals,
 // feed and breaker transitions, a waterfall layer reached),
-// [Venue.Failover] (every package's state through JSON snapshots to a
+// [Venue.Failover] (the whole venue through its JSON snapshot to a
 // standby that must carry on identically).
+//
+// # Checkpoint and replay
+//
+// [Model.Snapshot] returns the model's whole state between ticks as a
+// [ModelSnapshot]: the ledger (traders, keepers, market maker, fee pool,
+// queued losses), every package's own snapshot (feed, breaker, engine,
+// auctions, fund, journal, allocations), the running totals, the tick
+// count and the position of the random number generator (math/rand's
+// seeded source, counted: its seed and the number of draws). It is plain
+// JSON and canonical, so [Model.Digest] (replay.Of of it) lets replicas
+// compare state after every tick. [RestoreModel] validates a snapshot and
+// rebuilds the model exactly: restored after tick k and fed ticks k+1…,
+// it has the digest after every tick and the Outcome of the run that was
+// never interrupted (TestReplayEndToEnd). The input log and the sequence
+// number are the host's (replay.Checkpoint, replay.Cursor).
 //
 // A Model and its Venue are not safe for concurrent use; the harness gives
 // each scenario its own.

@@ -14,4 +14,8 @@ var (
 	// than a position holds, a payer it does not know. It means a bug in
 	// the wiring, never a market outcome.
 	ErrLedger = errors.New("perp: ledger refused a movement")
+	// ErrSnapshot is a ModelSnapshot RestoreModel refuses: a field out of
+	// range, entries that contradict one another, a Config other than
+	// the one it was taken with, a venue that does not balance.
+	ErrSnapshot = errors.New("perp: invalid snapshot")
 )

@@ -46,7 +46,7 @@ func Example() {
 	fmt.Println("socialised:", o.Socialised.StringFixed(2), "uncovered:", o.Uncovered.StringFixed(2))
 	// Output:
 	// ticks: 168
-	// bad debt: 166163.42 in 282 liquidations
+	// bad debt: 114060.84 in 155 liquidations
 	// fund: 20000 → 0.00 exhausted: true
-	// socialised: 71346.65 uncovered: 0.00
+	// socialised: 10373.05 uncovered: 0.00
 }

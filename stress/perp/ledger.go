@@ -42,6 +42,11 @@ type trader struct {
 	// liquidated, deleveraged and queued mark what happened to the
 	// account (for the report) and whether its hole waits in the queue.
 	liquidated, deleveraged, queued bool
+	// call is the account's state in the margin-call protocol (CallOK:
+	// not in it); called and recovered: it had a margin call, and came
+	// back to ok after one without having been liquidated (calls.go).
+	call              margin.CallState
+	called, recovered bool
 	// prep is the account as margin last prepared it (marginView), nil
 	// once the account changed: every change to acct goes through credit,
 	// reduce or settleFlat, which drop it.

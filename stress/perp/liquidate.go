@@ -29,11 +29,17 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 	var below []liquidation.Account
 	for i := range v.traders {
 		t := &v.traders[i]
-		if t.auction != 0 || len(t.acct.Positions) == 0 {
+		if len(t.acct.Positions) == 0 {
+			if err := v.leaveCalls(t); err != nil {
+				return nil, err
+			}
 			continue
 		}
-		if screen && v.safe(t, fx) {
-			continue // surely above maintenance at this mark (see safeRange)
+		if t.auction != 0 {
+			continue
+		}
+		if screen && t.call == margin.CallOK && v.safe(t, fx) {
+			continue // surely under the warning level at this mark (see safeRange)
 		}
 		p, err := v.prepared(t)
 		if err != nil {
@@ -44,10 +50,18 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
 		}
 		var equity, maintenance decimal.Decimal
-		switch {
-		case r.Liquidatable():
+		pos, _ := t.position()
+		if pos.Isolated {
+			equity, maintenance = v.isolatedRisk(t, mark)
+		} else {
 			ar := r.AccountRisk()
 			equity, maintenance = ar.Equity, ar.Maintenance
+		}
+		if err := v.marginCall(now, t, equity, maintenance); err != nil {
+			return nil, err
+		}
+		switch {
+		case r.Liquidatable():
 		case r.IsolatedLiquidatable():
 			s, err := v.calc.Summary(now, marginView(t))
 			if err != nil {
@@ -111,32 +125,40 @@ func view(t *trader, equity, maintenance, mark decimal.Decimal) liquidation.Stat
 }
 
 // execute carries out a plan: the engine reserves cap room for every order
-// (Commit); a long's order starts a Dutch auction of its contracts for its
-// tab, with the kicking keeper paid from the fee pool; a short's order is
-// closed at once at the mark against the market maker (shorts rarely fail
-// in a crash; see the package doc) and its tab released. Accounts skipped
-// as dust or without debt are closed in full at the mark the same way.
+// (Commit); every account is liquidated through the order book first
+// (throughBook: the desk's tier steps and closes, filled by the market
+// maker); what the book cannot take of a long goes to a Dutch auction of
+// its contracts for the order's tab, with the kicking keeper paid from the
+// fee pool; a short's is taken over by the market maker at its bankruptcy
+// price. An order that needs no auction releases its tab at once.
+// Accounts the engine skipped as dust or without debt go through the book
+// the same way, with the takeover as their only fallback.
 func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Plan) error {
 	mark = trimZeros(mark) // see Venue.mark
 	if _, err := v.engine.Commit(now, plan.Orders); err != nil {
 		return err
 	}
+	v.depthLeft = v.set.depth
 	for _, o := range plan.Orders {
 		t, err := v.trader(o.Account)
 		if err != nil {
 			return err
 		}
 		t.liquidated = true
-		v.stats.penaltyDue = v.stats.penaltyDue.Add(o.Penalty)
 		v.stats.liquidated = v.stats.liquidated.Add(o.Debt)
-		if t.size().IsNegative() {
-			if err := v.closeShort(now, t, o, mark); err != nil {
+		out, err := v.throughBook(now, t, mark, true)
+		if err != nil {
+			return err
+		}
+		if out != bookToAuction {
+			if _, err := v.engine.Release(now, Market, o.Tab); err != nil {
 				return err
 			}
 			continue
 		}
+		v.stats.penaltyDue = v.stats.penaltyDue.Add(o.Penalty)
 		k := &v.keepers[v.stats.auctions%len(v.keepers)]
-		kick, err := v.house.Kick(now, liquidation.KickParams{Tab: o.Tab, Lot: o.Lot, Owner: o.Account,
+		kick, err := v.house.Kick(now, liquidation.KickParams{Tab: o.Tab, Lot: num.MinOf(o.Lot, t.size().Abs()), Owner: o.Account,
 			Keeper: k.id, Price: mark, Penalty: o.Penalty})
 		if err != nil {
 			return fmt.Errorf("kick %s: %w", o.Account, err)
@@ -159,31 +181,10 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 		}
 		t.liquidated = true
 		v.stats.liquidated = v.stats.liquidated.Add(t.size().Abs().Mul(mark))
-		t.lost = t.lost.Add(t.size().Abs())
-		if err := closeAt(t, &v.mm, t.size().Abs(), mark); err != nil {
+		if _, err := v.throughBook(now, t, mark, false); err != nil {
 			return err
 		}
-		v.stats.direct++
-		v.afterChange(t)
 	}
-	return nil
-}
-
-// closeShort closes a short's order at the mark and charges its penalty
-// (at most what the account still has) into the insurance fund.
-func (v *Venue) closeShort(now time.Time, t *trader, o liquidation.Order, mark decimal.Decimal) error {
-	if err := closeAt(t, &v.mm, o.Lot, mark); err != nil {
-		return err
-	}
-	t.lost = t.lost.Add(o.Lot)
-	if _, err := v.engine.Release(now, Market, o.Tab); err != nil {
-		return err
-	}
-	v.stats.direct++
-	if err := v.chargePenalty(now, fmt.Sprintf("penalty/%s/%s", t.acct.ID, now.Format(time.RFC3339Nano)), t, o.Penalty); err != nil {
-		return err
-	}
-	v.afterChange(t)
 	return nil
 }
 

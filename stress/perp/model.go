@@ -49,7 +49,7 @@ func New(cfg Config, seed int64) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newModel(s, rand.New(rand.NewSource(seed)))
+	return newModel(s, newCountingSource(seed))
 }
 
 // Factory returns a stress.Factory building New(cfg, seed) for every
@@ -73,18 +73,21 @@ func NewWithCrash(cfg Config, seed int64) (*Model, *CrashPath, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	rng := rand.New(rand.NewSource(seed))
-	p := newPath(s.Crash, rng)
-	m, err := newModel(s, rng)
-	return m, p, err
+	src := newCountingSource(seed)
+	m, err := newModel(s, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := newPath(s.Crash, m.v.rng) // drawn first: newModel draws nothing
+	return m, p, nil
 }
 
-func newModel(s settled, rng *rand.Rand) (*Model, error) {
+func newModel(s settled, src *countingSource) (*Model, error) {
 	v, err := newVenue(s)
 	if err != nil {
 		return nil, err
 	}
-	v.rng = rng
+	v.src, v.rng = src, rand.New(src)
 	v.log = &recorder{v: v, state: breaker.Open}
 	v.stats.refused = map[oracle.Reason]int{}
 	return &Model{v: v}, nil
@@ -187,9 +190,10 @@ func (m *Model) Check() error {
 }
 
 // Outcome reports the measures so far (stress.Outcome): BadDebt is Σ the
-// shortfalls sent to the waterfall, Liquidations the orders executed
-// (auctions started and closes at the mark), Liquidated Σ the debt they
-// took over (a close at the mark: its notional), the fund at the opening,
+// shortfalls sent to the waterfall, Liquidations the liquidations through
+// the order book (each account the engine planned or skipped as dust; the
+// book's fallbacks, auctions and takeovers, are part of them), Liquidated
+// Σ the debt they took over (for dust, the notional at the mark), the fund at the opening,
 // now and at its lowest (read after every tick and every loss), whether a
 // loss found the fund empty or emptied it, Socialised the loss absorbed
 // by auto-deleveraging and by the haircut of winners' profits, Uncovered
@@ -198,7 +202,7 @@ func (m *Model) Outcome() stress.Outcome {
 	v := m.v
 	s := v.stats
 	fundEnd := v.fundBalance()
-	o := stress.Outcome{Ticks: m.ticks, BadDebt: s.badDebt, Liquidations: s.auctions + s.direct, Liquidated: s.liquidated,
+	o := stress.Outcome{Ticks: m.ticks, BadDebt: s.badDebt, Liquidations: s.book, Liquidated: s.liquidated,
 		FundStart: v.before.Fund, FundEnd: fundEnd, FundMin: s.fundMin, FundExhausted: s.exhausted,
 		Socialised: s.adlDrawn.Add(s.socialised), Uncovered: s.residual}
 	if !v.opened {

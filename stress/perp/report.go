@@ -13,23 +13,30 @@ import (
 
 // stats are the venue's running totals.
 type stats struct {
-	auctions, direct, takes, redos, claims, deleveraged int
-	below                                               int // accounts below maintenance and not yet in auction at the last valued tick
-	sold, proceeds, penalties, rewards                  decimal.Decimal
-	edge, penaltyDue                                    decimal.Decimal // keepers' hedged profit Σ lot × mark − paid; Σ penalties of the orders
-	badDebt, fundDrawn, adlDrawn, socialised, residual  decimal.Decimal
-	adlSize, liquidated                                 decimal.Decimal
-	refused                                             map[oracle.Reason]int
-	noPrice, held, limits, pauses                       int
-	mostWaiting                                         int // most accounts one plan left waiting for cap or throttle room
-	fundMin                                             decimal.Decimal
-	exhausted                                           bool
+	auctions, takes, redos, claims, deleveraged        int
+	book, bookRestored, bookFills, toAuction, backstop int             // book liquidations opened, restored by the book, fills; handed to an auction, positions taken over
+	bookSold, bookNotional, bookFees, backstopSize     decimal.Decimal // contracts and notional the book took, clearance fees paid into the fund, contracts taken over
+	backstopLoss                                       decimal.Decimal // Σ what the takeovers cost the market maker at the mark (negative: earned)
+	warnings, calls, calledAccounts, recovered         int             // margin-call protocol: warnings and calls issued, accounts called, accounts that recovered after a call without liquidation
+	below                                              int             // accounts below maintenance and not yet in auction at the last valued tick
+	sold, proceeds, penalties, rewards                 decimal.Decimal
+	edge, penaltyDue                                   decimal.Decimal // keepers' hedged profit Σ lot × mark − paid; Σ penalties of the orders
+	badDebt, fundDrawn, adlDrawn, socialised, residual decimal.Decimal
+	adlSize, liquidated                                decimal.Decimal
+	refused                                            map[oracle.Reason]int
+	noPrice, held, limits, pauses                      int
+	mostWaiting                                        int // most accounts one plan left waiting for cap or throttle room
+	fundMin                                            decimal.Decimal
+	exhausted                                          bool
 }
 
 // Activity is what the venue did since the host last asked (Interval): a
 // narrator's minute.
 type Activity struct {
 	Kicks, Takes, Claims int             // auctions started, keeper takes, losses sent to the waterfall
+	Book                 int             // liquidations through the order book opened
+	Calls                int             // margin calls issued
+	BookSold             decimal.Decimal // contracts the book took
 	Waiting              int             // accounts the last plan left waiting for cap or throttle room
 	Sold, Proceeds       decimal.Decimal // contracts sold in auctions and what keepers paid
 	Losses               decimal.Decimal // Σ losses sent to the waterfall
@@ -49,8 +56,11 @@ func (v *Venue) Interval() Activity {
 // read every tick (nothing here scans the book).
 type Totals struct {
 	Accounts       int                 // traders seeded
-	Auctions       int                 // Dutch auctions started
-	DirectCloses   int                 // orders and dust closed at the mark
+	Auctions       int                 // Dutch auctions started (what the book handed over of a long)
+	Book           int                 // liquidations through the order book opened
+	TakenOver      int                 // positions the market maker took over at their bankruptcy price
+	MarginCalls    int                 // margin calls issued
+	InCalls        int                 // accounts in the margin-call protocol now (not ok)
 	Takes, Redos   int                 // keeper takes and auction resets
 	Shortfalls     int                 // losses sent to the waterfall
 	Below          int                 // accounts the last scan found below maintenance and not in auction
@@ -77,7 +87,7 @@ func (v *Venue) Totals() Totals {
 	s := v.stats
 	feed := v.feed.Snapshot()
 	active := v.house.Active()
-	t := Totals{Accounts: len(v.traders), Auctions: s.auctions, DirectCloses: s.direct, Takes: s.takes, Redos: s.redos,
+	t := Totals{Accounts: len(v.traders), Auctions: s.auctions, Book: s.book, TakenOver: s.backstop, MarginCalls: s.calls, InCalls: v.calls.Len(), Takes: s.takes, Redos: s.redos,
 		Shortfalls: s.claims, Below: s.below, Running: len(active), Pauses: s.pauses, BadDebt: s.badDebt, FundDrawn: s.fundDrawn,
 		Fund: v.fundBalance(), Mark: feed.Price, Feed: feed.Status, Breaker: v.log.state, Refused: map[string]int{},
 		Acted: v.log.acted, Held: v.log.state == breaker.Limit || v.log.state == breaker.Paused, Stale: v.log.stale(),
@@ -92,10 +102,21 @@ func (v *Venue) Totals() Totals {
 // book: read it once, at the end.
 type Report struct {
 	Accounts            int             // traders seeded
-	Liquidations        int             // liquidation orders executed (auctions + direct closes)
-	Auctions            int             // Dutch auctions started
+	Liquidations        int             // liquidations through the order book opened (every liquidation starts there)
+	BookRestored        int             // of which the book's fills restored the account to maintenance
+	BookFills           int             // fills of the book's immediate-or-cancel orders
+	BookSold            decimal.Decimal // contracts the book took (longs sold and shorts bought back)
+	BookNotional        decimal.Decimal // Σ size × price of those fills
+	ClearanceFees       decimal.Decimal // clearance fees the fills paid into the fund
+	Auctions            int             // Dutch auctions started: what the book handed over of a long
+	TakenOver           int             // positions the book handed over that the market maker took over at their bankruptcy price
+	TakenOverSize       decimal.Decimal // contracts taken over
+	TakeoverLoss        decimal.Decimal // what the takeovers cost the market maker, valued at the mark (negative: it earned)
 	MostHeldBack        int             // most liquidatable accounts one plan left waiting for cap or throttle room
-	DirectCloses        int             // shorts and dust closed at the mark
+	Warnings            int             // margin-ratio warnings issued (over 70%)
+	MarginCalls         int             // margin calls issued (over 80%)
+	CalledAccounts      int             // distinct accounts that had a margin call
+	Recovered           int             // of which came back to ok without being liquidated
 	AccountsLiquidated  int             // distinct accounts liquidated
 	Takes, Redos        int             // keeper takes and auction resets
 	CollateralSold      decimal.Decimal // contracts (BTC) sold in auctions
@@ -154,9 +175,12 @@ func (h Holdings) Total() decimal.Decimal {
 func (v *Venue) Report(now time.Time) (Report, error) {
 	s := v.stats
 	res := Report{Accounts: len(v.traders), FundBefore: v.before.Fund, ValueStart: v.valueStart, Before: v.before}
-	res.Liquidations = s.auctions + s.direct
+	res.Liquidations, res.BookRestored, res.BookFills = s.book, s.bookRestored, s.bookFills
+	res.BookSold, res.BookNotional, res.ClearanceFees = s.bookSold, s.bookNotional, s.bookFees
+	res.TakenOver, res.TakenOverSize, res.TakeoverLoss = s.backstop, s.backstopSize, s.backstopLoss
 	res.MostHeldBack = s.mostWaiting
-	res.Auctions, res.DirectCloses, res.Takes, res.Redos = s.auctions, s.direct, s.takes, s.redos
+	res.Warnings, res.MarginCalls, res.CalledAccounts, res.Recovered = s.warnings, s.calls, s.calledAccounts, s.recovered
+	res.Auctions, res.Takes, res.Redos = s.auctions, s.takes, s.redos
 	res.CollateralSold, res.AuctionProceeds, res.Penalties, res.KeeperRewards = s.sold, s.proceeds, s.penalties, s.rewards
 	res.PenaltiesDue, res.KeeperDiscounts = s.penaltyDue, s.edge
 	res.ByLeverage = v.byLeverage()

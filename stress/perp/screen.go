@@ -26,7 +26,11 @@ import (
 //	short: m ≤ m* = (B − 1 + |S| × E) / (|S| × (1 + rmax))
 //
 // (equity − rmax × |S| × m is increasing in m for a long and decreasing
-// for a short, since rmax < 1). The band keeps a further 1% of the mark
+// for a short, since rmax < 1). The venue uses rmax = tier k's rate / the
+// margin-call protocol's warning ratio (0.7), rounded up: inside the band
+// the margin ratio, maintenance / equity, is surely under the warning
+// level, so the account needs neither a margin check nor a margin call
+// (no band when that rmax reaches 1). The band keeps a further 1% of the mark
 // away from m* (lo = m* × 1.01 rounded up, hi = m* / 1.01 rounded down, to
 // the cent), so that no rounding of the mark or the requirement inside
 // margin can cross it, and stops 1% below the mark where the notional
@@ -108,6 +112,9 @@ func (v *Venue) safeBand(long bool, q, entry, b fixed.Num) (lo, hi fixed.Num, ok
 		k++
 	}
 	rmax := v.tierRates[k]
+	if fixed.Cmp(rmax, one) >= 0 {
+		return lo, hi, false
+	}
 	qs, ok := fixed.Mul(q, slack)
 	if !ok {
 		return lo, hi, false

@@ -102,6 +102,8 @@ type Venue struct {
 	calc    *margin.Calculator      // equity vs maintenance
 	engine  *liquidation.Engine     // who, how much, under caps and throttles
 	house   *liquidation.DutchHouse // Clipper-style Dutch auctions
+	desk    *liquidation.BookDesk   // liquidation through the order book (book.go)
+	calls   *margin.Calls           // the margin-call protocol, for the accounts not ok (calls.go)
 	fund    *backstop.InsuranceFund // the first layer of the waterfall
 	journal *backstop.Journal       // every backstop movement, double entry
 	allocs  []backstop.Allocation   // every waterfall outcome, for CheckInvariants
@@ -113,21 +115,25 @@ type Venue struct {
 	holes   []int                // traders whose bad debt waits for the waterfall
 	adlBook *backstop.ADLBook    // the deleveraging candidates ranked once for the holes of one tick (nil outside coverHoles)
 	winners *backstop.SocialBook // the profits a socialised loss may haircut, collected once for the holes of one tick (nil outside coverHoles)
-	rng     *rand.Rand
+	rng     *rand.Rand           // every draw of the venue (the book, the keepers), from src
+	src     *countingSource      // rng's source and its position, for snapshots
 	cfg     settled
 	set     settings  // every package's settings, for restoring snapshots
 	stats   stats     // running totals for the report
 	minute  Activity  // totals since the last Interval call
 	log     *recorder // what the oracle and the breaker did, for the report and the host's observer
 
-	open       decimal.Decimal // the opening price: the book is seeded around it and valued at it
-	opened     bool            // the first tick has priced the feed and seeded the book
-	congestion int             // this tick's share of keeper actions that do not land, in percent
-	before     Holdings        // the entries at the opening, at the opening price
-	valueStart decimal.Decimal // Σ of every ledger entry at the opening
-	sums       ledgerCache     // the traders as the per-tick conservation check last read them
-	tierCaps   []fixed.Num     // the market's tiers' caps (see safeRange)
-	tierRates  []fixed.Num     // and maintenance rates
+	open       decimal.Decimal        // the opening price: the book is seeded around it and valued at it
+	opened     bool                   // the first tick has priced the feed and seeded the book
+	congestion int                    // this tick's share of keeper actions that do not land, in percent
+	before     Holdings               // the entries at the opening, at the opening price
+	valueStart decimal.Decimal        // Σ of every ledger entry at the opening
+	sums       ledgerCache            // the traders as the per-tick conservation check last read them
+	tierCaps   []fixed.Num            // the market's tiers' caps (see safeRange)
+	tierRates  []fixed.Num            // and maintenance rates
+	riskTiers  []liquidation.RiskTier // the margin table as the book desk reads it
+	warnLevel  decimal.Decimal        // the protocol's warning ratio
+	depthLeft  decimal.Decimal        // the market maker's liquidation depth left this tick (book.go)
 }
 
 // settings are the packages' settings, kept so that a standby can restore
@@ -138,6 +144,9 @@ type settings struct {
 	calc   margin.Settings
 	engine liquidation.EngineSettings
 	house  liquidation.DutchSettings
+	book   liquidation.BookSettings
+	depth  decimal.Decimal // the market maker's liquidation depth a tick (book.go)
+	calls  margin.CallSettings
 	fund   backstop.FundSettings
 }
 
@@ -207,7 +216,10 @@ func venueSettings(v *Venue) (settings, error) {
 			Tip: decimal.New(1, -1), Chip: decimal.New(5, -4), // keeper rewards, paid from the fee pool
 			PriceScale: 2, LotScale: 3, RewardScale: 2,
 		},
-		fund: backstop.FundSettings{Funds: []backstop.FundSpec{{ID: Fund}}},
+		book:  bookSettings(penalty),
+		depth: decimal.New(scale(bookDepth), 0),
+		calls: margin.CryptoVenueCalls(),
+		fund:  backstop.FundSettings{Funds: []backstop.FundSpec{{ID: Fund}}},
 	}, nil
 }
 
@@ -228,7 +240,9 @@ func newVenue(cfg settled) (*Venue, error) {
 	}
 	for _, t := range v.set.calc.Markets[0].Tiers { // validated by margin.New: 18-digit figures fit
 		c, okC := fixed.FromDecimal(t.Cap)
-		r, okR := fixed.FromDecimal(t.MaintenanceRate)
+		// The screen clears an account surely under the margin-call
+		// protocol's warning ratio: maintenance rates / that ratio.
+		r, okR := fixed.FromDecimal(num.DivCeil(t.MaintenanceRate, margin.CryptoVenueCalls().WarningRatio, 8))
 		if !okC || !okR {
 			v.tierCaps, v.tierRates = nil, nil // no band: every account is valued
 			break
@@ -241,6 +255,14 @@ func newVenue(cfg settled) (*Venue, error) {
 	if v.house, err = liquidation.NewDutchHouse(v.set.house); err != nil {
 		return nil, err
 	}
+	if v.desk, err = liquidation.NewBookDesk(v.set.book); err != nil {
+		return nil, err
+	}
+	v.riskTiers = riskTiers(v.set.calc.Markets[0].Tiers)
+	if v.calls, err = margin.NewCalls(v.set.calls); err != nil {
+		return nil, err
+	}
+	v.warnLevel = v.calls.Settings().WarningRatio
 	if v.fund, err = backstop.NewInsuranceFund(v.set.fund); err != nil {
 		return nil, err
 	}
