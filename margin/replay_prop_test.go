@@ -111,7 +111,7 @@ type watchIn struct {
 func TestReplayWatchlist(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c, prices, book := genWatchBook(t)
-		keys := []string{"L", "T", "E", "I", "C"}
+		keys := watchKeys
 		base := map[string]decimal.Decimal{}
 		for k, p := range prices {
 			base[k] = p

@@ -125,13 +125,6 @@ func (w *Watchlist) Len() int {
 	return len(w.slots)
 }
 
-// watchLeg is one price key of an account's plan.
-type watchLeg struct {
-	key   string
-	p0, e decimal.Decimal
-	below bool
-}
-
 // plan is what Set will store: a state and its triggers.
 type watchPlan struct {
 	state WatchState
@@ -186,106 +179,63 @@ func (w *Watchlist) Remove(id string) bool {
 
 // plan computes the state and triggers of a valued account (see the bound
 // in the Watchlist doc comment) with c, the calculator pinned to the marks
-// the account was valued at. It changes nothing.
+// the account was valued at (Risk has read them: no price fails here
+// unless the source refused it then). It changes nothing.
 func (w *Watchlist) plan(c *Calculator, now time.Time, a Account, r AccountRisk) (watchPlan, error) {
-	var legs []watchLeg
-	k := 0 // rounded terms that move with a price
-	jump := decimal.Zero
+	if len(a.Positions) == 0 {
+		return watchPlan{state: WatchQuiet}, nil
+	}
+	if r.Liquidatable || r.IsolatedLiquidatable || r.MustReduce {
+		return watchPlan{state: WatchDue}, nil
+	}
+	cross := watchGroup{buffer: r.Equity.Sub(r.Maintenance), onGrid: a.Wallet.Equal(roundFloor(a.Wallet, c.scale)), jump: decimal.Zero}
+	var groups []watchGroup
 	for i := range a.Positions {
 		pos := &a.Positions[i]
 		m := c.markets[pos.Market]
-		if pos.Isolated || m.kind != Linear {
-			return watchPlan{state: WatchAlways}, nil
-		}
 		p0, err := c.price(pos.Market, now)
 		if err != nil {
 			return watchPlan{}, err
 		}
-		q := pos.Size.Abs()
-		if !m.csIsOne {
-			q = q.Mul(m.cs)
-		}
-		rmax := m.sched.tiers[len(m.sched.tiers)-1].mmr
-		leg := watchLeg{key: pos.Market, p0: p0, e: q, below: pos.Size.Sign() > 0}
-		k++ // PnL
-		if m.basis == MarkValue {
-			k++ // maintenance
-			if !leg.below {
-				leg.e = q.Mul(decOne.Add(rmax))
-			}
-			if m.sched.rule == Step {
-				n0 := q.Mul(p0)
-				t, _ := m.sched.index(n0, decimal.Decimal{}, true)
-				jump = jump.Add(n0.Mul(rmax.Sub(m.sched.tiers[t].mmr)))
-			}
-		} // EntryValue: maintenance is valued at the entry price and never moves.
-		legs = append(legs, leg)
-	}
-	if len(legs) == 0 {
-		return watchPlan{state: WatchQuiet}, nil
-	}
-	if r.Liquidatable || r.MustReduce {
-		return watchPlan{state: WatchDue}, nil
-	}
-	for _, col := range a.Collateral {
-		if col.Amount.IsZero() {
+		leg, jump, terms := c.positionLeg(m, pos, p0)
+		if !pos.Isolated {
+			cross.legs = append(cross.legs, leg)
+			cross.jump = cross.jump.Add(jump)
+			cross.terms += terms
 			continue
 		}
-		p0, err := c.price(col.Asset, now)
-		if err != nil {
-			return watchPlan{}, err
+		// Judged on its own margin (IsolatedLiquidatable): margin + PnL
+		// against its maintenance, each rounded as Risk rounds them.
+		v := m.value(pos, p0, c.scale)
+		groups = append(groups, watchGroup{buffer: pos.Margin.Add(v.pnl).Sub(v.maintenance), terms: terms,
+			onGrid: pos.Margin.Equal(roundFloor(pos.Margin, c.scale)), jump: jump, legs: []watchLeg{leg}})
+	}
+	if len(cross.legs) > 0 { // collateral counts only towards cross equity
+		for _, col := range a.Collateral {
+			if col.Amount.IsZero() {
+				continue
+			}
+			p0, err := c.price(col.Asset, now)
+			if err != nil {
+				return watchPlan{}, err
+			}
+			cross.terms++
+			cross.legs = append(cross.legs, watchLeg{key: col.Asset, p0: p0, e: col.Amount.Mul(col.Ratio), below: true})
 		}
-		k++
-		legs = append(legs, watchLeg{key: col.Asset, p0: p0, e: col.Amount.Mul(col.Ratio), below: true})
-	}
-	unit := decimal.New(1, -c.scale)
-	slack := int64(k)
-	if a.Wallet.Equal(roundFloor(a.Wallet, c.scale)) {
-		slack-- // the wallet is on the grid: one term's drift is absorbed by the floor
-	}
-	budget := r.Equity.Sub(r.Maintenance).Sub(unit.Mul(decimal.NewFromInt(slack))).Sub(jump)
-	if budget.Sign() < 0 {
-		return watchPlan{state: WatchDue}, nil
-	}
-	sum := decimal.Zero
-	for _, l := range legs {
-		sum = sum.Add(l.e.Mul(l.p0))
+		groups = append([]watchGroup{cross}, groups...)
 	}
 	p := watchPlan{state: WatchIndexed}
-	for _, l := range legs {
-		d := num.Div(budget.Mul(l.p0), sum, c.priceScale, num.Floor)
-		var t fixed.Num
-		var ok bool
-		if l.below {
-			at := l.p0.Sub(d)
-			if at.Sign() <= 0 {
-				continue // a price is never ≤ 0: this leg cannot trigger
-			}
-			t, ok = fit(at, num.Ceil) // a higher trigger is returned sooner
-		} else {
-			t, ok = fit(l.p0.Add(d), num.Floor)
-		}
-		if !ok {
+	for i := range groups {
+		t, due, ok := groups[i].triggers(c.scale, c.priceScale)
+		switch {
+		case due:
+			return watchPlan{state: WatchDue}, nil
+		case !ok:
 			return watchPlan{state: WatchAlways}, nil
 		}
-		p.trigs = append(p.trigs, WatchTrigger{Key: l.key, Below: l.below, Price: t.Decimal()})
+		p.trigs = append(p.trigs, t...)
 	}
 	return p, nil
-}
-
-// fit returns x in the kernel, rounded in direction r to the most places
-// that fit its 18 digits; ok is false for a value of more than 18 integer
-// digits.
-func fit(x decimal.Decimal, r num.Rounding) (fixed.Num, bool) {
-	if n, ok := fixed.FromDecimal(x); ok {
-		return n, true
-	}
-	for s := int32(fixed.MaxDigits); s >= 0; s-- {
-		if n, ok := fixed.FromDecimal(num.Round(x, s, r)); ok {
-			return n, true
-		}
-	}
-	return fixed.Num{}, false
 }
 
 // apply stores a plan for an account ID (no error can occur here).

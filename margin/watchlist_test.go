@@ -13,37 +13,63 @@ import (
 	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
+// watchKeys are the price keys of genWatchBook: its markets and the
+// collateral asset C.
+var watchKeys = []string{"L", "T", "E", "F", "I", "J", "C"}
+
 // genWatchBook draws a calculator over every kind of market the watchlist
-// meets (Marginal and Step tables, mark and entry basis, an Inverse market
-// it must fall back on, a collateral asset) and a book of accounts placed
-// near the edge: each wallet is set so the buffer Equity − Maintenance is
-// a few units either side of zero, or a little more.
+// meets (Marginal and Step tables, mark and entry basis, Inverse markets
+// with Marginal and Step tables, a collateral asset) and a mixed book of
+// cross and isolated positions placed near the edge: each cross wallet and
+// each isolated margin is set so its buffer (equity − maintenance, or
+// margin + PnL − maintenance) is a few units either side of zero, or a
+// little more.
+//
+// Tight accounts make the bound exact: one EntryValue position (cross on
+// E, isolated on F, or both) of a size dividing the buffer exactly, the
+// wallet and margin on the grid, so the account is liquidatable a hair
+// past its trigger.
 func genWatchBook(t *rapid.T) (*Calculator, StaticPrices, []Account) {
 	markets := []Market{
 		{ID: "L", Settlement: "S", Rule: Marginal, Tiers: genTiers(t, true, decimal.Zero), TickSize: d("0.01"),
 			ContractSize: rapid.SampledFrom([]decimal.Decimal{d("1"), d("0.001")}).Draw(t, "csL")},
 		{ID: "T", Settlement: "S", Rule: Step, Tiers: genTiers(t, true, decimal.Zero), TickSize: d("0.01")},
 		{ID: "E", Settlement: "S", Basis: EntryValue, Tiers: genTiers(t, true, decimal.Zero), TickSize: d("0.01")},
-		{ID: "I", Settlement: "S", Kind: Inverse, Tiers: genTiers(t, true, decimal.Zero), TickSize: d("0.5")},
+		{ID: "F", Settlement: "S", Basis: EntryValue, Tiers: genTiers(t, true, decimal.Zero), TickSize: d("0.01")},
+		{ID: "I", Settlement: "S", Kind: Inverse, Tiers: genTiers(t, true, decimal.Zero), TickSize: d("0.5"),
+			ContractSize: rapid.SampledFrom([]decimal.Decimal{d("1"), d("100")}).Draw(t, "csI")},
+		{ID: "J", Settlement: "S", Kind: Inverse, Rule: Step, Tiers: genTiers(t, true, decimal.Zero), TickSize: d("0.5")},
 	}
 	prices := StaticPrices{}
-	for _, k := range []string{"L", "T", "E", "I", "C"} {
+	for _, k := range watchKeys {
 		prices[k] = testkit.Decimal(1_0000, 5000_0000, 4).Draw(t, "p"+k)
 	}
 	c, err := New(Settings{Markets: markets, Prices: prices})
 	if err != nil {
 		t.Fatal(err)
 	}
+	edge := func(label string) decimal.Decimal { // a buffer near zero, or roomy
+		if rapid.Bool().Draw(t, label+" roomy") {
+			return testkit.Decimal(0, 1_000_000_00, 2).Draw(t, label+" room")
+		}
+		return decimal.New(rapid.Int64Range(-3, 3).Draw(t, label+" units"), -c.scale)
+	}
 	n := rapid.IntRange(1, 12).Draw(t, "accounts")
 	var book []Account
 	for i := 0; i < n; i++ {
 		a := Account{ID: string(rune('a' + i))}
-		// A tight account: one EntryValue position of a size dividing the
-		// buffer exactly, wallet on the grid: the bound is exact there.
-		tight := rapid.Bool().Draw(t, "tight")
-		keys := []string{"E"}
-		if !tight {
-			keys = rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"L", "T", "E", "I"}), 1, 4, rapid.ID).Draw(t, "keys")
+		kind := rapid.SampledFrom([]string{"tight", "tight iso", "tight both", "mixed", "mixed"}).Draw(t, "kind")
+		tight := kind != "mixed"
+		var keys []string
+		switch kind {
+		case "tight":
+			keys = []string{"E"}
+		case "tight iso":
+			keys = []string{"F"}
+		case "tight both":
+			keys = []string{"E", "F"}
+		default:
+			keys = rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"L", "T", "E", "F", "I", "J"}), 1, 6, rapid.ID).Draw(t, "keys")
 		}
 		for _, k := range keys {
 			size := testkit.Decimal(1, 100_000, 3).Draw(t, "size")
@@ -54,23 +80,29 @@ func genWatchBook(t *rapid.T) (*Calculator, StaticPrices, []Account) {
 				size = size.Neg()
 			}
 			p := Position{Market: k, Size: size, EntryPrice: testkit.Decimal(1_0000, 5000_0000, 4).Draw(t, "entry")}
-			if !tight && rapid.IntRange(0, 9).Draw(t, "iso") == 0 {
-				p.Isolated, p.Margin = true, testkit.Decimal(0, 1_000_000_00, 2).Draw(t, "margin")
-			}
+			// 40% isolated in a mixed book (the reference perp venue's
+			// share); F is isolated in a tight account.
+			p.Isolated = (tight && k == "F") || (!tight && rapid.IntRange(0, 9).Draw(t, "iso") < 4)
 			a.Positions = append(a.Positions, p)
 		}
 		if !tight && rapid.Bool().Draw(t, "col") {
 			a.Collateral = []Collateral{{Asset: "C", Amount: testkit.Decimal(0, 1000_000, 3).Draw(t, "amount"), Ratio: testkit.Decimal(1, 100, 2).Draw(t, "ratio")}}
 		}
-		r, err := c.Risk(t0, a)
+		s, err := c.Summary(t0, a)
 		if err != nil {
 			t.Fatal(err)
 		}
-		buf := decimal.New(rapid.Int64Range(-3, 3).Draw(t, "units"), -c.scale)
-		if rapid.Bool().Draw(t, "roomy") {
-			buf = testkit.Decimal(0, 1_000_000_00, 2).Draw(t, "room")
+		for j, ps := range s.Positions {
+			if !ps.Isolated {
+				continue
+			}
+			m := ps.Maintenance.Sub(ps.UnrealisedPnL).Add(edge("iso"))
+			if !tight && rapid.IntRange(0, 4).Draw(t, "iso offGrid") == 0 {
+				m = m.Add(decimal.New(rapid.Int64Range(1, 99).Draw(t, "iso dust"), -c.scale-2))
+			}
+			a.Positions[j].Margin = decimal.Max(m, decimal.Zero)
 		}
-		a.Wallet = r.Maintenance.Sub(r.Equity).Add(buf)
+		a.Wallet = s.Maintenance.Sub(s.Equity).Add(edge("cross"))
 		if !tight && rapid.IntRange(0, 4).Draw(t, "offGrid") == 0 {
 			a.Wallet = a.Wallet.Add(decimal.New(rapid.Int64Range(1, 99).Draw(t, "dust"), -c.scale-2))
 		}
@@ -105,7 +137,7 @@ func TestPropWatchlistNeverMisses(t *testing.T) {
 		steps := rapid.IntRange(1, 25).Draw(t, "steps")
 		for s := 0; s < steps; s++ {
 			before := w.Snapshot()
-			key := rapid.SampledFrom([]string{"L", "T", "E", "I", "C"}).Draw(t, "key")
+			key := rapid.SampledFrom(watchKeys).Draw(t, "key")
 			p := prices[key]
 			var trigs []WatchTrigger
 			for _, a := range before.Accounts {
@@ -136,7 +168,10 @@ func TestPropWatchlistNeverMisses(t *testing.T) {
 				if !slices.Contains(got, a.ID) {
 					continue
 				}
-				ok := a.State == WatchDue || a.State == WatchAlways
+				if a.State == WatchAlways {
+					t.Fatalf("%s is always checked: the bound covers every account of these books", a.ID)
+				}
+				ok := a.State == WatchDue
 				lo, _ := fit(p, num.Floor) // a price of more than 18 digits is compared rounded towards each side
 				hi, _ := fit(p, num.Ceil)
 				for _, tr := range a.Triggers {
@@ -153,7 +188,7 @@ func TestPropWatchlistNeverMisses(t *testing.T) {
 					t.Fatal(err)
 				}
 				if (r.Liquidatable || r.IsolatedLiquidatable) && !slices.Contains(got, a.ID) {
-					t.Fatalf("tick %s → %s missed %s (equity %s < maintenance %s); watchlist had %+v", key, p, a.ID, r.Equity, r.Maintenance, before)
+					t.Fatalf("tick %s → %s missed %s (cross equity %s, maintenance %s, isolated liquidatable %t); watchlist had %+v", key, p, a.ID, r.Equity, r.Maintenance, r.IsolatedLiquidatable, before)
 				}
 			}
 			for _, id := range got {
