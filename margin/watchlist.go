@@ -14,31 +14,42 @@ import (
 // Watchlist keeps accounts indexed by how far each price may move before
 // the account could have crossed maintenance, so that a price tick returns
 // only the accounts near the edge: a superset of the accounts that are
-// liquidatable (AccountRisk.Liquidatable) at the new prices, never missing
-// one, at a cost that grows with the accounts returned, not with the book.
+// liquidatable at the new prices — cross (AccountRisk.Liquidatable) or
+// through any isolated position (AccountRisk.IsolatedLiquidatable) — never
+// missing one, at a cost that grows with the accounts returned, not with
+// the book. Cross, isolated and Inverse positions are all under the bound,
+// and one account may hold cross positions and several isolated ones.
 //
 // The host values an account with Set (which calls Calculator.Risk at the
 // PriceSource's prices and remembers them as the account's reference), and
-// again whenever the account changes (a fill, a deposit) or a Tick returns
-// it. Tick(key, price) reports the new price of one market or collateral
-// asset and returns, sorted by ID, every account that must be re-valued.
+// again whenever the account changes (a fill, a deposit, a margin top-up,
+// a funding payment) or a Tick returns it. Tick(key, price) reports the
+// new price of one market or collateral asset and returns, sorted by ID,
+// every account that must be re-valued.
 //
 // # The bound
 //
-// At its reference prices p⁰ an account has the buffer R = Equity −
-// Maintenance ≥ 0 (as Risk rounds them). Between valuations each cross
-// position and collateral item (a "leg", with its price key) can lose at
-// most e·(adverse move) + J of the buffer, exactly:
+// An account is split into groups, each a buffer and the legs (position
+// or collateral item, with its price key) that can eat it: the cross group
+// (every cross position and collateral item, buffer R = Equity −
+// Maintenance as Risk rounds them) and one group per isolated position
+// (buffer R = Margin + PnL − its Maintenance, as Risk rounds them for
+// IsolatedLiquidatable). Between valuations a leg can lose at most
+// e·(adverse move of x) + J of its group's buffer, where x = p for a
+// linear position or collateral and x = 1/p for an Inverse position (its
+// PnL q·c·(1/entry − 1/p) is linear in 1/p, its notional q·c/p too):
 //
-//   - long, linear, size q, contract size c: e = |q|·c for a fall (its
+//   - linear long, size q, contract size c: e = |q|·c for a fall (its
 //     maintenance only falls with the notional: every table's maintenance
 //     is non-decreasing in notional, NewSchedule checks rates never fall);
 //     a rise only gains (every maintenance rate is below 1);
-//   - short: e = |q|·c·(1 + r) for a rise, r the table's highest (last)
-//     maintenance rate, since a Marginal table's maintenance is continuous
-//     with slope at most r (Binance "Leverage and Margin of USDⓈ-M
-//     Futures": notional × rate − maintenance amount); with Basis
-//     EntryValue the maintenance does not move and e = |q|·c;
+//   - linear short: e = |q|·c·(1 + r) for a rise, r the table's highest
+//     (last) maintenance rate, since a Marginal table's maintenance is
+//     continuous with slope at most r (Binance "Leverage and Margin of
+//     USDⓈ-M Futures": notional × rate − maintenance amount);
+//   - inverse long: e = |q|·c·(1 + r) for a rise of 1/p (a fall of p: the
+//     notional grows); inverse short: e = |q|·c for a fall of 1/p;
+//   - with Basis EntryValue the maintenance does not move and e = |q|·c;
 //   - a Step table (BitMEX risk limits) jumps at its caps: J = n⁰·(r −
 //     rate of the tier of n⁰) bounds the jump in either direction
 //     (maintenance ≤ notional × r), and is charged up front;
@@ -46,26 +57,31 @@ import (
 //
 // Each rounded term (a PnL floored, a maintenance or collateral value
 // rounded) may drift by under one unit of the Calculator's scale: with k
-// terms that move, k − 1 units are set aside when the wallet sits on the
-// scale's grid, k otherwise. What remains, B = R − slack − ΣJ, is shared
-// among the legs in proportion to e·p⁰ (every leg tolerates the same
-// relative move): leg i gets the distance dᵢ = ⌊B·p⁰ᵢ / Σ eⱼ·p⁰ⱼ⌋ at the
-// Calculator's PriceScale, and the account is returned once any price
-// reaches p⁰ − dᵢ (a fall leg) or p⁰ + dᵢ (a rise leg). While no leg has
-// reached its trigger the total loss is below Σ eᵢ·dᵢ + ΣJ ≤ R − slack,
-// so the rounded Equity stays ≥ Maintenance: the account is not
-// liquidatable. The property test compares Tick with a full scan on random
-// books and price paths, including prices placed exactly at and a hair
-// past the triggers.
+// terms that move, k − 1 units are set aside when the group's fixed part
+// (the wallet, the isolated margin) sits on the scale's grid, k otherwise.
+// What remains, B = R − slack − ΣJ, is shared among the group's legs in
+// proportion to Vᵢ = eᵢ·x⁰ᵢ (every leg tolerates the same relative move
+// of its x): a linear leg gets the distance dᵢ = ⌊B·p⁰ᵢ / ΣV⌋ at the
+// Calculator's PriceScale and its trigger p⁰ − dᵢ (a fall leg) or
+// p⁰ + dᵢ (a rise leg); an inverse leg gets the trigger p⁰·ΣV/(ΣV + B)
+// for a fall (rounded up) or p⁰·ΣV/(ΣV − B) for a rise (rounded down;
+// none when B ≥ ΣV, since its loss never exceeds e/p⁰), its V = e/p⁰
+// rounded up (a lone inverse leg uses the exact p⁰·e/(e ± B·p⁰)). The
+// account is returned once any price reaches any trigger of any group.
+// While none has, every group's loss is below ΣVᵢ·B/ΣV + ΣJ ≤ R − slack,
+// so its rounded equity stays ≥ its maintenance: nothing is liquidatable.
+// The property test compares Tick with a full scan on random mixed books
+// and price paths, including prices placed exactly at and a hair past the
+// triggers, and fails with any trigger loosened by one unit.
 //
-// # Always checked (documented fallback)
+// # Due and always checked
 //
-// Accounts the bound does not cover are returned by every Tick until they
-// are re-valued into a covered shape: any Inverse position (its PnL is
-// nonlinear in the price), any isolated position (judged on its own margin:
-// IsolatedLiquidatable), and an account already Liquidatable or MustReduce
-// at its valuation, or whose buffer is used up by the slack. Accounts with
-// no cross position are never liquidatable and are never returned.
+// An account already Liquidatable, IsolatedLiquidatable or MustReduce at
+// its valuation, or one of whose groups has no buffer left after the
+// slack, is due: returned by every Tick until re-valued. An account whose
+// trigger does not fit the kernel's 18 digits (a price beyond 10¹⁸) is
+// always checked (returned by every Tick). Accounts with no position are
+// never liquidatable and are never returned.
 //
 // A Watchlist is deterministic (results are sorted by account ID; nothing
 // depends on map order) and not safe for concurrent use. Snapshot and
@@ -95,11 +111,11 @@ const (
 	// trigger was reached, or the account was liquidatable, must reduce,
 	// or had no buffer left when valued.
 	WatchDue WatchState = "due"
-	// WatchAlways accounts are outside the bound (Inverse or isolated
-	// positions) and are returned by every Tick.
+	// WatchAlways accounts have a trigger beyond the kernel's 18 digits
+	// and are returned by every Tick.
 	WatchAlways WatchState = "always"
-	// WatchQuiet accounts have no cross position: never liquidatable,
-	// never returned.
+	// WatchQuiet accounts have no position: never liquidatable, never
+	// returned.
 	WatchQuiet WatchState = "quiet"
 )
 
