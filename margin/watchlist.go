@@ -119,10 +119,29 @@ const (
 	WatchQuiet WatchState = "quiet"
 )
 
+// watchAcct is one account: 24 bytes, its triggers a list through the
+// entry slab (no slice per account).
 type watchAcct struct {
-	id      string
-	state   WatchState
-	entries []int32
+	id    string
+	first int32 // the account's first entry (noEntry: none), linked by watchEntry.next
+	state uint8 // index into watchStates
+}
+
+// noEntry ends an account's list of entries.
+const noEntry int32 = -1
+
+// watchStates are the states by their stored index.
+var watchStates = [...]WatchState{WatchIndexed, WatchDue, WatchAlways, WatchQuiet}
+
+// stateIndex returns a state's stored index (a restored snapshot's state
+// is checked before).
+func stateIndex(s WatchState) uint8 {
+	for i, x := range watchStates {
+		if x == s {
+			return uint8(i)
+		}
+	}
+	return 1 // unreachable; due is the safe answer
 }
 
 // NewWatchlist returns an empty watchlist valuing accounts with c.
@@ -187,7 +206,7 @@ func (w *Watchlist) Remove(id string) bool {
 	w.dropEntries(slot)
 	delete(w.due, slot)
 	delete(w.slots, id)
-	w.accts[slot] = watchAcct{entries: w.accts[slot].entries[:0]}
+	w.accts[slot] = watchAcct{first: noEntry}
 	w.freeA = append(w.freeA, slot)
 	w.inputs++
 	return true
@@ -271,14 +290,19 @@ func (w *Watchlist) apply(id string, p watchPlan) {
 		w.slots[id] = slot
 	}
 	a := &w.accts[slot]
-	a.id, a.state = id, p.state
+	a.id, a.state, a.first = id, stateIndex(p.state), noEntry
 	switch p.state {
 	case WatchDue, WatchAlways:
 		w.due[slot] = struct{}{}
 	case WatchIndexed:
-		for _, t := range p.trigs {
+		for i := len(p.trigs) - 1; i >= 0; i-- { // pushed in front: the list keeps the plan's order
+			t := &p.trigs[i]
 			n, _ := fixed.FromDecimal(t.Price) // fitted by plan or checked by restore
-			a.entries = append(a.entries, w.newEntry(watchEntry{trig: n, acct: slot, book: w.book(t.Key), below: t.Below}))
+			book := w.book(t.Key) << 1
+			if t.Below {
+				book |= 1
+			}
+			a.first = w.newEntry(watchEntry{trig: n, acct: slot, book: book, next: a.first})
 		}
 	}
 }
@@ -341,6 +365,6 @@ func (w *Watchlist) Tick(key string, price decimal.Decimal) ([]string, error) {
 // markDue takes an indexed account out of the heaps and makes it due.
 func (w *Watchlist) markDue(slot int32) {
 	w.dropEntries(slot)
-	w.accts[slot].state = WatchDue
+	w.accts[slot].state = stateIndex(WatchDue)
 	w.due[slot] = struct{}{}
 }
