@@ -104,9 +104,9 @@ func (wb *watchBench) reset(b *testing.B, ids []string) {
 // A quiet tick: one market moves 0.1% down (issue 12 target: ≤ 2 ms over
 // 1,000,000 accounts, 40% isolated). B/account is the watchlist's memory
 // per watched account. Measured (one run, -benchtime=20x, 2 cores shared
-// by six jobs, load ≈ 10): quiet tick 2.7 µs, 0 allocs, 197 B/account
-// (≈ 197 MB at 1,000,000); crash tick (−10%) 216 ms for 53,641 accounts
-// returned, 4.0 µs per account returned.
+// by six jobs): quiet tick 1.0 µs, 0 allocs, 143 B/account (≈ 143 MB
+// at 1,000,000); crash tick (−10%) 156 ms for 53,641 accounts returned,
+// 2.9 µs per account returned.
 func BenchmarkWatchlistQuietTick1M(b *testing.B) {
 	wb := benchWatchlist(b)
 	p := wb.prices["M0"].Mul(d("0.999"))
