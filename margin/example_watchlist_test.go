@@ -58,6 +58,61 @@ func ExampleWatchlist() {
 	// thin-long equity 0 maintenance 117.6 liquidatable true
 }
 
+// One account, cross and isolated at once: a cross BTCUSDT short on the
+// wallet and an isolated ETHUSDT long on its own 100 USDT margin. Each has
+// its own trigger (the cross one a rise of BTC, the isolated one a fall of
+// ETH). A fall of ETH to its trigger (1908: margin 100 − loss 92 against
+// maintenance 7.632) returns the account before it is liquidatable (the
+// bound never misses, so it may return early); re-valued, it gets a new
+// trigger, and the next fall (1907, below the isolated liquidation price
+// 1900 / 0.996 ≈ 1907.63) returns it liquidatable, the cross side still
+// safe.
+func ExampleWatchlist_isolated() {
+	prices := margin.StaticPrices{"BTCUSDT": dec("30000"), "ETHUSDT": dec("2000")}
+	tiers := []margin.Tier{{Floor: dec("0"), Cap: dec("50000"), MaintenanceRate: dec("0.004"), MaxLeverage: dec("125")}}
+	c, err := margin.New(margin.Settings{Prices: prices, Markets: []margin.Market{
+		{ID: "BTCUSDT", TickSize: dec("0.1"), Tiers: tiers}, {ID: "ETHUSDT", TickSize: dec("0.01"), Tiers: tiers}}})
+	if err != nil {
+		panic(err)
+	}
+	w, err := margin.NewWatchlist(c)
+	if err != nil {
+		panic(err)
+	}
+	a := margin.Account{ID: "mixed", Wallet: dec("3000"), Positions: []margin.Position{
+		{Market: "BTCUSDT", Size: dec("-1"), EntryPrice: dec("30000")},
+		{Market: "ETHUSDT", Size: dec("1"), EntryPrice: dec("2000"), Isolated: true, Margin: dec("100")}}}
+	if _, err := w.Set(now, a); err != nil {
+		panic(err)
+	}
+	for _, t := range w.Snapshot().Accounts[0].Triggers {
+		fmt.Println(t.Key, "trigger:", t.Price.StringFixed(2), map[bool]string{true: "or below", false: "or above"}[t.Below])
+	}
+	for _, p := range []string{"1950", "1908", "1907"} {
+		prices["ETHUSDT"] = dec(p)
+		due, err := w.Tick("ETHUSDT", dec(p))
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println("tick ETH", p, "→ re-value", due)
+		for _, id := range due {
+			r, err := w.Set(now, a)
+			if err != nil {
+				panic(err)
+			}
+			fmt.Println(id, "cross liquidatable", r.Liquidatable, "isolated liquidatable", r.IsolatedLiquidatable)
+		}
+	}
+	// Output:
+	// BTCUSDT trigger: 32868.53 or above
+	// ETHUSDT trigger: 1908.00 or below
+	// tick ETH 1950 → re-value []
+	// tick ETH 1908 → re-value [mixed]
+	// mixed cross liquidatable false isolated liquidatable false
+	// tick ETH 1907 → re-value [mixed]
+	// mixed cross liquidatable false isolated liquidatable true
+}
+
 // A prepared account: validated and compiled once, valued at marks read
 // once per price step, equal to Risk and allocation-free. A price the
 // source refuses at the next step is an error, not the old answer.

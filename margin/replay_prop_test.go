@@ -99,20 +99,23 @@ type watchIn struct {
 	Price  decimal.Decimal // ≤ 0: refused
 }
 
-// TestReplayWatchlist: Set (the drawn near-the-edge books of
-// genWatchBook, at prices moved from the reference), Tick at prices that
-// cross triggers and at refused prices, Remove of watched and unknown
-// accounts.
+// TestReplayWatchlist: Set (the drawn near-the-edge mixed books of
+// genWatchBook: cross, isolated and Inverse positions, each isolated
+// position with its own triggers, at prices moved from the reference),
+// Tick at prices that cross triggers and at refused prices, Remove of
+// watched and unknown accounts.
 //
 // Mutations seen failing: Watchlist.Snapshot without the triggers
 // (`wa.Triggers` left nil): a Tick after the restore returns other
-// accounts ("replay returned"); RestoreWatchlist not setting Inputs: the
+// accounts ("replay returned"); Snapshot keeping only an account's first
+// trigger (its cross or first isolated group): "replay returned" (seeds
+// 11, 22, 33); RestoreWatchlist not setting Inputs: the
 // restored watchlist digests differently from its snapshot. (Snapshot
 // without Inputs cannot fail: nothing but the snapshot reads the count.)
 func TestReplayWatchlist(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c, prices, book := genWatchBook(t)
-		keys := []string{"L", "T", "E", "I", "C"}
+		keys := watchKeys
 		base := map[string]decimal.Decimal{}
 		for k, p := range prices {
 			base[k] = p

@@ -12,13 +12,13 @@ import "github.com/failsafe-fi/failsafe/internal/fixed"
 // outnumber live ones and the heap is rebuilt. Sifting so reads and writes
 // one compact array only.
 
-// watchEntry is one trigger of one account.
+// watchEntry is one trigger of one account (32 bytes).
 type watchEntry struct {
-	trig  fixed.Num
-	acct  int32  // slot in Watchlist.accts
-	book  int32  // index in Watchlist.books
-	gen   uint32 // bumped when the entry is removed: older heap items are stale
-	below bool   // returned at or below trig (else at or above)
+	trig fixed.Num
+	acct int32  // slot in Watchlist.accts
+	book int32  // index in Watchlist.books << 1, | 1 when returned at or below trig (else at or above)
+	gen  uint32 // bumped when the entry is removed: older heap items are stale
+	next int32  // the account's next entry, or noEntry
 }
 
 // watchHeap orders items: a max-heap of triggers when below, else a
@@ -133,8 +133,8 @@ func (w *Watchlist) compact(h *watchHeap) {
 // heapOf returns the heap an entry lives in.
 func (w *Watchlist) heapOf(id int32) *watchHeap {
 	e := &w.entries[id]
-	b := w.books[e.book]
-	if e.below {
+	b := w.books[e.book>>1]
+	if e.book&1 == 1 {
 		return &b.below
 	}
 	return &b.above
@@ -161,10 +161,12 @@ func (w *Watchlist) newEntry(e watchEntry) int32 {
 // dropEntries removes every entry of an account (lazily: see above).
 func (w *Watchlist) dropEntries(slot int32) {
 	a := &w.accts[slot]
-	for _, id := range a.entries {
+	for id := a.first; id != noEntry; {
+		next := w.entries[id].next
 		w.heapOf(id).stale++
 		w.entries[id].gen++
 		w.freeE = append(w.freeE, id)
+		id = next
 	}
-	a.entries = a.entries[:0]
+	a.first = noEntry
 }

@@ -47,10 +47,10 @@ func (w *Watchlist) Snapshot() WatchlistSnapshot {
 		if a.id == "" {
 			continue // a free slot
 		}
-		wa := WatchedAccount{ID: a.id, State: a.state}
-		for _, id := range a.entries {
+		wa := WatchedAccount{ID: a.id, State: watchStates[a.state]}
+		for id := a.first; id != noEntry; id = w.entries[id].next {
 			e := &w.entries[id]
-			wa.Triggers = append(wa.Triggers, WatchTrigger{Key: w.books[e.book].key, Below: e.below, Price: e.trig.Decimal()})
+			wa.Triggers = append(wa.Triggers, WatchTrigger{Key: w.books[e.book>>1].key, Below: e.book&1 == 1, Price: e.trig.Decimal()})
 		}
 		s.Accounts = append(s.Accounts, wa)
 	}

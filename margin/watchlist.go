@@ -14,31 +14,42 @@ import (
 // Watchlist keeps accounts indexed by how far each price may move before
 // the account could have crossed maintenance, so that a price tick returns
 // only the accounts near the edge: a superset of the accounts that are
-// liquidatable (AccountRisk.Liquidatable) at the new prices, never missing
-// one, at a cost that grows with the accounts returned, not with the book.
+// liquidatable at the new prices — cross (AccountRisk.Liquidatable) or
+// through any isolated position (AccountRisk.IsolatedLiquidatable) — never
+// missing one, at a cost that grows with the accounts returned, not with
+// the book. Cross, isolated and Inverse positions are all under the bound,
+// and one account may hold cross positions and several isolated ones.
 //
 // The host values an account with Set (which calls Calculator.Risk at the
 // PriceSource's prices and remembers them as the account's reference), and
-// again whenever the account changes (a fill, a deposit) or a Tick returns
-// it. Tick(key, price) reports the new price of one market or collateral
-// asset and returns, sorted by ID, every account that must be re-valued.
+// again whenever the account changes (a fill, a deposit, a margin top-up,
+// a funding payment) or a Tick returns it. Tick(key, price) reports the
+// new price of one market or collateral asset and returns, sorted by ID,
+// every account that must be re-valued.
 //
 // # The bound
 //
-// At its reference prices p⁰ an account has the buffer R = Equity −
-// Maintenance ≥ 0 (as Risk rounds them). Between valuations each cross
-// position and collateral item (a "leg", with its price key) can lose at
-// most e·(adverse move) + J of the buffer, exactly:
+// An account is split into groups, each a buffer and the legs (position
+// or collateral item, with its price key) that can eat it: the cross group
+// (every cross position and collateral item, buffer R = Equity −
+// Maintenance as Risk rounds them) and one group per isolated position
+// (buffer R = Margin + PnL − its Maintenance, as Risk rounds them for
+// IsolatedLiquidatable). Between valuations a leg can lose at most
+// e·(adverse move of x) + J of its group's buffer, where x = p for a
+// linear position or collateral and x = 1/p for an Inverse position (its
+// PnL q·c·(1/entry − 1/p) is linear in 1/p, its notional q·c/p too):
 //
-//   - long, linear, size q, contract size c: e = |q|·c for a fall (its
+//   - linear long, size q, contract size c: e = |q|·c for a fall (its
 //     maintenance only falls with the notional: every table's maintenance
 //     is non-decreasing in notional, NewSchedule checks rates never fall);
 //     a rise only gains (every maintenance rate is below 1);
-//   - short: e = |q|·c·(1 + r) for a rise, r the table's highest (last)
-//     maintenance rate, since a Marginal table's maintenance is continuous
-//     with slope at most r (Binance "Leverage and Margin of USDⓈ-M
-//     Futures": notional × rate − maintenance amount); with Basis
-//     EntryValue the maintenance does not move and e = |q|·c;
+//   - linear short: e = |q|·c·(1 + r) for a rise, r the table's highest
+//     (last) maintenance rate, since a Marginal table's maintenance is
+//     continuous with slope at most r (Binance "Leverage and Margin of
+//     USDⓈ-M Futures": notional × rate − maintenance amount);
+//   - inverse long: e = |q|·c·(1 + r) for a rise of 1/p (a fall of p: the
+//     notional grows); inverse short: e = |q|·c for a fall of 1/p;
+//   - with Basis EntryValue the maintenance does not move and e = |q|·c;
 //   - a Step table (BitMEX risk limits) jumps at its caps: J = n⁰·(r −
 //     rate of the tier of n⁰) bounds the jump in either direction
 //     (maintenance ≤ notional × r), and is charged up front;
@@ -46,26 +57,31 @@ import (
 //
 // Each rounded term (a PnL floored, a maintenance or collateral value
 // rounded) may drift by under one unit of the Calculator's scale: with k
-// terms that move, k − 1 units are set aside when the wallet sits on the
-// scale's grid, k otherwise. What remains, B = R − slack − ΣJ, is shared
-// among the legs in proportion to e·p⁰ (every leg tolerates the same
-// relative move): leg i gets the distance dᵢ = ⌊B·p⁰ᵢ / Σ eⱼ·p⁰ⱼ⌋ at the
-// Calculator's PriceScale, and the account is returned once any price
-// reaches p⁰ − dᵢ (a fall leg) or p⁰ + dᵢ (a rise leg). While no leg has
-// reached its trigger the total loss is below Σ eᵢ·dᵢ + ΣJ ≤ R − slack,
-// so the rounded Equity stays ≥ Maintenance: the account is not
-// liquidatable. The property test compares Tick with a full scan on random
-// books and price paths, including prices placed exactly at and a hair
-// past the triggers.
+// terms that move, k − 1 units are set aside when the group's fixed part
+// (the wallet, the isolated margin) sits on the scale's grid, k otherwise.
+// What remains, B = R − slack − ΣJ, is shared among the group's legs in
+// proportion to Vᵢ = eᵢ·x⁰ᵢ (every leg tolerates the same relative move
+// of its x): a linear leg gets the distance dᵢ = ⌊B·p⁰ᵢ / ΣV⌋ at the
+// Calculator's PriceScale and its trigger p⁰ − dᵢ (a fall leg) or
+// p⁰ + dᵢ (a rise leg); an inverse leg gets the trigger p⁰·ΣV/(ΣV + B)
+// for a fall (rounded up) or p⁰·ΣV/(ΣV − B) for a rise (rounded down;
+// none when B ≥ ΣV, since its loss never exceeds e/p⁰), its V = e/p⁰
+// rounded up (a lone inverse leg uses the exact p⁰·e/(e ± B·p⁰)). The
+// account is returned once any price reaches any trigger of any group.
+// While none has, every group's loss is below ΣVᵢ·B/ΣV + ΣJ ≤ R − slack,
+// so its rounded equity stays ≥ its maintenance: nothing is liquidatable.
+// The property test compares Tick with a full scan on random mixed books
+// and price paths, including prices placed exactly at and a hair past the
+// triggers, and fails with any trigger loosened by one unit.
 //
-// # Always checked (documented fallback)
+// # Due and always checked
 //
-// Accounts the bound does not cover are returned by every Tick until they
-// are re-valued into a covered shape: any Inverse position (its PnL is
-// nonlinear in the price), any isolated position (judged on its own margin:
-// IsolatedLiquidatable), and an account already Liquidatable or MustReduce
-// at its valuation, or whose buffer is used up by the slack. Accounts with
-// no cross position are never liquidatable and are never returned.
+// An account already Liquidatable, IsolatedLiquidatable or MustReduce at
+// its valuation, or one of whose groups has no buffer left after the
+// slack, is due: returned by every Tick until re-valued. An account whose
+// trigger does not fit the kernel's 18 digits (a price beyond 10¹⁸) is
+// always checked (returned by every Tick). Accounts with no position are
+// never liquidatable and are never returned.
 //
 // A Watchlist is deterministic (results are sorted by account ID; nothing
 // depends on map order) and not safe for concurrent use. Snapshot and
@@ -95,18 +111,37 @@ const (
 	// trigger was reached, or the account was liquidatable, must reduce,
 	// or had no buffer left when valued.
 	WatchDue WatchState = "due"
-	// WatchAlways accounts are outside the bound (Inverse or isolated
-	// positions) and are returned by every Tick.
+	// WatchAlways accounts have a trigger beyond the kernel's 18 digits
+	// and are returned by every Tick.
 	WatchAlways WatchState = "always"
-	// WatchQuiet accounts have no cross position: never liquidatable,
-	// never returned.
+	// WatchQuiet accounts have no position: never liquidatable, never
+	// returned.
 	WatchQuiet WatchState = "quiet"
 )
 
+// watchAcct is one account: 24 bytes, its triggers a list through the
+// entry slab (no slice per account).
 type watchAcct struct {
-	id      string
-	state   WatchState
-	entries []int32
+	id    string
+	first int32 // the account's first entry (noEntry: none), linked by watchEntry.next
+	state uint8 // index into watchStates
+}
+
+// noEntry ends an account's list of entries.
+const noEntry int32 = -1
+
+// watchStates are the states by their stored index.
+var watchStates = [...]WatchState{WatchIndexed, WatchDue, WatchAlways, WatchQuiet}
+
+// stateIndex returns a state's stored index (a restored snapshot's state
+// is checked before).
+func stateIndex(s WatchState) uint8 {
+	for i, x := range watchStates {
+		if x == s {
+			return uint8(i)
+		}
+	}
+	return 1 // unreachable; due is the safe answer
 }
 
 // NewWatchlist returns an empty watchlist valuing accounts with c.
@@ -123,13 +158,6 @@ func (w *Watchlist) Len() int {
 		return 0
 	}
 	return len(w.slots)
-}
-
-// watchLeg is one price key of an account's plan.
-type watchLeg struct {
-	key   string
-	p0, e decimal.Decimal
-	below bool
 }
 
 // plan is what Set will store: a state and its triggers.
@@ -178,7 +206,7 @@ func (w *Watchlist) Remove(id string) bool {
 	w.dropEntries(slot)
 	delete(w.due, slot)
 	delete(w.slots, id)
-	w.accts[slot] = watchAcct{entries: w.accts[slot].entries[:0]}
+	w.accts[slot] = watchAcct{first: noEntry}
 	w.freeA = append(w.freeA, slot)
 	w.inputs++
 	return true
@@ -186,106 +214,63 @@ func (w *Watchlist) Remove(id string) bool {
 
 // plan computes the state and triggers of a valued account (see the bound
 // in the Watchlist doc comment) with c, the calculator pinned to the marks
-// the account was valued at. It changes nothing.
+// the account was valued at (Risk has read them: no price fails here
+// unless the source refused it then). It changes nothing.
 func (w *Watchlist) plan(c *Calculator, now time.Time, a Account, r AccountRisk) (watchPlan, error) {
-	var legs []watchLeg
-	k := 0 // rounded terms that move with a price
-	jump := decimal.Zero
+	if len(a.Positions) == 0 {
+		return watchPlan{state: WatchQuiet}, nil
+	}
+	if r.Liquidatable || r.IsolatedLiquidatable || r.MustReduce {
+		return watchPlan{state: WatchDue}, nil
+	}
+	cross := watchGroup{buffer: r.Equity.Sub(r.Maintenance), onGrid: a.Wallet.Equal(roundFloor(a.Wallet, c.scale)), jump: decimal.Zero}
+	var groups []watchGroup
 	for i := range a.Positions {
 		pos := &a.Positions[i]
 		m := c.markets[pos.Market]
-		if pos.Isolated || m.kind != Linear {
-			return watchPlan{state: WatchAlways}, nil
-		}
 		p0, err := c.price(pos.Market, now)
 		if err != nil {
 			return watchPlan{}, err
 		}
-		q := pos.Size.Abs()
-		if !m.csIsOne {
-			q = q.Mul(m.cs)
-		}
-		rmax := m.sched.tiers[len(m.sched.tiers)-1].mmr
-		leg := watchLeg{key: pos.Market, p0: p0, e: q, below: pos.Size.Sign() > 0}
-		k++ // PnL
-		if m.basis == MarkValue {
-			k++ // maintenance
-			if !leg.below {
-				leg.e = q.Mul(decOne.Add(rmax))
-			}
-			if m.sched.rule == Step {
-				n0 := q.Mul(p0)
-				t, _ := m.sched.index(n0, decimal.Decimal{}, true)
-				jump = jump.Add(n0.Mul(rmax.Sub(m.sched.tiers[t].mmr)))
-			}
-		} // EntryValue: maintenance is valued at the entry price and never moves.
-		legs = append(legs, leg)
-	}
-	if len(legs) == 0 {
-		return watchPlan{state: WatchQuiet}, nil
-	}
-	if r.Liquidatable || r.MustReduce {
-		return watchPlan{state: WatchDue}, nil
-	}
-	for _, col := range a.Collateral {
-		if col.Amount.IsZero() {
+		leg, jump, terms := c.positionLeg(m, pos, p0)
+		if !pos.Isolated {
+			cross.legs = append(cross.legs, leg)
+			cross.jump = cross.jump.Add(jump)
+			cross.terms += terms
 			continue
 		}
-		p0, err := c.price(col.Asset, now)
-		if err != nil {
-			return watchPlan{}, err
+		// Judged on its own margin (IsolatedLiquidatable): margin + PnL
+		// against its maintenance, each rounded as Risk rounds them.
+		v := m.value(pos, p0, c.scale)
+		groups = append(groups, watchGroup{buffer: pos.Margin.Add(v.pnl).Sub(v.maintenance), terms: terms,
+			onGrid: pos.Margin.Equal(roundFloor(pos.Margin, c.scale)), jump: jump, legs: []watchLeg{leg}})
+	}
+	if len(cross.legs) > 0 { // collateral counts only towards cross equity
+		for _, col := range a.Collateral {
+			if col.Amount.IsZero() {
+				continue
+			}
+			p0, err := c.price(col.Asset, now)
+			if err != nil {
+				return watchPlan{}, err
+			}
+			cross.terms++
+			cross.legs = append(cross.legs, watchLeg{key: col.Asset, p0: p0, e: col.Amount.Mul(col.Ratio), below: true})
 		}
-		k++
-		legs = append(legs, watchLeg{key: col.Asset, p0: p0, e: col.Amount.Mul(col.Ratio), below: true})
-	}
-	unit := decimal.New(1, -c.scale)
-	slack := int64(k)
-	if a.Wallet.Equal(roundFloor(a.Wallet, c.scale)) {
-		slack-- // the wallet is on the grid: one term's drift is absorbed by the floor
-	}
-	budget := r.Equity.Sub(r.Maintenance).Sub(unit.Mul(decimal.NewFromInt(slack))).Sub(jump)
-	if budget.Sign() < 0 {
-		return watchPlan{state: WatchDue}, nil
-	}
-	sum := decimal.Zero
-	for _, l := range legs {
-		sum = sum.Add(l.e.Mul(l.p0))
+		groups = append([]watchGroup{cross}, groups...)
 	}
 	p := watchPlan{state: WatchIndexed}
-	for _, l := range legs {
-		d := num.Div(budget.Mul(l.p0), sum, c.priceScale, num.Floor)
-		var t fixed.Num
-		var ok bool
-		if l.below {
-			at := l.p0.Sub(d)
-			if at.Sign() <= 0 {
-				continue // a price is never ≤ 0: this leg cannot trigger
-			}
-			t, ok = fit(at, num.Ceil) // a higher trigger is returned sooner
-		} else {
-			t, ok = fit(l.p0.Add(d), num.Floor)
-		}
-		if !ok {
+	for i := range groups {
+		t, due, ok := groups[i].triggers(c.scale, c.priceScale)
+		switch {
+		case due:
+			return watchPlan{state: WatchDue}, nil
+		case !ok:
 			return watchPlan{state: WatchAlways}, nil
 		}
-		p.trigs = append(p.trigs, WatchTrigger{Key: l.key, Below: l.below, Price: t.Decimal()})
+		p.trigs = append(p.trigs, t...)
 	}
 	return p, nil
-}
-
-// fit returns x in the kernel, rounded in direction r to the most places
-// that fit its 18 digits; ok is false for a value of more than 18 integer
-// digits.
-func fit(x decimal.Decimal, r num.Rounding) (fixed.Num, bool) {
-	if n, ok := fixed.FromDecimal(x); ok {
-		return n, true
-	}
-	for s := int32(fixed.MaxDigits); s >= 0; s-- {
-		if n, ok := fixed.FromDecimal(num.Round(x, s, r)); ok {
-			return n, true
-		}
-	}
-	return fixed.Num{}, false
 }
 
 // apply stores a plan for an account ID (no error can occur here).
@@ -305,14 +290,19 @@ func (w *Watchlist) apply(id string, p watchPlan) {
 		w.slots[id] = slot
 	}
 	a := &w.accts[slot]
-	a.id, a.state = id, p.state
+	a.id, a.state, a.first = id, stateIndex(p.state), noEntry
 	switch p.state {
 	case WatchDue, WatchAlways:
 		w.due[slot] = struct{}{}
 	case WatchIndexed:
-		for _, t := range p.trigs {
+		for i := len(p.trigs) - 1; i >= 0; i-- { // pushed in front: the list keeps the plan's order
+			t := &p.trigs[i]
 			n, _ := fixed.FromDecimal(t.Price) // fitted by plan or checked by restore
-			a.entries = append(a.entries, w.newEntry(watchEntry{trig: n, acct: slot, book: w.book(t.Key), below: t.Below}))
+			book := w.book(t.Key) << 1
+			if t.Below {
+				book |= 1
+			}
+			a.first = w.newEntry(watchEntry{trig: n, acct: slot, book: book, next: a.first})
 		}
 	}
 }
@@ -375,6 +365,6 @@ func (w *Watchlist) Tick(key string, price decimal.Decimal) ([]string, error) {
 // markDue takes an indexed account out of the heaps and makes it due.
 func (w *Watchlist) markDue(slot int32) {
 	w.dropEntries(slot)
-	w.accts[slot].state = WatchDue
+	w.accts[slot].state = stateIndex(WatchDue)
 	w.due[slot] = struct{}{}
 }
