@@ -32,7 +32,7 @@ func printTable(w io.Writer, r Result) {
 	row("margin calls (ratio > 80%)", fmt.Sprintf("%d to %d accounts (%d warnings)", r.MarginCalls, r.CalledAccounts, r.Warnings))
 	row("  recovered before liquidation", fmt.Sprint(r.Recovered))
 	f := r.Funding
-	row("funding settlements (15 min)", fmt.Sprintf("%d (%d premium samples)", f.Settlements, f.Samples))
+	row("funding settlements", fmt.Sprintf("%d every %s (%d premium samples)", f.Settlements, f.Interval, f.Samples))
 	row("  paid / received", fmt.Sprintf("%s / %s (net %s)", money(f.Paid), money(f.Received), money(f.Received.Sub(f.Paid))))
 	row("  traders / MM / keepers", fmt.Sprintf("%s / %s / %s", money(f.Traders), money(f.MarketMaker), money(f.Keepers)))
 	row("  8h rate / premium range", fmt.Sprintf("[%s, %s] / [%s, %s]", f.RateMin, f.RateMax, f.PremiumMin, f.PremiumMax))

@@ -46,7 +46,7 @@
 // Config's zero value is examples/cascade's venue; [Config.Set] sets a
 // parameter by name for sweeps (see [Parameters]): accounts, maintenance,
 // leverage, fund, penalty, auction-step, auction-start, keepers,
-// keeper-capital, keeper-online, and the default crash's crash, recovery,
+// keeper-capital, keeper-online, funding-minutes, and the default crash's crash, recovery,
 // crash-minutes, noise-bp, settle-ticks.
 //
 // # The default crash

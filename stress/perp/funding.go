@@ -25,8 +25,8 @@ import (
 // crash lasts 28 minutes and would never pay. oracle.Funding pays
 // Rate × Interval / RatePeriod exactly only for a ratio that ends in
 // decimal, and 10 s / 8 h = 1/2880 does not, so a pro-rata payment every
-// tick is not available. The venue settles every fundingEvery = 15
-// minutes, 8 h / 32 (dYdX's 8-hour rate pro-rated as
+// tick is not available. The venue settles every Config.FundingMinutes,
+// by default 15 minutes, 8 h / 32 (dYdX's 8-hour rate pro-rated as
 // funding.GetFundingIndexDelta does: × elapsed / 28,800 s): the longest
 // interval dividing dYdX's rate period exactly under which the default
 // crash pays (once, at minute 15). It is the venue's choice, not a
@@ -50,7 +50,6 @@ import (
 // maker, not a published rule; fills during the tick are at the quote
 // around the mark (book.go).
 var (
-	fundingEvery = 15 * time.Minute
 	// impactNotional: Binance's impact margin notional, 200 USDT × the
 	// venue's 20× (oracle.ImpactNotional's worked example gives 4,000).
 	impactMargin = decimal.New(200, 0)
@@ -67,7 +66,8 @@ const marketMakerID = "market-maker"
 type fundingState struct {
 	f       *oracle.Funding
 	premium oracle.PremiumSettings
-	next    time.Time // the next funding time; zero before the opening
+	next    time.Time     // the next funding time; zero before the opening
+	every   time.Duration // the funding interval (Config.FundingMinutes)
 
 	bought, sold decimal.Decimal // notional the market maker bought and sold through the book this tick (not state: reset every tick)
 
@@ -80,7 +80,7 @@ type fundingState struct {
 }
 
 // fundingSettings are the venue's funding settings for cfg: dYdX v4's
-// preset with Interval fundingEvery, the cap from the first margin tier
+// preset with Interval cfg.FundingMinutes, the cap from the first margin tier
 // (initial 1 / MaxLeverage, rounded up to 8 places; a tier whose initial
 // margin equals its maintenance gets the cap of initial = 2 ×
 // maintenance, since FundingCap refuses a zero cap).
@@ -95,7 +95,7 @@ func fundingSettings(cfg Config) (oracle.FundingSettings, oracle.PremiumSettings
 		return oracle.FundingSettings{}, oracle.PremiumSettings{}, err
 	}
 	s := oracle.DYDXFunding(Market, decimal.Zero, capRate.Truncate(fundingPriceScale))
-	s.Interval = fundingEvery
+	s.Interval = time.Duration(cfg.FundingMinutes) * time.Minute
 	imn, err := oracle.ImpactNotional(impactMargin, decimal.New(20, 0))
 	if err != nil {
 		return oracle.FundingSettings{}, oracle.PremiumSettings{}, err
@@ -115,7 +115,7 @@ func newFunding(cfg Config) (fundingState, error) {
 		return fundingState{}, err
 	}
 	z := decimal.Zero
-	return fundingState{f: f, premium: p, bought: z, sold: z, paid: z, received: z, traders: z, mm: z, keeper: z,
+	return fundingState{f: f, premium: p, every: s.Interval, bought: z, sold: z, paid: z, received: z, traders: z, mm: z, keeper: z,
 		rateMin: z, rateMax: z, premMin: z, premMax: z}, nil
 }
 
@@ -160,7 +160,7 @@ func (v *Venue) fundingTick(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	fs.next = now.UTC().Add(fundingEvery)
+	fs.next = now.UTC().Add(fs.every)
 	return v.payFunding(rate, index)
 }
 
@@ -330,7 +330,7 @@ func restoreFunding(cfg Config, opened bool, s FundingStateSnapshot) (fundingSta
 	}
 	if last, ok := fs.f.Last(); ok != (s.Settlements > 0) {
 		return bad("%d settlements, the sampler's last rate present: %t", s.Settlements, ok)
-	} else if ok && (s.Next.After(last.Time.Add(fundingEvery)) || !s.Next.After(last.Time)) {
+	} else if ok && (s.Next.After(last.Time.Add(fs.every)) || !s.Next.After(last.Time)) {
 		return bad("next funding time %s not within one interval after the last, %s", s.Next, last.Time)
 	}
 	if s.Next.IsZero() == opened || s.Next.Location() != time.UTC || opened && !s.Next.After(s.Sampler.Time) {

@@ -171,7 +171,7 @@ func (v *Venue) openAt(now time.Time, price decimal.Decimal, quotes []oracle.Quo
 	v.before = v.holdings(v.open)
 	v.valueStart = v.before.Total()
 	v.stats.fundMin = v.fundBalance()
-	v.funding.next = now.UTC().Add(fundingEvery)
+	v.funding.next = now.UTC().Add(v.funding.every)
 	return nil
 }
 

@@ -153,7 +153,7 @@ type Report struct {
 }
 
 // FundingReport is the funding the venue settled: dYdX v4's rule on the
-// premium of the market maker's book, every fundingEvery (15 minutes).
+// premium of the market maker's book, every Config.FundingMinutes.
 type FundingReport struct {
 	Settlements, Samples   int             // funding times settled, premium samples taken
 	Paid, Received         decimal.Decimal // Σ paid by payers, Σ received by receivers: equal (zero-sum to the unit)
@@ -162,6 +162,7 @@ type FundingReport struct {
 	RateMin, RateMax       decimal.Decimal // the settled 8-hour rates' range
 	PremiumMin, PremiumMax decimal.Decimal // the premium samples' range
 	Pending                int             // samples of the interval not yet settled
+	Interval               time.Duration   // the funding interval
 }
 
 // Conserved reports whether value at the end equals value at the start.
@@ -213,7 +214,7 @@ func (v *Venue) Report(now time.Time) (Report, error) {
 	fs := v.funding.snapshot()
 	res.Funding = FundingReport{Settlements: fs.Settlements, Samples: fs.Samples, Paid: fs.Paid, Received: fs.Received,
 		Traders: fs.Traders, MarketMaker: fs.MarketMaker, Keepers: fs.Keepers, RateMin: fs.RateMin, RateMax: fs.RateMax,
-		PremiumMin: fs.PremiumMin, PremiumMax: fs.PremiumMax, Pending: len(fs.Sampler.Samples)}
+		PremiumMin: fs.PremiumMin, PremiumMax: fs.PremiumMax, Pending: len(fs.Sampler.Samples), Interval: v.funding.every}
 	res.After = v.holdings(res.FinalMark)
 	res.KeeperProfit = decimal.Zero
 	for i := range v.keepers {
