@@ -77,6 +77,13 @@ type fundingState struct {
 	rateMin, rateMax    decimal.Decimal // of the settled 8-hour rates
 	premMin, premMax    decimal.Decimal // of the premium samples
 	samples             int
+
+	// The mark (oracle.Mark, Binance's median of three): reported, not
+	// used for margin (see markTick).
+	mark      *oracle.Mark
+	last      decimal.Decimal // the last fill price of the book; zero before the first fill
+	markPrice decimal.Decimal // the mark at the last priced tick; zero before
+	markGap   decimal.Decimal // the largest |mark − index| / index seen, 6 places, rounded up
 }
 
 // fundingSettings are the venue's funding settings for cfg: dYdX v4's
@@ -115,13 +122,18 @@ func newFunding(cfg Config) (fundingState, error) {
 		return fundingState{}, err
 	}
 	z := decimal.Zero
-	return fundingState{f: f, premium: p, every: s.Interval, bought: z, sold: z, paid: z, received: z, traders: z, mm: z, keeper: z,
+	mk, err := oracle.NewMark(markSettings(s.Interval))
+	if err != nil {
+		return fundingState{}, err
+	}
+	return fundingState{f: f, premium: p, every: s.Interval, mark: mk, last: decimal.Zero, markPrice: decimal.Zero, markGap: decimal.Zero, bought: z, sold: z, paid: z, received: z, traders: z, mm: z, keeper: z,
 		rateMin: z, rateMax: z, premMin: z, premMax: z}, nil
 }
 
 // bookFlow records a fill of the market maker's book: q contracts at
 // price, bought by the market maker when buy.
 func (fs *fundingState) bookFlow(buy bool, q, price decimal.Decimal) {
+	fs.last = price
 	if buy {
 		fs.bought = fs.bought.Add(q.Mul(price))
 	} else {
@@ -139,7 +151,7 @@ func (v *Venue) fundingTick(now time.Time) error {
 	if err != nil {
 		return nil // no price: nothing to sample (the recorder counted it)
 	}
-	prem, err := v.bookPremium(index)
+	prem, bid, ask, err := v.bookPremium(index)
 	if err != nil {
 		return err
 	}
@@ -153,27 +165,69 @@ func (v *Venue) fundingTick(now time.Time) error {
 		fs.premMax = prem
 	}
 	fs.samples++
-	if now.Before(fs.next) {
-		return nil
+	if !now.Before(fs.next) {
+		rate, _, err := fs.f.Settle(now)
+		if err != nil {
+			return err
+		}
+		fs.next = now.UTC().Add(fs.every)
+		if err := v.payFunding(rate, index); err != nil {
+			return err
+		}
 	}
-	rate, _, err := fs.f.Settle(now)
+	return fs.markTick(now, index, bid, ask)
+}
+
+// markSettings are Binance's mark settings (oracle.BinanceMark) for the
+// venue's funding interval, in cents.
+func markSettings(interval time.Duration) oracle.MarkSettings {
+	s := oracle.BinanceMark(Market, interval)
+	s.Scale = 2
+	return s
+}
+
+// markTick observes the basis of the market maker's end-of-tick quotes
+// and computes Binance's mark: the median of the index × (1 + the last
+// funding rate × the time to the next funding / the interval), the index
+// plus the 30-second moving basis, and the book's last fill price (the
+// index before the first fill). The mark is reported (Report.Funding:
+// the final mark and its largest gap to the index); it drives nothing:
+// margin, liquidation and PnL value at the index, as before.
+func (fs *fundingState) markTick(now time.Time, index, bid, ask decimal.Decimal) error {
+	if err := fs.mark.ObserveBasis(now, bid, ask, index); err != nil {
+		return fmt.Errorf("mark: %w", err)
+	}
+	in := oracle.MarkInputs{Index: index, Last: fs.last, NextFunding: fs.next}
+	if !in.Last.IsPositive() {
+		in.Last = index
+	}
+	if in.NextFunding.Before(now) {
+		in.NextFunding = now
+	}
+	if r, ok := fs.f.Last(); ok {
+		in.FundingRate = r.Paid
+	}
+	p, err := fs.mark.Price(now, in)
 	if err != nil {
-		return err
+		return fmt.Errorf("mark: %w", err)
 	}
-	fs.next = now.UTC().Add(fs.every)
-	return v.payFunding(rate, index)
+	fs.markPrice = p.Price
+	if gap := num.DivCeil(p.Price.Sub(index).Abs(), index, 6); gap.GreaterThan(fs.markGap) {
+		fs.markGap = gap
+	}
+	return nil
 }
 
 // bookPremium is the premium of the market maker's book at the end of the
 // tick against index (see the package's funding note above).
-func (v *Venue) bookPremium(index decimal.Decimal) (decimal.Decimal, error) {
+func (v *Venue) bookPremium(index decimal.Decimal) (premium, bid, ask decimal.Decimal, err error) {
 	fs := &v.funding
 	depth := v.set.depth
 	one := decimal.New(1, 0)
 	k := num.MaxOf(num.MinOf(num.Div(fs.bought.Sub(fs.sold), depth, 6, num.Trunc), one), one.Neg())
 	mid := index.Mul(one.Sub(bookSpread.Mul(decimal.New(2, 0)).Mul(k)))
-	bid := num.MulRound(mid, one.Sub(bookSpread), 2, num.Floor)
-	ask := num.MulRound(mid, one.Add(bookSpread), 2, num.Ceil)
+	bid = num.MulRound(mid, one.Sub(bookSpread), 2, num.Floor)
+	ask = num.MulRound(mid, one.Add(bookSpread), 2, num.Ceil)
 	side := func(left, px decimal.Decimal) []oracle.Level {
 		if q := num.DivFloor(num.MaxOf(left, decimal.Zero), px, 3); q.IsPositive() {
 			return []oracle.Level{{Price: px, Size: q}}
@@ -182,9 +236,9 @@ func (v *Venue) bookPremium(index decimal.Decimal) (decimal.Decimal, error) {
 	}
 	s, err := fs.premium.Sample(index, side(depth.Sub(fs.bought), bid), side(depth.Sub(fs.sold), ask))
 	if err != nil {
-		return decimal.Zero, fmt.Errorf("funding premium: %w", err)
+		return decimal.Zero, bid, ask, fmt.Errorf("funding premium: %w", err)
 	}
-	return s.Premium, nil
+	return s.Premium, bid, ask, nil
 }
 
 // payFunding settles rate (its Paid, the rate for this interval) on every
@@ -276,13 +330,22 @@ type FundingStateSnapshot struct {
 	RateMax    decimal.Decimal `json:"rate_max"`
 	PremiumMin decimal.Decimal `json:"premium_min"`
 	PremiumMax decimal.Decimal `json:"premium_max"`
+	// Mark is the oracle.Mark's basis window; Last the book's last fill
+	// price (zero before the first); MarkPrice the mark at the last
+	// priced tick (zero before); MarkGap the largest |mark − index| /
+	// index seen.
+	Mark      oracle.MarkSnapshot `json:"mark"`
+	Last      decimal.Decimal     `json:"last"`
+	MarkPrice decimal.Decimal     `json:"mark_price"`
+	MarkGap   decimal.Decimal     `json:"mark_gap"`
 }
 
 // snapshot returns the funding state.
 func (fs *fundingState) snapshot() FundingStateSnapshot {
 	return FundingStateSnapshot{Sampler: fs.f.Snapshot(), Next: fs.next.UTC(), Settlements: fs.settlements, Samples: fs.samples,
 		Paid: fs.paid, Received: fs.received, Traders: fs.traders, MarketMaker: fs.mm, Keepers: fs.keeper,
-		RateMin: fs.rateMin, RateMax: fs.rateMax, PremiumMin: fs.premMin, PremiumMax: fs.premMax}
+		RateMin: fs.rateMin, RateMax: fs.rateMax, PremiumMin: fs.premMin, PremiumMax: fs.premMax,
+		Mark: fs.mark.Snapshot(), Last: fs.last, MarkPrice: fs.markPrice, MarkGap: fs.markGap}
 }
 
 // restoreFunding validates s against cfg's settings and rebuilds the
@@ -307,6 +370,14 @@ func restoreFunding(cfg Config, opened bool, s FundingStateSnapshot) (fundingSta
 		if err := num.Check(d); err != nil {
 			return bad("a total: %v", err)
 		}
+	}
+	for _, d := range []decimal.Decimal{s.Last, s.MarkPrice, s.MarkGap} {
+		if err := num.CheckNonNegative(d); err != nil {
+			return bad("the last price, the mark or its gap: %v", err)
+		}
+	}
+	if fs.mark, err = oracle.RestoreMark(fs.mark.Settings(), s.Mark); err != nil {
+		return bad("mark: %v", err)
 	}
 	if s.Settlements < 0 || s.Samples < 0 || s.Settlements > s.Samples {
 		return bad("%d settlements of %d samples", s.Settlements, s.Samples)
@@ -339,5 +410,6 @@ func restoreFunding(cfg Config, opened bool, s FundingStateSnapshot) (fundingSta
 	fs.next, fs.settlements, fs.samples = s.Next, s.Settlements, s.Samples
 	fs.paid, fs.received, fs.traders, fs.mm, fs.keeper = s.Paid, s.Received, s.Traders, s.MarketMaker, s.Keepers
 	fs.rateMin, fs.rateMax, fs.premMin, fs.premMax = s.RateMin, s.RateMax, s.PremiumMin, s.PremiumMax
+	fs.last, fs.markPrice, fs.markGap = s.Last, s.MarkPrice, s.MarkGap
 	return fs, nil
 }

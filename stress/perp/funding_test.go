@@ -126,6 +126,11 @@ func TestRestoreRefusesBadFunding(t *testing.T) {
 		{"no next funding time once opened", func(f *FundingStateSnapshot) { f.Next = time.Time{} }},
 		{"the next funding time at the last input", func(f *FundingStateSnapshot) { f.Next = f.Sampler.Time }},
 		{"the next funding time past one interval", func(f *FundingStateSnapshot) { f.Next = f.Next.Add(time.Hour) }},
+		{"a negative last price", func(f *FundingStateSnapshot) { f.Last = cent.Neg() }},
+		{"a negative mark gap", func(f *FundingStateSnapshot) { f.MarkGap = cent.Neg() }},
+		{"a basis sample after the mark's last input", func(f *FundingStateSnapshot) {
+			f.Mark.Samples = append(f.Mark.Samples, oracle.BasisSample{Time: f.Mark.Time.Add(time.Hour), Basis: cent})
+		}},
 		{"a sample the oracle refuses", func(f *FundingStateSnapshot) {
 			f.Sampler.Samples = append(f.Sampler.Samples, oracle.PremiumSample{Time: f.Sampler.Time.Add(time.Second), Premium: decimal.New(11, 0)})
 			f.Sampler.Time = f.Sampler.Time.Add(time.Second)

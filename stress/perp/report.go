@@ -163,6 +163,8 @@ type FundingReport struct {
 	PremiumMin, PremiumMax decimal.Decimal // the premium samples' range
 	Pending                int             // samples of the interval not yet settled
 	Interval               time.Duration   // the funding interval
+	Mark                   decimal.Decimal // Binance's mark (oracle.Mark) at the last priced tick: reported, drives nothing
+	MarkGap                decimal.Decimal // the largest |mark − index| / index over the run
 }
 
 // Conserved reports whether value at the end equals value at the start.
@@ -214,7 +216,8 @@ func (v *Venue) Report(now time.Time) (Report, error) {
 	fs := v.funding.snapshot()
 	res.Funding = FundingReport{Settlements: fs.Settlements, Samples: fs.Samples, Paid: fs.Paid, Received: fs.Received,
 		Traders: fs.Traders, MarketMaker: fs.MarketMaker, Keepers: fs.Keepers, RateMin: fs.RateMin, RateMax: fs.RateMax,
-		PremiumMin: fs.PremiumMin, PremiumMax: fs.PremiumMax, Pending: len(fs.Sampler.Samples), Interval: v.funding.every}
+		PremiumMin: fs.PremiumMin, PremiumMax: fs.PremiumMax, Pending: len(fs.Sampler.Samples), Interval: v.funding.every,
+		Mark: fs.MarkPrice, MarkGap: fs.MarkGap}
 	res.After = v.holdings(res.FinalMark)
 	res.KeeperProfit = decimal.Zero
 	for i := range v.keepers {
