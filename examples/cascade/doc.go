@@ -100,7 +100,9 @@
 //
 // The run prints one line per minute and one line whenever the oracle, the
 // breaker or the waterfall changes what it is doing, then a table: the
-// liquidations, the collateral sold and what it raised, the penalties
+// funding settled (paid and received, zero-sum; by traders, market maker
+// and keepers; the rate and premium ranges; Binance's mark, reported
+// only), the liquidations, the collateral sold and what it raised, the penalties
 // earned, the keepers' profit, the bad debt (by leverage, and its worst
 // tick) and who paid it, and a conservation line.
 //

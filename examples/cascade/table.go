@@ -31,6 +31,12 @@ func printTable(w io.Writer, r Result) {
 	row("breaker limit / pause", fmt.Sprintf("%d / %d (%d ticks held)", r.Limits, r.Pauses, r.HeldTicks))
 	row("margin calls (ratio > 80%)", fmt.Sprintf("%d to %d accounts (%d warnings)", r.MarginCalls, r.CalledAccounts, r.Warnings))
 	row("  recovered before liquidation", fmt.Sprint(r.Recovered))
+	f := r.Funding
+	row("funding settlements", fmt.Sprintf("%d every %s (%d premium samples)", f.Settlements, f.Interval, f.Samples))
+	row("  paid / received", fmt.Sprintf("%s / %s (net %s)", money(f.Paid), money(f.Received), money(f.Received.Sub(f.Paid))))
+	row("  traders / MM / keepers", fmt.Sprintf("%s / %s / %s", money(f.Traders), money(f.MarketMaker), money(f.Keepers)))
+	row("  8h rate / premium range", fmt.Sprintf("[%s, %s] / [%s, %s]", f.RateMin, f.RateMax, f.PremiumMin, f.PremiumMax))
+	row("  mark / widest gap to index", fmt.Sprintf("%s / %s%%", money(f.Mark), f.MarkGap.Shift(2)))
 	row("liquidations (order book)", fmt.Sprintf("%d (%d accounts)", r.Liquidations, r.AccountsLiquidated))
 	row("  book fills", fmt.Sprintf("%d: %s BTC, %s", r.BookFills, r.BookSold.StringFixed(3), money(r.BookNotional)))
 	row("  restored by the book", fmt.Sprint(r.BookRestored))

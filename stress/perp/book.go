@@ -151,6 +151,7 @@ func (v *Venue) bookFill(now time.Time, t *trader, liq uint64, q, price decimal.
 	}
 	v.mm.cash = v.mm.cash.Sub(cashIn)
 	v.mm.size = v.mm.size.Sub(delta)
+	v.funding.bookFlow(delta.IsNegative(), q, price)
 	if fee.IsPositive() {
 		key := fmt.Sprintf("book/%d/%d", liq, v.desk.Totals().Fills)
 		if _, err := v.fund.Deposit(now, key, Fund, fee, "book:"+t.acct.ID, "liquidation clearance fee"); err != nil {

@@ -67,6 +67,15 @@ type Config struct {
 	// KeeperOnline is the chance, in percent, that a keeper acts in a
 	// tick. Zero means 90; in [1, 100].
 	KeeperOnline int
+	// FundingMinutes is the funding interval, in minutes: funding is
+	// settled every FundingMinutes at dYdX v4's 8-hour rate pro-rated
+	// (× FundingMinutes / 480; see funding.go). Zero means 15, so the
+	// default 28-minute crash pays once (dYdX's hourly interval would
+	// never pay in it). A multiple of 3 in [3, 480]: the pro-rated rate
+	// is exact only when FundingMinutes / 480 is a terminating decimal
+	// (oracle.FundingSettings.RatePeriod), which holds exactly for the
+	// multiples of 3 (480 = 2⁵ × 3 × 5).
+	FundingMinutes int
 	// Crash shapes the default scenario, DefaultCrash (the model itself
 	// does not read it).
 	Crash Crash
@@ -122,21 +131,22 @@ type param struct {
 // params are Set's names (looked up, never iterated except by Parameters,
 // which sorts).
 var params = map[string]param{
-	"accounts":       {"Accounts, an integer", func(c *Config, v string) error { return setInt(&c.Accounts, v) }},
-	"maintenance":    {"MaintenanceRate, e.g. 0.03", func(c *Config, v string) error { return setDec(&c.MaintenanceRate, v) }},
-	"leverage":       {"MaxLeverage, e.g. 20", func(c *Config, v string) error { return setDec(&c.MaxLeverage, v) }},
-	"fund":           {"InsuranceFund, e.g. 500000; 0 is an empty fund", func(c *Config, v string) error { return setEmptyable(&c.InsuranceFund, v) }},
-	"penalty":        {"Penalty, e.g. 0.01", func(c *Config, v string) error { return setDec(&c.Penalty, v) }},
-	"auction-step":   {"AuctionStep, e.g. 0.01 (1% every 10 s)", func(c *Config, v string) error { return setDec(&c.AuctionStep, v) }},
-	"auction-start":  {"AuctionStart, e.g. 0.01 (1% below the oracle); 0 is at the oracle", func(c *Config, v string) error { return setEmptyable(&c.AuctionStart, v) }},
-	"keepers":        {"Keepers, an integer", func(c *Config, v string) error { return setInt(&c.Keepers, v) }},
-	"keeper-capital": {"KeeperCapital, e.g. 25000000", func(c *Config, v string) error { return setDec(&c.KeeperCapital, v) }},
-	"keeper-online":  {"KeeperOnline, percent", func(c *Config, v string) error { return setInt(&c.KeeperOnline, v) }},
-	"crash":          {"Crash.Depth, e.g. 0.35 (−35%); negative is a squeeze", func(c *Config, v string) error { return setDec(&c.Crash.Depth, v) }},
-	"recovery":       {"Crash.Recovery, e.g. 0.4; 0 is none", func(c *Config, v string) error { return setEmptyable(&c.Crash.Recovery, v) }},
-	"crash-minutes":  {"Crash.Minutes, an integer", func(c *Config, v string) error { return setInt(&c.Crash.Minutes, v) }},
-	"noise-bp":       {"Crash.NoiseBP, basis points; 0 is none", func(c *Config, v string) error { return setIntNone(&c.Crash.NoiseBP, v) }},
-	"settle-ticks":   {"Crash.SettleTicks, an integer", func(c *Config, v string) error { return setInt(&c.Crash.SettleTicks, v) }},
+	"accounts":        {"Accounts, an integer", func(c *Config, v string) error { return setInt(&c.Accounts, v) }},
+	"maintenance":     {"MaintenanceRate, e.g. 0.03", func(c *Config, v string) error { return setDec(&c.MaintenanceRate, v) }},
+	"leverage":        {"MaxLeverage, e.g. 20", func(c *Config, v string) error { return setDec(&c.MaxLeverage, v) }},
+	"fund":            {"InsuranceFund, e.g. 500000; 0 is an empty fund", func(c *Config, v string) error { return setEmptyable(&c.InsuranceFund, v) }},
+	"penalty":         {"Penalty, e.g. 0.01", func(c *Config, v string) error { return setDec(&c.Penalty, v) }},
+	"auction-step":    {"AuctionStep, e.g. 0.01 (1% every 10 s)", func(c *Config, v string) error { return setDec(&c.AuctionStep, v) }},
+	"auction-start":   {"AuctionStart, e.g. 0.01 (1% below the oracle); 0 is at the oracle", func(c *Config, v string) error { return setEmptyable(&c.AuctionStart, v) }},
+	"keepers":         {"Keepers, an integer", func(c *Config, v string) error { return setInt(&c.Keepers, v) }},
+	"keeper-capital":  {"KeeperCapital, e.g. 25000000", func(c *Config, v string) error { return setDec(&c.KeeperCapital, v) }},
+	"keeper-online":   {"KeeperOnline, percent", func(c *Config, v string) error { return setInt(&c.KeeperOnline, v) }},
+	"funding-minutes": {"FundingMinutes, the funding interval (a multiple of 3 up to 480)", func(c *Config, v string) error { return setInt(&c.FundingMinutes, v) }},
+	"crash":           {"Crash.Depth, e.g. 0.35 (−35%); negative is a squeeze", func(c *Config, v string) error { return setDec(&c.Crash.Depth, v) }},
+	"recovery":        {"Crash.Recovery, e.g. 0.4; 0 is none", func(c *Config, v string) error { return setEmptyable(&c.Crash.Recovery, v) }},
+	"crash-minutes":   {"Crash.Minutes, an integer", func(c *Config, v string) error { return setInt(&c.Crash.Minutes, v) }},
+	"noise-bp":        {"Crash.NoiseBP, basis points; 0 is none", func(c *Config, v string) error { return setIntNone(&c.Crash.NoiseBP, v) }},
+	"settle-ticks":    {"Crash.SettleTicks, an integer", func(c *Config, v string) error { return setInt(&c.Crash.SettleTicks, v) }},
 }
 
 // Set sets the parameter name (one of Parameters) to value, for parameter
@@ -312,6 +322,12 @@ func (c Config) withDefaults() (settled, error) {
 	}
 	if c.KeeperOnline < 1 || c.KeeperOnline > 100 {
 		return bad("keeper online %d%% outside [1, 100]", c.KeeperOnline)
+	}
+	if c.FundingMinutes == 0 {
+		c.FundingMinutes = 15
+	}
+	if c.FundingMinutes < 3 || c.FundingMinutes > 480 || c.FundingMinutes%3 != 0 {
+		return bad("funding minutes %d: want a multiple of 3 in [3, 480]", c.FundingMinutes)
 	}
 	var err error
 	if c.Crash, err = c.Crash.withDefaults(); err != nil {

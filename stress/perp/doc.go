@@ -28,6 +28,13 @@
 //     auto-deleveraging of the most profitable opposite positions, a
 //     haircut of winners' profits.
 //
+// After each tick (Model.Step), funding: the premium of the market maker's
+// end-of-tick book against the index is sampled into an oracle.Funding
+// (dYdX v4's preset) and settled every Config.FundingMinutes (default 15)
+// between every position with margin.FundingPayments and
+// margin.ApplyFunding, zero-sum to the unit; Binance's mark (oracle.Mark)
+// is computed and reported, and drives nothing (see funding.go).
+//
 // The venue only moves value between ledger entries; [Model.Check] proves
 // after any tick that the total is the opening's to the smallest unit.
 //
@@ -46,7 +53,7 @@
 // Config's zero value is examples/cascade's venue; [Config.Set] sets a
 // parameter by name for sweeps (see [Parameters]): accounts, maintenance,
 // leverage, fund, penalty, auction-step, auction-start, keepers,
-// keeper-capital, keeper-online, and the default crash's crash, recovery,
+// keeper-capital, keeper-online, funding-minutes, and the default crash's crash, recovery,
 // crash-minutes, noise-bp, settle-ticks.
 //
 // # The default crash

@@ -132,6 +132,9 @@ func (m *Model) Step(t stress.Tick) error {
 	} else {
 		err = v.Step(t.Time, quotes)
 	}
+	if err == nil {
+		err = v.fundingTick(t.Time)
+	}
 	if err != nil {
 		m.failed = err
 		return fmt.Errorf("tick %d: %w", t.Seq, err)
@@ -168,6 +171,7 @@ func (v *Venue) openAt(now time.Time, price decimal.Decimal, quotes []oracle.Quo
 	v.before = v.holdings(v.open)
 	v.valueStart = v.before.Total()
 	v.stats.fundMin = v.fundBalance()
+	v.funding.next = now.UTC().Add(v.funding.every)
 	return nil
 }
 

@@ -80,6 +80,8 @@ type Totals struct {
 	Penalties      decimal.Decimal     // penalties paid into the fund
 	KeeperRewards  decimal.Decimal     // kick and redo incentives paid from the fee pool
 	AuctionsActive []uint64            // the running auctions' IDs, oldest first
+	Fundings       int                 // funding times settled
+	FundingPaid    decimal.Decimal     // Σ funding paid (= received)
 }
 
 // Totals returns the running figures.
@@ -91,7 +93,8 @@ func (v *Venue) Totals() Totals {
 		Shortfalls: s.claims, Below: s.below, Running: len(active), Pauses: s.pauses, BadDebt: s.badDebt, FundDrawn: s.fundDrawn,
 		Fund: v.fundBalance(), Mark: feed.Price, Feed: feed.Status, Breaker: v.log.state, Refused: map[string]int{},
 		Acted: v.log.acted, Held: v.log.state == breaker.Limit || v.log.state == breaker.Paused, Stale: v.log.stale(),
-		PenaltiesDue: s.penaltyDue, Penalties: s.penalties, KeeperRewards: s.rewards, AuctionsActive: active}
+		PenaltiesDue: s.penaltyDue, Penalties: s.penalties, KeeperRewards: s.rewards, AuctionsActive: active,
+		Fundings: v.funding.settlements, FundingPaid: v.funding.paid}
 	for r, n := range s.refused {
 		t.Refused[r.String()] = n
 	}
@@ -146,6 +149,22 @@ type Report struct {
 	Before, After       Holdings        // the entries at the opening (opening price) and now (final mark)
 	LiquidatableAtEnd   int             // accounts below maintenance now
 	FinalMark           decimal.Decimal
+	Funding             FundingReport // funding settled between positions (funding.go)
+}
+
+// FundingReport is the funding the venue settled: dYdX v4's rule on the
+// premium of the market maker's book, every Config.FundingMinutes.
+type FundingReport struct {
+	Settlements, Samples   int             // funding times settled, premium samples taken
+	Paid, Received         decimal.Decimal // Σ paid by payers, Σ received by receivers: equal (zero-sum to the unit)
+	Traders                decimal.Decimal // Σ net funding the traders received (negative: paid)
+	MarketMaker, Keepers   decimal.Decimal // and the market maker and the keepers; the three sum to zero
+	RateMin, RateMax       decimal.Decimal // the settled 8-hour rates' range
+	PremiumMin, PremiumMax decimal.Decimal // the premium samples' range
+	Pending                int             // samples of the interval not yet settled
+	Interval               time.Duration   // the funding interval
+	Mark                   decimal.Decimal // Binance's mark (oracle.Mark) at the last priced tick: reported, drives nothing
+	MarkGap                decimal.Decimal // the largest |mark − index| / index over the run
 }
 
 // Conserved reports whether value at the end equals value at the start.
@@ -194,6 +213,11 @@ func (v *Venue) Report(now time.Time) (Report, error) {
 		res.QuotesRefused[reason.String()] = n
 	}
 	res.FinalMark = v.feed.Snapshot().Price
+	fs := v.funding.snapshot()
+	res.Funding = FundingReport{Settlements: fs.Settlements, Samples: fs.Samples, Paid: fs.Paid, Received: fs.Received,
+		Traders: fs.Traders, MarketMaker: fs.MarketMaker, Keepers: fs.Keepers, RateMin: fs.RateMin, RateMax: fs.RateMax,
+		PremiumMin: fs.PremiumMin, PremiumMax: fs.PremiumMax, Pending: len(fs.Sampler.Samples), Interval: v.funding.every,
+		Mark: fs.MarkPrice, MarkGap: fs.MarkGap}
 	res.After = v.holdings(res.FinalMark)
 	res.KeeperProfit = decimal.Zero
 	for i := range v.keepers {

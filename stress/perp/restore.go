@@ -209,6 +209,9 @@ func restoreVenue(s settled, snap VenueSnapshot) (*Venue, error) {
 		return nil, err
 	}
 	v.minute = snap.Activity
+	if v.funding, err = restoreFunding(s.Config, snap.Opened, snap.Funding); err != nil {
+		return nil, err
+	}
 	if v.log, err = snap.Recorder.recorder(v); err != nil {
 		return nil, err
 	}

@@ -87,6 +87,9 @@ type VenueSnapshot struct {
 	Stats    StatsSnapshot    `json:"stats"`
 	Activity Activity         `json:"activity"`
 	Recorder RecorderSnapshot `json:"recorder"`
+	// Funding is the funding state: the premium samples of the current
+	// interval, the last rate, the next funding time, the totals.
+	Funding FundingStateSnapshot `json:"funding"`
 }
 
 // BookSnapshot is a participant that holds contracts without margin (the
@@ -226,7 +229,7 @@ func (v *Venue) snapshot() VenueSnapshot {
 		Holes: append([]int{}, v.holes...), Before: v.before, ValueStart: v.valueStart,
 		Feed: v.feed.Snapshot(), Engine: v.engine.Snapshot(), Auctions: v.house.Snapshot(), Book: v.desk.Snapshot(), Calls: v.calls.Snapshot(), Fund: v.fund.Snapshot(),
 		Journal: v.journal.Snapshot(), Allocations: make([]backstop.Allocation, len(v.allocs)),
-		Stats: v.stats.snapshot(), Activity: v.minute, Recorder: v.log.snapshot()}
+		Stats: v.stats.snapshot(), Activity: v.minute, Recorder: v.log.snapshot(), Funding: v.funding.snapshot()}
 	if v.band != nil {
 		b := v.band.Snapshot()
 		s.Band = &b

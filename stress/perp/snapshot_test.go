@@ -69,6 +69,10 @@ func TestReplayEndToEnd(t *testing.T) {
 		cfg := Config{
 			Accounts: rapid.IntRange(20, 200).Draw(t, "accounts"),
 			Keepers:  rapid.IntRange(1, 6).Draw(t, "keepers"),
+			// Funding every 3 to 9 minutes: the replayed ticks (up to
+			// ~15 minutes) cross settlements, so the funding state —
+			// samples, last rate, next time, totals — is replayed too.
+			FundingMinutes: 3 * rapid.IntRange(1, 3).Draw(t, "funding/3min"),
 			// Small funds reach deleveraging and the socialised loss.
 			InsuranceFund: decimal.New(rapid.Int64Range(-1, 200_000).Draw(t, "fund"), 0),
 			Crash: Crash{

@@ -134,6 +134,7 @@ type Venue struct {
 	riskTiers  []liquidation.RiskTier // the margin table as the book desk reads it
 	warnLevel  decimal.Decimal        // the protocol's warning ratio
 	depthLeft  decimal.Decimal        // the market maker's liquidation depth left this tick (book.go)
+	funding    fundingState           // the premium sampler, the next funding time and the totals (funding.go)
 }
 
 // settings are the packages' settings, kept so that a standby can restore
@@ -267,6 +268,9 @@ func newVenue(cfg settled) (*Venue, error) {
 		return nil, err
 	}
 	v.journal = backstop.NewJournal()
+	if v.funding, err = newFunding(cfg.Config); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
