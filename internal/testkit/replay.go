@@ -2,7 +2,6 @@ package testkit
 
 import (
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -143,5 +142,5 @@ func mustJSON(t *rapid.T, v any) string {
 	if err != nil {
 		t.Fatalf("encode %T: %v", v, err)
 	}
-	return fmt.Sprintf("%s", b)
+	return string(b)
 }
