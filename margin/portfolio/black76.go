@@ -94,7 +94,8 @@ type Valuation struct {
 // operation: ln by an atanh series after halving to [0.75, 1.5); exp from
 // tables of e^a and e^(b/64) and a seven-term Taylor series; √ by Newton's
 // iteration; Φ from a table of Φ and its Taylor coefficients at steps of
-// 1/64 (computed at 120 digits) by a sixth-order Taylor polynomial,
+// 1/256 (computed at 130 digits, testdata/gen_normtable.py) by a
+// fourth-order Taylor polynomial,
 // checked against Hart's algorithm 5666 (West 2005). No float64 is used;
 // results are identical on every machine. The tests hold Φ within
 // 5×10^-15 of math.Erfc, exp and ln within 10^-15 of shopspring's 30-place
