@@ -26,52 +26,6 @@ import (
 // replayBase is the first input time of every replay property.
 var replayBase = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 
-// monoNow carries a monotonic clock reading (time.Now has one, JSON drops
-// it).
-var monoNow = time.Now()
-
-// replayZones are the zones an input time is written in; none may change
-// a result (a zone offset with seconds is one RFC 3339 cannot write).
-var replayZones = []*time.Location{
-	time.UTC,
-	time.FixedZone("EST", -5*3600),
-	time.FixedZone("IST", 5*3600+30*60),
-	time.FixedZone("X", 5*3600+1),
-}
-
-// drawTimes draws n input times starting at replayBase: mostly forward by
-// up to 3 units, sometimes equal to the one before, sometimes backwards,
-// sometimes a jump of up to 40 units; each written in a drawn zone or
-// carrying a monotonic reading.
-func drawTimes(t *rapid.T, n int, unit time.Duration) []time.Time {
-	out := make([]time.Time, n)
-	cur := replayBase
-	for i := range out {
-		switch rapid.IntRange(0, 9).Draw(t, "step kind") {
-		case 0, 1:
-			// the same instant again
-		case 2:
-			cur = cur.Add(-time.Duration(rapid.Int64Range(1, int64(unit)).Draw(t, "back")))
-		case 3:
-			cur = cur.Add(time.Duration(rapid.Int64Range(1, 40).Draw(t, "jump")) * unit)
-		default:
-			cur = cur.Add(time.Duration(rapid.Int64Range(1, 3*int64(unit)).Draw(t, "forward")))
-		}
-		out[i] = presented(t, cur)
-	}
-	return out
-}
-
-// presented writes the instant at in a drawn zone or with a monotonic
-// clock reading.
-func presented(t *rapid.T, at time.Time) time.Time {
-	k := rapid.IntRange(0, len(replayZones)).Draw(t, "zone")
-	if k == len(replayZones) {
-		return monoNow.Add(at.Sub(monoNow)) // wall clock at, monotonic reading kept
-	}
-	return at.In(replayZones[k])
-}
-
 // badValues are values no trigger, band or limiter accepts as a price (a
 // LevelTrigger takes zero and negative metrics, not the absurd ones).
 var badValues = []decimal.Decimal{decimal.Zero, decimal.NewFromInt(-3), decimal.New(1, -40), decimal.New(1, 40)}
@@ -102,7 +56,7 @@ type replayIn struct {
 // appears), times stepping by unit; more fills in each input's arguments.
 func drawInputs(t *rapid.T, ops []int, unit time.Duration, more func(t *rapid.T, in *replayIn)) []replayIn {
 	n := rapid.IntRange(1, 40).Draw(t, "inputs")
-	ts := drawTimes(t, n, unit)
+	ts := testkit.DrawTimes(t, replayBase, n, unit)
 	out := make([]replayIn, n)
 	for i := range out {
 		out[i] = replayIn{Op: rapid.SampledFrom(ops).Draw(t, "op"), At: ts[i]}

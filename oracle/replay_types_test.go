@@ -29,7 +29,7 @@ type replayIn struct {
 // in the arguments of each.
 func drawInputs(t *rapid.T, ops []int, unit time.Duration, more func(t *rapid.T, in *replayIn)) []replayIn {
 	n := rapid.IntRange(1, 40).Draw(t, "inputs")
-	ts := drawTimes(t, n, unit)
+	ts := testkit.DrawTimes(t, replayBase, n, unit)
 	out := make([]replayIn, n)
 	for i := range out {
 		out[i] = replayIn{Op: rapid.SampledFrom(ops).Draw(t, "op"), At: ts[i]}
