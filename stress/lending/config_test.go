@@ -98,7 +98,7 @@ func TestSetRefuses(t *testing.T) {
 		{"not an integer", "borrowers", "many", "not an integer"},
 		{"too many borrowers", "borrowers", "5001", "Borrowers"},
 		{"no keepers", "keepers", "-1", "Keepers"},
-		{"not a decimal", "ltv", "high", "not a decimal"},
+		{"not a decimal", "ltv", "high", "not a number"},
 		{"absurd exponent", "dust", "1e-2000000000", "dust"},
 		{"too long", "dust", "1111111111111111111111111111111111111111111", "characters"},
 		{"LTV above the threshold", "ltv", "0.9", "above the liquidation threshold"},

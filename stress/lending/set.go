@@ -3,43 +3,40 @@ package lending
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
-	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/failsafe-fi/failsafe/internal/parse"
 )
 
 // setters maps every sweep parameter Set accepts to the field it sets.
 var setters = map[string]func(c *Config, v string) error{
 	"mechanism": func(c *Config, v string) error { c.Mechanism = Mechanism(v); return nil },
-	"borrowers": func(c *Config, v string) error { return setInt(&c.Borrowers, v) },
-	"keepers":   func(c *Config, v string) error { return setInt(&c.Keepers, v) },
+	"borrowers": func(c *Config, v string) error { return parse.Int(&c.Borrowers, v) },
+	"keepers":   func(c *Config, v string) error { return parse.Int(&c.Keepers, v) },
 	"keeper-capital": func(c *Config, v string) error {
-		return setDec(&c.KeeperCapital, v)
+		return parse.Decimal(&c.KeeperCapital, v)
 	},
-	"ltv":                   func(c *Config, v string) error { return setDec(&c.LTV, v) },
-	"liquidation-threshold": func(c *Config, v string) error { return setDec(&c.LiquidationThreshold, v) },
-	"liquidation-bonus":     func(c *Config, v string) error { return setDec(&c.LiquidationBonus, v) },
-	"close-factor":          func(c *Config, v string) error { return setDec(&c.CloseFactor, v) },
-	"dust":                  func(c *Config, v string) error { return setDec(&c.Dust, v) },
-	"reserve":               func(c *Config, v string) error { return setDec(&c.Reserve, v) },
-	"english-beg":           func(c *Config, v string) error { return setDec(&c.EnglishBeg, v) },
+	"ltv":                   func(c *Config, v string) error { return parse.Decimal(&c.LTV, v) },
+	"liquidation-threshold": func(c *Config, v string) error { return parse.Decimal(&c.LiquidationThreshold, v) },
+	"liquidation-bonus":     func(c *Config, v string) error { return parse.Decimal(&c.LiquidationBonus, v) },
+	"close-factor":          func(c *Config, v string) error { return parse.Decimal(&c.CloseFactor, v) },
+	"dust":                  func(c *Config, v string) error { return parse.Decimal(&c.Dust, v) },
+	"reserve":               func(c *Config, v string) error { return parse.Decimal(&c.Reserve, v) },
+	"english-beg":           func(c *Config, v string) error { return parse.Decimal(&c.EnglishBeg, v) },
 	"english-ttl":           func(c *Config, v string) error { return setDur(&c.EnglishTTL, v) },
 	"english-tau":           func(c *Config, v string) error { return setDur(&c.EnglishTau, v) },
-	"dutch-buf":             func(c *Config, v string) error { return setDec(&c.DutchBuf, v) },
-	"dutch-cut":             func(c *Config, v string) error { return setDec(&c.DutchCut, v) },
+	"dutch-buf":             func(c *Config, v string) error { return parse.Decimal(&c.DutchBuf, v) },
+	"dutch-cut":             func(c *Config, v string) error { return parse.Decimal(&c.DutchCut, v) },
 	"dutch-step":            func(c *Config, v string) error { return setDur(&c.DutchStep, v) },
 	"dutch-tail":            func(c *Config, v string) error { return setDur(&c.DutchTail, v) },
-	"dutch-cusp":            func(c *Config, v string) error { return setDec(&c.DutchCusp, v) },
-	"dutch-tip":             func(c *Config, v string) error { return setDec(&c.DutchTip, v) },
-	"dutch-chip":            func(c *Config, v string) error { return setDec(&c.DutchChip, v) },
-	"protocol-fee":          func(c *Config, v string) error { return setDec(&c.ProtocolFee, v) },
-	"store-front":           func(c *Config, v string) error { return setDec(&c.StoreFrontPriceFactor, v) },
+	"dutch-cusp":            func(c *Config, v string) error { return parse.Decimal(&c.DutchCusp, v) },
+	"dutch-tip":             func(c *Config, v string) error { return parse.Decimal(&c.DutchTip, v) },
+	"dutch-chip":            func(c *Config, v string) error { return parse.Decimal(&c.DutchChip, v) },
+	"protocol-fee":          func(c *Config, v string) error { return parse.Decimal(&c.ProtocolFee, v) },
+	"store-front":           func(c *Config, v string) error { return parse.Decimal(&c.StoreFrontPriceFactor, v) },
 	"surplus": func(c *Config, v string) error {
-		if err := setDec(&c.Surplus, v); err != nil {
+		if err := parse.Decimal(&c.Surplus, v); err != nil {
 			return err
 		}
 		c.NoSurplus = c.Surplus.IsZero()
@@ -80,30 +77,6 @@ func (c *Config) Set(name, value string) error {
 		return err
 	}
 	*c = next
-	return nil
-}
-
-func setInt(p *int, v string) error {
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return fmt.Errorf("%q is not an integer", v)
-	}
-	*p = n
-	return nil
-}
-
-func setDec(p *decimal.Decimal, v string) error {
-	if len(v) > 40 {
-		return fmt.Errorf("value of %d characters", len(v))
-	}
-	d, err := decimal.NewFromString(v)
-	if err != nil {
-		return fmt.Errorf("%q is not a decimal", v)
-	}
-	if err := num.Check(d); err != nil {
-		return err
-	}
-	*p = d
 	return nil
 }
 

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/failsafe-fi/failsafe/internal/parse"
 )
 
 // ErrConfig is a Config that New or DefaultCrash refuses, or a parameter
@@ -113,18 +113,18 @@ type param struct {
 // params are Set's names (looked up, never iterated except by Parameters
 // and paramNames, which sort).
 var params = map[string]param{
-	"accounts":      {"Accounts, an integer", func(c *Config, v string) error { return setInt(&c.Accounts, v) }},
+	"accounts":      {"Accounts, an integer", func(c *Config, v string) error { return parse.Int(&c.Accounts, v) }},
 	"preset":        {"Preset, deribit or span", func(c *Config, v string) error { c.Preset = v; return nil }},
-	"short-share":   {"ShortShare, e.g. 0.6; 0 is none", func(c *Config, v string) error { return setNone(&c.ShortShare, v) }},
-	"headroom":      {"Headroom, e.g. 0.5; 0 opens every account at initial", func(c *Config, v string) error { return setNone(&c.Headroom, v) }},
-	"fund":          {"InsuranceFund, e.g. 1000000; 0 is an empty fund", func(c *Config, v string) error { return setNone(&c.InsuranceFund, v) }},
-	"penalty":       {"Penalty, e.g. 0.005; 0 is none", func(c *Config, v string) error { return setNone(&c.Penalty, v) }},
-	"vol":           {"Vol, e.g. 0.6", func(c *Config, v string) error { return setDec(&c.Vol, v) }},
-	"vol-beta":      {"VolBeta, e.g. 1; 0 fixes volatility", func(c *Config, v string) error { return setNone(&c.VolBeta, v) }},
-	"crash":         {"Crash.Fall, e.g. 0.35 (−35%)", func(c *Config, v string) error { return setDec(&c.Crash.Fall, v) }},
-	"recovery":      {"Crash.Recover, e.g. 0.4; 0 is none", func(c *Config, v string) error { return setNone(&c.Crash.Recover, v) }},
-	"crash-minutes": {"Crash.Minutes, an integer", func(c *Config, v string) error { return setInt(&c.Crash.Minutes, v) }},
-	"noise-bp":      {"Crash.NoiseBP, basis points; 0 is none", func(c *Config, v string) error { return setIntNone(&c.Crash.NoiseBP, v) }},
+	"short-share":   {"ShortShare, e.g. 0.6; 0 is none", func(c *Config, v string) error { return parse.DecimalNone(&c.ShortShare, v) }},
+	"headroom":      {"Headroom, e.g. 0.5; 0 opens every account at initial", func(c *Config, v string) error { return parse.DecimalNone(&c.Headroom, v) }},
+	"fund":          {"InsuranceFund, e.g. 1000000; 0 is an empty fund", func(c *Config, v string) error { return parse.DecimalNone(&c.InsuranceFund, v) }},
+	"penalty":       {"Penalty, e.g. 0.005; 0 is none", func(c *Config, v string) error { return parse.DecimalNone(&c.Penalty, v) }},
+	"vol":           {"Vol, e.g. 0.6", func(c *Config, v string) error { return parse.Decimal(&c.Vol, v) }},
+	"vol-beta":      {"VolBeta, e.g. 1; 0 fixes volatility", func(c *Config, v string) error { return parse.DecimalNone(&c.VolBeta, v) }},
+	"crash":         {"Crash.Fall, e.g. 0.35 (−35%)", func(c *Config, v string) error { return parse.Decimal(&c.Crash.Fall, v) }},
+	"recovery":      {"Crash.Recover, e.g. 0.4; 0 is none", func(c *Config, v string) error { return parse.DecimalNone(&c.Crash.Recover, v) }},
+	"crash-minutes": {"Crash.Minutes, an integer", func(c *Config, v string) error { return parse.Int(&c.Crash.Minutes, v) }},
+	"noise-bp":      {"Crash.NoiseBP, basis points; 0 is none", func(c *Config, v string) error { return parse.IntNone(&c.Crash.NoiseBP, v) }},
 }
 
 // Set sets the parameter name (one of Parameters) to value, for -set and
@@ -152,63 +152,6 @@ func paramNames() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-func setInt(dst *int, v string) error {
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return fmt.Errorf("%q is not an integer", v)
-	}
-	*dst = n
-	return nil
-}
-
-// setIntNone sets an int whose zero means a default: "0" becomes −1.
-func setIntNone(dst *int, v string) error {
-	if err := setInt(dst, v); err != nil {
-		return err
-	}
-	if *dst == 0 {
-		*dst = -1
-	}
-	return nil
-}
-
-func parseDec(v string) (decimal.Decimal, error) {
-	if len(v) > 40 {
-		return decimal.Decimal{}, fmt.Errorf("value longer than 40 characters")
-	}
-	d, err := decimal.NewFromString(v)
-	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%q is not a number", v)
-	}
-	if err := num.Check(d); err != nil {
-		return decimal.Decimal{}, err
-	}
-	return d, nil
-}
-
-func setDec(dst *decimal.Decimal, v string) error {
-	d, err := parseDec(v)
-	if err != nil {
-		return err
-	}
-	*dst = d
-	return nil
-}
-
-// setNone sets a decimal whose zero means a default: "0" becomes −1 (the
-// field's documented "none").
-func setNone(dst *decimal.Decimal, v string) error {
-	d, err := parseDec(v)
-	if err != nil {
-		return err
-	}
-	if d.IsZero() {
-		d = decimal.New(-1, 0)
-	}
-	*dst = d
-	return nil
 }
 
 // settled is a Config with every default filled in and checked; the

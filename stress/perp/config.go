@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/internal/num"
+	"github.com/failsafe-fi/failsafe/internal/parse"
 )
 
 // ErrConfig is a Config that New or DefaultCrash refuses, or a parameter
@@ -131,22 +131,22 @@ type param struct {
 // params are Set's names (looked up, never iterated except by Parameters,
 // which sorts).
 var params = map[string]param{
-	"accounts":        {"Accounts, an integer", func(c *Config, v string) error { return setInt(&c.Accounts, v) }},
-	"maintenance":     {"MaintenanceRate, e.g. 0.03", func(c *Config, v string) error { return setDec(&c.MaintenanceRate, v) }},
-	"leverage":        {"MaxLeverage, e.g. 20", func(c *Config, v string) error { return setDec(&c.MaxLeverage, v) }},
-	"fund":            {"InsuranceFund, e.g. 500000; 0 is an empty fund", func(c *Config, v string) error { return setEmptyable(&c.InsuranceFund, v) }},
-	"penalty":         {"Penalty, e.g. 0.01", func(c *Config, v string) error { return setDec(&c.Penalty, v) }},
-	"auction-step":    {"AuctionStep, e.g. 0.01 (1% every 10 s)", func(c *Config, v string) error { return setDec(&c.AuctionStep, v) }},
-	"auction-start":   {"AuctionStart, e.g. 0.01 (1% below the oracle); 0 is at the oracle", func(c *Config, v string) error { return setEmptyable(&c.AuctionStart, v) }},
-	"keepers":         {"Keepers, an integer", func(c *Config, v string) error { return setInt(&c.Keepers, v) }},
-	"keeper-capital":  {"KeeperCapital, e.g. 25000000", func(c *Config, v string) error { return setDec(&c.KeeperCapital, v) }},
-	"keeper-online":   {"KeeperOnline, percent", func(c *Config, v string) error { return setInt(&c.KeeperOnline, v) }},
-	"funding-minutes": {"FundingMinutes, the funding interval (a multiple of 3 up to 480)", func(c *Config, v string) error { return setInt(&c.FundingMinutes, v) }},
-	"crash":           {"Crash.Depth, e.g. 0.35 (−35%); negative is a squeeze", func(c *Config, v string) error { return setDec(&c.Crash.Depth, v) }},
-	"recovery":        {"Crash.Recovery, e.g. 0.4; 0 is none", func(c *Config, v string) error { return setEmptyable(&c.Crash.Recovery, v) }},
-	"crash-minutes":   {"Crash.Minutes, an integer", func(c *Config, v string) error { return setInt(&c.Crash.Minutes, v) }},
-	"noise-bp":        {"Crash.NoiseBP, basis points; 0 is none", func(c *Config, v string) error { return setIntNone(&c.Crash.NoiseBP, v) }},
-	"settle-ticks":    {"Crash.SettleTicks, an integer", func(c *Config, v string) error { return setInt(&c.Crash.SettleTicks, v) }},
+	"accounts":        {"Accounts, an integer", func(c *Config, v string) error { return parse.Int(&c.Accounts, v) }},
+	"maintenance":     {"MaintenanceRate, e.g. 0.03", func(c *Config, v string) error { return parse.Decimal(&c.MaintenanceRate, v) }},
+	"leverage":        {"MaxLeverage, e.g. 20", func(c *Config, v string) error { return parse.Decimal(&c.MaxLeverage, v) }},
+	"fund":            {"InsuranceFund, e.g. 500000; 0 is an empty fund", func(c *Config, v string) error { return parse.DecimalNone(&c.InsuranceFund, v) }},
+	"penalty":         {"Penalty, e.g. 0.01", func(c *Config, v string) error { return parse.Decimal(&c.Penalty, v) }},
+	"auction-step":    {"AuctionStep, e.g. 0.01 (1% every 10 s)", func(c *Config, v string) error { return parse.Decimal(&c.AuctionStep, v) }},
+	"auction-start":   {"AuctionStart, e.g. 0.01 (1% below the oracle); 0 is at the oracle", func(c *Config, v string) error { return parse.DecimalNone(&c.AuctionStart, v) }},
+	"keepers":         {"Keepers, an integer", func(c *Config, v string) error { return parse.Int(&c.Keepers, v) }},
+	"keeper-capital":  {"KeeperCapital, e.g. 25000000", func(c *Config, v string) error { return parse.Decimal(&c.KeeperCapital, v) }},
+	"keeper-online":   {"KeeperOnline, percent", func(c *Config, v string) error { return parse.Int(&c.KeeperOnline, v) }},
+	"funding-minutes": {"FundingMinutes, the funding interval (a multiple of 3 up to 480)", func(c *Config, v string) error { return parse.Int(&c.FundingMinutes, v) }},
+	"crash":           {"Crash.Depth, e.g. 0.35 (−35%); negative is a squeeze", func(c *Config, v string) error { return parse.Decimal(&c.Crash.Depth, v) }},
+	"recovery":        {"Crash.Recovery, e.g. 0.4; 0 is none", func(c *Config, v string) error { return parse.DecimalNone(&c.Crash.Recovery, v) }},
+	"crash-minutes":   {"Crash.Minutes, an integer", func(c *Config, v string) error { return parse.Int(&c.Crash.Minutes, v) }},
+	"noise-bp":        {"Crash.NoiseBP, basis points; 0 is none", func(c *Config, v string) error { return parse.IntNone(&c.Crash.NoiseBP, v) }},
+	"settle-ticks":    {"Crash.SettleTicks, an integer", func(c *Config, v string) error { return parse.Int(&c.Crash.SettleTicks, v) }},
 }
 
 // Set sets the parameter name (one of Parameters) to value, for parameter
@@ -174,63 +174,6 @@ func paramNames() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-func setInt(dst *int, v string) error {
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return fmt.Errorf("%q is not an integer", v)
-	}
-	*dst = n
-	return nil
-}
-
-// setIntNone sets an int whose zero means a default: "0" becomes −1 (none).
-func setIntNone(dst *int, v string) error {
-	if err := setInt(dst, v); err != nil {
-		return err
-	}
-	if *dst == 0 {
-		*dst = -1
-	}
-	return nil
-}
-
-func parseDec(v string) (decimal.Decimal, error) {
-	if len(v) > 40 {
-		return decimal.Decimal{}, fmt.Errorf("value longer than 40 characters")
-	}
-	d, err := decimal.NewFromString(v)
-	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%q is not a number", v)
-	}
-	if err := num.Check(d); err != nil {
-		return decimal.Decimal{}, err
-	}
-	return d, nil
-}
-
-func setDec(dst *decimal.Decimal, v string) error {
-	d, err := parseDec(v)
-	if err != nil {
-		return err
-	}
-	*dst = d
-	return nil
-}
-
-// setEmptyable sets a decimal whose zero means a default: "0" becomes −1
-// (the field's documented "none").
-func setEmptyable(dst *decimal.Decimal, v string) error {
-	d, err := parseDec(v)
-	if err != nil {
-		return err
-	}
-	if d.IsZero() {
-		d = decimal.New(-1, 0)
-	}
-	*dst = d
-	return nil
 }
 
 // settled is a Config with every default filled in and checked.
