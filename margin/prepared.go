@@ -84,9 +84,23 @@ func (m *Marks) Time() time.Time {
 // map lookup per position and, on the kernel path, no allocation. It is a
 // copy: later changes to the Account do not reach it (prepare again after
 // a fill). Immutable and safe for concurrent use.
+//
+// An account of one position on the fast lane (prepared_fast.go) is kept
+// compact, in one 96-byte object: the position inline, no decimal copy
+// (the kernel and decimal fallbacks are rebuilt from its integers when a
+// mark leaves the fast lane: prepared_one.go). Every other account keeps
+// the general form (full).
 type Prepared struct {
-	c      *Calculator
-	id     string
+	c    *Calculator
+	id   string
+	ws   int64     // compact form: the wallet at the money scale
+	sM   int64     // compact form: the size's coefficient (the size is sM × 10^one.sE)
+	one  fastPos   // compact form: the position
+	full *prepFull // the general form; nil for the compact one
+}
+
+// prepFull is a prepared account in the general form.
+type prepFull struct {
 	wallet decimal.Decimal
 	wfx    fixed.Num
 	wfit   bool
@@ -96,15 +110,27 @@ type Prepared struct {
 	cols   []prepCol
 	fast   []fastPos // every position on the fast lane, when fastOK
 	fastOK bool
+	one    [1]prepPos // pos of a one-position account
 }
 
 type prepPos struct {
-	lane     lanePos // first: the lane reads only these fields and idx
-	idx      int     // the market's index in Marks
+	lane     lanePos // first: the lane reads only these fields, idx and m
+	idx      int32   // the market's index in Marks
+	fast     bool    // q, e and lv fit the kernel and the market has a fast table
+	iso      bool    // Position.Isolated
 	m        *market
-	q, e, lv fixed.Num
-	fast     bool     // q, e and lv fit the kernel and the market has a fast table
-	p        Position // for the decimal fallback
+	q, e, lv fixed.Num       // the size, entry and leverage, exactly (when p is nil)
+	margin   decimal.Decimal // Position.Margin
+	p        *Position       // the position, when q, e or lv do not fit the kernel (nil: rebuilt from them)
+}
+
+// position returns the position for the decimal fallback (rebuilt from
+// the kernel's numbers, exactly, when it was not kept).
+func (pp *prepPos) position() *Position {
+	if pp.p != nil {
+		return pp.p
+	}
+	return &Position{Market: pp.m.id, Size: pp.q.Decimal(), EntryPrice: pp.e.Decimal(), Leverage: pp.lv.Decimal(), Isolated: pp.iso, Margin: pp.margin}
 }
 
 type prepCol struct {
@@ -119,23 +145,31 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 	if err := c.ValidateAccount(a); err != nil {
 		return nil, err
 	}
-	p := &Prepared{c: c, id: a.ID, wallet: a.Wallet, pos: make([]prepPos, len(a.Positions))}
-	p.wfx, p.wfit = fixed.FromDecimal(a.Wallet)
-	if p.wfit && p.wfx.E >= -c.scale {
-		if w, ok := fixed.Rescale(p.wfx, -c.scale); ok {
-			p.ws, p.wsOK = w.M, true
+	f := &prepFull{wallet: a.Wallet}
+	if len(a.Positions) == 1 {
+		f.pos = f.one[:]
+	} else {
+		f.pos = make([]prepPos, len(a.Positions))
+	}
+	f.wfx, f.wfit = fixed.FromDecimal(a.Wallet)
+	if f.wfit && f.wfx.E >= -c.scale {
+		if w, ok := fixed.Rescale(f.wfx, -c.scale); ok {
+			f.ws, f.wsOK = w.M, true
 		}
 	}
 	for i, pos := range a.Positions {
-		pp := prepPos{m: c.markets[pos.Market], p: pos}
-		pp.idx = pp.m.idx
+		pp := prepPos{m: c.markets[pos.Market], iso: pos.Isolated, margin: pos.Margin}
+		pp.idx = int32(pp.m.idx)
 		q, ok1 := fixed.FromDecimal(pos.Size)
 		e, ok2 := fixed.FromDecimal(pos.EntryPrice)
 		lv, ok3 := fixed.FromDecimal(pos.Leverage)
 		pp.q, pp.e, pp.lv = q, e, lv
+		if !(ok1 && ok2 && ok3) {
+			pp.p = &pos
+		}
 		pp.fast = ok1 && ok2 && ok3 && pp.m.fast != nil
 		pp.lane = prepareLane(pp.m, pos)
-		p.pos[i] = pp
+		f.pos[i] = pp
 	}
 	for _, col := range a.Collateral {
 		if col.Amount.IsZero() {
@@ -147,10 +181,18 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 		if ok1 && ok2 {
 			pc.ar, pc.fast = fixed.Mul(am, r)
 		}
-		p.cols = append(p.cols, pc)
+		f.cols = append(f.cols, pc)
 	}
-	p.prepareFast()
-	return p, nil
+	f.prepareFast(c.scale)
+	if f.fastOK && len(f.pos) == 1 {
+		// The compact form (prepared_one.go): the fast lane's position
+		// inline, and what its fallbacks need (the size; the entry is
+		// the fast lane's, the same value).
+		one := f.fast[0]
+		one.sE = f.pos[0].q.E
+		return &Prepared{c: c, id: a.ID, ws: f.ws, sM: f.pos[0].q.M, one: one}, nil
+	}
+	return &Prepared{c: c, id: a.ID, full: f}, nil
 }
 
 // ID returns the account's ID.
@@ -166,8 +208,11 @@ func (p *Prepared) Assets() []string {
 	if p == nil {
 		return nil
 	}
-	out := make([]string, len(p.cols))
-	for i, c := range p.cols {
+	if p.full == nil {
+		return []string{} // the compact form holds no collateral
+	}
+	out := make([]string, len(p.full.cols))
+	for i, c := range p.full.cols {
 		out[i] = c.asset
 	}
 	return out
@@ -209,19 +254,28 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 	if p == nil || m == nil || p.c != m.c {
 		return PreparedRisk{}, fmt.Errorf("%w: prepared account and marks of different Calculators", ErrInvalidInput)
 	}
+	if p.full == nil {
+		return p.riskOne(m)
+	}
+	return p.full.risk(p.c, m)
+}
+
+// risk is Risk on the general form: the fast lane, else the lane, else
+// the kernel path (decimals where a figure leaves the kernel).
+func (f *prepFull) risk(c *Calculator, m *Marks) (PreparedRisk, error) {
 	var r PreparedRisk
-	if p.riskFast(m, &r) {
+	if f.fastOK && riskFast(f.fast, f.ws, c.scale, m, &r) {
 		return r, nil
 	}
 	r = PreparedRisk{}
-	if p.riskLane(m, &r) {
+	if f.riskLane(c.scale, m, &r) {
 		return r, nil
 	}
 	r = PreparedRisk{}
 	var col, pnl sumAcc
-	scale := p.c.scale
-	for i := range p.cols {
-		pc := &p.cols[i]
+	scale := c.scale
+	for i := range f.cols {
+		pc := &f.cols[i]
 		mp, ok := m.assets[pc.asset]
 		if !ok {
 			return PreparedRisk{}, fmt.Errorf("%w: collateral %q: not in the marks", ErrPrice, pc.asset)
@@ -237,8 +291,8 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 		}
 		col.addDec(roundFloor(pc.c.Amount.Mul(mp.d).Mul(pc.c.Ratio), scale))
 	}
-	for i := range p.pos {
-		pp := &p.pos[i]
+	for i := range f.pos {
+		pp := &f.pos[i]
 		mp := &m.price[pp.m.idx]
 		if mp.err != nil {
 			return PreparedRisk{}, mp.err
@@ -246,8 +300,8 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 		if pp.fast && mp.fit {
 			if fv, ok := pp.m.valueFx(pp.q, pp.e, mp.n, pp.lv, scale); ok {
 				r.mustReduce = r.mustReduce || fv.above
-				if pp.p.Isolated {
-					r.isolated = r.isolated || (fv.mmnt.M > 0 && isoBelow(pp.p.Margin, fv.pnl, fv.mmnt))
+				if pp.iso {
+					r.isolated = r.isolated || (fv.mmnt.M > 0 && isoBelow(pp.margin, fv.pnl, fv.mmnt))
 				} else {
 					pnl.addFx(fv.pnl)
 					r.im.addFx(fv.initial)
@@ -256,10 +310,11 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 				continue
 			}
 		}
-		v := pp.m.value(&pp.p, mp.d, scale)
+		pos := pp.position()
+		v := pp.m.value(pos, mp.d, scale)
 		r.mustReduce = r.mustReduce || v.above
-		if pp.p.Isolated {
-			eq := pp.p.Margin.Add(v.pnl)
+		if pos.Isolated {
+			eq := pos.Margin.Add(v.pnl)
 			r.isolated = r.isolated || (v.maintenance.Sign() > 0 && eq.Cmp(v.maintenance) < 0)
 			continue
 		}
@@ -268,10 +323,10 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 		r.mm.addDec(v.maintenance)
 	}
 	r.eq = col
-	if p.wfit {
-		r.eq.addFx(p.wfx)
+	if f.wfit {
+		r.eq.addFx(f.wfx)
 	} else {
-		r.eq.addDec(p.wallet)
+		r.eq.addDec(f.wallet)
 	}
 	r.eq.addAcc(pnl)
 	r.free = r.eq
@@ -284,18 +339,18 @@ func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
 // riskLane is Risk on the lane (prepared_lane.go): every position on it,
 // every price on its tick grid, no collateral, nothing overflowing. ok =
 // false leaves the work (and any error) to the kernel path.
-func (p *Prepared) riskLane(m *Marks, r *PreparedRisk) bool {
-	if len(p.cols) > 0 || !p.wsOK {
+func (f *prepFull) riskLane(scale int32, m *Marks, r *PreparedRisk) bool {
+	if len(f.cols) > 0 || !f.wsOK {
 		return false
 	}
 	var pnl, im, mm int64
-	for i := range p.pos {
-		pp := &p.pos[i]
+	for i := range f.pos {
+		pp := &f.pos[i]
 		mp := &m.price[pp.idx]
 		if !pp.lane.ok || !mp.lok {
 			return false
 		}
-		a, b, c, above, ok := pp.lane.value(mp.ln, mp.lE, p.c.scale)
+		a, b, c, above, ok := pp.lane.value(pp.m.lanes, mp.ln, mp.lE, scale)
 		if !ok {
 			return false
 		}
@@ -308,12 +363,12 @@ func (p *Prepared) riskLane(m *Marks, r *PreparedRisk) bool {
 			return false
 		}
 	}
-	eq, ok1 := fixed.AddInt(p.ws, pnl)
+	eq, ok1 := fixed.AddInt(f.ws, pnl)
 	free, ok2 := fixed.AddInt(eq, -im)
 	if !ok1 || !ok2 || im == math.MinInt64 {
 		return false
 	}
-	e := -p.c.scale
+	e := -scale
 	r.eq.f, r.im.f, r.mm.f, r.free.f = fixed.Num{M: eq, E: e}, fixed.Num{M: im, E: e}, fixed.Num{M: mm, E: e}, fixed.Num{M: free, E: e}
 	r.liq = mm > 0 && eq < mm
 	r.initColl = free >= 0

@@ -26,6 +26,7 @@ type fastPos struct {
 	idx  int32 // the market's index in Marks
 	pE   int32 // the mark's expected exponent (the entry's)
 	pnlK int32 // PnL at 10^(qE+pE) → money scale: × 10^−pnlK, or ⌊/ 10^pnlK⌋
+	sE   int32 // the compact form's size exponent (Prepared.sM)
 }
 
 // fastLimit is L for an account of n positions.
@@ -37,16 +38,16 @@ func fastLimit(n int) uint64 { return (uint64(1) << 62) / (2*uint64(n) + 2) }
 // usually on a coarser grid): a coarser mark is scaled to it, a finer one
 // takes the lane. Not finer than needed: every digit of exponent costs a
 // digit of headroom below the overflow bound.
-func prepareFast(lp *lanePos, idx int, scale int32, limit uint64) (fastPos, bool) {
+func prepareFast(lp *lanePos, lanes []laneTable, idx int, scale int32, limit uint64) (fastPos, bool) {
 	if !lp.ok {
 		return fastPos{}, false
 	}
 	e, eE := stripZeros(lp.e, lp.eE)
 	j := -int64(lp.qE) - int64(eE)
-	if j < 0 || j >= laneExps || !lp.lanes[j].ok {
+	if j < 0 || j >= laneExps || !lanes[j].ok {
 		return fastPos{}, false
 	}
-	t := &lp.lanes[j]
+	t := &lanes[j]
 	fp := fastPos{qc: lp.qc, e: e, t: t, idx: int32(idx), pE: eE}
 	nMax := uint64(math.MaxInt64 - 1)
 	// Maintenance: |n × mmr − cum| ≤ raw, and raw × 10^−mmK ≤ L (a
@@ -85,23 +86,21 @@ func prepareFast(lp *lanePos, idx int, scale int32, limit uint64) (fastPos, bool
 	if pnlK < 0 {
 		rawP = limit / uint64(pow10i[-pnlK])
 	}
-	if hi, lo := bits.Mul64(lp.absQc, uint64(e)); hi != 0 || lo > rawP {
+	if hi, lo := bits.Mul64(absU(lp.qc), uint64(e)); hi != 0 || lo > rawP {
 		return fastPos{}, false
 	}
 	fp.nMax = min(nMax, rawP)
 	return fp, true
 }
 
-// riskFast is Risk on the fast lane: every position on it, no collateral.
-// ok = false leaves the work to the lane.
-func (p *Prepared) riskFast(m *Marks, r *PreparedRisk) bool {
-	if !p.fastOK {
-		return false
-	}
+// riskFast is Risk on the fast lane: every position on it (fast), the
+// wallet ws at the money scale, no collateral. ok = false leaves the work
+// to the lane.
+func riskFast(fast []fastPos, ws int64, scale int32, m *Marks, r *PreparedRisk) bool {
 	var pnl, im, mm int64
 	above := false
-	for i := range p.fast {
-		fp := &p.fast[i]
+	for i := range fast {
+		fp := &fast[i]
 		mp := &m.price[fp.idx]
 		if !mp.lok {
 			return false
@@ -161,9 +160,9 @@ func (p *Prepared) riskFast(m *Marks, r *PreparedRisk) bool {
 			pnl += divScale(v, pow10i[fp.pnlK], false)
 		}
 	}
-	eq := p.ws + pnl
+	eq := ws + pnl
 	free := eq - im
-	e := -p.c.scale
+	e := -scale
 	r.mustReduce = above
 	r.eq.f.M, r.eq.f.E = eq, e
 	r.im.f.M, r.im.f.E = im, e
@@ -176,20 +175,20 @@ func (p *Prepared) riskFast(m *Marks, r *PreparedRisk) bool {
 
 // prepareFast puts the account on the fast lane when it has no collateral,
 // its wallet is within L and every position compiles.
-func (p *Prepared) prepareFast() {
-	limit := fastLimit(len(p.pos))
-	if len(p.cols) > 0 || !p.wsOK || absU(p.ws) > limit {
+func (f *prepFull) prepareFast(scale int32) {
+	limit := fastLimit(len(f.pos))
+	if len(f.cols) > 0 || !f.wsOK || absU(f.ws) > limit {
 		return
 	}
-	fast := make([]fastPos, len(p.pos))
-	for i := range p.pos {
-		fp, ok := prepareFast(&p.pos[i].lane, p.pos[i].idx, p.c.scale, limit)
+	fast := make([]fastPos, len(f.pos))
+	for i := range f.pos {
+		fp, ok := prepareFast(&f.pos[i].lane, f.pos[i].m.lanes, int(f.pos[i].idx), scale, limit)
 		if !ok {
 			return
 		}
 		fast[i] = fp
 	}
-	p.fast, p.fastOK = fast, true
+	f.fast, f.fastOK = fast, true
 }
 
 // stripZeros returns m × 10^e with the trailing zeros of m moved into the

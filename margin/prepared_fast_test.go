@@ -17,7 +17,14 @@ import (
 // that many accounts fall near or beyond the fast lane's overflow bound
 // and the lane's and the kernel's fallbacks are exercised too.
 func genFastAccount(t *rapid.T) (*Calculator, Account) {
-	nm := rapid.IntRange(1, 12).Draw(t, "markets")
+	c, a, _ := genFastAccountN(t, 12)
+	return c, a
+}
+
+// genFastAccountN is genFastAccount with 1 to maxMarkets markets; it
+// returns the Calculator's prices too (to move them).
+func genFastAccountN(t *rapid.T, maxMarkets int) (*Calculator, Account, StaticPrices) {
+	nm := rapid.IntRange(1, maxMarkets).Draw(t, "markets")
 	same := rapid.Bool().Draw(t, "same") // one position repeated in every market: the sums reach their bound
 	prices := StaticPrices{}
 	var markets []Market
@@ -63,7 +70,7 @@ func genFastAccount(t *rapid.T) (*Calculator, Account) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, a
+	return c, a, prices
 }
 
 // padZeros returns x with 0 to 6 trailing zeros added to its coefficient.
@@ -108,7 +115,7 @@ func TestPropPreparedFastLaneEqualsRisk(t *testing.T) {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(want, got.AccountRisk(), testkit.EquateDecimals); diff != "" {
-			t.Fatalf("prepared Risk differs from Risk (fast lane %v):\n%s", p.fastOK, diff)
+			t.Fatalf("prepared Risk differs from Risk (fast lane %v):\n%s", p.onFastLane(), diff)
 		}
 	})
 }
@@ -122,10 +129,10 @@ func TestPreparedFastLaneBound(t *testing.T) {
 	c := newCalc(t, prices, Market{ID: "X", Tiers: binanceBTC()})
 	a := Account{ID: "a", Wallet: d("0"), Positions: []Position{{Market: "X", Size: d("1"), EntryPrice: d("1")}}}
 	p, err := c.Prepare(a)
-	if err != nil || !p.fastOK {
-		t.Fatalf("Prepare: %v, fast lane %v", err, p.fastOK)
+	if err != nil || !p.onFastLane() {
+		t.Fatalf("Prepare: %v, fast lane %v", err, p.onFastLane())
 	}
-	nMax := p.fast[0].nMax
+	nMax := p.fastPositions()[0].nMax
 	for _, tc := range []struct {
 		name string
 		n    uint64
@@ -144,8 +151,8 @@ func TestPreparedFastLaneBound(t *testing.T) {
 				t.Fatal(err)
 			}
 			var r PreparedRisk
-			if fast := p.riskFast(m, &r); fast != tc.fast {
-				t.Fatalf("fast lane taken = %v, want %v (nMax %d)", fast, tc.fast, p.fast[0].nMax)
+			if fast := p.onFastLane() && riskFast(p.fastPositions(), p.fastWallet(), c.scale, m, &r); fast != tc.fast {
+				t.Fatalf("fast lane taken = %v, want %v (nMax %d)", fast, tc.fast, nMax)
 			}
 			got, err := p.Risk(m)
 			if err != nil {
@@ -160,4 +167,24 @@ func TestPreparedFastLaneBound(t *testing.T) {
 			}
 		})
 	}
+}
+
+// onFastLane reports whether Prepare put the account on the fast lane
+// (the compact form is on it by construction).
+func (p *Prepared) onFastLane() bool { return p.full == nil || p.full.fastOK }
+
+// fastPositions returns the account's fast-lane positions (nil when off it).
+func (p *Prepared) fastPositions() []fastPos {
+	if p.full == nil {
+		return []fastPos{p.one}
+	}
+	return p.full.fast
+}
+
+// fastWallet returns the wallet at the money scale the fast lane uses.
+func (p *Prepared) fastWallet() int64 {
+	if p.full == nil {
+		return p.ws
+	}
+	return p.full.ws
 }

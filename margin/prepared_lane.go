@@ -101,15 +101,14 @@ func buildLanes(m *market, scale int32) {
 	}
 }
 
-// lanePos is a prepared position on the lane.
+// lanePos is a prepared position on the lane (its market's tables are
+// market.lanes).
 type lanePos struct {
-	ok    bool
-	qc    int64  // signed size × contract size at 10^qE
-	absQc uint64 // |qc|
-	qE    int32
-	e     int64 // entry at 10^eE
-	eE    int32
-	lanes []laneTable
+	qc int64 // signed size × contract size at 10^qE
+	e  int64 // entry at 10^eE
+	qE int32
+	eE int32
+	ok bool
 }
 
 func prepareLane(m *market, p Position) lanePos {
@@ -131,7 +130,7 @@ func prepareLane(m *market, p Position) lanePos {
 	if !ok {
 		return lanePos{}
 	}
-	return lanePos{ok: true, qc: q.M, absQc: absU(q.M), qE: q.E, e: e.M, eE: e.E, lanes: m.lanes}
+	return lanePos{ok: true, qc: q.M, qE: q.E, e: e.M, eE: e.E}
 }
 
 func absU(x int64) uint64 {
@@ -185,16 +184,17 @@ func divScale(x, d int64, ceil bool) int64 {
 	return q
 }
 
-// value values a lane position at a mark pM × 10^pE (pE ≤ 0): pnl,
-// initial and maintenance at the money scale, and whether the notional is
-// above the last cap. ok = false sends the account to the kernel path.
-func (lp *lanePos) value(pM int64, pE int32, scale int32) (pnl, im, mm int64, above, ok bool) {
+// value values a lane position in a market with tables lanes at a mark
+// pM × 10^pE (pE ≤ 0): pnl, initial and maintenance at the money scale,
+// and whether the notional is above the last cap. ok = false sends the
+// account to the kernel path.
+func (lp *lanePos) value(lanes []laneTable, pM int64, pE int32, scale int32) (pnl, im, mm int64, above, ok bool) {
 	j := -(int64(lp.qE) + int64(pE))
-	if j < 0 || j >= laneExps || !lp.lanes[j].ok {
+	if j < 0 || j >= laneExps || !lanes[j].ok {
 		return
 	}
-	t := &lp.lanes[j]
-	hi, lo := bits.Mul64(lp.absQc, uint64(pM))
+	t := &lanes[j]
+	hi, lo := bits.Mul64(absU(lp.qc), uint64(pM))
 	if hi != 0 || lo >= math.MaxInt64 {
 		return
 	}

@@ -14,7 +14,10 @@ import (
 // Property (issue 12 item 3): Risk on a Prepared account at Marks equals
 // Calculator.Risk on the account at the same prices, figure for figure,
 // on random accounts (linear and inverse, mark and entry basis, Marginal
-// and Step, isolated and cross, collateral, chosen leverage).
+// and Step, isolated and cross, collateral, chosen leverage). It also
+// guards the position the decimal fallback rebuilds from the kernel's
+// numbers (prepPos.position): seen failing with its Margin dropped and
+// with its Leverage dropped.
 func TestPropPreparedRiskEqualsRisk(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c, a, _ := genEdgeAccount(t, d("1"), d("3"), d("7"), d("125"))
