@@ -250,24 +250,28 @@ func (r PreparedRisk) AccountRisk() AccountRisk {
 // in the venue's favour). Errors: marks of another Calculator or nil
 // (ErrInvalidInput); a price the marks hold as refused, or a collateral
 // asset they lack (ErrPrice). On any error nothing is returned.
-func (p *Prepared) Risk(m *Marks) (PreparedRisk, error) {
+func (p *Prepared) Risk(m *Marks) (r PreparedRisk, err error) {
 	if p == nil || m == nil || p.c != m.c {
 		return PreparedRisk{}, fmt.Errorf("%w: prepared account and marks of different Calculators", ErrInvalidInput)
 	}
-	if p.full == nil {
+	f := p.full
+	if f == nil {
+		one := [1]fastPos{p.one}
+		if riskFast(one[:], p.ws, p.c.scale, m, &r) {
+			return r, nil
+		}
 		return p.riskOne(m)
 	}
-	return p.full.risk(p.c, m)
-}
-
-// risk is Risk on the general form: the fast lane, else the lane, else
-// the kernel path (decimals where a figure leaves the kernel).
-func (f *prepFull) risk(c *Calculator, m *Marks) (PreparedRisk, error) {
-	var r PreparedRisk
-	if f.fastOK && riskFast(f.fast, f.ws, c.scale, m, &r) {
+	if f.fastOK && riskFast(f.fast, f.ws, p.c.scale, m, &r) {
 		return r, nil
 	}
-	r = PreparedRisk{}
+	return f.risk(p.c, m)
+}
+
+// risk is Risk on the general form off the fast lane: the lane, else the
+// kernel path (decimals where a figure leaves the kernel).
+func (f *prepFull) risk(c *Calculator, m *Marks) (PreparedRisk, error) {
+	var r PreparedRisk
 	if f.riskLane(c.scale, m, &r) {
 		return r, nil
 	}

@@ -19,13 +19,8 @@ import "github.com/failsafe-fi/failsafe/internal/fixed"
 // the answer is the same on every path, exactly (the property
 // TestPropPreparedOneEqualsRisk compares it with Calculator.Risk).
 
-// riskOne is Risk on the compact form.
+// riskOne is Risk on the compact form when the fast lane refused it.
 func (p *Prepared) riskOne(m *Marks) (PreparedRisk, error) {
-	var r PreparedRisk
-	one := [1]fastPos{p.one}
-	if riskFast(one[:], p.ws, p.c.scale, m, &r) {
-		return r, nil
-	}
 	var pos [1]prepPos
 	f := p.expand(&pos[0])
 	f.pos = pos[:]
