@@ -94,7 +94,6 @@ type Prepared struct {
 	c    *Calculator
 	id   string
 	ws   int64     // compact form: the wallet at the money scale
-	sM   int64     // compact form: the size's coefficient (the size is sM × 10^one.sE)
 	one  fastPos   // compact form: the position
 	full *prepFull // the general form; nil for the compact one
 }
@@ -119,9 +118,20 @@ type prepPos struct {
 	fast     bool    // q, e and lv fit the kernel and the market has a fast table
 	iso      bool    // Position.Isolated
 	m        *market
-	q, e, lv fixed.Num       // the size, entry and leverage, exactly (when p is nil)
-	margin   decimal.Decimal // Position.Margin
-	p        *Position       // the position, when q, e or lv do not fit the kernel (nil: rebuilt from them)
+	q, e, lv fixed.Num // the size, entry and leverage, exactly (when p is nil)
+	margin   fixed.Num // Position.Margin, exactly (when p is nil)
+	p        *Position // the position, when a number does not fit the kernel (nil: rebuilt from them)
+}
+
+// isoBelow reports margin + pnl < maintenance for an isolated position.
+func (pp *prepPos) isoBelow(pnl, mm fixed.Num) bool {
+	if pp.p != nil {
+		return isoBelow(pp.p.Margin, pnl, mm)
+	}
+	if eq, ok := fixed.Add(pp.margin, pnl); ok {
+		return fixed.Cmp(eq, mm) < 0
+	}
+	return pp.margin.Decimal().Add(pnl.Decimal()).Cmp(mm.Decimal()) < 0
 }
 
 // position returns the position for the decimal fallback (rebuilt from
@@ -130,7 +140,7 @@ func (pp *prepPos) position() *Position {
 	if pp.p != nil {
 		return pp.p
 	}
-	return &Position{Market: pp.m.id, Size: pp.q.Decimal(), EntryPrice: pp.e.Decimal(), Leverage: pp.lv.Decimal(), Isolated: pp.iso, Margin: pp.margin}
+	return &Position{Market: pp.m.id, Size: pp.q.Decimal(), EntryPrice: pp.e.Decimal(), Leverage: pp.lv.Decimal(), Isolated: pp.iso, Margin: pp.margin.Decimal()}
 }
 
 type prepCol struct {
@@ -158,13 +168,14 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 		}
 	}
 	for i, pos := range a.Positions {
-		pp := prepPos{m: c.markets[pos.Market], iso: pos.Isolated, margin: pos.Margin}
+		pp := prepPos{m: c.markets[pos.Market], iso: pos.Isolated}
 		pp.idx = int32(pp.m.idx)
 		q, ok1 := fixed.FromDecimal(pos.Size)
 		e, ok2 := fixed.FromDecimal(pos.EntryPrice)
 		lv, ok3 := fixed.FromDecimal(pos.Leverage)
-		pp.q, pp.e, pp.lv = q, e, lv
-		if !(ok1 && ok2 && ok3) {
+		mg, ok4 := fixed.FromDecimal(pos.Margin)
+		pp.q, pp.e, pp.lv, pp.margin = q, e, lv, mg
+		if !(ok1 && ok2 && ok3 && ok4) {
 			pp.p = &pos
 		}
 		pp.fast = ok1 && ok2 && ok3 && pp.m.fast != nil
@@ -186,11 +197,8 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 	f.prepareFast(c.scale)
 	if f.fastOK && len(f.pos) == 1 {
 		// The compact form (prepared_one.go): the fast lane's position
-		// inline, and what its fallbacks need (the size; the entry is
-		// the fast lane's, the same value).
-		one := f.fast[0]
-		one.sE = f.pos[0].q.E
-		return &Prepared{c: c, id: a.ID, ws: f.ws, sM: f.pos[0].q.M, one: one}, nil
+		// inline; its fallbacks rebuild the rest from it.
+		return &Prepared{c: c, id: a.ID, ws: f.ws, one: f.fast[0]}, nil
 	}
 	return &Prepared{c: c, id: a.ID, full: f}, nil
 }
@@ -305,7 +313,7 @@ func (f *prepFull) risk(c *Calculator, m *Marks) (PreparedRisk, error) {
 			if fv, ok := pp.m.valueFx(pp.q, pp.e, mp.n, pp.lv, scale); ok {
 				r.mustReduce = r.mustReduce || fv.above
 				if pp.iso {
-					r.isolated = r.isolated || (fv.mmnt.M > 0 && isoBelow(pp.margin, fv.pnl, fv.mmnt))
+					r.isolated = r.isolated || (fv.mmnt.M > 0 && pp.isoBelow(fv.pnl, fv.mmnt))
 				} else {
 					pnl.addFx(fv.pnl)
 					r.im.addFx(fv.initial)

@@ -12,10 +12,13 @@ import (
 	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
-// genFastAccount draws a cross account on linear mark-basis markets (the
+// genFastAccount draws an account on linear mark-basis markets (the
 // fast lane's domain) with magnitudes from 1 to ~10^19 money units, so
 // that many accounts fall near or beyond the fast lane's overflow bound
-// and the lane's and the kernel's fallbacks are exercised too.
+// and the lane's and the kernel's fallbacks are exercised too. A third of
+// the positions choose a leverage (on and off the fast lane's grid: up to
+// three places, coefficients beyond 32 bits), a third are isolated (margins
+// on and finer than the money scale).
 func genFastAccount(t *rapid.T) (*Calculator, Account) {
 	c, a, _ := genFastAccountN(t, 12)
 	return c, a
@@ -64,7 +67,16 @@ func genFastAccountN(t *rapid.T, maxMarkets int) (*Calculator, Account, StaticPr
 		if rapid.Bool().Draw(t, "short") {
 			size = size.Neg()
 		}
-		a.Positions = append(a.Positions, Position{Market: id, Size: size, EntryPrice: entry})
+		pos := Position{Market: id, Size: size, EntryPrice: entry}
+		if rapid.IntRange(0, 2).Draw(t, "lev") == 0 {
+			places := rapid.IntRange(0, 3).Draw(t, "levPlaces")
+			lo := int64(math.Pow10(places)) // ≥ 1
+			pos.Leverage = decimal.New(rapid.Int64Range(lo, max(lo, int64(rapid.SampledFrom([]float64{125, 1e4, 1e10}).Draw(t, "levMax")*float64(lo)))).Draw(t, "levCoef"), -int32(places))
+		}
+		if rapid.IntRange(0, 2).Draw(t, "iso") == 0 {
+			pos.Isolated, pos.Margin = true, genMagnitude(t, "margin", 18, 12)
+		}
+		a.Positions = append(a.Positions, pos)
 	}
 	c, err := New(Settings{Markets: markets, Prices: prices, Scale: int32(rapid.IntRange(0, 10).Draw(t, "scale"))})
 	if err != nil {

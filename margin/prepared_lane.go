@@ -104,15 +104,16 @@ func buildLanes(m *market, scale int32) {
 // lanePos is a prepared position on the lane (its market's tables are
 // market.lanes).
 type lanePos struct {
-	qc int64 // signed size × contract size at 10^qE
-	e  int64 // entry at 10^eE
-	qE int32
-	eE int32
-	ok bool
+	qc   int64 // signed size × contract size at 10^qE
+	e    int64 // entry at 10^eE
+	qE   int32
+	eE   int32
+	ok   bool // on the lane: nums, cross, no chosen leverage
+	nums bool // qc and e hold the position (the fast lane's start)
 }
 
 func prepareLane(m *market, p Position) lanePos {
-	if m.lanes == nil || m.basis != MarkValue || p.Isolated || !p.Leverage.IsZero() {
+	if m.lanes == nil || m.basis != MarkValue {
 		return lanePos{}
 	}
 	q, ok1 := fixed.FromDecimal(p.Size)
@@ -130,7 +131,7 @@ func prepareLane(m *market, p Position) lanePos {
 	if !ok {
 		return lanePos{}
 	}
-	return lanePos{ok: true, qc: q.M, qE: q.E, e: e.M, eE: e.E}
+	return lanePos{ok: !p.Isolated && p.Leverage.IsZero(), nums: true, qc: q.M, qE: q.E, e: e.M, eE: e.E}
 }
 
 func absU(x int64) uint64 {

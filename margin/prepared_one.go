@@ -4,11 +4,12 @@ import "github.com/failsafe-fi/failsafe/internal/fixed"
 
 // The compact form of a Prepared account: one position, on the fast lane
 // at Prepare time (no collateral, the wallet at the money scale within the
-// fast lane's bound, a cross linear position on the mark basis with no
-// chosen leverage, its numbers on the lane's grids). That is the common
-// account of a venue with one market, and it is kept in one object with
-// no slice and no decimal: the fast lane's position inline, the wallet at
-// the money scale, the size's coefficient and exponent.
+// fast lane's bound, a linear position on the mark basis, cross or
+// isolated, with or without a chosen leverage, its numbers on the lane's
+// grids). That is the common account of a venue with one market (the
+// reference perp venue's, stress/perp), and it is kept in one 96-byte
+// object with no slice and no decimal: the fast lane's position inline
+// and the wallet at the money scale.
 //
 // Risk values it on the fast lane. When a mark leaves the fast lane (a
 // mark finer than the entry's grid, a notional beyond its bound), the
@@ -28,18 +29,29 @@ func (p *Prepared) riskOne(m *Marks) (PreparedRisk, error) {
 }
 
 // expand returns the general form of a compact account, its position
-// written to pp (the caller's, so nothing escapes to the heap).
+// written to pp (the caller's, so nothing escapes to the heap). Every
+// number has the value Prepare was given: the size is qc / contract size
+// (qc = size × contract size exactly, so the division is exact), the
+// leverage levM × 10^(nE + scale − levA), the margin and the wallet at
+// the money scale, the entry without trailing zeros.
 func (p *Prepared) expand(pp *prepPos) prepFull {
 	fp := &p.one
 	mk := p.c.order[fp.idx]
 	scale := p.c.scale
+	pE := int32(fp.pE)
 	// pnlK = −scale − (qE + pE), so the size × contract size is at 10^qE.
-	qE := -scale - fp.pnlK - fp.pE
+	qE := -scale - int32(fp.pnlK) - pE
 	*pp = prepPos{
-		lane: lanePos{ok: true, qc: fp.qc, qE: qE, e: fp.e, eE: fp.pE},
-		idx:  fp.idx, m: mk, fast: mk.fast != nil,
-		q: fixed.Num{M: p.sM, E: fp.sE}, e: fixed.Num{M: fp.e, E: fp.pE},
+		lane: lanePos{ok: fp.levDen == 0 && !fp.iso, nums: true, qc: fp.qc, qE: qE, e: fp.e, eE: pE},
+		idx:  fp.idx, m: mk, fast: true, iso: fp.iso,
+		q: fixed.Num{M: fp.qc / mk.csFx.M, E: qE - mk.csFx.E}, e: fixed.Num{M: fp.e, E: pE},
+	}
+	if fp.levDen > 0 {
+		pp.lv = fixed.Num{M: int64(fp.levDen), E: qE + pE + scale - int32(fp.levA)}
+	}
+	if fp.iso {
+		pp.margin = fixed.Num{M: fp.margin, E: -scale}
 	}
 	w := fixed.Num{M: p.ws, E: -scale}
-	return prepFull{wfx: w, wfit: true, ws: p.ws, wsOK: true, fastOK: false}
+	return prepFull{wfx: w, wfit: true, ws: p.ws, wsOK: true}
 }

@@ -120,3 +120,76 @@ func TestPreparedOneFallbacks(t *testing.T) {
 		})
 	}
 }
+
+// The fast lane's edges for chosen leverage and isolated positions, each
+// against Calculator.Risk: an isolated position exactly at its
+// maintenance is not liquidatable, one unit below it is (mutation seen
+// failing: `fp.margin+pnlP < mmP` → `<=`); an isolated margin near int64's
+// end leaves the fast lane, whose sum margin + PnL would wrap (mutation:
+// the margin's bound `absU(mg.M) > limit` removed); a leverage whose
+// coefficient needs more than 32 bits, or more than the kernel's digits,
+// leaves it (mutations: `|| pp.lv.M > math.MaxUint32` removed: the
+// coefficient truncated; `|| pp.p != nil` removed: the leverage read as
+// none); a leverage whose
+// scaling 10^a is beyond the table of powers leaves
+// it too (money scale 16, leverage 1.500: a = 19; mutation: `a > 18` →
+// `a > 19`, an index out of range).
+func TestPreparedFastLaneLeverageIsolatedEdges(t *testing.T) {
+	// Binance BTCUSDT's first tier: 0.4% maintenance, no maintenance
+	// amount. Long 2 at entry 100, marked at 90: PnL −20, maintenance
+	// 2 × 90 × 0.004 = 0.72; at margin 20.72 equity equals maintenance.
+	for _, tc := range []struct {
+		name, margin, mark, lev string
+		scale                   int32
+		cross, fast, liq        bool
+	}{
+		{"at maintenance", "20.72", "90", "10", 8, false, true, false},
+		{"one unit below", "20.71999999", "90", "10", 8, false, true, true},
+		{"margin finer than the money scale", "20.720000001", "90", "10", 8, false, false, false},
+		{"margin near int64's end", "92233720368", "101", "3", 8, false, false, false},
+		{"leverage scaled beyond 10^18", "20.72", "90", "1.500", 16, false, false, false},
+		{"cross, leverage beyond 32 bits", "20.72", "90", "4294967297", 8, true, false, false},
+		{"cross, leverage beyond the kernel", "20.72", "90", "1.0000000000000000001", 8, true, false, false},
+		{"cross at maintenance", "20.72", "90", "1.5", 8, true, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prices := StaticPrices{"X": d("100")}
+			c, err := New(Settings{Markets: []Market{{ID: "X", Tiers: binanceBTC()}}, Prices: prices, Scale: tc.scale})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := Account{ID: "a", Wallet: d("5"), Positions: []Position{{Market: "X", Size: d("2"), EntryPrice: d("100"),
+				Leverage: d(tc.lev), Isolated: true, Margin: d(tc.margin)}}}
+			if tc.cross {
+				a.Wallet, a.Positions[0].Isolated, a.Positions[0].Margin = d(tc.margin), false, decimal.Zero
+			}
+			p, err := c.Prepare(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prices["X"] = d(tc.mark)
+			m, err := c.Marks(t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r PreparedRisk
+			if fast := p.onFastLane() && riskFast(p.fastPositions(), p.fastWallet(), c.scale, m, &r); fast != tc.fast {
+				t.Fatalf("fast lane taken = %v, want %v", fast, tc.fast)
+			}
+			got, err := p.Risk(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := c.Risk(t0, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got.AccountRisk(), testkit.EquateDecimals); diff != "" {
+				t.Fatal(diff)
+			}
+			if liq := got.IsolatedLiquidatable() || got.Liquidatable(); liq != tc.liq {
+				t.Fatalf("liquidatable = %v, want %v", liq, tc.liq)
+			}
+		})
+	}
+}
