@@ -155,32 +155,33 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 	if err := c.ValidateAccount(a); err != nil {
 		return nil, err
 	}
-	f := &prepFull{wallet: a.Wallet}
+	wfx, wfit := fixed.FromDecimal(a.Wallet)
+	var ws int64
+	wsOK := false
+	if wfit && wfx.E >= -c.scale {
+		if w, ok := fixed.Rescale(wfx, -c.scale); ok {
+			ws, wsOK = w.M, true
+		}
+	}
+	if len(a.Positions) == 1 && wsOK && !hasCollateral(a.Collateral) {
+		// The compact form (prepared_one.go) when the position takes the
+		// fast lane: one object, nothing else kept.
+		limit := fastLimit(1)
+		pp := c.preparePos(a.Positions[0])
+		if absU(ws) <= limit {
+			if one, ok := prepareFast(&pp, c.scale, limit); ok {
+				return &Prepared{c: c, id: a.ID, ws: ws, one: one}, nil
+			}
+		}
+	}
+	f := &prepFull{wallet: a.Wallet, wfx: wfx, wfit: wfit, ws: ws, wsOK: wsOK}
 	if len(a.Positions) == 1 {
 		f.pos = f.one[:]
 	} else {
 		f.pos = make([]prepPos, len(a.Positions))
 	}
-	f.wfx, f.wfit = fixed.FromDecimal(a.Wallet)
-	if f.wfit && f.wfx.E >= -c.scale {
-		if w, ok := fixed.Rescale(f.wfx, -c.scale); ok {
-			f.ws, f.wsOK = w.M, true
-		}
-	}
 	for i, pos := range a.Positions {
-		pp := prepPos{m: c.markets[pos.Market], iso: pos.Isolated}
-		pp.idx = int32(pp.m.idx)
-		q, ok1 := fixed.FromDecimal(pos.Size)
-		e, ok2 := fixed.FromDecimal(pos.EntryPrice)
-		lv, ok3 := fixed.FromDecimal(pos.Leverage)
-		mg, ok4 := fixed.FromDecimal(pos.Margin)
-		pp.q, pp.e, pp.lv, pp.margin = q, e, lv, mg
-		if !(ok1 && ok2 && ok3 && ok4) {
-			pp.p = &pos
-		}
-		pp.fast = ok1 && ok2 && ok3 && pp.m.fast != nil
-		pp.lane = prepareLane(pp.m, pos)
-		f.pos[i] = pp
+		f.pos[i] = c.preparePos(pos)
 	}
 	for _, col := range a.Collateral {
 		if col.Amount.IsZero() {
@@ -195,12 +196,36 @@ func (c *Calculator) Prepare(a Account) (*Prepared, error) {
 		f.cols = append(f.cols, pc)
 	}
 	f.prepareFast(c.scale)
-	if f.fastOK && len(f.pos) == 1 {
-		// The compact form (prepared_one.go): the fast lane's position
-		// inline; its fallbacks rebuild the rest from it.
-		return &Prepared{c: c, id: a.ID, ws: f.ws, one: f.fast[0]}, nil
-	}
 	return &Prepared{c: c, id: a.ID, full: f}, nil
+}
+
+// hasCollateral reports whether any collateral amount is not zero (zero
+// amounts are not prepared).
+func hasCollateral(cols []Collateral) bool {
+	for _, col := range cols {
+		if !col.Amount.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+// preparePos compiles a validated position.
+func (c *Calculator) preparePos(pos Position) prepPos {
+	pp := prepPos{m: c.markets[pos.Market], iso: pos.Isolated}
+	pp.idx = int32(pp.m.idx)
+	q, ok1 := fixed.FromDecimal(pos.Size)
+	e, ok2 := fixed.FromDecimal(pos.EntryPrice)
+	lv, ok3 := fixed.FromDecimal(pos.Leverage)
+	mg, ok4 := fixed.FromDecimal(pos.Margin)
+	pp.q, pp.e, pp.lv, pp.margin = q, e, lv, mg
+	if !(ok1 && ok2 && ok3 && ok4) {
+		kept := pos // allocated only here
+		pp.p = &kept
+	}
+	pp.fast = ok1 && ok2 && ok3 && pp.m.fast != nil
+	pp.lane = prepareLane(pp.m, pos)
+	return pp
 }
 
 // ID returns the account's ID.

@@ -138,3 +138,50 @@ func BenchmarkWatchlistBytesPerAccount(b *testing.B) {
 	}
 	b.ReportMetric(per, "B/account")
 }
+
+// Risk per account over a book of the venue's one-position accounts,
+// prepared once, at marks read once (the venue's full scan): the compact
+// form's speed. The mark (30000.5) is on the entries' grid.
+func BenchmarkPreparedRiskOne(b *testing.B) {
+	for _, kind := range []string{"cross", "cross-lev", "isolated-lev"} {
+		b.Run(kind, func(b *testing.B) {
+			c, accts := memBook(b, kind)
+			ps := make([]*Prepared, len(accts))
+			for j, a := range accts {
+				p, err := c.Prepare(a)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ps[j] = p
+			}
+			m, err := c.Marks(t0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := ps[i%len(ps)].Risk(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// Prepare of one of the venue's one-position accounts (a venue prepares
+// an account again after every change to it).
+func BenchmarkPrepareOne(b *testing.B) {
+	for _, kind := range []string{"cross", "cross-lev", "isolated-lev"} {
+		b.Run(kind, func(b *testing.B) {
+			c, accts := memBook(b, kind)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := c.Prepare(accts[i%len(accts)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
