@@ -289,6 +289,12 @@ func (st *bookState) setSize(market string, size decimal.Decimal) {
 
 // equity is TNC; maintenance TMMR (positions only).
 func (st *bookState) equity() decimal.Decimal {
+	if len(st.positions) == 0 {
+		return st.collateral
+	}
+	if n, ok := st.equityNum(); ok {
+		return dec(n)
+	}
 	e := st.collateral
 	for _, p := range st.positions {
 		e = e.Add(p.Size.Mul(st.markets[p.Market].Oracle))
@@ -297,6 +303,12 @@ func (st *bookState) equity() decimal.Decimal {
 }
 
 func (st *bookState) maintenance() decimal.Decimal {
+	if len(st.positions) == 0 {
+		return decimal.Zero
+	}
+	if n, ok := st.maintenanceNum(); ok {
+		return dec(n)
+	}
 	m := decimal.Zero
 	for _, p := range st.positions {
 		m = m.Add(st.markets[p.Market].positionMaintenance(p.Size))
@@ -439,10 +451,10 @@ func (st *bookState) clone() *bookState {
 	return &bookState{collateral: st.collateral, positions: append([]BookPosition(nil), st.positions...), markets: st.markets}
 }
 
-// readBookAccount validates an account against its markets and returns its
-// state (positions ascending by market) and the maintenance its open
-// orders add.
-func readBookAccount(a BookAccount, markets []BookMarket) (*bookState, decimal.Decimal, error) {
+// readBookAccount validates an account against its markets (through memo,
+// which validates each distinct schedule once) and returns its state
+// (positions ascending by market) and the maintenance its open orders add.
+func readBookAccount(a BookAccount, markets []BookMarket, memo *marketMemo) (*bookState, decimal.Decimal, error) {
 	if a.ID == "" {
 		return nil, decimal.Zero, fmt.Errorf("%w: empty account ID", ErrInvalidInput)
 	}
@@ -454,13 +466,13 @@ func readBookAccount(a BookAccount, markets []BookMarket) (*bookState, decimal.D
 	}
 	st := &bookState{collateral: canon(a.Collateral), markets: make(map[string]BookMarket, len(markets))}
 	for _, m := range markets {
-		if err := m.validate(); err != nil {
+		m, err := memo.read(m) // validated, with the desk's own copy of the tiers
+		if err != nil {
 			return nil, decimal.Zero, err
 		}
 		if _, dup := st.markets[m.Market]; dup {
 			return nil, decimal.Zero, fmt.Errorf("%w: market %q twice", ErrInvalidInput, m.Market)
 		}
-		m.Tiers = append([]RiskTier(nil), m.Tiers...) // a copy: the host's slice may change
 		st.markets[m.Market] = m
 	}
 	for _, p := range a.Positions {

@@ -53,6 +53,7 @@ type BookDesk struct {
 	keys   keyBook
 	clock  clock
 	totals BookTotals
+	memo   marketMemo // the market schedules validated so far (derived, not snapshotted)
 }
 
 type bookLiq struct {
@@ -198,7 +199,7 @@ func (b *BookDesk) start(now time.Time, p BookStartParams) (BookStep, error) {
 	if err := b.clock.check(now); err != nil {
 		return BookStep{}, err
 	}
-	st, extra, err := readBookAccount(p.Account, p.Markets)
+	st, extra, err := readBookAccount(p.Account, p.Markets, &b.memo)
 	if err != nil {
 		return BookStep{}, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -50,6 +51,11 @@ type CloseInput struct {
 // tierIndex returns the bracket of a notional: the first tier whose cap it
 // does not exceed, or len(tiers) when above the last cap.
 func tierIndex(tiers []RiskTier, notional decimal.Decimal) int {
+	if n, ok := fixed.FromDecimal(notional); ok {
+		if i, ok := tierIndexNum(tiers, n); ok {
+			return i
+		}
+	}
 	for i, t := range tiers {
 		if notional.LessThanOrEqual(t.MaxNotional) {
 			return i
@@ -65,12 +71,23 @@ func maintenanceOf(tiers []RiskTier, notional decimal.Decimal) decimal.Decimal {
 	if notional.Sign() == 0 {
 		return decimal.Zero
 	}
+	if n, ok := fixed.FromDecimal(notional); ok {
+		if m, ok := maintenanceNum(tiers, n); ok {
+			return dec(m)
+		}
+	}
 	t := tiers[min(tierIndex(tiers, notional), len(tiers)-1)]
 	return notional.Mul(t.MaintenanceRate).Sub(t.MaintenanceAmount)
 }
 
 // positionMaintenance is PMMR: the maintenance of a signed size.
 func (m BookMarket) positionMaintenance(size decimal.Decimal) decimal.Decimal {
+	if size.IsZero() {
+		return decimal.Zero // maintenanceOf of a zero notional
+	}
+	if pm, ok := m.positionMaintenanceNum(size); ok {
+		return dec(pm)
+	}
 	return maintenanceOf(m.Tiers, size.Abs().Mul(m.Oracle))
 }
 

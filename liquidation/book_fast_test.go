@@ -1,0 +1,144 @@
+package liquidation
+
+import (
+	"fmt"
+	"math/big"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
+)
+
+// The decimal code the kernel (book_fast.go) stands in for, verbatim as it
+// was before: the references of TestBookKernelIsTheDecimalPath.
+
+func refTierIndex(tiers []RiskTier, notional decimal.Decimal) int {
+	for i, t := range tiers {
+		if notional.LessThanOrEqual(t.MaxNotional) {
+			return i
+		}
+	}
+	return len(tiers)
+}
+
+func refMaintenanceOf(tiers []RiskTier, notional decimal.Decimal) decimal.Decimal {
+	if notional.Sign() == 0 {
+		return decimal.Zero
+	}
+	t := tiers[min(refTierIndex(tiers, notional), len(tiers)-1)]
+	return notional.Mul(t.MaintenanceRate).Sub(t.MaintenanceAmount)
+}
+
+func refPositionMaintenance(m BookMarket, size decimal.Decimal) decimal.Decimal {
+	return refMaintenanceOf(m.Tiers, size.Abs().Mul(m.Oracle))
+}
+
+func refEquity(st *bookState) decimal.Decimal {
+	e := st.collateral
+	for _, p := range st.positions {
+		e = e.Add(p.Size.Mul(st.markets[p.Market].Oracle))
+	}
+	return e
+}
+
+func refMaintenance(st *bookState) decimal.Decimal {
+	m := decimal.Zero
+	for _, p := range st.positions {
+		m = m.Add(refPositionMaintenance(st.markets[p.Market], p.Size))
+	}
+	return m
+}
+
+// equateRepr compares decimals by representation: the same coefficient and
+// the same exponent (1.50 ≠ 1.5), which is what "the same answer" means
+// for the kernel.
+var equateRepr = cmp.Comparer(func(a, b decimal.Decimal) bool { return sameRepr(a, b) })
+
+// respell returns d with k more trailing zeros in its coefficient (the
+// same value, a smaller exponent).
+func respell(d decimal.Decimal, k int) decimal.Decimal {
+	c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil))
+	return decimal.NewFromBigInt(c, d.Exponent()-int32(k))
+}
+
+// drawSpelled draws d as is, re-spelled with trailing zeros, or (rarely)
+// re-spelled past 18 coefficient digits so the kernel must fall back.
+func drawSpelled(t *rapid.T, d decimal.Decimal, label string) decimal.Decimal {
+	switch rapid.IntRange(0, 5).Draw(t, label+" spelling") {
+	case 1, 2:
+		return respell(d, rapid.IntRange(1, 4).Draw(t, label+" zeros"))
+	case 3:
+		return respell(d, 20)
+	}
+	return d
+}
+
+// TestBookKernelIsTheDecimalPath: the desk's tier arithmetic in the
+// kernel — tierIndex, maintenanceOf, positionMaintenance, and an account's
+// equity and maintenance — returns exactly the decimal code's answer, in
+// coefficient and exponent, on random schedules, sizes at and around the
+// caps, values re-spelled with trailing zeros, and values past 18 digits
+// (the fallback).
+//
+// Mutations seen failing: dec returning n.Decimal() (a zero equity comes
+// back at exponent 0); tierIndexNum comparing with < instead of <= (a
+// notional exactly at a cap takes the next tier); maintenanceNum adding
+// the amount; equityNum ignoring the sign of a short.
+func TestBookKernelIsTheDecimalPath(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := drawBookMarket(t, "M")
+		m.Oracle = drawSpelled(t, m.Oracle, "oracle")
+		for i := range m.Tiers {
+			tr := &m.Tiers[i]
+			tr.MaxNotional = drawSpelled(t, tr.MaxNotional, "cap")
+			tr.MaintenanceRate = drawSpelled(t, tr.MaintenanceRate, "rate")
+			tr.MaintenanceAmount = drawSpelled(t, tr.MaintenanceAmount, "amount")
+		}
+		// A notional exactly at a cap, just around it, or anywhere.
+		var notional decimal.Decimal
+		switch k := rapid.IntRange(0, len(m.Tiers)).Draw(t, "at cap"); {
+		case k < len(m.Tiers):
+			notional = m.Tiers[k].MaxNotional.Add(decimal.New(int64(rapid.IntRange(-1, 1).Draw(t, "around")), -2))
+		default:
+			notional = testkit.Decimal(0, 1_000_000_000_000, 3).Draw(t, "notional")
+		}
+		notional = drawSpelled(t, notional, "notional")
+		if diff := cmp.Diff(refTierIndex(m.Tiers, notional), tierIndex(m.Tiers, notional)); diff != "" {
+			t.Fatalf("tierIndex(%s): %s", notional, diff)
+		}
+		if diff := cmp.Diff(refMaintenanceOf(m.Tiers, notional), maintenanceOf(m.Tiers, notional), equateRepr); diff != "" {
+			t.Fatalf("maintenanceOf(%s): %s", notional, diff)
+		}
+		// A book account of up to three positions (a zero size included) in
+		// markets like m, its collateral sometimes exactly −Σ size × oracle.
+		st := &bookState{markets: map[string]BookMarket{}}
+		sum := decimal.Zero
+		for i, n := 0, rapid.IntRange(0, 3).Draw(t, "positions"); i < n; i++ {
+			mk := m
+			mk.Market = fmt.Sprintf("M%d", i)
+			if i > 0 {
+				mk.Oracle = drawSpelled(t, testkit.Decimal(1, 10_000_000, 2).Draw(t, "oracle i"), "oracle i")
+			}
+			size := drawSpelled(t, testkit.Decimal(-100_000_000, 100_000_000, 3).Draw(t, "size"), "size")
+			st.markets[mk.Market] = mk
+			st.positions = append(st.positions, BookPosition{Market: mk.Market, Size: size})
+			sum = sum.Add(size.Mul(mk.Oracle))
+			if diff := cmp.Diff(refPositionMaintenance(mk, size), mk.positionMaintenance(size), equateRepr); diff != "" {
+				t.Fatalf("positionMaintenance(%s): %s", size, diff)
+			}
+		}
+		st.collateral = drawSpelled(t, testkit.Decimal(-1_000_000_000, 1_000_000_000, 2).Draw(t, "collateral"), "collateral")
+		if rapid.Bool().Draw(t, "zero equity") {
+			st.collateral = sum.Neg()
+		}
+		if diff := cmp.Diff(refEquity(st), st.equity(), equateRepr); diff != "" {
+			t.Fatalf("equity: %s", diff)
+		}
+		if diff := cmp.Diff(refMaintenance(st), st.maintenance(), equateRepr); diff != "" {
+			t.Fatalf("maintenance: %s", diff)
+		}
+	})
+}
