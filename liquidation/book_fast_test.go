@@ -55,7 +55,10 @@ func refMaintenance(st *bookState) decimal.Decimal {
 // equateRepr compares decimals by representation: the same coefficient and
 // the same exponent (1.50 ≠ 1.5), which is what "the same answer" means
 // for the kernel.
-var equateRepr = cmp.Comparer(func(a, b decimal.Decimal) bool { return sameRepr(a, b) })
+// (Its own code, not sameRepr's, so a mutation of sameRepr cannot blind it.)
+var equateRepr = cmp.Comparer(func(a, b decimal.Decimal) bool {
+	return a.Exponent() == b.Exponent() && a.Coefficient().Cmp(b.Coefficient()) == 0
+})
 
 // respell returns d with k more trailing zeros in its coefficient (the
 // same value, a smaller exponent).
@@ -141,4 +144,99 @@ func TestBookKernelIsTheDecimalPath(t *testing.T) {
 			t.Fatalf("maintenance: %s", diff)
 		}
 	})
+}
+
+// TestBookMarketMemoIsFreshValidation: a desk that remembers the market
+// schedules it validated (marketMemo) answers every Start, Fill and Next
+// exactly as a desk that validates every market afresh — results, errors
+// and snapshot, in coefficient and exponent — while the host passes the
+// schedule whole, as a prefix (stress/perp's tiers up to the position's
+// own), re-spelled with trailing zeros, with a changed tick, a bad oracle
+// or a bad tier, or changes its own slice after a call; some liquidations
+// stay open, so the snapshots show the schedules each desk holds.
+//
+// Mutations seen failing: covers comparing values with Equal instead of
+// sameRepr (a re-spelled schedule keeps the old spelling); read skipping
+// the oracle check (a zero oracle accepted); covers ignoring the tick (a
+// zero tick accepted); read storing the host's slice instead of a copy (a
+// schedule the host later spoils is taken as remembered).
+func TestBookMarketMemoIsFreshValidation(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := BookSettings{FeeRate: testkit.Decimal(0, 10, 3).Draw(t, "fee"), QuoteScale: 2}
+		memo, fresh := mustDeskR(t, s), mustDeskR(t, s)
+		host := drawBookMarket(t, "M")
+		for i, n := 0, rapid.IntRange(1, 12).Draw(t, "calls"); i < n; i++ {
+			m := host
+			switch rapid.IntRange(0, 7).Draw(t, "variant") {
+			case 1:
+				m.Tiers = m.Tiers[:rapid.IntRange(1, len(m.Tiers)).Draw(t, "prefix")]
+			case 2: // the same schedule spelled with more trailing zeros
+				m.Tiers = append([]RiskTier(nil), m.Tiers...)
+				for k := range m.Tiers {
+					tr := &m.Tiers[k]
+					tr.MaxNotional, tr.MaintenanceRate = respell(tr.MaxNotional, 1), respell(tr.MaintenanceRate, 1)
+				}
+			case 3: // another tick or step, valid or not
+				m.Tick = rapid.SampledFrom([]decimal.Decimal{d("0.1"), decimal.Zero, d("-0.01")}).Draw(t, "tick")
+				if rapid.Bool().Draw(t, "step too") {
+					m.Step = rapid.SampledFrom([]decimal.Decimal{d("0.01"), decimal.Zero}).Draw(t, "step")
+				}
+			case 4:
+				m.Oracle = decimal.Zero
+			case 5:
+				m.Tiers = append([]RiskTier(nil), m.Tiers...)
+				m.Tiers[0].MaintenanceRate = d("1")
+			case 6: // the host changes its own slice after the last call, to a valid or a refused schedule
+				host.Tiers[0].MaxNotional = host.Tiers[0].MaxNotional.Add(d("1"))
+				if rapid.Bool().Draw(t, "refused") {
+					host.Tiers[0].MaintenanceRate = d("1")
+				}
+				m = host
+			case 7:
+				m.Oracle = testkit.Decimal(100, 10_000_000, 2).Draw(t, "new oracle")
+			}
+			size := testkit.Decimal(-100_000, 100_000, 3).Draw(t, "size")
+			if size.IsZero() {
+				size = d("1")
+			}
+			pm := refPositionMaintenance(host, size)
+			eq := pm.Mul(testkit.Decimal(0, 150, 2).Draw(t, "health")).RoundFloor(2)
+			a := BookAccount{ID: fmt.Sprintf("A%d", i), Collateral: eq.Sub(size.Mul(host.Oracle)),
+				Positions: []BookPosition{{Market: "M", Size: size}}}
+			p := BookStartParams{Account: a, Markets: []BookMarket{m}}
+			fresh.memo = nil
+			r1, e1 := memo.Start(bookT0, p)
+			r2, e2 := fresh.Start(bookT0, p)
+			sameBookAnswer(t, "start", r1, e1, r2, e2)
+			for k, steps := 0, rapid.IntRange(0, 8).Draw(t, "steps"); k < steps && e1 == nil && r1.Status == BookOrdering; k++ {
+				f := BookFillParams{Account: a.ID, Size: r1.Order.Size, Price: r1.Order.Limit}
+				f1, e1 := memo.Fill(bookT0, f)
+				f2, e2 := fresh.Fill(bookT0, f)
+				sameBookAnswer(t, "fill", f1, e1, f2, e2)
+				r1, e1 = memo.Next(bookT0, BookNextParams{Account: a.ID})
+				r2, e2 = fresh.Next(bookT0, BookNextParams{Account: a.ID})
+				sameBookAnswer(t, "next", r1, e1, r2, e2)
+			}
+			if diff := cmp.Diff(fresh.Snapshot(), memo.Snapshot(), equateRepr); diff != "" {
+				t.Fatalf("snapshot after call %d: %s", i, diff)
+			}
+		}
+	})
+}
+
+func mustDeskR(t *rapid.T, s BookSettings) *BookDesk {
+	b, err := NewBookDesk(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func sameBookAnswer[R any](t *rapid.T, what string, r1 R, e1 error, r2 R, e2 error) {
+	if fmt.Sprint(e1) != fmt.Sprint(e2) {
+		t.Fatalf("%s: error %v, afresh %v", what, e1, e2)
+	}
+	if diff := cmp.Diff(r2, r1, equateRepr); diff != "" {
+		t.Fatalf("%s: %s", what, diff)
+	}
 }
