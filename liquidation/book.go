@@ -316,7 +316,12 @@ func (st *bookState) maintenance() decimal.Decimal {
 	return m
 }
 
-func (st *bookState) compliant() bool { return !st.equity().LessThan(st.maintenance()) }
+func (st *bookState) compliant() bool {
+	if c, ok := st.compliantNum(); ok {
+		return c
+	}
+	return !st.equity().LessThan(st.maintenance())
+}
 
 // closeInput describes closing delta of market's position now.
 func (st *bookState) closeInput(market string, delta decimal.Decimal, scale int32) CloseInput {
@@ -327,6 +332,9 @@ func (st *bookState) closeInput(market string, delta decimal.Decimal, scale int3
 // worst returns the open position with the largest maintenance (ties: the
 // first market in ascending order), or "" when none is open.
 func (st *bookState) worst() string {
+	if w, ok := st.worstNum(); ok {
+		return w
+	}
 	best, bestMM := "", decimal.Zero
 	for _, p := range st.positions {
 		if p.Size.IsZero() {
@@ -352,8 +360,21 @@ func (st *bookState) worst() string {
 // ok is false when no order can be priced: a buy whose bankruptcy price is
 // below one tick, or a price beyond the range of a host decimal (36
 // integer digits).
+//
+// Under LimitBankruptcy the figures are computed in the fixed-point kernel
+// (nextOrderNum) whenever they fit it, with the same answer.
 func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 	market := st.worst()
+	if c.Limit == LimitBankruptcy {
+		if o, ok, fits := nextOrderNum(st, c, seq, market); fits {
+			return o, ok
+		}
+	}
+	return nextOrderDecimal(st, c, seq, market)
+}
+
+// nextOrderDecimal is nextOrder in decimal, for market (the worst position).
+func nextOrderDecimal(st *bookState, c bookConfig, seq int, market string) (BookOrder, bool) {
 	m := st.markets[market]
 	size := st.size(market)
 	from := tierIndex(m.Tiers, size.Abs().Mul(m.Oracle))

@@ -4,6 +4,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/internal/fixed"
+	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
 // The book desk's tier arithmetic in the library's fixed-point kernel
@@ -131,4 +132,154 @@ func (st *bookState) maintenanceNum() (fixed.Num, bool) {
 		}
 	}
 	return m, true
+}
+
+// compliantNum is bookState.compliant in the kernel: equity ≥ maintenance,
+// compared exactly; ok is false when either does not fit.
+func (st *bookState) compliantNum() (compliant, ok bool) {
+	e, ok1 := st.equityNum()
+	m, ok2 := st.maintenanceNum()
+	if !ok1 || !ok2 {
+		return false, false
+	}
+	return fixed.Cmp(e, m) >= 0, true
+}
+
+// worstNum is bookState.worst in the kernel: the open position with the
+// largest maintenance, ties to the first in ascending market order.
+func (st *bookState) worstNum() (string, bool) {
+	best, bestMM := "", fixed.Num{}
+	for _, p := range st.positions {
+		if p.Size.IsZero() {
+			continue
+		}
+		mm, ok := st.markets[p.Market].positionMaintenanceNum(p.Size)
+		if !ok {
+			return "", false
+		}
+		if best == "" || fixed.Cmp(mm, bestMM) > 0 {
+			best, bestMM = p.Market, mm
+		}
+	}
+	return best, true
+}
+
+// orderFigures are nextOrder's figures of the worst position, in the
+// kernel: the inputs read once, then every product, sum and quotient
+// nextOrder and bankruptcyQuote make, in their order and at their scales.
+type orderFigures struct {
+	size, absSize, oracle, step, tick, fee fixed.Num
+	notional, equity, maintenance          fixed.Num
+	tiers                                  []RiskTier
+	ok                                     bool // every step so far was exact
+}
+
+// num runs one kernel step and records whether it was exact.
+func (f *orderFigures) num(n fixed.Num, ok bool) fixed.Num {
+	f.ok = f.ok && ok
+	return n
+}
+
+// keepAt is BookMarket.keepAt: ⌊cap_j / (oracle × step)⌋ × step.
+func (f *orderFigures) keepAt(j int) fixed.Num {
+	unit := f.num(fixed.Mul(f.oracle, f.step))
+	c := f.num(fixed.FromDecimal(f.tiers[j].MaxNotional))
+	if !f.ok || unit.M == 0 {
+		f.ok = false
+		return fixed.Num{}
+	}
+	return f.num(fixed.Mul(f.num(fixed.Div(c, unit, 0, num.Floor)), f.step))
+}
+
+// pm is positionMaintenance of a size ≥ 0 already in the kernel.
+func (f *orderFigures) pm(absSize fixed.Num) fixed.Num {
+	if !f.ok {
+		return fixed.Num{}
+	}
+	return f.num(maintenanceNum(f.tiers, f.num(fixed.Mul(absSize, f.oracle))))
+}
+
+// nextOrderNum is nextOrder's arithmetic in the kernel for market (the
+// worst position) under LimitBankruptcy. fits is false when a figure left
+// the kernel: the caller then plans in decimal. Otherwise o and ok are
+// nextOrder's answer, the decimals built with dec (same coefficient and
+// exponent; TestBookOrderKernelIsTheDecimalPath).
+func nextOrderNum(st *bookState, c bookConfig, seq int, market string) (o BookOrder, ok, fits bool) {
+	m := st.markets[market]
+	size := st.size(market)
+	f := orderFigures{tiers: m.Tiers, ok: true}
+	f.size = f.num(fixed.FromDecimal(size))
+	f.oracle = f.num(fixed.FromDecimal(m.Oracle))
+	f.step = f.num(fixed.FromDecimal(m.Step))
+	f.tick = f.num(fixed.FromDecimal(m.Tick))
+	f.fee = f.num(fixed.FromDecimal(c.FeeRate))
+	f.absSize = f.num(absNum(f.size))
+	f.notional = f.num(fixed.Mul(f.absSize, f.oracle))
+	f.equity = f.num(st.equityNum())
+	f.maintenance = f.num(st.maintenanceNum())
+	if !f.ok {
+		return BookOrder{}, false, false
+	}
+	from, ok := tierIndexNum(m.Tiers, f.notional)
+	if !ok {
+		return BookOrder{}, false, false
+	}
+	keep, to := fixed.Num{}, 0 // decimal.Zero
+	pmSize := f.pm(f.absSize)
+	if from > 0 && !(c.TakeOverAfterStep && seq > 1) {
+		others := f.num(fixed.Sub(f.maintenance, pmSize))
+		to, keep = from-1, f.keepAt(from-1)
+		for j := from - 1; j >= 0 && f.ok; j-- {
+			k := f.keepAt(j)
+			fee := f.num(fixed.Mul(f.num(fixed.Mul(f.num(fixed.Sub(f.absSize, k)), f.oracle)), f.fee))
+			lhs := f.num(fixed.Sub(f.equity, fee))
+			rhs := f.num(fixed.Add(others, f.pm(k)))
+			if f.ok && fixed.Cmp(lhs, rhs) >= 0 {
+				to, keep = j, k
+				break
+			}
+		}
+	}
+	q := f.num(fixed.Sub(f.absSize, keep))
+	delta, side := q, Buy
+	if f.size.M > 0 {
+		delta, side = f.num(fixed.Neg(q)), Sell
+	}
+	// bankruptcyQuote: −DNNV − ⌊TNC × |DMMR| / TMMR⌋ at the quote scale.
+	dnnv := f.num(fixed.Mul(delta, f.oracle))
+	after := f.num(fixed.Add(f.size, delta))
+	pmAfter := f.pm(f.num(absNum(after)))
+	dmmr := f.num(absNum(f.num(fixed.Sub(pmAfter, pmSize))))
+	if !f.ok || f.maintenance.M == 0 {
+		return BookOrder{}, false, false
+	}
+	share := f.num(fixed.MulDivRound(f.equity, dmmr, f.maintenance, c.scale, num.Floor)) // the product in 128 bits
+	quote := f.num(fixed.Sub(f.num(fixed.Neg(dnnv)), share))
+	// limitOf: the quote per unit of |Delta| × tick, rounded against the trade.
+	per := f.num(fixed.Mul(q, f.tick))
+	if !f.ok || per.M == 0 {
+		return BookOrder{}, false, false
+	}
+	var ticks fixed.Num
+	if side == Sell {
+		ticks = f.num(fixed.Div(quote, per, 0, num.Ceil))
+		if fixed.Cmp(ticks, fixed.Num{M: 1}) < 0 {
+			ticks = fixed.Num{M: 1} // decimal.NewFromInt(1)
+		}
+	} else {
+		ticks = f.num(fixed.Div(f.num(fixed.Neg(quote)), per, 0, num.Floor))
+	}
+	bp := f.num(fixed.Mul(ticks, f.tick))
+	if !f.ok {
+		return BookOrder{}, false, false
+	}
+	if side == Buy && ticks.M <= 0 {
+		return BookOrder{}, false, true // no positive price closes it
+	}
+	limit := dec(bp)
+	if num.Check(limit) != nil {
+		return BookOrder{}, false, true // no book trades beyond 36 integer digits: hand it over (fail closed)
+	}
+	return BookOrder{Seq: seq, Market: market, Side: side, Size: dec(q), Limit: limit, Bankruptcy: limit, Quote: dec(quote),
+		FromTier: from, ToTier: to, Close: keep.M == 0, TimeInForce: tif(c.FillOrKill), Filled: decimal.Zero}, true, true
 }
