@@ -283,3 +283,54 @@ func nextOrderNum(st *bookState, c bookConfig, seq int, market string) (o BookOr
 	return BookOrder{Seq: seq, Market: market, Side: side, Size: dec(q), Limit: limit, Bankruptcy: limit, Quote: dec(quote),
 		FromTier: from, ToTier: to, Close: keep.M == 0, TimeInForce: tif(c.FillOrKill), Filled: decimal.Zero}, true, true
 }
+
+// splitNum is Fill's arithmetic in the kernel: the order's bankruptcy
+// quote apportioned to a fill of delta (signed, canonical) at price
+// (canonical) — ⌈Quote × f / Size⌉ at the quote scale, from the filled
+// size before to after — and its split (splitAt). ok is false when a
+// figure leaves the kernel; the caller then computes it in decimal.
+func splitNum(o *BookOrder, delta, price, feeRate decimal.Decimal, toFund bool, scale int32) (FillSplit, bool) {
+	k := kvs{ok: true}
+	q, size, filled, d, px, fee := k.of(o.Quote), k.of(o.Size), k.of(o.Filled), k.of(delta), k.of(price), k.of(feeRate)
+	if !k.ok || size.n.M == 0 {
+		return FillSplit{}, false
+	}
+	upTo := func(f fixed.Num) fixed.Num { return k.step(fixed.MulDivRound(q.n, f, size.n, scale, num.Ceil)) }
+	after := k.step(fixed.Add(filled.n, k.step(absNum(d.n))))
+	bq := k.step(fixed.Sub(upTo(after), upTo(filled.n)))
+	proceeds := k.step(fixed.Mul(k.step(fixed.Neg(d.n)), px.n))
+	surplus := k.step(fixed.Sub(proceeds, bq))
+	if !k.ok {
+		return FillSplit{}, false
+	}
+	s := FillSplit{Proceeds: dec(proceeds), Bankruptcy: dec(bq), Surplus: dec(surplus)}
+	if surplus.Sign() <= 0 {
+		s.Fee, s.Fund, s.Kept = decimal.Zero, s.Surplus, decimal.Zero
+		return s, true
+	}
+	// Fee = min(⌈|Proceeds| × rate⌉, Surplus), as num.MulRound and num.MinOf.
+	cut := minKV(kv{n: k.step(roundedProduct(k.step(absNum(proceeds)), fee.n, scale, num.Ceil))}, kv{n: surplus, src: s.Surplus, has: true})
+	rest := k.step(fixed.Sub(surplus, cut.n))
+	if !k.ok {
+		return FillSplit{}, false
+	}
+	s.Fee = cut.dec()
+	if toFund {
+		s.Fund, s.Kept = dec(rest), decimal.Zero
+	} else {
+		s.Fund, s.Kept = decimal.Zero, dec(rest)
+	}
+	return s, true
+}
+
+// addOf is a + b, in the kernel when it fits (subOf is a − b).
+func addOf(a, b decimal.Decimal) decimal.Decimal {
+	k := kvs{ok: true}
+	x, y := k.of(a), k.of(b)
+	if k.ok {
+		if s, ok := fixed.Add(x.n, y.n); ok {
+			return dec(s)
+		}
+	}
+	return a.Add(b)
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 
+	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
@@ -338,4 +339,87 @@ func TestBookOrderKernelFitsTheVenue(t *testing.T) {
 			t.Fatalf("account %d: the kernel gave up", i)
 		}
 	}
+}
+
+// refCanon is canon as it was, in big.Int only.
+func refCanon(d decimal.Decimal) decimal.Decimal {
+	if d.Exponent() >= 0 || d.IsZero() {
+		if d.IsZero() {
+			return decimal.Zero
+		}
+		return d
+	}
+	c, exp := d.Coefficient(), d.Exponent()
+	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
+	for exp < 0 {
+		q.QuoRem(c, ten, r)
+		if r.Sign() != 0 {
+			break
+		}
+		c, q = q, c
+		exp++
+	}
+	return decimal.NewFromBigInt(c, exp)
+}
+
+// TestBookFillKernelIsTheDecimalPath: Fill's arithmetic in the kernel —
+// the apportioned bankruptcy quote and the split (splitNum), the sums and
+// differences it books (addOf, subOf), and canon — is the decimal code's,
+// in coefficient and exponent, on random orders part filled, fills, prices
+// on both sides of bankruptcy, fees, SurplusToFund and quote scales, with
+// values re-spelled or past the kernel.
+//
+// Mutations seen failing: the apportioned quote rounded down; the fee
+// rounded down; the fee not capped at the surplus; a surplus of exactly
+// zero split as positive; canon stripping zeros past the decimal point (to
+// a positive exponent); addOf subtracting.
+func TestBookFillKernelIsTheDecimalPath(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		scale := rapid.Int32Range(0, 18).Draw(t, "scale")
+		size := drawSpelled(t, testkit.Decimal(1, 10_000_000, 3).Draw(t, "order size"), "order size")
+		o := &BookOrder{Size: size, Quote: drawSpelled(t, testkit.Decimal(-1_000_000_000, 10_000_000_000, 2).Draw(t, "quote"), "quote"),
+			Filled: decimal.Zero}
+		if rapid.Bool().Draw(t, "part filled") {
+			o.Filled = size.Mul(testkit.Decimal(0, 100, 2).Draw(t, "filled share")).RoundFloor(3)
+		}
+		left := size.Sub(o.Filled)
+		if left.Sign() <= 0 {
+			return
+		}
+		fill := refCanon(left.Mul(testkit.Decimal(1, 100, 2).Draw(t, "fill share")).RoundCeil(3))
+		if fill.GreaterThan(left) {
+			fill = left
+		}
+		delta := fill
+		if rapid.Bool().Draw(t, "sell") {
+			delta = fill.Neg()
+		}
+		// A price at the fill's bankruptcy price exactly (surplus zero), or anywhere.
+		price := refCanon(drawSpelled(t, testkit.Decimal(1, 10_000_000, 2).Draw(t, "price"), "price"))
+		upTo := func(f decimal.Decimal) decimal.Decimal { return num.DivCeil(o.Quote.Mul(f), o.Size, scale) }
+		bq := upTo(o.Filled.Add(fill)).Sub(upTo(o.Filled))
+		if bp := num.DivFloor(bq, delta.Neg(), 18); rapid.Bool().Draw(t, "at bankruptcy") && bp.Sign() > 0 && bp.Mul(delta.Neg()).Equal(bq) {
+			price = refCanon(bp)
+		}
+		fee := drawSpelled(t, testkit.Decimal(0, 1_000, 3).Draw(t, "fee"), "fee")
+		toFund := rapid.Bool().Draw(t, "to fund")
+		want := splitAt(delta.Neg().Mul(price), bq, fee, toFund, scale)
+		if got, ok := splitNum(o, delta, price, fee, toFund, scale); ok {
+			if diff := cmp.Diff(want, got, equateRepr); diff != "" {
+				t.Fatalf("split: %s", diff)
+			}
+		}
+		a, b := want.Proceeds, drawSpelled(t, testkit.Decimal(-1_000_000_000, 1_000_000_000, 4).Draw(t, "b"), "b")
+		if diff := cmp.Diff(a.Add(b), addOf(a, b), equateRepr); diff != "" {
+			t.Fatalf("add: %s", diff)
+		}
+		if diff := cmp.Diff(a.Sub(b), subOf(a, b), equateRepr); diff != "" {
+			t.Fatalf("sub: %s", diff)
+		}
+		for _, v := range []decimal.Decimal{b, respell(b, 3), respell(price, 2), a} {
+			if diff := cmp.Diff(refCanon(v), canon(v), equateRepr); diff != "" {
+				t.Fatalf("canon(%s): %s", v, diff)
+			}
+		}
+	})
 }
