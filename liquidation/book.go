@@ -446,11 +446,11 @@ func handover(st *bookState, c bookConfig) *Handover {
 		if size.Sign() > 0 {
 			side = Sell
 		}
-		if p, ok := bankruptcyLimit(in, c.scale); ok {
+		if p, ok := limitOf(in, q); ok { // bankruptcyLimit of the quote just computed
 			px = p
 		}
 		h.Items = append(h.Items, HandoverItem{Market: market, Side: side, Size: size.Abs(), Bankruptcy: px, Quote: q})
-		sim.collateral = sim.collateral.Add(q)
+		sim.collateral = addOf(sim.collateral, q)
 		sim.setSize(market, decimal.Zero)
 	}
 }

@@ -334,3 +334,47 @@ func addOf(a, b decimal.Decimal) decimal.Decimal {
 	}
 	return a.Add(b)
 }
+
+// bankruptcyQuoteNum is bankruptcyQuote in the kernel: −DNNV − ⌊TNC ×
+// |DMMR| / TMMR⌋ at scale, the product in 128 bits.
+func bankruptcyQuoteNum(in CloseInput, scale int32) (fixed.Num, bool) {
+	k := kvs{ok: true}
+	pos, d, eq, mm, o := k.of(in.Position), k.of(in.Delta), k.of(in.Equity), k.of(in.Maintenance), k.of(in.Market.Oracle)
+	if !k.ok || mm.n.M == 0 {
+		return fixed.Num{}, false
+	}
+	pmOf := func(size fixed.Num) fixed.Num { // positionMaintenance: maintenanceOf(|size| × oracle)
+		n := k.step(fixed.Mul(k.step(absNum(size)), o.n))
+		if !k.ok {
+			return fixed.Num{}
+		}
+		return k.step(maintenanceNum(in.Market.Tiers, n))
+	}
+	dnnv := k.step(fixed.Mul(d.n, o.n))
+	dmmr := k.step(fixed.Sub(pmOf(k.step(fixed.Add(pos.n, d.n))), pmOf(pos.n)))
+	share := k.step(fixed.MulDivRound(eq.n, k.step(absNum(dmmr)), mm.n, scale, num.Floor))
+	q := k.step(fixed.Sub(k.step(fixed.Neg(dnnv)), share))
+	return q, k.ok
+}
+
+// limitOfNum is limitOf in the kernel; fits is false when a figure left
+// it.
+func limitOfNum(in CloseInput, b fixed.Num) (price fixed.Num, ok, fits bool) {
+	k := kvs{ok: true}
+	d, tick := k.of(in.Delta), k.of(in.Market.Tick)
+	per := k.step(fixed.Mul(k.step(absNum(d.n)), tick.n))
+	if !k.ok || per.M == 0 {
+		return fixed.Num{}, false, false
+	}
+	var ticks fixed.Num
+	if d.n.M < 0 { // sell |Delta| for at least b
+		ticks = k.step(fixed.Div(b, per, 0, num.Ceil))
+		if fixed.Cmp(ticks, fixed.Num{M: 1}) < 0 {
+			ticks = fixed.Num{M: 1} // decimal.NewFromInt(1)
+		}
+	} else { // buy |Delta| paying at most −b
+		ticks = k.step(fixed.Div(k.step(fixed.Neg(b)), per, 0, num.Floor))
+	}
+	price = k.step(fixed.Mul(ticks, tick.n))
+	return price, d.n.M < 0 || ticks.M > 0, k.ok
+}

@@ -423,3 +423,67 @@ func TestBookFillKernelIsTheDecimalPath(t *testing.T) {
 		}
 	})
 }
+
+// refBankruptcyQuote and refLimitOf are bankruptcyQuote and limitOf as they
+// were, in decimal only.
+func refBankruptcyQuote(in CloseInput, scale int32) decimal.Decimal {
+	m := in.Market
+	dnnv := in.Delta.Mul(m.Oracle)
+	dmmr := refPositionMaintenance(m, in.Position.Add(in.Delta)).Sub(refPositionMaintenance(m, in.Position))
+	share := num.DivFloor(in.Equity.Mul(dmmr.Abs()), in.Maintenance, scale)
+	return dnnv.Neg().Sub(share)
+}
+
+func refLimitOf(in CloseInput, b decimal.Decimal) (decimal.Decimal, bool) {
+	q := in.Delta.Abs().Mul(in.Market.Tick)
+	if in.Delta.Sign() < 0 {
+		return num.MaxOf(num.DivCeil(b, q, 0), decimal.NewFromInt(1)).Mul(in.Market.Tick), true
+	}
+	ticks := num.DivFloor(b.Neg(), q, 0)
+	return ticks.Mul(in.Market.Tick), ticks.Sign() > 0
+}
+
+// TestBankruptcyKernelIsTheDecimalPath: dYdX's bankruptcy quote and the
+// limit price on the tick grid, in the kernel (bankruptcyQuoteNum,
+// limitOfNum, used by BankruptcyQuote, SplitFill and the desk's handover),
+// are the decimal code's in coefficient and exponent, on random closes —
+// partial and whole, long and short, equity above and below zero, ticks up
+// to far above the oracle, values re-spelled or past the kernel.
+//
+// Mutations seen failing: the share rounded up; |DMMR| without the
+// absolute value; a sell's limit not raised to one tick; a buy at zero
+// ticks taken as priced.
+func TestBankruptcyKernelIsTheDecimalPath(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := drawBookMarket(t, "M")
+		m.Oracle = drawSpelled(t, m.Oracle, "oracle")
+		m.Tick = rapid.SampledFrom([]decimal.Decimal{d("0.01"), d("0.5"), d("1000"), d("100000000")}).Draw(t, "tick")
+		pos := drawSpelled(t, testkit.Decimal(1, 1_000_000, 3).Draw(t, "position"), "position")
+		delta := pos.Neg()
+		if rapid.Bool().Draw(t, "partial") {
+			delta = refCanon(pos.Mul(testkit.Decimal(1, 99, 2).Draw(t, "share")).RoundCeil(3)).Neg()
+		}
+		if rapid.Bool().Draw(t, "short") {
+			pos, delta = pos.Neg(), delta.Neg()
+		}
+		mm := refPositionMaintenance(m, pos)
+		in := CloseInput{Market: m, Position: pos, Delta: delta, Maintenance: mm,
+			Equity: drawSpelled(t, mm.Mul(testkit.Decimal(-500, 99, 2).Draw(t, "health")), "equity")}
+		scale := rapid.Int32Range(0, 18).Draw(t, "scale")
+		want := refBankruptcyQuote(in, scale)
+		if diff := cmp.Diff(want, bankruptcyQuote(in, scale), equateRepr); diff != "" {
+			t.Fatalf("bankruptcy quote: %s", diff)
+		}
+		// The limit of that quote, or of any quote (a sell's below zero
+		// reaches the one-tick floor).
+		b := want
+		if rapid.Bool().Draw(t, "any quote") {
+			b = drawSpelled(t, testkit.Decimal(-1_000_000_000, 1_000_000_000, 2).Draw(t, "quote"), "quote")
+		}
+		wp, wok := refLimitOf(in, b)
+		gp, gok := limitOf(in, b)
+		if diff := cmp.Diff(wp, gp, equateRepr); diff != "" || wok != gok {
+			t.Fatalf("limit: ok %t, want %t: %s", gok, wok, diff)
+		}
+	})
+}

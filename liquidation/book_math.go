@@ -184,6 +184,9 @@ func BankruptcyQuote(in CloseInput) (decimal.Decimal, error) {
 }
 
 func bankruptcyQuote(in CloseInput, scale int32) decimal.Decimal {
+	if q, ok := bankruptcyQuoteNum(in, scale); ok { // the fixed-point kernel when it fits
+		return dec(q)
+	}
 	m := in.Market
 	dnnv := in.Delta.Mul(m.Oracle)
 	dmmr := m.positionMaintenance(in.Position.Add(in.Delta)).Sub(m.positionMaintenance(in.Position))
@@ -271,6 +274,11 @@ func bankruptcyLimit(in CloseInput, scale int32) (price decimal.Decimal, ok bool
 
 // limitOf is bankruptcyLimit of a known bankruptcy quote b.
 func limitOf(in CloseInput, b decimal.Decimal) (price decimal.Decimal, ok bool) {
+	if bn, fits := fixed.FromDecimal(b); fits { // the fixed-point kernel when it fits
+		if p, ok, fits := limitOfNum(in, bn); fits {
+			return dec(p), ok
+		}
+	}
 	q := in.Delta.Abs().Mul(in.Market.Tick)
 	if in.Delta.Sign() < 0 { // sell |Delta| for at least b
 		return num.MaxOf(num.DivCeil(b, q, 0), decimal.NewFromInt(1)).Mul(in.Market.Tick), true
