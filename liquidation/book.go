@@ -446,7 +446,7 @@ func handover(st *bookState, c bookConfig) *Handover {
 		if size.Sign() > 0 {
 			side = Sell
 		}
-		if p, ok := limitOf(in, q); ok { // bankruptcyLimit of the quote just computed
+		if p, ok := limitOf(in, q); ok { // the bankruptcy price of the quote just computed
 			px = p
 		}
 		h.Items = append(h.Items, HandoverItem{Market: market, Side: side, Size: size.Abs(), Bankruptcy: px, Quote: q})

@@ -263,16 +263,12 @@ func fillablePrice(in CloseInput, f FillableSettings) decimal.Decimal {
 	return num.MaxOf(ticks, decimal.NewFromInt(1)).Mul(m.Tick)
 }
 
-// bankruptcyLimit returns the bankruptcy price of the trade of Delta per
-// unit, rounded to the tick against the trade (up for a sell, down for a
-// buy): a fill at or better than it never takes the account below its
-// bankruptcy quote. ok is false for a buy whose bankruptcy price is below
-// one tick (no price can close it without the fund).
-func bankruptcyLimit(in CloseInput, scale int32) (price decimal.Decimal, ok bool) {
-	return limitOf(in, bankruptcyQuote(in, scale))
-}
-
-// limitOf is bankruptcyLimit of a known bankruptcy quote b.
+// limitOf returns the bankruptcy price per unit of the trade of Delta
+// whose bankruptcy quote is b, rounded to the tick against the trade (up
+// for a sell, down for a buy): a fill at or better than it never takes the
+// account below its bankruptcy quote. ok is false for a buy whose
+// bankruptcy price is below one tick (no price can close it without the
+// fund).
 func limitOf(in CloseInput, b decimal.Decimal) (price decimal.Decimal, ok bool) {
 	if bn, fits := fixed.FromDecimal(b); fits { // the fixed-point kernel when it fits
 		if p, ok, fits := limitOfNum(in, bn); fits {
