@@ -98,3 +98,52 @@ func readNum(d decimal.Decimal) (fixed.Num, bool) {
 	n, ok, err := readAmount(d, false)
 	return n, ok && err == nil
 }
+
+// TestFitterTallyIsTheDecimalSum: the fitter's running sums in the kernel
+// (tally) are the decimal running sums in coefficient and exponent, past
+// the kernel too; and over — tab above the room under the global and
+// market caps, in the kernel — is the decimal room's answer, with the room
+// clamped at zero, ties, a cap missing, and sums beyond the kernel.
+//
+// Mutations seen failing: over taking the larger of the two rooms; over
+// not clamping a negative room to zero; over refusing a tab equal to the
+// room.
+func TestFitterTallyIsTheDecimalSum(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		start := drawPlanAmount(t, 0, 1_000_000_000, 4, "start")
+		tl, sum := tallyOf(start), start
+		if diff := cmp.Diff(sum, tl.value(), equateRepr); diff != "" {
+			t.Fatalf("start: %s", diff)
+		}
+		for i, n := 0, rapid.IntRange(0, 6).Draw(t, "adds"); i < n; i++ {
+			v := drawPlanAmount(t, 0, 1_000_000_000, 6, "add")
+			tl, sum = tl.add(v), sum.Add(v)
+			if diff := cmp.Diff(sum, tl.value(), equateRepr); diff != "" {
+				t.Fatalf("after %d adds: %s", i+1, diff)
+			}
+		}
+		s := EngineSettings{MarketCaps: map[string]decimal.Decimal{}}
+		if rapid.Bool().Draw(t, "global cap") {
+			s.GlobalCap = drawPlanAmount(t, 1, 2_000_000_000, 2, "global")
+		}
+		if rapid.Bool().Draw(t, "market cap") {
+			s.MarketCaps["M"] = drawPlanAmount(t, 1, 2_000_000_000, 2, "hole")
+		}
+		e, err := NewEngine(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := e.newFitter(t0)
+		for i, n := 0, rapid.IntRange(0, 4).Draw(t, "takes"); i < n; i++ {
+			f.take(Order{Market: rapid.SampledFrom([]string{"M", "N"}).Draw(t, "market"), Tab: drawPlanAmount(t, 1, 1_000_000_000, 2, "tab")})
+		}
+		room, capped := f.room("M")
+		tab := drawPlanAmount(t, 0, 2_000_000_000, 2, "probe")
+		if capped && rapid.Bool().Draw(t, "tab at room") {
+			tab = room
+		}
+		if got, want := f.over("M", tab), capped && tab.GreaterThan(room); got != want {
+			t.Fatalf("over(%s) = %t, room %s capped %t", tab, got, room, capped)
+		}
+	})
+}

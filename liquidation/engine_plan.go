@@ -456,8 +456,9 @@ func (e *Engine) sizeDecimal(eq, mm, debt, coll, reduce decimal.Decimal, smallLe
 // order sizes one leg's order under the caps and throttles, or says why not.
 func (e *Engine) order(fit *fitter, id string, l Position, xi, health decimal.Decimal) (Order, SkipReason) {
 	cfg := e.cfg
-	tab := e.tabOf(xi) // xi × chop rounded up to DebtScale
-	if room, capped := fit.room(l.Market); capped && tab.GreaterThan(room) {
+	tab := e.tabOf(xi)           // xi × chop rounded up to DebtScale
+	if fit.over(l.Market, tab) { // tab above the room under the caps
+		room, _ := fit.room(l.Market)
 		xi = num.DivFloor(room, cfg.chop, cfg.DebtScale)
 		tab = e.tabOf(xi)
 		if tab.GreaterThan(room) { // rounding: step one unit down
