@@ -289,6 +289,12 @@ func (st *bookState) setSize(market string, size decimal.Decimal) {
 
 // equity is TNC; maintenance TMMR (positions only).
 func (st *bookState) equity() decimal.Decimal {
+	if len(st.positions) == 0 {
+		return st.collateral
+	}
+	if n, ok := st.equityNum(); ok {
+		return dec(n)
+	}
 	e := st.collateral
 	for _, p := range st.positions {
 		e = e.Add(p.Size.Mul(st.markets[p.Market].Oracle))
@@ -297,6 +303,12 @@ func (st *bookState) equity() decimal.Decimal {
 }
 
 func (st *bookState) maintenance() decimal.Decimal {
+	if len(st.positions) == 0 {
+		return decimal.Zero
+	}
+	if n, ok := st.maintenanceNum(); ok {
+		return dec(n)
+	}
 	m := decimal.Zero
 	for _, p := range st.positions {
 		m = m.Add(st.markets[p.Market].positionMaintenance(p.Size))
@@ -304,7 +316,12 @@ func (st *bookState) maintenance() decimal.Decimal {
 	return m
 }
 
-func (st *bookState) compliant() bool { return !st.equity().LessThan(st.maintenance()) }
+func (st *bookState) compliant() bool {
+	if c, ok := st.compliantNum(); ok {
+		return c
+	}
+	return !st.equity().LessThan(st.maintenance())
+}
 
 // closeInput describes closing delta of market's position now.
 func (st *bookState) closeInput(market string, delta decimal.Decimal, scale int32) CloseInput {
@@ -315,6 +332,9 @@ func (st *bookState) closeInput(market string, delta decimal.Decimal, scale int3
 // worst returns the open position with the largest maintenance (ties: the
 // first market in ascending order), or "" when none is open.
 func (st *bookState) worst() string {
+	if w, ok := st.worstNum(); ok {
+		return w
+	}
 	best, bestMM := "", decimal.Zero
 	for _, p := range st.positions {
 		if p.Size.IsZero() {
@@ -340,8 +360,21 @@ func (st *bookState) worst() string {
 // ok is false when no order can be priced: a buy whose bankruptcy price is
 // below one tick, or a price beyond the range of a host decimal (36
 // integer digits).
+//
+// Under LimitBankruptcy the figures are computed in the fixed-point kernel
+// (nextOrderNum) whenever they fit it, with the same answer.
 func nextOrder(st *bookState, c bookConfig, seq int) (BookOrder, bool) {
 	market := st.worst()
+	if c.Limit == LimitBankruptcy {
+		if o, ok, fits := nextOrderNum(st, c, seq, market); fits {
+			return o, ok
+		}
+	}
+	return nextOrderDecimal(st, c, seq, market)
+}
+
+// nextOrderDecimal is nextOrder in decimal, for market (the worst position).
+func nextOrderDecimal(st *bookState, c bookConfig, seq int, market string) (BookOrder, bool) {
 	m := st.markets[market]
 	size := st.size(market)
 	from := tierIndex(m.Tiers, size.Abs().Mul(m.Oracle))
@@ -413,11 +446,11 @@ func handover(st *bookState, c bookConfig) *Handover {
 		if size.Sign() > 0 {
 			side = Sell
 		}
-		if p, ok := bankruptcyLimit(in, c.scale); ok {
+		if p, ok := limitOf(in, q); ok { // the bankruptcy price of the quote just computed
 			px = p
 		}
 		h.Items = append(h.Items, HandoverItem{Market: market, Side: side, Size: size.Abs(), Bankruptcy: px, Quote: q})
-		sim.collateral = sim.collateral.Add(q)
+		sim.collateral = addOf(sim.collateral, q)
 		sim.setSize(market, decimal.Zero)
 	}
 }
@@ -439,10 +472,10 @@ func (st *bookState) clone() *bookState {
 	return &bookState{collateral: st.collateral, positions: append([]BookPosition(nil), st.positions...), markets: st.markets}
 }
 
-// readBookAccount validates an account against its markets and returns its
-// state (positions ascending by market) and the maintenance its open
-// orders add.
-func readBookAccount(a BookAccount, markets []BookMarket) (*bookState, decimal.Decimal, error) {
+// readBookAccount validates an account against its markets (through memo,
+// which validates each distinct schedule once) and returns its state
+// (positions ascending by market) and the maintenance its open orders add.
+func readBookAccount(a BookAccount, markets []BookMarket, memo *marketMemo) (*bookState, decimal.Decimal, error) {
 	if a.ID == "" {
 		return nil, decimal.Zero, fmt.Errorf("%w: empty account ID", ErrInvalidInput)
 	}
@@ -454,13 +487,13 @@ func readBookAccount(a BookAccount, markets []BookMarket) (*bookState, decimal.D
 	}
 	st := &bookState{collateral: canon(a.Collateral), markets: make(map[string]BookMarket, len(markets))}
 	for _, m := range markets {
-		if err := m.validate(); err != nil {
+		m, err := memo.read(m) // validated, with the desk's own copy of the tiers
+		if err != nil {
 			return nil, decimal.Zero, err
 		}
 		if _, dup := st.markets[m.Market]; dup {
 			return nil, decimal.Zero, fmt.Errorf("%w: market %q twice", ErrInvalidInput, m.Market)
 		}
-		m.Tiers = append([]RiskTier(nil), m.Tiers...) // a copy: the host's slice may change
 		st.markets[m.Market] = m
 	}
 	for _, p := range a.Positions {

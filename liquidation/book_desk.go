@@ -53,6 +53,7 @@ type BookDesk struct {
 	keys   keyBook
 	clock  clock
 	totals BookTotals
+	memo   marketMemo // the market schedules validated so far (derived, not snapshotted)
 }
 
 type bookLiq struct {
@@ -198,7 +199,7 @@ func (b *BookDesk) start(now time.Time, p BookStartParams) (BookStep, error) {
 	if err := b.clock.check(now); err != nil {
 		return BookStep{}, err
 	}
-	st, extra, err := readBookAccount(p.Account, p.Markets)
+	st, extra, err := readBookAccount(p.Account, p.Markets, &b.memo)
 	if err != nil {
 		return BookStep{}, err
 	}
@@ -279,25 +280,32 @@ func (b *BookDesk) fill(now time.Time, p BookFillParams) (BookFillResult, error)
 	if (o.Side == Sell && p.Price.LessThan(o.Limit)) || (o.Side == Buy && p.Price.GreaterThan(o.Limit)) {
 		return BookFillResult{}, fmt.Errorf("%w: %s at %s is beyond the limit %s", ErrInvalidInput, o.Side, p.Price, o.Limit)
 	}
-	delta := canon(p.Size)
+	size, price := canon(p.Size), canon(p.Price)
+	delta := size
 	if o.Side == Sell {
-		delta = delta.Neg()
+		delta = size.Neg()
 	}
-	// The order's bankruptcy quote apportioned to this fill (BookOrder.Quote).
-	upTo := func(f decimal.Decimal) decimal.Decimal { return num.DivCeil(o.Quote.Mul(f), o.Size, b.cfg.scale) }
-	bq := upTo(o.Filled.Add(delta.Abs())).Sub(upTo(o.Filled))
-	s := splitAt(delta.Neg().Mul(canon(p.Price)), bq, b.cfg.FeeRate, b.cfg.SurplusToFund && o.Close, b.cfg.scale)
-	l.st.collateral = l.st.collateral.Add(s.Proceeds).Sub(s.FundDelta())
-	l.st.setSize(o.Market, l.st.size(o.Market).Add(delta))
-	o.Filled = o.Filled.Add(delta.Abs())
+	// The order's bankruptcy quote apportioned to this fill (BookOrder.Quote),
+	// and the split: in the kernel when it fits (splitNum), else in decimal.
+	toFund := b.cfg.SurplusToFund && o.Close
+	s, ok := splitNum(o, delta, price, b.cfg.FeeRate, toFund, b.cfg.scale)
+	if !ok {
+		upTo := func(f decimal.Decimal) decimal.Decimal { return num.DivCeil(o.Quote.Mul(f), o.Size, b.cfg.scale) }
+		bq := upTo(o.Filled.Add(size)).Sub(upTo(o.Filled))
+		s = splitAt(delta.Neg().Mul(price), bq, b.cfg.FeeRate, toFund, b.cfg.scale)
+	}
+	fundDelta := addOf(s.Fee, s.Fund) // s.FundDelta()
+	l.st.collateral = subOf(addOf(l.st.collateral, s.Proceeds), fundDelta)
+	l.st.setSize(o.Market, addOf(l.st.size(o.Market), delta))
+	o.Filled = addOf(o.Filled, size)
 	t := &b.totals
 	t.Fills++
-	t.Surplus, t.Fee, t.Fund, t.Kept = t.Surplus.Add(s.Surplus), t.Fee.Add(s.Fee), t.Fund.Add(s.Fund), t.Kept.Add(s.Kept)
+	t.Surplus, t.Fee, t.Fund, t.Kept = addOf(t.Surplus, s.Surplus), addOf(t.Fee, s.Fee), addOf(t.Fund, s.Fund), addOf(t.Kept, s.Kept)
 	b.clock.advance(now)
-	r := BookFillResult{Liquidation: l.id, Split: s, Remaining: o.Size.Sub(o.Filled), Equity: l.st.equity(),
+	r := BookFillResult{Liquidation: l.id, Split: s, Remaining: subOf(o.Size, o.Filled), Equity: l.st.equity(),
 		Maintenance: l.st.maintenance(), Compliant: l.st.compliant()}
 	r.Events = []Event{{Time: now, Kind: EventBookFill, Subject: l.account, Account: l.account, Auction: l.id,
-		Market: o.Market, Price: p.Price, Lot: delta.Abs(), Tab: s.FundDelta(), Amount: s.Fee}}
+		Market: o.Market, Price: p.Price, Lot: size, Tab: fundDelta, Amount: s.Fee}}
 	return r, nil
 }
 

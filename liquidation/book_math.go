@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -50,6 +51,11 @@ type CloseInput struct {
 // tierIndex returns the bracket of a notional: the first tier whose cap it
 // does not exceed, or len(tiers) when above the last cap.
 func tierIndex(tiers []RiskTier, notional decimal.Decimal) int {
+	if n, ok := fixed.FromDecimal(notional); ok {
+		if i, ok := tierIndexNum(tiers, n); ok {
+			return i
+		}
+	}
 	for i, t := range tiers {
 		if notional.LessThanOrEqual(t.MaxNotional) {
 			return i
@@ -65,12 +71,23 @@ func maintenanceOf(tiers []RiskTier, notional decimal.Decimal) decimal.Decimal {
 	if notional.Sign() == 0 {
 		return decimal.Zero
 	}
+	if n, ok := fixed.FromDecimal(notional); ok {
+		if m, ok := maintenanceNum(tiers, n); ok {
+			return dec(m)
+		}
+	}
 	t := tiers[min(tierIndex(tiers, notional), len(tiers)-1)]
 	return notional.Mul(t.MaintenanceRate).Sub(t.MaintenanceAmount)
 }
 
 // positionMaintenance is PMMR: the maintenance of a signed size.
 func (m BookMarket) positionMaintenance(size decimal.Decimal) decimal.Decimal {
+	if size.IsZero() {
+		return decimal.Zero // maintenanceOf of a zero notional
+	}
+	if pm, ok := m.positionMaintenanceNum(size); ok {
+		return dec(pm)
+	}
 	return maintenanceOf(m.Tiers, size.Abs().Mul(m.Oracle))
 }
 
@@ -167,6 +184,9 @@ func BankruptcyQuote(in CloseInput) (decimal.Decimal, error) {
 }
 
 func bankruptcyQuote(in CloseInput, scale int32) decimal.Decimal {
+	if q, ok := bankruptcyQuoteNum(in, scale); ok { // the fixed-point kernel when it fits
+		return dec(q)
+	}
 	m := in.Market
 	dnnv := in.Delta.Mul(m.Oracle)
 	dmmr := m.positionMaintenance(in.Position.Add(in.Delta)).Sub(m.positionMaintenance(in.Position))
@@ -243,17 +263,18 @@ func fillablePrice(in CloseInput, f FillableSettings) decimal.Decimal {
 	return num.MaxOf(ticks, decimal.NewFromInt(1)).Mul(m.Tick)
 }
 
-// bankruptcyLimit returns the bankruptcy price of the trade of Delta per
-// unit, rounded to the tick against the trade (up for a sell, down for a
-// buy): a fill at or better than it never takes the account below its
-// bankruptcy quote. ok is false for a buy whose bankruptcy price is below
-// one tick (no price can close it without the fund).
-func bankruptcyLimit(in CloseInput, scale int32) (price decimal.Decimal, ok bool) {
-	return limitOf(in, bankruptcyQuote(in, scale))
-}
-
-// limitOf is bankruptcyLimit of a known bankruptcy quote b.
+// limitOf returns the bankruptcy price per unit of the trade of Delta
+// whose bankruptcy quote is b, rounded to the tick against the trade (up
+// for a sell, down for a buy): a fill at or better than it never takes the
+// account below its bankruptcy quote. ok is false for a buy whose
+// bankruptcy price is below one tick (no price can close it without the
+// fund).
 func limitOf(in CloseInput, b decimal.Decimal) (price decimal.Decimal, ok bool) {
+	if bn, fits := fixed.FromDecimal(b); fits { // the fixed-point kernel when it fits
+		if p, ok, fits := limitOfNum(in, bn); fits {
+			return dec(p), ok
+		}
+	}
 	q := in.Delta.Abs().Mul(in.Market.Tick)
 	if in.Delta.Sign() < 0 { // sell |Delta| for at least b
 		return num.MaxOf(num.DivCeil(b, q, 0), decimal.NewFromInt(1)).Mul(in.Market.Tick), true

@@ -82,7 +82,7 @@ func RestoreBookDesk(s BookSettings, snap BookSnapshot) (*BookDesk, error) {
 		if ls.ID == 0 || ls.ID > snap.Seq || (i > 0 && ls.ID <= snap.Live[i-1].ID) {
 			return nil, fmt.Errorf("%w: liquidation %d: ID out of order or above seq", ErrInvalidSnapshot, ls.ID)
 		}
-		st, _, err := readBookAccount(BookAccount{ID: ls.Account, Collateral: ls.Collateral, Positions: ls.Positions}, ls.Markets)
+		st, _, err := readBookAccount(BookAccount{ID: ls.Account, Collateral: ls.Collateral, Positions: ls.Positions}, ls.Markets, &b.memo)
 		if err != nil {
 			return nil, restate(ErrInvalidSnapshot, fmt.Errorf("liquidation %d: %w", ls.ID, err))
 		}

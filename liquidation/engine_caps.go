@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -14,31 +15,31 @@ import (
 // touching the engine.
 type fitter struct {
 	e        *Engine
-	dirt     decimal.Decimal
-	market   map[string]decimal.Decimal
+	dirt     tally
+	market   map[string]tally
 	count    int
-	notional decimal.Decimal
+	notional tally
 }
 
 func (e *Engine) newFitter(now time.Time) *fitter {
-	f := &fitter{e: e, dirt: e.dirt, market: map[string]decimal.Decimal{}, notional: decimal.Zero}
+	f := &fitter{e: e, dirt: tallyOf(e.dirt), market: map[string]tally{}, notional: tallyOf(decimal.Zero)}
 	if e.cfg.Window > 0 {
 		from := now.Add(-e.cfg.Window)
 		for _, r := range e.recent {
 			if r.Time.After(from) {
 				f.count++
-				f.notional = f.notional.Add(r.Notional)
+				f.notional = f.notional.add(r.Notional)
 			}
 		}
 	}
 	return f
 }
 
-func (f *fitter) marketDirt(m string) decimal.Decimal {
+func (f *fitter) marketDirt(m string) tally {
 	if v, ok := f.market[m]; ok {
 		return v
 	}
-	return f.e.MarketDebtUnderAuction(m)
+	return tallyOf(f.e.MarketDebtUnderAuction(m))
 }
 
 // room is the tab that still fits under the global and market caps;
@@ -46,10 +47,10 @@ func (f *fitter) marketDirt(m string) decimal.Decimal {
 func (f *fitter) room(market string) (room decimal.Decimal, capped bool) {
 	cfg := f.e.cfg
 	if cfg.GlobalCap.Sign() > 0 {
-		room, capped = cfg.GlobalCap.Sub(f.dirt), true
+		room, capped = cfg.GlobalCap.Sub(f.dirt.value()), true
 	}
 	if hole, ok := cfg.MarketCaps[market]; ok {
-		r := hole.Sub(f.marketDirt(market))
+		r := hole.Sub(f.marketDirt(market).value())
 		if !capped || r.LessThan(room) {
 			room = r
 		}
@@ -69,17 +70,22 @@ func (f *fitter) throttleAllows(tab decimal.Decimal) bool {
 	if cfg.MaxCount > 0 && f.count+1 > cfg.MaxCount {
 		return false
 	}
-	if cfg.MaxNotional.Sign() > 0 && f.notional.Add(tab).GreaterThan(cfg.MaxNotional) {
-		return false
+	if cfg.MaxNotional.Sign() <= 0 {
+		return true
 	}
-	return true
+	if s := f.notional.add(tab); s.fits {
+		if m, ok := fixed.FromDecimal(cfg.MaxNotional); ok {
+			return fixed.Cmp(s.n, m) <= 0
+		}
+	}
+	return !f.notional.value().Add(tab).GreaterThan(cfg.MaxNotional)
 }
 
 func (f *fitter) take(o Order) {
-	f.dirt = f.dirt.Add(o.Tab)
-	f.market[o.Market] = f.marketDirt(o.Market).Add(o.Tab)
+	f.dirt = f.dirt.add(o.Tab)
+	f.market[o.Market] = f.marketDirt(o.Market).add(o.Tab)
 	f.count++
-	f.notional = f.notional.Add(o.Tab)
+	f.notional = f.notional.add(o.Tab)
 }
 
 // Commit reserves cap room for the orders of a plan the host is executing
@@ -115,7 +121,8 @@ func (e *Engine) Commit(now time.Time, orders []Order) ([]Event, error) {
 				return nil, fmt.Errorf("%w: order %d %s: %w", ErrInvalidInput, i, f.name, err)
 			}
 		}
-		if room, capped := fit.room(o.Market); capped && o.Tab.GreaterThan(room) {
+		if fit.over(o.Market, o.Tab) {
+			room, _ := fit.room(o.Market)
 			return nil, fmt.Errorf("%w: order %d (%s, %s): tab %s above room %s", ErrCapExceeded, i, o.Account, o.Market, o.Tab, room)
 		}
 		if !fit.throttleAllows(o.Tab) {

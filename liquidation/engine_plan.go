@@ -363,10 +363,7 @@ func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) {
 		pl.Skipped = append(pl.Skipped, Skip{Account: id, Reason: SkipNoDebt})
 		return
 	}
-	health := decimal.Zero
-	if c.mm.Sign() > 0 {
-		health = num.DivFloor(c.eq, c.mm, 18)
-	}
+	health := healthOf(&c) // equity/maintenance rounded down to 18 places; 0 without maintenance
 	forced := !c.liquidatable()
 	sort.SliceStable(legs, func(i, j int) bool {
 		if c := legs[i].Debt.Cmp(legs[j].Debt); c != 0 {
@@ -413,8 +410,17 @@ func (e *Engine) planAccount(pl *Plan, fit *fitter, c candidate) {
 	}
 }
 
-// size returns the debt to close for one account (see Plan).
+// size returns the debt to close for one account (see Plan), in the
+// fixed-point kernel when every figure fits it (sizeNum), else in decimal.
 func (e *Engine) size(eq, mm, debt, coll, reduce decimal.Decimal, smallLeg bool) decimal.Decimal {
+	if x, ok := e.sizeNum(eq, mm, debt, coll, reduce, smallLeg); ok {
+		return x
+	}
+	return e.sizeDecimal(eq, mm, debt, coll, reduce, smallLeg)
+}
+
+// sizeDecimal is size in decimal.
+func (e *Engine) sizeDecimal(eq, mm, debt, coll, reduce decimal.Decimal, smallLeg bool) decimal.Decimal {
 	if debt.Sign() <= 0 {
 		return decimal.Zero
 	}
@@ -450,13 +456,14 @@ func (e *Engine) size(eq, mm, debt, coll, reduce decimal.Decimal, smallLeg bool)
 // order sizes one leg's order under the caps and throttles, or says why not.
 func (e *Engine) order(fit *fitter, id string, l Position, xi, health decimal.Decimal) (Order, SkipReason) {
 	cfg := e.cfg
-	tab := xi.Mul(cfg.chop).RoundCeil(cfg.DebtScale)
-	if room, capped := fit.room(l.Market); capped && tab.GreaterThan(room) {
+	tab := e.tabOf(xi)           // xi × chop rounded up to DebtScale
+	if fit.over(l.Market, tab) { // tab above the room under the caps
+		room, _ := fit.room(l.Market)
 		xi = num.DivFloor(room, cfg.chop, cfg.DebtScale)
-		tab = xi.Mul(cfg.chop).RoundCeil(cfg.DebtScale)
+		tab = e.tabOf(xi)
 		if tab.GreaterThan(room) { // rounding: step one unit down
 			xi = xi.Sub(decimal.New(1, -cfg.DebtScale))
-			tab = xi.Mul(cfg.chop).RoundCeil(cfg.DebtScale)
+			tab = e.tabOf(xi)
 		}
 		if xi.Sign() <= 0 || xi.LessThan(cfg.Dust) || (xi.LessThan(l.Debt) && l.Debt.Sub(xi).LessThan(cfg.Dust)) {
 			return Order{}, SkipCap
@@ -468,11 +475,11 @@ func (e *Engine) order(fit *fitter, id string, l Position, xi, health decimal.De
 	full := xi.Equal(l.Debt)
 	lot := l.Size
 	if !full {
-		lot = num.DivFloor(l.Size.Mul(xi), l.Debt, cfg.LotScale)
+		lot = e.lotOf(l, xi) // size × xi / debt rounded down to LotScale
 	}
 	if lot.Sign() <= 0 {
 		return Order{}, SkipDust
 	}
 	return Order{Account: id, Market: l.Market, Health: health, Debt: xi, Lot: lot, Tab: tab,
-		Penalty: tab.Sub(xi), Bonus: xi.Mul(cfg.LiquidatorBonus).RoundFloor(cfg.DebtScale), Full: full}, ""
+		Penalty: subOf(tab, xi), Bonus: e.bonusOf(xi), Full: full}, ""
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -62,6 +63,12 @@ func canon(d decimal.Decimal) decimal.Decimal {
 			return decimal.Zero
 		}
 		return d
+	}
+	if n, ok := fixed.FromDecimal(d); ok { // the same in int64: no big-number division
+		for n.E < 0 && n.M%10 == 0 {
+			n.M, n.E = n.M/10, n.E+1
+		}
+		return dec(n)
 	}
 	c, exp := d.Coefficient(), d.Exponent()
 	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
