@@ -98,6 +98,10 @@ func (a *Arrays) Equity(acct Account) (decimal.Decimal, error) {
 		case RiskArray:
 			continue
 		case Option:
+			if bnd := a.arr[i].bnd; bnd != nil {
+				v = q.Mul(bnd.v0) // settlement units already (bounds.go)
+				break
+			}
 			v = q.Mul(wDec(a.arr[i].w0))
 			if !in.Inverse {
 				v = v.Mul(u.price)
@@ -163,7 +167,8 @@ type Decision struct {
 // are valued at the same marks. Errors are for bad input only; an order
 // on a RiskArray is refused with ErrInvalidInput (its premium or entry is
 // not known to the engine: value the fill yourself and call Risk), and
-// so is an order on an option at or past its expiry (now ≥ Expiry).
+// so is an order on an option at or past its expiry (now ≥ Expiry) or
+// expiring more than MaxYears (10 × 365 days) after now.
 func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Decision, error) {
 	i, ok := e.instIdx[o.Instrument]
 	if !ok {
@@ -186,6 +191,11 @@ func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Deci
 	}
 	if in := e.insts[i]; in.Kind == Option && !now.Before(in.Expiry) {
 		return Decision{}, fmt.Errorf("%w: option %q expired at %s", ErrInvalidInput, o.Instrument, in.Expiry.UTC().Format(time.RFC3339))
+	}
+	if in := e.insts[i]; in.Kind == Option && in.Expiry.Unix()-now.Unix() > 10*secondsPerYear {
+		// Beyond MaxYears Black-76 is not used (bounds.go): no new
+		// exposure is opened at a bound.
+		return Decision{}, fmt.Errorf("%w: option %q expires more than MaxYears after now", ErrInvalidInput, o.Instrument)
 	}
 	a, err := e.Arrays(now, m, instrumentsOf(acct.Positions, o.Instrument)...)
 	if err != nil {
