@@ -2,10 +2,14 @@ package portfolio
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+
+	"github.com/failsafe-fi/failsafe/internal/testkit"
 )
 
 // boundsEngine lists options struck at 100,000 on BTC (DeribitPM grid)
@@ -122,4 +126,63 @@ func TestExpiryBounded(t *testing.T) {
 			t.Errorf("expiry %s: err %v, want ErrInvalidSettings", exp, err)
 		}
 	}
+}
+
+// TestPropBoundsBracketBlack76: where Black-76 values an option, the
+// bounds the engine falls back to beyond its range bracket it at the
+// marks and in every scenario: lower = discounted intrinsic ≤ V ≤ lower +
+// slack (the upper bound a net short is charged). Mutations seen failing:
+// the slack taken at the marks' price only (a scenario's price above the
+// mark needs more), a put's intrinsic value as F − K.
+func TestPropBoundsBracketBlack76(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		inverse := rapid.Bool().Draw(t, "inverse")
+		right := rapid.SampledFrom([]Right{Call, Put}).Draw(t, "right")
+		strike := testkit.Decimal(1, 1_000_000, 2).Draw(t, "strike")
+		days := rapid.IntRange(1, 3000).Draw(t, "days")
+		in := Instrument{ID: "O", Underlying: "U", Kind: Option, Right: right, Strike: strike, Expiry: propNow.Add(time.Duration(days) * 24 * time.Hour), ContractSize: d("1"), Inverse: inverse}
+		e, err := New(Settings{
+			Underlyings: []Underlying{{ID: "U", ScanFraction: testkit.Decimal(10, 900, 3).Draw(t, "scan")}},
+			Instruments: []Instrument{in},
+			Grid:        DeribitPM(VolShock{Up: d("0.3"), Down: d("0.2")}, d("0.25")),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		price := strike.Mul(testkit.Decimal(3, 300_000, 3).Draw(t, "F/K")) // 0.003 … 300
+		m := Marks{Prices: map[string]decimal.Decimal{"U": price}, Vols: map[string]decimal.Decimal{"O": testkit.Decimal(0, 5000, 3).Draw(t, "vol")}}
+		a, err := e.Arrays(propNow, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ia := a.arr[0]
+		if ia.bnd != nil {
+			t.Skip("valued by bounds already")
+		}
+		u := &a.unders[0]
+		b, err := a.bounded(0, u, a.expiry(in.Expiry))
+		if err != nil {
+			t.Fatal(err)
+		}
+		norm := price // Black-76's arrays are per unit of price (linear) or coin
+		if inverse {
+			norm = d("1")
+		}
+		tol := decimal.Max(price, strike).Mul(d("1e-12"))
+		if inverse {
+			tol = decimal.Max(d("1"), strike.DivRound(price, 16)).Mul(d("1e-12"))
+		}
+		check := func(what string, v, lo, hi decimal.Decimal) {
+			if v.Cmp(lo.Sub(tol)) < 0 || v.Cmp(hi.Add(tol)) > 0 {
+				t.Fatalf("%s: Black-76 %s outside the bounds [%s, %s]", what, v, lo, hi)
+			}
+		}
+		v0 := wDec(ia.w0).Mul(norm)
+		check("marks", v0, b.bnd.v0, b.bnd.v0.Add(b.bnd.slack))
+		for s := range e.sc {
+			vs := wDec(ia.w0 + ia.gain[s]).Mul(norm)
+			lo := b.bnd.v0.Add(b.bnd.gain[s])
+			check(fmt.Sprintf("scenario %d", s), vs, lo, lo.Add(b.bnd.slack))
+		}
+	})
 }
