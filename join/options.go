@@ -86,7 +86,10 @@ type OptionsClose struct {
 // netted; flat instruments skipped). Each size is |net| × lot rounded up
 // (away from zero: a liquidation never closes less than planned) to
 // sizeScale places (the venue's contract step, 0 … 18) and never more
-// than the holding. Errors wrap ErrInvalidInput: a lot outside (0, 1], a
+// than the holding. Each instrument is rounded on its own (contracts of
+// different instruments do not add up), so the closes trade at least,
+// and by up to one step per instrument more than, the order's Debt: the
+// host books what they trade, OptionsClosed, never the order's Debt. Errors wrap ErrInvalidInput: a lot outside (0, 1], a
 // scale outside [0, 18], or a size that fails num.Check.
 func OptionsCloses(acct portfolio.Account, lot decimal.Decimal, sizeScale int32) ([]OptionsClose, error) {
 	if err := num.CheckPositive(lot); err != nil {
@@ -124,4 +127,42 @@ func OptionsCloses(acct portfolio.Account, lot decimal.Decimal, sizeScale int32)
 		kept = append(kept, OptionsClose{Instrument: c.Instrument, Size: size})
 	}
 	return kept, nil
+}
+
+// OptionsClosed returns what a book liquidation's closes move, for the
+// host's ledger: closed, the gross notional they trade at the arrays'
+// marks — the sum of the parts, Arrays.Notional of the closes taken as a
+// book (Σ |size| × contract size × price per instrument, rounded up once
+// at the Engine's scale) — and penalty, the order's penalty rate applied
+// to it: o.Penalty × closed / o.Debt, rounded up at scale (0 … 18). The
+// closes round each size up (OptionsCloses), so closed ≥ o.Debt up to the
+// Lot's rounding and penalty ≥ o.Penalty: the ledger records, and charges
+// the penalty on, exactly what was traded — no liquidated notional
+// appears that was not closed, none closed goes unrecorded, and the
+// rounding favours the venue. Errors wrap ErrInvalidInput: a nil Arrays,
+// a scale outside [0, 18], an order with a negative penalty or a
+// non-positive debt, or closes the arrays cannot value.
+func OptionsClosed(a *portfolio.Arrays, o liquidation.Order, closes []OptionsClose, scale int32) (closed, penalty decimal.Decimal, err error) {
+	if a == nil {
+		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: nil portfolio arrays", ErrInvalidInput)
+	}
+	if scale < 0 || scale > 18 {
+		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: scale %d outside [0, 18]", ErrInvalidInput, scale)
+	}
+	if err := num.CheckPositive(o.Debt); err != nil {
+		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: order debt: %w", ErrInvalidInput, err)
+	}
+	if err := num.CheckNonNegative(o.Penalty); err != nil {
+		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: order penalty: %w", ErrInvalidInput, err)
+	}
+	book := make([]portfolio.Position, 0, len(closes))
+	for _, c := range closes {
+		// The entry is not used by Notional; netBook wants one for a future.
+		book = append(book, portfolio.Position{Instrument: c.Instrument, Size: c.Size, Entry: decimal.NewFromInt(1)})
+	}
+	closed, err = a.Notional(book)
+	if err != nil {
+		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: closes: %w", ErrInvalidInput, err)
+	}
+	return closed, num.Div(o.Penalty.Mul(closed), o.Debt, scale, num.Ceil), nil
 }

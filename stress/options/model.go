@@ -219,7 +219,9 @@ func (m *Model) trade(a *portfolio.Arrays, acct *portfolio.Account, id string, s
 //     health 1.1, Config.Penalty on the gross notional closed);
 //  3. each order closes its Lot of every position of the book against
 //     the market maker at model prices (join.OptionsCloses, rounded up to
-//     SizeScale), and its penalty goes to the fund; an order closing the
+//     SizeScale); Liquidated and the penalty are booked on what the
+//     closes trade (join.OptionsClosed), and the penalty goes to the
+//     fund; an order closing the
 //     whole book charges only what the account has left, and a negative
 //     wallet after it is bad debt: the fund covers what it can, the rest
 //     is Uncovered.
@@ -324,6 +326,12 @@ func (m *Model) liquidate(now time.Time, arrays *portfolio.Arrays, p decimal.Dec
 		if err != nil {
 			return err
 		}
+		// The ledger books what the closes trade (each size rounded up),
+		// and the penalty on it, not the order's Debt.
+		closed, pen, err := join.OptionsClosed(arrays, o, closes, Scale)
+		if err != nil {
+			return err
+		}
 		for _, c := range closes {
 			if err := m.trade(arrays, a, c.Instrument, c.Size, p); err != nil {
 				return err
@@ -331,8 +339,7 @@ func (m *Model) liquidate(now time.Time, arrays *portfolio.Arrays, p decimal.Dec
 		}
 		m.liquidations++
 		m.lastOrders++
-		m.liquidated = m.liquidated.Add(o.Debt)
-		pen := o.Penalty
+		m.liquidated = m.liquidated.Add(closed)
 		if len(a.Positions) == 0 {
 			pen = num.MinOf(pen, num.MaxOf(a.Wallet, decimal.Zero))
 		}
