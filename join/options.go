@@ -129,40 +129,32 @@ func OptionsCloses(acct portfolio.Account, lot decimal.Decimal, sizeScale int32)
 	return kept, nil
 }
 
-// OptionsClosed returns what a book liquidation's closes move, for the
-// host's ledger: closed, the gross notional they trade at the arrays'
-// marks — the sum of the parts, Arrays.Notional of the closes taken as a
-// book (Σ |size| × contract size × price per instrument, rounded up once
-// at the Engine's scale) — and penalty, the order's penalty rate applied
-// to it: o.Penalty × closed / o.Debt, rounded up at scale (0 … 18). The
-// closes round each size up (OptionsCloses), so closed ≥ o.Debt up to the
-// Lot's rounding and penalty ≥ o.Penalty: the ledger records, and charges
-// the penalty on, exactly what was traded — no liquidated notional
-// appears that was not closed, none closed goes unrecorded, and the
-// rounding favours the venue. Errors wrap ErrInvalidInput: a nil Arrays,
-// a scale outside [0, 18], an order with a negative penalty or a
-// non-positive debt, or closes the arrays cannot value.
-func OptionsClosed(a *portfolio.Arrays, o liquidation.Order, closes []OptionsClose, scale int32) (closed, penalty decimal.Decimal, err error) {
+// OptionsClosed returns the gross notional a book liquidation's closes
+// trade at the arrays' marks — the sum of the parts: Arrays.Notional of
+// the closes taken as a book (Σ |size| × contract size × price per
+// instrument, rounded up once at the Engine's scale). OptionsCloses
+// rounds each size up, so this is at least the order's Debt up to the
+// Lot's rounding and at most the book's notional; the host's ledger
+// records it as the notional liquidated, so none is recorded that was not
+// traded and none traded goes unrecorded. The penalty stays the order's
+// (Order.Penalty): the engine sized the Lot so that the account reaches
+// its target health after paying exactly that, and charging the rate on
+// the rounding's extra left an account liquidatable right after its
+// liquidation (stress/options TestPropConservedAndHealthy at the CI seed).
+// Errors wrap ErrInvalidInput: a nil Arrays, or closes the arrays cannot
+// value.
+func OptionsClosed(a *portfolio.Arrays, closes []OptionsClose) (decimal.Decimal, error) {
 	if a == nil {
-		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: nil portfolio arrays", ErrInvalidInput)
-	}
-	if scale < 0 || scale > 18 {
-		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: scale %d outside [0, 18]", ErrInvalidInput, scale)
-	}
-	if err := num.CheckPositive(o.Debt); err != nil {
-		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: order debt: %w", ErrInvalidInput, err)
-	}
-	if err := num.CheckNonNegative(o.Penalty); err != nil {
-		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: order penalty: %w", ErrInvalidInput, err)
+		return decimal.Zero, fmt.Errorf("%w: nil portfolio arrays", ErrInvalidInput)
 	}
 	book := make([]portfolio.Position, 0, len(closes))
 	for _, c := range closes {
 		// The entry is not used by Notional; netBook wants one for a future.
 		book = append(book, portfolio.Position{Instrument: c.Instrument, Size: c.Size, Entry: decimal.NewFromInt(1)})
 	}
-	closed, err = a.Notional(book)
+	closed, err := a.Notional(book)
 	if err != nil {
-		return decimal.Zero, decimal.Zero, fmt.Errorf("%w: closes: %w", ErrInvalidInput, err)
+		return decimal.Zero, fmt.Errorf("%w: closes: %w", ErrInvalidInput, err)
 	}
-	return closed, num.Div(o.Penalty.Mul(closed), o.Debt, scale, num.Ceil), nil
+	return closed, nil
 }

@@ -53,7 +53,7 @@ func Example() {
 	// Output:
 	// shape(crash(-35%, +40%), ±50bp, 21×1m0s)
 	// ticks 21, liquidations 169, notional closed 26685499 USD
-	// bad debt 79181 USD; fund 1000000 → 1029508 USD (exhausted: false); uncovered 0 USD
+	// bad debt 79177 USD; fund 1000000 → 1029508 USD (exhausted: false); uncovered 0 USD
 }
 
 // Parameters for -set and -sweep are set by name; New refuses what is out

@@ -219,9 +219,9 @@ func (m *Model) trade(a *portfolio.Arrays, acct *portfolio.Account, id string, s
 //     health 1.1, Config.Penalty on the gross notional closed);
 //  3. each order closes its Lot of every position of the book against
 //     the market maker at model prices (join.OptionsCloses, rounded up to
-//     SizeScale); Liquidated and the penalty are booked on what the
-//     closes trade (join.OptionsClosed), and the penalty goes to the
-//     fund; an order closing the
+//     SizeScale); Liquidated books what the closes trade
+//     (join.OptionsClosed), and the order's penalty goes to the fund; an
+//     order closing the
 //     whole book charges only what the account has left, and a negative
 //     wallet after it is bad debt: the fund covers what it can, the rest
 //     is Uncovered.
@@ -327,8 +327,8 @@ func (m *Model) liquidate(now time.Time, arrays *portfolio.Arrays, p decimal.Dec
 			return err
 		}
 		// The ledger books what the closes trade (each size rounded up),
-		// and the penalty on it, not the order's Debt.
-		closed, pen, err := join.OptionsClosed(arrays, o, closes, Scale)
+		// not the order's Debt; the penalty is the order's.
+		closed, err := join.OptionsClosed(arrays, closes)
 		if err != nil {
 			return err
 		}
@@ -340,6 +340,7 @@ func (m *Model) liquidate(now time.Time, arrays *portfolio.Arrays, p decimal.Dec
 		m.liquidations++
 		m.lastOrders++
 		m.liquidated = m.liquidated.Add(closed)
+		pen := o.Penalty
 		if len(a.Positions) == 0 {
 			pen = num.MinOf(pen, num.MaxOf(a.Wallet, decimal.Zero))
 		}
