@@ -204,11 +204,12 @@ type Decision struct {
 // are valued at the same marks, and the order is booked at the worse of
 // its limit and the mark (a buy's premium or entry at max(limit, mark), a
 // sell's at min(limit, mark): Binance's open loss, see worseOf), so a
-// limit far better than the mark is never credited as profit. Errors are for bad input only; an order
-// on a RiskArray is refused with ErrInvalidInput (its premium or entry is
-// not known to the engine: value the fill yourself and call Risk), and
-// so is an order on an option at or past its expiry (now ≥ Expiry) or
-// expiring more than MaxYears (10 × 365 days) after now.
+// limit far better than the mark is never credited as profit. Errors are
+// for bad input only; an order on a RiskArray is refused with
+// ErrInvalidInput (its premium or entry is not known to the engine: value
+// the fill yourself and call Risk), and so is an order on an option at or
+// past its expiry (now ≥ Expiry) or expiring more than MaxYears (10 × 365
+// days) after now.
 func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Decision, error) {
 	i, ok := e.instIdx[o.Instrument]
 	if !ok {
