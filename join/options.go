@@ -89,8 +89,12 @@ type OptionsClose struct {
 // than the holding. Each instrument is rounded on its own (contracts of
 // different instruments do not add up), so the closes trade at least,
 // and by up to one step per instrument more than, the order's Debt: the
-// host books what they trade, OptionsClosed, never the order's Debt. Errors wrap ErrInvalidInput: a lot outside (0, 1], a
-// scale outside [0, 18], or a size that fails num.Check.
+// host books what they trade, OptionsClosed, never the order's Debt. A
+// small book's remainder is then not an exact scaling of the book (a
+// hedge leg may lose more than its share) and can miss maintenance by a
+// few cents: plan such an account again (stress/options does, in the same
+// tick). Errors wrap ErrInvalidInput: a lot outside (0, 1], a scale
+// outside [0, 18], or a size that fails num.Check.
 func OptionsCloses(acct portfolio.Account, lot decimal.Decimal, sizeScale int32) ([]OptionsClose, error) {
 	if err := num.CheckPositive(lot); err != nil {
 		return nil, fmt.Errorf("%w: lot: %w", ErrInvalidInput, err)

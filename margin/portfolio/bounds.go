@@ -26,10 +26,11 @@ import (
 // never overstated) and in every scenario (delta ±df in the money, 0 out
 // of it); a net short is charged in each scenario the move to the upper
 // bound, intrinsic + c with c the largest df·min(F, K) over the marks and
-// the scenarios' prices. So for a short the requirement is at least
-// c × its size (positive: the account stays liquidatable) and equity −
-// requirement is the wallet less the upper bound in the worst scenario:
-// its liability is never understated. c is at most 1/MaxMoneyness (0.2%)
+// the scenarios' prices. So a short loses c × its size in a scenario that
+// leaves the price unmoved (every preset has one, fully covered): its
+// requirement is positive and the account stays liquidatable; and equity
+// − requirement is the wallet less the upper bound in the worst scenario
+// (as covered): its liability is never understated. c is at most 1/MaxMoneyness (0.2%)
 // of the option's notional beyond the moneyness bound; for an expiry
 // beyond MaxYears it can be the whole time value.
 //

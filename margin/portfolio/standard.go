@@ -40,7 +40,8 @@ type StandardRates struct {
 	// InitialFloor].
 	Maintenance decimal.Decimal `json:"maintenance"`
 	// Tiers scale the rates by the family's total short contracts
-	// (StandardFamily); empty means factor 1 for every size. Caps strictly increase, factors never decrease; a size
+	// (StandardFamily); empty means factor 1 for every size. Caps
+	// strictly increase, factors never decrease; a size
 	// above the last cap uses the last factor (fail closed: never
 	// unmargined).
 	Tiers []FactorTier `json:"tiers,omitempty"`
@@ -165,9 +166,8 @@ type StandardFamilyMargin struct {
 // tiers with instType OPTION requires instFamily or uly and returns
 // optMgnFactor per tier; Deribit's standard formulas, as StandardRates
 // quotes them, have no tiers: DeribitStandard has none). Long positions
-// do not count (they need no
-// margin). Choosing the tier per position would let a book split into
-// lots below the first cap stay at factor 1. Each position's margin is
+// do not count (they need no margin). Choosing the tier per position
+// would let a book split into lots below the first cap stay at factor 1. Each position's margin is
 // Standard's formula with that factor, rounded up at scale places.
 // Errors wrap ErrInvalidInput; at most 100,000 positions.
 func StandardFamily(r StandardRates, positions []StandardInput, openShort decimal.Decimal, scale int32) (StandardFamilyMargin, error) {
