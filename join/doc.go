@@ -17,7 +17,9 @@
 //     account (margin/portfolio) as the engine's account with one leg, the
 //     whole book, so the planned lot is the fraction of every position to
 //     close pro rata (the requirement scales with the book; closing legs
-//     one by one would not restore it).
+//     one by one would not restore it); [OptionsClosed]: the notional
+//     the closes trade, which the ledger books (the sum of the parts, not
+//     the order's Debt).
 //   - [ToUnit]: the one explicit conversion between the packages' money
 //     scales (liquidation works to 18 places by default, a waterfall to its
 //     Unit), rounded in the stated direction.

@@ -86,8 +86,15 @@ type OptionsClose struct {
 // netted; flat instruments skipped). Each size is |net| × lot rounded up
 // (away from zero: a liquidation never closes less than planned) to
 // sizeScale places (the venue's contract step, 0 … 18) and never more
-// than the holding. Errors wrap ErrInvalidInput: a lot outside (0, 1], a
-// scale outside [0, 18], or a size that fails num.Check.
+// than the holding. Each instrument is rounded on its own (contracts of
+// different instruments do not add up), so the closes trade at least,
+// and by up to one step per instrument more than, the order's Debt: the
+// host books what they trade, OptionsClosed, never the order's Debt. A
+// small book's remainder is then not an exact scaling of the book (a
+// hedge leg may lose more than its share) and can miss maintenance by a
+// few cents: plan such an account again (stress/options does, in the same
+// tick). Errors wrap ErrInvalidInput: a lot outside (0, 1], a scale
+// outside [0, 18], or a size that fails num.Check.
 func OptionsCloses(acct portfolio.Account, lot decimal.Decimal, sizeScale int32) ([]OptionsClose, error) {
 	if err := num.CheckPositive(lot); err != nil {
 		return nil, fmt.Errorf("%w: lot: %w", ErrInvalidInput, err)
@@ -124,4 +131,34 @@ func OptionsCloses(acct portfolio.Account, lot decimal.Decimal, sizeScale int32)
 		kept = append(kept, OptionsClose{Instrument: c.Instrument, Size: size})
 	}
 	return kept, nil
+}
+
+// OptionsClosed returns the gross notional a book liquidation's closes
+// trade at the arrays' marks — the sum of the parts: Arrays.Notional of
+// the closes taken as a book (Σ |size| × contract size × price per
+// instrument, rounded up once at the Engine's scale). OptionsCloses
+// rounds each size up, so this is at least the order's Debt up to the
+// Lot's rounding and at most the book's notional; the host's ledger
+// records it as the notional liquidated, so none is recorded that was not
+// traded and none traded goes unrecorded. The penalty stays the order's
+// (Order.Penalty): the engine sized the Lot so that the account reaches
+// its target health after paying exactly that, and charging the rate on
+// the rounding's extra left an account liquidatable right after its
+// liquidation (stress/options TestPropConservedAndHealthy at the CI seed).
+// Errors wrap ErrInvalidInput: a nil Arrays, or closes the arrays cannot
+// value.
+func OptionsClosed(a *portfolio.Arrays, closes []OptionsClose) (decimal.Decimal, error) {
+	if a == nil {
+		return decimal.Zero, fmt.Errorf("%w: nil portfolio arrays", ErrInvalidInput)
+	}
+	book := make([]portfolio.Position, 0, len(closes))
+	for _, c := range closes {
+		// The entry is not used by Notional; netBook wants one for a future.
+		book = append(book, portfolio.Position{Instrument: c.Instrument, Size: c.Size, Entry: decimal.NewFromInt(1)})
+	}
+	closed, err := a.Notional(book)
+	if err != nil {
+		return decimal.Zero, fmt.Errorf("%w: closes: %w", ErrInvalidInput, err)
+	}
+	return closed, nil
 }

@@ -103,14 +103,15 @@ func printFlow(w io.Writer, f flow) {
 		what string
 		o    portfolio.Order
 		d    portfolio.Decision
-	}{{fmt.Sprintf("sell %s more 105,000 calls", f.MoreO.Size.Neg()), f.MoreO, f.More}, {fmt.Sprintf("sell %s BTC of the future (hedge)", f.HedgeO.Size.Neg()), f.HedgeO, f.Hedge}} {
+	}{{fmt.Sprintf("sell %s more 105,000 calls at %s", f.MoreO.Size.Neg(), f.MoreO.Price), f.MoreO, f.More}, {fmt.Sprintf("sell %s BTC of the future at %s (hedge)", f.HedgeO.Size.Neg(), f.HedgeO.Price), f.HedgeO, f.Hedge}} {
 		verdict := "refused"
 		if c.d.Accepted {
 			verdict = "accepted"
 		}
-		fmt.Fprintf(w, "  pre-trade %-36s %-8s (%s): maintenance %s → %s, equity %s → %s\n", c.what+":", verdict, c.d.Reason,
+		fmt.Fprintf(w, "  pre-trade %-46s %-8s (%s): maintenance %s → %s, equity %s → %s\n", c.what+":", verdict, c.d.Reason,
 			c.d.Before.Maintenance.StringFixed(2), c.d.After.Maintenance.StringFixed(2), c.d.Before.Equity.StringFixed(2), c.d.After.Equity.StringFixed(2))
 	}
+	fmt.Fprintf(w, "  (an order is valued at the worse of its limit and the mark: the calls' sale below their mark costs equity, a limit above it would earn none)\n")
 	fmt.Fprintf(w, "BTC falls to %s: equity %s, maintenance %s, liquidatable %v\n", f.CrashPrice.StringFixed(0),
 		f.Crash.Equity.StringFixed(2), f.Crash.Maintenance.StringFixed(2), f.Crash.Liquidatable)
 	for _, o := range f.Plan.Orders {

@@ -98,6 +98,10 @@ func (a *Arrays) Equity(acct Account) (decimal.Decimal, error) {
 		case RiskArray:
 			continue
 		case Option:
+			if bnd := a.arr[i].bnd; bnd != nil {
+				v = q.Mul(bnd.v0) // settlement units already (bounds.go)
+				break
+			}
 			v = q.Mul(wDec(a.arr[i].w0))
 			if !in.Inverse {
 				v = v.Mul(u.price)
@@ -116,6 +120,41 @@ func (a *Arrays) Equity(acct Account) (decimal.Decimal, error) {
 		eq = eq.Add(num.Round(v, e.scale, num.Floor))
 	}
 	return eq, nil
+}
+
+// worseOf returns the price an order is booked at in the what-if
+// account: the worse for the account of its limit and the mark — a buy
+// at max(limit, mark), a sell at min(limit, mark), where the mark is an
+// option's value at the arrays' marks per unit (Black-76, or its bound:
+// bounds.go; coin for an inverse option) and a future's underlying price.
+// A limit better than the mark earns nothing before it fills: booked at
+// the limit, the gap would show as instant profit and could turn a
+// refusal into an acceptance (review of issue 17). This is Binance's
+// open loss, charged on an order priced worse than the mark and never
+// credited on one priced better: "Open Loss = Number of Contract ×
+// Absolute Value {min[0, direction of order × (mark price − order
+// price)]}" (Binance FAQ, Cost Required to Open a Position in Perpetual
+// Futures Contracts,
+// https://www.binance.com/en/support/faq/87fa7ee33b574f7084d42bd2ce2e463b).
+func (a *Arrays) worseOf(i int, o Order) decimal.Decimal {
+	e := a.e
+	in := &e.insts[i]
+	u := &a.unders[a.uPos[e.instUnder[i]]]
+	var mark decimal.Decimal
+	switch ia := a.arr[i]; {
+	case in.Kind == Future:
+		mark = u.price
+	case ia.bnd != nil:
+		mark = ia.bnd.v0
+	case in.Inverse:
+		mark = wDec(ia.w0)
+	default:
+		mark = wDec(ia.w0).Mul(u.price)
+	}
+	if o.Size.Sign() > 0 {
+		return decimal.Max(o.Price, mark)
+	}
+	return decimal.Min(o.Price, mark)
 }
 
 // Order is a trade to check before it is placed.
@@ -146,8 +185,10 @@ type Decision struct {
 	BeforeResult Result `json:"before_result"`
 	// AfterResult is the what-if requirement after the order.
 	AfterResult Result `json:"after_result"`
-	// Account is the account after the order (the order added as a lot,
-	// an option's premium moved through the wallet).
+	// Account is the what-if account after the order: the order added as
+	// a lot, an option's premium moved through the wallet, both at the
+	// worse of the limit and the mark (see CheckOrder); the host books
+	// the actual fill.
 	Account Account `json:"account"`
 }
 
@@ -160,10 +201,15 @@ type Decision struct {
 // x/subaccounts IsValidStateTransitionForUndercollateralizedSubaccount).
 // So a hedge that lowers the portfolio requirement is accepted even below
 // initial margin, where a per-position check would refuse it. Both states
-// are valued at the same marks. Errors are for bad input only; an order
-// on a RiskArray is refused with ErrInvalidInput (its premium or entry is
-// not known to the engine: value the fill yourself and call Risk), and
-// so is an order on an option at or past its expiry (now ≥ Expiry).
+// are valued at the same marks, and the order is booked at the worse of
+// its limit and the mark (a buy's premium or entry at max(limit, mark), a
+// sell's at min(limit, mark): Binance's open loss, see worseOf), so a
+// limit far better than the mark is never credited as profit. Errors are
+// for bad input only; an order on a RiskArray is refused with
+// ErrInvalidInput (its premium or entry is not known to the engine: value
+// the fill yourself and call Risk), and so is an order on an option at or
+// past its expiry (now ≥ Expiry) or expiring more than MaxYears (10 × 365
+// days) after now.
 func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Decision, error) {
 	i, ok := e.instIdx[o.Instrument]
 	if !ok {
@@ -187,6 +233,11 @@ func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Deci
 	if in := e.insts[i]; in.Kind == Option && !now.Before(in.Expiry) {
 		return Decision{}, fmt.Errorf("%w: option %q expired at %s", ErrInvalidInput, o.Instrument, in.Expiry.UTC().Format(time.RFC3339))
 	}
+	if in := e.insts[i]; in.Kind == Option && in.Expiry.Unix()-now.Unix() > 10*secondsPerYear {
+		// Beyond MaxYears Black-76 is not used (bounds.go): no new
+		// exposure is opened at a bound.
+		return Decision{}, fmt.Errorf("%w: option %q expires more than MaxYears after now", ErrInvalidInput, o.Instrument)
+	}
 	a, err := e.Arrays(now, m, instrumentsOf(acct.Positions, o.Instrument)...)
 	if err != nil {
 		return Decision{}, err
@@ -197,11 +248,12 @@ func (e *Engine) CheckOrder(now time.Time, acct Account, o Order, m Marks) (Deci
 	}
 	after := acct.Clone()
 	lot := Position{Instrument: o.Instrument, Size: o.Size}
+	price := a.worseOf(i, o)
 	switch e.insts[i].Kind {
 	case Future:
-		lot.Entry = o.Price
+		lot.Entry = price
 	case Option:
-		after.Wallet = after.Wallet.Sub(num.Round(o.Size.Mul(e.insts[i].ContractSize).Mul(o.Price), e.scale, num.Ceil))
+		after.Wallet = after.Wallet.Sub(num.Round(o.Size.Mul(e.insts[i].ContractSize).Mul(price), e.scale, num.Ceil))
 	}
 	after.Positions = append(after.Positions, lot)
 	ar, rr, err := a.Risk(after)

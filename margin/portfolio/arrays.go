@@ -29,15 +29,18 @@ type Arrays struct {
 // instArr is one instrument's risk array, normalised by its underlying's
 // price (linear) or per coin (inverse).
 type instArr struct {
-	gain  []int64 // per scenario: gain per unit of size × contract size
-	w0    int64   // option value / price at the marks
-	delta int64   // Black-76 delta of an option at the marks
+	gain  []int64   // per scenario: gain per unit of size × contract size
+	w0    int64     // option value / price at the marks
+	delta int64     // Black-76 delta of an option at the marks
+	bnd   *boundArr // non-nil: an option valued by its bounds (bounds.go); gain and w0 unused
 }
 
 // Arrays values the given instruments (all of the Engine's when none is
 // given) in every scenario at the marks. Every listed instrument needs its
 // underlying's price and, for an option, its volatility. Errors wrap
-// ErrInvalidInput, ErrUnknownInstrument, ErrMissingMark or ErrRange.
+// ErrInvalidInput, ErrUnknownInstrument or ErrMissingMark; an option
+// Black-76 cannot value in the kernel is valued by its bounds (bounds.go),
+// never refused.
 func (e *Engine) Arrays(now time.Time, m Marks, instruments ...string) (*Arrays, error) {
 	if err := checkNow(now); err != nil {
 		return nil, err
@@ -107,6 +110,17 @@ func (a *Arrays) value(i int, m Marks) error {
 		a.arr[i] = ia
 		return nil
 	case Future:
+		if u.sDec != nil && !in.Inverse {
+			// A move beyond the kernel: the gain per unit, F0·(s − 1), in
+			// decimal (exact).
+			b := &boundArr{gain: make([]decimal.Decimal, n)}
+			for s := range n {
+				b.gain[s] = u.price.Mul(u.sDec[s].Sub(decimal.NewFromInt(1)))
+			}
+			ia.bnd, ia.delta = b, wOne
+			a.arr[i] = ia
+			return nil
+		}
 		ia.gain = make([]int64, n)
 		for s := range n {
 			if in.Inverse {
@@ -132,6 +146,9 @@ func (a *Arrays) value(i int, m Marks) error {
 	}
 	var k kern
 	es := a.expiry(in.Expiry)
+	if u.sDec != nil || e.outOfRange(i, u, es) {
+		return a.setBounded(i, u, es)
+	}
 	sr0, err := e.optSeries(&k, i, u, es, a.rate)
 	if err != nil {
 		return err
@@ -160,8 +177,18 @@ func (a *Arrays) value(i int, m Marks) error {
 		}
 		ia.gain[s] = val - ia.w0
 	}
-	if k.bad {
-		return fmt.Errorf("%w: instrument %q", ErrRange, in.ID)
+	if k.bad { // beyond the kernel after all: bounds, never a refusal
+		return a.setBounded(i, u, es)
+	}
+	a.arr[i] = ia
+	return nil
+}
+
+// setBounded values option i by its bounds (bounds.go).
+func (a *Arrays) setBounded(i int, u *uState, es *expiryState) error {
+	ia, err := a.bounded(i, u, es)
+	if err != nil {
+		return err
 	}
 	a.arr[i] = ia
 	return nil

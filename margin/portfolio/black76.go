@@ -114,18 +114,30 @@ func Black76(in OptionInput) (Valuation, error) {
 	if !ok {
 		return Valuation{}, fmt.Errorf("%w: vol: more than 16 places", ErrInvalidInput)
 	}
-	g := s.greeks(&k, wOne, 0, sig)
+	g, d1, linear := s.priceDelta(&k, wOne, 0, sig)
 	if k.bad {
 		return Valuation{}, fmt.Errorf("%w: forward %s strike %s", ErrRange, in.Forward, in.Strike)
 	}
 	f := in.Forward
-	return Valuation{
-		Price: f.Mul(wDec(g.price)),
-		Delta: wDec(g.delta),
-		Gamma: num.Div(wDec(g.gamma), f, wScale, num.HalfEven),
-		Vega:  f.Mul(wDec(g.vega)),
-		Theta: f.Mul(wDec(g.theta)),
-	}, nil
+	out := Valuation{Price: f.Mul(wDec(g.price)), Delta: wDec(g.delta), Gamma: decimal.Zero, Vega: decimal.Zero}
+	rv := wDec(k.mul(s.rate, g.price)) // r·V / F
+	if linear {
+		out.Theta = f.Mul(rv)
+		return out, nil
+	}
+	// Gamma and theta grow like 1/(σ√T) near expiry, beyond the kernel's
+	// 922 (an at-the-money option with σ√T = 10⁻⁵ has gamma·F ≈ 40,000),
+	// so the last step of each is a decimal quotient at 16 places; every
+	// factor (e^(−rT)·φ(d1), σ√T, √T) is in the kernel's range.
+	v := k.mul(sig, s.sqrtT)
+	pd := k.mul(s.df, k.phi(d1)) // e^(−rT)·φ(d1)
+	out.Gamma = num.Div(wDec(pd), f.Mul(wDec(v)), wScale, num.HalfEven)
+	out.Vega = f.Mul(wDec(k.mul(pd, s.sqrtT)))
+	out.Theta = f.Mul(rv.Sub(num.Div(wDec(pd).Mul(wDec(sig)), wDec(2*s.sqrtT), wScale, num.HalfEven)))
+	if k.bad {
+		return Valuation{}, fmt.Errorf("%w: forward %s strike %s", ErrRange, in.Forward, in.Strike)
+	}
+	return out, nil
 }
 
 // wDec converts a 16-place kernel value to a decimal.
@@ -323,8 +335,8 @@ func (sr *series) intrinsic(s int64) int64 {
 	return max(d, 0)
 }
 
-// greeksW holds a valuation divided by F0 (gamma multiplied by F0).
-type greeksW struct{ price, delta, gamma, vega, theta int64 }
+// greeksW holds a valuation's price and delta divided by F0.
+type greeksW struct{ price, delta int64 }
 
 // priceDelta values the option at s·F0 with volatility sig and returns
 // its price and delta (normalised by F0), and d1 (0 when the value is
@@ -353,20 +365,4 @@ func (sr *series) priceDelta(k *kern, s, ls, sig int64) (g greeksW, d1 int64, li
 		g.delta = -k.mul(sr.df, wOne-nd1)
 	}
 	return g, d1, false
-}
-
-// greeks values the option at s·F0 with volatility sig and returns its
-// Greeks, all normalised by F0.
-func (sr *series) greeks(k *kern, s, ls, sig int64) greeksW {
-	g, d1, linear := sr.priceDelta(k, s, ls, sig)
-	if linear {
-		g.theta = k.mul(sr.rate, g.price)
-		return g
-	}
-	v := k.mul(sig, sr.sqrtT)
-	pd := k.mul(sr.df, k.phi(d1)) // e^(−rT)·φ(d1)
-	g.gamma = k.div(pd, k.mul(s, v))
-	g.vega = k.mul(k.mul(pd, s), sr.sqrtT)
-	g.theta = k.sub(k.mul(sr.rate, g.price), k.div(k.mul(k.mul(pd, s), sig), 2*sr.sqrtT))
-	return g
 }

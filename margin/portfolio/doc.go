@@ -4,7 +4,8 @@
 // OCC TIMS, Deribit portfolio margin), so a hedged book posts far less
 // than its legs would alone and a concentrated short option book posts
 // more. It also gives the per-position (standard) option margin of
-// Deribit-style venues for comparison.
+// Deribit- and OKX-style venues for comparison (StandardFamily: the margin
+// factor's tier is the family's total short).
 //
 // # Pricing
 //
@@ -19,6 +20,20 @@
 // published by West, 2005). Every operation rounds half-even once, so results are
 // bit-identical on every machine. Black76 also returns delta, gamma, vega
 // and theta for reports.
+//
+// # Beyond the pricer's range
+//
+// Black76 refuses inputs beyond its range (a strike more than MaxMoneyness
+// from the forward, more than MaxYears to expiry, a vol above MaxVol). The
+// Engine never does for an option it margins: after a crash or a rally an
+// option's strike can be 500 times its price, and refusing it would leave
+// the account unmarginable, never liquidatable. Such an option (or one
+// expiring beyond MaxYears, or whose valuation overflows the kernel) is
+// valued by the no-arbitrage bounds df·max(F − K, 0) ≤ call ≤ df·F and
+// df·max(K − F, 0) ≤ put ≤ df·K in the venue's favour: its discounted
+// intrinsic value at the marks and in every scenario, and for a net short
+// the upper bound in every scenario (see Arrays and bounds.go). New bounds
+// option expiries to [1970, 2200].
 //
 // # Grids as data
 //
@@ -74,10 +89,13 @@
 // requirement) and applies margin.Transition, the rule
 // margin.Calculator.CheckOrder applies (dYdX v4): a hedge that lowers the
 // requirement is accepted even for an account below initial margin, a
-// riskier order is refused. join.OptionsAccount hands an account to
+// riskier order is refused; the order is booked at the worse of its limit
+// and the mark, so a favourable limit earns nothing before it fills. join.OptionsAccount hands an account to
 // liquidation.Engine as one leg, the whole book, whose Lot is the fraction
 // of every position to close (join.OptionsCloses): sound because the
-// requirement scales with the book; Arrays.Notional is the penalty base.
+// requirement scales with the book; Arrays.Notional is the penalty base
+// and join.OptionsClosed the notional the closes trade, which the host
+// books.
 //
 // The Engine and Arrays are immutable and safe for concurrent use; there
 // is no state to snapshot: accounts and marks are plain values the host

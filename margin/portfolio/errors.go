@@ -17,9 +17,10 @@ var (
 	// ErrMissingMark reports a book position whose underlying has no price
 	// or whose option has no volatility in the Marks.
 	ErrMissingMark = errors.New("portfolio: missing mark")
-	// ErrRange reports a valuation whose intermediate values leave the
-	// range of the 16-place kernel (a strike more than MaxMoneyness times
-	// the underlying, say). The book is refused, never margined at a
-	// guessed value.
+	// ErrRange reports a valuation by Black76 whose intermediate values
+	// leave the range of the 16-place kernel. The Engine never returns it
+	// for an option it margins: beyond the kernel's range it values the
+	// option by its no-arbitrage bounds in the venue's favour (see
+	// Arrays), so an account is never left unmarginable.
 	ErrRange = errors.New("portfolio: value out of the pricer's range")
 )

@@ -74,17 +74,6 @@ func (k *kern) add(a, b int64) int64 {
 	return s
 }
 
-// sub returns a − b.
-func (k *kern) sub(a, b int64) int64 {
-	s, ok := fixed.AddInt(a, -b)
-	if !ok || b == minInt64 {
-		k.bad = true
-	}
-	return s
-}
-
-const minInt64 = -1 << 63
-
 // expLow is the argument below which e^x is below half a unit of the 16th
 // place (e^-38 ≈ 3.1e-17), so exp returns 0.
 const expLow = -38 * wOne

@@ -185,9 +185,6 @@ func TestRequirementRefuses(t *testing.T) {
 			return Marks{Prices: m.Prices, Vols: map[string]decimal.Decimal{"BTC-30D-100-call": d("11")}}
 		}, ErrInvalidInput},
 		{"absurd size", propNow, []Position{{Instrument: "BTC-30D-100-call", Size: decimal.New(1, 1<<30)}}, nil, ErrInvalidInput},
-		{"price far from strike", propNow, ok, func(m Marks) Marks {
-			return Marks{Prices: map[string]decimal.Decimal{"BTC": d("100")}, Vols: m.Vols}
-		}, ErrRange},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

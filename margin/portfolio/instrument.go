@@ -54,7 +54,10 @@ type Instrument struct {
 	Strike decimal.Decimal `json:"strike"`
 	// Expiry is the expiry (options: required; futures: zero for a
 	// perpetual). Inter-month spreads group positions by expiry.
-	// CheckOrder refuses a new order on an option at or past its expiry.
+	// Options: in [1970-01-01, 2200-01-01] UTC. CheckOrder refuses a new
+	// order on an option at or past its expiry or more than MaxYears (10 ×
+	// 365 days) before it; a position expiring beyond MaxYears is valued
+	// by its bounds (see Arrays).
 	// An option position still held at or past expiry is valued at its
 	// intrinsic value, undiscounted, at the mark and at each scenario's
 	// moved price (so it is still scanned, at zero time value): the host
@@ -119,6 +122,16 @@ func validateUnderlying(u Underlying) error {
 	return nil
 }
 
+// minExpiry and maxExpiry bound an option's expiry (New has no clock):
+// from any now in [1970, 2200] the time to expiry is at most 230 years,
+// which the kernel holds (maxYearsTo). An option more than MaxYears ahead
+// is valued by its bounds (bounds.go) and CheckOrder refuses orders on
+// it.
+var (
+	minExpiry = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxExpiry = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 func validateInstrument(in Instrument, scenarios int) error {
 	if in.ID == "" {
 		return fmt.Errorf("%w: instrument with empty ID", ErrInvalidSettings)
@@ -137,6 +150,9 @@ func validateInstrument(in Instrument, scenarios int) error {
 		}
 		if in.Expiry.IsZero() {
 			return fmt.Errorf("%w: instrument %q: option without expiry", ErrInvalidSettings, in.ID)
+		}
+		if in.Expiry.Before(minExpiry) || in.Expiry.After(maxExpiry) {
+			return fmt.Errorf("%w: instrument %q: expiry %s outside [1970, 2200]", ErrInvalidSettings, in.ID, in.Expiry.UTC().Format(time.RFC3339))
 		}
 	case RiskArray:
 		if len(in.Array) != scenarios {

@@ -201,26 +201,35 @@ func TestPropOffsetNeverRaises(t *testing.T) {
 	}
 }
 
-// TestPropScaling: scaling every position by k scales the requirement by k,
-// up to the engine's rounding: each group's figures round up once at the
-// engine's scale (k × 6 units of the last place) and each position's
-// scenario gain is rounded half-even at 12 places of the price-normalised
-// value (0.5×10^-12 × price per position, for B and for kB). Mutations
-// seen failing: contingency charging each net short strike once instead
-// of per contract, and the inter-month charge capped at one spread.
+// TestPropScaling: scaling every position by k scales the requirement by
+// k, up to the engine's rounding, for whole k (2 … 20) and fractional k
+// (0.001 … 20 at 3 places: the book's sizes, at 1 place, stay exact
+// decimals). The bound: R(B) and R(kB) are each built from at most 6
+// figures per group rounded up at the engine's scale, so k·R(B) is off by
+// at most 6k units of the last place and R(kB) by 6 — 6(k + 1) in all —
+// and each position's scenario gain is rounded half-even at 12 places of
+// the price-normalised value (0.5×10⁻¹² × price per position, k times for
+// B and once for kB). Mutations seen failing: contingency charging each
+// net short strike once instead of per contract, the inter-month charge
+// capped at one spread, and the short option minimum charged per whole
+// contract (net short rounded up to an integer: R(0.001·B) = 16.55
+// against 0.001·R(B) = 11.57).
 func TestPropScaling(t *testing.T) {
 	e := propEngine(t, false)
 	m := propMarks(e)
 	rapid.Check(t, func(t *rapid.T) {
 		book := genBook(e).Draw(t, "book")
-		k := rapid.Int64Range(2, 20).Draw(t, "k")
+		k := decimal.NewFromInt(rapid.Int64Range(2, 20).Draw(t, "whole k"))
+		if rapid.Bool().Draw(t, "fractional") {
+			k = testkit.Decimal(1, 20_000, 3).Draw(t, "k")
+		}
 		r1, err := e.Requirement(propNow, book, m)
 		if err != nil {
 			t.Fatal(err)
 		}
 		scaled := make([]Position, len(book))
 		for i, p := range book {
-			p.Size = p.Size.Mul(decimal.NewFromInt(k))
+			p.Size = p.Size.Mul(k)
 			scaled[i] = p
 		}
 		rk, err := e.Requirement(propNow, scaled, m)
@@ -228,10 +237,11 @@ func TestPropScaling(t *testing.T) {
 			t.Fatal(err)
 		}
 		ulp := decimal.New(1, -e.Scale())
-		perPos := d("0.0000000000005").Mul(d("100000")).Mul(decimal.NewFromInt(int64(len(book)) * (k + 1)))
-		tol := ulp.Mul(decimal.NewFromInt(6 * k)).Add(perPos)
-		if diff := rk.Maintenance.Sub(r1.Maintenance.Mul(decimal.NewFromInt(k))).Abs(); diff.Cmp(tol) > 0 {
-			t.Fatalf("R(%d·B) = %s, %d·R(B) = %s (off by %s)", k, rk.Maintenance, k, r1.Maintenance.Mul(decimal.NewFromInt(k)), diff)
+		k1 := k.Add(decimal.NewFromInt(1))
+		perPos := d("0.0000000000005").Mul(d("100000")).Mul(decimal.NewFromInt(int64(len(book)))).Mul(k1)
+		tol := ulp.Mul(decimal.NewFromInt(6)).Mul(k1).Add(perPos)
+		if diff := rk.Maintenance.Sub(r1.Maintenance.Mul(k)).Abs(); diff.Cmp(tol) > 0 {
+			t.Fatalf("R(%s·B) = %s, %s·R(B) = %s (off by %s, bound %s)", k, rk.Maintenance, k, r1.Maintenance.Mul(k), diff, tol)
 		}
 	})
 }

@@ -71,8 +71,9 @@ type Result struct {
 // group's scan risk; add-ons follow (AddOns). Positions in the same
 // instrument are netted first. It is Arrays for the book's instruments
 // followed by Arrays.Requirement. Errors wrap ErrInvalidInput,
-// ErrUnknownInstrument, ErrMissingMark or ErrRange; nothing is margined at
-// a guessed value.
+// ErrUnknownInstrument or ErrMissingMark (bad input only); an option
+// beyond the pricer's range is valued by its bounds in the venue's favour
+// (bounds.go), never refused.
 func (e *Engine) Requirement(now time.Time, positions []Position, m Marks) (Result, error) {
 	ids := make([]string, 0, len(positions))
 	for _, p := range positions {
@@ -129,6 +130,12 @@ func (a *Arrays) Requirement(positions []Position) (Result, error) {
 			target = bu.invf
 		case in.Kind == Option && in.Inverse:
 			target = bu.coin
+		}
+		if bnd := a.arr[np.inst].bnd; bnd != nil {
+			for s := range n {
+				bu.coin[s].addDec(q, bnd.gainOf(s, np.size))
+			}
+			continue
 		}
 		gain := a.arr[np.inst].gain
 		for s := range n {

@@ -55,9 +55,18 @@ type uState struct {
 	priceN  fixed.Num // the price, when it fits an int64 coefficient
 	priceOK bool
 	lnF     int64
-	s       []int64 // s = moved price / price, per scenario, at 16 places
-	ls      []int64 // ln s
-	invS    []int64 // 1/s
+	s       []int64           // s = moved price / price, per scenario, at 16 places
+	ls      []int64           // ln s
+	invS    []int64           // 1/s
+	sDec    []decimal.Decimal // the moves exactly, when one is beyond maxMove (s then holds maxMove)
+}
+
+// sAt returns scenario j's move as a decimal.
+func (u *uState) sAt(j int) decimal.Decimal {
+	if u.sDec != nil {
+		return u.sDec[j]
+	}
+	return wDec(u.s[j])
 }
 
 // maxPrice bounds an underlying's price: 10^15.
@@ -87,7 +96,7 @@ func (e *Engine) underState(i int, m Marks) (uState, error) {
 	if err != nil {
 		return uState{}, err
 	}
-	st.s, st.ls, st.invS = mv.s, mv.ls, mv.invS
+	st.s, st.ls, st.invS, st.sDec = mv.s, mv.ls, mv.invS, mv.sDec
 	if k.bad {
 		return uState{}, fmt.Errorf("%w: underlying %q", ErrRange, u.ID)
 	}
@@ -110,9 +119,17 @@ var minMove = decimal.New(1, -6)
 // maxInvS caps 1/s for inverse instruments (see minMove).
 const maxInvS = 500
 
+// maxMove is the largest move s the kernel holds: a scan amount more
+// than ~450 times the price (after a crash) moves it further in SPAN's
+// extreme scenario. Such an underlying keeps its exact moves (sDec): its
+// linear futures are valued in decimal and its options by their bounds
+// (bounds.go), never refused.
+const maxMove = 900 * wOne
+
 // moves are an underlying's scenario prices relative to its mark.
 type moves struct {
-	s, ls, invS []int64 // s = moved / mark, ln s, 1/s, per scenario
+	s, ls, invS []int64           // s = moved / mark, ln s, 1/s, per scenario
+	sDec        []decimal.Decimal // exact moves when one is beyond maxMove; nil otherwise
 }
 
 // movesOf computes an underlying's relative moves: 1 + Shift + Steps /
@@ -142,12 +159,28 @@ func (e *Engine) movesOf(u Underlying, p decimal.Decimal) (*moves, error) {
 			s = minMove
 		}
 		sw, ok := toW(s)
-		if !ok {
-			return nil, fmt.Errorf("%w: scenario %d moves %q to %s times its price", ErrRange, j, u.ID, s)
+		if !ok || sw > maxMove {
+			if u.ScanFraction.Sign() > 0 {
+				// A setting: New refuses it.
+				return nil, fmt.Errorf("%w: scenario %d moves %q to %s times its price", ErrRange, j, u.ID, s)
+			}
+			if mv.sDec == nil {
+				mv.sDec = make([]decimal.Decimal, n)
+				for i := range j {
+					mv.sDec[i] = wDec(mv.s[i])
+				}
+			}
+			sw = maxMove
+		}
+		if mv.sDec != nil {
+			mv.sDec[j] = num.Round(s, wScale, num.HalfEven)
 		}
 		inv := int64(maxInvS) * wOne
 		if sw > wOne/maxInvS {
 			inv = k.div(wOne, sw)
+		}
+		if sw == maxMove {
+			inv = mustW(num.Div(one, s, wScale, num.HalfEven)) // 1/s < 1/900 fits
 		}
 		mv.s[j], mv.ls[j], mv.invS[j] = sw, k.ln(sw), inv
 	}
@@ -157,6 +190,11 @@ func (e *Engine) movesOf(u Underlying, p decimal.Decimal) (*moves, error) {
 	return mv, nil
 }
 
+// maxYearsTo caps a time to expiry, in years, where the kernel holds it
+// (an expiry New accepts is at most 230 years after 1970; a host's now may
+// be earlier).
+const maxYearsTo = 900
+
 // yearsTo returns the time from now (plus ahead seconds) to expiry in
 // years at 16 places, 0 when expired.
 func yearsTo(now, expiry time.Time, ahead int64) int64 {
@@ -164,23 +202,19 @@ func yearsTo(now, expiry time.Time, ahead int64) int64 {
 	if secs <= 0 {
 		return 0
 	}
-	if secs > 11*secondsPerYear {
-		secs = 11 * secondsPerYear // refused by the MaxYears check
+	if secs > maxYearsTo*secondsPerYear {
+		secs = maxYearsTo * secondsPerYear // beyond MaxYears anyway: valued by bounds
 	}
 	r, _ := fixed.Div(fixed.Num{M: secs}, fixed.Num{M: secondsPerYear}, wScale, num.HalfEven)
 	return r.M
 }
 
-// optSeries prepares option i of the book at its expiry's shared state.
+// optSeries prepares option i of the book at its expiry's shared state;
+// the caller has checked it is not outOfRange, and values it by bounds
+// when k goes bad.
 func (e *Engine) optSeries(k *kern, i int, u *uState, es *expiryState, rate int64) (series, error) {
 	in := &e.insts[i]
-	years := es.years0
-	if years > 10*wOne {
-		return series{}, fmt.Errorf("%w: %q expires more than MaxYears ahead", ErrInvalidInput, in.ID)
-	}
-	if in.Strike.Cmp(u.price.Mul(MaxMoneyness)) > 0 || u.price.Cmp(in.Strike.Mul(MaxMoneyness)) > 0 {
-		return series{}, fmt.Errorf("%w: %q strike %s and price %s more than %s apart", ErrRange, in.ID, in.Strike, u.price, MaxMoneyness)
-	}
+	years := es.years0 // ≤ MaxYears, the strike within MaxMoneyness of the price: outOfRange
 	var rt int64
 	if rate != 0 {
 		rt = k.mul(rate, years)
@@ -201,8 +235,8 @@ func (e *Engine) optSeries(k *kern, i int, u *uState, es *expiryState, rate int6
 	if !ok {
 		kk, ok = toW(num.Div(in.Strike, u.price, wScale, num.HalfEven))
 	}
-	if !ok {
-		return series{}, fmt.Errorf("%w: %q strike / price", ErrRange, in.ID)
+	if !ok { // cannot happen within MaxMoneyness; the caller values by bounds
+		k.bad = true
 	}
 	sr.kk = kk
 	if p.lnBad || es.bad {

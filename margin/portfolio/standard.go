@@ -19,7 +19,8 @@ import (
 //
 // per unit of underlying, where U is the underlying (index) price, OTM the
 // out-of-the-money amount (call: max(K − U, 0); put: max(U − K, 0)), mark
-// the option's mark price and f the factor of the position's size tier.
+// the option's mark price and f the margin factor of the tier of the
+// family's total short contracts (StandardFamily).
 // Long options need no margin (their premium is paid). For inverse
 // options every term is in coin per coin of underlying; for linear ones
 // the fractions are multiplied by U. Source: Deribit's standard margin
@@ -38,15 +39,17 @@ type StandardRates struct {
 	// Maintenance is the maintenance rate (Deribit 0.075); in [0,
 	// InitialFloor].
 	Maintenance decimal.Decimal `json:"maintenance"`
-	// Tiers scale the rates by position size; empty means factor 1 for
-	// every size. Caps strictly increase, factors never decrease; a size
+	// Tiers scale the rates by the family's total short contracts
+	// (StandardFamily); empty means factor 1 for every size. Caps
+	// strictly increase, factors never decrease; a size
 	// above the last cap uses the last factor (fail closed: never
 	// unmargined).
 	Tiers []FactorTier `json:"tiers,omitempty"`
 }
 
-// FactorTier multiplies a position's margin rates while its absolute size
-// (contracts) is at most UpTo.
+// FactorTier multiplies the margin rates of a family's short positions
+// while the family's total short (contracts of short positions and open
+// sell orders) is at most UpTo.
 type FactorTier struct {
 	// UpTo is the tier's cap in contracts; > 0.
 	UpTo decimal.Decimal `json:"up_to"`
@@ -116,22 +119,92 @@ type StandardMargin struct {
 	Initial decimal.Decimal `json:"initial"`
 	// Maintenance is the maintenance requirement, rounded up.
 	Maintenance decimal.Decimal `json:"maintenance"`
-	// Factor is the size tier's factor applied.
+	// Factor is the factor of the family tier applied (StandardFamily).
 	Factor decimal.Decimal `json:"factor"`
 }
 
-// Standard returns a position's standard (non-portfolio) option margin,
+// Standard returns the standard (non-portfolio) option margin of a
+// position that is the only short option of its family (underlying),
 // rounded up at scale places (the OTM fraction is rounded down first, so
-// every step favours the venue). Errors wrap ErrInvalidInput.
+// every step favours the venue): StandardFamily of that one position with
+// no open sell orders. Its tier is chosen by its own size, which is the
+// family's total only when it is alone: for a book, use StandardFamily.
+// Errors wrap ErrInvalidInput.
 func Standard(r StandardRates, in StandardInput, scale int32) (StandardMargin, error) {
-	if err := r.validate(); err != nil {
+	f, err := StandardFamily(r, []StandardInput{in}, decimal.Zero, scale)
+	if err != nil {
 		return StandardMargin{}, err
 	}
-	if scale < 0 || scale > 18 {
-		return StandardMargin{}, fmt.Errorf("%w: scale %d outside [0, 18]", ErrInvalidInput, scale)
+	return f.Positions[0], nil
+}
+
+// StandardFamilyMargin is the standard margin of one family's option
+// positions.
+type StandardFamilyMargin struct {
+	// Positions are the positions' margins, in the order given.
+	Positions []StandardMargin `json:"positions"`
+	// ShortContracts is the family's total short: Σ |Size| of the short
+	// positions plus the open sell orders' contracts; it selects the tier.
+	ShortContracts decimal.Decimal `json:"short_contracts"`
+	// Factor is that tier's factor, applied to every short position.
+	Factor decimal.Decimal `json:"factor"`
+	// Initial and Maintenance are the positions' sums (each rounded up).
+	Initial     decimal.Decimal `json:"initial"`
+	Maintenance decimal.Decimal `json:"maintenance"`
+}
+
+// StandardFamily returns the standard margin of the option positions of
+// one family (one underlying: OKX's instrument family, BTC-USD). The
+// margin factor's tier is chosen once, by the family's total short —
+// the short positions' contracts plus openShort, the contracts of the
+// family's open sell orders (≥ 0) — and applies to every short position
+// of the family: "The options margin amount is based on the position
+// tier, which is determined by the total amount of seller's positions and
+// open orders. The higher the tier, the greater the margin factor" (OKX,
+// "Option Margin", okx.com/help/ii-option-margin, note 4; OKX publishes
+// the option tiers per instrument family: GET /api/v5/public/position-
+// tiers with instType OPTION requires instFamily or uly and returns
+// optMgnFactor per tier; Deribit's standard formulas, as StandardRates
+// quotes them, have no tiers: DeribitStandard has none). Long positions
+// do not count (they need no margin). Choosing the tier per position
+// would let a book split into lots below the first cap stay at factor 1. Each position's margin is
+// Standard's formula with that factor, rounded up at scale places.
+// Errors wrap ErrInvalidInput; at most 100,000 positions.
+func StandardFamily(r StandardRates, positions []StandardInput, openShort decimal.Decimal, scale int32) (StandardFamilyMargin, error) {
+	if err := r.validate(); err != nil {
+		return StandardFamilyMargin{}, err
 	}
+	if scale < 0 || scale > 18 {
+		return StandardFamilyMargin{}, fmt.Errorf("%w: scale %d outside [0, 18]", ErrInvalidInput, scale)
+	}
+	if len(positions) > 100_000 {
+		return StandardFamilyMargin{}, fmt.Errorf("%w: %d positions (at most 100,000)", ErrInvalidInput, len(positions))
+	}
+	if err := num.CheckNonNegative(openShort); err != nil {
+		return StandardFamilyMargin{}, fmt.Errorf("%w: open short contracts: %w", ErrInvalidInput, err)
+	}
+	short := openShort
+	for i, in := range positions {
+		if err := in.validate(); err != nil {
+			return StandardFamilyMargin{}, fmt.Errorf("%w (position %d)", err, i)
+		}
+		if in.Size.Sign() < 0 {
+			short = short.Sub(in.Size)
+		}
+	}
+	out := StandardFamilyMargin{ShortContracts: short, Factor: r.factor(short), Initial: decimal.Zero, Maintenance: decimal.Zero}
+	for _, in := range positions {
+		m := r.margin(in, out.Factor, scale)
+		out.Positions = append(out.Positions, m)
+		out.Initial = out.Initial.Add(m.Initial)
+		out.Maintenance = out.Maintenance.Add(m.Maintenance)
+	}
+	return out, nil
+}
+
+func (in StandardInput) validate() error {
 	if in.Right != Call && in.Right != Put {
-		return StandardMargin{}, fmt.Errorf("%w: right %d", ErrInvalidInput, int(in.Right))
+		return fmt.Errorf("%w: right %d", ErrInvalidInput, int(in.Right))
 	}
 	for _, f := range []struct {
 		name string
@@ -143,19 +216,23 @@ func Standard(r StandardRates, in StandardInput, scale int32) (StandardMargin, e
 			check = num.CheckPositive
 		}
 		if err := check(f.v); err != nil {
-			return StandardMargin{}, fmt.Errorf("%w: %s: %w", ErrInvalidInput, f.name, err)
+			return fmt.Errorf("%w: %s: %w", ErrInvalidInput, f.name, err)
 		}
 	}
 	if in.Size.IsZero() {
-		return StandardMargin{}, fmt.Errorf("%w: size is zero", ErrInvalidInput)
+		return fmt.Errorf("%w: size is zero", ErrInvalidInput)
 	}
 	if in.Mark.Sign() < 0 {
-		return StandardMargin{}, fmt.Errorf("%w: mark %s below zero", ErrInvalidInput, in.Mark)
+		return fmt.Errorf("%w: mark %s below zero", ErrInvalidInput, in.Mark)
 	}
-	f := r.factor(in.Size.Abs())
+	return nil
+}
+
+// margin is a validated position's margin at factor f.
+func (r StandardRates) margin(in StandardInput, f decimal.Decimal, scale int32) StandardMargin {
 	out := StandardMargin{Initial: decimal.Zero, Maintenance: decimal.Zero, Factor: f}
 	if in.Size.Sign() > 0 {
-		return out, nil
+		return out
 	}
 	otm := in.Strike.Sub(in.Underlying) // call
 	if in.Right == Put {
@@ -180,7 +257,7 @@ func Standard(r StandardRates, in StandardInput, scale int32) (StandardMargin, e
 	q := in.Size.Abs().Mul(in.ContractSize)
 	out.Initial = num.MulRound(im, q, scale, num.Ceil)
 	out.Maintenance = num.MulRound(mm, q, scale, num.Ceil)
-	return out, nil
+	return out
 }
 
 func (r StandardRates) validate() error {

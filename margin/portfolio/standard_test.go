@@ -159,3 +159,57 @@ func TestStandardOKXPublished(t *testing.T) {
 		})
 	}
 }
+
+// TestStandardFamilyTier: OKX chooses an option's margin factor by the
+// tier of the family's total short — short positions plus open sell
+// orders (okx.com/help/ii-option-margin, note 4; StandardFamily cites
+// it) — not by each position's own size. Tiers: up to 10 contracts ×1,
+// up to 100 ×2. Two short calls of 6 contracts each (K=12,000, index
+// 10,000, mark 0.02, inverse) are each in the first tier alone, but the
+// family holds 12: factor 2 for both, IM = 6 × (2 × 0.1 + 0.02) = 1.32
+// and MM = 6 × (2 × 0.075 + 0.02) = 1.02 each. A long position adds
+// nothing to the total; 5 open sell contracts lift 6 short ones into the
+// second tier. Mutation seen failing: the factor chosen per position by
+// its own |Size| (the old rule).
+func TestStandardFamilyTier(t *testing.T) {
+	r := DeribitStandard()
+	r.Tiers = []FactorTier{{UpTo: d("10"), Factor: d("1")}, {UpTo: d("100"), Factor: d("2")}}
+	call := func(size string) StandardInput {
+		return StandardInput{Right: Call, Size: d(size), ContractSize: d("1"), Underlying: d("10000"), Strike: d("12000"), Mark: d("0.02"), Inverse: true}
+	}
+	cases := []struct {
+		name   string
+		pos    []StandardInput
+		open   string
+		factor string
+		im, mm string // per short position of 6
+		total  string // family short contracts
+	}{
+		{"two shorts of 6: tier of 12", []StandardInput{call("-6"), call("-6")}, "0", "2", "1.32", "1.02", "12"},
+		{"a long of 50 does not count", []StandardInput{call("-6"), call("50")}, "0", "1", "0.72", "0.57", "6"},
+		{"open sell orders count", []StandardInput{call("-6")}, "5", "2", "1.32", "1.02", "11"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := StandardFamily(r, c.pos, d(c.open), 8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Factor.Equal(d(c.factor)) || !got.ShortContracts.Equal(d(c.total)) {
+				t.Fatalf("factor %s on %s short contracts, want %s on %s", got.Factor, got.ShortContracts, c.factor, c.total)
+			}
+			for i, p := range c.pos {
+				want := StandardMargin{Initial: d(c.im), Maintenance: d(c.mm), Factor: d(c.factor)}
+				if p.Size.Sign() > 0 {
+					want.Initial, want.Maintenance = d("0"), d("0")
+				}
+				if diff := cmp.Diff(want, got.Positions[i], testkit.EquateDecimals); diff != "" {
+					t.Errorf("position %d (-want +got):\n%s", i, diff)
+				}
+			}
+		})
+	}
+	if _, err := StandardFamily(r, []StandardInput{call("-1")}, d("-1"), 8); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("negative open short: err %v, want ErrInvalidInput", err)
+	}
+}

@@ -32,7 +32,8 @@
 // join.OptionsAccount hands to liquidation.Engine (close factor 1,
 // target health 1.1, Penalty on the gross notional). Each order closes
 // its Lot of every position (join.OptionsCloses) against the market
-// maker at model prices, rounded in the market maker's favour; an order
+// maker at model prices, rounded in the market maker's favour, and is
+// booked as what it traded (join.OptionsClosed); an order
 // that closes the whole book leaves the wallet as the account's equity,
 // and a negative one is bad debt: the fund pays it down to zero, the rest
 // is Uncovered.

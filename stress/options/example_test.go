@@ -52,7 +52,7 @@ func Example() {
 		o.BadDebt.StringFixed(0), o.FundStart.StringFixed(0), o.FundEnd.StringFixed(0), o.FundExhausted, o.Uncovered.StringFixed(0))
 	// Output:
 	// shape(crash(-35%, +40%), ±50bp, 21×1m0s)
-	// ticks 21, liquidations 169, notional closed 26684930 USD
+	// ticks 21, liquidations 169, notional closed 26685499 USD
 	// bad debt 79177 USD; fund 1000000 → 1029508 USD (exhausted: false); uncovered 0 USD
 }
 

@@ -219,7 +219,10 @@ func (m *Model) trade(a *portfolio.Arrays, acct *portfolio.Account, id string, s
 //     health 1.1, Config.Penalty on the gross notional closed);
 //  3. each order closes its Lot of every position of the book against
 //     the market maker at model prices (join.OptionsCloses, rounded up to
-//     SizeScale), and its penalty goes to the fund; an order closing the
+//     SizeScale); Liquidated books what the closes trade
+//     (join.OptionsClosed), and the order's penalty goes to the fund; an
+//     account the rounding left liquidatable is planned again in the same
+//     tick (at most maxRounds rounds); an order closing the
 //     whole book charges only what the account has left, and a negative
 //     wallet after it is bad debt: the fund covers what it can, the rest
 //     is Uncovered.
@@ -272,14 +275,48 @@ func (m *Model) Step(t stress.Tick) error {
 		cands = append(cands, sa)
 	}
 	m.lastOrders, m.lastClosed = 0, 0
-	if len(cands) > 0 {
+	for round := 0; len(cands) > 0; round++ {
 		if err := m.liquidate(now, arrays, t.Price, cands); err != nil {
 			return fmt.Errorf("%w: tick %d: %w", stress.ErrModel, t.Seq, err)
 		}
+		// Each close is rounded up to the contract step on its own, so a
+		// small book's remainder is not an exact scaling of the book: a
+		// hedge leg can lose more than its share and leave the account
+		// just below maintenance (a short call and its future hedge, 39
+		// and 23 ten-thousandths, closed 44% and 48%). The venue plans
+		// the account again in the same tick, at most maxRounds times;
+		// the remainder shrinks each round until the closes take whole
+		// positions.
+		if round+1 == maxRounds {
+			break
+		}
+		var again []liquidation.Account
+		for _, c := range cands {
+			i := m.byID[c.AccountID()]
+			if m.closed[i] {
+				continue
+			}
+			r, _, err := arrays.Risk(m.accts[i])
+			if err != nil {
+				return fmt.Errorf("%w: tick %d: %w", stress.ErrModel, t.Seq, err)
+			}
+			if !r.Liquidatable {
+				continue
+			}
+			sa, _, err := join.OptionsAccount(arrays, m.accts[i], Book)
+			if err != nil {
+				return fmt.Errorf("%w: tick %d: %w", stress.ErrModel, t.Seq, err)
+			}
+			again = append(again, sa)
+		}
+		cands = again
 	}
 	m.ticks++
 	return nil
 }
+
+// maxRounds bounds the liquidation rounds of one tick (see Step).
+const maxRounds = 4
 
 // settleFutures pays variation margin at price p and moves every future's
 // entry to p: each account's wallet moves by size × (p − the last
@@ -324,6 +361,12 @@ func (m *Model) liquidate(now time.Time, arrays *portfolio.Arrays, p decimal.Dec
 		if err != nil {
 			return err
 		}
+		// The ledger books what the closes trade (each size rounded up),
+		// not the order's Debt; the penalty is the order's.
+		closed, err := join.OptionsClosed(arrays, closes)
+		if err != nil {
+			return err
+		}
 		for _, c := range closes {
 			if err := m.trade(arrays, a, c.Instrument, c.Size, p); err != nil {
 				return err
@@ -331,7 +374,7 @@ func (m *Model) liquidate(now time.Time, arrays *portfolio.Arrays, p decimal.Dec
 		}
 		m.liquidations++
 		m.lastOrders++
-		m.liquidated = m.liquidated.Add(o.Debt)
+		m.liquidated = m.liquidated.Add(closed)
 		pen := o.Penalty
 		if len(a.Positions) == 0 {
 			pen = num.MinOf(pen, num.MaxOf(a.Wallet, decimal.Zero))
