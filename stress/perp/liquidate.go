@@ -29,7 +29,7 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 	var below []liquidation.Account
 	for i := range v.traders {
 		t := &v.traders[i]
-		if len(t.acct.Positions) == 0 {
+		if !t.open {
 			if err := v.leaveCalls(t); err != nil {
 				return nil, err
 			}
@@ -47,7 +47,7 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 		}
 		r, err := p.Risk(marks)
 		if err != nil {
-			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
+			return nil, fmt.Errorf("margin %s: %w", t.id(), err)
 		}
 		var equity, maintenance decimal.Decimal
 		pos, _ := t.position()
@@ -65,7 +65,7 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 		case r.IsolatedLiquidatable():
 			s, err := v.calc.Summary(now, marginView(t))
 			if err != nil {
-				return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
+				return nil, fmt.Errorf("margin %s: %w", t.id(), err)
 			}
 			equity, maintenance = s.Positions[0].Equity, s.Positions[0].Maintenance
 		default:
@@ -83,7 +83,7 @@ func (v *Venue) prepared(t *trader) (*margin.Prepared, error) {
 	if t.prep == nil {
 		p, err := v.calc.Prepare(marginView(t))
 		if err != nil {
-			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
+			return nil, fmt.Errorf("margin %s: %w", t.id(), err)
 		}
 		t.prep = p
 	}
@@ -97,11 +97,11 @@ func (v *Venue) prepared(t *trader) (*margin.Prepared, error) {
 // Margin + PnL.
 func marginView(t *trader) margin.Account {
 	if p, ok := t.position(); ok && p.Isolated && p.Margin.IsNegative() {
-		cross := *p
+		cross := p
 		cross.Isolated, cross.Margin = false, decimal.Zero
-		return margin.Account{ID: t.acct.ID, Wallet: p.Margin, Positions: []margin.Position{cross}}
+		return margin.Account{ID: t.id(), Wallet: p.Margin, Positions: []margin.Position{cross}}
 	}
-	return t.acct
+	return t.account()
 }
 
 // view is the adapter from the venue's account to liquidation.Account.
@@ -118,7 +118,7 @@ func view(t *trader, equity, maintenance, mark decimal.Decimal) liquidation.Stat
 		debt = size.Mul(pos.EntryPrice).Sub(t.base())
 	}
 	return liquidation.StaticAccount{
-		ID: t.acct.ID, EquityValue: equity, MaintenanceValue: maintenance,
+		ID: t.id(), EquityValue: equity, MaintenanceValue: maintenance,
 		DebtValue: debt, CollateralValue: value,
 		Legs: []liquidation.Position{{Market: Market, Size: size, Value: value, Debt: debt}},
 	}
@@ -158,7 +158,7 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 		}
 		v.stats.penaltyDue = v.stats.penaltyDue.Add(o.Penalty)
 		k := &v.keepers[v.stats.auctions%len(v.keepers)]
-		kick, err := v.house.Kick(now, liquidation.KickParams{Tab: o.Tab, Lot: num.MinOf(o.Lot, t.size().Abs()), Owner: o.Account,
+		kick, err := v.house.Kick(now, liquidation.KickParams{Tab: o.Tab, Lot: num.MinOf(o.Lot, t.sizeDec().Abs()), Owner: o.Account,
 			Keeper: k.id, Price: mark, Penalty: o.Penalty})
 		if err != nil {
 			return fmt.Errorf("kick %s: %w", o.Account, err)
@@ -180,7 +180,7 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 			return err
 		}
 		t.liquidated = true
-		v.stats.liquidated = v.stats.liquidated.Add(t.size().Abs().Mul(mark))
+		v.stats.liquidated = v.stats.liquidated.Add(t.sizeDec().Abs().Mul(mark))
 		if _, err := v.throughBook(now, t, mark, false); err != nil {
 			return err
 		}
@@ -269,7 +269,9 @@ func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner str
 	if _, err := t.reduce(res.Lot, res.Paid); err != nil {
 		return err
 	}
-	t.lost = t.lost.Add(res.Lot)
+	if err := t.addLost(res.Lot); err != nil {
+		return err
+	}
 	hedge := res.Lot.Mul(mark)
 	k.cash = k.cash.Sub(res.Paid).Add(hedge)
 	v.mm.cash = v.mm.cash.Sub(hedge)
@@ -294,8 +296,7 @@ func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner str
 			return err
 		}
 	}
-	v.afterChange(t)
-	return nil
+	return v.afterChange(t)
 }
 
 // chargePenalty moves a liquidation penalty (at most the account's
@@ -306,10 +307,12 @@ func (v *Venue) chargePenalty(now time.Time, key string, t *trader, amount decim
 	if !amount.IsPositive() {
 		return nil
 	}
-	if _, err := v.fund.Deposit(now, key, Fund, amount, "penalty:"+t.acct.ID, "liquidation penalty"); err != nil {
+	if _, err := v.fund.Deposit(now, key, Fund, amount, "penalty:"+t.id(), "liquidation penalty"); err != nil {
 		return err
 	}
-	t.credit(amount.Neg())
+	if err := t.credit(amount.Neg()); err != nil {
+		return err
+	}
 	v.stats.penalties = v.stats.penalties.Add(amount)
 	return nil
 }
@@ -322,13 +325,15 @@ func (v *Venue) reward(k *keeper, amount decimal.Decimal) {
 }
 
 // afterChange queues a flat account's negative balance for the waterfall.
-func (v *Venue) afterChange(t *trader) {
-	t.settleFlat()
-	if t.hole.IsPositive() && !t.queued {
-		t.queued = true
-		i, _ := traderIndex(t.acct.ID) // the trader's own ID: always found
-		v.holes = append(v.holes, i)
+func (v *Venue) afterChange(t *trader) error {
+	if _, err := t.settleFlat(); err != nil {
+		return err
 	}
+	if t.hole.Sign() > 0 && !t.queued {
+		t.queued = true
+		v.holes = append(v.holes, int(t.idx))
+	}
+	return nil
 }
 
 // worthIt is the keeper's last check before a take of lot at st.Price:

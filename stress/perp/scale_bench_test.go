@@ -139,3 +139,29 @@ func BenchmarkScenario(b *testing.B) {
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/scenario")
 	b.ReportMetric(float64(checks.Milliseconds())/float64(b.N), "check-cpu-ms/scenario")
 }
+
+// BenchmarkLiveHeap reports the live heap a seeded venue holds per
+// account (runtime.MemStats after a GC, before and after setUp): the
+// figure behind the 1,000,000-account step's peak memory (issue 12: ≤ 600
+// MB). Each iteration seeds a venue afresh.
+func BenchmarkLiveHeap(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
+			var live uint64
+			for i := 0; i < b.N; i++ {
+				var m0, m1 runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&m0)
+				v, _, _, err := setUp(Config{Accounts: n})
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&m1)
+				live = m1.HeapAlloc - m0.HeapAlloc
+				runtime.KeepAlive(v)
+			}
+			b.ReportMetric(float64(live)/float64(n), "live-B/account")
+		})
+	}
+}

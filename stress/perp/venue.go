@@ -128,7 +128,6 @@ type Venue struct {
 	congestion int                    // this tick's share of keeper actions that do not land, in percent
 	before     Holdings               // the entries at the opening, at the opening price
 	valueStart decimal.Decimal        // Σ of every ledger entry at the opening
-	sums       ledgerCache            // the traders as the per-tick conservation check last read them
 	tierCaps   []fixed.Num            // the market's tiers' caps (see safeRange)
 	tierRates  []fixed.Num            // and maintenance rates
 	riskTiers  []liquidation.RiskTier // the margin table as the book desk reads it
