@@ -67,6 +67,7 @@ func parseFlags(args []string) (options, error) {
 	svg := fs.String("svg", "", "the same as -chart `FILE`, always SVG (kept for old scripts)")
 	metrics := fs.Bool("metrics", false, "print the venue's state as Prometheus metrics (text exposition format) instead of the story")
 	listen := fs.String("listen", "", "serve the metrics at http://`ADDR`/metrics on a loopback address (e.g. 127.0.0.1:9108) while the crash plays out")
+	scan := fs.String("scan", "watchlist", "how each tick finds the accounts to value: `SCAN` watchlist (only those near the edge) or full (every account); the output is the same")
 	serveFor := fs.Duration("serve-for", 30*time.Second, "with -listen: how long to serve before exiting, at most 10m (the crash plays out, slowed down, in about the first third; then its final state)")
 	if err := cli.Parse(fs, args); err != nil {
 		return options{}, err
@@ -91,6 +92,11 @@ func parseFlags(args []string) (options, error) {
 		return o, cli.Errorf("-crash %s: at most 4 decimal places (0.0001 = 0.01%%)", *crash)
 	}
 	o.cfg = Config{Seed: *seed, Accounts: *accounts, Crash: depth}
+	var pc perp.Config
+	if err := pc.Set("scan", *scan); err != nil {
+		return o, cli.Errorf("-scan %s: want watchlist or full", *scan)
+	}
+	o.cfg.Scan = pc.Scan
 	switch {
 	case *chart != "" && *svg != "":
 		return o, cli.Errorf("-chart and -svg both given: use -chart alone")

@@ -297,6 +297,7 @@ func (v *Venue) payFunding(rate oracle.FundingRate, index decimal.Decimal) error
 			fs.traders = fs.traders.Add(after[i].Wallet.Sub(accts[i].Wallet))
 			t.changed()
 			t.wallet = wallets[i]
+			v.touch(t)
 		}
 	}
 	n := len(v.traders)

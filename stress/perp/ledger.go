@@ -66,8 +66,9 @@ type trader struct {
 	// idx is the trader's index in the venue (its ID is traderID(idx)).
 	idx int32
 	// open: the account holds a position; isolated: it is isolated;
-	// short: the position's side as seeded.
-	open, isolated, short bool
+	// short: the position's side as seeded; stale: it changed since the
+	// watchlist last valued it (in Venue.dirty; see touch).
+	open, isolated, short, stale bool
 	// liquidated, deleveraged and queued mark what happened to the
 	// account (for the report) and whether its hole waits in the queue;
 	// called and recovered: it had a margin call, and came back to ok

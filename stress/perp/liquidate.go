@@ -16,65 +16,102 @@ import (
 // auction (margin.Prepared.Risk at the tick's Marks, read once; Summary
 // only for an isolated position found liquidatable) and returns those
 // below maintenance as the liquidation engine's Account view. An account
-// is prepared (validated and compiled) once, and again only after it
-// changed. An account whose band of safe marks (safeRange) holds the
-// mark is surely above maintenance and is not valued at all.
+// is prepared (validated and compiled) when it must be valued, and kept
+// prepared while it stays near the edge. Which accounts are looked at is
+// Config.Scan's choice: the full scan visits every one and skips those
+// whose band of safe marks (safeRange) holds the mark; the watchlist scan
+// visits only the candidates its margin.Watchlist returns (see
+// candidates). Either way an account is valued unless it is surely under
+// the margin-call protocol's warning level and not in the protocol, so
+// both find the same accounts below maintenance and make the same
+// margin calls.
 func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquidation.Account, error) {
 	mark = trimZeros(mark) // see Venue.mark
 	marks, err := v.calc.Marks(now)
 	if err != nil {
 		return nil, err
 	}
-	fx, screen := fixed.FromDecimal(mark)
 	var below []liquidation.Account
-	for i := range v.traders {
-		t := &v.traders[i]
-		if !t.open {
-			if err := v.leaveCalls(t); err != nil {
+	if v.watching() {
+		idx, err := v.candidates(mark)
+		if err != nil {
+			return nil, err
+		}
+		v.inCalls = v.inCalls[:0]
+		for _, i := range idx {
+			t := &v.traders[i]
+			if below, err = v.valueOne(now, mark, marks, t, below); err != nil {
 				return nil, err
 			}
-			continue
-		}
-		if t.auction != 0 {
-			continue
-		}
-		if screen && t.call == margin.CallOK && v.safe(t, fx) {
-			continue // surely under the warning level at this mark (see safeRange)
-		}
-		p, err := v.prepared(t)
-		if err != nil {
-			return nil, err
-		}
-		r, err := p.Risk(marks)
-		if err != nil {
-			return nil, fmt.Errorf("margin %s: %w", t.id(), err)
-		}
-		var equity, maintenance decimal.Decimal
-		pos, _ := t.position()
-		if pos.Isolated {
-			equity, maintenance = v.isolatedRisk(t, mark)
-		} else {
-			ar := r.AccountRisk()
-			equity, maintenance = ar.Equity, ar.Maintenance
-		}
-		if err := v.marginCall(now, t, equity, maintenance); err != nil {
-			return nil, err
-		}
-		switch {
-		case r.Liquidatable():
-		case r.IsolatedLiquidatable():
-			s, err := v.calc.Summary(now, marginView(t))
-			if err != nil {
-				return nil, fmt.Errorf("margin %s: %w", t.id(), err)
+			if t.stale || t.open && t.auction == 0 { // valued: its triggers start from this mark
+				if err := v.rewatch(now, t); err != nil {
+					return nil, err
+				}
 			}
-			equity, maintenance = s.Positions[0].Equity, s.Positions[0].Maintenance
-		default:
-			continue
+			if t.call == margin.CallOK {
+				t.prep = nil // far from the edge: prepared again if the watchlist returns it
+			}
+			if t.call != margin.CallOK {
+				v.inCalls = append(v.inCalls, t.idx)
+			}
 		}
-		below = append(below, view(t, equity, maintenance, mark))
+	} else {
+		fx, screen := fixed.FromDecimal(mark)
+		for i := range v.traders {
+			t := &v.traders[i]
+			if screen && t.open && t.auction == 0 && t.call == margin.CallOK && v.safe(t, fx) {
+				continue // surely under the warning level at this mark (see safeRange)
+			}
+			if below, err = v.valueOne(now, mark, marks, t, below); err != nil {
+				return nil, err
+			}
+		}
 	}
 	v.stats.below = len(below)
 	return below, nil
+}
+
+// valueOne is the scan of one trader: a flat account leaves the
+// margin-call protocol; an account in auction is left to it; any other is
+// valued, fed to the protocol, and appended to below when below
+// maintenance.
+func (v *Venue) valueOne(now time.Time, mark decimal.Decimal, marks *margin.Marks, t *trader, below []liquidation.Account) ([]liquidation.Account, error) {
+	if !t.open {
+		return below, v.leaveCalls(t)
+	}
+	if t.auction != 0 {
+		return below, nil
+	}
+	p, err := v.prepared(t)
+	if err != nil {
+		return nil, err
+	}
+	r, err := p.Risk(marks)
+	if err != nil {
+		return nil, fmt.Errorf("margin %s: %w", t.id(), err)
+	}
+	var equity, maintenance decimal.Decimal
+	if t.isolated {
+		equity, maintenance = v.isolatedRisk(t, mark)
+	} else {
+		ar := r.AccountRisk()
+		equity, maintenance = ar.Equity, ar.Maintenance
+	}
+	if err := v.marginCall(now, t, equity, maintenance); err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Liquidatable():
+	case r.IsolatedLiquidatable():
+		s, err := v.calc.Summary(now, marginView(t))
+		if err != nil {
+			return nil, fmt.Errorf("margin %s: %w", t.id(), err)
+		}
+		equity, maintenance = s.Positions[0].Equity, s.Positions[0].Maintenance
+	default:
+		return below, nil
+	}
+	return append(below, view(t, equity, maintenance, mark)), nil
 }
 
 // prepared returns the trader's account as margin prepared it, preparing
@@ -326,6 +363,7 @@ func (v *Venue) reward(k *keeper, amount decimal.Decimal) {
 
 // afterChange queues a flat account's negative balance for the waterfall.
 func (v *Venue) afterChange(t *trader) error {
+	v.touch(t)
 	if _, err := t.settleFlat(); err != nil {
 		return err
 	}

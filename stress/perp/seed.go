@@ -84,6 +84,7 @@ func (v *Venue) seed(now time.Time) error {
 		v.mm.cost = v.mm.cost.Sub(size.Mul(entry))
 	}
 	v.mm.cash = decimal.New(50_000_000, 0)
+	v.watch = nil // the next scan builds the watchlist from the seeded book
 
 	weights, total := make([]int64, v.cfg.Keepers), int64(0)
 	for i := range weights {

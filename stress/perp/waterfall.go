@@ -106,6 +106,7 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 			if err := closeAt(c, &v.mm, f.Closed, mark); err != nil {
 				return err
 			}
+			v.touch(c)
 			if !c.deleveraged {
 				c.deleveraged = true
 				v.stats.deleveraged++
