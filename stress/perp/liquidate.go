@@ -37,6 +37,9 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 		if err != nil {
 			return nil, err
 		}
+		if onCandidates != nil {
+			onCandidates(v, now, mark, idx)
+		}
 		v.inCalls = v.inCalls[:0]
 		for _, i := range idx {
 			t := &v.traders[i]

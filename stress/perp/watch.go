@@ -156,6 +156,10 @@ func (v *Venue) candidates(mark decimal.Decimal) ([]int, error) {
 	return slices.Compact(out), nil
 }
 
+// onCandidates, when set (by tests), sees every watchlist scan's
+// candidates before they are valued.
+var onCandidates func(v *Venue, now time.Time, mark decimal.Decimal, candidates []int)
+
 // rewatch gives the watchlist trader t as it now is, valued at now: a
 // flat account leaves it.
 func (v *Venue) rewatch(now time.Time, t *trader) error {
