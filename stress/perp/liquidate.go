@@ -33,6 +33,7 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 	}
 	var below []liquidation.Account
 	if v.watching() {
+		build := v.watch == nil
 		idx, err := v.candidates(mark)
 		if err != nil {
 			return nil, err
@@ -43,16 +44,24 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 		v.inCalls = v.inCalls[:0]
 		for _, i := range idx {
 			t := &v.traders[i]
+			n := len(below)
 			if below, err = v.valueOne(now, mark, marks, t, below); err != nil {
 				return nil, err
 			}
-			if t.stale || t.open && t.auction == 0 { // valued: its triggers start from this mark
+			switch {
+			case len(below) > n || t.open && t.auction != 0:
+				// Below maintenance (the liquidation about to change it)
+				// or in auction: looked at again at the next scan, and
+				// given to the watchlist once it is neither.
+				t.stale = false
+				v.touch(t)
+			case t.stale || t.open: // valued: its triggers start from this mark
 				if err := v.rewatch(now, t); err != nil {
 					return nil, err
 				}
 			}
-			if t.call == margin.CallOK {
-				t.prep = nil // far from the edge: prepared again if the watchlist returns it
+			if build && t.call == margin.CallOK {
+				t.prep = nil // the build values every account: only those near the edge stay prepared
 			}
 			if t.call != margin.CallOK {
 				v.inCalls = append(v.inCalls, t.idx)
