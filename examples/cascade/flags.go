@@ -36,10 +36,9 @@ Examples:
   go run ./examples/cascade -listen 127.0.0.1:9108 -serve-for 1m`
 
 // maxAccounts bounds -accounts: the venue model's own bound
-// (perp.MaxAccounts), one step of which fits in about 600 MB; the run's
-// cost grows about linearly with the book (100,000 accounts take under a
-// minute)
-// accounts already take minutes.
+// (perp.MaxAccounts), one quiet step of which peaks at about 490 MB; the
+// run's cost grows about linearly with the book (100,000 accounts take
+// well under a minute).
 const maxAccounts = perp.MaxAccounts
 
 // maxServe bounds -serve-for.
@@ -77,7 +76,7 @@ func parseFlags(args []string) (options, error) {
 		return o, cli.Errorf("-seed 0: 0 is not a seed here (the library reads it as 1); use any other integer")
 	}
 	if *accounts < 1 || *accounts > maxAccounts {
-		return o, cli.Errorf("-accounts %d: want 1 to %s (the venue's bound: one step of %s accounts needs about 600 MB; more are refused)",
+		return o, cli.Errorf("-accounts %d: want 1 to %s (the venue's bound: one quiet step of %s accounts peaks at about 490 MB; more are refused)",
 			*accounts, groupInt(maxAccounts), groupInt(maxAccounts))
 	}
 	depth, err := decimal.NewFromString(*crash)
