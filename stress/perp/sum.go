@@ -49,30 +49,6 @@ func (s *exactSum) sub(d decimal.Decimal) {
 	s.n, s.ok = fixed.Add(s.n, x)
 }
 
-// subProduct subtracts a × b.
-func (s *exactSum) subProduct(a, b decimal.Decimal) {
-	if !s.ok || a.IsZero() || b.IsZero() {
-		return
-	}
-	x, ok := fixed.FromDecimal(a)
-	if !ok {
-		s.ok = false
-		return
-	}
-	y, ok := fixed.FromDecimal(b)
-	if ok {
-		x, ok = fixed.Mul(x, y)
-	}
-	if ok {
-		x, ok = fixed.Neg(x)
-	}
-	if !ok {
-		s.ok = false
-		return
-	}
-	s.n, s.ok = fixed.Add(s.n, x)
-}
-
 // addNum adds n (already in the kernel).
 func (s *exactSum) addNum(n fixed.Num) {
 	if s.ok && n.M != 0 {
