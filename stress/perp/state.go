@@ -102,9 +102,11 @@ func (v *Venue) liquidatable(now time.Time) (int, error) {
 		if !t.open {
 			continue
 		}
-		p, err := v.prepared(t)
-		if err != nil {
-			return 0, err
+		p := t.prep // the scan's preparation if it kept one; none is kept here (memory)
+		if p == nil {
+			if p, err = v.calc.Prepare(marginView(t)); err != nil {
+				return 0, fmt.Errorf("margin %s: %w", t.id(), err)
+			}
 		}
 		r, err := p.Risk(marks)
 		if err != nil {
