@@ -55,6 +55,9 @@ func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquida
 				// given to the watchlist once it is neither.
 				t.stale = false
 				v.touch(t)
+			case t.call != margin.CallOK:
+				// In the protocol: looked at every scan anyway (inCalls),
+				// given to the watchlist when it leaves it.
 			case t.stale || t.open: // valued: its triggers start from this mark
 				if err := v.rewatch(now, t); err != nil {
 					return nil, err
