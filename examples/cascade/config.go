@@ -54,6 +54,11 @@ type Config struct {
 	// last quote). Zero means tick 18 for 30 ticks; StaleTicks negative
 	// means it never goes stale.
 	StaleAt, StaleTicks int
+	// Scan is how each tick finds the accounts to value (perp.Config.Scan):
+	// the zero value, perp.ScanFull, visits every account; the command's
+	// default, perp.ScanWatchlist, only those its margin.Watchlist returns.
+	// The output is the same either way, byte for byte.
+	Scan perp.Scan
 	// FailoverAt, when positive, hands every package's state to a standby
 	// at that tick (snapshot → JSON → restore) and carries on there; the
 	// run must go on exactly as without it. Zero: no failover.
@@ -80,7 +85,7 @@ var ErrConfig = errors.New("cascade: invalid config")
 
 // venueConfig is the model's configuration for c.
 func (c Config) venueConfig() perp.Config {
-	return perp.Config{Accounts: c.Accounts, InsuranceFund: c.InsuranceFund, Keepers: c.Keepers, KeeperCapital: c.KeeperCapital,
+	return perp.Config{Accounts: c.Accounts, Scan: c.Scan, InsuranceFund: c.InsuranceFund, Keepers: c.Keepers, KeeperCapital: c.KeeperCapital,
 		KeeperOnline: c.KeeperOnline, Crash: perp.Crash{Depth: c.Crash, Recovery: c.Recovery, Minutes: c.CrashMinutes, NoiseBP: c.NoiseBP,
 			SpikeAt: c.SpikeAt, SpikeTicks: c.SpikeTicks, StaleAt: c.StaleAt, StaleTicks: c.StaleTicks, SettleTicks: settleTicks}}
 }

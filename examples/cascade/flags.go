@@ -36,10 +36,9 @@ Examples:
   go run ./examples/cascade -listen 127.0.0.1:9108 -serve-for 1m`
 
 // maxAccounts bounds -accounts: the venue model's own bound
-// (perp.MaxAccounts), one step of which fits in about 600 MB; the run's
-// cost grows about linearly with the book (100,000 accounts take under a
-// minute)
-// accounts already take minutes.
+// (perp.MaxAccounts), one quiet step of which peaks at about 490 MB; the
+// run's cost grows about linearly with the book (100,000 accounts take
+// well under a minute).
 const maxAccounts = perp.MaxAccounts
 
 // maxServe bounds -serve-for.
@@ -67,6 +66,7 @@ func parseFlags(args []string) (options, error) {
 	svg := fs.String("svg", "", "the same as -chart `FILE`, always SVG (kept for old scripts)")
 	metrics := fs.Bool("metrics", false, "print the venue's state as Prometheus metrics (text exposition format) instead of the story")
 	listen := fs.String("listen", "", "serve the metrics at http://`ADDR`/metrics on a loopback address (e.g. 127.0.0.1:9108) while the crash plays out")
+	scan := fs.String("scan", "watchlist", "how each tick finds the accounts to value: `SCAN` watchlist (only those near the edge) or full (every account); the output is the same")
 	serveFor := fs.Duration("serve-for", 30*time.Second, "with -listen: how long to serve before exiting, at most 10m (the crash plays out, slowed down, in about the first third; then its final state)")
 	if err := cli.Parse(fs, args); err != nil {
 		return options{}, err
@@ -76,7 +76,7 @@ func parseFlags(args []string) (options, error) {
 		return o, cli.Errorf("-seed 0: 0 is not a seed here (the library reads it as 1); use any other integer")
 	}
 	if *accounts < 1 || *accounts > maxAccounts {
-		return o, cli.Errorf("-accounts %d: want 1 to %s (the venue's bound: one step of %s accounts needs about 600 MB; more are refused)",
+		return o, cli.Errorf("-accounts %d: want 1 to %s (the venue's bound: one quiet step of %s accounts peaks at about 490 MB; more are refused)",
 			*accounts, groupInt(maxAccounts), groupInt(maxAccounts))
 	}
 	depth, err := decimal.NewFromString(*crash)
@@ -91,6 +91,11 @@ func parseFlags(args []string) (options, error) {
 		return o, cli.Errorf("-crash %s: at most 4 decimal places (0.0001 = 0.01%%)", *crash)
 	}
 	o.cfg = Config{Seed: *seed, Accounts: *accounts, Crash: depth}
+	var pc perp.Config
+	if err := pc.Set("scan", *scan); err != nil {
+		return o, cli.Errorf("-scan %s: want watchlist or full", *scan)
+	}
+	o.cfg.Scan = pc.Scan
 	switch {
 	case *chart != "" && *svg != "":
 		return o, cli.Errorf("-chart and -svg both given: use -chart alone")

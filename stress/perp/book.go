@@ -91,11 +91,11 @@ func (v *Venue) throughBook(now time.Time, t *trader, mark decimal.Decimal, auct
 		k++
 	}
 	market := liquidation.BookMarket{Market: Market, Oracle: mark, Tiers: v.riskTiers[:k+1], Tick: tick, Step: sizeUnit}
-	acct := liquidation.BookAccount{ID: t.acct.ID, Collateral: t.base().Sub(pos.Size.Mul(pos.EntryPrice)),
+	acct := liquidation.BookAccount{ID: t.id(), Collateral: t.base().Sub(pos.Size.Mul(pos.EntryPrice)),
 		Positions: []liquidation.BookPosition{{Market: Market, Size: pos.Size}}}
 	step, err := v.desk.Start(now, liquidation.BookStartParams{Account: acct, Markets: []liquidation.BookMarket{market}})
 	if err != nil {
-		return bookDone, fmt.Errorf("book %s: %w", t.acct.ID, err)
+		return bookDone, fmt.Errorf("book %s: %w", t.id(), err)
 	}
 	if step.Liquidation != 0 {
 		v.stats.book++
@@ -115,8 +115,8 @@ func (v *Venue) throughBook(now time.Time, t *trader, mark decimal.Decimal, auct
 				return bookDone, err
 			}
 		}
-		if step, err = v.desk.Next(now, liquidation.BookNextParams{Account: t.acct.ID}); err != nil {
-			return bookDone, fmt.Errorf("book %s: %w", t.acct.ID, err)
+		if step, err = v.desk.Next(now, liquidation.BookNextParams{Account: t.id()}); err != nil {
+			return bookDone, fmt.Errorf("book %s: %w", t.id(), err)
 		}
 	}
 	if step.Status != liquidation.BookHandedOver {
@@ -125,7 +125,7 @@ func (v *Venue) throughBook(now time.Time, t *trader, mark decimal.Decimal, auct
 		}
 		return bookDone, nil
 	}
-	if auction && !t.size().IsNegative() {
+	if auction && !t.sizeDec().IsNegative() {
 		v.stats.toAuction++
 		return bookToAuction, nil
 	}
@@ -139,9 +139,9 @@ func (v *Venue) throughBook(now time.Time, t *trader, mark decimal.Decimal, auct
 // pay (a fill a unit short of its apportioned bankruptcy quote) is not
 // paid: the trader's balance carries it, and a hole goes to the waterfall.
 func (v *Venue) bookFill(now time.Time, t *trader, liq uint64, q, price decimal.Decimal) error {
-	res, err := v.desk.Fill(now, liquidation.BookFillParams{Account: t.acct.ID, Size: q, Price: price})
+	res, err := v.desk.Fill(now, liquidation.BookFillParams{Account: t.id(), Size: q, Price: price})
 	if err != nil {
-		return fmt.Errorf("book fill %s: %w", t.acct.ID, err)
+		return fmt.Errorf("book fill %s: %w", t.id(), err)
 	}
 	fee := num.MaxOf(res.Split.FundDelta(), decimal.Zero)
 	cashIn := res.Split.Proceeds
@@ -154,18 +154,19 @@ func (v *Venue) bookFill(now time.Time, t *trader, liq uint64, q, price decimal.
 	v.funding.bookFlow(delta.IsNegative(), q, price)
 	if fee.IsPositive() {
 		key := fmt.Sprintf("book/%d/%d", liq, v.desk.Totals().Fills)
-		if _, err := v.fund.Deposit(now, key, Fund, fee, "book:"+t.acct.ID, "liquidation clearance fee"); err != nil {
+		if _, err := v.fund.Deposit(now, key, Fund, fee, "book:"+t.id(), "liquidation clearance fee"); err != nil {
 			return err
 		}
 	}
-	t.lost = t.lost.Add(q)
+	if err := t.addLost(q); err != nil {
+		return err
+	}
 	v.depthLeft = v.depthLeft.Sub(q.Mul(price))
 	s, m := &v.stats, &v.minute
 	s.bookFills++
 	s.bookSold, s.bookNotional, s.bookFees = s.bookSold.Add(q), s.bookNotional.Add(q.Mul(price)), s.bookFees.Add(fee)
 	m.BookSold = m.BookSold.Add(q)
-	v.afterChange(t)
-	return nil
+	return v.afterChange(t)
 }
 
 // takeover closes every position the book handed over at its bankruptcy
@@ -189,10 +190,11 @@ func (v *Venue) takeover(t *trader, h *liquidation.Handover, mark decimal.Decima
 			loss = loss.Neg()
 		}
 		v.stats.backstopLoss = v.stats.backstopLoss.Add(loss)
-		t.lost = t.lost.Add(it.Size)
+		if err := t.addLost(it.Size); err != nil {
+			return err
+		}
 		v.stats.backstop++
 		v.stats.backstopSize = v.stats.backstopSize.Add(it.Size)
 	}
-	v.afterChange(t)
-	return nil
+	return v.afterChange(t)
 }

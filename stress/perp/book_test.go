@@ -51,8 +51,8 @@ func TestBookLiquidation(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if tr, err := v.trader(st.Owner); err != nil || !tr.size().IsPositive() {
-					t.Fatalf("tick %d: auction %d sells %s's contracts, size %s", tk.Seq, id, st.Owner, tr.size())
+				if tr, err := v.trader(st.Owner); err != nil || !tr.sizeDec().IsPositive() {
+					t.Fatalf("tick %d: auction %d sells %s's contracts, size %s", tk.Seq, id, st.Owner, tr.sizeDec())
 				}
 			}
 			notOK := 0

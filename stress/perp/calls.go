@@ -50,9 +50,9 @@ func (v *Venue) marginCall(now time.Time, t *trader, equity, maintenance decimal
 	if t.call == margin.CallOK && !warn {
 		return nil
 	}
-	st, _, err := v.calls.Update(now, t.acct.ID, margin.AccountRisk{Equity: equity, Maintenance: maintenance}, false)
+	st, _, err := v.calls.Update(now, t.id(), margin.AccountRisk{Equity: equity, Maintenance: maintenance}, false)
 	if err != nil {
-		return fmt.Errorf("margin call %s: %w", t.acct.ID, err)
+		return fmt.Errorf("margin call %s: %w", t.id(), err)
 	}
 	prev := t.call
 	t.call = st.State
@@ -69,7 +69,7 @@ func (v *Venue) marginCall(now time.Time, t *trader, equity, maintenance decimal
 		}
 	}
 	if st.State == margin.CallOK {
-		if err := v.calls.Remove(t.acct.ID); err != nil {
+		if err := v.calls.Remove(t.id()); err != nil {
 			return err
 		}
 		if t.called && !t.liquidated && !t.recovered {
@@ -86,5 +86,5 @@ func (v *Venue) leaveCalls(t *trader) error {
 		return nil
 	}
 	t.call = margin.CallOK
-	return v.calls.Remove(t.acct.ID)
+	return v.calls.Remove(t.id())
 }

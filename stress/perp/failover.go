@@ -43,8 +43,9 @@ func (v *Venue) failover() error {
 	// The margin calculator is stateless but reads its marks from the venue
 	// it was built for: v keeps its own (and its settings, the same), and
 	// the accounts, prepared by the standby's, are prepared again on the
-	// next tick.
-	nv.src, nv.rng, nv.calc, nv.set = v.src, v.rng, v.calc, v.set
+	// next tick. So does the watchlist's (the standby's watchlist is built
+	// afresh at the next scan, from every account).
+	nv.src, nv.rng, nv.calc, nv.set, nv.warnCalc = v.src, v.rng, v.calc, v.set, v.warnCalc
 	nv.log.obs = v.log.obs
 	for i := range nv.traders {
 		nv.traders[i].prep = nil

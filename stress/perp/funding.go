@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/margin"
 	"github.com/failsafe-fi/failsafe/oracle"
@@ -252,9 +253,9 @@ func (v *Venue) payFunding(rate oracle.FundingRate, index decimal.Decimal) error
 	var book []margin.FundingPosition
 	for i := range v.traders {
 		t := &v.traders[i]
-		accts = append(accts, margin.Account{ID: t.acct.ID, Wallet: t.acct.Wallet})
-		if s := t.size(); !s.IsZero() {
-			book = append(book, margin.FundingPosition{Account: t.acct.ID, Size: s})
+		accts = append(accts, margin.Account{ID: t.id(), Wallet: t.wallet.Decimal()})
+		if s := t.sizeDec(); !s.IsZero() {
+			book = append(book, margin.FundingPosition{Account: t.id(), Size: s})
 		}
 	}
 	for i := range v.keepers {
@@ -276,10 +277,27 @@ func (v *Venue) payFunding(rate oracle.FundingRate, index decimal.Decimal) error
 	if err != nil {
 		return fmt.Errorf("funding: %w", err)
 	}
+	// The new wallets in the kernel, every one checked before any is
+	// written (a wallet the ledger cannot hold changes nothing).
+	wallets := make([]fixed.Num, len(v.traders))
 	for i := range v.traders {
-		if t := &v.traders[i]; !after[i].Wallet.Equal(t.acct.Wallet) {
-			fs.traders = fs.traders.Add(after[i].Wallet.Sub(t.acct.Wallet))
-			t.acct.Wallet, t.prep = after[i].Wallet, nil
+		t := &v.traders[i]
+		if after[i].Wallet.Equal(accts[i].Wallet) {
+			wallets[i] = t.wallet
+			continue
+		}
+		w, err := t.toNum("funding", after[i].Wallet)
+		if err != nil {
+			return err
+		}
+		wallets[i] = trim(w)
+	}
+	for i := range v.traders {
+		if t := &v.traders[i]; !after[i].Wallet.Equal(accts[i].Wallet) {
+			fs.traders = fs.traders.Add(after[i].Wallet.Sub(accts[i].Wallet))
+			t.changed()
+			t.wallet = wallets[i]
+			v.touch(t)
 		}
 	}
 	n := len(v.traders)

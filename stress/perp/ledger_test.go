@@ -32,46 +32,54 @@ func TestCloseAtConservesValue(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tr := &trader{acct: margin.Account{ID: "a", Wallet: d(c.wallet), Positions: []margin.Position{c.pos}}}
+			tr, err := ledgerOf(0, margin.Account{Wallet: d(c.wallet), Positions: []margin.Position{c.pos}}, c.pos.Size.IsNegative(), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
 			mm := &book{size: c.pos.Size.Neg(), cost: c.pos.Size.Neg().Mul(c.pos.EntryPrice)}
 			mark := d(c.mark)
 			before := tr.value(mark).Add(mm.value(mark))
-			if err := closeAt(tr, mm, d(c.q), d(c.price)); err != nil {
+			if err := closeAt(&tr, mm, d(c.q), d(c.price)); err != nil {
 				t.Fatal(err)
 			}
-			tr.settleFlat()
+			if _, err := tr.settleFlat(); err != nil {
+				t.Fatal(err)
+			}
 			isolated := decimal.Zero
 			if p, ok := tr.position(); ok {
 				isolated = p.Margin
 			}
-			wallet, hole := tr.acct.Wallet, tr.hole
-			if !tr.size().Equal(d(c.wantSize)) || !isolated.Equal(d(c.wantMargin)) {
-				t.Errorf("size %s margin %s, want %s and %s", tr.size(), isolated, c.wantSize, c.wantMargin)
+			wallet, hole := tr.wallet.Decimal(), tr.hole.Decimal()
+			if !tr.sizeDec().Equal(d(c.wantSize)) || !isolated.Equal(d(c.wantMargin)) {
+				t.Errorf("size %s margin %s, want %s and %s", tr.sizeDec(), isolated, c.wantSize, c.wantMargin)
 			}
 			if c.wantWallet == "-1000" { // a flat cross account's negative wallet becomes its hole
 				wallet, hole = wallet.Sub(hole), decimal.Zero
 			}
 			if !wallet.Equal(d(c.wantWallet)) || !hole.Equal(d(c.wantHole)) {
-				t.Errorf("wallet %s hole %s, want %s and %s", tr.acct.Wallet, tr.hole, c.wantWallet, c.wantHole)
+				t.Errorf("wallet %s hole %s, want %s and %s", tr.wallet.Decimal(), tr.hole.Decimal(), c.wantWallet, c.wantHole)
 			}
 			if after := tr.value(mark).Add(mm.value(mark)); !after.Equal(before) {
 				t.Errorf("value %s after, %s before", after, before)
 			}
-			if !tr.size().Add(mm.size).IsZero() {
-				t.Errorf("sizes do not cancel: %s + %s", tr.size(), mm.size)
+			if !tr.sizeDec().Add(mm.size).IsZero() {
+				t.Errorf("sizes do not cancel: %s + %s", tr.sizeDec(), mm.size)
 			}
 		})
 	}
 }
 
 func TestReduceRejectsBadSizes(t *testing.T) {
-	tr := &trader{acct: margin.Account{ID: "a", Positions: []margin.Position{{Market: Market, Size: d("1"), EntryPrice: d("100")}}}}
+	tr, err := ledgerOf(0, margin.Account{Positions: []margin.Position{{Market: Market, Size: d("1"), EntryPrice: d("100")}}}, false, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range []string{"0", "-1", "1.001"} {
 		if _, err := tr.reduce(d(q), decimal.Zero); err == nil {
 			t.Errorf("reduce by %s accepted", q)
 		}
 	}
-	flat := &trader{acct: margin.Account{ID: "b"}}
+	flat := &trader{idx: 1}
 	if _, err := flat.reduce(d("1"), decimal.Zero); err == nil {
 		t.Error("reduce of a flat account accepted")
 	}
@@ -85,18 +93,18 @@ func TestExecuteClosesDust(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := v.total()
-	id := v.traders[2].acct.ID
-	plan := liquidation.Plan{Skipped: []liquidation.Skip{{Account: id, Reason: liquidation.SkipDust}, {Account: v.traders[3].acct.ID, Reason: liquidation.SkipCap}}}
+	id := v.traders[2].id()
+	plan := liquidation.Plan{Skipped: []liquidation.Skip{{Account: id, Reason: liquidation.SkipDust}, {Account: v.traders[3].id(), Reason: liquidation.SkipCap}}}
 	if err := v.execute(start, d("20000"), plan); err != nil {
 		t.Fatal(err)
 	}
-	if len(v.traders[2].acct.Positions) != 0 || len(v.traders[3].acct.Positions) != 1 {
-		t.Errorf("dust account not closed or capped account closed: %+v %+v", v.traders[2].acct, v.traders[3].acct)
+	if v.traders[2].open || !v.traders[3].open {
+		t.Errorf("dust account not closed or capped account closed: %+v %+v", v.traders[2].account(), v.traders[3].account())
 	}
 	if err := v.check(before); err != nil {
 		t.Error(err)
 	}
-	if v.traders[2].hole.IsPositive() != (len(v.holes) == 1) {
-		t.Errorf("hole %s, queue %v", v.traders[2].hole, v.holes)
+	if (v.traders[2].hole.Sign() > 0) != (len(v.holes) == 1) {
+		t.Errorf("hole %s, queue %v", v.traders[2].hole.Decimal(), v.holes)
 	}
 }

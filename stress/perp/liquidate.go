@@ -16,65 +16,117 @@ import (
 // auction (margin.Prepared.Risk at the tick's Marks, read once; Summary
 // only for an isolated position found liquidatable) and returns those
 // below maintenance as the liquidation engine's Account view. An account
-// is prepared (validated and compiled) once, and again only after it
-// changed. An account whose band of safe marks (safeRange) holds the
-// mark is surely above maintenance and is not valued at all.
+// is prepared (validated and compiled) when it must be valued, and kept
+// prepared while it stays near the edge. Which accounts are looked at is
+// Config.Scan's choice: the full scan visits every one and skips those
+// whose band of safe marks (safeRange) holds the mark; the watchlist scan
+// visits only the candidates its margin.Watchlist returns (see
+// candidates). Either way an account is valued unless it is surely under
+// the margin-call protocol's warning level and not in the protocol, so
+// both find the same accounts below maintenance and make the same
+// margin calls.
 func (v *Venue) belowMaintenance(now time.Time, mark decimal.Decimal) ([]liquidation.Account, error) {
 	mark = trimZeros(mark) // see Venue.mark
 	marks, err := v.calc.Marks(now)
 	if err != nil {
 		return nil, err
 	}
-	fx, screen := fixed.FromDecimal(mark)
 	var below []liquidation.Account
-	for i := range v.traders {
-		t := &v.traders[i]
-		if len(t.acct.Positions) == 0 {
-			if err := v.leaveCalls(t); err != nil {
+	if v.watching() {
+		build := v.watch == nil
+		idx, err := v.candidates(mark)
+		if err != nil {
+			return nil, err
+		}
+		if onCandidates != nil {
+			onCandidates(v, now, mark, idx)
+		}
+		v.inCalls = v.inCalls[:0]
+		for _, i := range idx {
+			t := &v.traders[i]
+			n := len(below)
+			if below, err = v.valueOne(now, mark, marks, t, below); err != nil {
 				return nil, err
 			}
-			continue
-		}
-		if t.auction != 0 {
-			continue
-		}
-		if screen && t.call == margin.CallOK && v.safe(t, fx) {
-			continue // surely under the warning level at this mark (see safeRange)
-		}
-		p, err := v.prepared(t)
-		if err != nil {
-			return nil, err
-		}
-		r, err := p.Risk(marks)
-		if err != nil {
-			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
-		}
-		var equity, maintenance decimal.Decimal
-		pos, _ := t.position()
-		if pos.Isolated {
-			equity, maintenance = v.isolatedRisk(t, mark)
-		} else {
-			ar := r.AccountRisk()
-			equity, maintenance = ar.Equity, ar.Maintenance
-		}
-		if err := v.marginCall(now, t, equity, maintenance); err != nil {
-			return nil, err
-		}
-		switch {
-		case r.Liquidatable():
-		case r.IsolatedLiquidatable():
-			s, err := v.calc.Summary(now, marginView(t))
-			if err != nil {
-				return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
+			switch {
+			case len(below) > n || t.open && t.auction != 0:
+				// Below maintenance (the liquidation about to change it)
+				// or in auction: looked at again at the next scan, and
+				// given to the watchlist once it is neither.
+				t.stale = false
+				v.touch(t)
+			case t.call != margin.CallOK:
+				// In the protocol: looked at every scan anyway (inCalls),
+				// given to the watchlist when it leaves it.
+			case t.stale || t.open: // valued: its triggers start from this mark
+				if err := v.rewatch(now, t); err != nil {
+					return nil, err
+				}
 			}
-			equity, maintenance = s.Positions[0].Equity, s.Positions[0].Maintenance
-		default:
-			continue
+			if build && t.call == margin.CallOK {
+				t.prep = nil // the build values every account: only those near the edge stay prepared
+			}
+			if t.call != margin.CallOK {
+				v.inCalls = append(v.inCalls, t.idx)
+			}
 		}
-		below = append(below, view(t, equity, maintenance, mark))
+	} else {
+		fx, screen := fixed.FromDecimal(mark)
+		for i := range v.traders {
+			t := &v.traders[i]
+			if screen && t.open && t.auction == 0 && t.call == margin.CallOK && v.safe(t, fx) {
+				continue // surely under the warning level at this mark (see safeRange)
+			}
+			if below, err = v.valueOne(now, mark, marks, t, below); err != nil {
+				return nil, err
+			}
+		}
 	}
 	v.stats.below = len(below)
 	return below, nil
+}
+
+// valueOne is the scan of one trader: a flat account leaves the
+// margin-call protocol; an account in auction is left to it; any other is
+// valued, fed to the protocol, and appended to below when below
+// maintenance.
+func (v *Venue) valueOne(now time.Time, mark decimal.Decimal, marks *margin.Marks, t *trader, below []liquidation.Account) ([]liquidation.Account, error) {
+	if !t.open {
+		return below, v.leaveCalls(t)
+	}
+	if t.auction != 0 {
+		return below, nil
+	}
+	p, err := v.prepared(t)
+	if err != nil {
+		return nil, err
+	}
+	r, err := p.Risk(marks)
+	if err != nil {
+		return nil, fmt.Errorf("margin %s: %w", t.id(), err)
+	}
+	var equity, maintenance decimal.Decimal
+	if t.isolated {
+		equity, maintenance = v.isolatedRisk(t, mark)
+	} else {
+		ar := r.AccountRisk()
+		equity, maintenance = ar.Equity, ar.Maintenance
+	}
+	if err := v.marginCall(now, t, equity, maintenance); err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Liquidatable():
+	case r.IsolatedLiquidatable():
+		s, err := v.calc.Summary(now, marginView(t))
+		if err != nil {
+			return nil, fmt.Errorf("margin %s: %w", t.id(), err)
+		}
+		equity, maintenance = s.Positions[0].Equity, s.Positions[0].Maintenance
+	default:
+		return below, nil
+	}
+	return append(below, view(t, equity, maintenance, mark)), nil
 }
 
 // prepared returns the trader's account as margin prepared it, preparing
@@ -83,7 +135,7 @@ func (v *Venue) prepared(t *trader) (*margin.Prepared, error) {
 	if t.prep == nil {
 		p, err := v.calc.Prepare(marginView(t))
 		if err != nil {
-			return nil, fmt.Errorf("margin %s: %w", t.acct.ID, err)
+			return nil, fmt.Errorf("margin %s: %w", t.id(), err)
 		}
 		t.prep = p
 	}
@@ -97,11 +149,11 @@ func (v *Venue) prepared(t *trader) (*margin.Prepared, error) {
 // Margin + PnL.
 func marginView(t *trader) margin.Account {
 	if p, ok := t.position(); ok && p.Isolated && p.Margin.IsNegative() {
-		cross := *p
+		cross := p
 		cross.Isolated, cross.Margin = false, decimal.Zero
-		return margin.Account{ID: t.acct.ID, Wallet: p.Margin, Positions: []margin.Position{cross}}
+		return margin.Account{ID: t.id(), Wallet: p.Margin, Positions: []margin.Position{cross}}
 	}
-	return t.acct
+	return t.account()
 }
 
 // view is the adapter from the venue's account to liquidation.Account.
@@ -118,7 +170,7 @@ func view(t *trader, equity, maintenance, mark decimal.Decimal) liquidation.Stat
 		debt = size.Mul(pos.EntryPrice).Sub(t.base())
 	}
 	return liquidation.StaticAccount{
-		ID: t.acct.ID, EquityValue: equity, MaintenanceValue: maintenance,
+		ID: t.id(), EquityValue: equity, MaintenanceValue: maintenance,
 		DebtValue: debt, CollateralValue: value,
 		Legs: []liquidation.Position{{Market: Market, Size: size, Value: value, Debt: debt}},
 	}
@@ -158,7 +210,7 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 		}
 		v.stats.penaltyDue = v.stats.penaltyDue.Add(o.Penalty)
 		k := &v.keepers[v.stats.auctions%len(v.keepers)]
-		kick, err := v.house.Kick(now, liquidation.KickParams{Tab: o.Tab, Lot: num.MinOf(o.Lot, t.size().Abs()), Owner: o.Account,
+		kick, err := v.house.Kick(now, liquidation.KickParams{Tab: o.Tab, Lot: num.MinOf(o.Lot, t.sizeDec().Abs()), Owner: o.Account,
 			Keeper: k.id, Price: mark, Penalty: o.Penalty})
 		if err != nil {
 			return fmt.Errorf("kick %s: %w", o.Account, err)
@@ -180,7 +232,7 @@ func (v *Venue) execute(now time.Time, mark decimal.Decimal, plan liquidation.Pl
 			return err
 		}
 		t.liquidated = true
-		v.stats.liquidated = v.stats.liquidated.Add(t.size().Abs().Mul(mark))
+		v.stats.liquidated = v.stats.liquidated.Add(t.sizeDec().Abs().Mul(mark))
 		if _, err := v.throughBook(now, t, mark, false); err != nil {
 			return err
 		}
@@ -269,7 +321,9 @@ func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner str
 	if _, err := t.reduce(res.Lot, res.Paid); err != nil {
 		return err
 	}
-	t.lost = t.lost.Add(res.Lot)
+	if err := t.addLost(res.Lot); err != nil {
+		return err
+	}
 	hedge := res.Lot.Mul(mark)
 	k.cash = k.cash.Sub(res.Paid).Add(hedge)
 	v.mm.cash = v.mm.cash.Sub(hedge)
@@ -294,8 +348,7 @@ func (v *Venue) bought(now time.Time, mark decimal.Decimal, k *keeper, owner str
 			return err
 		}
 	}
-	v.afterChange(t)
-	return nil
+	return v.afterChange(t)
 }
 
 // chargePenalty moves a liquidation penalty (at most the account's
@@ -306,10 +359,12 @@ func (v *Venue) chargePenalty(now time.Time, key string, t *trader, amount decim
 	if !amount.IsPositive() {
 		return nil
 	}
-	if _, err := v.fund.Deposit(now, key, Fund, amount, "penalty:"+t.acct.ID, "liquidation penalty"); err != nil {
+	if _, err := v.fund.Deposit(now, key, Fund, amount, "penalty:"+t.id(), "liquidation penalty"); err != nil {
 		return err
 	}
-	t.credit(amount.Neg())
+	if err := t.credit(amount.Neg()); err != nil {
+		return err
+	}
 	v.stats.penalties = v.stats.penalties.Add(amount)
 	return nil
 }
@@ -322,13 +377,16 @@ func (v *Venue) reward(k *keeper, amount decimal.Decimal) {
 }
 
 // afterChange queues a flat account's negative balance for the waterfall.
-func (v *Venue) afterChange(t *trader) {
-	t.settleFlat()
-	if t.hole.IsPositive() && !t.queued {
-		t.queued = true
-		i, _ := traderIndex(t.acct.ID) // the trader's own ID: always found
-		v.holes = append(v.holes, i)
+func (v *Venue) afterChange(t *trader) error {
+	v.touch(t)
+	if _, err := t.settleFlat(); err != nil {
+		return err
 	}
+	if t.hole.Sign() > 0 && !t.queued {
+		t.queued = true
+		v.holes = append(v.holes, int(t.idx))
+	}
+	return nil
 }
 
 // worthIt is the keeper's last check before a take of lot at st.Price:

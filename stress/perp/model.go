@@ -33,9 +33,8 @@ type Model struct {
 // the first (calls 1, 65 and 129 of the default crash's 168 ticks). Those
 // calls also read every ledger entry afresh. Conservation itself — Σ sizes
 // = 0 and the value of every ledger entry equal to the opening's to the
-// unit — is proved on every call (the accounts whose entries did not
-// change since the last call are not read again, see ledgerCache), so a
-// one-unit leak fails the tick it happens on; Venue.Check always runs
+// unit — is proved on every call (from the ledger's fixed-point figures,
+// see traderSums), so a one-unit leak fails the tick it happens on; Venue.Check always runs
 // everything.
 const FullCheckEvery = 64
 

@@ -133,8 +133,8 @@ func TestEndToEndConservation(t *testing.T) {
 			t.Fatalf("%d accounts below maintenance after settling (%d ticks)", rep.LiquidatableAtEnd, r.ticks)
 		}
 		for i := range v.traders {
-			if tr := &v.traders[i]; tr.hole.IsPositive() || tr.auction != 0 {
-				t.Fatalf("%s left with hole %s, auction %d", tr.acct.ID, tr.hole, tr.auction)
+			if tr := &v.traders[i]; tr.hole.Sign() > 0 || tr.auction != 0 {
+				t.Fatalf("%s left with hole %s, auction %d", tr.id(), tr.hole.Decimal(), tr.auction)
 			}
 		}
 		// The harness's measures agree with the report.

@@ -259,9 +259,9 @@ func (v *Venue) byLeverage() []LeverageRow {
 			if t.liquidated {
 				r.Liquidated++
 			}
-			if t.badDebt.IsPositive() {
+			if t.badDebt.Sign() > 0 {
 				r.Shortfall++
-				r.BadDebt = r.BadDebt.Add(t.badDebt)
+				r.BadDebt = r.BadDebt.Add(t.badDebt.Decimal())
 			}
 		}
 	}

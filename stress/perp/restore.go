@@ -10,6 +10,7 @@ import (
 
 	"github.com/failsafe-fi/failsafe/backstop"
 	"github.com/failsafe-fi/failsafe/breaker"
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 	"github.com/failsafe-fi/failsafe/liquidation"
 	"github.com/failsafe-fi/failsafe/margin"
@@ -167,8 +168,8 @@ func restoreVenue(s settled, snap VenueSnapshot) (*Venue, error) {
 			return nil, err
 		}
 		if t.auction != 0 {
-			if auctions[t.auction] != t.acct.ID {
-				return nil, bad("%s: auction %d is not its running auction", t.acct.ID, t.auction)
+			if auctions[t.auction] != t.id() {
+				return nil, bad("%s: auction %d is not its running auction", t.id(), t.auction)
 			}
 			owners++
 		}
@@ -183,8 +184,8 @@ func restoreVenue(s settled, snap VenueSnapshot) (*Venue, error) {
 			queued++
 		}
 		if t.call != margin.CallOK {
-			if st, ok := v.calls.Status(t.acct.ID); !ok || st.State != t.call {
-				return nil, bad("%s: margin-call state %s, the protocol's differs", t.acct.ID, t.call)
+			if st, ok := v.calls.Status(t.id()); !ok || st.State != t.call {
+				return nil, bad("%s: margin-call state %s, the protocol's differs", t.id(), t.call)
 			}
 			called++
 		}
@@ -218,7 +219,7 @@ func restoreVenue(s settled, snap VenueSnapshot) (*Venue, error) {
 
 	if v.opened {
 		for i := range v.traders { // validated by margin, as on a fill
-			if t := &v.traders[i]; len(t.acct.Positions) > 0 {
+			if t := &v.traders[i]; t.open {
 				if _, err := v.prepared(t); err != nil {
 					return nil, bad("%w", err)
 				}
@@ -253,10 +254,21 @@ func (ts TraderSnapshot) trader(i int) (trader, error) {
 	if ts.Leverage < 1 || ts.Leverage > 100 || !ts.Entry.IsPositive() {
 		return bad("seeded leverage %d or entry %s", ts.Leverage, ts.Entry)
 	}
-	t := trader{acct: margin.Account{ID: id, Wallet: ts.Wallet}, hole: ts.Hole, uncovered: ts.Uncovered, badDebt: ts.BadDebt,
-		lost: ts.Lost, auction: ts.Auction, entry: ts.Entry, short: ts.Short, leverage: ts.Leverage,
+	t := trader{idx: int32(i), auction: ts.Auction, short: ts.Short, leverage: ts.Leverage,
 		liquidated: ts.Liquidated, deleveraged: ts.Deleveraged, queued: ts.Queued,
 		call: ts.Call, called: ts.Called, recovered: ts.Recovered}
+	// The ledger keeps every figure in the kernel: one of more than 18
+	// digits is refused (fail closed).
+	for _, f := range []struct {
+		to *fixed.Num
+		d  decimal.Decimal
+	}{{&t.wallet, ts.Wallet}, {&t.hole, ts.Hole}, {&t.uncovered, ts.Uncovered}, {&t.badDebt, ts.BadDebt}, {&t.lost, ts.Lost}, {&t.entry, ts.Entry}} {
+		n, ok := fixed.FromDecimal(f.d)
+		if !ok {
+			return bad("%s does not fit the ledger's 18 digits", f.d)
+		}
+		*f.to = trim(n)
+	}
 	if ts.Call < margin.CallOK || ts.Call > margin.CallLiquidation || ts.Recovered && !ts.Called {
 		return bad("margin-call state %d, recovered without a call", int(ts.Call))
 	}
@@ -265,8 +277,16 @@ func (ts TraderSnapshot) trader(i int) (trader, error) {
 			(!p.Isolated && !p.Margin.IsZero()) {
 			return bad("position: size %s, entry %s, leverage %s, margin %s", p.Size, p.EntryPrice, p.Leverage, p.Margin)
 		}
-		t.acct.Positions = []margin.Position{{Market: Market, Size: p.Size, EntryPrice: p.EntryPrice, Isolated: p.Isolated,
-			Margin: p.Margin, Leverage: p.Leverage}}
+		if !p.EntryPrice.Equal(ts.Entry) { // positions only shrink: the entry is the seeded one
+			return bad("position entry %s, seeded entry %s", p.EntryPrice, ts.Entry)
+		}
+		size, ok1 := fixed.FromDecimal(p.Size)
+		mrg, ok2 := fixed.FromDecimal(p.Margin)
+		lev, ok3 := fixed.FromDecimal(p.Leverage)
+		if !ok1 || !ok2 || !ok3 {
+			return bad("position: size %s, margin %s or leverage %s does not fit the ledger's 18 digits", p.Size, p.Margin, p.Leverage)
+		}
+		t.open, t.isolated, t.size, t.margin, t.lev = true, p.Isolated, trim(size), trim(mrg), trim(lev)
 	} else if ts.Auction != 0 {
 		return bad("in auction without a position")
 	}

@@ -3,14 +3,13 @@ package perp
 import (
 	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
-	"github.com/failsafe-fi/failsafe/margin"
 )
 
 // safeRange is a band of marks inside which a trader's account is surely
 // above maintenance, so that the per-tick margin scan need not value it:
 // [lo, hi], both inclusive, in the fixed-point kernel. It is worked out
-// from the account as it was prepared (for) and is void once the account
-// changes (t.prep is then another *margin.Prepared, or nil).
+// from the account as it is and is void once the account changes
+// (trader.changed clears it).
 //
 // For a cross account of one position, size S, entry E, wallet B, equity
 // at mark m is B + S × (m − E) and, while the notional |S| × m stays
@@ -44,48 +43,43 @@ import (
 // TestSafeRangeNeverHidesALiquidation checks the band against
 // margin.Prepared.Risk on every account of random runs.
 type safeRange struct {
-	for_   *margin.Prepared
 	lo, hi fixed.Num
-	ok     bool
+	ok     bool // the band is not empty
+	valid  bool // worked out from the account as it is (changed clears it)
 }
 
 // safe reports whether mark (in the kernel) lies in t's band; the band is
-// worked out again after the account changed.
+// worked out again after the account changed. An account in its band
+// drops its preparation: only the accounts the scan values keep one.
 func (v *Venue) safe(t *trader, mark fixed.Num) bool {
-	if t.prep == nil {
-		return false
-	}
-	if t.band.for_ != t.prep {
+	if !t.band.valid {
 		t.band = v.safeRangeOf(t)
 	}
-	return t.band.ok && fixed.Cmp(mark, t.band.lo) >= 0 && fixed.Cmp(mark, t.band.hi) <= 0
+	in := t.band.ok && fixed.Cmp(mark, t.band.lo) >= 0 && fixed.Cmp(mark, t.band.hi) <= 0
+	if in {
+		t.prep = nil
+	}
+	return in
 }
 
 // safeRangeOf works out t's band (see safeRange) in the fixed-point
 // kernel; an account whose figures do not fit it gets no band (it is
 // valued every tick).
 func (v *Venue) safeRangeOf(t *trader) safeRange {
-	r := safeRange{for_: t.prep}
-	p, ok := t.position()
-	if !ok || len(t.acct.Positions) != 1 || p.Size.IsZero() || !p.EntryPrice.IsPositive() {
+	r := safeRange{valid: true}
+	if !t.open || t.size.M == 0 || t.entry.Sign() <= 0 {
 		return r
 	}
-	b := t.acct.Wallet // the cash backing the position
+	b := t.wallet // the cash backing the position
 	switch {
-	case p.Isolated && (p.Margin.IsNegative() || t.acct.Wallet.IsNegative()):
+	case t.isolated && (t.margin.Sign() < 0 || t.wallet.Sign() < 0):
 		return r
-	case p.Isolated:
-		b = p.Margin
-	case !p.Margin.IsZero():
-		return r
-	}
-	size, ok1 := fixed.FromDecimal(p.Size)
-	entry, ok2 := fixed.FromDecimal(p.EntryPrice)
-	cash, ok3 := fixed.FromDecimal(b)
-	if !ok1 || !ok2 || !ok3 {
+	case t.isolated:
+		b = t.margin
+	case t.margin.Sign() != 0:
 		return r
 	}
-	r.lo, r.hi, r.ok = v.safeBand(size.Sign() > 0, fixed.Num{M: abs(size.M), E: size.E}, entry, cash)
+	r.lo, r.hi, r.ok = v.safeBand(t.size.Sign() > 0, fixed.Num{M: abs(t.size.M), E: t.size.E}, t.entry, b)
 	return r
 }
 

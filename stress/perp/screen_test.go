@@ -61,16 +61,20 @@ func TestSafeRangeNeverHidesALiquidation(t *testing.T) {
 			}
 			for i := range v.traders {
 				tr := &v.traders[i]
-				if len(tr.acct.Positions) == 0 || !v.safe(tr, fx) {
+				if !tr.open || !v.safe(tr, fx) {
 					continue
 				}
-				r, err := tr.prep.Risk(marks)
+				p, err := v.calc.Prepare(marginView(tr))
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := p.Risk(marks)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if r.Liquidatable() || r.IsolatedLiquidatable() {
 					t.Fatalf("tick %d: %s is liquidatable at %s, inside its band [%s, %s]",
-						tick.Seq, tr.acct.ID, mark, tr.band.lo.Decimal(), tr.band.hi.Decimal())
+						tick.Seq, tr.id(), mark, tr.band.lo.Decimal(), tr.band.hi.Decimal())
 				}
 			}
 		}
@@ -110,7 +114,7 @@ func TestSafeRangeScreensMostAccounts(t *testing.T) {
 		}
 		fx, _ := fixed.FromDecimal(mark)
 		for i := range m.v.traders {
-			if tr := &m.v.traders[i]; len(tr.acct.Positions) > 0 {
+			if tr := &m.v.traders[i]; tr.open {
 				if scanned++; m.v.safe(tr, fx) {
 					skipped++
 				}

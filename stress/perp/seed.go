@@ -72,15 +72,19 @@ func (v *Venue) seed(now time.Time) error {
 		if err := v.topUp(&acct, now); err != nil {
 			return err
 		}
-		prep, err := v.calc.Prepare(acct) // validated and compiled once, as a venue does on a fill, not on every price tick
+		if _, err := v.calc.Prepare(acct); err != nil { // validated as a venue does on a fill; the scan prepares it again when it must value it
+			return err
+		}
+		t, err := ledgerOf(i, acct, !long, lev.IntPart())
 		if err != nil {
 			return err
 		}
-		v.traders = append(v.traders, trader{acct: acct, entry: entry, short: !long, leverage: lev.IntPart(), prep: prep})
+		v.traders = append(v.traders, t)
 		v.mm.size = v.mm.size.Sub(size) // the market maker took the other side at the same entry
 		v.mm.cost = v.mm.cost.Sub(size.Mul(entry))
 	}
 	v.mm.cash = decimal.New(50_000_000, 0)
+	v.watch = nil // the next scan builds the watchlist from the seeded book
 
 	weights, total := make([]int64, v.cfg.Keepers), int64(0)
 	for i := range weights {

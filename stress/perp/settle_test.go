@@ -16,7 +16,7 @@ import (
 func TestDoneNeedsEveryCondition(t *testing.T) {
 	firstLong := func(v *Venue) *trader { // the first long, whatever the seed
 		for i := range v.traders {
-			if v.traders[i].size().IsPositive() {
+			if v.traders[i].sizeDec().IsPositive() {
 				return &v.traders[i]
 			}
 		}
@@ -35,8 +35,8 @@ func TestDoneNeedsEveryCondition(t *testing.T) {
 		}, false},
 		{"an auction running", func(t *testing.T, v *Venue) {
 			tr := firstLong(v)
-			if _, err := v.house.Kick(v.log.now, liquidation.KickParams{Tab: decimal.New(1_000, 0), Lot: tr.size(),
-				Owner: tr.acct.ID, Price: OpenPrice}); err != nil {
+			if _, err := v.house.Kick(v.log.now, liquidation.KickParams{Tab: decimal.New(1_000, 0), Lot: tr.sizeDec(),
+				Owner: tr.id(), Price: OpenPrice}); err != nil {
 				t.Fatal(err)
 			}
 		}, false},

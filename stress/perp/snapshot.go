@@ -255,8 +255,8 @@ func (t *trader) snapshot() TraderSnapshot {
 	// Mutation seen failing TestReplayEndToEnd: dropping Uncovered here
 	// (a restored account forgets the bad debt the waterfall could not
 	// cover, so its value — and the venue's conservation — changes).
-	s := TraderSnapshot{Wallet: t.acct.Wallet, Hole: t.hole, Uncovered: t.uncovered, BadDebt: t.badDebt, Lost: t.lost,
-		Auction: t.auction, Entry: t.entry, Short: t.short, Leverage: t.leverage,
+	s := TraderSnapshot{Wallet: t.wallet.Decimal(), Hole: t.hole.Decimal(), Uncovered: t.uncovered.Decimal(), BadDebt: t.badDebt.Decimal(), Lost: t.lost.Decimal(),
+		Auction: t.auction, Entry: t.entry.Decimal(), Short: t.short, Leverage: t.leverage,
 		Liquidated: t.liquidated, Deleveraged: t.deleveraged, Queued: t.queued,
 		Call: t.call, Called: t.called, Recovered: t.recovered}
 	if p, ok := t.position(); ok {

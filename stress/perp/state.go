@@ -38,7 +38,7 @@ func (v *Venue) fundBalance() decimal.Decimal {
 func (v *Venue) openInterest() decimal.Decimal {
 	oi := decimal.Zero
 	for i := range v.traders {
-		if s := v.traders[i].size(); s.IsPositive() {
+		if s := v.traders[i].sizeDec(); s.IsPositive() {
 			oi = oi.Add(s)
 		}
 	}
@@ -56,18 +56,18 @@ func (v *Venue) total() decimal.Decimal {
 	sum := v.fees.Add(v.fundBalance())
 	for i := range v.traders {
 		t := &v.traders[i]
-		sum = sum.Add(t.acct.Wallet)
-		if !t.hole.IsZero() {
-			sum = sum.Sub(t.hole)
+		sum = sum.Add(t.wallet.Decimal())
+		if t.hole.M != 0 {
+			sum = sum.Sub(t.hole.Decimal())
 		}
-		if !t.uncovered.IsZero() {
-			sum = sum.Sub(t.uncovered)
+		if t.uncovered.M != 0 {
+			sum = sum.Sub(t.uncovered.Decimal())
 		}
-		if p, ok := t.position(); ok {
-			if !p.Margin.IsZero() {
-				sum = sum.Add(p.Margin)
+		if t.open {
+			if t.margin.M != 0 {
+				sum = sum.Add(t.margin.Decimal())
 			}
-			sum = sum.Sub(p.Size.Mul(p.EntryPrice))
+			sum = sum.Sub(t.size.Decimal().Mul(t.entry.Decimal()))
 		}
 	}
 	sum = sum.Add(v.mm.cash).Sub(v.mm.cost)
@@ -99,12 +99,14 @@ func (v *Venue) liquidatable(now time.Time) (int, error) {
 	n := 0
 	for i := range v.traders {
 		t := &v.traders[i]
-		if len(t.acct.Positions) == 0 {
+		if !t.open {
 			continue
 		}
-		p, err := v.prepared(t)
-		if err != nil {
-			return 0, err
+		p := t.prep // the scan's preparation if it kept one; none is kept here (memory)
+		if p == nil {
+			if p, err = v.calc.Prepare(marginView(t)); err != nil {
+				return 0, fmt.Errorf("margin %s: %w", t.id(), err)
+			}
 		}
 		r, err := p.Risk(marks)
 		if err != nil {
@@ -125,7 +127,7 @@ func (v *Venue) conserved(start decimal.Decimal) error {
 	if s := v.sumSizes(); !s.ok || s.n.M != 0 {
 		size := v.mm.size
 		for i := range v.traders {
-			size = size.Add(v.traders[i].size())
+			size = size.Add(v.traders[i].sizeDec())
 		}
 		for i := range v.keepers {
 			size = size.Add(v.keepers[i].size)
@@ -144,11 +146,10 @@ func (v *Venue) conserved(start decimal.Decimal) error {
 	return nil
 }
 
-// conservedFast is conserved with the traders read through v.sums: only
-// the accounts whose entries changed since the last call are read again
-// (see ledgerCache), the other entries every time. It proves the same
-// thing to the same unit; when a sum does not fit the kernel or the sums
-// disagree, conserved reads everything again and answers.
+// conservedFast is conserved in one pass over the traders' kernel
+// figures (traderSums: integer operations, no decimal). It proves the
+// same thing to the same unit; when a sum does not fit the kernel or the
+// sums disagree, conserved reads everything again and answers.
 func (v *Venue) conservedFast(start decimal.Decimal) error {
 	if value, size, ok := v.traderSums(); ok {
 		sum, sizes := exactSum{n: value, ok: true}, exactSum{n: size, ok: true}
@@ -166,9 +167,7 @@ func (v *Venue) conservedFast(start decimal.Decimal) error {
 func (v *Venue) sumSizes() exactSum {
 	s := newExactSum()
 	for i := range v.traders {
-		if p, ok := v.traders[i].position(); ok {
-			s.add(p.Size)
-		}
+		s.addNum(v.traders[i].size)
 	}
 	var value exactSum
 	v.addBooks(&value, &s)
@@ -180,15 +179,7 @@ func (v *Venue) sumSizes() exactSum {
 func (v *Venue) totalFixed() exactSum {
 	s := newExactSum()
 	for i := range v.traders {
-		t := &v.traders[i]
-		s.add(t.acct.Wallet)
-		s.sub(t.hole)
-		s.sub(t.uncovered)
-		if p, ok := t.position(); ok {
-			s.add(p.Margin)
-			s.subProduct(p.Size, p.EntryPrice)
-		}
-		if !s.ok {
+		if s.addTrader(&v.traders[i]); !s.ok {
 			return s
 		}
 	}

@@ -128,13 +128,16 @@ type Venue struct {
 	congestion int                    // this tick's share of keeper actions that do not land, in percent
 	before     Holdings               // the entries at the opening, at the opening price
 	valueStart decimal.Decimal        // Σ of every ledger entry at the opening
-	sums       ledgerCache            // the traders as the per-tick conservation check last read them
 	tierCaps   []fixed.Num            // the market's tiers' caps (see safeRange)
 	tierRates  []fixed.Num            // and maintenance rates
 	riskTiers  []liquidation.RiskTier // the margin table as the book desk reads it
 	warnLevel  decimal.Decimal        // the protocol's warning ratio
 	depthLeft  decimal.Decimal        // the market maker's liquidation depth left this tick (book.go)
 	funding    fundingState           // the premium sampler, the next funding time and the totals (funding.go)
+	warnCalc   *margin.Calculator     // the warning-level table the watchlist bounds (watch.go; nil: full scan only)
+	watch      *margin.Watchlist      // Config.Scan = ScanWatchlist: the accounts indexed by their triggers (nil until the first scan)
+	dirty      []int32                // traders changed since the watchlist valued them (touch)
+	inCalls    []int32                // traders in the margin-call protocol at the last watchlist scan
 }
 
 // settings are the packages' settings, kept so that a standby can restore
@@ -264,6 +267,9 @@ func newVenue(cfg settled) (*Venue, error) {
 		return nil, err
 	}
 	v.warnLevel = v.calls.Settings().WarningRatio
+	if v.warnCalc, err = newWarnCalc(v); err != nil {
+		return nil, err
+	}
 	if v.fund, err = backstop.NewInsuranceFund(v.set.fund); err != nil {
 		return nil, err
 	}

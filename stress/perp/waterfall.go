@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/failsafe-fi/failsafe/backstop"
+	"github.com/failsafe-fi/failsafe/internal/fixed"
 	"github.com/failsafe-fi/failsafe/internal/num"
 )
 
@@ -40,15 +41,20 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	t := &v.traders[i]
 	var adl *backstop.ADLLayer
 	var err error
+	badDebt, err := t.plus("bad debt", t.badDebt, t.hole)
+	if err != nil {
+		return err
+	}
 	v.stats.claims++
-	t.badDebt = t.badDebt.Add(t.hole)
-	claim := backstop.Claim{ID: fmt.Sprintf("%s/%d", t.acct.ID, v.stats.claims), Amount: t.hole, Account: "account:" + t.acct.ID}
+	t.badDebt = badDebt
+	hole := t.hole.Decimal()
+	claim := backstop.Claim{ID: fmt.Sprintf("%s/%d", t.id(), v.stats.claims), Amount: hole, Account: "account:" + t.id()}
 	fund := v.fund.Layer(Market)
 	layers, reach := []backstop.Layer{fund}, fund.Capacity()
-	if !reach.GreaterThan(t.hole) { // the loss finds the fund empty or empties it
+	if !reach.GreaterThan(hole) { // the loss finds the fund empty or empties it
 		v.stats.exhausted = true
 	}
-	if reach.LessThan(t.hole) { // later layers are built only when the loss can reach them
+	if reach.LessThan(hole) { // later layers are built only when the loss can reach them
 		adl, err = v.adlLayer(i, mark)
 		if err != nil {
 			return err
@@ -57,7 +63,7 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 			layers, reach = append(layers, adl), reach.Add(adl.Capacity())
 		}
 	}
-	if reach.LessThan(t.hole) {
+	if reach.LessThan(hole) {
 		social, err := v.socialLayer(i, mark)
 		if err != nil {
 			return err
@@ -83,10 +89,12 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 				return err
 			}
 			if j >= 0 {
-				v.traders[j].credit(m.Amount.Neg())
+				if err := v.traders[j].credit(m.Amount.Neg()); err != nil {
+					return err
+				}
 				touched = append(touched, j)
 			}
-			t.hole = t.hole.Sub(m.Amount)
+			hole = hole.Sub(m.Amount)
 		}
 	}
 	if adl != nil {
@@ -98,6 +106,7 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 			if err := closeAt(c, &v.mm, f.Closed, mark); err != nil {
 				return err
 			}
+			v.touch(c)
 			if !c.deleveraged {
 				c.deleveraged = true
 				v.stats.deleveraged++
@@ -107,10 +116,18 @@ func (v *Venue) cover(now time.Time, mark decimal.Decimal, i int) error {
 	}
 	v.note(a)
 	v.lowFund()
-	t.uncovered = t.uncovered.Add(t.hole)
-	t.hole = decimal.Zero
+	left, err := t.toNum("uncovered", hole)
+	if err == nil {
+		left, err = t.plus("uncovered", t.uncovered, left)
+	}
+	if err != nil {
+		return err
+	}
+	t.uncovered, t.hole = left, fixed.Num{}
 	for _, j := range touched {
-		v.afterChange(&v.traders[j])
+		if err := v.afterChange(&v.traders[j]); err != nil {
+			return err
+		}
 	}
 	if v.winners != nil { // and their profits, for the next hole's social layer
 		if err := v.rewin(i, mark); err != nil {
@@ -161,9 +178,9 @@ var rebuildPerClaim = false
 func (v *Venue) rewin(j int, mark decimal.Decimal) error {
 	c := &v.traders[j]
 	if p := c.pnl(mark); p.IsPositive() {
-		return v.winners.Set(backstop.Balance{Account: c.acct.ID, Amount: p})
+		return v.winners.Set(backstop.Balance{Account: c.id(), Amount: p})
 	}
-	v.winners.Remove(c.acct.ID)
+	v.winners.Remove(c.id())
 	return nil
 }
 
@@ -174,7 +191,7 @@ func (v *Venue) rerank(j int, mark decimal.Decimal) error {
 	if p, ok := v.candidate(c, mark); ok {
 		return v.adlBook.Set(p)
 	}
-	v.adlBook.Remove(c.acct.ID)
+	v.adlBook.Remove(c.id())
 	return nil
 }
 
@@ -194,7 +211,7 @@ func (v *Venue) candidate(c *trader, mark decimal.Decimal) (backstop.Position, b
 	if pb.IsNegative() || (pos.Size.IsNegative() && !pb.GreaterThan(mark)) || (pos.Size.IsPositive() && !pb.LessThan(mark)) {
 		return backstop.Position{}, false
 	}
-	return backstop.Position{Account: c.acct.ID, Size: pos.Size, EntryPrice: pos.EntryPrice, BankruptcyPrice: pb}, true
+	return backstop.Position{Account: c.id(), Size: pos.Size, EntryPrice: pos.EntryPrice, BankruptcyPrice: pb}, true
 }
 
 // payer maps a movement's payer to a trader index: "adl:ID" and
@@ -223,12 +240,12 @@ func (v *Venue) payer(m backstop.Movement) (int, error) {
 // tick's ADL book.
 func (v *Venue) adlLayer(i int, mark decimal.Decimal) (*backstop.ADLLayer, error) {
 	t := &v.traders[i]
-	lost := t.lost
-	if !lost.IsPositive() {
+	if t.lost.Sign() <= 0 {
 		return nil, nil
 	}
-	gap := num.DivCeil(t.hole, lost, 2)
-	bankrupt := backstop.Position{Account: t.acct.ID, Size: lost, EntryPrice: t.entry, BankruptcyPrice: mark.Add(gap)}
+	lost := t.lost.Decimal()
+	gap := num.DivCeil(t.hole.Decimal(), lost, 2)
+	bankrupt := backstop.Position{Account: t.id(), Size: lost, EntryPrice: t.entry.Decimal(), BankruptcyPrice: mark.Add(gap)}
 	if t.short {
 		if !mark.GreaterThan(gap) {
 			return nil, nil
@@ -273,7 +290,7 @@ func (v *Venue) socialLayer(i int, mark decimal.Decimal) (*backstop.SocialLayer,
 		var winners []backstop.Balance
 		for j := range v.traders {
 			if p := v.traders[j].pnl(mark); p.IsPositive() {
-				winners = append(winners, backstop.Balance{Account: v.traders[j].acct.ID, Amount: p})
+				winners = append(winners, backstop.Balance{Account: v.traders[j].id(), Amount: p})
 			}
 		}
 		book, err := backstop.NewSocialBook(winners)
@@ -282,7 +299,7 @@ func (v *Venue) socialLayer(i int, mark decimal.Decimal) (*backstop.SocialLayer,
 		}
 		v.winners = book
 	}
-	id := v.traders[i].acct.ID
+	id := v.traders[i].id()
 	if n := v.winners.Len(); n == 0 || n == 1 && v.winners.Contains(id) {
 		return nil, nil
 	}
